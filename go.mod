@@ -1,0 +1,3 @@
+module github.com/kratos-trace/kratos-trace
+
+go 1.26

@@ -1,0 +1,207 @@
+package tracer
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Kind says what an Event reports.
+type Kind string
+
+// The kinds of Event, in the order a trace usually produces them.
+const (
+	// KindSession opens every trace: what is traced and which phases were resolved.
+	KindSession Kind = "session"
+	// KindStatus reports progress before the program runs, e.g. "building ./demo".
+	KindStatus Kind = "status"
+	// KindStop: the program is paused at a phase and waits for Continue.
+	KindStop Kind = "stop"
+	// KindPass: the program went through a phase without pausing, because the
+	// phase's break is off or the phase was skipped (see Event.Skipped).
+	KindPass Kind = "pass"
+	// KindStep: the program is paused after StepOver or StepOut, inside a phase.
+	KindStep Kind = "step"
+	// KindOutput carries one line the program wrote to stdout or stderr.
+	KindOutput Kind = "output"
+	// KindExit: the program has exited; it is the last event of a trace.
+	KindExit Kind = "exit"
+	// KindError reports a failure the trace cannot go past, e.g. a panic in the
+	// program at a phase.
+	KindError Kind = "error"
+)
+
+// Event is one thing that happened in a trace. Events are JSON-tagged so that
+// a trace can be printed as JSON lines, recorded and replayed.
+type Event struct {
+	Seq  int  `json:"seq"`
+	Kind Kind `json:"kind"`
+
+	// Phase, Detail and the location are set on stop, pass, step and exit events.
+	// Detail tells instances of a phase apart: the provider's name for
+	// wire.provider, the server kind and address for server.start/stop.
+	Phase     PhaseID `json:"phase,omitempty"`
+	Detail    string  `json:"detail,omitempty"`
+	File      string  `json:"file"`
+	Line      int     `json:"line"`
+	Function  string  `json:"function"`
+	Goroutine int64   `json:"goroutine,omitempty"`
+
+	// Time is the wall clock at the event; Elapsed counts from the program's
+	// launch, SincePrev from the previous phase event.
+	Time      time.Time `json:"time"`
+	Elapsed   Duration  `json:"elapsed"`
+	SincePrev Duration  `json:"since_prev"`
+
+	// Skipped is set on a pass event for a phase that did not happen, e.g.
+	// app.register without a registrar; Reason says why.
+	Skipped bool   `json:"skipped,omitempty"`
+	Reason  string `json:"reason,omitempty"`
+
+	// Bootstrap is the decoded config, known from config.scan on.
+	Bootstrap *Node `json:"bootstrap,omitempty"`
+	// Servers are the App's servers, known from wire.done on.
+	Servers []Server `json:"servers,omitempty"`
+	// Stack is the stopped goroutine's stack, innermost frame first.
+	Stack []Frame `json:"stack,omitempty"`
+	// Source is the text around File:Line, so a replay needs no source tree.
+	Source *Snippet `json:"source,omitempty"`
+
+	Output   *OutputLine `json:"output,omitempty"`
+	Status   string      `json:"status,omitempty"`
+	Error    string      `json:"error,omitempty"`
+	ExitCode *int        `json:"exit_code,omitempty"`
+	Session  *Session    `json:"session,omitempty"`
+}
+
+// IsPhase reports whether the event marks a phase of the lifecycle: a stop,
+// a pass or the exit.
+func (e Event) IsPhase() bool {
+	return e.Kind == KindStop || e.Kind == KindPass || e.Kind == KindExit
+}
+
+// Label is the phase with its detail, e.g. "server.start http".
+func (e Event) Label() string {
+	if e.Detail == "" {
+		return string(e.Phase)
+	}
+	return string(e.Phase) + " " + e.Detail
+}
+
+// Location is "file:line", or "" when the event has no location.
+func (e Event) Location() string {
+	if e.File == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d", e.File, e.Line)
+}
+
+// Session describes what a trace runs, sent once as the first event.
+type Session struct {
+	// Target is the package as the user named it, e.g. "./demo".
+	Target string `json:"target"`
+	// Package is the main package's import path and Dir its directory.
+	Package string `json:"package,omitempty"`
+	Dir     string `json:"dir,omitempty"`
+	// Args are the program's arguments and WorkingDir where it runs.
+	Args          []string `json:"args,omitempty"`
+	WorkingDir    string   `json:"working_dir,omitempty"`
+	KratosVersion string   `json:"kratos_version,omitempty"`
+	GoVersion     string   `json:"go_version,omitempty"`
+	// Plan lists every phase breakpoint that was resolved, or could not be.
+	Plan []PlannedPhase `json:"plan,omitempty"`
+}
+
+// PlannedPhase is one phase the trace will watch for, and where.
+type PlannedPhase struct {
+	Phase    PhaseID `json:"phase"`
+	Detail   string  `json:"detail,omitempty"`
+	Function string  `json:"function,omitempty"`
+	File     string  `json:"file,omitempty"`
+	Line     int     `json:"line,omitempty"`
+	// Unavailable says why the phase cannot be traced in this target; empty
+	// when it can.
+	Unavailable string `json:"unavailable,omitempty"`
+}
+
+// OutputLine is one line of the program's own output.
+type OutputLine struct {
+	Stream string `json:"stream"` // "stdout" or "stderr"
+	Text   string `json:"text"`
+}
+
+// Frame is one frame of a goroutine's stack.
+type Frame struct {
+	Function string `json:"function"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+}
+
+// Snippet is a window of source lines; Lines[0] is line First of the file.
+type Snippet struct {
+	First int      `json:"first"`
+	Lines []string `json:"lines"`
+}
+
+// Server is one of the App's transport servers, as read from the running program.
+type Server struct {
+	// Kind is "http", "grpc" or, for other transports, the Go type's name.
+	Kind     string `json:"kind"`
+	Type     string `json:"type"`
+	Network  string `json:"network,omitempty"`
+	Address  string `json:"address,omitempty"`
+	Timeout  string `json:"timeout,omitempty"`
+	Endpoint string `json:"endpoint,omitempty"`
+	// State is one of the ServerState values.
+	State ServerState `json:"state,omitempty"`
+	// Services are the registered gRPC services or HTTP routes, where readable.
+	Services []string `json:"services,omitempty"`
+}
+
+// ServerState is where a server is in its life.
+type ServerState string
+
+// The states of a server.
+const (
+	ServerCreated   ServerState = "created"
+	ServerStarting  ServerState = "starting"
+	ServerListening ServerState = "listening"
+	ServerStopped   ServerState = "stopped"
+)
+
+// Duration is a time.Duration that reads and writes JSON as a Go duration
+// string such as "1.5ms", so traces stay readable.
+type Duration time.Duration
+
+// String formats d like time.Duration, rounded to microseconds.
+func (d Duration) String() string {
+	return time.Duration(d).Round(time.Microsecond).String()
+}
+
+// MarshalJSON writes d as a duration string.
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return json.Marshal(d.String())
+}
+
+// UnmarshalJSON reads a duration string, or a number of nanoseconds.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] != '"' {
+		var n int64
+		if err := json.Unmarshal(b, &n); err != nil {
+			return fmt.Errorf("duration: %w", err)
+		}
+		*d = Duration(n)
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	v, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil {
+		return fmt.Errorf("duration %q: %w", s, err)
+	}
+	*d = Duration(v)
+	return nil
+}

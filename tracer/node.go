@@ -1,0 +1,119 @@
+package tracer
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Node is one value of a decoded config tree such as Bootstrap. A struct or
+// message has Children and no Value; a leaf has a Value and no Children.
+type Node struct {
+	// Name is the field name as written in the proto (e.g. "read_timeout"),
+	// or "[i]" for a list element, or a map key.
+	Name string `json:"name"`
+	// Type is the Go type's short name, e.g. "conf.Server_HTTP" or "string".
+	Type string `json:"type,omitempty"`
+	// Value is the leaf's value as a person would write it: "127.0.0.1:8000",
+	// "1s", "true"; "<nil>" for an unset message.
+	Value    string  `json:"value,omitempty"`
+	Children []*Node `json:"children,omitempty"`
+}
+
+// Lookup finds the node at a dotted path below n, such as
+// "server.http.addr". It returns nil when there is none.
+func (n *Node) Lookup(path string) *Node {
+	if n == nil {
+		return nil
+	}
+	cur := n
+	for _, part := range strings.Split(path, ".") {
+		if part == "" {
+			continue
+		}
+		var next *Node
+		for _, c := range cur.Children {
+			if c.Name == part {
+				next = c
+				break
+			}
+		}
+		if next == nil {
+			return nil
+		}
+		cur = next
+	}
+	return cur
+}
+
+// Walk calls fn for n and every node below it, depth first, with the dotted
+// path of each (the root's path is "").
+func (n *Node) Walk(fn func(path string, node *Node)) {
+	if n == nil {
+		return
+	}
+	var walk func(prefix string, node *Node)
+	walk = func(prefix string, node *Node) {
+		fn(prefix, node)
+		for _, c := range node.Children {
+			p := c.Name
+			if prefix != "" {
+				p = prefix + "." + c.Name
+			}
+			walk(p, c)
+		}
+	}
+	walk("", n)
+}
+
+// Leaves returns every leaf below n as path → value.
+func (n *Node) Leaves() map[string]string {
+	out := map[string]string{}
+	n.Walk(func(path string, node *Node) {
+		if len(node.Children) == 0 && path != "" {
+			out[path] = node.Value
+		}
+	})
+	return out
+}
+
+// Equal reports whether two trees hold the same names, types and values.
+func (n *Node) Equal(o *Node) bool {
+	if n == nil || o == nil {
+		return n == o
+	}
+	if n.Name != o.Name || n.Type != o.Type || n.Value != o.Value || len(n.Children) != len(o.Children) {
+		return false
+	}
+	for i := range n.Children {
+		if !n.Children[i].Equal(o.Children[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// Format renders the tree indented by two spaces a level, one node a line,
+// for headless output.
+func (n *Node) Format() string {
+	var b strings.Builder
+	var walk func(node *Node, depth int)
+	walk = func(node *Node, depth int) {
+		indent := strings.Repeat("  ", depth)
+		switch {
+		case len(node.Children) > 0:
+			fmt.Fprintf(&b, "%s%s:\n", indent, node.Name)
+			for _, c := range node.Children {
+				walk(c, depth+1)
+			}
+		default:
+			fmt.Fprintf(&b, "%s%s: %s\n", indent, node.Name, node.Value)
+		}
+	}
+	if n == nil {
+		return ""
+	}
+	for _, c := range n.Children {
+		walk(c, 0)
+	}
+	return b.String()
+}

@@ -1,0 +1,98 @@
+// Package tracer is the domain of kratos-trace: the lifecycle phases of a Kratos
+// service, the events a trace produces and the Source those events come from.
+//
+// Everything that shows a trace (the TUI, the headless printer, a recorder) reads
+// Events from a Source and never knows whether they come from a live debugger or
+// from a recording.
+package tracer
+
+// PhaseID is the stable identifier of a lifecycle phase, such as "config.scan".
+// IDs are part of the recording and JSON formats: never rename one.
+type PhaseID string
+
+// The phases of a Kratos boot and shutdown, in boot order.
+const (
+	PhaseFlagParse     PhaseID = "flag.parse"
+	PhaseConfigLoad    PhaseID = "config.load"
+	PhaseConfigScan    PhaseID = "config.scan"
+	PhaseWire          PhaseID = "wire"
+	PhaseWireProvider  PhaseID = "wire.provider"
+	PhaseWireDone      PhaseID = "wire.done"
+	PhaseAppRun        PhaseID = "app.run"
+	PhaseBuildInstance PhaseID = "app.build-instance"
+	PhaseBeforeStart   PhaseID = "app.before-start"
+	PhaseServerStart   PhaseID = "server.start"
+	PhaseRegister      PhaseID = "app.register"
+	PhaseAfterStart    PhaseID = "app.after-start"
+	PhaseRunning       PhaseID = "app.running"
+	PhaseStop          PhaseID = "app.stop"
+	PhaseServerStop    PhaseID = "server.stop"
+	PhaseAfterStop     PhaseID = "app.after-stop"
+	PhaseExit          PhaseID = "exit"
+)
+
+// Group names the part of the program a phase belongs to; the TUI timeline is
+// grouped by it.
+type Group string
+
+// The groups, in the order a boot passes through them.
+const (
+	GroupMain     Group = "main"
+	GroupConfig   Group = "config"
+	GroupWire     Group = "wire"
+	GroupRun      Group = "run"
+	GroupShutdown Group = "shutdown"
+)
+
+// PhaseInfo describes a phase for people: where it belongs and what happens there.
+type PhaseInfo struct {
+	ID    PhaseID
+	Group Group
+	// Title is a few words, e.g. "config.Scan into Bootstrap".
+	Title string
+	// Summary is one sentence on what the code does at this point.
+	Summary string
+	// PerInstance is true for phases that occur once per provider or server.
+	PerInstance bool
+}
+
+// Phases is the catalog of every phase a trace can report, in boot order.
+var Phases = []PhaseInfo{
+	{PhaseFlagParse, GroupMain, "flag.Parse", "main parses its command-line flags, among them -conf, the config directory.", false},
+	{PhaseConfigLoad, GroupConfig, "config.Load", "The config sources (files under -conf) are read and merged into one key/value tree.", false},
+	{PhaseConfigScan, GroupConfig, "config.Scan into Bootstrap", "The merged config is decoded into the Bootstrap struct generated from conf.proto.", false},
+	{PhaseWire, GroupWire, "wireApp", "main calls the injector that google/wire generated in wire_gen.go to build the App.", false},
+	{PhaseWireProvider, GroupWire, "provider", "wireApp calls one provider: data, repo, usecase, service, then the servers and newApp.", true},
+	{PhaseWireDone, GroupWire, "wireApp returns", "The App is built: it holds the servers and the cleanup function, nothing listens yet.", false},
+	{PhaseAppRun, GroupRun, "App.Run", "main calls app.Run, which starts everything and blocks until a signal arrives.", false},
+	{PhaseBuildInstance, GroupRun, "buildInstance", "Run collects every server's endpoint into the registry ServiceInstance.", false},
+	{PhaseBeforeStart, GroupRun, "BeforeStart hooks", "The BeforeStart hooks run in order; an error here aborts Run.", false},
+	{PhaseServerStart, GroupRun, "server Start", "Each server's Start runs in its own goroutine, while a twin goroutine waits on ctx.Done to stop it.", true},
+	{PhaseRegister, GroupRun, "registrar.Register", "With a registrar, the instance is registered with service discovery.", false},
+	{PhaseAfterStart, GroupRun, "AfterStart hooks", "The AfterStart hooks run once every server's Start has begun.", false},
+	{PhaseRunning, GroupRun, "running", "All servers are serving; Run waits for SIGTERM, SIGQUIT or SIGINT.", false},
+	{PhaseStop, GroupShutdown, "App.Stop", "A signal arrived: Stop runs the BeforeStop hooks, deregisters and cancels the App's context.", false},
+	{PhaseServerStop, GroupShutdown, "server Stop", "The cancelled context wakes each server's stop goroutine, which calls Stop with the stop timeout.", true},
+	{PhaseAfterStop, GroupShutdown, "AfterStop hooks", "Every server has stopped; the AfterStop hooks run and Run returns.", false},
+	{PhaseExit, GroupShutdown, "exit", "main returns and the process exits.", false},
+}
+
+// Info returns the catalog entry for id and whether it exists.
+func Info(id PhaseID) (PhaseInfo, bool) {
+	for _, p := range Phases {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return PhaseInfo{}, false
+}
+
+// Order returns the position of id in boot order, or -1 for an unknown phase.
+func Order(id PhaseID) int {
+	for i, p := range Phases {
+		if p.ID == id {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,122 @@
+// Package tracertest provides a scripted tracer.Source for tests of the
+// consumers of a trace (the TUI, the headless printer, the recorder).
+package tracertest
+
+import (
+	"context"
+	"os"
+	"sync"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// Fake is a tracer.Source that plays a fixed list of events. It delivers events
+// up to and including the next KindStop, then waits for a command, as a live
+// Source does. Stops at a phase whose break is off are delivered as KindPass.
+type Fake struct {
+	mu      sync.Mutex
+	events  []tracer.Event
+	next    int
+	ch      chan tracer.Event
+	paused  bool
+	closed  bool
+	noBreak map[tracer.PhaseID]bool
+
+	// Commands records every command received, e.g. "continue", "signal terminated".
+	Commands []string
+}
+
+// NewFake returns a Fake that will play events; it delivers the first batch at once.
+func NewFake(events []tracer.Event) *Fake {
+	f := &Fake{
+		events:  events,
+		ch:      make(chan tracer.Event, len(events)+1),
+		noBreak: map[tracer.PhaseID]bool{},
+	}
+	f.mu.Lock()
+	f.advance()
+	f.mu.Unlock()
+	return f
+}
+
+// advance delivers events until the next stop or the end. Callers hold f.mu.
+func (f *Fake) advance() {
+	f.paused = false
+	for f.next < len(f.events) {
+		ev := f.events[f.next]
+		f.next++
+		if ev.Kind == tracer.KindStop && f.noBreak[ev.Phase] {
+			ev.Kind = tracer.KindPass
+		}
+		f.ch <- ev
+		if ev.Kind == tracer.KindStop || ev.Kind == tracer.KindStep {
+			f.paused = true
+			return
+		}
+	}
+	f.closeLocked()
+}
+
+func (f *Fake) closeLocked() {
+	if !f.closed {
+		f.closed = true
+		close(f.ch)
+	}
+}
+
+func (f *Fake) command(name string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.Commands = append(f.Commands, name)
+	if f.closed {
+		return tracer.ErrEnded
+	}
+	if !f.paused {
+		return tracer.ErrNotPaused
+	}
+	f.advance()
+	return nil
+}
+
+// Events returns the event channel.
+func (f *Fake) Events() <-chan tracer.Event { return f.ch }
+
+// Continue delivers events up to the next stop.
+func (f *Fake) Continue(context.Context) error { return f.command("continue") }
+
+// StepOver behaves as Continue: a fake has no lines to step through.
+func (f *Fake) StepOver(context.Context) error { return f.command("step") }
+
+// StepOut behaves as Continue.
+func (f *Fake) StepOut(context.Context) error { return f.command("stepout") }
+
+// Signal records the signal and continues.
+func (f *Fake) Signal(_ context.Context, sig os.Signal) error {
+	return f.command("signal " + sig.String())
+}
+
+// SetBreak turns pausing at phase on or off for the events still to come.
+func (f *Fake) SetBreak(phase tracer.PhaseID, on bool) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.noBreak[phase] = !on
+	return nil
+}
+
+// Close ends the trace.
+func (f *Fake) Close() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.Commands = append(f.Commands, "close")
+	f.closeLocked()
+	return nil
+}
+
+// Closed reports whether Close was called or the events ran out.
+func (f *Fake) Closed() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.closed
+}
+
+var _ tracer.Source = (*Fake)(nil)
