@@ -1,0 +1,424 @@
+// Command gendemo writes testdata/demo.jsonl, a scripted trace of the demo
+// service, for tests of the trace consumers. It reads the source snippets from
+// the repository's demo/ and from Kratos in the module cache, and writes them
+// under the paths a developer's machine would show, with fixed times, so the
+// fixture is deterministic.
+//
+// A recording of a live run in the same format may replace the file at any
+// time; nothing but tests of the consumers depends on it.
+//
+//	go run ./tracer/tracertest/testdata/gendemo -o tracer/tracertest/testdata/demo.jsonl
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+const (
+	userRepo   = "/home/user/kratos-trace"
+	kratosDir  = "/root/go/pkg/mod/github.com/go-kratos/kratos/v2@v2.9.2"
+	goroot     = "/usr/local/go/src"
+	errgroupGo = "/root/go/pkg/mod/golang.org/x/sync@v0.24.0/errgroup/errgroup.go"
+	snippetPad = 10
+)
+
+func main() {
+	repo := flag.String("repo", ".", "root of the kratos-trace repository (for demo/ sources)")
+	modcache := flag.String("modcache", "/root/go/pkg/mod", "Go module cache holding kratos v2.9.2")
+	out := flag.String("o", "tracer/tracertest/testdata/demo.jsonl", "file to write")
+	flag.Parse()
+
+	g := &generator{
+		repo:     *repo,
+		modcache: *modcache,
+		base:     time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC),
+		files:    map[string][]string{},
+	}
+	events, err := g.trace()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gendemo:", err)
+		os.Exit(1)
+	}
+	f, err := os.Create(*out)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gendemo:", err)
+		os.Exit(1)
+	}
+	defer f.Close()
+	w := bufio.NewWriter(f)
+	for _, ev := range events {
+		b, err := json.Marshal(ev)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "gendemo:", err)
+			os.Exit(1)
+		}
+		w.Write(b)
+		w.WriteByte('\n')
+	}
+	if err := w.Flush(); err != nil {
+		fmt.Fprintln(os.Stderr, "gendemo:", err)
+		os.Exit(1)
+	}
+}
+
+type generator struct {
+	repo, modcache string
+	base           time.Time
+	files          map[string][]string
+
+	events  []tracer.Event
+	elapsed time.Duration // since launch
+	wall    time.Duration // since base, for Event.Time
+	err     error
+}
+
+// localPath maps a path as the fixture shows it to the file to read here.
+func (g *generator) localPath(path string) string {
+	switch {
+	case strings.HasPrefix(path, userRepo+"/"):
+		return filepath.Join(g.repo, strings.TrimPrefix(path, userRepo+"/"))
+	case strings.HasPrefix(path, "/root/go/pkg/mod/"):
+		return filepath.Join(g.modcache, strings.TrimPrefix(path, "/root/go/pkg/mod/"))
+	}
+	return path
+}
+
+func (g *generator) lines(path string) []string {
+	if l, ok := g.files[path]; ok {
+		return l
+	}
+	b, err := os.ReadFile(g.localPath(path))
+	if err != nil {
+		if g.err == nil {
+			g.err = err
+		}
+		return nil
+	}
+	l := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	g.files[path] = l
+	return l
+}
+
+// find returns the first line (1-based) of path containing needle.
+func (g *generator) find(path, needle string) int {
+	for i, l := range g.lines(path) {
+		if strings.Contains(l, needle) {
+			return i + 1
+		}
+	}
+	if g.err == nil {
+		g.err = fmt.Errorf("%s: no line contains %q", path, needle)
+	}
+	return 1
+}
+
+func (g *generator) snippet(path string, line int) *tracer.Snippet {
+	all := g.lines(path)
+	first := max(1, line-snippetPad)
+	last := min(len(all), line+snippetPad)
+	if first > last {
+		return nil
+	}
+	return &tracer.Snippet{First: first, Lines: append([]string(nil), all[first-1:last]...)}
+}
+
+func (g *generator) emit(ev tracer.Event) {
+	ev.Seq = len(g.events) + 1
+	ev.Time = g.base.Add(g.wall)
+	g.events = append(g.events, ev)
+}
+
+// phase emits a phase event after d has passed.
+func (g *generator) phase(kind tracer.Kind, id tracer.PhaseID, detail string, d time.Duration, at loc, gid int64, stack []tracer.Frame, st *state) {
+	g.elapsed += d
+	g.wall += d
+	ev := tracer.Event{
+		Kind:      kind,
+		Phase:     id,
+		Detail:    detail,
+		File:      at.file,
+		Line:      at.line,
+		Function:  at.fn,
+		Goroutine: gid,
+		Elapsed:   tracer.Duration(g.elapsed),
+		SincePrev: tracer.Duration(d),
+		Stack:     stack,
+		Source:    g.snippet(at.file, at.line),
+	}
+	if st.bootstrap != nil {
+		ev.Bootstrap = st.bootstrap
+	}
+	if st.servers != nil {
+		ev.Servers = append([]tracer.Server(nil), st.servers...)
+	}
+	g.emit(ev)
+}
+
+func (g *generator) output(stream, text string) {
+	g.wall += 50 * time.Microsecond
+	g.emit(tracer.Event{Kind: tracer.KindOutput, Output: &tracer.OutputLine{Stream: stream, Text: text}})
+}
+
+func (g *generator) status(text string, d time.Duration) {
+	g.wall += d
+	g.emit(tracer.Event{Kind: tracer.KindStatus, Status: text})
+}
+
+type loc struct {
+	file string
+	line int
+	fn   string
+}
+
+type state struct {
+	bootstrap *tracer.Node
+	servers   []tracer.Server
+}
+
+func frame(at loc) tracer.Frame { return tracer.Frame{Function: at.fn, File: at.file, Line: at.line} }
+
+func leaf(name, typ, value string) *tracer.Node {
+	return &tracer.Node{Name: name, Type: typ, Value: value}
+}
+
+func branch(name, typ string, children ...*tracer.Node) *tracer.Node {
+	return &tracer.Node{Name: name, Type: typ, Children: children}
+}
+
+func bootstrap() *tracer.Node {
+	return branch("bc", "conf.Bootstrap",
+		branch("server", "*conf.Server",
+			branch("http", "*conf.Server_HTTP",
+				leaf("network", "string", "tcp"),
+				leaf("addr", "string", "127.0.0.1:8000"),
+				leaf("timeout", "*durationpb.Duration", "1s"),
+			),
+			branch("grpc", "*conf.Server_GRPC",
+				leaf("network", "string", "tcp"),
+				leaf("addr", "string", "127.0.0.1:9000"),
+				leaf("timeout", "*durationpb.Duration", "1s"),
+			),
+		),
+		branch("data", "*conf.Data",
+			branch("database", "*conf.Data_Database",
+				leaf("driver", "string", "sqlite"),
+				leaf("source", "string", "kratos-trace-demo.db"),
+			),
+			branch("redis", "*conf.Data_Redis",
+				leaf("network", "string", "tcp"),
+				leaf("addr", "string", "127.0.0.1:6379"),
+				leaf("read_timeout", "*durationpb.Duration", "0.2s"),
+				leaf("write_timeout", "*durationpb.Duration", "0.2s"),
+			),
+		),
+	)
+}
+
+func logLine(level, ts, caller, msg string) string {
+	return fmt.Sprintf("%s ts=%s caller=%s service.id=devbox service.name=kratos-trace-demo service.version=v0.1.0 msg=%s", level, ts, caller, msg)
+}
+
+func (g *generator) trace() ([]tracer.Event, error) {
+	var (
+		demo     = userRepo + "/demo"
+		mainGo   = demo + "/cmd/server/main.go"
+		wireGen  = demo + "/cmd/server/wire_gen.go"
+		dataGo   = demo + "/internal/data/data.go"
+		repoGo   = demo + "/internal/data/greeter.go"
+		bizGo    = demo + "/internal/biz/greeter.go"
+		svcGo    = demo + "/internal/service/greeter.go"
+		grpcGo   = demo + "/internal/server/grpc.go"
+		httpGo   = demo + "/internal/server/http.go"
+		appGo    = kratosDir + "/app.go"
+		configGo = kratosDir + "/config/config.go"
+		procGo   = goroot + "/runtime/proc.go"
+		asmS     = goroot + "/runtime/asm_amd64.s"
+		modPath  = "github.com/kratos-trace/kratos-trace/demo"
+		kratos   = "github.com/go-kratos/kratos/v2"
+	)
+	ms := func(f float64) time.Duration { return time.Duration(f * float64(time.Millisecond)) }
+
+	runtimeMain := tracer.Frame{Function: "runtime.main", File: procGo, Line: 290}
+	goexit := tracer.Frame{Function: "runtime.goexit", File: asmS, Line: 1771}
+	errgroupGoFunc := tracer.Frame{Function: "golang.org/x/sync/errgroup.(*Group).Go.func1", File: errgroupGo, Line: 93}
+	mainAt := func(needle string) loc { return loc{mainGo, g.find(mainGo, needle), "main.main"} }
+	inMain := func(at loc, needle string) []tracer.Frame {
+		return []tracer.Frame{frame(at), frame(mainAt(needle)), runtimeMain}
+	}
+	inWire := func(at loc) []tracer.Frame {
+		call := strings.TrimPrefix(strings.TrimPrefix(at.fn, modPath+"/internal/"), "main.") + "("
+		wl := loc{wireGen, g.find(wireGen, call), "main.wireApp"}
+		return []tracer.Frame{frame(at), frame(wl), frame(mainAt("wireApp(")), runtimeMain}
+	}
+	appLine := func(needle string) int { return g.find(appGo, needle) }
+	runAt := func(needle string) loc { return loc{appGo, appLine(needle), kratos + ".(*App).Run"} }
+	inRun := func(at loc) []tracer.Frame {
+		return []tracer.Frame{frame(at), frame(mainAt("app.Run()")), runtimeMain}
+	}
+	st := &state{}
+
+	// Before the program runs: the live source resolves, builds and launches.
+	g.status("resolving ./demo", 0)
+	g.status("building ./demo with -gcflags=all=-N -l", ms(180))
+	g.status("launching /tmp/kratos-trace-2211/demo under Delve", 2740*time.Millisecond)
+	g.status("setting 18 phase breakpoints", ms(310))
+
+	plan := []tracer.PlannedPhase{
+		{Phase: tracer.PhaseFlagParse, Function: "flag.Parse", File: mainGo, Line: g.find(mainGo, "flag.Parse()")},
+		{Phase: tracer.PhaseConfigLoad, Function: kratos + "/config.(*config).Load", File: configGo, Line: g.find(configGo, "func (c *config) Load()")},
+		{Phase: tracer.PhaseConfigScan, Function: kratos + "/config.(*config).Scan", File: configGo, Line: g.find(configGo, "func (c *config) Scan(")},
+		{Phase: tracer.PhaseWire, Detail: "wireApp", Function: "main.wireApp", File: wireGen, Line: g.find(wireGen, "func wireApp(")},
+	}
+	type prov struct {
+		detail, file, needle string
+	}
+	providers := []prov{
+		{"data.NewData", dataGo, "func NewData("},
+		{"data.NewGreeterRepo", repoGo, "func NewGreeterRepo("},
+		{"biz.NewGreeterUsecase", bizGo, "func NewGreeterUsecase("},
+		{"service.NewGreeterService", svcGo, "func NewGreeterService("},
+		{"server.NewGRPCServer", grpcGo, "func NewGRPCServer("},
+		{"server.NewHTTPServer", httpGo, "func NewHTTPServer("},
+		{"main.newApp", mainGo, "func newApp("},
+	}
+	provFn := func(p prov) string {
+		if strings.HasPrefix(p.detail, "main.") {
+			return p.detail
+		}
+		return modPath + "/internal/" + p.detail
+	}
+	for _, p := range providers {
+		plan = append(plan, tracer.PlannedPhase{Phase: tracer.PhaseWireProvider, Detail: p.detail, Function: provFn(p), File: p.file, Line: g.find(p.file, p.needle)})
+	}
+	plan = append(plan,
+		tracer.PlannedPhase{Phase: tracer.PhaseWireDone, Detail: "wireApp", File: wireGen, Line: g.find(wireGen, "return app, func()")},
+		tracer.PlannedPhase{Phase: tracer.PhaseAppRun, Function: kratos + ".(*App).Run", File: appGo, Line: appLine("func (a *App) Run()")},
+		tracer.PlannedPhase{Phase: tracer.PhaseBuildInstance, Function: kratos + ".(*App).buildInstance", File: appGo, Line: appLine("func (a *App) buildInstance()")},
+		tracer.PlannedPhase{Phase: tracer.PhaseBeforeStart, File: appGo, Line: appLine("range a.opts.beforeStart")},
+		tracer.PlannedPhase{Phase: tracer.PhaseServerStart, File: appGo, Line: appLine("wg.Done() // here is")},
+		tracer.PlannedPhase{Phase: tracer.PhaseRegister, File: appGo, Line: appLine("if a.opts.registrar != nil {")},
+		tracer.PlannedPhase{Phase: tracer.PhaseAfterStart, File: appGo, Line: appLine("range a.opts.afterStart")},
+		tracer.PlannedPhase{Phase: tracer.PhaseRunning, File: appGo, Line: appLine("if err = eg.Wait()")},
+		tracer.PlannedPhase{Phase: tracer.PhaseStop, Function: kratos + ".(*App).Stop", File: appGo, Line: appLine("func (a *App) Stop()")},
+		tracer.PlannedPhase{Phase: tracer.PhaseServerStop, File: appGo, Line: appLine("return server.Stop(stopCtx)")},
+		tracer.PlannedPhase{Phase: tracer.PhaseAfterStop, File: appGo, Line: appLine("range a.opts.afterStop")},
+	)
+	g.wall += ms(40)
+	g.emit(tracer.Event{Kind: tracer.KindSession, Session: &tracer.Session{
+		Target:        "./demo",
+		Package:       modPath + "/cmd/server",
+		Dir:           demo + "/cmd/server",
+		Args:          []string{"-conf", demo + "/configs"},
+		WorkingDir:    demo,
+		KratosVersion: "v2.9.2",
+		GoVersion:     "go1.26.8",
+		Plan:          plan,
+	}})
+
+	// main: flag.Parse.
+	at := mainAt("flag.Parse()")
+	g.phase(tracer.KindStop, tracer.PhaseFlagParse, "", ms(12.412), at, 1, []tracer.Frame{frame(at), runtimeMain}, st)
+
+	// config.
+	at = loc{configGo, plan[1].Line, kratos + "/config.(*config).Load"}
+	g.phase(tracer.KindStop, tracer.PhaseConfigLoad, "", ms(1.846), at, 1, inMain(at, "c.Load()"), st)
+	g.output("stdout", logLine("DEBUG", "2026-05-04T10:00:03.3Z", "config/config.go:104", "config loaded: config.yaml format: yaml"))
+	at = loc{configGo, plan[2].Line, kratos + "/config.(*config).Scan"}
+	st.bootstrap = bootstrap()
+	g.phase(tracer.KindStop, tracer.PhaseConfigScan, "", ms(2.315), at, 1, inMain(at, "c.Scan(&bc)"), st)
+
+	// wire.
+	at = loc{wireGen, plan[3].Line, "main.wireApp"}
+	g.phase(tracer.KindStop, tracer.PhaseWire, "wireApp", ms(0.934), at, 1, []tracer.Frame{frame(at), frame(mainAt("wireApp(")), runtimeMain}, st)
+	provTimes := []float64{0.412, 3.127, 0.208, 0.119, 0.342, 0.518, 0.287}
+	for i, p := range providers {
+		at = loc{p.file, g.find(p.file, p.needle), provFn(p)}
+		g.phase(tracer.KindStop, tracer.PhaseWireProvider, p.detail, ms(provTimes[i]), at, 1, inWire(at), st)
+		if p.detail == "data.NewData" {
+			g.output("stdout", logLine("INFO", "2026-05-04T10:00:03.4Z", "data/data.go:68", "sqlite database at /tmp/kratos-trace-demo/kratos-trace-demo.db"))
+			g.output("stdout", logLine("WARN", "2026-05-04T10:00:03.4Z", "data/data.go:72", "redis 127.0.0.1:6379 unreachable, cache disabled: dial tcp 127.0.0.1:6379: connect: connection refused"))
+		}
+	}
+	st.servers = []tracer.Server{
+		{Kind: "grpc", Type: "*grpc.Server", Network: "tcp", Address: "127.0.0.1:9000", Timeout: "1s", State: tracer.ServerCreated,
+			Services: []string{"helloworld.v1.Greeter"}},
+		{Kind: "http", Type: "*http.Server", Network: "tcp", Address: "127.0.0.1:8000", Timeout: "1s", State: tracer.ServerCreated,
+			Services: []string{"GET /helloworld/{name}"}},
+	}
+	at = loc{wireGen, plan[11].Line, "main.wireApp"}
+	g.phase(tracer.KindStop, tracer.PhaseWireDone, "wireApp", ms(0.403), at, 1, []tracer.Frame{frame(at), frame(mainAt("wireApp(")), runtimeMain}, st)
+
+	// run.
+	at = loc{appGo, plan[12].Line, kratos + ".(*App).Run"}
+	g.phase(tracer.KindStop, tracer.PhaseAppRun, "", ms(0.611), at, 1, inRun(at), st)
+	at = loc{appGo, plan[13].Line, kratos + ".(*App).buildInstance"}
+	g.phase(tracer.KindStop, tracer.PhaseBuildInstance, "", ms(0.187), at, 1,
+		[]tracer.Frame{frame(at), frame(runAt("a.buildInstance()")), frame(mainAt("app.Run()")), runtimeMain}, st)
+	st.servers[0].Endpoint = "grpc://127.0.0.1:9000?isSecure=false"
+	st.servers[1].Endpoint = "http://127.0.0.1:8000?isSecure=false"
+	at = runAt("range a.opts.beforeStart")
+	g.phase(tracer.KindStop, tracer.PhaseBeforeStart, "", ms(0.534), at, 1, inRun(at), st)
+	g.output("stdout", logLine("INFO", "2026-05-04T10:00:03.5Z", "server/main.go:53", "hook: before start"))
+
+	startAt := loc{appGo, plan[15].Line, kratos + ".(*App).Run.func2"}
+	startStack := []tracer.Frame{frame(startAt), errgroupGoFunc, goexit}
+	st.servers[0].State = tracer.ServerStarting
+	g.phase(tracer.KindStop, tracer.PhaseServerStart, "grpc 127.0.0.1:9000", ms(0.298), startAt, 23, startStack, st)
+	st.servers[1].State = tracer.ServerStarting
+	g.phase(tracer.KindStop, tracer.PhaseServerStart, "http 127.0.0.1:8000", ms(0.164), startAt, 25, startStack, st)
+	g.output("stdout", logLine("INFO", "2026-05-04T10:00:03.5Z", "grpc/server.go:231", "[gRPC] server listening on: 127.0.0.1:9000"))
+	g.output("stdout", logLine("INFO", "2026-05-04T10:00:03.5Z", "http/server.go:330", "[HTTP] server listening on: 127.0.0.1:8000"))
+
+	at = runAt("if a.opts.registrar != nil {")
+	g.elapsed += ms(0.091)
+	g.wall += ms(0.091)
+	g.emit(tracer.Event{Kind: tracer.KindPass, Phase: tracer.PhaseRegister, File: at.file, Line: at.line, Function: at.fn, Goroutine: 1,
+		Elapsed: tracer.Duration(g.elapsed), SincePrev: tracer.Duration(ms(0.091)), Skipped: true, Reason: "no registrar",
+		Bootstrap: st.bootstrap, Servers: append([]tracer.Server(nil), st.servers...), Source: g.snippet(at.file, at.line)})
+
+	st.servers[0].State = tracer.ServerListening
+	st.servers[1].State = tracer.ServerListening
+	at = runAt("range a.opts.afterStart")
+	g.phase(tracer.KindStop, tracer.PhaseAfterStart, "", ms(0.122), at, 1, inRun(at), st)
+	g.output("stdout", logLine("INFO", "2026-05-04T10:00:03.5Z", "server/main.go:61", "hook: after start, endpoints [grpc://127.0.0.1:9000?isSecure=false http://127.0.0.1:8000?isSecure=false]"))
+	at = runAt("if err = eg.Wait()")
+	g.phase(tracer.KindStop, tracer.PhaseRunning, "", ms(0.245), at, 1, inRun(at), st)
+
+	// shutdown, after SIGTERM.
+	stopAt := loc{appGo, plan[19].Line, kratos + ".(*App).Stop"}
+	g.phase(tracer.KindStop, tracer.PhaseStop, "", 4817*time.Millisecond, stopAt, 27,
+		[]tracer.Frame{frame(stopAt), {Function: kratos + ".(*App).Run.func3", File: appGo, Line: appLine("return a.Stop()")}, errgroupGoFunc, goexit}, st)
+	g.output("stdout", logLine("INFO", "2026-05-04T10:00:08.3Z", "server/main.go:65", "hook: before stop"))
+	stopSrvAt := loc{appGo, plan[20].Line, kratos + ".(*App).Run.func1"}
+	stopStack := []tracer.Frame{frame(stopSrvAt), errgroupGoFunc, goexit}
+	g.phase(tracer.KindStop, tracer.PhaseServerStop, "grpc 127.0.0.1:9000", ms(0.377), stopSrvAt, 22, stopStack, st)
+	st.servers[0].State = tracer.ServerStopped
+	g.output("stdout", logLine("INFO", "2026-05-04T10:00:08.3Z", "grpc/server.go:246", "[gRPC] server stopping"))
+	g.phase(tracer.KindStop, tracer.PhaseServerStop, "http 127.0.0.1:8000", ms(0.256), stopSrvAt, 24, stopStack, st)
+	st.servers[1].State = tracer.ServerStopped
+	g.output("stdout", logLine("INFO", "2026-05-04T10:00:08.3Z", "http/server.go:345", "[HTTP] server stopping"))
+	at = runAt("range a.opts.afterStop")
+	g.phase(tracer.KindStop, tracer.PhaseAfterStop, "", ms(1.092), at, 1, inRun(at), st)
+	g.output("stdout", logLine("INFO", "2026-05-04T10:00:08.3Z", "server/main.go:69", "hook: after stop"))
+	g.output("stdout", logLine("INFO", "2026-05-04T10:00:08.3Z", "data/data.go:79", "closing the data resources"))
+
+	// exit: main returns.
+	lines := g.lines(mainGo)
+	at = loc{mainGo, len(lines), "main.main"}
+	g.elapsed += ms(0.804)
+	g.wall += ms(0.804)
+	code := 0
+	g.emit(tracer.Event{Kind: tracer.KindExit, Phase: tracer.PhaseExit, File: at.file, Line: at.line, Function: at.fn, Goroutine: 1,
+		Elapsed: tracer.Duration(g.elapsed), SincePrev: tracer.Duration(ms(0.804)), ExitCode: &code,
+		Bootstrap: st.bootstrap, Servers: append([]tracer.Server(nil), st.servers...), Source: g.snippet(at.file, at.line)})
+	return g.events, g.err
+}
