@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kratos-trace/kratos-trace/tracer/delve"
+)
+
+// Exit codes of kratos-trace.
+const (
+	exitOK          = 0
+	exitFailed      = 1
+	exitUsage       = 2
+	exitInterrupted = 130
+)
+
+// exitError carries an exit code chosen by a command, with the message
+// already shown to the user.
+type exitError struct{ code int }
+
+func (e *exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// streams are the process's standard files, passed down so tests can
+// capture them.
+type streams struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+// run executes the command line args and returns the process exit code.
+func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) int {
+	io := streams{in: in, out: out, err: errOut}
+	root := newRootCommand(io)
+	root.SetArgs(args)
+	root.SetIn(in)
+	root.SetOut(out)
+	root.SetErr(errOut)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	var ue *delve.UserError
+	if errors.As(err, &ue) {
+		printUserError(errOut, ue)
+		return exitFailed
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(errOut, "kratos-trace: interrupted")
+		return exitInterrupted
+	}
+	fmt.Fprintf(errOut, "kratos-trace: %v\n", err)
+	if strings.Contains(err.Error(), "unknown flag") || strings.Contains(err.Error(), "accepts") || strings.Contains(err.Error(), "unknown command") || strings.Contains(err.Error(), "requires") {
+		fmt.Fprintln(errOut, "Run 'kratos-trace --help' for usage.")
+		return exitUsage
+	}
+	return exitFailed
+}
+
+// printUserError shows a UserError as one sentence, its detail and a hint.
+func printUserError(w io.Writer, ue *delve.UserError) {
+	fmt.Fprintf(w, "kratos-trace: %s\n", ue.Msg)
+	if ue.Detail != "" {
+		for _, line := range strings.Split(ue.Detail, "\n") {
+			fmt.Fprintf(w, "  %s\n", line)
+		}
+	}
+	if ue.Hint != "" {
+		fmt.Fprintf(w, "hint: %s\n", ue.Hint)
+	}
+}
+
+func newRootCommand(io streams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "kratos-trace",
+		Short: "Watch a Kratos service boot and shut down, phase by phase, under a debugger",
+		Long: `kratos-trace builds a Kratos service without optimisations, runs it under an
+embedded Delve debugger and stops at every phase of its life: flag.Parse,
+config.Load and Scan into Bootstrap, wireApp and each provider, then App.Run
+(buildInstance, hooks, each server's Start, the running state) and the
+shutdown after SIGTERM (App.Stop, each server's Stop, AfterStop).
+
+It shows the real values of the running program: the decoded Bootstrap
+config and the App's servers with their addresses.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newRunCommand(io))
+	return root
+}

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/delve"
+	"github.com/kratos-trace/kratos-trace/tracer/headless"
+)
+
+// runOptions are the flags of `kratos-trace run`.
+type runOptions struct {
+	headless    bool
+	json        bool
+	hold        time.Duration
+	stopTimeout time.Duration
+	workingDir  string
+}
+
+func newRunCommand(io streams) *cobra.Command {
+	var opts runOptions
+	cmd := &cobra.Command{
+		Use:   "run [flags] PACKAGE [-- PROGRAM ARGS...]",
+		Short: "Build a Kratos service and trace its boot and shutdown",
+		Long: `Build PACKAGE (a directory holding a main package, or one main package below
+it such as cmd/server) with -gcflags=all=-N -l, run it under Delve and stop
+at each lifecycle phase.
+
+Without --headless a terminal UI opens. With --headless each phase is printed
+as a block of text (or, with --json, as one JSON object per line); at
+app.running the trace waits --hold, sends SIGTERM and traces the shutdown.
+
+The program runs in its package directory unless --wd says otherwise, so a
+kratos-layout project finds its default -conf ../../configs. Arguments after
+-- go to the program.`,
+		Example: `  kratos-trace run ./demo
+  kratos-trace run --headless ./demo
+  kratos-trace run --headless --json --hold 2s ./demo
+  kratos-trace run ./cmd/server -- -conf ./configs`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if cmd.ArgsLenAtDash() == 0 || len(args) == 0 {
+				return errors.New("requires the PACKAGE to trace, e.g. kratos-trace run ./demo")
+			}
+			if dash := cmd.ArgsLenAtDash(); dash > 1 || (dash < 0 && len(args) > 1) {
+				return fmt.Errorf("accepts one PACKAGE, got %v; put program arguments after --", args)
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg := delve.Config{Target: args[0], Args: args[1:], WorkingDir: opts.workingDir}
+			if opts.json {
+				opts.headless = true
+			}
+			return runTrace(cmd, io, cfg, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&opts.headless, "headless", false, "print the trace instead of opening the terminal UI")
+	f.BoolVar(&opts.json, "json", false, "with --headless: print one JSON object per line (implies --headless)")
+	f.DurationVar(&opts.hold, "hold", 0, "with --headless: how long to stay at app.running before sending SIGTERM")
+	f.DurationVar(&opts.stopTimeout, "stop-timeout", 10*time.Second, "how long the program may take to exit after SIGTERM before it is killed")
+	f.StringVar(&opts.workingDir, "wd", "", "working directory of the program (default: the main package's directory)")
+	return cmd
+}
+
+// runTrace starts the trace and hands it to the headless printer or the TUI.
+func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions) error {
+	ctx := cmd.Context()
+	if !opts.headless {
+		return runTUI(ctx, io, cfg, opts)
+	}
+	src, err := delve.Start(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	res, err := headless.Run(ctx, src, headless.Options{
+		Out:         io.out,
+		Log:         io.err,
+		JSON:        opts.json,
+		Hold:        opts.hold,
+		StopTimeout: opts.stopTimeout,
+	})
+	if errors.Is(err, headless.ErrInterrupted) {
+		fmt.Fprintln(io.err, "kratos-trace: interrupted; the program was stopped")
+		return &exitError{code: exitInterrupted}
+	}
+	if err != nil {
+		return err
+	}
+	return traceOutcome(io, res)
+}
+
+// traceOutcome turns how the trace ended into the exit code.
+func traceOutcome(io streams, res *headless.Result) error {
+	switch {
+	case res.Err != nil:
+		fmt.Fprintf(io.err, "kratos-trace: %s\n", firstLine(res.Err.Error))
+		if res.Err.Reason != "" {
+			fmt.Fprintf(io.err, "hint: %s\n", res.Err.Reason)
+		}
+		return &exitError{code: exitFailed}
+	case res.Killed:
+		return &exitError{code: exitFailed}
+	case res.ExitCode > 0:
+		fmt.Fprintf(io.err, "kratos-trace: the program exited with status %d\n", res.ExitCode)
+		return &exitError{code: exitFailed}
+	case !reached(res, tracer.PhaseExit):
+		return &exitError{code: exitFailed}
+	}
+	return nil
+}
+
+func reached(res *headless.Result, id tracer.PhaseID) bool {
+	for _, ev := range res.Phases {
+		if ev.Phase == id {
+			return true
+		}
+	}
+	return false
+}
+
+func firstLine(s string) string {
+	for i, r := range s {
+		if r == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}

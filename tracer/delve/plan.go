@@ -1,0 +1,485 @@
+package delve
+
+import (
+	"fmt"
+	"go/ast"
+	"go/build"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// KratosModule is the module path of Kratos v2.
+const KratosModule = "github.com/go-kratos/kratos/v2"
+
+// planEntry is one breakpoint the trace sets, and what a hit there means.
+type planEntry struct {
+	tracer.PlannedPhase
+	// appExpr is the expression of the *kratos.App at this stop, when there is
+	// one: "a" inside App methods, the injector's result at wire.done.
+	appExpr string
+	// serverVar names the closure variable holding the transport.Server at
+	// server.start and server.stop.
+	serverVar string
+	// inFunc, for a file:line breakpoint, is the function a hit must be in
+	// (a line can hold code of several functions, e.g. a closure's); with
+	// orClosures its closures count too.
+	inFunc     string
+	orClosures bool
+}
+
+// accepts reports whether a hit in function fn belongs to this phase.
+func (e planEntry) accepts(fn string) bool {
+	if e.inFunc == "" || fn == e.inFunc {
+		return true
+	}
+	return e.orClosures && strings.HasPrefix(fn, e.inFunc+".func")
+}
+
+// kratosFunc is the full name of a function of the kratos module.
+func kratosFunc(name string) string { return KratosModule + name }
+
+// planPhases resolves every phase breakpoint for the main package in mainDir,
+// linked against the kratos source in kratosDir ("" when the program does not
+// use Kratos). Locations come from function names and from the AST of the
+// program's own wire_gen.go and of Kratos' app.go, never from fixed lines.
+func planPhases(mainDir, kratosDir string) ([]planEntry, []string) {
+	var plan []planEntry
+	var notes []string
+	add := func(p tracer.PhaseID, detail, fn string) {
+		plan = append(plan, planEntry{PlannedPhase: tracer.PlannedPhase{Phase: p, Detail: detail, Function: fn}})
+	}
+	add(tracer.PhaseFlagParse, "", "flag.Parse")
+	if kratosDir == "" {
+		notes = append(notes, "no Kratos app found: the program does not link "+KratosModule)
+		return plan, notes
+	}
+	add(tracer.PhaseConfigLoad, "", kratosFunc("/config.(*config).Load"))
+	add(tracer.PhaseConfigScan, "", kratosFunc("/config.(*config).Scan"))
+
+	wire, err := findInjector(mainDir)
+	if err != nil {
+		notes = append(notes, err.Error())
+		plan = append(plan, planEntry{PlannedPhase: tracer.PlannedPhase{Phase: tracer.PhaseWire, Unavailable: err.Error()}})
+	} else {
+		add(tracer.PhaseWire, wire.name, "main."+wire.name)
+		for _, p := range wire.providers {
+			add(tracer.PhaseWireProvider, p.detail, p.function)
+		}
+		if wire.returnLine > 0 {
+			plan = append(plan, planEntry{
+				PlannedPhase: tracer.PlannedPhase{Phase: tracer.PhaseWireDone, Detail: wire.name, File: wire.file, Line: wire.returnLine},
+				appExpr:      wire.appVar,
+				inFunc:       "main." + wire.name,
+			})
+		}
+	}
+
+	add(tracer.PhaseAppRun, "", kratosFunc(".(*App).Run"))
+	plan[len(plan)-1].appExpr = "a"
+	add(tracer.PhaseBuildInstance, "", kratosFunc(".(*App).buildInstance"))
+	plan[len(plan)-1].appExpr = "a"
+
+	run, err := parseAppRun(filepath.Join(kratosDir, "app.go"))
+	if err != nil {
+		notes = append(notes, err.Error())
+	}
+	atLine := func(p tracer.PhaseID, line int, serverVar string) {
+		e := planEntry{
+			PlannedPhase: tracer.PlannedPhase{Phase: p, File: run.file, Line: line},
+			appExpr:      "a",
+			serverVar:    serverVar,
+			inFunc:       kratosFunc(".(*App).Run"),
+			orClosures:   true,
+		}
+		if line == 0 {
+			e.Unavailable = fmt.Sprintf("not found in %s", filepath.Join(kratosDir, "app.go"))
+			if err != nil {
+				e.Unavailable = err.Error()
+			}
+		}
+		plan = append(plan, e)
+	}
+	atLine(tracer.PhaseBeforeStart, run.beforeStart, "")
+	atLine(tracer.PhaseServerStart, run.serverStart, run.serverVar)
+	atLine(tracer.PhaseRegister, run.register, "")
+	atLine(tracer.PhaseAfterStart, run.afterStart, "")
+	atLine(tracer.PhaseRunning, run.running, "")
+	add(tracer.PhaseStop, "", kratosFunc(".(*App).Stop"))
+	plan[len(plan)-1].appExpr = "a"
+	atLine(tracer.PhaseServerStop, run.serverStop, run.serverVar)
+	atLine(tracer.PhaseAfterStop, run.afterStop, "")
+	return plan, notes
+}
+
+// injector is the function main calls to build the *kratos.App (wireApp in
+// kratos-layout) and the providers it calls, in order.
+type injector struct {
+	name       string
+	file       string
+	providers  []provider
+	returnLine int
+	appVar     string
+}
+
+type provider struct {
+	detail   string // e.g. "data.NewData"
+	function string // e.g. "github.com/x/internal/data.NewData"
+}
+
+// findInjector parses the main package in dir, as the go command would build
+// it (so wire.go with its wireinject tag is left out), and finds the function
+// that returns *kratos.App and is called from main.
+func findInjector(dir string) (*injector, error) {
+	pkg, err := build.ImportDir(dir, 0)
+	if err != nil {
+		return nil, fmt.Errorf("read package %s: %w", dir, err)
+	}
+	fset := token.NewFileSet()
+	type candidate struct {
+		decl *ast.FuncDecl
+		file *ast.File
+		path string
+	}
+	var cands []candidate
+	funcs := map[string]bool{}
+	var mainDecl *ast.FuncDecl
+	for _, name := range pkg.GoFiles {
+		path := filepath.Join(dir, name)
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", path, err)
+		}
+		kratosName := importName(f, KratosModule)
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Recv != nil {
+				continue
+			}
+			funcs[fd.Name.Name] = true
+			if fd.Name.Name == "main" {
+				mainDecl = fd
+			}
+			if kratosName != "" && returnsApp(fd, kratosName) {
+				cands = append(cands, candidate{fd, f, path})
+			}
+		}
+	}
+	if len(cands) == 0 {
+		return nil, fmt.Errorf("no function in %s returns *kratos.App", dir)
+	}
+	pick := cands[0]
+	if mainDecl != nil {
+		called := calledNames(mainDecl.Body)
+		for _, c := range cands {
+			if called[c.decl.Name.Name] {
+				pick = c
+				break
+			}
+		}
+	}
+	inj := &injector{name: pick.decl.Name.Name, file: pick.path}
+	imports := importsOf(pick.file)
+	for _, stmt := range pick.decl.Body.List {
+		switch s := stmt.(type) {
+		case *ast.AssignStmt:
+			if len(s.Rhs) != 1 {
+				continue
+			}
+			call, ok := s.Rhs[0].(*ast.CallExpr)
+			if !ok {
+				continue
+			}
+			if p, ok := providerOf(call, imports, funcs); ok {
+				inj.providers = append(inj.providers, p)
+			}
+		case *ast.ReturnStmt:
+			inj.returnLine = fset.Position(s.Pos()).Line
+			if len(s.Results) > 0 {
+				if id, ok := s.Results[0].(*ast.Ident); ok {
+					inj.appVar = id.Name
+				}
+			}
+		}
+	}
+	if inj.appVar == "" {
+		inj.returnLine = 0
+	}
+	return inj, nil
+}
+
+// providerOf names the function a wire_gen assignment calls.
+func providerOf(call *ast.CallExpr, imports map[string]string, funcs map[string]bool) (provider, bool) {
+	switch fn := call.Fun.(type) {
+	case *ast.Ident:
+		if funcs[fn.Name] {
+			return provider{detail: "main." + fn.Name, function: "main." + fn.Name}, true
+		}
+	case *ast.SelectorExpr:
+		x, ok := fn.X.(*ast.Ident)
+		if !ok {
+			return provider{}, false
+		}
+		if path, ok := imports[x.Name]; ok {
+			return provider{detail: x.Name + "." + fn.Sel.Name, function: path + "." + fn.Sel.Name}, true
+		}
+	}
+	return provider{}, false
+}
+
+// returnsApp reports whether fd's first result is *<kratosName>.App.
+func returnsApp(fd *ast.FuncDecl, kratosName string) bool {
+	if fd.Type.Results == nil || len(fd.Type.Results.List) == 0 {
+		return false
+	}
+	star, ok := fd.Type.Results.List[0].Type.(*ast.StarExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := star.X.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	x, ok := sel.X.(*ast.Ident)
+	return ok && x.Name == kratosName && sel.Sel.Name == "App"
+}
+
+// calledNames returns the names of the plain functions called anywhere in n.
+func calledNames(n ast.Node) map[string]bool {
+	out := map[string]bool{}
+	ast.Inspect(n, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if id, ok := call.Fun.(*ast.Ident); ok {
+				out[id.Name] = true
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// importsOf maps each import's name in f to its path.
+func importsOf(f *ast.File) map[string]string {
+	out := map[string]string{}
+	for _, imp := range f.Imports {
+		path, err := strconv.Unquote(imp.Path.Value)
+		if err != nil {
+			continue
+		}
+		name := defaultImportName(path)
+		if imp.Name != nil {
+			name = imp.Name.Name
+		}
+		out[name] = path
+	}
+	return out
+}
+
+// importName is the name f uses for the package at path, or "".
+func importName(f *ast.File, path string) string {
+	for name, p := range importsOf(f) {
+		if p == path {
+			return name
+		}
+	}
+	return ""
+}
+
+// defaultImportName guesses a package's name from its path the way Go code
+// conventionally names it: the last element, without a major version suffix.
+func defaultImportName(path string) string {
+	parts := strings.Split(path, "/")
+	last := parts[len(parts)-1]
+	if len(parts) > 1 && len(last) > 1 && last[0] == 'v' && strings.Trim(last[1:], "0123456789") == "" {
+		last = parts[len(parts)-2]
+	}
+	if last == "kratos" || strings.HasPrefix(path, KratosModule) && last == "v2" {
+		return "kratos"
+	}
+	return strings.ReplaceAll(last, "-", "_")
+}
+
+// appRun holds the lines of (*App).Run where its inner phases begin.
+type appRun struct {
+	file                               string
+	beforeStart, afterStart, afterStop int
+	serverStart, serverStop            int
+	register, running                  int
+	serverVar                          string
+}
+
+// parseAppRun finds the phase lines in Kratos' (*App).Run by the shape of the
+// code: the loops over a.opts.beforeStart/afterStart/afterStop, the goroutines
+// that call server.Start and server.Stop, the registrar check and eg.Wait.
+func parseAppRun(path string) (appRun, error) {
+	run := appRun{file: path}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+	if err != nil {
+		return run, fmt.Errorf("parse kratos source: %w", err)
+	}
+	var body *ast.BlockStmt
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if ok && fd.Name.Name == "Run" && fd.Recv != nil && fd.Body != nil {
+			body = fd.Body
+		}
+	}
+	if body == nil {
+		return run, fmt.Errorf("no (*App).Run in %s", path)
+	}
+	line := func(n ast.Node) int { return fset.Position(n.Pos()).Line }
+	for _, stmt := range body.List {
+		switch s := stmt.(type) {
+		case *ast.RangeStmt:
+			switch lastSelector(s.X) {
+			case "beforeStart":
+				run.beforeStart = line(s)
+			case "afterStart":
+				run.afterStart = line(s)
+			case "afterStop":
+				run.afterStop = line(s)
+			case "servers":
+				findServerGoroutines(s.Body, line, &run)
+			}
+		case *ast.IfStmt:
+			if run.register == 0 && mentions(s.Cond, "registrar") {
+				run.register = line(s)
+			}
+			if run.running == 0 && callsMethod(s.Init, "Wait") {
+				run.running = line(s)
+			}
+		default:
+			if run.running == 0 && run.afterStart > 0 && callsMethod(s, "Wait") {
+				run.running = line(s)
+			}
+		}
+	}
+	return run, nil
+}
+
+// findServerGoroutines finds, in the loop over the servers, the goroutine
+// that starts a server (its first statement, before which Run waits) and the
+// one that stops it (the statement calling Stop, after ctx.Done).
+func findServerGoroutines(loop *ast.BlockStmt, line func(ast.Node) int, run *appRun) {
+	ast.Inspect(loop, func(n ast.Node) bool {
+		lit, ok := n.(*ast.FuncLit)
+		if !ok || len(lit.Body.List) == 0 {
+			return true
+		}
+		for _, stmt := range lit.Body.List {
+			if v := methodReceiver(stmt, "Start"); v != "" && run.serverStart == 0 {
+				run.serverStart = line(lit.Body.List[0])
+				run.serverVar = v
+			}
+			if v := methodReceiver(stmt, "Stop"); v != "" && run.serverStop == 0 {
+				// Stop where the goroutine wakes: the statement right after
+				// it receives from ctx.Done().
+				run.serverStop = line(stmt)
+				if first, ok := lit.Body.List[0].(*ast.ExprStmt); ok && isReceive(first.X) && len(lit.Body.List) > 1 {
+					run.serverStop = line(lit.Body.List[1])
+				}
+				if run.serverVar == "" {
+					run.serverVar = v
+				}
+			}
+		}
+		return false
+	})
+}
+
+// scanTarget returns the expression whose value a call X.Scan(arg) on
+// file:line decodes into: "bc" for c.Scan(&bc), "*p" for c.Scan(p).
+func scanTarget(file string, line int) (string, bool) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, file, nil, parser.SkipObjectResolution)
+	if err != nil {
+		return "", false
+	}
+	target := ""
+	ast.Inspect(f, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || target != "" || fset.Position(call.Pos()).Line > line || fset.Position(call.End()).Line < line {
+			return target == ""
+		}
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok || sel.Sel.Name != "Scan" || len(call.Args) != 1 {
+			return true
+		}
+		if u, ok := call.Args[0].(*ast.UnaryExpr); ok && u.Op == token.AND {
+			target = types.ExprString(u.X)
+		} else {
+			target = "*" + types.ExprString(call.Args[0])
+		}
+		return false
+	})
+	return target, target != ""
+}
+
+// isReceive reports whether e is a channel receive, <-ch.
+func isReceive(e ast.Expr) bool {
+	u, ok := e.(*ast.UnaryExpr)
+	return ok && u.Op == token.ARROW
+}
+
+// lastSelector returns "c" for a.b.c.
+func lastSelector(e ast.Expr) string {
+	if sel, ok := e.(*ast.SelectorExpr); ok {
+		return sel.Sel.Name
+	}
+	return ""
+}
+
+// mentions reports whether n contains a selector or identifier called name.
+func mentions(n ast.Node, name string) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.SelectorExpr:
+			if x.Sel.Name == name {
+				found = true
+			}
+		case *ast.Ident:
+			if x.Name == name {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// callsMethod reports whether n calls a method called name.
+func callsMethod(n ast.Node, name string) bool {
+	if n == nil {
+		return false
+	}
+	return methodReceiver(n, name) != ""
+}
+
+// methodReceiver returns the receiver identifier of a call x.name(...) in n,
+// not looking inside function literals.
+func methodReceiver(n ast.Node, name string) string {
+	recv := ""
+	ast.Inspect(n, func(n ast.Node) bool {
+		if _, ok := n.(*ast.FuncLit); ok {
+			return false
+		}
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return recv == ""
+		}
+		if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == name {
+			if x, ok := sel.X.(*ast.Ident); ok {
+				recv = x.Name
+			}
+		}
+		return recv == ""
+	})
+	return recv
+}

@@ -1,0 +1,803 @@
+package delve
+
+import (
+	"bufio"
+	"context"
+	"debug/buildinfo"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/go-delve/delve/pkg/proc"
+	"github.com/go-delve/delve/service"
+	"github.com/go-delve/delve/service/api"
+	"github.com/go-delve/delve/service/debugger"
+	"github.com/go-delve/delve/service/rpc2"
+	"github.com/go-delve/delve/service/rpccommon"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// Config says what to trace and how to run it.
+type Config struct {
+	// Target is the package as the user typed it, e.g. "./demo".
+	Target string
+	// Args are passed to the program.
+	Args []string
+	// WorkingDir is where the program runs; default the main package's
+	// directory, so kratos-layout's default -conf ../../configs resolves.
+	WorkingDir string
+	// NoBreak lists phases that should pass without pausing.
+	NoBreak []tracer.PhaseID
+}
+
+// Session is a live trace of one program under Delve. It implements
+// tracer.Source.
+type Session struct {
+	cfg    Config
+	target *Target
+
+	events chan tracer.Event
+	cmds   chan command
+	quit   chan struct{}
+	done   chan struct{}
+
+	// sendMu serialises emits, so sequence numbers follow channel order, and
+	// guards eventsClosed.
+	sendMu       sync.Mutex
+	eventsClosed bool
+
+	mu        sync.Mutex // guards the fields below it
+	seq       int
+	launched  time.Time
+	lastPhase time.Time
+	paused    bool
+	ended     bool
+	noBreak   map[tracer.PhaseID]bool
+	pid       int
+	closeOnce sync.Once
+	closeErr  error
+
+	// Owned by the run goroutine.
+	tmpDir    string
+	server    service.Server
+	client    *rpc2.RPCClient
+	plan      map[int]planEntry
+	pending   []hit
+	bootstrap *tracer.Node
+	servers   *serverTracker
+	sources   *sourceCache
+	outputs   sync.WaitGroup
+}
+
+type command struct {
+	op string // "continue", "next", "stepout"
+}
+
+// hit is one thread stopped at one of the plan's breakpoints.
+type hit struct {
+	entry  planEntry
+	thread *api.Thread
+}
+
+// Start resolves the target and begins a trace in the background: the build,
+// the launch and the first stop arrive as events. Errors about the target
+// itself (a missing path, no main package) are returned at once.
+func Start(ctx context.Context, cfg Config) (*Session, error) {
+	t, err := ResolveTarget(ctx, cfg.Target)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.WorkingDir == "" {
+		cfg.WorkingDir = t.Dir
+	}
+	if fi, err := os.Stat(cfg.WorkingDir); err != nil || !fi.IsDir() {
+		return nil, &UserError{Msg: fmt.Sprintf("working directory %s does not exist", cfg.WorkingDir), Hint: "pass an existing directory to --wd"}
+	}
+	s := &Session{
+		cfg:     cfg,
+		target:  t,
+		events:  make(chan tracer.Event, 256),
+		cmds:    make(chan command, 1),
+		quit:    make(chan struct{}),
+		done:    make(chan struct{}),
+		noBreak: map[tracer.PhaseID]bool{},
+		servers: newServerTracker(),
+		sources: newSourceCache(),
+	}
+	for _, p := range cfg.NoBreak {
+		s.noBreak[p] = true
+	}
+	go s.run()
+	return s, nil
+}
+
+// Events returns the event channel; it is closed when the trace has ended.
+func (s *Session) Events() <-chan tracer.Event { return s.events }
+
+// Continue runs to the next phase whose break is on.
+func (s *Session) Continue(context.Context) error { return s.send("continue") }
+
+// StepOver runs one source line.
+func (s *Session) StepOver(context.Context) error { return s.send("next") }
+
+// StepOut runs until the current function returns.
+func (s *Session) StepOut(context.Context) error { return s.send("stepout") }
+
+func (s *Session) send(op string) error {
+	s.mu.Lock()
+	switch {
+	case s.ended:
+		s.mu.Unlock()
+		return tracer.ErrEnded
+	case !s.paused:
+		s.mu.Unlock()
+		return tracer.ErrNotPaused
+	}
+	s.paused = false
+	s.mu.Unlock()
+	select {
+	case s.cmds <- command{op: op}:
+		return nil
+	case <-s.done:
+		return tracer.ErrEnded
+	}
+}
+
+// Signal sends sig to the program and, if it is paused, lets it run so that
+// it can handle the signal.
+func (s *Session) Signal(ctx context.Context, sig os.Signal) error {
+	s.mu.Lock()
+	pid, ended, paused := s.pid, s.ended, s.paused
+	s.mu.Unlock()
+	if ended || pid == 0 {
+		return tracer.ErrEnded
+	}
+	ssig, ok := sig.(syscall.Signal)
+	if !ok {
+		return fmt.Errorf("signal %v: %w", sig, tracer.ErrUnsupported)
+	}
+	if err := syscall.Kill(pid, ssig); err != nil {
+		return fmt.Errorf("send %v to pid %d: %w", sig, pid, err)
+	}
+	if paused {
+		return s.Continue(ctx)
+	}
+	return nil
+}
+
+// SetBreak turns pausing at phase on or off.
+func (s *Session) SetBreak(phase tracer.PhaseID, on bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.noBreak[phase] = !on
+	return nil
+}
+
+// Close kills the program if it still runs, stops Delve and removes the
+// temporary build directory. It waits for all of that to finish.
+func (s *Session) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.quit)
+		s.mu.Lock()
+		pid, ended := s.pid, s.ended
+		s.mu.Unlock()
+		if pid != 0 && !ended {
+			// Killing the program ends a Continue in progress; the run
+			// goroutine then tears Delve down.
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+		<-s.done
+	})
+	return s.closeErr
+}
+
+// debugf logs internals to stderr when KRATOS_TRACE_DEBUG is set; it is
+// for diagnosing kratos-trace itself, never part of a trace.
+func debugf(format string, args ...any) {
+	if os.Getenv("KRATOS_TRACE_DEBUG") != "" {
+		fmt.Fprintf(os.Stderr, "debug: "+format+"\n", args...)
+	}
+}
+
+// emit sends an event with the next sequence number and timestamps.
+func (s *Session) emit(ev tracer.Event) {
+	s.sendMu.Lock()
+	defer s.sendMu.Unlock()
+	if s.eventsClosed {
+		return
+	}
+	s.mu.Lock()
+	s.seq++
+	ev.Seq = s.seq
+	now := time.Now()
+	ev.Time = now
+	if !s.launched.IsZero() {
+		ev.Elapsed = tracer.Duration(now.Sub(s.launched))
+	}
+	if ev.IsPhase() {
+		if !s.lastPhase.IsZero() {
+			ev.SincePrev = tracer.Duration(now.Sub(s.lastPhase))
+		} else if !s.launched.IsZero() {
+			ev.SincePrev = ev.Elapsed
+		}
+		s.lastPhase = now
+	}
+	s.mu.Unlock()
+	select {
+	case s.events <- ev:
+	case <-s.quit:
+	}
+}
+
+func (s *Session) status(format string, args ...any) {
+	s.emit(tracer.Event{Kind: tracer.KindStatus, Status: fmt.Sprintf(format, args...)})
+}
+
+// run is the session's goroutine: it owns Delve from launch to teardown.
+func (s *Session) run() {
+	defer close(s.done)
+	defer s.closeEvents()
+	defer s.teardown()
+	if err := s.launch(); err != nil {
+		s.emit(errorEvent(err))
+		return
+	}
+	s.resume("continue")
+	for {
+		s.mu.Lock()
+		ended := s.ended
+		s.mu.Unlock()
+		if ended {
+			return
+		}
+		select {
+		case <-s.quit:
+			return
+		case c := <-s.cmds:
+			s.resume(c.op)
+		}
+	}
+}
+
+// closeEvents closes the event channel once no emit can be under way.
+func (s *Session) closeEvents() {
+	s.sendMu.Lock()
+	defer s.sendMu.Unlock()
+	s.eventsClosed = true
+	close(s.events)
+}
+
+// errorEvent turns err into a KindError event, keeping a UserError's hint
+// and detail.
+func errorEvent(err error) tracer.Event {
+	ev := tracer.Event{Kind: tracer.KindError, Error: err.Error()}
+	var ue *UserError
+	if errors.As(err, &ue) {
+		if ue.Detail != "" {
+			ev.Error += "\n" + ue.Detail
+		}
+		ev.Reason = ue.Hint
+	}
+	return ev
+}
+
+// launch builds the program, starts it under Delve and sets the breakpoints.
+func (s *Session) launch() error {
+	dir, err := os.MkdirTemp("", "kratos-trace-")
+	if err != nil {
+		return fmt.Errorf("create temp dir: %w", err)
+	}
+	s.tmpDir = dir
+	s.status("building %s with -gcflags='%s'", s.cfg.Target, debugGCFlags)
+	bin, err := buildDebugBinary(s.target, dir)
+	if err != nil {
+		return err
+	}
+	select {
+	case <-s.quit:
+		return errors.New("cancelled")
+	default:
+	}
+	kratosVersion, kratosDir, goVersion := kratosOf(bin)
+
+	s.status("launching %s under Delve", s.target.ImportPath)
+	stdoutR, stdoutW, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("create output pipe: %w", err)
+	}
+	stderrR, stderrW, err := os.Pipe()
+	if err != nil {
+		stdoutR.Close()
+		stdoutW.Close()
+		return fmt.Errorf("create output pipe: %w", err)
+	}
+	listener, conn := service.ListenerPipe()
+	s.server = rpccommon.NewServer(&service.Config{
+		Listener:    listener,
+		ProcessArgs: append([]string{bin}, s.cfg.Args...),
+		APIVersion:  2,
+		Debugger: debugger.Config{
+			WorkingDir:     s.cfg.WorkingDir,
+			Backend:        "default",
+			CheckGoVersion: true,
+			Stdout:         proc.OutputRedirect{File: stdoutW},
+			Stderr:         proc.OutputRedirect{File: stderrW},
+		},
+	})
+	runErr := s.server.Run()
+	// The program holds its own copies of the write ends now.
+	stdoutW.Close()
+	stderrW.Close()
+	s.outputs.Add(2)
+	go s.pumpOutput("stdout", stdoutR)
+	go s.pumpOutput("stderr", stderrR)
+	if runErr != nil {
+		s.server = nil
+		return launchError(runErr)
+	}
+	s.client = rpc2.NewClientFromConn(conn)
+	s.mu.Lock()
+	s.pid = s.client.ProcessPid()
+	s.launched = time.Now()
+	s.mu.Unlock()
+
+	mainDir := s.target.Dir
+	entries, notes := planPhases(mainDir, kratosDir)
+	s.plan = map[int]planEntry{}
+	var planned []tracer.PlannedPhase
+	for _, e := range entries {
+		if e.Unavailable == "" {
+			bp := &api.Breakpoint{FunctionName: e.Function, File: e.File, Line: e.Line}
+			if e.Function != "" {
+				bp.File, bp.Line = "", 0
+			}
+			got, err := s.client.CreateBreakpoint(bp)
+			if err != nil {
+				e.Unavailable = err.Error()
+			} else {
+				debugf("breakpoint %d %s %s at %s:%d (%d addrs)", got.ID, e.Phase, got.FunctionName, got.File, got.Line, len(got.Addrs))
+				e.File, e.Line = got.File, got.Line
+				s.plan[got.ID] = e
+			}
+		}
+		planned = append(planned, e.PlannedPhase)
+	}
+	s.emit(tracer.Event{Kind: tracer.KindSession, Session: &tracer.Session{
+		Target:        s.cfg.Target,
+		Package:       s.target.ImportPath,
+		Dir:           s.target.Dir,
+		Args:          s.cfg.Args,
+		WorkingDir:    s.cfg.WorkingDir,
+		KratosVersion: kratosVersion,
+		GoVersion:     goVersion,
+		Plan:          planned,
+	}})
+	for _, n := range notes {
+		s.status("%s", n)
+	}
+	return nil
+}
+
+// launchError explains a failed launch; ptrace refusals get a hint.
+func launchError(err error) error {
+	msg := err.Error()
+	if strings.Contains(msg, "operation not permitted") || strings.Contains(msg, "permission denied") {
+		hint := "allow ptrace: run as root, or `sudo sysctl kernel.yama.ptrace_scope=0`; in a container add --cap-add=SYS_PTRACE --security-opt seccomp=unconfined"
+		if runtime.GOOS == "darwin" {
+			hint = "allow debugging: run `sudo DevToolsSecurity -enable` and accept the developer-tools prompt"
+		}
+		return &UserError{Msg: "the debugger may not trace the program: ptrace is not permitted here", Hint: hint, Err: err}
+	}
+	return &UserError{Msg: "could not start the program under Delve: " + msg, Err: err}
+}
+
+// kratosOf reads the binary's build info: the Kratos version it links and
+// the directory of that version's source, and the Go version.
+func kratosOf(bin string) (version, dir, goVersion string) {
+	info, err := buildinfo.ReadFile(bin)
+	if err != nil {
+		return "", "", ""
+	}
+	goVersion = info.GoVersion
+	for _, dep := range info.Deps {
+		if dep.Path != KratosModule {
+			continue
+		}
+		m := dep
+		if dep.Replace != nil {
+			m = dep.Replace
+		}
+		version = m.Version
+		if filepath.IsAbs(m.Path) || strings.HasPrefix(m.Path, ".") {
+			return version, m.Path, goVersion
+		}
+		return version, filepath.Join(modCache(), escapeModulePath(m.Path)+"@"+m.Version), goVersion
+	}
+	return "", "", goVersion
+}
+
+// pumpOutput turns the program's output into events, one a line.
+func (s *Session) pumpOutput(stream string, r io.ReadCloser) {
+	defer s.outputs.Done()
+	defer r.Close()
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		s.emit(tracer.Event{Kind: tracer.KindOutput, Output: &tracer.OutputLine{Stream: stream, Text: sc.Text()}})
+	}
+}
+
+// resume runs the program with op, then reports what it stopped at. Phase
+// hits whose break is off become pass events and the program runs on.
+func (s *Session) resume(op string) {
+	for {
+		if op == "continue" && len(s.pending) > 0 {
+			h := s.pending[0]
+			s.pending = s.pending[1:]
+			if s.report(h) {
+				return
+			}
+			continue
+		}
+		s.pending = nil
+		state, err := s.step(op)
+		if code, ok := exitStatusOf(err); ok {
+			s.reportExit(code)
+			return
+		}
+		if err != nil {
+			if s.finishIfExited() {
+				return
+			}
+			s.emit(tracer.Event{Kind: tracer.KindError, Error: "the debugger failed: " + err.Error()})
+			s.end()
+			return
+		}
+		if state.Exited {
+			s.reportExit(state.ExitStatus)
+			return
+		}
+		for _, th := range state.Threads {
+			if th.Breakpoint != nil {
+				debugf("stop: thread %d goroutine %d at %s:%d bp %d %s", th.ID, th.GoroutineID, th.File, th.Line, th.Breakpoint.ID, th.Breakpoint.Name)
+			}
+		}
+		hits, fatal := s.hitsOf(state)
+		if fatal != nil {
+			s.reportFatal(state, fatal)
+			op = "continue"
+			continue
+		}
+		if len(hits) == 0 {
+			if op != "continue" && state.CurrentThread != nil {
+				s.reportStep(state.CurrentThread)
+				return
+			}
+			op = "continue"
+			continue
+		}
+		s.pending = hits
+		op = "continue"
+	}
+}
+
+// exitedPattern matches Delve's error for a program that exited during a
+// command.
+var exitedPattern = regexp.MustCompile(`has exited with status (-?\d+)`)
+
+// exitStatusOf returns the exit status if err says the program exited.
+func exitStatusOf(err error) (int, bool) {
+	if err == nil {
+		return 0, false
+	}
+	var pe proc.ErrProcessExited
+	if errors.As(err, &pe) {
+		return pe.Status, true
+	}
+	m := exitedPattern.FindStringSubmatch(err.Error())
+	if m == nil {
+		return 0, false
+	}
+	code, convErr := strconv.Atoi(m[1])
+	return code, convErr == nil
+}
+
+// step performs one Delve run command and returns the state it stopped in.
+func (s *Session) step(op string) (*api.DebuggerState, error) {
+	switch op {
+	case "next":
+		return s.client.Next()
+	case "stepout":
+		return s.client.StepOut()
+	}
+	var last *api.DebuggerState
+	for st := range s.client.Continue() {
+		last = st
+		if st.Err != nil {
+			return st, st.Err
+		}
+	}
+	if last == nil {
+		return nil, errors.New("no state after continue")
+	}
+	if last.NextInProgress {
+		_ = s.client.CancelNext()
+	}
+	return last, nil
+}
+
+// hitsOf lists the threads stopped at plan breakpoints, in boot order then
+// goroutine order, and the thread stopped at a fatal panic, if any.
+func (s *Session) hitsOf(state *api.DebuggerState) ([]hit, *api.Thread) {
+	var hits []hit
+	for _, th := range state.Threads {
+		if th.Breakpoint == nil {
+			continue
+		}
+		if th.Breakpoint.Name == proc.UnrecoveredPanic || th.Breakpoint.Name == proc.FatalThrow {
+			return nil, th
+		}
+		e, ok := s.plan[th.Breakpoint.ID]
+		if ok && th.Function != nil && !e.accepts(th.Function.Name()) {
+			ok = false
+		}
+		if ok {
+			hits = append(hits, hit{entry: e, thread: th})
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		oi, oj := tracer.Order(hits[i].entry.Phase), tracer.Order(hits[j].entry.Phase)
+		if oi != oj {
+			return oi < oj
+		}
+		return hits[i].thread.GoroutineID < hits[j].thread.GoroutineID
+	})
+	return hits, nil
+}
+
+// report emits the event for one hit; it returns true when the program stays
+// paused there.
+func (s *Session) report(h hit) bool {
+	th := h.thread
+	ev := tracer.Event{
+		Phase:     h.entry.Phase,
+		Detail:    h.entry.Detail,
+		File:      th.File,
+		Line:      th.Line,
+		Goroutine: th.GoroutineID,
+	}
+	if th.Function != nil {
+		ev.Function = th.Function.Name()
+	}
+	scope := api.EvalScope{GoroutineID: th.GoroutineID}
+	switch h.entry.Phase {
+	case tracer.PhaseConfigScan:
+		if loc, ok := s.scanConfig(th); ok {
+			ev.File, ev.Line, ev.Function = loc.File, loc.Line, loc.Function
+		}
+	case tracer.PhaseServerStart, tracer.PhaseServerStop:
+		if srv, key, err := readServerVar(s.client, scope, h.entry.serverVar); err == nil {
+			ev.Detail = srv.Kind + " " + srv.Address
+			if h.entry.Phase == tracer.PhaseServerStart {
+				s.servers.setState(key, tracer.ServerStarting)
+			} else {
+				s.servers.setState(key, tracer.ServerStopped)
+			}
+		}
+	case tracer.PhaseRegister:
+		if v, err := s.client.EvalVariable(scope, "a.opts.registrar", shallowLoad); err == nil && isNil(v) {
+			ev.Skipped = true
+			ev.Reason = "no registrar: the App was built without kratos.Registrar"
+		}
+	}
+	if h.entry.appExpr != "" {
+		if list, err := readServers(s.client, scope, h.entry.appExpr); err == nil {
+			s.servers.update(list)
+		}
+	}
+	if h.entry.Phase == tracer.PhaseRunning || h.entry.Phase == tracer.PhaseRegister || h.entry.Phase == tracer.PhaseAfterStart {
+		s.servers.markListening()
+	}
+	ev.Bootstrap = s.bootstrap
+	ev.Servers = s.servers.snapshot()
+	ev.Stack = s.stack(th.GoroutineID)
+	ev.Source = s.sources.snippet(ev.File, ev.Line)
+
+	s.mu.Lock()
+	pause := !s.noBreak[h.entry.Phase] && !ev.Skipped
+	s.mu.Unlock()
+	ev.Kind = tracer.KindPass
+	if pause {
+		ev.Kind = tracer.KindStop
+		s.mu.Lock()
+		s.paused = true
+		s.mu.Unlock()
+	}
+	s.emit(ev)
+	return pause
+}
+
+// scanConfig runs a config.Scan to its end, so the stop shows the decoded
+// value in the caller, and reads that value through the expression the
+// caller passed to Scan. It returns the caller's location, or false if the
+// value could not be had.
+func (s *Session) scanConfig(th *api.Thread) (tracer.Frame, bool) {
+	frames, err := s.client.Stacktrace(th.GoroutineID, 2, 0, 0, nil)
+	if err != nil || len(frames) < 2 {
+		return tracer.Frame{}, false
+	}
+	expr, ok := scanTarget(frames[1].File, frames[1].Line)
+	if !ok {
+		debugf("config.scan: no Scan call at %s:%d", frames[1].File, frames[1].Line)
+		return tracer.Frame{}, false
+	}
+	if _, err := s.client.SwitchGoroutine(th.GoroutineID); err != nil {
+		return tracer.Frame{}, false
+	}
+	state, err := s.client.StepOut()
+	if err != nil || state.Exited || state.CurrentThread == nil {
+		debugf("config.scan: step out: %v", err)
+		return tracer.Frame{}, false
+	}
+	if state.NextInProgress {
+		_ = s.client.CancelNext()
+	}
+	ct := state.CurrentThread
+	scope := api.EvalScope{GoroutineID: ct.GoroutineID}
+	v, err := s.client.EvalVariable(scope, expr, shallowLoad)
+	if err == nil {
+		root, err := readTree(s.client, scope, expr, v.Type)
+		if err == nil && (s.bootstrap == nil || strings.HasSuffix(v.Type, ".Bootstrap")) {
+			s.bootstrap = root
+		}
+	} else {
+		debugf("config.scan: read %s: %v", expr, err)
+	}
+	loc := tracer.Frame{File: ct.File, Line: ct.Line}
+	if ct.Function != nil {
+		loc.Function = ct.Function.Name()
+	}
+	return loc, true
+}
+
+// stack returns the goroutine's frames, innermost first.
+func (s *Session) stack(gid int64) []tracer.Frame {
+	frames, err := s.client.Stacktrace(gid, 24, 0, 0, nil)
+	if err != nil {
+		return nil
+	}
+	out := make([]tracer.Frame, 0, len(frames))
+	for _, f := range frames {
+		fr := tracer.Frame{File: f.File, Line: f.Line}
+		if f.Function != nil {
+			fr.Function = f.Function.Name()
+		}
+		out = append(out, fr)
+	}
+	return out
+}
+
+// reportStep emits the stop after a step inside a phase.
+func (s *Session) reportStep(th *api.Thread) {
+	ev := tracer.Event{Kind: tracer.KindStep, File: th.File, Line: th.Line, Goroutine: th.GoroutineID}
+	if th.Function != nil {
+		ev.Function = th.Function.Name()
+	}
+	ev.Bootstrap = s.bootstrap
+	ev.Servers = s.servers.snapshot()
+	ev.Stack = s.stack(th.GoroutineID)
+	ev.Source = s.sources.snippet(ev.File, ev.Line)
+	s.mu.Lock()
+	s.paused = true
+	s.mu.Unlock()
+	s.emit(ev)
+}
+
+// reportFatal emits the panic the program died of; the program then runs on
+// to print it and exit.
+func (s *Session) reportFatal(state *api.DebuggerState, th *api.Thread) {
+	ev := tracer.Event{Kind: tracer.KindError, File: th.File, Line: th.Line, Goroutine: th.GoroutineID}
+	if th.Function != nil {
+		ev.Function = th.Function.Name()
+	}
+	ev.Stack = s.stack(th.GoroutineID)
+	ev.Error = "the program panicked"
+	for _, f := range ev.Stack {
+		if !strings.HasPrefix(f.Function, "runtime.") {
+			ev.Error = fmt.Sprintf("the program panicked in %s (%s:%d)", f.Function, filepath.Base(f.File), f.Line)
+			ev.File, ev.Line, ev.Function = f.File, f.Line, f.Function
+			break
+		}
+	}
+	if v, err := s.client.EvalVariable(api.EvalScope{GoroutineID: th.GoroutineID}, "msg", shallowLoad); err == nil && v.Value != "" {
+		ev.Reason = v.Value
+	}
+	s.emit(ev)
+}
+
+// reportExit emits the exit event and marks the trace ended.
+func (s *Session) reportExit(code int) {
+	// Output still in flight belongs before the exit event.
+	s.outputs.Wait()
+	c := code
+	s.emit(tracer.Event{
+		Kind:      tracer.KindExit,
+		Phase:     tracer.PhaseExit,
+		Function:  "main.main",
+		ExitCode:  &c,
+		Bootstrap: s.bootstrap,
+		Servers:   s.servers.snapshot(),
+	})
+	s.end()
+}
+
+// finishIfExited reports an exit when the program is gone after a failed
+// command; it returns false when the program still exists.
+func (s *Session) finishIfExited() bool {
+	st, err := s.client.GetStateNonBlocking()
+	if err == nil && st.Exited {
+		s.reportExit(st.ExitStatus)
+		return true
+	}
+	select {
+	case <-s.quit:
+		s.end()
+		return true
+	default:
+	}
+	return false
+}
+
+func (s *Session) end() {
+	s.mu.Lock()
+	s.ended = true
+	s.paused = false
+	s.mu.Unlock()
+}
+
+// teardown kills the program if it still runs, stops Delve and removes the
+// temporary directory. It runs on every exit path of run.
+func (s *Session) teardown() {
+	s.end()
+	if s.client != nil {
+		// Detach with kill ends the program; an exited one returns an error
+		// that says so, which is fine.
+		_ = s.client.Detach(true)
+	}
+	if s.server != nil {
+		_ = s.server.Stop()
+	}
+	s.mu.Lock()
+	pid := s.pid
+	s.mu.Unlock()
+	if pid != 0 {
+		// Belt and braces: the program must never outlive the trace.
+		if syscall.Kill(pid, 0) == nil {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
+	waitOutputs := make(chan struct{})
+	go func() { s.outputs.Wait(); close(waitOutputs) }()
+	select {
+	case <-waitOutputs:
+	case <-time.After(2 * time.Second):
+	}
+	if s.tmpDir != "" {
+		if err := os.RemoveAll(s.tmpDir); err != nil {
+			s.closeErr = fmt.Errorf("remove %s: %w", s.tmpDir, err)
+		}
+	}
+}
+
+var _ tracer.Source = (*Session)(nil)

@@ -1,0 +1,459 @@
+package delve
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/go-delve/delve/service/api"
+	"github.com/go-delve/delve/service/rpc2"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// structLoad loads one level of a value: a struct's fields, a slice's
+// elements. Deeper levels are read with further, equally small, requests, so
+// that nothing is truncated and nothing huge (a protobuf message's internal
+// state) is loaded by accident.
+var structLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 1, MaxStringLen: 4096, MaxArrayValues: 256, MaxStructFields: -1}
+
+// shallowLoad loads a value and the head of what it points to.
+var shallowLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 1, MaxStringLen: 1024, MaxArrayValues: 64, MaxStructFields: -1}
+
+// maxTreeDepth bounds a config tree; real configs are a few levels deep.
+const maxTreeDepth = 10
+
+// protoInternals are the fields protoc-gen-go adds to every message.
+var protoInternals = map[string]bool{"state": true, "sizeCache": true, "unknownFields": true}
+
+// readTree reads the value of expr (a struct, typically the Bootstrap) as a
+// clean tree: proto field names, durations as "1s", no protobuf internals.
+func readTree(c *rpc2.RPCClient, scope api.EvalScope, expr, typeName string) (*tracer.Node, error) {
+	v, err := c.EvalVariable(scope, expr, structLoad)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", expr, err)
+	}
+	root := &tracer.Node{Name: shortType(typeName), Type: shortType(typeName)}
+	fillNode(c, scope, expr, v, root, 0)
+	return root, nil
+}
+
+// fillNode fills n from v, the value of expr.
+func fillNode(c *rpc2.RPCClient, scope api.EvalScope, expr string, v *api.Variable, n *tracer.Node, depth int) {
+	if depth > maxTreeDepth {
+		n.Value = "…"
+		return
+	}
+	if d, ok := durationOf(v); ok {
+		n.Value = d
+		return
+	}
+	switch v.Kind {
+	case reflect.Ptr:
+		if len(v.Children) == 0 || v.Children[0].Addr == 0 {
+			n.Value = "<unset>"
+			return
+		}
+		inner := &v.Children[0]
+		if inner.OnlyAddr || (inner.Kind == reflect.Struct && len(inner.Children) == 0 && inner.Len > 0) {
+			loaded, err := c.EvalVariable(scope, "*"+expr, structLoad)
+			if err != nil {
+				n.Value = "<unreadable: " + err.Error() + ">"
+				return
+			}
+			inner = loaded
+		}
+		fillNode(c, scope, "(*"+expr+")", inner, n, depth+1)
+	case reflect.Struct:
+		for i := range v.Children {
+			f := &v.Children[i]
+			if protoInternals[f.Name] || strings.HasPrefix(f.Name, "XXX_") {
+				continue
+			}
+			child := &tracer.Node{Name: protoName(f.Name), Type: shortType(f.Type)}
+			fillNode(c, scope, expr+"."+f.Name, f, child, depth+1)
+			n.Children = append(n.Children, child)
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Kind == reflect.Slice && v.Len == 0 {
+			n.Value = "[]"
+			return
+		}
+		for i := range v.Children {
+			child := &tracer.Node{Name: fmt.Sprintf("[%d]", i), Type: shortType(v.Children[i].Type)}
+			fillNode(c, scope, fmt.Sprintf("%s[%d]", expr, i), &v.Children[i], child, depth+1)
+			n.Children = append(n.Children, child)
+		}
+	case reflect.Map:
+		if v.Len == 0 {
+			n.Value = "{}"
+			return
+		}
+		for i := 0; i+1 < len(v.Children); i += 2 {
+			child := &tracer.Node{Name: v.Children[i].Value, Type: shortType(v.Children[i+1].Type)}
+			child.Value = leafValue(&v.Children[i+1])
+			n.Children = append(n.Children, child)
+		}
+	case reflect.Interface:
+		if len(v.Children) == 0 || v.Children[0].Kind == reflect.Invalid {
+			n.Value = "<nil>"
+			return
+		}
+		fillNode(c, scope, expr, &v.Children[0], n, depth+1)
+	default:
+		n.Value = leafValue(v)
+	}
+}
+
+// leafValue formats a scalar as a person would write it in a config.
+func leafValue(v *api.Variable) string {
+	if v.Unreadable != "" {
+		return "<unreadable>"
+	}
+	if d, ok := durationOf(v); ok {
+		return d
+	}
+	if v.Kind == reflect.String {
+		return strconv.Quote(v.Value)
+	}
+	return v.Value
+}
+
+// durationOf formats v if it is a time.Duration or a protobuf Duration.
+func durationOf(v *api.Variable) (string, bool) {
+	switch {
+	case v.Type == "time.Duration":
+		// A value equal to a named constant reads "Second (1000000000)".
+		raw := v.Value
+		if i := strings.LastIndexByte(raw, '('); i >= 0 && strings.HasSuffix(raw, ")") {
+			raw = raw[i+1 : len(raw)-1]
+		}
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return "", false
+		}
+		return time.Duration(n).String(), true
+	case strings.HasSuffix(v.Type, "durationpb.Duration") && v.Kind == reflect.Struct:
+		var secs, nanos int64
+		found := false
+		for _, f := range v.Children {
+			switch f.Name {
+			case "Seconds":
+				secs, _ = strconv.ParseInt(f.Value, 10, 64)
+				found = true
+			case "Nanos":
+				nanos, _ = strconv.ParseInt(f.Value, 10, 64)
+			}
+		}
+		if !found {
+			return "", false
+		}
+		return (time.Duration(secs)*time.Second + time.Duration(nanos)).String(), true
+	}
+	return "", false
+}
+
+// protoName turns a Go field name generated by protoc-gen-go back into the
+// proto field name: ReadTimeout → read_timeout, Http → http.
+func protoName(goName string) string {
+	var b strings.Builder
+	runes := []rune(goName)
+	for i, r := range runes {
+		if unicode.IsUpper(r) {
+			prevLower := i > 0 && (unicode.IsLower(runes[i-1]) || unicode.IsDigit(runes[i-1]))
+			nextLower := i > 0 && i+1 < len(runes) && unicode.IsLower(runes[i+1]) && unicode.IsUpper(runes[i-1])
+			if prevLower || nextLower {
+				b.WriteByte('_')
+			}
+			b.WriteRune(unicode.ToLower(r))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// shortType drops the import path from a type name:
+// *github.com/x/internal/conf.Server_HTTP → *conf.Server_HTTP.
+func shortType(t string) string {
+	prefix := t[:len(t)-len(strings.TrimLeft(t, "*[]"))]
+	rest := t[len(prefix):]
+	if i := strings.LastIndex(rest, "/"); i >= 0 {
+		rest = rest[i+1:]
+	}
+	return prefix + rest
+}
+
+// isNil reports whether an interface or pointer variable holds nil.
+func isNil(v *api.Variable) bool {
+	switch v.Kind {
+	case reflect.Interface:
+		return len(v.Children) == 0 || v.Children[0].Kind == reflect.Invalid || (v.Children[0].Kind == reflect.Ptr && len(v.Children[0].Children) > 0 && v.Children[0].Children[0].Addr == 0)
+	case reflect.Ptr:
+		return len(v.Children) == 0 || v.Children[0].Addr == 0
+	}
+	return false
+}
+
+// readServers reads the App's servers through appExpr (an *kratos.App).
+func readServers(c *rpc2.RPCClient, scope api.EvalScope, appExpr string) ([]keyedServer, error) {
+	list, err := c.EvalVariable(scope, appExpr+".opts.servers", api.LoadConfig{MaxArrayValues: 64})
+	if err != nil {
+		return nil, fmt.Errorf("read servers: %w", err)
+	}
+	var out []keyedServer
+	for i := int64(0); i < list.Len; i++ {
+		srv, key, err := readServerVar(c, scope, fmt.Sprintf("%s.opts.servers[%d]", appExpr, i))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, keyedServer{key: key, Server: srv})
+	}
+	return out, nil
+}
+
+// keyedServer is a server with the address of its struct, which identifies
+// it across stops.
+type keyedServer struct {
+	key uint64
+	tracer.Server
+}
+
+// readServerVar reads the transport.Server held by the interface expr.
+func readServerVar(c *rpc2.RPCClient, scope api.EvalScope, expr string) (tracer.Server, uint64, error) {
+	var srv tracer.Server
+	iv, err := c.EvalVariable(scope, expr, api.LoadConfig{FollowPointers: false, MaxVariableRecurse: 1})
+	if err != nil {
+		return srv, 0, fmt.Errorf("read %s: %w", expr, err)
+	}
+	if iv.Kind != reflect.Interface || len(iv.Children) == 0 {
+		return srv, 0, fmt.Errorf("%s is not a server interface", expr)
+	}
+	ptr := iv.Children[0]
+	if ptr.Kind != reflect.Ptr || len(ptr.Children) == 0 || ptr.Children[0].Addr == 0 {
+		return srv, 0, fmt.Errorf("%s holds no server", expr)
+	}
+	typeName := strings.TrimPrefix(ptr.Type, "*")
+	key := ptr.Children[0].Addr
+	srv.Type = "*" + typeName
+	srv.Kind = serverKind(typeName)
+	srv.State = tracer.ServerCreated
+	sexpr := fmt.Sprintf("(*(*%q)(%#x))", typeName, key)
+	sv, err := c.EvalVariable(scope, sexpr, structLoad)
+	if err != nil {
+		return srv, key, nil
+	}
+	for i := range sv.Children {
+		f := &sv.Children[i]
+		switch f.Name {
+		case "network":
+			srv.Network = f.Value
+		case "address":
+			srv.Address = f.Value
+		case "timeout":
+			srv.Timeout = leafValue(f)
+		case "endpoint":
+			if !isNil(f) {
+				srv.Endpoint = readURL(c, scope, sexpr+".endpoint")
+			}
+		case "lis":
+			if !isNil(f) {
+				srv.State = tracer.ServerListening
+			}
+		}
+	}
+	if srv.Kind == "grpc" {
+		srv.Services = readGRPCServices(c, scope, sexpr+".Server.services")
+	}
+	return srv, key, nil
+}
+
+// readURL formats the *url.URL at expr as scheme://host/path.
+func readURL(c *rpc2.RPCClient, scope api.EvalScope, expr string) string {
+	v, err := c.EvalVariable(scope, "*"+expr, structLoad)
+	if err != nil {
+		return ""
+	}
+	parts := map[string]string{}
+	for _, f := range v.Children {
+		parts[f.Name] = f.Value
+	}
+	u := parts["Host"] + parts["Path"]
+	if parts["Scheme"] != "" {
+		u = parts["Scheme"] + "://" + u
+	}
+	if parts["RawQuery"] != "" {
+		u += "?" + parts["RawQuery"]
+	}
+	return u
+}
+
+// readGRPCServices lists the services registered on a grpc-go server.
+func readGRPCServices(c *rpc2.RPCClient, scope api.EvalScope, expr string) []string {
+	v, err := c.EvalVariable(scope, expr, api.LoadConfig{MaxVariableRecurse: 0, MaxStringLen: 256, MaxArrayValues: 128})
+	if err != nil || v.Kind != reflect.Map {
+		return nil
+	}
+	var out []string
+	for i := 0; i < len(v.Children); i += 2 {
+		out = append(out, v.Children[i].Value)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// serverKind names a transport by its type.
+func serverKind(typeName string) string {
+	switch {
+	case strings.HasSuffix(typeName, "/transport/http.Server"):
+		return "http"
+	case strings.HasSuffix(typeName, "/transport/grpc.Server"):
+		return "grpc"
+	}
+	return shortType(typeName)
+}
+
+// serverTracker remembers the App's servers across stops and the state each
+// one has reached.
+type serverTracker struct {
+	order  []uint64
+	byKey  map[uint64]*tracer.Server
+	states map[uint64]tracer.ServerState
+}
+
+func newServerTracker() *serverTracker {
+	return &serverTracker{byKey: map[uint64]*tracer.Server{}, states: map[uint64]tracer.ServerState{}}
+}
+
+// update records freshly read servers; the states reached so far stay.
+func (t *serverTracker) update(list []keyedServer) {
+	for _, ks := range list {
+		srv := ks.Server
+		if _, ok := t.byKey[ks.key]; !ok {
+			t.order = append(t.order, ks.key)
+		}
+		t.byKey[ks.key] = &srv
+	}
+}
+
+// setState moves one server to state.
+func (t *serverTracker) setState(key uint64, state tracer.ServerState) {
+	if stateRank(state) > stateRank(t.states[key]) {
+		t.states[key] = state
+	}
+}
+
+// markListening moves every started server to listening: Run has passed
+// the point where all Start goroutines are under way.
+func (t *serverTracker) markListening() {
+	for k, st := range t.states {
+		if st == tracer.ServerStarting {
+			t.states[k] = tracer.ServerListening
+		}
+	}
+}
+
+func stateRank(s tracer.ServerState) int {
+	switch s {
+	case tracer.ServerStarting:
+		return 1
+	case tracer.ServerListening:
+		return 2
+	case tracer.ServerStopped:
+		return 3
+	}
+	return 0
+}
+
+// snapshot returns the servers in the order they were first seen.
+func (t *serverTracker) snapshot() []tracer.Server {
+	if len(t.order) == 0 {
+		return nil
+	}
+	out := make([]tracer.Server, 0, len(t.order))
+	for _, k := range t.order {
+		srv := *t.byKey[k]
+		srv.State = tracer.ServerCreated
+		if st, ok := t.states[k]; ok && st != "" {
+			srv.State = st
+		}
+		out = append(out, srv)
+	}
+	return out
+}
+
+// snippetRadius is how many lines a snippet shows on each side of the stop.
+const snippetRadius = 12
+
+// sourceCache keeps the files stops land in, to cut snippets from them.
+type sourceCache struct {
+	files map[string][]string
+}
+
+func newSourceCache() *sourceCache { return &sourceCache{files: map[string][]string{}} }
+
+// snippet returns the lines around file:line, or nil if the file is unreadable.
+func (c *sourceCache) snippet(file string, line int) *tracer.Snippet {
+	if file == "" || line <= 0 {
+		return nil
+	}
+	lines, ok := c.files[file]
+	if !ok {
+		b, err := os.ReadFile(file)
+		if err == nil {
+			lines = strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n")
+		}
+		c.files[file] = lines
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	first := max(1, line-snippetRadius)
+	last := min(len(lines), line+snippetRadius)
+	if first > last {
+		return nil
+	}
+	return &tracer.Snippet{First: first, Lines: append([]string(nil), lines[first-1:last]...)}
+}
+
+var (
+	modCacheOnce sync.Once
+	modCacheDir  string
+)
+
+// modCache is the go command's module cache directory.
+func modCache() string {
+	modCacheOnce.Do(func() {
+		if dir := os.Getenv("GOMODCACHE"); dir != "" {
+			modCacheDir = dir
+			return
+		}
+		out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+		if err == nil {
+			modCacheDir = strings.TrimSpace(string(out))
+		}
+	})
+	return modCacheDir
+}
+
+// escapeModulePath applies the module cache's case encoding: an upper-case
+// letter becomes '!' and its lower-case form.
+func escapeModulePath(path string) string {
+	var b strings.Builder
+	for _, r := range path {
+		if unicode.IsUpper(r) {
+			b.WriteByte('!')
+			b.WriteRune(unicode.ToLower(r))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -1,0 +1,311 @@
+// Package headless prints a trace without a terminal UI: a readable block per
+// phase, or one JSON object per line. It drives any tracer.Source: it
+// continues at every stop, holds at app.running, then sends SIGTERM so the
+// shutdown is traced too.
+package headless
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// Options control a headless run.
+type Options struct {
+	// Out receives the trace; Log receives progress and diagnostics.
+	Out io.Writer
+	Log io.Writer
+	// JSON prints one JSON object per event line instead of text.
+	JSON bool
+	// Hold is how long to stay at app.running before sending SIGTERM.
+	Hold time.Duration
+	// StopTimeout is how long the program may take to exit after SIGTERM
+	// before it is killed.
+	StopTimeout time.Duration
+}
+
+// Result sums up a run.
+type Result struct {
+	// Phases are the phase events in the order they came.
+	Phases []tracer.Event
+	// ExitCode is the program's, or -1 if it did not exit by itself.
+	ExitCode int
+	// Err is the first fatal error the trace reported.
+	Err *tracer.Event
+	// Killed is true when the program ignored SIGTERM and was killed.
+	Killed bool
+}
+
+// ErrInterrupted is returned when ctx ended the run early.
+var ErrInterrupted = errors.New("interrupted")
+
+// Run consumes src until the trace ends and prints it. It always closes src.
+func Run(ctx context.Context, src tracer.Source, opts Options) (*Result, error) {
+	defer src.Close()
+	p := &printer{opts: opts, res: &Result{ExitCode: -1}}
+	var stopDeadline <-chan time.Time
+	var holdTimer <-chan time.Time
+	events := src.Events()
+	for {
+		select {
+		case <-ctx.Done():
+			return p.res, ErrInterrupted
+		case <-holdTimer:
+			holdTimer = nil
+			p.logf("sending SIGTERM to the program")
+			if err := src.Signal(ctx, syscall.SIGTERM); err != nil && !errors.Is(err, tracer.ErrEnded) {
+				return p.res, fmt.Errorf("send SIGTERM: %w", err)
+			}
+			if opts.StopTimeout > 0 {
+				stopDeadline = time.After(opts.StopTimeout)
+			}
+		case <-stopDeadline:
+			p.logf("the program did not exit within %s of SIGTERM: killing it", opts.StopTimeout)
+			p.res.Killed = true
+			src.Close()
+			stopDeadline = nil
+		case ev, ok := <-events:
+			if !ok {
+				p.summary()
+				return p.res, nil
+			}
+			p.print(ev)
+			switch ev.Kind {
+			case tracer.KindStop, tracer.KindStep:
+				if ev.Phase == tracer.PhaseRunning {
+					if opts.Hold > 0 {
+						p.logf("holding at app.running for %s (--hold)", opts.Hold)
+					}
+					holdTimer = time.After(opts.Hold)
+					continue
+				}
+				if err := src.Continue(ctx); err != nil && !errors.Is(err, tracer.ErrEnded) {
+					return p.res, fmt.Errorf("continue: %w", err)
+				}
+			}
+		}
+	}
+}
+
+type printer struct {
+	opts          Options
+	res           *Result
+	phase         tracer.PhaseID
+	lastBootstrap *tracer.Node
+	lastServers   string
+}
+
+func (p *printer) logf(format string, args ...any) {
+	if p.opts.Log != nil {
+		fmt.Fprintf(p.opts.Log, "kratos-trace: "+format+"\n", args...)
+	}
+}
+
+func (p *printer) print(ev tracer.Event) {
+	if ev.IsPhase() {
+		p.res.Phases = append(p.res.Phases, ev)
+		p.phase = ev.Phase
+	}
+	if ev.Kind == tracer.KindExit && ev.ExitCode != nil {
+		p.res.ExitCode = *ev.ExitCode
+	}
+	if ev.Kind == tracer.KindError && p.res.Err == nil {
+		e := ev
+		p.res.Err = &e
+	}
+	if p.opts.JSON {
+		p.printJSON(ev)
+		return
+	}
+	p.printText(ev)
+}
+
+// printJSON writes the events a program consumes, each as one line: phases,
+// steps, output (tagged with the phase it happened in) and errors. Progress
+// goes to the log as text.
+func (p *printer) printJSON(ev tracer.Event) {
+	switch ev.Kind {
+	case tracer.KindStatus:
+		p.logf("%s", ev.Status)
+		return
+	case tracer.KindSession:
+		p.logSession(ev.Session)
+		return
+	case tracer.KindOutput:
+		ev.Phase = p.phase
+	case tracer.KindError:
+		if ev.Phase == "" {
+			ev.Phase = p.phase
+		}
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		p.logf("cannot encode event %d: %v", ev.Seq, err)
+		return
+	}
+	fmt.Fprintf(p.opts.Out, "%s\n", b)
+}
+
+func (p *printer) logSession(s *tracer.Session) {
+	if s == nil {
+		return
+	}
+	p.logf("tracing %s (%s), kratos %s, %s", s.Target, s.Package, orNone(s.KratosVersion), s.GoVersion)
+	for _, pl := range s.Plan {
+		if pl.Unavailable != "" {
+			p.logf("phase %s unavailable: %s", pl.Phase, pl.Unavailable)
+		}
+	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+func (p *printer) printText(ev tracer.Event) {
+	w := p.opts.Out
+	switch ev.Kind {
+	case tracer.KindStatus:
+		p.logf("%s", ev.Status)
+	case tracer.KindSession:
+		p.logSession(ev.Session)
+	case tracer.KindOutput:
+		tag := "out"
+		if ev.Output.Stream == "stderr" {
+			tag = "err"
+		}
+		fmt.Fprintf(w, "   %s │ %s\n", tag, ev.Output.Text)
+	case tracer.KindError:
+		fmt.Fprintf(w, "\n!! %s\n", ev.Error)
+		if ev.Location() != "" {
+			fmt.Fprintf(w, "   at %s  %s\n", ev.Location(), ev.Function)
+		}
+		if ev.Reason != "" {
+			fmt.Fprintf(w, "   %s\n", ev.Reason)
+		}
+	case tracer.KindStop, tracer.KindPass, tracer.KindStep, tracer.KindExit:
+		p.printPhase(ev)
+	}
+}
+
+func (p *printer) printPhase(ev tracer.Event) {
+	w := p.opts.Out
+	title := ""
+	if info, ok := tracer.Info(ev.Phase); ok {
+		title = info.Title
+	}
+	label := ev.Label()
+	if ev.Kind == tracer.KindStep {
+		label = "step"
+	}
+	mark := "●"
+	switch {
+	case ev.Skipped:
+		mark = "○"
+	case ev.Kind == tracer.KindPass:
+		mark = "·"
+	}
+	fmt.Fprintf(w, "\n%s %-34s %-28s +%-10s at %s\n", mark, label, title, ev.SincePrev, ev.Elapsed)
+	if ev.Location() != "" {
+		fmt.Fprintf(w, "  %s:%d  %s", shortPath(ev.File), ev.Line, ev.Function)
+		if ev.Goroutine != 0 {
+			fmt.Fprintf(w, "  (goroutine %d)", ev.Goroutine)
+		}
+		fmt.Fprintln(w)
+	}
+	if ev.Source != nil && ev.Line >= ev.Source.First && ev.Line-ev.Source.First < len(ev.Source.Lines) {
+		fmt.Fprintf(w, "  %5d │ %s\n", ev.Line, strings.TrimSpace(ev.Source.Lines[ev.Line-ev.Source.First]))
+	}
+	if ev.Skipped {
+		fmt.Fprintf(w, "  skipped: %s\n", ev.Reason)
+	}
+	if ev.ExitCode != nil {
+		fmt.Fprintf(w, "  exit status %d\n", *ev.ExitCode)
+	}
+	if ev.Bootstrap != nil && !ev.Bootstrap.Equal(p.lastBootstrap) {
+		p.lastBootstrap = ev.Bootstrap
+		fmt.Fprintf(w, "  Bootstrap (%s):\n", ev.Bootstrap.Type)
+		for _, line := range strings.Split(strings.TrimRight(ev.Bootstrap.Format(), "\n"), "\n") {
+			fmt.Fprintf(w, "    %s\n", line)
+		}
+	}
+	if len(ev.Servers) > 0 {
+		table := FormatServers(ev.Servers)
+		if table != p.lastServers {
+			p.lastServers = table
+			fmt.Fprintln(w, "  Servers:")
+			for _, line := range strings.Split(strings.TrimRight(table, "\n"), "\n") {
+				fmt.Fprintf(w, "    %s\n", line)
+			}
+		}
+	}
+}
+
+// FormatServers renders servers as an aligned table.
+func FormatServers(servers []tracer.Server) string {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "KIND\tNETWORK\tADDRESS\tTIMEOUT\tENDPOINT\tSTATE")
+	for _, s := range servers {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Kind, dash(s.Network), dash(s.Address), dash(s.Timeout), dash(s.Endpoint), s.State)
+	}
+	tw.Flush()
+	return b.String()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// shortPath shows module-cache paths from the module on, and other paths as
+// they are.
+func shortPath(path string) string {
+	if i := strings.Index(path, "/pkg/mod/"); i >= 0 {
+		return path[i+len("/pkg/mod/"):]
+	}
+	return path
+}
+
+// summary prints the table of phases with their times.
+func (p *printer) summary() {
+	if p.opts.JSON {
+		return
+	}
+	w := p.opts.Out
+	fmt.Fprintln(w, "\nSummary")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "#\tPHASE\tLOCATION\t+TIME\tELAPSED")
+	for i, ev := range p.res.Phases {
+		loc := "-"
+		if ev.File != "" {
+			loc = fmt.Sprintf("%s:%d", filepath.Base(ev.File), ev.Line)
+		}
+		label := ev.Label()
+		if ev.Skipped {
+			label += " (skipped)"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", i+1, label, loc, ev.SincePrev, ev.Elapsed)
+	}
+	tw.Flush()
+	switch {
+	case p.res.Killed:
+		fmt.Fprintln(w, "The program ignored SIGTERM and was killed.")
+	case p.res.ExitCode >= 0:
+		fmt.Fprintf(w, "The program exited with status %d.\n", p.res.ExitCode)
+	}
+}
