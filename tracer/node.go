@@ -105,6 +105,8 @@ func (n *Node) Format() string {
 			for _, c := range node.Children {
 				walk(c, depth+1)
 			}
+		case node.Value == "":
+			fmt.Fprintf(&b, "%s%s: \"\"\n", indent, node.Name)
 		default:
 			fmt.Fprintf(&b, "%s%s: %s\n", indent, node.Name, node.Value)
 		}

@@ -79,9 +79,15 @@ func ResolveTarget(ctx context.Context, pattern string) (*Target, error) {
 	}
 	var mains []Target
 	var all int
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
 		f := strings.Split(line, "\t")
-		if len(f) < 4 || f[0] == "" {
+		if len(f) < 5 {
+			continue
+		}
+		if f[0] == "" {
+			if strings.Contains(f[4], "does not contain main module") || strings.Contains(f[4], "go.mod file not found") {
+				return nil, &UserError{Msg: fmt.Sprintf("%s is not inside a Go module", pattern), Hint: "run kratos-trace on a package of a module with a go.mod", Detail: f[4]}
+			}
 			continue
 		}
 		all++

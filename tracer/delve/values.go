@@ -120,9 +120,6 @@ func leafValue(v *api.Variable) string {
 	if d, ok := durationOf(v); ok {
 		return d
 	}
-	if v.Kind == reflect.String {
-		return strconv.Quote(v.Value)
-	}
 	return v.Value
 }
 
