@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -98,7 +99,11 @@ func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions)
 func traceOutcome(io streams, res *headless.Result) error {
 	switch {
 	case res.Err != nil:
-		fmt.Fprintf(io.err, "kratos-trace: %s\n", firstLine(res.Err.Error))
+		lines := strings.Split(res.Err.Error, "\n")
+		fmt.Fprintf(io.err, "kratos-trace: %s\n", lines[0])
+		for _, l := range lines[1:] {
+			fmt.Fprintf(io.err, "  %s\n", l)
+		}
 		if res.Err.Reason != "" {
 			fmt.Fprintf(io.err, "hint: %s\n", res.Err.Reason)
 		}
@@ -121,13 +126,4 @@ func reached(res *headless.Result, id tracer.PhaseID) bool {
 		}
 	}
 	return false
-}
-
-func firstLine(s string) string {
-	for i, r := range s {
-		if r == '\n' {
-			return s[:i]
-		}
-	}
-	return s
 }

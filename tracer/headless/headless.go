@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -188,6 +189,11 @@ func (p *printer) printText(ev tracer.Event) {
 		}
 		fmt.Fprintf(w, "   %s │ %s\n", tag, ev.Output.Text)
 	case tracer.KindError:
+		if ev.Location() == "" {
+			// A failure before the program ran (a build error): the caller
+			// reports it as the run's outcome.
+			return
+		}
 		fmt.Fprintf(w, "\n!! %s\n", ev.Error)
 		if ev.Location() != "" {
 			fmt.Fprintf(w, "   at %s  %s\n", ev.Location(), ev.Function)
@@ -217,7 +223,11 @@ func (p *printer) printPhase(ev tracer.Event) {
 	case ev.Kind == tracer.KindPass:
 		mark = "·"
 	}
-	fmt.Fprintf(w, "\n%s %-34s %-28s +%-10s at %s\n", mark, label, title, ev.SincePrev, ev.Elapsed)
+	head := mark + " " + label
+	if title != "" && ev.Kind != tracer.KindStep {
+		head += " — " + title
+	}
+	fmt.Fprintf(w, "\n%-64s +%-9s at %s\n", head, ev.SincePrev, ev.Elapsed)
 	if ev.Location() != "" {
 		fmt.Fprintf(w, "  %s:%d  %s", shortPath(ev.File), ev.Line, ev.Function)
 		if ev.Goroutine != 0 {
@@ -277,6 +287,11 @@ func dash(s string) string {
 func shortPath(path string) string {
 	if i := strings.Index(path, "/pkg/mod/"); i >= 0 {
 		return path[i+len("/pkg/mod/"):]
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
+			return "./" + rel
+		}
 	}
 	return path
 }

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the command line in-process and returns exit code, stdout and stderr.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(""), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// demoConfigDir writes a demo config on free ports.
+func demoConfigDir(t *testing.T) (dir, httpAddr, grpcAddr string) {
+	t.Helper()
+	dir = t.TempDir()
+	httpAddr, grpcAddr = freeAddr(t), freeAddr(t)
+	yaml := fmt.Sprintf("server:\n  http:\n    addr: %s\n    timeout: 1s\n  grpc:\n    addr: %s\n    timeout: 1s\ndata:\n  database:\n    driver: sqlite\n    source: \":memory:\"\n", httpAddr, grpcAddr)
+	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir, httpAddr, grpcAddr
+}
+
+func TestBadInput(t *testing.T) {
+	broken := t.TempDir()
+	for name, content := range map[string]string{
+		"go.mod":  "module broken\n\ngo 1.26\n",
+		"main.go": "package main\n\nfunc main() {\n\tnotDefined()\n}\n",
+	} {
+		if err := os.WriteFile(filepath.Join(broken, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantErr  []string
+	}{
+		{"no package", []string{"run"}, exitUsage, []string{"requires the PACKAGE", "kratos-trace --help"}},
+		{"two packages", []string{"run", "../../demo", "../../tui"}, exitUsage, []string{"accepts one PACKAGE", "after --"}},
+		{"unknown flag", []string{"run", "--nope", "../../demo"}, exitUsage, []string{"unknown flag: --nope"}},
+		{"unknown command", []string{"fly"}, exitUsage, []string{"unknown command"}},
+		{"missing path", []string{"run", "--headless", "./no-such-dir"}, exitFailed, []string{"./no-such-dir does not exist", "hint: "}},
+		{"not a main package", []string{"run", "--headless", "../../tracer"}, exitFailed, []string{"is not a main package", "hint: "}},
+		{"does not compile", []string{"run", "--headless", broken}, exitFailed, []string{"does not compile", "main.go:4:2: undefined: notDefined"}},
+		{"bad working dir", []string{"run", "--headless", "--wd", "/no/such/dir", "../../demo"}, exitFailed, []string{"working directory /no/such/dir does not exist"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, tt.args...)
+			if code != tt.wantCode {
+				t.Errorf("exit code %d, want %d; stderr:\n%s", code, tt.wantCode, stderr)
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+			for _, bad := range []string{"panic:", "goroutine ", ".go:" + "0x"} {
+				if strings.Contains(stderr, bad) {
+					t.Errorf("stderr looks like a crash (%q):\n%s", bad, stderr)
+				}
+			}
+		})
+	}
+}
+
+func TestHelpExplains(t *testing.T) {
+	code, out, _ := runCLI(t, "run", "--help")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"-gcflags=all=-N -l", "--headless", "--json", "--hold", "--wd", "kratos-trace run ./demo", "-- PROGRAM ARGS"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("run --help lacks %q", want)
+		}
+	}
+}
+
+func TestHeadlessJSONOnDemo(t *testing.T) {
+	conf, httpAddr, grpcAddr := demoConfigDir(t)
+	code, out, stderr := runCLI(t, "run", "--headless", "--json", "../../demo", "--", "-conf", conf)
+	if strings.Contains(stderr, "ptrace is not permitted") {
+		t.Skip("ptrace is not permitted here: " + stderr)
+	}
+	if code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", code, stderr)
+	}
+	var phases []string
+	var sawServers bool
+	for i, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var ev struct {
+			Kind      string          `json:"kind"`
+			Phase     string          `json:"phase"`
+			File      *string         `json:"file"`
+			Line      *int            `json:"line"`
+			Function  *string         `json:"function"`
+			Elapsed   *string         `json:"elapsed"`
+			Bootstrap json.RawMessage `json:"bootstrap"`
+			Servers   []struct {
+				Kind    string `json:"kind"`
+				Address string `json:"address"`
+			} `json:"servers"`
+		}
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatalf("line %d: %v\n%s", i+1, err, line)
+		}
+		if ev.Phase == "" || ev.File == nil || ev.Line == nil || ev.Function == nil || ev.Elapsed == nil {
+			t.Errorf("line %d lacks a required key: %s", i+1, line)
+		}
+		if ev.Kind == "output" {
+			continue
+		}
+		phases = append(phases, ev.Phase)
+		for _, s := range ev.Servers {
+			sawServers = true
+			if (s.Kind == "http" && s.Address != httpAddr) || (s.Kind == "grpc" && s.Address != grpcAddr) {
+				t.Errorf("server %+v does not match the config", s)
+			}
+		}
+	}
+	got := strings.Join(phases, " ")
+	if !strings.HasPrefix(got, "flag.parse config.load config.scan wire ") || !strings.HasSuffix(got, "app.after-stop exit") {
+		t.Errorf("phases = %s", got)
+	}
+	if !sawServers {
+		t.Error("no event carried servers")
+	}
+}
+
+func TestHeadlessTextOnDemo(t *testing.T) {
+	conf, httpAddr, _ := demoConfigDir(t)
+	code, out, stderr := runCLI(t, "run", "--headless", "../../demo", "--", "-conf", conf)
+	if strings.Contains(stderr, "ptrace is not permitted") {
+		t.Skip("ptrace is not permitted here: " + stderr)
+	}
+	if code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", code, stderr)
+	}
+	for _, want := range []string{"● config.scan", "addr: " + httpAddr, "KIND  NETWORK  ADDRESS", "server.stop", "Summary", "exited with status 0", "out │ "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	for _, want := range []string{"building ../../demo", "tracing ../../demo", "sending SIGTERM"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}

@@ -1,0 +1,159 @@
+package headless
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
+)
+
+func runFake(t *testing.T, opts Options) (*tracertest.Fake, *Result, string, string) {
+	t.Helper()
+	var out, log bytes.Buffer
+	opts.Out, opts.Log = &out, &log
+	fake := tracertest.NewFake(tracertest.DemoEvents())
+	res, err := Run(context.Background(), fake, opts)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return fake, res, out.String(), log.String()
+}
+
+func TestTextShowsEveryPhaseBootstrapServersAndSummary(t *testing.T) {
+	fake, res, out, _ := runFake(t, Options{})
+	want := []string{"flag.parse", "config.load", "config.scan", "wire", "wire.provider", "wire.done",
+		"app.run", "app.build-instance", "app.before-start", "server.start", "app.register",
+		"app.after-start", "app.running", "app.stop", "server.stop", "app.after-stop", "exit"}
+	rest := out
+	for _, p := range want {
+		i := strings.Index(rest, "\n● "+p)
+		if i < 0 {
+			i = strings.Index(rest, "\n○ "+p)
+		}
+		if i < 0 {
+			t.Fatalf("phase %s missing or out of order in:\n%s", p, out)
+		}
+		rest = rest[i+1:]
+	}
+	for _, s := range []string{"Bootstrap (", "addr: 127.0.0.1:8000", "KIND  NETWORK", "Summary", "The program exited with status 0.", "skipped: ", "   out │ "} {
+		if !strings.Contains(out, s) {
+			t.Errorf("output lacks %q", s)
+		}
+	}
+	// The Bootstrap tree is printed when it appears, not at every stop.
+	if n := strings.Count(out, "Bootstrap ("); n != 1 {
+		t.Errorf("Bootstrap printed %d times, want once", n)
+	}
+	if res.ExitCode != 0 || res.Err != nil {
+		t.Errorf("result = %+v", res)
+	}
+	if !slicesContain(fake.CommandLog(), "signal terminated") {
+		t.Errorf("no SIGTERM sent; commands %v", fake.CommandLog())
+	}
+	if !slicesContain(fake.CommandLog(), "close") {
+		t.Error("the source was not closed")
+	}
+}
+
+func slicesContain(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestJSONLinesCarryTheRequiredKeys(t *testing.T) {
+	_, _, out, log := runFake(t, Options{JSON: true})
+	var phases []string
+	for i, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("line %d is not JSON: %v\n%s", i+1, err, line)
+		}
+		for _, k := range []string{"phase", "file", "line", "function", "elapsed"} {
+			if _, ok := m[k]; !ok {
+				t.Errorf("line %d lacks %q: %s", i+1, k, line)
+			}
+		}
+		if m["kind"] != string(tracer.KindOutput) {
+			phases = append(phases, m["phase"].(string))
+		}
+		seenScan := false
+		for _, p := range phases {
+			seenScan = seenScan || p == string(tracer.PhaseConfigScan)
+		}
+		if seenScan && m["kind"] != string(tracer.KindOutput) {
+			if _, ok := m["bootstrap"]; !ok {
+				t.Errorf("line %d (%v) after config.scan has no bootstrap", i+1, m["phase"])
+			}
+		}
+	}
+	if !strings.Contains(log, "tracing ./demo") {
+		t.Errorf("log lacks the session line:\n%s", log)
+	}
+	if len(phases) < 20 {
+		t.Errorf("only %d phase lines", len(phases))
+	}
+}
+
+func TestHoldWaitsAtRunning(t *testing.T) {
+	start := time.Now()
+	_, _, _, log := runFake(t, Options{Hold: 150 * time.Millisecond})
+	if time.Since(start) < 150*time.Millisecond {
+		t.Error("did not hold at app.running")
+	}
+	if !strings.Contains(log, "holding at app.running for 150ms") {
+		t.Errorf("log lacks the hold line:\n%s", log)
+	}
+}
+
+func TestStopTimeoutKills(t *testing.T) {
+	// A program that ignores SIGTERM: the trace ends at app.running.
+	var events []tracer.Event
+	for _, ev := range tracertest.DemoEvents() {
+		events = append(events, ev)
+		if ev.Phase == tracer.PhaseRunning {
+			break
+		}
+	}
+	fake := &stubbornSource{Fake: tracertest.NewFake(events)}
+	var out, log bytes.Buffer
+	res, err := Run(context.Background(), fake, Options{Out: &out, Log: &log, StopTimeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Killed || !strings.Contains(log.String(), "did not exit within 50ms of SIGTERM: killing it") {
+		t.Errorf("killed=%v log=%s", res.Killed, log.String())
+	}
+	if !strings.Contains(out.String(), "ignored SIGTERM") {
+		t.Errorf("summary does not say it was killed:\n%s", out.String())
+	}
+}
+
+// stubbornSource ignores signals, as a program that traps SIGTERM would.
+type stubbornSource struct{ *tracertest.Fake }
+
+func (s *stubbornSource) Signal(context.Context, os.Signal) error { return nil }
+
+func TestInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	fake := tracertest.NewFake(tracertest.DemoEvents())
+	var out bytes.Buffer
+	_, err := Run(ctx, fake, Options{Out: &out})
+	if !errors.Is(err, ErrInterrupted) {
+		t.Errorf("err = %v, want ErrInterrupted", err)
+	}
+	if !fake.Closed() {
+		t.Error("source not closed after an interrupt")
+	}
+}
