@@ -431,3 +431,52 @@ func TestRealDemoConfigAsTyped(t *testing.T) {
 		t.Errorf("exit = %+v", exit.ExitCode)
 	}
 }
+
+func TestKratosLayoutProject(t *testing.T) {
+	// An unmodified kratos-layout project: 0.0.0.0 binds and a mysql DSN in
+	// its own config; the test points -conf at a copy with free loopback
+	// ports so it can run beside other tests.
+	dir := t.TempDir()
+	httpAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	grpcAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	yaml := fmt.Sprintf(`server:
+  http:
+    addr: %s
+    timeout: 1s
+  grpc:
+    addr: %s
+    timeout: 1s
+data:
+  database:
+    driver: mysql
+    source: root:root@tcp(127.0.0.1:3306)/test?parseTime=True&loc=Local
+  redis:
+    addr: 127.0.0.1:6379
+    read_timeout: 0.2s
+    write_timeout: 0.2s
+`, httpAddr, grpcAddr)
+	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tr := runTrace(t, Config{Target: "testdata/layout", Args: []string{"-conf", dir}}, nil)
+	phases := strings.Join(tr.phases(), "|")
+	for _, want := range []string{
+		"flag.parse|config.load|config.scan|wire wireApp|wire.provider data.NewData|wire.provider data.NewGreeterRepo|wire.provider biz.NewGreeterUsecase|wire.provider service.NewGreeterService|wire.provider server.NewGRPCServer|wire.provider server.NewHTTPServer|wire.provider main.newApp|wire.done wireApp|app.run|app.build-instance|app.before-start|server.start",
+		"app.register|app.after-start|app.running|app.stop|server.stop",
+		"app.after-stop|exit",
+	} {
+		if !strings.Contains(phases, want) {
+			t.Errorf("phases lack %s\n got %s", want, phases)
+		}
+	}
+	scan := tr.first(t, tracer.PhaseConfigScan)
+	if got := scan.Bootstrap.Lookup("data.database.driver"); got == nil || got.Value != "mysql" {
+		t.Errorf("data.database.driver = %+v", got)
+	}
+	if got := scan.Bootstrap.Lookup("server.grpc.addr"); got == nil || got.Value != grpcAddr {
+		t.Errorf("server.grpc.addr = %+v", got)
+	}
+	if n := len(tr.first(t, tracer.PhaseRunning).Servers); n != 2 {
+		t.Errorf("%d servers at app.running, want 2", n)
+	}
+}
