@@ -1,0 +1,260 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// change says how a config value differs from the previous stop.
+type change byte
+
+const (
+	unchanged change = iota
+	added            // the value was not there at the previous stop
+	modified         // the value differs from the previous stop
+)
+
+// treeRow is one visible line of the Bootstrap tree.
+type treeRow struct {
+	path     string
+	name     string
+	depth    int
+	node     *tracer.Node
+	branch   bool
+	keyWidth int // the widest leaf name among its siblings, to align values
+	change   change
+}
+
+// bootstrapPane shows the decoded config (Event.Bootstrap) as a collapsible
+// tree, with the values that changed since the previous stop highlighted.
+type bootstrapPane struct {
+	st      *styles
+	w, h    int
+	focused bool
+
+	root      *tracer.Node
+	changes   map[string]change
+	collapsed map[string]bool
+	rows      []treeRow
+	selected  int
+	offset    int
+}
+
+func newBootstrapPane(st *styles) bootstrapPane {
+	return bootstrapPane{st: st, collapsed: map[string]bool{}, changes: map[string]change{}}
+}
+
+func (p *bootstrapPane) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.scrollToSelected()
+}
+
+// reset forgets the tree (for a restart) but keeps what the user collapsed.
+func (p *bootstrapPane) reset() {
+	p.root, p.rows, p.selected, p.offset = nil, nil, 0, 0
+	p.changes = map[string]change{}
+}
+
+// set shows root; prev holds the leaves at the previous stop (nil when the
+// config was not known yet), to mark what changed.
+func (p *bootstrapPane) set(root *tracer.Node, prev map[string]string) {
+	p.root = root
+	p.changes = map[string]change{}
+	for path, v := range root.Leaves() {
+		old, ok := prev[path]
+		switch {
+		case !ok:
+			p.changes[path] = added
+		case old != v:
+			p.changes[path] = modified
+		}
+	}
+	p.rebuild()
+}
+
+func (p *bootstrapPane) rebuild() {
+	var selPath string
+	if p.selected < len(p.rows) {
+		selPath = p.rows[p.selected].path
+	}
+	p.rows = p.rows[:0]
+	if p.root != nil {
+		p.addChildren(p.root, "", 0)
+	}
+	p.selected = 0
+	for i, r := range p.rows {
+		if r.path == selPath {
+			p.selected = i
+		}
+	}
+	p.scrollToSelected()
+}
+
+func (p *bootstrapPane) addChildren(n *tracer.Node, prefix string, depth int) {
+	keyWidth := 0
+	for _, c := range n.Children {
+		if len(c.Children) == 0 {
+			keyWidth = max(keyWidth, textWidth(c.Name))
+		}
+	}
+	for _, c := range n.Children {
+		path := c.Name
+		if prefix != "" {
+			path = prefix + "." + c.Name
+		}
+		row := treeRow{path: path, name: c.Name, depth: depth, node: c, branch: len(c.Children) > 0, keyWidth: keyWidth}
+		if row.branch {
+			row.change = p.subtreeChange(path)
+		} else {
+			row.change = p.changes[path]
+		}
+		p.rows = append(p.rows, row)
+		if row.branch && !p.collapsed[path] {
+			p.addChildren(c, path, depth+1)
+		}
+	}
+}
+
+// subtreeChange reports the strongest change below a branch, so that a
+// collapsed branch still shows that something inside it changed.
+func (p *bootstrapPane) subtreeChange(path string) change {
+	c := unchanged
+	for leaf, ch := range p.changes {
+		if strings.HasPrefix(leaf, path+".") && ch > c {
+			c = ch
+		}
+	}
+	return c
+}
+
+// toggle expands or collapses the selected branch; on a leaf it collapses
+// the leaf's parent.
+func (p *bootstrapPane) toggle() {
+	if p.selected >= len(p.rows) {
+		return
+	}
+	r := p.rows[p.selected]
+	if !r.branch {
+		i := strings.LastIndex(r.path, ".")
+		if i < 0 {
+			return
+		}
+		r.path = r.path[:i]
+	}
+	p.collapsed[r.path] = !p.collapsed[r.path]
+	p.rebuild()
+	for i, row := range p.rows {
+		if row.path == r.path {
+			p.selected = i
+		}
+	}
+	p.scrollToSelected()
+}
+
+func (p *bootstrapPane) move(delta int) {
+	if len(p.rows) == 0 {
+		return
+	}
+	p.selected = clamp(p.selected+delta, 0, len(p.rows)-1)
+	p.scrollToSelected()
+}
+
+func (p *bootstrapPane) clickRow(y int) {
+	if i := p.offset + y; i >= 0 && i < len(p.rows) {
+		p.selected = i
+	}
+}
+
+func (p *bootstrapPane) scroll(delta int) {
+	p.offset = clamp(p.offset+delta, 0, max(0, len(p.rows)-p.h))
+}
+
+func (p *bootstrapPane) scrollToSelected() {
+	if p.h <= 0 {
+		return
+	}
+	if p.selected < p.offset {
+		p.offset = p.selected
+	}
+	if p.selected >= p.offset+p.h {
+		p.offset = p.selected - p.h + 1
+	}
+	p.offset = clamp(p.offset, 0, max(0, len(p.rows)-p.h))
+}
+
+func (p *bootstrapPane) footer() string {
+	n := 0
+	for _, c := range p.changes {
+		if c != unchanged {
+			n++
+		}
+	}
+	scroll := ""
+	if len(p.rows) > p.h && p.h > 0 {
+		scroll = fmt.Sprintf("%d/%d", p.selected+1, len(p.rows))
+	}
+	switch {
+	case n > 0 && scroll != "":
+		return fmt.Sprintf("%d changed · %s", n, scroll)
+	case n > 0:
+		return fmt.Sprintf("%d changed", n)
+	}
+	return scroll
+}
+
+func (p *bootstrapPane) View() []string {
+	if p.w <= 0 || p.h <= 0 {
+		return nil
+	}
+	if p.root == nil {
+		return indentLines(wrapText("The config is decoded into Bootstrap at config.scan; nothing to show before it.", p.w-2), " ")
+	}
+	st := p.st
+	out := make([]string, 0, p.h)
+	end := min(len(p.rows), p.offset+p.h)
+	for i := p.offset; i < end; i++ {
+		r := p.rows[i]
+		mark := " "
+		switch r.change {
+		case added:
+			mark = "+"
+		case modified:
+			mark = "~"
+		}
+		indent := spaces(r.depth * 2)
+		var text, plain string
+		if r.branch {
+			glyph := "▾"
+			if p.collapsed[r.path] {
+				glyph = "▸"
+			}
+			plain = indent + glyph + " " + r.name
+			text = indent + st.dim.paint(glyph) + " " + st.accent.paint(r.name)
+			if t := r.node.Type; t != "" && textWidth(plain)+len(t)+4 <= p.w {
+				plain += "  " + t
+				text += "  " + st.dim.paint(t)
+			}
+		} else {
+			key := padRight(r.name, r.keyWidth)
+			val := r.node.Value
+			plain = indent + "  " + key + "  " + val
+			vi := st.text
+			switch {
+			case r.change != unchanged:
+				vi = st.changed
+			case val == "<nil>" || val == "":
+				vi = st.dim
+			}
+			text = indent + "  " + st.dim.paint(key) + "  " + vi.paint(truncate(val, p.w-2-textWidth(indent)-4-r.keyWidth))
+		}
+		if i == p.selected && p.focused {
+			out = append(out, st.selected.paint(fit(" "+mark+plain, p.w)))
+			continue
+		}
+		mi := st.changed
+		out = append(out, " "+mi.paint(mark)+text)
+	}
+	return out
+}

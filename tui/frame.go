@@ -1,0 +1,271 @@
+package tui
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Box drawing characters of the pane borders.
+const (
+	borderH  = "─"
+	borderV  = "│"
+	cornerTL = "╭"
+	cornerTR = "╮"
+	cornerBL = "╰"
+	cornerBR = "╯"
+)
+
+// boxSpec is what a pane's box shows besides its content.
+type boxSpec struct {
+	// title is already painted; titleWidth is its width in cells.
+	title      string
+	titleWidth int
+	// footer is plain text shown at the right of the bottom border.
+	footer  string
+	focused bool
+}
+
+// drawBox returns the r.h lines of a box of r.w cells around lines, each
+// line fitted to the inner width. Lines past the inner height are dropped.
+func (st *styles) drawBox(r rect, spec boxSpec, lines []string) []string {
+	if r.w < 2 || r.h < 2 {
+		return blankLines(r.w, r.h)
+	}
+	border := st.border
+	if spec.focused {
+		border = st.borderFocused
+	}
+	inner := r.w - 2
+	out := make([]string, 0, r.h)
+
+	// Top: ╭─ Title ─────╮
+	var top strings.Builder
+	top.Grow(r.w * 4)
+	title, tw := spec.title, spec.titleWidth
+	if tw > inner-4 {
+		title, tw = "", 0
+	}
+	if tw > 0 {
+		top.WriteString(border.paint(cornerTL + borderH + " "))
+		top.WriteString(title)
+		top.WriteString(border.paint(" " + strings.Repeat(borderH, inner-tw-3) + cornerTR))
+	} else {
+		top.WriteString(border.paint(cornerTL + strings.Repeat(borderH, inner) + cornerTR))
+	}
+	out = append(out, top.String())
+
+	side := border.paint(borderV)
+	for i := range r.h - 2 {
+		line := ""
+		if i < len(lines) {
+			line = lines[i]
+		}
+		out = append(out, side+fit(line, inner)+side)
+	}
+
+	// Bottom: ╰──── 3/30 ─╯
+	footer := spec.footer
+	fw := lipgloss.Width(footer)
+	if footer != "" && fw+4 <= inner {
+		out = append(out, border.paint(cornerBL+strings.Repeat(borderH, inner-fw-3)+" ")+
+			st.footer.paint(footer)+border.paint(" "+borderH+cornerBR))
+	} else {
+		out = append(out, border.paint(cornerBL+strings.Repeat(borderH, inner)+cornerBR))
+	}
+	return out
+}
+
+// fit truncates s to w cells (with an ellipsis) or pads it with spaces to
+// exactly w cells. Widths are measured as the terminal shows them, so wide
+// (CJK, emoji) characters and escape sequences do not break the borders.
+func fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	sw := textWidth(s)
+	if sw > w {
+		s = ansi.Truncate(s, w, "…")
+		sw = textWidth(s)
+	}
+	if sw < w {
+		s += spaces(w - sw)
+	}
+	return s
+}
+
+// textWidth is the width of s in cells, fast for plain ASCII.
+func textWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf {
+			return lipgloss.Width(s)
+		}
+	}
+	return len(s)
+}
+
+// truncate cuts s to at most w cells, with an ellipsis when it cuts.
+func truncate(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if textWidth(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, w, "…")
+}
+
+// truncateLeft keeps the end of s, e.g. of a long path, in at most w cells.
+func truncateLeft(s string, w int) string {
+	sw := textWidth(s)
+	if w <= 0 {
+		return ""
+	}
+	if sw <= w {
+		return s
+	}
+	return "…" + ansi.TruncateLeft(s, sw-w+1, "")
+}
+
+// padRight pads s to w cells; it never cuts.
+func padRight(s string, w int) string {
+	if sw := textWidth(s); sw < w {
+		return s + spaces(w-sw)
+	}
+	return s
+}
+
+// padLeft right-aligns s in w cells; it never cuts.
+func padLeft(s string, w int) string {
+	if sw := textWidth(s); sw < w {
+		return spaces(w-sw) + s
+	}
+	return s
+}
+
+const spaceRun = "                                                                                                                                                                                                                                                                "
+
+func spaces(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	if n <= len(spaceRun) {
+		return spaceRun[:n]
+	}
+	return strings.Repeat(" ", n)
+}
+
+func blankLines(w, h int) []string {
+	if h <= 0 {
+		return nil
+	}
+	out := make([]string, h)
+	for i := range out {
+		out[i] = spaces(w)
+	}
+	return out
+}
+
+// wrapText wraps plain text to w cells, breaking long words.
+func wrapText(s string, w int) []string {
+	if w <= 0 {
+		return nil
+	}
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		if para == "" {
+			out = append(out, "")
+			continue
+		}
+		out = append(out, strings.Split(ansi.Wrap(para, w, ""), "\n")...)
+	}
+	return out
+}
+
+// sanitize makes text from the traced program safe to draw: escape
+// sequences and control characters go, tabs become spaces, so that the
+// program's output can never move the cursor or draw over the TUI.
+func sanitize(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		// 0xc2 leads the UTF-8 of the C1 controls U+0080..U+009F.
+		if c := s[i]; c < 0x20 || c == 0x7f || c == 0xc2 {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	s = ansi.Strip(s)
+	return expandTabs(strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t':
+			return r
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			return -1
+		}
+		return r
+	}, s), 4)
+}
+
+// expandTabs replaces tabs with spaces up to the next multiple of width.
+func expandTabs(s string, width int) string {
+	if !strings.Contains(s, "\t") {
+		return s
+	}
+	var b strings.Builder
+	col := 0
+	for _, r := range s {
+		if r == '\t' {
+			n := width - col%width
+			b.WriteString(spaces(n))
+			col += n
+			continue
+		}
+		b.WriteRune(r)
+		col++
+	}
+	return b.String()
+}
+
+// compose draws blocks of lines onto a width x height screen. Blocks must
+// tile the screen: each holds exactly the lines of its rect, each line exactly
+// its width.
+type block struct {
+	r     rect
+	lines []string
+}
+
+func compose(width, height int, blocks []block) string {
+	var b strings.Builder
+	b.Grow(width * height * 3)
+	for y := range height {
+		if y > 0 {
+			b.WriteByte('\n')
+		}
+		x := 0
+		for x < width {
+			found := false
+			for _, bl := range blocks {
+				if bl.r.x == x && y >= bl.r.y && y < bl.r.y+bl.r.h {
+					if i := y - bl.r.y; i < len(bl.lines) {
+						b.WriteString(bl.lines[i])
+					} else {
+						b.WriteString(spaces(bl.r.w))
+					}
+					x += bl.r.w
+					found = true
+					break
+				}
+			}
+			if !found {
+				b.WriteString(spaces(width - x))
+				break
+			}
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,100 @@
+package tui
+
+import "charm.land/bubbles/v2/key"
+
+// keyMap holds every key binding of the TUI. The help at the bottom of the
+// screen is generated from these bindings: change a key here and the hints
+// follow.
+type keyMap struct {
+	Next    key.Binding
+	Step    key.Binding
+	StepOut key.Binding
+	Term    key.Binding
+
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	Toggle   key.Binding
+	Break    key.Binding
+
+	FocusNext key.Binding
+	FocusPrev key.Binding
+	Restart   key.Binding
+	Help      key.Binding
+	Quit      key.Binding
+}
+
+func newKeyMap() keyMap {
+	return keyMap{
+		Next:    key.NewBinding(key.WithKeys("n", "space"), key.WithHelp("n", "next phase")),
+		Step:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "step over")),
+		StepOut: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "step out")),
+		Term:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "SIGTERM")),
+
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down")),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "top")),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "bottom")),
+		Toggle:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "fold")),
+		Break:    key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "break on/off")),
+
+		FocusNext: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "focus")),
+		FocusPrev: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "focus back")),
+		Restart:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart")),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+	}
+}
+
+// FullHelp returns the bindings in columns for the `?` help: running the
+// program, moving in a pane, and the rest.
+func (k keyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Next, k.Step, k.StepOut, k.Term},
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Toggle, k.Break, k.FocusNext, k.FocusPrev},
+		{k.Restart, k.Help, k.Quit},
+	}
+}
+
+// hintContext is what the short help depends on.
+type hintContext struct {
+	focus     paneID
+	paused    bool // the program waits for a command
+	running   bool // it is at or past app.running and still up: SIGTERM helps
+	ended     bool
+	launching bool
+}
+
+// shortHelp returns the bindings worth a hint right now, most useful first;
+// the help bubble drops those that do not fit the width.
+func (k keyMap) shortHelp(c hintContext) []key.Binding {
+	var b []key.Binding
+	switch {
+	case c.ended:
+		b = append(b, k.Restart, k.Quit)
+	case c.launching:
+		b = append(b, k.Quit, k.Restart)
+	default:
+		if c.running {
+			b = append(b, k.Term)
+		}
+		b = append(b, k.Next, k.Step, k.StepOut)
+	}
+	switch c.focus {
+	case panePhases:
+		b = append(b, k.Break)
+	case paneBootstrap:
+		b = append(b, k.Toggle)
+	}
+	b = append(b, k.FocusNext)
+	if !c.ended && !c.launching {
+		b = append(b, k.Restart, k.Quit)
+	}
+	return append(b, k.Help)
+}

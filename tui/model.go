@@ -1,0 +1,637 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// Model is the root model of the TUI. It owns the focus, the size and the
+// layout; the panes are plain structs it sizes, updates and draws.
+type Model struct {
+	opts Options
+	run  *runner
+	now  func() time.Time
+
+	st      *styles
+	keys    keyMap
+	help    help.Model
+	spinner spinner.Model
+
+	width, height int
+	lay           layout
+	focus         paneID
+	// tab is the detail pane the compact layout shows.
+	tab paneID
+
+	phases    phasesPane
+	source    sourcePane
+	bootstrap bootstrapPane
+	servers   serversPane
+	stack     stackPane
+	output    outputPane
+
+	trace traceState
+	// files caches source files read from disk, by path, ready to draw; a
+	// nil entry means the file could not be read.
+	files map[string][]string
+}
+
+// traceState is what the model knows about the current trace.
+type traceState struct {
+	gen     int
+	src     tracer.Source
+	session *tracer.Session
+
+	launching   bool // no stop yet: show the spinner
+	startedAt   time.Time
+	statuses    []string
+	paused      bool // the program waits for a command
+	ended       bool // the events channel was closed
+	quitting    bool
+	exitCode    *int
+	fatal       string // a KindError, or a failed Start
+	flash       string // the last command's error
+	stops       int
+	last        *tracer.Event // the last stop or step
+	phase       tracer.PhaseID
+	phaseLabel  string
+	elapsed     tracer.Duration // since the program's launch, at the last phase event
+	signalled   bool
+	bootLeaves  map[string]string // the config at the previous stop
+	hasSnapshot bool
+	// Commands go to the Source one at a time, in the order of the keys, so
+	// that "b" then "n" turns the break off before the program continues.
+	queue []queuedCommand
+	busy  bool
+}
+
+// queuedCommand is a Source command waiting for the one before it.
+type queuedCommand struct {
+	name string
+	fn   func() error
+}
+
+// NewModel returns the root model; Init starts the first trace. Run uses it,
+// and tests drive it with teatest.
+func NewModel(opts Options) Model {
+	return newModel(context.Background(), opts)
+}
+
+func newModel(ctx context.Context, opts Options) Model {
+	st := newStyles()
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	h := help.New()
+	h.Styles = helpStyles()
+	m := Model{
+		opts:      opts,
+		run:       newRunner(ctx, opts.Start),
+		now:       now,
+		st:        st,
+		keys:      newKeyMap(),
+		help:      h,
+		spinner:   spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(styleCurrent())),
+		focus:     panePhases,
+		tab:       paneBootstrap,
+		phases:    newPhasesPane(st),
+		source:    newSourcePane(st),
+		bootstrap: newBootstrapPane(st),
+		servers:   newServersPane(st),
+		stack:     newStackPane(st),
+		output:    newOutputPane(st),
+		files:     map[string][]string{},
+	}
+	m.trace = traceState{gen: 1, launching: true, startedAt: now()}
+	m.setFocus(panePhases)
+	return m
+}
+
+// Init starts the first trace.
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(m.run.startCmd(m.trace.gen), m.spinnerTick())
+}
+
+func (m Model) spinnerTick() tea.Cmd {
+	if m.opts.NoAnimation {
+		return nil
+	}
+	return m.spinner.Tick
+}
+
+// Update handles one message. It never blocks: Source commands, starts and
+// file reads run as tea.Cmds.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.relayout()
+		return m, nil
+
+	case startedMsg:
+		if msg.gen != m.trace.gen {
+			if msg.src != nil {
+				_ = msg.src.Close()
+			}
+			return m, nil
+		}
+		if msg.err != nil {
+			m.trace.launching = false
+			m.trace.fatal = "start the trace: " + msg.err.Error()
+			return m, nil
+		}
+		m.trace.src = msg.src
+		// Breaks the user turned off before a restart stay off.
+		for _, info := range tracer.Phases {
+			if m.phases.breakOff[info.ID] {
+				src, phase := msg.src, info.ID
+				m.enqueue("break", func() error { return src.SetBreak(phase, false) })
+			}
+		}
+		return m, tea.Batch(waitForEvent(msg.gen, msg.src.Events()), m.nextCommand())
+
+	case eventMsg:
+		if msg.gen != m.trace.gen {
+			return m, nil
+		}
+		cmd := m.applyEvent(msg.ev)
+		return m, tea.Batch(cmd, waitForEvent(msg.gen, m.trace.src.Events()))
+
+	case sourceClosedMsg:
+		if msg.gen != m.trace.gen {
+			return m, nil
+		}
+		m.trace.ended = true
+		m.trace.paused = false
+		m.trace.launching = false
+		m.phases.finish()
+		return m, nil
+
+	case commandDoneMsg:
+		if msg.gen != m.trace.gen {
+			return m, nil
+		}
+		if msg.err != nil && !m.trace.quitting {
+			m.trace.flash = commandError(msg.name, msg.err)
+		}
+		m.trace.busy = false
+		return m, m.nextCommand()
+
+	case fileLoadedMsg:
+		m.files[msg.path] = msg.lines // nil when it could not be read
+		if m.source.file != msg.path {
+			return m, nil
+		}
+		switch {
+		case msg.err != nil && len(m.source.lines) == 0:
+			m.source.showNote(msg.path, m.source.line, "The source is not available: "+msg.err.Error())
+		case msg.err == nil:
+			m.source.showFile(msg.lines)
+		}
+		return m, nil
+
+	case spinner.TickMsg:
+		if !m.trace.launching || m.opts.NoAnimation {
+			return m, nil // let the tick chain end
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return m, cmd
+
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+
+	case tea.MouseClickMsg:
+		m.handleClick(msg.Mouse())
+		return m, nil
+
+	case tea.MouseWheelMsg:
+		mouse := msg.Mouse()
+		if p, ok := m.lay.paneAt(mouse.X, mouse.Y, m.tab); ok {
+			delta := 3
+			if mouse.Button == tea.MouseWheelUp {
+				delta = -3
+			}
+			m.scrollPane(p, delta)
+		}
+		return m, nil
+	}
+	return m, nil
+}
+
+// applyEvent updates the panes with one event of the current trace.
+func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
+	t := &m.trace
+	switch ev.Kind {
+	case tracer.KindStatus:
+		t.statuses = append(t.statuses, sanitize(ev.Status))
+	case tracer.KindSession:
+		t.session = ev.Session
+		if ev.Session != nil {
+			m.phases.setPlan(ev.Session.Plan)
+		}
+	case tracer.KindOutput:
+		if ev.Output != nil {
+			m.output.add(*ev.Output)
+		}
+	case tracer.KindError:
+		t.fatal = ev.Error
+		t.launching = false
+		t.paused = false
+		m.phases.fail(ev)
+		if len(ev.Stack) > 0 {
+			m.stack.set(ev.Goroutine, ev.Stack, m.shortPath)
+		}
+		if ev.File != "" {
+			return m.showSource(ev)
+		}
+	case tracer.KindStop, tracer.KindStep, tracer.KindPass, tracer.KindExit:
+		t.launching = false
+		t.flash = ""
+		m.phases.apply(ev)
+		t.phase, t.phaseLabel, t.elapsed = ev.Phase, ev.Label(), ev.Elapsed
+		m.takeSnapshot(ev)
+		switch ev.Kind {
+		case tracer.KindStop, tracer.KindStep:
+			t.paused = true
+			t.stops++
+			evCopy := ev
+			t.last = &evCopy
+			m.stack.set(ev.Goroutine, ev.Stack, m.shortPath)
+			m.suggestTab(ev.Phase)
+			return m.showSource(ev)
+		case tracer.KindExit:
+			t.paused = false
+			t.exitCode = ev.ExitCode
+			if ev.File != "" {
+				return m.showSource(ev)
+			}
+		}
+	}
+	return nil
+}
+
+// takeSnapshot shows the config and servers an event carries, marking the
+// values that changed since the previous snapshot.
+func (m *Model) takeSnapshot(ev tracer.Event) {
+	if ev.Bootstrap != nil {
+		var prev map[string]string
+		if m.trace.hasSnapshot {
+			prev = m.trace.bootLeaves
+			if prev == nil {
+				prev = map[string]string{}
+			}
+		}
+		m.bootstrap.set(ev.Bootstrap, prev)
+		m.trace.bootLeaves = ev.Bootstrap.Leaves()
+	}
+	if ev.Servers != nil {
+		m.servers.set(ev.Servers)
+	}
+	m.trace.hasSnapshot = true
+}
+
+// suggestTab brings the detail pane that matters at a phase to the front of
+// the compact layout, unless the user is working in the tabs.
+func (m *Model) suggestTab(phase tracer.PhaseID) {
+	if isDetail(m.focus) {
+		return
+	}
+	switch phase {
+	case tracer.PhaseConfigScan:
+		m.tab = paneBootstrap
+	case tracer.PhaseWireDone, tracer.PhaseServerStart, tracer.PhaseAfterStart, tracer.PhaseRunning,
+		tracer.PhaseServerStop, tracer.PhaseAfterStop:
+		m.tab = paneServers
+	}
+}
+
+// fileLoadedMsg carries a source file read from disk.
+type fileLoadedMsg struct {
+	path  string
+	lines []string
+	err   error
+}
+
+func loadFile(path string) tea.Cmd {
+	return func() tea.Msg {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return fileLoadedMsg{path: path, err: err}
+		}
+		return fileLoadedMsg{path: path, lines: prepareSource(strings.Split(strings.TrimRight(string(b), "\n"), "\n"))}
+	}
+}
+
+// showSource shows the code of a stop: its snippet, else the file. File is
+// absolute (the user's code, or Kratos in the module cache); when it can be
+// read here, the whole file replaces a snippet that matches it, so the pane
+// can scroll past the snippet.
+func (m *Model) showSource(ev tracer.Event) tea.Cmd {
+	if ev.File == "" {
+		m.source.showNote("", 0, "This stop has no source location.")
+		return nil
+	}
+	lines, cached := m.files[ev.File]
+	if ev.Source != nil && len(ev.Source.Lines) > 0 {
+		m.source.show(ev.File, ev.Line, ev.Source.First, prepareSource(ev.Source.Lines))
+		if cached {
+			m.source.showFile(lines)
+		}
+	} else {
+		m.source.show(ev.File, ev.Line, 1, lines)
+		if cached && lines == nil {
+			m.source.showNote(ev.File, ev.Line, "The source is not available here and the trace carries no snippet.")
+		}
+	}
+	if cached {
+		return nil
+	}
+	return loadFile(ev.File)
+}
+
+func commandError(name string, err error) string {
+	switch {
+	case errors.Is(err, tracer.ErrEnded):
+		return "the trace has ended: r runs it again"
+	case errors.Is(err, tracer.ErrNotPaused):
+		return "the program is running, not paused"
+	case errors.Is(err, tracer.ErrUnsupported):
+		return name + " is not supported by this source"
+	}
+	return name + ": " + err.Error()
+}
+
+func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	t := &m.trace
+	switch {
+	case key.Matches(msg, k.Quit):
+		if t.quitting {
+			return m, tea.Quit // a second q does not wait for Close
+		}
+		t.quitting = true
+		return m, m.run.closeAndQuit
+
+	case key.Matches(msg, k.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		m.relayout()
+		return m, nil
+
+	case key.Matches(msg, k.FocusNext):
+		m.cycleFocus(1)
+		return m, nil
+
+	case key.Matches(msg, k.FocusPrev):
+		m.cycleFocus(-1)
+		return m, nil
+
+	case key.Matches(msg, k.Restart):
+		return m, m.restart()
+
+	case key.Matches(msg, k.Next):
+		return m, m.command("continue", func(ctx context.Context, s tracer.Source) error { return s.Continue(ctx) })
+
+	case key.Matches(msg, k.Step):
+		return m, m.command("step over", func(ctx context.Context, s tracer.Source) error { return s.StepOver(ctx) })
+
+	case key.Matches(msg, k.StepOut):
+		return m, m.command("step out", func(ctx context.Context, s tracer.Source) error { return s.StepOut(ctx) })
+
+	case key.Matches(msg, k.Term):
+		cmd := m.command("SIGTERM", func(ctx context.Context, s tracer.Source) error { return s.Signal(ctx, syscall.SIGTERM) })
+		if cmd != nil {
+			t.signalled = true
+		}
+		return m, cmd
+
+	case key.Matches(msg, k.Break):
+		return m, m.toggleBreak()
+
+	case key.Matches(msg, k.Toggle):
+		if m.focus == paneBootstrap {
+			m.bootstrap.toggle()
+		}
+		return m, nil
+
+	case key.Matches(msg, k.Up):
+		m.movePane(m.focus, -1)
+	case key.Matches(msg, k.Down):
+		m.movePane(m.focus, 1)
+	case key.Matches(msg, k.PageUp):
+		m.movePane(m.focus, -max(1, m.lay.panes[m.focus].h-3))
+	case key.Matches(msg, k.PageDown):
+		m.movePane(m.focus, max(1, m.lay.panes[m.focus].h-3))
+	case key.Matches(msg, k.Top):
+		m.movePane(m.focus, -1<<20)
+	case key.Matches(msg, k.Bottom):
+		m.movePane(m.focus, 1<<20)
+	}
+	return m, nil
+}
+
+// command queues a command for the Source; the resulting events arrive
+// through the event channel.
+func (m *Model) command(name string, fn func(context.Context, tracer.Source) error) tea.Cmd {
+	t := &m.trace
+	if t.src == nil || t.ended {
+		if t.ended {
+			t.flash = "the trace has ended: r runs it again"
+		} else {
+			t.flash = "the program is not running yet"
+		}
+		return nil
+	}
+	t.flash = ""
+	t.paused = false
+	src, ctx := t.src, m.run.ctx
+	m.enqueue(name, func() error { return fn(ctx, src) })
+	return m.nextCommand()
+}
+
+func (m *Model) enqueue(name string, fn func() error) {
+	m.trace.queue = append(m.trace.queue, queuedCommand{name: name, fn: fn})
+}
+
+// nextCommand runs the first queued command unless one is under way.
+func (m *Model) nextCommand() tea.Cmd {
+	t := &m.trace
+	if t.busy || len(t.queue) == 0 {
+		return nil
+	}
+	c := t.queue[0]
+	t.queue = t.queue[1:]
+	t.busy = true
+	return sourceCommand(t.gen, c.name, c.fn)
+}
+
+// toggleBreak turns the break of the phase selected in the Phases pane on
+// or off.
+func (m *Model) toggleBreak() tea.Cmd {
+	phase, ok := m.phases.selectedPhase()
+	if !ok {
+		return nil
+	}
+	off := !m.phases.breakOff[phase]
+	m.phases.breakOff[phase] = off
+	if m.trace.src == nil || m.trace.ended {
+		return nil // remembered for the next start
+	}
+	src := m.trace.src
+	m.enqueue("break", func() error { return src.SetBreak(phase, !off) })
+	return m.nextCommand()
+}
+
+// restart closes the current trace and starts a new one, keeping the
+// breaks, the focus and the file cache.
+func (m *Model) restart() tea.Cmd {
+	if m.trace.quitting {
+		return nil
+	}
+	gen := m.trace.gen + 1
+	m.trace = traceState{gen: gen, launching: true, startedAt: m.now()}
+	m.phases.reset()
+	m.source.clear()
+	m.bootstrap.reset()
+	m.servers.reset()
+	m.stack.reset()
+	m.output.reset()
+	return tea.Batch(m.run.startCmd(gen), m.spinnerTick())
+}
+
+func (m *Model) setFocus(p paneID) {
+	m.focus = p
+	if isDetail(p) {
+		m.tab = p
+	}
+	m.phases.focused = p == panePhases
+	m.source.focused = p == paneSource
+	m.bootstrap.focused = p == paneBootstrap
+	m.servers.focused = p == paneServers
+	m.stack.focused = p == paneStack
+	m.output.focused = p == paneOutput
+}
+
+func (m *Model) cycleFocus(dir int) {
+	m.setFocus(paneID((int(m.focus) + dir + int(paneCount)) % int(paneCount)))
+}
+
+// movePane moves the selection (Phases, Bootstrap) or scrolls (the others).
+func (m *Model) movePane(p paneID, delta int) {
+	switch p {
+	case panePhases:
+		if delta <= -1<<20 {
+			m.phases.home()
+		} else if delta >= 1<<20 {
+			m.phases.end()
+		} else {
+			m.phases.move(delta)
+		}
+	case paneBootstrap:
+		m.bootstrap.move(delta)
+	default:
+		m.scrollPane(p, delta)
+	}
+}
+
+func (m *Model) scrollPane(p paneID, delta int) {
+	switch p {
+	case panePhases:
+		m.phases.scroll(delta)
+	case paneSource:
+		m.source.scroll(delta)
+	case paneBootstrap:
+		m.bootstrap.scroll(delta)
+	case paneServers:
+		m.servers.scroll(delta)
+	case paneStack:
+		m.stack.scroll(delta)
+	case paneOutput:
+		m.output.scroll(delta)
+	}
+}
+
+// handleClick focuses the pane under the mouse; in the compact layout a
+// click on a tab title switches the tab; in Phases and Bootstrap it selects
+// the row.
+func (m *Model) handleClick(mouse tea.Mouse) {
+	if mouse.Button != tea.MouseLeft {
+		return
+	}
+	if m.lay.mode == modeCompact && !m.lay.tabs.empty() && mouse.Y == m.lay.tabs.y {
+		if p, ok := m.tabAt(mouse.X - m.lay.tabs.x); ok {
+			m.setFocus(p)
+			return
+		}
+	}
+	p, ok := m.lay.paneAt(mouse.X, mouse.Y, m.tab)
+	if !ok {
+		return
+	}
+	m.setFocus(p)
+	r := m.lay.panes[p]
+	row := mouse.Y - r.y - 1
+	if row < 0 || row >= r.h-2 {
+		return
+	}
+	switch p {
+	case panePhases:
+		m.phases.clickRow(row)
+	case paneBootstrap:
+		m.bootstrap.clickRow(row)
+	}
+}
+
+// relayout recomputes the layout and the panes' sizes.
+func (m *Model) relayout() {
+	m.help.SetWidth(max(0, m.width-2))
+	m.lay = computeLayout(m.width, m.height, m.statusHeight())
+	if m.lay.tooSmall {
+		return
+	}
+	inner := func(p paneID) (int, int) {
+		r := m.lay.panes[p]
+		return max(0, r.w-2), max(0, r.h-2)
+	}
+	m.phases.SetSize(inner(panePhases))
+	m.source.SetSize(inner(paneSource))
+	m.bootstrap.SetSize(inner(paneBootstrap))
+	m.servers.SetSize(inner(paneServers))
+	m.stack.SetSize(inner(paneStack))
+	m.output.SetSize(inner(paneOutput))
+}
+
+// shortPath shows a file as a person would name it: relative to the
+// project for the user's code, from the module path for the module cache.
+func (m *Model) shortPath(path string) string {
+	if i := strings.Index(path, "/pkg/mod/"); i >= 0 {
+		rest := path[i+len("/pkg/mod/"):]
+		for _, host := range []string{"github.com/", "golang.org/x/", "google.golang.org/"} {
+			rest = strings.TrimPrefix(rest, host)
+		}
+		return rest
+	}
+	if i := strings.Index(path, "/src/runtime/"); i >= 0 {
+		return path[i+len("/src/"):]
+	}
+	if s := m.trace.session; s != nil && s.WorkingDir != "" {
+		base := filepath.Dir(filepath.Clean(s.WorkingDir))
+		if rel, err := filepath.Rel(base, path); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+	}
+	return path
+}

@@ -1,0 +1,618 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// rowState is where a phase of the timeline is.
+type rowState int
+
+const (
+	statePending     rowState = iota // not reached yet
+	stateCurrent                     // the program is paused here
+	stateDone                        // stopped here, then went on
+	statePassed                      // went through without pausing: its break is off
+	stateSkipped                     // did not happen, e.g. app.register without a registrar
+	stateUnavailable                 // cannot be traced in this program
+	stateFailed                      // the program failed here, e.g. panicked
+)
+
+// rowKey identifies a timeline row: a phase, and for per-instance phases the
+// instance (the provider, the server).
+type rowKey struct {
+	phase  tracer.PhaseID
+	detail string
+}
+
+func keyOf(phase tracer.PhaseID, detail string) rowKey {
+	if info, ok := tracer.Info(phase); !ok || !info.PerInstance {
+		detail = ""
+	}
+	return rowKey{phase, detail}
+}
+
+// phaseRecord is what the trace has said about one row.
+type phaseRecord struct {
+	state  rowState
+	since  tracer.Duration
+	timed  bool
+	detail string // the event's detail, for phases that are not per instance
+	note   string
+}
+
+// timelineRow is one line of the Phases pane: a group header or a phase.
+type timelineRow struct {
+	header bool
+	group  tracer.Group
+	key    rowKey
+	label  string
+	nested bool
+	rec    phaseRecord
+	total  time.Duration // header rows: the time spent in the group
+}
+
+// phasesPane is the lifecycle timeline: every phase of the boot and the
+// shutdown, grouped, with a marker for its state and the time it took.
+type phasesPane struct {
+	st      *styles
+	w, h    int
+	focused bool
+
+	plan      []tracer.PlannedPhase
+	records   map[rowKey]*phaseRecord
+	instances map[tracer.PhaseID][]string // details in the order they were seen
+	current   rowKey
+	hasCur    bool
+	// breakOff holds the phases whose break the user turned off.
+	breakOff map[tracer.PhaseID]bool
+
+	rows     []timelineRow
+	selected int
+	offset   int
+}
+
+func newPhasesPane(st *styles) phasesPane {
+	p := phasesPane{st: st, breakOff: map[tracer.PhaseID]bool{}}
+	p.reset()
+	return p
+}
+
+// reset forgets the trace (for a restart) but keeps the breaks.
+func (p *phasesPane) reset() {
+	p.plan = nil
+	p.records = map[rowKey]*phaseRecord{}
+	p.instances = map[tracer.PhaseID][]string{}
+	p.hasCur = false
+	p.rebuild()
+	p.selected = p.firstPhaseRow()
+	p.offset = 0
+}
+
+func (p *phasesPane) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.scrollToSelected()
+}
+
+func (p *phasesPane) setPlan(plan []tracer.PlannedPhase) {
+	p.plan = plan
+	p.rebuild()
+}
+
+// apply records a phase event (stop, pass, step or exit) and selects its row.
+func (p *phasesPane) apply(ev tracer.Event) {
+	k := keyOf(ev.Phase, ev.Detail)
+	if k.detail != "" && !p.seen(k) {
+		p.instances[k.phase] = append(p.instances[k.phase], k.detail)
+	}
+	rec := p.records[k]
+	if rec == nil {
+		rec = &phaseRecord{}
+		p.records[k] = rec
+	}
+	if ev.Kind != tracer.KindStep {
+		rec.since, rec.timed = ev.SincePrev, true
+	}
+	if k.detail == "" {
+		rec.detail = ev.Detail
+	}
+	if p.hasCur && p.current != k {
+		if cur := p.records[p.current]; cur != nil && cur.state == stateCurrent {
+			cur.state = stateDone
+		}
+	}
+	switch ev.Kind {
+	case tracer.KindStop, tracer.KindStep:
+		rec.state = stateCurrent
+		p.current, p.hasCur = k, true
+	case tracer.KindPass:
+		rec.state = statePassed
+		if ev.Skipped {
+			rec.state = stateSkipped
+			rec.note = ev.Reason
+		}
+	case tracer.KindExit:
+		rec.state = stateDone
+		if ev.ExitCode != nil {
+			rec.note = fmt.Sprintf("code %d", *ev.ExitCode)
+		}
+		p.hasCur = false
+	}
+	p.rebuild()
+	p.selectKey(k)
+}
+
+// fail marks the phase where the program failed (a KindError event).
+func (p *phasesPane) fail(ev tracer.Event) {
+	if ev.Phase == "" {
+		return
+	}
+	k := keyOf(ev.Phase, ev.Detail)
+	rec := p.records[k]
+	if rec == nil {
+		rec = &phaseRecord{}
+		p.records[k] = rec
+	}
+	rec.state = stateFailed
+	rec.note = "failed"
+	if p.current == k {
+		p.hasCur = false
+	}
+	p.rebuild()
+	p.selectKey(k)
+}
+
+// finish marks the paused phase done once the trace has ended.
+func (p *phasesPane) finish() {
+	if p.hasCur {
+		if cur := p.records[p.current]; cur != nil && cur.state == stateCurrent {
+			cur.state = stateDone
+		}
+		p.hasCur = false
+		p.rebuild()
+	}
+}
+
+func (p *phasesPane) seen(k rowKey) bool {
+	for _, d := range p.instances[k.phase] {
+		if d == k.detail {
+			return true
+		}
+	}
+	return false
+}
+
+// rebuild derives the rows from the catalog, the plan and the events, keeping
+// the selection on the same phase.
+func (p *phasesPane) rebuild() {
+	var selKey rowKey
+	hadSel := p.selected >= 0 && p.selected < len(p.rows) && !p.rows[p.selected].header
+	if hadSel {
+		selKey = p.rows[p.selected].key
+	}
+
+	planned := map[rowKey]tracer.PlannedPhase{}
+	plannedDetails := map[tracer.PhaseID][]string{}
+	inPlan := map[tracer.PhaseID]bool{}
+	for _, pl := range p.plan {
+		k := keyOf(pl.Phase, pl.Detail)
+		planned[k] = pl
+		inPlan[pl.Phase] = true
+		if k.detail != "" {
+			plannedDetails[pl.Phase] = append(plannedDetails[pl.Phase], pl.Detail)
+		}
+	}
+	seen := map[tracer.PhaseID]bool{}
+	for k := range p.records {
+		seen[k.phase] = true
+	}
+	// The timeline shows the phases the plan names, those that happened,
+	// and the exit, which every trace ends with. Before the plan is known it
+	// shows the Kratos lifecycle: main is a stop only for programs that are
+	// not Kratos apps.
+	shown := func(id tracer.PhaseID) bool {
+		switch {
+		case id == tracer.PhaseExit || seen[id]:
+			return true
+		case len(p.plan) > 0:
+			return inPlan[id]
+		}
+		return id != tracer.PhaseMain
+	}
+
+	rows := p.rows[:0]
+	groups := []tracer.Group{tracer.GroupMain, tracer.GroupConfig, tracer.GroupWire, tracer.GroupRun, tracer.GroupShutdown}
+	for _, g := range groups {
+		head := len(rows)
+		rows = append(rows, timelineRow{header: true, group: g})
+		for _, info := range tracer.Phases {
+			if info.Group != g || !shown(info.ID) {
+				continue
+			}
+			details := []string{""}
+			if info.PerInstance {
+				details = p.instanceDetails(info.ID, plannedDetails)
+			}
+			for _, d := range details {
+				k := rowKey{info.ID, d}
+				row := timelineRow{key: k, nested: info.ID == tracer.PhaseWireProvider && d != ""}
+				if rec := p.records[k]; rec != nil {
+					row.rec = *rec
+				} else if pl, ok := planned[k]; ok && pl.Unavailable != "" {
+					row.rec = phaseRecord{state: stateUnavailable, note: pl.Unavailable}
+				}
+				if row.rec.detail == "" && d == "" {
+					row.rec.detail = planned[k].Detail
+				}
+				row.label = rowLabel(info, d, row.nested)
+				if row.rec.timed {
+					rows[head].total += time.Duration(row.rec.since)
+				}
+				rows = append(rows, row)
+			}
+		}
+	}
+	// Drop the headers of groups with no phase shown.
+	kept := rows[:0]
+	for i, r := range rows {
+		if r.header && (i+1 == len(rows) || rows[i+1].header) {
+			continue
+		}
+		kept = append(kept, r)
+	}
+	p.rows = kept
+
+	if hadSel {
+		p.selectKey(selKey)
+	}
+	if p.selected >= len(p.rows) || p.selected < 0 || p.rows[p.selected].header {
+		p.selected = p.firstPhaseRow()
+	}
+}
+
+// instanceDetails lists the rows of a per-instance phase: the instances seen,
+// then those planned but not seen yet. Before any is known the phase has one
+// row without detail; server.stop expects the servers that were started.
+func (p *phasesPane) instanceDetails(id tracer.PhaseID, planned map[tracer.PhaseID][]string) []string {
+	out := append([]string(nil), p.instances[id]...)
+	for _, d := range planned[id] {
+		if !contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	if len(out) == 0 && id == tracer.PhaseServerStop {
+		out = append(out, p.instances[tracer.PhaseServerStart]...)
+	}
+	if len(out) == 0 {
+		out = []string{""}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func rowLabel(info tracer.PhaseInfo, detail string, nested bool) string {
+	switch {
+	case nested:
+		return detail
+	case detail != "":
+		return string(info.ID) + " " + detail
+	}
+	return string(info.ID)
+}
+
+func (p *phasesPane) firstPhaseRow() int {
+	for i, r := range p.rows {
+		if !r.header {
+			return i
+		}
+	}
+	return 0
+}
+
+func (p *phasesPane) selectKey(k rowKey) {
+	for i, r := range p.rows {
+		if !r.header && r.key == k {
+			p.selected = i
+			p.scrollToSelected()
+			return
+		}
+	}
+}
+
+// selectedPhase returns the phase of the selected row.
+func (p *phasesPane) selectedPhase() (tracer.PhaseID, bool) {
+	if p.selected < 0 || p.selected >= len(p.rows) || p.rows[p.selected].header {
+		return "", false
+	}
+	return p.rows[p.selected].key.phase, true
+}
+
+// move moves the selection by delta phase rows, skipping group headers.
+func (p *phasesPane) move(delta int) {
+	i := p.selected
+	step := 1
+	if delta < 0 {
+		step, delta = -1, -delta
+	}
+	for delta > 0 {
+		j := i + step
+		for j >= 0 && j < len(p.rows) && p.rows[j].header {
+			j += step
+		}
+		if j < 0 || j >= len(p.rows) {
+			break
+		}
+		i = j
+		delta--
+	}
+	p.selected = i
+	p.scrollToSelected()
+}
+
+func (p *phasesPane) home() {
+	p.selected = p.firstPhaseRow()
+	p.offset = 0
+}
+
+func (p *phasesPane) end() {
+	p.selected = len(p.rows) - 1
+	p.scrollToSelected()
+}
+
+// clickRow selects the row at line y of the pane's content.
+func (p *phasesPane) clickRow(y int) {
+	i := p.offset + y
+	if i >= 0 && i < len(p.rows) && !p.rows[i].header {
+		p.selected = i
+	}
+}
+
+// scroll moves the view without moving the selection (mouse wheel).
+func (p *phasesPane) scroll(delta int) {
+	p.offset = clamp(p.offset+delta, 0, max(0, len(p.rows)-p.h))
+}
+
+// scrollToSelected keeps the selection in view with a line of context, and
+// its group header when there is room.
+func (p *phasesPane) scrollToSelected() {
+	if p.h <= 0 {
+		return
+	}
+	margin := min(2, (p.h-1)/2)
+	if p.selected-margin < p.offset {
+		p.offset = p.selected - margin
+	}
+	if p.selected+margin >= p.offset+p.h {
+		p.offset = p.selected + margin - p.h + 1
+	}
+	p.offset = clamp(p.offset, 0, max(0, len(p.rows)-p.h))
+}
+
+func (p *phasesPane) footer() string {
+	if len(p.rows) <= p.h {
+		return ""
+	}
+	above, below := p.offset, max(0, len(p.rows)-p.offset-p.h)
+	switch {
+	case above > 0 && below > 0:
+		return fmt.Sprintf("↑%d ↓%d", above, below)
+	case above > 0:
+		return fmt.Sprintf("↑%d", above)
+	}
+	return fmt.Sprintf("↓%d", below)
+}
+
+// timeWidth is the width of the time column; formatDuration fits in it.
+const timeWidth = 6
+
+func (p *phasesPane) View() []string {
+	if p.w <= 0 || p.h <= 0 {
+		return nil
+	}
+	out := make([]string, 0, p.h)
+	end := min(len(p.rows), p.offset+p.h)
+	for i := p.offset; i < end; i++ {
+		out = append(out, p.renderRow(p.rows[i], i == p.selected))
+	}
+	if free := p.h - len(out); free > 0 && len(p.rows) <= p.h {
+		if legend := p.legend(); len(legend) <= free {
+			for len(out) < p.h-len(legend) {
+				out = append(out, "")
+			}
+			out = append(out, legend...)
+		}
+	}
+	return out
+}
+
+func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
+	st := p.st
+	w := p.w
+	if r.header {
+		name := string(r.group)
+		line := " " + st.groupHeader.paint(name)
+		if r.total > 0 && w >= len(name)+timeWidth+4 {
+			line += spaces(w-1-len(name)-timeWidth-1) + st.dim.paint(padLeft(formatDuration(r.total), timeWidth))
+		}
+		return line
+	}
+
+	marker, mink := p.marker(r)
+	indent := ""
+	if r.nested {
+		indent = "  "
+	}
+	var detail string
+	if !r.nested && r.rec.detail != "" && r.key.detail == "" {
+		detail = r.rec.detail
+	}
+	timeText := ""
+	if r.rec.timed {
+		timeText = formatDuration(time.Duration(r.rec.since))
+	}
+	// " ✓ label detail  note   1.23ms " : three cells before the label, a
+	// gap and the time column after it, and one cell of margin.
+	const lead = 3
+	room := w - lead - len(indent) - 1 - timeWidth - 1
+	if room < 4 {
+		room = w - lead - len(indent)
+		timeText = ""
+	}
+	label := r.label
+	if textWidth(label) > room {
+		label = compactAddresses(label)
+	}
+	text := truncate(label, room)
+	used := textWidth(text)
+	labelInk := st.text
+	switch r.rec.state {
+	case statePending, stateSkipped, stateUnavailable:
+		labelInk = st.dim
+	case stateCurrent:
+		labelInk = st.current
+	case stateFailed:
+		labelInk = st.err
+	}
+	extra := ""
+	if detail != "" && used+2 < room {
+		d := truncate(detail, room-used-1)
+		extra += " " + d
+		used += 1 + textWidth(d)
+	}
+	if r.rec.note != "" && used+3 < room {
+		n := truncate(r.rec.note, room-used-2)
+		extra += "  " + n
+		used += 2 + textWidth(n)
+	}
+	pad := w - lead - len(indent) - used - timeWidth - 1
+
+	if selected {
+		plain := " " + marker + " " + indent + text + extra
+		if timeText != "" {
+			plain += spaces(pad) + padLeft(timeText, timeWidth)
+		}
+		if p.focused {
+			return st.selected.paint(fit(plain, w))
+		}
+		return st.selectedDim.paint(fit(plain, w))
+	}
+	var b strings.Builder
+	b.WriteString(" ")
+	b.WriteString(mink.paint(marker))
+	b.WriteString(" ")
+	b.WriteString(indent)
+	b.WriteString(labelInk.paint(text))
+	b.WriteString(st.dim.paint(extra))
+	if timeText != "" {
+		b.WriteString(spaces(pad))
+		ti := st.dim
+		if r.rec.state == stateCurrent {
+			ti = st.current
+		}
+		b.WriteString(ti.paint(padLeft(timeText, timeWidth)))
+	}
+	return b.String()
+}
+
+// compactAddresses shortens every host:port in s to :port, so that
+// "server.start grpc 127.0.0.1:9000" fits a narrow timeline as
+// "server.start grpc :9000".
+func compactAddresses(s string) string {
+	fields := strings.Fields(s)
+	for i, f := range fields {
+		if j := strings.LastIndexByte(f, ':'); j > 0 && j < len(f)-1 && isDigits(f[j+1:]) && !strings.Contains(f, "/") {
+			fields[i] = f[j:]
+		}
+	}
+	return strings.Join(fields, " ")
+}
+
+// The markers of the timeline, also listed in the legend.
+const (
+	markDone        = "✓"
+	markCurrent     = "▶"
+	markPending     = "·"
+	markPassed      = "↷"
+	markSkipped     = "⊘"
+	markUnavailable = "–"
+	markFailed      = "✗"
+)
+
+func (p *phasesPane) marker(r timelineRow) (string, ink) {
+	st := p.st
+	switch r.rec.state {
+	case stateCurrent:
+		return markCurrent, st.current
+	case stateDone:
+		return markDone, st.ok
+	case statePassed:
+		return markPassed, st.passed
+	case stateSkipped:
+		return markSkipped, st.dim
+	case stateUnavailable:
+		return markUnavailable, st.dim
+	case stateFailed:
+		return markFailed, st.errBold
+	}
+	if p.breakOff[r.key.phase] {
+		return markPassed, st.dim
+	}
+	return markPending, st.dim
+}
+
+func (p *phasesPane) legend() []string {
+	items := []string{
+		markDone + " stopped", markCurrent + " paused", markPassed + " no break",
+		markSkipped + " skipped", markPending + " pending",
+	}
+	var out []string
+	line := ""
+	for _, it := range items {
+		switch {
+		case line == "":
+			line = " " + it
+		case textWidth(line)+2+textWidth(it) <= p.w:
+			line += "  " + it
+		default:
+			out = append(out, p.st.dim.paint(line))
+			line = " " + it
+		}
+	}
+	if line != "" {
+		out = append(out, p.st.dim.paint(line))
+	}
+	return out
+}
+
+// formatDuration writes d in at most six cells: 412µs, 1.85ms, 12.3ms,
+// 120ms, 4.82s, 1m05s.
+func formatDuration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%dµs", d.Microseconds())
+	case d < 10*time.Millisecond:
+		return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond))
+	case d < 100*time.Millisecond:
+		return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond))
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < 10*time.Second:
+		return fmt.Sprintf("%.2fs", d.Seconds())
+	case d < 100*time.Second:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	}
+	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}

@@ -1,0 +1,208 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// serversPane shows the App's servers (Event.Servers) as a table.
+type serversPane struct {
+	st      *styles
+	w, h    int
+	focused bool
+
+	servers []tracer.Server
+	offset  int
+}
+
+func newServersPane(st *styles) serversPane { return serversPane{st: st} }
+
+func (p *serversPane) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.scroll(0)
+}
+
+func (p *serversPane) set(servers []tracer.Server) { p.servers = servers }
+
+func (p *serversPane) reset() { p.servers, p.offset = nil, 0 }
+
+// serverColumn is one column of the table.
+type serverColumn struct {
+	title string
+	value func(tracer.Server) string
+}
+
+// The columns, by index in serverColumns.
+const (
+	colKind = iota
+	colNetwork
+	colAddress
+	colTimeout
+	colEndpoint
+	colState
+)
+
+var serverColumns = []serverColumn{
+	colKind:     {"KIND", func(s tracer.Server) string { return s.Kind }},
+	colNetwork:  {"NETWORK", func(s tracer.Server) string { return s.Network }},
+	colAddress:  {"ADDRESS", func(s tracer.Server) string { return s.Address }},
+	colTimeout:  {"TIMEOUT", func(s tracer.Server) string { return s.Timeout }},
+	colEndpoint: {"ENDPOINT", func(s tracer.Server) string { return displayEndpoint(s.Endpoint) }},
+	colState:    {"STATE", func(s tracer.Server) string { return string(s.State) }},
+}
+
+// displayEndpoint drops the "?isSecure=false" Kratos puts on every plain
+// endpoint; a secure one keeps its mark.
+func displayEndpoint(e string) string {
+	return strings.TrimSuffix(e, "?isSecure=false")
+}
+
+// tableFit is one way to fit the table: the columns hidden and the gap.
+type tableFit struct {
+	hide []int
+	gap  int
+}
+
+// tableFits are tried in order until one fits: all columns, then tighter
+// gaps, then without the columns that say least (network, then endpoint,
+// which repeats the address, then timeout).
+var tableFits = []tableFit{
+	{nil, 2}, {nil, 1},
+	{[]int{colNetwork}, 2}, {[]int{colNetwork}, 1},
+	{[]int{colEndpoint}, 2}, {[]int{colEndpoint}, 1},
+	{[]int{colEndpoint, colNetwork}, 1},
+	{[]int{colEndpoint, colNetwork, colTimeout}, 1},
+}
+
+// columnWidths returns the width of each column (0 hides it) and the gap
+// between columns for a table in w cells. When nothing fits, the address is
+// cut.
+func (p *serversPane) columnWidths(w int) ([]int, int) {
+	natural := make([]int, len(serverColumns))
+	for i, c := range serverColumns {
+		natural[i] = textWidth(c.title)
+		for _, s := range p.servers {
+			natural[i] = max(natural[i], textWidth(c.value(s)))
+		}
+	}
+	var widths []int
+	var gap, total int
+	for _, f := range tableFits {
+		widths = append(widths[:0], natural...)
+		for _, i := range f.hide {
+			widths[i] = 0
+		}
+		gap, total = f.gap, 0
+		n := 0
+		for _, cw := range widths {
+			if cw > 0 {
+				total += cw
+				n++
+			}
+		}
+		total += gap * (n - 1)
+		if total <= w {
+			return widths, gap
+		}
+	}
+	widths[colAddress] = max(4, widths[colAddress]-(total-w))
+	return widths, gap
+}
+
+func (p *serversPane) scroll(delta int) {
+	p.offset = clamp(p.offset+delta, 0, max(0, len(p.contentLines())-p.h))
+}
+
+func (p *serversPane) contentLines() []string {
+	if p.w <= 0 {
+		return nil
+	}
+	st := p.st
+	if len(p.servers) == 0 {
+		return indentLines(wrapText("The servers are known once wireApp has built the App (wire.done).", p.w-2), " ")
+	}
+	widths, gap := p.columnWidths(p.w - 2)
+	var head strings.Builder
+	head.WriteString(" ")
+	first := true
+	for i, c := range serverColumns {
+		if widths[i] == 0 {
+			continue
+		}
+		if !first {
+			head.WriteString(spaces(gap))
+		}
+		first = false
+		head.WriteString(padRight(c.title, widths[i]))
+	}
+	out := []string{st.dim.paint(head.String())}
+	for _, s := range p.servers {
+		var b strings.Builder
+		b.WriteString(" ")
+		first := true
+		for i, c := range serverColumns {
+			if widths[i] == 0 {
+				continue
+			}
+			if !first {
+				b.WriteString(spaces(gap))
+			}
+			first = false
+			v := c.value(s)
+			cell := padRight(truncate(v, widths[i]), widths[i])
+			switch {
+			case i == colState:
+				cell = p.stateInk(s.State).paint(cell)
+			case i == colKind:
+				cell = st.accent.paint(cell)
+			case v == "":
+				cell = st.dim.paint(padRight("-", widths[i]))
+			}
+			b.WriteString(cell)
+		}
+		out = append(out, b.String())
+	}
+	// What each server serves, one service or route a line.
+	first = true
+	for _, s := range p.servers {
+		for i, svc := range s.Services {
+			if first {
+				out = append(out, "")
+				first = false
+			}
+			kind := spaces(widths[colKind])
+			if i == 0 {
+				kind = st.accent.paint(padRight(s.Kind, widths[colKind]))
+			}
+			out = append(out, " "+kind+spaces(gap)+st.dim.paint(truncate(sanitize(svc), p.w-3-widths[colKind]-gap)))
+		}
+	}
+	return out
+}
+
+func (p *serversPane) stateInk(s tracer.ServerState) ink {
+	switch s {
+	case tracer.ServerStarting:
+		return p.st.stateStarting
+	case tracer.ServerListening:
+		return p.st.stateListening
+	case tracer.ServerStopped:
+		return p.st.stateStopped
+	}
+	return p.st.stateCreated
+}
+
+func (p *serversPane) View() []string {
+	if p.h <= 0 {
+		return nil
+	}
+	lines := p.contentLines()
+	if p.offset > 0 && p.offset < len(lines) {
+		lines = lines[p.offset:]
+	}
+	if len(lines) > p.h {
+		lines = lines[:p.h]
+	}
+	return lines
+}

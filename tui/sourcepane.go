@@ -1,0 +1,125 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+)
+
+// sourcePane shows the source around the current stop: a gutter with line
+// numbers and the stopped line highlighted.
+type sourcePane struct {
+	st      *styles
+	w, h    int
+	focused bool
+
+	file   string // absolute path of the file shown
+	line   int    // the current line, 1-based
+	first  int    // the line number of lines[0]
+	lines  []string
+	offset int    // index into lines of the first visible line
+	note   string // shown instead of the code, e.g. why the file cannot be read
+}
+
+func newSourcePane(st *styles) sourcePane { return sourcePane{st: st} }
+
+func (p *sourcePane) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.center()
+}
+
+// show sets the code: lines (tabs already expanded) starting at line first
+// of file, with line current highlighted.
+func (p *sourcePane) show(file string, current, first int, lines []string) {
+	p.file, p.line, p.first, p.lines, p.note = file, current, first, lines, ""
+	p.center()
+}
+
+// showFile replaces the lines shown by the whole file, when the file holds
+// them: a snippet stays if the file on disk differs from what was traced.
+func (p *sourcePane) showFile(file []string) {
+	if file == nil {
+		return
+	}
+	for i, l := range p.lines {
+		if n := p.first - 1 + i; n >= len(file) || file[n] != l {
+			return
+		}
+	}
+	p.first, p.lines, p.note = 1, file, ""
+	p.center()
+}
+
+// showNote replaces the code by a message about file:line.
+func (p *sourcePane) showNote(file string, current int, note string) {
+	p.file, p.line, p.lines, p.note = file, current, nil, note
+}
+
+func (p *sourcePane) clear() { *p = sourcePane{st: p.st, w: p.w, h: p.h, focused: p.focused} }
+
+func (p *sourcePane) hasContent() bool { return p.file != "" }
+
+// center scrolls so that the current line sits in the upper middle.
+func (p *sourcePane) center() {
+	if len(p.lines) == 0 || p.h <= 0 {
+		p.offset = 0
+		return
+	}
+	p.offset = p.clampOffset(p.line - p.first - (p.h-1)/2)
+}
+
+func (p *sourcePane) scroll(delta int) { p.offset = p.clampOffset(p.offset + delta) }
+
+func (p *sourcePane) clampOffset(o int) int { return clamp(o, 0, max(0, len(p.lines)-p.h)) }
+
+func (p *sourcePane) footer() string {
+	if len(p.lines) == 0 {
+		return ""
+	}
+	last := p.first + min(len(p.lines), p.offset+p.h) - 1
+	return strconv.Itoa(p.first+p.offset) + "–" + strconv.Itoa(last)
+}
+
+func (p *sourcePane) View() []string {
+	if p.h <= 0 || p.w <= 0 {
+		return nil
+	}
+	if len(p.lines) == 0 {
+		if p.note == "" {
+			return nil
+		}
+		return indentLines(wrapText(p.note, p.w-2), " ")
+	}
+	st := p.st
+	numWidth := len(strconv.Itoa(p.first + len(p.lines) - 1))
+	codeWidth := p.w - numWidth - 4 // "▶123 │ "
+	out := make([]string, 0, p.h)
+	end := min(len(p.lines), p.offset+p.h)
+	for i := p.offset; i < end; i++ {
+		n := p.first + i
+		num := padLeft(strconv.Itoa(n), numWidth)
+		code := p.lines[i]
+		if n == p.line {
+			out = append(out, st.gutterCurrent.paint("▶"+num+" │")+st.currentLine.paint(fit(" "+code, p.w-numWidth-3)))
+			continue
+		}
+		out = append(out, " "+st.gutter.paint(num+" │")+" "+truncate(code, codeWidth))
+	}
+	return out
+}
+
+func indentLines(lines []string, prefix string) []string {
+	for i, l := range lines {
+		lines[i] = prefix + l
+	}
+	return lines
+}
+
+// prepareSource expands tabs and removes control characters so that source
+// lines measure as they draw.
+func prepareSource(lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = sanitize(expandTabs(strings.TrimRight(l, "\r"), 4))
+	}
+	return out
+}

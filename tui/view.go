@@ -1,0 +1,409 @@
+package tui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// View draws the screen: the panes in their boxes and the status bar. The
+// program runs in the alternate screen with mouse clicks and wheel on.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "kratos-trace " + m.target()
+	return v
+}
+
+// render returns the screen as text with escape sequences.
+func (m Model) render() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	if m.lay.tooSmall {
+		return m.renderTooSmall()
+	}
+	blocks := make([]block, 0, paneCount+1)
+	for p := range paneCount {
+		if !m.lay.visible(p, m.tab) {
+			continue
+		}
+		r := m.lay.panes[p]
+		blocks = append(blocks, block{r: r, lines: m.st.drawBox(r, m.boxSpec(p), m.paneLines(p))})
+	}
+	blocks = append(blocks, block{r: m.lay.status, lines: m.statusLines()})
+	return compose(m.width, m.height, blocks)
+}
+
+func (m Model) renderTooSmall() string {
+	msg := []string{
+		"terminal too small",
+		fmt.Sprintf("%dx%d, kratos-trace needs at least %dx%d", m.width, m.height, minWidth, minHeight),
+		"q quits",
+	}
+	lines := make([]string, m.height)
+	top := max(0, (m.height-len(msg))/2)
+	for i := range lines {
+		text := ""
+		if j := i - top; j >= 0 && j < len(msg) {
+			text = truncate(msg[j], m.width)
+			text = spaces((m.width-textWidth(text))/2) + text
+		}
+		lines[i] = fit(text, m.width)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// paneLines returns the content of pane p, without its box.
+func (m Model) paneLines(p paneID) []string {
+	switch p {
+	case panePhases:
+		return m.phases.View()
+	case paneSource:
+		if !m.source.hasContent() {
+			return m.launchLines()
+		}
+		if m.trace.fatal != "" {
+			return append(m.errorBanner(), m.source.View()...)
+		}
+		return m.source.View()
+	case paneBootstrap:
+		return m.bootstrap.View()
+	case paneServers:
+		return m.servers.View()
+	case paneStack:
+		return m.stack.View()
+	case paneOutput:
+		return m.output.View()
+	}
+	return nil
+}
+
+// boxSpec returns the title and footer of pane p's box.
+func (m Model) boxSpec(p paneID) boxSpec {
+	st := m.st
+	focused := m.focus == p
+	r := m.lay.panes[p]
+	room := r.w - 6
+	titleInk := st.title
+	if focused {
+		titleInk = st.titleFocused
+	}
+	name := p.String()
+	title, tw := titleInk.paint(name), textWidth(name)
+	extra := ""
+	spec := boxSpec{focused: focused}
+	switch p {
+	case panePhases:
+		spec.footer = m.phases.footer()
+	case paneSource:
+		if m.source.file != "" {
+			extra = m.shortPath(m.source.file)
+			if m.source.line > 0 {
+				extra += ":" + strconv.Itoa(m.source.line)
+			}
+			extra = truncateLeft(extra, room-tw-2)
+		}
+		spec.footer = m.source.footer()
+	case paneBootstrap:
+		spec.footer = m.bootstrap.footer()
+	case paneStack:
+		extra = m.stack.title()
+		spec.footer = m.stack.footer()
+	case paneOutput:
+		spec.footer = m.output.footer()
+	}
+	if m.lay.mode == modeCompact && isDetail(p) {
+		title, tw = m.tabTitle(focused)
+		extra = ""
+	}
+	if extra != "" && tw+2+textWidth(extra) <= room {
+		title += "  " + st.dim.paint(extra)
+		tw += 2 + textWidth(extra)
+	}
+	spec.title, spec.titleWidth = title, tw
+	return spec
+}
+
+// tabSeparator goes between the tab names in the compact layout's title.
+func (m Model) tabSeparator() string {
+	names := 0
+	for _, p := range detailPanes {
+		names += len(p.String())
+	}
+	if names+3*(len(detailPanes)-1)+6 <= m.lay.tabs.w {
+		return " │ "
+	}
+	return " "
+}
+
+func (m Model) tabTitle(focused bool) (string, int) {
+	sep := m.tabSeparator()
+	var b strings.Builder
+	w := 0
+	for i, p := range detailPanes {
+		if i > 0 {
+			b.WriteString(m.st.border.paint(sep))
+			w += textWidth(sep)
+		}
+		name := p.String()
+		switch {
+		case p == m.tab && focused:
+			b.WriteString(m.st.tabActive.paint(name))
+		case p == m.tab:
+			b.WriteString(m.st.titleFocused.paint(name))
+		default:
+			b.WriteString(m.st.tab.paint(name))
+		}
+		w += len(name)
+	}
+	return b.String(), w
+}
+
+// tabAt returns the tab whose name is drawn at column x of the tabs box.
+func (m Model) tabAt(x int) (paneID, bool) {
+	sep := textWidth(m.tabSeparator())
+	pos := 3 // "╭─ "
+	for _, p := range detailPanes {
+		n := len(p.String())
+		if x >= pos && x < pos+n {
+			return p, true
+		}
+		pos += n + sep
+	}
+	return 0, false
+}
+
+// launchLines fill the Source pane before the first stop: the steps of the
+// build and launch with a spinner, or the error that ended them.
+func (m Model) launchLines() []string {
+	st := m.st
+	t := m.trace
+	w := m.source.w
+	var out []string
+	if t.fatal != "" {
+		lines := wrapText(t.fatal, w-4)
+		out = append(out, "", " "+st.errBold.paint("✗ "+firstOr(lines, "failed")))
+		for _, l := range lines[min(1, len(lines)):] {
+			out = append(out, "   "+l)
+		}
+		out = append(out, "", " "+st.dim.paint("r runs the trace again · q quits"))
+		return out
+	}
+	out = append(out, "")
+	steps := t.statuses
+	if t.session != nil {
+		steps = append(steps[:len(steps):len(steps)], "running to the first phase")
+	}
+	if len(steps) == 0 {
+		steps = []string{"starting " + m.target()}
+	}
+	for i, s := range steps {
+		if i < len(steps)-1 {
+			out = append(out, " "+st.ok.paint("✓")+" "+st.dim.paint(truncate(s, w-4)))
+			continue
+		}
+		if t.ended {
+			out = append(out, " "+st.dim.paint("■ the trace ended before the first phase"))
+			break
+		}
+		elapsed := formatElapsed(m.now().Sub(t.startedAt))
+		text := truncate(s, w-6-len(elapsed))
+		out = append(out, " "+m.spinner.View()+" "+st.text.paint(text)+"  "+st.dim.paint(elapsed))
+	}
+	return out
+}
+
+// errorBanner puts a fatal error above the code of the Source pane, where
+// the program failed: at most three lines of it, the rest is in Output.
+func (m Model) errorBanner() []string {
+	w := m.source.w
+	lines := wrapText(m.trace.fatal, w-4)
+	if len(lines) > 3 {
+		lines = append(lines[:2], lines[2]+" …")
+	}
+	out := make([]string, 0, len(lines)+1)
+	for i, l := range lines {
+		prefix := "   "
+		if i == 0 {
+			prefix = " ✗ "
+		}
+		out = append(out, m.st.errBold.paint(prefix+l))
+	}
+	return append(out, m.st.border.paint(" "+strings.Repeat(borderH, max(0, w-2))))
+}
+
+func firstOr(lines []string, def string) string {
+	if len(lines) == 0 {
+		return def
+	}
+	return lines[0]
+}
+
+func formatElapsed(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	if d < time.Minute {
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	}
+	return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+}
+
+func (m Model) target() string {
+	if s := m.trace.session; s != nil && s.Target != "" {
+		return s.Target
+	}
+	if m.opts.Target != "" {
+		return m.opts.Target
+	}
+	return "kratos-trace"
+}
+
+// wideStatus reports whether the summary shares the state line.
+func (m Model) wideStatus() bool { return m.width >= 150 }
+
+func (m Model) statusHeight() int {
+	h := 2 // state and help
+	if !m.wideStatus() {
+		h++ // the summary gets a line of its own
+	}
+	if m.help.ShowAll {
+		rows := 0
+		for _, col := range m.keys.FullHelp() {
+			rows = max(rows, len(col))
+		}
+		h += rows - 1
+	}
+	return h
+}
+
+// statusLines draws the status bar: the target, the Kratos version and the
+// trace's state; the current phase's summary from the catalog; the keys.
+func (m Model) statusLines() []string {
+	st := m.st
+	w := m.width
+	r := m.lay.status
+	lines := make([]string, 0, r.h)
+
+	state, stateW := m.stateText()
+	head := " " + st.accent.paint(m.target())
+	headW := 1 + textWidth(m.target())
+	if s := m.trace.session; s != nil && s.KratosVersion != "" {
+		head += st.dim.paint(" · kratos " + s.KratosVersion)
+		headW += 10 + textWidth(s.KratosVersion)
+	}
+	line := head + st.border.paint(" │ ") + state
+	lineW := headW + 3 + stateW
+	if t := m.trace; t.phase != "" && t.elapsed > 0 && t.fatal == "" {
+		at := " · " + formatDuration(time.Duration(t.elapsed)) + " after launch"
+		line += st.dim.paint(at)
+		lineW += textWidth(at)
+	}
+	if f := m.trace.flash; f != "" && lineW+3 < w {
+		line += st.border.paint(" │ ") + st.err.paint(truncate(f, w-lineW-4))
+		lineW += 3 + min(textWidth(f), w-lineW-4)
+	}
+	summary := m.summary()
+	if m.wideStatus() {
+		if summary != "" && lineW+6 < w {
+			line += st.border.paint(" │ ") + st.dim.paint(truncate(summary, w-lineW-4))
+		}
+		lines = append(lines, fit(line, w))
+	} else {
+		lines = append(lines, fit(line, w))
+		lines = append(lines, fit(" "+st.dim.paint(truncate(summary, w-2)), w))
+	}
+
+	var helpText string
+	if m.help.ShowAll {
+		helpText = m.help.FullHelpView(m.keys.FullHelp())
+	} else {
+		helpText = m.help.ShortHelpView(m.keys.shortHelp(m.hints()))
+	}
+	for _, l := range strings.Split(helpText, "\n") {
+		if len(lines) >= r.h {
+			break
+		}
+		lines = append(lines, fit(" "+l, w))
+	}
+	for len(lines) < r.h {
+		lines = append(lines, spaces(w))
+	}
+	return lines[:r.h]
+}
+
+func (m Model) hints() hintContext {
+	t := m.trace
+	order := tracer.Order(t.phase)
+	return hintContext{
+		focus:     m.focus,
+		paused:    t.paused,
+		running:   !t.ended && !t.signalled && order >= tracer.Order(tracer.PhaseRunning) && order < tracer.Order(tracer.PhaseStop),
+		ended:     t.ended || t.fatal != "",
+		launching: t.launching,
+	}
+}
+
+// stateText says what the trace is doing, with its width.
+func (m Model) stateText() (string, int) {
+	st := m.st
+	t := m.trace
+	var text string
+	var k ink
+	switch {
+	case t.fatal != "":
+		text, k = "✗ "+firstOr(strings.Split(t.fatal, "\n"), ""), st.errBold
+	case t.launching:
+		status := "starting"
+		if n := len(t.statuses); n > 0 {
+			status = t.statuses[n-1]
+		}
+		el := formatElapsed(m.now().Sub(t.startedAt))
+		sp := m.spinner.View()
+		s := sp + " " + st.text.paint(status) + " " + st.dim.paint(el)
+		return s, textWidth(sp) + 2 + textWidth(status) + len(el)
+	case t.ended:
+		switch {
+		case t.exitCode != nil && *t.exitCode == 0:
+			text, k = "■ exited with code 0", st.ok
+		case t.exitCode != nil:
+			text, k = fmt.Sprintf("■ exited with code %d", *t.exitCode), st.err
+		default:
+			text, k = "■ the trace ended", st.dim
+		}
+	case t.paused && t.last != nil && t.last.Kind == tracer.KindStep:
+		text, k = "▶ stepped in "+t.phaseLabel, st.current
+	case t.paused:
+		text, k = "▶ paused at "+t.phaseLabel, st.current
+	case t.phase == tracer.PhaseRunning && !t.signalled:
+		text, k = "● running, waiting for a signal: t sends SIGTERM", st.ok
+	case t.phase != "":
+		text, k = "● running after "+t.phaseLabel, st.ok
+	default:
+		text, k = "● running", st.ok
+	}
+	return k.paint(text), textWidth(text)
+}
+
+// summary is the current phase's title and one-line summary from the catalog.
+func (m Model) summary() string {
+	t := m.trace
+	switch {
+	case t.fatal != "" || t.launching:
+		return ""
+	case t.ended && t.exitCode == nil:
+		return ""
+	}
+	info, ok := tracer.Info(t.phase)
+	if !ok {
+		return ""
+	}
+	return info.Title + ": " + info.Summary
+}
