@@ -12,6 +12,7 @@ type PhaseID string
 
 // The phases of a Kratos boot and shutdown, in boot order.
 const (
+	PhaseMain          PhaseID = "main"
 	PhaseFlagParse     PhaseID = "flag.parse"
 	PhaseConfigLoad    PhaseID = "config.load"
 	PhaseConfigScan    PhaseID = "config.scan"
@@ -58,6 +59,7 @@ type PhaseInfo struct {
 
 // Phases is the catalog of every phase a trace can report, in boot order.
 var Phases = []PhaseInfo{
+	{PhaseMain, GroupMain, "main.main", "The program's main function starts; kratos-trace stops here only in programs that are not Kratos apps.", false},
 	{PhaseFlagParse, GroupMain, "flag.Parse", "main parses its command-line flags, among them -conf, the config directory.", false},
 	{PhaseConfigLoad, GroupConfig, "config.Load", "The config sources (files under -conf) are read and merged into one key/value tree.", false},
 	{PhaseConfigScan, GroupConfig, "config.Scan into Bootstrap", "The merged config is decoded into the Bootstrap struct generated from conf.proto.", false},

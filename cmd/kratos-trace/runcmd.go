@@ -104,7 +104,12 @@ func traceOutcome(io streams, res *headless.Result) error {
 		for _, l := range lines[1:] {
 			fmt.Fprintf(io.err, "  %s\n", l)
 		}
-		if res.Err.Reason != "" {
+		switch {
+		case res.Err.Reason == "":
+		case res.Err.File != "":
+			// A failure inside the program: Reason is what it printed.
+			fmt.Fprintf(io.err, "  %s\n", res.Err.Reason)
+		default:
 			fmt.Fprintf(io.err, "hint: %s\n", res.Err.Reason)
 		}
 		return &exitError{code: exitFailed}

@@ -54,11 +54,13 @@ func planPhases(mainDir, kratosDir string) ([]planEntry, []string) {
 	add := func(p tracer.PhaseID, detail, fn string) {
 		plan = append(plan, planEntry{PlannedPhase: tracer.PlannedPhase{Phase: p, Detail: detail, Function: fn}})
 	}
-	add(tracer.PhaseFlagParse, "", "flag.Parse")
 	if kratosDir == "" {
-		notes = append(notes, "no Kratos app found: the program does not link "+KratosModule)
+		notes = append(notes, "no Kratos app found: the program does not link "+KratosModule+"; tracing main, flag.Parse and the exit only")
+		add(tracer.PhaseMain, "", "main.main")
+		add(tracer.PhaseFlagParse, "", "flag.Parse")
 		return plan, notes
 	}
+	add(tracer.PhaseFlagParse, "", "flag.Parse")
 	add(tracer.PhaseConfigLoad, "", kratosFunc("/config.(*config).Load"))
 	add(tracer.PhaseConfigScan, "", kratosFunc("/config.(*config).Scan"))
 

@@ -126,8 +126,8 @@ func main() {
 
 func TestPlanWithoutKratos(t *testing.T) {
 	plan, notes := planPhases(t.TempDir(), "")
-	if len(plan) != 1 || plan[0].Phase != tracer.PhaseFlagParse {
-		t.Errorf("plan = %+v, want flag.parse only", plan)
+	if len(plan) != 2 || plan[0].Phase != tracer.PhaseMain || plan[1].Phase != tracer.PhaseFlagParse {
+		t.Errorf("plan = %+v, want main and flag.parse only", plan)
 	}
 	if len(notes) != 1 || !strings.Contains(notes[0], "no Kratos app") {
 		t.Errorf("notes = %v", notes)

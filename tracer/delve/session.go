@@ -63,6 +63,9 @@ type Session struct {
 	lastPhase time.Time
 	paused    bool
 	ended     bool
+	// panicLine is the first "panic: …" or "fatal error: …" line the
+	// program wrote to stderr.
+	panicLine string
 	noBreak   map[tracer.PhaseID]bool
 	pid       int
 	closeOnce sync.Once
@@ -75,9 +78,14 @@ type Session struct {
 	plan      map[int]planEntry
 	pending   []hit
 	bootstrap *tracer.Node
-	servers   *serverTracker
-	sources   *sourceCache
-	outputs   sync.WaitGroup
+	// current is the last phase reported; a panic is blamed on it.
+	current tracer.PhaseID
+	// fatal is the panic the program is dying of, reported with its message
+	// once the program has printed it and exited.
+	fatal   *tracer.Event
+	servers *serverTracker
+	sources *sourceCache
+	outputs sync.WaitGroup
 }
 
 type command struct {
@@ -96,6 +104,9 @@ type hit struct {
 func Start(ctx context.Context, cfg Config) (*Session, error) {
 	t, err := ResolveTarget(ctx, cfg.Target)
 	if err != nil {
+		return nil, err
+	}
+	if err := preflightPtrace(); err != nil {
 		return nil, err
 	}
 	if cfg.WorkingDir == "" {
@@ -393,7 +404,7 @@ func (s *Session) launch() error {
 func launchError(err error) error {
 	msg := err.Error()
 	if strings.Contains(msg, "operation not permitted") || strings.Contains(msg, "permission denied") {
-		hint := "allow ptrace: run as root, or `sudo sysctl kernel.yama.ptrace_scope=0`; in a container add --cap-add=SYS_PTRACE --security-opt seccomp=unconfined"
+		hint := ptraceHint
 		if runtime.GOOS == "darwin" {
 			hint = "allow debugging: run `sudo DevToolsSecurity -enable` and accept the developer-tools prompt"
 		}
@@ -434,7 +445,15 @@ func (s *Session) pumpOutput(stream string, r io.ReadCloser) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for sc.Scan() {
-		s.emit(tracer.Event{Kind: tracer.KindOutput, Output: &tracer.OutputLine{Stream: stream, Text: sc.Text()}})
+		line := sc.Text()
+		if stream == "stderr" && (strings.HasPrefix(line, "panic: ") || strings.HasPrefix(line, "fatal error: ")) {
+			s.mu.Lock()
+			if s.panicLine == "" {
+				s.panicLine = line
+			}
+			s.mu.Unlock()
+		}
+		s.emit(tracer.Event{Kind: tracer.KindOutput, Output: &tracer.OutputLine{Stream: stream, Text: line}})
 	}
 }
 
@@ -475,7 +494,7 @@ func (s *Session) resume(op string) {
 		}
 		hits, fatal := s.hitsOf(state)
 		if fatal != nil {
-			s.reportFatal(state, fatal)
+			s.reportFatal(fatal)
 			op = "continue"
 			continue
 		}
@@ -617,6 +636,7 @@ func (s *Session) report(h hit) bool {
 	s.mu.Lock()
 	pause := !s.noBreak[h.entry.Phase] && !ev.Skipped
 	s.mu.Unlock()
+	s.current = h.entry.Phase
 	ev.Kind = tracer.KindPass
 	if pause {
 		ev.Kind = tracer.KindStop
@@ -704,32 +724,45 @@ func (s *Session) reportStep(th *api.Thread) {
 	s.emit(ev)
 }
 
-// reportFatal emits the panic the program died of; the program then runs on
-// to print it and exit.
-func (s *Session) reportFatal(state *api.DebuggerState, th *api.Thread) {
-	ev := tracer.Event{Kind: tracer.KindError, File: th.File, Line: th.Line, Goroutine: th.GoroutineID}
+// reportFatal notes the panic the program is dying of. It is reported, with
+// the message the program prints, once the program has exited.
+func (s *Session) reportFatal(th *api.Thread) {
+	if s.fatal != nil {
+		return
+	}
+	ev := tracer.Event{Kind: tracer.KindError, Phase: s.current, File: th.File, Line: th.Line, Goroutine: th.GoroutineID}
 	if th.Function != nil {
 		ev.Function = th.Function.Name()
 	}
 	ev.Stack = s.stack(th.GoroutineID)
-	ev.Error = "the program panicked"
+	where := ""
 	for _, f := range ev.Stack {
 		if !strings.HasPrefix(f.Function, "runtime.") {
-			ev.Error = fmt.Sprintf("the program panicked in %s (%s:%d)", f.Function, filepath.Base(f.File), f.Line)
+			where = fmt.Sprintf(" in %s (%s:%d)", f.Function, filepath.Base(f.File), f.Line)
 			ev.File, ev.Line, ev.Function = f.File, f.Line, f.Function
 			break
 		}
 	}
-	if v, err := s.client.EvalVariable(api.EvalScope{GoroutineID: th.GoroutineID}, "msg", shallowLoad); err == nil && v.Value != "" {
-		ev.Reason = v.Value
+	ev.Error = "the program panicked" + where
+	if s.current != "" {
+		ev.Error = fmt.Sprintf("%s failed: the program panicked%s", s.current, where)
 	}
-	s.emit(ev)
+	ev.Source = s.sources.snippet(ev.File, ev.Line)
+	ev.Bootstrap = s.bootstrap
+	ev.Servers = s.servers.snapshot()
+	s.fatal = &ev
 }
 
 // reportExit emits the exit event and marks the trace ended.
 func (s *Session) reportExit(code int) {
 	// Output still in flight belongs before the exit event.
 	s.outputs.Wait()
+	if s.fatal != nil {
+		s.mu.Lock()
+		s.fatal.Reason = s.panicLine
+		s.mu.Unlock()
+		s.emit(*s.fatal)
+	}
 	c := code
 	s.emit(tracer.Event{
 		Kind:      tracer.KindExit,

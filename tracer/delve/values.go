@@ -51,6 +51,15 @@ func fillNode(c *rpc2.RPCClient, scope api.EvalScope, expr string, v *api.Variab
 		n.Value = "…"
 		return
 	}
+	if notLoaded(v) {
+		// Deeper than the load went: read this level with its own request.
+		loaded, err := c.EvalVariable(scope, expr, structLoad)
+		if err != nil {
+			n.Value = "<unreadable: " + err.Error() + ">"
+			return
+		}
+		v = loaded
+	}
 	if d, ok := durationOf(v); ok {
 		n.Value = d
 		return
@@ -110,6 +119,16 @@ func fillNode(c *rpc2.RPCClient, scope api.EvalScope, expr string, v *api.Variab
 	default:
 		n.Value = leafValue(v)
 	}
+}
+
+// notLoaded reports whether v is a composite whose contents Delve left out
+// because of the load depth.
+func notLoaded(v *api.Variable) bool {
+	switch v.Kind {
+	case reflect.Struct, reflect.Slice, reflect.Array, reflect.Map:
+		return v.Len > 0 && len(v.Children) == 0
+	}
+	return false
 }
 
 // leafValue formats a scalar as a person would write it in a config.
