@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -74,6 +75,11 @@ func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions)
 	if !opts.headless {
 		return runTUI(ctx, io, cfg, opts)
 	}
+	return runHeadless(ctx, io, cfg, opts)
+}
+
+// runHeadless prints the trace of a live run.
+func runHeadless(ctx context.Context, io streams, cfg delve.Config, opts runOptions) error {
 	src, err := delve.Start(ctx, cfg)
 	if err != nil {
 		return err

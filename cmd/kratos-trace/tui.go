@@ -2,16 +2,51 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 
+	"github.com/charmbracelet/x/term"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/delve"
+	"github.com/kratos-trace/kratos-trace/tui"
 )
 
-// runTUI opens the terminal UI on a live trace.
+// runTUI opens the terminal UI on a live trace. The target is resolved
+// before the screen is taken, so bad input reads like any other error.
 func runTUI(ctx context.Context, io streams, cfg delve.Config, opts runOptions) error {
-	_ = ctx
-	_ = cfg
-	_ = opts
-	fmt.Fprintln(io.err, "kratos-trace: the terminal UI is not built yet; use --headless")
-	return &exitError{code: exitFailed}
+	if !isTerminal(io) {
+		fmt.Fprintln(io.err, "kratos-trace: not a terminal, printing the trace instead (use --headless to say so)")
+		opts.headless = true
+		return runHeadless(ctx, io, cfg, opts)
+	}
+	if _, err := delve.ResolveTarget(ctx, cfg.Target); err != nil {
+		return err
+	}
+	err := tui.Run(ctx, tui.Options{
+		Target: cfg.Target,
+		Start: func(ctx context.Context) (tracer.Source, error) {
+			return delve.Start(ctx, cfg)
+		},
+	})
+	if err != nil && ctx.Err() != nil {
+		return &exitError{code: exitInterrupted}
+	}
+	var ue *delve.UserError
+	if errors.As(err, &ue) {
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("terminal UI: %w", err)
+	}
+	return nil
+}
+
+// isTerminal reports whether the UI can draw: stdin and stdout are the
+// process's own terminal.
+func isTerminal(io streams) bool {
+	in, ok1 := io.in.(*os.File)
+	out, ok2 := io.out.(*os.File)
+	return ok1 && ok2 && term.IsTerminal(in.Fd()) && term.IsTerminal(out.Fd())
 }
