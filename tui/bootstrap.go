@@ -104,7 +104,7 @@ func (p *bootstrapPane) addChildren(n *tracer.Node, prefix string, depth int) {
 		if prefix != "" {
 			path = prefix + "." + c.Name
 		}
-		row := treeRow{path: path, name: c.Name, depth: depth, node: c, branch: len(c.Children) > 0, keyWidth: keyWidth}
+		row := treeRow{path: path, name: sanitize(c.Name), depth: depth, node: c, branch: len(c.Children) > 0, keyWidth: keyWidth}
 		if row.branch {
 			row.change = p.subtreeChange(path)
 		} else {
@@ -232,19 +232,22 @@ func (p *bootstrapPane) View() []string {
 			}
 			plain = indent + glyph + " " + r.name
 			text = indent + st.dim.paint(glyph) + " " + st.accent.paint(r.name)
-			if t := r.node.Type; t != "" && textWidth(plain)+len(t)+4 <= p.w {
+			if t := sanitize(r.node.Type); t != "" && textWidth(plain)+len(t)+4 <= p.w {
 				plain += "  " + t
 				text += "  " + st.dim.paint(t)
 			}
 		} else {
 			key := padRight(r.name, r.keyWidth)
-			val := r.node.Value
+			val := sanitize(r.node.Value)
+			if val == "" {
+				val = `""` // an empty string, as opposed to an unset message
+			}
 			plain = indent + "  " + key + "  " + val
 			vi := st.text
 			switch {
 			case r.change != unchanged:
 				vi = st.changed
-			case val == "<nil>" || val == "":
+			case val == "<nil>" || val == `""`:
 				vi = st.dim
 			}
 			text = indent + "  " + st.dim.paint(key) + "  " + vi.paint(truncate(val, p.w-2-textWidth(indent)-4-r.keyWidth))

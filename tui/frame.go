@@ -211,6 +211,16 @@ func sanitize(s string) string {
 	}, s), 4)
 }
 
+// sanitizeLines is sanitize for text of several lines, such as compiler
+// output in an error.
+func sanitizeLines(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = sanitize(strings.TrimRight(l, "\r"))
+	}
+	return strings.Join(lines, "\n")
+}
+
 // expandTabs replaces tabs with spaces up to the next multiple of width.
 func expandTabs(s string, width int) string {
 	if !strings.Contains(s, "\t") {

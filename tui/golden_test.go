@@ -138,7 +138,7 @@ func TestFatalErrorIsProminent(t *testing.T) {
 	for _, want := range []string{
 		"✗ the program panicked at config.scan: panic: proto", // the banner and the status bar
 		markFailed + " config.scan  failed",
-		"▶135 │ func (c *config) Scan(v any) error {",
+		fmt.Sprintf("%d │", last.Line), // the failed stop's source stays
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the screen lacks %q:\n%s", want, s)

@@ -63,6 +63,7 @@ type traceState struct {
 	exitCode    *int
 	fatal       string // a KindError, or a failed Start
 	flash       string // the last command's error
+	notice      string // what the last key did, when the screen does not show it
 	stops       int
 	last        *tracer.Event // the last stop or step
 	phase       tracer.PhaseID
@@ -150,7 +151,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if msg.err != nil {
 			m.trace.launching = false
-			m.trace.fatal = "start the trace: " + msg.err.Error()
+			m.trace.fatal = sanitizeLines("start the trace: " + msg.err.Error())
 			return m, nil
 		}
 		m.trace.src = msg.src
@@ -248,7 +249,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 			m.output.add(*ev.Output)
 		}
 	case tracer.KindError:
-		t.fatal = ev.Error
+		t.fatal = sanitizeLines(ev.Error)
 		t.launching = false
 		t.paused = false
 		m.phases.fail(ev)
@@ -262,7 +263,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 		t.launching = false
 		t.flash = ""
 		m.phases.apply(ev)
-		t.phase, t.phaseLabel, t.elapsed = ev.Phase, ev.Label(), ev.Elapsed
+		t.phase, t.phaseLabel, t.elapsed = ev.Phase, sanitize(ev.Label()), ev.Elapsed
 		m.takeSnapshot(ev)
 		switch ev.Kind {
 		case tracer.KindStop, tracer.KindStep:
@@ -378,6 +379,7 @@ func commandError(name string, err error) string {
 func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	t := &m.trace
+	t.notice = ""
 	switch {
 	case key.Matches(msg, k.Quit):
 		if t.quitting {
@@ -487,6 +489,10 @@ func (m *Model) toggleBreak() tea.Cmd {
 	}
 	off := !m.phases.breakOff[phase]
 	m.phases.breakOff[phase] = off
+	m.trace.notice = "break on at " + string(phase)
+	if off {
+		m.trace.notice = "break off at " + string(phase) + ": it passes without pausing"
+	}
 	if m.trace.src == nil || m.trace.ended {
 		return nil // remembered for the next start
 	}

@@ -8,6 +8,10 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer"
 )
 
+// phaseMain is the stop at main.main that only programs which are not
+// Kratos apps get (tracer.PhaseMain).
+const phaseMain tracer.PhaseID = "main"
+
 // rowState is where a phase of the timeline is.
 type rowState int
 
@@ -104,6 +108,7 @@ func (p *phasesPane) setPlan(plan []tracer.PlannedPhase) {
 
 // apply records a phase event (stop, pass, step or exit) and selects its row.
 func (p *phasesPane) apply(ev tracer.Event) {
+	ev.Detail, ev.Reason = sanitize(ev.Detail), sanitize(ev.Reason)
 	k := keyOf(ev.Phase, ev.Detail)
 	if k.detail != "" && !p.seen(k) {
 		p.instances[k.phase] = append(p.instances[k.phase], k.detail)
@@ -150,6 +155,7 @@ func (p *phasesPane) fail(ev tracer.Event) {
 	if ev.Phase == "" {
 		return
 	}
+	ev.Detail = sanitize(ev.Detail)
 	k := keyOf(ev.Phase, ev.Detail)
 	rec := p.records[k]
 	if rec == nil {
@@ -220,7 +226,7 @@ func (p *phasesPane) rebuild() {
 		case len(p.plan) > 0:
 			return inPlan[id]
 		}
-		return id != tracer.PhaseMain
+		return id != phaseMain
 	}
 
 	rows := p.rows[:0]

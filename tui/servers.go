@@ -23,7 +23,15 @@ func (p *serversPane) SetSize(w, h int) {
 	p.scroll(0)
 }
 
-func (p *serversPane) set(servers []tracer.Server) { p.servers = servers }
+// set shows servers, made safe to draw.
+func (p *serversPane) set(servers []tracer.Server) {
+	p.servers = make([]tracer.Server, len(servers))
+	for i, s := range servers {
+		s.Kind, s.Network, s.Address = sanitize(s.Kind), sanitize(s.Network), sanitize(s.Address)
+		s.Timeout, s.Endpoint, s.State = sanitize(s.Timeout), sanitize(s.Endpoint), tracer.ServerState(sanitize(string(s.State)))
+		p.servers[i] = s
+	}
+}
 
 func (p *serversPane) reset() { p.servers, p.offset = nil, 0 }
 

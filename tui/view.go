@@ -310,6 +310,10 @@ func (m Model) statusLines() []string {
 		line += st.border.paint(" │ ") + st.err.paint(truncate(f, w-lineW-4))
 		lineW += 3 + min(textWidth(f), w-lineW-4)
 	}
+	if n := m.trace.notice; n != "" && lineW+3 < w {
+		line += st.border.paint(" │ ") + st.accent.paint(truncate(n, w-lineW-4))
+		lineW += 3 + min(textWidth(n), w-lineW-4)
+	}
 	summary := m.summary()
 	if m.wideStatus() {
 		if summary != "" && lineW+6 < w {

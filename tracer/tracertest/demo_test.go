@@ -44,7 +44,8 @@ func TestDemoEvents(t *testing.T) {
 		}
 	}
 	for _, p := range tracer.Phases {
-		if seen[p.ID] == 0 {
+		// "main" is a stop only in programs that are not Kratos apps.
+		if seen[p.ID] == 0 && p.ID != "main" {
 			t.Errorf("phase %s missing", p.ID)
 		}
 	}

@@ -165,7 +165,14 @@ func (g *generator) phase(kind tracer.Kind, id tracer.PhaseID, detail string, d 
 
 func (g *generator) output(stream, text string) {
 	g.wall += 50 * time.Microsecond
-	g.emit(tracer.Event{Kind: tracer.KindOutput, Output: &tracer.OutputLine{Stream: stream, Text: text}})
+	var phase tracer.PhaseID
+	for i := len(g.events) - 1; i >= 0; i-- {
+		if g.events[i].IsPhase() {
+			phase = g.events[i].Phase
+			break
+		}
+	}
+	g.emit(tracer.Event{Kind: tracer.KindOutput, Phase: phase, Output: &tracer.OutputLine{Stream: stream, Text: text}})
 }
 
 func (g *generator) status(text string, d time.Duration) {
@@ -241,6 +248,7 @@ func (g *generator) trace() ([]tracer.Event, error) {
 		appGo    = kratosDir + "/app.go"
 		configGo = kratosDir + "/config/config.go"
 		procGo   = goroot + "/runtime/proc.go"
+		flagGo   = goroot + "/flag/flag.go"
 		asmS     = goroot + "/runtime/asm_amd64.s"
 		modPath  = "github.com/kratos-trace/kratos-trace/demo"
 		kratos   = "github.com/go-kratos/kratos/v2"
@@ -252,28 +260,27 @@ func (g *generator) trace() ([]tracer.Event, error) {
 	errgroupGoFunc := tracer.Frame{Function: "golang.org/x/sync/errgroup.(*Group).Go.func1", File: errgroupGo, Line: 93}
 	mainAt := func(needle string) loc { return loc{mainGo, g.find(mainGo, needle), "main.main"} }
 	inMain := func(at loc, needle string) []tracer.Frame {
-		return []tracer.Frame{frame(at), frame(mainAt(needle)), runtimeMain}
+		return []tracer.Frame{frame(at), frame(mainAt(needle)), runtimeMain, goexit}
 	}
 	inWire := func(at loc) []tracer.Frame {
 		call := strings.TrimPrefix(strings.TrimPrefix(at.fn, modPath+"/internal/"), "main.") + "("
 		wl := loc{wireGen, g.find(wireGen, call), "main.wireApp"}
-		return []tracer.Frame{frame(at), frame(wl), frame(mainAt("wireApp(")), runtimeMain}
+		return []tracer.Frame{frame(at), frame(wl), frame(mainAt("wireApp(")), runtimeMain, goexit}
 	}
 	appLine := func(needle string) int { return g.find(appGo, needle) }
 	runAt := func(needle string) loc { return loc{appGo, appLine(needle), kratos + ".(*App).Run"} }
 	inRun := func(at loc) []tracer.Frame {
-		return []tracer.Frame{frame(at), frame(mainAt("app.Run()")), runtimeMain}
+		return []tracer.Frame{frame(at), frame(mainAt("app.Run()")), runtimeMain, goexit}
 	}
 	st := &state{}
 
 	// Before the program runs: the live source resolves, builds and launches.
 	g.status("resolving ./demo", 0)
 	g.status("building ./demo with -gcflags=all=-N -l", ms(180))
-	g.status("launching /tmp/kratos-trace-2211/demo under Delve", 2740*time.Millisecond)
-	g.status("setting 18 phase breakpoints", ms(310))
+	g.status("launching github.com/kratos-trace/kratos-trace/demo/cmd/server under Delve", 2740*time.Millisecond)
 
 	plan := []tracer.PlannedPhase{
-		{Phase: tracer.PhaseFlagParse, Function: "flag.Parse", File: mainGo, Line: g.find(mainGo, "flag.Parse()")},
+		{Phase: tracer.PhaseFlagParse, Function: "flag.Parse"},
 		{Phase: tracer.PhaseConfigLoad, Function: kratos + "/config.(*config).Load", File: configGo, Line: g.find(configGo, "func (c *config) Load()")},
 		{Phase: tracer.PhaseConfigScan, Function: kratos + "/config.(*config).Scan", File: configGo, Line: g.find(configGo, "func (c *config) Scan(")},
 		{Phase: tracer.PhaseWire, Detail: "wireApp", Function: "main.wireApp", File: wireGen, Line: g.find(wireGen, "func wireApp(")},
@@ -309,7 +316,7 @@ func (g *generator) trace() ([]tracer.Event, error) {
 		tracer.PlannedPhase{Phase: tracer.PhaseAfterStart, File: appGo, Line: appLine("range a.opts.afterStart")},
 		tracer.PlannedPhase{Phase: tracer.PhaseRunning, File: appGo, Line: appLine("if err = eg.Wait()")},
 		tracer.PlannedPhase{Phase: tracer.PhaseStop, Function: kratos + ".(*App).Stop", File: appGo, Line: appLine("func (a *App) Stop()")},
-		tracer.PlannedPhase{Phase: tracer.PhaseServerStop, File: appGo, Line: appLine("return server.Stop(stopCtx)")},
+		tracer.PlannedPhase{Phase: tracer.PhaseServerStop, File: appGo, Line: appLine("stopCtx := context.WithoutCancel(octx)")},
 		tracer.PlannedPhase{Phase: tracer.PhaseAfterStop, File: appGo, Line: appLine("range a.opts.afterStop")},
 	)
 	g.wall += ms(40)
@@ -324,17 +331,18 @@ func (g *generator) trace() ([]tracer.Event, error) {
 		Plan:          plan,
 	}})
 
-	// main: flag.Parse.
-	at := mainAt("flag.Parse()")
-	g.phase(tracer.KindStop, tracer.PhaseFlagParse, "", ms(12.412), at, 1, []tracer.Frame{frame(at), runtimeMain}, st)
+	// main: flag.Parse, where the breakpoint on the function stops.
+	at := loc{flagGo, g.find(flagGo, "func Parse() {"), "flag.Parse"}
+	g.phase(tracer.KindStop, tracer.PhaseFlagParse, "", ms(12.412), at, 1, inMain(at, "flag.Parse()"), st)
 
 	// config.
 	at = loc{configGo, plan[1].Line, kratos + "/config.(*config).Load"}
 	g.phase(tracer.KindStop, tracer.PhaseConfigLoad, "", ms(1.846), at, 1, inMain(at, "c.Load()"), st)
 	g.output("stdout", logLine("DEBUG", "2026-05-04T10:00:03.3Z", "config/config.go:104", "config loaded: config.yaml format: yaml"))
-	at = loc{configGo, plan[2].Line, kratos + "/config.(*config).Scan"}
+	// config.scan stops in main once Scan has returned, so Bootstrap is filled.
+	at = mainAt("c.Scan(&bc)")
 	st.bootstrap = bootstrap()
-	g.phase(tracer.KindStop, tracer.PhaseConfigScan, "", ms(2.315), at, 1, inMain(at, "c.Scan(&bc)"), st)
+	g.phase(tracer.KindStop, tracer.PhaseConfigScan, "", ms(2.315), at, 1, []tracer.Frame{frame(at), runtimeMain, goexit}, st)
 
 	// wire.
 	at = loc{wireGen, plan[3].Line, "main.wireApp"}
@@ -382,7 +390,7 @@ func (g *generator) trace() ([]tracer.Event, error) {
 	g.elapsed += ms(0.091)
 	g.wall += ms(0.091)
 	g.emit(tracer.Event{Kind: tracer.KindPass, Phase: tracer.PhaseRegister, File: at.file, Line: at.line, Function: at.fn, Goroutine: 1,
-		Elapsed: tracer.Duration(g.elapsed), SincePrev: tracer.Duration(ms(0.091)), Skipped: true, Reason: "no registrar",
+		Elapsed: tracer.Duration(g.elapsed), SincePrev: tracer.Duration(ms(0.091)), Skipped: true, Reason: "no registrar: the App was built without kratos.Registrar",
 		Bootstrap: st.bootstrap, Servers: append([]tracer.Server(nil), st.servers...), Source: g.snippet(at.file, at.line)})
 
 	st.servers[0].State = tracer.ServerListening
@@ -411,14 +419,12 @@ func (g *generator) trace() ([]tracer.Event, error) {
 	g.output("stdout", logLine("INFO", "2026-05-04T10:00:08.3Z", "server/main.go:69", "hook: after stop"))
 	g.output("stdout", logLine("INFO", "2026-05-04T10:00:08.3Z", "data/data.go:79", "closing the data resources"))
 
-	// exit: main returns.
-	lines := g.lines(mainGo)
-	at = loc{mainGo, len(lines), "main.main"}
+	// exit: the process is gone, so the event has no location.
 	g.elapsed += ms(0.804)
 	g.wall += ms(0.804)
 	code := 0
-	g.emit(tracer.Event{Kind: tracer.KindExit, Phase: tracer.PhaseExit, File: at.file, Line: at.line, Function: at.fn, Goroutine: 1,
+	g.emit(tracer.Event{Kind: tracer.KindExit, Phase: tracer.PhaseExit,
 		Elapsed: tracer.Duration(g.elapsed), SincePrev: tracer.Duration(ms(0.804)), ExitCode: &code,
-		Bootstrap: st.bootstrap, Servers: append([]tracer.Server(nil), st.servers...), Source: g.snippet(at.file, at.line)})
+		Bootstrap: st.bootstrap, Servers: append([]tracer.Server(nil), st.servers...)})
 	return g.events, g.err
 }
