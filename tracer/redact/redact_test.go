@@ -1,0 +1,168 @@
+package redact
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+func TestString(t *testing.T) {
+	tests := []struct {
+		in, want string
+	}{
+		{"root:hunter2@tcp(127.0.0.1:3306)/shop?parseTime=true", "root:****@tcp(127.0.0.1:3306)/shop?parseTime=true"},
+		{"source: root:p@ss:w0rd@tcp(db:3306)/shop", "source: root:****@tcp(db:3306)/shop"},
+		{"user:pw@unix(/tmp/mysql.sock)/db", "user:****@unix(/tmp/mysql.sock)/db"},
+		{"user:pw@/db", "user:****@/db"},
+		{"postgres://app:s3cret@db.internal:5432/app?sslmode=disable", "postgres://app:****@db.internal:5432/app?sslmode=disable"},
+		{"redis://:onlypass@127.0.0.1:6379/0", "redis://:****@127.0.0.1:6379/0"},
+		{"amqp://guest:gu@st@rabbit:5672/", "amqp://guest:****@rabbit:5672/"},
+		{"msg=redis redis://admin:S3cr3t@127.0.0.1:1/0 unreachable", "msg=redis redis://admin:****@127.0.0.1:1/0 unreachable"},
+		{"host=db user=app password=s3cret dbname=app", "host=db user=app password=**** dbname=app"},
+		{`{"user":"app","password":"s3cret"}`, `{"user":"app","password":"****"}`},
+		{"DB_PASSWORD=s3cret ./server", "DB_PASSWORD=**** ./server"},
+		{"api_key: abc123", "api_key: ****"},
+		{"access_token=abc&x=1", "access_token=****&x=1"},
+		{"Authorization: Bearer eyJhbGciOi", "Authorization: Bearer ****"},
+		// Nothing secret: left alone.
+		{"http://127.0.0.1:8000/helloworld/you", "http://127.0.0.1:8000/helloworld/you"},
+		{"INFO msg=[HTTP] server listening on: 127.0.0.1:8000", "INFO msg=[HTTP] server listening on: 127.0.0.1:8000"},
+		{"tokens: 5, keys: 3", "tokens: 5, keys: 3"},
+		{"mail me at someone@example.com", "mail me at someone@example.com"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		got := String(tt.in)
+		if got != tt.want {
+			t.Errorf("String(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+		}
+		if again := String(got); again != got {
+			t.Errorf("String is not idempotent on %q: %q", got, again)
+		}
+	}
+}
+
+func TestCredentialsLeavesCodeAlone(t *testing.T) {
+	for _, line := range []string{
+		`token := r.Header.Get("X-Token")`,
+		`password = os.Getenv("PASSWORD")`,
+		`if err := c.Scan(&bc); err != nil {`,
+	} {
+		if got := Credentials(line); got != line {
+			t.Errorf("Credentials(%q) = %q", line, got)
+		}
+	}
+	if got := Credentials(`dsn := "root:hunter2@tcp(db:3306)/x"`); strings.Contains(got, "hunter2") {
+		t.Errorf("Credentials kept the password: %q", got)
+	}
+}
+
+func TestSensitiveName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"password": true, "Password": true, "db_password": true, "dbPassword": true,
+		"passwd": true, "pwd": true, "secret": true, "client_secret": true,
+		"token": true, "accessToken": true, "access_token": true, "key": true,
+		"api_key": true, "APIKey": true, "private-key": true, "credentials": true,
+		"addr": false, "source": false, "read_timeout": false, "token_ttl": false,
+		"key_prefix": false, "network": false, "driver": false, "timeout": false,
+		"": false, "[0]": false,
+	} {
+		if got := SensitiveName(name); got != want {
+			t.Errorf("SensitiveName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+func bootstrapWithSecrets() *tracer.Node {
+	return &tracer.Node{Name: "", Type: "conf.Bootstrap", Children: []*tracer.Node{
+		{Name: "data", Children: []*tracer.Node{
+			{Name: "database", Children: []*tracer.Node{
+				{Name: "driver", Value: "mysql"},
+				{Name: "source", Value: "root:hunter2@tcp(127.0.0.1:3306)/shop"},
+			}},
+			{Name: "redis", Children: []*tracer.Node{
+				{Name: "addr", Value: "127.0.0.1:6379"},
+				{Name: "password", Value: "redis-pass"},
+				{Name: "token", Value: ""},
+			}},
+		}},
+		{Name: "auth", Children: []*tracer.Node{
+			{Name: "jwt_secret", Children: []*tracer.Node{
+				{Name: "current", Value: "jwt-one"},
+				{Name: "previous", Value: "<nil>"},
+			}},
+			{Name: "token_ttl", Value: "1h"},
+		}},
+	}}
+}
+
+func TestNode(t *testing.T) {
+	in := bootstrapWithSecrets()
+	before, _ := json.Marshal(in)
+	out := Node(in)
+	after, _ := json.Marshal(in)
+	if string(before) != string(after) {
+		t.Fatal("Node changed its argument")
+	}
+	want := map[string]string{
+		"data.database.driver":     "mysql",
+		"data.database.source":     "root:****@tcp(127.0.0.1:3306)/shop",
+		"data.redis.addr":          "127.0.0.1:6379",
+		"data.redis.password":      Mask,
+		"data.redis.token":         "", // unset stays visibly unset
+		"auth.jwt_secret.current":  Mask,
+		"auth.jwt_secret.previous": "<nil>",
+		"auth.token_ttl":           "1h",
+	}
+	got := out.Leaves()
+	for path, w := range want {
+		if got[path] != w {
+			t.Errorf("%s = %q, want %q", path, got[path], w)
+		}
+	}
+	b, _ := json.Marshal(out)
+	for _, secret := range []string{"hunter2", "redis-pass", "jwt-one"} {
+		if strings.Contains(string(b), secret) {
+			t.Errorf("redacted tree still holds %q", secret)
+		}
+	}
+	if Node(nil) != nil {
+		t.Error("Node(nil) != nil")
+	}
+}
+
+func TestEvent(t *testing.T) {
+	code := 0
+	ev := tracer.Event{
+		Kind:      tracer.KindStop,
+		Phase:     tracer.PhaseConfigScan,
+		Bootstrap: bootstrapWithSecrets(),
+		Output:    &tracer.OutputLine{Stream: "stdout", Text: "connecting to root:hunter2@tcp(db:3306)/shop"},
+		Error:     "dial postgres://u:pgpass@db/x: refused",
+		Source:    &tracer.Snippet{First: 10, Lines: []string{`dsn := "root:hunter2@tcp(db)/x"`, `token := get()`}},
+		Session:   &tracer.Session{Target: "./demo", Args: []string{"-conf", "x", "-password", "argpass", "--api-key=argkey", "-dsn", "u:argdsn@tcp(h)/d"}},
+		ExitCode:  &code,
+	}
+	orig, _ := json.Marshal(ev)
+	out := Event(ev)
+	if now, _ := json.Marshal(ev); string(now) != string(orig) {
+		t.Fatal("Event changed its argument")
+	}
+	b, _ := json.Marshal(out)
+	for _, secret := range []string{"hunter2", "redis-pass", "jwt-one", "pgpass", "argpass", "argkey", "argdsn"} {
+		if strings.Contains(string(b), secret) {
+			t.Errorf("redacted event still holds %q: %s", secret, b)
+		}
+	}
+	if out.Source.Lines[1] != `token := get()` {
+		t.Errorf("source line mangled: %q", out.Source.Lines[1])
+	}
+	if got := strings.Join(out.Session.Args, " "); got != "-conf x -password **** --api-key=**** -dsn u:****@tcp(h)/d" {
+		t.Errorf("args = %s", got)
+	}
+	if again, _ := json.Marshal(Event(out)); string(again) != string(b) {
+		t.Error("Event is not idempotent")
+	}
+}
