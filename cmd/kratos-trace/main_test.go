@@ -170,3 +170,41 @@ func TestHeadlessTextOnDemo(t *testing.T) {
 		}
 	}
 }
+
+func TestPhasesListsResolvedLocations(t *testing.T) {
+	code, out, stderr := runCLI(t, "phases", "../../demo")
+	if strings.Contains(stderr, "ptrace is not permitted") {
+		t.Skip("ptrace is not permitted here: " + stderr)
+	}
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"kratos v2.9.2", "config.scan", "wire.provider       data.NewData", "app.go:", "wire_gen.go:", "0 unavailable"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("phases output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = runCLI(t, "phases", "--json", "../../tracer/delve/testdata/shapes/grpconly")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	unavailable := 0
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var p struct {
+			Phase       string `json:"phase"`
+			Line        int    `json:"line"`
+			Unavailable string `json:"unavailable"`
+		}
+		if err := json.Unmarshal([]byte(line), &p); err != nil {
+			t.Fatalf("%v: %s", err, line)
+		}
+		if p.Unavailable != "" {
+			unavailable++
+		} else if p.Line == 0 {
+			t.Errorf("resolved phase %s has no line", p.Phase)
+		}
+	}
+	if unavailable != 2 {
+		t.Errorf("%d unavailable phases in a program without config, want 2 (config.load, config.scan):\n%s", unavailable, out)
+	}
+}

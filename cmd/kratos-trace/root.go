@@ -95,5 +95,6 @@ config and the App's servers with their addresses.`,
 		SilenceErrors: true,
 	}
 	root.AddCommand(newRunCommand(io))
+	root.AddCommand(newPhasesCommand(io))
 	return root
 }

@@ -39,6 +39,9 @@ type Config struct {
 	WorkingDir string
 	// NoBreak lists phases that should pass without pausing.
 	NoBreak []tracer.PhaseID
+	// PlanOnly ends the trace right after the session event: the phases
+	// are resolved against the launched program, which never runs.
+	PlanOnly bool
 }
 
 // Session is a live trace of one program under Delve. It implements
@@ -264,6 +267,9 @@ func (s *Session) run() {
 		s.emit(errorEvent(err))
 		return
 	}
+	if s.cfg.PlanOnly {
+		return
+	}
 	s.resume("continue")
 	for {
 		s.mu.Lock()
@@ -375,10 +381,13 @@ func (s *Session) launch() error {
 			}
 			got, err := s.client.CreateBreakpoint(bp)
 			if err != nil {
-				e.Unavailable = err.Error()
+				e.Unavailable = unavailableReason(e, err)
 			} else {
 				debugf("breakpoint %d %s %s at %s:%d (%d addrs)", got.ID, e.Phase, got.FunctionName, got.File, got.Line, len(got.Addrs))
 				e.File, e.Line = got.File, got.Line
+				if e.Function == "" {
+					e.Function = e.inFunc
+				}
 				s.plan[got.ID] = e
 			}
 		}
@@ -398,6 +407,18 @@ func (s *Session) launch() error {
 		s.status("%s", n)
 	}
 	return nil
+}
+
+// unavailableReason says in one line why a phase's breakpoint could not be set.
+func unavailableReason(e planEntry, err error) string {
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	if strings.Contains(msg, "could not find function") || strings.Contains(msg, "location not found") {
+		if e.Function != "" {
+			return e.Function + " is not linked into this program"
+		}
+		return fmt.Sprintf("no code at %s:%d in this program", filepath.Base(e.File), e.Line)
+	}
+	return msg
 }
 
 // launchError explains a failed launch; ptrace refusals get a hint.

@@ -229,7 +229,7 @@ func (p *printer) printPhase(ev tracer.Event) {
 	}
 	fmt.Fprintf(w, "\n%-64s +%-9s at %s\n", head, ev.SincePrev, ev.Elapsed)
 	if ev.Location() != "" {
-		fmt.Fprintf(w, "  %s:%d  %s", shortPath(ev.File), ev.Line, ev.Function)
+		fmt.Fprintf(w, "  %s:%d  %s", ShortPath(ev.File), ev.Line, ev.Function)
 		if ev.Goroutine != 0 {
 			fmt.Fprintf(w, "  (goroutine %d)", ev.Goroutine)
 		}
@@ -282,9 +282,9 @@ func dash(s string) string {
 	return s
 }
 
-// shortPath shows module-cache paths from the module on, and other paths as
-// they are.
-func shortPath(path string) string {
+// ShortPath shows module-cache paths from the module on, paths below the
+// working directory relative to it, and other paths as they are.
+func ShortPath(path string) string {
 	if i := strings.Index(path, "/pkg/mod/"); i >= 0 {
 		return path[i+len("/pkg/mod/"):]
 	}

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/delve"
+	"github.com/kratos-trace/kratos-trace/tracer/headless"
+)
+
+func newPhasesCommand(io streams) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "phases [PACKAGE]",
+		Short: "List the phases kratos-trace would stop at in a program, with their locations",
+		Long: `Build PACKAGE (default ./demo) as run does, launch it under Delve without
+letting it run, resolve every phase breakpoint and list them with the file and
+line each resolved to, and the phases that are unavailable in this program and
+why. Use it to check a project before a class.`,
+		Example: `  kratos-trace phases ./demo
+  kratos-trace phases --json ./cmd/server`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			target := "./demo"
+			if len(args) == 1 {
+				target = args[0]
+			}
+			src, err := delve.Start(cmd.Context(), delve.Config{Target: target, PlanOnly: true})
+			if err != nil {
+				return err
+			}
+			defer src.Close()
+			var session *tracer.Session
+			var failure *tracer.Event
+			for ev := range src.Events() {
+				switch ev.Kind {
+				case tracer.KindSession:
+					session = ev.Session
+				case tracer.KindError:
+					e := ev
+					failure = &e
+				case tracer.KindStatus:
+					fmt.Fprintf(io.err, "kratos-trace: %s\n", ev.Status)
+				}
+			}
+			if failure != nil {
+				return traceOutcome(io, &headless.Result{Err: failure, ExitCode: -1})
+			}
+			if session == nil {
+				return fmt.Errorf("the program could not be launched")
+			}
+			if asJSON {
+				enc := json.NewEncoder(io.out)
+				for _, p := range session.Plan {
+					if err := enc.Encode(p); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			printPlan(io, session)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per phase")
+	return cmd
+}
+
+// printPlan shows the resolved phases as a table.
+func printPlan(io streams, s *tracer.Session) {
+	fmt.Fprintf(io.out, "%s (%s), kratos %s\n\n", s.Target, s.Package, orNone(s.KratosVersion))
+	tw := tabwriter.NewWriter(io.out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PHASE\tDETAIL\tLOCATION\tFUNCTION")
+	unavailable := 0
+	for _, p := range s.Plan {
+		loc := "-"
+		if p.File != "" {
+			loc = fmt.Sprintf("%s:%d", headless.ShortPath(p.File), p.Line)
+		}
+		if p.Unavailable != "" {
+			unavailable++
+			loc = "unavailable: " + p.Unavailable
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.Phase, dashIfEmpty(p.Detail), loc, dashIfEmpty(p.Function))
+	}
+	tw.Flush()
+	fmt.Fprintf(io.out, "\n%d phases resolved, %d unavailable.\n", len(s.Plan)-unavailable, unavailable)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+func dashIfEmpty(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
