@@ -1,6 +1,8 @@
 package delve
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"runtime"
@@ -16,26 +18,85 @@ const debugGCFlags = "all=-N -l"
 // maxCompilerLines bounds how much of a failed build is shown.
 const maxCompilerLines = 30
 
-// buildDebugBinary compiles t with debugGCFlags into dir and returns the
-// binary's path. A failed compile returns a *UserError carrying the
-// compiler's own lines.
-func buildDebugBinary(t *Target, dir string) (string, error) {
+// buildOptions say how buildDebugBinary reuses earlier builds and reports
+// progress.
+type buildOptions struct {
+	// NoCache builds from scratch and leaves the build cache alone.
+	NoCache bool
+	// Status, if set, is told what happens: a build or a cache hit.
+	Status func(format string, args ...any)
+}
+
+// buildResult says where the debug binary is and whether it came from the
+// build cache.
+type buildResult struct {
+	Bin    string
+	Cached bool
+}
+
+// buildDebugBinary puts a debug build of t (debugGCFlags) into dir: from the
+// build cache when the program is unchanged since a build of it was stored,
+// else built with the go command and then stored. A failed compile returns a
+// *UserError carrying the compiler's own lines. The cache is an optimisation
+// only: when it cannot be used, the program is built as if it did not exist.
+func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, error) {
+	status := opts.Status
+	if status == nil {
+		status = func(string, ...any) {}
+	}
 	name := "target"
 	if runtime.GOOS == "windows" {
 		name += ".exe"
 	}
-	bin := filepath.Join(dir, name)
+	res := buildResult{Bin: filepath.Join(dir, name)}
+	flags := []string{"-gcflags", debugGCFlags}
+
+	var cache *buildCache
+	var key *buildKey
+	if !opts.NoCache {
+		var err error
+		if cache, err = openBuildCache(); err == nil {
+			key, err = computeBuildKey(context.Background(), t.Dir, append(flags, "."))
+		}
+		if err != nil {
+			if !errors.Is(err, errUncacheable) {
+				debugf("build cache: %v", err)
+			}
+			cache = nil
+		}
+	}
+	if cache != nil {
+		hit, err := cache.fetch(key.key, res.Bin, key.goVersion)
+		if err != nil {
+			debugf("build cache: %v", err)
+		}
+		if hit {
+			debugf("build cache: hit %s in %s", key.key[:12], cache.dir)
+			status("building %s: unchanged since the last build, reusing it from the cache", t.Pattern)
+			res.Cached = true
+			return res, nil
+		}
+	}
+
+	status("building %s with -gcflags='%s'", t.Pattern, debugGCFlags)
 	// -C makes go build run in the package's own module, whatever our cwd is.
-	_, out, err := gobuild.GoBuildCombinedOutput(bin, []string{"."}, []string{"-C", t.Dir})
+	_, out, err := gobuild.GoBuildCombinedOutput(res.Bin, []string{"."}, []string{"-C", t.Dir})
 	if err != nil {
-		return "", &UserError{
+		return res, &UserError{
 			Msg:    fmt.Sprintf("%s does not compile", t.Pattern),
 			Hint:   "fix the errors above; `go build " + t.Pattern + "` shows the same",
 			Detail: trimCompilerOutput(string(out)),
 			Err:    err,
 		}
 	}
-	return bin, nil
+	if cache != nil {
+		if !key.unchanged() {
+			debugf("build cache: sources changed during the build; not storing it")
+		} else if err := cache.store(key.key, res.Bin); err != nil {
+			debugf("build cache: %v", err)
+		}
+	}
+	return res, nil
 }
 
 // trimCompilerOutput keeps the compiler's error lines and drops go's own

@@ -42,6 +42,9 @@ type Config struct {
 	// PlanOnly ends the trace right after the session event: the phases
 	// are resolved against the launched program, which never runs.
 	PlanOnly bool
+	// NoCache builds the program afresh instead of reusing an unchanged
+	// debug build from the build cache, and leaves the cache alone.
+	NoCache bool
 }
 
 // Session is a live trace of one program under Delve. It implements
@@ -316,11 +319,11 @@ func (s *Session) launch() error {
 		return fmt.Errorf("create temp dir: %w", err)
 	}
 	s.tmpDir = dir
-	s.status("building %s with -gcflags='%s'", s.cfg.Target, debugGCFlags)
-	bin, err := buildDebugBinary(s.target, dir)
+	built, err := buildDebugBinary(s.target, dir, buildOptions{NoCache: s.cfg.NoCache, Status: s.status})
 	if err != nil {
 		return err
 	}
+	bin := built.Bin
 	select {
 	case <-s.quit:
 		return errors.New("cancelled")
