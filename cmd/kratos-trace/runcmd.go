@@ -21,6 +21,7 @@ type runOptions struct {
 	hold        time.Duration
 	stopTimeout time.Duration
 	workingDir  string
+	noCache     bool
 }
 
 func newRunCommand(io streams) *cobra.Command {
@@ -53,7 +54,7 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg := delve.Config{Target: args[0], Args: args[1:], WorkingDir: opts.workingDir}
+			cfg := delve.Config{Target: args[0], Args: args[1:], WorkingDir: opts.workingDir, NoCache: opts.noCache}
 			if opts.json {
 				opts.headless = true
 			}
@@ -66,6 +67,7 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 	f.DurationVar(&opts.hold, "hold", 0, "with --headless: how long to stay at app.running before sending SIGTERM")
 	f.DurationVar(&opts.stopTimeout, "stop-timeout", 10*time.Second, "how long the program may take to exit after SIGTERM before it is killed")
 	f.StringVar(&opts.workingDir, "wd", "", "working directory of the program (default: the main package's directory)")
+	f.BoolVar(&opts.noCache, "no-cache", false, "build the program afresh instead of reusing an unchanged debug build from the cache")
 	return cmd
 }
 
