@@ -43,6 +43,8 @@ type Model struct {
 	output    outputPane
 
 	trace traceState
+	// cwd is where kratos-trace runs; the user's paths show relative to it.
+	cwd string
 	// files caches source files read from disk, by path, ready to draw; a
 	// nil entry means the file could not be read.
 	files map[string][]string
@@ -117,6 +119,9 @@ func newModel(ctx context.Context, opts Options) Model {
 		files:     map[string][]string{},
 	}
 	m.trace = traceState{gen: 1, launching: true, startedAt: now()}
+	if wd, err := os.Getwd(); err == nil {
+		m.cwd = wd
+	}
 	m.setFocus(panePhases)
 	return m
 }
@@ -620,8 +625,9 @@ func (m *Model) relayout() {
 	m.output.SetSize(inner(paneOutput))
 }
 
-// shortPath shows a file as a person would name it: relative to the
-// project for the user's code, from the module path for the module cache.
+// shortPath shows a file as a person would name it: from the module path
+// for the module cache, from the package path for the standard library,
+// relative to where kratos-trace runs (or the project) for the user's code.
 func (m *Model) shortPath(path string) string {
 	if i := strings.Index(path, "/pkg/mod/"); i >= 0 {
 		rest := path[i+len("/pkg/mod/"):]
@@ -630,11 +636,17 @@ func (m *Model) shortPath(path string) string {
 		}
 		return rest
 	}
-	if i := strings.Index(path, "/src/runtime/"); i >= 0 {
-		return path[i+len("/src/"):]
+	if i := strings.Index(path, "/go/src/"); i >= 0 {
+		return path[i+len("/go/src/"):]
 	}
+	bases := []string{m.cwd}
 	if s := m.trace.session; s != nil && s.WorkingDir != "" {
-		base := filepath.Dir(filepath.Clean(s.WorkingDir))
+		bases = append(bases, filepath.Dir(filepath.Clean(s.WorkingDir)))
+	}
+	for _, base := range bases {
+		if base == "" {
+			continue
+		}
 		if rel, err := filepath.Rel(base, path); err == nil && !strings.HasPrefix(rel, "..") {
 			return rel
 		}

@@ -37,7 +37,8 @@ type Options struct {
 // Run shows the TUI full screen until the user quits, ctx is cancelled or the
 // TUI fails. On every one of those paths it closes the current Source (which
 // kills the traced program) and restores the terminal. It returns nil when
-// the user quit or ctx was cancelled.
+// the user quit, ctx.Err() when ctx was cancelled, and an error when the TUI
+// failed (a panic included).
 func Run(ctx context.Context, opts Options) (err error) {
 	if opts.Start == nil {
 		return errors.New("tui: Options.Start is nil")
@@ -67,8 +68,8 @@ func Run(ctx context.Context, opts Options) (err error) {
 		return nil
 	case errors.Is(err, tea.ErrProgramPanic):
 		return fmt.Errorf("the TUI crashed (the trace was closed): %w", err)
-	case errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
-		return nil
+	case ctx.Err() != nil:
+		return ctx.Err()
 	}
 	return fmt.Errorf("tui: %w", err)
 }

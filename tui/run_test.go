@@ -78,8 +78,8 @@ func TestRunClosesSourceWhenContextIsCancelled(t *testing.T) {
 	done, _ := runInBackground(t, ctx, start)
 	waitStarted(t, started)
 	cancel()
-	if err := waitRun(t, done); err != nil {
-		t.Errorf("Run returned %v, want nil after cancel", err)
+	if err := waitRun(t, done); !errors.Is(err, context.Canceled) {
+		t.Errorf("Run returned %v, want context.Canceled", err)
 	}
 	if !slices.Contains(fake.CommandLog(), "close") {
 		t.Errorf("the source was not closed: %v", fake.CommandLog())

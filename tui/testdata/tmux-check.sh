@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# tmux-check.sh drives the real TUI on the demo in a 120x40 tmux pane, the
+# way a person would: n until app.running, t (SIGTERM) through the shutdown,
+# q; then ctrl+c in the middle of the boot. After each run it checks that the
+# terminal was restored and that no traced program or temp dir is left.
+#
+# It needs tmux, Go and ptrace (see the README). Run it from anywhere:
+#
+#	tui/testdata/tmux-check.sh            # captures go to a temp dir
+#	OUT=/tmp/captures tui/testdata/tmux-check.sh
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+out=${OUT:-$(mktemp -d -t tmux-check.XXXXXX)}
+mkdir -p "$out"
+session=kt-check-$$
+kt=$out/kratos-trace
+
+command -v tmux >/dev/null || { echo "tmux-check: tmux is not installed" >&2; exit 2; }
+
+fail() {
+	echo "tmux-check: FAIL: $*" >&2
+	echo "tmux-check: captures in $out" >&2
+	exit 1
+}
+cleanup() { tmux kill-session -t "$session" 2>/dev/null || true; }
+trap cleanup EXIT
+
+capture() { tmux capture-pane -t "$session" -p; }
+
+# wait_for TEXT SECONDS: wait until the pane shows TEXT.
+wait_for() {
+	local text=$1 secs=$2 i
+	for ((i = 0; i < secs * 10; i++)); do
+		if capture | grep -qF -- "$text"; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	capture >"$out/timeout.txt"
+	fail "no \"$text\" on screen after ${secs}s (see $out/timeout.txt)"
+}
+
+# press_until KEY TEXT TRIES: press KEY until the pane shows TEXT.
+press_until() {
+	local key=$1 text=$2 tries=$3 i
+	for ((i = 0; i < tries; i++)); do
+		if capture | grep -qF -- "$text"; then
+			return 0
+		fi
+		tmux send-keys -t "$session" "$key"
+		sleep 0.6
+	done
+	wait_for "$text" 5
+}
+
+expect() { # expect FILE TEXT...
+	local file=$1
+	shift
+	for text in "$@"; do
+		grep -qF -- "$text" "$file" || fail "$(basename "$file") lacks \"$text\""
+	done
+}
+
+# check_restored: the program exited, the terminal left the alternate
+# screen with mouse reporting off and the cursor shown, and nothing the
+# trace started is left.
+check_restored() {
+	local name=$1
+	wait_for "EXITED rc=" 20
+	capture >"$out/$name-after.txt"
+	local flags
+	flags=$(tmux display -p -t "$session" '#{alternate_on} #{mouse_any_flag} #{mouse_button_flag} #{mouse_standard_flag} #{cursor_flag}')
+	[[ $flags == "0 0 0 0 1" ]] || fail "$name: terminal not restored (alternate mouse… cursor: $flags)"
+	if capture | grep -qF "╭─ Phases"; then
+		fail "$name: the TUI is still drawn after exit"
+	fi
+	local pid i stat
+	for pid in $target_pids; do
+		# A killed program may stay a zombie for a moment until init reaps it:
+		# dead, but give it two seconds to go.
+		for ((i = 0; i < 20; i++)); do
+			stat=$(ps -o stat= -p "$pid" 2>/dev/null || true)
+			[[ -z $stat || $stat == Z* ]] && break
+			sleep 0.1
+		done
+		if [[ -n $stat && $stat != Z* ]]; then
+			ps -o pid,stat,args -p "$pid" >&2 || true
+			fail "$name: the traced program (pid $pid) is still running"
+		fi
+	done
+	if [[ -n $target_dir && -e $target_dir ]]; then
+		fail "$name: temp dir $target_dir left behind"
+	fi
+}
+
+# note_target remembers the program the trace runs (the child of
+# kratos-trace) and its temp dir, for check_restored. Other kratos-trace
+# runs on the machine (tests) are not ours to check.
+note_target() {
+	local pane kt_pid pid
+	pane=$(tmux display -p -t "$session" '#{pane_pid}')
+	kt_pid=$(pgrep -P "$pane" | head -1)
+	target_pids=$(pgrep -P "$kt_pid" || true)
+	target_dir=
+	for pid in $target_pids; do
+		target_dir=$(dirname "$(readlink "/proc/$pid/exe" 2>/dev/null || echo .)")
+	done
+	[[ -n $target_pids ]] || fail "no traced program found under kratos-trace (pid $kt_pid)"
+	echo "tmux-check: traced program pid $target_pids in $target_dir"
+}
+
+start() { # start NAME: run the TUI on the demo in a fresh 120x40 pane
+	cleanup
+	tmux new-session -d -s "$session" -x 120 -y 40 -c "$repo" \
+		"$kt run ./demo; echo EXITED rc=\$?; sleep 600"
+}
+
+echo "tmux-check: building kratos-trace"
+(cd "$repo" && go build -o "$kt" ./cmd/kratos-trace)
+
+# 1. Boot to app.running, SIGTERM, shutdown, exit, quit.
+start full
+wait_for "building ./demo" 20
+capture >"$out/building.txt"
+wait_for "paused at flag.parse" 120
+note_target
+press_until n "paused at app.running" 40
+capture >"$out/app.running.txt"
+expect "$out/app.running.txt" "▶ app.running" "t SIGTERM" \
+	"addr     127.0.0.1:8000" "addr     127.0.0.1:9000" \
+	"127.0.0.1:8000  1s" "127.0.0.1:9000  1s" "listening" "⊘ app.register"
+tmux send-keys -t "$session" t
+wait_for "paused at app.stop" 20
+press_until n "exited with code 0" 20
+capture >"$out/exited.txt"
+expect "$out/exited.txt" "✓ app.stop" "✓ server.stop grpc" "✓ server.stop http" \
+	"✓ app.after-stop" "✓ exit  code 0" "stopped"
+tmux send-keys -t "$session" q
+check_restored full
+expect "$out/full-after.txt" "EXITED rc=0"
+
+# 2. ctrl+c in the middle of the boot kills the program.
+start interrupt
+wait_for "paused at flag.parse" 120
+note_target
+press_until n "paused at config.scan" 10
+tmux send-keys -t "$session" C-c
+check_restored interrupt
+expect "$out/interrupt-after.txt" "EXITED rc=0"
+
+echo "tmux-check: ok (captures in $out)"
