@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -45,14 +48,27 @@ func TestKilledAtRandomPhase(t *testing.T) {
 		at := rand.IntN(24)
 		cmd := exec.Command(bin, "run", "--headless", "--hold", "30s", "../../demo", "--", "-conf", conf)
 		cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
+		stderr := &syncBuffer{}
+		building := make(chan struct{})
+		stderrPipe, err := cmd.StderrPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
 		stdout, err := cmd.StdoutPipe()
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
+		}
+		go copyUntil(stderrPipe, stderr, "kratos-trace: building", building)
+		// A signal before main has installed its handlers would kill the
+		// process the default way, with nothing to clean up yet; the test
+		// is about what happens once there is something to clean up.
+		select {
+		case <-building:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("iteration %d: kratos-trace never said it was building", i)
 		}
 		seen := waitForPhases(stdout, at)
 		if err := cmd.Process.Signal(sig); err != nil {
@@ -88,6 +104,38 @@ func TestKilledAtRandomPhase(t *testing.T) {
 			t.Errorf("iteration %d: %v after %d phases left %v", i, sig, seen, left)
 		}
 		t.Logf("iteration %d: %v after %d phases: exit %d, clean", i, sig, seen, code)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// copyUntil copies r to w line by line and closes seen at the first line
+// that starts with prefix.
+func copyUntil(r io.Reader, w io.Writer, prefix string, seen chan struct{}) {
+	sc := bufio.NewScanner(r)
+	closed := false
+	for sc.Scan() {
+		fmt.Fprintln(w, sc.Text())
+		if !closed && strings.HasPrefix(sc.Text(), prefix) {
+			close(seen)
+			closed = true
+		}
 	}
 }
 
