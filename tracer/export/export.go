@@ -1,0 +1,279 @@
+// Package export writes a trace in the Chrome Trace Event Format, the JSON
+// that Perfetto UI (ui.perfetto.dev) and chrome://tracing open.
+//
+// One process holds the trace. Its "lifecycle" thread shows the boot and
+// shutdown as nested slices: each group of phases (main, config, wire, run,
+// shutdown) contains its phases, and each phase lasts from its event to the
+// next phase event, so a slice's duration is the time the program spent in
+// that phase (including any time it sat paused at the breakpoint). Each
+// server gets a thread of its own showing its state (created, starting,
+// listening, stopped) over time, with a mark where it starts and stops; the
+// program's output lines are instant marks on an "output" thread.
+//
+// Timestamps are microseconds since the program's launch (Event.Elapsed).
+package export
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/redact"
+)
+
+// Options control an export.
+type Options struct {
+	// Name names the process in the viewer, e.g. "kratos-trace ./demo";
+	// default "kratos-trace".
+	Name string
+	// Metadata is written as the trace's otherData (e.g. the recording's
+	// header: versions, start time).
+	Metadata map[string]string
+	// NoRedact writes values that look secret as they are; by default every
+	// event goes through redact.Event first.
+	NoRedact bool
+}
+
+// File is the JSON object form of the Trace Event Format.
+type File struct {
+	TraceEvents     []TraceEvent      `json:"traceEvents"`
+	DisplayTimeUnit string            `json:"displayTimeUnit"`
+	OtherData       map[string]string `json:"otherData,omitempty"`
+}
+
+// TraceEvent is one event of the Trace Event Format. Ph is "X" for a
+// complete (duration) slice, "i" for an instant and "M" for metadata; Ts and
+// Dur are in microseconds.
+type TraceEvent struct {
+	Name string         `json:"name"`
+	Cat  string         `json:"cat,omitempty"`
+	Ph   string         `json:"ph"`
+	Ts   float64        `json:"ts"`
+	Dur  *float64       `json:"dur,omitempty"`
+	Pid  int            `json:"pid"`
+	Tid  int            `json:"tid"`
+	S    string         `json:"s,omitempty"`
+	Args map[string]any `json:"args,omitempty"`
+}
+
+// The process and thread ids of the tracks.
+const (
+	pid            = 1
+	tidLifecycle   = 1
+	tidOutput      = 2
+	tidFirstServer = 10
+)
+
+// Write writes events as a Trace Event Format JSON object to w.
+func Write(w io.Writer, events []tracer.Event, opts Options) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(Build(events, opts)); err != nil {
+		return fmt.Errorf("write the trace: %w", err)
+	}
+	return nil
+}
+
+// Build converts events into a trace.
+func Build(events []tracer.Event, opts Options) *File {
+	if !opts.NoRedact {
+		red := make([]tracer.Event, len(events))
+		for i, ev := range events {
+			red[i] = redact.Event(ev)
+		}
+		events = red
+	}
+	name := opts.Name
+	if name == "" {
+		name = "kratos-trace"
+	}
+	b := &builder{}
+	b.meta("process_name", tidLifecycle, map[string]any{"name": name})
+	b.meta("thread_name", tidLifecycle, map[string]any{"name": "lifecycle"})
+	b.meta("thread_sort_index", tidLifecycle, map[string]any{"sort_index": 0})
+
+	var phases []tracer.Event
+	for _, ev := range events {
+		if ev.IsPhase() {
+			phases = append(phases, ev)
+		}
+	}
+	end := endOf(events)
+	b.lifecycle(phases, end)
+	b.servers(phases, end)
+	b.output(events)
+	return &File{TraceEvents: b.out, DisplayTimeUnit: "ms", OtherData: opts.Metadata}
+}
+
+// endOf is the time of the trace's last event.
+func endOf(events []tracer.Event) float64 {
+	end := 0.0
+	for _, ev := range events {
+		end = max(end, micros(ev.Elapsed))
+	}
+	return end
+}
+
+func micros(d tracer.Duration) float64 {
+	return float64(d) / 1e3
+}
+
+type builder struct {
+	out []TraceEvent
+}
+
+func (b *builder) meta(name string, tid int, args map[string]any) {
+	b.out = append(b.out, TraceEvent{Name: name, Ph: "M", Pid: pid, Tid: tid, Args: args})
+}
+
+func (b *builder) slice(name, cat string, tid int, from, to float64, args map[string]any) {
+	dur := max(to-from, 0)
+	b.out = append(b.out, TraceEvent{Name: name, Cat: cat, Ph: "X", Ts: from, Dur: &dur, Pid: pid, Tid: tid, Args: args})
+}
+
+func (b *builder) instant(name, cat string, tid int, ts float64, args map[string]any) {
+	b.out = append(b.out, TraceEvent{Name: name, Cat: cat, Ph: "i", S: "t", Ts: ts, Pid: pid, Tid: tid, Args: args})
+}
+
+// lifecycle writes the group slices and, inside them, a slice per phase from
+// its event to the next phase event. The exit, which has no next, is an
+// instant.
+func (b *builder) lifecycle(phases []tracer.Event, end float64) {
+	groupStart, group := 0, groupOf(phases, 0)
+	for i := 1; i <= len(phases); i++ {
+		if i < len(phases) && groupOf(phases, i) == group {
+			continue
+		}
+		to := end
+		if i < len(phases) {
+			to = micros(phases[i].Elapsed)
+		}
+		if group != "" {
+			b.slice(string(group), "group", tidLifecycle, micros(phases[groupStart].Elapsed), to, nil)
+		}
+		if i < len(phases) {
+			groupStart, group = i, groupOf(phases, i)
+		}
+	}
+	for i, ev := range phases {
+		args := phaseArgs(ev)
+		if i == len(phases)-1 && ev.Kind == tracer.KindExit {
+			b.instant(ev.Label(), "phase", tidLifecycle, micros(ev.Elapsed), args)
+			continue
+		}
+		to := end
+		if i+1 < len(phases) {
+			to = micros(phases[i+1].Elapsed)
+		}
+		b.slice(ev.Label(), "phase", tidLifecycle, micros(ev.Elapsed), to, args)
+	}
+}
+
+func groupOf(phases []tracer.Event, i int) tracer.Group {
+	if i >= len(phases) {
+		return ""
+	}
+	info, _ := tracer.Info(phases[i].Phase)
+	return info.Group
+}
+
+func phaseArgs(ev tracer.Event) map[string]any {
+	args := map[string]any{"kind": string(ev.Kind)}
+	if info, ok := tracer.Info(ev.Phase); ok {
+		args["title"] = info.Title
+	}
+	if ev.Location() != "" {
+		args["location"] = ev.Location()
+		args["function"] = ev.Function
+	}
+	if ev.Goroutine != 0 {
+		args["goroutine"] = ev.Goroutine
+	}
+	if ev.Skipped {
+		args["skipped"] = ev.Reason
+	}
+	if ev.ExitCode != nil {
+		args["exit_code"] = *ev.ExitCode
+	}
+	return args
+}
+
+// serverTrack is one server's thread and the state it is in.
+type serverTrack struct {
+	tid   int
+	state tracer.ServerState
+	since float64
+}
+
+// servers writes a thread per server with a slice per state it went through,
+// and marks where its start and stop phases were.
+func (b *builder) servers(phases []tracer.Event, end float64) {
+	tracks := map[string]*serverTrack{}
+	var order []string
+	for _, ev := range phases {
+		ts := micros(ev.Elapsed)
+		for _, s := range ev.Servers {
+			key := serverKey(s)
+			tr, ok := tracks[key]
+			if !ok {
+				tr = &serverTrack{tid: tidFirstServer + len(order)}
+				tracks[key] = tr
+				order = append(order, key)
+				b.meta("thread_name", tr.tid, map[string]any{"name": "server " + key})
+				b.meta("thread_sort_index", tr.tid, map[string]any{"sort_index": tr.tid})
+			}
+			if s.State == tr.state {
+				continue
+			}
+			if tr.state != "" {
+				b.slice(string(tr.state), "server", tr.tid, tr.since, ts, map[string]any{"server": key})
+			}
+			tr.state, tr.since = s.State, ts
+		}
+		if ev.Phase == tracer.PhaseServerStart || ev.Phase == tracer.PhaseServerStop {
+			for _, key := range order {
+				if ev.Detail != "" && (ev.Detail == key || strings.HasPrefix(key, ev.Detail+" ")) {
+					b.instant(ev.Label(), "server", tracks[key].tid, ts, phaseArgs(ev))
+					break
+				}
+			}
+		}
+	}
+	for _, key := range order {
+		tr := tracks[key]
+		if tr.state != "" {
+			b.slice(string(tr.state), "server", tr.tid, tr.since, end, map[string]any{"server": key})
+		}
+	}
+}
+
+// serverKey names a server the way server.start's detail does: "http
+// 127.0.0.1:8000".
+func serverKey(s tracer.Server) string {
+	if s.Address == "" {
+		return s.Kind
+	}
+	return s.Kind + " " + s.Address
+}
+
+// output writes each line of the program's output as an instant.
+func (b *builder) output(events []tracer.Event) {
+	first := true
+	for _, ev := range events {
+		if ev.Kind != tracer.KindOutput || ev.Output == nil {
+			continue
+		}
+		if first {
+			b.meta("thread_name", tidOutput, map[string]any{"name": "output"})
+			b.meta("thread_sort_index", tidOutput, map[string]any{"sort_index": tidOutput})
+			first = false
+		}
+		name := ev.Output.Text
+		if r := []rune(name); len(r) > 80 {
+			name = string(r[:77]) + "..."
+		}
+		b.instant(name, ev.Output.Stream, tidOutput, micros(ev.Elapsed), map[string]any{"stream": ev.Output.Stream, "text": ev.Output.Text})
+	}
+}

@@ -1,0 +1,170 @@
+package replay
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"strings"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// Recording is a recording read into memory.
+type Recording struct {
+	// Path is the file it was read from, as given.
+	Path   string
+	Header Header
+	// Events are the recorded events, in order.
+	Events []tracer.Event
+	// CutLine is the number of the last line when it was cut short (the
+	// recording was interrupted in the middle of a write) and so left out;
+	// 0 when the file ends with a whole line.
+	CutLine int
+}
+
+// Complete reports whether the recording goes to the end of the trace: its
+// last event is the program's exit or an error the trace could not go past.
+func (r *Recording) Complete() bool {
+	if len(r.Events) == 0 {
+		return false
+	}
+	k := r.Events[len(r.Events)-1].Kind
+	return k == tracer.KindExit || k == tracer.KindError
+}
+
+// Warning explains in one sentence how the recording falls short of a whole
+// trace, or returns "" when it does not.
+func (r *Recording) Warning() string {
+	end := "before the trace began"
+	for i := len(r.Events) - 1; i >= 0; i-- {
+		if r.Events[i].IsPhase() {
+			end = "at " + r.Events[i].Label()
+			break
+		}
+	}
+	switch {
+	case r.CutLine > 0:
+		return fmt.Sprintf("%s:%d: the line is cut short (the recording was interrupted); replaying the %d whole events before it, which end %s",
+			r.Path, r.CutLine, len(r.Events), end)
+	case !r.Complete():
+		return fmt.Sprintf("%s: the recording ends %s, before the program exited (it was interrupted)", r.Path, end)
+	}
+	return ""
+}
+
+// Read reads the recording at path. A line that cannot be read gives a
+// *LineError naming the file and line; a recording in a newer format, a
+// *VersionError. A last line that was cut short is left out (see CutLine).
+func Read(path string) (*Recording, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read the recording: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// ReadFrom reads a recording from r; name is used in error messages.
+func ReadFrom(name string, r io.Reader) (*Recording, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read the recording %s: %w", name, err)
+	}
+	return Parse(name, data)
+}
+
+// Parse reads a recording from data; name is used in error messages.
+func Parse(name string, data []byte) (*Recording, error) {
+	rec := &Recording{Path: name}
+	lineNo := 0
+	sawHeader := false
+	for len(data) > 0 {
+		lineNo++
+		var line []byte
+		whole := true
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			line, data, whole = data, nil, false
+		}
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			continue
+		}
+		if !sawHeader {
+			h, err := parseHeader(name, lineNo, line, whole)
+			if err != nil {
+				return nil, err
+			}
+			rec.Header, sawHeader = h, true
+			continue
+		}
+		var ev tracer.Event
+		if err := json.Unmarshal(line, &ev); err != nil {
+			if !whole {
+				// The writer was stopped in the middle of this line.
+				rec.CutLine = lineNo
+				break
+			}
+			return nil, &LineError{File: name, Line: lineNo, Reason: "not a valid event: " + jsonReason(err)}
+		}
+		if ev.Kind == "" {
+			return nil, &LineError{File: name, Line: lineNo, Reason: `not an event: it has no "kind"`}
+		}
+		rec.Events = append(rec.Events, ev)
+	}
+	if !sawHeader {
+		return nil, fmt.Errorf("%s: the file is empty, not a kratos-trace recording (a run stopped during the build records nothing)", name)
+	}
+	return rec, nil
+}
+
+func parseHeader(name string, lineNo int, line []byte, whole bool) (Header, error) {
+	var h Header
+	if err := json.Unmarshal(line, &h); err != nil || h.Format != FormatName {
+		reason := "not a kratos-trace recording: the first line is not its header"
+		if err != nil && !whole {
+			reason = "the recording's header is cut short"
+		}
+		return h, &LineError{File: name, Line: lineNo, Reason: reason}
+	}
+	if h.Version > FormatVersion {
+		return h, &VersionError{File: name, Version: h.Version, Written: h.KratosTrace}
+	}
+	if h.Version < 1 {
+		return h, &LineError{File: name, Line: lineNo, Reason: fmt.Sprintf("record format version %d does not exist", h.Version)}
+	}
+	return h, nil
+}
+
+// jsonReason words a JSON decoding error for a person, without Go type names
+// where it can.
+func jsonReason(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		field := te.Field
+		if field == "" {
+			field = "the line"
+		}
+		return fmt.Sprintf("%s should be a JSON %s, not a JSON %s", field, jsonKind(te.Type.Kind()), te.Value)
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+// jsonKind names the JSON value a Go kind is read from.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.Bool:
+		return "boolean"
+	case reflect.String:
+		return "string"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Struct, reflect.Map, reflect.Pointer:
+		return "object"
+	}
+	return "number"
+}
