@@ -208,3 +208,21 @@ func TestPhasesListsResolvedLocations(t *testing.T) {
 		t.Errorf("%d unavailable phases in a program without config, want 2 (config.load, config.scan):\n%s", unavailable, out)
 	}
 }
+
+func TestPhasesExplainInBothLanguages(t *testing.T) {
+	code, en, _ := runCLI(t, "phases", "--explain", "--lang", "en")
+	if code != 0 || !strings.Contains(en, "config.scan — config.Scan into Bootstrap") || !strings.Contains(en, "look at: ") {
+		t.Errorf("en explain (exit %d):\n%s", code, en)
+	}
+	code, zh, _ := runCLI(t, "phases", "--explain", "--lang", "zh")
+	if code != 0 || !strings.Contains(zh, "config.scan — config.Scan 解码到 Bootstrap") || !strings.Contains(zh, "看哪里: ") {
+		t.Errorf("zh explain (exit %d):\n%s", code, zh)
+	}
+	t.Setenv("LC_ALL", "zh_CN.UTF-8")
+	if _, fromEnv, _ := runCLI(t, "phases", "--explain"); fromEnv != zh {
+		t.Error("LC_ALL=zh_CN does not pick the Chinese notes")
+	}
+	if code, _, stderr := runCLI(t, "phases", "--explain", "--lang", "fr"); code == 0 || !strings.Contains(stderr, "en and zh") {
+		t.Errorf("--lang fr: exit %d, %s", code, stderr)
+	}
+}

@@ -13,7 +13,8 @@ import (
 )
 
 func newPhasesCommand(io streams) *cobra.Command {
-	var asJSON bool
+	var asJSON, explain bool
+	var langFlag string
 	cmd := &cobra.Command{
 		Use:   "phases [PACKAGE]",
 		Short: "List the phases kratos-trace would stop at in a program, with their locations",
@@ -25,6 +26,14 @@ why. Use it to check a project before a class.`,
   kratos-trace phases --json ./cmd/server`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if explain {
+				lang, err := pickLang(langFlag)
+				if err != nil {
+					return err
+				}
+				printCatalog(io, lang)
+				return nil
+			}
 			target := "./demo"
 			if len(args) == 1 {
 				target = args[0]
@@ -67,7 +76,40 @@ why. Use it to check a project before a class.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per phase")
+	cmd.Flags().BoolVar(&explain, "explain", false, "explain every phase (needs no PACKAGE and no build)")
+	addLangFlag(cmd, &langFlag)
 	return cmd
+}
+
+// addLangFlag adds --lang, whose default comes from the locale.
+func addLangFlag(cmd *cobra.Command, lang *string) {
+	cmd.Flags().StringVar(lang, "lang", "", "language of notes and headings: en or zh (default from LC_ALL/LANG, else en)")
+}
+
+// pickLang resolves --lang, or the locale when it is empty.
+func pickLang(flag string) (tracer.Lang, error) {
+	if flag == "" {
+		return tracer.LangFromEnv(), nil
+	}
+	lang, ok := tracer.ParseLang(flag)
+	if !ok {
+		return lang, fmt.Errorf("--lang %q: the notes exist in en and zh", flag)
+	}
+	return lang, nil
+}
+
+// printCatalog prints every phase with its note.
+func printCatalog(io streams, lang tracer.Lang) {
+	labels := map[tracer.Lang][2]string{tracer.English: {"look at", "source"}, tracer.Chinese: {"看哪里", "源码"}}[lang]
+	group := tracer.Group("")
+	for _, p := range tracer.Phases {
+		n, _ := tracer.NoteFor(p.ID, lang)
+		if p.Group != group {
+			group = p.Group
+			fmt.Fprintf(io.out, "\n== %s ==\n", group)
+		}
+		fmt.Fprintf(io.out, "\n%s — %s\n  %s\n  %s: %s\n  %s: %s\n", p.ID, n.Title, n.Explain, labels[0], n.LookAt, labels[1], n.Source)
+	}
 }
 
 // printPlan shows the resolved phases as a table.

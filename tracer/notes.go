@@ -1,0 +1,322 @@
+package tracer
+
+import (
+	"os"
+	"strings"
+)
+
+// Lang is a language the phase notes are written in.
+type Lang string
+
+// The languages of the notes.
+const (
+	English Lang = "en"
+	Chinese Lang = "zh"
+)
+
+// Langs lists every language, the default first.
+var Langs = []Lang{English, Chinese}
+
+// Note teaches one phase: what the code does there and why, what to look
+// at in the panes, and where in the source to read on.
+type Note struct {
+	Title   string
+	Explain string
+	LookAt  string
+	Source  string
+}
+
+// ParseLang reads a --lang value or a locale such as "zh_CN.UTF-8"; it
+// returns false for a language there are no notes in.
+func ParseLang(s string) (Lang, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	switch {
+	case s == "en" || strings.HasPrefix(s, "en_") || strings.HasPrefix(s, "en-") || s == "c" || s == "posix":
+		return English, true
+	case s == "zh" || strings.HasPrefix(s, "zh_") || strings.HasPrefix(s, "zh-"):
+		return Chinese, true
+	}
+	return English, false
+}
+
+// LangFromEnv picks the language from LC_ALL, LC_MESSAGES or LANG, in the
+// order POSIX gives them precedence; English when none names a known one.
+func LangFromEnv() Lang {
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := os.Getenv(name); v != "" {
+			l, _ := ParseLang(v)
+			return l
+		}
+	}
+	return English
+}
+
+// NoteFor returns the note of a phase in lang, falling back to English.
+func NoteFor(id PhaseID, lang Lang) (Note, bool) {
+	byLang, ok := phaseNotes[id]
+	if !ok {
+		return Note{}, false
+	}
+	if n, ok := byLang[lang]; ok {
+		return n, true
+	}
+	n, ok := byLang[English]
+	return n, ok
+}
+
+// phaseNotes is the catalog of notes, written by hand against the source of
+// kratos v2.9.2 (app.go, config/config.go, transport/http and grpc).
+var phaseNotes = map[PhaseID]map[Lang]Note{
+	PhaseMain: {
+		English: {
+			Title:   "main starts",
+			Explain: "The Go runtime has run every package's init and now calls main.main. This program does not link Kratos, so kratos-trace follows only main, flag.Parse and the exit.",
+			LookAt:  "Stack: runtime.main calls main.main.",
+			Source:  "your main.go, func main",
+		},
+		Chinese: {
+			Title:   "main 开始执行",
+			Explain: "Go 运行时已执行完所有包的 init，现在调用 main.main。这个程序没有链接 Kratos，所以 kratos-trace 只跟踪 main、flag.Parse 和进程退出。",
+			LookAt:  "调用栈：runtime.main 调用 main.main。",
+			Source:  "你的 main.go 中的 func main",
+		},
+	},
+	PhaseFlagParse: {
+		English: {
+			Title:   "flag.Parse",
+			Explain: "main parses the command line. In kratos-layout the only flag is -conf, registered in init() with the default ../../configs, which is why the service is started from cmd/server.",
+			LookAt:  "Source: the flag definitions; Stack: main.main called it.",
+			Source:  "your main.go: flag.StringVar(&flagconf, \"conf\", …) in init, flag.Parse() in main",
+		},
+		Chinese: {
+			Title:   "flag.Parse",
+			Explain: "main 解析命令行参数。kratos-layout 里只有一个 -conf 参数，在 init() 中注册，默认值是 ../../configs，所以服务要在 cmd/server 目录下启动。",
+			LookAt:  "源码：参数定义；调用栈：由 main.main 调用。",
+			Source:  "你的 main.go：init 中的 flag.StringVar(&flagconf, \"conf\", …)，main 中的 flag.Parse()",
+		},
+	},
+	PhaseConfigLoad: {
+		English: {
+			Title:   "config.Load",
+			Explain: "config.New(config.WithSource(file.NewSource(flagconf))) only describes where config comes from; Load reads every source (each YAML/JSON file under -conf), merges them into one key/value tree and starts watching the files for changes.",
+			LookAt:  "Output: kratos logs which files it loaded. Bootstrap is still empty.",
+			Source:  "kratos config/config.go: (*config).Load",
+		},
+		Chinese: {
+			Title:   "config.Load",
+			Explain: "config.New(config.WithSource(file.NewSource(flagconf))) 只是声明配置从哪里来；Load 才真正读取每个配置源（-conf 目录下的每个 YAML/JSON 文件），合并成一棵键值树，并开始监听文件变化。",
+			LookAt:  "输出：kratos 会打印加载了哪些文件。此时 Bootstrap 仍为空。",
+			Source:  "kratos config/config.go：(*config).Load",
+		},
+	},
+	PhaseConfigScan: {
+		English: {
+			Title:   "config.Scan into Bootstrap",
+			Explain: "Scan encodes the merged tree as JSON and decodes it into the Bootstrap struct that protoc generated from internal/conf/conf.proto, so YAML keys map to proto field names and \"1s\" becomes a google.protobuf.Duration. The stop is in main right after Scan returned.",
+			LookAt:  "Bootstrap: the decoded values, server.http.addr, server.grpc.addr, data.database…",
+			Source:  "kratos config/config.go: (*config).Scan; your internal/conf/conf.proto",
+		},
+		Chinese: {
+			Title:   "config.Scan 解码到 Bootstrap",
+			Explain: "Scan 把合并后的配置树编码成 JSON，再解码进由 protoc 根据 internal/conf/conf.proto 生成的 Bootstrap 结构体，因此 YAML 的键对应 proto 字段名，\"1s\" 会变成 google.protobuf.Duration。停在 Scan 返回之后的 main 里。",
+			LookAt:  "Bootstrap 面板：解码后的值，server.http.addr、server.grpc.addr、data.database……",
+			Source:  "kratos config/config.go：(*config).Scan；你的 internal/conf/conf.proto",
+		},
+	},
+	PhaseWire: {
+		English: {
+			Title:   "wireApp",
+			Explain: "main calls the injector that google/wire generated from wire.go into wire_gen.go. wire.go only lists the ProviderSets (wire.Build); wire_gen.go is plain Go that calls each constructor in dependency order and returns the App and a cleanup function.",
+			LookAt:  "Source: wire_gen.go, one line per provider.",
+			Source:  "your cmd/server/wire_gen.go; wire.go has the //go:build wireinject tag and is not compiled",
+		},
+		Chinese: {
+			Title:   "wireApp",
+			Explain: "main 调用 google/wire 根据 wire.go 生成到 wire_gen.go 的注入函数。wire.go 只列出 ProviderSet（wire.Build）；wire_gen.go 是普通 Go 代码，按依赖顺序调用每个构造函数，返回 App 和清理函数。",
+			LookAt:  "源码：wire_gen.go，每个 provider 一行。",
+			Source:  "你的 cmd/server/wire_gen.go；wire.go 带 //go:build wireinject 标签，不参与编译",
+		},
+	},
+	PhaseWireProvider: {
+		English: {
+			Title:   "a provider",
+			Explain: "One constructor that wireApp calls. The layers are built from the bottom up: data (DB and cache clients) → repo → usecase (biz) → service → the gRPC and HTTP servers, which register the services → newApp. Nothing listens yet.",
+			LookAt:  "Source: the constructor; Stack: called from wireApp.",
+			Source:  "your internal/{data,biz,service,server} and newApp in main.go",
+		},
+		Chinese: {
+			Title:   "一个 provider",
+			Explain: "wireApp 调用的一个构造函数。各层自底向上构建：data（数据库和缓存客户端）→ repo → usecase（biz）→ service → 注册了服务的 gRPC 和 HTTP 服务器 → newApp。此时还没有监听任何端口。",
+			LookAt:  "源码：构造函数；调用栈：由 wireApp 调用。",
+			Source:  "你的 internal/{data,biz,service,server} 以及 main.go 中的 newApp",
+		},
+	},
+	PhaseWireDone: {
+		English: {
+			Title:   "wireApp returns",
+			Explain: "The App is assembled: kratos.New stored the servers, hooks and options in app.opts. The cleanup function wire built closes what the providers opened, in reverse order, when main returns.",
+			LookAt:  "Servers: every server is created, none has an endpoint yet.",
+			Source:  "your wire_gen.go return; kratos app.go: New",
+		},
+		Chinese: {
+			Title:   "wireApp 返回",
+			Explain: "App 组装完成：kratos.New 把服务器、钩子和选项存进 app.opts。wire 生成的 cleanup 函数会在 main 返回时按相反顺序关闭各 provider 打开的资源。",
+			LookAt:  "Servers 面板：所有服务器都已创建，还没有 endpoint。",
+			Source:  "你的 wire_gen.go 中的 return；kratos app.go：New",
+		},
+	},
+	PhaseAppRun: {
+		English: {
+			Title:   "App.Run",
+			Explain: "main calls app.Run, which starts everything and blocks until a signal arrives or a server fails. Everything from here until app.running happens inside Run.",
+			LookAt:  "Source: the whole of Run is on screen; follow it phase by phase.",
+			Source:  "kratos app.go: (*App).Run",
+		},
+		Chinese: {
+			Title:   "App.Run",
+			Explain: "main 调用 app.Run，它启动所有组件并阻塞，直到收到信号或某个服务器出错。从这里到 app.running 的所有阶段都发生在 Run 内部。",
+			LookAt:  "源码：Run 的全部代码都在屏幕上，逐个阶段跟着看。",
+			Source:  "kratos app.go：(*App).Run",
+		},
+	},
+	PhaseBuildInstance: {
+		English: {
+			Title:   "buildInstance",
+			Explain: "Run builds the registry.ServiceInstance (id, name, version, metadata, endpoints). Without explicit kratos.Endpoint options it asks each server for its Endpoint(), and in v2.9 that call opens the listener — so a busy port fails here, before any Start.",
+			LookAt:  "Servers: endpoints appear once this phase is over.",
+			Source:  "kratos app.go: (*App).buildInstance; transport/http and grpc: (*Server).Endpoint",
+		},
+		Chinese: {
+			Title:   "buildInstance",
+			Explain: "Run 构建 registry.ServiceInstance（id、name、version、metadata、endpoints）。如果没有显式设置 kratos.Endpoint，它会调用每个服务器的 Endpoint()，而在 v2.9 中这一步会打开监听端口——所以端口被占用时会在这里失败，早于任何 Start。",
+			LookAt:  "Servers 面板：这个阶段结束后 endpoint 会出现。",
+			Source:  "kratos app.go：(*App).buildInstance；transport/http 与 grpc：(*Server).Endpoint",
+		},
+	},
+	PhaseBeforeStart: {
+		English: {
+			Title:   "BeforeStart hooks",
+			Explain: "The kratos.BeforeStart hooks run in order, with a context that carries the App (kratos.FromContext). An error from one aborts Run before any server starts.",
+			LookAt:  "Output: the demo's hook logs \"hook: before start\".",
+			Source:  "kratos app.go: the loop over a.opts.beforeStart in Run",
+		},
+		Chinese: {
+			Title:   "BeforeStart 钩子",
+			Explain: "按顺序执行 kratos.BeforeStart 钩子，传入的 context 携带 App（可用 kratos.FromContext 取出）。任何一个钩子返回错误，Run 都会在启动服务器之前中止。",
+			LookAt:  "输出：demo 的钩子会打印 \"hook: before start\"。",
+			Source:  "kratos app.go：Run 中遍历 a.opts.beforeStart 的循环",
+		},
+	},
+	PhaseServerStart: {
+		English: {
+			Title:   "a server's Start",
+			Explain: "For each server Run launches two goroutines in an errgroup: one waits on ctx.Done() to call Stop, the other calls Start, which serves until stopped. Run waits (wg.Wait) only until every Start goroutine has begun, not until the servers listen.",
+			LookAt:  "Stack: a goroutine of its own, Run.func2; Servers: this one is starting.",
+			Source:  "kratos app.go: the loop over a.opts.servers in Run; transport/http|grpc: (*Server).Start",
+		},
+		Chinese: {
+			Title:   "服务器 Start",
+			Explain: "Run 为每个服务器在 errgroup 中启动两个 goroutine：一个等待 ctx.Done() 后调用 Stop，另一个调用 Start 并一直提供服务直到被停止。Run 的 wg.Wait 只等到每个 Start goroutine 开始运行，并不等到服务器开始监听。",
+			LookAt:  "调用栈：独立的 goroutine，Run.func2；Servers 面板：该服务器处于 starting。",
+			Source:  "kratos app.go：Run 中遍历 a.opts.servers 的循环；transport/http|grpc：(*Server).Start",
+		},
+	},
+	PhaseRegister: {
+		English: {
+			Title:   "registrar.Register",
+			Explain: "With a kratos.Registrar option (etcd, consul, nacos…), Run registers the ServiceInstance with service discovery, bounded by the registrar timeout. Without one, as in kratos-layout, this step is skipped.",
+			LookAt:  "The timeline marks it skipped when there is no registrar.",
+			Source:  "kratos app.go: if a.opts.registrar != nil in Run",
+		},
+		Chinese: {
+			Title:   "registrar.Register",
+			Explain: "如果设置了 kratos.Registrar（etcd、consul、nacos 等），Run 会在注册超时内把 ServiceInstance 注册到服务发现。没有设置时（kratos-layout 默认如此）跳过这一步。",
+			LookAt:  "没有注册中心时，时间线会把它标记为已跳过。",
+			Source:  "kratos app.go：Run 中的 if a.opts.registrar != nil",
+		},
+	},
+	PhaseAfterStart: {
+		English: {
+			Title:   "AfterStart hooks",
+			Explain: "The kratos.AfterStart hooks run once every Start goroutine has begun; the App's endpoints are known, so a hook can log or announce them.",
+			LookAt:  "Output: the demo's hook logs its endpoints.",
+			Source:  "kratos app.go: the loop over a.opts.afterStart in Run",
+		},
+		Chinese: {
+			Title:   "AfterStart 钩子",
+			Explain: "每个 Start goroutine 都开始运行后执行 kratos.AfterStart 钩子；此时 App 的 endpoint 已知，钩子可以打印或发布它们。",
+			LookAt:  "输出：demo 的钩子会打印 endpoint。",
+			Source:  "kratos app.go：Run 中遍历 a.opts.afterStart 的循环",
+		},
+	},
+	PhaseRunning: {
+		English: {
+			Title:   "running",
+			Explain: "signal.Notify subscribed to the App's signals (SIGTERM, SIGQUIT, SIGINT by default) and a goroutine waits for one; Run now blocks in eg.Wait(). The service answers requests. Send SIGTERM to walk the shutdown.",
+			LookAt:  "Servers: all listening. Try curl 127.0.0.1:8000/helloworld/you in another terminal.",
+			Source:  "kratos app.go: signal.Notify and eg.Wait() in Run",
+		},
+		Chinese: {
+			Title:   "运行中",
+			Explain: "signal.Notify 订阅了 App 的信号（默认 SIGTERM、SIGQUIT、SIGINT），一个 goroutine 等待信号；Run 阻塞在 eg.Wait()。服务可以处理请求了。发送 SIGTERM 即可走完关闭流程。",
+			LookAt:  "Servers 面板：全部处于 listening。可在另一个终端执行 curl 127.0.0.1:8000/helloworld/you。",
+			Source:  "kratos app.go：Run 中的 signal.Notify 和 eg.Wait()",
+		},
+	},
+	PhaseStop: {
+		English: {
+			Title:   "App.Stop",
+			Explain: "The signal goroutine received SIGTERM and calls Stop: the BeforeStop hooks run, the instance is deregistered if there is a registrar, and the App's context is cancelled — which is what wakes every server's stop goroutine.",
+			LookAt:  "Stack: the signal goroutine; Output: \"hook: before stop\".",
+			Source:  "kratos app.go: (*App).Stop",
+		},
+		Chinese: {
+			Title:   "App.Stop",
+			Explain: "信号 goroutine 收到 SIGTERM 后调用 Stop：执行 BeforeStop 钩子，如有注册中心则注销实例，然后取消 App 的 context——正是这一步唤醒了每个服务器的停止 goroutine。",
+			LookAt:  "调用栈：信号 goroutine；输出：\"hook: before stop\"。",
+			Source:  "kratos app.go：(*App).Stop",
+		},
+	},
+	PhaseServerStop: {
+		English: {
+			Title:   "a server's Stop",
+			Explain: "ctx.Done() fired, so the server's stop goroutine wakes and calls Stop with a context bounded by the stop timeout (kratos.StopTimeout): the HTTP server shuts down gracefully, the gRPC server calls GracefulStop. Start then returns and its goroutine ends.",
+			LookAt:  "Servers: this one becomes stopped.",
+			Source:  "kratos app.go: the stop goroutine in Run; transport/http|grpc: (*Server).Stop",
+		},
+		Chinese: {
+			Title:   "服务器 Stop",
+			Explain: "ctx.Done() 触发，服务器的停止 goroutine 被唤醒，用受停止超时（kratos.StopTimeout）约束的 context 调用 Stop：HTTP 服务器优雅关闭，gRPC 服务器调用 GracefulStop。随后 Start 返回，它的 goroutine 结束。",
+			LookAt:  "Servers 面板：该服务器变为 stopped。",
+			Source:  "kratos app.go：Run 中的停止 goroutine；transport/http|grpc：(*Server).Stop",
+		},
+	},
+	PhaseAfterStop: {
+		English: {
+			Title:   "AfterStop hooks",
+			Explain: "eg.Wait() has returned: every goroutine of the errgroup is done. The AfterStop hooks run and Run returns; back in main the deferred cleanup from wireApp closes the data layer.",
+			LookAt:  "Output: \"hook: after stop\", then \"closing the data resources\".",
+			Source:  "kratos app.go: the loop over a.opts.afterStop in Run",
+		},
+		Chinese: {
+			Title:   "AfterStop 钩子",
+			Explain: "eg.Wait() 已返回：errgroup 中的所有 goroutine 都已结束。执行 AfterStop 钩子后 Run 返回；回到 main 后，wireApp 返回的 cleanup 通过 defer 关闭数据层。",
+			LookAt:  "输出：\"hook: after stop\"，然后是 \"closing the data resources\"。",
+			Source:  "kratos app.go：Run 中遍历 a.opts.afterStop 的循环",
+		},
+	},
+	PhaseExit: {
+		English: {
+			Title:   "exit",
+			Explain: "main returned (or panicked) and the process exited with its status: 0 after a clean shutdown, 2 after a panic.",
+			LookAt:  "The timeline shows how long each phase took.",
+			Source:  "your main.go",
+		},
+		Chinese: {
+			Title:   "退出",
+			Explain: "main 返回（或 panic），进程以相应状态码退出：正常关闭为 0，panic 为 2。",
+			LookAt:  "时间线显示每个阶段花了多长时间。",
+			Source:  "你的 main.go",
+		},
+	},
+}
