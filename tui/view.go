@@ -133,7 +133,7 @@ func (m Model) boxSpec(p paneID) boxSpec {
 
 // tabSeparator goes between the tab names in the compact layout's title.
 func (m Model) tabSeparator() string {
-	names := 0
+	names := 2 // the brackets of the active tab
 	for _, p := range detailPanes {
 		names += len(p.String())
 	}
@@ -152,11 +152,14 @@ func (m Model) tabTitle(focused bool) (string, int) {
 			b.WriteString(m.st.border.paint(sep))
 			w += textWidth(sep)
 		}
+		// The active tab is in brackets too, for terminals without color.
 		name := p.String()
 		switch {
 		case p == m.tab && focused:
+			name = "[" + name + "]"
 			b.WriteString(m.st.tabActive.paint(name))
 		case p == m.tab:
+			name = "[" + name + "]"
 			b.WriteString(m.st.titleFocused.paint(name))
 		default:
 			b.WriteString(m.st.tab.paint(name))
@@ -172,6 +175,9 @@ func (m Model) tabAt(x int) (paneID, bool) {
 	pos := 3 // "╭─ "
 	for _, p := range detailPanes {
 		n := len(p.String())
+		if p == m.tab {
+			n += 2
+		}
 		if x >= pos && x < pos+n {
 			return p, true
 		}
