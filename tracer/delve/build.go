@@ -2,8 +2,10 @@ package delve
 
 import (
 	"context"
+	"debug/buildinfo"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -66,9 +68,17 @@ func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, er
 		}
 	}
 	if cache != nil {
-		hit, err := cache.fetch(key.key, res.Bin, key.goVersion)
+		hit, err := cache.fetch(key.key, res.Bin)
 		if err != nil {
 			debugf("build cache: %v", err)
+		}
+		if hit && !usableBinary(res.Bin, key.goVersion) {
+			// A damaged entry (a crash while it was written, a full disk)
+			// costs a rebuild, never a failed launch.
+			debugf("build cache: entry %s is damaged; rebuilding", key.key[:12])
+			cache.discard(key.key)
+			_ = os.Remove(res.Bin)
+			hit = false
 		}
 		if hit {
 			debugf("build cache: hit %s in %s", key.key[:12], cache.dir)
@@ -97,6 +107,18 @@ func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, er
 		}
 	}
 	return res, nil
+}
+
+// usableBinary reports whether the file at path is a Go program built by
+// goVersion, as `go env GOVERSION` prints it.
+func usableBinary(path, goVersion string) bool {
+	info, err := buildinfo.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	// A binary's version carries experiments as a suffix: "go1.26.1 X:…".
+	v, _, _ := strings.Cut(info.GoVersion, " ")
+	return goVersion == "" || v == goVersion
 }
 
 // trimCompilerOutput keeps the compiler's error lines and drops go's own

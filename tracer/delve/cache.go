@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"debug/buildinfo"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -113,8 +112,8 @@ func parseSize(s string) (int64, error) {
 func (c *buildCache) path(key string) string { return filepath.Join(c.dir, key) }
 
 // fetch places the binary cached under key at dst and marks it used. It
-// returns false, with no error, when there is no usable entry.
-func (c *buildCache) fetch(key, dst, goVersion string) (bool, error) {
+// returns false, with no error, when there is no entry.
+func (c *buildCache) fetch(key, dst string) (bool, error) {
 	src := c.path(key)
 	if err := os.Link(src, dst); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -122,32 +121,21 @@ func (c *buildCache) fetch(key, dst, goVersion string) (bool, error) {
 		}
 		// Across file systems, or where hard links are not allowed.
 		if err := copyFile(src, dst); err != nil {
+			_ = os.Remove(dst)
 			if errors.Is(err, fs.ErrNotExist) {
 				return false, nil
 			}
 			return false, fmt.Errorf("copy %s from the build cache: %w", key, err)
 		}
 	}
-	// A damaged entry (a crash while it was written, a disk filling up)
-	// must cost a rebuild, never a launch failure.
-	if info, err := buildinfo.ReadFile(dst); err != nil || !sameGoVersion(info.GoVersion, goVersion) {
-		_ = os.Remove(dst)
-		_ = os.Remove(src)
-		return false, nil
-	}
 	now := time.Now()
 	_ = os.Chtimes(src, now, now)
 	return true, nil
 }
 
-// sameGoVersion compares a binary's Go version with `go env GOVERSION`;
-// the binary's carries experiments as a suffix (" X:…").
-func sameGoVersion(binary, goenv string) bool {
-	if goenv == "" {
-		return true
-	}
-	v, _, _ := strings.Cut(binary, " ")
-	return v == goenv
+// discard removes the entry for key, e.g. one found damaged.
+func (c *buildCache) discard(key string) {
+	_ = os.Remove(c.path(key))
 }
 
 // store adds the binary at src under key, then evicts the least recently
@@ -166,8 +154,11 @@ func (c *buildCache) store(key, src string) error {
 	// Linked files keep the build's time; the entry was used just now.
 	now := time.Now()
 	_ = os.Chtimes(tmp, now, now)
-	if err := os.Rename(tmp, c.path(key)); err != nil {
-		_ = os.Remove(tmp)
+	err := os.Rename(tmp, c.path(key))
+	// Renaming onto a hard link of the same file succeeds without removing
+	// the old name, so remove it whatever happened.
+	_ = os.Remove(tmp)
+	if err != nil {
 		return fmt.Errorf("store in the build cache: %w", err)
 	}
 	return c.evict(key)
