@@ -91,6 +91,7 @@ type Session struct {
 	fatal   *tracer.Event
 	servers *serverTracker
 	sources *sourceCache
+	clock   stopClock
 	outputs sync.WaitGroup
 }
 
@@ -484,6 +485,7 @@ func (s *Session) pumpOutput(stream string, r io.ReadCloser) {
 // resume runs the program with op, then reports what it stopped at. Phase
 // hits whose break is off become pass events and the program runs on.
 func (s *Session) resume(op string) {
+	s.clock.halt()
 	for {
 		if op == "continue" && len(s.pending) > 0 {
 			h := s.pending[0]
@@ -495,6 +497,7 @@ func (s *Session) resume(op string) {
 		}
 		s.pending = nil
 		state, err := s.step(op)
+		s.clock.halt()
 		if code, ok := exitStatusOf(err); ok {
 			s.reportExit(code)
 			return
@@ -669,6 +672,7 @@ func (s *Session) report(h hit) bool {
 		s.mu.Unlock()
 	}
 	s.emit(ev)
+	s.clock.delivered(ev)
 	return pause
 }
 
@@ -746,6 +750,7 @@ func (s *Session) reportStep(th *api.Thread) {
 	s.paused = true
 	s.mu.Unlock()
 	s.emit(ev)
+	s.clock.delivered(ev)
 }
 
 // reportFatal notes the panic the program is dying of. It is reported, with
