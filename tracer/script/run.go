@@ -1,0 +1,317 @@
+package script
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// Options control a script run.
+type Options struct {
+	// Out receives the script's report: the stops it pauses at, the
+	// program's output, notes, printed values and each expect's outcome.
+	Out io.Writer
+	// Log receives progress (the build, the launch), as the headless
+	// printer writes it.
+	Log io.Writer
+	// Note, when set, is also called with each note, e.g. for a notes area
+	// in a UI.
+	Note func(text string)
+}
+
+// Failure is a line of the script that failed: an expect that did not hold,
+// a value that could not be read, or a command the trace could not follow.
+type Failure struct {
+	File string
+	Line int
+	// Command is the line as written.
+	Command string
+	Msg     string
+}
+
+func (f Failure) Error() string {
+	return fmt.Sprintf("%s:%d: %s: %s", f.File, f.Line, f.Command, f.Msg)
+}
+
+// Result sums up a script run.
+type Result struct {
+	// Failures are the lines that failed, in order; none means the script
+	// passed.
+	Failures []Failure
+	// ExitCode is the program's, or -1 if it did not exit (the script quit
+	// or ended before).
+	ExitCode int
+}
+
+// OK reports whether the script passed.
+func (r *Result) OK() bool { return len(r.Failures) == 0 }
+
+// ErrInterrupted is returned when ctx ended the run.
+var ErrInterrupted = errors.New("interrupted")
+
+// errAbort stops the script after a failure that makes the lines after it
+// meaningless (the trace could not go on as the script says).
+var errAbort = errors.New("abort")
+
+// Run executes the script against src and closes src when it ends. It
+// returns an error only when ctx ends the run; what failed in the script is
+// in the Result.
+func Run(ctx context.Context, src tracer.Source, s *Script, opts Options) (*Result, error) {
+	defer src.Close()
+	if opts.Out == nil {
+		opts.Out = io.Discard
+	}
+	r := &runner{
+		src:    src,
+		script: s,
+		opts:   opts,
+		events: src.Events(),
+		breaks: map[tracer.PhaseID]bool{tracer.PhaseRunning: true},
+		res:    &Result{ExitCode: -1},
+	}
+	// Nothing pauses but what the script asks for, and app.running. The
+	// runner also checks each stop itself, so a stop the Source delivers
+	// before these take effect is passed all the same.
+	for _, ph := range tracer.Phases {
+		_ = src.SetBreak(ph.ID, r.breaks[ph.ID])
+	}
+	for _, cmd := range s.Commands {
+		r.cmd = cmd
+		err := r.exec(ctx, cmd)
+		if errors.Is(err, errQuit) {
+			break
+		}
+		if ctx.Err() != nil {
+			return r.res, ErrInterrupted
+		}
+		if errors.Is(err, errAbort) {
+			r.printf("the script stops here: the lines after %s:%d cannot run\n", s.Name, cmd.Line)
+			break
+		}
+	}
+	return r.res, nil
+}
+
+var errQuit = errors.New("quit")
+
+type runner struct {
+	src    tracer.Source
+	script *Script
+	opts   Options
+	events <-chan tracer.Event
+	breaks map[tracer.PhaseID]bool
+	res    *Result
+	st     state
+	cmd    Command
+
+	// paused: the Source waits for a command after the stop we hold.
+	paused bool
+	// ended: the event channel was closed.
+	ended bool
+}
+
+func (r *runner) printf(format string, args ...any) {
+	fmt.Fprintf(r.opts.Out, format, args...)
+}
+
+func (r *runner) logf(format string, args ...any) {
+	if r.opts.Log != nil {
+		fmt.Fprintf(r.opts.Log, "kratos-trace: "+format+"\n", args...)
+	}
+}
+
+// fail records a failure of the current line and prints it.
+func (r *runner) fail(format string, args ...any) {
+	f := Failure{File: r.script.Name, Line: r.cmd.Line, Command: r.cmd.Text, Msg: fmt.Sprintf(format, args...)}
+	r.res.Failures = append(r.res.Failures, f)
+	r.printf("FAIL %s\n", f.Error())
+}
+
+func (r *runner) exec(ctx context.Context, cmd Command) error {
+	switch cmd.Op {
+	case OpBreak, OpClear:
+		for _, ph := range cmd.Phases {
+			on := cmd.Op == OpBreak
+			if ph == tracer.PhaseRunning {
+				// Past app.running the program waits for a signal: the
+				// script must pause there to send it.
+				on = true
+			}
+			r.breaks[ph] = on
+			_ = r.src.SetBreak(ph, on)
+		}
+	case OpContinue:
+		if r.st.atStop && r.st.current.Phase == tracer.PhaseRunning && r.st.current.Kind == tracer.KindStop && r.paused {
+			r.fail("at app.running the program only waits for a signal; use sigterm to go on")
+			return errAbort
+		}
+		return r.resume(ctx, false)
+	case OpSigterm:
+		if !r.st.atStop || r.ended {
+			r.fail("the program is not running here; sigterm is meant for a stop such as app.running")
+			return errAbort
+		}
+		if err := r.src.Signal(ctx, syscall.SIGTERM); err != nil {
+			r.fail("send SIGTERM: %v", err)
+			return errAbort
+		}
+		r.paused = false
+		return r.resume(ctx, true)
+	case OpPrint:
+		for _, p := range cmd.Paths {
+			v, err := r.st.value(p)
+			if err != nil {
+				r.fail("%v", err)
+				continue
+			}
+			if strings.Contains(v, "\n") {
+				r.printf("%s =\n%s\n", p, indent(v, "  "))
+			} else {
+				r.printf("%s = %s\n", p, v)
+			}
+		}
+	case OpExpect:
+		r.expect(cmd)
+	case OpNote:
+		r.printf("note: %s\n", cmd.Note)
+		if r.opts.Note != nil {
+			r.opts.Note(cmd.Note)
+		}
+	case OpSleep:
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(cmd.Duration):
+		}
+	case OpQuit:
+		r.printf("quit\n")
+		_ = r.src.Close()
+		return errQuit
+	}
+	return nil
+}
+
+func (r *runner) expect(cmd Command) {
+	p := cmd.Paths[0]
+	got, err := r.st.value(p)
+	if err != nil {
+		r.fail("%v", err)
+		return
+	}
+	var ok bool
+	switch cmd.Cmp {
+	case "==":
+		ok = got == cmd.Want
+	case "!=":
+		ok = got != cmd.Want
+	case "contains":
+		ok = strings.Contains(got, cmd.Want)
+	case "!contains":
+		ok = !strings.Contains(got, cmd.Want)
+	}
+	if ok {
+		r.printf("ok   %s\n", cmd.Text)
+		return
+	}
+	shown := got
+	if strings.Contains(shown, "\n") || len(shown) > 200 {
+		shown = fmt.Sprintf("%d lines", strings.Count(got, "\n")+1)
+		r.fail("it does not hold: %s is %s", p, shown)
+		return
+	}
+	r.fail("it does not hold: %s is %q", p, got)
+}
+
+// resume runs the trace to the next stop the script pauses at, or to its
+// end. It continues the Source first if it is paused, unless signalled says
+// the signal already let it run.
+func (r *runner) resume(ctx context.Context, signalled bool) error {
+	if r.ended {
+		r.fail("the trace has ended; there is nothing to continue")
+		return errAbort
+	}
+	if r.paused && !signalled {
+		if err := r.src.Continue(ctx); err != nil {
+			r.fail("continue: %v", err)
+			return errAbort
+		}
+	}
+	r.paused = false
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case ev, ok := <-r.events:
+			if !ok {
+				r.ended = true
+				return nil
+			}
+			r.st.observe(ev)
+			if r.show(ctx, ev) {
+				return nil
+			}
+		}
+	}
+}
+
+// show prints an event and reports whether the script pauses at it. A stop
+// the script does not pause at is continued at once.
+func (r *runner) show(ctx context.Context, ev tracer.Event) bool {
+	switch ev.Kind {
+	case tracer.KindStatus:
+		r.logf("%s", ev.Status)
+	case tracer.KindSession:
+		if s := ev.Session; s != nil {
+			r.logf("tracing %s (%s), kratos %s, %s", s.Target, s.Package, s.KratosVersion, s.GoVersion)
+		}
+	case tracer.KindOutput:
+		tag := "out"
+		if ev.Output.Stream == "stderr" {
+			tag = "err"
+		}
+		r.printf("   %s │ %s\n", tag, ev.Output.Text)
+	case tracer.KindError:
+		r.fail("the trace failed: %s", strings.SplitN(ev.Error, "\n", 2)[0])
+	case tracer.KindExit:
+		r.st.current, r.st.atStop = ev, true
+		code := "?"
+		if ev.ExitCode != nil {
+			code = fmt.Sprint(*ev.ExitCode)
+			r.res.ExitCode = *ev.ExitCode
+		}
+		r.printf("■ exit  status %s\n", code)
+	case tracer.KindStop, tracer.KindStep:
+		if ev.Kind == tracer.KindStop && r.breaks[ev.Phase] {
+			r.st.current, r.st.atStop, r.paused = ev, true, true
+			loc := ""
+			if ev.File != "" {
+				loc = fmt.Sprintf("%s:%d", filepath.Base(ev.File), ev.Line)
+			}
+			title := ""
+			if info, ok := tracer.Info(ev.Phase); ok {
+				title = " — " + info.Title
+			}
+			r.printf("● %s%s  %s\n", ev.Label(), title, loc)
+			return true
+		}
+		if err := r.src.Continue(ctx); err != nil && !errors.Is(err, tracer.ErrEnded) {
+			r.fail("continue past %s: %v", ev.Label(), err)
+		}
+	}
+	return false
+}
+
+func indent(s, prefix string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = prefix + l
+	}
+	return strings.Join(lines, "\n")
+}
