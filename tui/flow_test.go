@@ -278,3 +278,14 @@ func TestFlowRestart(t *testing.T) {
 	}
 	quit(t, tm, second)
 }
+
+func TestFlowStepKeysReachTheSource(t *testing.T) {
+	tm, rec, fake := startFlow(t)
+	next(t, tm, rec, "s")
+	next(t, tm, rec, "o")
+	log := fake.CommandLog()
+	if !slices.Contains(log, "step") || !slices.Contains(log, "stepout") {
+		t.Errorf("commands %v, want step and stepout", log)
+	}
+	quit(t, tm, fake)
+}

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -143,5 +144,24 @@ func TestFatalErrorIsProminent(t *testing.T) {
 		if !strings.Contains(s, want) {
 			t.Errorf("the screen lacks %q:\n%s", want, s)
 		}
+	}
+}
+
+// TestStepKeepsThePhase checks that a step event moves the source but not
+// the timeline: the phase stays current and the status says "stepped".
+func TestStepKeepsThePhase(t *testing.T) {
+	m := modelAt(t, scenarios[1], 120, 40, tracertest.DemoEvents())
+	step := *m.trace.last
+	step.Kind = tracer.KindStep
+	step.Line++
+	m = update(t, m, eventMsg{gen: m.trace.gen, ev: step})
+	s := screen(t, m, 120, 40)
+	for _, want := range []string{"▶ stepped in config.scan", markCurrent + " config.scan"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the screen lacks %q:\n%s", want, s)
+		}
+	}
+	if !regexp.MustCompile(fmt.Sprintf(`▶ *%d │`, step.Line)).MatchString(s) {
+		t.Errorf("line %d is not the current line:\n%s", step.Line, s)
 	}
 }
