@@ -22,6 +22,13 @@ type runOptions struct {
 	stopTimeout time.Duration
 	workingDir  string
 	noCache     bool
+
+	// Recording, replay and scripts (recording.go).
+	record    string
+	noRedact  bool
+	script    string
+	traceOut  string
+	recording *recording
 }
 
 func newRunCommand(io streams) *cobra.Command {
@@ -68,21 +75,38 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 	f.DurationVar(&opts.stopTimeout, "stop-timeout", 10*time.Second, "how long the program may take to exit after SIGTERM before it is killed")
 	f.StringVar(&opts.workingDir, "wd", "", "working directory of the program (default: the main package's directory)")
 	f.BoolVar(&opts.noCache, "no-cache", false, "build the program afresh instead of reusing an unchanged debug build from the cache")
+	f.StringVar(&opts.record, "record", "", "write every event to `FILE.jsonl` as it happens, secrets masked, for kratos-trace replay")
+	f.BoolVar(&opts.noRedact, "no-redact", false, "with --record or --trace-out: write values that look secret (DSN passwords, token fields) as they are")
+	f.StringVar(&opts.script, "script", "", "drive the trace from the script `FILE` (break, continue, print, expect, note...; see docs/SCRIPTS.md); runs without the UI")
+	f.StringVar(&opts.traceOut, "trace-out", "", "at the end, write the trace to `FILE.json` in Chrome Trace Event Format, for Perfetto UI or chrome://tracing")
 	return cmd
 }
 
 // runTrace starts the trace and hands it to the headless printer or the TUI.
 func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions) error {
 	ctx := cmd.Context()
-	if !opts.headless {
-		return runTUI(ctx, io, cfg, opts)
+	if opts.script != "" && opts.json {
+		return errors.New("--script prints its own report and accepts no --json")
 	}
-	return runHeadless(ctx, io, cfg, opts)
+	rec, err := startRecording(cfg.Target, opts)
+	if err != nil {
+		return err
+	}
+	opts.recording = rec
+	switch {
+	case opts.script != "":
+		err = runScriptedTrace(ctx, io, cfg, opts)
+	case !opts.headless:
+		err = runTUI(ctx, io, cfg, opts)
+	default:
+		err = runHeadless(ctx, io, cfg, opts)
+	}
+	return rec.finish(io, err)
 }
 
 // runHeadless prints the trace of a live run.
 func runHeadless(ctx context.Context, io streams, cfg delve.Config, opts runOptions) error {
-	src, err := delve.Start(ctx, cfg)
+	src, err := opts.startSource(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func runTUI(ctx context.Context, io streams, cfg delve.Config, opts runOptions) 
 	err := tui.Run(ctx, tui.Options{
 		Target: cfg.Target,
 		Start: func(ctx context.Context) (tracer.Source, error) {
-			return delve.Start(ctx, cfg)
+			return opts.startSource(ctx, cfg)
 		},
 	})
 	if err != nil && ctx.Err() != nil {
