@@ -65,7 +65,6 @@ func (k keyMap) FullHelp() [][]key.Binding {
 // hintContext is what the short help depends on.
 type hintContext struct {
 	focus     paneID
-	paused    bool // the program waits for a command
 	running   bool // it is at or past app.running and still up: SIGTERM helps
 	ended     bool
 	launching bool

@@ -55,9 +55,9 @@ type styles struct {
 	tab, tabActive        ink
 	footer                ink
 
-	text, dim, bold, accent ink
-	ok, current, passed     ink
-	err, errBold, changed   ink
+	text, dim, accent     ink
+	ok, current, passed   ink
+	err, errBold, changed ink
 
 	groupHeader ink
 	selected    ink // the selected row of the focused pane
@@ -81,7 +81,6 @@ func newStyles() *styles {
 
 		text:   inkOf(st().Foreground(colorText)),
 		dim:    inkOf(st().Foreground(colorDim)),
-		bold:   inkOf(st().Bold(true)),
 		accent: inkOf(st().Foreground(colorAccent)),
 
 		ok:      inkOf(st().Foreground(colorOK)),

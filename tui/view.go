@@ -354,7 +354,6 @@ func (m Model) hints() hintContext {
 	order := tracer.Order(t.phase)
 	return hintContext{
 		focus:     m.focus,
-		paused:    t.paused,
 		running:   !t.ended && !t.signalled && order >= tracer.Order(tracer.PhaseRunning) && order < tracer.Order(tracer.PhaseStop),
 		ended:     t.ended || t.fatal != "",
 		launching: t.launching,
