@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
@@ -116,8 +117,10 @@ func endOf(events []tracer.Event) float64 {
 	return end
 }
 
+// micros converts d to whole microseconds, the precision a recording keeps,
+// so an export of a live run and of its recording are the same.
 func micros(d tracer.Duration) float64 {
-	return float64(d) / 1e3
+	return math.Round(float64(d) / 1e3)
 }
 
 type builder struct {

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/headless"
+	"github.com/kratos-trace/kratos-trace/tracer/replay"
+	"github.com/kratos-trace/kratos-trace/tui"
+)
+
+// replayOptions are the flags of `kratos-trace replay`.
+type replayOptions struct {
+	headless bool
+	json     bool
+	script   string
+}
+
+func newReplayCommand(io streams) *cobra.Command {
+	var opts replayOptions
+	cmd := &cobra.Command{
+		Use:   "replay [flags] FILE.jsonl",
+		Short: "Play back a recorded trace: no program, no debugger, no build",
+		Long: `Play back a trace recorded with kratos-trace run --record FILE.jsonl.
+
+The recording holds every event of the run, with the Bootstrap, the servers,
+the program's output and the source around each stop, so a replay needs
+neither the program's source tree nor Delve nor ptrace. It opens the same
+terminal UI as a live run, where you can also go back; --headless and --json
+print it as a live run prints.
+
+A recording whose last line was cut short (the run was killed) replays up to
+its last whole line and says so. A damaged line is reported as FILE:LINE.`,
+		Example: `  kratos-trace run --record boot.jsonl ./demo
+  kratos-trace replay boot.jsonl
+  kratos-trace replay --headless boot.jsonl
+  kratos-trace replay --script demo/lessons/01-boot.kts boot.jsonl`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case len(args) == 0:
+				return errors.New("requires the recording to replay, e.g. kratos-trace replay boot.jsonl")
+			case len(args) > 1:
+				return fmt.Errorf("accepts one recording, got %d: %v", len(args), args)
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.json {
+				opts.headless = true
+			}
+			if opts.script != "" && opts.json {
+				return errors.New("--script prints its own report and accepts no --json")
+			}
+			return runReplay(cmd.Context(), io, args[0], opts)
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&opts.headless, "headless", false, "print the trace instead of opening the terminal UI")
+	f.BoolVar(&opts.json, "json", false, "print one JSON object per line (implies --headless)")
+	f.StringVar(&opts.script, "script", "", "drive the replay from the script `FILE`, as run --script does")
+	return cmd
+}
+
+// runReplay reads the recording, then plays it in the TUI, the headless
+// printer or a script.
+func runReplay(ctx context.Context, io streams, path string, opts replayOptions) error {
+	var err error
+	if opts.script != "" {
+		// The script is checked before the recording is even read.
+		s, err := loadScript(io, opts.script)
+		if err != nil {
+			return err
+		}
+		rec, err := readRecording(io, path)
+		if err != nil {
+			return err
+		}
+		return runScript(ctx, io, replay.NewSource(rec, replay.Options{}), s)
+	}
+	rec, err := readRecording(io, path)
+	if err != nil {
+		return err
+	}
+	if !opts.headless {
+		if isTerminal(io) {
+			return replayTUI(ctx, rec)
+		}
+		fmt.Fprintln(io.err, "kratos-trace: not a terminal, printing the replay instead (use --headless to say so)")
+	}
+	res, err := headless.Run(ctx, replay.NewSource(rec, replay.Options{}), headless.Options{
+		Out:  io.out,
+		Log:  io.err,
+		JSON: opts.json,
+	})
+	if errors.Is(err, headless.ErrInterrupted) {
+		return &exitError{code: exitInterrupted}
+	}
+	if err != nil {
+		return err
+	}
+	if !rec.Complete() {
+		// The warning said so when the recording was read; what there was
+		// has been replayed.
+		return nil
+	}
+	return traceOutcome(io, res)
+}
+
+// replayTUI opens the terminal UI on the recording. Its restart key starts
+// the replay over.
+func replayTUI(ctx context.Context, rec *replay.Recording) error {
+	err := tui.Run(ctx, tui.Options{
+		Target: rec.Header.Target + " (replay)",
+		Start: func(context.Context) (tracer.Source, error) {
+			return replay.NewSource(rec, replay.Options{StayOpen: true}), nil
+		},
+	})
+	if err != nil && ctx.Err() != nil {
+		return &exitError{code: exitInterrupted}
+	}
+	if err != nil {
+		return fmt.Errorf("terminal UI: %w", err)
+	}
+	return nil
+}
+
+// readRecording reads a recording, reports what it holds on stderr, and
+// turns a bad file into one clear message and exit status 1.
+func readRecording(io streams, path string) (*replay.Recording, error) {
+	rec, err := replay.Read(path)
+	if err != nil {
+		fmt.Fprintf(io.err, "kratos-trace: %v\n", err)
+		var le *replay.LineError
+		if errors.As(err, &le) && le.Line > 1 {
+			fmt.Fprintln(io.err, "hint: the lines before it are fine; a recording is JSON lines, one event a line, and must not be edited by hand")
+		}
+		return nil, &exitError{code: exitFailed}
+	}
+	h := rec.Header
+	fmt.Fprintf(io.err, "kratos-trace: replaying %s: %s recorded %s by kratos-trace %s (kratos %s, %s, %s/%s)%s\n",
+		path, h.Target, h.Started.Local().Format("2006-01-02 15:04:05"), h.KratosTrace, orUnknown(h.KratosVersion), orUnknown(h.GoVersion), h.OS, h.Arch, unredactedNote(h))
+	if w := rec.Warning(); w != "" {
+		fmt.Fprintf(io.err, "kratos-trace: %s\n", w)
+	}
+	return rec, nil
+}
+
+func unredactedNote(h replay.Header) string {
+	if !h.Redacted {
+		return "; recorded with --no-redact: secrets are not masked"
+	}
+	return ""
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
