@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/go-delve/delve/pkg/proc"
@@ -181,11 +180,7 @@ func (s *Session) Signal(ctx context.Context, sig os.Signal) error {
 	if ended || pid == 0 {
 		return tracer.ErrEnded
 	}
-	ssig, ok := sig.(syscall.Signal)
-	if !ok {
-		return fmt.Errorf("signal %v: %w", sig, tracer.ErrUnsupported)
-	}
-	if err := syscall.Kill(pid, ssig); err != nil {
+	if err := signalProcess(pid, sig); err != nil {
 		return fmt.Errorf("send %v to pid %d: %w", sig, pid, err)
 	}
 	if paused {
@@ -213,7 +208,7 @@ func (s *Session) Close() error {
 		if pid != 0 && !ended {
 			// Killing the program ends a Continue in progress; the run
 			// goroutine then tears Delve down.
-			_ = syscall.Kill(pid, syscall.SIGKILL)
+			killProcess(pid)
 		}
 		<-s.done
 	})
@@ -845,9 +840,7 @@ func (s *Session) teardown() {
 	s.mu.Unlock()
 	if pid != 0 {
 		// Belt and braces: the program must never outlive the trace.
-		if syscall.Kill(pid, 0) == nil {
-			_ = syscall.Kill(pid, syscall.SIGKILL)
-		}
+		killProcess(pid)
 	}
 	waitOutputs := make(chan struct{})
 	go func() { s.outputs.Wait(); close(waitOutputs) }()
