@@ -110,15 +110,9 @@ func runReplay(ctx context.Context, io streams, path string, opts replayOptions)
 	return traceOutcome(io, res)
 }
 
-// replayTUI opens the terminal UI on the recording. Its restart key starts
-// the replay over.
+// replayTUI opens the terminal UI on the recording.
 func replayTUI(ctx context.Context, rec *replay.Recording) error {
-	err := tui.Run(ctx, tui.Options{
-		Target: rec.Header.Target + " (replay)",
-		Start: func(context.Context) (tracer.Source, error) {
-			return replay.NewSource(rec, replay.Options{StayOpen: true}), nil
-		},
-	})
+	err := tui.Run(ctx, replayTUIOptions(rec))
 	if err != nil && ctx.Err() != nil {
 		return &exitError{code: exitInterrupted}
 	}
@@ -126,6 +120,19 @@ func replayTUI(ctx context.Context, rec *replay.Recording) error {
 		return fmt.Errorf("terminal UI: %w", err)
 	}
 	return nil
+}
+
+// replayTUIOptions feeds the TUI from the recording; its restart key starts
+// the replay over. The replay ends as a live trace does, its event channel
+// closed after the exit: the TUI does not offer going back (the Source's
+// tracer.Rewinder) yet, and replay.Options.StayOpen is for when it does.
+func replayTUIOptions(rec *replay.Recording) tui.Options {
+	return tui.Options{
+		Target: rec.Header.Target + " (replay)",
+		Start: func(context.Context) (tracer.Source, error) {
+			return replay.NewSource(rec, replay.Options{}), nil
+		},
+	}
 }
 
 // readRecording reads a recording, reports what it holds on stderr, and

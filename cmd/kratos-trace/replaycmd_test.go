@@ -2,17 +2,21 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/export"
 	"github.com/kratos-trace/kratos-trace/tracer/replay"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
+	"github.com/kratos-trace/kratos-trace/tui"
 )
 
 // lessons are the example scripts shipped with the demo.
@@ -375,5 +379,72 @@ func TestReplayJSONMatchesRecording(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "replaying "+rec+": ./demo recorded") {
 		t.Errorf("stderr:\n%s", stderr)
+	}
+}
+
+// reportingSource hands the TUI the events of a Source it also reports
+// elsewhere.
+type reportingSource struct {
+	tracer.Source
+	ch chan tracer.Event
+}
+
+func (s *reportingSource) Events() <-chan tracer.Event { return s.ch }
+
+// TestReplayInTheTUI drives the TUI on a replay with the "next" key until
+// the recording's exit has been delivered.
+func TestReplayInTheTUI(t *testing.T) {
+	rec, err := replay.Read(demoRecording(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := replayTUIOptions(rec)
+	delivered := make(chan tracer.Event, 1024)
+	start := opts.Start
+	opts.Start = func(ctx context.Context) (tracer.Source, error) {
+		src, err := start(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c := &reportingSource{Source: src, ch: make(chan tracer.Event)}
+		go func() {
+			defer close(c.ch)
+			for ev := range src.Events() {
+				delivered <- ev
+				c.ch <- ev
+			}
+		}()
+		return c, nil
+	}
+	keys, typeKeys := io.Pipe()
+	opts.Input, opts.Output, opts.NoAnimation = keys, io.Discard, true
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- tui.Run(ctx, opts) }()
+
+	sawExit := false
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for !sawExit {
+		select {
+		case ev := <-delivered:
+			sawExit = ev.Kind == tracer.KindExit
+		case <-tick.C:
+			typeKeys.Write([]byte("n"))
+		case err := <-done:
+			t.Fatalf("the TUI ended early: %v", err)
+		case <-ctx.Done():
+			t.Fatal("the replay did not reach the exit in the TUI")
+		}
+	}
+	typeKeys.Write([]byte("q"))
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("tui.Run: %v", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("the TUI did not quit")
 	}
 }
