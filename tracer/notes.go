@@ -64,6 +64,58 @@ func NoteFor(id PhaseID, lang Lang) (Note, bool) {
 	return n, ok
 }
 
+// SummaryFor returns the one-sentence summary of a phase in lang, for a
+// status line: the catalog's Summary in English, its translation otherwise.
+// It returns "" for an unknown phase.
+func SummaryFor(id PhaseID, lang Lang) string {
+	if s, ok := summaries[lang][id]; ok {
+		return s
+	}
+	info, _ := Info(id)
+	return info.Summary
+}
+
+// TitleFor returns the few words that name a phase in lang: the catalog's
+// Title in English, the note's title otherwise. It returns "" for an
+// unknown phase.
+func TitleFor(id PhaseID, lang Lang) string {
+	info, ok := Info(id)
+	if !ok {
+		return ""
+	}
+	if lang == English {
+		return info.Title
+	}
+	if n, ok := phaseNotes[id][lang]; ok {
+		return n.Title
+	}
+	return info.Title
+}
+
+// summaries translates PhaseInfo.Summary; English is the catalog itself.
+var summaries = map[Lang]map[PhaseID]string{
+	Chinese: {
+		PhaseMain:          "程序的 main 函数开始执行；只有不是 Kratos 应用的程序，kratos-trace 才会停在这里。",
+		PhaseFlagParse:     "main 解析命令行参数，其中包括配置目录 -conf。",
+		PhaseConfigLoad:    "读取配置源（-conf 下的文件）并合并成一棵键值树。",
+		PhaseConfigScan:    "合并后的配置被解码进由 conf.proto 生成的 Bootstrap 结构体。",
+		PhaseWire:          "main 调用 google/wire 在 wire_gen.go 中生成的注入函数来构建 App。",
+		PhaseWireProvider:  "wireApp 调用一个 provider：data、repo、usecase、service，然后是各服务器和 newApp。",
+		PhaseWireDone:      "App 已构建：它持有服务器和清理函数，还没有监听任何端口。",
+		PhaseAppRun:        "main 调用 app.Run，它启动所有组件并阻塞，直到收到信号。",
+		PhaseBuildInstance: "Run 收集每个服务器的 endpoint，构建注册用的 ServiceInstance。",
+		PhaseBeforeStart:   "按顺序执行 BeforeStart 钩子；任何一个出错都会中止 Run。",
+		PhaseServerStart:   "每个服务器的 Start 在独立的 goroutine 中运行，另一个 goroutine 等待 ctx.Done 以停止它。",
+		PhaseRegister:      "如果设置了注册中心，实例会被注册到服务发现。",
+		PhaseAfterStart:    "每个服务器的 Start 都开始运行后，执行 AfterStart 钩子。",
+		PhaseRunning:       "所有服务器都在提供服务；Run 等待 SIGTERM、SIGQUIT 或 SIGINT。",
+		PhaseStop:          "收到信号：Stop 执行 BeforeStop 钩子、注销实例并取消 App 的 context。",
+		PhaseServerStop:    "被取消的 context 唤醒每个服务器的停止 goroutine，由它调用 Stop。",
+		PhaseAfterStop:     "所有服务器都已停止；执行 AfterStop 钩子，然后 Run 返回。",
+		PhaseExit:          "main 返回，进程退出。",
+	},
+}
+
 // phaseNotes is the catalog of notes, written by hand against the source of
 // kratos v2.9.2 (app.go, config/config.go, transport/http and grpc).
 var phaseNotes = map[PhaseID]map[Lang]Note{
@@ -98,14 +150,14 @@ var phaseNotes = map[PhaseID]map[Lang]Note{
 	PhaseConfigLoad: {
 		English: {
 			Title:   "config.Load",
-			Explain: "config.New(config.WithSource(file.NewSource(flagconf))) only describes where config comes from; Load reads every source (each YAML/JSON file under -conf), merges them into one key/value tree and starts watching the files for changes.",
-			LookAt:  "Output: kratos logs which files it loaded. Bootstrap is still empty.",
+			Explain: "config.New(config.WithSource(file.NewSource(flagconf))) only describes where config comes from; Load reads every source (each YAML/JSON file under -conf), merges them into one key/value tree, starts watching the files for changes and finally resolves ${KEY:default} placeholders.",
+			LookAt:  "Output: a DEBUG line \"config loaded: …\" per file. Bootstrap is still empty.",
 			Source:  "kratos config/config.go: (*config).Load",
 		},
 		Chinese: {
 			Title:   "config.Load",
-			Explain: "config.New(config.WithSource(file.NewSource(flagconf))) 只是声明配置从哪里来；Load 才真正读取每个配置源（-conf 目录下的每个 YAML/JSON 文件），合并成一棵键值树，并开始监听文件变化。",
-			LookAt:  "输出：kratos 会打印加载了哪些文件。此时 Bootstrap 仍为空。",
+			Explain: "config.New(config.WithSource(file.NewSource(flagconf))) 只是声明配置从哪里来；Load 才真正读取每个配置源（-conf 目录下的每个 YAML/JSON 文件），合并成一棵键值树，开始监听文件变化，最后解析 ${KEY:default} 形式的占位符。",
+			LookAt:  "输出：每个文件一行 DEBUG 日志 \"config loaded: …\"。此时 Bootstrap 仍为空。",
 			Source:  "kratos config/config.go：(*config).Load",
 		},
 	},
@@ -161,7 +213,7 @@ var phaseNotes = map[PhaseID]map[Lang]Note{
 		Chinese: {
 			Title:   "wireApp 返回",
 			Explain: "App 组装完成：kratos.New 把服务器、钩子和选项存进 app.opts。wire 生成的 cleanup 函数会在 main 返回时按相反顺序关闭各 provider 打开的资源。",
-			LookAt:  "Servers 面板：所有服务器都已创建，还没有 endpoint。",
+			LookAt:  "服务器面板：所有服务器都已创建，还没有 endpoint。",
 			Source:  "你的 wire_gen.go 中的 return；kratos app.go：New",
 		},
 	},
@@ -189,7 +241,7 @@ var phaseNotes = map[PhaseID]map[Lang]Note{
 		Chinese: {
 			Title:   "buildInstance",
 			Explain: "Run 构建 registry.ServiceInstance（id、name、version、metadata、endpoints）。如果没有显式设置 kratos.Endpoint，它会调用每个服务器的 Endpoint()，而在 v2.9 中这一步会打开监听端口——所以端口被占用时会在这里失败，早于任何 Start。",
-			LookAt:  "Servers 面板：这个阶段结束后 endpoint 会出现。",
+			LookAt:  "服务器面板：这个阶段结束后 endpoint 会出现。",
 			Source:  "kratos app.go：(*App).buildInstance；transport/http 与 grpc：(*Server).Endpoint",
 		},
 	},
@@ -210,14 +262,14 @@ var phaseNotes = map[PhaseID]map[Lang]Note{
 	PhaseServerStart: {
 		English: {
 			Title:   "a server's Start",
-			Explain: "For each server Run launches two goroutines in an errgroup: one waits on ctx.Done() to call Stop, the other calls Start, which serves until stopped. Run waits (wg.Wait) only until every Start goroutine has begun, not until the servers listen.",
+			Explain: "For each server Run launches two goroutines in an errgroup: one waits on ctx.Done() to call Stop, the other calls Start, which serves until stopped. Run waits (wg.Wait) only until every Start goroutine has begun, not until the servers serve; their listeners were already opened in buildInstance.",
 			LookAt:  "Stack: a goroutine of its own, Run.func2; Servers: this one is starting.",
 			Source:  "kratos app.go: the loop over a.opts.servers in Run; transport/http|grpc: (*Server).Start",
 		},
 		Chinese: {
 			Title:   "服务器 Start",
-			Explain: "Run 为每个服务器在 errgroup 中启动两个 goroutine：一个等待 ctx.Done() 后调用 Stop，另一个调用 Start 并一直提供服务直到被停止。Run 的 wg.Wait 只等到每个 Start goroutine 开始运行，并不等到服务器开始监听。",
-			LookAt:  "调用栈：独立的 goroutine，Run.func2；Servers 面板：该服务器处于 starting。",
+			Explain: "Run 为每个服务器在 errgroup 中启动两个 goroutine：一个等待 ctx.Done() 后调用 Stop，另一个调用 Start 并一直提供服务直到被停止。Run 的 wg.Wait 只等到每个 Start goroutine 开始运行，并不等到服务器真正开始处理请求；监听端口早在 buildInstance 时就已打开。",
+			LookAt:  "调用栈：独立的 goroutine，Run.func2；服务器面板：该服务器处于 starting。",
 			Source:  "kratos app.go：Run 中遍历 a.opts.servers 的循环；transport/http|grpc：(*Server).Start",
 		},
 	},
@@ -259,7 +311,7 @@ var phaseNotes = map[PhaseID]map[Lang]Note{
 		Chinese: {
 			Title:   "运行中",
 			Explain: "signal.Notify 订阅了 App 的信号（默认 SIGTERM、SIGQUIT、SIGINT），一个 goroutine 等待信号；Run 阻塞在 eg.Wait()。服务可以处理请求了。发送 SIGTERM 即可走完关闭流程。",
-			LookAt:  "Servers 面板：全部处于 listening。可在另一个终端执行 curl 127.0.0.1:8000/helloworld/you。",
+			LookAt:  "服务器面板：全部处于 listening。可在另一个终端执行 curl 127.0.0.1:8000/helloworld/you。",
 			Source:  "kratos app.go：Run 中的 signal.Notify 和 eg.Wait()",
 		},
 	},
@@ -280,14 +332,14 @@ var phaseNotes = map[PhaseID]map[Lang]Note{
 	PhaseServerStop: {
 		English: {
 			Title:   "a server's Stop",
-			Explain: "ctx.Done() fired, so the server's stop goroutine wakes and calls Stop with a context bounded by the stop timeout (kratos.StopTimeout): the HTTP server shuts down gracefully, the gRPC server calls GracefulStop. Start then returns and its goroutine ends.",
+			Explain: "ctx.Done() fired, so the server's stop goroutine wakes and calls Stop with a context that the App's cancellation does not reach (context.WithoutCancel) and that has a deadline only when kratos.StopTimeout was set: the HTTP server shuts down gracefully, the gRPC server calls GracefulStop, and either is forced to close if the deadline passes. Start then returns and its goroutine ends.",
 			LookAt:  "Servers: this one becomes stopped.",
 			Source:  "kratos app.go: the stop goroutine in Run; transport/http|grpc: (*Server).Stop",
 		},
 		Chinese: {
 			Title:   "服务器 Stop",
-			Explain: "ctx.Done() 触发，服务器的停止 goroutine 被唤醒，用受停止超时（kratos.StopTimeout）约束的 context 调用 Stop：HTTP 服务器优雅关闭，gRPC 服务器调用 GracefulStop。随后 Start 返回，它的 goroutine 结束。",
-			LookAt:  "Servers 面板：该服务器变为 stopped。",
+			Explain: "ctx.Done() 触发，服务器的停止 goroutine 被唤醒并调用 Stop。传给 Stop 的 context 不会随 App 一起被取消（context.WithoutCancel），只有设置了 kratos.StopTimeout 才带超时：HTTP 服务器优雅关闭（Shutdown），gRPC 服务器调用 GracefulStop，超时后强制关闭。随后 Start 返回，它的 goroutine 结束。",
+			LookAt:  "服务器面板：该服务器变为 stopped。",
 			Source:  "kratos app.go：Run 中的停止 goroutine；transport/http|grpc：(*Server).Stop",
 		},
 	},

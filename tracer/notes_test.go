@@ -20,6 +20,12 @@ func TestEveryPhaseHasNotesInEveryLanguage(t *testing.T) {
 			if n.Title == "" || n.Explain == "" || n.LookAt == "" || n.Source == "" {
 				t.Errorf("%s %s note has an empty field: %+v", p.ID, lang, n)
 			}
+			if SummaryFor(p.ID, lang) == "" || TitleFor(p.ID, lang) == "" {
+				t.Errorf("%s has no %s summary or title", p.ID, lang)
+			}
+			if lang != English && SummaryFor(p.ID, lang) == p.Summary {
+				t.Errorf("%s: the %s summary is the English one", p.ID, lang)
+			}
 			if lang == Chinese && !strings.ContainsFunc(n.Explain, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
 				t.Errorf("%s zh note is not in Chinese: %q", p.ID, n.Explain)
 			}

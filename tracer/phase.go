@@ -74,7 +74,7 @@ var Phases = []PhaseInfo{
 	{PhaseAfterStart, GroupRun, "AfterStart hooks", "The AfterStart hooks run once every server's Start has begun.", false},
 	{PhaseRunning, GroupRun, "running", "All servers are serving; Run waits for SIGTERM, SIGQUIT or SIGINT.", false},
 	{PhaseStop, GroupShutdown, "App.Stop", "A signal arrived: Stop runs the BeforeStop hooks, deregisters and cancels the App's context.", false},
-	{PhaseServerStop, GroupShutdown, "server Stop", "The cancelled context wakes each server's stop goroutine, which calls Stop with the stop timeout.", true},
+	{PhaseServerStop, GroupShutdown, "server Stop", "The cancelled context wakes each server's stop goroutine, which calls Stop (with a deadline only when kratos.StopTimeout is set).", true},
 	{PhaseAfterStop, GroupShutdown, "AfterStop hooks", "Every server has stopped; the AfterStop hooks run and Run returns.", false},
 	{PhaseExit, GroupShutdown, "exit", "main returns and the process exits.", false},
 }
