@@ -1,0 +1,340 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The targets of the issue that asked for this benchmark.
+const (
+	coldTarget    = 1.05 // × raw dlv
+	warmTarget    = 0.50 // × raw dlv
+	latencyTarget = 30 * time.Millisecond
+	rssTargetMB   = 150
+)
+
+// results are all measurements of one benchmark run.
+type results struct {
+	machine    machine
+	dlvVersion string
+	rounds     int
+	pkg        string
+	runs       map[runKind][]measurement
+	micro      []microResult
+	loadAfter  string
+	took       time.Duration
+}
+
+func (r *results) add(kind runKind, m measurement) {
+	if r.runs == nil {
+		r.runs = map[runKind][]measurement{}
+	}
+	r.runs[kind] = append(r.runs[kind], m)
+}
+
+// walls returns the wall times of kind.
+func (r *results) walls(kind runKind) []time.Duration {
+	return r.collect(kind, func(m measurement) time.Duration { return m.wall })
+}
+
+// collect returns one duration of each run of kind.
+func (r *results) collect(kind runKind, f func(measurement) time.Duration) []time.Duration {
+	var d []time.Duration
+	for _, m := range r.runs[kind] {
+		d = append(d, f(m))
+	}
+	return d
+}
+
+// ratio is the median wall time of kind over raw dlv's.
+func (r *results) ratio(kind runKind) float64 {
+	dlv := median(r.walls(kindDlv))
+	if dlv == 0 {
+		return math.NaN()
+	}
+	return float64(median(r.walls(kind))) / float64(dlv)
+}
+
+// pairedRatios are each round's kind over that round's raw dlv.
+func (r *results) pairedRatios(kind runKind) []float64 {
+	var out []float64
+	dlv := r.runs[kindDlv]
+	for i, m := range r.runs[kind] {
+		if i < len(dlv) && dlv[i].wall > 0 {
+			out = append(out, float64(m.wall)/float64(dlv[i].wall))
+		}
+	}
+	return out
+}
+
+// latencies are the per-stop latencies of every kratos-trace run.
+func (r *results) latencies() []time.Duration {
+	var d []time.Duration
+	for _, k := range []runKind{kindCold, kindWarm} {
+		for _, m := range r.runs[k] {
+			d = append(d, m.latencies...)
+		}
+	}
+	return d
+}
+
+// peakRSSKB is the largest VmHWM of kind's runs.
+func (r *results) peakRSSKB(kinds ...runKind) int64 {
+	var peak int64
+	for _, k := range kinds {
+		for _, m := range r.runs[k] {
+			peak = max(peak, m.hwmKB)
+		}
+	}
+	return peak
+}
+
+type targetCheck struct {
+	ok   bool
+	text string
+}
+
+// checks evaluates each target.
+func (r *results) checks() (cold, warm, latency, rss targetCheck) {
+	cr, wr := r.ratio(kindCold), r.ratio(kindWarm)
+	lat := median(r.latencies())
+	mb := float64(r.peakRSSKB(kindCold, kindWarm)) * 1024 / 1e6
+	return targetCheck{cr <= coldTarget, fmt.Sprintf("≤ %.2f×", coldTarget)},
+		targetCheck{wr <= warmTarget, fmt.Sprintf("≤ %.2f×", warmTarget)},
+		targetCheck{lat > 0 && lat < latencyTarget, fmt.Sprintf("median < %d ms", latencyTarget.Milliseconds())},
+		targetCheck{mb > 0 && mb < rssTargetMB, fmt.Sprintf("< %d MB", rssTargetMB)}
+}
+
+func (r *results) targetsMet() bool {
+	a, b, c, d := r.checks()
+	return a.ok && b.ok && c.ok && d.ok
+}
+
+func (c targetCheck) mark() string {
+	if c.ok {
+		return "met"
+	}
+	return "**missed**"
+}
+
+// markdown is the Speed section of docs/BENCHMARKS.md.
+func (r *results) markdown() string {
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	coldC, warmC, latC, rssC := r.checks()
+	m := r.machine
+
+	w("## Speed\n\n")
+	w("<!-- Written by bench/run; edit bench/speed/report.go instead. -->\n\n")
+	w("How long a whole headless trace of the demo takes next to doing the same by\n")
+	w("hand in Delve, and how quickly each stop arrives. `bench/run` measures it all\n")
+	w("in one run on one machine and rewrites this section:\n\n")
+	w("```sh\nbench/run              # -rounds 5 by default; bench/run -h for the flags\n```\n\n")
+	w("- **raw dlv**: `dlv debug --init script` (Delve %s, installed with `go install`\n", r.dlvVersion)
+	w("  at go.mod's version) with a breakpoint on every resolved phase location of\n")
+	w("  `kratos-trace phases`, `stack %d` and the values kratos-trace reads printed\n", stackDepth)
+	w("  at each hit with `on` (the config `Scan` decodes, the App's servers, the\n")
+	w("  server being started or stopped), `continue` to the end and `exit`; SIGTERM\n")
+	w("  is sent when it stops at app.running.\n")
+	w("- **cold**: `kratos-trace run --headless --json` with an empty build cache;\n")
+	w("  **warm**: the same with the debug build cached. It sends SIGTERM at\n")
+	w("  app.running, as headless does without `--hold`.\n")
+	w("- All three build `%s` with `-gcflags=all=-N -l` into a fresh path and\n", r.pkg)
+	w("  link it; the go command's compile cache is warm for all of them (one\n")
+	w("  untimed build first), as after any earlier build of the program. Each\n")
+	w("  round runs the three in a rotated order; times are wall clock from start\n")
+	w("  to exit, and the table gives the median over the rounds.\n\n")
+	w("Machine: %d cores (%s), %.0f GiB, %s, %s, load average %s before and %s\n", m.cores, m.cpu, m.memGiB, m.os, m.goVersion, m.loadBefore, r.loadAfter)
+	w("after (the machine is shared with other builds). %d rounds; the run took %s.\n\n", r.rounds, r.took.Round(time.Second))
+
+	w("| run | median | min – max | ÷ raw dlv (per round) | target | |\n|---|---|---|---|---|---|\n")
+	row := func(name string, kind runKind, c *targetCheck) {
+		d := r.walls(kind)
+		ratio, target, mark := "1.00", "", ""
+		if kind != kindDlv {
+			ratio = fmt.Sprintf("**%.2f** (%s)", r.ratio(kind), ratioRange(r.pairedRatios(kind)))
+			target, mark = c.text, c.mark()
+		}
+		w("| %s | %s | %s – %s | %s | %s | %s |\n", name, seconds(median(d)), seconds(slices.Min(d)), seconds(slices.Max(d)), ratio, target, mark)
+	}
+	row("raw `dlv debug --init`", kindDlv, nil)
+	row("kratos-trace, cold (empty cache)", kindCold, &coldC)
+	row("kratos-trace, warm (cached build)", kindWarm, &warmC)
+	w("\n")
+
+	lat := r.latencies()
+	w("| per stop and memory | value | target | |\n|---|---|---|---|\n")
+	w("| stop latency, halt → event with its values: median / p95 / max (%d stops) | %s / %s / %s | %s | %s |\n",
+		len(lat), millis(median(lat)), millis(percentile(lat, 95)), millis(slices.Max(append(lat, 0))), latC.text, latC.mark())
+	w("| peak RSS of kratos-trace (VmHWM of its process), largest over all runs | %s | %s | %s |\n", formatKB(r.peakRSSKB(kindCold, kindWarm)), rssC.text, rssC.mark())
+	w("| peak RSS of raw dlv, for comparison | %s | | |\n\n", formatKB(r.peakRSSKB(kindDlv)))
+
+	w("Where the time goes (medians):\n\n")
+	w("| | raw dlv | cold | warm |\n|---|---|---|---|\n")
+	for _, step := range []struct {
+		name  string
+		noDlv bool // dlv does not report this step
+		f     func(measurement) time.Duration
+	}{
+		{"start → debug binary ready (target resolved, build keyed, then linked or taken from the cache)", true,
+			func(m measurement) time.Duration { return m.binaryReady }},
+		{"start → program launched under Delve (kratos-trace: breakpoints set; dlv: prompt up, before its script sets them)", false,
+			func(m measurement) time.Duration { return m.launched }},
+		{"start → first stop (flag.Parse)", false,
+			func(m measurement) time.Duration { return m.firstStop }},
+	} {
+		dlv := "–"
+		if !step.noDlv {
+			dlv = seconds(median(r.collect(kindDlv, step.f)))
+		}
+		w("| %s | %s | %s | %s |\n", step.name, dlv, seconds(median(r.collect(kindCold, step.f))), seconds(median(r.collect(kindWarm, step.f))))
+	}
+	w("| stops reported | %d | %d | %d |\n\n", medianInt(r, kindDlv), medianInt(r, kindCold), medianInt(r, kindWarm))
+
+	if slow := r.slowestStops(3); slow != "" {
+		w("Slowest stops (median latency per stop): %s.\n\n", slow)
+	}
+	if len(r.micro) > 0 {
+		w("The cache on its own (Go benchmarks in `tracer/delve`, `-benchtime 5x`):\n\n")
+		w("| benchmark | what | time/op |\n|---|---|---|\n")
+		what := map[string]string{
+			"BenchmarkBuildKey":    "the key: `go env` + `go list -deps` + hashing the module's files",
+			"BenchmarkDebugRelink": "a debug build with every package compiled: the link the cache saves",
+			"BenchmarkCacheHit":    "a hit: the key, a hard link out of the cache, a build-info check",
+		}
+		for _, mr := range r.micro {
+			w("| `%s` | %s | %s |\n", mr.name, what[mr.name], millis(mr.op))
+		}
+		w("\n")
+	}
+	return b.String()
+}
+
+// slowestStops names the n stops with the highest median latency.
+func (r *results) slowestStops(n int) string {
+	by := map[string][]time.Duration{}
+	for _, k := range []runKind{kindCold, kindWarm} {
+		for _, m := range r.runs[k] {
+			for i, d := range m.latencies {
+				name := stopName(m.phaseLatency[i])
+				by[name] = append(by[name], d)
+			}
+		}
+	}
+	type stop struct {
+		name string
+		d    time.Duration
+	}
+	var list []stop
+	for name, ds := range by {
+		list = append(list, stop{name, median(ds)})
+	}
+	slices.SortFunc(list, func(a, b stop) int { return int(b.d - a.d) })
+	var parts []string
+	for i := 0; i < n && i < len(list); i++ {
+		parts = append(parts, fmt.Sprintf("%s %s", list[i].name, millis(list[i].d)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// stopName drops the kind and the address from a latency line's label:
+// "stop server.start grpc 127.0.0.1:9000" → "server.start grpc".
+func stopName(label string) string {
+	f := strings.Fields(label)
+	if len(f) > 1 {
+		f = f[1:]
+	}
+	if n := len(f); n > 1 && strings.Contains(f[n-1], ":") {
+		f = f[:n-1]
+	}
+	return strings.Join(f, " ")
+}
+
+func medianInt(r *results, kind runKind) int {
+	var d []time.Duration
+	for _, m := range r.runs[kind] {
+		d = append(d, time.Duration(m.stops))
+	}
+	return int(median(d))
+}
+
+// median of d, 0 for none.
+func median(d []time.Duration) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// percentile is the nearest-rank p-th percentile of d, 0 for none.
+func percentile(d []time.Duration, p float64) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	rank := int(math.Ceil(p / 100 * float64(len(s))))
+	return s[max(rank, 1)-1]
+}
+
+func ratioRange(r []float64) string {
+	if len(r) == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f – %.2f", slices.Min(r), slices.Max(r))
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+
+func millis(d time.Duration) string {
+	if d >= 10*time.Millisecond {
+		return fmt.Sprintf("%.0f ms", float64(d)/1e6)
+	}
+	return fmt.Sprintf("%.1f ms", float64(d)/1e6)
+}
+
+// writeSpeedSection replaces the "## Speed" section of the markdown file at
+// path with section (which starts with that heading), or appends it. The
+// other sections are left as they are.
+func writeSpeedSection(path, section string) error {
+	b, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	updated := replaceSection(string(b), "## Speed", section)
+	return os.WriteFile(path, []byte(updated), 0o644)
+}
+
+// replaceSection replaces the section of doc that starts with the line
+// heading and ends before the next heading of the same level.
+func replaceSection(doc, heading, section string) string {
+	section = strings.TrimRight(section, "\n") + "\n"
+	start := -1
+	if strings.HasPrefix(doc, heading+"\n") {
+		start = 0
+	} else if i := strings.Index(doc, "\n"+heading+"\n"); i >= 0 {
+		start = i + 1
+	}
+	if start < 0 {
+		if doc != "" {
+			doc = strings.TrimRight(doc, "\n") + "\n\n"
+		}
+		return doc + section
+	}
+	end := len(doc)
+	if i := strings.Index(doc[start+len(heading):], "\n## "); i >= 0 {
+		end = start + len(heading) + i + 1
+		section += "\n"
+	}
+	return doc[:start] + section + doc[end:]
+}
