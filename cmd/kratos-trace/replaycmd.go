@@ -30,8 +30,8 @@ func newReplayCommand(io streams) *cobra.Command {
 The recording holds every event of the run, with the Bootstrap, the servers,
 the program's output and the source around each stop, so a replay needs
 neither the program's source tree nor Delve nor ptrace. It opens the same
-terminal UI as a live run, where you can also go back; --headless and --json
-print it as a live run prints.
+terminal UI as a live run; --headless and --json print it as a live run
+prints.
 
 A recording whose last line was cut short (the run was killed) replays up to
 its last whole line and says so. A damaged line is reported as FILE:LINE.`,
