@@ -538,3 +538,19 @@ func recordSlowlyForever(path string) {
 	}
 	select {}
 }
+
+func TestVersion(t *testing.T) {
+	if Version() == "" {
+		t.Error("Version is empty")
+	}
+	old := version
+	defer func() { version = old }()
+	version = "v1.2.3"
+	if Version() != "v1.2.3" {
+		t.Errorf("Version() = %q, want the -ldflags value", Version())
+	}
+	h := Record(tracertest.NewFake(nil), nil, RecordOptions{}).Header()
+	if h.KratosTrace != "v1.2.3" {
+		t.Errorf("header version %q", h.KratosTrace)
+	}
+}
