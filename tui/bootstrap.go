@@ -31,6 +31,7 @@ type treeRow struct {
 // tree, with the values that changed since the previous stop highlighted.
 type bootstrapPane struct {
 	st      *styles
+	tx      *text
 	w, h    int
 	focused bool
 
@@ -42,8 +43,8 @@ type bootstrapPane struct {
 	offset    int
 }
 
-func newBootstrapPane(st *styles) bootstrapPane {
-	return bootstrapPane{st: st, collapsed: map[string]bool{}, changes: map[string]change{}}
+func newBootstrapPane(st *styles, tx *text) bootstrapPane {
+	return bootstrapPane{st: st, tx: tx, collapsed: map[string]bool{}, changes: map[string]change{}}
 }
 
 func (p *bootstrapPane) SetSize(w, h int) {
@@ -197,9 +198,9 @@ func (p *bootstrapPane) footer() string {
 	}
 	switch {
 	case n > 0 && scroll != "":
-		return fmt.Sprintf("%d changed · %s", n, scroll)
+		return f(p.tx.changed, n) + " · " + scroll
 	case n > 0:
-		return fmt.Sprintf("%d changed", n)
+		return f(p.tx.changed, n)
 	}
 	return scroll
 }
@@ -209,7 +210,7 @@ func (p *bootstrapPane) View() []string {
 		return nil
 	}
 	if p.root == nil {
-		return indentLines(wrapText("The config is decoded into Bootstrap at config.scan; nothing to show before it.", p.w-2), " ")
+		return indentLines(wrapText(p.tx.emptyBootstrap, p.w-2), " ")
 	}
 	st := p.st
 	out := make([]string, 0, p.h)

@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
 )
 
 // TestDocsListEveryKey keeps the key table of docs/TUI.md in step with
@@ -14,7 +16,7 @@ func TestDocsListEveryKey(t *testing.T) {
 		t.Skipf("docs/TUI.md: %v", err)
 	}
 	shown := map[string]string{"up": "↑", "down": "↓", "pgdown": "pgdn"}
-	for _, group := range newKeyMap().FullHelp() {
+	for _, group := range newKeyMap(textFor(tracer.English)).FullHelp() {
 		for _, b := range group {
 			for _, k := range b.Keys() {
 				if s, ok := shown[k]; ok {

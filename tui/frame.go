@@ -168,20 +168,139 @@ func blankLines(w, h int) []string {
 	return out
 }
 
-// wrapText wraps plain text to w cells, breaking long words.
+// wrapText wraps plain text to w cells, breaking long words. Text with
+// wide (CJK) characters, which needs no spaces between words, may also
+// break between any two of them (wrapWide).
 func wrapText(s string, w int) []string {
 	if w <= 0 {
 		return nil
 	}
 	var out []string
 	for _, para := range strings.Split(s, "\n") {
-		if para == "" {
+		switch {
+		case para == "":
 			out = append(out, "")
-			continue
+		case hasWide(para):
+			out = append(out, wrapWide(para, w)...)
+		default:
+			out = append(out, strings.Split(ansi.Wrap(para, w, ""), "\n")...)
 		}
-		out = append(out, strings.Split(ansi.Wrap(para, w, ""), "\n")...)
 	}
 	return out
+}
+
+// hasWide reports whether s holds a character two cells wide.
+func hasWide(s string) bool {
+	for _, r := range s {
+		if r >= 0x1100 && runeWidth(r) > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+func runeWidth(r rune) int {
+	if r < utf8.RuneSelf {
+		return 1
+	}
+	return ansi.StringWidth(string(r))
+}
+
+// wrapWide wraps a paragraph of plain text that mixes wide characters and
+// words: a line may break at a space or next to a wide character, but never
+// before closing punctuation (，。) or after opening punctuation (（「), as
+// Chinese typesetting wants.
+func wrapWide(para string, w int) []string {
+	var lines []string
+	var line strings.Builder
+	lw := 0
+	flush := func() {
+		lines = append(lines, strings.TrimRight(line.String(), " "))
+		line.Reset()
+		lw = 0
+	}
+	for _, tok := range wideTokens(para) {
+		if tok == " " {
+			if lw > 0 && lw < w {
+				line.WriteByte(' ')
+				lw++
+			}
+			continue
+		}
+		tw := ansi.StringWidth(tok)
+		if lw > 0 && lw+tw > w {
+			flush()
+		}
+		for tw > w {
+			// A word longer than a line is cut where the line ends.
+			head := ansi.Truncate(tok, w, "")
+			if head == "" {
+				break
+			}
+			if lw > 0 {
+				flush()
+			}
+			lines = append(lines, head)
+			tok = tok[len(head):]
+			tw = ansi.StringWidth(tok)
+		}
+		line.WriteString(tok)
+		lw += tw
+	}
+	if lw > 0 || len(lines) == 0 {
+		flush()
+	}
+	return lines
+}
+
+// wideTokens splits text into what wrapWide may not break: words of narrow
+// characters, single wide characters with the punctuation that sticks to
+// them, and spaces.
+func wideTokens(s string) []string {
+	var toks []string
+	var word strings.Builder
+	opening := false // word holds only opening punctuation
+	end := func() {
+		if word.Len() > 0 {
+			toks = append(toks, word.String())
+			word.Reset()
+		}
+		opening = false
+	}
+	for _, r := range s {
+		switch {
+		case r == ' ':
+			end()
+			toks = append(toks, " ")
+		case strings.ContainsRune("，。、；：！？）」』》】,.;:!?)", r) && (word.Len() > 0 || len(toks) > 0 && toks[len(toks)-1] != " "):
+			if word.Len() > 0 {
+				word.WriteRune(r)
+			} else {
+				toks[len(toks)-1] += string(r)
+			}
+		case strings.ContainsRune("（「『《【", r):
+			if !opening {
+				end()
+			}
+			word.WriteRune(r)
+			opening = true
+		case runeWidth(r) > 1:
+			if opening {
+				word.WriteRune(r)
+				end()
+				continue
+			}
+			end()
+			toks = append(toks, string(r))
+		default:
+			if opening {
+				opening = false
+			}
+			word.WriteRune(r)
+		}
+	}
+	end()
+	return toks
 }
 
 // sanitize makes text from the traced program safe to draw: escape

@@ -23,31 +23,34 @@ type keyMap struct {
 	FocusNext key.Binding
 	FocusPrev key.Binding
 	Restart   key.Binding
+	Notes     key.Binding
 	Help      key.Binding
 	Quit      key.Binding
 }
 
-func newKeyMap() keyMap {
+// newKeyMap returns the bindings with their help in the words of tx.
+func newKeyMap(tx *text) keyMap {
 	return keyMap{
-		Next:    key.NewBinding(key.WithKeys("n", "space"), key.WithHelp("n", "next phase")),
-		Step:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "step over")),
-		StepOut: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "step out")),
-		Term:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "SIGTERM")),
+		Next:    key.NewBinding(key.WithKeys("n", "space"), key.WithHelp("n", tx.keyNext)),
+		Step:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", tx.keyStep)),
+		StepOut: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", tx.keyStepOut)),
+		Term:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", tx.keyTerm)),
 
-		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down")),
-		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "top")),
-		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "bottom")),
-		Toggle:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "fold")),
-		Break:    key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "break on/off")),
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", tx.keyUp)),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", tx.keyDown)),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", tx.keyPageUp)),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", tx.keyPageDown)),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", tx.keyTop)),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", tx.keyBottom)),
+		Toggle:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tx.keyToggle)),
+		Break:    key.NewBinding(key.WithKeys("b"), key.WithHelp("b", tx.keyBreak)),
 
-		FocusNext: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "focus")),
-		FocusPrev: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "focus back")),
-		Restart:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart")),
-		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		FocusNext: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", tx.keyFocusNext)),
+		FocusPrev: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", tx.keyFocusPrev)),
+		Restart:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", tx.keyRestart)),
+		Notes:     key.NewBinding(key.WithKeys("N"), key.WithHelp("N", tx.keyNotes)),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", tx.keyHelp)),
+		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", tx.keyQuit)),
 	}
 }
 
@@ -58,7 +61,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Next, k.Step, k.StepOut, k.Term},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Toggle, k.Break, k.FocusNext, k.FocusPrev},
-		{k.Restart, k.Help, k.Quit},
+		{k.Restart, k.Notes, k.Help, k.Quit},
 	}
 }
 
@@ -95,5 +98,5 @@ func (k keyMap) shortHelp(c hintContext) []key.Binding {
 	if !c.ended && !c.launching {
 		b = append(b, k.Restart, k.Quit)
 	}
-	return append(b, k.Help)
+	return append(b, k.Help, k.Notes)
 }

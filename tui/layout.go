@@ -1,5 +1,7 @@
 package tui
 
+import "github.com/kratos-trace/kratos-trace/tracer"
+
 // paneID names a pane; the order is the focus order of tab.
 type paneID int
 
@@ -10,17 +12,20 @@ const (
 	paneServers
 	paneStack
 	paneOutput
+	// paneNotes is shown only while the notes are on (the N key).
+	paneNotes
 	paneCount
 )
 
-var paneNames = [paneCount]string{"Phases", "Source", "Bootstrap", "Servers", "Stack", "Output"}
+// String is the pane's English name, for tests and messages; the screen
+// takes its names from the TUI's language (text.paneNames).
+func (p paneID) String() string { return texts[tracer.English].paneNames[p] }
 
-func (p paneID) String() string { return paneNames[p] }
-
-// detailPanes share one box in the compact layout, one at a time, as tabs.
+// detailPanes share one box in the compact layout, one at a time, as tabs;
+// with the notes on, Notes is the first tab (layout.tabPanes).
 var detailPanes = []paneID{paneBootstrap, paneServers, paneStack, paneOutput}
 
-func isDetail(p paneID) bool { return p >= paneBootstrap && p <= paneOutput }
+func isDetail(p paneID) bool { return p >= paneBootstrap && p <= paneNotes }
 
 // The minimum terminal size; below it the TUI shows only a message.
 const (
@@ -56,6 +61,8 @@ type layout struct {
 	width, height int
 	tooSmall      bool
 	mode          layoutMode
+	// notes: the Notes pane has a place.
+	notes bool
 	// panes holds each pane's box. In the compact layout every detail pane
 	// has the same box, the tabs box, and only the active tab is drawn.
 	panes  [paneCount]rect
@@ -64,10 +71,11 @@ type layout struct {
 }
 
 // computeLayout places the panes in a width x height screen whose bottom
-// statusHeight lines are the status bar. Every box is at least 3x3, and the
-// boxes tile the area above the status bar without gaps.
-func computeLayout(width, height, statusHeight int) layout {
-	l := layout{width: width, height: height}
+// statusHeight lines are the status bar, with a place for the Notes pane
+// when notes is true. Every box is at least 3x3, and the boxes tile the
+// area above the status bar without gaps.
+func computeLayout(width, height, statusHeight int, notes bool) layout {
+	l := layout{width: width, height: height, notes: notes}
 	if width < minWidth || height < minHeight {
 		l.tooSmall = true
 		return l
@@ -91,18 +99,42 @@ func computeLayout(width, height, statusHeight int) layout {
 		l.panes[paneStack] = rect{0, h - stk, pw, stk}
 		l.panes[paneSource] = rect{pw, 0, mw, sh}
 		l.panes[paneOutput] = rect{pw, sh, mw, h - sh}
+		if notes {
+			// The right column: Bootstrap over Notes over Servers.
+			bh = h * 38 / 100
+			nh := h * 34 / 100
+			l.panes[paneBootstrap] = rect{pw + mw, 0, rw, bh}
+			l.panes[paneNotes] = rect{pw + mw, bh, rw, nh}
+			l.panes[paneServers] = rect{pw + mw, bh + nh, rw, h - bh - nh}
+			break
+		}
 		l.panes[paneBootstrap] = rect{pw + mw, 0, rw, bh}
 		l.panes[paneServers] = rect{pw + mw, bh, rw, h - bh}
 	case width >= 110 && h >= 30:
 		l.mode = modeMedium
 		pw := clamp(width/3, 36, 48)
 		rw := width - pw
+		svh := 5
+		l.panes[panePhases] = rect{0, 0, pw, h}
+		if notes {
+			// Source; Bootstrap beside Notes; Servers; Output beside Stack.
+			sh := h * 28 / 100
+			oh := max(6, h*22/100)
+			mh := h - sh - svh - oh
+			bw := rw * 45 / 100
+			ow := rw * 60 / 100
+			l.panes[paneSource] = rect{pw, 0, rw, sh}
+			l.panes[paneBootstrap] = rect{pw, sh, bw, mh}
+			l.panes[paneNotes] = rect{pw + bw, sh, rw - bw, mh}
+			l.panes[paneServers] = rect{pw, sh + mh, rw, svh}
+			l.panes[paneOutput] = rect{pw, sh + mh + svh, ow, oh}
+			l.panes[paneStack] = rect{pw + ow, sh + mh + svh, rw - ow, oh}
+			break
+		}
 		sh := h * 32 / 100
 		mh := h * 35 / 100
-		svh := 5
 		oh := h - sh - mh - svh
 		bw := rw * 52 / 100
-		l.panes[panePhases] = rect{0, 0, pw, h}
 		l.panes[paneSource] = rect{pw, 0, rw, sh}
 		l.panes[paneBootstrap] = rect{pw, sh, bw, mh}
 		l.panes[paneStack] = rect{pw + bw, sh, rw - bw, mh}
@@ -116,16 +148,24 @@ func computeLayout(width, height, statusHeight int) layout {
 		l.panes[panePhases] = rect{0, 0, pw, h}
 		l.panes[paneSource] = rect{pw, 0, rw, sh}
 		l.tabs = rect{pw, sh, rw, h - sh}
-		for _, p := range detailPanes {
+		for _, p := range l.tabPanes() {
 			l.panes[p] = l.tabs
 		}
 	}
 	return l
 }
 
+// tabPanes are the panes of the compact layout's tabs, in order.
+func (l layout) tabPanes() []paneID {
+	if l.notes {
+		return append([]paneID{paneNotes}, detailPanes...)
+	}
+	return detailPanes
+}
+
 // visible reports whether pane p is drawn when tab is the active detail pane.
 func (l layout) visible(p, tab paneID) bool {
-	if l.tooSmall {
+	if l.tooSmall || p == paneNotes && !l.notes {
 		return false
 	}
 	if l.mode == modeCompact && isDetail(p) {

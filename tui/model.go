@@ -25,6 +25,7 @@ type Model struct {
 	now  func() time.Time
 
 	st      *styles
+	tx      *text
 	keys    keyMap
 	help    help.Model
 	spinner spinner.Model
@@ -41,6 +42,9 @@ type Model struct {
 	servers   serversPane
 	stack     stackPane
 	output    outputPane
+	notes     notesPane
+	// notesOn: the Notes pane is shown (Options.Notes, then the N key).
+	notesOn bool
 
 	trace traceState
 	// cwd is where kratos-trace runs; the user's paths show relative to it.
@@ -55,6 +59,9 @@ type traceState struct {
 	gen     int
 	src     tracer.Source
 	session *tracer.Session
+	// notes are the Source's notes (a Noter), nil when it has none or
+	// they have all been read.
+	notes <-chan string
 
 	launching   bool // no stop yet: show the spinner
 	startedAt   time.Time
@@ -94,6 +101,7 @@ func NewModel(opts Options) Model {
 
 func newModel(ctx context.Context, opts Options) Model {
 	st := newStyles()
+	tx := textFor(opts.Lang)
 	now := opts.Now
 	if now == nil {
 		now = time.Now
@@ -105,18 +113,24 @@ func newModel(ctx context.Context, opts Options) Model {
 		run:       newRunner(ctx, opts.Start),
 		now:       now,
 		st:        st,
-		keys:      newKeyMap(),
+		tx:        tx,
+		keys:      newKeyMap(tx),
 		help:      h,
 		spinner:   spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(styleCurrent())),
 		focus:     panePhases,
 		tab:       paneBootstrap,
-		phases:    newPhasesPane(st),
+		phases:    newPhasesPane(st, tx),
 		source:    newSourcePane(st),
-		bootstrap: newBootstrapPane(st),
-		servers:   newServersPane(st),
-		stack:     newStackPane(st),
-		output:    newOutputPane(st),
+		bootstrap: newBootstrapPane(st, tx),
+		servers:   newServersPane(st, tx),
+		stack:     newStackPane(st, tx),
+		output:    newOutputPane(st, tx),
+		notes:     newNotesPane(st, tx, opts.Lang),
+		notesOn:   opts.Notes,
 		files:     map[string][]string{},
+	}
+	if m.notesOn {
+		m.tab = paneNotes
 	}
 	m.trace = traceState{gen: 1, launching: true, startedAt: now()}
 	if wd, err := os.Getwd(); err == nil {
@@ -156,25 +170,42 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if msg.err != nil {
 			m.trace.launching = false
-			m.trace.fatal = sanitizeLines("start the trace: " + msg.err.Error())
+			m.trace.fatal = sanitizeLines(f(m.tx.startTrace, msg.err.Error()))
 			return m, nil
 		}
 		m.trace.src = msg.src
+		if n, ok := msg.src.(Noter); ok {
+			m.trace.notes = n.Notes()
+		}
 		// Breaks the user turned off before a restart stay off.
 		for _, info := range tracer.Phases {
 			if m.phases.breakOff[info.ID] {
 				src, phase := msg.src, info.ID
-				m.enqueue("break", func() error { return src.SetBreak(phase, false) })
+				m.enqueue(m.tx.cmdBreak, func() error { return src.SetBreak(phase, false) })
 			}
 		}
-		return m, tea.Batch(waitForEvent(msg.gen, msg.src.Events()), m.nextCommand())
+		return m, tea.Batch(m.waitForEvent(), m.nextCommand())
 
 	case eventMsg:
 		if msg.gen != m.trace.gen {
 			return m, nil
 		}
 		cmd := m.applyEvent(msg.ev)
-		return m, tea.Batch(cmd, waitForEvent(msg.gen, m.trace.src.Events()))
+		return m, tea.Batch(cmd, m.waitForEvent())
+
+	case noteMsg:
+		if msg.gen != m.trace.gen {
+			return m, nil
+		}
+		m.notes.addLessonNote(msg.text)
+		return m, m.waitForEvent()
+
+	case notesClosedMsg:
+		if msg.gen != m.trace.gen {
+			return m, nil
+		}
+		m.trace.notes = nil
+		return m, m.waitForEvent()
 
 	case sourceClosedMsg:
 		if msg.gen != m.trace.gen {
@@ -184,14 +215,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.trace.paused = false
 		m.trace.launching = false
 		m.phases.finish()
-		return m, nil
+		// Notes may still come, e.g. a lesson's last words after the exit.
+		return m, m.waitForEvent()
 
 	case commandDoneMsg:
 		if msg.gen != m.trace.gen {
 			return m, nil
 		}
 		if msg.err != nil && !m.trace.quitting {
-			m.trace.flash = commandError(msg.name, msg.err)
+			m.trace.flash = m.tx.commandError(msg.name, msg.err)
 		}
 		m.trace.busy = false
 		return m, m.nextCommand()
@@ -203,7 +235,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		switch {
 		case msg.err != nil && len(m.source.lines) == 0:
-			m.source.showNote(msg.path, m.source.line, "The source is not available: "+msg.err.Error())
+			m.source.showNote(msg.path, m.source.line, f(m.tx.sourceUnavailable, msg.err.Error()))
 		case msg.err == nil:
 			m.source.showFile(msg.lines)
 		}
@@ -238,6 +270,20 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
+// waitForEvent waits for the next event or note of the current trace, or
+// returns nil when neither can come any more.
+func (m *Model) waitForEvent() tea.Cmd {
+	t := &m.trace
+	var events <-chan tracer.Event
+	if t.src != nil && !t.ended {
+		events = t.src.Events()
+	}
+	if events == nil && t.notes == nil {
+		return nil
+	}
+	return waitForEvent(t.gen, events, t.notes)
+}
+
 // applyEvent updates the panes with one event of the current trace.
 func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 	t := &m.trace
@@ -268,6 +314,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 		t.launching = false
 		t.flash = ""
 		m.phases.apply(ev)
+		m.notes.setPhase(ev)
 		t.phase, t.phaseLabel, t.elapsed = ev.Phase, sanitize(ev.Label()), ev.Elapsed
 		m.takeSnapshot(ev)
 		switch ev.Kind {
@@ -313,7 +360,8 @@ func (m *Model) takeSnapshot(ev tracer.Event) {
 // suggestTab brings the detail pane that matters at a phase to the front of
 // the compact layout, unless the user is working in the tabs.
 func (m *Model) suggestTab(phase tracer.PhaseID) {
-	if isDetail(m.focus) {
+	if isDetail(m.focus) || m.notesOn {
+		// With the notes on, the note says where to look.
 		return
 	}
 	switch phase {
@@ -348,7 +396,7 @@ func loadFile(path string) tea.Cmd {
 // can scroll past the snippet.
 func (m *Model) showSource(ev tracer.Event) tea.Cmd {
 	if ev.File == "" {
-		m.source.showNote("", 0, "This stop has no source location.")
+		m.source.showNote("", 0, m.tx.noLocation)
 		return nil
 	}
 	lines, cached := m.files[ev.File]
@@ -360,7 +408,7 @@ func (m *Model) showSource(ev tracer.Event) tea.Cmd {
 	} else {
 		m.source.show(ev.File, ev.Line, 1, lines)
 		if cached && lines == nil {
-			m.source.showNote(ev.File, ev.Line, "The source is not available here and the trace carries no snippet.")
+			m.source.showNote(ev.File, ev.Line, m.tx.noSnippet)
 		}
 	}
 	if cached {
@@ -369,14 +417,15 @@ func (m *Model) showSource(ev tracer.Event) tea.Cmd {
 	return loadFile(ev.File)
 }
 
-func commandError(name string, err error) string {
+// commandError says why the command name failed.
+func (tx *text) commandError(name string, err error) string {
 	switch {
 	case errors.Is(err, tracer.ErrEnded):
-		return "the trace has ended: r runs it again"
+		return tx.ended
 	case errors.Is(err, tracer.ErrNotPaused):
-		return "the program is running, not paused"
+		return tx.notPaused
 	case errors.Is(err, tracer.ErrUnsupported):
-		return name + " is not supported by this source"
+		return f(tx.unsupported, name)
 	}
 	return name + ": " + err.Error()
 }
@@ -398,6 +447,10 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.relayout()
 		return m, nil
 
+	case key.Matches(msg, k.Notes):
+		m.toggleNotes()
+		return m, nil
+
 	case key.Matches(msg, k.FocusNext):
 		m.cycleFocus(1)
 		return m, nil
@@ -410,13 +463,13 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.restart()
 
 	case key.Matches(msg, k.Next):
-		return m, m.command("continue", func(ctx context.Context, s tracer.Source) error { return s.Continue(ctx) })
+		return m, m.command(m.tx.cmdContinue, func(ctx context.Context, s tracer.Source) error { return s.Continue(ctx) })
 
 	case key.Matches(msg, k.Step):
-		return m, m.command("step over", func(ctx context.Context, s tracer.Source) error { return s.StepOver(ctx) })
+		return m, m.command(m.tx.cmdStepOver, func(ctx context.Context, s tracer.Source) error { return s.StepOver(ctx) })
 
 	case key.Matches(msg, k.StepOut):
-		return m, m.command("step out", func(ctx context.Context, s tracer.Source) error { return s.StepOut(ctx) })
+		return m, m.command(m.tx.cmdStepOut, func(ctx context.Context, s tracer.Source) error { return s.StepOut(ctx) })
 
 	case key.Matches(msg, k.Term):
 		cmd := m.command("SIGTERM", func(ctx context.Context, s tracer.Source) error { return s.Signal(ctx, syscall.SIGTERM) })
@@ -456,9 +509,9 @@ func (m *Model) command(name string, fn func(context.Context, tracer.Source) err
 	t := &m.trace
 	if t.src == nil || t.ended {
 		if t.ended {
-			t.flash = "the trace has ended: r runs it again"
+			t.flash = m.tx.ended
 		} else {
-			t.flash = "the program is not running yet"
+			t.flash = m.tx.notRunningYet
 		}
 		return nil
 	}
@@ -494,16 +547,32 @@ func (m *Model) toggleBreak() tea.Cmd {
 	}
 	off := !m.phases.breakOff[phase]
 	m.phases.breakOff[phase] = off
-	m.trace.notice = "break on at " + string(phase)
+	m.trace.notice = f(m.tx.breakOn, phase)
 	if off {
-		m.trace.notice = "break off at " + string(phase) + ": it passes without pausing"
+		m.trace.notice = f(m.tx.breakOff, phase)
 	}
 	if m.trace.src == nil || m.trace.ended {
 		return nil // remembered for the next start
 	}
 	src := m.trace.src
-	m.enqueue("break", func() error { return src.SetBreak(phase, !off) })
+	m.enqueue(m.tx.cmdBreak, func() error { return src.SetBreak(phase, !off) })
 	return m.nextCommand()
+}
+
+// toggleNotes shows or hides the Notes pane. In the compact layout the
+// notes become the first tab, shown at once.
+func (m *Model) toggleNotes() {
+	m.notesOn = !m.notesOn
+	switch {
+	case m.notesOn && !isDetail(m.focus):
+		m.tab = paneNotes
+	case !m.notesOn && m.focus == paneNotes:
+		m.setFocus(panePhases)
+		fallthrough
+	case !m.notesOn && m.tab == paneNotes:
+		m.tab = paneBootstrap
+	}
+	m.relayout()
 }
 
 // restart closes the current trace and starts a new one, keeping the
@@ -520,6 +589,7 @@ func (m *Model) restart() tea.Cmd {
 	m.servers.reset()
 	m.stack.reset()
 	m.output.reset()
+	m.notes.reset()
 	return tea.Batch(m.run.startCmd(gen), m.spinnerTick())
 }
 
@@ -534,10 +604,19 @@ func (m *Model) setFocus(p paneID) {
 	m.servers.focused = p == paneServers
 	m.stack.focused = p == paneStack
 	m.output.focused = p == paneOutput
+	m.notes.focused = p == paneNotes
 }
 
+// cycleFocus focuses the next pane in dir, skipping Notes while it is off.
 func (m *Model) cycleFocus(dir int) {
-	m.setFocus(paneID((int(m.focus) + dir + int(paneCount)) % int(paneCount)))
+	p := m.focus
+	for {
+		p = paneID((int(p) + dir + int(paneCount)) % int(paneCount))
+		if p != paneNotes || m.notesOn {
+			break
+		}
+	}
+	m.setFocus(p)
 }
 
 // movePane moves the selection (Phases, Bootstrap) or scrolls (the others).
@@ -572,6 +651,8 @@ func (m *Model) scrollPane(p paneID, delta int) {
 		m.stack.scroll(delta)
 	case paneOutput:
 		m.output.scroll(delta)
+	case paneNotes:
+		m.notes.scroll(delta)
 	}
 }
 
@@ -609,7 +690,7 @@ func (m *Model) handleClick(mouse tea.Mouse) {
 // relayout recomputes the layout and the panes' sizes.
 func (m *Model) relayout() {
 	m.help.SetWidth(max(0, m.width-2))
-	m.lay = computeLayout(m.width, m.height, m.statusHeight())
+	m.lay = computeLayout(m.width, m.height, m.statusHeight(), m.notesOn)
 	if m.lay.tooSmall {
 		return
 	}
@@ -623,6 +704,7 @@ func (m *Model) relayout() {
 	m.servers.SetSize(inner(paneServers))
 	m.stack.SetSize(inner(paneStack))
 	m.output.SetSize(inner(paneOutput))
+	m.notes.SetSize(inner(paneNotes))
 }
 
 // shortPath shows a file as a person would name it: from the module path

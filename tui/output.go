@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -22,6 +21,7 @@ type outputLine struct {
 // pane's width, following the end unless the user scrolled up.
 type outputPane struct {
 	st      *styles
+	tx      *text
 	w, h    int
 	focused bool
 
@@ -31,7 +31,9 @@ type outputPane struct {
 	follow  bool
 }
 
-func newOutputPane(st *styles) outputPane { return outputPane{st: st, follow: true} }
+func newOutputPane(st *styles, tx *text) outputPane {
+	return outputPane{st: st, tx: tx, follow: true}
+}
 
 func (p *outputPane) SetSize(w, h int) {
 	if w != p.w {
@@ -106,12 +108,12 @@ func (p *outputPane) footer() string {
 	if len(p.lines) == 0 {
 		return ""
 	}
-	s := strconv.Itoa(len(p.lines)) + " lines"
+	s := f(p.tx.lines, len(p.lines))
 	if len(p.lines) == 1 {
-		s = "1 line"
+		s = p.tx.oneLine
 	}
 	if !p.follow {
-		s += " · scrolled"
+		s += " · " + p.tx.scrolled
 	}
 	return s
 }
@@ -121,7 +123,7 @@ func (p *outputPane) View() []string {
 		return nil
 	}
 	if len(p.lines) == 0 {
-		return indentLines(wrapText("The program's own stdout and stderr show here.", p.w-2), " ")
+		return indentLines(wrapText(p.tx.emptyOutput, p.w-2), " ")
 	}
 	out := make([]string, 0, p.h)
 	end := min(len(p.wrapped), p.offset+p.h)

@@ -63,6 +63,7 @@ type timelineRow struct {
 // shutdown, grouped, with a marker for its state and the time it took.
 type phasesPane struct {
 	st      *styles
+	tx      *text
 	w, h    int
 	focused bool
 
@@ -79,8 +80,8 @@ type phasesPane struct {
 	offset   int
 }
 
-func newPhasesPane(st *styles) phasesPane {
-	p := phasesPane{st: st, breakOff: map[tracer.PhaseID]bool{}}
+func newPhasesPane(st *styles, tx *text) phasesPane {
+	p := phasesPane{st: st, tx: tx, breakOff: map[tracer.PhaseID]bool{}}
 	p.reset()
 	return p
 }
@@ -142,7 +143,7 @@ func (p *phasesPane) apply(ev tracer.Event) {
 	case tracer.KindExit:
 		rec.state = stateDone
 		if ev.ExitCode != nil {
-			rec.note = fmt.Sprintf("code %d", *ev.ExitCode)
+			rec.note = f(p.tx.rowExitCode, *ev.ExitCode)
 		}
 		p.hasCur = false
 	}
@@ -163,7 +164,7 @@ func (p *phasesPane) fail(ev tracer.Event) {
 		p.records[k] = rec
 	}
 	rec.state = stateFailed
-	rec.note = "failed"
+	rec.note = p.tx.rowFailed
 	if p.current == k {
 		p.hasCur = false
 	}
@@ -446,10 +447,14 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 	st := p.st
 	w := p.w
 	if r.header {
-		name := string(r.group)
+		name := p.tx.groups[r.group]
+		if name == "" {
+			name = string(r.group)
+		}
+		nw := textWidth(name)
 		line := " " + st.groupHeader.paint(name)
-		if r.total > 0 && w >= len(name)+timeWidth+4 {
-			line += spaces(w-1-len(name)-timeWidth-1) + st.dim.paint(padLeft(formatDuration(r.total), timeWidth))
+		if r.total > 0 && w >= nw+timeWidth+4 {
+			line += spaces(w-1-nw-timeWidth-1) + st.dim.paint(padLeft(formatDuration(r.total), timeWidth))
 		}
 		return line
 	}
@@ -578,9 +583,10 @@ func (p *phasesPane) marker(r timelineRow) (string, ink) {
 }
 
 func (p *phasesPane) legend() []string {
+	tx := p.tx
 	items := []string{
-		markDone + " stopped", markCurrent + " paused", markPassed + " no break",
-		markSkipped + " skipped", markPending + " pending",
+		markDone + " " + tx.legendStopped, markCurrent + " " + tx.legendPaused, markPassed + " " + tx.legendNoBreak,
+		markSkipped + " " + tx.legendSkipped, markPending + " " + tx.legendPending,
 	}
 	var out []string
 	line := ""

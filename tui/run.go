@@ -32,6 +32,24 @@ type Options struct {
 	Now func() time.Time
 	// NoAnimation turns the spinner off, for tests that compare screens.
 	NoAnimation bool
+
+	// Lang is the language of the screen's words and of the phase notes;
+	// "" means English.
+	Lang tracer.Lang
+	// Notes opens the Notes pane at the start, as for a learner; the N key
+	// shows and hides it either way.
+	Notes bool
+}
+
+// Noter is implemented by a Source that comes with notes for the audience,
+// such as a lesson script's note lines. The Notes pane shows them with the
+// stop they were made at: a note belongs to the first stop the Source
+// delivers after it (before the first stop, it introduces the trace). The
+// TUI reads the notes and the events with one reader, so a Source that
+// sends a stop's notes before the stop is shown them in that order. The
+// channel must be closed when the Source is closed.
+type Noter interface {
+	Notes() <-chan string
 }
 
 // Run shows the TUI full screen until the user quits, ctx is cancelled or the
@@ -164,17 +182,34 @@ type eventMsg struct {
 	ev  tracer.Event
 }
 
+// noteMsg carries one note of generation gen's Source (a Noter).
+type noteMsg struct {
+	gen  int
+	text string
+}
+
+// notesClosedMsg: the notes channel of generation gen was closed.
+type notesClosedMsg struct{ gen int }
+
 // sourceClosedMsg: the events channel of generation gen was closed.
 type sourceClosedMsg struct{ gen int }
 
-// waitForEvent waits for the next event; the model re-arms it after each one.
-func waitForEvent(gen int, ch <-chan tracer.Event) tea.Cmd {
+// waitForEvent waits for the next event, or the next note when notes is
+// not nil; the model re-arms it after each one.
+func waitForEvent(gen int, ch <-chan tracer.Event, notes <-chan string) tea.Cmd {
 	return func() tea.Msg {
-		ev, ok := <-ch
-		if !ok {
-			return sourceClosedMsg{gen: gen}
+		select {
+		case text, ok := <-notes:
+			if !ok {
+				return notesClosedMsg{gen: gen}
+			}
+			return noteMsg{gen: gen, text: text}
+		case ev, ok := <-ch:
+			if !ok {
+				return sourceClosedMsg{gen: gen}
+			}
+			return eventMsg{gen: gen, ev: ev}
 		}
-		return eventMsg{gen: gen, ev: ev}
 	}
 }
 

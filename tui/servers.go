@@ -9,6 +9,7 @@ import (
 // serversPane shows the App's servers (Event.Servers) as a table.
 type serversPane struct {
 	st      *styles
+	tx      *text
 	w, h    int
 	focused bool
 
@@ -16,7 +17,7 @@ type serversPane struct {
 	offset  int
 }
 
-func newServersPane(st *styles) serversPane { return serversPane{st: st} }
+func newServersPane(st *styles, tx *text) serversPane { return serversPane{st: st, tx: tx} }
 
 func (p *serversPane) SetSize(w, h int) {
 	p.w, p.h = w, h
@@ -35,9 +36,9 @@ func (p *serversPane) set(servers []tracer.Server) {
 
 func (p *serversPane) reset() { p.servers, p.offset = nil, 0 }
 
-// serverColumn is one column of the table.
+// serverColumn is one column of the table; its title is in
+// text.serverColumns, at the same index.
 type serverColumn struct {
-	title string
 	value func(tracer.Server) string
 }
 
@@ -52,12 +53,12 @@ const (
 )
 
 var serverColumns = []serverColumn{
-	colKind:     {"KIND", func(s tracer.Server) string { return s.Kind }},
-	colNetwork:  {"NETWORK", func(s tracer.Server) string { return s.Network }},
-	colAddress:  {"ADDRESS", func(s tracer.Server) string { return s.Address }},
-	colTimeout:  {"TIMEOUT", func(s tracer.Server) string { return s.Timeout }},
-	colEndpoint: {"ENDPOINT", func(s tracer.Server) string { return displayEndpoint(s.Endpoint) }},
-	colState:    {"STATE", func(s tracer.Server) string { return string(s.State) }},
+	colKind:     {func(s tracer.Server) string { return s.Kind }},
+	colNetwork:  {func(s tracer.Server) string { return s.Network }},
+	colAddress:  {func(s tracer.Server) string { return s.Address }},
+	colTimeout:  {func(s tracer.Server) string { return s.Timeout }},
+	colEndpoint: {func(s tracer.Server) string { return displayEndpoint(s.Endpoint) }},
+	colState:    {func(s tracer.Server) string { return string(s.State) }},
 }
 
 // displayEndpoint drops the "?isSecure=false" Kratos puts on every plain
@@ -89,7 +90,7 @@ var tableFits = []tableFit{
 func (p *serversPane) columnWidths(w int) ([]int, int) {
 	natural := make([]int, len(serverColumns))
 	for i, c := range serverColumns {
-		natural[i] = textWidth(c.title)
+		natural[i] = textWidth(p.tx.serverColumns[i])
 		for _, s := range p.servers {
 			natural[i] = max(natural[i], textWidth(c.value(s)))
 		}
@@ -128,13 +129,13 @@ func (p *serversPane) contentLines() []string {
 	}
 	st := p.st
 	if len(p.servers) == 0 {
-		return indentLines(wrapText("The servers are known once wireApp has built the App (wire.done).", p.w-2), " ")
+		return indentLines(wrapText(p.tx.emptyServers, p.w-2), " ")
 	}
 	widths, gap := p.columnWidths(p.w - 2)
 	var head strings.Builder
 	head.WriteString(" ")
 	first := true
-	for i, c := range serverColumns {
+	for i := range serverColumns {
 		if widths[i] == 0 {
 			continue
 		}
@@ -142,7 +143,7 @@ func (p *serversPane) contentLines() []string {
 			head.WriteString(spaces(gap))
 		}
 		first = false
-		head.WriteString(padRight(c.title, widths[i]))
+		head.WriteString(padRight(p.tx.serverColumns[i], widths[i]))
 	}
 	out := []string{st.dim.paint(head.String())}
 	for _, s := range p.servers {

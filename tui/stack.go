@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 // stackPane shows the stopped goroutine and its frames, innermost first.
 type stackPane struct {
 	st      *styles
+	tx      *text
 	w, h    int
 	focused bool
 
@@ -25,7 +25,7 @@ type stackFrame struct {
 	location string // short file:line
 }
 
-func newStackPane(st *styles) stackPane { return stackPane{st: st} }
+func newStackPane(st *styles, tx *text) stackPane { return stackPane{st: st, tx: tx} }
 
 func (p *stackPane) SetSize(w, h int) {
 	p.w, p.h = w, h
@@ -48,7 +48,7 @@ func (p *stackPane) reset() { p.goroutine, p.frames, p.offset = 0, nil, 0 }
 
 func (p *stackPane) title() string {
 	if p.goroutine > 0 {
-		return fmt.Sprintf("goroutine %d", p.goroutine)
+		return f(p.tx.goroutine, p.goroutine)
 	}
 	return ""
 }
@@ -63,7 +63,7 @@ func (p *stackPane) footer() string {
 	if len(p.frames) == 0 {
 		return ""
 	}
-	return strconv.Itoa(len(p.frames)) + " frames"
+	return f(p.tx.frames, len(p.frames))
 }
 
 func (p *stackPane) View() []string {
@@ -71,7 +71,7 @@ func (p *stackPane) View() []string {
 		return nil
 	}
 	if len(p.frames) == 0 {
-		return indentLines(wrapText("The stack of the stopped goroutine shows here at each stop.", p.w-2), " ")
+		return indentLines(wrapText(p.tx.emptyStack, p.w-2), " ")
 	}
 	st := p.st
 	numWidth := len(strconv.Itoa(len(p.frames) - 1))

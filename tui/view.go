@@ -43,9 +43,9 @@ func (m Model) render() string {
 
 func (m Model) renderTooSmall() string {
 	msg := []string{
-		"terminal too small",
-		fmt.Sprintf("%dx%d, kratos-trace needs at least %dx%d", m.width, m.height, minWidth, minHeight),
-		"q quits",
+		m.tx.tooSmall,
+		f(m.tx.tooSmallSize, m.width, m.height, minWidth, minHeight),
+		m.tx.tooSmallQuit,
 	}
 	lines := make([]string, m.height)
 	top := max(0, (m.height-len(msg))/2)
@@ -81,6 +81,8 @@ func (m Model) paneLines(p paneID) []string {
 		return m.stack.View()
 	case paneOutput:
 		return m.output.View()
+	case paneNotes:
+		return m.notes.View()
 	}
 	return nil
 }
@@ -95,7 +97,7 @@ func (m Model) boxSpec(p paneID) boxSpec {
 	if focused {
 		titleInk = st.titleFocused
 	}
-	name := p.String()
+	name := m.tx.paneNames[p]
 	title, tw := titleInk.paint(name), textWidth(name)
 	extra := ""
 	spec := boxSpec{focused: focused}
@@ -118,6 +120,8 @@ func (m Model) boxSpec(p paneID) boxSpec {
 		spec.footer = m.stack.footer()
 	case paneOutput:
 		spec.footer = m.output.footer()
+	case paneNotes:
+		spec.footer = m.notes.footer()
 	}
 	if m.lay.mode == modeCompact && isDetail(p) {
 		title, tw = m.tabTitle(focused)
@@ -133,11 +137,12 @@ func (m Model) boxSpec(p paneID) boxSpec {
 
 // tabSeparator goes between the tab names in the compact layout's title.
 func (m Model) tabSeparator() string {
+	tabs := m.lay.tabPanes()
 	names := 2 // the brackets of the active tab
-	for _, p := range detailPanes {
-		names += len(p.String())
+	for _, p := range tabs {
+		names += textWidth(m.tx.paneNames[p])
 	}
-	if names+3*(len(detailPanes)-1)+6 <= m.lay.tabs.w {
+	if names+3*(len(tabs)-1)+6 <= m.lay.tabs.w {
 		return " │ "
 	}
 	return " "
@@ -147,13 +152,13 @@ func (m Model) tabTitle(focused bool) (string, int) {
 	sep := m.tabSeparator()
 	var b strings.Builder
 	w := 0
-	for i, p := range detailPanes {
+	for i, p := range m.lay.tabPanes() {
 		if i > 0 {
 			b.WriteString(m.st.border.paint(sep))
 			w += textWidth(sep)
 		}
 		// The active tab is in brackets too, for terminals without color.
-		name := p.String()
+		name := m.tx.paneNames[p]
 		switch {
 		case p == m.tab && focused:
 			name = "[" + name + "]"
@@ -164,7 +169,7 @@ func (m Model) tabTitle(focused bool) (string, int) {
 		default:
 			b.WriteString(m.st.tab.paint(name))
 		}
-		w += len(name)
+		w += textWidth(name)
 	}
 	return b.String(), w
 }
@@ -173,8 +178,8 @@ func (m Model) tabTitle(focused bool) (string, int) {
 func (m Model) tabAt(x int) (paneID, bool) {
 	sep := textWidth(m.tabSeparator())
 	pos := 3 // "╭─ "
-	for _, p := range detailPanes {
-		n := len(p.String())
+	for _, p := range m.lay.tabPanes() {
+		n := textWidth(m.tx.paneNames[p])
 		if p == m.tab {
 			n += 2
 		}
@@ -191,24 +196,25 @@ func (m Model) tabAt(x int) (paneID, bool) {
 func (m Model) launchLines() []string {
 	st := m.st
 	t := m.trace
+	tx := m.tx
 	w := m.source.w
 	var out []string
 	if t.fatal != "" {
 		lines := wrapText(t.fatal, w-4)
-		out = append(out, "", " "+st.errBold.paint("✗ "+firstOr(lines, "failed")))
+		out = append(out, "", " "+st.errBold.paint("✗ "+firstOr(lines, tx.failed)))
 		for _, l := range lines[min(1, len(lines)):] {
 			out = append(out, "   "+l)
 		}
-		out = append(out, "", " "+st.dim.paint("r runs the trace again · q quits"))
+		out = append(out, "", " "+st.dim.paint(tx.retryHint))
 		return out
 	}
 	out = append(out, "")
 	steps := t.statuses
 	if t.session != nil {
-		steps = append(steps[:len(steps):len(steps)], "running to the first phase")
+		steps = append(steps[:len(steps):len(steps)], tx.runningToFirst)
 	}
 	if len(steps) == 0 {
-		steps = []string{"starting " + m.target()}
+		steps = []string{f(tx.startingTarget, m.target())}
 	}
 	for i, s := range steps {
 		if i < len(steps)-1 {
@@ -216,7 +222,7 @@ func (m Model) launchLines() []string {
 			continue
 		}
 		if t.ended {
-			out = append(out, " "+st.dim.paint("■ the trace ended before the first phase"))
+			out = append(out, " "+st.dim.paint(tx.endedBeforeFirst))
 			break
 		}
 		elapsed := formatElapsed(m.now().Sub(t.startedAt))
@@ -302,13 +308,14 @@ func (m Model) statusLines() []string {
 	head := " " + st.accent.paint(m.target())
 	headW := 1 + textWidth(m.target())
 	if s := m.trace.session; s != nil && s.KratosVersion != "" {
-		head += st.dim.paint(" · kratos " + s.KratosVersion)
-		headW += 10 + textWidth(s.KratosVersion)
+		v := f(m.tx.kratosVersion, s.KratosVersion)
+		head += st.dim.paint(v)
+		headW += textWidth(v)
 	}
 	line := head + st.border.paint(" │ ") + state
 	lineW := headW + 3 + stateW
 	if t := m.trace; t.phase != "" && t.elapsed > 0 && t.fatal == "" {
-		at := " · " + formatDuration(time.Duration(t.elapsed)) + " after launch"
+		at := f(m.tx.afterLaunch, formatDuration(time.Duration(t.elapsed)))
 		line += st.dim.paint(at)
 		lineW += textWidth(at)
 	}
@@ -363,6 +370,7 @@ func (m Model) hints() hintContext {
 // stateText says what the trace is doing, with its width.
 func (m Model) stateText() (string, int) {
 	st := m.st
+	tx := m.tx
 	t := m.trace
 	var text string
 	var k ink
@@ -370,7 +378,7 @@ func (m Model) stateText() (string, int) {
 	case t.fatal != "":
 		text, k = "✗ "+firstOr(strings.Split(t.fatal, "\n"), ""), st.errBold
 	case t.launching:
-		status := "starting"
+		status := tx.starting
 		if n := len(t.statuses); n > 0 {
 			status = t.statuses[n-1]
 		}
@@ -381,27 +389,28 @@ func (m Model) stateText() (string, int) {
 	case t.ended:
 		switch {
 		case t.exitCode != nil && *t.exitCode == 0:
-			text, k = "■ exited with code 0", st.ok
+			text, k = f(tx.exitedCode, 0), st.ok
 		case t.exitCode != nil:
-			text, k = fmt.Sprintf("■ exited with code %d", *t.exitCode), st.err
+			text, k = f(tx.exitedCode, *t.exitCode), st.err
 		default:
-			text, k = "■ the trace ended", st.dim
+			text, k = tx.traceEnded, st.dim
 		}
 	case t.paused && t.last != nil && t.last.Kind == tracer.KindStep:
-		text, k = "▶ stepped in "+t.phaseLabel, st.current
+		text, k = f(tx.steppedIn, t.phaseLabel), st.current
 	case t.paused:
-		text, k = "▶ paused at "+t.phaseLabel, st.current
+		text, k = f(tx.pausedAt, t.phaseLabel), st.current
 	case t.phase == tracer.PhaseRunning && !t.signalled:
-		text, k = "● running, waiting for a signal: t sends SIGTERM", st.ok
+		text, k = tx.runningWaiting, st.ok
 	case t.phase != "":
-		text, k = "● running after "+t.phaseLabel, st.ok
+		text, k = f(tx.runningAfter, t.phaseLabel), st.ok
 	default:
-		text, k = "● running", st.ok
+		text, k = tx.running, st.ok
 	}
 	return k.paint(text), textWidth(text)
 }
 
-// summary is the current phase's title and one-line summary from the catalog.
+// summary is the current phase's title and one-line summary from the
+// catalog, in the TUI's language.
 func (m Model) summary() string {
 	t := m.trace
 	switch {
@@ -410,9 +419,12 @@ func (m Model) summary() string {
 	case t.ended && t.exitCode == nil:
 		return ""
 	}
-	info, ok := tracer.Info(t.phase)
-	if !ok {
+	if _, ok := tracer.Info(t.phase); !ok {
 		return ""
 	}
-	return info.Title + ": " + info.Summary
+	sep := ": "
+	if m.opts.Lang == tracer.Chinese {
+		sep = "："
+	}
+	return tracer.TitleFor(t.phase, m.opts.Lang) + sep + tracer.SummaryFor(t.phase, m.opts.Lang)
 }

@@ -1,0 +1,168 @@
+package tui
+
+import (
+	"fmt"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// text holds every string the TUI shows that is not the trace's own data
+// (phase IDs, values, the program's output), in one language. The views
+// take their words from here and nowhere else, so a language is one more
+// value of this struct; TestTextsAreComplete checks that none is missing.
+// Strings with verbs are fmt formats.
+type text struct {
+	paneNames [paneCount]string
+	groups    map[tracer.Group]string
+
+	// The timeline's legend and the notes of its rows.
+	legendStopped, legendPaused, legendNoBreak, legendSkipped, legendPending string
+	rowExitCode, rowFailed                                                   string
+
+	// What a pane says while it has nothing to show.
+	emptyBootstrap, emptyServers, emptyStack, emptyOutput, emptyNotes string
+	noLocation, sourceUnavailable, noSnippet                          string
+
+	// The Servers table's column titles, in serverColumns order.
+	serverColumns [6]string
+
+	// Footers and titles of the panes.
+	changed, frames, lines, oneLine, scrolled, goroutine string
+
+	// The launch steps in the Source pane.
+	starting, startingTarget, runningToFirst, endedBeforeFirst, retryHint, failed string
+
+	// The trace's state in the status bar.
+	steppedIn, pausedAt, runningWaiting, runningAfter, running string
+	exitedCode, traceEnded, afterLaunch, kratosVersion         string
+
+	// Messages about the last key.
+	ended, notPaused, unsupported, notRunningYet, breakOn, breakOff, startTrace string
+	cmdContinue, cmdStepOver, cmdStepOut, cmdBreak                              string
+
+	// The screen below the minimum size.
+	tooSmall, tooSmallSize, tooSmallQuit string
+
+	// The Notes pane.
+	notesLookAt, notesSource, notesLesson string
+
+	// The keys' help, by binding.
+	keyNext, keyStep, keyStepOut, keyTerm                                        string
+	keyUp, keyDown, keyPageUp, keyPageDown, keyTop, keyBottom, keyToggle         string
+	keyBreak, keyFocusNext, keyFocusPrev, keyRestart, keyNotes, keyHelp, keyQuit string
+}
+
+// texts are the TUI's words in every language of tracer.Langs.
+var texts = map[tracer.Lang]*text{
+	tracer.English: {
+		paneNames: [paneCount]string{"Phases", "Source", "Bootstrap", "Servers", "Stack", "Output", "Notes"},
+		groups: map[tracer.Group]string{
+			tracer.GroupMain: "main", tracer.GroupConfig: "config", tracer.GroupWire: "wire",
+			tracer.GroupRun: "run", tracer.GroupShutdown: "shutdown",
+		},
+		legendStopped: "stopped", legendPaused: "paused", legendNoBreak: "no break",
+		legendSkipped: "skipped", legendPending: "pending",
+		rowExitCode: "code %d", rowFailed: "failed",
+
+		emptyBootstrap:    "The config is decoded into Bootstrap at config.scan; nothing to show before it.",
+		emptyServers:      "The servers are known once wireApp has built the App (wire.done).",
+		emptyStack:        "The stack of the stopped goroutine shows here at each stop.",
+		emptyOutput:       "The program's own stdout and stderr show here.",
+		emptyNotes:        "What each phase does, and what to look at, shows here when the trace pauses at it.",
+		noLocation:        "This stop has no source location.",
+		sourceUnavailable: "The source is not available: %s",
+		noSnippet:         "The source is not available here and the trace carries no snippet.",
+
+		serverColumns: [6]string{"KIND", "NETWORK", "ADDRESS", "TIMEOUT", "ENDPOINT", "STATE"},
+
+		changed: "%d changed", frames: "%d frames", lines: "%d lines", oneLine: "1 line",
+		scrolled: "scrolled", goroutine: "goroutine %d",
+
+		starting: "starting", startingTarget: "starting %s", runningToFirst: "running to the first phase",
+		endedBeforeFirst: "■ the trace ended before the first phase", retryHint: "r runs the trace again · q quits",
+		failed: "failed",
+
+		steppedIn: "▶ stepped in %s", pausedAt: "▶ paused at %s",
+		runningWaiting: "● running, waiting for a signal: t sends SIGTERM",
+		runningAfter:   "● running after %s", running: "● running",
+		exitedCode: "■ exited with code %d", traceEnded: "■ the trace ended",
+		afterLaunch: " · %s after launch", kratosVersion: " · kratos %s",
+
+		ended: "the trace has ended: r runs it again", notPaused: "the program is running, not paused",
+		unsupported: "%s is not supported by this source", notRunningYet: "the program is not running yet",
+		breakOn: "break on at %s", breakOff: "break off at %s: it passes without pausing",
+		startTrace:  "start the trace: %s",
+		cmdContinue: "continue", cmdStepOver: "step over", cmdStepOut: "step out", cmdBreak: "break",
+
+		tooSmall: "terminal too small", tooSmallSize: "%dx%d, kratos-trace needs at least %dx%d", tooSmallQuit: "q quits",
+
+		notesLookAt: "Look at", notesSource: "Read", notesLesson: "Lesson",
+
+		keyNext: "next phase", keyStep: "step over", keyStepOut: "step out", keyTerm: "SIGTERM",
+		keyUp: "up", keyDown: "down", keyPageUp: "page up", keyPageDown: "page down",
+		keyTop: "top", keyBottom: "bottom", keyToggle: "fold",
+		keyBreak: "break on/off", keyFocusNext: "focus", keyFocusPrev: "focus back",
+		keyRestart: "restart", keyNotes: "notes", keyHelp: "help", keyQuit: "quit",
+	},
+	tracer.Chinese: {
+		paneNames: [paneCount]string{"阶段", "源码", "Bootstrap", "服务器", "调用栈", "输出", "讲解"},
+		groups: map[tracer.Group]string{
+			tracer.GroupMain: "main", tracer.GroupConfig: "配置", tracer.GroupWire: "wire",
+			tracer.GroupRun: "运行", tracer.GroupShutdown: "关闭",
+		},
+		legendStopped: "停过", legendPaused: "暂停中", legendNoBreak: "不暂停",
+		legendSkipped: "已跳过", legendPending: "未到达",
+		rowExitCode: "退出码 %d", rowFailed: "失败",
+
+		emptyBootstrap:    "配置在 config.scan 阶段解码进 Bootstrap；在此之前没有内容。",
+		emptyServers:      "wireApp 构建好 App（wire.done）之后，这里才会列出服务器。",
+		emptyStack:        "每次停下时，这里显示被停住的 goroutine 的调用栈。",
+		emptyOutput:       "程序自己的标准输出和标准错误显示在这里。",
+		emptyNotes:        "跟踪停在某个阶段时，这里讲解该阶段做了什么、该看哪里。",
+		noLocation:        "这次停止没有源码位置。",
+		sourceUnavailable: "源码不可用：%s",
+		noSnippet:         "这里没有这个源码文件，跟踪记录里也没有代码片段。",
+
+		serverColumns: [6]string{"类型", "网络", "地址", "超时", "端点", "状态"},
+
+		changed: "%d 处变化", frames: "%d 帧", lines: "%d 行", oneLine: "1 行",
+		scrolled: "已滚动", goroutine: "goroutine %d",
+
+		starting: "启动中", startingTarget: "正在启动 %s", runningToFirst: "运行到第一个阶段",
+		endedBeforeFirst: "■ 跟踪在第一个阶段之前就结束了", retryHint: "r 重新运行 · q 退出",
+		failed: "失败",
+
+		steppedIn: "▶ 单步停在 %s", pausedAt: "▶ 暂停在 %s",
+		runningWaiting: "● 运行中，等待信号：按 t 发送 SIGTERM",
+		runningAfter:   "● 运行中，已过 %s", running: "● 运行中",
+		exitedCode: "■ 已退出，退出码 %d", traceEnded: "■ 跟踪已结束",
+		afterLaunch: " · 启动后 %s", kratosVersion: " · kratos %s",
+
+		ended: "跟踪已结束：按 r 重新运行", notPaused: "程序正在运行，没有暂停",
+		unsupported: "这个来源不支持“%s”", notRunningYet: "程序还没有开始运行",
+		breakOn: "已在 %s 打开断点", breakOff: "已在 %s 关闭断点：程序会直接经过",
+		startTrace:  "启动跟踪失败：%s",
+		cmdContinue: "继续", cmdStepOver: "单步跳过", cmdStepOut: "单步跳出", cmdBreak: "断点",
+
+		tooSmall: "终端太小", tooSmallSize: "%dx%d，kratos-trace 至少需要 %dx%d", tooSmallQuit: "q 退出",
+
+		notesLookAt: "看哪里", notesSource: "读源码", notesLesson: "课程",
+
+		keyNext: "下一阶段", keyStep: "单步跳过", keyStepOut: "单步跳出", keyTerm: "SIGTERM",
+		keyUp: "上", keyDown: "下", keyPageUp: "上一页", keyPageDown: "下一页",
+		keyTop: "顶部", keyBottom: "底部", keyToggle: "折叠",
+		keyBreak: "断点开关", keyFocusNext: "切换面板", keyFocusPrev: "上一面板",
+		keyRestart: "重新开始", keyNotes: "讲解", keyHelp: "帮助", keyQuit: "退出",
+	},
+}
+
+// textFor returns the words of lang, English for a language without them.
+func textFor(lang tracer.Lang) *text {
+	if t, ok := texts[lang]; ok {
+		return t
+	}
+	return texts[tracer.English]
+}
+
+// f formats one of the text's formats.
+func f(format string, args ...any) string { return fmt.Sprintf(format, args...) }

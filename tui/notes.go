@@ -1,0 +1,157 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// notesPane teaches the current phase: the note of the phase catalog
+// (tracer.NoteFor) in the TUI's language, under the notes a lesson script
+// made at this stop, if any.
+type notesPane struct {
+	st      *styles
+	tx      *text
+	lang    tracer.Lang
+	w, h    int
+	focused bool
+
+	phase  tracer.PhaseID
+	detail string
+	// lesson holds the script's notes shown with the current stop; pending
+	// those that arrived since, which belong to the next stop.
+	lesson  []string
+	pending []string
+
+	lines  []string // the content, wrapped to the width
+	offset int
+}
+
+func newNotesPane(st *styles, tx *text, lang tracer.Lang) notesPane {
+	return notesPane{st: st, tx: tx, lang: lang}
+}
+
+func (p *notesPane) SetSize(w, h int) {
+	if w != p.w {
+		p.w = w
+		p.rebuild()
+	}
+	p.h = h
+	p.scroll(0)
+}
+
+// reset forgets the trace, for a restart.
+func (p *notesPane) reset() {
+	p.phase, p.detail, p.lesson, p.pending, p.offset = "", "", nil, nil, 0
+	p.rebuild()
+}
+
+// setPhase shows the note of the phase the trace is at. A stop also takes
+// the lesson's notes made since the previous stop.
+func (p *notesPane) setPhase(ev tracer.Event) {
+	changed := ev.Phase != p.phase || ev.Detail != p.detail
+	p.phase, p.detail = ev.Phase, sanitize(ev.Detail)
+	if ev.Kind == tracer.KindStop || ev.Kind == tracer.KindExit {
+		if len(p.pending) > 0 || changed {
+			p.lesson, p.pending = p.pending, nil
+			changed = true
+		}
+	}
+	if changed {
+		p.offset = 0
+		p.rebuild()
+	}
+}
+
+// addLessonNote takes a note of a lesson script. A script makes its notes
+// after it has looked at a stop and before it goes on, and the Source
+// delivers them before that stop (see Noter): they wait for it.
+func (p *notesPane) addLessonNote(note string) {
+	p.pending = append(p.pending, sanitize(note))
+	if p.phase == "" {
+		// Before the first stop the notes introduce the lesson: show them
+		// now, and with the first stop.
+		p.lesson = p.pending
+		p.rebuild()
+	}
+}
+
+// rebuild wraps the notes to the width.
+func (p *notesPane) rebuild() {
+	p.lines = p.lines[:0]
+	w := p.w - 2
+	if w <= 0 {
+		return
+	}
+	st, tx := p.st, p.tx
+	for _, n := range p.lesson {
+		for i, l := range wrapText(n, w-2) {
+			lead := "  "
+			if i == 0 {
+				lead = "✎ "
+			}
+			p.lines = append(p.lines, " "+st.current.paint(lead+l))
+		}
+	}
+	note, ok := tracer.NoteFor(p.phase, p.lang)
+	if !ok {
+		if len(p.lesson) == 0 {
+			p.lines = append(p.lines, indentLines(wrapText(tx.emptyNotes, w), " ")...)
+		}
+		return
+	}
+	if len(p.lesson) > 0 {
+		p.lines = append(p.lines, st.border.paint(" "+strings.Repeat(borderH, max(0, w))))
+	}
+	title := string(p.phase)
+	if p.detail != "" {
+		title += " " + p.detail
+	}
+	title += " — " + note.Title
+	for _, l := range wrapText(title, w) {
+		p.lines = append(p.lines, " "+st.groupHeader.paint(l))
+	}
+	p.lines = append(p.lines, "")
+	for _, l := range wrapText(note.Explain, w) {
+		p.lines = append(p.lines, " "+st.text.paint(l))
+	}
+	for _, field := range [][2]string{{tx.notesLookAt, note.LookAt}, {tx.notesSource, note.Source}} {
+		p.lines = append(p.lines, "")
+		label := field[0] + " "
+		lw := textWidth(label)
+		for i, l := range wrapText(field[1], w-lw) {
+			lead := spaces(lw)
+			if i == 0 {
+				lead = st.accent.paint(label)
+			}
+			p.lines = append(p.lines, " "+lead+st.dim.paint(l))
+		}
+	}
+}
+
+func (p *notesPane) scroll(delta int) {
+	p.offset = clamp(p.offset+delta, 0, max(0, len(p.lines)-p.h))
+}
+
+func (p *notesPane) footer() string {
+	if len(p.lines) <= p.h || p.h <= 0 {
+		return ""
+	}
+	below := len(p.lines) - p.offset - p.h
+	switch {
+	case p.offset > 0 && below > 0:
+		return "↑" + strconv.Itoa(p.offset) + " ↓" + strconv.Itoa(below)
+	case p.offset > 0:
+		return "↑" + strconv.Itoa(p.offset)
+	}
+	return "↓" + strconv.Itoa(below)
+}
+
+func (p *notesPane) View() []string {
+	if p.w <= 0 || p.h <= 0 {
+		return nil
+	}
+	end := min(len(p.lines), p.offset+p.h)
+	return p.lines[p.offset:end]
+}

@@ -1,0 +1,131 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
+)
+
+// feedUntil feeds the model the events up to and including the first that
+// until accepts, and returns the rest.
+func feedUntil(tb testing.TB, m Model, events []tracer.Event, until func(tracer.Event) bool) (Model, []tracer.Event) {
+	tb.Helper()
+	for i, ev := range events {
+		m = update(tb, m, eventMsg{gen: m.trace.gen, ev: ev})
+		if until(ev) {
+			return m, events[i+1:]
+		}
+	}
+	return m, nil
+}
+
+func TestNotesShowThePhaseAndTheLessonAtItsStop(t *testing.T) {
+	events := tracertest.DemoEvents()
+	m := modelIn(t, tracer.English, true, scenario{until: func(tracer.Event) bool { return true }}, 120, 40, nil)
+	if s := screen(t, m, 120, 40); !strings.Contains(s, "What each phase does") {
+		t.Errorf("the empty Notes pane does not say what it is for:\n%s", s)
+	}
+	m = update(t, m, noteMsg{gen: m.trace.gen, text: "Lesson 1: the boot"})
+	if s := screen(t, m, 120, 40); !strings.Contains(s, "✎ Lesson 1: the boot") {
+		t.Errorf("a note before the first stop is not shown:\n%s", s)
+	}
+	m, events = feedUntil(t, m, events, stopAt(tracer.PhaseFlagParse))
+	s := screen(t, m, 120, 40)
+	for _, want := range []string{"✎ Lesson 1: the boot", "flag.parse — flag.Parse", "main parses the command line"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("at flag.parse the notes lack %q:\n%s", want, s)
+		}
+	}
+	// A note made at flag.parse, before going on, belongs to the next stop.
+	m = update(t, m, noteMsg{gen: m.trace.gen, text: "config next"})
+	if s := screen(t, m, 120, 40); strings.Contains(s, "config next") {
+		t.Errorf("a note for the next stop shows early:\n%s", s)
+	}
+	m, _ = feedUntil(t, m, events, stopAt(tracer.PhaseConfigLoad))
+	s = screen(t, m, 120, 40)
+	if !strings.Contains(s, "✎ config next") || strings.Contains(s, "Lesson 1") {
+		t.Errorf("at config.load the lesson's notes are wrong:\n%s", s)
+	}
+	if !strings.Contains(s, "config.load — config.Load") {
+		t.Errorf("at config.load the note is not config.load's:\n%s", s)
+	}
+}
+
+func TestNotesKeyShowsAndHidesThePane(t *testing.T) {
+	for _, size := range goldenSizes {
+		w, h := size[0], size[1]
+		m := modelAt(t, scenarios[1], w, h, tracertest.DemoEvents())
+		if m.lay.visible(paneNotes, m.tab) {
+			t.Fatalf("%dx%d: the notes show without N", w, h)
+		}
+		m = update(t, m, tea.KeyPressMsg{Code: 'N', Text: "N"})
+		s := screen(t, m, w, h)
+		if !m.lay.visible(paneNotes, m.tab) || !strings.Contains(s, "config.scan — config.Scan into Bootstrap") {
+			t.Errorf("%dx%d: N does not show the notes:\n%s", w, h, s)
+		}
+		checkBorders(t, m, s)
+		// Tab reaches the Notes pane; N then hides it and moves the focus.
+		for range paneCount {
+			if m.focus == paneNotes {
+				break
+			}
+			m = update(t, m, tea.KeyPressMsg{Code: tea.KeyTab})
+		}
+		if m.focus != paneNotes {
+			t.Fatalf("%dx%d: tab never focuses Notes", w, h)
+		}
+		m = update(t, m, tea.KeyPressMsg{Code: 'N', Text: "N"})
+		if m.lay.visible(paneNotes, m.tab) || m.focus == paneNotes {
+			t.Errorf("%dx%d: N does not hide the notes (focus %s)", w, h, m.focus)
+		}
+		for range paneCount {
+			m = update(t, m, tea.KeyPressMsg{Code: tea.KeyTab})
+			if m.focus == paneNotes {
+				t.Fatalf("%dx%d: tab focuses the hidden Notes pane", w, h)
+			}
+		}
+		checkBorders(t, m, screen(t, m, w, h))
+	}
+}
+
+// noterFake is the demo trace with notes, as a lesson's Source has them: it
+// sends a note before each stop it is given one for.
+type noterFake struct {
+	*tracertest.Fake
+	notes     chan string
+	closeOnce sync.Once
+}
+
+func (f *noterFake) Notes() <-chan string { return f.notes }
+
+func (f *noterFake) Close() error {
+	f.closeOnce.Do(func() { close(f.notes) })
+	return f.Fake.Close()
+}
+
+// TestNotesOfANoterSource runs the TUI on a Source that is a Noter and
+// checks that its notes reach the Notes pane.
+func TestNotesOfANoterSource(t *testing.T) {
+	src := &noterFake{Fake: tracertest.NewFake(tracertest.DemoEvents()), notes: make(chan string)}
+	rec := newRecorder()
+	m := NewModel(Options{
+		Target:      "./demo",
+		Start:       func(context.Context) (tracer.Source, error) { return src, nil },
+		NoAnimation: true,
+		Notes:       true,
+	})
+	tm := teatest.NewTestModel(t, probe{Model: m, rec: rec}, teatest.WithInitialTermSize(120, 40))
+	go func() {
+		defer func() { _ = recover() }() // the channel is closed when the TUI quits
+		src.notes <- "Welcome to the lesson"
+	}()
+	rec.waitFor(t, "the note", func(s snapshot) bool { return strings.Contains(s.screen, "✎ Welcome to the lesson") })
+	quit(t, tm, src.Fake)
+}
