@@ -18,7 +18,6 @@ note "The signal reached App.Run: Stop runs the BeforeStop hooks and cancels the
 
 continue
 expect phase == server.stop
-expect output contains "hook: before stop"
 note "The cancelled context wakes each server's stop goroutine, in no fixed order"
 continue
 expect phase == server.stop
@@ -32,6 +31,8 @@ note "Every server has stopped; the AfterStop hooks run and Run returns"
 continue
 expect phase == exit
 expect exit_code == 0
+# The output is complete at the exit: check the hooks' log lines here.
+expect output contains "hook: before stop"
 expect output contains "hook: after stop"
 expect output contains "closing the data resources"
 note "main's deferred cleanup closed the database: wire's cleanup function at work"
