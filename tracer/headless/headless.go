@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
@@ -27,6 +26,12 @@ type Options struct {
 	Log io.Writer
 	// JSON prints one JSON object per event line instead of text.
 	JSON bool
+	// Lang is the language of the text's headings and notes; "" means
+	// English. JSON is the same in every language.
+	Lang tracer.Lang
+	// Notes prints each phase's note (tracer.NoteFor) under its block, the
+	// first time the phase appears, as the built-in tour does.
+	Notes bool
 	// Hold is how long to stay at app.running before sending SIGTERM.
 	Hold time.Duration
 	// StopTimeout is how long the program may take to exit after SIGTERM
@@ -103,6 +108,8 @@ type printer struct {
 	phase         tracer.PhaseID
 	lastBootstrap *tracer.Node
 	lastServers   string
+	// noted holds the phases whose note was printed (Options.Notes).
+	noted map[tracer.PhaseID]bool
 }
 
 func (p *printer) logf(format string, args ...any) {
@@ -208,10 +215,8 @@ func (p *printer) printText(ev tracer.Event) {
 
 func (p *printer) printPhase(ev tracer.Event) {
 	w := p.opts.Out
-	title := ""
-	if info, ok := tracer.Info(ev.Phase); ok {
-		title = info.Title
-	}
+	wd := wordsFor(p.opts.Lang)
+	title := tracer.TitleFor(ev.Phase, p.opts.Lang)
 	label := ev.Label()
 	if ev.Kind == tracer.KindStep {
 		label = "step"
@@ -227,7 +232,7 @@ func (p *printer) printPhase(ev tracer.Event) {
 	if title != "" && ev.Kind != tracer.KindStep {
 		head += " — " + title
 	}
-	fmt.Fprintf(w, "\n%-64s +%-9s at %s\n", head, ev.SincePrev, ev.Elapsed)
+	fmt.Fprintf(w, "\n%s"+wd.phaseHead+"\n", padCells(head, 64), ev.SincePrev, ev.Elapsed)
 	if ev.Location() != "" {
 		fmt.Fprintf(w, "  %s:%d  %s", ShortPath(ev.File), ev.Line, ev.Function)
 		if ev.Goroutine != 0 {
@@ -239,40 +244,34 @@ func (p *printer) printPhase(ev tracer.Event) {
 		fmt.Fprintf(w, "  %5d │ %s\n", ev.Line, strings.TrimSpace(ev.Source.Lines[ev.Line-ev.Source.First]))
 	}
 	if ev.Skipped {
-		fmt.Fprintf(w, "  skipped: %s\n", ev.Reason)
+		fmt.Fprintf(w, "  "+wd.skipped+"\n", ev.Reason)
 	}
 	if ev.ExitCode != nil {
-		fmt.Fprintf(w, "  exit status %d\n", *ev.ExitCode)
+		fmt.Fprintf(w, "  "+wd.exitStatus+"\n", *ev.ExitCode)
 	}
 	if ev.Bootstrap != nil && !ev.Bootstrap.Equal(p.lastBootstrap) {
 		p.lastBootstrap = ev.Bootstrap
-		fmt.Fprintf(w, "  Bootstrap (%s):\n", ev.Bootstrap.Type)
+		fmt.Fprintf(w, "  "+wd.bootstrap+"\n", ev.Bootstrap.Type)
 		for _, line := range strings.Split(strings.TrimRight(ev.Bootstrap.Format(), "\n"), "\n") {
 			fmt.Fprintf(w, "    %s\n", line)
 		}
 	}
 	if len(ev.Servers) > 0 {
-		table := FormatServers(ev.Servers)
+		table := formatServers(ev.Servers, wd)
 		if table != p.lastServers {
 			p.lastServers = table
-			fmt.Fprintln(w, "  Servers:")
+			fmt.Fprintln(w, "  "+wd.servers)
 			for _, line := range strings.Split(strings.TrimRight(table, "\n"), "\n") {
 				fmt.Fprintf(w, "    %s\n", line)
 			}
 		}
 	}
+	p.printNote(ev)
 }
 
-// FormatServers renders servers as an aligned table.
+// FormatServers renders servers as an aligned table with English titles.
 func FormatServers(servers []tracer.Server) string {
-	var b strings.Builder
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "KIND\tNETWORK\tADDRESS\tTIMEOUT\tENDPOINT\tSTATE")
-	for _, s := range servers {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Kind, dash(s.Network), dash(s.Address), dash(s.Timeout), dash(s.Endpoint), s.State)
-	}
-	tw.Flush()
-	return b.String()
+	return formatServers(servers, wordsFor(tracer.English))
 }
 
 func dash(s string) string {
@@ -302,9 +301,9 @@ func (p *printer) summary() {
 		return
 	}
 	w := p.opts.Out
-	fmt.Fprintln(w, "\nSummary")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tPHASE\tLOCATION\t+TIME\tELAPSED")
+	wd := wordsFor(p.opts.Lang)
+	fmt.Fprintln(w, "\n"+wd.summary)
+	rows := [][]string{wd.summaryCols[:]}
 	for i, ev := range p.res.Phases {
 		loc := "-"
 		if ev.File != "" {
@@ -312,15 +311,15 @@ func (p *printer) summary() {
 		}
 		label := ev.Label()
 		if ev.Skipped {
-			label += " (skipped)"
+			label += wd.skippedMark
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", i+1, label, loc, ev.SincePrev, ev.Elapsed)
+		rows = append(rows, []string{fmt.Sprint(i + 1), label, loc, ev.SincePrev.String(), ev.Elapsed.String()})
 	}
-	tw.Flush()
+	writeTable(w, rows)
 	switch {
 	case p.res.Killed:
-		fmt.Fprintln(w, "The program ignored SIGTERM and was killed.")
+		fmt.Fprintln(w, wd.killed)
 	case p.res.ExitCode >= 0:
-		fmt.Fprintf(w, "The program exited with status %d.\n", p.res.ExitCode)
+		fmt.Fprintf(w, wd.exited+"\n", p.res.ExitCode)
 	}
 }

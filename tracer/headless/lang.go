@@ -1,0 +1,152 @@
+package headless
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// words are the headings and sentences of the text output in one language
+// (Options.Lang). What the trace itself says (phase IDs, values, the
+// program's output, the Source's reasons) is printed as it is. Strings with
+// verbs are fmt formats.
+type words struct {
+	// phaseHead follows a phase's mark, label and title: since the previous
+	// phase, and since the launch.
+	phaseHead   string
+	bootstrap   string
+	servers     string
+	skipped     string
+	exitStatus  string
+	noSource    string
+	summary     string
+	summaryCols [5]string
+	skippedMark string
+	exited      string
+	killed      string
+	leftRunning string
+	serverCols  [6]string
+	// The labels of a phase's note.
+	lookAt, read string
+}
+
+var allWords = map[tracer.Lang]*words{
+	tracer.English: {
+		phaseHead:   " +%-9s at %s",
+		bootstrap:   "Bootstrap (%s):",
+		servers:     "Servers:",
+		skipped:     "skipped: %s",
+		exitStatus:  "exit status %d",
+		noSource:    "(no source: %s)",
+		summary:     "Summary",
+		summaryCols: [5]string{"#", "PHASE", "LOCATION", "+TIME", "ELAPSED"},
+		skippedMark: " (skipped)",
+		exited:      "The program exited with status %d.",
+		killed:      "The program ignored SIGTERM and was killed.",
+		leftRunning: "The trace ended at %s; the program runs on.",
+		serverCols:  [6]string{"KIND", "NETWORK", "ADDRESS", "TIMEOUT", "ENDPOINT", "STATE"},
+		lookAt:      "Look at",
+		read:        "Read",
+	},
+	tracer.Chinese: {
+		phaseHead:   " +%-9s 启动后 %s",
+		bootstrap:   "Bootstrap（%s）：",
+		servers:     "服务器：",
+		skipped:     "已跳过：%s",
+		exitStatus:  "退出码 %d",
+		noSource:    "（没有源码：%s）",
+		summary:     "汇总",
+		summaryCols: [5]string{"#", "阶段", "位置", "+耗时", "启动后"},
+		skippedMark: "（已跳过）",
+		exited:      "程序已退出，退出码 %d。",
+		killed:      "程序没有响应 SIGTERM，已被强制结束。",
+		leftRunning: "跟踪在 %s 结束；程序继续运行。",
+		serverCols:  [6]string{"类型", "网络", "地址", "超时", "端点", "状态"},
+		lookAt:      "看哪里",
+		read:        "读源码",
+	},
+}
+
+// wordsFor returns the words of lang, English for a language without them.
+func wordsFor(lang tracer.Lang) *words {
+	if w, ok := allWords[lang]; ok {
+		return w
+	}
+	return allWords[tracer.English]
+}
+
+// printNote prints the note of ev's phase under its block, the first time
+// the phase appears (a provider or a server does not repeat it).
+func (p *printer) printNote(ev tracer.Event) {
+	if !p.opts.Notes || ev.Kind == tracer.KindStep || p.noted[ev.Phase] {
+		return
+	}
+	note, ok := tracer.NoteFor(ev.Phase, p.opts.Lang)
+	if !ok {
+		return
+	}
+	if p.noted == nil {
+		p.noted = map[tracer.PhaseID]bool{}
+	}
+	p.noted[ev.Phase] = true
+	wd := wordsFor(p.opts.Lang)
+	sep := ": "
+	if p.opts.Lang == tracer.Chinese {
+		sep = "："
+	}
+	w := p.opts.Out
+	fmt.Fprintf(w, "  ✎ %s\n", note.Explain)
+	fmt.Fprintf(w, "    %s%s%s\n", wd.lookAt, sep, note.LookAt)
+	fmt.Fprintf(w, "    %s%s%s\n", wd.read, sep, note.Source)
+}
+
+// padCells pads s with spaces to n cells as a terminal draws them, so that
+// a column after wide (CJK) characters still lines up.
+func padCells(s string, n int) string {
+	if w := ansi.StringWidth(s); w < n {
+		return s + strings.Repeat(" ", n-w)
+	}
+	return s
+}
+
+// writeTable writes rows as columns two spaces apart, measured in cells;
+// the last column is not padded. For text of narrow characters it is what
+// text/tabwriter writes with padding 2.
+func writeTable(w io.Writer, rows [][]string) {
+	var widths []int
+	for _, row := range rows {
+		for i, cell := range row {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], ansi.StringWidth(cell))
+		}
+	}
+	var b strings.Builder
+	for _, row := range rows {
+		for i, cell := range row {
+			if i == len(row)-1 {
+				b.WriteString(cell)
+				break
+			}
+			b.WriteString(padCells(cell, widths[i]+2))
+		}
+		b.WriteByte('\n')
+	}
+	io.WriteString(w, b.String())
+}
+
+// formatServers renders servers as a table with the column titles of wd.
+func formatServers(servers []tracer.Server, wd *words) string {
+	rows := [][]string{wd.serverCols[:]}
+	for _, s := range servers {
+		rows = append(rows, []string{s.Kind, dash(s.Network), dash(s.Address), dash(s.Timeout), dash(s.Endpoint), string(s.State)})
+	}
+	var b strings.Builder
+	writeTable(&b, rows)
+	return b.String()
+}
