@@ -67,6 +67,9 @@ type Event struct {
 	Stack []Frame `json:"stack,omitempty"`
 	// Source is the text around File:Line, so a replay needs no source tree.
 	Source *Snippet `json:"source,omitempty"`
+	// SourceMissing says why Source is empty although File is set: the
+	// program was built elsewhere and that file is not available here.
+	SourceMissing string `json:"source_missing,omitempty"`
 
 	Output   *OutputLine `json:"output,omitempty"`
 	Status   string      `json:"status,omitempty"`

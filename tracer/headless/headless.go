@@ -37,6 +37,12 @@ type Options struct {
 	// StopTimeout is how long the program may take to exit after SIGTERM
 	// before it is killed.
 	StopTimeout time.Duration
+	// LeaveRunning ends the run at app.running, after Hold, instead of
+	// sending SIGTERM: closing the Source then leaves the program serving.
+	// It is for a program that runs elsewhere, under a Delve server, which
+	// kratos-trace can neither signal nor should stop. When app.running
+	// cannot be traced, the run ends at the last boot phase that can.
+	LeaveRunning bool
 }
 
 // Result sums up a run.
@@ -49,6 +55,9 @@ type Result struct {
 	Err *tracer.Event
 	// Killed is true when the program ignored SIGTERM and was killed.
 	Killed bool
+	// LeftRunning is true when the run ended with the program still running
+	// (Options.LeaveRunning).
+	LeftRunning bool
 }
 
 // ErrInterrupted is returned when ctx ended the run early.
@@ -57,7 +66,7 @@ var ErrInterrupted = errors.New("interrupted")
 // Run consumes src until the trace ends and prints it. It always closes src.
 func Run(ctx context.Context, src tracer.Source, opts Options) (*Result, error) {
 	defer src.Close()
-	p := &printer{opts: opts, res: &Result{ExitCode: -1}}
+	p := &printer{opts: opts, res: &Result{ExitCode: -1}, holdAt: tracer.PhaseRunning, noSource: map[string]bool{}}
 	var stopDeadline <-chan time.Time
 	var holdTimer <-chan time.Time
 	events := src.Events()
@@ -67,6 +76,13 @@ func Run(ctx context.Context, src tracer.Source, opts Options) (*Result, error) 
 			return p.res, ErrInterrupted
 		case <-holdTimer:
 			holdTimer = nil
+			if opts.LeaveRunning {
+				p.logf("leaving the program running")
+				p.res.LeftRunning = true
+				// The events channel closes once the Source has let go.
+				src.Close()
+				continue
+			}
 			p.logf("sending SIGTERM to the program")
 			if err := src.Signal(ctx, syscall.SIGTERM); err != nil && !errors.Is(err, tracer.ErrEnded) {
 				return p.res, fmt.Errorf("send SIGTERM: %w", err)
@@ -87,9 +103,9 @@ func Run(ctx context.Context, src tracer.Source, opts Options) (*Result, error) 
 			p.print(ev)
 			switch ev.Kind {
 			case tracer.KindStop, tracer.KindStep:
-				if ev.Phase == tracer.PhaseRunning {
+				if ev.Phase == p.holdAt {
 					if opts.Hold > 0 {
-						p.logf("holding at app.running for %s (--hold)", opts.Hold)
+						p.logf("holding at %s for %s (--hold)", ev.Phase, opts.Hold)
 					}
 					holdTimer = time.After(opts.Hold)
 					continue
@@ -110,6 +126,24 @@ type printer struct {
 	lastServers   string
 	// noted holds the phases whose note was printed (Options.Notes).
 	noted map[tracer.PhaseID]bool
+	// holdAt is the phase where the run holds, then signals or leaves.
+	holdAt tracer.PhaseID
+	// noSource holds the files already reported as not available here.
+	noSource map[string]bool
+}
+
+// lastBootPhase is the last phase of the boot the plan can trace: app.running,
+// or the one before it when app.running is unavailable.
+func lastBootPhase(plan []tracer.PlannedPhase) tracer.PhaseID {
+	last := tracer.PhaseRunning
+	best := -1
+	for _, pl := range plan {
+		o := tracer.Order(pl.Phase)
+		if pl.Unavailable == "" && o <= tracer.Order(tracer.PhaseRunning) && o > best {
+			last, best = pl.Phase, o
+		}
+	}
+	return last
 }
 
 func (p *printer) logf(format string, args ...any) {
@@ -119,6 +153,9 @@ func (p *printer) logf(format string, args ...any) {
 }
 
 func (p *printer) print(ev tracer.Event) {
+	if ev.Kind == tracer.KindSession && ev.Session != nil && p.opts.LeaveRunning {
+		p.holdAt = lastBootPhase(ev.Session.Plan)
+	}
 	if ev.IsPhase() {
 		p.res.Phases = append(p.res.Phases, ev)
 		p.phase = ev.Phase
@@ -243,6 +280,10 @@ func (p *printer) printPhase(ev tracer.Event) {
 	if ev.Source != nil && ev.Line >= ev.Source.First && ev.Line-ev.Source.First < len(ev.Source.Lines) {
 		fmt.Fprintf(w, "  %5d │ %s\n", ev.Line, strings.TrimSpace(ev.Source.Lines[ev.Line-ev.Source.First]))
 	}
+	if ev.Source == nil && ev.SourceMissing != "" && !p.noSource[ev.File] {
+		p.noSource[ev.File] = true
+		fmt.Fprintf(w, "  "+wd.noSource+"\n", ev.SourceMissing)
+	}
 	if ev.Skipped {
 		fmt.Fprintf(w, "  "+wd.skipped+"\n", ev.Reason)
 	}
@@ -317,6 +358,8 @@ func (p *printer) summary() {
 	}
 	writeTable(w, rows)
 	switch {
+	case p.res.LeftRunning:
+		fmt.Fprintf(w, wd.leftRunning+"\n", p.holdAt)
 	case p.res.Killed:
 		fmt.Fprintln(w, wd.killed)
 	case p.res.ExitCode >= 0:
