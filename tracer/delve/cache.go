@@ -15,7 +15,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -131,6 +130,12 @@ func (c *buildCache) fetch(key, dst string) (bool, error) {
 	now := time.Now()
 	_ = os.Chtimes(src, now, now)
 	return true, nil
+}
+
+// has reports whether there is an entry for key.
+func (c *buildCache) has(key string) bool {
+	_, err := os.Stat(c.path(key))
+	return err == nil
 }
 
 // discard removes the entry for key, e.g. one found damaged.
@@ -277,6 +282,29 @@ func (k *buildKey) unchanged() bool {
 	return true
 }
 
+// coarseMtimeSlack is how far before a build a file must have been
+// modified, on a file system that keeps whole seconds only, to be sure the
+// build read it as it was hashed.
+const coarseMtimeSlack = 2 * time.Second
+
+// settledBefore reports whether every hashed file was last modified before
+// start, when the build and the hashing began. A file modified later may
+// have been read differently by the two, which run side by side; such a
+// build is not stored. Whole-second times get a margin, since an edit just
+// after start could carry a time just before it.
+func (k *buildKey) settledBefore(start time.Time) bool {
+	for _, f := range k.files {
+		limit := start
+		if f.mtime.Nanosecond() == 0 {
+			limit = start.Add(-coarseMtimeSlack)
+		}
+		if !f.mtime.Before(limit) {
+			return false
+		}
+	}
+	return true
+}
+
 // keyEnvVars are the go env settings that change what go build produces.
 var keyEnvVars = []string{
 	"GOVERSION", "GOROOT", "GOOS", "GOARCH", "GOFLAGS", "GOEXPERIMENT", "GOFIPS140",
@@ -310,34 +338,27 @@ type listedModule struct {
 // listFields limits go list to what listedPackage reads.
 const listFields = "ImportPath,Dir,Standard,Module,Error,DepsErrors,GoFiles,CgoFiles,CFiles,CXXFiles,MFiles,HFiles,FFiles,SFiles,SwigFiles,SwigCXXFiles,SysoFiles,EmbedFiles,IgnoredGoFiles,IgnoredOtherFiles"
 
+// readGoEnv runs `go env` in dir, as go build will see it there (a
+// go.mod's toolchain line can select another Go).
+func readGoEnv(ctx context.Context, dir string) (map[string]string, error) {
+	out, stderr, err := goCommand(ctx, dir, append([]string{"env", "-json"}, keyEnvVars...)...)
+	if err != nil {
+		return nil, fmt.Errorf("go env: %w: %s", err, firstLine(stderr))
+	}
+	var env map[string]string
+	if err := json.Unmarshal([]byte(out), &env); err != nil {
+		return nil, fmt.Errorf("read go env: %w", err)
+	}
+	return env, nil
+}
+
 // computeBuildKey keys the build of the main package in dir with buildArgs
-// (the flags go build gets besides -o). It runs `go env` and `go list -deps`
-// side by side, in dir, as go build will.
-func computeBuildKey(ctx context.Context, dir string, buildArgs []string) (*buildKey, error) {
-	var env, list string
-	var envErr, listErr error
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var stderr string
-		env, stderr, envErr = goCommand(ctx, dir, append([]string{"env", "-json"}, keyEnvVars...)...)
-		if envErr != nil {
-			envErr = fmt.Errorf("go env: %w: %s", envErr, strings.TrimSpace(stderr))
-		}
-	}()
-	var stderr string
-	list, stderr, listErr = goCommand(ctx, dir, "list", "-deps", "-json="+listFields, ".")
-	wg.Wait()
-	if listErr != nil {
-		return nil, fmt.Errorf("%w: go list: %v: %s", errUncacheable, listErr, firstLine(stderr))
-	}
-	if envErr != nil {
-		return nil, fmt.Errorf("%w: %v", errUncacheable, envErr)
-	}
-	var goEnv map[string]string
-	if err := json.Unmarshal([]byte(env), &goEnv); err != nil {
-		return nil, fmt.Errorf("%w: read go env: %v", errUncacheable, err)
+// (the flags go build gets besides -o), given goEnv from readGoEnv. It runs
+// `go list -deps` in dir, as go build will.
+func computeBuildKey(ctx context.Context, dir string, goEnv map[string]string, buildArgs []string) (*buildKey, error) {
+	list, stderr, err := goCommand(ctx, dir, "list", "-deps", "-json="+listFields, ".")
+	if err != nil {
+		return nil, fmt.Errorf("%w: go list: %v: %s", errUncacheable, err, firstLine(stderr))
 	}
 	var pkgs []listedPackage
 	dec := json.NewDecoder(strings.NewReader(list))
@@ -450,4 +471,110 @@ func hashBuildInputs(goEnv map[string]string, buildArgs []string, pkgs []listedP
 	}
 	k.key = hex.EncodeToString(h.Sum(nil))
 	return k, nil
+}
+
+// The cache also remembers, per main package, the files its last key was
+// computed from and how they looked. When they all look the same, the key
+// will most likely hit, so it is computed before building anything; when
+// they do not (the first run, an edit), the build starts at once and the key
+// is computed beside it, so that a miss costs no more than a plain build.
+// The stamps only guide this choice: the key alone decides what is reused.
+
+// maxTargetStamps bounds how many main packages the cache remembers.
+const maxTargetStamps = 256
+
+// stampFile is where the stamps of the main package in dir are kept.
+func (c *buildCache) stampFile(dir string) string {
+	sum := sha256.Sum256([]byte(dir))
+	return filepath.Join(c.dir, "targets", hex.EncodeToString(sum[:16]))
+}
+
+// storedStamp is a fileStamp as the stamp file keeps it.
+type storedStamp struct {
+	Path  string `json:"path"`
+	Size  int64  `json:"size"`
+	MTime int64  `json:"mtime"`
+}
+
+// probablyUnchanged reports whether the files the last key of the main
+// package in dir was computed from still look as they did then.
+func (c *buildCache) probablyUnchanged(dir string) bool {
+	b, err := os.ReadFile(c.stampFile(dir))
+	if err != nil {
+		return false
+	}
+	var stamps []storedStamp
+	if json.Unmarshal(b, &stamps) != nil || len(stamps) == 0 {
+		return false
+	}
+	for _, st := range stamps {
+		fi, err := os.Stat(st.Path)
+		if err != nil || fi.Size() != st.Size || fi.ModTime().UnixNano() != st.MTime {
+			return false
+		}
+	}
+	return true
+}
+
+// rememberStamps records the files k was computed from for the main package
+// in dir, and forgets the least recently recorded packages beyond
+// maxTargetStamps.
+func (c *buildCache) rememberStamps(dir string, k *buildKey) error {
+	stamps := make([]storedStamp, 0, len(k.files))
+	for _, f := range k.files {
+		stamps = append(stamps, storedStamp{Path: f.path, Size: f.size, MTime: f.mtime.UnixNano()})
+	}
+	b, err := json.Marshal(stamps)
+	if err != nil {
+		return err
+	}
+	path := c.stampFile(dir)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	tmp := path + ".tmp-" + randomSuffix()
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	return c.forgetOldStamps()
+}
+
+// forgetOldStamps removes the stamp files beyond maxTargetStamps, oldest
+// first, and temporary ones left by crashed traces.
+func (c *buildCache) forgetOldStamps() error {
+	dir := filepath.Join(c.dir, "targets")
+	des, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	type stamp struct {
+		name  string
+		mtime time.Time
+	}
+	var list []stamp
+	for _, de := range des {
+		info, err := de.Info()
+		if err != nil {
+			continue
+		}
+		if strings.Contains(de.Name(), ".tmp-") {
+			if time.Since(info.ModTime()) > staleTempAge {
+				_ = os.Remove(filepath.Join(dir, de.Name()))
+			}
+			continue
+		}
+		list = append(list, stamp{de.Name(), info.ModTime()})
+	}
+	if len(list) <= maxTargetStamps {
+		return nil
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].mtime.After(list[j].mtime) })
+	for _, st := range list[maxTargetStamps:] {
+		_ = os.Remove(filepath.Join(dir, st.name))
+	}
+	return nil
 }

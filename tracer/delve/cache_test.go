@@ -3,6 +3,7 @@ package delve
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -92,7 +93,11 @@ func fixtureEnv(t *testing.T) {
 
 func keyOf(t *testing.T, dir string) string {
 	t.Helper()
-	k, err := computeBuildKey(context.Background(), dir, []string{"-gcflags", debugGCFlags, "."})
+	env, err := readGoEnv(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := computeBuildKey(context.Background(), dir, env, append(debugBuildFlags(env["GOFLAGS"]), "."))
 	if err != nil {
 		t.Fatalf("computeBuildKey: %v", err)
 	}
@@ -264,9 +269,10 @@ func cacheEntries(t *testing.T, dir string) (entries, temps []string) {
 		t.Fatal(err)
 	}
 	for _, de := range des {
-		if strings.HasPrefix(de.Name(), ".tmp-") {
+		switch {
+		case strings.HasPrefix(de.Name(), ".tmp-"):
 			temps = append(temps, de.Name())
-		} else {
+		case isKey(de.Name()):
 			entries = append(entries, de.Name())
 		}
 	}
@@ -537,5 +543,100 @@ func TestParseSize(t *testing.T) {
 		if _, err := parseSize(in); err == nil {
 			t.Errorf("parseSize(%q) accepted", in)
 		}
+	}
+}
+
+func TestSettledBefore(t *testing.T) {
+	start := time.Date(2026, 1, 2, 3, 4, 5, 500_000_000, time.UTC)
+	stamp := func(mtime time.Time) *buildKey {
+		return &buildKey{files: []fileStamp{{path: "a.go", mtime: mtime}}}
+	}
+	tests := []struct {
+		name  string
+		mtime time.Time
+		want  bool
+	}{
+		{"modified well before", start.Add(-time.Hour), true},
+		{"modified a moment before", start.Add(-time.Millisecond), true},
+		{"modified at the start", start, false},
+		{"modified during the build", start.Add(time.Millisecond), false},
+		{"whole second a moment before", start.Truncate(time.Second), false},
+		{"whole second long before", start.Truncate(time.Second).Add(-3 * time.Second), true},
+	}
+	for _, tt := range tests {
+		if got := stamp(tt.mtime).settledBefore(start); got != tt.want {
+			t.Errorf("%s: settled %t, want %t", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestStampsPredictHits(t *testing.T) {
+	fixtureEnv(t)
+	cacheDir := t.TempDir()
+	t.Setenv(cacheDirEnv, cacheDir)
+	app := writeFixture(t)
+	c := &buildCache{dir: cacheDir, maxBytes: defaultCacheBytes}
+	if c.probablyUnchanged(app) {
+		t.Fatal("a package never built looks unchanged")
+	}
+	buildFixture(t, app, buildOptions{})
+	if !c.probablyUnchanged(app) {
+		t.Fatal("the package just built does not look unchanged")
+	}
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(filepath.Join(app, "internal/words/words.go"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	if c.probablyUnchanged(app) {
+		t.Fatal("a touched package looks unchanged")
+	}
+	// The touch starts a build beside the key, which then hits: the build
+	// is stopped and the new stamps remembered.
+	if res, out := buildFixture(t, app, buildOptions{}); !res.Cached || out != "hello lib hi" {
+		t.Errorf("after a touch: cached %t, printed %q", res.Cached, out)
+	}
+	if !c.probablyUnchanged(app) {
+		t.Error("the stamps were not updated after the touch")
+	}
+	for i := range maxTargetStamps + 3 {
+		k := &buildKey{files: []fileStamp{{path: filepath.Join(app, "main.go")}}}
+		if err := c.rememberStamps(fmt.Sprintf("/elsewhere/%d", i), k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	des, err := os.ReadDir(filepath.Join(cacheDir, "targets"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(des) != maxTargetStamps {
+		t.Errorf("%d stamp files, want at most %d", len(des), maxTargetStamps)
+	}
+}
+
+func TestBuildDebugBinaryCancel(t *testing.T) {
+	fixtureEnv(t)
+	t.Setenv(cacheDirEnv, t.TempDir())
+	app := writeFixture(t)
+	cancel := make(chan struct{})
+	close(cancel)
+	_, err := buildDebugBinary(&Target{Pattern: "./app", Dir: app}, t.TempDir(), buildOptions{Cancel: cancel})
+	if !errors.Is(err, errBuildCancelled) {
+		t.Errorf("err = %v, want errBuildCancelled", err)
+	}
+}
+
+func TestBuildDebugBinaryReportsCompileErrors(t *testing.T) {
+	fixtureEnv(t)
+	cacheDir := t.TempDir()
+	t.Setenv(cacheDirEnv, cacheDir)
+	app := writeFixture(t)
+	editFile(t, filepath.Join(app, "main.go"), func(s string) string { return strings.Replace(s, "words.Hello()", "words.Goodbye()", 1) })
+	_, err := buildDebugBinary(&Target{Pattern: "./app", Dir: app}, t.TempDir(), buildOptions{})
+	var ue *UserError
+	if !errors.As(err, &ue) || !strings.Contains(ue.Detail, "undefined: words.Goodbye") {
+		t.Fatalf("err = %v, want a UserError with the compiler's line", err)
+	}
+	if entries, _ := cacheEntries(t, cacheDir); len(entries) != 0 {
+		t.Errorf("a failed build left cache entries %v", entries)
 	}
 }

@@ -315,7 +315,7 @@ func (s *Session) launch() error {
 		return fmt.Errorf("create temp dir: %w", err)
 	}
 	s.tmpDir = dir
-	built, err := buildDebugBinary(s.target, dir, buildOptions{NoCache: s.cfg.NoCache, Status: s.status})
+	built, err := buildDebugBinary(s.target, dir, buildOptions{NoCache: s.cfg.NoCache, Status: s.status, Cancel: s.quit})
 	if err != nil {
 		return err
 	}
