@@ -1,6 +1,7 @@
 package delve
 
 import (
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/build"
@@ -49,12 +50,36 @@ func kratosFunc(name string) string { return KratosModule + name }
 // use Kratos). Locations come from function names and from the AST of the
 // program's own wire_gen.go and of Kratos' app.go, never from fixed lines.
 func planPhases(mainDir, kratosDir string) ([]planEntry, []string) {
+	return planFrom(planSources{mainDir: mainDir, kratosLinked: kratosDir != "", kratosDir: kratosDir})
+}
+
+// planSources says where planFrom finds the code it parses. For a program
+// built here both directories are local and present; for a program built
+// elsewhere either may be missing, and the phases that need it fall back to
+// function names or are unavailable, with the reason as a note.
+type planSources struct {
+	// mainDir is the main package's source here; "" when it is not
+	// available, and mainMissing then says why.
+	mainDir, mainMissing string
+	// injector, when mainDir is missing, names the function main calls to
+	// build the App (e.g. "wireApp"), traced as the wire phase by name.
+	injector string
+	// kratosLinked says the program links Kratos; kratosDir is the source of
+	// the version it links, "" when it is not available, and kratosMissing
+	// then says why.
+	kratosLinked             bool
+	kratosDir, kratosMissing string
+}
+
+// planFrom resolves every phase breakpoint from src; see planPhases.
+func planFrom(src planSources) ([]planEntry, []string) {
+	mainDir, kratosDir := src.mainDir, src.kratosDir
 	var plan []planEntry
 	var notes []string
 	add := func(p tracer.PhaseID, detail, fn string) {
 		plan = append(plan, planEntry{PlannedPhase: tracer.PlannedPhase{Phase: p, Detail: detail, Function: fn}})
 	}
-	if kratosDir == "" {
+	if !src.kratosLinked {
 		notes = append(notes, "no Kratos app found: the program does not link "+KratosModule+"; tracing main, flag.Parse and the exit only")
 		add(tracer.PhaseMain, "", "main.main")
 		add(tracer.PhaseFlagParse, "", "flag.Parse")
@@ -64,11 +89,21 @@ func planPhases(mainDir, kratosDir string) ([]planEntry, []string) {
 	add(tracer.PhaseConfigLoad, "", kratosFunc("/config.(*config).Load"))
 	add(tracer.PhaseConfigScan, "", kratosFunc("/config.(*config).Scan"))
 
-	wire, err := findInjector(mainDir)
-	if err != nil {
+	var wire *injector
+	var err error
+	if mainDir == "" {
+		err = errors.New(src.mainMissing)
+	} else {
+		wire, err = findInjector(mainDir)
+	}
+	switch {
+	case err != nil && mainDir == "" && src.injector != "":
+		notes = append(notes, err.Error())
+		add(tracer.PhaseWire, src.injector, "main."+src.injector)
+	case err != nil:
 		notes = append(notes, err.Error())
 		plan = append(plan, planEntry{PlannedPhase: tracer.PlannedPhase{Phase: tracer.PhaseWire, Unavailable: err.Error()}})
-	} else {
+	default:
 		add(tracer.PhaseWire, wire.name, "main."+wire.name)
 		for _, p := range wire.providers {
 			add(tracer.PhaseWireProvider, p.detail, p.function)
@@ -87,7 +122,12 @@ func planPhases(mainDir, kratosDir string) ([]planEntry, []string) {
 	add(tracer.PhaseBuildInstance, "", kratosFunc(".(*App).buildInstance"))
 	plan[len(plan)-1].appExpr = "a"
 
-	run, err := parseAppRun(filepath.Join(kratosDir, "app.go"))
+	var run appRun
+	if kratosDir == "" {
+		err = errors.New(src.kratosMissing)
+	} else {
+		run, err = parseAppRun(filepath.Join(kratosDir, "app.go"))
+	}
 	if err != nil {
 		notes = append(notes, err.Error())
 	}

@@ -51,6 +51,9 @@ type Config struct {
 type Session struct {
 	cfg    Config
 	target *Target
+	// remote is set when the program runs under a Delve server elsewhere
+	// (Connect); target is nil then.
+	remote *remoteState
 
 	events chan tracer.Event
 	cmds   chan command
@@ -68,6 +71,9 @@ type Session struct {
 	lastPhase time.Time
 	paused    bool
 	ended     bool
+	// stepping is true while a run command (continue, next, step out) is
+	// under way in Delve.
+	stepping bool
 	// panicLine is the first "panic: …" or "fatal error: …" line the
 	// program wrote to stderr.
 	panicLine string
@@ -121,9 +127,16 @@ func Start(ctx context.Context, cfg Config) (*Session, error) {
 	if fi, err := os.Stat(cfg.WorkingDir); err != nil || !fi.IsDir() {
 		return nil, &UserError{Msg: fmt.Sprintf("working directory %s does not exist", cfg.WorkingDir), Hint: "pass an existing directory to --wd"}
 	}
+	s := newSession(cfg)
+	s.target = t
+	go s.run()
+	return s, nil
+}
+
+// newSession returns a session that has not started yet.
+func newSession(cfg Config) *Session {
 	s := &Session{
 		cfg:     cfg,
-		target:  t,
 		events:  make(chan tracer.Event, 256),
 		cmds:    make(chan command, 1),
 		quit:    make(chan struct{}),
@@ -135,8 +148,7 @@ func Start(ctx context.Context, cfg Config) (*Session, error) {
 	for _, p := range cfg.NoBreak {
 		s.noBreak[p] = true
 	}
-	go s.run()
-	return s, nil
+	return s
 }
 
 // Events returns the event channel; it is closed when the trace has ended.
@@ -174,6 +186,9 @@ func (s *Session) send(op string) error {
 // Signal sends sig to the program and, if it is paused, lets it run so that
 // it can handle the signal.
 func (s *Session) Signal(ctx context.Context, sig os.Signal) error {
+	if s.remote != nil {
+		return errRemoteSignal
+	}
 	s.mu.Lock()
 	pid, ended, paused := s.pid, s.ended, s.paused
 	s.mu.Unlock()
@@ -198,10 +213,17 @@ func (s *Session) SetBreak(phase tracer.PhaseID, on bool) error {
 }
 
 // Close kills the program if it still runs, stops Delve and removes the
-// temporary build directory. It waits for all of that to finish.
+// temporary build directory. It waits for all of that to finish. A program
+// under a remote Delve server is left running instead, or killed with
+// ConnectConfig.KillOnExit; see DetachNote.
 func (s *Session) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.quit)
+		if s.remote != nil {
+			s.interruptRemote()
+			<-s.done
+			return
+		}
 		s.mu.Lock()
 		pid, ended := s.pid, s.ended
 		s.mu.Unlock()
@@ -308,14 +330,18 @@ func errorEvent(err error) tracer.Event {
 	return ev
 }
 
-// launch builds the program, starts it under Delve and sets the breakpoints.
+// launch builds the program, starts it under Delve and sets the breakpoints;
+// for a remote session it reads the program through its Delve server instead.
 func (s *Session) launch() error {
+	if s.remote != nil {
+		return s.attachRemote()
+	}
 	dir, err := os.MkdirTemp("", "kratos-trace-")
 	if err != nil {
 		return fmt.Errorf("create temp dir: %w", err)
 	}
 	s.tmpDir = dir
-	built, err := buildDebugBinary(s.target, dir, buildOptions{NoCache: s.cfg.NoCache, Status: s.status, Cancel: s.quit})
+	built, err := buildDebugBinary(s.target, dir, buildOptions{NoCache: s.cfg.NoCache, Status: s.status})
 	if err != nil {
 		return err
 	}
@@ -368,15 +394,35 @@ func (s *Session) launch() error {
 	s.launched = time.Now()
 	s.mu.Unlock()
 
-	mainDir := s.target.Dir
-	entries, notes := planPhases(mainDir, kratosDir)
+	entries, notes := planPhases(s.target.Dir, kratosDir)
+	s.arm(entries, notes, tracer.Session{
+		Target:        s.cfg.Target,
+		Package:       s.target.ImportPath,
+		Dir:           s.target.Dir,
+		Args:          s.cfg.Args,
+		WorkingDir:    s.cfg.WorkingDir,
+		KratosVersion: kratosVersion,
+		GoVersion:     goVersion,
+	})
+	return nil
+}
+
+// arm sets a breakpoint for every available phase of the plan, then sends
+// the session event, with the plan as resolved, and the plan's notes. File
+// breakpoints are set at the program's own path of the file, which differs
+// from the local one when the program was built elsewhere.
+func (s *Session) arm(entries []planEntry, notes []string, info tracer.Session) {
 	s.plan = map[int]planEntry{}
 	var planned []tracer.PlannedPhase
-	for _, e := range entries {
+	for i, e := range entries {
 		if e.Unavailable == "" {
-			bp := &api.Breakpoint{FunctionName: e.Function, File: e.File, Line: e.Line}
+			bp := &api.Breakpoint{FunctionName: e.Function, File: s.sources.paths.toRemote(e.File), Line: e.Line}
 			if e.Function != "" {
 				bp.File, bp.Line = "", 0
+			}
+			if s.remote != nil {
+				// Named, so that a later session can find and clear them.
+				bp.Name = fmt.Sprintf("%s%d", remoteBreakpointPrefix, i+1)
 			}
 			got, err := s.client.CreateBreakpoint(bp)
 			if err != nil {
@@ -392,20 +438,11 @@ func (s *Session) launch() error {
 		}
 		planned = append(planned, e.PlannedPhase)
 	}
-	s.emit(tracer.Event{Kind: tracer.KindSession, Session: &tracer.Session{
-		Target:        s.cfg.Target,
-		Package:       s.target.ImportPath,
-		Dir:           s.target.Dir,
-		Args:          s.cfg.Args,
-		WorkingDir:    s.cfg.WorkingDir,
-		KratosVersion: kratosVersion,
-		GoVersion:     goVersion,
-		Plan:          planned,
-	}})
+	info.Plan = planned
+	s.emit(tracer.Event{Kind: tracer.KindSession, Session: &info})
 	for _, n := range notes {
 		s.status("%s", n)
 	}
-	return nil
 }
 
 // unavailableReason says in one line why a phase's breakpoint could not be set.
@@ -493,6 +530,10 @@ func (s *Session) resume(op string) {
 		s.pending = nil
 		state, err := s.step(op)
 		s.clock.halt()
+		if s.remote != nil && s.closing() {
+			// Close halted the program to leave; teardown takes it from here.
+			return
+		}
 		if code, ok := exitStatusOf(err); ok {
 			s.reportExit(code)
 			return
@@ -501,7 +542,7 @@ func (s *Session) resume(op string) {
 			if s.finishIfExited() {
 				return
 			}
-			s.emit(tracer.Event{Kind: tracer.KindError, Error: "the debugger failed: " + err.Error()})
+			s.emit(s.debuggerFailed(err))
 			s.end()
 			return
 		}
@@ -556,6 +597,17 @@ func exitStatusOf(err error) (int, bool) {
 
 // step performs one Delve run command and returns the state it stopped in.
 func (s *Session) step(op string) (*api.DebuggerState, error) {
+	s.mu.Lock()
+	s.stepping = true
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.stepping = false
+		s.mu.Unlock()
+	}()
+	if s.closing() {
+		return nil, errors.New("the trace is closing")
+	}
 	switch op {
 	case "next":
 		return s.client.Next()
@@ -653,7 +705,7 @@ func (s *Session) report(h hit) bool {
 	ev.Bootstrap = s.bootstrap
 	ev.Servers = s.servers.snapshot()
 	ev.Stack = s.stack(th.GoroutineID)
-	ev.Source = s.sources.snippet(ev.File, ev.Line)
+	s.attachSource(&ev)
 
 	s.mu.Lock()
 	pause := !s.noBreak[h.entry.Phase] && !ev.Skipped
@@ -680,7 +732,12 @@ func (s *Session) scanConfig(th *api.Thread) (tracer.Frame, bool) {
 	if err != nil || len(frames) < 2 {
 		return tracer.Frame{}, false
 	}
-	expr, ok := scanTarget(frames[1].File, frames[1].Line)
+	expr, ok := scanTarget(s.sources.paths.toLocal(frames[1].File), frames[1].Line)
+	if !ok {
+		// Without the caller's source (a program built elsewhere), read
+		// what Scan was given instead.
+		expr, ok = scanArgument(s.client, th.GoroutineID)
+	}
 	if !ok {
 		debugf("config.scan: no Scan call at %s:%d", frames[1].File, frames[1].Line)
 		return tracer.Frame{}, false
@@ -740,7 +797,7 @@ func (s *Session) reportStep(th *api.Thread) {
 	ev.Bootstrap = s.bootstrap
 	ev.Servers = s.servers.snapshot()
 	ev.Stack = s.stack(th.GoroutineID)
-	ev.Source = s.sources.snippet(ev.File, ev.Line)
+	s.attachSource(&ev)
 	s.mu.Lock()
 	s.paused = true
 	s.mu.Unlock()
@@ -771,7 +828,7 @@ func (s *Session) reportFatal(th *api.Thread) {
 	if s.current != "" {
 		ev.Error = fmt.Sprintf("%s failed: the program panicked%s", s.current, where)
 	}
-	ev.Source = s.sources.snippet(ev.File, ev.Line)
+	s.attachSource(&ev)
 	ev.Bootstrap = s.bootstrap
 	ev.Servers = s.servers.snapshot()
 	s.fatal = &ev
@@ -816,6 +873,16 @@ func (s *Session) finishIfExited() bool {
 	return false
 }
 
+// closing reports whether Close has been called.
+func (s *Session) closing() bool {
+	select {
+	case <-s.quit:
+		return true
+	default:
+		return false
+	}
+}
+
 func (s *Session) end() {
 	s.mu.Lock()
 	s.ended = true
@@ -827,6 +894,10 @@ func (s *Session) end() {
 // temporary directory. It runs on every exit path of run.
 func (s *Session) teardown() {
 	s.end()
+	if s.remote != nil {
+		s.teardownRemote()
+		return
+	}
 	if s.client != nil {
 		// Detach with kill ends the program; an exited one returns an error
 		// that says so, which is fine.

@@ -411,18 +411,22 @@ const snippetRadius = 12
 // sourceCache keeps the files stops land in, to cut snippets from them.
 type sourceCache struct {
 	files map[string][]string
+	// paths maps the paths the program reports to this machine; it has no
+	// rules for a program built here.
+	paths pathMap
 }
 
 func newSourceCache() *sourceCache { return &sourceCache{files: map[string][]string{}} }
 
 // snippet returns the lines around file:line, or nil if the file is unreadable.
+// file is the path the program reports; it is read where paths maps it.
 func (c *sourceCache) snippet(file string, line int) *tracer.Snippet {
 	if file == "" || line <= 0 {
 		return nil
 	}
 	lines, ok := c.files[file]
 	if !ok {
-		b, err := os.ReadFile(file)
+		b, err := os.ReadFile(c.paths.toLocal(file))
 		if err == nil {
 			lines = strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n")
 		}
@@ -437,6 +441,21 @@ func (c *sourceCache) snippet(file string, line int) *tracer.Snippet {
 		return nil
 	}
 	return &tracer.Snippet{First: first, Lines: append([]string(nil), lines[first-1:last]...)}
+}
+
+// attachSource sets the event's snippet. For a program built elsewhere whose
+// file is not available here, it says so in SourceMissing instead.
+func (s *Session) attachSource(ev *tracer.Event) {
+	ev.Source = s.sources.snippet(ev.File, ev.Line)
+	if ev.Source != nil || ev.File == "" || s.remote == nil {
+		return
+	}
+	local := s.sources.paths.toLocal(ev.File)
+	if local != ev.File {
+		ev.SourceMissing = fmt.Sprintf("%s is not available here (mapped to %s)", ev.File, local)
+		return
+	}
+	ev.SourceMissing = fmt.Sprintf("%s is not available here: map its directory to a local checkout with --substitute-path FROM=TO", ev.File)
 }
 
 var (
