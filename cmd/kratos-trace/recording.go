@@ -162,7 +162,13 @@ func exportOptions(h replay.Header, from string, noRedact bool) export.Options {
 // startSource starts the live trace, recorded when --record or --trace-out
 // asks for it. The headless printer and the TUI both start traces with it.
 func (o runOptions) startSource(ctx context.Context, cfg delve.Config) (tracer.Source, error) {
-	src, err := delve.Start(ctx, cfg)
+	var src tracer.Source
+	var err error
+	if o.remote != nil {
+		src, err = o.remote.connect(ctx)
+	} else {
+		src, err = delve.Start(ctx, cfg)
+	}
 	if err != nil {
 		return nil, err
 	}

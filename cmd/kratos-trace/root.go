@@ -96,6 +96,7 @@ config and the App's servers with their addresses.`,
 	}
 	root.AddCommand(newRunCommand(io))
 	root.AddCommand(newPhasesCommand(io))
+	root.AddCommand(newConnectCommand(io))
 	root.AddCommand(newReplayCommand(io))
 	root.AddCommand(newExportCommand(io))
 	return root

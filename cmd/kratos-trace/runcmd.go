@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/delve"
@@ -29,6 +30,10 @@ type runOptions struct {
 	script    string
 	traceOut  string
 	recording *recording
+
+	// remote is set by `connect` (connectcmd.go): the trace goes through a
+	// Delve server instead of a program built here.
+	remote *remoteTarget
 }
 
 func newRunCommand(io streams) *cobra.Command {
@@ -69,17 +74,24 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVar(&opts.headless, "headless", false, "print the trace instead of opening the terminal UI")
-	f.BoolVar(&opts.json, "json", false, "with --headless: print one JSON object per line (implies --headless)")
+	addOutputFlags(f, &opts)
 	f.DurationVar(&opts.hold, "hold", 0, "with --headless: how long to stay at app.running before sending SIGTERM")
 	f.DurationVar(&opts.stopTimeout, "stop-timeout", 10*time.Second, "how long the program may take to exit after SIGTERM before it is killed")
 	f.StringVar(&opts.workingDir, "wd", "", "working directory of the program (default: the main package's directory)")
 	f.BoolVar(&opts.noCache, "no-cache", false, "build the program afresh instead of reusing an unchanged debug build from the cache")
+	return cmd
+}
+
+// addOutputFlags adds the flags that say where a trace goes, which run and
+// connect share: the UI or headless text or JSON, a recording, a script, a
+// trace file.
+func addOutputFlags(f *pflag.FlagSet, opts *runOptions) {
+	f.BoolVar(&opts.headless, "headless", false, "print the trace instead of opening the terminal UI")
+	f.BoolVar(&opts.json, "json", false, "with --headless: print one JSON object per line (implies --headless)")
 	f.StringVar(&opts.record, "record", "", "write every event to `FILE.jsonl` as it happens, secrets masked, for kratos-trace replay")
 	f.BoolVar(&opts.noRedact, "no-redact", false, "with --record or --trace-out: write values that look secret (DSN passwords, token fields) as they are")
 	f.StringVar(&opts.script, "script", "", "drive the trace from the script `FILE` (break, continue, print, expect, note...; see docs/SCRIPTS.md); runs without the UI")
 	f.StringVar(&opts.traceOut, "trace-out", "", "at the end, write the trace to `FILE.json` in Chrome Trace Event Format, for Perfetto UI or chrome://tracing")
-	return cmd
 }
 
 // runTrace starts the trace and hands it to the headless printer or the TUI.
@@ -116,9 +128,15 @@ func runHeadless(ctx context.Context, io streams, cfg delve.Config, opts runOpti
 		JSON:        opts.json,
 		Hold:        opts.hold,
 		StopTimeout: opts.stopTimeout,
+		// A remote program is left serving, never signalled.
+		LeaveRunning: opts.remote != nil,
 	})
 	if errors.Is(err, headless.ErrInterrupted) {
-		fmt.Fprintln(io.err, "kratos-trace: interrupted; the program was stopped")
+		if opts.remote != nil {
+			fmt.Fprintln(io.err, "kratos-trace: interrupted")
+		} else {
+			fmt.Fprintln(io.err, "kratos-trace: interrupted; the program was stopped")
+		}
 		return &exitError{code: exitInterrupted}
 	}
 	if err != nil {
@@ -150,6 +168,8 @@ func traceOutcome(io streams, res *headless.Result) error {
 	case res.ExitCode > 0:
 		fmt.Fprintf(io.err, "kratos-trace: the program exited with status %d\n", res.ExitCode)
 		return &exitError{code: exitFailed}
+	case res.LeftRunning:
+		return nil
 	case !reached(res, tracer.PhaseExit):
 		return &exitError{code: exitFailed}
 	}

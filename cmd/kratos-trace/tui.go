@@ -21,8 +21,10 @@ func runTUI(ctx context.Context, io streams, cfg delve.Config, opts runOptions) 
 		opts.headless = true
 		return runHeadless(ctx, io, cfg, opts)
 	}
-	if _, err := delve.ResolveTarget(ctx, cfg.Target); err != nil {
-		return err
+	if opts.remote == nil {
+		if _, err := delve.ResolveTarget(ctx, cfg.Target); err != nil {
+			return err
+		}
 	}
 	err := tui.Run(ctx, tui.Options{
 		Target: cfg.Target,
