@@ -68,15 +68,23 @@ func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer
 
 // printUserError shows a UserError as one sentence, its detail and a hint.
 func printUserError(w io.Writer, ue *delve.UserError) {
-	fmt.Fprintf(w, "kratos-trace: %s\n", ue.Msg)
+	fmt.Fprintf(w, "kratos-trace: %s", userErrorText(ue))
+}
+
+// userErrorText is a UserError's sentence, its detail lines indented, and
+// its hint, each line ending in a newline.
+func userErrorText(ue *delve.UserError) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n", ue.Msg)
 	if ue.Detail != "" {
 		for _, line := range strings.Split(ue.Detail, "\n") {
-			fmt.Fprintf(w, "  %s\n", line)
+			fmt.Fprintf(&b, "  %s\n", line)
 		}
 	}
 	if ue.Hint != "" {
-		fmt.Fprintf(w, "hint: %s\n", ue.Hint)
+		fmt.Fprintf(&b, "hint: %s\n", ue.Hint)
 	}
+	return b.String()
 }
 
 func newRootCommand(io streams) *cobra.Command {

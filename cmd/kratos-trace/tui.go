@@ -29,7 +29,13 @@ func runTUI(ctx context.Context, io streams, cfg delve.Config, opts runOptions) 
 	err := tui.Run(ctx, tui.Options{
 		Target: cfg.Target,
 		Start: func(ctx context.Context) (tracer.Source, error) {
-			return opts.startSource(ctx, cfg)
+			src, err := opts.startSource(ctx, cfg)
+			var ue *delve.UserError
+			if errors.As(err, &ue) {
+				// The TUI shows an error's text: give it the detail and hint too.
+				return nil, errors.New(userErrorText(ue))
+			}
+			return src, err
 		},
 	})
 	if err != nil && ctx.Err() != nil {

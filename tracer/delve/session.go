@@ -65,12 +65,15 @@ type Session struct {
 	sendMu       sync.Mutex
 	eventsClosed bool
 
-	mu        sync.Mutex // guards the fields below it
-	seq       int
-	launched  time.Time
-	lastPhase time.Time
-	paused    bool
-	ended     bool
+	mu       sync.Mutex // guards the fields below it
+	seq      int
+	launched time.Time
+	// runClock times the program's running, not its pauses; ranAtPhase is
+	// its reading at the last phase event.
+	runClock   runClock
+	ranAtPhase time.Duration
+	paused     bool
+	ended      bool
 	// stepping is true while a run command (continue, next, step out) is
 	// under way in Delve.
 	stepping bool
@@ -232,9 +235,49 @@ func (s *Session) Close() error {
 			// goroutine then tears Delve down.
 			killProcess(pid)
 		}
-		<-s.done
+		if !waitFor(s.done, closeTimeout) {
+			// Delve did not come back: do its part of the cleanup here, so
+			// that kratos-trace can still exit leaving nothing behind.
+			debugf("close: the debugger did not stop within %s", closeTimeout)
+			s.mu.Lock()
+			pid, dir := s.pid, s.tmpDir
+			s.mu.Unlock()
+			if pid != 0 {
+				killProcess(pid)
+			}
+			if dir != "" {
+				_ = os.RemoveAll(dir)
+			}
+			s.closeErr = fmt.Errorf("the debugger did not stop within %s; the program was killed", closeTimeout)
+		}
 	})
 	return s.closeErr
+}
+
+// closeTimeout bounds how long Close waits for the debugger to wind down.
+const closeTimeout = 10 * time.Second
+
+// waitFor waits until ch is closed or d has passed; it reports which.
+func waitFor(ch <-chan struct{}, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ch:
+		return true
+	case <-t.C:
+		return false
+	}
+}
+
+// runWithin runs fn and waits for it at most d; it reports whether fn
+// returned in time (if not, fn goes on in the background).
+func runWithin(d time.Duration, fn func()) bool {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fn()
+	}()
+	return waitFor(done, d)
 }
 
 // debugf logs internals to stderr when KRATOS_TRACE_DEBUG is set; it is
@@ -255,18 +298,14 @@ func (s *Session) emit(ev tracer.Event) {
 	s.mu.Lock()
 	s.seq++
 	ev.Seq = s.seq
-	now := time.Now()
-	ev.Time = now
+	ev.Time = time.Now()
 	if !s.launched.IsZero() {
-		ev.Elapsed = tracer.Duration(now.Sub(s.launched))
-	}
-	if ev.IsPhase() {
-		if !s.lastPhase.IsZero() {
-			ev.SincePrev = tracer.Duration(now.Sub(s.lastPhase))
-		} else if !s.launched.IsZero() {
-			ev.SincePrev = ev.Elapsed
+		ran := s.runClock.elapsed()
+		ev.Elapsed = tracer.Duration(ran)
+		if ev.IsPhase() {
+			ev.SincePrev = tracer.Duration(ran - s.ranAtPhase)
+			s.ranAtPhase = ran
 		}
-		s.lastPhase = now
 	}
 	s.mu.Unlock()
 	select {
@@ -340,8 +379,10 @@ func (s *Session) launch() error {
 	if err != nil {
 		return fmt.Errorf("create temp dir: %w", err)
 	}
+	s.mu.Lock()
 	s.tmpDir = dir
-	built, err := buildDebugBinary(s.target, dir, buildOptions{NoCache: s.cfg.NoCache, Status: s.status})
+	s.mu.Unlock()
+	built, err := buildDebugBinary(s.target, dir, buildOptions{NoCache: s.cfg.NoCache, Status: s.status, Cancel: s.quit})
 	if err != nil {
 		return err
 	}
@@ -608,6 +649,8 @@ func (s *Session) step(op string) (*api.DebuggerState, error) {
 	if s.closing() {
 		return nil, errors.New("the trace is closing")
 	}
+	s.runClock.resume()
+	defer s.runClock.pause()
 	switch op {
 	case "next":
 		return s.client.Next()
@@ -900,11 +943,15 @@ func (s *Session) teardown() {
 	}
 	if s.client != nil {
 		// Detach with kill ends the program; an exited one returns an error
-		// that says so, which is fine.
-		_ = s.client.Detach(true)
+		// that says so, which is fine. Delve gets a bounded time for it.
+		if !runWithin(5*time.Second, func() { _ = s.client.Detach(true) }) {
+			debugf("teardown: Delve's detach did not return")
+		}
 	}
 	if s.server != nil {
-		_ = s.server.Stop()
+		if !runWithin(5*time.Second, func() { _ = s.server.Stop() }) {
+			debugf("teardown: Delve's server did not stop")
+		}
 	}
 	s.mu.Lock()
 	pid := s.pid
@@ -919,9 +966,12 @@ func (s *Session) teardown() {
 	case <-waitOutputs:
 	case <-time.After(2 * time.Second):
 	}
-	if s.tmpDir != "" {
-		if err := os.RemoveAll(s.tmpDir); err != nil {
-			s.closeErr = fmt.Errorf("remove %s: %w", s.tmpDir, err)
+	s.mu.Lock()
+	dir := s.tmpDir
+	s.mu.Unlock()
+	if dir != "" {
+		if err := os.RemoveAll(dir); err != nil {
+			s.closeErr = fmt.Errorf("remove %s: %w", dir, err)
 		}
 	}
 }
