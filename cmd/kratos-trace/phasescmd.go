@@ -81,9 +81,12 @@ why. Use it to check a project before a class.`,
 	return cmd
 }
 
+// langUsage is the help of every --lang flag.
+const langUsage = "language of notes and headings: en or zh (default from LC_ALL/LANG, else en)"
+
 // addLangFlag adds --lang, whose default comes from the locale.
 func addLangFlag(cmd *cobra.Command, lang *string) {
-	cmd.Flags().StringVar(lang, "lang", "", "language of notes and headings: en or zh (default from LC_ALL/LANG, else en)")
+	cmd.Flags().StringVar(lang, "lang", "", langUsage)
 }
 
 // pickLang resolves --lang, or the locale when it is empty.

@@ -18,6 +18,7 @@ type replayOptions struct {
 	headless bool
 	json     bool
 	script   string
+	lang     string
 }
 
 func newReplayCommand(io streams) *cobra.Command {
@@ -55,19 +56,24 @@ its last whole line and says so. A damaged line is reported as FILE:LINE.`,
 			if opts.script != "" && opts.json {
 				return errors.New("--script prints its own report and accepts no --json")
 			}
-			return runReplay(cmd.Context(), io, args[0], opts)
+			lang, err := pickLang(opts.lang)
+			if err != nil {
+				return err
+			}
+			return runReplay(cmd.Context(), io, args[0], lang, opts)
 		},
 	}
 	f := cmd.Flags()
 	f.BoolVar(&opts.headless, "headless", false, "print the trace instead of opening the terminal UI")
 	f.BoolVar(&opts.json, "json", false, "print one JSON object per line (implies --headless)")
 	f.StringVar(&opts.script, "script", "", "drive the replay from the script `FILE`, as run --script does")
+	addLangFlag(cmd, &opts.lang)
 	return cmd
 }
 
 // runReplay reads the recording, then plays it in the TUI, the headless
 // printer or a script.
-func runReplay(ctx context.Context, io streams, path string, opts replayOptions) error {
+func runReplay(ctx context.Context, io streams, path string, lang tracer.Lang, opts replayOptions) error {
 	var err error
 	if opts.script != "" {
 		// The script is checked before the recording is even read.
@@ -87,7 +93,7 @@ func runReplay(ctx context.Context, io streams, path string, opts replayOptions)
 	}
 	if !opts.headless {
 		if isTerminal(io) {
-			return replayTUI(ctx, rec)
+			return replayTUI(ctx, rec, lang)
 		}
 		fmt.Fprintln(io.err, "kratos-trace: not a terminal, printing the replay instead (use --headless to say so)")
 	}
@@ -95,6 +101,7 @@ func runReplay(ctx context.Context, io streams, path string, opts replayOptions)
 		Out:  io.out,
 		Log:  io.err,
 		JSON: opts.json,
+		Lang: lang,
 	})
 	if errors.Is(err, headless.ErrInterrupted) {
 		return &exitError{code: exitInterrupted}
@@ -111,8 +118,10 @@ func runReplay(ctx context.Context, io streams, path string, opts replayOptions)
 }
 
 // replayTUI opens the terminal UI on the recording.
-func replayTUI(ctx context.Context, rec *replay.Recording) error {
-	err := tui.Run(ctx, replayTUIOptions(rec))
+func replayTUI(ctx context.Context, rec *replay.Recording, lang tracer.Lang) error {
+	opts := replayTUIOptions(rec)
+	opts.Lang = lang
+	err := tui.Run(ctx, opts)
 	if err != nil && ctx.Err() != nil {
 		return &exitError{code: exitInterrupted}
 	}

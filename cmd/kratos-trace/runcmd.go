@@ -31,6 +31,10 @@ type runOptions struct {
 	traceOut  string
 	recording *recording
 
+	// langFlag is --lang as given; lang is what it resolves to (pickLang).
+	langFlag string
+	lang     tracer.Lang
+
 	// remote is set by `connect` (connectcmd.go): the trace goes through a
 	// Delve server instead of a program built here.
 	remote *remoteTarget
@@ -92,6 +96,7 @@ func addOutputFlags(f *pflag.FlagSet, opts *runOptions) {
 	f.BoolVar(&opts.noRedact, "no-redact", false, "with --record or --trace-out: write values that look secret (DSN passwords, token fields) as they are")
 	f.StringVar(&opts.script, "script", "", "drive the trace from the script `FILE` (break, continue, print, expect, note...; see docs/SCRIPTS.md); runs without the UI")
 	f.StringVar(&opts.traceOut, "trace-out", "", "at the end, write the trace to `FILE.json` in Chrome Trace Event Format, for Perfetto UI or chrome://tracing")
+	f.StringVar(&opts.langFlag, "lang", "", langUsage)
 }
 
 // runTrace starts the trace and hands it to the headless printer or the TUI.
@@ -100,6 +105,11 @@ func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions)
 	if opts.script != "" && opts.json {
 		return errors.New("--script prints its own report and accepts no --json")
 	}
+	lang, err := pickLang(opts.langFlag)
+	if err != nil {
+		return err
+	}
+	opts.lang = lang
 	rec, err := startRecording(cfg.Target, opts)
 	if err != nil {
 		return err
@@ -126,6 +136,7 @@ func runHeadless(ctx context.Context, io streams, cfg delve.Config, opts runOpti
 		Out:         io.out,
 		Log:         io.err,
 		JSON:        opts.json,
+		Lang:        opts.lang,
 		Hold:        opts.hold,
 		StopTimeout: opts.stopTimeout,
 		// A remote program is left serving, never signalled.

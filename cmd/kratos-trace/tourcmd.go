@@ -80,12 +80,13 @@ func runTour(ctx context.Context, io streams, lang tracer.Lang, opts tourOptions
 }
 
 // tourTUI opens the terminal UI on the tour with the notes on; restart
-// plays it again from the start.
+// plays it again from the start. The replay ends after the exit, as a live
+// trace does (see replayTUIOptions).
 func tourTUI(ctx context.Context, rec *replay.Recording, lang tracer.Lang) error {
 	err := tui.Run(ctx, tui.Options{
 		Target: rec.Header.Target + " (tour)",
 		Start: func(context.Context) (tracer.Source, error) {
-			return replay.NewSource(rec, replay.Options{StayOpen: true}), nil
+			return replay.NewSource(rec, replay.Options{}), nil
 		},
 		Lang:  lang,
 		Notes: true,

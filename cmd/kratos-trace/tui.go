@@ -37,6 +37,7 @@ func runTUI(ctx context.Context, io streams, cfg delve.Config, opts runOptions) 
 			}
 			return src, err
 		},
+		Lang: opts.lang,
 	})
 	if err != nil && ctx.Err() != nil {
 		return &exitError{code: exitInterrupted}
