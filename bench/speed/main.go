@@ -173,10 +173,19 @@ func (b *bench) setUp(ctx context.Context) error {
 
 	// Both sides are measured with every package already compiled by the
 	// go command, as after any earlier build of the program: what differs
-	// is the link and what comes after it.
-	b.logf("compiling %s once with -gcflags='all=-N -l' (not timed)", b.opts.pkg)
-	if _, err := goOutput(ctx, b.repo, nil, "build", "-gcflags=all=-N -l", "-o", filepath.Join(b.work, "warmup"), b.opts.pkg); err != nil {
-		return fmt.Errorf("build %s: %w", b.opts.pkg, err)
+	// is the link and what comes after it. dlv builds with CGO_CFLAGS=-O0 -g
+	// (unless it is set), which changes the compiled form of every package
+	// above net, so its variant is compiled too.
+	b.logf("compiling %s with -gcflags='all=-N -l' as kratos-trace and as dlv do (not timed)", b.opts.pkg)
+	variants := [][]string{nil}
+	if os.Getenv("CGO_CFLAGS") == "" {
+		variants = append(variants, []string{"CGO_CFLAGS=-O0 -g"})
+	}
+	for i, env := range variants {
+		out := filepath.Join(b.work, fmt.Sprintf("warmup-%d", i))
+		if _, err := goOutput(ctx, b.repo, env, "build", "-gcflags=all=-N -l", "-o", out, b.opts.pkg); err != nil {
+			return fmt.Errorf("build %s: %w", b.opts.pkg, err)
+		}
 	}
 
 	b.logf("resolving the phases with kratos-trace phases, which also fills the warm cache")
