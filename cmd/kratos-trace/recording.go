@@ -208,6 +208,12 @@ func runScript(ctx context.Context, io streams, src tracer.Source, s *script.Scr
 	if err != nil {
 		return err
 	}
+	return scriptOutcome(io, s, res)
+}
+
+// scriptOutcome reports the lines of the script that failed, and makes them
+// the exit status.
+func scriptOutcome(io streams, s *script.Script, res *script.Result) error {
 	if !res.OK() {
 		fmt.Fprintf(io.err, "kratos-trace: the script %s failed on %d line(s):\n", s.Name, len(res.Failures))
 		for _, f := range res.Failures {
@@ -219,20 +225,13 @@ func runScript(ctx context.Context, io streams, src tracer.Source, s *script.Scr
 	return nil
 }
 
-// runScriptedTrace runs a live trace driven by --script. The script is
-// parsed before the build starts. It runs without the UI, which has no place
-// for a script's notes yet.
+// runScriptedTrace runs a live trace driven by --script, in the TUI or
+// printed (see runLesson). The script is parsed before the build starts.
 func runScriptedTrace(ctx context.Context, io streams, cfg delve.Config, opts runOptions) error {
 	s, err := loadScript(io, opts.script)
 	if err != nil {
 		return err
 	}
-	if !opts.headless {
-		fmt.Fprintln(io.err, "kratos-trace: --script runs without the terminal UI; its notes and checks are printed")
-	}
-	src, err := opts.startSource(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	return runScript(ctx, io, src, s)
+	start := func(ctx context.Context) (tracer.Source, error) { return opts.startSource(ctx, cfg) }
+	return runLesson(ctx, io, s, lessonView{headless: opts.headless, target: cfg.Target, lang: opts.lang}, start)
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/headless"
 	"github.com/kratos-trace/kratos-trace/tracer/replay"
+	"github.com/kratos-trace/kratos-trace/tracer/script"
 	"github.com/kratos-trace/kratos-trace/tui"
 )
 
@@ -85,7 +87,10 @@ func runReplay(ctx context.Context, io streams, path string, lang tracer.Lang, o
 		if err != nil {
 			return err
 		}
-		return runScript(ctx, io, replay.NewSource(rec, replay.Options{}), s)
+		start := func(context.Context) (tracer.Source, error) {
+			return replay.NewSource(rec, replay.Options{}), nil
+		}
+		return runLesson(ctx, io, s, lessonView{headless: opts.headless, target: rec.Header.Target + " (replay)", lang: lang}, start)
 	}
 	rec, err := readRecording(io, path)
 	if err != nil {
@@ -177,4 +182,73 @@ func orUnknown(s string) string {
 		return "unknown"
 	}
 	return s
+}
+
+// lessonView says where a script's lesson is shown.
+type lessonView struct {
+	headless bool
+	target   string
+	lang     tracer.Lang
+}
+
+// runLesson drives a trace from a script. In a terminal, unless --headless,
+// it opens the TUI with the Notes pane: the script pauses where it says, its
+// notes and checks appear in the pane, and the user goes on with "next"
+// (see script.Lesson); the restart key starts the lesson over. Otherwise the
+// script's report is printed. Either way a failed line makes the exit
+// status 1.
+func runLesson(ctx context.Context, io streams, s *script.Script, view lessonView, start func(context.Context) (tracer.Source, error)) error {
+	if view.headless || !isTerminal(io) {
+		if !view.headless {
+			fmt.Fprintln(io.err, "kratos-trace: not a terminal, printing the lesson instead (use --headless to say so)")
+		}
+		src, err := start(ctx)
+		if err != nil {
+			return err
+		}
+		return runScript(ctx, io, src, s)
+	}
+	opts, lesson := lessonTUIOptions(s, view, start)
+	err := tui.Run(ctx, opts)
+	if err != nil && ctx.Err() != nil {
+		return &exitError{code: exitInterrupted}
+	}
+	if err != nil {
+		return fmt.Errorf("terminal UI: %w", err)
+	}
+	last := lesson()
+	if last == nil {
+		return nil
+	}
+	// tui.Run has closed the lesson: its result is final.
+	return scriptOutcome(io, s, last.Result())
+}
+
+// lessonTUIOptions shows a script's lesson in the TUI, with the Notes pane
+// open. lesson returns the newest lesson started (the restart key starts
+// one anew), nil before the first.
+func lessonTUIOptions(s *script.Script, view lessonView, start func(context.Context) (tracer.Source, error)) (opts tui.Options, lesson func() *script.Lesson) {
+	var mu sync.Mutex
+	var last *script.Lesson
+	opts = tui.Options{
+		Target: view.target,
+		Lang:   view.lang,
+		Notes:  true,
+		Start: func(ctx context.Context) (tracer.Source, error) {
+			src, err := start(ctx)
+			if err != nil {
+				return nil, err
+			}
+			l := script.NewLesson(src, s)
+			mu.Lock()
+			last = l
+			mu.Unlock()
+			return l, nil
+		},
+	}
+	return opts, func() *script.Lesson {
+		mu.Lock()
+		defer mu.Unlock()
+		return last
+	}
 }

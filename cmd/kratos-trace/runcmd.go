@@ -94,7 +94,7 @@ func addOutputFlags(f *pflag.FlagSet, opts *runOptions) {
 	f.BoolVar(&opts.json, "json", false, "with --headless: print one JSON object per line (implies --headless)")
 	f.StringVar(&opts.record, "record", "", "write every event to `FILE.jsonl` as it happens, secrets masked, for kratos-trace replay")
 	f.BoolVar(&opts.noRedact, "no-redact", false, "with --record or --trace-out: write values that look secret (DSN passwords, token fields) as they are")
-	f.StringVar(&opts.script, "script", "", "drive the trace from the script `FILE` (break, continue, print, expect, note...; see docs/SCRIPTS.md); runs without the UI")
+	f.StringVar(&opts.script, "script", "", "drive the trace from the script `FILE` (break, continue, print, expect, note...; see docs/SCRIPTS.md): in the TUI its notes show in the Notes pane, with --headless its report is printed")
 	f.StringVar(&opts.traceOut, "trace-out", "", "at the end, write the trace to `FILE.json` in Chrome Trace Event Format, for Perfetto UI or chrome://tracing")
 	f.StringVar(&opts.langFlag, "lang", "", langUsage)
 }

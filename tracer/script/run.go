@@ -65,6 +65,14 @@ var errAbort = errors.New("abort")
 // in the Result.
 func Run(ctx context.Context, src tracer.Source, s *Script, opts Options) (*Result, error) {
 	defer src.Close()
+	r := newRunner(src, s, opts)
+	if err := r.run(ctx); err != nil {
+		return r.res, err
+	}
+	return r.res, nil
+}
+
+func newRunner(src tracer.Source, s *Script, opts Options) *runner {
 	if opts.Out == nil {
 		opts.Out = io.Discard
 	}
@@ -82,21 +90,28 @@ func Run(ctx context.Context, src tracer.Source, s *Script, opts Options) (*Resu
 	for _, ph := range tracer.Phases {
 		_ = src.SetBreak(ph.ID, r.breaks[ph.ID])
 	}
-	for _, cmd := range s.Commands {
+	return r
+}
+
+// run executes the commands until the last, a quit or a failure that stops
+// the script. It returns ErrInterrupted when ctx ended it.
+func (r *runner) run(ctx context.Context) error {
+	for _, cmd := range r.script.Commands {
 		r.cmd = cmd
 		err := r.exec(ctx, cmd)
 		if errors.Is(err, errQuit) {
 			break
 		}
 		if ctx.Err() != nil {
-			return r.res, ErrInterrupted
+			return ErrInterrupted
 		}
 		if errors.Is(err, errAbort) {
-			r.printf("the script stops here: the lines after %s:%d cannot run\n", s.Name, cmd.Line)
+			r.printf("the script stops here: the lines after %s:%d cannot run\n", r.script.Name, cmd.Line)
+			r.tell("The script stops here: the lines after line %d cannot run.", cmd.Line)
 			break
 		}
 	}
-	return r.res, nil
+	return nil
 }
 
 var errQuit = errors.New("quit")
@@ -115,6 +130,28 @@ type runner struct {
 	paused bool
 	// ended: the event channel was closed.
 	ended bool
+
+	// ui is set when a UI shows the trace (see Lesson); nil when the
+	// script's report is printed.
+	ui *lessonUI
+}
+
+// tell shows a line of the script's report in the UI's notes, if there is a
+// UI.
+func (r *runner) tell(format string, args ...any) {
+	if r.ui != nil {
+		r.ui.note(fmt.Sprintf(format, args...))
+	}
+}
+
+// gate comes before a command that lets the program run: with a UI, it
+// shows the stop the script paused at (its notes were sent before it) and
+// waits for the user to go on.
+func (r *runner) gate(ctx context.Context) error {
+	if r.ui == nil {
+		return nil
+	}
+	return r.ui.deliverHeld(ctx, true)
 }
 
 func (r *runner) printf(format string, args ...any) {
@@ -132,6 +169,7 @@ func (r *runner) fail(format string, args ...any) {
 	f := Failure{File: r.script.Name, Line: r.cmd.Line, Command: r.cmd.Text, Msg: fmt.Sprintf(format, args...)}
 	r.res.Failures = append(r.res.Failures, f)
 	r.printf("FAIL %s\n", f.Error())
+	r.tell("✗ line %d: %s: %s", f.Line, f.Command, f.Msg)
 }
 
 func (r *runner) exec(ctx context.Context, cmd Command) error {
@@ -148,12 +186,18 @@ func (r *runner) exec(ctx context.Context, cmd Command) error {
 			_ = r.src.SetBreak(ph, on)
 		}
 	case OpContinue:
+		if err := r.gate(ctx); err != nil {
+			return err
+		}
 		if r.st.atStop && r.st.current.Phase == tracer.PhaseRunning && r.st.current.Kind == tracer.KindStop && r.paused {
 			r.fail("at app.running the program only waits for a signal; use sigterm to go on")
 			return errAbort
 		}
 		return r.resume(ctx, false)
 	case OpSigterm:
+		if err := r.gate(ctx); err != nil {
+			return err
+		}
 		if !r.st.atStop || r.ended {
 			r.fail("the program is not running here; sigterm is meant for a stop such as app.running")
 			return errAbort
@@ -173,24 +217,34 @@ func (r *runner) exec(ctx context.Context, cmd Command) error {
 			}
 			if strings.Contains(v, "\n") {
 				r.printf("%s =\n%s\n", p, indent(v, "  "))
+				r.tell("%s =\n%s", p, indent(v, "  "))
 			} else {
 				r.printf("%s = %s\n", p, v)
+				r.tell("%s = %s", p, v)
 			}
 		}
 	case OpExpect:
 		r.expect(cmd)
 	case OpNote:
 		r.printf("note: %s\n", cmd.Note)
+		r.tell("%s", cmd.Note)
 		if r.opts.Note != nil {
 			r.opts.Note(cmd.Note)
 		}
 	case OpSleep:
+		if r.ui != nil {
+			// In a UI the user sets the pace.
+			return nil
+		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(cmd.Duration):
 		}
 	case OpQuit:
+		if err := r.gate(ctx); err != nil {
+			return err
+		}
 		r.printf("quit\n")
 		_ = r.src.Close()
 		return errQuit
@@ -218,6 +272,7 @@ func (r *runner) expect(cmd Command) {
 	}
 	if ok {
 		r.printf("ok   %s\n", cmd.Text)
+		r.tell("✓ %s", cmd.Text)
 		return
 	}
 	shown := got
@@ -254,7 +309,13 @@ func (r *runner) resume(ctx context.Context, signalled bool) error {
 				return nil
 			}
 			r.st.observe(ev)
-			if r.show(ctx, ev) {
+			wanted := r.show(ctx, ev)
+			if r.ui != nil {
+				if err := r.ui.pass(ctx, ev, wanted); err != nil {
+					return err
+				}
+			}
+			if wanted {
 				return nil
 			}
 		}
