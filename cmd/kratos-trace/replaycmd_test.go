@@ -19,11 +19,17 @@ import (
 	"github.com/kratos-trace/kratos-trace/tui"
 )
 
-// lessons are the example scripts shipped with the demo.
+// lessons are the lessons shipped with the demo, in English and Chinese
+// (lessons_test.go checks that the list is complete).
 var lessons = []string{
 	"../../demo/lessons/01-boot.kts",
-	"../../demo/lessons/02-wire.kts",
-	"../../demo/lessons/03-shutdown.kts",
+	"../../demo/lessons/01-boot.zh.kts",
+	"../../demo/lessons/02-config.kts",
+	"../../demo/lessons/02-config.zh.kts",
+	"../../demo/lessons/03-wire.kts",
+	"../../demo/lessons/03-wire.zh.kts",
+	"../../demo/lessons/04-run-and-shutdown.kts",
+	"../../demo/lessons/04-run-and-shutdown.zh.kts",
 }
 
 // dsnSecret is the password the secret config holds; the demo logs the URL

@@ -1,14 +1,18 @@
-# Lesson 2: wire builds the App from providers, in dependency order.
+# Lesson 3: wire builds the App from providers, in dependency order.
 #
-#   kratos-trace run --script demo/lessons/02-wire.kts ./demo
+#   kratos-trace run --script demo/lessons/03-wire.kts ./demo
+#   kratos-trace replay --script demo/lessons/03-wire.kts boot.jsonl
+#
+# 03-wire.zh.kts is the same lesson in Chinese.
 
-note "Lesson 2: wire_gen.go calls each constructor in the order their results are needed"
+note "Lesson 3: wire_gen.go calls each constructor in the order their results are needed"
 
 break wire
 continue
 expect phase == wire
 expect detail == wireApp
-note "main calls wireApp, the injector google/wire generated from wire.go"
+expect function == main.wireApp
+note "main calls wireApp, the injector google/wire generated from wire.go into wire_gen.go; wire.go itself is not compiled"
 
 break wire.provider
 continue
@@ -22,7 +26,7 @@ expect detail == biz.NewGreeterUsecase
 continue
 expect detail == service.NewGreeterService
 continue
-note "The servers get the service they serve"
+note "The servers get the service they serve: they register it, but do not listen yet"
 expect detail == server.NewGRPCServer
 continue
 expect detail == server.NewHTTPServer
@@ -34,7 +38,10 @@ clear wire.provider
 break wire.done
 continue
 expect phase == wire.done
-expect servers.count == 2
 print servers
-note "Seven providers, one App: that is all wire does"
+expect servers.count == 2
+expect servers[grpc].state == created
+expect servers[http].state == created
+expect servers[http].endpoint == ""
+note "Seven providers, one App: the servers are created, none has an endpoint yet"
 quit
