@@ -69,10 +69,17 @@ func TestWideCharactersKeepBordersAligned(t *testing.T) {
 	}
 	for _, sc := range scenarios {
 		for _, size := range append(goldenSizes, [2]int{61, 17}, [2]int{97, 31}) {
-			m := modelAt(t, sc, size[0], size[1], events)
-			for _, p := range []paneID{paneBootstrap, paneServers, paneStack, paneOutput} {
-				m.setFocus(p)
-				screen(t, m, size[0], size[1])
+			for _, lang := range tracer.Langs {
+				for _, notes := range []bool{false, true} {
+					m := modelIn(t, lang, notes, sc, size[0], size[1], events)
+					for _, p := range []paneID{paneBootstrap, paneServers, paneStack, paneOutput, paneNotes} {
+						if p == paneNotes && !notes {
+							continue
+						}
+						m.setFocus(p)
+						checkBorders(t, m, screen(t, m, size[0], size[1]))
+					}
+				}
 			}
 		}
 	}
