@@ -98,9 +98,11 @@ type Session struct {
 	// once the program has printed it and exited.
 	fatal   *tracer.Event
 	servers *serverTracker
-	sources *sourceCache
-	clock   stopClock
-	outputs sync.WaitGroup
+	// serversStale: the servers may have changed since they were read.
+	serversStale bool
+	sources      *sourceCache
+	clock        stopClock
+	outputs      sync.WaitGroup
 }
 
 type command struct {
@@ -737,11 +739,7 @@ func (s *Session) report(h hit) bool {
 			ev.Reason = "no registrar: the App was built without kratos.Registrar"
 		}
 	}
-	if h.entry.appExpr != "" {
-		if list, err := readServers(s.client, scope, h.entry.appExpr); err == nil {
-			s.servers.update(list)
-		}
-	}
+	s.refreshServers(scope, h.entry)
 	if h.entry.Phase == tracer.PhaseRunning || h.entry.Phase == tracer.PhaseRegister || h.entry.Phase == tracer.PhaseAfterStart {
 		s.servers.markListening()
 	}
