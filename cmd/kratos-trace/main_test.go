@@ -63,7 +63,7 @@ func TestBadInput(t *testing.T) {
 		{"unknown flag", []string{"run", "--nope", "../../demo"}, exitUsage, []string{"unknown flag: --nope"}},
 		{"unknown command", []string{"fly"}, exitUsage, []string{"unknown command"}},
 		{"missing path", []string{"run", "--headless", "./no-such-dir"}, exitFailed, []string{"./no-such-dir does not exist", "hint: "}},
-		{"not a main package", []string{"run", "--headless", "../../tracer"}, exitFailed, []string{"is not a main package", "hint: "}},
+		{"not a main package", []string{"run", "--headless", "../../tracer/headless"}, exitFailed, []string{"is not a main package", "hint: "}},
 		{"does not compile", []string{"run", "--headless", broken}, exitFailed, []string{"does not compile", "main.go:4:2: undefined: notDefined"}},
 		{"bad working dir", []string{"run", "--headless", "--wd", "/no/such/dir", "../../demo"}, exitFailed, []string{"working directory /no/such/dir does not exist"}},
 	}
