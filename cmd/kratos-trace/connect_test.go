@@ -451,6 +451,21 @@ func TestConnectServerKilledMidTrace(t *testing.T) {
 	if !strings.Contains(out.String(), `"phase":"config.scan"`) {
 		t.Fatalf("the trace never reached config.scan\nstderr:\n%s\ndlv:\n%s", stderr, d.log.String())
 	}
+	// Built elsewhere and traced without --substitute-path: the stop says
+	// its source is missing, and the Bootstrap is read all the same.
+	scanned := false
+	for _, line := range strings.Split(out.String(), "\n") {
+		var ev jsonPhase
+		if json.Unmarshal([]byte(line), &ev) == nil && ev.Kind == "stop" && ev.Phase == "config.scan" {
+			scanned = true
+			if ev.SourceMissing == "" || len(ev.Source) > 0 || len(ev.Bootstrap) == 0 {
+				t.Errorf("config.scan without its source: source_missing %q, source %s, bootstrap %s", ev.SourceMissing, ev.Source, ev.Bootstrap)
+			}
+		}
+	}
+	if !scanned {
+		t.Errorf("no config.scan stop in the output:\n%s", out.String())
+	}
 	if code != exitFailed {
 		t.Errorf("exit %d, want %d", code, exitFailed)
 	}

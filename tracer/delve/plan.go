@@ -141,7 +141,11 @@ func planFrom(src planSources) ([]planEntry, []string) {
 		}
 		if line == 0 {
 			e.Unavailable = fmt.Sprintf("not found in %s", filepath.Join(kratosDir, "app.go"))
-			if err != nil {
+			switch {
+			case kratosDir == "":
+				// The note says why once; each phase says what it lacks.
+				e.Unavailable = "its line is found in Kratos' app.go, which is not available here"
+			case err != nil:
 				e.Unavailable = err.Error()
 			}
 		}

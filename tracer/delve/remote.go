@@ -332,9 +332,17 @@ func (s *Session) debuggerFailed(err error) tracer.Event {
 	}
 	s.remote.markLost()
 	addr := s.remote.cfg.Addr
+	cause := err.Error()
+	var netErr net.Error
+	switch {
+	case errors.Is(err, rpc.ErrShutdown) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		cause = "the connection was closed"
+	case errors.As(err, &netErr) && netErr.Timeout():
+		cause = "it stopped answering"
+	}
 	return tracer.Event{
 		Kind:   tracer.KindError,
-		Error:  fmt.Sprintf("lost the connection to the Delve server at %s (%v)", addr, err),
+		Error:  fmt.Sprintf("lost the connection to the Delve server at %s: %s", addr, cause),
 		Reason: "check that dlv still runs there and the port-forward or tunnel is up; then connect again with --restart to trace the boot from its start (r in the terminal UI)",
 	}
 }

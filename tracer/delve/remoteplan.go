@@ -289,8 +289,19 @@ func (s *Session) mapGoroot(ctx context.Context, prog remoteProgram) {
 
 // scanArgument reads what config.Scan was called with, at its breakpoint, and
 // returns an expression for the value it points to that can be read anywhere:
-// (*(*"pkg.Bootstrap")(0xc000123456)).
+// (*(*"pkg.Bootstrap")(0xc000123456)). At the breakpoint, right after the
+// prologue, the argument is not in place yet; one line later it is.
 func scanArgument(c *rpc2.RPCClient, gid int64) (string, bool) {
+	if _, err := c.SwitchGoroutine(gid); err != nil {
+		return "", false
+	}
+	st, err := c.Next()
+	if err != nil || st.Exited {
+		return "", false
+	}
+	if st.NextInProgress {
+		_ = c.CancelNext()
+	}
 	v, err := c.EvalVariable(api.EvalScope{GoroutineID: gid}, "v", api.LoadConfig{FollowPointers: false, MaxVariableRecurse: 1})
 	if err != nil || v.Kind != reflect.Interface || len(v.Children) == 0 {
 		return "", false
