@@ -144,15 +144,17 @@ func (r *results) markdown() string {
 	w("- **cold**: `kratos-trace run --headless --json` with an empty build cache;\n")
 	w("  **warm**: the same with the debug build cached. It sends SIGTERM at\n")
 	w("  app.running, as headless does without `--hold`.\n")
-	w("- All three build `%s` with `-gcflags=all=-N -l` into a fresh path and\n", r.pkg)
-	w("  link it; the go command's compile cache is warm for all of them (untimed\n")
-	w("  builds first, one as dlv builds: it sets `CGO_CFLAGS=-O0 -g`, which\n")
-	w("  changes every package above `net`), as after any earlier build of the\n")
-	w("  program. kratos-trace links with `-compressdwarf=false`. Each\n")
-	w("  round runs the three in a rotated order; times are wall clock from start\n")
-	w("  to exit, and the table gives the median over the rounds.\n\n")
-	w("Machine: %d cores (%s), %.0f GiB, %s, %s, load average %s before and %s\n", m.cores, m.cpu, m.memGiB, m.os, m.goVersion, m.loadBefore, r.loadAfter)
-	w("after (the machine is shared with other builds). %d rounds; the run took %s.\n\n", r.rounds, r.took.Round(time.Second))
+	w("- All three build `%s` with `-gcflags=all=-N -l` into a fresh\n", r.pkg)
+	w("  path and link it. The go command's compile cache is warm for all of them,\n")
+	w("  as after any earlier build of the program: untimed builds come first, one\n")
+	w("  as dlv builds (it sets `CGO_CFLAGS=-O0 -g`, which changes every package\n")
+	w("  above `net`). kratos-trace links with `-compressdwarf=false`, which Delve\n")
+	w("  then need not inflate.\n")
+	w("- Each round runs the three in a rotated order; times are wall clock from\n")
+	w("  start to exit, and the tables give medians over the rounds.\n\n")
+	w("Machine: %d cores (%s), %.0f GiB RAM, %s, %s.\n", m.cores, m.cpu, m.memGiB, m.os, m.goVersion)
+	w("Load average %s before and %s after: the machine is shared with other\n", m.loadBefore, r.loadAfter)
+	w("builds, so single runs vary; compare the ratios. %d rounds; the run took %s.\n\n", r.rounds, r.took.Round(time.Second))
 
 	w("| run | median | min – max | ÷ raw dlv (per round) | target | |\n|---|---|---|---|---|---|\n")
 	row := func(name string, kind runKind, c *targetCheck) {
@@ -198,11 +200,31 @@ func (r *results) markdown() string {
 	}
 	w("| stops reported | %d | %d | %d |\n\n", medianInt(r, kindDlv), medianInt(r, kindCold), medianInt(r, kindWarm))
 
+	w("Raw dlv stops twice more: at app.register, which kratos-trace passes\n")
+	w("without stopping (the demo has no registrar), and at `wire_gen.go:33` in the\n")
+	w("injector's cleanup closure, which kratos-trace's breakpoint filters out.\n\n")
+	w("The stop latency is timed inside kratos-trace (the `stop-latency` lines of\n")
+	w("`KRATOS_TRACE_DEBUG=1`): from Delve's Continue returning to the event handed\n")
+	w("to the printer, with the stack, the source and the values read. Most stops\n")
+	w("read only the stack (about 0.3 ms); the Bootstrap is read once, at\n")
+	w("config.scan, and the servers where they can have changed: at wire.done and\n")
+	w("after buildInstance.")
 	if slow := r.slowestStops(3); slow != "" {
-		w("Slowest stops (median latency per stop): %s.\n\n", slow)
+		w(" The slowest stops are the ones that read values (median): %s.", slow)
 	}
+	w("\n\nPeak RSS is the VmHWM of kratos-trace's own process, sampled every 10 ms;\n")
+	w("the go command, the linker and the traced program are other processes.\n\n")
 	if len(r.micro) > 0 {
-		w("The cache on its own (Go benchmarks in `tracer/delve`, `-benchtime 5x`):\n\n")
+		ops := map[string]time.Duration{}
+		for _, mr := range r.micro {
+			ops[mr.name] = mr.op
+		}
+		w("The cache on its own (Go benchmarks in `tracer/delve`)")
+		if key, link := ops["BenchmarkBuildKey"], ops["BenchmarkDebugRelink"]; key > 0 && link > 0 {
+			w(": the key costs %.0f%% of the link it saves", 100*float64(key)/float64(link))
+		}
+		w(". A first run, or a run after an edit, computes the key beside the build\n")
+		w("rather than before it.\n\n")
 		w("| benchmark | what | time/op |\n|---|---|---|\n")
 		what := map[string]string{
 			"BenchmarkBuildKey":    "the key: `go env` + `go list -deps` + hashing the module's files",

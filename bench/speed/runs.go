@@ -207,11 +207,18 @@ type microResult struct {
 
 // microBenchmarks runs the build cache's Go benchmarks in tracer/delve.
 func (b *bench) microBenchmarks(ctx context.Context) ([]microResult, error) {
-	out, err := goOutput(ctx, b.repo, nil, "test", "-run", "^$", "-bench", "^(BenchmarkBuildKey|BenchmarkDebugRelink|BenchmarkCacheHit)$", "-benchtime", "5x", "./tracer/delve")
-	if err != nil {
-		return nil, fmt.Errorf("go test -bench: %w", err)
+	var res []microResult
+	for _, run := range []struct{ pattern, times string }{
+		{"^(BenchmarkBuildKey|BenchmarkCacheHit)$", "20x"},
+		{"^BenchmarkDebugRelink$", "5x"},
+	} {
+		out, err := goOutput(ctx, b.repo, nil, "test", "-run", "^$", "-bench", run.pattern, "-benchtime", run.times, "./tracer/delve")
+		if err != nil {
+			return nil, fmt.Errorf("go test -bench: %w", err)
+		}
+		res = append(res, parseBenchmarks(out)...)
 	}
-	return parseBenchmarks(out), nil
+	return res, nil
 }
 
 var benchLine = regexp.MustCompile(`^(Benchmark\w+)(?:-\d+)?\s+\d+\s+(\d+(?:\.\d+)?) ns/op`)
