@@ -721,6 +721,10 @@ func (m *Model) shortPath(path string) string {
 	if i := strings.Index(path, "/go/src/"); i >= 0 {
 		return path[i+len("/go/src/"):]
 	}
+	if !filepath.IsAbs(path) {
+		// Already relative, as in the tour's recording: to its project.
+		return path
+	}
 	bases := []string{m.cwd}
 	if s := m.trace.session; s != nil && s.WorkingDir != "" {
 		bases = append(bases, filepath.Dir(filepath.Clean(s.WorkingDir)))
