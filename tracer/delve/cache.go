@@ -31,7 +31,10 @@ import (
 // content, ignored files included, because removing a build constraint adds
 // a file to the build. go.mod, go.sum and go.work are hashed too. A change
 // to any of these makes a new key, so a stale binary is never run; touching a
-// file without changing it keeps the key.
+// file without changing it keeps the key. What the key cannot see makes a
+// build uncacheable (GOFLAGS with -overlay or -toolexec) or is out of its
+// reach: C headers a cgo package includes from outside its directory, and
+// edits to GOROOT that keep the Go version.
 //
 // Entries are immutable files named by their key. They are written to a
 // temporary name in the cache directory and renamed into place, so readers
@@ -386,6 +389,12 @@ func firstLine(s string) string {
 // listed packages, hashing the content of every file that is not in GOROOT
 // or the module cache.
 func hashBuildInputs(goEnv map[string]string, buildArgs []string, pkgs []listedPackage) (*buildKey, error) {
+	for _, flag := range []string{"-overlay", "-toolexec"} {
+		// Their inputs (the overlay's files, the tool) are not in the key.
+		if strings.Contains(goEnv["GOFLAGS"], flag) {
+			return nil, fmt.Errorf("%w: GOFLAGS has %s", errUncacheable, flag)
+		}
+	}
 	k := &buildKey{goVersion: goEnv["GOVERSION"]}
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\n", cacheRecipe)

@@ -228,6 +228,11 @@ func TestBuildKeySeparatesToolchainsAndFlags(t *testing.T) {
 	if again := key(env, args, pkgs); again != base {
 		t.Fatalf("the same inputs gave two keys")
 	}
+	for _, goflags := range []string{"-overlay=/x.json", "-toolexec=/bin/wrap"} {
+		if _, err := hashBuildInputs(with("GOFLAGS", goflags), args, pkgs); !errors.Is(err, errUncacheable) {
+			t.Errorf("GOFLAGS=%s: err = %v, want errUncacheable (its inputs are not in the key)", goflags, err)
+		}
+	}
 	newerDep := append([]listedPackage(nil), pkgs...)
 	newerDep[1].Module = &listedModule{Path: "example.com/dep", Version: "v1.0.1", Dir: "/mod/example.com/dep@v1.0.1"}
 	newerDep[1].Dir = "/mod/example.com/dep@v1.0.1"
