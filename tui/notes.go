@@ -68,7 +68,7 @@ func (p *notesPane) setPhase(ev tracer.Event) {
 // after it has looked at a stop and before it goes on, and the Source
 // delivers them before that stop (see Noter): they wait for it.
 func (p *notesPane) addLessonNote(note string) {
-	p.pending = append(p.pending, sanitize(note))
+	p.pending = append(p.pending, sanitizeLines(note))
 	if p.phase == "" {
 		// Before the first stop the notes introduce the lesson: show them
 		// now, and with the first stop.
@@ -86,12 +86,21 @@ func (p *notesPane) rebuild() {
 	}
 	st, tx := p.st, p.tx
 	for _, n := range p.lesson {
+		// A lesson sends its notes, and the outcome of its checks marked
+		// ✓ or ✗, and the values it prints, which may take several lines.
+		k, mark := st.current, "✎ "
+		switch {
+		case strings.HasPrefix(n, "✓ "):
+			k, mark, n = st.ok, "✓ ", n[len("✓ "):]
+		case strings.HasPrefix(n, "✗ "):
+			k, mark, n = st.errBold, "✗ ", n[len("✗ "):]
+		}
 		for i, l := range wrapText(n, w-2) {
 			lead := "  "
 			if i == 0 {
-				lead = "✎ "
+				lead = mark
 			}
-			p.lines = append(p.lines, " "+st.current.paint(lead+l))
+			p.lines = append(p.lines, " "+k.paint(lead+l))
 		}
 	}
 	note, ok := tracer.NoteFor(p.phase, p.lang)

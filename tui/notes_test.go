@@ -129,3 +129,21 @@ func TestNotesOfANoterSource(t *testing.T) {
 	rec.waitFor(t, "the note", func(s snapshot) bool { return strings.Contains(s.screen, "✎ Welcome to the lesson") })
 	quit(t, tm, src.Fake)
 }
+
+// TestLessonNotesKeepTheirLines checks that a printed value of several
+// lines keeps them, and that checks show with their own mark.
+func TestLessonNotesKeepTheirLines(t *testing.T) {
+	m := modelIn(t, tracer.English, true, scenario{until: func(tracer.Event) bool { return true }}, 120, 40, nil)
+	for _, n := range []string{"bootstrap.server =\n  http:\n    addr: 127.0.0.1:8000", "✓ expect phase == flag.parse", "✗ line 3: expect x == y: it does not hold"} {
+		m = update(t, m, noteMsg{gen: m.trace.gen, text: n})
+	}
+	s := screen(t, m, 120, 40)
+	for _, want := range []string{"✎ bootstrap.server =", "      addr: 127.0.0.1:8000", "✓ expect phase == flag.parse", "✗ line 3: expect x == y"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the notes lack %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "✎ ✓") || strings.Contains(s, "✎ ✗") {
+		t.Errorf("a check is marked as a note:\n%s", s)
+	}
+}
