@@ -210,7 +210,7 @@ func (r *results) markdown() string {
 	w("config.scan, and the servers where they can have changed: at wire.done and\n")
 	w("after buildInstance.")
 	if slow := r.slowestStops(3); slow != "" {
-		w(" The slowest stops are the ones that read values (median): %s.", slow)
+		w("\nThe slowest stops are the ones that read values (median): %s.", slow)
 	}
 	w("\n\nPeak RSS is the VmHWM of kratos-trace's own process, sampled every 10 ms;\n")
 	w("the go command, the linker and the traced program are other processes.\n\n")
@@ -219,12 +219,12 @@ func (r *results) markdown() string {
 		for _, mr := range r.micro {
 			ops[mr.name] = mr.op
 		}
-		w("The cache on its own (Go benchmarks in `tracer/delve`)")
+		w("The cache on its own (Go benchmarks in `tracer/delve`). A first run, or a\n")
+		w("run after an edit, computes the key beside the build rather than before it.")
 		if key, link := ops["BenchmarkBuildKey"], ops["BenchmarkDebugRelink"]; key > 0 && link > 0 {
-			w(": the key costs %.0f%% of the link it saves", 100*float64(key)/float64(link))
+			w("\nThe key costs %.0f%% of the link it saves.", 100*float64(key)/float64(link))
 		}
-		w(". A first run, or a run after an edit, computes the key beside the build\n")
-		w("rather than before it.\n\n")
+		w("\n\n")
 		w("| benchmark | what | time/op |\n|---|---|---|\n")
 		what := map[string]string{
 			"BenchmarkBuildKey":    "the key: `go env` + `go list -deps` + hashing the module's files",
