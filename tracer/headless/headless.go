@@ -38,10 +38,11 @@ type Options struct {
 	// before it is killed.
 	StopTimeout time.Duration
 	// LeaveRunning ends the run at app.running, after Hold, instead of
-	// sending SIGTERM: closing the Source then leaves the program serving.
-	// It is for a program that runs elsewhere, under a Delve server, which
-	// kratos-trace can neither signal nor should stop. When app.running
-	// cannot be traced, the run ends at the last boot phase that can.
+	// sending SIGTERM, and closes the Source, which decides what becomes of
+	// the program: a program under a remote Delve server, which
+	// kratos-trace cannot signal, is left serving (or ended, if the user
+	// asked for that). When app.running cannot be traced, the run ends at
+	// the last boot phase that can.
 	LeaveRunning bool
 }
 
@@ -55,8 +56,8 @@ type Result struct {
 	Err *tracer.Event
 	// Killed is true when the program ignored SIGTERM and was killed.
 	Killed bool
-	// LeftRunning is true when the run ended with the program still running
-	// (Options.LeaveRunning).
+	// LeftRunning is true when the run ended at the hold phase without
+	// signalling the program (Options.LeaveRunning).
 	LeftRunning bool
 }
 
@@ -77,7 +78,7 @@ func Run(ctx context.Context, src tracer.Source, opts Options) (*Result, error) 
 		case <-holdTimer:
 			holdTimer = nil
 			if opts.LeaveRunning {
-				p.logf("leaving the program running")
+				p.logf("ending the trace at %s without signalling the program", p.holdAt)
 				p.res.LeftRunning = true
 				// The events channel closes once the Source has let go.
 				src.Close()
