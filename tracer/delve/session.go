@@ -86,12 +86,14 @@ type Session struct {
 	closeErr  error
 
 	// Owned by the run goroutine.
-	tmpDir    string
-	server    service.Server
-	client    *rpc2.RPCClient
-	plan      map[int]planEntry
-	pending   []hit
-	bootstrap *tracer.Node
+	tmpDir  string
+	server  service.Server
+	client  *rpc2.RPCClient
+	plan    map[int]planEntry
+	pending []hit
+	// outputPipes are the program's stdout and stderr, read by pumpOutput.
+	outputPipes []*outputPipe
+	bootstrap   *tracer.Node
 	// current is the last phase reported; a panic is blamed on it.
 	current tracer.PhaseID
 	// fatal is the panic the program is dying of, reported with its message
@@ -425,8 +427,9 @@ func (s *Session) launch() error {
 	stdoutW.Close()
 	stderrW.Close()
 	s.outputs.Add(2)
-	go s.pumpOutput("stdout", stdoutR)
-	go s.pumpOutput("stderr", stderrR)
+	s.outputPipes = []*outputPipe{newOutputPipe(stdoutR), newOutputPipe(stderrR)}
+	go s.pumpOutput("stdout", s.outputPipes[0])
+	go s.pumpOutput("stderr", s.outputPipes[1])
 	if runErr != nil {
 		s.server = nil
 		return launchError(runErr)
@@ -759,6 +762,7 @@ func (s *Session) report(h hit) bool {
 		s.paused = true
 		s.mu.Unlock()
 	}
+	s.catchUpOutput()
 	s.emit(ev)
 	s.clock.delivered(ev)
 	return pause
@@ -842,6 +846,7 @@ func (s *Session) reportStep(th *api.Thread) {
 	s.mu.Lock()
 	s.paused = true
 	s.mu.Unlock()
+	s.catchUpOutput()
 	s.emit(ev)
 	s.clock.delivered(ev)
 }

@@ -312,6 +312,27 @@ func TestDemoFullLifecycle(t *testing.T) {
 		}
 	}
 
+	// Output comes in the phase that wrote it: each hook's line after the
+	// stop before the hook and before the next phase.
+	for hook, between := range map[string][2]tracer.PhaseID{
+		"hook: before start": {tracer.PhaseBeforeStart, tracer.PhaseServerStart},
+		"hook: after start":  {tracer.PhaseAfterStart, tracer.PhaseRunning},
+		"hook: before stop":  {tracer.PhaseStop, tracer.PhaseServerStop},
+		"hook: after stop":   {tracer.PhaseAfterStop, tracer.PhaseExit},
+	} {
+		phase := tracer.PhaseID("")
+		for _, ev := range tr.events {
+			if ev.IsPhase() {
+				phase = ev.Phase
+			}
+			if ev.Kind == tracer.KindOutput && strings.Contains(ev.Output.Text, hook) {
+				if phase != between[0] {
+					t.Errorf("%q arrived after %s, want after %s and before %s", hook, phase, between[0], between[1])
+				}
+			}
+		}
+	}
+
 	// Stops carry a stack and the source line they are at.
 	flagParse := tr.first(t, tracer.PhaseFlagParse)
 	if len(flagParse.Stack) < 2 || flagParse.Stack[0].Function != "flag.Parse" || flagParse.Stack[1].Function != "main.main" {
