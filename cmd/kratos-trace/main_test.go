@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
 // runCLI runs the command line in-process and returns exit code, stdout and stderr.
@@ -20,26 +20,13 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errOut.String()
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
+func freeAddr(t *testing.T) string { return tracertest.FreeAddr(t) }
 
 // demoConfigDir writes a demo config on free ports.
 func demoConfigDir(t *testing.T) (dir, httpAddr, grpcAddr string) {
 	t.Helper()
-	dir = t.TempDir()
-	httpAddr, grpcAddr = freeAddr(t), freeAddr(t)
-	yaml := fmt.Sprintf("server:\n  http:\n    addr: %s\n    timeout: 1s\n  grpc:\n    addr: %s\n    timeout: 1s\ndata:\n  database:\n    driver: sqlite\n    source: \":memory:\"\n", httpAddr, grpcAddr)
-	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(yaml), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return dir, httpAddr, grpcAddr
+	c := tracertest.WriteDemoConfig(t, tracertest.DemoConfigOptions{})
+	return c.Dir, c.HTTPAddr, c.GRPCAddr
 }
 
 func TestBadInput(t *testing.T) {

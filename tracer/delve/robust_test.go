@@ -172,9 +172,9 @@ func TestProgramFailures(t *testing.T) {
 	}
 	defer busy.Close()
 	portInUse := writeDemoConfig(t)
-	yaml, _ := os.ReadFile(filepath.Join(portInUse.dir, "config.yaml"))
-	yaml = []byte(strings.Replace(string(yaml), portInUse.httpAddr, busy.Addr().String(), 1))
-	if err := os.WriteFile(filepath.Join(portInUse.dir, "config.yaml"), yaml, 0o600); err != nil {
+	yaml, _ := os.ReadFile(filepath.Join(portInUse.Dir, "config.yaml"))
+	yaml = []byte(strings.Replace(string(yaml), portInUse.HTTPAddr, busy.Addr().String(), 1))
+	if err := os.WriteFile(filepath.Join(portInUse.Dir, "config.yaml"), yaml, 0o600); err != nil {
 		t.Fatal(err)
 	}
 
@@ -186,7 +186,7 @@ func TestProgramFailures(t *testing.T) {
 	}{
 		{"config dir missing", []string{"-conf", filepath.Join(t.TempDir(), "missing")}, tracer.PhaseConfigLoad, "no such file or directory"},
 		{"invalid yaml", []string{"-conf", badYAML}, tracer.PhaseConfigLoad, "panic: "},
-		{"port in use", []string{"-conf", portInUse.dir}, tracer.PhaseBuildInstance, "address already in use"},
+		{"port in use", []string{"-conf", portInUse.Dir}, tracer.PhaseBuildInstance, "address already in use"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -248,7 +248,7 @@ func TestTempDirIsPrivate(t *testing.T) {
 	conf := writeDemoConfig(t)
 	var mode os.FileMode
 	var dir string
-	runTrace(t, Config{Target: demoDir, Args: []string{"-conf", conf.dir}}, func(s *Session, ev tracer.Event) bool {
+	runTrace(t, Config{Target: demoDir, Args: []string{"-conf", conf.Dir}}, func(s *Session, ev tracer.Event) bool {
 		fi, err := os.Stat(s.tmpDir)
 		if err != nil {
 			t.Fatal(err)

@@ -8,12 +8,14 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
 // demoDir is the demo service, relative to this package.
@@ -23,51 +25,19 @@ const demoDir = "../../demo"
 // with -N -l takes about a minute on two cores.
 const traceTimeout = 4 * time.Minute
 
+// writeDemoConfig writes a demo config on free ports, with values that
+// differ from the demo's own so the tests see they come from the program.
+func writeDemoConfig(t *testing.T) tracertest.DemoConfig {
+	t.Helper()
+	return tracertest.WriteDemoConfig(t, tracertest.DemoConfigOptions{GRPCTimeout: "2s", RedisWriteTimeout: "0.3s"})
+}
+
 // freePort returns a loopback port nothing listens on right now.
 func freePort(t *testing.T) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// demoConfig writes a config dir for the demo with free ports, so tests can
-// run beside each other and beside a demo a developer has running.
-type demoConfig struct {
-	dir, httpAddr, grpcAddr string
-}
-
-func writeDemoConfig(t *testing.T) demoConfig {
-	t.Helper()
-	c := demoConfig{
-		dir:      t.TempDir(),
-		httpAddr: fmt.Sprintf("127.0.0.1:%d", freePort(t)),
-		grpcAddr: fmt.Sprintf("127.0.0.1:%d", freePort(t)),
-	}
-	yaml := fmt.Sprintf(`server:
-  http:
-    addr: %s
-    timeout: 1s
-  grpc:
-    addr: %s
-    timeout: 2s
-data:
-  database:
-    driver: sqlite
-    source: ":memory:"
-  redis:
-    network: tcp
-    addr: 127.0.0.1:1
-    read_timeout: 0.2s
-    write_timeout: 0.3s
-`, c.httpAddr, c.grpcAddr)
-	if err := os.WriteFile(filepath.Join(c.dir, "config.yaml"), []byte(yaml), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return c
+	_, port, _ := net.SplitHostPort(tracertest.FreeAddr(t))
+	n, _ := strconv.Atoi(port)
+	return n
 }
 
 // trace is what a test saw of one run.
@@ -166,7 +136,7 @@ func processGone(pid int) bool {
 
 func TestDemoFullLifecycle(t *testing.T) {
 	conf := writeDemoConfig(t)
-	tr := runTrace(t, Config{Target: demoDir, Args: []string{"-conf", conf.dir}}, nil)
+	tr := runTrace(t, Config{Target: demoDir, Args: []string{"-conf", conf.Dir}}, nil)
 
 	want := []string{
 		"flag.parse", "config.load", "config.scan",
@@ -201,7 +171,7 @@ func TestDemoFullLifecycle(t *testing.T) {
 			}
 		}
 		slices.Sort(details)
-		wantDetails := []string{"grpc " + conf.grpcAddr, "http " + conf.httpAddr}
+		wantDetails := []string{"grpc " + conf.GRPCAddr, "http " + conf.HTTPAddr}
 		if !slices.Equal(details, wantDetails) {
 			t.Errorf("%s details = %v, want %v", id, details, wantDetails)
 		}
@@ -216,9 +186,9 @@ func TestDemoFullLifecycle(t *testing.T) {
 	}
 	leaves := scan.Bootstrap.Leaves()
 	for path, want := range map[string]string{
-		"server.http.addr":         conf.httpAddr,
+		"server.http.addr":         conf.HTTPAddr,
 		"server.http.timeout":      "1s",
-		"server.grpc.addr":         conf.grpcAddr,
+		"server.grpc.addr":         conf.GRPCAddr,
 		"server.grpc.timeout":      "2s",
 		"data.database.driver":     "sqlite",
 		"data.database.source":     ":memory:",
@@ -265,7 +235,7 @@ func TestDemoFullLifecycle(t *testing.T) {
 			t.Errorf("at wire.done %s state = %s, want created", s.Kind, s.State)
 		}
 	}
-	if byKind["http"].Address != conf.httpAddr || byKind["grpc"].Address != conf.grpcAddr {
+	if byKind["http"].Address != conf.HTTPAddr || byKind["grpc"].Address != conf.GRPCAddr {
 		t.Errorf("servers at wire.done = %+v", done.Servers)
 	}
 	if byKind["http"].Timeout != "1s" || byKind["grpc"].Timeout != "2s" || byKind["http"].Network != "tcp" {
@@ -374,7 +344,7 @@ func assertCleanedUp(t *testing.T, s *Session) {
 
 func TestCloseMidBootKillsProgram(t *testing.T) {
 	conf := writeDemoConfig(t)
-	tr := runTrace(t, Config{Target: demoDir, Args: []string{"-conf", conf.dir}}, func(s *Session, ev tracer.Event) bool {
+	tr := runTrace(t, Config{Target: demoDir, Args: []string{"-conf", conf.Dir}}, func(s *Session, ev tracer.Event) bool {
 		if ev.Phase == tracer.PhaseWireProvider {
 			return false // Close here, mid-boot.
 		}
@@ -389,7 +359,7 @@ func TestCloseMidBootKillsProgram(t *testing.T) {
 
 func TestBreakOffPassesPhase(t *testing.T) {
 	conf := writeDemoConfig(t)
-	cfg := Config{Target: demoDir, Args: []string{"-conf", conf.dir}, NoBreak: []tracer.PhaseID{tracer.PhaseWireProvider}}
+	cfg := Config{Target: demoDir, Args: []string{"-conf", conf.Dir}, NoBreak: []tracer.PhaseID{tracer.PhaseWireProvider}}
 	tr := runTrace(t, cfg, nil)
 	providers := 0
 	for _, ev := range tr.events {
@@ -411,7 +381,7 @@ func TestBreakOffPassesPhase(t *testing.T) {
 func TestStepOverInsidePhase(t *testing.T) {
 	conf := writeDemoConfig(t)
 	var stepped []tracer.Event
-	runTrace(t, Config{Target: demoDir, Args: []string{"-conf", conf.dir}}, func(s *Session, ev tracer.Event) bool {
+	runTrace(t, Config{Target: demoDir, Args: []string{"-conf", conf.Dir}}, func(s *Session, ev tracer.Event) bool {
 		switch {
 		case ev.Phase == tracer.PhaseWire && len(stepped) == 0:
 			return s.StepOver(context.Background()) == nil

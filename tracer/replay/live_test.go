@@ -3,8 +3,6 @@ package replay
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,20 +12,11 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/delve"
 	"github.com/kratos-trace/kratos-trace/tracer/headless"
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
 // demoDir is the demo service, relative to this package.
 const demoDir = "../../demo"
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
 
 // liveSecret is a password the live test's config holds in a Redis URL; the
 // demo logs that URL when nothing answers there, so the secret reaches both
@@ -37,26 +26,7 @@ const liveSecret = "S3cr3tPa55w0rd"
 // writeDemoConfig writes a demo config on free ports, with liveSecret in it.
 func writeDemoConfig(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	yaml := fmt.Sprintf(`server:
-  http:
-    addr: %s
-    timeout: 1s
-  grpc:
-    addr: %s
-    timeout: 1s
-data:
-  database:
-    driver: sqlite
-    source: ":memory:"
-  redis:
-    network: tcp
-    addr: "redis://admin:%s@127.0.0.1:1/0"
-`, freeAddr(t), freeAddr(t), liveSecret)
-	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(yaml), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	return tracertest.WriteDemoConfig(t, tracertest.DemoConfigOptions{RedisAddr: "redis://admin:" + liveSecret + "@127.0.0.1:1/0"}).Dir
 }
 
 // TestLiveRecordReplaysEqual records a real run of the demo under the real
