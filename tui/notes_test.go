@@ -96,24 +96,61 @@ func TestNotesKeyShowsAndHidesThePane(t *testing.T) {
 }
 
 // noterFake is the demo trace with notes, as a lesson's Source has them: it
-// sends a note before each stop it is given one for.
+// sends its introduction before the first event, so before the first stop.
 type noterFake struct {
 	*tracertest.Fake
 	notes     chan string
+	events    chan tracer.Event
+	closed    chan struct{}
+	sent      chan struct{} // closed once the intro is sent or dropped
 	closeOnce sync.Once
+}
+
+func newNoterFake(intro string) *noterFake {
+	f := &noterFake{
+		Fake:   tracertest.NewFake(tracertest.DemoEvents()),
+		notes:  make(chan string),
+		events: make(chan tracer.Event),
+		closed: make(chan struct{}),
+		sent:   make(chan struct{}),
+	}
+	go func() {
+		defer close(f.events)
+		select {
+		case f.notes <- intro:
+			close(f.sent)
+		case <-f.closed:
+			close(f.sent)
+			return
+		}
+		for ev := range f.Fake.Events() {
+			select {
+			case f.events <- ev:
+			case <-f.closed:
+				return
+			}
+		}
+	}()
+	return f
 }
 
 func (f *noterFake) Notes() <-chan string { return f.notes }
 
+func (f *noterFake) Events() <-chan tracer.Event { return f.events }
+
 func (f *noterFake) Close() error {
-	f.closeOnce.Do(func() { close(f.notes) })
+	f.closeOnce.Do(func() {
+		close(f.closed)
+		<-f.sent // notes is closed only once nothing can send on it
+		close(f.notes)
+	})
 	return f.Fake.Close()
 }
 
 // TestNotesOfANoterSource runs the TUI on a Source that is a Noter and
 // checks that its notes reach the Notes pane.
 func TestNotesOfANoterSource(t *testing.T) {
-	src := &noterFake{Fake: tracertest.NewFake(tracertest.DemoEvents()), notes: make(chan string)}
+	src := newNoterFake("Welcome to the lesson")
 	rec := newRecorder()
 	m := NewModel(Options{
 		Target:      "./demo",
@@ -122,10 +159,6 @@ func TestNotesOfANoterSource(t *testing.T) {
 		Notes:       true,
 	})
 	tm := teatest.NewTestModel(t, probe{Model: m, rec: rec}, teatest.WithInitialTermSize(120, 40))
-	go func() {
-		defer func() { _ = recover() }() // the channel is closed when the TUI quits
-		src.notes <- "Welcome to the lesson"
-	}()
 	rec.waitFor(t, "the note", func(s snapshot) bool { return strings.Contains(s.screen, "✎ Welcome to the lesson") })
 	quit(t, tm, src.Fake)
 }
