@@ -28,6 +28,10 @@ type snapshot struct {
 	rows     map[rowKey]rowState
 	screen   string
 	done     []string // the Source commands that completed, in order
+	seq      int      // the Seq of the last stop or step
+	// settled: the Source pane shows what it will show at this stop; the
+	// file it reads, if any, has been read.
+	settled bool
 }
 
 // probe wraps the root model and publishes a snapshot after each message.
@@ -72,10 +76,16 @@ func (r *recorder) record(m Model, msg tea.Msg) {
 		c := *m.trace.exitCode
 		code = &c
 	}
+	seq := 0
+	if m.trace.last != nil {
+		seq = m.trace.last.Seq
+	}
+	_, read := m.files[m.source.file]
 	r.last = snapshot{
 		phase: m.trace.phase, label: m.trace.phaseLabel, paused: m.trace.paused, ended: m.trace.ended,
 		stops: m.trace.stops, exitCode: code, rows: rows,
 		screen: ansi.Strip(m.render()), done: slices.Clone(r.done),
+		seq: seq, settled: m.source.file == "" || read,
 	}
 	close(r.cond)
 	r.cond = make(chan struct{})

@@ -39,6 +39,8 @@ type text struct {
 	// Messages about the last key.
 	ended, notPaused, unsupported, notRunningYet, breakOn, breakOff, startTrace string
 	cmdContinue, cmdStepOver, cmdStepOut, cmdBreak                              string
+	// Going back and forth through a trace that holds every stop (a replay).
+	endedRewind, atStart, notInTrace, cmdPrevious, cmdJump string
 
 	// The screen below the minimum size.
 	tooSmall, tooSmallSize, tooSmallQuit string
@@ -47,7 +49,7 @@ type text struct {
 	notesLookAt, notesSource, notesLesson string
 
 	// The keys' help, by binding.
-	keyNext, keyStep, keyStepOut, keyTerm                                        string
+	keyNext, keyStep, keyStepOut, keyTerm, keyPrevious, keyJump                  string
 	keyUp, keyDown, keyPageUp, keyPageDown, keyTop, keyBottom, keyToggle         string
 	keyBreak, keyFocusNext, keyFocusPrev, keyRestart, keyNotes, keyHelp, keyQuit string
 }
@@ -93,12 +95,17 @@ var texts = map[tracer.Lang]*text{
 		breakOn: "break on at %s", breakOff: "break off at %s: it passes without pausing",
 		startTrace:  "start the trace: %s",
 		cmdContinue: "continue", cmdStepOver: "step over", cmdStepOut: "step out", cmdBreak: "break",
+		endedRewind: "the trace has ended: p goes back, r runs it again",
+		atStart:     "at the first stop: there is nothing before it",
+		notInTrace:  "%s: not in this trace",
+		cmdPrevious: "previous", cmdJump: "jump to %s",
 
 		tooSmall: "terminal too small", tooSmallSize: "%dx%d, kratos-trace needs at least %dx%d", tooSmallQuit: "q quits",
 
 		notesLookAt: "Look at", notesSource: "Read", notesLesson: "Lesson",
 
 		keyNext: "next phase", keyStep: "step over", keyStepOut: "step out", keyTerm: "SIGTERM",
+		keyPrevious: "previous stop", keyJump: "jump to phase",
 		keyUp: "up", keyDown: "down", keyPageUp: "page up", keyPageDown: "page down",
 		keyTop: "top", keyBottom: "bottom", keyToggle: "fold",
 		keyBreak: "break on/off", keyFocusNext: "focus", keyFocusPrev: "focus back",
@@ -143,12 +150,17 @@ var texts = map[tracer.Lang]*text{
 		breakOn: "已在 %s 打开断点", breakOff: "已在 %s 关闭断点：程序会直接经过",
 		startTrace:  "启动跟踪失败：%s",
 		cmdContinue: "继续", cmdStepOver: "单步跳过", cmdStepOut: "单步跳出", cmdBreak: "断点",
+		endedRewind: "跟踪已结束：按 p 回退，按 r 重新运行",
+		atStart:     "已在第一个停点：前面没有了",
+		notInTrace:  "%s：这次跟踪里没有",
+		cmdPrevious: "上一停点", cmdJump: "跳到 %s",
 
 		tooSmall: "终端太小", tooSmallSize: "%dx%d，kratos-trace 至少需要 %dx%d", tooSmallQuit: "q 退出",
 
 		notesLookAt: "看哪里", notesSource: "读源码", notesLesson: "课程",
 
 		keyNext: "下一阶段", keyStep: "单步跳过", keyStepOut: "单步跳出", keyTerm: "SIGTERM",
+		keyPrevious: "上一停点", keyJump: "跳到该阶段",
 		keyUp: "上", keyDown: "下", keyPageUp: "上一页", keyPageDown: "下一页",
 		keyTop: "顶部", keyBottom: "底部", keyToggle: "折叠",
 		keyBreak: "断点开关", keyFocusNext: "切换面板", keyFocusPrev: "上一面板",

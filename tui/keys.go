@@ -10,6 +10,11 @@ type keyMap struct {
 	Step    key.Binding
 	StepOut key.Binding
 	Term    key.Binding
+	// Previous and Jump move back and forth through a trace that holds
+	// every stop (a tracer.Rewinder, such as a replay); they are disabled,
+	// so neither matched nor shown, for a live trace.
+	Previous key.Binding
+	Jump     key.Binding
 
 	Up       key.Binding
 	Down     key.Binding
@@ -35,6 +40,10 @@ func newKeyMap(tx *text) keyMap {
 		Step:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", tx.keyStep)),
 		StepOut: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", tx.keyStepOut)),
 		Term:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", tx.keyTerm)),
+		// enter is also Toggle: Jump applies in the Phases pane, Toggle in
+		// Bootstrap.
+		Previous: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", tx.keyPrevious), key.WithDisabled()),
+		Jump:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tx.keyJump), key.WithDisabled()),
 
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", tx.keyUp)),
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", tx.keyDown)),
@@ -54,11 +63,19 @@ func newKeyMap(tx *text) keyMap {
 	}
 }
 
+// setRewind enables or disables the keys that move back and forth through
+// the trace, for a Source that is or is not a tracer.Rewinder.
+func (k *keyMap) setRewind(on bool) {
+	k.Previous.SetEnabled(on)
+	k.Jump.SetEnabled(on)
+}
+
 // FullHelp returns the bindings in columns for the `?` help: running the
-// program, moving in a pane, and the rest.
+// program, moving in a pane, and the rest. The help leaves disabled
+// bindings out.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Next, k.Step, k.StepOut, k.Term},
+		{k.Next, k.Previous, k.Jump, k.Step, k.StepOut, k.Term},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Toggle, k.Break, k.FocusNext, k.FocusPrev},
 		{k.Restart, k.Notes, k.Help, k.Quit},
@@ -71,26 +88,37 @@ type hintContext struct {
 	running   bool // it is at or past app.running and still up: SIGTERM helps
 	ended     bool
 	launching bool
+	// rewind: the trace can go back. Stepping then only goes to the next
+	// stop, as n does, and its hints make room for p and the jump.
+	rewind bool
 }
 
 // shortHelp returns the bindings worth a hint right now, most useful first;
 // the help bubble drops those that do not fit the width.
 func (k keyMap) shortHelp(c hintContext) []key.Binding {
 	var b []key.Binding
+	// Previous and Jump are disabled, so left out, unless the trace can go
+	// back.
 	switch {
 	case c.ended:
-		b = append(b, k.Restart, k.Quit)
+		b = append(b, k.Previous, k.Restart, k.Quit)
 	case c.launching:
 		b = append(b, k.Quit, k.Restart)
 	default:
 		if c.running {
 			b = append(b, k.Term)
 		}
-		b = append(b, k.Next, k.Step, k.StepOut)
+		b = append(b, k.Next, k.Previous)
+		if !c.rewind {
+			b = append(b, k.Step, k.StepOut)
+		}
 	}
 	switch c.focus {
 	case panePhases:
 		b = append(b, k.Break)
+		if !c.launching {
+			b = append(b, k.Jump)
+		}
 	case paneBootstrap:
 		b = append(b, k.Toggle)
 	}

@@ -67,7 +67,8 @@ type traceState struct {
 	startedAt   time.Time
 	statuses    []string
 	paused      bool // the program waits for a command
-	ended       bool // the events channel was closed
+	ended       bool // the program exited, or the events channel was closed
+	closed      bool // the events channel was closed
 	quitting    bool
 	exitCode    *int
 	fatal       string // a KindError, or a failed Start
@@ -85,6 +86,20 @@ type traceState struct {
 	// that "b" then "n" turns the break off before the program continues.
 	queue []queuedCommand
 	busy  bool
+
+	// rewind: the Source is a tracer.Rewinder, which can move back to an
+	// earlier stop. history then holds everything it delivered, in order,
+	// so that the screen can be rebuilt as it was at that stop.
+	rewind  bool
+	history []delivery
+}
+
+// delivery is one thing a rewinding Source delivered: an event, or a note
+// (a Noter's).
+type delivery struct {
+	ev     tracer.Event
+	note   string
+	isNote bool
 }
 
 // queuedCommand is a Source command waiting for the one before it.
@@ -177,6 +192,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if n, ok := msg.src.(Noter); ok {
 			m.trace.notes = n.Notes()
 		}
+		_, m.trace.rewind = msg.src.(tracer.Rewinder)
+		m.keys.setRewind(m.trace.rewind)
 		// Breaks the user turned off before a restart stay off.
 		for _, info := range tracer.Phases {
 			if m.phases.breakOff[info.ID] {
@@ -190,12 +207,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.gen != m.trace.gen {
 			return m, nil
 		}
-		cmd := m.applyEvent(msg.ev)
+		cmd := m.receive(msg.ev)
 		return m, tea.Batch(cmd, m.waitForEvent())
 
 	case noteMsg:
 		if msg.gen != m.trace.gen {
 			return m, nil
+		}
+		if m.trace.rewind {
+			m.trace.history = append(m.trace.history, delivery{note: msg.text, isNote: true})
 		}
 		m.notes.addLessonNote(msg.text)
 		return m, m.waitForEvent()
@@ -212,6 +232,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.trace.ended = true
+		m.trace.closed = true
 		m.trace.paused = false
 		m.trace.launching = false
 		m.phases.finish()
@@ -223,7 +244,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		if msg.err != nil && !m.trace.quitting {
-			m.trace.flash = m.tx.commandError(msg.name, msg.err)
+			m.trace.flash = m.commandError(msg.name, msg.err)
 		}
 		m.trace.busy = false
 		return m, m.nextCommand()
@@ -275,7 +296,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) waitForEvent() tea.Cmd {
 	t := &m.trace
 	var events <-chan tracer.Event
-	if t.src != nil && !t.ended {
+	if t.src != nil && !t.closed {
+		// After the exit too: a Rewinder keeps the channel open, so that
+		// the trace can go back from its end.
 		events = t.src.Events()
 	}
 	if events == nil && t.notes == nil {
@@ -328,6 +351,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 			return m.showSource(ev)
 		case tracer.KindExit:
 			t.paused = false
+			t.ended = true
 			t.exitCode = ev.ExitCode
 			if ev.File != "" {
 				return m.showSource(ev)
@@ -417,17 +441,92 @@ func (m *Model) showSource(ev tracer.Event) tea.Cmd {
 	return loadFile(ev.File)
 }
 
+// receive applies an event of the current trace. When a Rewinder
+// delivers a stop it already delivered (its Seq is not past the events the
+// model holds), the Source moved back: the screen is first rebuilt from the
+// events before that stop.
+func (m *Model) receive(ev tracer.Event) tea.Cmd {
+	t := &m.trace
+	if t.rewind {
+		if i := t.redelivered(ev.Seq); i >= 0 {
+			m.goBack(i)
+		}
+		t.history = append(t.history, delivery{ev: ev})
+	}
+	return m.applyEvent(ev)
+}
+
+// redelivered returns the index in the history of the first event whose
+// Seq is seq or later, or -1 when there is none: the event with seq is new.
+// Events come in increasing Seq unless the Source moved back, so the
+// search starts from the end and stops at the first older event.
+func (t *traceState) redelivered(seq int) int {
+	if seq <= 0 {
+		return -1 // a Source that does not number its events
+	}
+	at := -1
+	for i := len(t.history) - 1; i >= 0; i-- {
+		d := t.history[i]
+		if d.isNote {
+			continue
+		}
+		if d.ev.Seq < seq {
+			break
+		}
+		at = i
+	}
+	return at
+}
+
+// goBack rebuilds the screen from the first n deliveries of the history,
+// dropping the rest: the screen becomes what it was when the trace first
+// got there. The trace's Source, its command queue and what the user chose
+// (breaks, folds, focus) stay.
+func (m *Model) goBack(n int) {
+	old := m.trace
+	m.trace = traceState{
+		gen: old.gen, src: old.src, notes: old.notes,
+		launching: true, startedAt: old.startedAt,
+		quitting: old.quitting, notice: old.notice,
+		queue: old.queue, busy: old.busy,
+		rewind: true, history: old.history[:n],
+	}
+	m.resetPanes()
+	for _, d := range m.trace.history {
+		if d.isNote {
+			m.notes.addLessonNote(d.note)
+			continue
+		}
+		// Its command would only read a file for the Source pane, which the
+		// stop being re-delivered replaces.
+		_ = m.applyEvent(d.ev)
+	}
+}
+
 // commandError says why the command name failed.
-func (tx *text) commandError(name string, err error) string {
+func (m *Model) commandError(name string, err error) string {
+	tx := m.tx
 	switch {
 	case errors.Is(err, tracer.ErrEnded):
-		return tx.ended
+		return m.endedText()
 	case errors.Is(err, tracer.ErrNotPaused):
 		return tx.notPaused
 	case errors.Is(err, tracer.ErrUnsupported):
 		return f(tx.unsupported, name)
+	case errors.Is(err, tracer.ErrAtStart):
+		return tx.atStart
+	case errors.Is(err, tracer.ErrNotInTrace):
+		return f(tx.notInTrace, name)
 	}
 	return name + ": " + err.Error()
+}
+
+// endedText says that the trace has ended and what the user can do.
+func (m *Model) endedText() string {
+	if m.trace.rewind && !m.trace.closed {
+		return m.tx.endedRewind
+	}
+	return m.tx.ended
 }
 
 func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
@@ -481,6 +580,12 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Break):
 		return m, m.toggleBreak()
 
+	case key.Matches(msg, k.Previous):
+		return m, m.moveTrace(m.tx.cmdPrevious, func(ctx context.Context, r tracer.Rewinder) error { return r.Previous(ctx) })
+
+	case m.focus == panePhases && key.Matches(msg, k.Jump):
+		return m, m.jumpToSelected()
+
 	case key.Matches(msg, k.Toggle):
 		if m.focus == paneBootstrap {
 			m.bootstrap.toggle()
@@ -509,7 +614,7 @@ func (m *Model) command(name string, fn func(context.Context, tracer.Source) err
 	t := &m.trace
 	if t.src == nil || t.ended {
 		if t.ended {
-			t.flash = m.tx.ended
+			t.flash = m.endedText()
 		} else {
 			t.flash = m.tx.notRunningYet
 		}
@@ -520,6 +625,39 @@ func (m *Model) command(name string, fn func(context.Context, tracer.Source) err
 	src, ctx := t.src, m.run.ctx
 	m.enqueue(name, func() error { return fn(ctx, src) })
 	return m.nextCommand()
+}
+
+// moveTrace queues a move of a Rewinder, back or forth. Unlike the other
+// commands it may be sent at the end of the trace, and the program stays
+// paused as far as the screen is concerned: the move delivers the stop it
+// lands on, or fails and leaves the trace where it was.
+func (m *Model) moveTrace(name string, fn func(context.Context, tracer.Rewinder) error) tea.Cmd {
+	t := &m.trace
+	r, ok := t.src.(tracer.Rewinder)
+	switch {
+	case t.src == nil:
+		t.flash = m.tx.notRunningYet
+		return nil
+	case !ok:
+		return nil // the keys are disabled; nothing to do
+	case t.closed:
+		t.flash = m.tx.ended
+		return nil
+	}
+	t.flash = ""
+	ctx := m.run.ctx
+	m.enqueue(name, func() error { return fn(ctx, r) })
+	return m.nextCommand()
+}
+
+// jumpToSelected moves the trace to the phase selected in the Phases pane,
+// back or forth: to the phase's first event.
+func (m *Model) jumpToSelected() tea.Cmd {
+	phase, ok := m.phases.selectedPhase()
+	if !ok {
+		return nil
+	}
+	return m.moveTrace(f(m.tx.cmdJump, phase), func(ctx context.Context, r tracer.Rewinder) error { return r.JumpTo(ctx, phase) })
 }
 
 func (m *Model) enqueue(name string, fn func() error) {
@@ -551,7 +689,7 @@ func (m *Model) toggleBreak() tea.Cmd {
 	if off {
 		m.trace.notice = f(m.tx.breakOff, phase)
 	}
-	if m.trace.src == nil || m.trace.ended {
+	if m.trace.src == nil || m.trace.closed {
 		return nil // remembered for the next start
 	}
 	src := m.trace.src
@@ -583,6 +721,13 @@ func (m *Model) restart() tea.Cmd {
 	}
 	gen := m.trace.gen + 1
 	m.trace = traceState{gen: gen, launching: true, startedAt: m.now()}
+	m.resetPanes()
+	return tea.Batch(m.run.startCmd(gen), m.spinnerTick())
+}
+
+// resetPanes empties the panes of what the trace delivered, keeping what
+// the user chose: the breaks, the folds, the sizes and the focus.
+func (m *Model) resetPanes() {
 	m.phases.reset()
 	m.source.clear()
 	m.bootstrap.reset()
@@ -590,7 +735,6 @@ func (m *Model) restart() tea.Cmd {
 	m.stack.reset()
 	m.output.reset()
 	m.notes.reset()
-	return tea.Batch(m.run.startCmd(gen), m.spinnerTick())
 }
 
 func (m *Model) setFocus(p paneID) {

@@ -289,7 +289,13 @@ func (m Model) statusHeight() int {
 	if m.help.ShowAll {
 		rows := 0
 		for _, col := range m.keys.FullHelp() {
-			rows = max(rows, len(col))
+			n := 0
+			for _, b := range col {
+				if b.Enabled() {
+					n++ // the help leaves disabled keys out
+				}
+			}
+			rows = max(rows, n)
 		}
 		h += rows - 1
 	}
@@ -364,6 +370,7 @@ func (m Model) hints() hintContext {
 		running:   !t.ended && !t.signalled && order >= tracer.Order(tracer.PhaseRunning) && order < tracer.Order(tracer.PhaseStop),
 		ended:     t.ended || t.fatal != "",
 		launching: t.launching,
+		rewind:    t.rewind,
 	}
 }
 
