@@ -137,14 +137,14 @@ func replayTUI(ctx context.Context, rec *replay.Recording, lang tracer.Lang) err
 }
 
 // replayTUIOptions feeds the TUI from the recording; its restart key starts
-// the replay over. The replay ends as a live trace does, its event channel
-// closed after the exit: the TUI does not offer going back (the Source's
-// tracer.Rewinder) yet, and replay.Options.StayOpen is for when it does.
+// the replay over. The replay is a tracer.Rewinder, so the TUI offers going
+// back; it stays open after the exit (replay.Options.StayOpen), so that one
+// can still go back from the end. Quitting the TUI closes it.
 func replayTUIOptions(rec *replay.Recording) tui.Options {
 	return tui.Options{
 		Target: rec.Header.Target + " (replay)",
 		Start: func(context.Context) (tracer.Source, error) {
-			return replay.NewSource(rec, replay.Options{}), nil
+			return replay.NewSource(rec, replay.Options{StayOpen: true}), nil
 		},
 	}
 }

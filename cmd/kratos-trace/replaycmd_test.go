@@ -389,7 +389,7 @@ func TestReplayJSONMatchesRecording(t *testing.T) {
 }
 
 // reportingSource hands the TUI the events of a Source it also reports
-// elsewhere.
+// elsewhere. It moves back and forth as the replay it wraps does.
 type reportingSource struct {
 	tracer.Source
 	ch chan tracer.Event
@@ -397,8 +397,17 @@ type reportingSource struct {
 
 func (s *reportingSource) Events() <-chan tracer.Event { return s.ch }
 
+func (s *reportingSource) Previous(ctx context.Context) error {
+	return s.Source.(tracer.Rewinder).Previous(ctx)
+}
+
+func (s *reportingSource) JumpTo(ctx context.Context, phase tracer.PhaseID) error {
+	return s.Source.(tracer.Rewinder).JumpTo(ctx, phase)
+}
+
 // TestReplayInTheTUI drives the TUI on a replay with the "next" key until
-// the recording's exit has been delivered.
+// the recording's exit has been delivered, then goes back from the end with
+// "previous" (the replay stays open after the exit) and quits.
 func TestReplayInTheTUI(t *testing.T) {
 	rec, err := replay.Read(demoRecording(t))
 	if err != nil {
@@ -429,13 +438,12 @@ func TestReplayInTheTUI(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- tui.Run(ctx, opts) }()
 
-	sawExit := false
+	var exit tracer.Event
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
-	for !sawExit {
+	for exit.Kind != tracer.KindExit {
 		select {
-		case ev := <-delivered:
-			sawExit = ev.Kind == tracer.KindExit
+		case exit = <-delivered:
 		case <-tick.C:
 			typeKeys.Write([]byte("n"))
 		case err := <-done:
@@ -443,6 +451,17 @@ func TestReplayInTheTUI(t *testing.T) {
 		case <-ctx.Done():
 			t.Fatal("the replay did not reach the exit in the TUI")
 		}
+	}
+	typeKeys.Write([]byte("p"))
+	select {
+	case ev := <-delivered:
+		if ev.Kind != tracer.KindStop || ev.Seq >= exit.Seq {
+			t.Errorf("after p at the end the replay delivered %s (seq %d), want the last stop before the exit (seq %d)", ev.Label(), ev.Seq, exit.Seq)
+		}
+	case err := <-done:
+		t.Fatalf("the TUI ended early: %v", err)
+	case <-ctx.Done():
+		t.Fatal("p at the end of the replay did not go back")
 	}
 	typeKeys.Write([]byte("q"))
 	select {

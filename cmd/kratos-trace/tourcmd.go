@@ -31,8 +31,9 @@ does and why, what to look at and where to read on in the Kratos source.
 
 The recording is a real run of ./demo (kratos v2.9.2) under the debugger, so
 the tour needs neither Go nor the demo's source nor ptrace, and runs on
-Linux, macOS and Windows. n goes to the next phase, t sends SIGTERM at
-app.running, N hides or shows the notes, ? lists every key.
+Linux, macOS and Windows. n goes to the next phase, p back to the previous
+one, t sends SIGTERM at app.running, N hides or shows the notes, ? lists
+every key.
 
 With --headless the whole tour is printed, each phase with its note.`,
 		Example: `  kratos-trace tour
@@ -80,13 +81,13 @@ func runTour(ctx context.Context, io streams, lang tracer.Lang, opts tourOptions
 }
 
 // tourTUI opens the terminal UI on the tour with the notes on; restart
-// plays it again from the start. The replay ends after the exit, as a live
-// trace does (see replayTUIOptions).
+// plays it again from the start. As in replayTUIOptions, the replay stays
+// open after the exit, so that one can go back from the end.
 func tourTUI(ctx context.Context, rec *replay.Recording, lang tracer.Lang) error {
 	err := tui.Run(ctx, tui.Options{
 		Target: rec.Header.Target + " (tour)",
 		Start: func(context.Context) (tracer.Source, error) {
-			return replay.NewSource(rec, replay.Options{}), nil
+			return replay.NewSource(rec, replay.Options{StayOpen: true}), nil
 		},
 		Lang:  lang,
 		Notes: true,
