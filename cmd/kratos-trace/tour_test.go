@@ -98,13 +98,15 @@ func TestTourUsage(t *testing.T) {
 	}
 }
 
-// TestCrossBuild builds kratos-trace for the systems the tour runs on. A
-// cold build takes minutes; -short skips it.
+// TestCrossBuild builds kratos-trace for Windows, the system furthest from
+// the one the tests run on (no ptrace, no Unix signals). macOS shares the
+// Unix code and is left out: a cold cross-build takes minutes of CI's two
+// cores. -short skips it.
 func TestCrossBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("cross-compiling takes minutes on a cold cache; run without -short")
 	}
-	for _, target := range [][2]string{{"windows", "amd64"}, {"darwin", "arm64"}} {
+	for _, target := range [][2]string{{"windows", "amd64"}} {
 		t.Run(target[0]+"/"+target[1], func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
 			defer cancel()
