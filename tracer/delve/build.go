@@ -199,7 +199,9 @@ type runningBuild struct {
 }
 
 // startBuild starts `go build` of t into bin with flags. Cancelling ctx
-// interrupts the go command and the compiler and linker it runs.
+// interrupts the go command and the compiler and linker it runs. Delve's
+// pkg/gobuild builds the same command line but takes no context and no
+// process group, so a closed trace could not stop a build; hence our own.
 func startBuild(ctx context.Context, t *Target, bin string, flags []string) *runningBuild {
 	b := &runningBuild{done: make(chan struct{})}
 	args := append([]string{"build", "-o", bin}, flags...)
