@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -117,35 +116,5 @@ func printCatalog(io streams, lang tracer.Lang) {
 
 // printPlan shows the resolved phases as a table.
 func printPlan(io streams, s *tracer.Session) {
-	fmt.Fprintf(io.out, "%s (%s), kratos %s\n\n", s.Target, s.Package, orNone(s.KratosVersion))
-	tw := tabwriter.NewWriter(io.out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PHASE\tDETAIL\tLOCATION\tFUNCTION")
-	unavailable := 0
-	for _, p := range s.Plan {
-		loc := "-"
-		if p.File != "" {
-			loc = fmt.Sprintf("%s:%d", headless.ShortPath(p.File), p.Line)
-		}
-		if p.Unavailable != "" {
-			unavailable++
-			loc = "unavailable: " + p.Unavailable
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.Phase, dashIfEmpty(p.Detail), loc, dashIfEmpty(p.Function))
-	}
-	tw.Flush()
-	fmt.Fprintf(io.out, "\n%d phases resolved, %d unavailable.\n", len(s.Plan)-unavailable, unavailable)
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "(none)"
-	}
-	return s
-}
-
-func dashIfEmpty(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
+	fmt.Fprint(io.out, headless.FormatPlan(s))
 }

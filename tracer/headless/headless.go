@@ -316,6 +316,29 @@ func FormatServers(servers []tracer.Server) string {
 	return formatServers(servers, wordsFor(tracer.English))
 }
 
+// FormatPlan renders a session's planned phases as a table: where each
+// resolved, or why it is unavailable, and a count of both.
+func FormatPlan(s *tracer.Session) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s), kratos %s\n\n", s.Target, s.Package, orNone(s.KratosVersion))
+	rows := [][]string{{"PHASE", "DETAIL", "LOCATION", "FUNCTION"}}
+	unavailable := 0
+	for _, p := range s.Plan {
+		loc := "-"
+		if p.File != "" {
+			loc = fmt.Sprintf("%s:%d", ShortPath(p.File), p.Line)
+		}
+		if p.Unavailable != "" {
+			unavailable++
+			loc = "unavailable: " + p.Unavailable
+		}
+		rows = append(rows, []string{string(p.Phase), dash(p.Detail), loc, dash(p.Function)})
+	}
+	writeTable(&b, rows)
+	fmt.Fprintf(&b, "\n%d phases resolved, %d unavailable.\n", len(s.Plan)-unavailable, unavailable)
+	return b.String()
+}
+
 func dash(s string) string {
 	if s == "" {
 		return "-"
