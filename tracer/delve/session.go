@@ -711,16 +711,8 @@ func (s *Session) hitsOf(state *api.DebuggerState) ([]hit, *api.Thread) {
 // paused there.
 func (s *Session) report(h hit) bool {
 	th := h.thread
-	ev := tracer.Event{
-		Phase:     h.entry.Phase,
-		Detail:    h.entry.Detail,
-		File:      th.File,
-		Line:      th.Line,
-		Goroutine: th.GoroutineID,
-	}
-	if th.Function != nil {
-		ev.Function = th.Function.Name()
-	}
+	ev := threadEvent(tracer.KindPass, th)
+	ev.Phase, ev.Detail = h.entry.Phase, h.entry.Detail
 	scope := api.EvalScope{GoroutineID: th.GoroutineID}
 	switch h.entry.Phase {
 	case tracer.PhaseConfigScan:
@@ -746,18 +738,44 @@ func (s *Session) report(h hit) bool {
 	if h.entry.Phase == tracer.PhaseRunning || h.entry.Phase == tracer.PhaseRegister || h.entry.Phase == tracer.PhaseAfterStart {
 		s.servers.markListening()
 	}
-	ev.Bootstrap = s.bootstrap
-	ev.Servers = s.servers.snapshot()
-	ev.Stack = s.stack(th.GoroutineID)
-	s.attachSource(&ev)
+	s.addState(&ev)
 
 	s.mu.Lock()
 	pause := !s.noBreak[h.entry.Phase] && !ev.Skipped
 	s.mu.Unlock()
 	s.current = h.entry.Phase
-	ev.Kind = tracer.KindPass
 	if pause {
 		ev.Kind = tracer.KindStop
+	}
+	s.deliver(ev, pause)
+	return pause
+}
+
+// threadEvent starts an event of kind at the place th stopped.
+func threadEvent(kind tracer.Kind, th *api.Thread) tracer.Event {
+	ev := tracer.Event{Kind: kind, File: th.File, Line: th.Line, Goroutine: th.GoroutineID}
+	if th.Function != nil {
+		ev.Function = th.Function.Name()
+	}
+	return ev
+}
+
+// addState adds to ev what the panes show at a stop: the Bootstrap, the
+// servers, the goroutine's stack (unless ev has one) and the source around
+// ev's location.
+func (s *Session) addState(ev *tracer.Event) {
+	ev.Bootstrap = s.bootstrap
+	ev.Servers = s.servers.snapshot()
+	if ev.Stack == nil {
+		ev.Stack = s.stack(ev.Goroutine)
+	}
+	s.attachSource(ev)
+}
+
+// deliver emits a stop, step or pass event once the output written before
+// it is in, and marks the program paused when it stays there.
+func (s *Session) deliver(ev tracer.Event, paused bool) {
+	if paused {
 		s.mu.Lock()
 		s.paused = true
 		s.mu.Unlock()
@@ -765,7 +783,6 @@ func (s *Session) report(h hit) bool {
 	s.catchUpOutput()
 	s.emit(ev)
 	s.clock.delivered(ev)
-	return pause
 }
 
 // scanConfig runs a config.Scan to its end, so the stop shows the decoded
@@ -835,20 +852,9 @@ func (s *Session) stack(gid int64) []tracer.Frame {
 
 // reportStep emits the stop after a step inside a phase.
 func (s *Session) reportStep(th *api.Thread) {
-	ev := tracer.Event{Kind: tracer.KindStep, File: th.File, Line: th.Line, Goroutine: th.GoroutineID}
-	if th.Function != nil {
-		ev.Function = th.Function.Name()
-	}
-	ev.Bootstrap = s.bootstrap
-	ev.Servers = s.servers.snapshot()
-	ev.Stack = s.stack(th.GoroutineID)
-	s.attachSource(&ev)
-	s.mu.Lock()
-	s.paused = true
-	s.mu.Unlock()
-	s.catchUpOutput()
-	s.emit(ev)
-	s.clock.delivered(ev)
+	ev := threadEvent(tracer.KindStep, th)
+	s.addState(&ev)
+	s.deliver(ev, true)
 }
 
 // reportFatal notes the panic the program is dying of. It is reported, with
@@ -857,10 +863,8 @@ func (s *Session) reportFatal(th *api.Thread) {
 	if s.fatal != nil {
 		return
 	}
-	ev := tracer.Event{Kind: tracer.KindError, Phase: s.current, File: th.File, Line: th.Line, Goroutine: th.GoroutineID}
-	if th.Function != nil {
-		ev.Function = th.Function.Name()
-	}
+	ev := threadEvent(tracer.KindError, th)
+	ev.Phase = s.current
 	ev.Stack = s.stack(th.GoroutineID)
 	where := ""
 	for _, f := range ev.Stack {
@@ -874,9 +878,7 @@ func (s *Session) reportFatal(th *api.Thread) {
 	if s.current != "" {
 		ev.Error = fmt.Sprintf("%s failed: the program panicked%s", s.current, where)
 	}
-	s.attachSource(&ev)
-	ev.Bootstrap = s.bootstrap
-	ev.Servers = s.servers.snapshot()
+	s.addState(&ev)
 	s.fatal = &ev
 }
 
