@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 
 	"github.com/charmbracelet/x/term"
 
@@ -21,14 +22,28 @@ func runTUI(ctx context.Context, io streams, cfg delve.Config, opts runOptions) 
 		opts.headless = true
 		return runHeadless(ctx, io, cfg, opts)
 	}
+	// A local trace starts before the screen is taken: Start resolves the
+	// target at once (the build goes on in the background), so bad input
+	// reads like any other error. The TUI's first Start call gets it.
+	var first tracer.Source
 	if opts.remote == nil {
-		if _, err := delve.ResolveTarget(ctx, cfg.Target); err != nil {
+		src, err := opts.startSource(ctx, cfg)
+		if err != nil {
 			return err
 		}
+		first = src
 	}
+	var mu sync.Mutex
 	err := tui.Run(ctx, tui.Options{
 		Target: cfg.Target,
 		Start: func(ctx context.Context) (tracer.Source, error) {
+			mu.Lock()
+			src := first
+			first = nil
+			mu.Unlock()
+			if src != nil {
+				return src, nil
+			}
 			src, err := opts.startSource(ctx, cfg)
 			var ue *delve.UserError
 			if errors.As(err, &ue) {
@@ -39,6 +54,12 @@ func runTUI(ctx context.Context, io streams, cfg delve.Config, opts runOptions) 
 		},
 		Lang: opts.lang,
 	})
+	mu.Lock()
+	if first != nil {
+		// The TUI ended before it took the trace: it is ours to close.
+		first.Close()
+	}
+	mu.Unlock()
 	if err != nil && ctx.Err() != nil {
 		return &exitError{code: exitInterrupted}
 	}
