@@ -24,6 +24,10 @@ import (
 // state) is loaded by accident.
 var structLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 1, MaxStringLen: 4096, MaxArrayValues: 256, MaxStructFields: -1}
 
+// serverFieldsLoad loads a transport server's own fields without following
+// its pointers.
+var serverFieldsLoad = api.LoadConfig{FollowPointers: false, MaxVariableRecurse: 1, MaxStringLen: 1024, MaxStructFields: -1}
+
 // shallowLoad loads a value and the head of what it points to.
 var shallowLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 1, MaxStringLen: 1024, MaxArrayValues: 64, MaxStructFields: -1}
 
@@ -262,7 +266,10 @@ func readServerVar(c *rpc2.RPCClient, scope api.EvalScope, expr string) (tracer.
 	srv.Kind = serverKind(typeName)
 	srv.State = tracer.ServerCreated
 	sexpr := fmt.Sprintf("(*(*%q)(%#x))", typeName, key)
-	sv, err := c.EvalVariable(scope, sexpr, structLoad)
+	// The fields shown are strings, a duration and two pointers tested for
+	// nil; following pointers would pull in the whole embedded net/http or
+	// grpc-go server for nothing.
+	sv, err := c.EvalVariable(scope, sexpr, serverFieldsLoad)
 	if err != nil {
 		return srv, key, nil
 	}
