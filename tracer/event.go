@@ -30,6 +30,17 @@ const (
 	// KindError reports a failure the trace cannot go past, e.g. a panic in the
 	// program at a phase.
 	KindError Kind = "error"
+	// KindReturn: a function the trace follows returned (a wire provider, a
+	// request layer); Results holds what it returned and Took how long it
+	// ran. It is a pass unless the phase's break is on, then the program is
+	// paused as at a stop.
+	KindReturn Kind = "return"
+	// KindHalt: the program was halted on request wherever it was (not at
+	// a phase); Goroutines lists every goroutine. It waits for Continue.
+	KindHalt Kind = "halt"
+	// KindStall: no phase was reached for the stall time given; Goroutines
+	// lists every goroutine, and the trace ends after it.
+	KindStall Kind = "stall"
 )
 
 // Event is one thing that happened in a trace. Events are JSON-tagged so that
@@ -65,6 +76,31 @@ type Event struct {
 	Servers []Server `json:"servers,omitempty"`
 	// Stack is the stopped goroutine's stack, innermost frame first.
 	Stack []Frame `json:"stack,omitempty"`
+
+	// Args and Locals are the variables of the stopped frame (frame 0), on
+	// stop and step events.
+	Args   []*Node `json:"args,omitempty"`
+	Locals []*Node `json:"locals,omitempty"`
+	// Results are the values a function returned, the error included, on a
+	// return event; Took is how long it ran, in program time.
+	Results []*Node  `json:"results,omitempty"`
+	Took    Duration `json:"took,omitempty"`
+	// Watches are the watched expressions' values at this stop.
+	Watches []WatchValue `json:"watches,omitempty"`
+	// Goroutines are every goroutine of the program, on halt and stall
+	// events.
+	Goroutines []Goroutine `json:"goroutines,omitempty"`
+
+	// ConfigSources are the config sources config.Load merged, in order, on
+	// the config.load event and after.
+	ConfigSources []ConfigSource `json:"config_sources,omitempty"`
+	// Request ties a request phase to the request it belongs to.
+	Request *RequestInfo `json:"request,omitempty"`
+	// Instance is the ServiceInstance registered or deregistered, and
+	// Registrar the registrar's type (e.g. "etcd"), on app.register and
+	// app.deregister.
+	Instance  *ServiceInstance `json:"instance,omitempty"`
+	Registrar string           `json:"registrar,omitempty"`
 	// Source is the text around File:Line, so a replay needs no source tree.
 	Source *Snippet `json:"source,omitempty"`
 	// SourceMissing says why Source is empty although File is set: the

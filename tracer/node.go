@@ -17,6 +17,25 @@ type Node struct {
 	// "1s", "true"; "<nil>" for an unset message.
 	Value    string  `json:"value,omitempty"`
 	Children []*Node `json:"children,omitempty"`
+
+	// Expr is the Go expression that reads this value in the program, set
+	// on variables, watches and results so that a level left unloaded can
+	// be read later (Inspector.Expand).
+	Expr string `json:"expr,omitempty"`
+	// Unloaded is set on a composite value whose children were not read
+	// yet, to keep a stop fast; Expand reads them.
+	Unloaded bool `json:"unloaded,omitempty"`
+	// More counts what a cap left out: the elements of a long slice or map
+	// beyond those shown, or the bytes of a long string.
+	More int `json:"more,omitempty"`
+
+	// Origin is where a config leaf's value came from, and Overrides the
+	// values it replaced, earliest first (config provenance).
+	Origin    *Origin    `json:"origin,omitempty"`
+	Overrides []Override `json:"overrides,omitempty"`
+	// Hash is a keyed hash of the clear value of a masked leaf, so that two
+	// recordings can be compared without the secret.
+	Hash string `json:"hash,omitempty"`
 }
 
 // Lookup finds the node at a dotted path below n, such as

@@ -30,6 +30,26 @@ const (
 	PhaseServerStop    PhaseID = "server.stop"
 	PhaseAfterStop     PhaseID = "app.after-stop"
 	PhaseExit          PhaseID = "exit"
+
+	// PhaseAppNew is where kratos.New returns; PhaseBeforeStop and
+	// PhaseDeregister are the BeforeStop hooks and registrar.Deregister in
+	// App.Stop.
+	PhaseAppNew     PhaseID = "app.new"
+	PhaseBeforeStop PhaseID = "app.before-stop"
+	PhaseDeregister PhaseID = "app.deregister"
+
+	// PhaseBreak is a stop at a breakpoint of the user's own; its Detail is
+	// the location as the user gave it.
+	PhaseBreak PhaseID = "break"
+
+	// The phases of a request that kratos-trace sends to the running App;
+	// their events carry Event.Request.
+	PhaseRequestTransport  PhaseID = "request.transport"
+	PhaseRequestMiddleware PhaseID = "request.middleware"
+	PhaseRequestService    PhaseID = "request.service"
+	PhaseRequestBiz        PhaseID = "request.biz"
+	PhaseRequestData       PhaseID = "request.data"
+	PhaseRequestReply      PhaseID = "request.reply"
 )
 
 // Group names the part of the program a phase belongs to; the TUI timeline is
@@ -43,6 +63,8 @@ const (
 	GroupWire     Group = "wire"
 	GroupRun      Group = "run"
 	GroupShutdown Group = "shutdown"
+	// GroupRequest holds the phases of requests sent to the running App.
+	GroupRequest Group = "request"
 )
 
 // PhaseInfo describes a phase for people: where it belongs and what happens there.

@@ -1,0 +1,103 @@
+package tracer
+
+import "context"
+
+// Inspector is implemented by a Source that can answer the user's own
+// questions at a stop: the variables of any frame, Go expressions, watches,
+// breakpoints of the user's own, and a halt of the running program. A live
+// Delve session is one; a replay answers only what it recorded (Eval of an
+// expression that was watched) and returns ErrUnsupported, or an error
+// wrapping ErrNeedsLive, for the rest. A consumer checks for it with a type
+// assertion, as for Rewinder.
+//
+// Frames are numbered as in Event.Stack: 0 is the innermost frame of the
+// stopped goroutine. Every method but Halt needs a paused program and
+// returns ErrNotPaused otherwise.
+type Inspector interface {
+	// Frame returns frame i of the current stop's goroutine (or of the
+	// goroutine chosen with Goroutine): its location, arguments, locals
+	// and source.
+	Frame(ctx context.Context, i int) (FrameDetail, error)
+	// Eval evaluates a Go expression, as Delve accepts it, in frame i. The
+	// error of an expression that cannot be evaluated is one line, e.g.
+	// `could not find symbol "bc" in kratos.(*App).Run`.
+	Eval(ctx context.Context, i int, expr string) (*Node, error)
+	// Expand reads the level below a node that was left unloaded
+	// (Node.Unloaded), by its Node.Expr, in frame i.
+	Expand(ctx context.Context, i int, expr string) (*Node, error)
+
+	// Watches lists the watched expressions in the order they were added.
+	Watches() []string
+	// AddWatch watches expr from now on: it is evaluated at every stop and
+	// carried in Event.Watches. Its value at the current stop is returned.
+	AddWatch(ctx context.Context, expr string) (WatchValue, error)
+	// RemoveWatch stops watching expr.
+	RemoveWatch(expr string) error
+
+	// Breakpoints lists the user's own breakpoints.
+	Breakpoints() []Breakpoint
+	// AddBreakpoint sets a breakpoint of the user's own at loc: FILE:LINE
+	// (relative to the module root, or absolute) or a function
+	// (main.newApp, biz.(*GreeterUsecase).CreateGreeter, or with its full
+	// package path). Its hits are stops with phase PhaseBreak and detail loc.
+	// A loc that resolves nowhere is an error of one sentence with a
+	// suggestion where one is close.
+	AddBreakpoint(ctx context.Context, loc string) (Breakpoint, error)
+	// RemoveBreakpoint clears the breakpoint set at loc.
+	RemoveBreakpoint(ctx context.Context, loc string) error
+
+	// Halt stops the running program wherever it is. The halt arrives as a
+	// KindHalt event carrying every goroutine; Continue resumes.
+	Halt(ctx context.Context) error
+	// Goroutine chooses the goroutine that Frame, Eval and Expand read
+	// from, at a halt or any stop; its stack is returned. Goroutine 0 goes
+	// back to the goroutine of the stop.
+	Goroutine(ctx context.Context, id int64) ([]Frame, error)
+}
+
+// FrameDetail is one frame of a stopped goroutine, with its variables.
+type FrameDetail struct {
+	// Index is the frame's number, 0 the innermost.
+	Index  int      `json:"index"`
+	Frame  Frame    `json:"frame"`
+	Args   []*Node  `json:"args,omitempty"`
+	Locals []*Node  `json:"locals,omitempty"`
+	Source *Snippet `json:"source,omitempty"`
+}
+
+// WatchValue is one watched expression's value at a stop.
+type WatchValue struct {
+	Expr  string `json:"expr"`
+	Value *Node  `json:"value,omitempty"`
+	// Error says why the expression has no value at this stop, e.g. that
+	// a variable is not in scope.
+	Error string `json:"error,omitempty"`
+}
+
+// Breakpoint is a breakpoint of the user's own, as resolved in the program.
+type Breakpoint struct {
+	// Loc is the location as the user gave it; it is the Detail of the
+	// stops at this breakpoint.
+	Loc      string `json:"loc"`
+	Function string `json:"function,omitempty"`
+	File     string `json:"file,omitempty"`
+	Line     int    `json:"line,omitempty"`
+}
+
+// Goroutine is one goroutine of a halted or stalled program.
+type Goroutine struct {
+	ID int64 `json:"id"`
+	// User is the innermost frame in the program's own code (not the
+	// runtime's nor the standard library's); Current is the innermost
+	// frame of all.
+	User    Frame `json:"user"`
+	Current Frame `json:"current"`
+	// WaitReason is the runtime's reason for a blocked goroutine, e.g.
+	// "chan receive", "select", "IO wait", "sleep".
+	WaitReason string `json:"wait_reason,omitempty"`
+	// Waiting is how long it has been blocked, where the runtime knows it.
+	Waiting Duration `json:"waiting,omitempty"`
+	// Main is set for the main goroutine.
+	Main  bool    `json:"main,omitempty"`
+	Stack []Frame `json:"stack,omitempty"`
+}
