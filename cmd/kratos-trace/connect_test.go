@@ -79,9 +79,7 @@ func buildDemoElsewhere(t *testing.T) (bin, builtAt string) {
 	t.Helper()
 	dir := t.TempDir()
 	builtAt = filepath.Join(dir, "app")
-	for _, f := range []string{"go.mod", "go.sum"} {
-		copyFile(t, filepath.Join(repoRoot, f), filepath.Join(builtAt, f))
-	}
+	// The demo is a module of its own: it is built in its copy.
 	src := filepath.Join(repoRoot, "demo")
 	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -95,8 +93,8 @@ func buildDemoElsewhere(t *testing.T) (bin, builtAt string) {
 		t.Fatal(err)
 	}
 	bin = filepath.Join(dir, "server")
-	cmd := exec.Command("go", "build", "-gcflags=all=-N -l", "-o", bin, "./demo/cmd/server")
-	cmd.Dir = builtAt
+	cmd := exec.Command("go", "build", "-gcflags=all=-N -l", "-o", bin, "./cmd/server")
+	cmd.Dir = filepath.Join(builtAt, "demo")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("build the demo: %v\n%s", err, out)
 	}
