@@ -111,7 +111,11 @@ type Event struct {
 	Status   string      `json:"status,omitempty"`
 	Error    string      `json:"error,omitempty"`
 	ExitCode *int        `json:"exit_code,omitempty"`
-	Session  *Session    `json:"session,omitempty"`
+	// Signal, on an exit event, names the signal that killed the program,
+	// e.g. "SIGPIPE"; ExitCode is then minus its number, as Delve reports
+	// it. Empty when the program exited by itself.
+	Signal  string   `json:"signal,omitempty"`
+	Session *Session `json:"session,omitempty"`
 }
 
 // IsPhase reports whether the event marks a phase of the lifecycle: a stop,
@@ -164,10 +168,14 @@ type PlannedPhase struct {
 	Unavailable string `json:"unavailable,omitempty"`
 }
 
-// OutputLine is one line of the program's own output.
+// OutputLine is one line of the program's own output, or a piece of one:
+// a very long line arrives in several events, every one but the last with
+// Continued set, and their Texts joined are the line.
 type OutputLine struct {
 	Stream string `json:"stream"` // "stdout" or "stderr"
 	Text   string `json:"text"`
+	// Continued: the line goes on in the next output event of this stream.
+	Continued bool `json:"continued,omitempty"`
 }
 
 // Frame is one frame of a goroutine's stack.

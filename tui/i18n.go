@@ -28,6 +28,9 @@ type text struct {
 
 	// Footers and titles of the panes.
 	changed, frames, lines, oneLine, scrolled, goroutine string
+	// The Output pane: lines dropped to keep its bound, and the rest of a
+	// line too long to keep.
+	scrolledOut, outputMore string
 
 	// The launch steps in the Source pane.
 	starting, startingTarget, runningToFirst, endedBeforeFirst, retryHint, failed string
@@ -35,6 +38,7 @@ type text struct {
 	// The trace's state in the status bar.
 	steppedIn, pausedAt, runningWaiting, runningAfter, running string
 	exitedCode, traceEnded, afterLaunch, kratosVersion         string
+	killedBy                                                   string
 
 	// Messages about the last key.
 	ended, notPaused, unsupported, notRunningYet, breakOn, breakOff, startTrace string
@@ -79,6 +83,7 @@ var texts = map[tracer.Lang]*text{
 
 		changed: "%d changed", frames: "%d frames", lines: "%d lines", oneLine: "1 line",
 		scrolled: "scrolled", goroutine: "goroutine %d",
+		scrolledOut: "%d scrolled out", outputMore: "(… %s more)",
 
 		starting: "starting", startingTarget: "starting %s", runningToFirst: "running to the first phase",
 		endedBeforeFirst: "■ the trace ended before the first phase", retryHint: "r runs the trace again · q quits",
@@ -88,6 +93,7 @@ var texts = map[tracer.Lang]*text{
 		runningWaiting: "● running, waiting for a signal: t sends SIGTERM",
 		runningAfter:   "● running after %s", running: "● running",
 		exitedCode: "■ exited with code %d", traceEnded: "■ the trace ended",
+		killedBy:    "■ killed by %s",
 		afterLaunch: " · %s after launch", kratosVersion: " · kratos %s",
 
 		ended: "the trace has ended: r runs it again", notPaused: "the program is running, not paused",
@@ -134,6 +140,7 @@ var texts = map[tracer.Lang]*text{
 
 		changed: "%d 处变化", frames: "%d 帧", lines: "%d 行", oneLine: "1 行",
 		scrolled: "已滚动", goroutine: "goroutine %d",
+		scrolledOut: "%d 行已移出", outputMore: "（… 还有 %s）",
 
 		starting: "启动中", startingTarget: "正在启动 %s", runningToFirst: "运行到第一个阶段",
 		endedBeforeFirst: "■ 跟踪在第一个阶段之前就结束了", retryHint: "r 重新运行 · q 退出",
@@ -143,6 +150,7 @@ var texts = map[tracer.Lang]*text{
 		runningWaiting: "● 运行中，等待信号：按 t 发送 SIGTERM",
 		runningAfter:   "● 运行中，已过 %s", running: "● 运行中",
 		exitedCode: "■ 已退出，退出码 %d", traceEnded: "■ 跟踪已结束",
+		killedBy:    "■ 被信号 %s 结束",
 		afterLaunch: " · 启动后 %s", kratosVersion: " · kratos %s",
 
 		ended: "跟踪已结束：按 r 重新运行", notPaused: "程序正在运行，没有暂停",

@@ -71,6 +71,7 @@ type traceState struct {
 	closed      bool // the events channel was closed
 	quitting    bool
 	exitCode    *int
+	exitSignal  string // the signal that killed the program, if one did
 	fatal       string // a KindError, or a failed Start
 	flash       string // the last command's error
 	notice      string // what the last key did, when the screen does not show it
@@ -139,7 +140,7 @@ func newModel(ctx context.Context, opts Options) Model {
 		bootstrap: newBootstrapPane(st, tx),
 		servers:   newServersPane(st, tx),
 		stack:     newStackPane(st, tx),
-		output:    newOutputPane(st, tx),
+		output:    newOutputPane(st, tx, opts.OutputLines),
 		notes:     newNotesPane(st, tx, opts.Lang),
 		notesOn:   opts.Notes,
 		files:     map[string][]string{},
@@ -352,7 +353,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 		case tracer.KindExit:
 			t.paused = false
 			t.ended = true
-			t.exitCode = ev.ExitCode
+			t.exitCode, t.exitSignal = ev.ExitCode, ev.Signal
 			if ev.File != "" {
 				return m.showSource(ev)
 			}

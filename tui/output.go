@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -8,31 +9,59 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer"
 )
 
-// maxOutputLines bounds the memory a chatty program can take.
-const maxOutputLines = 5000
+// DefaultOutputLines is how many lines of the program's output the Output
+// pane keeps when Options.OutputLines is zero: enough to scroll back
+// through a chatty boot, bounded so that a program that writes without end
+// cannot take the memory. A recording keeps every line.
+const DefaultOutputLines = 10000
+
+// maxOutputLineBytes bounds what the pane keeps of one line: a line of
+// megabytes (it arrives in pieces, see tracer.OutputLine.Continued) shows
+// its beginning and how much more there was.
+const maxOutputLineBytes = 16 << 10
 
 // outputLine is one line the program wrote, made safe to draw.
 type outputLine struct {
 	stderr bool
 	text   string
+	// open: more of this line is to come (its last piece was Continued).
+	open bool
+	// hidden counts the bytes beyond maxOutputLineBytes not kept.
+	hidden int
+	// rows is how many wrapped rows the line has at the pane's width.
+	rows int
+}
+
+// outputRow is one row of a wrapped line.
+type outputRow struct {
+	stderr bool
+	text   string
 }
 
 // outputPane shows the program's own stdout and stderr, wrapped to the
-// pane's width, following the end unless the user scrolled up.
+// pane's width, following the end unless the user scrolled up. It keeps the
+// last limit lines and counts those that scrolled out.
 type outputPane struct {
 	st      *styles
 	tx      *text
 	w, h    int
 	focused bool
 
+	limit   int
 	lines   []outputLine
-	wrapped []outputLine // lines wrapped to the width, rebuilt on resize
-	offset  int          // first visible wrapped line
+	wrapped []outputRow // the lines wrapped to the width, rebuilt on resize
+	offset  int         // first visible wrapped row
 	follow  bool
+	// dropped counts the lines that went out of the pane to keep it
+	// within limit.
+	dropped int
 }
 
-func newOutputPane(st *styles, tx *text) outputPane {
-	return outputPane{st: st, tx: tx, follow: true}
+func newOutputPane(st *styles, tx *text, limit int) outputPane {
+	if limit <= 0 {
+		limit = DefaultOutputLines
+	}
+	return outputPane{st: st, tx: tx, follow: true, limit: limit}
 }
 
 func (p *outputPane) SetSize(w, h int) {
@@ -45,34 +74,99 @@ func (p *outputPane) SetSize(w, h int) {
 }
 
 func (p *outputPane) reset() {
-	p.lines, p.wrapped, p.offset, p.follow = nil, nil, 0, true
+	p.lines, p.wrapped, p.offset, p.follow, p.dropped = nil, nil, 0, true, 0
 }
 
+// add takes one output event: a line, or a piece of one that goes on the
+// line its previous piece began.
 func (p *outputPane) add(l tracer.OutputLine) {
-	line := outputLine{stderr: l.Stream == "stderr", text: sanitize(l.Text)}
+	stderr := l.Stream == "stderr"
+	text := sanitize(l.Text)
+	if n := len(p.lines); n > 0 && p.lines[n-1].open && p.lines[n-1].stderr == stderr {
+		last := &p.lines[n-1]
+		p.wrapped = p.wrapped[:len(p.wrapped)-last.rows]
+		last.append(text)
+		last.open = l.Continued
+		p.wrapLine(last)
+		p.clampOffset()
+		return
+	}
+	line := outputLine{stderr: stderr, open: l.Continued}
+	if n := len(p.lines); n > 0 && p.lines[n-1].open {
+		// The other stream wrote in the middle of a long line; that line
+		// stays cut where it is.
+		p.lines[n-1].open = false
+	}
+	line.append(text)
 	p.lines = append(p.lines, line)
-	if len(p.lines) > maxOutputLines {
-		p.lines = append(p.lines[:0], p.lines[len(p.lines)-maxOutputLines:]...)
-		p.rewrap()
-	} else {
-		p.wrapped = append(p.wrapped, p.wrap(line)...)
+	p.wrapLine(&p.lines[len(p.lines)-1])
+	if excess := len(p.lines) - p.limit; excess > 0 {
+		rows := 0
+		for _, dl := range p.lines[:excess] {
+			rows += dl.rows
+		}
+		// Reslicing drops the front without copying; append moves the
+		// rest to a new array when it outgrows this one.
+		p.lines = p.lines[excess:]
+		p.wrapped = p.wrapped[rows:]
+		p.dropped += excess
+		if !p.follow {
+			p.offset -= rows
+		}
 	}
 	p.clampOffset()
 }
 
+// append adds a piece of text to the line, keeping at most
+// maxOutputLineBytes of it.
+func (l *outputLine) append(text string) {
+	room := maxOutputLineBytes - len(l.text)
+	if room >= len(text) {
+		l.text += text
+		return
+	}
+	if room > 0 {
+		cut := room
+		for cut > 0 && !isRuneStart(text[cut]) {
+			cut--
+		}
+		l.text += text[:cut]
+		text = text[cut:]
+	}
+	l.hidden += len(text)
+}
+
+func isRuneStart(b byte) bool { return b&0xc0 != 0x80 }
+
+// shown is the line as the pane draws it: its text, and how much more of
+// it there was.
+func (l *outputLine) shown(tx *text) string {
+	if l.hidden == 0 {
+		return l.text
+	}
+	return l.text + " " + f(tx.outputMore, formatBytes(l.hidden))
+}
+
+// wrapLine appends the rows of l, which is the last line, to wrapped.
+func (p *outputPane) wrapLine(l *outputLine) {
+	rows := p.wrap(outputRow{stderr: l.stderr, text: l.shown(p.tx)})
+	l.rows = len(rows)
+	p.wrapped = append(p.wrapped, rows...)
+}
+
 func (p *outputPane) rewrap() {
 	p.wrapped = p.wrapped[:0]
-	for _, l := range p.lines {
-		p.wrapped = append(p.wrapped, p.wrap(l)...)
+	for i := range p.lines {
+		p.wrapLine(&p.lines[i])
 	}
 }
 
 // wrap breaks a line at word boundaries to the pane width; continuation
 // lines are indented by two cells.
-func (p *outputPane) wrap(l outputLine) []outputLine {
+func (p *outputPane) wrap(l outputRow) []outputRow {
 	w := p.w - 1
 	if w < 8 || textWidth(l.text) <= w {
-		return []outputLine{l}
+		return []outputRow{l}
 	}
 	first := strings.SplitN(ansi.Wrap(l.text, w, ""), "\n", 2)[0]
 	rest := ""
@@ -82,9 +176,9 @@ func (p *outputPane) wrap(l outputLine) []outputLine {
 		first = ansi.Cut(l.text, 0, w)
 		rest = ansi.Cut(l.text, w, textWidth(l.text))
 	}
-	out := []outputLine{{stderr: l.stderr, text: first}}
+	out := []outputRow{{stderr: l.stderr, text: first}}
 	for _, s := range strings.Split(ansi.Wrap(rest, w-2, ""), "\n") {
-		out = append(out, outputLine{stderr: l.stderr, text: "  " + s})
+		out = append(out, outputRow{stderr: l.stderr, text: "  " + s})
 	}
 	return out
 }
@@ -112,6 +206,9 @@ func (p *outputPane) footer() string {
 	if len(p.lines) == 1 {
 		s = p.tx.oneLine
 	}
+	if p.dropped > 0 {
+		s += " · " + f(p.tx.scrolledOut, p.dropped)
+	}
 	if !p.follow {
 		s += " · " + p.tx.scrolled
 	}
@@ -136,4 +233,15 @@ func (p *outputPane) View() []string {
 		out = append(out, " "+text)
 	}
 	return out
+}
+
+// formatBytes shows a byte count in B, KiB or MiB.
+func formatBytes(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
 }

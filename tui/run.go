@@ -39,6 +39,10 @@ type Options struct {
 	// Notes opens the Notes pane at the start, as for a learner; the N key
 	// shows and hides it either way.
 	Notes bool
+	// OutputLines is how many lines of the program's output the Output
+	// pane keeps (it says how many scrolled out); 0 means
+	// DefaultOutputLines.
+	OutputLines int
 }
 
 // Noter is implemented by a Source that comes with notes for the audience,

@@ -395,6 +395,8 @@ func (m Model) stateText() (string, int) {
 		return s, textWidth(sp) + 2 + textWidth(status) + len(el)
 	case t.ended:
 		switch {
+		case t.exitSignal != "":
+			text, k = f(tx.killedBy, t.exitSignal), st.err
 		case t.exitCode != nil && *t.exitCode == 0:
 			text, k = f(tx.exitedCode, 0), st.ok
 		case t.exitCode != nil:

@@ -20,6 +20,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
 // These tests drive a real `dlv exec --headless` the way a user would: the
@@ -172,7 +174,7 @@ func startHeadlessDelve(t *testing.T, dlv, bin, conf string) *headlessDelve {
 		t.Fatalf("dlv did not say where it listens:\n%s", log.String())
 	}
 	if strings.Contains(log.String(), "operation not permitted") {
-		t.Skipf("ptrace is not permitted here, so Delve cannot run the demo: %s", log.String())
+		tracertest.SkipWithoutPtrace(t, "Delve cannot run the demo: "+log.String())
 	}
 	return d
 }

@@ -84,7 +84,7 @@ from here: stop it where it runs to trace its shutdown. See docs/REMOTE.md.`,
 	}
 	f := cmd.Flags()
 	addOutputFlags(f, &opts)
-	f.DurationVar(&opts.hold, "hold", 0, "with --headless: how long to stay at app.running before leaving the program running")
+	f.DurationVar(&opts.hold, "hold", 0, "with --headless: how long the program runs on at app.running, serving, before the trace ends and leaves it running")
 	f.StringArrayVar(&copts.substitutePath, "substitute-path", nil, "map source directory `FROM=TO`: FROM as the program reports it (e.g. /app), TO the local checkout; repeatable")
 	f.BoolVar(&copts.killOnExit, "kill-on-exit", false, "end the program when the trace ends (default: clear the breakpoints and leave it running)")
 	f.BoolVar(&copts.restart, "restart", false, "restart the program under Delve first, when it has already run past main")

@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
 // killIterations is how many times TestKilledAtRandomPhase kills a trace:
@@ -83,7 +85,7 @@ func TestKilledAtRandomPhase(t *testing.T) {
 			t.Fatalf("iteration %d: kratos-trace did not exit within 60s of %v after %d phases", i, sig, seen)
 		}
 		if strings.Contains(stderr.String(), "ptrace is not permitted") {
-			t.Skip("ptrace is not permitted here")
+			tracertest.SkipWithoutPtrace(t, stderr.String())
 		}
 		var ee *exec.ExitError
 		code := 0

@@ -90,7 +90,7 @@ func TestHeadlessJSONOnDemo(t *testing.T) {
 	conf, httpAddr, grpcAddr := demoConfigDir(t)
 	code, out, stderr := runCLI(t, "run", "--headless", "--json", "../../demo", "--", "-conf", conf)
 	if strings.Contains(stderr, "ptrace is not permitted") {
-		t.Skip("ptrace is not permitted here: " + stderr)
+		tracertest.SkipWithoutPtrace(t, stderr)
 	}
 	if code != 0 {
 		t.Fatalf("exit %d\nstderr:\n%s", code, stderr)
@@ -141,7 +141,7 @@ func TestHeadlessTextOnDemo(t *testing.T) {
 	conf, httpAddr, _ := demoConfigDir(t)
 	code, out, stderr := runCLI(t, "run", "--headless", "../../demo", "--", "-conf", conf)
 	if strings.Contains(stderr, "ptrace is not permitted") {
-		t.Skip("ptrace is not permitted here: " + stderr)
+		tracertest.SkipWithoutPtrace(t, stderr)
 	}
 	if code != 0 {
 		t.Fatalf("exit %d\nstderr:\n%s", code, stderr)
@@ -161,7 +161,7 @@ func TestHeadlessTextOnDemo(t *testing.T) {
 func TestPhasesListsResolvedLocations(t *testing.T) {
 	code, out, stderr := runCLI(t, "phases", "../../demo")
 	if strings.Contains(stderr, "ptrace is not permitted") {
-		t.Skip("ptrace is not permitted here: " + stderr)
+		tracertest.SkipWithoutPtrace(t, stderr)
 	}
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)

@@ -53,7 +53,7 @@ func secretDemoConfig(t *testing.T) string {
 func skipWithoutPtrace(t *testing.T, stderr string) {
 	t.Helper()
 	if strings.Contains(stderr, "ptrace is not permitted") {
-		t.Skip("ptrace is not permitted here, so the real debugger cannot run: " + stderr)
+		tracertest.SkipWithoutPtrace(t, "the real debugger cannot run: "+stderr)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/delve"
 	"github.com/kratos-trace/kratos-trace/tracer/headless"
+	"github.com/kratos-trace/kratos-trace/tui"
 )
 
 // runOptions are the flags of `kratos-trace run`.
@@ -23,6 +24,8 @@ type runOptions struct {
 	stopTimeout time.Duration
 	workingDir  string
 	noCache     bool
+	// outputLines bounds the TUI's Output pane (tui.Options.OutputLines).
+	outputLines int
 
 	// Recording, replay and scripts (recording.go).
 	record    string
@@ -79,7 +82,7 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 	}
 	f := cmd.Flags()
 	addOutputFlags(f, &opts)
-	f.DurationVar(&opts.hold, "hold", 0, "with --headless: how long to stay at app.running before sending SIGTERM")
+	f.DurationVar(&opts.hold, "hold", 0, "with --headless: how long the program runs and serves at app.running (try it meanwhile) before it gets SIGTERM")
 	f.DurationVar(&opts.stopTimeout, "stop-timeout", 10*time.Second, "how long the program may take to exit after SIGTERM before it is killed")
 	f.StringVar(&opts.workingDir, "wd", "", "working directory of the program (default: the main package's directory)")
 	f.BoolVar(&opts.noCache, "no-cache", false, "build the program afresh instead of reusing an unchanged debug build from the cache")
@@ -97,6 +100,7 @@ func addOutputFlags(f *pflag.FlagSet, opts *runOptions) {
 	f.StringVar(&opts.script, "script", "", "drive the trace from the script `FILE` (break, continue, print, expect, note...; see docs/SCRIPTS.md): in the TUI its notes show in the Notes pane, with --headless its report is printed")
 	f.StringVar(&opts.traceOut, "trace-out", "", "at the end, write the trace to `FILE.json` in Chrome Trace Event Format, for Perfetto UI or chrome://tracing")
 	f.StringVar(&opts.langFlag, "lang", "", langUsage)
+	f.IntVar(&opts.outputLines, "output-lines", 0, fmt.Sprintf("in the terminal UI: how many lines of the program's output the Output pane keeps, saying how many scrolled out (default %d; --record keeps them all)", tui.DefaultOutputLines))
 }
 
 // runTrace starts the trace and hands it to the headless printer or the TUI.
@@ -104,6 +108,9 @@ func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions)
 	ctx := cmd.Context()
 	if opts.script != "" && opts.json {
 		return errors.New("--script prints its own report and accepts no --json")
+	}
+	if opts.outputLines < 0 {
+		return fmt.Errorf("--output-lines %d: give a number of lines, or 0 for the default of %d", opts.outputLines, tui.DefaultOutputLines)
 	}
 	lang, err := pickLang(opts.langFlag)
 	if err != nil {
@@ -175,6 +182,9 @@ func traceOutcome(io streams, res *headless.Result) error {
 		}
 		return &exitError{code: exitFailed}
 	case res.Killed:
+		return &exitError{code: exitFailed}
+	case res.Signal != "":
+		fmt.Fprintf(io.err, "kratos-trace: the program was killed by %s (exit status %d)\n", res.Signal, res.ExitCode)
 		return &exitError{code: exitFailed}
 	case res.ExitCode > 0:
 		fmt.Fprintf(io.err, "kratos-trace: the program exited with status %d\n", res.ExitCode)

@@ -22,3 +22,12 @@ func killProcess(pid int) {
 		_ = p.Kill()
 	}
 }
+
+// exitSignal names the signal behind a Delve exit status: Delve reports a
+// program killed by signal N as status -N. It returns "" for a normal exit.
+func exitSignal(status int) string {
+	if status >= 0 {
+		return ""
+	}
+	return fmt.Sprintf("signal %d", -status)
+}

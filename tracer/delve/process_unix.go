@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // signalProcess sends sig to the program.
@@ -22,4 +24,16 @@ func killProcess(pid int) {
 	if syscall.Kill(pid, 0) == nil {
 		_ = syscall.Kill(pid, syscall.SIGKILL)
 	}
+}
+
+// exitSignal names the signal behind a Delve exit status: Delve reports a
+// program killed by signal N as status -N. It returns "" for a normal exit.
+func exitSignal(status int) string {
+	if status >= 0 {
+		return ""
+	}
+	if name := unix.SignalName(syscall.Signal(-status)); name != "" {
+		return name
+	}
+	return fmt.Sprintf("signal %d", -status)
 }

@@ -1,7 +1,6 @@
 package delve
 
 import (
-	"bufio"
 	"context"
 	"debug/buildinfo"
 	"errors"
@@ -83,7 +82,9 @@ type Session struct {
 	noBreak   map[tracer.PhaseID]bool
 	pid       int
 	closeOnce sync.Once
-	closeErr  error
+	// closeErr is what Close returns; Close and the run goroutine's
+	// teardown both set it, under mu.
+	closeErr error
 
 	// Owned by the run goroutine.
 	tmpDir  string
@@ -162,15 +163,20 @@ func newSession(cfg Config) *Session {
 func (s *Session) Events() <-chan tracer.Event { return s.events }
 
 // Continue runs to the next phase whose break is on.
-func (s *Session) Continue(context.Context) error { return s.send("continue") }
+func (s *Session) Continue(ctx context.Context) error { return s.send(ctx, "continue") }
 
 // StepOver runs one source line.
-func (s *Session) StepOver(context.Context) error { return s.send("next") }
+func (s *Session) StepOver(ctx context.Context) error { return s.send(ctx, "next") }
 
 // StepOut runs until the current function returns.
-func (s *Session) StepOut(context.Context) error { return s.send("stepout") }
+func (s *Session) StepOut(ctx context.Context) error { return s.send(ctx, "stepout") }
 
-func (s *Session) send(op string) error {
+// send hands op to the run goroutine. A ctx that ends first leaves the
+// program paused, as it was, and returns ctx's error.
+func (s *Session) send(ctx context.Context, op string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	switch {
 	case s.ended:
@@ -187,6 +193,13 @@ func (s *Session) send(op string) error {
 		return nil
 	case <-s.done:
 		return tracer.ErrEnded
+	case <-ctx.Done():
+		s.mu.Lock()
+		if !s.ended {
+			s.paused = true
+		}
+		s.mu.Unlock()
+		return ctx.Err()
 	}
 }
 
@@ -195,6 +208,9 @@ func (s *Session) send(op string) error {
 func (s *Session) Signal(ctx context.Context, sig os.Signal) error {
 	if s.remote != nil {
 		return errRemoteSignal
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	s.mu.Lock()
 	pid, ended, paused := s.pid, s.ended, s.paused
@@ -252,10 +268,21 @@ func (s *Session) Close() error {
 			if dir != "" {
 				_ = os.RemoveAll(dir)
 			}
-			s.closeErr = fmt.Errorf("the debugger did not stop within %s; the program was killed", closeTimeout)
+			s.setCloseErr(fmt.Errorf("the debugger did not stop within %s; the program was killed", closeTimeout))
 		}
 	})
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return s.closeErr
+}
+
+// setCloseErr keeps the first error of the way out, for Close to return.
+func (s *Session) setCloseErr(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closeErr == nil {
+		s.closeErr = err
+	}
 }
 
 // closeTimeout bounds how long Close waits for the debugger to wind down.
@@ -541,22 +568,26 @@ func kratosOf(bin string) (version, dir, goVersion string) {
 	return "", "", goVersion
 }
 
-// pumpOutput turns the program's output into events, one a line.
+// pumpOutput turns the program's output into events, one a line (a very
+// long line in chunks, see readOutputLines). It reads until the program
+// closes its end, whatever the program writes.
 func (s *Session) pumpOutput(stream string, r io.ReadCloser) {
 	defer s.outputs.Done()
 	defer r.Close()
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for sc.Scan() {
-		line := sc.Text()
-		if stream == "stderr" && (strings.HasPrefix(line, "panic: ") || strings.HasPrefix(line, "fatal error: ")) {
+	lineStart := true
+	err := readOutputLines(r, maxOutputChunk, func(text string, continued bool) {
+		if lineStart && stream == "stderr" && (strings.HasPrefix(text, "panic: ") || strings.HasPrefix(text, "fatal error: ")) {
 			s.mu.Lock()
 			if s.panicLine == "" {
-				s.panicLine = line
+				s.panicLine = text
 			}
 			s.mu.Unlock()
 		}
-		s.emit(tracer.Event{Kind: tracer.KindOutput, Output: &tracer.OutputLine{Stream: stream, Text: line}})
+		lineStart = !continued
+		s.emit(tracer.Event{Kind: tracer.KindOutput, Output: &tracer.OutputLine{Stream: stream, Text: text, Continued: continued}})
+	})
+	if err != nil {
+		debugf("read the program's %s: %v", stream, err)
 	}
 }
 
@@ -898,6 +929,7 @@ func (s *Session) reportExit(code int) {
 		Phase:     tracer.PhaseExit,
 		Function:  "main.main",
 		ExitCode:  &c,
+		Signal:    exitSignal(code),
 		Bootstrap: s.bootstrap,
 		Servers:   s.servers.snapshot(),
 	})
@@ -976,7 +1008,7 @@ func (s *Session) teardown() {
 	s.mu.Unlock()
 	if dir != "" {
 		if err := os.RemoveAll(dir); err != nil {
-			s.closeErr = fmt.Errorf("remove %s: %w", dir, err)
+			s.setCloseErr(fmt.Errorf("remove %s: %w", dir, err))
 		}
 	}
 }

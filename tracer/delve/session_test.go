@@ -92,7 +92,7 @@ func runTrace(t *testing.T, cfg Config, onStop func(s *Session, ev tracer.Event)
 			}
 			tr.events = append(tr.events, ev)
 			if ev.Kind == tracer.KindError && strings.Contains(ev.Error, "ptrace is not permitted") {
-				t.Skipf("ptrace is not permitted on this machine, so the real debugger cannot run: %s", ev.Error)
+				tracertest.SkipWithoutPtrace(t, "the real debugger cannot run: "+ev.Error)
 			}
 			if ev.Kind != tracer.KindStop && ev.Kind != tracer.KindStep {
 				continue

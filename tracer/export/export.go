@@ -261,9 +261,16 @@ func serverKey(s tracer.Server) string {
 	return s.Kind + " " + s.Address
 }
 
-// output writes each line of the program's output as an instant.
+// output writes each line of the program's output as an instant, at the
+// time its first piece arrived: the pieces of a long line
+// (tracer.OutputLine.Continued) make one instant with the whole text.
 func (b *builder) output(events []tracer.Event) {
 	first := true
+	type openLine struct {
+		at   float64
+		text strings.Builder
+	}
+	open := map[string]*openLine{}
 	for _, ev := range events {
 		if ev.Kind != tracer.KindOutput || ev.Output == nil {
 			continue
@@ -273,10 +280,35 @@ func (b *builder) output(events []tracer.Event) {
 			b.meta("thread_sort_index", tidOutput, map[string]any{"sort_index": tidOutput})
 			first = false
 		}
-		name := ev.Output.Text
-		if r := []rune(name); len(r) > 80 {
-			name = string(r[:77]) + "..."
+		stream := ev.Output.Stream
+		l := open[stream]
+		if l == nil {
+			l = &openLine{at: micros(ev.Elapsed)}
 		}
-		b.instant(name, ev.Output.Stream, tidOutput, micros(ev.Elapsed), map[string]any{"stream": ev.Output.Stream, "text": ev.Output.Text})
+		l.text.WriteString(ev.Output.Text)
+		if ev.Output.Continued {
+			open[stream] = l
+			continue
+		}
+		delete(open, stream)
+		b.outputInstant(stream, l.at, l.text.String())
 	}
+	// A line the trace ended in the middle of is written as far as it got.
+	for _, stream := range []string{"stdout", "stderr"} {
+		if l := open[stream]; l != nil {
+			b.outputInstant(stream, l.at, l.text.String())
+		}
+	}
+}
+
+// outputInstant writes one line of output, named by its beginning.
+func (b *builder) outputInstant(stream string, at float64, text string) {
+	name := text
+	if len(name) > 320 {
+		name = name[:320]
+	}
+	if r := []rune(name); len(r) > 80 {
+		name = string(r[:77]) + "..."
+	}
+	b.instant(name, stream, tidOutput, at, map[string]any{"stream": stream, "text": text})
 }

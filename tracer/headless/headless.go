@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
@@ -59,6 +58,9 @@ type Result struct {
 	// LeftRunning is true when the run ended at the hold phase without
 	// signalling the program (Options.LeaveRunning).
 	LeftRunning bool
+	// Signal names the signal that killed the program, e.g. "SIGPIPE";
+	// empty when it exited by itself. ExitCode is then minus its number.
+	Signal string
 }
 
 // ErrInterrupted is returned when ctx ended the run early.
@@ -67,29 +69,28 @@ var ErrInterrupted = errors.New("interrupted")
 // Run consumes src until the trace ends and prints it. It always closes src.
 func Run(ctx context.Context, src tracer.Source, opts Options) (*Result, error) {
 	defer src.Close()
-	p := &printer{opts: opts, res: &Result{ExitCode: -1}, holdAt: tracer.PhaseRunning, noSource: map[string]bool{}}
+	p := &printer{opts: opts, res: &Result{ExitCode: -1}, holdAt: tracer.PhaseRunning, noSource: map[string]bool{}, out: NewOutputWriter(opts.Out)}
 	var stopDeadline <-chan time.Time
-	var holdTimer <-chan time.Time
 	events := src.Events()
+	// interrupted turns a command refused because ctx ended into
+	// ErrInterrupted.
+	interrupted := func(err error) error {
+		if ctx.Err() != nil {
+			return ErrInterrupted
+		}
+		return err
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return p.res, ErrInterrupted
-		case <-holdTimer:
-			holdTimer = nil
-			if opts.LeaveRunning {
-				p.logf("ending the trace at %s without signalling the program", p.holdAt)
-				p.res.LeftRunning = true
-				// The events channel closes once the Source has let go.
-				src.Close()
-				continue
+		case <-p.hold.timer:
+			deadline, err := p.endHold(ctx, src)
+			if err != nil {
+				return p.res, interrupted(err)
 			}
-			p.logf("sending SIGTERM to the program")
-			if err := src.Signal(ctx, syscall.SIGTERM); err != nil && !errors.Is(err, tracer.ErrEnded) {
-				return p.res, fmt.Errorf("send SIGTERM: %w", err)
-			}
-			if opts.StopTimeout > 0 {
-				stopDeadline = time.After(opts.StopTimeout)
+			if deadline != nil {
+				stopDeadline = deadline
 			}
 		case <-stopDeadline:
 			p.logf("the program did not exit within %s of SIGTERM: killing it", opts.StopTimeout)
@@ -102,17 +103,17 @@ func Run(ctx context.Context, src tracer.Source, opts Options) (*Result, error) 
 				return p.res, nil
 			}
 			p.print(ev)
+			p.noteShutdown(ev)
 			switch ev.Kind {
 			case tracer.KindStop, tracer.KindStep:
-				if ev.Phase == p.holdAt {
-					if opts.Hold > 0 {
-						p.logf("holding at %s for %s (--hold)", ev.Phase, opts.Hold)
+				if ev.Phase == p.holdAt && !p.hold.over && p.hold.timer == nil {
+					if err := p.beginHold(ctx, src, ev); err != nil {
+						return p.res, interrupted(err)
 					}
-					holdTimer = time.After(opts.Hold)
 					continue
 				}
 				if err := src.Continue(ctx); err != nil && !errors.Is(err, tracer.ErrEnded) {
-					return p.res, fmt.Errorf("continue: %w", err)
+					return p.res, interrupted(fmt.Errorf("continue: %w", err))
 				}
 			}
 		}
@@ -131,6 +132,10 @@ type printer struct {
 	holdAt tracer.PhaseID
 	// noSource holds the files already reported as not available here.
 	noSource map[string]bool
+	// hold is the hold at holdAt (hold.go).
+	hold holdState
+	// out prints the program's output, whole lines however they were cut.
+	out *OutputWriter
 }
 
 // lastBootPhase is the last phase of the boot the plan can trace: app.running,
@@ -163,6 +168,7 @@ func (p *printer) print(ev tracer.Event) {
 	}
 	if ev.Kind == tracer.KindExit && ev.ExitCode != nil {
 		p.res.ExitCode = *ev.ExitCode
+		p.res.Signal = ev.Signal
 	}
 	if ev.Kind == tracer.KindError && p.res.Err == nil {
 		e := ev
@@ -222,17 +228,18 @@ func orNone(s string) string {
 
 func (p *printer) printText(ev tracer.Event) {
 	w := p.opts.Out
+	if ev.Kind != tracer.KindOutput {
+		p.out.Break()
+	}
 	switch ev.Kind {
 	case tracer.KindStatus:
 		p.logf("%s", ev.Status)
 	case tracer.KindSession:
 		p.logSession(ev.Session)
 	case tracer.KindOutput:
-		tag := "out"
-		if ev.Output.Stream == "stderr" {
-			tag = "err"
+		if ev.Output != nil {
+			p.out.Write(*ev.Output)
 		}
-		fmt.Fprintf(w, "   %s │ %s\n", tag, ev.Output.Text)
 	case tracer.KindError:
 		if ev.Location() == "" {
 			// A failure before the program ran (a build error): the caller
@@ -288,7 +295,10 @@ func (p *printer) printPhase(ev tracer.Event) {
 	if ev.Skipped {
 		fmt.Fprintf(w, "  "+wd.skipped+"\n", ev.Reason)
 	}
-	if ev.ExitCode != nil {
+	switch {
+	case ev.Signal != "":
+		fmt.Fprintf(w, "  "+wd.killedBy+"\n", ev.Signal)
+	case ev.ExitCode != nil:
 		fmt.Fprintf(w, "  "+wd.exitStatus+"\n", *ev.ExitCode)
 	}
 	if ev.Bootstrap != nil && !ev.Bootstrap.Equal(p.lastBootstrap) {
@@ -365,6 +375,7 @@ func (p *printer) summary() {
 	if p.opts.JSON {
 		return
 	}
+	p.out.Break()
 	w := p.opts.Out
 	wd := wordsFor(p.opts.Lang)
 	fmt.Fprintln(w, "\n"+wd.summary)
@@ -386,6 +397,8 @@ func (p *printer) summary() {
 		fmt.Fprintf(w, wd.leftRunning+"\n", p.holdAt)
 	case p.res.Killed:
 		fmt.Fprintln(w, wd.killed)
+	case p.res.Signal != "":
+		fmt.Fprintf(w, wd.killedBy+"\n", p.res.Signal)
 	case p.res.ExitCode >= 0:
 		fmt.Fprintf(w, wd.exited+"\n", p.res.ExitCode)
 	}

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,7 +20,7 @@ func runFake(t *testing.T, opts Options) (*tracertest.Fake, *Result, string, str
 	t.Helper()
 	var out, log bytes.Buffer
 	opts.Out, opts.Log = &out, &log
-	fake := tracertest.NewFake(tracertest.DemoEvents())
+	fake := tracertest.NewFake(tracertest.DemoEvents()).WaitForSignal()
 	res, err := Run(context.Background(), fake, opts)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
@@ -105,15 +107,64 @@ func TestJSONLinesCarryTheRequiredKeys(t *testing.T) {
 	}
 }
 
-func TestHoldWaitsAtRunning(t *testing.T) {
+// TestHoldLetsTheProgramRun: during --hold the program is not paused at
+// app.running but let run, so that it serves; the text says so, and SIGTERM
+// follows when the hold is over.
+func TestHoldLetsTheProgramRun(t *testing.T) {
+	var out, log syncBuffer
+	fake := tracertest.NewFake(tracertest.DemoEvents()).WaitForSignal()
 	start := time.Now()
-	_, _, _, log := runFake(t, Options{Hold: 150 * time.Millisecond})
-	if time.Since(start) < 150*time.Millisecond {
-		t.Error("did not hold at app.running")
+	done := make(chan *Result, 1)
+	go func() {
+		res, err := Run(context.Background(), fake, Options{Out: &out, Log: &log, Hold: 300 * time.Millisecond})
+		if err != nil {
+			t.Errorf("Run: %v", err)
+		}
+		done <- res
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for !fake.Waiting() && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
 	}
-	if !strings.Contains(log, "holding at app.running for 150ms") {
-		t.Errorf("log lacks the hold line:\n%s", log)
+	if !fake.Waiting() || fake.Paused() {
+		t.Fatalf("during the hold the program is not running (waiting=%v paused=%v); commands %v", fake.Waiting(), fake.Paused(), fake.CommandLog())
 	}
+	if !strings.Contains(out.String(), "▶ running: the program serves for 300ms (--hold), then it gets SIGTERM") {
+		t.Errorf("the text does not say the program runs:\n%s", out.String())
+	}
+	res := <-done
+	if time.Since(start) < 300*time.Millisecond {
+		t.Error("did not hold for the hold time")
+	}
+	if !strings.Contains(log.String(), "the program runs on from app.running for 300ms (--hold)") {
+		t.Errorf("log lacks the hold line:\n%s", log.String())
+	}
+	cmds := fake.CommandLog()
+	i := slices.Index(cmds, "signal terminated")
+	if i < 1 || cmds[i-1] != "continue" {
+		t.Errorf("want a continue at app.running, then SIGTERM; commands %v", cmds)
+	}
+	if res.ExitCode != 0 || !strings.Contains(out.String(), "● app.stop") {
+		t.Errorf("the shutdown was not walked after the hold (exit %d):\n%s", res.ExitCode, out.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer that a test may read while Run writes it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func TestStopTimeoutKills(t *testing.T) {

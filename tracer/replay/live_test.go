@@ -57,7 +57,7 @@ func TestLiveRecordReplaysEqual(t *testing.T) {
 		t.Fatalf("live run: %v\n%s", err, liveLog.String())
 	}
 	if res.Err != nil && strings.Contains(res.Err.Error, "ptrace is not permitted") {
-		t.Skipf("ptrace is not permitted on this machine, so the real debugger cannot run: %s", res.Err.Error)
+		tracertest.SkipWithoutPtrace(t, "the real debugger cannot run: "+res.Err.Error)
 	}
 	if err := rec.Close(); err != nil {
 		t.Fatalf("close the recorder: %v", err)

@@ -210,8 +210,12 @@ func (s *Source) pausesAt(ev tracer.Event) bool {
 // Events returns the event channel.
 func (s *Source) Events() <-chan tracer.Event { return s.ch }
 
-// Continue delivers the recorded events up to the next stop.
-func (s *Source) Continue(context.Context) error {
+// Continue delivers the recorded events up to the next stop. An ended ctx
+// refuses it, as every command here: nothing moves.
+func (s *Source) Continue(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.checkPausedLocked(); err != nil {
@@ -268,7 +272,10 @@ func (s *Source) SetBreak(phase tracer.PhaseID, on bool) error {
 
 // Previous moves back to the stop before the current one, or from the end to
 // the last stop.
-func (s *Source) Previous(context.Context) error {
+func (s *Source) Previous(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	from, err := s.positionLocked()
@@ -286,7 +293,10 @@ func (s *Source) Previous(context.Context) error {
 
 // JumpTo moves to the first recorded event of phase, forwards or backwards.
 // Jumping to the exit plays the rest of the recording without pausing.
-func (s *Source) JumpTo(_ context.Context, phase tracer.PhaseID) error {
+func (s *Source) JumpTo(ctx context.Context, phase tracer.PhaseID) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	from, err := s.positionLocked()

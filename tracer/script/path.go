@@ -148,6 +148,30 @@ type state struct {
 	servers   []tracer.Server
 	output    []string
 	exitCode  *int
+	// outputOpen holds, per stream, the index in output of a line whose
+	// rest is still to come (tracer.OutputLine.Continued).
+	outputOpen map[string]int
+}
+
+// addOutput adds one output event to the lines seen, joining the pieces of
+// a long line.
+func (st *state) addOutput(l tracer.OutputLine) {
+	if i, ok := st.outputOpen[l.Stream]; ok {
+		st.output[i] += l.Text
+	} else {
+		st.output = append(st.output, l.Text)
+		i = len(st.output) - 1
+		if l.Continued {
+			if st.outputOpen == nil {
+				st.outputOpen = map[string]int{}
+			}
+			st.outputOpen[l.Stream] = i
+		}
+		return
+	}
+	if !l.Continued {
+		delete(st.outputOpen, l.Stream)
+	}
 }
 
 // observe takes in one event.
@@ -159,7 +183,7 @@ func (st *state) observe(ev tracer.Event) {
 		st.servers = ev.Servers
 	}
 	if ev.Kind == tracer.KindOutput && ev.Output != nil {
-		st.output = append(st.output, ev.Output.Text)
+		st.addOutput(*ev.Output)
 	}
 	if ev.ExitCode != nil {
 		st.exitCode = ev.ExitCode

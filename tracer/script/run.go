@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/headless"
 )
 
 // Options control a script run.
@@ -134,6 +135,8 @@ type runner struct {
 	// ui is set when a UI shows the trace (see Lesson); nil when the
 	// script's report is printed.
 	ui *lessonUI
+	// out prints the program's output (see output).
+	out *headless.OutputWriter
 }
 
 // tell shows a line of the script's report in the UI's notes, if there is a
@@ -155,7 +158,17 @@ func (r *runner) gate(ctx context.Context) error {
 }
 
 func (r *runner) printf(format string, args ...any) {
+	r.output().Break()
 	fmt.Fprintf(r.opts.Out, format, args...)
+}
+
+// output is the writer of the program's output lines, which keeps a line
+// that arrives in pieces whole.
+func (r *runner) output() *headless.OutputWriter {
+	if r.out == nil {
+		r.out = headless.NewOutputWriter(r.opts.Out)
+	}
+	return r.out
 }
 
 func (r *runner) logf(format string, args ...any) {
@@ -333,11 +346,9 @@ func (r *runner) show(ctx context.Context, ev tracer.Event) bool {
 			r.logf("tracing %s (%s), kratos %s, %s", s.Target, s.Package, s.KratosVersion, s.GoVersion)
 		}
 	case tracer.KindOutput:
-		tag := "out"
-		if ev.Output.Stream == "stderr" {
-			tag = "err"
+		if ev.Output != nil {
+			r.output().Write(*ev.Output)
 		}
-		r.printf("   %s │ %s\n", tag, ev.Output.Text)
 	case tracer.KindError:
 		r.fail("the trace failed: %s", strings.SplitN(ev.Error, "\n", 2)[0])
 	case tracer.KindExit:

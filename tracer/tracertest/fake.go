@@ -5,6 +5,7 @@ package tracertest
 import (
 	"context"
 	"os"
+	"strings"
 	"sync"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
@@ -21,6 +22,10 @@ type Fake struct {
 	paused  bool
 	closed  bool
 	noBreak map[tracer.PhaseID]bool
+	// waitForSignal (WaitForSignal): continued at app.running, the fake
+	// runs without events until it is signalled; waiting is that state.
+	waitForSignal, waiting bool
+	last                   tracer.Event
 
 	// Commands records every command received, e.g. "continue", "signal terminated".
 	Commands []string
@@ -49,6 +54,7 @@ func (f *Fake) advance() {
 			ev.Kind = tracer.KindPass
 		}
 		f.ch <- ev
+		f.last = ev
 		if ev.Kind == tracer.KindStop || ev.Kind == tracer.KindStep {
 			f.paused = true
 			return
@@ -71,28 +77,65 @@ func (f *Fake) command(name string) error {
 	if f.closed {
 		return tracer.ErrEnded
 	}
+	signal := strings.HasPrefix(name, "signal ")
+	if f.waiting && signal {
+		f.waiting = false
+		f.advance()
+		return nil
+	}
 	if !f.paused {
 		return tracer.ErrNotPaused
 	}
+	if f.waitForSignal && !signal && f.last.Phase == tracer.PhaseRunning {
+		// The program serves, waiting for a signal, as a real one does.
+		f.paused, f.waiting = false, true
+		return nil
+	}
 	f.advance()
 	return nil
+}
+
+// WaitForSignal makes the fake behave as a real program at app.running:
+// continued there, it runs, delivering nothing, until it is signalled.
+// Without it a Continue at app.running plays the shutdown at once.
+func (f *Fake) WaitForSignal() *Fake {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.waitForSignal = true
+	return f
+}
+
+// Waiting reports whether the fake runs at app.running, waiting for a
+// signal (see WaitForSignal).
+func (f *Fake) Waiting() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.waiting
 }
 
 // Events returns the event channel.
 func (f *Fake) Events() <-chan tracer.Event { return f.ch }
 
 // Continue delivers events up to the next stop.
-func (f *Fake) Continue(context.Context) error { return f.command("continue") }
+func (f *Fake) Continue(ctx context.Context) error { return f.commandCtx(ctx, "continue") }
 
 // StepOver behaves as Continue: a fake has no lines to step through.
-func (f *Fake) StepOver(context.Context) error { return f.command("step") }
+func (f *Fake) StepOver(ctx context.Context) error { return f.commandCtx(ctx, "step") }
 
 // StepOut behaves as Continue.
-func (f *Fake) StepOut(context.Context) error { return f.command("stepout") }
+func (f *Fake) StepOut(ctx context.Context) error { return f.commandCtx(ctx, "stepout") }
 
 // Signal records the signal and continues.
-func (f *Fake) Signal(_ context.Context, sig os.Signal) error {
-	return f.command("signal " + sig.String())
+func (f *Fake) Signal(ctx context.Context, sig os.Signal) error {
+	return f.commandCtx(ctx, "signal "+sig.String())
+}
+
+// commandCtx runs the command unless ctx has ended, as a live Source does.
+func (f *Fake) commandCtx(ctx context.Context, name string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return f.command(name)
 }
 
 // SetBreak turns pausing at phase on or off for the events still to come.

@@ -1,0 +1,12 @@
+package main
+
+import (
+	"os"
+	"testing"
+
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
+)
+
+// TestMain keeps the tests' debug builds, in-process and in the
+// kratos-trace processes they start, out of the user's build cache.
+func TestMain(m *testing.M) { os.Exit(tracertest.MainWithOwnCache(m)) }

@@ -1,0 +1,11 @@
+package delve
+
+import (
+	"os"
+	"testing"
+
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
+)
+
+// TestMain keeps the tests' debug builds out of the user's build cache.
+func TestMain(m *testing.M) { os.Exit(tracertest.MainWithOwnCache(m)) }

@@ -1,0 +1,11 @@
+package replay
+
+import (
+	"os"
+	"testing"
+
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
+)
+
+// TestMain keeps the live test's debug build out of the user's build cache.
+func TestMain(m *testing.M) { os.Exit(tracertest.MainWithOwnCache(m)) }
