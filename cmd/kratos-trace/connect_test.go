@@ -33,8 +33,9 @@ import (
 // repoRoot is the module root, relative to this package.
 const repoRoot = "../.."
 
-// installDlv returns the dlv binary of the Delve version in go.mod, installing
-// it into the user's cache directory (or the test's temp dir) the first time.
+// installDlv returns the dlv binary of the Delve version in go.mod,
+// installing it the first time into the tests' own cache directory
+// (TestMain's), never the user's.
 func installDlv(t *testing.T) string {
 	t.Helper()
 	out, err := exec.Command("go", "list", "-m", "-f", "{{.Version}}", "github.com/go-delve/delve").Output()
@@ -42,11 +43,11 @@ func installDlv(t *testing.T) string {
 		t.Fatalf("read the Delve version from go.mod: %v", err)
 	}
 	version := strings.TrimSpace(string(out))
-	cache, err := os.UserCacheDir()
-	if err != nil {
+	cache := os.Getenv(tracertest.CacheDirEnv)
+	if cache == "" {
 		cache = t.TempDir()
 	}
-	dir := filepath.Join(cache, "kratos-trace", "test-dlv", version)
+	dir := filepath.Join(cache, "test-dlv", version)
 	bin := filepath.Join(dir, "dlv")
 	if fi, err := os.Stat(bin); err == nil && fi.Mode().IsRegular() {
 		return bin

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,10 +40,7 @@ func killIterations() int {
 // at a random moment of a headless trace and checks that it exits 130 and
 // leaves neither the program nor its temporary build directory behind.
 func TestKilledAtRandomPhase(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "kratos-trace")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build kratos-trace: %v\n%s", err, out)
-	}
+	bin := buildKratosTrace(t)
 	signals := []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP}
 	for i := range killIterations() {
 		tmp := t.TempDir()
@@ -107,6 +107,197 @@ func TestKilledAtRandomPhase(t *testing.T) {
 		}
 		t.Logf("iteration %d: %v after %d phases: exit %d, clean", i, sig, seen, code)
 	}
+}
+
+// builtBinary is kratos-trace built once for the tests that run it as a
+// process of its own.
+var builtBinary struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// buildKratosTrace builds kratos-trace, once per test run, into the tests'
+// own cache directory.
+func buildKratosTrace(t *testing.T) string {
+	t.Helper()
+	builtBinary.once.Do(func() {
+		dir, err := os.MkdirTemp(os.Getenv(tracertest.CacheDirEnv), "bin-")
+		if err != nil {
+			builtBinary.err = err
+			return
+		}
+		builtBinary.path = filepath.Join(dir, "kratos-trace")
+		if runtime.GOOS == "windows" {
+			builtBinary.path += ".exe"
+		}
+		if out, err := exec.Command("go", "build", "-o", builtBinary.path, ".").CombinedOutput(); err != nil {
+			builtBinary.err = fmt.Errorf("build kratos-trace: %v\n%s", err, out)
+		}
+	})
+	if builtBinary.err != nil {
+		t.Fatal(builtBinary.err)
+	}
+	return builtBinary.path
+}
+
+// sigkillRounds is how many times TestSIGKILLLeavesNothing kills a trace:
+// KRATOS_TRACE_SIGKILL_ROUNDS when set (testdata/kill-loop.sh sets 10),
+// else 1 with -short and 2 without.
+func sigkillRounds() int {
+	if n, err := strconv.Atoi(os.Getenv("KRATOS_TRACE_SIGKILL_ROUNDS")); err == nil && n > 0 {
+		return n
+	}
+	if testing.Short() {
+		return 1
+	}
+	return 2
+}
+
+// TestSIGKILLLeavesNothing kills kratos-trace with SIGKILL, which it cannot
+// catch, while it holds the demo at app.running: within 3 s no process of
+// the trace is left (the program, the watchdog), the program's ports are
+// free and its temporary directory is gone.
+func TestSIGKILLLeavesNothing(t *testing.T) {
+	bin := buildKratosTrace(t)
+	for round := range sigkillRounds() {
+		tmp := t.TempDir()
+		conf, httpAddr, grpcAddr := demoConfigDir(t)
+		cmd := exec.Command(bin, "run", "--headless", "--hold", "5m", "../../demo", "--", "-conf", conf)
+		cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+		holding := waitForStderr(t, cmd, "the program runs on from app.running")
+		select {
+		case <-holding:
+		case <-time.After(4 * time.Minute):
+			cmd.Process.Kill()
+			t.Fatalf("round %d: kratos-trace never held at app.running", round)
+		}
+		// Killed once it serves, as a user's would be: the program then
+		// runs on its own, and a trace without a watchdog leaves it so.
+		if err := getWithin(10*time.Second, "http://"+httpAddr+"/helloworld/kill"); err != nil {
+			cmd.Process.Kill()
+			t.Fatalf("round %d: the program does not serve during the hold: %v", round, err)
+		}
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		killed := time.Now()
+		_ = cmd.Wait()
+		left := waitUntilGone(3*time.Second, func() []string {
+			var left []string
+			for _, pid := range append(processesWithArg(conf), processesRunning(bin)...) {
+				left = append(left, fmt.Sprintf("pid %d (%s)", pid, cmdline(pid)))
+			}
+			for _, addr := range []string{httpAddr, grpcAddr} {
+				if l, err := net.Listen("tcp", addr); err != nil {
+					left = append(left, "port "+addr)
+				} else {
+					l.Close()
+				}
+			}
+			dirs, _ := filepath.Glob(filepath.Join(tmp, "kratos-trace-*"))
+			return append(left, dirs...)
+		})
+		if len(left) > 0 {
+			t.Errorf("round %d: 3s after SIGKILL these are left: %v", round, left)
+			for _, pid := range append(processesWithArg(conf), processesRunning(bin)...) {
+				syscall.Kill(pid, syscall.SIGKILL)
+			}
+			continue
+		}
+		t.Logf("round %d: nothing left %s after SIGKILL", round, time.Since(killed).Round(time.Millisecond))
+	}
+}
+
+// getWithin GETs url until it answers 200, for at most d.
+func getWithin(d time.Duration, url string) error {
+	client := &http.Client{Timeout: time.Second}
+	deadline := time.Now().Add(d)
+	for {
+		resp, err := client.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			err = fmt.Errorf("status %s", resp.Status)
+		}
+		if time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitForStderr starts cmd and returns a channel closed when its stderr
+// has a line containing marker; the output goes on being read.
+func waitForStderr(t *testing.T, cmd *exec.Cmd, marker string) <-chan struct{} {
+	t.Helper()
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout = io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	seen := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		found := false
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "ptrace is not permitted") {
+				t.Log(sc.Text())
+			}
+			if !found && strings.Contains(sc.Text(), marker) {
+				found = true
+				close(seen)
+			}
+		}
+	}()
+	return seen
+}
+
+// waitUntilGone polls what until it reports nothing left or d has passed,
+// and returns what was left at the end.
+func waitUntilGone(d time.Duration, what func() []string) []string {
+	deadline := time.Now().Add(d)
+	for {
+		left := what()
+		if len(left) == 0 || time.Now().After(deadline) {
+			return left
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// processesRunning lists the live processes running the executable at
+// path (the watchdog is kratos-trace's own binary).
+func processesRunning(path string) []int {
+	var pids []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
+		if err != nil || strings.TrimSuffix(exe, " (deleted)") != path {
+			continue
+		}
+		stat, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if bytes.Contains(stat, []byte(") Z ")) {
+			continue
+		}
+		pids = append(pids, pid)
+	}
+	return pids
+}
+
+// cmdline is a process's command line, for messages.
+func cmdline(pid int) string {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	return strings.TrimSpace(strings.ReplaceAll(string(b), "\x00", " "))
 }
 
 // syncBuffer is a bytes.Buffer safe for one writer and one reader.
@@ -182,4 +373,53 @@ func processesWithArg(arg string) []int {
 		pids = append(pids, pid)
 	}
 	return pids
+}
+
+
+// TestSIGKILLConnectKillOnExit: `connect --kill-on-exit` promises that the
+// program ends with the trace; SIGKILL to kratos-trace while the program
+// serves during the hold must keep that promise within 3 s, through the
+// watchdog, which asks the Delve server to kill it.
+func TestSIGKILLConnectKillOnExit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a real Delve server")
+	}
+	kt := buildKratosTrace(t)
+	dlv := installDlv(t)
+	demo, _ := buildDemoElsewhere(t)
+	conf, httpAddr, grpcAddr := demoConfigDir(t)
+	d := startHeadlessDelve(t, dlv, demo, conf)
+	cmd := exec.Command(kt, "connect", "--headless", "--hold", "5m", "--kill-on-exit", d.addr)
+	holding := waitForStderr(t, cmd, "the program runs on from app.running")
+	select {
+	case <-holding:
+	case <-time.After(3 * time.Minute):
+		cmd.Process.Kill()
+		t.Fatalf("kratos-trace never held at app.running\ndlv:\n%s", d.log.String())
+	}
+	if err := getWithin(10*time.Second, "http://"+httpAddr+"/helloworld/kill"); err != nil {
+		cmd.Process.Kill()
+		t.Fatalf("the program does not serve during the hold: %v", err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	left := waitUntilGone(3*time.Second, func() []string {
+		var left []string
+		for _, pid := range append(processesRunning(demo), processesRunning(kt)...) {
+			left = append(left, fmt.Sprintf("pid %d (%s)", pid, cmdline(pid)))
+		}
+		for _, addr := range []string{httpAddr, grpcAddr} {
+			if l, err := net.Listen("tcp", addr); err != nil {
+				left = append(left, "port "+addr)
+			} else {
+				l.Close()
+			}
+		}
+		return left
+	})
+	if len(left) > 0 {
+		t.Errorf("3s after SIGKILL these are left: %v", left)
+	}
 }

@@ -7,9 +7,14 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/kratos-trace/kratos-trace/tracer/delve"
 )
 
 func main() {
+	// Started as the watchdog of another kratos-trace, this process is
+	// only that (tracer/delve/watchdog.go).
+	delve.RunWatchdogIfAsked()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()

@@ -6,30 +6,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 )
-
-// buildKratosTrace builds this command into a temporary directory with the
-// go command on PATH, for tests that then run it without.
-func buildKratosTrace(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "kratos-trace")
-	if runtime.GOOS == "windows" {
-		bin += ".exe"
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
 
 // TestTourHeadlessNeedsNoGo runs the built binary's tour with a PATH that
 // holds no go command, in each language: it prints every phase with its

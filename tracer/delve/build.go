@@ -31,6 +31,9 @@ type buildOptions struct {
 	Status func(format string, args ...any)
 	// Cancel, when closed, stops a build under way.
 	Cancel <-chan struct{}
+	// Lease, if set, has the watchdog kill a build under way should
+	// kratos-trace die during it.
+	Lease *watchLease
 }
 
 // buildResult says where the debug binary is and whether it came from the
@@ -106,7 +109,7 @@ func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, er
 	}
 	if cache == nil {
 		building()
-		return res, waitBuild(startBuild(ctx, t, res.Bin, flags), t)
+		return res, waitBuild(startBuild(ctx, t, res.Bin, flags, opts.Lease), t)
 	}
 
 	// started is when the build (if any) and the hashing began: a file
@@ -115,7 +118,7 @@ func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, er
 	var build *runningBuild
 	if !cache.probablyUnchanged(t.Dir) {
 		building()
-		build = startBuild(ctx, t, res.Bin, flags)
+		build = startBuild(ctx, t, res.Bin, flags, opts.Lease)
 	}
 	key, err := computeBuildKey(ctx, t.Dir, goEnv, append(flags, "."))
 	if ctx.Err() != nil {
@@ -128,7 +131,7 @@ func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, er
 		debugf("build cache: %v", err)
 		if build == nil {
 			building()
-			build = startBuild(ctx, t, res.Bin, flags)
+			build = startBuild(ctx, t, res.Bin, flags, opts.Lease)
 		}
 		return res, waitBuild(build, t)
 	}
@@ -153,7 +156,7 @@ func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, er
 	}
 	if build == nil {
 		building()
-		build = startBuild(ctx, t, res.Bin, flags)
+		build = startBuild(ctx, t, res.Bin, flags, opts.Lease)
 	}
 	if err := waitBuild(build, t); err != nil {
 		return res, err
@@ -202,7 +205,7 @@ type runningBuild struct {
 // interrupts the go command and the compiler and linker it runs. Delve's
 // pkg/gobuild builds the same command line but takes no context and no
 // process group, so a closed trace could not stop a build; hence our own.
-func startBuild(ctx context.Context, t *Target, bin string, flags []string) *runningBuild {
+func startBuild(ctx context.Context, t *Target, bin string, flags []string, lease *watchLease) *runningBuild {
 	b := &runningBuild{done: make(chan struct{})}
 	args := append([]string{"build", "-o", bin}, flags...)
 	b.cmd = exec.Command("go", append(args, ".")...)
@@ -224,9 +227,16 @@ func startBuild(ctx context.Context, t *Target, bin string, flags []string) *run
 		close(b.done)
 		return b
 	}
+	pgid := b.cmd.Process.Pid
+	if lease != nil {
+		lease.add("group %d", pgid)
+	}
 	go func() {
 		defer close(b.done)
 		b.err = b.cmd.Wait()
+		if lease != nil {
+			lease.drop("group %d", pgid)
+		}
 	}()
 	go func() {
 		select {

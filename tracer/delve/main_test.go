@@ -7,5 +7,9 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
-// TestMain keeps the tests' debug builds out of the user's build cache.
-func TestMain(m *testing.M) { os.Exit(tracertest.MainWithOwnCache(m)) }
+// TestMain keeps the tests' debug builds out of the user's build cache, and
+// lets the test binary serve as the watchdog of the traces it starts.
+func TestMain(m *testing.M) {
+	RunWatchdogIfAsked()
+	os.Exit(tracertest.MainWithOwnCache(m))
+}

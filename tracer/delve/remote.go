@@ -116,6 +116,11 @@ func Connect(ctx context.Context, cfg ConnectConfig) (*Session, error) {
 	_ = conn.SetDeadline(time.Time{})
 	s := newSession(Config{Target: cfg.Addr, NoBreak: cfg.NoBreak})
 	s.remote = r
+	if cfg.KillOnExit {
+		// Should kratos-trace die without its way out, the watchdog ends
+		// the program as the way out would have.
+		s.lease.add("remote %s", cfg.Addr)
+	}
 	s.client = client
 	s.sources.paths = pathMap{rules: cfg.SubstitutePath}
 	go s.run()

@@ -85,6 +85,9 @@ type Session struct {
 	// closeErr is what Close returns; Close and the run goroutine's
 	// teardown both set it, under mu.
 	closeErr error
+	// lease is what this trace asked the watchdog to clean up should
+	// kratos-trace die without doing it (watchdog.go).
+	lease watchLease
 
 	// Owned by the run goroutine.
 	tmpDir  string
@@ -268,6 +271,7 @@ func (s *Session) Close() error {
 			if dir != "" {
 				_ = os.RemoveAll(dir)
 			}
+			s.lease.release()
 			s.setCloseErr(fmt.Errorf("the debugger did not stop within %s; the program was killed", closeTimeout))
 		}
 	})
@@ -413,7 +417,8 @@ func (s *Session) launch() error {
 	s.mu.Lock()
 	s.tmpDir = dir
 	s.mu.Unlock()
-	built, err := buildDebugBinary(s.target, dir, buildOptions{NoCache: s.cfg.NoCache, Status: s.status, Cancel: s.quit})
+	s.lease.add("dir %s", dir)
+	built, err := buildDebugBinary(s.target, dir, buildOptions{NoCache: s.cfg.NoCache, Status: s.status, Cancel: s.quit, Lease: &s.lease})
 	if err != nil {
 		return err
 	}
@@ -436,6 +441,8 @@ func (s *Session) launch() error {
 		stdoutW.Close()
 		return fmt.Errorf("create output pipe: %w", err)
 	}
+	// Until its pid is known, the program is found by its executable.
+	s.lease.add("exe %s", bin)
 	listener, conn := service.ListenerPipe()
 	s.server = rpccommon.NewServer(&service.Config{
 		Listener:    listener,
@@ -466,6 +473,7 @@ func (s *Session) launch() error {
 	s.pid = s.client.ProcessPid()
 	s.launched = time.Now()
 	s.mu.Unlock()
+	s.lease.add("pid %d %s", s.pid, bin)
 
 	entries, notes := planPhases(s.target.Dir, kratosDir)
 	s.arm(entries, notes, tracer.Session{
@@ -976,6 +984,7 @@ func (s *Session) teardown() {
 	s.end()
 	if s.remote != nil {
 		s.teardownRemote()
+		s.lease.release()
 		return
 	}
 	if s.client != nil {
@@ -1011,6 +1020,7 @@ func (s *Session) teardown() {
 			s.setCloseErr(fmt.Errorf("remove %s: %w", dir, err))
 		}
 	}
+	s.lease.release()
 }
 
 var _ tracer.Source = (*Session)(nil)
