@@ -375,7 +375,6 @@ func processesWithArg(arg string) []int {
 	return pids
 }
 
-
 // TestSIGKILLConnectKillOnExit: `connect --kill-on-exit` promises that the
 // program ends with the trace; SIGKILL to kratos-trace while the program
 // serves during the hold must keep that promise within 3 s, through the
