@@ -107,10 +107,12 @@ type Event struct {
 	// program was built elsewhere and that file is not available here.
 	SourceMissing string `json:"source_missing,omitempty"`
 
-	Output   *OutputLine `json:"output,omitempty"`
-	Status   string      `json:"status,omitempty"`
-	Error    string      `json:"error,omitempty"`
-	ExitCode *int        `json:"exit_code,omitempty"`
+	Output *OutputLine `json:"output,omitempty"`
+	Status string      `json:"status,omitempty"`
+	// Progress, on a status event during the build, says how far it got.
+	Progress *BuildProgress `json:"progress,omitempty"`
+	Error    string         `json:"error,omitempty"`
+	ExitCode *int           `json:"exit_code,omitempty"`
 	// Signal, on an exit event, names the signal that killed the program,
 	// e.g. "SIGPIPE"; ExitCode is then minus its number, as Delve reports
 	// it. Empty when the program exited by itself.

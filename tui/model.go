@@ -66,6 +66,8 @@ type traceState struct {
 	launching   bool // no stop yet: show the spinner
 	startedAt   time.Time
 	statuses    []string
+	// progress is the build's, while the last status is one of its.
+	progress *tracer.BuildProgress
 	paused      bool // the program waits for a command
 	ended       bool // the program exited, or the events channel was closed
 	closed      bool // the events channel was closed
@@ -313,6 +315,17 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 	t := &m.trace
 	switch ev.Kind {
 	case tracer.KindStatus:
+		if ev.Progress != nil {
+			// The build's progress replaces its previous report.
+			if t.progress != nil && len(t.statuses) > 0 {
+				t.statuses = t.statuses[:len(t.statuses)-1]
+			}
+			t.statuses = append(t.statuses, ev.Progress.Text())
+			p := *ev.Progress
+			t.progress = &p
+			break
+		}
+		t.progress = nil
 		t.statuses = append(t.statuses, sanitize(ev.Status))
 	case tracer.KindSession:
 		t.session = ev.Session

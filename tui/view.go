@@ -228,8 +228,22 @@ func (m Model) launchLines() []string {
 		elapsed := formatElapsed(m.now().Sub(t.startedAt))
 		text := truncate(s, w-6-len(elapsed))
 		out = append(out, " "+m.spinner.View()+" "+st.text.paint(text)+"  "+st.dim.paint(elapsed))
+		if t.progress != nil && t.progress.Total > 0 && t.session == nil {
+			out = append(out, "   "+progressBar(st, t.progress.Fraction(), min(40, w-12)))
+		}
 	}
 	return out
+}
+
+// progressBar draws a bar width cells wide filled to fraction, and the
+// percentage.
+func progressBar(st *styles, fraction float64, width int) string {
+	if width < 4 {
+		return ""
+	}
+	filled := int(fraction*float64(width) + 0.5)
+	return st.ok.paint(strings.Repeat("█", filled)) + st.dim.paint(strings.Repeat("░", width-filled)) +
+		st.dim.paint(fmt.Sprintf(" %3.0f%%", fraction*100))
 }
 
 // errorBanner puts a fatal error above the code of the Source pane, where

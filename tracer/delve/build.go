@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
 )
 
 // debugGCFlags turns off optimisations and inlining so that every variable and
@@ -34,6 +36,9 @@ type buildOptions struct {
 	// Lease, if set, has the watchdog kill a build under way should
 	// kratos-trace die during it.
 	Lease *watchLease
+	// Progress, if set, is told how far a build got, once a second while
+	// it runs (buildprogress.go).
+	Progress func(tracer.BuildProgress)
 }
 
 // buildResult says where the debug binary is and whether it came from the
@@ -67,10 +72,11 @@ func debugBuildFlags(goflags string) []string {
 // *UserError carrying the compiler's own lines. The cache is an optimisation
 // only: when it cannot be used, the program is built as if it did not exist.
 //
-// When the files of the last build look unchanged, the key is computed
-// first and a hit skips the build. Otherwise (the first run, an edit) the
+// When the warm index (warmindex.go) vouches that nothing the last key was
+// computed from has changed, that key is used as it is: an unchanged tree
+// costs a few stats, no go command. Otherwise (the first run, an edit) the
 // build starts at once with the key computed beside it, so a miss costs
-// what a build costs; a hit after all (a touched file) stops the build.
+// what a build costs; a hit after all stops the build.
 func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, error) {
 	status := opts.Status
 	if status == nil {
@@ -94,69 +100,82 @@ func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, er
 	}
 	building := func() { status("building %s with -gcflags='%s'", t.Pattern, debugGCFlags) }
 
+	var cache *buildCache
+	if !opts.NoCache {
+		var err error
+		if cache, err = openBuildCache(); err != nil {
+			debugf("build cache: %v", err)
+		}
+	}
+	// packages is the build's package count from last time, for the
+	// progress until the key says it afresh.
+	packages := 0
+	if cache != nil {
+		packages = cache.lastPackages(t.Dir)
+		if warm := cache.lookupWarmBuild(t.Dir); warm != nil {
+			key := &buildKey{key: warm.Key, goVersion: warm.GoEnv["GOVERSION"]}
+			if cache.has(key.key) && takeFromCache(cache, key, res.Bin) {
+				debugf("build cache: hit %s in %s, by the warm index", key.key[:12], cache.dir)
+				status("building %s: unchanged since the last build, reusing it from the cache", t.Pattern)
+				res.Cached = true
+				return res, nil
+			}
+			debugf("build cache: the warm index holds, but the entry %s is gone", key.key[:12])
+		}
+	}
+
 	goEnv, err := readGoEnv(ctx, t.Dir)
 	if err != nil {
 		// go build will say what is wrong.
 		debugf("build cache: %v", err)
 		goEnv = map[string]string{"GOFLAGS": os.Getenv("GOFLAGS")}
+		cache = nil
 	}
 	flags := debugBuildFlags(goEnv["GOFLAGS"])
-	var cache *buildCache
-	if !opts.NoCache && err == nil {
-		if cache, err = openBuildCache(); err != nil {
-			debugf("build cache: %v", err)
-		}
-	}
 	if cache == nil {
 		building()
-		return res, waitBuild(startBuild(ctx, t, res.Bin, flags, opts.Lease), t)
+		build := startBuild(ctx, t, res.Bin, flags, opts)
+		go func() { build.follow.setTotal(countPackages(ctx, t.Dir)) }()
+		return res, waitBuild(build, t)
 	}
 
-	// started is when the build (if any) and the hashing began: a file
-	// modified later may have been read differently by the two.
+	// started is when the build and the hashing began: a file modified
+	// later may have been read differently by the two.
 	started := time.Now()
-	var build *runningBuild
-	if !cache.probablyUnchanged(t.Dir) {
-		building()
-		build = startBuild(ctx, t, res.Bin, flags, opts.Lease)
+	building()
+	build := startBuild(ctx, t, res.Bin, flags, opts)
+	if packages > 0 {
+		build.follow.setTotal(packages)
 	}
 	key, err := computeBuildKey(ctx, t.Dir, goEnv, append(flags, "."))
+	if err == nil {
+		build.follow.setTotal(key.packages)
+	}
 	if ctx.Err() != nil {
-		if build != nil {
-			build.stop()
-		}
+		build.stop()
 		return res, errBuildCancelled
 	}
 	if err != nil {
 		debugf("build cache: %v", err)
-		if build == nil {
-			building()
-			build = startBuild(ctx, t, res.Bin, flags, opts.Lease)
-		}
 		return res, waitBuild(build, t)
 	}
 	// A build that already finished is as good as the entry.
-	if (build == nil || !build.finished()) && cache.has(key.key) {
-		raced := build != nil
-		if raced {
-			build.stop()
-			build = nil
-			_ = os.Remove(res.Bin)
-		}
+	if !build.finished() && cache.has(key.key) {
+		build.stop()
+		_ = os.Remove(res.Bin)
 		if takeFromCache(cache, key, res.Bin) {
 			debugf("build cache: hit %s in %s", key.key[:12], cache.dir)
 			status("building %s: unchanged since the last build, reusing it from the cache", t.Pattern)
-			if raced {
-				// Next time the same files need not race a build.
-				_ = cache.rememberStamps(t.Dir, key)
+			// Next time the warm index answers without the go command.
+			if key.unchanged() {
+				if err := cache.saveWarmBuild(t, goEnv, key); err != nil {
+					debugf("build cache: %v", err)
+				}
 			}
 			res.Cached = true
 			return res, nil
 		}
-	}
-	if build == nil {
-		building()
-		build = startBuild(ctx, t, res.Bin, flags, opts.Lease)
+		build = startBuild(ctx, t, res.Bin, flags, opts)
 	}
 	if err := waitBuild(build, t); err != nil {
 		return res, err
@@ -168,7 +187,7 @@ func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, er
 		if err := cache.store(key.key, res.Bin); err != nil {
 			debugf("build cache: %v", err)
 		}
-		if err := cache.rememberStamps(t.Dir, key); err != nil {
+		if err := cache.saveWarmBuild(t, goEnv, key); err != nil {
 			debugf("build cache: %v", err)
 		}
 	}
@@ -194,8 +213,11 @@ func takeFromCache(cache *buildCache, key *buildKey, bin string) bool {
 
 // runningBuild is a go build under way.
 type runningBuild struct {
-	cmd     *exec.Cmd
-	out     bytes.Buffer
+	cmd *exec.Cmd
+	// follow reads the build's -json -x events; stderr holds the go
+	// command's own messages.
+	follow  *buildFollower
+	stderr  bytes.Buffer
 	done    chan struct{}
 	err     error
 	stopped atomic.Bool
@@ -205,9 +227,11 @@ type runningBuild struct {
 // interrupts the go command and the compiler and linker it runs. Delve's
 // pkg/gobuild builds the same command line but takes no context and no
 // process group, so a closed trace could not stop a build; hence our own.
-func startBuild(ctx context.Context, t *Target, bin string, flags []string, lease *watchLease) *runningBuild {
-	b := &runningBuild{done: make(chan struct{})}
-	args := append([]string{"build", "-o", bin}, flags...)
+func startBuild(ctx context.Context, t *Target, bin string, flags []string, opts buildOptions) *runningBuild {
+	b := &runningBuild{done: make(chan struct{}), follow: newBuildFollower()}
+	lease := opts.Lease
+	// -json -x: each step as an event, for the progress (buildprogress.go).
+	args := append([]string{"build", "-json", "-x", "-o", bin}, flags...)
 	b.cmd = exec.Command("go", append(args, ".")...)
 	b.cmd.Dir = t.Dir
 	if os.Getenv("GOTMPDIR") == "" {
@@ -219,8 +243,8 @@ func startBuild(ctx context.Context, t *Target, bin string, flags []string, leas
 			b.cmd.Env = append(os.Environ(), "GOTMPDIR="+work)
 		}
 	}
-	b.cmd.Stdout = &b.out
-	b.cmd.Stderr = &b.out
+	b.cmd.Stdout = b.follow
+	b.cmd.Stderr = &b.stderr
 	startInOwnGroup(b.cmd)
 	if err := b.cmd.Start(); err != nil {
 		b.err = fmt.Errorf("run go build: %w", err)
@@ -245,6 +269,20 @@ func startBuild(ctx context.Context, t *Target, bin string, flags []string, leas
 		case <-b.done:
 		}
 	}()
+	if opts.Progress != nil {
+		go func() {
+			tick := time.NewTicker(progressInterval)
+			defer tick.Stop()
+			for {
+				select {
+				case <-b.done:
+					return
+				case <-tick.C:
+					opts.Progress(b.follow.progress())
+				}
+			}
+		}()
+	}
 	return b
 }
 
@@ -291,7 +329,7 @@ func waitBuild(b *runningBuild, t *Target) error {
 	return &UserError{
 		Msg:    fmt.Sprintf("%s does not compile", t.Pattern),
 		Hint:   "fix the errors above; `go build " + t.Pattern + "` shows the same",
-		Detail: trimCompilerOutput(b.out.String()),
+		Detail: trimCompilerOutput(b.follow.failureText() + b.stderr.String()),
 		Err:    b.err,
 	}
 }

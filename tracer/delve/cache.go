@@ -263,6 +263,14 @@ type buildKey struct {
 	key       string
 	goVersion string
 	files     []fileStamp
+	// stamps record, for the stat index (statindex.go), every local file
+	// hashed, with its hash; absent lists the files looked for and not
+	// found, dirs the local directories whose files were listed.
+	stamps []stamp
+	absent []string
+	dirs   []string
+	// packages is how many packages the build compiles or reuses.
+	packages int
 }
 
 // fileStamp is what a file looked like when it was hashed.
@@ -410,9 +418,11 @@ func hashBuildInputs(goEnv map[string]string, buildArgs []string, pkgs []listedP
 	}
 	// hashFile adds one local file, by name and content.
 	hashFile := func(path string) error {
+		taken := time.Now()
 		fi, err := os.Stat(path)
 		if errors.Is(err, fs.ErrNotExist) {
 			fmt.Fprintf(h, "absent %q\n", path)
+			k.absent = append(k.absent, path)
 			return nil
 		}
 		if err != nil {
@@ -426,8 +436,12 @@ func hashBuildInputs(goEnv map[string]string, buildArgs []string, pkgs []listedP
 		}
 		sum := sha256.Sum256(b)
 		fmt.Fprintf(h, "file %q %x\n", path, sum)
+		st := stamp{Kind: stampFile, Path: path, Hash: hex.EncodeToString(sum[:]), Taken: taken.UnixNano()}
+		st.setStat(fi)
+		k.stamps = append(k.stamps, st)
 		return nil
 	}
+	dirs := map[string]bool{}
 	modFiles := map[string]bool{}
 	addModule := func(m *listedModule) {
 		if m == nil || m.GoMod == "" || immutable(m.Dir) {
@@ -453,6 +467,14 @@ func hashBuildInputs(goEnv map[string]string, buildArgs []string, pkgs []listedP
 		}
 		h.Write([]byte("\n"))
 		local := !p.Standard && !immutable(p.Dir)
+		if local {
+			// A file added to the directory may join the package.
+			dirs[p.Dir] = true
+			for _, name := range p.EmbedFiles {
+				// So may one added where an embed pattern looks.
+				dirs[filepath.Dir(filepath.Join(p.Dir, name))] = true
+			}
+		}
 		for _, group := range [][]string{
 			p.GoFiles, p.CgoFiles, p.CFiles, p.CXXFiles, p.MFiles, p.HFiles, p.FFiles, p.SFiles,
 			p.SwigFiles, p.SwigCXXFiles, p.SysoFiles, p.EmbedFiles, p.IgnoredGoFiles, p.IgnoredOtherFiles,
@@ -479,111 +501,15 @@ func hashBuildInputs(goEnv map[string]string, buildArgs []string, pkgs []listedP
 		}
 	}
 	k.key = hex.EncodeToString(h.Sum(nil))
+	for d := range dirs {
+		k.dirs = append(k.dirs, d)
+	}
+	sort.Strings(k.dirs)
+	for _, p := range pkgs {
+		// unsafe is never compiled.
+		if p.ImportPath != "unsafe" {
+			k.packages++
+		}
+	}
 	return k, nil
-}
-
-// The cache also remembers, per main package, the files its last key was
-// computed from and how they looked. When they all look the same, the key
-// will most likely hit, so it is computed before building anything; when
-// they do not (the first run, an edit), the build starts at once and the key
-// is computed beside it, so that a miss costs no more than a plain build.
-// The stamps only guide this choice: the key alone decides what is reused.
-
-// maxTargetStamps bounds how many main packages the cache remembers.
-const maxTargetStamps = 256
-
-// stampFile is where the stamps of the main package in dir are kept.
-func (c *buildCache) stampFile(dir string) string {
-	sum := sha256.Sum256([]byte(dir))
-	return filepath.Join(c.dir, "targets", hex.EncodeToString(sum[:16]))
-}
-
-// storedStamp is a fileStamp as the stamp file keeps it.
-type storedStamp struct {
-	Path  string `json:"path"`
-	Size  int64  `json:"size"`
-	MTime int64  `json:"mtime"`
-}
-
-// probablyUnchanged reports whether the files the last key of the main
-// package in dir was computed from still look as they did then.
-func (c *buildCache) probablyUnchanged(dir string) bool {
-	b, err := os.ReadFile(c.stampFile(dir))
-	if err != nil {
-		return false
-	}
-	var stamps []storedStamp
-	if json.Unmarshal(b, &stamps) != nil || len(stamps) == 0 {
-		return false
-	}
-	for _, st := range stamps {
-		fi, err := os.Stat(st.Path)
-		if err != nil || fi.Size() != st.Size || fi.ModTime().UnixNano() != st.MTime {
-			return false
-		}
-	}
-	return true
-}
-
-// rememberStamps records the files k was computed from for the main package
-// in dir, and forgets the least recently recorded packages beyond
-// maxTargetStamps.
-func (c *buildCache) rememberStamps(dir string, k *buildKey) error {
-	stamps := make([]storedStamp, 0, len(k.files))
-	for _, f := range k.files {
-		stamps = append(stamps, storedStamp{Path: f.path, Size: f.size, MTime: f.mtime.UnixNano()})
-	}
-	b, err := json.Marshal(stamps)
-	if err != nil {
-		return err
-	}
-	path := c.stampFile(dir)
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	tmp := path + ".tmp-" + randomSuffix()
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		_ = os.Remove(tmp)
-		return err
-	}
-	return c.forgetOldStamps()
-}
-
-// forgetOldStamps removes the stamp files beyond maxTargetStamps, oldest
-// first, and temporary ones left by crashed traces.
-func (c *buildCache) forgetOldStamps() error {
-	dir := filepath.Join(c.dir, "targets")
-	des, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	type stamp struct {
-		name  string
-		mtime time.Time
-	}
-	var list []stamp
-	for _, de := range des {
-		info, err := de.Info()
-		if err != nil {
-			continue
-		}
-		if strings.Contains(de.Name(), ".tmp-") {
-			if time.Since(info.ModTime()) > staleTempAge {
-				_ = os.Remove(filepath.Join(dir, de.Name()))
-			}
-			continue
-		}
-		list = append(list, stamp{de.Name(), info.ModTime()})
-	}
-	if len(list) <= maxTargetStamps {
-		return nil
-	}
-	sort.Slice(list, func(i, j int) bool { return list[i].mtime.After(list[j].mtime) })
-	for _, st := range list[maxTargetStamps:] {
-		_ = os.Remove(filepath.Join(dir, st.name))
-	}
-	return nil
 }

@@ -575,49 +575,6 @@ func TestSettledBefore(t *testing.T) {
 	}
 }
 
-func TestStampsPredictHits(t *testing.T) {
-	fixtureEnv(t)
-	cacheDir := t.TempDir()
-	t.Setenv(cacheDirEnv, cacheDir)
-	app := writeFixture(t)
-	c := &buildCache{dir: cacheDir, maxBytes: defaultCacheBytes}
-	if c.probablyUnchanged(app) {
-		t.Fatal("a package never built looks unchanged")
-	}
-	buildFixture(t, app, buildOptions{})
-	if !c.probablyUnchanged(app) {
-		t.Fatal("the package just built does not look unchanged")
-	}
-	later := time.Now().Add(time.Hour)
-	if err := os.Chtimes(filepath.Join(app, "internal/words/words.go"), later, later); err != nil {
-		t.Fatal(err)
-	}
-	if c.probablyUnchanged(app) {
-		t.Fatal("a touched package looks unchanged")
-	}
-	// The touch starts a build beside the key, which then hits: the build
-	// is stopped and the new stamps remembered.
-	if res, out := buildFixture(t, app, buildOptions{}); !res.Cached || out != "hello lib hi" {
-		t.Errorf("after a touch: cached %t, printed %q", res.Cached, out)
-	}
-	if !c.probablyUnchanged(app) {
-		t.Error("the stamps were not updated after the touch")
-	}
-	for i := range maxTargetStamps + 3 {
-		k := &buildKey{files: []fileStamp{{path: filepath.Join(app, "main.go")}}}
-		if err := c.rememberStamps(fmt.Sprintf("/elsewhere/%d", i), k); err != nil {
-			t.Fatal(err)
-		}
-	}
-	des, err := os.ReadDir(filepath.Join(cacheDir, "targets"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(des) != maxTargetStamps {
-		t.Errorf("%d stamp files, want at most %d", len(des), maxTargetStamps)
-	}
-}
-
 func TestBuildDebugBinaryCancel(t *testing.T) {
 	fixtureEnv(t)
 	t.Setenv(cacheDirEnv, t.TempDir())

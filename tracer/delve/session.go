@@ -125,7 +125,7 @@ type hit struct {
 // the launch and the first stop arrive as events. Errors about the target
 // itself (a missing path, no main package) are returned at once.
 func Start(ctx context.Context, cfg Config) (*Session, error) {
-	t, err := ResolveTarget(ctx, cfg.Target)
+	t, err := resolveTargetWarm(ctx, cfg.Target, cfg.NoCache)
 	if err != nil {
 		return nil, err
 	}
@@ -353,6 +353,11 @@ func (s *Session) status(format string, args ...any) {
 	s.emit(tracer.Event{Kind: tracer.KindStatus, Status: fmt.Sprintf(format, args...)})
 }
 
+// buildProgress reports how far the build got, as a status event.
+func (s *Session) buildProgress(p tracer.BuildProgress) {
+	s.emit(tracer.Event{Kind: tracer.KindStatus, Status: p.String(), Progress: &p})
+}
+
 // run is the session's goroutine: it owns Delve from launch to teardown.
 func (s *Session) run() {
 	defer close(s.done)
@@ -418,7 +423,7 @@ func (s *Session) launch() error {
 	s.tmpDir = dir
 	s.mu.Unlock()
 	s.lease.add("dir %s", dir)
-	built, err := buildDebugBinary(s.target, dir, buildOptions{NoCache: s.cfg.NoCache, Status: s.status, Cancel: s.quit, Lease: &s.lease})
+	built, err := buildDebugBinary(s.target, dir, buildOptions{NoCache: s.cfg.NoCache, Status: s.status, Progress: s.buildProgress, Cancel: s.quit, Lease: &s.lease})
 	if err != nil {
 		return err
 	}
