@@ -63,11 +63,11 @@ type traceState struct {
 	// they have all been read.
 	notes <-chan string
 
-	launching   bool // no stop yet: show the spinner
-	startedAt   time.Time
-	statuses    []string
+	launching bool // no stop yet: show the spinner
+	startedAt time.Time
+	statuses  []string
 	// progress is the build's, while the last status is one of its.
-	progress *tracer.BuildProgress
+	progress    *tracer.BuildProgress
 	paused      bool // the program waits for a command
 	ended       bool // the program exited, or the events channel was closed
 	closed      bool // the events channel was closed

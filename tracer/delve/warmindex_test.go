@@ -217,7 +217,9 @@ func TestWarmTargetFollowsThePackages(t *testing.T) {
 	if err == nil {
 		t.Fatalf("a package that is not main resolved to %+v", got)
 	}
-	editFile(t, filepath.Join(words, "words.go"), func(s string) string { return strings.Replace(s, "package words", "package main\n\nfunc main() {}\n", 1) })
+	editFile(t, filepath.Join(words, "words.go"), func(s string) string {
+		return strings.Replace(s, "package words", "package main\n\nfunc main() {}\n", 1)
+	})
 	editFile(t, filepath.Join(words, "extra.go"), func(s string) string { return strings.Replace(s, "package words", "package main", 1) })
 	if err := os.Remove(filepath.Join(words, "words_test.go")); err != nil {
 		t.Fatal(err)
