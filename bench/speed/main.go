@@ -1,9 +1,10 @@
 // Command speed times kratos-trace against raw Delve on the demo, in one run
-// on one machine: `dlv debug --init` with the same breakpoints and prints,
-// `kratos-trace run --headless` with an empty build cache and with a warm
-// one, the latency of each stop and kratos-trace's peak memory. It prints
-// the results with their ratios to raw dlv and writes them into the Speed
-// section of docs/BENCHMARKS.md.
+// on one machine: `dlv debug --init` and `dlv exec --init` of the prebuilt
+// debug binary with the same breakpoints and prints, `kratos-trace run
+// --headless` with an empty build cache (held against dlv debug) and with a
+// warm one (held against dlv exec), the latency of each stop and
+// kratos-trace's peak memory. It prints the results with their ratios to
+// raw dlv and writes them into the Speed section of docs/BENCHMARKS.md.
 //
 // Run it through bench/run from anywhere in the repository.
 package main
@@ -43,7 +44,7 @@ func run(ctx context.Context, args []string, out, log io.Writer) int {
 	var opts options
 	fs := flag.NewFlagSet("bench/run", flag.ContinueOnError)
 	fs.SetOutput(log)
-	fs.IntVar(&opts.rounds, "rounds", 5, "how many times each of raw dlv, cold and warm runs; rounds interleave them")
+	fs.IntVar(&opts.rounds, "rounds", 5, "how many times each of dlv debug, dlv exec, cold and warm runs; rounds interleave them")
 	fs.StringVar(&opts.pkg, "pkg", "./demo/cmd/server", "the main package to trace, relative to the repository root")
 	fs.StringVar(&opts.docs, "docs", "docs/BENCHMARKS.md", "the file whose Speed section gets the results; empty to write none")
 	fs.StringVar(&opts.dlv, "dlv", "", "a dlv binary to use instead of installing the Delve version of go.mod")
@@ -91,8 +92,11 @@ type bench struct {
 	dlvVersion string
 	confDir    string
 	warmCache  string
-	script     string
-	running    location // app.running, where SIGTERM is sent
+	// prebuilt is the demo's debug binary as the warm cache holds it, for
+	// dlv exec.
+	prebuilt string
+	script   string
+	running  location // app.running, where SIGTERM is sent
 }
 
 func (b *bench) logf(format string, args ...any) {
@@ -121,7 +125,7 @@ func (b *bench) run(ctx context.Context) (*results, error) {
 	}
 	res.dlvVersion = b.dlvVersion
 
-	kinds := []runKind{kindDlv, kindCold, kindWarm}
+	kinds := []runKind{kindDlv, kindDlvExec, kindCold, kindWarm}
 	for r := range b.opts.rounds {
 		// Rotating the order spreads the drift of a shared machine's load
 		// over all three.
@@ -194,6 +198,9 @@ func (b *bench) setUp(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if b.prebuilt, err = b.copyPrebuilt(); err != nil {
+		return err
+	}
 	script, running, err := dlvInitScript(plan)
 	if err != nil {
 		return err
@@ -201,6 +208,31 @@ func (b *bench) setUp(ctx context.Context) error {
 	b.running = running
 	b.script = filepath.Join(b.work, "init.dlv")
 	return os.WriteFile(b.script, []byte(script), 0o644)
+}
+
+// copyPrebuilt copies the demo's debug binary out of the warm cache, which
+// `kratos-trace phases` just filled: dlv exec runs the very binary a warm
+// trace runs.
+func (b *bench) copyPrebuilt() (string, error) {
+	des, err := os.ReadDir(b.warmCache)
+	if err != nil {
+		return "", fmt.Errorf("read the warm cache: %w", err)
+	}
+	for _, de := range des {
+		if len(de.Name()) != 64 || !de.Type().IsRegular() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(b.warmCache, de.Name()))
+		if err != nil {
+			return "", err
+		}
+		dst := filepath.Join(b.work, "prebuilt", "server")
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return "", err
+		}
+		return dst, os.WriteFile(dst, data, 0o755)
+	}
+	return "", errors.New("the warm cache holds no debug build of the demo")
 }
 
 // installDlv installs the Delve version go.mod requires into the work

@@ -25,9 +25,13 @@ import (
 type runKind string
 
 const (
-	kindDlv  runKind = "dlv"
-	kindCold runKind = "cold"
-	kindWarm runKind = "warm"
+	// kindDlv is `dlv debug`, which builds as a cold trace does.
+	kindDlv runKind = "dlv"
+	// kindDlvExec is `dlv exec` of the prebuilt debug binary, which a warm
+	// trace is held against.
+	kindDlvExec runKind = "dlvexec"
+	kindCold    runKind = "cold"
+	kindWarm    runKind = "warm"
 )
 
 // measurement is what one timed run gave.
@@ -59,6 +63,8 @@ func (b *bench) measure(ctx context.Context, kind runKind, round int) (measureme
 	switch kind {
 	case kindDlv:
 		return b.runDlv(ctx, round)
+	case kindDlvExec:
+		return b.runDlvExec(ctx, round)
 	case kindCold:
 		cache := filepath.Join(b.work, fmt.Sprintf("cache-cold-%d", round))
 		defer os.RemoveAll(cache)
@@ -80,13 +86,27 @@ func (b *bench) runDlv(ctx context.Context, round int) (measurement, error) {
 	// A fresh output path each time: go build skips writing a binary that
 	// is already up to date, which would spare dlv the link.
 	bin := filepath.Join(outDir, "debug")
+	return b.watchDlv(ctx, fmt.Sprintf("dlv-%d", round), bin, "debug", "--allow-non-terminal-interactive=true",
+		"--output", bin, "--init", b.script, ".", "--", "-conf", b.confDir)
+}
+
+// runDlvExec runs `dlv exec --init` on the prebuilt debug binary, the one
+// kratos-trace's warm runs take from the cache, sends SIGTERM at
+// app.running and waits for dlv to exit.
+func (b *bench) runDlvExec(ctx context.Context, round int) (measurement, error) {
+	return b.watchDlv(ctx, fmt.Sprintf("dlvexec-%d", round), b.prebuilt, "exec", "--allow-non-terminal-interactive=true",
+		"--init", b.script, b.prebuilt, "--", "-conf", b.confDir)
+}
+
+// watchDlv runs dlv with args in the package directory, watching its
+// output for the prompt, the stops and the exit; it sends SIGTERM to the
+// program (the executable bin) when it stops at app.running.
+func (b *bench) watchDlv(ctx context.Context, name, bin string, args ...string) (measurement, error) {
 	// Whatever happens, the program must not outlive the run.
 	defer killByExe(bin)
-
 	ctx, cancel := context.WithTimeout(ctx, b.opts.runTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, b.dlv, "debug", "--allow-non-terminal-interactive=true",
-		"--output", bin, "--init", b.script, ".", "--", "-conf", b.confDir)
+	cmd := exec.CommandContext(ctx, b.dlv, args...)
 	cmd.Dir = b.pkgDir
 	var m measurement
 	runningHit := fmt.Sprintf("%s:%d (hits", filepath.Base(b.running.file), b.running.line)
@@ -118,7 +138,7 @@ func (b *bench) runDlv(ctx context.Context, round int) (measurement, error) {
 			exited = true
 		}
 	})
-	_ = os.WriteFile(filepath.Join(b.work, fmt.Sprintf("dlv-%d.log", round)), logBuf.Bytes(), 0o644)
+	_ = os.WriteFile(filepath.Join(b.work, name+".log"), logBuf.Bytes(), 0o644)
 	if err != nil {
 		return m, err
 	}
@@ -209,6 +229,7 @@ type microResult struct {
 func (b *bench) microBenchmarks(ctx context.Context) ([]microResult, error) {
 	var res []microResult
 	for _, run := range []struct{ pattern, times string }{
+		{"^BenchmarkWarmLookup$", "200x"},
 		{"^(BenchmarkBuildKey|BenchmarkCacheHit)$", "20x"},
 		{"^BenchmarkDebugRelink$", "5x"},
 	} {

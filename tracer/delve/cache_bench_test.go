@@ -62,8 +62,9 @@ func BenchmarkDebugRelink(b *testing.B) {
 	}
 }
 
-// BenchmarkCacheHit is a second run of the unchanged demo: the key, a hard
-// link out of the cache and a check of the binary's build info.
+// BenchmarkCacheHit is a second run of the unchanged demo: the warm index
+// (statindex.go), a hard link out of the cache and a check of the binary's
+// build info.
 func BenchmarkCacheHit(b *testing.B) {
 	t := demoTarget(b)
 	b.Setenv(cacheDirEnv, b.TempDir())
