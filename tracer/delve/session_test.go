@@ -344,9 +344,23 @@ func assertCleanedUp(t *testing.T, s *Session) {
 
 func TestCloseMidBootKillsProgram(t *testing.T) {
 	conf := writeDemoConfig(t)
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
 	tr := runTrace(t, Config{Target: demoDir, Args: []string{"-conf", conf.Dir}}, func(s *Session, ev tracer.Event) bool {
 		if ev.Phase == tracer.PhaseWireProvider {
 			return false // Close here, mid-boot.
+		}
+		if ev.Phase == tracer.PhaseFlagParse {
+			// A command whose context has ended is refused, and the
+			// program stays paused for the next one.
+			for name, cmd := range map[string]func(context.Context) error{"Continue": s.Continue, "StepOver": s.StepOver, "StepOut": s.StepOut} {
+				if err := cmd(cancelled); !errors.Is(err, context.Canceled) {
+					t.Errorf("%s with an ended context: %v, want context.Canceled", name, err)
+				}
+			}
+			if err := s.Signal(cancelled, syscall.SIGTERM); !errors.Is(err, context.Canceled) {
+				t.Errorf("Signal with an ended context: %v, want context.Canceled", err)
+			}
 		}
 		return s.Continue(context.Background()) == nil
 	})

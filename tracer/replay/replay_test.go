@@ -482,6 +482,36 @@ func TestSignalAndStepContinue(t *testing.T) {
 	}
 }
 
+// TestCommandsHonourTheirContext: a command whose context has ended is
+// refused and moves nothing; the replay stays where it was.
+func TestCommandsHonourTheirContext(t *testing.T) {
+	src := NewSource(demoRecording(t), Options{StayOpen: true})
+	defer src.Close()
+	untilStop(t, src)
+	untilStopAfter := func() { src.Continue(t.Context()); untilStop(t, src) }
+	untilStopAfter()
+	ended, cancel := context.WithCancel(t.Context())
+	cancel()
+	for name, cmd := range map[string]func() error{
+		"Continue": func() error { return src.Continue(ended) },
+		"StepOver": func() error { return src.StepOver(ended) },
+		"Signal":   func() error { return src.Signal(ended, os.Interrupt) },
+		"Previous": func() error { return src.Previous(ended) },
+		"JumpTo":   func() error { return src.JumpTo(ended, tracer.PhaseExit) },
+	} {
+		if err := cmd(); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s with an ended context: %v, want context.Canceled", name, err)
+		}
+	}
+	// Still paused at config.load: a live command goes on from there.
+	if err := src.Continue(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got := untilStop(t, src); got[len(got)-1].Phase != tracer.PhaseConfigScan {
+		t.Errorf("after the refused commands the replay went on to %s", got[len(got)-1].Label())
+	}
+}
+
 // TestKilledRecorderLeavesPrefix kills a process in the middle of recording
 // and reads what it left.
 func TestKilledRecorderLeavesPrefix(t *testing.T) {
