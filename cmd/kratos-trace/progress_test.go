@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
 // TestBuildProgressOnAColdCache: with an empty Go build cache every package
@@ -15,6 +17,8 @@ func TestBuildProgressOnAColdCache(t *testing.T) {
 		t.Skip("compiles the standard library from scratch")
 	}
 	t.Setenv("GOCACHE", t.TempDir())
+	// And no debug build of it in kratos-trace's cache from another test.
+	t.Setenv(tracertest.CacheDirEnv, t.TempDir())
 	code, _, stderr := runCLI(t, "run", "--headless", "testdata/programs/bigoutput")
 	if code != 0 {
 		t.Fatalf("exit %d\nstderr:\n%s", code, stderr)

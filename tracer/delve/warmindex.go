@@ -70,6 +70,8 @@ func goEnvironment() string {
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
 		switch {
+		case irrelevantGoEnv[name]:
+			continue
 		case strings.HasPrefix(name, "GO"), strings.HasPrefix(name, "CGO_"):
 		case name == "CC", name == "CXX", name == "AR", name == "PKG_CONFIG", name == "PATH",
 			name == "HOME", name == "XDG_CONFIG_HOME", name == "USERPROFILE", name == "AppData":
@@ -81,6 +83,15 @@ func goEnvironment() string {
 	sort.Strings(vars)
 	sum := sha256.Sum256([]byte(cacheRecipe + "\x00" + strings.Join(vars, "\x00")))
 	return hex.EncodeToString(sum[:])
+}
+
+// irrelevantGoEnv are the GO* variables that change how fast or from where
+// the go command works, never what it builds: another value of them keeps
+// the warm entries.
+var irrelevantGoEnv = map[string]bool{
+	"GOCACHE": true, "GOTMPDIR": true, "GOMAXPROCS": true, "GOGC": true, "GOMEMLIMIT": true,
+	"GOTRACEBACK": true, "GOPROXY": true, "GONOPROXY": true, "GOSUMDB": true,
+	"GOTELEMETRY": true, "GOTELEMETRYDIR": true, "GOCOVERDIR": true,
 }
 
 // warmPath is the file of the entry of kind ("build" or "target") for dir
