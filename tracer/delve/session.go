@@ -44,6 +44,10 @@ type Config struct {
 	// NoCache builds the program afresh instead of reusing an unchanged
 	// debug build from the build cache, and leaves the cache alone.
 	NoCache bool
+	// Layers names more packages, relative to the module, for the layers a
+	// request is followed through (request.service, request.biz,
+	// request.data), beside kratos-layout's internal/service, biz and data.
+	Layers map[tracer.PhaseID][]string
 }
 
 // Session is a live trace of one program under Delve. It implements
@@ -105,16 +109,23 @@ type Session struct {
 	sources      *sourceCache
 	clock        stopClock
 	outputs      sync.WaitGroup
+	// req follows the requests sent to the App (requests.go).
+	req requestState
 }
 
 type command struct {
 	op string // "continue", "next", "stepout"
+	// send and routes are request commands (requests.go).
+	send   *sendCmd
+	routes *routesCmd
 }
 
 // hit is one thread stopped at one of the plan's breakpoints.
 type hit struct {
 	entry  planEntry
 	thread *api.Thread
+	// ret: the hit is at a return of a request function.
+	ret bool
 }
 
 // Start resolves the target and begins a trace in the background: the build,
@@ -205,6 +216,7 @@ func (s *Session) Signal(ctx context.Context, sig os.Signal) error {
 	if err := signalProcess(pid, sig); err != nil {
 		return fmt.Errorf("send %v to pid %d: %w", sig, pid, err)
 	}
+	s.stopServing()
 	if paused {
 		return s.Continue(ctx)
 	}
@@ -346,6 +358,9 @@ func (s *Session) run() {
 		case <-s.quit:
 			return
 		case c := <-s.cmds:
+			if s.requestCommand(c) {
+				continue
+			}
 			s.resume(c.op)
 		}
 	}
@@ -574,6 +589,11 @@ func (s *Session) resume(op string) {
 			continue
 		}
 		s.pending = nil
+		if op == "continue" && s.replyDue() {
+			if s.reportReply() {
+				return
+			}
+		}
 		state, err := s.step(op)
 		s.clock.halt()
 		if s.remote != nil && s.closing() {
@@ -695,6 +715,8 @@ func (s *Session) hitsOf(state *api.DebuggerState) ([]hit, *api.Thread) {
 		}
 		if ok {
 			hits = append(hits, hit{entry: e, thread: th})
+		} else if h, ok := s.requestHit(th); ok {
+			hits = append(hits, h)
 		}
 	}
 	sort.SliceStable(hits, func(i, j int) bool {
@@ -710,6 +732,10 @@ func (s *Session) hitsOf(state *api.DebuggerState) ([]hit, *api.Thread) {
 // report emits the event for one hit; it returns true when the program stays
 // paused there.
 func (s *Session) report(h hit) bool {
+	if tracer.IsRequestPhase(h.entry.Phase) {
+		return s.reportRequestHit(h)
+	}
+	s.noteRequestPhase(h.entry.Phase)
 	th := h.thread
 	ev := threadEvent(tracer.KindPass, th)
 	ev.Phase, ev.Detail = h.entry.Phase, h.entry.Detail

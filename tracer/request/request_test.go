@@ -192,7 +192,9 @@ func TestHTTPExample(t *testing.T) {
 func TestAttribute(t *testing.T) {
 	info := &tracer.RequestInfo{ID: 2, Transport: "grpc", Path: "helloworld.v1.Greeter/SayHello"}
 	other := &tracer.RequestInfo{ID: 1}
-	errNode := func(v string) []*tracer.Node { return []*tracer.Node{{Name: "~r0", Type: "*v1.HelloReply", Value: "<nil>"}, {Name: "~r1", Type: "error", Value: v}} }
+	errNode := func(v string) []*tracer.Node {
+		return []*tracer.Node{{Name: "~r0", Type: "*v1.HelloReply", Value: "<nil>"}, {Name: "~r1", Type: "error", Value: v}}
+	}
 	ev := func(kind tracer.Kind, p tracer.PhaseID, detail string, req *tracer.RequestInfo, results []*tracer.Node) tracer.Event {
 		return tracer.Event{Kind: kind, Phase: p, Detail: detail, Request: req, Results: results, Took: 5}
 	}
