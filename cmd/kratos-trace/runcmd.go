@@ -38,6 +38,10 @@ type runOptions struct {
 	// remote is set by `connect` (connectcmd.go): the trace goes through a
 	// Delve server instead of a program built here.
 	remote *remoteTarget
+
+	// Requests sent to the running App (requestflags.go).
+	req      requestFlags
+	requests []tracer.RequestSpec
 }
 
 func newRunCommand(io streams) *cobra.Command {
@@ -71,6 +75,11 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg := delve.Config{Target: args[0], Args: args[1:], WorkingDir: opts.workingDir, NoCache: opts.noCache}
+			layers, err := opts.req.layerDirs()
+			if err != nil {
+				return err
+			}
+			cfg.Layers = layers
 			if opts.json {
 				opts.headless = true
 			}
@@ -83,6 +92,7 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 	f.DurationVar(&opts.stopTimeout, "stop-timeout", 10*time.Second, "how long the program may take to exit after SIGTERM before it is killed")
 	f.StringVar(&opts.workingDir, "wd", "", "working directory of the program (default: the main package's directory)")
 	f.BoolVar(&opts.noCache, "no-cache", false, "build the program afresh instead of reusing an unchanged debug build from the cache")
+	addLayerFlag(f, &opts.req)
 	return cmd
 }
 
@@ -97,6 +107,7 @@ func addOutputFlags(f *pflag.FlagSet, opts *runOptions) {
 	f.StringVar(&opts.script, "script", "", "drive the trace from the script `FILE` (break, continue, print, expect, note...; see docs/SCRIPTS.md): in the TUI its notes show in the Notes pane, with --headless its report is printed")
 	f.StringVar(&opts.traceOut, "trace-out", "", "at the end, write the trace to `FILE.json` in Chrome Trace Event Format, for Perfetto UI or chrome://tracing")
 	f.StringVar(&opts.langFlag, "lang", "", langUsage)
+	addRequestFlags(f, &opts.req)
 }
 
 // runTrace starts the trace and hands it to the headless printer or the TUI.
@@ -108,6 +119,12 @@ func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions)
 	lang, err := pickLang(opts.langFlag)
 	if err != nil {
 		return err
+	}
+	if opts.requests, err = opts.req.specs(); err != nil {
+		return err
+	}
+	if len(opts.requests) > 0 && (opts.script != "" || !opts.headless) {
+		return &delve.UserError{Msg: "--request goes with --headless", Hint: "in the terminal UI press R at app.running to pick a route and send it; in a script write `request METHOD PATH`"}
 	}
 	opts.lang = lang
 	rec, err := startRecording(cfg.Target, opts)
@@ -141,6 +158,7 @@ func runHeadless(ctx context.Context, io streams, cfg delve.Config, opts runOpti
 		StopTimeout: opts.stopTimeout,
 		// A remote program is left serving, never signalled.
 		LeaveRunning: opts.remote != nil,
+		Requests:     opts.requests,
 	})
 	if errors.Is(err, headless.ErrInterrupted) {
 		if opts.remote != nil {

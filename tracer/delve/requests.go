@@ -48,7 +48,7 @@ type inflight struct {
 	// served is the program's running time from the transport's entry to
 	// its return.
 	transportAt, served time.Duration
-	cancel             context.CancelFunc
+	cancel              context.CancelFunc
 
 	// Set by the client goroutine, under s.mu.
 	reply    *tracer.Reply
@@ -389,6 +389,9 @@ func (s *Session) reportRequestHit(h hit) bool {
 		s.mu.Unlock()
 		ev := threadEvent(tracer.KindReturn, th)
 		ev.Phase, ev.Detail, ev.Request = h.entry.Phase, h.entry.Detail, &info
+		if h.entry.Phase == tracer.PhaseRequestTransport {
+			ev.Detail = transportDetail(h.entry.Detail, info)
+		}
 		ev.Took = tracer.Duration(ran - call.ranAt)
 		ev.Results = s.readResults(th)
 		if h.entry.Phase == tracer.PhaseRequestTransport {

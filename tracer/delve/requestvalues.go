@@ -3,6 +3,7 @@ package delve
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -24,27 +25,74 @@ var resultsLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 4, Ma
 // Unloaded.
 const maxArgDepth = 4
 
-// readArgs reads the arguments of the function th is stopped at the entry of.
+// namesLoad lists a function's variables with their types only.
+var namesLoad = api.LoadConfig{FollowPointers: false, MaxVariableRecurse: 0, MaxStringLen: 64, MaxArrayValues: 0, MaxStructFields: 0}
+
+// readArgs reads the arguments of the function th is stopped at the entry
+// of. What a layer receives is read in full: the request message, the biz
+// value; what only carries the call along is named with its type and left
+// Unloaded, as reading it would cost more than the rest of the stop (a
+// method's receiver with its database handle, an http.ResponseWriter, a
+// context).
 func (s *Session) readArgs(th *api.Thread) []*tracer.Node {
-	return s.readFuncVars(th, argsLoad, false)
+	scope := api.EvalScope{GoroutineID: th.GoroutineID}
+	vars, err := s.client.ListFunctionArgs(scope, namesLoad)
+	if err != nil {
+		debugf("read the arguments at %s:%d: %v", th.File, th.Line, err)
+		return nil
+	}
+	method := th.Function != nil && methodName.MatchString(th.Function.Name())
+	var out []*tracer.Node
+	for i := range vars {
+		v := &vars[i]
+		if v.Flags&api.VariableReturnArgument != 0 {
+			continue
+		}
+		n := &tracer.Node{Name: v.Name, Type: shortType(v.Type), Expr: v.Name}
+		switch {
+		case method && len(out) == 0, carrierType(v.Type):
+			n.Unloaded = true
+		case isContextType(v.Type):
+			n.Value = contextValue(v)
+		default:
+			full, err := s.client.EvalVariable(scope, v.Name, argsLoad)
+			if err != nil {
+				n.Value = "<unreadable: " + err.Error() + ">"
+				break
+			}
+			n = varNode(full, 0)
+			n.Name, n.Expr = v.Name, v.Name
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// methodName matches a method's name, (*T).M or T.M, not a closure's.
+var methodName = regexp.MustCompile(`\)\.[A-Za-z_]\w*$`)
+
+// carrierType reports whether an argument of type t only carries a call
+// along: a writer, a handler, a function.
+func carrierType(t string) bool {
+	switch {
+	case strings.HasSuffix(t, "net/http.ResponseWriter"), strings.HasPrefix(t, "func("), strings.HasSuffix(t, "grpc.UnaryHandler"), strings.HasSuffix(t, "middleware.Handler"):
+		return true
+	}
+	return false
 }
 
 // readResults reads the values the function th is stopped at a return of
 // is returning.
 func (s *Session) readResults(th *api.Thread) []*tracer.Node {
-	return s.readFuncVars(th, resultsLoad, true)
-}
-
-func (s *Session) readFuncVars(th *api.Thread, cfg api.LoadConfig, results bool) []*tracer.Node {
-	vars, err := s.client.ListFunctionArgs(api.EvalScope{GoroutineID: th.GoroutineID}, cfg)
+	vars, err := s.client.ListFunctionArgs(api.EvalScope{GoroutineID: th.GoroutineID}, resultsLoad)
 	if err != nil {
-		debugf("read the function's variables at %s:%d: %v", th.File, th.Line, err)
+		debugf("read the results at %s:%d: %v", th.File, th.Line, err)
 		return nil
 	}
 	var out []*tracer.Node
 	for i := range vars {
 		v := &vars[i]
-		if (v.Flags&api.VariableReturnArgument != 0) != results {
+		if v.Flags&api.VariableReturnArgument == 0 {
 			continue
 		}
 		n := varNode(v, 0)
@@ -75,6 +123,11 @@ func fillVarNode(n *tracer.Node, v *api.Variable, depth int) {
 	}
 	if isContextType(v.Type) {
 		n.Value = contextValue(v)
+		return
+	}
+	if v.Type == "time.Time" && v.Value != "" {
+		// Delve formats a time.Time itself.
+		n.Value = v.Value
 		return
 	}
 	switch v.Kind {

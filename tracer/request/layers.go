@@ -95,6 +95,9 @@ func Attribute(r *tracer.Reply, info *tracer.RequestInfo, events []tracer.Event)
 	switch {
 	case failed != nil:
 		r.FailedAt, r.FailedDetail, r.FailedWhy = failed.Phase, failed.Detail, "returned "+oneLine(failed.Err)
+		if strings.Contains(failed.Err, "context deadline exceeded") {
+			r.FailedWhy += " (the server's timeout counts wall time, which ran on while the program sat paused at the stops: raise the timeout in the service's config to follow a request at leisure)"
+		}
 	case len(layers) > 0:
 		last := layers[len(layers)-1]
 		r.FailedAt, r.FailedDetail = last.Phase, last.Detail
