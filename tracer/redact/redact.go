@@ -132,8 +132,12 @@ func redactNode(n *tracer.Node, secret bool) *tracer.Node {
 	if n == nil {
 		return nil
 	}
-	out := &tracer.Node{Name: n.Name, Type: n.Type, Value: n.Value}
-	secret = secret || SensitiveName(n.Name)
+	cp := *n
+	out := &cp
+	out.Children = nil
+	// A header node (an *http.Request's Authorization or Cookie) holds a
+	// credential by its name, as a secret-named field does.
+	secret = secret || SensitiveName(n.Name) || secretHeaders[strings.ToLower(n.Name)]
 	switch {
 	case len(n.Children) > 0:
 		out.Children = make([]*tracer.Node, len(n.Children))
@@ -185,6 +189,8 @@ func Event(ev tracer.Event) tracer.Event {
 		sess.Args = Args(sess.Args)
 		ev.Session = &sess
 	}
+	ev.Request = Request(ev.Request)
+	ev.Args, ev.Locals, ev.Results = Nodes(ev.Args), Nodes(ev.Locals), Nodes(ev.Results)
 	return ev
 }
 
