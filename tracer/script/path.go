@@ -72,13 +72,15 @@ func ParsePath(s string) (Path, error) {
 		return p, nil
 	case root == "servers":
 		return parseServersPath(p, rest)
+	case root == "request" || root == "reply":
+		return parseRequestPath(p, rest)
 	case contains(stopRoots, root):
 		if rest != "" {
 			return p, &PathError{len(root), fmt.Sprintf("%s is a single value; nothing can follow it", root)}
 		}
 		return p, nil
 	}
-	return p, &PathError{0, fmt.Sprintf("unknown path %q; a path starts with bootstrap, servers, %s", s, strings.Join(stopRoots, ", "))}
+	return p, &PathError{0, fmt.Sprintf("unknown path %q; a path starts with bootstrap, servers, request, reply, %s", s, strings.Join(stopRoots, ", "))}
 }
 
 func parseServersPath(p Path, rest string) (Path, error) {
@@ -148,6 +150,8 @@ type state struct {
 	servers   []tracer.Server
 	output    []string
 	exitCode  *int
+	// request is the request of the last event that carried one.
+	request *tracer.RequestInfo
 }
 
 // observe takes in one event.
@@ -163,6 +167,9 @@ func (st *state) observe(ev tracer.Event) {
 	}
 	if ev.ExitCode != nil {
 		st.exitCode = ev.ExitCode
+	}
+	if ev.Request != nil {
+		st.request = ev.Request
 	}
 }
 
@@ -206,6 +213,8 @@ func (st *state) value(p Path) (string, error) {
 		return n.Value, nil
 	case "servers":
 		return st.serverValue(p)
+	case "request", "reply":
+		return st.requestValue(p)
 	}
 	return "", fmt.Errorf("unknown path %s", p)
 }

@@ -81,7 +81,7 @@ func newRunner(src tracer.Source, s *Script, opts Options) *runner {
 		script: s,
 		opts:   opts,
 		events: src.Events(),
-		breaks: map[tracer.PhaseID]bool{tracer.PhaseRunning: true},
+		breaks: map[tracer.PhaseID]bool{tracer.PhaseRunning: true, tracer.PhaseRequestReply: true},
 		res:    &Result{ExitCode: -1},
 	}
 	// Nothing pauses but what the script asks for, and app.running. The
@@ -177,7 +177,7 @@ func (r *runner) exec(ctx context.Context, cmd Command) error {
 	case OpBreak, OpClear:
 		for _, ph := range cmd.Phases {
 			on := cmd.Op == OpBreak
-			if ph == tracer.PhaseRunning {
+			if ph == tracer.PhaseRunning || ph == tracer.PhaseRequestReply {
 				// Past app.running the program waits for a signal: the
 				// script must pause there to send it.
 				on = true
@@ -191,6 +191,10 @@ func (r *runner) exec(ctx context.Context, cmd Command) error {
 		}
 		if r.st.atStop && r.st.current.Phase == tracer.PhaseRunning && r.st.current.Kind == tracer.KindStop && r.paused {
 			r.fail("at app.running the program only waits for a signal; use sigterm to go on")
+			return errAbort
+		}
+		if r.st.atStop && r.st.current.Phase == tracer.PhaseRequestReply && r.st.current.Kind == tracer.KindStop && r.paused {
+			r.fail("after a request's reply the App waits for another request or a signal; use request or sigterm to go on")
 			return errAbort
 		}
 		return r.resume(ctx, false)
@@ -241,6 +245,8 @@ func (r *runner) exec(ctx context.Context, cmd Command) error {
 			return ctx.Err()
 		case <-time.After(cmd.Duration):
 		}
+	case OpRequest:
+		return r.sendRequest(ctx, cmd)
 	case OpQuit:
 		if err := r.gate(ctx); err != nil {
 			return err
