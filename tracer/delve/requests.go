@@ -393,7 +393,9 @@ func (s *Session) reportRequestHit(h hit) bool {
 			ev.Detail = transportDetail(h.entry.Detail, info)
 		}
 		ev.Took = tracer.Duration(ran - call.ranAt)
+		t0 := time.Now()
 		ev.Results = s.readResults(th)
+		debugf("request results of %s read in %s", h.entry.Function, time.Since(t0))
 		if h.entry.Phase == tracer.PhaseRequestTransport {
 			in.served += ran - in.transportAt
 		}
@@ -414,7 +416,9 @@ func (s *Session) reportRequestHit(h hit) bool {
 	if h.entry.Phase == tracer.PhaseRequestTransport {
 		ev.Detail = transportDetail(h.entry.Detail, info)
 	}
+	t0 := time.Now()
 	ev.Args = s.readArgs(th)
+	debugf("request args of %s read in %s", h.entry.Function, time.Since(t0))
 	s.addState(&ev)
 	s.mu.Lock()
 	pause := !s.noBreak[h.entry.Phase]

@@ -25,6 +25,10 @@ var resultsLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 4, Ma
 // Unloaded.
 const maxArgDepth = 4
 
+// fakeAddressBase is where Delve's addresses of values that are not in
+// memory (registers, composites) begin.
+const fakeAddressBase = 0xbeef000000000000
+
 // namesLoad lists a function's variables with their types only.
 var namesLoad = api.LoadConfig{FollowPointers: false, MaxVariableRecurse: 0, MaxStringLen: 64, MaxArrayValues: 0, MaxStructFields: 0}
 
@@ -82,9 +86,13 @@ func carrierType(t string) bool {
 }
 
 // readResults reads the values the function th is stopped at a return of
-// is returning.
+// is returning. The variables are listed without their values first, as
+// loading every argument deeply to keep only the results cost hundreds of
+// milliseconds at a return; each result is then read by its name (a named
+// result, or Delve's ~r0, ~r1).
 func (s *Session) readResults(th *api.Thread) []*tracer.Node {
-	vars, err := s.client.ListFunctionArgs(api.EvalScope{GoroutineID: th.GoroutineID}, resultsLoad)
+	scope := api.EvalScope{GoroutineID: th.GoroutineID}
+	vars, err := s.client.ListFunctionArgs(scope, namesLoad)
 	if err != nil {
 		debugf("read the results at %s:%d: %v", th.File, th.Line, err)
 		return nil
@@ -95,8 +103,20 @@ func (s *Session) readResults(th *api.Thread) []*tracer.Node {
 		if v.Flags&api.VariableReturnArgument == 0 {
 			continue
 		}
-		n := varNode(v, 0)
-		n.Expr = v.Name
+		n := &tracer.Node{Name: v.Name, Type: shortType(v.Type), Expr: v.Name}
+		expr := v.Name
+		if strings.HasPrefix(expr, "~") && v.Addr != 0 && v.Addr < fakeAddressBase {
+			// An unnamed result has no name an expression can use: read
+			// it where it is.
+			expr = fmt.Sprintf("*(*%q)(%#x)", v.Type, v.Addr)
+		}
+		full, err := s.client.EvalVariable(scope, expr, resultsLoad)
+		if err != nil {
+			n.Value = "<unreadable: " + err.Error() + ">"
+		} else {
+			n = varNode(full, 0)
+			n.Name, n.Expr = v.Name, v.Name
+		}
 		out = append(out, n)
 	}
 	return out

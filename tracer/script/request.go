@@ -72,6 +72,10 @@ func (r *runner) sendRequest(ctx context.Context, cmd Command) error {
 	}
 	want := cmd.Request
 	signalled := false
+	// The reply pauses: past it the App waits, as at app.running.
+	r.sentRequest = true
+	r.breaks[tracer.PhaseRequestReply] = true
+	_ = r.src.SetBreak(tracer.PhaseRequestReply, true)
 	if rq, ok := r.src.(tracer.Requester); ok {
 		if _, err := rq.Send(ctx, want); err != nil && !errors.Is(err, tracer.ErrUnsupported) {
 			r.fail("send the request: %v", err)

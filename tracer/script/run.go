@@ -81,7 +81,7 @@ func newRunner(src tracer.Source, s *Script, opts Options) *runner {
 		script: s,
 		opts:   opts,
 		events: src.Events(),
-		breaks: map[tracer.PhaseID]bool{tracer.PhaseRunning: true, tracer.PhaseRequestReply: true},
+		breaks: map[tracer.PhaseID]bool{tracer.PhaseRunning: true},
 		res:    &Result{ExitCode: -1},
 	}
 	// Nothing pauses but what the script asks for, and app.running. The
@@ -134,6 +134,9 @@ type runner struct {
 	// ui is set when a UI shows the trace (see Lesson); nil when the
 	// script's report is printed.
 	ui *lessonUI
+	// sentRequest: a request command ran; from then on its replies pause,
+	// as past one the App waits for another request or a signal.
+	sentRequest bool
 }
 
 // tell shows a line of the script's report in the UI's notes, if there is a
@@ -177,7 +180,7 @@ func (r *runner) exec(ctx context.Context, cmd Command) error {
 	case OpBreak, OpClear:
 		for _, ph := range cmd.Phases {
 			on := cmd.Op == OpBreak
-			if ph == tracer.PhaseRunning || ph == tracer.PhaseRequestReply {
+			if ph == tracer.PhaseRunning || ph == tracer.PhaseRequestReply && r.sentRequest {
 				// Past app.running the program waits for a signal: the
 				// script must pause there to send it.
 				on = true
