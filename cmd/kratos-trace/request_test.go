@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/redact"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
@@ -42,7 +43,10 @@ func TestRequestsAcceptance(t *testing.T) {
 		{"kratos-layout", "../../tracer/delve/testdata/layout", layoutConfigDir(t)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			args := append([]string{"run", "--headless", "--json"}, acceptanceRequests...)
+			// Recorded, and held at app.running after the requests: the
+			// shutdown must still be walked.
+			rec := filepath.Join(t.TempDir(), "requests.jsonl")
+			args := append([]string{"run", "--headless", "--json", "--hold", "300ms", "--record", rec}, acceptanceRequests...)
 			args = append(args, tc.target, "--", "-conf", tc.conf)
 			code, stdout, stderr := runCLI(t, args...)
 			if code != 0 {
@@ -96,6 +100,19 @@ func TestRequestsAcceptance(t *testing.T) {
 			}
 			if !(lastReply >= 0 && stopAt > lastReply && exitAt > stopAt) {
 				t.Errorf("the shutdown was not walked after the requests: last reply at %d, app.stop at %d, exit at %d", lastReply, stopAt, exitAt)
+			}
+			// The replay of the recording is the live run, secrets masked.
+			code, replayOut, replayErr := runCLI(t, "replay", "--json", rec)
+			var masked strings.Builder
+			for _, ev := range events {
+				b, err := json.Marshal(redact.Event(ev))
+				if err != nil {
+					t.Fatal(err)
+				}
+				masked.Write(append(b, '\n'))
+			}
+			if code != 0 || replayOut != masked.String() {
+				t.Errorf("replay --json: exit %d, differs from the live run: %v\n%s", code, replayOut != masked.String(), replayErr)
 			}
 		})
 	}
