@@ -243,6 +243,11 @@ func mdLines(mds ...metadata.MD) []string {
 				continue
 			}
 			for _, v := range vs {
+				if strings.HasSuffix(k, "-bin") {
+					// Binary metadata, e.g. grpc-status-details-bin: a
+					// serialized message, not text.
+					v = fmt.Sprintf("(%d bytes)", len(v))
+				}
 				out = append(out, k+": "+v)
 			}
 		}
