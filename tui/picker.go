@@ -75,11 +75,12 @@ type routesMsg struct {
 	err    error
 }
 
-// atRequestPoint reports whether the trace is paused where a request can be
-// sent: app.running, or a request's reply.
+// atRequestPoint reports whether the trace is where a request can be sent:
+// at app.running or a request's reply, or running on from there.
 func (m *Model) atRequestPoint() bool {
 	t := &m.trace
-	return t.paused && !t.ended && !t.signalled && t.last != nil &&
+	// Paused there, or running on from there: the Source sends either way.
+	return !t.ended && !t.signalled && t.last != nil &&
 		(t.last.Phase == tracer.PhaseRunning || t.last.Phase == tracer.PhaseRequestReply)
 }
 

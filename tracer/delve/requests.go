@@ -27,6 +27,11 @@ type requestState struct {
 	bps   map[int]requestBP
 	// seq numbers the requests.
 	seq int
+	// target is where the App's servers listen; routes and grpcMethods
+	// what they serve, read when the breakpoints were set.
+	target      request.Target
+	routes      []tracer.Route
+	grpcMethods []string
 	// active is the request in flight, from Send to its request.reply.
 	active *inflight
 }
@@ -96,7 +101,7 @@ func (s *Session) Send(ctx context.Context, spec tracer.RequestSpec) (tracer.Req
 	case !s.req.serving:
 		s.mu.Unlock()
 		return tracer.RequestInfo{}, tracer.ErrNotServing
-	case !s.paused:
+	case !s.paused && !s.req.armed:
 		s.mu.Unlock()
 		return tracer.RequestInfo{}, tracer.ErrNotPaused
 	case s.req.active != nil:
@@ -105,6 +110,14 @@ func (s *Session) Send(ctx context.Context, spec tracer.RequestSpec) (tracer.Req
 	}
 	s.req.seq++
 	info := request.Info(s.req.seq, spec)
+	if !s.paused {
+		// The program runs on past app.running, and the request
+		// breakpoints were set there: the client alone starts the request,
+		// and its stops come as the program hits them.
+		s.mu.Unlock()
+		s.startClient(info, spec)
+		return info, nil
+	}
 	s.paused = false
 	s.mu.Unlock()
 	select {
@@ -127,9 +140,20 @@ func (s *Session) Routes(ctx context.Context) ([]tracer.Route, error) {
 	case !s.req.serving:
 		s.mu.Unlock()
 		return nil, tracer.ErrNotServing
-	case !s.paused:
+	case !s.paused && !s.req.armed:
 		s.mu.Unlock()
 		return nil, tracer.ErrNotPaused
+	case !s.paused:
+		// Running on past app.running: the routes were read there, and the
+		// reflection service answers as the program runs.
+		routes, methods, target := s.req.routes, s.req.grpcMethods, s.req.target
+		s.mu.Unlock()
+		routes = append([]tracer.Route(nil), routes...)
+		if len(methods) > 0 {
+			specs, notes := grpcExamples(ctx, target, methods)
+			routes = withGRPCExamples(routes, methods, specs, notes)
+		}
+		return routes, nil
 	}
 	s.mu.Unlock()
 	rc := &routesCmd{ctx: ctx, reply: make(chan routesResult, 1)}
@@ -187,10 +211,23 @@ func (s *Session) stopServing() {
 // armRequests sets the breakpoints a request is followed through, once:
 // on the entry and on every return of each request function.
 func (s *Session) armRequests() {
-	if s.req.armed {
+	s.mu.Lock()
+	armed := s.req.armed
+	s.req.armed = true
+	// Where to send: read here, in the run goroutine, which owns the
+	// servers; the App's servers do not move while it serves.
+	s.req.target = request.TargetOf(s.servers.snapshot())
+	s.mu.Unlock()
+	if armed {
 		return
 	}
-	s.req.armed = true
+	if routes, methods, err := s.readRouteList(); err == nil {
+		s.mu.Lock()
+		s.req.routes, s.req.grpcMethods = routes, methods
+		s.mu.Unlock()
+	} else {
+		debugf("routes: %v", err)
+	}
 	s.req.bps = map[int]requestBP{}
 	layers := s.layers()
 	names, err := s.client.ListFunctions(requestFuncsFilter(s.modulePath(), layers), 0)
@@ -267,12 +304,18 @@ func (s *Session) modulePath() string {
 // request; the program runs once the command returns.
 func (s *Session) startRequest(c *sendCmd) {
 	s.armRequests()
+	s.startClient(c.info, c.spec)
+}
+
+// startClient makes info the request in flight and sends it from a client
+// goroutine.
+func (s *Session) startClient(info tracer.RequestInfo, spec tracer.RequestSpec) {
 	ctx, cancel := context.WithCancel(context.Background())
-	in := &inflight{info: c.info, open: map[int64][]openCall{}, cancel: cancel}
+	in := &inflight{info: info, open: map[int64][]openCall{}, cancel: cancel}
 	s.mu.Lock()
 	s.req.active = in
+	target := s.req.target
 	s.mu.Unlock()
-	target := request.TargetOf(s.servers.snapshot())
 	go func() {
 		// Closing the trace cancels a request still waiting for its reply.
 		select {
@@ -282,7 +325,7 @@ func (s *Session) startRequest(c *sendCmd) {
 		}
 	}()
 	go func() {
-		r := request.Do(ctx, c.spec, target)
+		r := request.Do(ctx, spec, target)
 		s.replyArrived(in, r)
 	}()
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/request"
@@ -228,4 +229,48 @@ func formatNodes(nodes []*tracer.Node) string {
 		b.WriteString((&tracer.Node{Children: []*tracer.Node{n}}).Format())
 	}
 	return b.String()
+}
+
+// TestSendWhileRunning: past app.running the program runs on (the TUI's n
+// there); a request sent then is followed all the same, and Routes still
+// answers.
+func TestSendWhileRunning(t *testing.T) {
+	conf := tracertest.WriteDemoConfig(t, tracertest.DemoConfigOptions{HTTPTimeout: "60s", GRPCTimeout: "60s", DatabaseSource: ":memory:"})
+	sent := make(chan error, 1)
+	var routes []tracer.Route
+	tr := runTrace(t, Config{Target: demoDir, Args: []string{"-conf", conf.Dir}}, func(s *Session, ev tracer.Event) bool {
+		ctx := context.Background()
+		switch ev.Phase {
+		case tracer.PhaseRunning:
+			if err := s.Continue(ctx); err != nil {
+				t.Errorf("continue: %v", err)
+				return false
+			}
+			go func() {
+				time.Sleep(300 * time.Millisecond)
+				r, err := s.Routes(ctx)
+				routes = r
+				if err != nil {
+					sent <- err
+					return
+				}
+				_, err = s.Send(ctx, tracer.RequestSpec{Transport: "http", Method: "GET", Path: "/helloworld/running"})
+				sent <- err
+			}()
+			return true
+		case tracer.PhaseRequestReply:
+			return s.Signal(ctx, syscall.SIGTERM) == nil
+		}
+		return s.Continue(ctx) == nil
+	})
+	if err := <-sent; err != nil {
+		t.Fatalf("send while running: %v", err)
+	}
+	if len(routes) == 0 {
+		t.Error("no routes while running")
+	}
+	checkLayers(t, requestStops(tr.events)[1], "service.GreeterService.SayHello")
+	if rep := replyOf(t, tr.events, 1).Request.Reply; rep.Code != 200 || !strings.Contains(rep.Body, "Hello running") {
+		t.Errorf("reply: %+v", rep)
+	}
 }

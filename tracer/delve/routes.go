@@ -28,13 +28,47 @@ const examplesTimeout = 5 * time.Second
 // from the server's reflection service, so the program runs while they are
 // asked for, and is halted again before readRoutes returns.
 func (s *Session) readRoutes(ctx context.Context) ([]tracer.Route, error) {
-	scope, err := s.appScope()
+	routes, grpcMethods, err := s.readRouteList()
 	if err != nil {
 		return nil, err
 	}
+	if len(grpcMethods) > 0 {
+		var specs []tracer.RequestSpec
+		var notes []string
+		s.runWhile(func() {
+			specs, notes = grpcExamples(ctx, s.req.target, grpcMethods)
+		})
+		routes = withGRPCExamples(routes, grpcMethods, specs, notes)
+	}
+	return routes, nil
+}
+
+// grpcExamples asks the running program's reflection service for the
+// methods' messages, within examplesTimeout.
+func grpcExamples(ctx context.Context, target request.Target, methods []string) ([]tracer.RequestSpec, []string) {
+	ctx, cancel := context.WithTimeout(ctx, examplesTimeout)
+	defer cancel()
+	return request.GRPCExamples(ctx, target.GRPC, methods)
+}
+
+// withGRPCExamples adds a route with its example for each gRPC method.
+func withGRPCExamples(routes []tracer.Route, methods []string, specs []tracer.RequestSpec, notes []string) []tracer.Route {
+	for i, m := range methods {
+		routes = append(routes, tracer.Route{Transport: "grpc", Path: m, Example: specs[i], Note: notes[i]})
+	}
+	return routes
+}
+
+// readRouteList reads the HTTP routes, with their examples, and the gRPC
+// methods from the program's memory.
+func (s *Session) readRouteList() ([]tracer.Route, []string, error) {
+	scope, err := s.appScope()
+	if err != nil {
+		return nil, nil, err
+	}
 	list, err := s.client.EvalVariable(scope, "a.opts.servers", api.LoadConfig{MaxArrayValues: 64})
 	if err != nil {
-		return nil, fmt.Errorf("read the App's servers: %w", err)
+		return nil, nil, fmt.Errorf("read the App's servers: %w", err)
 	}
 	var routes []tracer.Route
 	var grpcMethods []string
@@ -51,20 +85,7 @@ func (s *Session) readRoutes(ctx context.Context) ([]tracer.Route, error) {
 			grpcMethods = append(grpcMethods, s.readGRPCMethods(scope, sexpr)...)
 		}
 	}
-	if len(grpcMethods) > 0 {
-		target := request.TargetOf(s.servers.snapshot())
-		var specs []tracer.RequestSpec
-		var notes []string
-		s.runWhile(func() {
-			ctx, cancel := context.WithTimeout(ctx, examplesTimeout)
-			defer cancel()
-			specs, notes = request.GRPCExamples(ctx, target.GRPC, grpcMethods)
-		})
-		for i, m := range grpcMethods {
-			routes = append(routes, tracer.Route{Transport: "grpc", Path: m, Example: specs[i], Note: notes[i]})
-		}
-	}
-	return routes, nil
+	return routes, grpcMethods, nil
 }
 
 // appScope finds the frame of (*App).Run on the program's goroutines: the

@@ -736,6 +736,11 @@ func (s *Session) report(h hit) bool {
 		return s.reportRequestHit(h)
 	}
 	s.noteRequestPhase(h.entry.Phase)
+	if h.entry.Phase == tracer.PhaseRunning {
+		// Armed while the program is stopped here, so that a request can
+		// also be sent once it runs on (requests.go).
+		s.armRequests()
+	}
 	th := h.thread
 	ev := threadEvent(tracer.KindPass, th)
 	ev.Phase, ev.Detail = h.entry.Phase, h.entry.Detail
