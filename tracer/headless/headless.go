@@ -254,7 +254,7 @@ func (p *printer) printText(ev tracer.Event) {
 func (p *printer) printPhase(ev tracer.Event) {
 	w := p.opts.Out
 	wd := wordsFor(p.opts.Lang)
-	title := tracer.TitleFor(ev.Phase, p.opts.Lang)
+	title := tracer.TitleOf(ev.Phase, ev.Detail, p.opts.Lang)
 	label := ev.Label()
 	if ev.Kind == tracer.KindStep {
 		label = "step"
