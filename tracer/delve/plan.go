@@ -195,7 +195,7 @@ func planFrom(src planSources) ([]planEntry, []string) {
 	plan = append(plan, register)
 	if run.registerFailed > 0 {
 		failed := at(runFn, tracer.PhaseRegister, run.registerFailed, "")
-		failed.failure, failed.errVar = true, run.registerErr
+		failed.failure, failed.errVar, failed.instanceVar = true, run.registerErr, run.runInstanceVar
 		plan = append(plan, failed)
 	}
 	plan = append(plan,
