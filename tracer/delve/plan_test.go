@@ -80,7 +80,7 @@ func TestFindInjectorDemo(t *testing.T) {
 	for _, p := range inj.providers {
 		got = append(got, p.detail)
 	}
-	want := "data.NewData data.NewGreeterRepo biz.NewGreeterUsecase service.NewGreeterService server.NewGRPCServer server.NewHTTPServer main.newApp"
+	want := "data.NewData data.NewGreeterRepo biz.NewGreeterUsecase service.NewGreeterService server.NewGRPCServer server.NewHTTPServer server.NewRegistrar main.newApp"
 	if strings.Join(got, " ") != want {
 		t.Errorf("providers = %v, want %s", got, want)
 	}
