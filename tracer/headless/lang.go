@@ -30,6 +30,10 @@ type words struct {
 	killed      string
 	leftRunning string
 	serverCols  [6]string
+	// registry heads the registrar's kind; registryRows label the
+	// instance's id, name, version, metadata and endpoints.
+	registry     string
+	registryRows [5]string
 	// The labels of a phase's note.
 	lookAt, read string
 }
@@ -49,6 +53,8 @@ var allWords = map[tracer.Lang]*words{
 		killed:      "The program ignored SIGTERM and was killed.",
 		leftRunning: "The trace ended at %s; the program was not signalled.",
 		serverCols:  [6]string{"KIND", "NETWORK", "ADDRESS", "TIMEOUT", "ENDPOINT", "STATE"},
+		registry:     "Registry: %s",
+		registryRows: [5]string{"id", "name", "version", "metadata", "endpoints"},
 		lookAt:      "Look at",
 		read:        "Read",
 	},
@@ -66,6 +72,8 @@ var allWords = map[tracer.Lang]*words{
 		killed:      "程序没有响应 SIGTERM，已被强制结束。",
 		leftRunning: "跟踪在 %s 结束；没有向程序发送信号。",
 		serverCols:  [6]string{"类型", "网络", "地址", "超时", "端点", "状态"},
+		registry:     "注册中心：%s",
+		registryRows: [5]string{"id", "名称", "版本", "元数据", "端点"},
 		lookAt:      "看哪里",
 		read:        "读源码",
 	},
