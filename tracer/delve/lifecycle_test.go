@@ -159,3 +159,64 @@ func TestHandBuiltRegistryDown(t *testing.T) {
 		t.Errorf("exit = %v, want 2 (main panics)", exit.ExitCode)
 	}
 }
+
+func TestDemoRegistersInEtcd(t *testing.T) {
+	etcdURL := tracertest.StartEtcd(t)
+	conf := tracertest.WriteDemoConfig(t, tracertest.DemoConfigOptions{EtcdEndpoint: tracertest.EtcdEndpoint(etcdURL)})
+	const prefix = "/microservices/kratos-trace-demo/"
+	var whileRunning, afterDeregister map[string]string
+	tr := runTrace(t, Config{Target: demoDir, Args: []string{"-conf", conf.Dir}}, func(s *Session, ev tracer.Event) bool {
+		ctx := context.Background()
+		var err error
+		switch ev.Phase {
+		case tracer.PhaseRunning:
+			whileRunning = tracertest.EtcdKeys(t, etcdURL, prefix)
+			err = s.Signal(ctx, syscall.SIGTERM)
+		case tracer.PhaseServerStop:
+			if afterDeregister == nil {
+				afterDeregister = tracertest.EtcdKeys(t, etcdURL, prefix)
+			}
+			err = s.Continue(ctx)
+		default:
+			err = s.Continue(ctx)
+		}
+		if err != nil && !errors.Is(err, tracer.ErrEnded) {
+			t.Errorf("command at %s: %v", ev.Label(), err)
+			return false
+		}
+		return true
+	})
+	phases := strings.Join(tr.phases(), "|")
+	for _, want := range []string{
+		"wire.provider server.NewRegistrar|wire.provider main.newApp|app.new|wire.done wireApp",
+		"|app.register|app.after-start|app.running|app.stop|app.before-stop|app.deregister|server.stop",
+	} {
+		if !strings.Contains(phases, want) {
+			t.Errorf("phases lack %s\n got %s", want, phases)
+		}
+	}
+	for _, id := range []tracer.PhaseID{tracer.PhaseRegister, tracer.PhaseDeregister} {
+		ev := tr.first(t, id)
+		if ev.Skipped || ev.Kind != tracer.KindStop || ev.Registrar != "etcd" || ev.Instance == nil {
+			t.Fatalf("%s = %s skipped %v (%s), registrar %q, instance %+v", id, ev.Kind, ev.Skipped, ev.Reason, ev.Registrar, ev.Instance)
+		}
+		in := ev.Instance
+		want := []string{"grpc://" + conf.GRPCAddr, "http://" + conf.HTTPAddr}
+		if in.Name != "kratos-trace-demo" || in.Version != "v0.1.0" || in.ID == "" || !slices.Equal(in.Endpoints, want) {
+			t.Errorf("%s instance = %+v, want the demo's with endpoints %v", id, in, want)
+		}
+	}
+	id := tr.first(t, tracer.PhaseRegister).Instance.ID
+	if v, ok := whileRunning[prefix+id]; !ok || len(whileRunning) != 1 || !strings.Contains(v, `"http://`+conf.HTTPAddr) {
+		t.Errorf("at app.running etcd holds %v, want %s", whileRunning, prefix+id)
+	}
+	if len(afterDeregister) != 0 {
+		t.Errorf("after app.deregister etcd still holds %v", afterDeregister)
+	}
+	if newEv := tr.first(t, tracer.PhaseAppNew); newEv.Registrar != "etcd" || len(newEv.Servers) != 2 {
+		t.Errorf("app.new: registrar %q, %d servers", newEv.Registrar, len(newEv.Servers))
+	}
+	if exit := tr.first(t, tracer.PhaseExit); exit.ExitCode == nil || *exit.ExitCode != 0 {
+		t.Errorf("exit = %v, want 0", exit.ExitCode)
+	}
+}
