@@ -49,10 +49,14 @@ func secretDemoConfig(t *testing.T) string {
 	return dir
 }
 
-// skipWithoutPtrace skips the test when the real debugger may not run here.
+// skipWithoutPtrace skips the test when the real debugger may not run here;
+// in CI (CI set) it fails instead, so that a missing ptrace never passes.
 func skipWithoutPtrace(t *testing.T, stderr string) {
 	t.Helper()
 	if strings.Contains(stderr, "ptrace is not permitted") {
+		if os.Getenv("CI") != "" {
+			t.Fatal("ptrace is not permitted here, and CI is set: " + stderr)
+		}
 		t.Skip("ptrace is not permitted here, so the real debugger cannot run: " + stderr)
 	}
 }

@@ -117,7 +117,7 @@ func WriteDiff(w io.Writer, r *diff.Result, o DiffOptions) error {
 			fmt.Fprintf(bw, "  %s\n", n)
 		}
 		if len(s.Changes) > 0 {
-			counts = append(counts, fmt.Sprintf("%d %s", len(s.Changes), s.ID))
+			counts = append(counts, fmt.Sprintf("%s %d", s.ID, len(s.Changes)))
 		}
 	}
 	fmt.Fprintln(bw)
