@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/spf13/pflag"
 
@@ -72,7 +73,9 @@ func (b *baseline) compare(current diff.Boot) *diff.Result {
 // compared.
 func (b *baseline) check(io streams, w io.Writer, current diff.Boot, lang tracer.Lang, runErr error) error {
 	var ee *exitError
-	if b == nil || (errors.As(runErr, &ee) && ee.code == exitInterrupted) || len(current.Events) == 0 {
+	if b == nil || (errors.As(runErr, &ee) && ee.code == exitInterrupted) || !slices.ContainsFunc(current.Events, tracer.Event.IsPhase) {
+		// Interrupted, or nothing ran (a build that failed): there is no
+		// boot to compare.
 		return runErr
 	}
 	res := b.compare(current)
