@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sync"
 
 	"github.com/spf13/pflag"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/diff"
 	"github.com/kratos-trace/kratos-trace/tracer/headless"
+	"github.com/kratos-trace/kratos-trace/tracer/redact"
 	"github.com/kratos-trace/kratos-trace/tracer/replay"
 )
 
@@ -92,4 +94,42 @@ func (b *baseline) check(io streams, w io.Writer, current diff.Boot, lang tracer
 		return &exitError{code: exitFailed}
 	}
 	return nil
+}
+
+// liveCompare returns what the terminal UI compares its trace with the
+// baseline by, as the trace goes; boot names the trace and says how its
+// events are masked. With mask the events are masked first (their secrets
+// hashed under key, when there is one), as the recording of them would be;
+// a replay's events are masked already.
+func (b *baseline) liveCompare(boot diff.Boot, mask bool, key *redact.HashKey) func([]tracer.Event) *diff.Result {
+	if b == nil {
+		return nil
+	}
+	// The events of a trace share their Bootstrap tree until it changes:
+	// each tree is masked once.
+	var mu sync.Mutex
+	masked := map[*tracer.Node]*tracer.Node{}
+	return func(events []tracer.Event) *diff.Result {
+		if mask {
+			mu.Lock()
+			out := make([]tracer.Event, len(events))
+			for i, ev := range events {
+				tree := ev.Bootstrap
+				ev.Bootstrap = nil
+				ev = redact.Event(ev)
+				if tree != nil {
+					if masked[tree] == nil {
+						masked[tree] = redact.EventHashed(tracer.Event{Bootstrap: tree}, key).Bootstrap
+					}
+					ev.Bootstrap = masked[tree]
+				}
+				out[i] = ev
+			}
+			mu.Unlock()
+			events = out
+		}
+		boot := boot
+		boot.Events = events
+		return b.compare(boot)
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/diff"
 	"github.com/kratos-trace/kratos-trace/tracer/redact"
 	"github.com/kratos-trace/kratos-trace/tracer/replay"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
@@ -284,5 +285,45 @@ func TestDiffBadInput(t *testing.T) {
 		if !strings.Contains(out, w) {
 			t.Errorf("diff --help lacks %q", w)
 		}
+	}
+}
+
+// TestLiveCompareMasksAsRecorded checks the comparison the terminal UI
+// makes with --baseline: the live events, in the clear, are masked and
+// hashed as the recording of them would be, so that an unchanged secret is
+// the same and a changed one is told without being shown.
+func TestLiveCompareMasksAsRecorded(t *testing.T) {
+	key := redact.NewHashKey([]byte("a key for this test only"))
+	withSource := func(dsn string) []tracer.Event {
+		events := tracertest.DemoEvents()
+		for i := range events {
+			if events[i].Bootstrap != nil {
+				events[i].Bootstrap.Lookup("data.database.source").Value = dsn
+			}
+		}
+		return events
+	}
+	// The baseline as `run --record` writes it.
+	rec := replay.Record(tracertest.NewFake(withSource("app:Old5ecret@tcp(db:3306)/shop")), nil, replay.RecordOptions{HashKey: key})
+	for ev := range rec.Events() {
+		if ev.Kind == tracer.KindStop {
+			rec.Continue(t.Context())
+		}
+	}
+	rec.Close()
+	base := &baseline{rec: &replay.Recording{Path: "base.jsonl", Header: rec.Header(), Events: rec.Recorded()}}
+	compare := base.liveCompare(diff.Boot{Name: "live", Redacted: true, HashKey: key.ID()}, true, key)
+
+	if r := compare(withSource("app:Old5ecret@tcp(db:3306)/shop")); r.Differs() {
+		t.Errorf("the same secret differs: %+v", r.Sections)
+	}
+	r := compare(withSource("app:New5ecret@tcp(db:3306)/shop"))
+	c := r.LeafChange("data.database.source")
+	if r.Count() != 1 || c == nil || !c.Masked {
+		t.Fatalf("changes %+v, want the masked source alone", r.Sections)
+	}
+	out, _ := json.Marshal(r)
+	if strings.Contains(string(out), "5ecret") {
+		t.Errorf("the comparison shows a secret: %s", out)
 	}
 }

@@ -140,6 +140,19 @@ func (r *recording) boot() diff.Boot {
 	return diff.Boot{Name: "this boot (" + r.target + ")", Events: r.rec.Recorded(), Redacted: h.Redacted, HashKey: h.HashKey}
 }
 
+// compareLive is --baseline's comparison for the terminal UI: the events
+// masked as they are recorded.
+func (r *recording) compareLive(b *baseline) func([]tracer.Event) *diff.Result {
+	if r == nil {
+		return nil
+	}
+	boot := diff.Boot{Name: "this boot (" + r.target + ")", Redacted: !r.noRedact}
+	if r.hashKey != nil && !r.noRedact {
+		boot.HashKey = r.hashKey.ID()
+	}
+	return b.liveCompare(boot, !r.noRedact, r.hashKey)
+}
+
 func redactedNote(noRedact bool) string {
 	if noRedact {
 		return " (secrets NOT masked: --no-redact)"

@@ -105,7 +105,7 @@ func runReplay(ctx context.Context, io streams, path string, lang tracer.Lang, o
 	}
 	if !opts.headless {
 		if isTerminal(io) {
-			return base.check(io, io.out, bootOf(rec), lang, replayTUI(ctx, rec, lang))
+			return base.check(io, io.out, bootOf(rec), lang, replayTUI(ctx, rec, lang, base))
 		}
 		fmt.Fprintln(io.err, "kratos-trace: not a terminal, printing the replay instead (use --headless to say so)")
 	}
@@ -139,9 +139,13 @@ func replayHeadless(ctx context.Context, io streams, rec *replay.Recording, lang
 }
 
 // replayTUI opens the terminal UI on the recording.
-func replayTUI(ctx context.Context, rec *replay.Recording, lang tracer.Lang) error {
+func replayTUI(ctx context.Context, rec *replay.Recording, lang tracer.Lang, base *baseline) error {
 	opts := replayTUIOptions(rec)
 	opts.Lang = lang
+	if base != nil {
+		// The recording's events are masked already, as it says.
+		opts.Baseline = base.liveCompare(bootOf(rec), false, nil)
+	}
 	err := tui.Run(ctx, opts)
 	if err != nil && ctx.Err() != nil {
 		return &exitError{code: exitInterrupted}

@@ -15,6 +15,8 @@ type phaseEntry struct {
 	// prevKey and prevLabel are those of the phase event before it in the
 	// trace, "" for the first.
 	prevKey, prevLabel string
+	// pos is its place in its boot's sequence as aligned (canonical).
+	pos int
 }
 
 // phaseKey identifies a phase event across two boots: its phase and
@@ -43,6 +45,11 @@ func concurrent(phase tracer.PhaseID) bool {
 // difference.
 func canonical(entries []phaseEntry) []phaseEntry {
 	out := slices.Clone(entries)
+	defer func() {
+		for i := range out {
+			out[i].pos = i
+		}
+	}()
 	for i := 0; i < len(out); {
 		j := i + 1
 		for j < len(out) && out[j].ev.Phase == out[i].ev.Phase {
@@ -92,13 +99,15 @@ func alignPhases(a, b []phaseEntry, partial bool) []pair {
 	}
 	rows = pairMoves(rows)
 	if partial {
-		last := -1
-		for i, r := range rows {
-			if r.b != nil {
-				last = i
+		// B has got as far as the furthest phase of A it has too; A's
+		// phases beyond it are still to come.
+		reached := -1
+		for _, r := range rows {
+			if r.a != nil && r.b != nil {
+				reached = max(reached, r.a.pos)
 			}
 		}
-		rows = rows[:last+1]
+		rows = slices.DeleteFunc(rows, func(r pair) bool { return r.b == nil && r.a.pos > reached })
 	}
 	return rows
 }
