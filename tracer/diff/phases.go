@@ -79,8 +79,8 @@ const maxCells = 16 << 20
 // alignPhases aligns the phases of two boots by key, as a longest common
 // subsequence: the rows keep both orders, and a phase found in both boots
 // outside the common subsequence is one moved row rather than a removed
-// and an added one. With partial, the phases of A after the last one B has
-// reached are left out: B has not got there yet.
+// and an added one. With partial, the phases of A after the furthest one B
+// has too are left out: B has not got there yet.
 func alignPhases(a, b []phaseEntry, partial bool) []pair {
 	a, b = canonical(a), canonical(b)
 	var rows []pair
