@@ -419,6 +419,7 @@ func (s *Session) teardownRemote() {
 				debugf("teardown: clear breakpoint %d: %v", id, err)
 			}
 		}
+		s.clearRequestBreakpoints()
 	}
 	switch {
 	case r.cfg.KillOnExit:

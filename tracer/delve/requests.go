@@ -237,8 +237,15 @@ func (s *Session) armRequests() {
 	}
 	s.req.funcs = classifyRequestFuncs(names, s.modulePath(), layers)
 	missing := map[tracer.PhaseID]bool{tracer.PhaseRequestTransport: true, tracer.PhaseRequestService: true}
+	named := func(bp *api.Breakpoint) *api.Breakpoint {
+		if s.remote != nil {
+			// Named, so that a later session can find and clear them.
+			bp.Name = fmt.Sprintf("%sreq%d", remoteBreakpointPrefix, len(s.req.bps)+1)
+		}
+		return bp
+	}
 	for _, f := range s.req.funcs {
-		bp, err := s.client.CreateBreakpoint(&api.Breakpoint{FunctionName: f.function})
+		bp, err := s.client.CreateBreakpoint(named(&api.Breakpoint{FunctionName: f.function}))
 		if err != nil {
 			debugf("request breakpoint %s: %v", f.function, err)
 			continue
@@ -255,7 +262,7 @@ func (s *Session) armRequests() {
 			debugf("request returns of %s: %v", f.function, err)
 			continue
 		}
-		rbp, err := s.client.CreateBreakpoint(&api.Breakpoint{Addrs: addrs})
+		rbp, err := s.client.CreateBreakpoint(named(&api.Breakpoint{Addrs: addrs}))
 		if err != nil {
 			debugf("request return breakpoint %s: %v", f.function, err)
 			continue
@@ -513,4 +520,14 @@ func (s *Session) reportReply() bool {
 	}
 	s.deliver(ev, pause)
 	return pause
+}
+
+// clearRequestBreakpoints clears the request breakpoints, so that a program
+// left running under a remote Delve server serves on without stopping.
+func (s *Session) clearRequestBreakpoints() {
+	for id := range s.req.bps {
+		if _, err := s.client.ClearBreakpoint(id); err != nil {
+			debugf("teardown: clear request breakpoint %d: %v", id, err)
+		}
+	}
 }
