@@ -113,6 +113,7 @@ var summaries = map[Lang]map[PhaseID]string{
 		PhaseServerStop:    "被取消的 context 唤醒每个服务器的停止 goroutine，由它调用 Stop。",
 		PhaseAfterStop:     "所有服务器都已停止；执行 AfterStop 钩子，然后 Run 返回。",
 		PhaseExit:          "main 返回，进程退出。",
+		PhaseBreak:         "程序到达了你设置的断点（--break，或在源码面板中设置）。",
 	},
 }
 
@@ -369,6 +370,20 @@ var phaseNotes = map[PhaseID]map[Lang]Note{
 			Explain: "main 返回（或 panic），进程以相应状态码退出：正常关闭为 0，panic 为 2。",
 			LookAt:  "时间线显示每个阶段花了多长时间。",
 			Source:  "你的 main.go",
+		},
+	},
+	PhaseBreak: {
+		English: {
+			Title:   "your breakpoint",
+			Explain: "The program reached a breakpoint of your own: a FILE:LINE or a function you gave with --break, a script's break, or a line you marked in the Source pane. It is not a lifecycle phase: it sits in the timeline where it happened, among the phases, and n goes on from it to the next stop.",
+			LookAt:  "Variables: the arguments and locals of the function you stopped in; your watches; the Stack, to see who called it.",
+			Source:  "the file and line of the stop",
+		},
+		Chinese: {
+			Title:   "你的断点",
+			Explain: "程序到达了你自己设置的断点：用 --break 给出的 FILE:LINE 或函数、脚本中的 break，或在源码面板中标记的行。它不是生命周期阶段：它按发生的时间出现在时间线的各阶段之间，按 n 会从这里继续到下一个停止点。",
+			LookAt:  "变量：所停函数的参数和局部变量；你的监视表达式；调用栈，看是谁调用了它。",
+			Source:  "停止处的文件和行",
 		},
 	},
 }

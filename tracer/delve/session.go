@@ -44,6 +44,11 @@ type Config struct {
 	// NoCache builds the program afresh instead of reusing an unchanged
 	// debug build from the build cache, and leaves the cache alone.
 	NoCache bool
+	// Watches are Go expressions evaluated at every stop (Event.Watches).
+	Watches []string
+	// Breaks are breakpoints of the user's own, set before the program
+	// runs: FILE:LINE or a function (see tracer.Inspector.AddBreakpoint).
+	Breaks []string
 }
 
 // Session is a live trace of one program under Delve. It implements
@@ -105,6 +110,11 @@ type Session struct {
 	sources      *sourceCache
 	clock        stopClock
 	outputs      sync.WaitGroup
+
+	// The user's own questions: breakpoints.go, inspect.go, returns.go.
+	bps     bpTable
+	insp    inspection
+	returns returnState
 }
 
 type command struct {
@@ -151,10 +161,12 @@ func newSession(cfg Config) *Session {
 		noBreak: map[tracer.PhaseID]bool{},
 		servers: newServerTracker(),
 		sources: newSourceCache(),
+		bps:     newBPTable(),
 	}
 	for _, p := range cfg.NoBreak {
 		s.noBreak[p] = true
 	}
+	s.insp.setWatches(cfg.Watches)
 	return s
 }
 
@@ -171,6 +183,9 @@ func (s *Session) StepOver(context.Context) error { return s.send("next") }
 func (s *Session) StepOut(context.Context) error { return s.send("stepout") }
 
 func (s *Session) send(op string) error {
+	// An inspector request under way finishes before the program runs.
+	s.insp.op.Lock()
+	defer s.insp.op.Unlock()
 	s.mu.Lock()
 	switch {
 	case s.ended:
@@ -450,7 +465,7 @@ func (s *Session) launch() error {
 		KratosVersion: kratosVersion,
 		GoVersion:     goVersion,
 	})
-	return nil
+	return s.armUserBreaks(s.cfg.Breaks)
 }
 
 // arm sets a breakpoint for every available phase of the plan, then sends
@@ -471,18 +486,25 @@ func (s *Session) arm(entries []planEntry, notes []string, info tracer.Session) 
 				bp.Name = fmt.Sprintf("%s%d", remoteBreakpointPrefix, i+1)
 			}
 			got, err := s.client.CreateBreakpoint(bp)
-			if err != nil {
+			switch {
+			case err != nil && strings.Contains(err.Error(), "Breakpoint exists") && s.armShared(&e):
+				// Another phase stops here already; the hit means both.
+			case err != nil:
 				e.Unavailable = unavailableReason(e, err)
-			} else {
+			default:
 				debugf("breakpoint %d %s %s at %s:%d (%d addrs)", got.ID, e.Phase, got.FunctionName, got.File, got.Line, len(got.Addrs))
 				e.File, e.Line = got.File, got.Line
 				if e.Function == "" {
 					e.Function = e.inFunc
 				}
 				s.plan[got.ID] = e
+				s.bps.record(got.ID, got.Addrs)
 			}
 		}
-		planned = append(planned, e.PlannedPhase)
+		if e.ret == nil {
+			// A provider's return is part of its phase, not one of its own.
+			planned = append(planned, e.PlannedPhase)
+		}
 	}
 	info.Plan = planned
 	s.emit(tracer.Event{Kind: tracer.KindSession, Session: &info})
@@ -689,11 +711,10 @@ func (s *Session) hitsOf(state *api.DebuggerState) ([]hit, *api.Thread) {
 		if th.Breakpoint.Name == proc.UnrecoveredPanic || th.Breakpoint.Name == proc.FatalThrow {
 			return nil, th
 		}
-		e, ok := s.plan[th.Breakpoint.ID]
-		if ok && th.Function != nil && !e.accepts(th.Function.Name()) {
-			ok = false
-		}
-		if ok {
+		for _, e := range s.meanings(th.Breakpoint.ID) {
+			if th.Function != nil && !e.accepts(th.Function.Name()) {
+				continue
+			}
 			hits = append(hits, hit{entry: e, thread: th})
 		}
 	}
@@ -710,6 +731,10 @@ func (s *Session) hitsOf(state *api.DebuggerState) ([]hit, *api.Thread) {
 // report emits the event for one hit; it returns true when the program stays
 // paused there.
 func (s *Session) report(h hit) bool {
+	if h.entry.ret != nil {
+		return s.reportReturn(h)
+	}
+	s.providerEntered(h.entry)
 	th := h.thread
 	ev := threadEvent(tracer.KindPass, th)
 	ev.Phase, ev.Detail = h.entry.Phase, h.entry.Detail
@@ -743,9 +768,14 @@ func (s *Session) report(h hit) bool {
 	s.mu.Lock()
 	pause := !s.noBreak[h.entry.Phase] && !ev.Skipped
 	s.mu.Unlock()
-	s.current = h.entry.Phase
+	if h.entry.Phase != tracer.PhaseBreak {
+		// A panic is blamed on the last lifecycle phase, not on a
+		// breakpoint of the user's.
+		s.current = h.entry.Phase
+	}
 	if pause {
 		ev.Kind = tracer.KindStop
+		s.addStopValues(&ev)
 	}
 	s.deliver(ev, pause)
 	return pause
@@ -854,6 +884,7 @@ func (s *Session) stack(gid int64) []tracer.Frame {
 func (s *Session) reportStep(th *api.Thread) {
 	ev := threadEvent(tracer.KindStep, th)
 	s.addState(&ev)
+	s.addStopValues(&ev)
 	s.deliver(ev, true)
 }
 
@@ -861,6 +892,12 @@ func (s *Session) reportStep(th *api.Thread) {
 // the message the program prints, once the program has exited.
 func (s *Session) reportFatal(th *api.Thread) {
 	if s.fatal != nil {
+		return
+	}
+	if s.returns.failure != nil {
+		// The program dies of the error a provider returned: that is the
+		// failure (see failureAtExit), not the panic in main.
+		s.fatal = s.returns.failure
 		return
 	}
 	ev := threadEvent(tracer.KindError, th)
@@ -886,10 +923,14 @@ func (s *Session) reportFatal(th *api.Thread) {
 func (s *Session) reportExit(code int) {
 	// Output still in flight belongs before the exit event.
 	s.outputs.Wait()
-	if s.fatal != nil {
-		s.mu.Lock()
-		s.fatal.Reason = s.panicLine
-		s.mu.Unlock()
+	s.mu.Lock()
+	panicLine := s.panicLine
+	s.mu.Unlock()
+	switch f := s.failureAtExit(code, panicLine); {
+	case f != nil:
+		s.emit(*f)
+	case s.fatal != nil:
+		s.fatal.Reason = panicLine
 		s.emit(*s.fatal)
 	}
 	c := code
