@@ -34,6 +34,10 @@ type inspection struct {
 	// 0 means the stop's.
 	stopGoroutine int64
 	goroutine     int64
+
+	// globals resolves the package-level names of watches once
+	// (watchfast.go).
+	globals globalCache
 }
 
 // setWatches sets the watches a session starts with, each once.
@@ -127,12 +131,17 @@ func (s *Session) frameAt(gid int64, i int) (tracer.Frame, error) {
 	return fr, nil
 }
 
+// stopFetches bounds the further requests a stop makes for one list of
+// variables or one watch: durations and times below the first load, and
+// levels the first load did not reach. Beyond it values stay Unloaded.
+const stopFetches = 6
+
 // frameVars reads the arguments and locals of frame i of goroutine gid, in
 // one request each, as a stop shows them. What cannot be read is left out:
 // a stop must not fail for it.
 func (s *Session) frameVars(gid int64, i int) (args, locals []*tracer.Node) {
 	scope := api.EvalScope{GoroutineID: gid, Frame: i}
-	r := variableReader(s.client, scope, 0)
+	r := variableReader(s.client, scope, stopLevels, stopFetches)
 	if vars, err := s.client.ListFunctionArgs(scope, stopLoad); err == nil {
 		args = r.variables(vars)
 	} else {
@@ -178,7 +187,7 @@ func (s *Session) Eval(ctx context.Context, i int, expr string) (*tracer.Node, e
 // evalIn evaluates expr in frame i of goroutine gid for the user: a few
 // further requests may read what the first one left out.
 func (s *Session) evalIn(gid int64, i int, expr string) (*tracer.Node, error) {
-	r := variableReader(s.client, api.EvalScope{GoroutineID: gid, Frame: i}, 8)
+	r := variableReader(s.client, api.EvalScope{GoroutineID: gid, Frame: i}, evalLevels, 8)
 	n, err := r.eval(expr, expr, evalLoad)
 	if err != nil {
 		fn := ""
@@ -196,8 +205,9 @@ func (s *Session) Expand(ctx context.Context, i int, expr string) (*tracer.Node,
 	return s.Eval(ctx, i, expr)
 }
 
-// unknownSymbol matches Delve's error for a name it cannot find.
-var unknownSymbol = regexp.MustCompile(`could not find symbol value for (\S+)`)
+// unknownSymbol matches Delve's errors for a name it cannot find: a
+// variable, or a package's member.
+var unknownSymbol = regexp.MustCompile(`could not find symbol (?:value for )?(\S+)$`)
 
 // evalErrorText is Delve's error for an expression as one line, naming the
 // function it was evaluated in when a name was not found:
@@ -237,7 +247,7 @@ func (s *Session) AddWatch(ctx context.Context, expr string) (tracer.WatchValue,
 	if f, err := s.frameAt(gid, 0); err == nil {
 		fn = f.Function
 	}
-	return s.watchValue(gid, fn, expr), nil
+	return s.watchValue(gid, fn, expr, expr), nil
 }
 
 // RemoveWatch stops watching expr.
@@ -298,16 +308,30 @@ func (s *Session) addStopValues(ev *tracer.Event) {
 		return
 	}
 	ev.Args, ev.Locals = s.frameVars(ev.Goroutine, 0)
+	if len(watches) == 0 {
+		return
+	}
+	vars := map[string]bool{}
+	for _, n := range append(append([]*tracer.Node(nil), ev.Args...), ev.Locals...) {
+		vars[n.Name] = true
+	}
 	for _, w := range watches {
-		ev.Watches = append(ev.Watches, s.watchValue(ev.Goroutine, ev.Function, w))
+		ask, errText := s.watchExpr(ev.Goroutine, ev.Function, vars, w)
+		if errText != "" {
+			ev.Watches = append(ev.Watches, tracer.WatchValue{Expr: w, Error: errText})
+			continue
+		}
+		ev.Watches = append(ev.Watches, s.watchValue(ev.Goroutine, ev.Function, w, ask))
 	}
 }
 
-// watchValue evaluates a watch in frame 0 of goroutine gid, whose function
-// is fn; an error is carried in the value, not returned.
-func (s *Session) watchValue(gid int64, fn, expr string) tracer.WatchValue {
-	r := variableReader(s.client, api.EvalScope{GoroutineID: gid}, 0)
-	n, err := r.eval(expr, expr, stopLoad)
+// watchValue evaluates the watch expr, asking Delve for ask (the same
+// expression, its package variables read by address), in frame 0 of
+// goroutine gid, whose function is fn; an error is carried in the value,
+// not returned.
+func (s *Session) watchValue(gid int64, fn, expr, ask string) tracer.WatchValue {
+	r := variableReader(s.client, api.EvalScope{GoroutineID: gid}, stopLevels, stopFetches)
+	n, err := r.eval(expr, ask, stopLoad)
 	if err != nil {
 		return tracer.WatchValue{Expr: expr, Error: evalErrorText(err, fn)}
 	}

@@ -33,9 +33,10 @@ var structLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 1, Max
 var shallowLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 1, MaxStringLen: 1024, MaxArrayValues: 64, MaxStructFields: -1}
 
 // stopLoad reads the variables and watches of a stop in one request per
-// list: two levels of structs, short strings and slices. It is what keeps a
-// stop fast; whatever it leaves out is read on demand (Expand).
-var stopLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 1, MaxStringLen: 256, MaxArrayValues: 32, MaxStructFields: -1}
+// list: one level of structs, short strings and slices. It is what keeps a
+// stop fast (two levels of the demo's servers cost tens of milliseconds of
+// Delve's JSON); whatever it leaves out is read on demand (Expand).
+var stopLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 0, MaxStringLen: 256, MaxArrayValues: 32, MaxStructFields: -1}
 
 // evalLoad reads what the user asked for (Eval, Expand): the same two
 // levels, with longer strings and slices.
@@ -44,9 +45,13 @@ var evalLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 1, MaxSt
 // maxTreeDepth bounds a config tree; real configs are a few levels deep.
 const maxTreeDepth = 10
 
-// variableLevels is how many levels below a variable are shown at once: its
-// fields, and their fields. Deeper composites are left Unloaded.
-const variableLevels = 2
+// stopLevels is how many levels below a variable a stop shows: its fields.
+// Deeper composites are left Unloaded, with their Expr.
+const stopLevels = 1
+
+// evalLevels is how many levels an Eval or an Expand shows: the value's
+// fields, and their fields.
+const evalLevels = 2
 
 // protoInternals are the fields protoc-gen-go adds to every message.
 var protoInternals = map[string]bool{"state": true, "sizeCache": true, "unknownFields": true}
@@ -85,11 +90,10 @@ func configReader(c *rpc2.RPCClient, scope api.EvalScope) *nodeReader {
 	return &nodeReader{c: c, scope: scope, style: configStyle, fetches: -1, load: structLoad}
 }
 
-// variableReader reads variables as a debugger shows them, variableLevels
-// deep. At a stop it makes no further request; for the user's own Eval and
-// Expand it may make a few.
-func variableReader(c *rpc2.RPCClient, scope api.EvalScope, fetches int) *nodeReader {
-	return &nodeReader{c: c, scope: scope, style: goStyle, levels: variableLevels, fetches: fetches, load: evalLoad}
+// variableReader reads variables as a debugger shows them, levels deep,
+// making at most fetches further requests for what the first load left out.
+func variableReader(c *rpc2.RPCClient, scope api.EvalScope, levels, fetches int) *nodeReader {
+	return &nodeReader{c: c, scope: scope, style: goStyle, levels: levels, fetches: fetches, load: evalLoad}
 }
 
 // readTree reads the value of expr (a struct, typically the Bootstrap) as a
@@ -135,7 +139,7 @@ func (r *nodeReader) fill(n *tracer.Node, expr string, v *api.Variable, depth, l
 	}
 	if notLoaded(v) {
 		// Deeper than the load went.
-		if !r.mayFetch(level) {
+		if !r.mayFetch(level) && !(leafLike(v) && r.fetches != 0) {
 			n.Unloaded = true
 			return
 		}
@@ -168,9 +172,10 @@ func (r *nodeReader) fill(n *tracer.Node, expr string, v *api.Variable, depth, l
 			n.Unloaded = true
 			return
 		}
+		message := isMessage(v)
 		for i := range v.Children {
 			f := &v.Children[i]
-			if r.internal(f) {
+			if r.internal(f, message) {
 				continue
 			}
 			name := f.Name
@@ -246,7 +251,7 @@ func (r *nodeReader) fillPointer(n *tracer.Node, expr string, v *api.Variable, d
 		seen = with(seen, key, expr)
 	}
 	if inner.OnlyAddr || (inner.Kind == reflect.Struct && len(inner.Children) == 0 && inner.Len > 0) {
-		if !r.mayFetch(level) {
+		if !r.mayFetch(level) && !(leafLike(inner) && r.fetches != 0) {
 			n.Unloaded = true
 			return
 		}
@@ -322,20 +327,33 @@ func (r *nodeReader) mayFetch(level int) bool {
 }
 
 // internal reports whether a struct field is protobuf machinery rather than
-// data: a config tree drops the names protoc-gen-go uses, a variable only
-// fields of protoimpl's types, so that a field of the user's own called
-// state still shows.
-func (r *nodeReader) internal(f *api.Variable) bool {
+// data: a config tree drops the names protoc-gen-go uses; a variable drops
+// them only in a protobuf message, so that a field of the user's own
+// called state still shows.
+func (r *nodeReader) internal(f *api.Variable, message bool) bool {
 	if strings.HasPrefix(f.Name, "XXX_") {
 		return true
 	}
-	if !protoInternals[f.Name] {
-		return false
+	return protoInternals[f.Name] && (r.style == configStyle || message)
+}
+
+// isMessage reports whether the struct v is a message protoc-gen-go
+// generated: its state is protoimpl's MessageState.
+func isMessage(v *api.Variable) bool {
+	for _, f := range v.Children {
+		if f.Name == "state" && strings.HasSuffix(f.Type, ".MessageState") {
+			return true
+		}
 	}
-	if r.style == configStyle {
-		return true
-	}
-	return strings.Contains(f.Type, "protobuf/internal/impl.") || strings.Contains(f.Type, "protoimpl.")
+	return false
+}
+
+// leafLike reports whether v, a struct or a pointer to one, reads as one
+// value rather than as fields: a duration, a time. Such a value is read even
+// below the depth budget, so that a timeout shows as 1s, not as {…}.
+func leafLike(v *api.Variable) bool {
+	t := strings.TrimPrefix(v.Type, "*")
+	return strings.HasSuffix(t, "durationpb.Duration") || t == "time.Time"
 }
 
 // typeOf is the short type of v as a node shows it; an interface names the

@@ -46,7 +46,7 @@ func (s *Session) reportReturn(h hit) bool {
 		ev.Took = tracer.Duration(s.runClock.elapsed() - start)
 	}
 	scope := api.EvalScope{GoroutineID: th.GoroutineID}
-	r := variableReader(s.client, scope, 0)
+	r := variableReader(s.client, scope, stopLevels, stopFetches)
 	for _, name := range h.entry.ret.vars {
 		v, err := s.client.EvalVariable(scope, name, stopLoad)
 		if err != nil {

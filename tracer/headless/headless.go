@@ -248,6 +248,8 @@ func (p *printer) printText(ev tracer.Event) {
 		}
 	case tracer.KindStop, tracer.KindPass, tracer.KindStep, tracer.KindExit:
 		p.printPhase(ev)
+	case tracer.KindReturn:
+		p.printReturn(ev)
 	}
 }
 
@@ -285,6 +287,7 @@ func (p *printer) printPhase(ev tracer.Event) {
 		p.noSource[ev.File] = true
 		fmt.Fprintf(w, "  "+wd.noSource+"\n", ev.SourceMissing)
 	}
+	p.printValues(ev)
 	if ev.Skipped {
 		fmt.Fprintf(w, "  "+wd.skipped+"\n", ev.Reason)
 	}
