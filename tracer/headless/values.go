@@ -95,4 +95,3 @@ func nodeLine(n *tracer.Node, typed bool) string {
 	}
 	return head + " = " + n.Inline(max(valueWidth-len(head), 24))
 }
-
