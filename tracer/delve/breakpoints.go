@@ -238,9 +238,6 @@ func checkLoc(loc string) error {
 	if strings.HasSuffix(loc, ".go") || (strings.Contains(loc, ":") && !strings.Contains(loc, "(")) {
 		return &UserError{Msg: fmt.Sprintf("%s names no line", loc), Hint: "give FILE:LINE, e.g. internal/biz/greeter.go:42"}
 	}
-	if !strings.Contains(loc, ".") {
-		return &UserError{Msg: fmt.Sprintf("%s names no package", loc), Hint: "give the function with its package, e.g. main.newApp or biz.(*GreeterUsecase).CreateGreeter"}
-	}
 	return nil
 }
 
@@ -372,7 +369,7 @@ func (s *Session) resolveFunction(loc string) (api.Location, error) {
 		return api.Location{}, &UserError{Msg: fmt.Sprintf("%s is ambiguous: %s", loc, trimAmbiguous(msg)), Hint: "give the function with its package, e.g. data.NewData, or its full package path"}
 	}
 	sentence := "no function " + loc
-	if near := s.closestFunction(loc); near != "" {
+	if near := s.closestFunctions(loc); near != "" {
 		sentence += "; did you mean " + near + "?"
 	}
 	return api.Location{}, &UserError{Msg: sentence, Hint: "give the function with its package (main.newApp, biz.(*GreeterUsecase).CreateGreeter) or its full package path"}
@@ -387,26 +384,53 @@ func trimAmbiguous(msg string) string {
 	return msg
 }
 
-// closestFunction names the program's function closest to loc, written the
-// way loc is (with the package's name or its path), or "".
-func (s *Session) closestFunction(loc string) string {
+// closestFunctions names the program's function closest to loc, written
+// the way loc is (with the package's name or its path), or, for a name
+// without a package, the few functions whose names begin with it; "" when
+// none is near.
+func (s *Session) closestFunctions(loc string) string {
 	fns, err := s.client.ListFunctions("", 0)
 	if err != nil {
 		return ""
 	}
-	full := strings.Contains(loc, "/")
-	var cands []string
+	full, bare := strings.Contains(loc, "/"), !strings.Contains(loc, ".")
+	var cands, prefixed []string
+	// A name without a package is compared with the functions' names and
+	// suggested with its package.
+	withPackage := map[string]string{}
 	for _, fn := range fns {
-		if strings.Contains(fn, "[") {
-			continue // generic instances
+		if strings.Contains(fn, "[") || strings.Contains(fn, ".func") {
+			continue // generic instances and closures
 		}
+		shown := shortFunc(fn)
 		if full {
-			cands = append(cands, fn)
-		} else {
-			cands = append(cands, shortFunc(fn))
+			shown = fn
 		}
+		name := shown
+		if bare {
+			name = shown[strings.LastIndex(shown, ".")+1:]
+			withPackage[name] = shown
+			if strings.HasPrefix(name, loc) && !strings.HasPrefix(fn, "runtime.") {
+				prefixed = append(prefixed, shown)
+			}
+		}
+		cands = append(cands, name)
 	}
-	return closest(loc, cands)
+	if near := closest(loc, cands); near != "" {
+		if bare {
+			return withPackage[near]
+		}
+		return near
+	}
+	sort.Strings(prefixed)
+	switch n := len(prefixed); {
+	case n == 0 || n > 3:
+		return ""
+	case n == 1:
+		return prefixed[0]
+	default:
+		return strings.Join(prefixed[:n-1], ", ") + " or " + prefixed[n-1]
+	}
 }
 
 // closest returns the candidate nearest to want by edit distance, when it

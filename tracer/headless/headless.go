@@ -365,7 +365,9 @@ func ShortPath(path string) string {
 
 // summary prints the table of phases with their times.
 func (p *printer) summary() {
-	if p.opts.JSON {
+	if p.opts.JSON || len(p.res.Phases) == 0 {
+		// No phase was reached (the build or a --break failed): the
+		// caller reports why, and an empty table says nothing.
 		return
 	}
 	w := p.opts.Out
