@@ -331,7 +331,7 @@ func (s *Session) addStopValues(ev *tracer.Event) {
 // not returned.
 func (s *Session) watchValue(gid int64, fn, expr, ask string) tracer.WatchValue {
 	r := variableReader(s.client, api.EvalScope{GoroutineID: gid}, stopLevels, stopFetches)
-	n, err := r.eval(expr, ask, stopLoad)
+	n, err := r.evalAs(expr, expr, ask, stopLoad)
 	if err != nil {
 		return tracer.WatchValue{Expr: expr, Error: evalErrorText(err, fn)}
 	}

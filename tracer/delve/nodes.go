@@ -117,7 +117,14 @@ func (r *nodeReader) variable(name, expr string, v *api.Variable) *tracer.Node {
 
 // eval evaluates expr and returns its value as a node named name.
 func (r *nodeReader) eval(name, expr string, cfg api.LoadConfig) (*tracer.Node, error) {
-	v, err := r.c.EvalVariable(r.scope, expr, cfg)
+	return r.evalAs(name, expr, expr, cfg)
+}
+
+// evalAs asks Delve for ask, an expression of the same value as expr that
+// it reads faster, and returns the value as a node named name whose
+// expressions are written from expr.
+func (r *nodeReader) evalAs(name, expr, ask string, cfg api.LoadConfig) (*tracer.Node, error) {
+	v, err := r.c.EvalVariable(r.scope, ask, cfg)
 	if err != nil {
 		return nil, err
 	}
