@@ -175,6 +175,9 @@ func (r *nodeReader) fill(n *tracer.Node, expr string, v *api.Variable, depth, l
 			n.Value = v.Value
 			return
 		}
+		if v.Len == 0 {
+			return // struct{}: nothing to read later
+		}
 		if r.atBudget(level) {
 			n.Unloaded = true
 			return

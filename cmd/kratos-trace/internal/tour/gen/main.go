@@ -95,7 +95,7 @@ func record(repo, out string) error {
 
 // neutral rewrites what the recording says about this machine: the
 // repository's absolute paths, the module cache and the host name, which
-// the demo logs as its service.id. It also drops the build's progress
+// the demo logs as its service.id and holds as its App's id. It also drops the build's progress
 // (status events): a tour builds nothing.
 func neutral(data []byte, root string) []byte {
 	var kept []string
@@ -112,6 +112,9 @@ func neutral(data []byte, root string) []byte {
 	}
 	if host, err := os.Hostname(); err == nil && host != "" {
 		s = strings.ReplaceAll(s, "service.id="+host, "service.id=devbox")
+		// The App's id among the variables of a stop, a quoted Go string
+		// inside a JSON string.
+		s = strings.ReplaceAll(s, `\"`+host+`\"`, `\"devbox\"`)
 	}
 	return []byte(s)
 }
