@@ -189,3 +189,15 @@ func TestBreakBadLocations(t *testing.T) {
 		})
 	}
 }
+
+// TestInspectFlagsExplained: run and connect explain --watch and --break.
+func TestInspectFlagsExplained(t *testing.T) {
+	for _, cmd := range []string{"run", "connect"} {
+		code, out, _ := runCLI(t, cmd, "--help")
+		for _, want := range []string{"--watch EXPR", "--break LOC", "FILE:LINE (relative to the module root, or absolute)", "main.newApp", "repeatable"} {
+			if code != 0 || !strings.Contains(out, want) {
+				t.Errorf("%s --help lacks %q", cmd, want)
+			}
+		}
+	}
+}
