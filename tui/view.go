@@ -419,6 +419,9 @@ func (m Model) stateText() (string, int) {
 // summary is the current phase's title and one-line summary from the
 // catalog, in the TUI's language.
 func (m Model) summary() string {
+	if s := m.baselineSummary(); s != "" {
+		return s
+	}
 	t := m.trace
 	switch {
 	case t.fatal != "" || t.launching:
@@ -433,5 +436,6 @@ func (m Model) summary() string {
 	if m.opts.Lang == tracer.Chinese {
 		sep = "："
 	}
-	return tracer.TitleFor(t.phase, m.opts.Lang) + sep + tracer.SummaryFor(t.phase, m.opts.Lang)
+	detail := strings.TrimSpace(strings.TrimPrefix(t.phaseLabel, string(t.phase)))
+	return tracer.TitleOf(t.phase, detail, m.opts.Lang) + sep + tracer.SummaryFor(t.phase, m.opts.Lang)
 }
