@@ -377,8 +377,8 @@ func TestConnectMatchesRun(t *testing.T) {
 			t.Errorf("%s %s through connect carries no watch", p.Phase, p.Detail)
 		}
 	}
-	if breaks != 2 || returns != 7 {
-		t.Errorf("through connect: %d break stops (want 2), %d provider returns (want 7)", breaks, returns)
+	if breaks != 2 || returns != 8 {
+		t.Errorf("through connect: %d break stops (want 2), %d provider returns (want 8)", breaks, returns)
 	}
 	last := func(ps []jsonPhase, field func(jsonPhase) json.RawMessage) string {
 		for i := len(ps) - 1; i >= 0; i-- {
