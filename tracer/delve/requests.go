@@ -475,6 +475,11 @@ func (s *Session) reportRequestHit(h hit) bool {
 	s.mu.Unlock()
 	if pause {
 		ev.Kind = tracer.KindStop
+		// The locals and the watches as at every stop; the arguments are
+		// the layer's, read deeper than a stop's.
+		args := ev.Args
+		s.addStopValues(&ev)
+		ev.Args = args
 	}
 	in.events = append(in.events, ev)
 	s.deliver(ev, pause)

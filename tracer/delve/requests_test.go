@@ -145,14 +145,14 @@ func TestDemoRequests(t *testing.T) {
 		}
 		switch ev.Kind {
 		case tracer.KindStop:
-			if in := findArg(ev.Args, "in"); in == nil || in.Lookup("name") == nil || in.Lookup("name").Value != "kratos" {
+			if in := findArg(ev.Args, "in"); in == nil || in.Lookup("Name") == nil || in.Lookup("Name").Value != `"kratos"` {
 				t.Errorf("service args: %s", formatNodes(ev.Args))
 			}
 			if !strings.HasSuffix(ev.Function, "service.(*GreeterService).SayHello") || ev.Source == nil {
 				t.Errorf("service stop at %s %s:%d", ev.Function, ev.File, ev.Line)
 			}
 		case tracer.KindReturn:
-			if len(ev.Results) != 2 || ev.Results[0].Lookup("message") == nil || ev.Results[0].Lookup("message").Value != "Hello kratos" || ev.Results[1].Value != "<nil>" || ev.Took <= 0 {
+			if len(ev.Results) != 2 || ev.Results[0].Lookup("Message") == nil || ev.Results[0].Lookup("Message").Value != `"Hello kratos"` || ev.Results[1].Value != "nil" || ev.Took <= 0 {
 				t.Errorf("service results: %s took %s", formatNodes(ev.Results), ev.Took)
 			}
 		}

@@ -21,9 +21,13 @@ var argsLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 3, MaxSt
 // whose message sits a few levels down (a kratos error's Status).
 var resultsLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 4, MaxStringLen: 1024, MaxArrayValues: 16, MaxStructFields: -1}
 
-// maxArgDepth bounds the tree of one argument; deeper composites are left
-// Unloaded.
-const maxArgDepth = 4
+// argLevels and argFetches bound the tree of one argument or result, as
+// the Variables of a stop are bounded: deeper composites are left Unloaded,
+// for Inspector.Expand.
+const (
+	argLevels  = 3
+	argFetches = 4
+)
 
 // fakeAddressBase is where Delve's addresses of values that are not in
 // memory (registers, composites) begin.
@@ -61,11 +65,14 @@ func (s *Session) readArgs(th *api.Thread) []*tracer.Node {
 		default:
 			full, err := s.client.EvalVariable(scope, v.Name, argsLoad)
 			if err != nil {
-				n.Value = "<unreadable: " + err.Error() + ">"
+				n.Value = "<unreadable: " + oneLine(err.Error()) + ">"
 				break
 			}
-			n = varNode(full, 0)
-			n.Name, n.Expr = v.Name, v.Name
+			if strings.TrimPrefix(full.Type, "*") == "net/http.Request" && full.Kind == reflect.Ptr && !isNil(full) {
+				httpRequestNode(n, &full.Children[0])
+				break
+			}
+			n = variableReader(s.client, scope, argLevels, argFetches).variable(v.Name, v.Name, full)
 		}
 		out = append(out, n)
 	}
@@ -112,131 +119,13 @@ func (s *Session) readResults(th *api.Thread) []*tracer.Node {
 		}
 		full, err := s.client.EvalVariable(scope, expr, resultsLoad)
 		if err != nil {
-			n.Value = "<unreadable: " + err.Error() + ">"
+			n.Value = "<unreadable: " + oneLine(err.Error()) + ">"
 		} else {
-			n = varNode(full, 0)
-			n.Name, n.Expr = v.Name, v.Name
+			n = variableReader(s.client, scope, argLevels, argFetches).variable(v.Name, expr, full)
 		}
 		out = append(out, n)
 	}
 	return out
-}
-
-// varNode converts a value Delve read into a Node, as the Bootstrap is
-// shown: proto internals hidden, durations readable; a context shows its
-// concrete type only, an error its message, an *http.Request what a person
-// reads of it.
-func varNode(v *api.Variable, depth int) *tracer.Node {
-	n := &tracer.Node{Name: v.Name, Type: shortType(v.Type)}
-	fillVarNode(n, v, depth)
-	return n
-}
-
-func fillVarNode(n *tracer.Node, v *api.Variable, depth int) {
-	if v.Unreadable != "" {
-		n.Value = "<unreadable: " + v.Unreadable + ">"
-		return
-	}
-	if d, ok := durationOf(v); ok {
-		n.Value = d
-		return
-	}
-	if isContextType(v.Type) {
-		n.Value = contextValue(v)
-		return
-	}
-	if v.Type == "time.Time" && v.Value != "" {
-		// Delve formats a time.Time itself.
-		n.Value = v.Value
-		return
-	}
-	switch v.Kind {
-	case reflect.Interface:
-		if isNil(v) || len(v.Children) == 0 {
-			n.Value = "<nil>"
-			return
-		}
-		inner := &v.Children[0]
-		if v.Type == "error" {
-			n.Value = errorText(inner)
-			return
-		}
-		n.Type = shortType(inner.Type)
-		fillVarNode(n, inner, depth)
-	case reflect.Ptr:
-		if isNil(v) {
-			n.Value = "<nil>"
-			return
-		}
-		inner := &v.Children[0]
-		if strings.TrimPrefix(v.Type, "*") == "net/http.Request" {
-			httpRequestNode(n, inner)
-			return
-		}
-		fillVarNode(n, inner, depth)
-	case reflect.Struct:
-		if depth >= maxArgDepth || (len(v.Children) == 0 && v.Len > 0) {
-			n.Unloaded = true
-			return
-		}
-		for i := range v.Children {
-			f := &v.Children[i]
-			if protoInternals[f.Name] || strings.HasPrefix(f.Name, "XXX_") {
-				continue
-			}
-			c := varNode(f, depth+1)
-			c.Name = protoName(f.Name)
-			n.Children = append(n.Children, c)
-		}
-		if len(n.Children) == 0 {
-			n.Value = "{}"
-		}
-	case reflect.Slice, reflect.Array:
-		if v.Len == 0 {
-			n.Value = "[]"
-			return
-		}
-		if v.Type == "[]uint8" {
-			n.Value = fmt.Sprintf("%d bytes", v.Len)
-			return
-		}
-		if depth >= maxArgDepth || len(v.Children) == 0 {
-			n.Unloaded = true
-			n.Value = fmt.Sprintf("len %d", v.Len)
-			return
-		}
-		for i := range v.Children {
-			c := varNode(&v.Children[i], depth+1)
-			c.Name = fmt.Sprintf("[%d]", i)
-			n.Children = append(n.Children, c)
-		}
-		n.More = int(v.Len) - len(v.Children)
-	case reflect.Map:
-		if v.Len == 0 {
-			n.Value = "{}"
-			return
-		}
-		for i := 0; i+1 < len(v.Children); i += 2 {
-			c := varNode(&v.Children[i+1], depth+1)
-			c.Name = v.Children[i].Value
-			n.Children = append(n.Children, c)
-		}
-		n.More = int(v.Len) - len(n.Children)
-	case reflect.String:
-		n.Value = v.Value
-		if int(v.Len) > len(v.Value) {
-			n.More = int(v.Len) - len(v.Value)
-		}
-	case reflect.Func:
-		n.Value = v.Value
-		if n.Value == "" {
-			n.Value = "<nil>"
-		}
-	case reflect.Chan:
-		n.Value = shortType(v.Type)
-	default:
-		n.Value = v.Value
-	}
 }
 
 // isContextType reports whether t is a context: its tree (a chain of
@@ -250,51 +139,6 @@ func isContextType(t string) bool {
 func contextValue(v *api.Variable) string {
 	if v.Kind == reflect.Interface && len(v.Children) > 0 && !isNil(v) {
 		return shortType(v.Children[0].Type)
-	}
-	return shortType(v.Type)
-}
-
-// errorText is the message of an error's concrete value, as far as it can
-// be read without calling Error(): a kratos error's code, reason and
-// message; the text of errors.New, fmt.Errorf and most error structs.
-func errorText(v *api.Variable) string {
-	for v.Kind == reflect.Ptr && len(v.Children) > 0 {
-		if v.Children[0].Addr == 0 {
-			return "<nil>"
-		}
-		v = &v.Children[0]
-	}
-	if v.Kind != reflect.Struct {
-		if v.Value != "" {
-			return v.Value
-		}
-		return shortType(v.Type)
-	}
-	fields := map[string]*api.Variable{}
-	for i := range v.Children {
-		fields[v.Children[i].Name] = &v.Children[i]
-	}
-	if st, ok := fields["Status"]; ok && st.Kind == reflect.Struct {
-		for i := range st.Children {
-			fields[st.Children[i].Name] = &st.Children[i]
-		}
-	}
-	if code, ok := fields["Code"]; ok && fields["Reason"] != nil && fields["Message"] != nil {
-		return fmt.Sprintf("%s %s: %s", code.Value, fields["Reason"].Value, fields["Message"].Value)
-	}
-	for _, name := range []string{"msg", "s", "message", "Message", "str", "text", "Err", "err"} {
-		f, ok := fields[name]
-		if !ok {
-			continue
-		}
-		switch f.Kind {
-		case reflect.String:
-			return f.Value
-		case reflect.Interface:
-			if !isNil(f) && len(f.Children) > 0 {
-				return errorText(&f.Children[0])
-			}
-		}
 	}
 	return shortType(v.Type)
 }

@@ -48,6 +48,11 @@ type Config struct {
 	// request is followed through (request.service, request.biz,
 	// request.data), beside kratos-layout's internal/service, biz and data.
 	Layers map[tracer.PhaseID][]string
+	// Watches are Go expressions evaluated at every stop (Event.Watches).
+	Watches []string
+	// Breaks are breakpoints of the user's own, set before the program
+	// runs: FILE:LINE or a function (see tracer.Inspector.AddBreakpoint).
+	Breaks []string
 }
 
 // Session is a live trace of one program under Delve. It implements
@@ -114,6 +119,11 @@ type Session struct {
 	outputs      sync.WaitGroup
 	// req follows the requests sent to the App (requests.go).
 	req requestState
+
+	// The user's own questions: breakpoints.go, inspect.go, returns.go.
+	bps     bpTable
+	insp    inspection
+	returns returnState
 }
 
 type command struct {
@@ -165,10 +175,12 @@ func newSession(cfg Config) *Session {
 		noBreak: map[tracer.PhaseID]bool{},
 		servers: newServerTracker(),
 		sources: newSourceCache(),
+		bps:     newBPTable(),
 	}
 	for _, p := range cfg.NoBreak {
 		s.noBreak[p] = true
 	}
+	s.insp.setWatches(cfg.Watches)
 	return s
 }
 
@@ -185,6 +197,9 @@ func (s *Session) StepOver(context.Context) error { return s.send("next") }
 func (s *Session) StepOut(context.Context) error { return s.send("stepout") }
 
 func (s *Session) send(op string) error {
+	// An inspector request under way finishes before the program runs.
+	s.insp.op.Lock()
+	defer s.insp.op.Unlock()
 	s.mu.Lock()
 	switch {
 	case s.ended:
@@ -468,7 +483,7 @@ func (s *Session) launch() error {
 		KratosVersion: kratosVersion,
 		GoVersion:     goVersion,
 	})
-	return nil
+	return s.armUserBreaks(s.cfg.Breaks)
 }
 
 // arm sets a breakpoint for every available phase of the plan, then sends
@@ -489,18 +504,24 @@ func (s *Session) arm(entries []planEntry, notes []string, info tracer.Session) 
 				bp.Name = fmt.Sprintf("%s%d", remoteBreakpointPrefix, i+1)
 			}
 			got, err := s.client.CreateBreakpoint(bp)
-			if err != nil {
+			switch {
+			case err != nil && strings.Contains(err.Error(), "Breakpoint exists") && s.armShared(&e):
+				// Another phase stops here already; the hit means both.
+			case err != nil:
 				e.Unavailable = unavailableReason(e, err)
-			} else {
+			default:
 				debugf("breakpoint %d %s %s at %s:%d (%d addrs)", got.ID, e.Phase, got.FunctionName, got.File, got.Line, len(got.Addrs))
 				e.File, e.Line = got.File, got.Line
 				if e.Function == "" {
 					e.Function = e.inFunc
 				}
 				s.plan[got.ID] = e
+				s.bps.record(got.ID, got.Addrs)
 			}
 		}
-		if !e.failure {
+		if e.ret == nil && !e.failure {
+			// A provider's return is part of its phase, and a failure's
+			// breakpoint of the phase that failed: not phases of their own.
 			planned = append(planned, e.PlannedPhase)
 		}
 	}
@@ -714,14 +735,17 @@ func (s *Session) hitsOf(state *api.DebuggerState) ([]hit, *api.Thread) {
 		if th.Breakpoint.Name == proc.UnrecoveredPanic || th.Breakpoint.Name == proc.FatalThrow {
 			return nil, th
 		}
-		e, ok := s.plan[th.Breakpoint.ID]
-		if ok && th.Function != nil && !e.accepts(th.Function.Name()) {
-			ok = false
-		}
-		if ok {
+		meanings := s.meanings(th.Breakpoint.ID)
+		for _, e := range meanings {
+			if th.Function != nil && !e.accepts(th.Function.Name()) {
+				continue
+			}
 			hits = append(hits, hit{entry: e, thread: th})
-		} else if h, ok := s.requestHit(th); ok {
-			hits = append(hits, h)
+		}
+		if len(meanings) == 0 {
+			if h, ok := s.requestHit(th); ok {
+				hits = append(hits, h)
+			}
 		}
 	}
 	sort.SliceStable(hits, func(i, j int) bool {
@@ -737,6 +761,9 @@ func (s *Session) hitsOf(state *api.DebuggerState) ([]hit, *api.Thread) {
 // report emits the event for one hit; it returns true when the program stays
 // paused there.
 func (s *Session) report(h hit) bool {
+	if h.entry.ret != nil {
+		return s.reportReturn(h)
+	}
 	if h.entry.failure {
 		s.reportFailure(h)
 		return false
@@ -750,6 +777,7 @@ func (s *Session) report(h hit) bool {
 		// also be sent once it runs on (requests.go).
 		s.armRequests()
 	}
+	s.providerEntered(h.entry)
 	th := h.thread
 	ev := threadEvent(tracer.KindPass, th)
 	ev.Phase, ev.Detail = h.entry.Phase, h.entry.Detail
@@ -784,9 +812,14 @@ func (s *Session) report(h hit) bool {
 	s.mu.Lock()
 	pause := !s.noBreak[h.entry.Phase] && !ev.Skipped
 	s.mu.Unlock()
-	s.current = h.entry.Phase
+	if h.entry.Phase != tracer.PhaseBreak {
+		// A panic is blamed on the last lifecycle phase, not on a
+		// breakpoint of the user's.
+		s.current = h.entry.Phase
+	}
 	if pause {
 		ev.Kind = tracer.KindStop
+		s.addStopValues(&ev)
 	}
 	s.deliver(ev, pause)
 	return pause
@@ -895,6 +928,7 @@ func (s *Session) stack(gid int64) []tracer.Frame {
 func (s *Session) reportStep(th *api.Thread) {
 	ev := threadEvent(tracer.KindStep, th)
 	s.addState(&ev)
+	s.addStopValues(&ev)
 	s.deliver(ev, true)
 }
 
@@ -902,6 +936,12 @@ func (s *Session) reportStep(th *api.Thread) {
 // the message the program prints, once the program has exited.
 func (s *Session) reportFatal(th *api.Thread) {
 	if s.fatal != nil {
+		return
+	}
+	if s.returns.failure != nil {
+		// The program dies of the error a provider returned: that is the
+		// failure (see failureAtExit), not the panic in main.
+		s.fatal = s.returns.failure
 		return
 	}
 	ev := threadEvent(tracer.KindError, th)
@@ -931,10 +971,14 @@ func (s *Session) reportFatal(th *api.Thread) {
 func (s *Session) reportExit(code int) {
 	// Output still in flight belongs before the exit event.
 	s.outputs.Wait()
-	if s.fatal != nil {
-		s.mu.Lock()
-		s.fatal.Reason = s.panicLine
-		s.mu.Unlock()
+	s.mu.Lock()
+	panicLine := s.panicLine
+	s.mu.Unlock()
+	switch f := s.failureAtExit(code, panicLine); {
+	case f != nil:
+		s.emit(*f)
+	case s.fatal != nil:
+		s.fatal.Reason = panicLine
 		s.emit(*s.fatal)
 	}
 	c := code

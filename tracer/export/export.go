@@ -180,6 +180,11 @@ func groupOf(phases []tracer.Event, i int) tracer.Group {
 	if i >= len(phases) {
 		return ""
 	}
+	// A stop at a breakpoint of the user's own belongs to the part of the
+	// program it happened in: the group of the lifecycle phase before it.
+	for i > 0 && phases[i].Phase == tracer.PhaseBreak {
+		i--
+	}
 	info, _ := tracer.Info(phases[i].Phase)
 	return info.Group
 }

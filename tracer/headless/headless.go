@@ -263,6 +263,10 @@ func (p *printer) printText(ev tracer.Event) {
 	case tracer.KindStop, tracer.KindPass, tracer.KindStep, tracer.KindExit:
 		p.printPhase(ev)
 	case tracer.KindReturn:
+		if ev.Request != nil {
+			p.printRequestReturn(ev)
+			break
+		}
 		p.printReturn(ev)
 	}
 }
@@ -301,6 +305,7 @@ func (p *printer) printPhase(ev tracer.Event) {
 		p.noSource[ev.File] = true
 		fmt.Fprintf(w, "  "+wd.noSource+"\n", ev.SourceMissing)
 	}
+	p.printValues(ev)
 	if ev.Skipped {
 		fmt.Fprintf(w, "  "+wd.skipped+"\n", ev.Reason)
 	}
@@ -380,7 +385,9 @@ func ShortPath(path string) string {
 
 // summary prints the table of phases with their times.
 func (p *printer) summary() {
-	if p.opts.JSON {
+	if p.opts.JSON || len(p.res.Phases) == 0 {
+		// No phase was reached (the build or a --break failed): the
+		// caller reports why, and an empty table says nothing.
 		return
 	}
 	w := p.opts.Out

@@ -112,17 +112,15 @@ func (p *printer) printRequest(ev tracer.Event) {
 	if ev.Phase == tracer.PhaseRequestTransport {
 		fmt.Fprintf(w, "  %s %s\n", rw.request, ev.Request.Label())
 	}
-	if len(ev.Args) > 0 {
+	if ev.Kind == tracer.KindPass && len(ev.Args) > 0 {
+		// A stop's arguments are printed with its other values.
 		fmt.Fprintf(w, "  %s: %s\n", rw.args, compactNodes(ev.Args))
 	}
 }
 
-// printReturn prints a request layer's return: what it returned and how
-// long it ran.
-func (p *printer) printReturn(ev tracer.Event) {
-	if ev.Request == nil {
-		return
-	}
+// printRequestReturn prints a request layer's return: what it returned and
+// how long it ran.
+func (p *printer) printRequestReturn(ev tracer.Event) {
 	rw := requestWordsFor(p.opts.Lang)
 	fmt.Fprintf(p.opts.Out, "\n↩ %s  %s %s\n", ev.Label(), rw.took, ev.Took)
 	if len(ev.Results) > 0 {

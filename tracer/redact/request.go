@@ -119,15 +119,3 @@ func Request(r *tracer.RequestInfo) *tracer.RequestInfo {
 	}
 	return &out
 }
-
-// Nodes masks a list of values (arguments, locals, results); see Node.
-func Nodes(nodes []*tracer.Node) []*tracer.Node {
-	if nodes == nil {
-		return nil
-	}
-	out := make([]*tracer.Node, len(nodes))
-	for i, n := range nodes {
-		out[i] = Node(n)
-	}
-	return out
-}

@@ -52,23 +52,24 @@ func Layers(events []tracer.Event, id int) []Layer {
 }
 
 // ErrorOf returns the text of the non-nil error among results, "" if there
-// is none: a result of type error whose value is not nil.
+// is none: a result of type error ("error", or "error(*T)" with its
+// dynamic type) whose value is not nil; its message, or its dynamic type
+// when the message could not be read.
 func ErrorOf(results []*tracer.Node) string {
 	for _, r := range results {
-		if r == nil || r.Type != "error" {
+		if r == nil || (r.Type != "error" && !strings.HasPrefix(r.Type, "error(")) {
 			continue
 		}
-		v := r.Value
-		if v == "" || v == "nil" || v == "<nil>" {
-			if len(r.Children) == 0 {
+		switch r.Value {
+		case "nil", "<nil>":
+			continue
+		case "":
+			if r.Type == "error" {
 				continue
 			}
-			v = r.Children[0].Value
+			return strings.TrimSuffix(strings.TrimPrefix(r.Type, "error("), ")")
 		}
-		if v == "nil" || v == "<nil>" {
-			continue
-		}
-		return v
+		return r.Value
 	}
 	return ""
 }

@@ -22,6 +22,9 @@ type DemoConfig struct {
 type DemoConfigOptions struct {
 	HTTPTimeout string // "1s"
 	GRPCTimeout string // "1s"
+	// DatabaseDriver is "sqlite", the only driver the demo links; another
+	// makes its data.NewData provider return an error.
+	DatabaseDriver string
 	// DatabaseSource is the sqlite source; ":memory:" keeps nothing on disk.
 	DatabaseSource string
 	// RedisAddr is where the demo looks for Redis; "127.0.0.1:1", where
@@ -59,7 +62,7 @@ func WriteDemoConfig(t testing.TB, o DemoConfigOptions) DemoConfig {
     timeout: %s
 data:
   database:
-    driver: sqlite
+    driver: %s
     source: %q
   redis:
     network: tcp
@@ -71,7 +74,7 @@ registry:
     endpoints:
       - %q
 `, c.HTTPAddr, or(o.HTTPTimeout, "1s"), c.GRPCAddr, or(o.GRPCTimeout, "1s"),
-		or(o.DatabaseSource, ":memory:"), or(o.RedisAddr, "127.0.0.1:1"),
+		or(o.DatabaseDriver, "sqlite"), or(o.DatabaseSource, ":memory:"), or(o.RedisAddr, "127.0.0.1:1"),
 		or(o.RedisReadTimeout, "0.2s"), or(o.RedisWriteTimeout, "0.2s"),
 		or(o.EtcdEndpoint, FreeAddr(t)))
 	if err := os.WriteFile(filepath.Join(c.Dir, "config.yaml"), []byte(yaml), 0o600); err != nil {

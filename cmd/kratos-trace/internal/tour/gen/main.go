@@ -135,7 +135,7 @@ func record(repo, out string, requests []tracer.RequestSpec) error {
 
 // neutral rewrites what the recording says about this machine: the
 // repository's absolute paths, the module cache and the host name, which
-// the demo logs as its service.id. It also drops the build's progress
+// the demo logs as its service.id and holds as its App's id. It also drops the build's progress
 // (status events): a tour builds nothing.
 func neutral(data []byte, root string) []byte {
 	var kept []string
@@ -155,6 +155,9 @@ func neutral(data []byte, root string) []byte {
 		// The instance the demo registers has the host name as its id.
 		s = strings.ReplaceAll(s, `"id":"`+host+`"`, `"id":"devbox"`)
 		s = strings.ReplaceAll(s, "/kratos-trace-demo/"+host, "/kratos-trace-demo/devbox")
+		// The App's id among the variables of a stop, a quoted Go string
+		// inside a JSON string.
+		s = strings.ReplaceAll(s, `\"`+host+`\"`, `\"devbox\"`)
 	}
 	return []byte(s)
 }
