@@ -32,6 +32,11 @@ type planEntry struct {
 	// orClosures its closures count too.
 	inFunc     string
 	orClosures bool
+	// configSource marks the breakpoint inside config.Load where each
+	// source's key-values are read (srcVar, kvsVar); its hits are not
+	// phases and are never reported.
+	configSource   bool
+	srcVar, kvsVar string
 }
 
 // accepts reports whether a hit in function fn belongs to this phase.
@@ -86,7 +91,11 @@ func planFrom(src planSources) ([]planEntry, []string) {
 		return plan, notes
 	}
 	add(tracer.PhaseFlagParse, "", "flag.Parse")
-	add(tracer.PhaseConfigLoad, "", kratosFunc("/config.(*config).Load"))
+	loads, note := configLoadEntries(kratosDir)
+	plan = append(plan, loads...)
+	if note != "" {
+		notes = append(notes, note)
+	}
 	add(tracer.PhaseConfigScan, "", kratosFunc("/config.(*config).Scan"))
 
 	var wire *injector
