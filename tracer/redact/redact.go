@@ -132,8 +132,9 @@ func redactNode(n *tracer.Node, secret bool) *tracer.Node {
 	if n == nil {
 		return nil
 	}
-	out := &tracer.Node{Name: n.Name, Type: n.Type, Value: n.Value}
+	out := &tracer.Node{Name: n.Name, Type: n.Type, Value: n.Value, Expr: n.Expr, Unloaded: n.Unloaded, More: n.More, Hash: n.Hash}
 	secret = secret || SensitiveName(n.Name)
+	out.Origin, out.Overrides = origins(n, secret)
 	switch {
 	case len(n.Children) > 0:
 		out.Children = make([]*tracer.Node, len(n.Children))
@@ -155,6 +156,7 @@ func redactNode(n *tracer.Node, secret bool) *tracer.Node {
 // values.
 func Event(ev tracer.Event) tracer.Event {
 	ev.Bootstrap = Node(ev.Bootstrap)
+	ev.ConfigSources = ConfigSources(ev.ConfigSources)
 	if ev.Output != nil {
 		o := *ev.Output
 		o.Text = String(o.Text)
