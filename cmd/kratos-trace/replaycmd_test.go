@@ -30,6 +30,8 @@ var lessons = []string{
 	"../../demo/lessons/03-wire.zh.kts",
 	"../../demo/lessons/04-run-and-shutdown.kts",
 	"../../demo/lessons/04-run-and-shutdown.zh.kts",
+	"../../demo/lessons/05-where-from.kts",
+	"../../demo/lessons/05-where-from.zh.kts",
 }
 
 // dsnSecret is the password the secret config holds; the demo logs the URL

@@ -8,14 +8,14 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
-// eventsWithOrigins is the demo trace with origins on its Bootstrap, as a
-// live trace of the demo gives them.
+// eventsWithOrigins is the demo trace, whose Bootstrap has the origins
+// computed from demo/configs, with grpc.addr's origin taken away, as a
+// recording made before config provenance has none.
 func eventsWithOrigins() []tracer.Event {
 	events := tracertest.DemoEvents()
 	for i := range events {
-		if addr := events[i].Bootstrap.Lookup("server.http.addr"); addr != nil {
-			addr.Origin = &tracer.Origin{Kind: tracer.OriginFile, Source: "configs/zz-override.yaml", Line: 4}
-			addr.Overrides = []tracer.Override{{Value: "127.0.0.1:8080", Origin: tracer.Origin{Kind: tracer.OriginFile, Source: "configs/config.yaml", Line: 9}}}
+		if addr := events[i].Bootstrap.Lookup("server.grpc.addr"); addr != nil {
+			addr.Origin, addr.Overrides = nil, nil
 		}
 	}
 	return events
@@ -28,12 +28,12 @@ continue
 print bootstrap.server.http.addr.origin
 print bootstrap.server.http.addr.overrides
 expect bootstrap.server.http.addr.origin contains zz-override.yaml
-expect bootstrap.server.http.addr.overrides contains config.yaml:9
+expect bootstrap.server.http.addr.overrides contains config.yaml:10
 `)
 	if !res.OK() {
 		t.Fatalf("checks failed:\n%s", out)
 	}
-	for _, want := range []string{"configs/zz-override.yaml:4", "127.0.0.1:8080   # configs/config.yaml:9"} {
+	for _, want := range []string{"configs/zz-override.yaml:4", "127.0.0.1:8080   # configs/config.yaml:10"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/provenance"
 )
 
 const (
@@ -157,6 +158,7 @@ func (g *generator) phase(kind tracer.Kind, id tracer.PhaseID, detail string, d 
 	if st.bootstrap != nil {
 		ev.Bootstrap = st.bootstrap
 	}
+	ev.ConfigSources = st.configSources
 	if st.servers != nil {
 		ev.Servers = append([]tracer.Server(nil), st.servers...)
 	}
@@ -187,7 +189,8 @@ type loc struct {
 }
 
 type state struct {
-	bootstrap *tracer.Node
+	configSources []tracer.ConfigSource
+	bootstrap     *tracer.Node
 	servers   []tracer.Server
 }
 
@@ -228,6 +231,31 @@ func bootstrap() *tracer.Node {
 			),
 		),
 	)
+}
+
+// configSources are the demo's config sources as its main loads them from
+// its package directory: the files of ../../configs in name order, then an
+// env source with no KRATOS_ variable set.
+func (g *generator) configSources() ([]provenance.Source, provenance.Options, error) {
+	dir := filepath.Join(g.repo, "demo", "configs")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, provenance.Options{}, err
+	}
+	file := provenance.Source{Kind: provenance.KindFile, Type: "*github.com/go-kratos/kratos/v2/config/file.file", Path: "../../configs"}
+	for _, e := range entries {
+		if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, provenance.Options{}, err
+		}
+		file.KVs = append(file.KVs, provenance.KeyValue{Key: e.Name(), Value: string(data), Format: strings.TrimPrefix(filepath.Ext(e.Name()), ".")})
+	}
+	env := provenance.Source{Kind: provenance.KindEnv, Type: "*github.com/go-kratos/kratos/v2/config/env.env", Prefixes: []string{"KRATOS_"}}
+	opts := provenance.Options{WorkDir: userRepo + "/demo/cmd/server", Root: userRepo + "/demo"}
+	return []provenance.Source{file, env}, opts, nil
 }
 
 func logLine(level, ts, caller, msg string) string {
@@ -281,7 +309,7 @@ func (g *generator) trace() ([]tracer.Event, error) {
 
 	plan := []tracer.PlannedPhase{
 		{Phase: tracer.PhaseFlagParse, Function: "flag.Parse"},
-		{Phase: tracer.PhaseConfigLoad, Function: kratos + "/config.(*config).Load", File: configGo, Line: g.find(configGo, "func (c *config) Load()")},
+		{Phase: tracer.PhaseConfigLoad, Function: kratos + "/config.(*config).Load", File: configGo, Line: g.find(configGo, "if err := c.reader.Resolve(); err != nil {")},
 		{Phase: tracer.PhaseConfigScan, Function: kratos + "/config.(*config).Scan", File: configGo, Line: g.find(configGo, "func (c *config) Scan(")},
 		{Phase: tracer.PhaseWire, Detail: "wireApp", Function: "main.wireApp", File: wireGen, Line: g.find(wireGen, "func wireApp(")},
 	}
@@ -337,11 +365,21 @@ func (g *generator) trace() ([]tracer.Event, error) {
 
 	// config.
 	at = loc{configGo, plan[1].Line, kratos + "/config.(*config).Load"}
+	sources, popts, err := g.configSources()
+	if err != nil {
+		return nil, err
+	}
+	st.configSources = provenance.Describe(sources, popts)
 	g.phase(tracer.KindStop, tracer.PhaseConfigLoad, "", ms(1.846), at, 1, inMain(at, "c.Load()"), st)
 	g.output("stdout", logLine("DEBUG", "2026-05-04T10:00:03.3Z", "config/config.go:104", "config loaded: config.yaml format: yaml"))
-	// config.scan stops in main once Scan has returned, so Bootstrap is filled.
+	g.output("stdout", logLine("DEBUG", "2026-05-04T10:00:03.3Z", "config/config.go:104", "config loaded: zz-override.yaml format: yaml"))
+	// config.scan stops in main once Scan has returned, so Bootstrap is
+	// filled; its origins are computed from the demo's own config files.
 	at = mainAt("c.Scan(&bc)")
 	st.bootstrap = bootstrap()
+	if notes := provenance.Annotate(st.bootstrap, sources, popts); len(notes) > 0 {
+		return nil, fmt.Errorf("config provenance: %v", notes)
+	}
 	g.phase(tracer.KindStop, tracer.PhaseConfigScan, "", ms(2.315), at, 1, []tracer.Frame{frame(at), runtimeMain, goexit}, st)
 
 	// wire.
