@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -119,10 +120,10 @@ const (
 // sourceLoad reads a source: the interface, its pointer and the struct.
 var sourceLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 3, MaxStringLen: 4096, MaxArrayValues: 64, MaxStructFields: -1}
 
-// kvsLoad reads the key-values a source returned, each value's first bytes
-// with them: an env variable's whole value, usually, so that only the
-// longer values (files) need a request of their own.
-var kvsLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 2, MaxStringLen: 4096, MaxArrayValues: 128, MaxStructFields: -1}
+// kvsLoad reads many key-values at once, each value's first bytes with
+// them (MaxArrayValues, set to their number, bounds those too): an env
+// variable's whole value, usually.
+var kvsLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 1, MaxStringLen: 4096, MaxStructFields: -1}
 
 // maxSourceBytes caps how much of one key-value is read from the program.
 const maxSourceBytes = 1 << 20
@@ -141,40 +142,82 @@ func (s *Session) readConfigSource(th *api.Thread, e planEntry) {
 	} else {
 		debugf("config source: read %s: %v", e.srcVar, err)
 	}
-	kvs, err := s.client.EvalVariable(scope, e.kvsVar, kvsLoad)
-	if err != nil {
-		debugf("config source: read %s: %v", e.kvsVar, err)
-		s.configSources = append(s.configSources, src)
-		return
+	count := 0
+	if n, err := s.client.EvalVariable(scope, "len("+e.kvsVar+")", api.LoadConfig{}); err == nil {
+		count, _ = strconv.Atoi(n.Value)
+	} else {
+		debugf("config source: read len(%s): %v", e.kvsVar, err)
 	}
-	if int64(len(kvs.Children)) < kvs.Len {
-		s.configNotes = append(s.configNotes, fmt.Sprintf("%s returned %d key-values; the first %d were read", src.Type, kvs.Len, len(kvs.Children)))
-	}
-	for i := range kvs.Children {
-		kv := structOf(&kvs.Children[i])
-		if kv == nil {
-			continue
-		}
-		item := provenance.KeyValue{Key: fieldString(kv, "Key"), Format: fieldString(kv, "Format")}
-		value := field(kv, "Value")
-		switch {
-		case value == nil:
-		case int64(len(value.Children)) == value.Len:
-			item.Value = bytesOf(value)
-		default:
-			expr := fmt.Sprintf("string(%s[%d].Value)", e.kvsVar, i)
-			str, err := s.client.EvalVariable(scope, expr, api.LoadConfig{MaxStringLen: maxSourceBytes})
-			if err != nil {
-				debugf("config source: read %s: %v", expr, err)
-				continue
+	if count <= fewKeyValues {
+		for i := range count {
+			if kv, ok := s.readKeyValue(scope, e.kvsVar, i); ok {
+				src.KVs = append(src.KVs, kv)
 			}
-			item.Value = constantString(str)
-			item.Truncated = str.Len > int64(len(item.Value))
 		}
-		src.KVs = append(src.KVs, item)
+	} else {
+		src.KVs = s.readKeyValues(scope, e.kvsVar, count, src.Type)
 	}
 	s.configSources = append(s.configSources, src)
 }
+
+// fewKeyValues is how many key-values are read one small request at a
+// time (a config directory's files, a few variables); more (an env source
+// without a prefix takes the whole environment) are read in one request.
+const fewKeyValues = 16
+
+// readKeyValue reads kvs[i] with three small requests.
+func (s *Session) readKeyValue(scope api.EvalScope, kvs string, i int) (provenance.KeyValue, bool) {
+	var kv provenance.KeyValue
+	for _, f := range []struct {
+		expr string
+		to   *string
+	}{{"%s[%d].Key", &kv.Key}, {"%s[%d].Format", &kv.Format}, {"string(%s[%d].Value)", &kv.Value}} {
+		expr := fmt.Sprintf(f.expr, kvs, i)
+		v, err := s.client.EvalVariable(scope, expr, api.LoadConfig{MaxStringLen: maxSourceBytes})
+		if err != nil {
+			debugf("config source: read %s: %v", expr, err)
+			return kv, false
+		}
+		*f.to = constantString(v)
+		if f.to == &kv.Value {
+			kv.Truncated = v.Len > int64(len(kv.Value))
+		}
+	}
+	return kv, true
+}
+
+// readKeyValues reads count key-values in one request, and the values
+// longer than what it loaded with a request each.
+func (s *Session) readKeyValues(scope api.EvalScope, kvs string, count int, srcType string) []provenance.KeyValue {
+	cfg := kvsLoad
+	cfg.MaxArrayValues = min(count, maxBulkKeyValues)
+	v, err := s.client.EvalVariable(scope, kvs, cfg)
+	if err != nil {
+		debugf("config source: read %s: %v", kvs, err)
+		return nil
+	}
+	if len(v.Children) < count {
+		s.configNotes = append(s.configNotes, fmt.Sprintf("%s returned %d key-values; the first %d were read", srcType, count, len(v.Children)))
+	}
+	var out []provenance.KeyValue
+	for i := range v.Children {
+		st := structOf(&v.Children[i])
+		if st == nil {
+			continue
+		}
+		kv := provenance.KeyValue{Key: fieldString(st, "Key"), Format: fieldString(st, "Format")}
+		if value := field(st, "Value"); value != nil && int64(len(value.Children)) == value.Len {
+			kv.Value = bytesOf(value)
+		} else if full, ok := s.readKeyValue(scope, kvs, i); ok {
+			kv = full
+		}
+		out = append(out, kv)
+	}
+	return out
+}
+
+// maxBulkKeyValues caps the key-values read from one source.
+const maxBulkKeyValues = 4096
 
 // describeSource fills in what kind of source v, a config.Source, is.
 func describeSource(v *api.Variable, src *provenance.Source) {
@@ -283,19 +326,26 @@ func (s *Session) provenanceOptions(plain bool) provenance.Options {
 }
 
 // readEnviron reads the program's environment from its memory
-// (syscall.envs, what os.Environ copies), when an env source needs its
-// variables named. It is kept only to name them.
+// (syscall.envs, what os.Environ copies) when an env source's variables
+// cannot be named from its prefixes alone: with a prefix that does not end
+// in "_", or several prefixes. With one prefix such as "KRATOS_", key X can
+// only come from KRATOS_X (or the freak KRATOS__X), and reading a whole
+// environment would cost more than all the rest of provenance. The
+// environment is kept only to name the variables.
 func (s *Session) readEnviron(scope api.EvalScope) {
 	needed := false
 	for _, src := range s.configSources {
-		if src.Kind == provenance.KindEnv && len(src.KVs) > 0 {
+		if src.Kind != provenance.KindEnv || len(src.KVs) == 0 {
+			continue
+		}
+		if len(src.Prefixes) != 1 || !strings.HasSuffix(src.Prefixes[0], "_") {
 			needed = true
 		}
 	}
 	if !needed {
 		return
 	}
-	v, err := s.client.EvalVariable(scope, "syscall.envs", api.LoadConfig{MaxStringLen: 64 * 1024, MaxArrayValues: 4096})
+	v, err := s.client.EvalVariable(scope, "syscall.envs", api.LoadConfig{MaxStringLen: 4096, MaxArrayValues: 4096})
 	if err != nil {
 		debugf("config sources: read the environment: %v", err)
 		return

@@ -111,6 +111,11 @@ data:
 func TestConfigProvenanceDemoEnv(t *testing.T) {
 	conf := writeDemoConfig(t)
 	t.Setenv("KRATOS_GRPC_TIMEOUT", "3s")
+	// More variables than are read one by one: the env source is read in
+	// one request.
+	for i := range fewKeyValues {
+		t.Setenv(fmt.Sprintf("KRATOS_FILLER_%d", i), strings.Repeat("v", 100+i))
+	}
 	load, scan := untilScan(t, Config{Target: demoDir, Args: []string{"-conf", conf.Dir}})
 
 	var names []string
@@ -121,7 +126,7 @@ func TestConfigProvenanceDemoEnv(t *testing.T) {
 		t.Errorf("config.load sources: %s", got)
 	}
 	env := load.ConfigSources[len(load.ConfigSources)-1]
-	if !strings.Contains(env.Content, "KRATOS_GRPC_TIMEOUT=3s") {
+	if !strings.Contains(env.Content, "KRATOS_GRPC_TIMEOUT=3s") || !strings.Contains(env.Content, "KRATOS_FILLER_3="+strings.Repeat("v", 103)+"\n") {
 		t.Errorf("the env source's content lacks KRATOS_GRPC_TIMEOUT=3s: %q", env.Content)
 	}
 	timeout, chain := origin(t, scan, "server.grpc.timeout")
