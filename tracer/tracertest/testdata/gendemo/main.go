@@ -191,7 +191,7 @@ type loc struct {
 type state struct {
 	configSources []tracer.ConfigSource
 	bootstrap     *tracer.Node
-	servers   []tracer.Server
+	servers       []tracer.Server
 }
 
 func frame(at loc) tracer.Frame { return tracer.Frame{Function: at.fn, File: at.file, Line: at.line} }
