@@ -122,6 +122,21 @@ func (g *generator) find(path, needle string) int {
 	return 1
 }
 
+// findAfter returns the first line of path containing needle after the
+// first line containing after.
+func (g *generator) findAfter(path, after, needle string) int {
+	start := g.find(path, after)
+	for i, l := range g.lines(path)[start:] {
+		if strings.Contains(l, needle) {
+			return start + i + 1
+		}
+	}
+	if g.err == nil {
+		g.err = fmt.Errorf("%s: no line contains %q after %q", path, needle, after)
+	}
+	return 1
+}
+
 func (g *generator) snippet(path string, line int) *tracer.Snippet {
 	all := g.lines(path)
 	first := max(1, line-snippetPad)
@@ -208,12 +223,12 @@ func bootstrap() *tracer.Node {
 	return branch("bc", "conf.Bootstrap",
 		branch("server", "*conf.Server",
 			branch("http", "*conf.Server_HTTP",
-				leaf("network", "string", "tcp"),
+				leaf("network", "string", ""),
 				leaf("addr", "string", "127.0.0.1:8000"),
 				leaf("timeout", "*durationpb.Duration", "1s"),
 			),
 			branch("grpc", "*conf.Server_GRPC",
-				leaf("network", "string", "tcp"),
+				leaf("network", "string", ""),
 				leaf("addr", "string", "127.0.0.1:9000"),
 				leaf("timeout", "*durationpb.Duration", "1s"),
 			),
@@ -309,7 +324,7 @@ func (g *generator) trace() ([]tracer.Event, error) {
 
 	plan := []tracer.PlannedPhase{
 		{Phase: tracer.PhaseFlagParse, Function: "flag.Parse"},
-		{Phase: tracer.PhaseConfigLoad, Function: kratos + "/config.(*config).Load", File: configGo, Line: g.find(configGo, "if err := c.reader.Resolve(); err != nil {")},
+		{Phase: tracer.PhaseConfigLoad, Function: kratos + "/config.(*config).Load", File: configGo, Line: g.findAfter(configGo, "func (c *config) Load()", "c.reader.Resolve()")},
 		{Phase: tracer.PhaseConfigScan, Function: kratos + "/config.(*config).Scan", File: configGo, Line: g.find(configGo, "func (c *config) Scan(")},
 		{Phase: tracer.PhaseWire, Detail: "wireApp", Function: "main.wireApp", File: wireGen, Line: g.find(wireGen, "func wireApp(")},
 	}
@@ -372,7 +387,6 @@ func (g *generator) trace() ([]tracer.Event, error) {
 	st.configSources = provenance.Describe(sources, popts)
 	g.phase(tracer.KindStop, tracer.PhaseConfigLoad, "", ms(1.846), at, 1, inMain(at, "c.Load()"), st)
 	g.output("stdout", logLine("DEBUG", "2026-05-04T10:00:03.3Z", "config/config.go:104", "config loaded: config.yaml format: yaml"))
-	g.output("stdout", logLine("DEBUG", "2026-05-04T10:00:03.3Z", "config/config.go:104", "config loaded: zz-override.yaml format: yaml"))
 	// config.scan stops in main once Scan has returned, so Bootstrap is
 	// filled; its origins are computed from the demo's own config files.
 	at = mainAt("c.Scan(&bc)")
