@@ -51,7 +51,12 @@ func (p *bootstrapPane) originColumn(first, end int) int {
 	col := 0
 	for i := first; i < end; i++ {
 		if r := p.rows[i]; p.originOf(r) != "" {
-			col = max(col, leafWidth(r)+3)
+			w := leafWidth(r)
+			if b := p.baseline[r.path].short; b != "" {
+				// The baseline's value follows the value (baseline.go).
+				w += 2 + textWidth(b)
+			}
+			col = max(col, w+3)
 		}
 	}
 	if col == 0 || col+minOriginWidth > p.w {
