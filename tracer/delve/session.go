@@ -102,7 +102,10 @@ type Session struct {
 	current tracer.PhaseID
 	// fatal is the panic the program is dying of, reported with its message
 	// once the program has printed it and exited.
-	fatal   *tracer.Event
+	fatal *tracer.Event
+	// failed is the last phase that failed without killing the program
+	// (reportFailure); a panic that follows is its consequence.
+	failed  *tracer.Event
 	servers *serverTracker
 	// serversStale: the servers may have changed since they were read.
 	serversStale bool
@@ -499,7 +502,7 @@ func (s *Session) arm(entries []planEntry, notes []string, info tracer.Session) 
 				s.plan[got.ID] = e
 			}
 		}
-		if !e.configSource {
+		if !e.failure && !e.configSource {
 			planned = append(planned, e.PlannedPhase)
 		}
 	}
@@ -729,6 +732,10 @@ func (s *Session) hitsOf(state *api.DebuggerState) ([]hit, *api.Thread) {
 // report emits the event for one hit; it returns true when the program stays
 // paused there.
 func (s *Session) report(h hit) bool {
+	if h.entry.failure {
+		s.reportFailure(h)
+		return false
+	}
 	th := h.thread
 	if h.entry.configSource {
 		s.current = tracer.PhaseConfigLoad
@@ -754,10 +761,11 @@ func (s *Session) report(h hit) bool {
 				s.servers.setState(key, tracer.ServerStopped)
 			}
 		}
-	case tracer.PhaseRegister:
-		if v, err := s.client.EvalVariable(scope, "a.opts.registrar", shallowLoad); err == nil && isNil(v) {
-			ev.Skipped = true
-			ev.Reason = "no registrar: the App was built without kratos.Registrar"
+	case tracer.PhaseRegister, tracer.PhaseDeregister:
+		s.addRegistration(&ev, scope, h.entry)
+	case tracer.PhaseAppNew:
+		if kind, err := readRegistrar(s.client, scope, h.entry.opts()+".registrar"); err == nil {
+			ev.Registrar = kind
 		}
 	}
 	s.refreshServers(scope, h.entry)
@@ -903,7 +911,11 @@ func (s *Session) reportFatal(th *api.Thread) {
 		}
 	}
 	ev.Error = "the program panicked" + where
-	if s.current != "" {
+	switch {
+	case s.failed != nil:
+		ev.Phase = s.failed.Phase
+		ev.Error = fmt.Sprintf("%s; then the program panicked%s", s.failed.Error, where)
+	case s.current != "":
 		ev.Error = fmt.Sprintf("%s failed: the program panicked%s", s.current, where)
 	}
 	s.addState(&ev)
