@@ -55,7 +55,7 @@ func newKeyMap(tx *text) keyMap {
 		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", tx.keyBottom)),
 		Toggle:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tx.keyToggle)),
 		Break:    key.NewBinding(key.WithKeys("b"), key.WithHelp("b", tx.keyBreak)),
-		Origins:  key.NewBinding(key.WithKeys("w"), key.WithHelp("w", tx.keyOrigins)),
+		Origins:  key.NewBinding(key.WithKeys("O"), key.WithHelp("O", tx.keyOrigins)),
 
 		FocusNext: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", tx.keyFocusNext)),
 		FocusPrev: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", tx.keyFocusPrev)),

@@ -8,7 +8,7 @@ import (
 // (zz-override.yaml:4, env KRATOS_X, ${X:1s} default, unset), and, for the
 // selected leaf of the focused pane, the whole chain: its value and origin,
 // then every value it overrode, latest first. The pane only renders what
-// the trace computed (tracer/provenance); w hides or shows the origins,
+// the trace computed (tracer/provenance); O hides or shows the origins,
 // for a narrow screen.
 
 // minOriginWidth is the least room an origin is shown in; with less it is

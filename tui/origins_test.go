@@ -60,19 +60,19 @@ func TestGoldenOrigins(t *testing.T) {
 
 func TestOriginsKeyHidesThem(t *testing.T) {
 	m := atHTTPAddr(t, 200, 60)
-	if s := screen(t, m, 200, 60); !strings.Contains(s, "zz-override.yaml:4") || !strings.Contains(s, "w origins") {
+	if s := screen(t, m, 200, 60); !strings.Contains(s, "zz-override.yaml:4") || !strings.Contains(s, "O origins") {
 		t.Fatalf("origins or their key hint are not shown:\n%s", s)
 	}
-	m = typeKey(t, m, "w")
+	m = typeKey(t, m, "O")
 	s := screen(t, m, 200, 60)
 	for _, gone := range []string{"zz-override.yaml", "config.yaml:", "unset"} {
 		if strings.Contains(s, gone) {
-			t.Errorf("w left %q on the screen:\n%s", gone, s)
+			t.Errorf("O left %q on the screen:\n%s", gone, s)
 		}
 	}
-	m = typeKey(t, m, "w")
+	m = typeKey(t, m, "O")
 	if s := screen(t, m, 200, 60); !strings.Contains(s, "zz-override.yaml:4") {
-		t.Errorf("a second w does not bring the origins back:\n%s", s)
+		t.Errorf("a second O does not bring the origins back:\n%s", s)
 	}
 }
 
