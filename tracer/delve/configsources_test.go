@@ -178,3 +178,25 @@ func TestConfigProvenanceJSON(t *testing.T) {
 		t.Errorf("server.grpc.timeout at column %d, want %d", n.Origin.Column, 37+len(grpcAddr))
 	}
 }
+
+// TestConfigProvenanceUnknownSource traces a program with a config source
+// of its own, as a config centre's client is: it shows as other (its
+// type), and its keys still get origins, with lines in its YAML document.
+func TestConfigProvenanceUnknownSource(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"config.yaml": "server:\n  http:\n    addr: 127.0.0.1:0\n    timeout: 1s\n"})
+	load, scan := untilScan(t, Config{Target: "testdata/shapes/customsource", Args: []string{"-conf", filepath.Join(dir, "config.yaml")}})
+	want := "3 sources: " + filepath.ToSlash(dir) + "/config.yaml (yaml, 54 B), *main.centre application.yaml (yaml, 32 B), *main.centre (1 key)"
+	if got := tracer.SourcesSummary(load.ConfigSources); got != want {
+		t.Errorf("config.load sources:\n got %s\nwant %s", got, want)
+	}
+	for key, want := range map[string]string{
+		"server.http.timeout": "other (*main.centre) application.yaml:3 (overrides " + filepath.ToSlash(dir) + "/config.yaml:4)",
+		"server.name":         "other (*main.centre) server.name",
+		"server.http.addr":    filepath.ToSlash(dir) + "/config.yaml:3",
+	} {
+		if _, chain := origin(t, scan, key); chain != want {
+			t.Errorf("%s # %s, want %s", key, chain, want)
+		}
+	}
+}
