@@ -135,6 +135,11 @@ const maxSourceBytes = 1 << 20
 func (s *Session) readConfigSource(th *api.Thread, e planEntry) {
 	start := time.Now()
 	defer func() { s.provenanceTime += time.Since(start) }()
+	if s.configLoaded {
+		// A second config.Load (a program with two configs): its sources
+		// are its own.
+		s.configSources, s.configLoaded = nil, false
+	}
 	scope := api.EvalScope{GoroutineID: th.GoroutineID}
 	src := provenance.Source{Kind: provenance.KindOther}
 	if v, err := s.client.EvalVariable(scope, e.srcVar, sourceLoad); err == nil {
@@ -390,6 +395,7 @@ func (s *Session) atConfigLoad(scope api.EvalScope) {
 	s.readConfigOptions(scope)
 	s.readEnviron(scope)
 	s.configDescribed = s.describeConfigSources()
+	s.configLoaded = true
 	s.provenanceTime += time.Since(start)
 	for _, n := range s.configNotes {
 		s.status("config provenance: %s", n)

@@ -117,6 +117,7 @@ type Session struct {
 	// stay in this process (events carry the redactable descriptions).
 	// provenanceTime is what reading and annotating them took.
 	configSources   []provenance.Source
+	configLoaded    bool
 	configDescribed []tracer.ConfigSource
 	configNotes     []string
 	environ         []string
