@@ -165,14 +165,14 @@ var phaseNotes = map[PhaseID]map[Lang]Note{
 	PhaseConfigLoad: {
 		English: {
 			Title:   "config.Load",
-			Explain: "config.New(config.WithSource(file.NewSource(flagconf))) only describes where config comes from; Load reads every source (each YAML/JSON file under -conf), merges them into one key/value tree, starts watching the files for changes and finally resolves ${KEY:default} placeholders.",
-			LookAt:  "Output: a DEBUG line \"config loaded: …\" per file. Bootstrap is still empty.",
+			Explain: "config.New(config.WithSource(file.NewSource(flagconf), env.NewSource(\"KRATOS_\"))) only describes where config comes from; Load reads every source in order (each file under -conf, in name order, then the environment), merges each over the ones before into one key/value tree, starts watching them and finally resolves ${KEY:default} placeholders. The stop is after the merge, just before that resolve.",
+			LookAt:  "The sources, in merge order, with their size or number of keys; Output: a DEBUG line \"config loaded: …\" per key-value. Bootstrap is still empty.",
 			Source:  "kratos config/config.go: (*config).Load",
 		},
 		Chinese: {
 			Title:   "config.Load",
-			Explain: "config.New(config.WithSource(file.NewSource(flagconf))) 只是声明配置从哪里来；Load 才真正读取每个配置源（-conf 目录下的每个 YAML/JSON 文件），合并成一棵键值树，开始监听文件变化，最后解析 ${KEY:default} 形式的占位符。",
-			LookAt:  "输出：每个文件一行 DEBUG 日志 \"config loaded: …\"。此时 Bootstrap 仍为空。",
+			Explain: "config.New(config.WithSource(file.NewSource(flagconf), env.NewSource(\"KRATOS_\"))) 只是声明配置从哪里来；Load 才按顺序真正读取每个配置源（-conf 目录下的文件按文件名排序，然后是环境变量），每个都合并到前面的之上，形成一棵键值树，开始监听变化，最后解析 ${KEY:default} 形式的占位符。停在合并之后、解析占位符之前。",
+			LookAt:  "配置源：按合并顺序列出，带大小或键的个数；输出：每个键值一行 DEBUG 日志 \"config loaded: …\"。此时 Bootstrap 仍为空。",
 			Source:  "kratos config/config.go：(*config).Load",
 		},
 	},
@@ -180,13 +180,13 @@ var phaseNotes = map[PhaseID]map[Lang]Note{
 		English: {
 			Title:   "config.Scan into Bootstrap",
 			Explain: "Scan encodes the merged tree as JSON and decodes it into the Bootstrap struct that protoc generated from internal/conf/conf.proto, so YAML keys map to proto field names and \"1s\" becomes a google.protobuf.Duration. The stop is in main right after Scan returned.",
-			LookAt:  "Bootstrap: the decoded values, server.http.addr, server.grpc.addr, data.database…",
+			LookAt:  "Bootstrap: the decoded values, each with where it came from (file:line, env variable, placeholder default, or unset) and what it overrode.",
 			Source:  "kratos config/config.go: (*config).Scan; your internal/conf/conf.proto",
 		},
 		Chinese: {
 			Title:   "config.Scan 解码到 Bootstrap",
 			Explain: "Scan 把合并后的配置树编码成 JSON，再解码进由 protoc 根据 internal/conf/conf.proto 生成的 Bootstrap 结构体，因此 YAML 的键对应 proto 字段名，\"1s\" 会变成 google.protobuf.Duration。停在 Scan 返回之后的 main 里。",
-			LookAt:  "Bootstrap 面板：解码后的值，server.http.addr、server.grpc.addr、data.database……",
+			LookAt:  "Bootstrap 面板：解码后的值，每个都标明来源（文件:行、环境变量、占位符默认值或未设置）以及它覆盖了哪些值。",
 			Source:  "kratos config/config.go：(*config).Scan；你的 internal/conf/conf.proto",
 		},
 	},
