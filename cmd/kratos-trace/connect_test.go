@@ -393,6 +393,11 @@ func TestConnectMatchesRun(t *testing.T) {
 	if w, g := last(want, bootstrap), last(got, bootstrap); w == "" || w != g {
 		t.Errorf("Bootstrap differs:\nrun:     %s\nconnect: %s", w, g)
 	}
+	// Config provenance through connect: the sources are read from the
+	// program's memory, so its leaves have their origins, the same as run's.
+	if g := last(got, bootstrap); !strings.Contains(g, `"origin":{"kind":"file","source":"`+filepath.ToSlash(conf)) {
+		t.Errorf("connect's Bootstrap has no file origins in %s:\n%s", conf, g)
+	}
 	if w, g := last(want, servers), last(got, servers); w == "" || w != g {
 		t.Errorf("servers differ:\nrun:     %s\nconnect: %s", w, g)
 	}

@@ -29,8 +29,8 @@ func TestLessonsAreListed(t *testing.T) {
 			t.Errorf("%s has no Chinese variant", f)
 		}
 	}
-	if len(files) < 10 {
-		t.Errorf("%d lessons, want the five in two languages", len(files))
+	if len(files) < 12 {
+		t.Errorf("%d lessons, want the six in two languages", len(files))
 	}
 }
 

@@ -47,6 +47,11 @@ type planEntry struct {
 	// out of the session's plan.
 	failure bool
 	errVar  string
+	// configSource marks the breakpoint inside config.Load where each
+	// source's key-values are read (srcVar, kvsVar); its hits are not
+	// phases and are never reported.
+	configSource   bool
+	srcVar, kvsVar string
 }
 
 // opts returns the expression of the App's options struct at this stop, or
@@ -148,7 +153,11 @@ func planFrom(src planSources) ([]planEntry, []string) {
 	appNew.appExpr, appNew.optsExpr, appNew.orClosures = "", "o", false
 
 	add(tracer.PhaseFlagParse, "", "flag.Parse")
-	add(tracer.PhaseConfigLoad, "", kratosFunc("/config.(*config).Load"))
+	loads, note := configLoadEntries(kratosDir)
+	plan = append(plan, loads...)
+	if note != "" {
+		notes = append(notes, note)
+	}
 	add(tracer.PhaseConfigScan, "", kratosFunc("/config.(*config).Scan"))
 
 	var wire *injector

@@ -25,6 +25,7 @@ import (
 	"github.com/go-delve/delve/service/rpccommon"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/provenance"
 )
 
 // Config says what to trace and how to run it.
@@ -53,6 +54,9 @@ type Config struct {
 	// Breaks are breakpoints of the user's own, set before the program
 	// runs: FILE:LINE or a function (see tracer.Inspector.AddBreakpoint).
 	Breaks []string
+	// NoProvenance leaves the config sources unread and the Bootstrap
+	// without origins; for measuring what provenance costs.
+	NoProvenance bool
 }
 
 // Session is a live trace of one program under Delve. It implements
@@ -116,7 +120,6 @@ type Session struct {
 	serversStale bool
 	sources      *sourceCache
 	clock        stopClock
-	outputs      sync.WaitGroup
 	// req follows the requests sent to the App (requests.go).
 	req requestState
 
@@ -124,6 +127,19 @@ type Session struct {
 	bps     bpTable
 	insp    inspection
 	returns returnState
+
+	// configSources are the config sources read inside config.Load, in
+	// merge order, with configNotes on what could not be followed and
+	// environ, the program's environment, to name env variables; they
+	// stay in this process (events carry the redactable descriptions).
+	// provenanceTime is what reading and annotating them took.
+	configSources   []provenance.Source
+	configLoaded    bool
+	configDescribed []tracer.ConfigSource
+	configNotes     []string
+	environ         []string
+	provenanceTime  time.Duration
+	outputs         sync.WaitGroup
 }
 
 type command struct {
@@ -494,6 +510,9 @@ func (s *Session) arm(entries []planEntry, notes []string, info tracer.Session) 
 	s.plan = map[int]planEntry{}
 	var planned []tracer.PlannedPhase
 	for i, e := range entries {
+		if e.configSource && s.cfg.NoProvenance {
+			continue
+		}
 		if e.Unavailable == "" {
 			bp := &api.Breakpoint{FunctionName: e.Function, File: s.sources.paths.toRemote(e.File), Line: e.Line}
 			if e.Function != "" {
@@ -519,9 +538,10 @@ func (s *Session) arm(entries []planEntry, notes []string, info tracer.Session) 
 				s.bps.record(got.ID, got.Addrs)
 			}
 		}
-		if e.ret == nil && !e.failure {
-			// A provider's return is part of its phase, and a failure's
-			// breakpoint of the phase that failed: not phases of their own.
+		if e.ret == nil && !e.failure && !e.configSource {
+			// A provider's return is part of its phase, a failure's
+			// breakpoint of the phase that failed, and a config source's
+			// of config.load: not phases of their own.
 			planned = append(planned, e.PlannedPhase)
 		}
 	}
@@ -779,10 +799,17 @@ func (s *Session) report(h hit) bool {
 	}
 	s.providerEntered(h.entry)
 	th := h.thread
+	if h.entry.configSource {
+		s.current = tracer.PhaseConfigLoad
+		s.readConfigSource(th, h.entry)
+		return false
+	}
 	ev := threadEvent(tracer.KindPass, th)
 	ev.Phase, ev.Detail = h.entry.Phase, h.entry.Detail
 	scope := api.EvalScope{GoroutineID: th.GoroutineID}
 	switch h.entry.Phase {
+	case tracer.PhaseConfigLoad:
+		s.atConfigLoad(scope)
 	case tracer.PhaseConfigScan:
 		if loc, ok := s.scanConfig(th); ok {
 			ev.File, ev.Line, ev.Function = loc.File, loc.Line, loc.Function
@@ -839,6 +866,7 @@ func threadEvent(kind tracer.Kind, th *api.Thread) tracer.Event {
 // ev's location.
 func (s *Session) addState(ev *tracer.Event) {
 	ev.Bootstrap = s.bootstrap
+	ev.ConfigSources = s.configDescribed
 	ev.Servers = s.servers.snapshot()
 	if ev.Stack == nil {
 		ev.Stack = s.stack(ev.Goroutine)
@@ -895,6 +923,7 @@ func (s *Session) scanConfig(th *api.Thread) (tracer.Frame, bool) {
 	if err == nil {
 		root, err := readTree(s.client, scope, expr, v.Type)
 		if err == nil && (s.bootstrap == nil || strings.HasSuffix(v.Type, ".Bootstrap")) {
+			s.annotateOrigins(root, !isProtoMessage(v))
 			s.bootstrap = root
 		}
 	} else {
@@ -983,12 +1012,13 @@ func (s *Session) reportExit(code int) {
 	}
 	c := code
 	s.emit(tracer.Event{
-		Kind:      tracer.KindExit,
-		Phase:     tracer.PhaseExit,
-		Function:  "main.main",
-		ExitCode:  &c,
-		Bootstrap: s.bootstrap,
-		Servers:   s.servers.snapshot(),
+		Kind:          tracer.KindExit,
+		Phase:         tracer.PhaseExit,
+		Function:      "main.main",
+		ExitCode:      &c,
+		Bootstrap:     s.bootstrap,
+		ConfigSources: s.configDescribed,
+		Servers:       s.servers.snapshot(),
 	})
 	s.end()
 }

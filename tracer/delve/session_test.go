@@ -423,7 +423,11 @@ func TestRealDemoConfigAsTyped(t *testing.T) {
 	tr := runTrace(t, Config{Target: demoDir}, nil)
 	scan := tr.first(t, tracer.PhaseConfigScan)
 	if got := scan.Bootstrap.Lookup("server.http.addr"); got == nil || got.Value != "127.0.0.1:8000" {
-		t.Errorf("server.http.addr = %+v, want 127.0.0.1:8000 from demo/configs/config.yaml", got)
+		t.Errorf("server.http.addr = %+v, want 127.0.0.1:8000 from demo/configs/zz-override.yaml", got)
+	} else if chain := tracer.Chain(got.Origin, got.Overrides); chain != "configs/zz-override.yaml:4 (overrides configs/config.yaml:10)" {
+		// Paths are shown relative to the module, as the program opened
+		// them from its package directory (../../configs).
+		t.Errorf("server.http.addr # %s, want configs/zz-override.yaml:4 (overrides configs/config.yaml:10)", chain)
 	}
 	if got := scan.Bootstrap.Lookup("data.database.driver"); got == nil || got.Value != "sqlite" {
 		t.Errorf("data.database.driver = %+v, want sqlite", got)

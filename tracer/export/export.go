@@ -207,6 +207,7 @@ func phaseArgs(ev tracer.Event) map[string]any {
 	if ev.ExitCode != nil {
 		args["exit_code"] = *ev.ExitCode
 	}
+	addConfigArgs(ev, args)
 	return args
 }
 

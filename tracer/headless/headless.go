@@ -312,11 +312,14 @@ func (p *printer) printPhase(ev tracer.Event) {
 	if ev.ExitCode != nil {
 		fmt.Fprintf(w, "  "+wd.exitStatus+"\n", *ev.ExitCode)
 	}
+	if ev.Phase == tracer.PhaseConfigLoad && len(ev.ConfigSources) > 0 {
+		fmt.Fprintf(w, "  %s\n", formatSources(ev.ConfigSources, p.opts.Lang))
+	}
 	p.printRequest(ev)
 	if ev.Bootstrap != nil && !ev.Bootstrap.Equal(p.lastBootstrap) {
 		p.lastBootstrap = ev.Bootstrap
 		fmt.Fprintf(w, "  "+wd.bootstrap+"\n", ev.Bootstrap.Type)
-		for _, line := range strings.Split(strings.TrimRight(ev.Bootstrap.Format(), "\n"), "\n") {
+		for _, line := range strings.Split(strings.TrimRight(FormatBootstrap(ev.Bootstrap), "\n"), "\n") {
 			fmt.Fprintf(w, "    %s\n", line)
 		}
 	}

@@ -132,12 +132,14 @@ func redactNode(n *tracer.Node, secret bool) *tracer.Node {
 	if n == nil {
 		return nil
 	}
-	// The expression that reads a value and what a cap left out are code
-	// and counts, not values: they are kept.
-	out := &tracer.Node{Name: n.Name, Type: n.Type, Expr: n.Expr, Unloaded: n.Unloaded, More: n.More}
+	// The expression that reads a value, what a cap left out and where a
+	// config value came from are code, counts and places, not values: they
+	// are kept (an origin's secret parts are masked by origins).
+	out := &tracer.Node{Name: n.Name, Type: n.Type, Expr: n.Expr, Unloaded: n.Unloaded, More: n.More, Hash: n.Hash}
 	// A header node (an *http.Request's Authorization or Cookie) holds a
 	// credential by its name, as a secret-named field does.
 	secret = secret || SensitiveName(n.Name) || secretHeaders[strings.ToLower(n.Name)]
+	out.Origin, out.Overrides = origins(n, secret)
 	// A composite can have a value too: an error's message.
 	switch {
 	case secret && n.Value != "" && n.Value != "<nil>" && n.Value != "nil":
@@ -187,6 +189,7 @@ func Event(ev tracer.Event) tracer.Event {
 		}
 		ev.Watches = watches
 	}
+	ev.ConfigSources = ConfigSources(ev.ConfigSources)
 	if ev.Output != nil {
 		o := *ev.Output
 		o.Text = String(o.Text)

@@ -76,6 +76,7 @@ func record(repo, out string, requests []tracer.RequestSpec) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
 
+	neutralEnv()
 	stopEtcd, err := startEtcd()
 	if err != nil {
 		return err
@@ -160,6 +161,20 @@ func neutral(data []byte, root string) []byte {
 		s = strings.ReplaceAll(s, `\"`+host+`\"`, `\"devbox\"`)
 	}
 	return []byte(s)
+}
+
+// neutralEnv clears the KRATOS_ variables of this machine, which the demo's
+// env source would record, and sets KRATOS_GRPC_TIMEOUT to the value
+// config.yaml's ${GRPC_TIMEOUT:1s} defaults to: the gRPC timeout stays 1s,
+// and the tour shows a value that comes from an environment variable
+// beside values from a file, from a later file and from a default.
+func neutralEnv() {
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "KRATOS_") {
+			os.Unsetenv(name)
+		}
+	}
+	os.Setenv("KRATOS_GRPC_TIMEOUT", "1s")
 }
 
 func goEnv(name string) string {

@@ -1,14 +1,14 @@
-# Lesson 5: the life of a request, from the client down through the layers
+# Lesson 6: the life of a request, from the client down through the layers
 # of the service and back.
 #
-#   kratos-trace run --script demo/lessons/05-request.kts ./demo
-#   kratos-trace replay --script demo/lessons/05-request.kts run.jsonl
+#   kratos-trace run --script demo/lessons/06-request.kts ./demo
+#   kratos-trace replay --script demo/lessons/06-request.kts run.jsonl
 #
 # kratos-trace sends the request itself, from outside the program, once the
 # App is running. On a recording, the recording must hold the same request
-# (the built-in tour does). 05-request.zh.kts is the same lesson in Chinese.
+# (the built-in tour does). 06-request.zh.kts is the same lesson in Chinese.
 
-note "Lesson 5: one request, followed from kratos' transport through the middleware, service, biz and data layers, and back to the client"
+note "Lesson 6: one request, followed from kratos' transport through the middleware, service, biz and data layers, and back to the client"
 
 continue
 expect phase == app.running

@@ -1,12 +1,12 @@
-# 第 5 课：一个请求的一生，从客户端一路穿过服务的各层再回来。
+# 第 6 课：一个请求的一生，从客户端一路穿过服务的各层再回来。
 #
-#   kratos-trace run --script demo/lessons/05-request.zh.kts ./demo
-#   kratos-trace replay --script demo/lessons/05-request.zh.kts run.jsonl
+#   kratos-trace run --script demo/lessons/06-request.zh.kts ./demo
+#   kratos-trace replay --script demo/lessons/06-request.zh.kts run.jsonl
 #
 # 请求由 kratos-trace 自己在 App 运行后从程序外部发出。在录制上回放时，录制中
-# 必须有同样的请求（内置导览就有）。05-request.kts 是同一课的英文版。
+# 必须有同样的请求（内置导览就有）。06-request.kts 是同一课的英文版。
 
-note "第 5 课：跟随一个请求，从 kratos 的传输层经过中间件、service、biz 和 data 层，再回到客户端"
+note "第 6 课：跟随一个请求，从 kratos 的传输层经过中间件、service、biz 和 data 层，再回到客户端"
 
 continue
 expect phase == app.running
