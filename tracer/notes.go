@@ -92,6 +92,17 @@ func TitleFor(id PhaseID, lang Lang) string {
 	return info.Title
 }
 
+// TitleOf is TitleFor for one stop of the phase: the wire and wire.done
+// stops name the injector the program really has, so an injector called
+// initApp reads "initApp" and "initApp returns", not the catalog's wireApp.
+func TitleOf(id PhaseID, detail string, lang Lang) string {
+	title := TitleFor(id, lang)
+	if detail != "" && (id == PhaseWire || id == PhaseWireDone) {
+		title = strings.ReplaceAll(title, "wireApp", detail)
+	}
+	return title
+}
+
 // summaries translates PhaseInfo.Summary; English is the catalog itself.
 var summaries = map[Lang]map[PhaseID]string{
 	Chinese: {
@@ -101,6 +112,7 @@ var summaries = map[Lang]map[PhaseID]string{
 		PhaseConfigScan:    "合并后的配置被解码进由 conf.proto 生成的 Bootstrap 结构体。",
 		PhaseWire:          "main 调用 google/wire 在 wire_gen.go 中生成的注入函数来构建 App。",
 		PhaseWireProvider:  "wireApp 调用一个 provider：data、repo、usecase、service，然后是各服务器和 newApp。",
+		PhaseAppNew:        "kratos.New 已应用所有选项：App 知道了自己的 id、name、服务器、钩子和注册中心；还没有任何东西在运行。",
 		PhaseWireDone:      "App 已构建：它持有服务器和清理函数，还没有监听任何端口。",
 		PhaseAppRun:        "main 调用 app.Run，它启动所有组件并阻塞，直到收到信号。",
 		PhaseBuildInstance: "Run 收集每个服务器的 endpoint，构建注册用的 ServiceInstance。",
@@ -110,9 +122,19 @@ var summaries = map[Lang]map[PhaseID]string{
 		PhaseAfterStart:    "每个服务器的 Start 都开始运行后，执行 AfterStart 钩子。",
 		PhaseRunning:       "所有服务器都在提供服务；Run 等待 SIGTERM、SIGQUIT 或 SIGINT。",
 		PhaseStop:          "收到信号：Stop 执行 BeforeStop 钩子、注销实例并取消 App 的 context。",
+		PhaseBeforeStop:    "Stop 按顺序执行 BeforeStop 钩子，此时服务器仍在服务，实例仍处于注册状态。",
+		PhaseDeregister:    "如果设置了注册中心，Stop 会在任何服务器停止之前把实例从服务发现中注销。",
 		PhaseServerStop:    "被取消的 context 唤醒每个服务器的停止 goroutine，由它调用 Stop。",
 		PhaseAfterStop:     "所有服务器都已停止；执行 AfterStop 钩子，然后 Run 返回。",
 		PhaseExit:          "main 返回，进程退出。",
+		PhaseBreak:         "程序到达了你设置的断点（--break，或在源码面板中设置）。",
+
+		PhaseRequestTransport:  "kratos-trace 发出的请求到达 kratos 的传输层：HTTP 服务器的 filter 或 gRPC 的一元拦截器为它构建 Transport。",
+		PhaseRequestMiddleware: "服务器中间件链中的一个中间件运行（recovery、logging、tracing、validate、metadata、ratelimit……），包裹着它之后的一切。",
+		PhaseRequestService:    "调用程序 service 层的方法，参数是解码后的请求消息。",
+		PhaseRequestBiz:        "service 调用 biz 层：用例，纯业务逻辑。",
+		PhaseRequestData:       "biz 层调用 data 层：访问数据库或缓存的 repo。",
+		PhaseRequestReply:      "回复回到客户端：HTTP 状态码、头部和正文，或 gRPC 状态和消息。",
 	},
 }
 
@@ -150,14 +172,14 @@ var phaseNotes = map[PhaseID]map[Lang]Note{
 	PhaseConfigLoad: {
 		English: {
 			Title:   "config.Load",
-			Explain: "config.New(config.WithSource(file.NewSource(flagconf))) only describes where config comes from; Load reads every source (each YAML/JSON file under -conf), merges them into one key/value tree, starts watching the files for changes and finally resolves ${KEY:default} placeholders.",
-			LookAt:  "Output: a DEBUG line \"config loaded: …\" per file. Bootstrap is still empty.",
+			Explain: "config.New(config.WithSource(file.NewSource(flagconf), env.NewSource(\"KRATOS_\"))) only describes where config comes from; Load reads every source in order (each file under -conf, in name order, then the environment), merges each over the ones before into one key/value tree, starts watching them and finally resolves ${KEY:default} placeholders. The stop is after the merge, just before that resolve.",
+			LookAt:  "The sources, in merge order, with their size or number of keys; Output: a DEBUG line \"config loaded: …\" per key-value. Bootstrap is still empty.",
 			Source:  "kratos config/config.go: (*config).Load",
 		},
 		Chinese: {
 			Title:   "config.Load",
-			Explain: "config.New(config.WithSource(file.NewSource(flagconf))) 只是声明配置从哪里来；Load 才真正读取每个配置源（-conf 目录下的每个 YAML/JSON 文件），合并成一棵键值树，开始监听文件变化，最后解析 ${KEY:default} 形式的占位符。",
-			LookAt:  "输出：每个文件一行 DEBUG 日志 \"config loaded: …\"。此时 Bootstrap 仍为空。",
+			Explain: "config.New(config.WithSource(file.NewSource(flagconf), env.NewSource(\"KRATOS_\"))) 只是声明配置从哪里来；Load 才按顺序真正读取每个配置源（-conf 目录下的文件按文件名排序，然后是环境变量），每个都合并到前面的之上，形成一棵键值树，开始监听变化，最后解析 ${KEY:default} 形式的占位符。停在合并之后、解析占位符之前。",
+			LookAt:  "配置源：按合并顺序列出，带大小或键的个数；输出：每个键值一行 DEBUG 日志 \"config loaded: …\"。此时 Bootstrap 仍为空。",
 			Source:  "kratos config/config.go：(*config).Load",
 		},
 	},
@@ -165,13 +187,13 @@ var phaseNotes = map[PhaseID]map[Lang]Note{
 		English: {
 			Title:   "config.Scan into Bootstrap",
 			Explain: "Scan encodes the merged tree as JSON and decodes it into the Bootstrap struct that protoc generated from internal/conf/conf.proto, so YAML keys map to proto field names and \"1s\" becomes a google.protobuf.Duration. The stop is in main right after Scan returned.",
-			LookAt:  "Bootstrap: the decoded values, server.http.addr, server.grpc.addr, data.database…",
+			LookAt:  "Bootstrap: the decoded values, each with where it came from (file:line, env variable, placeholder default, or unset) and what it overrode.",
 			Source:  "kratos config/config.go: (*config).Scan; your internal/conf/conf.proto",
 		},
 		Chinese: {
 			Title:   "config.Scan 解码到 Bootstrap",
 			Explain: "Scan 把合并后的配置树编码成 JSON，再解码进由 protoc 根据 internal/conf/conf.proto 生成的 Bootstrap 结构体，因此 YAML 的键对应 proto 字段名，\"1s\" 会变成 google.protobuf.Duration。停在 Scan 返回之后的 main 里。",
-			LookAt:  "Bootstrap 面板：解码后的值，server.http.addr、server.grpc.addr、data.database……",
+			LookAt:  "Bootstrap 面板：解码后的值，每个都标明来源（文件:行、环境变量、占位符默认值或未设置）以及它覆盖了哪些值。",
 			Source:  "kratos config/config.go：(*config).Scan；你的 internal/conf/conf.proto",
 		},
 	},
@@ -201,6 +223,20 @@ var phaseNotes = map[PhaseID]map[Lang]Note{
 			Explain: "wireApp 调用的一个构造函数。各层自底向上构建：data（数据库和缓存客户端）→ repo → usecase（biz）→ service → 注册了服务的 gRPC 和 HTTP 服务器 → newApp。此时还没有监听任何端口。",
 			LookAt:  "源码：构造函数；调用栈：由 wireApp 调用。",
 			Source:  "你的 internal/{data,biz,service,server} 以及 main.go 中的 newApp",
+		},
+	},
+	PhaseAppNew: {
+		English: {
+			Title:   "kratos.New returns",
+			Explain: "kratos.New starts from defaults (a fresh UUID as id, SIGTERM/SIGQUIT/SIGINT, a 10s registrar timeout), applies every Option in order (ID, Name, Version, Metadata, Server, Registrar, the hooks…) and is about to return the App with a cancellable context. It is the same whether wire's newApp or your own main calls it. Nothing listens and nothing is registered yet.",
+			LookAt:  "Servers: the servers the App was given, all created; Registry: the registrar's type, if there is one.",
+			Source:  "kratos app.go: New; options.go: the Option functions",
+		},
+		Chinese: {
+			Title:   "kratos.New 返回",
+			Explain: "kratos.New 从默认值开始（新生成的 UUID 作为 id，SIGTERM/SIGQUIT/SIGINT，10 秒的注册超时），按顺序应用每个 Option（ID、Name、Version、Metadata、Server、Registrar、各种钩子……），马上要返回带有可取消 context 的 App。无论是 wire 的 newApp 还是你自己的 main 调用它，都是一样的。此时还没有监听端口，也没有注册任何东西。",
+			LookAt:  "服务器面板：App 拿到的服务器，全部处于 created；注册面板：注册中心的类型（如果有）。",
+			Source:  "kratos app.go：New；options.go：各个 Option 函数",
 		},
 	},
 	PhaseWireDone: {
@@ -276,14 +312,14 @@ var phaseNotes = map[PhaseID]map[Lang]Note{
 	PhaseRegister: {
 		English: {
 			Title:   "registrar.Register",
-			Explain: "With a kratos.Registrar option (etcd, consul, nacos…), Run registers the ServiceInstance with service discovery, bounded by the registrar timeout. Without one, as in kratos-layout, this step is skipped.",
-			LookAt:  "The timeline marks it skipped when there is no registrar.",
+			Explain: "With a kratos.Registrar option (etcd, consul, nacos…), Run registers the ServiceInstance (id, name, version, metadata, endpoints) with service discovery, bounded by the registrar timeout (10s unless kratos.RegistrarTimeout says otherwise). Without one, as in kratos-layout, this step is skipped. If Register fails (the registry is down or does not answer in time), Run returns the error at once: no AfterStart hook runs, nothing cancels the servers, which keep serving, and nothing is deregistered; kratos-layout's main panics with the error, so the process exits with status 2.",
+			LookAt:  "Registry: the instance and the registrar's type; the timeline marks it skipped when there is no registrar, failed with the error when Register fails.",
 			Source:  "kratos app.go: if a.opts.registrar != nil in Run",
 		},
 		Chinese: {
 			Title:   "registrar.Register",
-			Explain: "如果设置了 kratos.Registrar（etcd、consul、nacos 等），Run 会在注册超时内把 ServiceInstance 注册到服务发现。没有设置时（kratos-layout 默认如此）跳过这一步。",
-			LookAt:  "没有注册中心时，时间线会把它标记为已跳过。",
+			Explain: "如果设置了 kratos.Registrar（etcd、consul、nacos 等），Run 会在注册超时内（默认 10 秒，可用 kratos.RegistrarTimeout 修改）把 ServiceInstance（id、name、version、metadata、endpoints）注册到服务发现。没有设置时（kratos-layout 默认如此）跳过这一步。如果 Register 失败（注册中心宕机或没有按时应答），Run 立即返回这个错误：不执行 AfterStart 钩子，没有任何东西取消服务器，它们继续服务，也不会注销实例；kratos-layout 的 main 会带着这个错误 panic，进程以状态码 2 退出。",
+			LookAt:  "注册面板：实例和注册中心的类型；没有注册中心时时间线标记为已跳过，Register 失败时标记为失败并显示错误。",
 			Source:  "kratos app.go：Run 中的 if a.opts.registrar != nil",
 		},
 	},
@@ -329,6 +365,34 @@ var phaseNotes = map[PhaseID]map[Lang]Note{
 			Source:  "kratos app.go：(*App).Stop",
 		},
 	},
+	PhaseBeforeStop: {
+		English: {
+			Title:   "BeforeStop hooks",
+			Explain: "Stop first runs the kratos.BeforeStop hooks in order, while the servers still serve and the instance is still registered: the place to stop taking work. A hook's error does not stop the others; it is kept as Stop's result only if no deregistration follows, and then Run returns it instead of running the AfterStop hooks.",
+			LookAt:  "Output: the demo's hook logs \"hook: before stop\"; Servers: still listening.",
+			Source:  "kratos app.go: the loop over a.opts.beforeStop in Stop",
+		},
+		Chinese: {
+			Title:   "BeforeStop 钩子",
+			Explain: "Stop 首先按顺序执行 kratos.BeforeStop 钩子，此时服务器仍在服务，实例仍处于注册状态：这里适合停止接收新的工作。某个钩子出错不会阻止其他钩子执行；只有在之后没有注销步骤时，这个错误才会成为 Stop 的返回值，此时 Run 会直接返回它，而不执行 AfterStop 钩子。",
+			LookAt:  "输出：demo 的钩子会打印 \"hook: before stop\"；服务器面板：仍处于 listening。",
+			Source:  "kratos app.go：Stop 中遍历 a.opts.beforeStop 的循环",
+		},
+	},
+	PhaseDeregister: {
+		English: {
+			Title:   "registrar.Deregister",
+			Explain: "With a registrar and a registered instance, Stop removes the instance from service discovery, bounded by the registrar timeout, before it cancels the App's context: clients stop picking this instance while its servers still answer. A failing Deregister makes Stop return early, without cancelling the context, so the servers are not stopped. Without a registrar this step is skipped.",
+			LookAt:  "Registry: the instance being removed (with etcd, its key under /microservices/ disappears).",
+			Source:  "kratos app.go: if a.opts.registrar != nil && instance != nil in Stop",
+		},
+		Chinese: {
+			Title:   "registrar.Deregister",
+			Explain: "如果设置了注册中心并且实例已注册，Stop 会在注册超时内把实例从服务发现中注销，然后才取消 App 的 context：客户端不再选中这个实例，而它的服务器仍在应答。Deregister 失败时 Stop 提前返回，不会取消 context，服务器也就不会停止。没有注册中心时跳过这一步。",
+			LookAt:  "注册面板：正在注销的实例（使用 etcd 时，它在 /microservices/ 下的键会消失）。",
+			Source:  "kratos app.go：Stop 中的 if a.opts.registrar != nil && instance != nil",
+		},
+	},
 	PhaseServerStop: {
 		English: {
 			Title:   "a server's Stop",
@@ -369,6 +433,104 @@ var phaseNotes = map[PhaseID]map[Lang]Note{
 			Explain: "main 返回（或 panic），进程以相应状态码退出：正常关闭为 0，panic 为 2。",
 			LookAt:  "时间线显示每个阶段花了多长时间。",
 			Source:  "你的 main.go",
+		},
+	},
+	PhaseBreak: {
+		English: {
+			Title:   "your breakpoint",
+			Explain: "The program reached a breakpoint of your own: a FILE:LINE or a function you gave with --break, a script's break, or a line you marked in the Source pane. It is not a lifecycle phase: it sits in the timeline where it happened, among the phases, and n goes on from it to the next stop.",
+			LookAt:  "Variables: the arguments and locals of the function you stopped in; your watches; the Stack, to see who called it.",
+			Source:  "the file and line of the stop",
+		},
+		Chinese: {
+			Title:   "你的断点",
+			Explain: "程序到达了你自己设置的断点：用 --break 给出的 FILE:LINE 或函数、脚本中的 break，或在源码面板中标记的行。它不是生命周期阶段：它按发生的时间出现在时间线的各阶段之间，按 n 会从这里继续到下一个停止点。",
+			LookAt:  "变量：所停函数的参数和局部变量；你的监视表达式；调用栈，看是谁调用了它。",
+			Source:  "停止处的文件和行",
+		},
+	},
+	PhaseRequestTransport: {
+		English: {
+			Title:   "transport entry",
+			Explain: "kratos-trace sent a request from outside, as any client would, and the App's server took it. Over HTTP the router matched the route and kratos' filter builds a Transport (operation, path template, headers) and puts it in the context, with the server's timeout; over gRPC kratos' unary interceptor does the same for the method. Everything below runs inside this call, and it returns only once the reply is written.",
+			LookAt:  "Variables: the HTTP request (method, URL) or the gRPC request message; Stack: net/http's or grpc-go's goroutine for this connection.",
+			Source:  "kratos transport/http/server.go: (*Server).filter; transport/grpc/interceptor.go: unaryServerInterceptor",
+		},
+		Chinese: {
+			Title:   "传输层入口",
+			Explain: "kratos-trace 像普通客户端一样从外部发出请求，App 的服务器接收了它。HTTP 下路由器匹配到路由，kratos 的 filter 构建 Transport（operation、路径模板、头部）放进 context，并带上服务器的超时；gRPC 下 kratos 的一元拦截器为该方法做同样的事。下面的一切都在这次调用里运行，写完回复后它才返回。",
+			LookAt:  "变量：HTTP 请求（方法、URL）或 gRPC 请求消息；调用栈：net/http 或 grpc-go 为这个连接开的 goroutine。",
+			Source:  "kratos transport/http/server.go：(*Server).filter；transport/grpc/interceptor.go：unaryServerInterceptor",
+		},
+	},
+	PhaseRequestMiddleware: {
+		English: {
+			Title:   "middleware",
+			Explain: "The server's middleware chain (http.Middleware or grpc.Middleware in internal/server) wraps the handler: each middleware is a function around the next, so the first one listed runs first and returns last. recovery turns a panic below it into a 500 error; logging writes one line per request with its code and latency after the handler returns.",
+			LookAt:  "Detail: the middleware's name, from its package; Variables: the request it passes on.",
+			Source:  "kratos middleware/middleware.go: Chain; middleware/recovery, middleware/logging",
+		},
+		Chinese: {
+			Title:   "中间件",
+			Explain: "服务器的中间件链（internal/server 中的 http.Middleware 或 grpc.Middleware）包裹着处理函数：每个中间件都是套在下一个外面的函数，所以排在最前的最先运行、最后返回。recovery 把它下面的 panic 变成 500 错误；logging 在处理函数返回后为每个请求写一行日志，带上状态码和耗时。",
+			LookAt:  "详情：中间件的名字，取自它的包；变量：它传下去的请求。",
+			Source:  "kratos middleware/middleware.go：Chain；middleware/recovery、middleware/logging",
+		},
+	},
+	PhaseRequestService: {
+		English: {
+			Title:   "service method",
+			Explain: "The innermost handler calls the service method that implements the proto's rpc: the service layer turns the API's request message into a call on the use case and the use case's result into the API's reply. It is the same method for HTTP and gRPC.",
+			LookAt:  "Variables: the request message (e.g. HelloRequest.name); the return event that follows carries the reply and the error.",
+			Source:  "your internal/service: the service type's methods",
+		},
+		Chinese: {
+			Title:   "service 方法",
+			Explain: "最内层的处理函数调用实现 proto 中 rpc 的 service 方法：service 层把 API 的请求消息转成对用例的调用，再把用例的结果转成 API 的回复。HTTP 和 gRPC 调用的是同一个方法。",
+			LookAt:  "变量：请求消息（例如 HelloRequest.name）；随后的返回事件带着回复和错误。",
+			Source:  "你的 internal/service：service 类型的方法",
+		},
+	},
+	PhaseRequestBiz: {
+		English: {
+			Title:   "biz call",
+			Explain: "The service calls the use case in the biz layer: business rules, independent of the transport and of storage. It reaches the data layer only through the repo interface it declares, which wire bound to the data layer's implementation at boot.",
+			LookAt:  "Variables: the biz value passed in; a biz error returned here becomes the reply's status.",
+			Source:  "your internal/biz: the use case's methods",
+		},
+		Chinese: {
+			Title:   "biz 调用",
+			Explain: "service 调用 biz 层的用例：业务规则，与传输层和存储无关。它只通过自己声明的 repo 接口访问 data 层，wire 在启动时把这个接口绑定到 data 层的实现上。",
+			LookAt:  "变量：传入的 biz 值；这里返回的业务错误会变成回复的状态。",
+			Source:  "你的 internal/biz：用例的方法",
+		},
+	},
+	PhaseRequestData: {
+		English: {
+			Title:   "data call",
+			Explain: "The use case calls the repo, the data layer's implementation of its interface: here the database (and the cache) are queried. A slow request usually spends its time here.",
+			LookAt:  "Variables: what the repo was asked for; its return event: what it returned and how long it took.",
+			Source:  "your internal/data: the repo's methods",
+		},
+		Chinese: {
+			Title:   "data 调用",
+			Explain: "用例调用 repo，即 data 层对其接口的实现：在这里查询数据库（和缓存）。慢请求的时间通常花在这里。",
+			LookAt:  "变量：repo 被要求做什么；它的返回事件：返回了什么、花了多长时间。",
+			Source:  "你的 internal/data：repo 的方法",
+		},
+	},
+	PhaseRequestReply: {
+		English: {
+			Title:   "reply",
+			Explain: "The reply is back at the client kratos-trace used: for HTTP the status, headers and body that kratos' response encoder wrote (or its error encoder, from a kratos error's code); for gRPC the status and the reply message. A failed request names the layer where it failed.",
+			LookAt:  "Reply: status, latency, body; the layers' return events show where the time went.",
+			Source:  "kratos transport/http/codec.go: DefaultResponseEncoder, DefaultErrorEncoder; errors/errors.go",
+		},
+		Chinese: {
+			Title:   "回复",
+			Explain: "回复回到了 kratos-trace 使用的客户端：HTTP 是 kratos 的响应编码器写出的状态码、头部和正文（出错时由错误编码器按 kratos 错误的 code 写出）；gRPC 是状态和回复消息。失败的请求会指出它在哪一层失败。",
+			LookAt:  "回复：状态、耗时、正文；各层的返回事件显示时间花在哪里。",
+			Source:  "kratos transport/http/codec.go：DefaultResponseEncoder、DefaultErrorEncoder；errors/errors.go",
 		},
 	},
 }

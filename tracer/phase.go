@@ -65,6 +65,10 @@ const (
 	GroupShutdown Group = "shutdown"
 	// GroupRequest holds the phases of requests sent to the running App.
 	GroupRequest Group = "request"
+	// GroupBreak holds the stops at the user's own breakpoints, which can
+	// come in any part of the program: a timeline shows them in time order
+	// among the others.
+	GroupBreak Group = "break"
 )
 
 // PhaseInfo describes a phase for people: where it belongs and what happens there.
@@ -87,6 +91,7 @@ var Phases = []PhaseInfo{
 	{PhaseConfigScan, GroupConfig, "config.Scan into Bootstrap", "The merged config is decoded into the Bootstrap struct generated from conf.proto.", false},
 	{PhaseWire, GroupWire, "wireApp", "main calls the injector that google/wire generated in wire_gen.go to build the App.", false},
 	{PhaseWireProvider, GroupWire, "provider", "wireApp calls one provider: data, repo, usecase, service, then the servers and newApp.", true},
+	{PhaseAppNew, GroupWire, "kratos.New returns", "kratos.New has applied its options: the App knows its id, name, servers, hooks and registrar; nothing runs yet.", false},
 	{PhaseWireDone, GroupWire, "wireApp returns", "The App is built: it holds the servers and the cleanup function, nothing listens yet.", false},
 	{PhaseAppRun, GroupRun, "App.Run", "main calls app.Run, which starts everything and blocks until a signal arrives.", false},
 	{PhaseBuildInstance, GroupRun, "buildInstance", "Run collects every server's endpoint into the registry ServiceInstance.", false},
@@ -95,10 +100,24 @@ var Phases = []PhaseInfo{
 	{PhaseRegister, GroupRun, "registrar.Register", "With a registrar, the instance is registered with service discovery.", false},
 	{PhaseAfterStart, GroupRun, "AfterStart hooks", "The AfterStart hooks run once every server's Start has begun.", false},
 	{PhaseRunning, GroupRun, "running", "All servers are serving; Run waits for SIGTERM, SIGQUIT or SIGINT.", false},
+	// A request's phases come while the App runs, after app.running and
+	// before a signal; several requests each have their own.
+	{PhaseRequestTransport, GroupRequest, "transport entry", "A request kratos-trace sent reaches kratos' transport: the HTTP server's filter or the gRPC unary interceptor builds its Transport.", true},
+	{PhaseRequestMiddleware, GroupRequest, "middleware", "One middleware of the server's chain runs (recovery, logging, tracing, validate, metadata, ratelimit…), around everything after it.", true},
+	{PhaseRequestService, GroupRequest, "service method", "The service method, in the program's service layer, is called with the decoded request message.", true},
+	{PhaseRequestBiz, GroupRequest, "biz call", "The service calls into the biz layer: the use case, pure business logic.", true},
+	{PhaseRequestData, GroupRequest, "data call", "The biz layer calls into the data layer: a repo that talks to the database or a cache.", true},
+	{PhaseRequestReply, GroupRequest, "reply", "The reply is back at the client: the HTTP status, headers and body, or the gRPC status and message.", true},
 	{PhaseStop, GroupShutdown, "App.Stop", "A signal arrived: Stop runs the BeforeStop hooks, deregisters and cancels the App's context.", false},
+	{PhaseBeforeStop, GroupShutdown, "BeforeStop hooks", "Stop runs the BeforeStop hooks in order, while the servers still serve and the instance is still registered.", false},
+	{PhaseDeregister, GroupShutdown, "registrar.Deregister", "With a registrar, Stop removes the instance from service discovery before any server stops.", false},
 	{PhaseServerStop, GroupShutdown, "server Stop", "The cancelled context wakes each server's stop goroutine, which calls Stop (with a deadline only when kratos.StopTimeout is set).", true},
 	{PhaseAfterStop, GroupShutdown, "AfterStop hooks", "Every server has stopped; the AfterStop hooks run and Run returns.", false},
 	{PhaseExit, GroupShutdown, "exit", "main returns and the process exits.", false},
+	// A breakpoint of the user's own is last in the catalog, so that the
+	// lifecycle's order stays as it is: its stops come in time order, and
+	// at one place it comes after the phase that stops there too.
+	{PhaseBreak, GroupBreak, "your breakpoint", "The program reached a breakpoint you set (--break, or in the Source pane).", true},
 }
 
 // Info returns the catalog entry for id and whether it exists.

@@ -25,6 +25,11 @@ type text struct {
 
 	// The Servers table's column titles, in serverColumns order.
 	serverColumns [6]string
+	// The registry section of the Servers pane: its row labels (registry,
+	// instance, metadata, endpoints) and how far registration got, by
+	// registryState.
+	registryLabels [4]string
+	registryStates [regNone + 1]string
 
 	// Footers and titles of the panes.
 	changed, frames, lines, oneLine, scrolled, goroutine string
@@ -53,8 +58,10 @@ type text struct {
 	notesLookAt, notesSource, notesLesson string
 
 	// The keys' help, by binding.
-	keyNext, keyStep, keyStepOut, keyTerm, keyPrevious, keyJump                  string
-	keyUp, keyDown, keyPageUp, keyPageDown, keyTop, keyBottom, keyToggle         string
+	keyNext, keyStep, keyStepOut, keyTerm, keyPrevious, keyJump          string
+	keyUp, keyDown, keyPageUp, keyPageDown, keyTop, keyBottom, keyToggle string
+	// Config provenance in the Bootstrap pane (origins.go).
+	keyOrigins, noOverrides, moreOverrides                                       string
 	keyBreak, keyFocusNext, keyFocusPrev, keyRestart, keyNotes, keyHelp, keyQuit string
 }
 
@@ -79,7 +86,9 @@ var texts = map[tracer.Lang]*text{
 		sourceUnavailable: "The source is not available: %s",
 		noSnippet:         "The source is not available here and the trace carries no snippet.",
 
-		serverColumns: [6]string{"KIND", "NETWORK", "ADDRESS", "TIMEOUT", "ENDPOINT", "STATE"},
+		serverColumns:  [6]string{"KIND", "NETWORK", "ADDRESS", "TIMEOUT", "ENDPOINT", "STATE"},
+		registryLabels: [4]string{"REGISTRY", "INSTANCE", "METADATA", "ENDPOINTS"},
+		registryStates: [regNone + 1]string{"unknown", "not registered yet", "registering", "registered", "register failed", "deregistering", "deregistered", "none"},
 
 		changed: "%d changed", frames: "%d frames", lines: "%d lines", oneLine: "1 line",
 		scrolled: "scrolled", goroutine: "goroutine %d",
@@ -114,6 +123,7 @@ var texts = map[tracer.Lang]*text{
 		keyPrevious: "previous stop", keyJump: "jump to phase",
 		keyUp: "up", keyDown: "down", keyPageUp: "page up", keyPageDown: "page down",
 		keyTop: "top", keyBottom: "bottom", keyToggle: "fold",
+		keyOrigins: "origins", noOverrides: "set once: it overrode nothing", moreOverrides: "… and %d more it overrode",
 		keyBreak: "break on/off", keyFocusNext: "focus", keyFocusPrev: "focus back",
 		keyRestart: "restart", keyNotes: "notes", keyHelp: "help", keyQuit: "quit",
 	},
@@ -136,7 +146,9 @@ var texts = map[tracer.Lang]*text{
 		sourceUnavailable: "源码不可用：%s",
 		noSnippet:         "这里没有这个源码文件，跟踪记录里也没有代码片段。",
 
-		serverColumns: [6]string{"类型", "网络", "地址", "超时", "端点", "状态"},
+		serverColumns:  [6]string{"类型", "网络", "地址", "超时", "端点", "状态"},
+		registryLabels: [4]string{"注册中心", "实例", "元数据", "端点"},
+		registryStates: [regNone + 1]string{"未知", "尚未注册", "注册中", "已注册", "注册失败", "注销中", "已注销", "无"},
 
 		changed: "%d 处变化", frames: "%d 帧", lines: "%d 行", oneLine: "1 行",
 		scrolled: "已滚动", goroutine: "goroutine %d",
@@ -171,6 +183,7 @@ var texts = map[tracer.Lang]*text{
 		keyPrevious: "上一停点", keyJump: "跳到该阶段",
 		keyUp: "上", keyDown: "下", keyPageUp: "上一页", keyPageDown: "下一页",
 		keyTop: "顶部", keyBottom: "底部", keyToggle: "折叠",
+		keyOrigins: "来源", noOverrides: "只设置过一次：没有覆盖任何值", moreOverrides: "……还覆盖了另外 %d 个值",
 		keyBreak: "断点开关", keyFocusNext: "切换面板", keyFocusPrev: "上一面板",
 		keyRestart: "重新开始", keyNotes: "讲解", keyHelp: "帮助", keyQuit: "退出",
 	},

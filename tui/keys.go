@@ -10,6 +10,9 @@ type keyMap struct {
 	Step    key.Binding
 	StepOut key.Binding
 	Term    key.Binding
+	// Request opens the request picker (picker.go); enabled for a Source
+	// that can send requests.
+	Request key.Binding
 	// Previous and Jump move back and forth through a trace that holds
 	// every stop (a tracer.Rewinder, such as a replay); they are disabled,
 	// so neither matched nor shown, for a live trace.
@@ -24,6 +27,8 @@ type keyMap struct {
 	Bottom   key.Binding
 	Toggle   key.Binding
 	Break    key.Binding
+	// Origins shows or hides where each Bootstrap value came from.
+	Origins key.Binding
 
 	FocusNext key.Binding
 	FocusPrev key.Binding
@@ -53,6 +58,7 @@ func newKeyMap(tx *text) keyMap {
 		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", tx.keyBottom)),
 		Toggle:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tx.keyToggle)),
 		Break:    key.NewBinding(key.WithKeys("b"), key.WithHelp("b", tx.keyBreak)),
+		Origins:  key.NewBinding(key.WithKeys("O"), key.WithHelp("O", tx.keyOrigins)),
 
 		FocusNext: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", tx.keyFocusNext)),
 		FocusPrev: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", tx.keyFocusPrev)),
@@ -75,9 +81,9 @@ func (k *keyMap) setRewind(on bool) {
 // bindings out.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Next, k.Previous, k.Jump, k.Step, k.StepOut, k.Term},
+		{k.Next, k.Previous, k.Jump, k.Step, k.StepOut, k.Term, k.Request},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Toggle, k.Break, k.FocusNext, k.FocusPrev},
+		{k.Toggle, k.Origins, k.Break, k.FocusNext, k.FocusPrev},
 		{k.Restart, k.Notes, k.Help, k.Quit},
 	}
 }
@@ -106,7 +112,7 @@ func (k keyMap) shortHelp(c hintContext) []key.Binding {
 		b = append(b, k.Quit, k.Restart)
 	default:
 		if c.running {
-			b = append(b, k.Term)
+			b = append(b, k.Term, k.Request)
 		}
 		b = append(b, k.Next, k.Previous)
 		if !c.rewind {
@@ -120,7 +126,7 @@ func (k keyMap) shortHelp(c hintContext) []key.Binding {
 			b = append(b, k.Jump)
 		}
 	case paneBootstrap:
-		b = append(b, k.Toggle)
+		b = append(b, k.Toggle, k.Origins)
 	}
 	b = append(b, k.FocusNext)
 	if !c.ended && !c.launching {

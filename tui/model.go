@@ -43,10 +43,14 @@ type Model struct {
 	stack     stackPane
 	output    outputPane
 	notes     notesPane
+	// picker sends a request to the App (picker.go).
+	picker requestPicker
 	// notesOn: the Notes pane is shown (Options.Notes, then the N key).
 	notesOn bool
 
 	trace traceState
+	// base compares the trace with Options.Baseline (baseline.go).
+	base baselineState
 	// cwd is where kratos-trace runs; the user's paths show relative to it.
 	cwd string
 	// files caches source files read from disk, by path, ready to draw; a
@@ -146,10 +150,12 @@ func newModel(ctx context.Context, opts Options) Model {
 		notes:     newNotesPane(st, tx, opts.Lang),
 		notesOn:   opts.Notes,
 		files:     map[string][]string{},
+		base:      baselineState{compare: opts.Baseline},
 	}
 	if m.notesOn {
 		m.tab = paneNotes
 	}
+	m.keys.Request = requestBinding(opts.Lang)
 	m.trace = traceState{gen: 1, launching: true, startedAt: now()}
 	if wd, err := os.Getwd(); err == nil {
 		m.cwd = wd
@@ -197,6 +203,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		_, m.trace.rewind = msg.src.(tracer.Rewinder)
 		m.keys.setRewind(m.trace.rewind)
+		_, requester := msg.src.(tracer.Requester)
+		m.keys.Request.SetEnabled(requester)
 		// Breaks the user turned off before a restart stay off.
 		for _, info := range tracer.Phases {
 			if m.phases.breakOff[info.ID] {
@@ -242,6 +250,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// Notes may still come, e.g. a lesson's last words after the exit.
 		return m, m.waitForEvent()
 
+	case routesMsg:
+		return m, m.takeRoutes(msg)
+
 	case commandDoneMsg:
 		if msg.gen != m.trace.gen {
 			return m, nil
@@ -251,6 +262,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.trace.busy = false
 		return m, m.nextCommand()
+
+	case baselineMsg:
+		m.applyBaseline(msg)
+		return m, nil
 
 	case fileLoadedMsg:
 		m.files[msg.path] = msg.lines // nil when it could not be read
@@ -313,6 +328,7 @@ func (m *Model) waitForEvent() tea.Cmd {
 // applyEvent updates the panes with one event of the current trace.
 func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 	t := &m.trace
+	m.base.add(ev)
 	switch ev.Kind {
 	case tracer.KindStatus:
 		if ev.Progress != nil {
@@ -337,6 +353,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 			m.output.add(*ev.Output)
 		}
 	case tracer.KindError:
+		m.servers.noteRegistry(ev)
 		t.fatal = sanitizeLines(ev.Error)
 		t.launching = false
 		t.paused = false
@@ -347,6 +364,8 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 		if ev.File != "" {
 			return m.showSource(ev)
 		}
+	case tracer.KindReturn:
+		m.phases.applyReturn(ev)
 	case tracer.KindStop, tracer.KindStep, tracer.KindPass, tracer.KindExit:
 		t.launching = false
 		t.flash = ""
@@ -392,6 +411,7 @@ func (m *Model) takeSnapshot(ev tracer.Event) {
 	if ev.Servers != nil {
 		m.servers.set(ev.Servers)
 	}
+	m.servers.noteRegistry(ev)
 	m.trace.hasSnapshot = true
 }
 
@@ -406,7 +426,7 @@ func (m *Model) suggestTab(phase tracer.PhaseID) {
 	case tracer.PhaseConfigScan:
 		m.tab = paneBootstrap
 	case tracer.PhaseWireDone, tracer.PhaseServerStart, tracer.PhaseAfterStart, tracer.PhaseRunning,
-		tracer.PhaseServerStop, tracer.PhaseAfterStop:
+		tracer.PhaseServerStop, tracer.PhaseAfterStop, tracer.PhaseAppNew, tracer.PhaseRegister, tracer.PhaseDeregister:
 		m.tab = paneServers
 	}
 }
@@ -467,7 +487,8 @@ func (m *Model) receive(ev tracer.Event) tea.Cmd {
 		}
 		t.history = append(t.history, delivery{ev: ev})
 	}
-	return m.applyEvent(ev)
+	cmd := m.applyEvent(ev)
+	return tea.Batch(cmd, m.base.compareCmd(t.gen))
 }
 
 // redelivered returns the index in the history of the first event whose
@@ -547,7 +568,13 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	t := &m.trace
 	t.notice = ""
+	if m.picker.open {
+		return m.pickerKey(msg)
+	}
 	switch {
+	case key.Matches(msg, k.Request):
+		return m, m.openPicker()
+
 	case key.Matches(msg, k.Quit):
 		if t.quitting {
 			return m, tea.Quit // a second q does not wait for Close
@@ -604,6 +631,10 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if m.focus == paneBootstrap {
 			m.bootstrap.toggle()
 		}
+		return m, nil
+
+	case key.Matches(msg, k.Origins):
+		m.bootstrap.toggleOrigins()
 		return m, nil
 
 	case key.Matches(msg, k.Up):
@@ -749,6 +780,7 @@ func (m *Model) resetPanes() {
 	m.stack.reset()
 	m.output.reset()
 	m.notes.reset()
+	m.resetBaseline()
 }
 
 func (m *Model) setFocus(p paneID) {

@@ -30,13 +30,16 @@ const (
 type rowKey struct {
 	phase  tracer.PhaseID
 	detail string
+	// req and at tell a request's rows apart: its ID, and the row's
+	// position among them (requests.go).
+	req, at int
 }
 
 func keyOf(phase tracer.PhaseID, detail string) rowKey {
 	if info, ok := tracer.Info(phase); !ok || !info.PerInstance {
 		detail = ""
 	}
-	return rowKey{phase, detail}
+	return rowKey{phase: phase, detail: detail}
 }
 
 // phaseRecord is what the trace has said about one row.
@@ -57,6 +60,10 @@ type timelineRow struct {
 	nested bool
 	rec    phaseRecord
 	total  time.Duration // header rows: the time spent in the group
+	// title replaces the group's name on a header (a request's); depth
+	// indents a request's call by how many calls enclose it.
+	title string
+	depth int
 }
 
 // phasesPane is the lifecycle timeline: every phase of the boot and the
@@ -74,10 +81,18 @@ type phasesPane struct {
 	hasCur    bool
 	// breakOff holds the phases whose break the user turned off.
 	breakOff map[tracer.PhaseID]bool
+	// requests are the rows of the requests sent (requests.go).
+	requests requestRows
 
 	rows     []timelineRow
 	selected int
 	offset   int
+
+	// baseline notes, by row, how the rows differ from a baseline, and
+	// baselineFooter counts the differences (baseline.go).
+	baseline       map[rowKey]baselineMark
+	baselineFooter string
+	baselineLegend string
 }
 
 func newPhasesPane(st *styles, tx *text) phasesPane {
@@ -91,6 +106,7 @@ func (p *phasesPane) reset() {
 	p.plan = nil
 	p.records = map[rowKey]*phaseRecord{}
 	p.instances = map[tracer.PhaseID][]string{}
+	p.requests = requestRows{}
 	p.hasCur = false
 	p.rebuild()
 	p.selected = p.firstPhaseRow()
@@ -111,6 +127,9 @@ func (p *phasesPane) setPlan(plan []tracer.PlannedPhase) {
 func (p *phasesPane) apply(ev tracer.Event) {
 	ev.Detail, ev.Reason = sanitize(ev.Detail), sanitize(ev.Reason)
 	k := keyOf(ev.Phase, ev.Detail)
+	if ev.Request != nil {
+		k = p.requests.add(ev)
+	}
 	if k.detail != "" && !p.seen(k) {
 		p.instances[k.phase] = append(p.instances[k.phase], k.detail)
 	}
@@ -233,6 +252,9 @@ func (p *phasesPane) rebuild() {
 	rows := p.rows[:0]
 	groups := []tracer.Group{tracer.GroupMain, tracer.GroupConfig, tracer.GroupWire, tracer.GroupRun, tracer.GroupShutdown}
 	for _, g := range groups {
+		if g == tracer.GroupShutdown {
+			rows = p.appendRequestRows(rows)
+		}
 		head := len(rows)
 		rows = append(rows, timelineRow{header: true, group: g})
 		for _, info := range tracer.Phases {
@@ -244,7 +266,7 @@ func (p *phasesPane) rebuild() {
 				details = p.instanceDetails(info.ID, plannedDetails)
 			}
 			for _, d := range details {
-				k := rowKey{info.ID, d}
+				k := rowKey{phase: info.ID, detail: d}
 				row := timelineRow{key: k, nested: info.ID == tracer.PhaseWireProvider && d != ""}
 				if rec := p.records[k]; rec != nil {
 					row.rec = *rec
@@ -407,6 +429,16 @@ func (p *phasesPane) scrollToSelected() {
 }
 
 func (p *phasesPane) footer() string {
+	if p.baselineFooter != "" {
+		if s := p.scrollFooter(); s != "" {
+			return p.baselineFooter + " · " + s
+		}
+		return p.baselineFooter
+	}
+	return p.scrollFooter()
+}
+
+func (p *phasesPane) scrollFooter() string {
 	if len(p.rows) <= p.h {
 		return ""
 	}
@@ -447,7 +479,10 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 	st := p.st
 	w := p.w
 	if r.header {
-		name := p.tx.groups[r.group]
+		name := r.title
+		if name == "" {
+			name = p.tx.groups[r.group]
+		}
 		if name == "" {
 			name = string(r.group)
 		}
@@ -463,6 +498,9 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 	indent := ""
 	if r.nested {
 		indent = "  "
+	}
+	if r.depth > 0 {
+		indent = strings.Repeat(" ", r.depth)
 	}
 	var detail string
 	if !r.nested && r.rec.detail != "" && r.key.detail == "" {
@@ -506,10 +544,20 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 		extra += "  " + n
 		used += 2 + textWidth(n)
 	}
+	// A row that differs from the baseline is marked in the margin, and
+	// says how where there is room (the status line has the whole of it).
+	base, margin := "", " "
+	if b := p.baseline[r.key].short; b != "" {
+		margin = markBaseline
+		if used+2+textWidth(b) <= room {
+			base = "  " + b
+			used += textWidth(base)
+		}
+	}
 	pad := w - lead - len(indent) - used - timeWidth - 1
 
 	if selected {
-		plain := " " + marker + " " + indent + text + extra
+		plain := margin + marker + " " + indent + text + extra + base
 		if timeText != "" {
 			plain += spaces(pad) + padLeft(timeText, timeWidth)
 		}
@@ -519,12 +567,13 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 		return st.selectedDim.paint(fit(plain, w))
 	}
 	var b strings.Builder
-	b.WriteString(" ")
+	b.WriteString(st.changed.paint(margin))
 	b.WriteString(mink.paint(marker))
 	b.WriteString(" ")
 	b.WriteString(indent)
 	b.WriteString(labelInk.paint(text))
 	b.WriteString(st.dim.paint(extra))
+	b.WriteString(st.changed.paint(base))
 	if timeText != "" {
 		b.WriteString(spaces(pad))
 		ti := st.dim
@@ -587,6 +636,9 @@ func (p *phasesPane) legend() []string {
 	items := []string{
 		markDone + " " + tx.legendStopped, markCurrent + " " + tx.legendPaused, markPassed + " " + tx.legendNoBreak,
 		markSkipped + " " + tx.legendSkipped, markPending + " " + tx.legendPending,
+	}
+	if p.baselineLegend != "" {
+		items = append(items, markBaseline+" "+p.baselineLegend)
 	}
 	var out []string
 	line := ""

@@ -66,6 +66,12 @@ func (m Model) paneLines(p paneID) []string {
 	case panePhases:
 		return m.phases.View()
 	case paneSource:
+		if m.picker.open {
+			return m.pickerLines(m.source.w, m.source.h)
+		}
+		if lines := m.replyView(m.source.w, m.source.h); lines != nil {
+			return lines
+		}
 		if !m.source.hasContent() {
 			return m.launchLines()
 		}
@@ -98,6 +104,9 @@ func (m Model) boxSpec(p paneID) boxSpec {
 		titleInk = st.titleFocused
 	}
 	name := m.tx.paneNames[p]
+	if p == paneSource && m.picker.open {
+		name = pickerWordsFor(m.opts.Lang).title
+	}
 	title, tw := titleInk.paint(name), textWidth(name)
 	extra := ""
 	spec := boxSpec{focused: focused}
@@ -435,6 +444,9 @@ func (m Model) stateText() (string, int) {
 // summary is the current phase's title and one-line summary from the
 // catalog, in the TUI's language.
 func (m Model) summary() string {
+	if s := m.baselineSummary(); s != "" {
+		return s
+	}
 	t := m.trace
 	switch {
 	case t.fatal != "" || t.launching:
@@ -449,5 +461,6 @@ func (m Model) summary() string {
 	if m.opts.Lang == tracer.Chinese {
 		sep = "："
 	}
-	return tracer.TitleFor(t.phase, m.opts.Lang) + sep + tracer.SummaryFor(t.phase, m.opts.Lang)
+	detail := strings.TrimSpace(strings.TrimPrefix(t.phaseLabel, string(t.phase)))
+	return tracer.TitleOf(t.phase, detail, m.opts.Lang) + sep + tracer.SummaryFor(t.phase, m.opts.Lang)
 }

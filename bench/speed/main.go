@@ -156,8 +156,8 @@ func (b *bench) run(ctx context.Context) (*results, error) {
 // dlv init script from the plan kratos-trace resolves.
 func (b *bench) setUp(ctx context.Context) error {
 	var err error
-	// The package may be in a module of its own (the demo is): ask in its
-	// directory.
+	// The package may be in a module of its own (the demo is): the go
+	// command is asked from its directory.
 	b.pkgDir, err = goOutput(ctx, filepath.Join(b.repo, b.opts.pkg), nil, "list", "-f", "{{.Dir}}", ".")
 	if err != nil {
 		return fmt.Errorf("find %s: %w", b.opts.pkg, err)

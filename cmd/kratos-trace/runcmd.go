@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -34,6 +35,11 @@ type runOptions struct {
 	traceOut  string
 	recording *recording
 
+	// --baseline (baseline.go): the recording this boot is compared with
+	// at its end.
+	baselineFlags baselineFlags
+	base          *baseline
+
 	// langFlag is --lang as given; lang is what it resolves to (pickLang).
 	langFlag string
 	lang     tracer.Lang
@@ -41,6 +47,12 @@ type runOptions struct {
 	// remote is set by `connect` (connectcmd.go): the trace goes through a
 	// Delve server instead of a program built here.
 	remote *remoteTarget
+
+	// Requests sent to the running App (requestflags.go).
+	req      requestFlags
+	requests []tracer.RequestSpec
+	// inspect are --watch and --break (inspectflags.go).
+	inspect inspectOptions
 }
 
 func newRunCommand(io streams) *cobra.Command {
@@ -62,6 +74,7 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 		Example: `  kratos-trace run ./demo
   kratos-trace run --headless ./demo
   kratos-trace run --headless --json --hold 2s ./demo
+  kratos-trace run --headless --break main.newApp --watch main.flagconf ./demo
   kratos-trace run ./cmd/server -- -conf ./configs`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if cmd.ArgsLenAtDash() == 0 || len(args) == 0 {
@@ -73,7 +86,16 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg := delve.Config{Target: args[0], Args: args[1:], WorkingDir: opts.workingDir, NoCache: opts.noCache}
+			if err := opts.inspect.check(); err != nil {
+				return err
+			}
+			cfg := delve.Config{Target: args[0], Args: args[1:], WorkingDir: opts.workingDir, NoCache: opts.noCache,
+				Watches: opts.inspect.watches, Breaks: opts.inspect.breaks}
+			layers, err := opts.req.layerDirs()
+			if err != nil {
+				return err
+			}
+			cfg.Layers = layers
 			if opts.json {
 				opts.headless = true
 			}
@@ -82,10 +104,12 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 	}
 	f := cmd.Flags()
 	addOutputFlags(f, &opts)
+	addInspectFlags(f, &opts.inspect)
 	f.DurationVar(&opts.hold, "hold", 0, "with --headless: how long the program runs and serves at app.running (try it meanwhile) before it gets SIGTERM")
 	f.DurationVar(&opts.stopTimeout, "stop-timeout", 10*time.Second, "how long the program may take to exit after SIGTERM before it is killed")
 	f.StringVar(&opts.workingDir, "wd", "", "working directory of the program (default: the main package's directory)")
 	f.BoolVar(&opts.noCache, "no-cache", false, "build the program afresh instead of reusing an unchanged debug build from the cache")
+	addLayerFlag(f, &opts.req)
 	return cmd
 }
 
@@ -101,6 +125,8 @@ func addOutputFlags(f *pflag.FlagSet, opts *runOptions) {
 	f.StringVar(&opts.traceOut, "trace-out", "", "at the end, write the trace to `FILE.json` in Chrome Trace Event Format, for Perfetto UI or chrome://tracing")
 	f.StringVar(&opts.langFlag, "lang", "", langUsage)
 	f.IntVar(&opts.outputLines, "output-lines", 0, fmt.Sprintf("in the terminal UI: how many lines of the program's output the Output pane keeps, saying how many scrolled out (default %d; --record keeps them all)", tui.DefaultOutputLines))
+	addRequestFlags(f, &opts.req)
+	addBaselineFlags(f, &opts.baselineFlags)
 }
 
 // runTrace starts the trace and hands it to the headless printer or the TUI.
@@ -116,8 +142,17 @@ func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions)
 	if err != nil {
 		return err
 	}
+	if opts.requests, err = opts.req.specs(); err != nil {
+		return err
+	}
+	if len(opts.requests) > 0 && (opts.script != "" || !opts.headless) {
+		return &delve.UserError{Msg: "--request goes with --headless", Hint: "in the terminal UI press R at app.running to pick a route and send it; in a script write `request METHOD PATH`"}
+	}
 	opts.lang = lang
-	rec, err := startRecording(cfg.Target, opts)
+	if opts.base, err = loadBaseline(io, opts.baselineFlags); err != nil {
+		return err
+	}
+	rec, err := startRecording(io, cfg.Target, opts)
 	if err != nil {
 		return err
 	}
@@ -130,7 +165,17 @@ func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions)
 	default:
 		err = runHeadless(ctx, io, cfg, opts)
 	}
-	return rec.finish(io, err)
+	err = rec.finish(io, err)
+	return opts.base.check(io, opts.diffOut(io), rec.boot(), opts.lang, err)
+}
+
+// diffOut is where the diff against --baseline is printed: after the
+// trace, unless stdout is JSON lines of events.
+func (o runOptions) diffOut(io streams) io.Writer {
+	if o.json {
+		return io.err
+	}
+	return io.out
 }
 
 // runHeadless prints the trace of a live run.
@@ -148,6 +193,7 @@ func runHeadless(ctx context.Context, io streams, cfg delve.Config, opts runOpti
 		StopTimeout: opts.stopTimeout,
 		// A remote program is left serving, never signalled.
 		LeaveRunning: opts.remote != nil,
+		Requests:     opts.requests,
 	})
 	if errors.Is(err, headless.ErrInterrupted) {
 		if opts.remote != nil {

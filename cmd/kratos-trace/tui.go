@@ -53,6 +53,7 @@ func runTUI(ctx context.Context, io streams, cfg delve.Config, opts runOptions) 
 			return src, err
 		},
 		Lang:        opts.lang,
+		Baseline:    opts.recording.compareLive(opts.base),
 		OutputLines: opts.outputLines,
 	})
 	mu.Lock()

@@ -24,6 +24,7 @@ import (
 	"github.com/go-delve/delve/service/rpccommon"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/provenance"
 )
 
 // Config says what to trace and how to run it.
@@ -43,6 +44,18 @@ type Config struct {
 	// NoCache builds the program afresh instead of reusing an unchanged
 	// debug build from the build cache, and leaves the cache alone.
 	NoCache bool
+	// Layers names more packages, relative to the module, for the layers a
+	// request is followed through (request.service, request.biz,
+	// request.data), beside kratos-layout's internal/service, biz and data.
+	Layers map[tracer.PhaseID][]string
+	// Watches are Go expressions evaluated at every stop (Event.Watches).
+	Watches []string
+	// Breaks are breakpoints of the user's own, set before the program
+	// runs: FILE:LINE or a function (see tracer.Inspector.AddBreakpoint).
+	Breaks []string
+	// NoProvenance leaves the config sources unread and the Bootstrap
+	// without origins; for measuring what provenance costs.
+	NoProvenance bool
 }
 
 // Session is a live trace of one program under Delve. It implements
@@ -102,23 +115,50 @@ type Session struct {
 	current tracer.PhaseID
 	// fatal is the panic the program is dying of, reported with its message
 	// once the program has printed it and exited.
-	fatal   *tracer.Event
+	fatal *tracer.Event
+	// failed is the last phase that failed without killing the program
+	// (reportFailure); a panic that follows is its consequence.
+	failed  *tracer.Event
 	servers *serverTracker
 	// serversStale: the servers may have changed since they were read.
 	serversStale bool
 	sources      *sourceCache
 	clock        stopClock
-	outputs      sync.WaitGroup
+	// req follows the requests sent to the App (requests.go).
+	req requestState
+
+	// The user's own questions: breakpoints.go, inspect.go, returns.go.
+	bps     bpTable
+	insp    inspection
+	returns returnState
+
+	// configSources are the config sources read inside config.Load, in
+	// merge order, with configNotes on what could not be followed and
+	// environ, the program's environment, to name env variables; they
+	// stay in this process (events carry the redactable descriptions).
+	// provenanceTime is what reading and annotating them took.
+	configSources   []provenance.Source
+	configLoaded    bool
+	configDescribed []tracer.ConfigSource
+	configNotes     []string
+	environ         []string
+	provenanceTime  time.Duration
+	outputs         sync.WaitGroup
 }
 
 type command struct {
 	op string // "continue", "next", "stepout"
+	// send and routes are request commands (requests.go).
+	send   *sendCmd
+	routes *routesCmd
 }
 
 // hit is one thread stopped at one of the plan's breakpoints.
 type hit struct {
 	entry  planEntry
 	thread *api.Thread
+	// ret: the hit is at a return of a request function.
+	ret bool
 }
 
 // Start resolves the target and begins a trace in the background: the build,
@@ -155,10 +195,12 @@ func newSession(cfg Config) *Session {
 		noBreak: map[tracer.PhaseID]bool{},
 		servers: newServerTracker(),
 		sources: newSourceCache(),
+		bps:     newBPTable(),
 	}
 	for _, p := range cfg.NoBreak {
 		s.noBreak[p] = true
 	}
+	s.insp.setWatches(cfg.Watches)
 	return s
 }
 
@@ -180,6 +222,9 @@ func (s *Session) send(ctx context.Context, op string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	// An inspector request under way finishes before the program runs.
+	s.insp.op.Lock()
+	defer s.insp.op.Unlock()
 	s.mu.Lock()
 	switch {
 	case s.ended:
@@ -224,6 +269,7 @@ func (s *Session) Signal(ctx context.Context, sig os.Signal) error {
 	if err := signalProcess(pid, sig); err != nil {
 		return fmt.Errorf("send %v to pid %d: %w", sig, pid, err)
 	}
+	s.stopServing()
 	if paused {
 		return s.Continue(ctx)
 	}
@@ -382,6 +428,9 @@ func (s *Session) run() {
 		case <-s.quit:
 			return
 		case c := <-s.cmds:
+			if s.requestCommand(c) {
+				continue
+			}
 			s.resume(c.op)
 		}
 	}
@@ -490,7 +539,7 @@ func (s *Session) launch() error {
 		KratosVersion: kratosVersion,
 		GoVersion:     goVersion,
 	})
-	return nil
+	return s.armUserBreaks(s.cfg.Breaks)
 }
 
 // arm sets a breakpoint for every available phase of the plan, then sends
@@ -501,6 +550,9 @@ func (s *Session) arm(entries []planEntry, notes []string, info tracer.Session) 
 	s.plan = map[int]planEntry{}
 	var planned []tracer.PlannedPhase
 	for i, e := range entries {
+		if e.configSource && s.cfg.NoProvenance {
+			continue
+		}
 		if e.Unavailable == "" {
 			bp := &api.Breakpoint{FunctionName: e.Function, File: s.sources.paths.toRemote(e.File), Line: e.Line}
 			if e.Function != "" {
@@ -511,18 +563,27 @@ func (s *Session) arm(entries []planEntry, notes []string, info tracer.Session) 
 				bp.Name = fmt.Sprintf("%s%d", remoteBreakpointPrefix, i+1)
 			}
 			got, err := s.client.CreateBreakpoint(bp)
-			if err != nil {
+			switch {
+			case err != nil && strings.Contains(err.Error(), "Breakpoint exists") && s.armShared(&e):
+				// Another phase stops here already; the hit means both.
+			case err != nil:
 				e.Unavailable = unavailableReason(e, err)
-			} else {
+			default:
 				debugf("breakpoint %d %s %s at %s:%d (%d addrs)", got.ID, e.Phase, got.FunctionName, got.File, got.Line, len(got.Addrs))
 				e.File, e.Line = got.File, got.Line
 				if e.Function == "" {
 					e.Function = e.inFunc
 				}
 				s.plan[got.ID] = e
+				s.bps.record(got.ID, got.Addrs)
 			}
 		}
-		planned = append(planned, e.PlannedPhase)
+		if e.ret == nil && !e.failure && !e.configSource {
+			// A provider's return is part of its phase, a failure's
+			// breakpoint of the phase that failed, and a config source's
+			// of config.load: not phases of their own.
+			planned = append(planned, e.PlannedPhase)
+		}
 	}
 	info.Plan = planned
 	s.emit(tracer.Event{Kind: tracer.KindSession, Session: &info})
@@ -618,6 +679,11 @@ func (s *Session) resume(op string) {
 			continue
 		}
 		s.pending = nil
+		if op == "continue" && s.replyDue() {
+			if s.reportReply() {
+				return
+			}
+		}
 		state, err := s.step(op)
 		s.clock.halt()
 		if s.remote != nil && s.closing() {
@@ -733,12 +799,17 @@ func (s *Session) hitsOf(state *api.DebuggerState) ([]hit, *api.Thread) {
 		if th.Breakpoint.Name == proc.UnrecoveredPanic || th.Breakpoint.Name == proc.FatalThrow {
 			return nil, th
 		}
-		e, ok := s.plan[th.Breakpoint.ID]
-		if ok && th.Function != nil && !e.accepts(th.Function.Name()) {
-			ok = false
-		}
-		if ok {
+		meanings := s.meanings(th.Breakpoint.ID)
+		for _, e := range meanings {
+			if th.Function != nil && !e.accepts(th.Function.Name()) {
+				continue
+			}
 			hits = append(hits, hit{entry: e, thread: th})
+		}
+		if len(meanings) == 0 {
+			if h, ok := s.requestHit(th); ok {
+				hits = append(hits, h)
+			}
 		}
 	}
 	sort.SliceStable(hits, func(i, j int) bool {
@@ -754,11 +825,35 @@ func (s *Session) hitsOf(state *api.DebuggerState) ([]hit, *api.Thread) {
 // report emits the event for one hit; it returns true when the program stays
 // paused there.
 func (s *Session) report(h hit) bool {
+	if h.entry.ret != nil {
+		return s.reportReturn(h)
+	}
+	if h.entry.failure {
+		s.reportFailure(h)
+		return false
+	}
+	if tracer.IsRequestPhase(h.entry.Phase) {
+		return s.reportRequestHit(h)
+	}
+	s.noteRequestPhase(h.entry.Phase)
+	if h.entry.Phase == tracer.PhaseRunning {
+		// Armed while the program is stopped here, so that a request can
+		// also be sent once it runs on (requests.go).
+		s.armRequests()
+	}
+	s.providerEntered(h.entry)
 	th := h.thread
+	if h.entry.configSource {
+		s.current = tracer.PhaseConfigLoad
+		s.readConfigSource(th, h.entry)
+		return false
+	}
 	ev := threadEvent(tracer.KindPass, th)
 	ev.Phase, ev.Detail = h.entry.Phase, h.entry.Detail
 	scope := api.EvalScope{GoroutineID: th.GoroutineID}
 	switch h.entry.Phase {
+	case tracer.PhaseConfigLoad:
+		s.atConfigLoad(scope)
 	case tracer.PhaseConfigScan:
 		if loc, ok := s.scanConfig(th); ok {
 			ev.File, ev.Line, ev.Function = loc.File, loc.Line, loc.Function
@@ -772,10 +867,11 @@ func (s *Session) report(h hit) bool {
 				s.servers.setState(key, tracer.ServerStopped)
 			}
 		}
-	case tracer.PhaseRegister:
-		if v, err := s.client.EvalVariable(scope, "a.opts.registrar", shallowLoad); err == nil && isNil(v) {
-			ev.Skipped = true
-			ev.Reason = "no registrar: the App was built without kratos.Registrar"
+	case tracer.PhaseRegister, tracer.PhaseDeregister:
+		s.addRegistration(&ev, scope, h.entry)
+	case tracer.PhaseAppNew:
+		if kind, err := readRegistrar(s.client, scope, h.entry.opts()+".registrar"); err == nil {
+			ev.Registrar = kind
 		}
 	}
 	s.refreshServers(scope, h.entry)
@@ -787,9 +883,14 @@ func (s *Session) report(h hit) bool {
 	s.mu.Lock()
 	pause := !s.noBreak[h.entry.Phase] && !ev.Skipped
 	s.mu.Unlock()
-	s.current = h.entry.Phase
+	if h.entry.Phase != tracer.PhaseBreak {
+		// A panic is blamed on the last lifecycle phase, not on a
+		// breakpoint of the user's.
+		s.current = h.entry.Phase
+	}
 	if pause {
 		ev.Kind = tracer.KindStop
+		s.addStopValues(&ev)
 	}
 	s.deliver(ev, pause)
 	return pause
@@ -809,6 +910,7 @@ func threadEvent(kind tracer.Kind, th *api.Thread) tracer.Event {
 // ev's location.
 func (s *Session) addState(ev *tracer.Event) {
 	ev.Bootstrap = s.bootstrap
+	ev.ConfigSources = s.configDescribed
 	ev.Servers = s.servers.snapshot()
 	if ev.Stack == nil {
 		ev.Stack = s.stack(ev.Goroutine)
@@ -865,6 +967,7 @@ func (s *Session) scanConfig(th *api.Thread) (tracer.Frame, bool) {
 	if err == nil {
 		root, err := readTree(s.client, scope, expr, v.Type)
 		if err == nil && (s.bootstrap == nil || strings.HasSuffix(v.Type, ".Bootstrap")) {
+			s.annotateOrigins(root, !isProtoMessage(v))
 			s.bootstrap = root
 		}
 	} else {
@@ -898,6 +1001,7 @@ func (s *Session) stack(gid int64) []tracer.Frame {
 func (s *Session) reportStep(th *api.Thread) {
 	ev := threadEvent(tracer.KindStep, th)
 	s.addState(&ev)
+	s.addStopValues(&ev)
 	s.deliver(ev, true)
 }
 
@@ -905,6 +1009,12 @@ func (s *Session) reportStep(th *api.Thread) {
 // the message the program prints, once the program has exited.
 func (s *Session) reportFatal(th *api.Thread) {
 	if s.fatal != nil {
+		return
+	}
+	if s.returns.failure != nil {
+		// The program dies of the error a provider returned: that is the
+		// failure (see failureAtExit), not the panic in main.
+		s.fatal = s.returns.failure
 		return
 	}
 	ev := threadEvent(tracer.KindError, th)
@@ -919,7 +1029,11 @@ func (s *Session) reportFatal(th *api.Thread) {
 		}
 	}
 	ev.Error = "the program panicked" + where
-	if s.current != "" {
+	switch {
+	case s.failed != nil:
+		ev.Phase = s.failed.Phase
+		ev.Error = fmt.Sprintf("%s; then the program panicked%s", s.failed.Error, where)
+	case s.current != "":
 		ev.Error = fmt.Sprintf("%s failed: the program panicked%s", s.current, where)
 	}
 	s.addState(&ev)
@@ -930,21 +1044,26 @@ func (s *Session) reportFatal(th *api.Thread) {
 func (s *Session) reportExit(code int) {
 	// Output still in flight belongs before the exit event.
 	s.outputs.Wait()
-	if s.fatal != nil {
-		s.mu.Lock()
-		s.fatal.Reason = s.panicLine
-		s.mu.Unlock()
+	s.mu.Lock()
+	panicLine := s.panicLine
+	s.mu.Unlock()
+	switch f := s.failureAtExit(code, panicLine); {
+	case f != nil:
+		s.emit(*f)
+	case s.fatal != nil:
+		s.fatal.Reason = panicLine
 		s.emit(*s.fatal)
 	}
 	c := code
 	s.emit(tracer.Event{
-		Kind:      tracer.KindExit,
-		Phase:     tracer.PhaseExit,
-		Function:  "main.main",
-		ExitCode:  &c,
-		Signal:    exitSignal(code),
-		Bootstrap: s.bootstrap,
-		Servers:   s.servers.snapshot(),
+		Kind:          tracer.KindExit,
+		Phase:         tracer.PhaseExit,
+		Function:      "main.main",
+		ExitCode:      &c,
+		Signal:        exitSignal(code),
+		Bootstrap:     s.bootstrap,
+		ConfigSources: s.configDescribed,
+		Servers:       s.servers.snapshot(),
 	})
 	s.end()
 }

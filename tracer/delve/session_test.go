@@ -144,10 +144,12 @@ func TestDemoFullLifecycle(t *testing.T) {
 		"wire.provider data.NewData", "wire.provider data.NewGreeterRepo",
 		"wire.provider biz.NewGreeterUsecase", "wire.provider service.NewGreeterService",
 		"wire.provider server.NewGRPCServer", "wire.provider server.NewHTTPServer",
-		"wire.provider main.newApp", "wire.done wireApp",
+		"wire.provider server.NewRegistrar", "wire.provider main.newApp",
+		"app.new", "wire.done wireApp",
 		"app.run", "app.build-instance", "app.before-start",
 		"server.start", "server.start",
 		"app.register", "app.after-start", "app.running", "app.stop",
+		"app.before-stop", "app.deregister",
 		"server.stop", "server.stop",
 		"app.after-stop", "exit",
 	}
@@ -255,8 +257,12 @@ func TestDemoFullLifecycle(t *testing.T) {
 			t.Errorf("grpc services = %v, want helloworld.v1.Greeter among them", s.Services)
 		}
 	}
-	if reg := tr.first(t, tracer.PhaseRegister); !reg.Skipped || reg.Kind != tracer.KindPass {
-		t.Errorf("app.register = %+v, want a skipped pass (the demo has no registrar)", reg)
+	// No etcd answers at the config's endpoint: the demo runs without a
+	// registrar, and both registry phases say so.
+	for _, id := range []tracer.PhaseID{tracer.PhaseRegister, tracer.PhaseDeregister} {
+		if reg := tr.first(t, id); !reg.Skipped || reg.Kind != tracer.KindPass || !strings.HasPrefix(reg.Reason, "no registrar") {
+			t.Errorf("%s = %s skipped %v (%q), want a skipped pass: no registrar", id, reg.Kind, reg.Skipped, reg.Reason)
+		}
 	}
 	exit := tr.first(t, tracer.PhaseExit)
 	if exit.ExitCode == nil || *exit.ExitCode != 0 {
@@ -287,7 +293,7 @@ func TestDemoFullLifecycle(t *testing.T) {
 	for hook, between := range map[string][2]tracer.PhaseID{
 		"hook: before start": {tracer.PhaseBeforeStart, tracer.PhaseServerStart},
 		"hook: after start":  {tracer.PhaseAfterStart, tracer.PhaseRunning},
-		"hook: before stop":  {tracer.PhaseStop, tracer.PhaseServerStop},
+		"hook: before stop":  {tracer.PhaseBeforeStop, tracer.PhaseDeregister},
 		"hook: after stop":   {tracer.PhaseAfterStop, tracer.PhaseExit},
 	} {
 		phase := tracer.PhaseID("")
@@ -375,8 +381,12 @@ func TestBreakOffPassesPhase(t *testing.T) {
 	conf := writeDemoConfig(t)
 	cfg := Config{Target: demoDir, Args: []string{"-conf", conf.Dir}, NoBreak: []tracer.PhaseID{tracer.PhaseWireProvider}}
 	tr := runTrace(t, cfg, nil)
-	providers := 0
+	providers, returns := 0, 0
 	for _, ev := range tr.events {
+		if ev.Kind == tracer.KindReturn {
+			returns++ // a provider's return is never a pause
+			continue
+		}
 		if ev.Phase == tracer.PhaseWireProvider {
 			providers++
 			if ev.Kind != tracer.KindPass {
@@ -387,8 +397,8 @@ func TestBreakOffPassesPhase(t *testing.T) {
 			t.Errorf("wire is %s, want stop", ev.Kind)
 		}
 	}
-	if providers != 7 {
-		t.Errorf("saw %d providers, want 7", providers)
+	if providers != 8 || returns != 8 {
+		t.Errorf("saw %d providers and %d returns, want 8 of each", providers, returns)
 	}
 }
 
@@ -427,7 +437,11 @@ func TestRealDemoConfigAsTyped(t *testing.T) {
 	tr := runTrace(t, Config{Target: demoDir}, nil)
 	scan := tr.first(t, tracer.PhaseConfigScan)
 	if got := scan.Bootstrap.Lookup("server.http.addr"); got == nil || got.Value != "127.0.0.1:8000" {
-		t.Errorf("server.http.addr = %+v, want 127.0.0.1:8000 from demo/configs/config.yaml", got)
+		t.Errorf("server.http.addr = %+v, want 127.0.0.1:8000 from demo/configs/zz-override.yaml", got)
+	} else if chain := tracer.Chain(got.Origin, got.Overrides); chain != "configs/zz-override.yaml:4 (overrides configs/config.yaml:10)" {
+		// Paths are shown relative to the module, as the program opened
+		// them from its package directory (../../configs).
+		t.Errorf("server.http.addr # %s, want configs/zz-override.yaml:4 (overrides configs/config.yaml:10)", chain)
 	}
 	if got := scan.Bootstrap.Lookup("data.database.driver"); got == nil || got.Value != "sqlite" {
 		t.Errorf("data.database.driver = %+v, want sqlite", got)
@@ -466,8 +480,8 @@ data:
 	tr := runTrace(t, Config{Target: "testdata/layout", Args: []string{"-conf", dir}}, nil)
 	phases := strings.Join(tr.phases(), "|")
 	for _, want := range []string{
-		"flag.parse|config.load|config.scan|wire wireApp|wire.provider data.NewData|wire.provider data.NewGreeterRepo|wire.provider biz.NewGreeterUsecase|wire.provider service.NewGreeterService|wire.provider server.NewGRPCServer|wire.provider server.NewHTTPServer|wire.provider main.newApp|wire.done wireApp|app.run|app.build-instance|app.before-start|server.start",
-		"app.register|app.after-start|app.running|app.stop|server.stop",
+		"flag.parse|config.load|config.scan|wire wireApp|wire.provider data.NewData|wire.provider data.NewGreeterRepo|wire.provider biz.NewGreeterUsecase|wire.provider service.NewGreeterService|wire.provider server.NewGRPCServer|wire.provider server.NewHTTPServer|wire.provider main.newApp|app.new|wire.done wireApp|app.run|app.build-instance|app.before-start|server.start",
+		"app.register|app.after-start|app.running|app.stop|app.before-stop|app.deregister|server.stop",
 		"app.after-stop|exit",
 	} {
 		if !strings.Contains(phases, want) {

@@ -6,10 +6,8 @@ import (
 	"os/exec"
 	"reflect"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
-	"time"
 	"unicode"
 
 	"github.com/go-delve/delve/service/api"
@@ -18,198 +16,9 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer"
 )
 
-// structLoad loads one level of a value: a struct's fields, a slice's
-// elements. Deeper levels are read with further, equally small, requests, so
-// that nothing is truncated and nothing huge (a protobuf message's internal
-// state) is loaded by accident.
-var structLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 1, MaxStringLen: 4096, MaxArrayValues: 256, MaxStructFields: -1}
-
 // serverFieldsLoad loads a transport server's own fields without following
 // its pointers.
 var serverFieldsLoad = api.LoadConfig{FollowPointers: false, MaxVariableRecurse: 1, MaxStringLen: 1024, MaxStructFields: -1}
-
-// shallowLoad loads a value and the head of what it points to.
-var shallowLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 1, MaxStringLen: 1024, MaxArrayValues: 64, MaxStructFields: -1}
-
-// maxTreeDepth bounds a config tree; real configs are a few levels deep.
-const maxTreeDepth = 10
-
-// protoInternals are the fields protoc-gen-go adds to every message.
-var protoInternals = map[string]bool{"state": true, "sizeCache": true, "unknownFields": true}
-
-// readTree reads the value of expr (a struct, typically the Bootstrap) as a
-// clean tree: proto field names, durations as "1s", no protobuf internals.
-func readTree(c *rpc2.RPCClient, scope api.EvalScope, expr, typeName string) (*tracer.Node, error) {
-	v, err := c.EvalVariable(scope, expr, structLoad)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", expr, err)
-	}
-	root := &tracer.Node{Name: shortType(typeName), Type: shortType(typeName)}
-	fillNode(c, scope, expr, v, root, 0)
-	return root, nil
-}
-
-// fillNode fills n from v, the value of expr.
-func fillNode(c *rpc2.RPCClient, scope api.EvalScope, expr string, v *api.Variable, n *tracer.Node, depth int) {
-	if depth > maxTreeDepth {
-		n.Value = "…"
-		return
-	}
-	if notLoaded(v) {
-		// Deeper than the load went: read this level with its own request.
-		loaded, err := c.EvalVariable(scope, expr, structLoad)
-		if err != nil {
-			n.Value = "<unreadable: " + err.Error() + ">"
-			return
-		}
-		v = loaded
-	}
-	if d, ok := durationOf(v); ok {
-		n.Value = d
-		return
-	}
-	switch v.Kind {
-	case reflect.Ptr:
-		if len(v.Children) == 0 || v.Children[0].Addr == 0 {
-			n.Value = "<unset>"
-			return
-		}
-		inner := &v.Children[0]
-		if inner.OnlyAddr || (inner.Kind == reflect.Struct && len(inner.Children) == 0 && inner.Len > 0) {
-			loaded, err := c.EvalVariable(scope, "*"+expr, structLoad)
-			if err != nil {
-				n.Value = "<unreadable: " + err.Error() + ">"
-				return
-			}
-			inner = loaded
-		}
-		fillNode(c, scope, "(*"+expr+")", inner, n, depth+1)
-	case reflect.Struct:
-		for i := range v.Children {
-			f := &v.Children[i]
-			if protoInternals[f.Name] || strings.HasPrefix(f.Name, "XXX_") {
-				continue
-			}
-			child := &tracer.Node{Name: protoName(f.Name), Type: shortType(f.Type)}
-			fillNode(c, scope, expr+"."+f.Name, f, child, depth+1)
-			n.Children = append(n.Children, child)
-		}
-	case reflect.Slice, reflect.Array:
-		if v.Kind == reflect.Slice && v.Len == 0 {
-			n.Value = "[]"
-			return
-		}
-		for i := range v.Children {
-			child := &tracer.Node{Name: fmt.Sprintf("[%d]", i), Type: shortType(v.Children[i].Type)}
-			fillNode(c, scope, fmt.Sprintf("%s[%d]", expr, i), &v.Children[i], child, depth+1)
-			n.Children = append(n.Children, child)
-		}
-	case reflect.Map:
-		if v.Len == 0 {
-			n.Value = "{}"
-			return
-		}
-		for i := 0; i+1 < len(v.Children); i += 2 {
-			child := &tracer.Node{Name: v.Children[i].Value, Type: shortType(v.Children[i+1].Type)}
-			child.Value = leafValue(&v.Children[i+1])
-			n.Children = append(n.Children, child)
-		}
-	case reflect.Interface:
-		if len(v.Children) == 0 || v.Children[0].Kind == reflect.Invalid {
-			n.Value = "<nil>"
-			return
-		}
-		fillNode(c, scope, expr, &v.Children[0], n, depth+1)
-	default:
-		n.Value = leafValue(v)
-	}
-}
-
-// notLoaded reports whether v is a composite whose contents Delve left out
-// because of the load depth.
-func notLoaded(v *api.Variable) bool {
-	switch v.Kind {
-	case reflect.Struct, reflect.Slice, reflect.Array, reflect.Map:
-		return v.Len > 0 && len(v.Children) == 0
-	}
-	return false
-}
-
-// leafValue formats a scalar as a person would write it in a config.
-func leafValue(v *api.Variable) string {
-	if v.Unreadable != "" {
-		return "<unreadable>"
-	}
-	if d, ok := durationOf(v); ok {
-		return d
-	}
-	return v.Value
-}
-
-// durationOf formats v if it is a time.Duration or a protobuf Duration.
-func durationOf(v *api.Variable) (string, bool) {
-	switch {
-	case v.Type == "time.Duration":
-		// A value equal to a named constant reads "Second (1000000000)".
-		raw := v.Value
-		if i := strings.LastIndexByte(raw, '('); i >= 0 && strings.HasSuffix(raw, ")") {
-			raw = raw[i+1 : len(raw)-1]
-		}
-		n, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil {
-			return "", false
-		}
-		return time.Duration(n).String(), true
-	case strings.HasSuffix(v.Type, "durationpb.Duration") && v.Kind == reflect.Struct:
-		var secs, nanos int64
-		found := false
-		for _, f := range v.Children {
-			switch f.Name {
-			case "Seconds":
-				secs, _ = strconv.ParseInt(f.Value, 10, 64)
-				found = true
-			case "Nanos":
-				nanos, _ = strconv.ParseInt(f.Value, 10, 64)
-			}
-		}
-		if !found {
-			return "", false
-		}
-		return (time.Duration(secs)*time.Second + time.Duration(nanos)).String(), true
-	}
-	return "", false
-}
-
-// protoName turns a Go field name generated by protoc-gen-go back into the
-// proto field name: ReadTimeout → read_timeout, Http → http.
-func protoName(goName string) string {
-	var b strings.Builder
-	runes := []rune(goName)
-	for i, r := range runes {
-		if unicode.IsUpper(r) {
-			prevLower := i > 0 && (unicode.IsLower(runes[i-1]) || unicode.IsDigit(runes[i-1]))
-			nextLower := i > 0 && i+1 < len(runes) && unicode.IsLower(runes[i+1]) && unicode.IsUpper(runes[i-1])
-			if prevLower || nextLower {
-				b.WriteByte('_')
-			}
-			b.WriteRune(unicode.ToLower(r))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// shortType drops the import path from a type name:
-// *github.com/x/internal/conf.Server_HTTP → *conf.Server_HTTP.
-func shortType(t string) string {
-	prefix := t[:len(t)-len(strings.TrimLeft(t, "*[]"))]
-	rest := t[len(prefix):]
-	if i := strings.LastIndex(rest, "/"); i >= 0 {
-		rest = rest[i+1:]
-	}
-	return prefix + rest
-}
 
 // isNil reports whether an interface or pointer variable holds nil.
 func isNil(v *api.Variable) bool {
@@ -222,15 +31,16 @@ func isNil(v *api.Variable) bool {
 	return false
 }
 
-// readServers reads the App's servers through appExpr (an *kratos.App).
-func readServers(c *rpc2.RPCClient, scope api.EvalScope, appExpr string) ([]keyedServer, error) {
-	list, err := c.EvalVariable(scope, appExpr+".opts.servers", api.LoadConfig{MaxArrayValues: 64})
+// readServers reads the App's servers through optsExpr, the App's options
+// struct (a.opts in App's methods, o inside kratos.New).
+func readServers(c *rpc2.RPCClient, scope api.EvalScope, optsExpr string) ([]keyedServer, error) {
+	list, err := c.EvalVariable(scope, optsExpr+".servers", api.LoadConfig{MaxArrayValues: 64})
 	if err != nil {
 		return nil, fmt.Errorf("read servers: %w", err)
 	}
 	var out []keyedServer
 	for i := int64(0); i < list.Len; i++ {
-		srv, key, err := readServerVar(c, scope, fmt.Sprintf("%s.opts.servers[%d]", appExpr, i))
+		srv, key, err := readServerVar(c, scope, fmt.Sprintf("%s.servers[%d]", optsExpr, i))
 		if err != nil {
 			return nil, err
 		}

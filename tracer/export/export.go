@@ -97,13 +97,15 @@ func Build(events []tracer.Event, opts Options) *File {
 
 	var phases []tracer.Event
 	for _, ev := range events {
-		if ev.IsPhase() {
+		// A request's phases are on the request's own track.
+		if ev.IsPhase() && ev.Request == nil {
 			phases = append(phases, ev)
 		}
 	}
 	end := endOf(events)
 	b.lifecycle(phases, end)
 	b.servers(phases, end)
+	b.requests(events, end)
 	b.output(events)
 	return &File{TraceEvents: b.out, DisplayTimeUnit: "ms", OtherData: opts.Metadata}
 }
@@ -178,6 +180,11 @@ func groupOf(phases []tracer.Event, i int) tracer.Group {
 	if i >= len(phases) {
 		return ""
 	}
+	// A stop at a breakpoint of the user's own belongs to the part of the
+	// program it happened in: the group of the lifecycle phase before it.
+	for i > 0 && phases[i].Phase == tracer.PhaseBreak {
+		i--
+	}
 	info, _ := tracer.Info(phases[i].Phase)
 	return info.Group
 }
@@ -200,6 +207,7 @@ func phaseArgs(ev tracer.Event) map[string]any {
 	if ev.ExitCode != nil {
 		args["exit_code"] = *ev.ExitCode
 	}
+	addConfigArgs(ev, args)
 	return args
 }
 

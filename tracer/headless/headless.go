@@ -43,6 +43,10 @@ type Options struct {
 	// asked for that). When app.running cannot be traced, the run ends at
 	// the last boot phase that can.
 	LeaveRunning bool
+	// Requests are sent to the App one after the other, the first at
+	// app.running and each next one at the previous one's reply, before the
+	// hold; the Source must be a tracer.Requester (request.go).
+	Requests []tracer.RequestSpec
 }
 
 // Result sums up a run.
@@ -70,6 +74,7 @@ var ErrInterrupted = errors.New("interrupted")
 func Run(ctx context.Context, src tracer.Source, opts Options) (*Result, error) {
 	defer src.Close()
 	p := &printer{opts: opts, res: &Result{ExitCode: -1}, holdAt: tracer.PhaseRunning, noSource: map[string]bool{}, out: NewOutputWriter(opts.Out)}
+	requests := &requestDriver{specs: opts.Requests}
 	var stopDeadline <-chan time.Time
 	events := src.Events()
 	// interrupted turns a command refused because ctx ended into
@@ -106,7 +111,13 @@ func Run(ctx context.Context, src tracer.Source, opts Options) (*Result, error) 
 			p.noteShutdown(ev)
 			switch ev.Kind {
 			case tracer.KindStop, tracer.KindStep:
-				if ev.Phase == p.holdAt && !p.hold.over && p.hold.timer == nil {
+				// Requests are sent from the hold phase, each next one at
+				// the previous one's reply (request.go); the hold begins
+				// at the hold phase, or at the last reply.
+				if requests.sendNext(ctx, p, src, ev) {
+					continue
+				}
+				if (ev.Phase == p.holdAt || ev.Phase == tracer.PhaseRequestReply) && !p.hold.over && p.hold.timer == nil {
 					if err := p.beginHold(ctx, src, ev); err != nil {
 						return p.res, interrupted(err)
 					}
@@ -136,6 +147,8 @@ type printer struct {
 	hold holdState
 	// out prints the program's output, whole lines however they were cut.
 	out *OutputWriter
+	// events are the request events, for the summary's time per layer.
+	events []tracer.Event
 }
 
 // lastBootPhase is the last phase of the boot the plan can trace: app.running,
@@ -165,6 +178,9 @@ func (p *printer) print(ev tracer.Event) {
 	if ev.IsPhase() {
 		p.res.Phases = append(p.res.Phases, ev)
 		p.phase = ev.Phase
+	}
+	if ev.Request != nil {
+		p.events = append(p.events, ev)
 	}
 	if ev.Kind == tracer.KindExit && ev.ExitCode != nil {
 		p.res.ExitCode = *ev.ExitCode
@@ -253,15 +269,22 @@ func (p *printer) printText(ev tracer.Event) {
 		if ev.Reason != "" {
 			fmt.Fprintf(w, "   %s\n", ev.Reason)
 		}
+		printRegistration(w, ev, wordsFor(p.opts.Lang))
 	case tracer.KindStop, tracer.KindPass, tracer.KindStep, tracer.KindExit:
 		p.printPhase(ev)
+	case tracer.KindReturn:
+		if ev.Request != nil {
+			p.printRequestReturn(ev)
+			break
+		}
+		p.printReturn(ev)
 	}
 }
 
 func (p *printer) printPhase(ev tracer.Event) {
 	w := p.opts.Out
 	wd := wordsFor(p.opts.Lang)
-	title := tracer.TitleFor(ev.Phase, p.opts.Lang)
+	title := tracer.TitleOf(ev.Phase, ev.Detail, p.opts.Lang)
 	label := ev.Label()
 	if ev.Kind == tracer.KindStep {
 		label = "step"
@@ -292,6 +315,7 @@ func (p *printer) printPhase(ev tracer.Event) {
 		p.noSource[ev.File] = true
 		fmt.Fprintf(w, "  "+wd.noSource+"\n", ev.SourceMissing)
 	}
+	p.printValues(ev)
 	if ev.Skipped {
 		fmt.Fprintf(w, "  "+wd.skipped+"\n", ev.Reason)
 	}
@@ -301,13 +325,18 @@ func (p *printer) printPhase(ev tracer.Event) {
 	case ev.ExitCode != nil:
 		fmt.Fprintf(w, "  "+wd.exitStatus+"\n", *ev.ExitCode)
 	}
+	if ev.Phase == tracer.PhaseConfigLoad && len(ev.ConfigSources) > 0 {
+		fmt.Fprintf(w, "  %s\n", formatSources(ev.ConfigSources, p.opts.Lang))
+	}
+	p.printRequest(ev)
 	if ev.Bootstrap != nil && !ev.Bootstrap.Equal(p.lastBootstrap) {
 		p.lastBootstrap = ev.Bootstrap
 		fmt.Fprintf(w, "  "+wd.bootstrap+"\n", ev.Bootstrap.Type)
-		for _, line := range strings.Split(strings.TrimRight(ev.Bootstrap.Format(), "\n"), "\n") {
+		for _, line := range strings.Split(strings.TrimRight(FormatBootstrap(ev.Bootstrap), "\n"), "\n") {
 			fmt.Fprintf(w, "    %s\n", line)
 		}
 	}
+	printRegistration(w, ev, wd)
 	if len(ev.Servers) > 0 {
 		table := formatServers(ev.Servers, wd)
 		if table != p.lastServers {
@@ -372,7 +401,9 @@ func ShortPath(path string) string {
 
 // summary prints the table of phases with their times.
 func (p *printer) summary() {
-	if p.opts.JSON {
+	if p.opts.JSON || len(p.res.Phases) == 0 {
+		// No phase was reached (the build or a --break failed): the
+		// caller reports why, and an empty table says nothing.
 		return
 	}
 	p.out.Break()
@@ -392,6 +423,7 @@ func (p *printer) summary() {
 		rows = append(rows, []string{fmt.Sprint(i + 1), label, loc, ev.SincePrev.String(), ev.Elapsed.String()})
 	}
 	writeTable(w, rows)
+	p.requestSummary()
 	switch {
 	case p.res.LeftRunning:
 		fmt.Fprintf(w, wd.leftRunning+"\n", p.holdAt)

@@ -18,9 +18,11 @@ import (
 // the Source decides what becomes of the program. Without a hold time the
 // signal follows at once, sent while the program is paused at the phase.
 //
-// This file is the one place of that logic: whatever is to happen while the
-// program serves (requests sent to it, say) goes into beginHold, before the
-// program is let run and the timer starts.
+// This file is the one place of that logic. Requests (request.go) are sent
+// before it: from the hold phase, each next one at the previous one's
+// reply; the hold then begins at the last reply. Whatever else is to happen
+// while the program serves goes into beginHold, before the program is let
+// run and the timer starts.
 
 // holdState is where the hold is.
 type holdState struct {
@@ -66,7 +68,7 @@ func (p *printer) beginHold(ctx context.Context, src tracer.Source, ev tracer.Ev
 // noteShutdown ends a hold the program does not wait out: it is shutting
 // down already, so it must not be signalled again.
 func (p *printer) noteShutdown(ev tracer.Event) {
-	if ev.IsPhase() && tracer.Order(ev.Phase) >= tracer.Order(tracer.PhaseStop) && ev.Phase != tracer.PhaseExit {
+	if info, ok := tracer.Info(ev.Phase); ok && ev.IsPhase() && info.Group == tracer.GroupShutdown && ev.Phase != tracer.PhaseExit {
 		p.hold.over = true
 	}
 }

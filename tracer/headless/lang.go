@@ -35,6 +35,10 @@ type words struct {
 	// then holdThenSIGTERM or holdThenLeave.
 	holdRunning, holdThenSIGTERM, holdThenLeave string
 	serverCols                                  [6]string
+	// registry heads the registrar's kind; registryRows label the
+	// instance's id, name, version, metadata and endpoints.
+	registry     string
+	registryRows [5]string
 	// The labels of a phase's note.
 	lookAt, read string
 }
@@ -58,6 +62,8 @@ var allWords = map[tracer.Lang]*words{
 		holdThenSIGTERM: "then it gets SIGTERM",
 		holdThenLeave:   "then the trace ends and leaves it running",
 		serverCols:      [6]string{"KIND", "NETWORK", "ADDRESS", "TIMEOUT", "ENDPOINT", "STATE"},
+		registry:        "Registry: %s",
+		registryRows:    [5]string{"id", "name", "version", "metadata", "endpoints"},
 		lookAt:          "Look at",
 		read:            "Read",
 	},
@@ -79,6 +85,8 @@ var allWords = map[tracer.Lang]*words{
 		holdThenSIGTERM: "之后发送 SIGTERM",
 		holdThenLeave:   "之后跟踪结束，程序继续运行",
 		serverCols:      [6]string{"类型", "网络", "地址", "超时", "端点", "状态"},
+		registry:        "注册中心：%s",
+		registryRows:    [5]string{"id", "名称", "版本", "元数据", "端点"},
 		lookAt:          "看哪里",
 		read:            "读源码",
 	},

@@ -166,3 +166,94 @@ func TestEvent(t *testing.T) {
 		t.Error("Event is not idempotent")
 	}
 }
+
+func TestRequestMasked(t *testing.T) {
+	in := &tracer.RequestInfo{
+		ID: 1, Transport: "http", Method: "POST", Path: "/login",
+		Header: []string{"Authorization: Bearer abc.def", "Cookie: session=xyz", "X-Api-Key: k1", "Accept: */*"},
+		Body:   `{"user":"ann","password":"hunter2","nested":{"accessToken":"t0k"},"list":[{"secret":"s"}]}`,
+		Reply: &tracer.Reply{
+			Code: 200, Header: []string{"Set-Cookie: session=new; HttpOnly", "Content-Type: application/json"},
+			Body: `{"token":"jwt.value","name":"ann"}`,
+		},
+	}
+	out := Request(in)
+	for _, want := range []string{"Authorization: ****", "Cookie: ****", "X-Api-Key: ****", "Accept: */*"} {
+		if !containsString(out.Header, want) {
+			t.Errorf("request headers %v lack %q", out.Header, want)
+		}
+	}
+	if strings.Contains(out.Body, "hunter2") || strings.Contains(out.Body, "t0k") || strings.Contains(out.Body, `"s"`) || !strings.Contains(out.Body, `"user":"ann"`) {
+		t.Errorf("request body: %s", out.Body)
+	}
+	if !containsString(out.Reply.Header, "Set-Cookie: ****") || strings.Contains(out.Reply.Body, "jwt.value") || !strings.Contains(out.Reply.Body, `"name":"ann"`) {
+		t.Errorf("reply: %+v", out.Reply)
+	}
+	if in.Header[0] != "Authorization: Bearer abc.def" || !strings.Contains(in.Body, "hunter2") || in.Reply.Header[0] != "Set-Cookie: session=new; HttpOnly" {
+		t.Error("the original was changed")
+	}
+	if JSON(out.Body) != out.Body {
+		t.Error("JSON is not idempotent")
+	}
+	// The same in an event, with an *http.Request argument's headers.
+	ev := Event(tracer.Event{Request: in, Args: []*tracer.Node{{Name: "req", Children: []*tracer.Node{{Name: "header", Children: []*tracer.Node{{Name: "Authorization", Value: "Bearer abc"}, {Name: "Accept", Value: "*/*"}}}}}}})
+	if ev.Request.Header[0] != "Authorization: ****" || ev.Args[0].Lookup("header.Authorization").Value != Mask || ev.Args[0].Lookup("header.Accept").Value != "*/*" {
+		t.Errorf("event: %+v %+v", ev.Request.Header, ev.Args[0].Lookup("header"))
+	}
+}
+
+func containsString(list []string, s string) bool {
+	for _, l := range list {
+		if l == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TestEventValues: the variables, watches and results of a stop are masked
+// like the Bootstrap, in Go syntax; the expressions that read them stay.
+func TestEventValues(t *testing.T) {
+	dsn := &tracer.Node{Name: "Source", Type: "string", Value: `"root:hunter2@tcp(127.0.0.1:3306)/shop"`, Expr: "c.Database.Source"}
+	ev := tracer.Event{
+		Kind: tracer.KindStop,
+		Args: []*tracer.Node{
+			{Name: "c", Type: "*conf.Data", Expr: "c", Children: []*tracer.Node{
+				{Name: "Database", Type: "*conf.Data_Database", Expr: "c.Database", Children: []*tracer.Node{dsn}},
+				{Name: "Redis", Type: "*conf.Data_Redis", Expr: "c.Redis", Unloaded: true},
+			}},
+			{Name: "dbPassword", Type: "string", Value: `"redis-pass"`, Expr: "dbPassword"},
+		},
+		Locals: []*tracer.Node{{Name: "sessionToken", Type: "[]string", Expr: "sessionToken", More: 30, Children: []*tracer.Node{{Name: "[0]", Value: `"t-one"`}}}},
+		Watches: []tracer.WatchValue{
+			{Expr: "cfg.Auth.Token", Value: &tracer.Node{Name: "cfg.Auth.Token", Type: "string", Value: `"jwt-one"`}},
+			{Expr: "x", Error: "could not read password=hunter2"},
+		},
+		Results: []*tracer.Node{{Name: "err", Type: "error(*fmt.wrapError)", Value: "dial root:hunter2@tcp(db:3306)/shop: refused", Children: []*tracer.Node{{Name: "msg", Value: `"dial root:hunter2@tcp(db:3306)/shop: refused"`}}}},
+	}
+	before, _ := json.Marshal(ev)
+	out := Event(ev)
+	after, _ := json.Marshal(ev)
+	if string(before) != string(after) {
+		t.Fatal("Event changed its argument")
+	}
+	b, _ := json.Marshal(out)
+	for _, secret := range []string{"hunter2", "redis-pass", "jwt-one", "t-one"} {
+		if strings.Contains(string(b), secret) {
+			t.Errorf("the redacted event still holds %q: %s", secret, b)
+		}
+	}
+	src := out.Args[0].Children[0].Children[0]
+	if src.Value != `"root:****@tcp(127.0.0.1:3306)/shop"` || src.Expr != "c.Database.Source" {
+		t.Errorf("source = %+v", src)
+	}
+	if r := out.Args[0].Children[1]; !r.Unloaded || r.Expr != "c.Redis" {
+		t.Errorf("an unloaded node lost what it is: %+v", r)
+	}
+	if out.Locals[0].More != 30 {
+		t.Errorf("the cap's count is lost: %+v", out.Locals[0])
+	}
+	if out.Watches[0].Expr != "cfg.Auth.Token" || out.Watches[0].Value.Value != Mask {
+		t.Errorf("watch = %+v", out.Watches[0])
+	}
+}

@@ -34,7 +34,7 @@ type PathError struct {
 func (e *PathError) Error() string { return e.Msg }
 
 // stopRoots are the paths that name a field of the current stop itself.
-var stopRoots = []string{"phase", "detail", "kind", "file", "line", "function", "goroutine", "output", "exit_code"}
+var stopRoots = []string{"phase", "detail", "kind", "file", "line", "function", "goroutine", "output", "exit_code", "skipped", "reason", "registrar"}
 
 // serverFields are the fields of one server.
 var serverFields = []string{"kind", "type", "network", "address", "timeout", "endpoint", "state", "services"}
@@ -72,13 +72,17 @@ func ParsePath(s string) (Path, error) {
 		return p, nil
 	case root == "servers":
 		return parseServersPath(p, rest)
+	case root == "request" || root == "reply":
+		return parseRequestPath(p, rest)
+	case root == "instance":
+		return parseInstancePath(p, rest)
 	case contains(stopRoots, root):
 		if rest != "" {
 			return p, &PathError{len(root), fmt.Sprintf("%s is a single value; nothing can follow it", root)}
 		}
 		return p, nil
 	}
-	return p, &PathError{0, fmt.Sprintf("unknown path %q; a path starts with bootstrap, servers, %s", s, strings.Join(stopRoots, ", "))}
+	return p, &PathError{0, fmt.Sprintf("unknown path %q; a path starts with bootstrap, servers, instance, request, reply, %s", s, strings.Join(stopRoots, ", "))}
 }
 
 func parseServersPath(p Path, rest string) (Path, error) {
@@ -151,6 +155,10 @@ type state struct {
 	// outputOpen holds, per stream, the index in output of a line whose
 	// rest is still to come (tracer.OutputLine.Continued).
 	outputOpen map[string]int
+	// request is the request of the last event that carried one.
+	request *tracer.RequestInfo
+	// instance is the last ServiceInstance an event carried.
+	instance *tracer.ServiceInstance
 }
 
 // addOutput adds one output event to the lines seen, joining the pieces of
@@ -182,11 +190,17 @@ func (st *state) observe(ev tracer.Event) {
 	if ev.Servers != nil {
 		st.servers = ev.Servers
 	}
+	if ev.Instance != nil {
+		st.instance = ev.Instance
+	}
 	if ev.Kind == tracer.KindOutput && ev.Output != nil {
 		st.addOutput(*ev.Output)
 	}
 	if ev.ExitCode != nil {
 		st.exitCode = ev.ExitCode
+	}
+	if ev.Request != nil {
+		st.request = ev.Request
 	}
 }
 
@@ -209,6 +223,13 @@ func (st *state) value(p Path) (string, error) {
 			"phase": string(ev.Phase), "detail": ev.Detail, "kind": string(ev.Kind), "file": ev.File,
 			"line": strconv.Itoa(ev.Line), "function": ev.Function, "goroutine": strconv.FormatInt(ev.Goroutine, 10),
 		}[p.Root], nil
+	case "skipped", "reason", "registrar":
+		if err := needStop(); err != nil {
+			return "", err
+		}
+		return map[string]string{"skipped": strconv.FormatBool(ev.Skipped), "reason": ev.Reason, "registrar": ev.Registrar}[p.Root], nil
+	case "instance":
+		return st.instanceValue(p)
 	case "output":
 		return strings.Join(st.output, "\n"), nil
 	case "exit_code":
@@ -222,6 +243,9 @@ func (st *state) value(p Path) (string, error) {
 		}
 		n := st.bootstrap.Lookup(strings.Join(p.Fields, "."))
 		if n == nil {
+			if v, ok, err := originValue(st.bootstrap, p); ok {
+				return v, err
+			}
 			return "", fmt.Errorf("%s: no such field in the Bootstrap", p)
 		}
 		if len(n.Children) > 0 {
@@ -230,6 +254,8 @@ func (st *state) value(p Path) (string, error) {
 		return n.Value, nil
 	case "servers":
 		return st.serverValue(p)
+	case "request", "reply":
+		return st.requestValue(p)
 	}
 	return "", fmt.Errorf("unknown path %s", p)
 }
