@@ -106,3 +106,49 @@ func TestHoldServesOnLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestConnectHoldServesThenLeaves: `connect --hold` lets the program run
+// during the hold too, so it answers; then the trace ends and leaves it
+// running under its Delve server, serving, with the breakpoints cleared.
+func TestConnectHoldServesThenLeaves(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a real Delve server")
+	}
+	dlv := installDlv(t)
+	demo, _ := buildDemoElsewhere(t)
+	conf, httpAddr, _ := demoConfigDir(t)
+	d := startHeadlessDelve(t, dlv, demo, conf)
+	var out, errOut syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(context.Background(), []string{"connect", "--headless", "--hold", "3s", d.addr}, strings.NewReader(""), &out, &errOut)
+	}()
+	deadline := time.After(3 * time.Minute)
+	for !strings.Contains(errOut.String(), "the program runs on from app.running") {
+		select {
+		case code := <-done:
+			skipWithoutPtrace(t, errOut.String())
+			t.Fatalf("exit %d before the hold\nstderr:\n%s", code, errOut.String())
+		case <-deadline:
+			t.Fatalf("no hold\nstderr:\n%s", errOut.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if err := getWithin(time.Second, "http://"+httpAddr+"/helloworld/hold"); err != nil {
+		t.Errorf("GET during the hold: %v", err)
+	}
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("exit %d\nstderr:\n%s", code, errOut.String())
+		}
+	case <-time.After(time.Minute):
+		t.Fatalf("connect did not end after the hold\nstderr:\n%s", errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "left the program running under Delve") {
+		t.Errorf("stderr does not say the program was left running:\n%s", errOut.String())
+	}
+	if err := getWithin(5*time.Second, "http://"+httpAddr+"/helloworld/after"); err != nil {
+		t.Errorf("GET after the trace left: %v", err)
+	}
+}

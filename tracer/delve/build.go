@@ -273,10 +273,14 @@ func startBuild(ctx context.Context, t *Target, bin string, flags []string, opts
 		go func() {
 			tick := time.NewTicker(progressInterval)
 			defer tick.Stop()
+			linking := b.follow.linkStarted
 			for {
 				select {
 				case <-b.done:
 					return
+				case <-linking:
+					linking = nil
+					opts.Progress(b.follow.progress())
 				case <-tick.C:
 					opts.Progress(b.follow.progress())
 				}

@@ -46,10 +46,13 @@ type buildFollower struct {
 	failed    []string
 	// other is what was not a JSON event.
 	other strings.Builder
+	// linkStarted is closed when the link begins, which is reported at
+	// once: a link shorter than the report's interval would not show.
+	linkStarted chan struct{}
 }
 
 func newBuildFollower() *buildFollower {
-	return &buildFollower{started: time.Now(), compiled: map[string]bool{}, failedOut: map[string]*strings.Builder{}}
+	return &buildFollower{started: time.Now(), compiled: map[string]bool{}, failedOut: map[string]*strings.Builder{}, linkStarted: make(chan struct{})}
 }
 
 // Write takes the go command's stdout, a JSON event a line.
@@ -102,7 +105,10 @@ func (f *buildFollower) take(line []byte) {
 	case isToolCommand(out, "compile"):
 		f.compiled[ev.ImportPath] = true
 	case isToolCommand(out, "link"):
-		f.linking = true
+		if !f.linking {
+			f.linking = true
+			close(f.linkStarted)
+		}
 	}
 }
 
