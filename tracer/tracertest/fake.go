@@ -5,6 +5,7 @@ package tracertest
 import (
 	"context"
 	"os"
+	"strings"
 	"sync"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
@@ -21,6 +22,12 @@ type Fake struct {
 	paused  bool
 	closed  bool
 	noBreak map[tracer.PhaseID]bool
+	// inspect is the Inspector's state (inspect.go); nil until Inspect.
+	inspect *inspectState
+	// running: the fake has stopped delivering without a stop, as a
+	// program that runs (BlockAt); Halt or Signal ends it.
+	running bool
+	blockAt map[tracer.PhaseID]bool
 
 	// Commands records every command received, e.g. "continue", "signal terminated".
 	Commands []string
@@ -41,16 +48,29 @@ func NewFake(events []tracer.Event) *Fake {
 
 // advance delivers events until the next stop or the end. Callers hold f.mu.
 func (f *Fake) advance() {
-	f.paused = false
+	f.paused, f.running = false, false
 	for f.next < len(f.events) {
 		ev := f.events[f.next]
 		f.next++
+		if !f.prepareLocked(&ev) {
+			continue // a user breakpoint's stop that no breakpoint asks for
+		}
 		if ev.Kind == tracer.KindStop && f.noBreak[ev.Phase] {
 			ev.Kind = tracer.KindPass
 		}
+		// A return is a pass, keeping its kind, unless its phase's break is on.
+		pause := ev.Kind == tracer.KindStop || ev.Kind == tracer.KindStep ||
+			ev.Kind == tracer.KindReturn && !f.noBreak[ev.Phase]
+		if pause {
+			f.pausedAtLocked(ev)
+		}
 		f.ch <- ev
-		if ev.Kind == tracer.KindStop || ev.Kind == tracer.KindStep {
+		if pause {
 			f.paused = true
+			return
+		}
+		if f.blocksLocked(ev) {
+			f.running = true
 			return
 		}
 	}
@@ -71,8 +91,11 @@ func (f *Fake) command(name string) error {
 	if f.closed {
 		return tracer.ErrEnded
 	}
-	if !f.paused {
+	if !f.paused && !(f.running && strings.HasPrefix(name, "signal ")) {
 		return tracer.ErrNotPaused
+	}
+	if !strings.HasPrefix(name, "signal ") && f.resumeLocked() {
+		return nil
 	}
 	f.advance()
 	return nil

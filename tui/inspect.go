@@ -1,0 +1,659 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// inspectState is what the model knows about the user's own questions to
+// the program: where they look (the goroutine and frame chosen), the
+// breakpoints set, and whether the program is halted.
+type inspectState struct {
+	// at counts the stops; an answer asked for at an earlier stop is
+	// dropped, as the values it read are gone.
+	at int
+	// goroutine is the goroutine chosen at a halt (0: the stop's own) and
+	// frame the frame selected in Stack.
+	goroutine int64
+	frame     int
+	// breakpoints are the user's own, as the Inspector resolved them.
+	breakpoints []tracer.Breakpoint
+	// halt is the halt or stall the program is at, nil when it is not.
+	halt *tracer.Event
+}
+
+// The answers of an Inspector, as messages (commandDoneMsg.result).
+type (
+	frameMsg struct {
+		at        int
+		goroutine int64
+		detail    tracer.FrameDetail
+		prompt    bool
+		err       error
+	}
+	evalMsg struct {
+		at   int
+		expr string
+		node *tracer.Node
+		err  error
+	}
+	expandMsg struct {
+		at     int
+		target expandTarget
+		path   string
+		node   *tracer.Node
+		err    error
+	}
+	watchMsg struct {
+		expr    string
+		value   tracer.WatchValue
+		removed bool
+		prompt  bool
+		err     error
+	}
+	breakpointMsg struct {
+		loc     string
+		bp      tracer.Breakpoint
+		removed bool
+		prompt  bool
+		err     error
+	}
+	breakpointsMsg struct{ list []tracer.Breakpoint }
+	goroutineMsg   struct {
+		at     int
+		id     int64
+		frames []tracer.Frame
+		// detail is the frame shown, the goroutine's innermost in the
+		// program's own code, read in the same call so that no other
+		// call comes between.
+		detail tracer.FrameDetail
+		err    error
+	}
+)
+
+// expandTarget says which tree an Expand answer goes to.
+type expandTarget byte
+
+const (
+	targetVariables expandTarget = iota
+	targetPrompt
+)
+
+// inspector returns the Source as an Inspector, or nil.
+func (m *Model) inspector() tracer.Inspector {
+	if m.trace.src == nil {
+		return nil
+	}
+	in, _ := m.trace.src.(tracer.Inspector)
+	return in
+}
+
+// call queues an Inspector call, in order with the other commands, so that
+// a breakpoint set before n is there when the program continues. What it
+// read comes back to applyResult.
+func (m *Model) call(name string, fn func(context.Context, tracer.Inspector) tea.Msg) tea.Cmd {
+	in := m.inspector()
+	if in == nil {
+		m.trace.flash = m.cannotInspect(name)
+		return nil
+	}
+	ctx := m.run.ctx
+	m.trace.queue = append(m.trace.queue, queuedCommand{name: name, call: func() (tea.Msg, error) {
+		return fn(ctx, in), nil
+	}})
+	return m.nextCommand()
+}
+
+// cannotInspect says that the Source cannot do name at all.
+func (m *Model) cannotInspect(name string) string {
+	if m.trace.src == nil {
+		return m.tx.notRunningYet
+	}
+	return f(m.tx.needsLive, name)
+}
+
+// inspectError says why an Inspector call failed, in one line.
+func (m *Model) inspectError(name string, err error) string {
+	switch {
+	case errors.Is(err, tracer.ErrUnsupported):
+		return f(m.tx.needsLive, name)
+	case errors.Is(err, tracer.ErrNotPaused):
+		return m.tx.notPausedInspect
+	case errors.Is(err, tracer.ErrEnded):
+		return m.endedText()
+	}
+	return firstOr(strings.Split(strings.TrimSpace(err.Error()), "\n"), err.Error())
+}
+
+// inspectStarted looks at what the new Source can answer: the breakpoints
+// set before the screen (--break).
+func (m *Model) inspectStarted() tea.Cmd {
+	in := m.inspector()
+	if in == nil {
+		return nil
+	}
+	m.trace.queue = append(m.trace.queue, queuedCommand{name: m.tx.cmdBreakpoint, call: func() (tea.Msg, error) {
+		return breakpointsMsg{list: in.Breakpoints()}, nil
+	}})
+	return nil // nextCommand runs it
+}
+
+// inspectStop shows what a stop, step or paused return carries: the
+// variables of frame 0, the watches; the frame and goroutine go back to
+// the stop's own.
+func (m *Model) inspectStop(ev tracer.Event) tea.Cmd {
+	m.insp.at++
+	m.insp.frame, m.insp.goroutine = 0, 0
+	m.stack.active, m.stack.cursor = 0, 0
+	if ev.Phase == tracer.PhaseBreak {
+		m.trace.phaseLabel = string(tracer.PhaseBreak) + " " + sanitize(m.shortLoc(ev.Detail))
+	}
+	m.variables.setStop(ev)
+	m.syncResults()
+	m.syncBreakMarks()
+	if m.variables.hasStop && (len(ev.Args) > 0 || len(ev.Locals) > 0 || len(ev.Watches) > 0) {
+		if ev.Phase == tracer.PhaseBreak || ev.Kind == tracer.KindStep || ev.Kind == tracer.KindReturn || m.bootstrap.root == nil {
+			m.suggest(paneVariables)
+		}
+	}
+	return m.expandCmds(targetVariables, &m.variables.tree)
+}
+
+// applyInspectEvent applies the events of inspection: a provider's
+// return, a halt, a stall.
+func (m *Model) applyInspectEvent(ev tracer.Event) tea.Cmd {
+	t := &m.trace
+	t.launching = false
+	switch ev.Kind {
+	case tracer.KindReturn:
+		m.phases.applyReturn(ev, m.returnPauses(ev))
+		if !m.returnPauses(ev) {
+			m.syncResults()
+			return nil
+		}
+		t.flash = ""
+		t.paused = true
+		t.stops++
+		evCopy := ev
+		t.last = &evCopy
+		m.takeSnapshot(ev)
+		if len(ev.Stack) > 0 {
+			m.stack.set(ev.Goroutine, ev.Stack, m.shortPath)
+		}
+		cmd := m.inspectStop(ev)
+		if ev.File == "" {
+			return cmd
+		}
+		return tea.Batch(cmd, m.showSource(ev))
+	case tracer.KindHalt, tracer.KindStall:
+		t.flash, t.notice = "", ""
+		evCopy := ev
+		t.last = &evCopy
+		m.insp.at++
+		m.insp.halt = &evCopy
+		m.insp.frame, m.insp.goroutine = 0, 0
+		m.phases.applyHalt(ev)
+		if ev.Kind == tracer.KindHalt {
+			t.paused = true
+			t.stops++
+		} else {
+			t.paused = false
+		}
+		m.variables.setHalt(ev.Watches)
+		m.goroutines.set(ev.Goroutines, m.shortPath)
+		m.relayout()
+		m.setFocus(paneGoroutines)
+		return m.showGoroutine(m.goroutines.cursor, ev.Kind == tracer.KindHalt)
+	}
+	return nil
+}
+
+// returnPauses reports whether a return event pauses the program: it is a
+// pass unless its phase's break is on.
+func (m *Model) returnPauses(ev tracer.Event) bool {
+	return !m.phases.breakOff[ev.Phase]
+}
+
+// leaveHalt hides the goroutines of a halt once the program has gone on,
+// and drops the answers still to come about the stop it left.
+func (m *Model) leaveHalt() {
+	m.insp.at++
+	if m.insp.halt == nil {
+		return
+	}
+	m.insp.halt = nil
+	m.goroutines.reset()
+	m.relayout()
+}
+
+// resetInspect forgets what the trace delivered (a restart, a move back),
+// keeping the folds and the prompt's history.
+func (m *Model) resetInspect() {
+	bps := m.insp.breakpoints
+	m.insp = inspectState{breakpoints: bps}
+	m.variables.reset()
+	m.goroutines.reset()
+	m.stack.active, m.stack.cursor = 0, 0
+	if m.width > 0 {
+		m.relayout()
+	}
+}
+
+// optionalPanes says which optional panes have a place now.
+func (m *Model) optionalPanes() optional {
+	h := m.height - m.statusHeight()
+	return optional{notes: m.notesOn, goroutines: m.goroutines.has(), prompt: m.prompt.height(h)}
+}
+
+// syncResults shows in Variables the results of the provider that
+// returned at the current stop, else of the provider selected in Phases.
+func (m *Model) syncResults() {
+	var r *providerResults
+	if last := m.trace.last; last != nil && last.Kind == tracer.KindReturn && m.trace.paused {
+		r = &providerResults{label: sanitize(last.Label()), took: last.Took, results: last.Results}
+	} else if ret, ok := m.phases.selectedReturn(); ok {
+		r = ret
+	}
+	m.variables.showResults(r)
+}
+
+// inspectKey handles the keys of inspection; ok is false for other keys.
+func (m *Model) inspectKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Prompt):
+		return m.openPrompt(), true
+	case key.Matches(msg, k.Halt):
+		return m.halt(), true
+	case m.focus == paneSource && key.Matches(msg, k.LineBreak):
+		return m.toggleLineBreakpoint(), true
+	case m.focus == panePhases && key.Matches(msg, k.Break):
+		if loc, isBreak := m.phases.selectedBreak(); isBreak {
+			return m.toggleBreakpointAt(loc), true
+		}
+	case m.focus == paneVariables && key.Matches(msg, k.Toggle):
+		m.variables.tree.toggle()
+		return m.expandCmds(targetVariables, &m.variables.tree), true
+	case m.focus == paneVariables && key.Matches(msg, k.Watch):
+		expr, ok := m.variables.selectedExpr()
+		if !ok {
+			m.trace.notice = m.tx.noExprHere
+			return nil, true
+		}
+		return m.addWatch(expr, false), true
+	case m.focus == paneVariables && key.Matches(msg, k.Unwatch):
+		expr, ok := m.variables.selectedWatch()
+		if !ok {
+			m.trace.notice = m.tx.noWatchHere
+			return nil, true
+		}
+		return m.removeWatch(expr, false), true
+	case m.focus == paneStack && key.Matches(msg, k.GoTo):
+		return m.selectFrame(m.stack.cursor, false), true
+	case m.focus == paneGoroutines && key.Matches(msg, k.GoTo):
+		return m.showGoroutine(m.goroutines.cursor, true), true
+	}
+	return nil, false
+}
+
+// moveInspect moves the selection of the panes of inspection; it reports
+// false for a pane that only scrolls.
+func (m *Model) moveInspect(p paneID, delta int) bool {
+	switch p {
+	case paneVariables:
+		m.variables.move(delta)
+	case paneStack:
+		m.stack.moveCursor(delta)
+	case paneGoroutines:
+		m.goroutines.move(delta)
+	case paneSource:
+		m.source.moveCursor(delta)
+	default:
+		return false
+	}
+	return true
+}
+
+// clickInspect selects the row clicked in a pane of inspection.
+func (m *Model) clickInspect(p paneID, row int) {
+	switch p {
+	case paneVariables:
+		m.variables.clickRow(row)
+	case paneStack:
+		m.stack.clickRow(row)
+	case paneGoroutines:
+		m.goroutines.clickRow(row)
+	case paneSource:
+		m.source.clickRow(row)
+	}
+}
+
+// openPrompt opens the expression prompt.
+func (m *Model) openPrompt() tea.Cmd {
+	if m.inspector() == nil {
+		m.trace.flash = m.cannotInspect(m.tx.cmdEval)
+		return nil
+	}
+	m.prompt.show()
+	m.relayout()
+	return nil
+}
+
+// eval evaluates expr in the selected frame, for the prompt.
+func (m *Model) eval(expr string) tea.Cmd {
+	m.prompt.await()
+	at, frame := m.insp.at, m.insp.frame
+	return m.call(m.tx.cmdEval, func(ctx context.Context, in tracer.Inspector) tea.Msg {
+		n, err := in.Eval(ctx, frame, expr)
+		return evalMsg{at: at, expr: expr, node: n, err: err}
+	})
+}
+
+// expandCmds asks the Inspector for the levels a tree needs, unfolded
+// values that were left unloaded.
+func (m *Model) expandCmds(target expandTarget, t *valueTree) tea.Cmd {
+	reqs := t.takeRequests()
+	if len(reqs) == 0 {
+		return nil
+	}
+	at, frame := m.insp.at, m.insp.frame
+	var cmds []tea.Cmd
+	for _, r := range reqs {
+		cmds = append(cmds, m.call(m.tx.cmdExpand, func(ctx context.Context, in tracer.Inspector) tea.Msg {
+			n, err := in.Expand(ctx, frame, r.expr)
+			return expandMsg{at: at, target: target, path: r.path, node: n, err: err}
+		}))
+	}
+	return tea.Batch(cmds...)
+}
+
+// selectFrame moves Source and Variables to frame i of the goroutine shown.
+func (m *Model) selectFrame(i int, fromPrompt bool) tea.Cmd {
+	at, g := m.insp.at, m.insp.goroutine
+	return m.call(f(m.tx.cmdFrame, i), func(ctx context.Context, in tracer.Inspector) tea.Msg {
+		d, err := in.Frame(ctx, i)
+		return frameMsg{at: at, goroutine: g, detail: d, prompt: fromPrompt, err: err}
+	})
+}
+
+// addWatch watches expr from now on.
+func (m *Model) addWatch(expr string, fromPrompt bool) tea.Cmd {
+	if fromPrompt {
+		m.prompt.await()
+	}
+	return m.call(m.tx.cmdWatch, func(ctx context.Context, in tracer.Inspector) tea.Msg {
+		v, err := in.AddWatch(ctx, expr)
+		return watchMsg{expr: expr, value: v, prompt: fromPrompt, err: err}
+	})
+}
+
+// removeWatch stops watching expr.
+func (m *Model) removeWatch(expr string, fromPrompt bool) tea.Cmd {
+	if fromPrompt {
+		m.prompt.await()
+	}
+	return m.call(m.tx.cmdUnwatch, func(_ context.Context, in tracer.Inspector) tea.Msg {
+		return watchMsg{expr: expr, removed: true, prompt: fromPrompt, err: in.RemoveWatch(expr)}
+	})
+}
+
+// addBreakpoint sets a breakpoint of the user's own at loc.
+func (m *Model) addBreakpoint(loc string, fromPrompt bool) tea.Cmd {
+	if fromPrompt {
+		m.prompt.await()
+	}
+	return m.call(m.tx.cmdBreakpoint, func(ctx context.Context, in tracer.Inspector) tea.Msg {
+		bp, err := in.AddBreakpoint(ctx, loc)
+		return breakpointMsg{loc: loc, bp: bp, prompt: fromPrompt, err: err}
+	})
+}
+
+// removeBreakpoint clears the breakpoint set at loc.
+func (m *Model) removeBreakpoint(loc string, fromPrompt bool) tea.Cmd {
+	if fromPrompt {
+		m.prompt.await()
+	}
+	return m.call(m.tx.cmdClear, func(ctx context.Context, in tracer.Inspector) tea.Msg {
+		return breakpointMsg{loc: loc, removed: true, prompt: fromPrompt, err: in.RemoveBreakpoint(ctx, loc)}
+	})
+}
+
+// halt stops the running program wherever it is.
+func (m *Model) halt() tea.Cmd {
+	t := &m.trace
+	switch {
+	case t.src == nil || t.launching && t.session == nil:
+		t.flash = m.tx.notRunningYet
+		return nil
+	case t.ended:
+		t.flash = m.endedText()
+		return nil
+	case t.paused:
+		t.notice = m.tx.alreadyPaused
+		return nil
+	}
+	t.notice = m.tx.halting
+	return m.call(m.tx.cmdHalt, func(ctx context.Context, in tracer.Inspector) tea.Msg {
+		if err := in.Halt(ctx); err != nil {
+			return haltFailedMsg{err: err}
+		}
+		return nil
+	})
+}
+
+// haltFailedMsg: Halt returned an error.
+type haltFailedMsg struct{ err error }
+
+// showGoroutine shows goroutine i of the halt: its stack and source at
+// once from the halt's event, then, from a live program, its variables.
+func (m *Model) showGoroutine(i int, live bool) tea.Cmd {
+	g, ok := m.goroutines.at(i)
+	if !ok {
+		return nil
+	}
+	m.goroutines.active = i
+	m.stack.set(g.ID, g.Stack, m.shortPath)
+	user := userFrameIndex(g)
+	m.stack.active, m.stack.cursor = user, user
+	if fr, ok := frameOf(g, user); ok {
+		m.showFrameSource(fr, nil)
+	}
+	if !live || m.insp.halt == nil || m.insp.halt.Kind != tracer.KindHalt {
+		return nil
+	}
+	at, id, want := m.insp.at, g.ID, g.User
+	return m.call(m.tx.cmdGoroutine, func(ctx context.Context, in tracer.Inspector) tea.Msg {
+		frames, err := in.Goroutine(ctx, id)
+		if err != nil {
+			return goroutineMsg{at: at, id: id, err: err}
+		}
+		i := 0
+		for j, fr := range frames {
+			if fr == want {
+				i = j
+				break
+			}
+		}
+		d, err := in.Frame(ctx, i)
+		return goroutineMsg{at: at, id: id, frames: frames, detail: d, err: err}
+	})
+}
+
+// userFrameIndex is the index in g's stack of its innermost frame in the
+// program's own code, or 0.
+func userFrameIndex(g tracer.Goroutine) int {
+	for i, fr := range g.Stack {
+		if fr == g.User {
+			return i
+		}
+	}
+	return 0
+}
+
+func frameOf(g tracer.Goroutine, i int) (tracer.Frame, bool) {
+	if i < len(g.Stack) {
+		return g.Stack[i], true
+	}
+	if g.User.File != "" {
+		return g.User, true
+	}
+	return g.Current, g.Current.File != ""
+}
+
+// showFrameSource shows the code of a frame other than the stop's.
+func (m *Model) showFrameSource(fr tracer.Frame, snippet *tracer.Snippet) tea.Cmd {
+	return m.showSource(tracer.Event{File: fr.File, Line: fr.Line, Function: fr.Function, Source: snippet})
+}
+
+// applyResult applies an Inspector's answer.
+func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case breakpointsMsg:
+		m.insp.breakpoints = msg.list
+		m.syncBreakMarks()
+	case evalMsg:
+		if msg.at != m.insp.at {
+			return nil
+		}
+		if msg.err != nil {
+			m.prompt.showError(m.inspectError(m.tx.cmdEval, msg.err))
+			return nil
+		}
+		m.prompt.showValue(msg.expr, msg.node)
+		return m.expandCmds(targetPrompt, &m.prompt.result)
+	case expandMsg:
+		if msg.at != m.insp.at {
+			return nil
+		}
+		tree := &m.variables.tree
+		if msg.target == targetPrompt {
+			tree = &m.prompt.result
+		}
+		if msg.err != nil {
+			tree.loadFailed(msg.path, m.inspectError(m.tx.cmdExpand, msg.err))
+			return nil
+		}
+		if msg.target == targetPrompt {
+			tree.loaded(msg.path, msg.node)
+		} else {
+			m.variables.loaded(msg.path, msg.node)
+		}
+		return m.expandCmds(msg.target, tree)
+	case frameMsg:
+		if msg.at != m.insp.at {
+			return nil
+		}
+		if msg.err != nil {
+			m.failed(msg.prompt, m.inspectError(f(m.tx.cmdFrame, msg.detail.Index), msg.err))
+			return nil
+		}
+		d := msg.detail
+		m.insp.frame = d.Index
+		m.stack.active, m.stack.cursor = d.Index, d.Index
+		m.variables.setFrame(msg.goroutine, d)
+		m.suggest(paneVariables)
+		if msg.prompt {
+			m.prompt.showNote(m.variables.frameName())
+		}
+		return tea.Batch(m.showFrameSource(d.Frame, d.Source), m.expandCmds(targetVariables, &m.variables.tree))
+	case goroutineMsg:
+		if msg.at != m.insp.at {
+			return nil
+		}
+		if msg.err != nil {
+			m.trace.flash = m.inspectError(m.tx.cmdGoroutine, msg.err)
+			return nil
+		}
+		d := msg.detail
+		m.insp.goroutine, m.insp.frame = msg.id, d.Index
+		m.stack.set(msg.id, msg.frames, m.shortPath)
+		m.stack.active, m.stack.cursor = d.Index, d.Index
+		m.variables.setFrame(msg.id, d)
+		m.suggest(paneVariables)
+		return tea.Batch(m.showFrameSource(d.Frame, d.Source), m.expandCmds(targetVariables, &m.variables.tree))
+	case watchMsg:
+		return m.applyWatch(msg)
+	case breakpointMsg:
+		m.applyBreakpoint(msg)
+	case haltFailedMsg:
+		m.trace.notice = ""
+		m.trace.flash = m.inspectError(m.tx.cmdHalt, msg.err)
+	}
+	return nil
+}
+
+// failed shows why a call failed: in the prompt when it came from there,
+// else as the flash of the status bar.
+func (m *Model) failed(fromPrompt bool, why string) {
+	if fromPrompt {
+		m.prompt.showError(why)
+		return
+	}
+	m.trace.flash = why
+}
+
+// applyWatch shows a watch added or removed.
+func (m *Model) applyWatch(msg watchMsg) tea.Cmd {
+	name := m.tx.cmdWatch
+	if msg.removed {
+		name = m.tx.cmdUnwatch
+	}
+	if msg.err != nil {
+		m.failed(msg.prompt, m.inspectError(name, msg.err))
+		return nil
+	}
+	if msg.removed {
+		m.variables.removeWatch(msg.expr)
+		m.trace.notice = f(m.tx.unwatched, msg.expr)
+		if msg.prompt {
+			m.prompt.showNote(m.trace.notice)
+		}
+		return nil
+	}
+	m.variables.addWatch(msg.value)
+	m.trace.notice = f(m.tx.watching, msg.expr)
+	if msg.prompt {
+		if msg.value.Error != "" {
+			m.prompt.showError(msg.value.Error)
+		} else {
+			m.prompt.showValue(msg.expr, msg.value.Value)
+		}
+	}
+	m.suggest(paneVariables)
+	return nil
+}
+
+// applyBreakpoint records a breakpoint set or cleared.
+func (m *Model) applyBreakpoint(msg breakpointMsg) {
+	name := m.tx.cmdBreakpoint
+	if msg.removed {
+		name = m.tx.cmdClear
+	}
+	if msg.err != nil {
+		m.failed(msg.prompt, m.inspectError(name, msg.err))
+		return
+	}
+	bps := slices.DeleteFunc(slices.Clone(m.insp.breakpoints), func(bp tracer.Breakpoint) bool { return bp.Loc == msg.loc })
+	if msg.removed {
+		m.trace.notice = f(m.tx.breakpointCleared, msg.loc)
+	} else {
+		bp := msg.bp
+		if bp.Loc == "" {
+			bp.Loc = msg.loc
+		}
+		bps = append(bps, bp)
+		m.trace.notice = f(m.tx.breakpointSet, m.breakpointPlace(bp))
+	}
+	m.insp.breakpoints = bps
+	if msg.prompt {
+		m.prompt.showNote(m.trace.notice)
+	}
+	m.syncBreakMarks()
+}
