@@ -27,6 +27,60 @@ type inspectState struct {
 	breakpoints []tracer.Breakpoint
 	// halt is the halt or stall the program is at, nil when it is not.
 	halt *tracer.Event
+	// watches are the expressions watched in this trace.
+	watches []string
+	// carry holds the breakpoints and watches of the trace before a
+	// restart, set again at the new trace's first stop, as the breaks
+	// turned off stay off.
+	carryBreaks, carryWatches []string
+}
+
+// carryInspect keeps the user's breakpoints and watches for the trace a
+// restart starts.
+func (m *Model) carryInspect() {
+	var locs []string
+	for _, bp := range m.insp.breakpoints {
+		locs = append(locs, bp.Loc)
+	}
+	m.insp = inspectState{carryBreaks: locs, carryWatches: m.insp.watches}
+}
+
+// carryOver sets again, at the first stop of a restarted trace, the
+// breakpoints and watches of the trace before, those the new one does
+// not have already (--break and --watch).
+func (m *Model) carryOver() tea.Cmd {
+	locs, exprs := m.insp.carryBreaks, m.insp.carryWatches
+	m.insp.carryBreaks, m.insp.carryWatches = nil, nil
+	if len(locs) == 0 && len(exprs) == 0 || m.inspector() == nil {
+		return nil
+	}
+	return m.call(m.tx.cmdBreakpoint, func(ctx context.Context, in tracer.Inspector) tea.Msg {
+		have := map[string]bool{}
+		for _, bp := range in.Breakpoints() {
+			have[bp.Loc] = true
+		}
+		for _, loc := range locs {
+			if !have[loc] {
+				_, _ = in.AddBreakpoint(ctx, loc) // gone from the code: nothing to set
+			}
+		}
+		watched := in.Watches()
+		var added []tracer.WatchValue
+		for _, expr := range exprs {
+			if !slices.Contains(watched, expr) {
+				if v, err := in.AddWatch(ctx, expr); err == nil {
+					added = append(added, v)
+				}
+			}
+		}
+		return carriedMsg{breakpoints: in.Breakpoints(), watches: added}
+	})
+}
+
+// carriedMsg: the breakpoints and watches set again after a restart.
+type carriedMsg struct {
+	breakpoints []tracer.Breakpoint
+	watches     []tracer.WatchValue
 }
 
 // The answers of an Inspector, as messages (commandDoneMsg.result).
@@ -156,6 +210,7 @@ func (m *Model) inspectStop(ev tracer.Event) tea.Cmd {
 		m.trace.phaseLabel = string(tracer.PhaseBreak) + " " + sanitize(m.shortLoc(ev.Detail))
 	}
 	m.variables.setStop(ev)
+	m.noteWatches(ev.Watches)
 	m.syncResults()
 	m.syncBreakMarks()
 	if m.variables.hasStop && (len(ev.Args) > 0 || len(ev.Locals) > 0 || len(ev.Watches) > 0) {
@@ -163,7 +218,16 @@ func (m *Model) inspectStop(ev tracer.Event) tea.Cmd {
 			m.suggest(paneVariables)
 		}
 	}
-	return m.expandCmds(targetVariables, &m.variables.tree)
+	return tea.Batch(m.expandCmds(targetVariables, &m.variables.tree), m.carryOver())
+}
+
+// noteWatches remembers the expressions a stop was watched with.
+func (m *Model) noteWatches(ws []tracer.WatchValue) {
+	for _, w := range ws {
+		if !slices.Contains(m.insp.watches, w.Expr) {
+			m.insp.watches = append(m.insp.watches, w.Expr)
+		}
+	}
 }
 
 // applyInspectEvent applies the events of inspection: a provider's
@@ -234,10 +298,13 @@ func (m *Model) leaveHalt() {
 }
 
 // resetInspect forgets what the trace delivered (a restart, a move back),
-// keeping the folds and the prompt's history.
+// keeping the breakpoints and watches (a move back stays in the same
+// trace; a restart carries them over), the folds and the prompt's history.
 func (m *Model) resetInspect() {
-	bps := m.insp.breakpoints
-	m.insp = inspectState{breakpoints: bps}
+	m.insp = inspectState{
+		breakpoints: m.insp.breakpoints, watches: m.insp.watches,
+		carryBreaks: m.insp.carryBreaks, carryWatches: m.insp.carryWatches,
+	}
 	m.variables.reset()
 	m.goroutines.reset()
 	m.stack.active, m.stack.cursor = 0, 0
@@ -518,6 +585,13 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 	case breakpointsMsg:
 		m.insp.breakpoints = msg.list
 		m.syncBreakMarks()
+	case carriedMsg:
+		m.insp.breakpoints = msg.breakpoints
+		m.syncBreakMarks()
+		for _, w := range msg.watches {
+			m.variables.addWatch(w)
+		}
+		m.noteWatches(msg.watches)
 	case evalMsg:
 		if msg.at != m.insp.at {
 			return nil
@@ -610,6 +684,7 @@ func (m *Model) applyWatch(msg watchMsg) tea.Cmd {
 		return nil
 	}
 	if msg.removed {
+		m.insp.watches = slices.DeleteFunc(m.insp.watches, func(e string) bool { return e == msg.expr })
 		m.variables.removeWatch(msg.expr)
 		m.trace.notice = f(m.tx.unwatched, msg.expr)
 		if msg.prompt {
@@ -618,6 +693,7 @@ func (m *Model) applyWatch(msg watchMsg) tea.Cmd {
 		return nil
 	}
 	m.variables.addWatch(msg.value)
+	m.noteWatches([]tracer.WatchValue{msg.value})
 	m.trace.notice = f(m.tx.watching, msg.expr)
 	if msg.prompt {
 		if msg.value.Error != "" {

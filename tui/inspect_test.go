@@ -154,6 +154,26 @@ func frameDemo(ev tracer.Event, goroutine int64, i int) (tracer.FrameDetail, err
 	return d, nil
 }
 
+// resolveDemo resolves breakpoints as the demo's program would: FILE:LINE
+// as given, main.newApp, and a suggestion for a name that is close.
+func resolveDemo(loc string) (tracer.Breakpoint, error) {
+	switch loc {
+	case "main.newApp":
+		return tracer.Breakpoint{Function: "main.newApp", File: "/home/user/kratos-trace/demo/cmd/server/main.go", Line: 40}, nil
+	case "main.newAp":
+		return tracer.Breakpoint{}, fmt.Errorf("no function main.newAp; did you mean main.newApp?")
+	}
+	i := strings.LastIndexByte(loc, ':')
+	if i <= 0 {
+		return tracer.Breakpoint{}, fmt.Errorf("no function %s", loc)
+	}
+	var line int
+	if _, err := fmt.Sscan(loc[i+1:], &line); err != nil {
+		return tracer.Breakpoint{}, fmt.Errorf("%s: the line is not a number", loc)
+	}
+	return tracer.Breakpoint{File: loc[:i], Line: line}, nil
+}
+
 // demoGoroutines are what a halt at app.running finds in the demo.
 func demoGoroutines() []tracer.Goroutine {
 	app := "/root/go/pkg/mod/github.com/go-kratos/kratos/v2@v2.9.2/app.go"
@@ -177,7 +197,7 @@ func demoGoroutines() []tracer.Goroutine {
 // an Inspector.
 func inspectingFake() *tracertest.Fake {
 	f := tracertest.NewFake(inspectEvents())
-	f.Inspect(tracertest.Inspection{Eval: evalDemo, Frame: frameDemo, Goroutines: demoGoroutines()})
+	f.Inspect(tracertest.Inspection{Eval: evalDemo, Frame: frameDemo, Resolve: resolveDemo, Goroutines: demoGoroutines()})
 	return f
 }
 

@@ -784,6 +784,7 @@ func (m *Model) restart() tea.Cmd {
 	}
 	gen := m.trace.gen + 1
 	m.trace = traceState{gen: gen, launching: true, startedAt: m.now()}
+	m.carryInspect() // the user's breakpoints and watches go to the new trace
 	m.resetPanes()
 	return tea.Batch(m.run.startCmd(gen), m.spinnerTick())
 }
