@@ -205,6 +205,12 @@ func inspectingFake() *tracertest.Fake {
 // until holds, answering the model's Inspector calls as the program would.
 func inspectModel(tb testing.TB, w, h int, until func(tracer.Event) bool) (Model, *tracertest.Fake) {
 	tb.Helper()
+	return inspectModelIn(tb, tracer.English, w, h, until)
+}
+
+// inspectModelIn is inspectModel in a language.
+func inspectModelIn(tb testing.TB, lang tracer.Lang, w, h int, until func(tracer.Event) bool) (Model, *tracertest.Fake) {
+	tb.Helper()
 	clock := newTestClock()
 	fake := inspectingFake()
 	m := NewModel(Options{
@@ -212,6 +218,7 @@ func inspectModel(tb testing.TB, w, h int, until func(tracer.Event) bool) (Model
 		Start:       func(context.Context) (tracer.Source, error) { return fake, nil },
 		Now:         clock.now,
 		NoAnimation: true,
+		Lang:        lang,
 	})
 	m = update(tb, m, tea.WindowSizeMsg{Width: w, Height: h})
 	m = drive(tb, m, startedMsg{gen: m.trace.gen, src: fake})

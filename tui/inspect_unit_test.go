@@ -246,3 +246,35 @@ func TestPromptBreakpointErrorIsOneLine(t *testing.T) {
 		t.Errorf("↑ recalled %q", m.prompt.line())
 	}
 }
+
+// TestInspectionSpeaksChinese checks the words of inspection in Chinese:
+// the sections, the prompt, the goroutines, the notices.
+func TestInspectionSpeaksChinese(t *testing.T) {
+	en := texts[tracer.English]
+	words := []string{en.sectionWatches, en.sectionArgs, en.sectionLocals, en.sectionResults, en.promptTitle,
+		en.paneNames[paneVariables], en.paneNames[paneGoroutines], "halted", "goroutines", "watching", "evaluate", "breakpoint at"}
+	m, fake := inspectModelIn(t, tracer.Chinese, 120, 40, atStop(tracer.PhaseAppRun))
+	m.setFocus(paneVariables)
+	m = keys(t, m, ":")
+	m = typeText(t, m, "a.opts")
+	m = keys(t, m, "enter", "ctrl+w")
+	screens := []string{screen(t, m, 120, 40)}
+	m = keys(t, m, "esc")
+	m.setFocus(paneSource)
+	m = keys(t, m, "j", "b")
+	screens = append(screens, screen(t, m, 120, 40))
+	m = keys(t, m, "n")
+	m = pump(t, m, fake)
+	m.setFocus(paneVariables)
+	screens = append(screens, screen(t, m, 120, 40))
+	for i, s := range screens {
+		for _, w := range words {
+			if strings.Contains(s, w) {
+				t.Errorf("screen %d shows the English %q:\n%s", i, w, s)
+			}
+		}
+	}
+	if !strings.Contains(screens[0], "求值") || !strings.Contains(screens[2], "监视") {
+		t.Errorf("the Chinese words are missing:\n%s\n%s", screens[0], screens[2])
+	}
+}
