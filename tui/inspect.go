@@ -532,7 +532,7 @@ func (m *Model) showGoroutine(i int, live bool) tea.Cmd {
 	if fr, ok := frameOf(g, user); ok {
 		m.showFrameSource(fr, nil)
 	}
-	if !live || m.insp.halt == nil || m.insp.halt.Kind != tracer.KindHalt {
+	if !live || m.insp.halt == nil || m.insp.halt.Kind != tracer.KindHalt || m.inspector() == nil {
 		return nil
 	}
 	at, id, want := m.insp.at, g.ID, g.User

@@ -278,3 +278,30 @@ func TestInspectionSpeaksChinese(t *testing.T) {
 		t.Errorf("the Chinese words are missing:\n%s\n%s", screens[0], screens[2])
 	}
 }
+
+// TestReplayOfAStall shows a recorded stall: the goroutines, the stall's
+// row in the timeline, the state; the goroutines can be looked at from the
+// recording alone.
+func TestReplayOfAStall(t *testing.T) {
+	var events []tracer.Event
+	for _, ev := range inspectEvents() {
+		events = append(events, ev)
+		if ev.Kind == tracer.KindStop && ev.Phase == tracer.PhaseFlagParse {
+			break
+		}
+	}
+	events = append(events, tracer.Event{Seq: len(events) + 1, Kind: tracer.KindStall, Phase: tracer.PhaseFlagParse, Goroutines: demoGoroutines()})
+	m := replayModel(t, events)
+	m = keys(t, m, "n")
+	m = replayPump(t, m, m.trace.src)
+	s := screen(t, m, 120, 40)
+	for _, want := range []string{"■ stalled: 3 goroutines", "✗ halt  stalled", "[Goroutines]", "▶ 1 kratos.(*App).Run", "▶2 kratos.(*App).Run"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the stall's screen lacks %q:\n%s", want, s)
+		}
+	}
+	m = keys(t, m, "j", "enter")
+	if s := screen(t, m, 120, 40); !strings.Contains(s, "Stack  goroutine 7") || strings.Contains(s, "needs a live program") {
+		t.Errorf("goroutine 7 of the recording is not shown from the recording alone:\n%s", s)
+	}
+}

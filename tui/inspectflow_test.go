@@ -245,7 +245,7 @@ func replayPump(tb testing.TB, m Model, src tracer.Source) Model {
 				return drive(tb, m, sourceClosedMsg{gen: m.trace.gen})
 			}
 			m = drive(tb, m, eventMsg{gen: m.trace.gen, ev: ev})
-			if ev.Kind == tracer.KindStop || ev.Kind == tracer.KindExit {
+			if ev.Kind == tracer.KindStop || ev.Kind == tracer.KindExit || ev.Kind == tracer.KindStall {
 				return m
 			}
 		case <-deadline:

@@ -91,16 +91,20 @@ func (t *valueTree) SetSize(w, h int) {
 	t.scrollToSelected()
 }
 
-// set shows sections, keeping the folds and the selection by path.
+// set shows sections, keeping the folds, the selection by path and the
+// levels being read.
 func (t *valueTree) set(sections []valueSection, changes map[string]change) {
 	t.sections = sections
 	t.changes = changes
 	if t.changes == nil {
 		t.changes = map[string]change{}
 	}
-	t.loading = map[string]bool{}
 	t.rebuild()
 }
+
+// forget drops the levels being read: they belong to a stop or a frame
+// that is gone, and their answers will be dropped.
+func (t *valueTree) forget() { t.loading = map[string]bool{} }
 
 // reset forgets the values, keeping the folds.
 func (t *valueTree) reset() {

@@ -95,6 +95,7 @@ func (p *variablesPane) setStop(ev tracer.Event) {
 		p.prev = prev
 	}
 	p.hasStop = true
+	p.tree.forget()
 	p.setWatches(ev.Watches)
 	p.args, p.locals = ev.Args, ev.Locals
 	p.frame = tracer.Frame{Function: ev.Function, File: ev.File, Line: ev.Line}
@@ -110,6 +111,7 @@ func (p *variablesPane) setStop(ev tracer.Event) {
 // setFrame shows the variables of another frame (Inspector.Frame).
 func (p *variablesPane) setFrame(goroutine int64, d tracer.FrameDetail) {
 	p.hasStop = true
+	p.tree.forget()
 	p.args, p.locals = d.Args, d.Locals
 	p.frame, p.index, p.goroutine = d.Frame, d.Index, goroutine
 	p.diffFrame = false
@@ -120,6 +122,7 @@ func (p *variablesPane) setFrame(goroutine int64, d tracer.FrameDetail) {
 // them.
 func (p *variablesPane) setHalt(watches []tracer.WatchValue) {
 	p.hasStop = true
+	p.tree.forget()
 	p.setWatches(watches)
 	p.args, p.locals, p.results = nil, nil, nil
 	p.frame, p.index, p.goroutine, p.diffFrame = tracer.Frame{}, 0, 0, false

@@ -313,7 +313,7 @@ func (m Model) statusHeight() int {
 	if !m.wideStatus() {
 		h++ // the summary gets a line of its own
 	}
-	if m.help.ShowAll {
+	if m.help.ShowAll && !m.prompt.open {
 		rows := 0
 		for _, col := range m.keys.FullHelp() {
 			n := 0
