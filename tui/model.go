@@ -56,6 +56,8 @@ type Model struct {
 	insp       inspectState
 
 	trace traceState
+	// base compares the trace with Options.Baseline (baseline.go).
+	base baselineState
 	// cwd is where kratos-trace runs; the user's paths show relative to it.
 	cwd string
 	// files caches source files read from disk, by path, ready to draw; a
@@ -159,6 +161,7 @@ func newModel(ctx context.Context, opts Options) Model {
 		variables:  newVariablesPane(st, tx),
 		goroutines: newGoroutinesPane(st, tx),
 		prompt:     newPrompt(st, tx),
+		base:       baselineState{compare: opts.Baseline},
 	}
 	if m.notesOn {
 		m.bringForward(paneNotes)
@@ -268,6 +271,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.nextCommand()
 
+	case baselineMsg:
+		m.applyBaseline(msg)
+		return m, nil
+
 	case fileLoadedMsg:
 		m.files[msg.path] = msg.lines // nil when it could not be read
 		if m.source.file != msg.path {
@@ -338,6 +345,7 @@ func (m *Model) waitForEvent() tea.Cmd {
 // applyEvent updates the panes with one event of the current trace.
 func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 	t := &m.trace
+	m.base.add(ev)
 	switch ev.Kind {
 	case tracer.KindStatus:
 		t.statuses = append(t.statuses, sanitize(ev.Status))
@@ -507,7 +515,8 @@ func (m *Model) receive(ev tracer.Event) tea.Cmd {
 		}
 		t.history = append(t.history, delivery{ev: ev})
 	}
-	return m.applyEvent(ev)
+	cmd := m.applyEvent(ev)
+	return tea.Batch(cmd, m.base.compareCmd(t.gen))
 }
 
 // redelivered returns the index in the history of the first event whose
@@ -800,6 +809,7 @@ func (m *Model) resetPanes() {
 	m.output.reset()
 	m.notes.reset()
 	m.resetInspect()
+	m.resetBaseline()
 }
 
 func (m *Model) setFocus(p paneID) {
