@@ -199,7 +199,7 @@ func (m *Model) inspectStarted() tea.Cmd {
 	return nil // nextCommand runs it
 }
 
-// inspectStop shows what a stop, step or paused return carries: the
+// inspectStop shows what a stop or a step carries: the
 // variables of frame 0, the watches; the frame and goroutine go back to
 // the stop's own.
 func (m *Model) inspectStop(ev tracer.Event) tea.Cmd {
@@ -214,7 +214,7 @@ func (m *Model) inspectStop(ev tracer.Event) tea.Cmd {
 	m.syncResults()
 	m.syncBreakMarks()
 	if m.variables.hasStop && (len(ev.Args) > 0 || len(ev.Locals) > 0 || len(ev.Watches) > 0) {
-		if ev.Phase == tracer.PhaseBreak || ev.Kind == tracer.KindStep || ev.Kind == tracer.KindReturn || m.bootstrap.root == nil {
+		if ev.Phase == tracer.PhaseBreak || ev.Kind == tracer.KindStep || m.bootstrap.root == nil {
 			m.suggest(paneVariables)
 		}
 	}
@@ -237,25 +237,12 @@ func (m *Model) applyInspectEvent(ev tracer.Event) tea.Cmd {
 	t.launching = false
 	switch ev.Kind {
 	case tracer.KindReturn:
-		m.phases.applyReturn(ev, m.returnPauses(ev))
-		if !m.returnPauses(ev) {
-			m.syncResults()
-			return nil
-		}
-		t.flash = ""
-		t.paused = true
-		t.stops++
-		evCopy := ev
-		t.last = &evCopy
-		m.takeSnapshot(ev)
-		if len(ev.Stack) > 0 {
-			m.stack.set(ev.Goroutine, ev.Stack, m.shortPath)
-		}
-		cmd := m.inspectStop(ev)
-		if ev.File == "" {
-			return cmd
-		}
-		return tea.Batch(cmd, m.showSource(ev))
+		// A return is a pass: the program goes on to the next stop. Its
+		// results stay on the provider's row, for Variables to show while
+		// the row is selected.
+		m.phases.applyReturn(ev)
+		m.syncResults()
+		return nil
 	case tracer.KindHalt, tracer.KindStall:
 		t.flash, t.notice = "", ""
 		evCopy := ev
@@ -277,12 +264,6 @@ func (m *Model) applyInspectEvent(ev tracer.Event) tea.Cmd {
 		return m.showGoroutine(m.goroutines.cursor, ev.Kind == tracer.KindHalt)
 	}
 	return nil
-}
-
-// returnPauses reports whether a return event pauses the program: it is a
-// pass unless its phase's break is on.
-func (m *Model) returnPauses(ev tracer.Event) bool {
-	return !m.phases.breakOff[ev.Phase]
 }
 
 // leaveHalt hides the goroutines of a halt once the program has gone on,
@@ -319,15 +300,10 @@ func (m *Model) optionalPanes() optional {
 	return optional{notes: m.notesOn, goroutines: m.goroutines.has(), prompt: m.prompt.height(h)}
 }
 
-// syncResults shows in Variables the results of the provider that
-// returned at the current stop, else of the provider selected in Phases.
+// syncResults shows in Variables the results of the provider selected in
+// Phases, if it returned.
 func (m *Model) syncResults() {
-	var r *providerResults
-	if last := m.trace.last; last != nil && last.Kind == tracer.KindReturn && m.trace.paused {
-		r = &providerResults{label: sanitize(last.Label()), took: last.Took, results: last.Results}
-	} else if ret, ok := m.phases.selectedReturn(); ok {
-		r = ret
-	}
+	r, _ := m.phases.selectedReturn()
 	m.variables.showResults(r)
 }
 

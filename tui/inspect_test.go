@@ -231,7 +231,7 @@ func inspectModelIn(tb testing.TB, lang tracer.Lang, w, h int, until func(tracer
 		if until(ev) {
 			return m, fake
 		}
-		if ev.Kind == tracer.KindStop || ev.Kind == tracer.KindStep || ev.Kind == tracer.KindReturn {
+		if ev.Kind == tracer.KindStop || ev.Kind == tracer.KindStep {
 			if err := fake.Continue(context.Background()); err != nil {
 				tb.Fatal(err)
 			}
@@ -370,9 +370,14 @@ var inspectScenarios = []struct {
 		return m
 	}},
 	{"results", func(tb testing.TB, w, h int) Model {
-		// data.NewData returned: its results with the time it took.
-		m, _ := inspectModel(tb, w, h, func(ev tracer.Event) bool { return ev.Kind == tracer.KindReturn })
-		m.setFocus(paneVariables)
+		// data.NewData returned: its results, with the time it took, while
+		// its row is selected.
+		m, _ := inspectModel(tb, w, h, func(ev tracer.Event) bool {
+			return ev.Kind == tracer.KindStop && ev.Detail == "data.NewGreeterRepo"
+		})
+		m.setFocus(panePhases)
+		m = keys(tb, m, "k")
+		m.bringForward(paneVariables)
 		return m
 	}},
 	{"prompt", func(tb testing.TB, w, h int) Model {

@@ -138,19 +138,15 @@ func TestProviderResultsFollowPhases(t *testing.T) {
 	}
 }
 
-// TestReturnPassesWithBreakOff checks that a provider's return is a pass
-// when the providers' break is off: the results are recorded, the program
-// does not pause.
-func TestReturnPassesWithBreakOff(t *testing.T) {
-	m, fake := inspectModel(t, 120, 40, atStop(tracer.PhaseWire))
-	m.phases.breakOff[tracer.PhaseWireProvider] = true
-	if err := fake.SetBreak(tracer.PhaseWireProvider, false); err != nil {
-		t.Fatal(err)
-	}
+// TestReturnIsAPass checks that a provider's return does not pause the
+// program, with the providers' break on or off, and that its results are
+// kept on the provider's row.
+func TestReturnIsAPass(t *testing.T) {
+	m, fake := inspectModel(t, 120, 40, atStop(tracer.PhaseWireProvider))
 	m = keys(t, m, "n")
 	m = pump(t, m, fake)
-	if m.trace.phase != tracer.PhaseWireDone || !m.trace.paused {
-		t.Fatalf("n from wire stopped at %s (paused %v), want wire.done", m.trace.phaseLabel, m.trace.paused)
+	if m.trace.phaseLabel != "wire.provider data.NewGreeterRepo" || !m.trace.paused {
+		t.Fatalf("n from data.NewData stopped at %s (paused %v), want the next provider", m.trace.phaseLabel, m.trace.paused)
 	}
 	if r, ok := m.phases.returns[rowKey{tracer.PhaseWireProvider, "data.NewData"}]; !ok || len(r.results) != 3 {
 		t.Errorf("data.NewData's return was not recorded: %v", r)

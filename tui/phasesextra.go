@@ -110,31 +110,22 @@ func (p *phasesPane) applyHalt(ev tracer.Event) {
 	p.selectKey(k)
 }
 
-// applyReturn records what a provider returned on its row; a return that
-// pauses makes the row current again.
-func (p *phasesPane) applyReturn(ev tracer.Event, paused bool) {
+// applyReturn records what a provider returned on its row.
+func (p *phasesPane) applyReturn(ev tracer.Event) {
 	ev.Detail = sanitize(ev.Detail)
 	k := keyOf(ev.Phase, ev.Detail)
-	p.returns[k] = &providerResults{label: sanitize(ev.Label()), took: ev.Took, results: ev.Results}
+	label := ev.Detail // sanitized above
+	if label == "" {
+		label = sanitize(ev.Label())
+	}
+	p.returns[k] = &providerResults{label: label, took: ev.Took, results: ev.Results}
 	rec := p.records[k]
 	if rec == nil {
 		rec = &phaseRecord{}
 		p.records[k] = rec
 	}
 	rec.note = resultSummary(ev.Results)
-	if paused {
-		if p.hasCur && p.current != k {
-			if cur := p.records[p.current]; cur != nil && cur.state == stateCurrent {
-				cur.state = stateDone
-			}
-		}
-		rec.state = stateCurrent
-		p.current, p.hasCur = k, true
-	}
 	p.rebuild()
-	if paused {
-		p.selectKey(k)
-	}
 }
 
 // resultSummary shows what a provider returned in a few words: the types

@@ -81,7 +81,7 @@ func (p *variablesPane) reset() {
 	p.prev, p.diffFrame = nil, false
 }
 
-// setStop shows the variables a stop, step or return carries, marking
+// setStop shows the variables a stop or a step carries, marking
 // what changed since the previous one.
 func (p *variablesPane) setStop(ev tracer.Event) {
 	prev := map[string]string{}
@@ -100,11 +100,6 @@ func (p *variablesPane) setStop(ev tracer.Event) {
 	p.args, p.locals = ev.Args, ev.Locals
 	p.frame = tracer.Frame{Function: ev.Function, File: ev.File, Line: ev.Line}
 	p.index, p.goroutine = 0, 0
-	if ev.Kind == tracer.KindReturn {
-		p.results = &providerResults{label: sanitize(ev.Label()), took: ev.Took, results: ev.Results}
-	} else {
-		p.results = nil
-	}
 	p.build()
 }
 

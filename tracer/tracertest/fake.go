@@ -58,9 +58,8 @@ func (f *Fake) advance() {
 		if ev.Kind == tracer.KindStop && f.noBreak[ev.Phase] {
 			ev.Kind = tracer.KindPass
 		}
-		// A return is a pass, keeping its kind, unless its phase's break is on.
-		pause := ev.Kind == tracer.KindStop || ev.Kind == tracer.KindStep ||
-			ev.Kind == tracer.KindReturn && !f.noBreak[ev.Phase]
+		// A return is a pass, as the live Session's: the program goes on.
+		pause := ev.Kind == tracer.KindStop || ev.Kind == tracer.KindStep
 		if pause {
 			f.pausedAtLocked(ev)
 		}
