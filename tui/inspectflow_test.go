@@ -195,25 +195,36 @@ func TestReplayCannotInspect(t *testing.T) {
 			t.Errorf("the recorded watch is not shown:\n%s", s)
 		}
 	}
+	// The prompt: a recording that cannot evaluate says so at once; one
+	// that answers from its watches (a partial Inspector) opens the prompt
+	// and says so for an expression it did not watch.
+	m = keys(t, m, ":")
+	if m.prompt.open {
+		m = typeText(t, m, "len(a.opts.servers)")
+		m = keys(t, m, "enter")
+		if s := screen(t, m, 120, 40); !strings.Contains(s, "needs a live program") {
+			t.Errorf("an unwatched expression on a recording gives no reason:\n%s", s)
+		}
+		m = keys(t, m, "esc")
+	} else if s := screen(t, m, 120, 40); !strings.Contains(s, "needs a live program") {
+		t.Errorf(": on a recording gives no reason:\n%s", s)
+	}
 	for _, k := range []struct {
 		focus paneID
 		keys  []string
+		want  string
 	}{
-		{panePhases, []string{":"}},
-		{paneSource, []string{"b"}},
-		{panePhases, []string{"h"}},
-		{paneStack, []string{"j", "enter"}},
-		{paneVariables, []string{"w"}},
+		{paneSource, []string{"b"}, "needs a live program"},
+		{panePhases, []string{"h"}, "already paused"},
+		{paneStack, []string{"j", "enter"}, "needs a live program"},
+		{paneVariables, []string{"w"}, "no expression"},
 	} {
 		m.setFocus(k.focus)
 		m = keys(t, m, k.keys...)
-		s := screen(t, m, 120, 40)
-		if !strings.Contains(s, "needs a live program") && !strings.Contains(s, "already paused") && !strings.Contains(s, "no expression") {
-			t.Errorf("%v in %s: no one-line reason on the screen:\n%s", k.keys, k.focus, s)
+		if s := screen(t, m, 120, 40); !strings.Contains(s, k.want) {
+			t.Errorf("%v in %s: the screen does not say %q:\n%s", k.keys, k.focus, k.want, s)
 		}
-		if m.prompt.open {
-			t.Errorf("the prompt opened on a recording")
-		}
+		m.trace.flash, m.trace.notice = "", ""
 	}
 }
 
