@@ -193,10 +193,19 @@ func (m *Model) inspectStarted() tea.Cmd {
 	if in == nil {
 		return nil
 	}
-	m.trace.queue = append(m.trace.queue, queuedCommand{name: m.tx.cmdBreakpoint, call: func() (tea.Msg, error) {
-		return breakpointsMsg{list: in.Breakpoints()}, nil
-	}})
-	return nil // nextCommand runs it
+	// The list is the Inspector's own, read without the program: no need
+	// to wait in the queue of commands.
+	gen := m.trace.gen
+	return func() tea.Msg {
+		return inspectMsg{gen: gen, result: breakpointsMsg{list: in.Breakpoints()}}
+	}
+}
+
+// inspectMsg carries an Inspector's answer that did not go through the
+// queue of commands.
+type inspectMsg struct {
+	gen    int
+	result tea.Msg
 }
 
 // inspectStop shows what a stop or a step carries: the

@@ -263,7 +263,8 @@ func runCmd(tb testing.TB, m Model, cmd tea.Cmd) Model {
 				m = runCmd(tb, m, c)
 			}
 		}
-	case strings.Contains(name, "sourceCall"), strings.Contains(name, "sourceCommand"), strings.Contains(name, "loadFile"):
+	case strings.Contains(name, "sourceCall"), strings.Contains(name, "sourceCommand"), strings.Contains(name, "loadFile"),
+		strings.Contains(name, "inspectStarted"):
 		m = drive(tb, m, cmd())
 	}
 	return m

@@ -271,6 +271,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.nextCommand()
 
+	case inspectMsg:
+		if msg.gen != m.trace.gen {
+			return m, nil
+		}
+		return m, m.applyResult(msg.result)
+
 	case baselineMsg:
 		m.applyBaseline(msg)
 		return m, nil
