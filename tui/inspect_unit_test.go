@@ -301,3 +301,25 @@ func TestReplayOfAStall(t *testing.T) {
 		t.Errorf("goroutine 7 of the recording is not shown from the recording alone:\n%s", s)
 	}
 }
+
+// TestPromptKeysEditTheLine checks that the keys that page elsewhere edit
+// the prompt's line: ctrl+u clears it, ctrl+d deletes under the cursor.
+func TestPromptKeysEditTheLine(t *testing.T) {
+	m, _ := inspectModel(t, 80, 24, atStop(tracer.PhaseAppRun))
+	m = keys(t, m, ":")
+	m = typeText(t, m, "a.optsx")
+	m = drive(t, m, tea.KeyPressMsg{Code: tea.KeyLeft})
+	m = drive(t, m, tea.KeyPressMsg{Code: 'd', Mod: tea.ModCtrl})
+	if m.prompt.line() != "a.opts" {
+		t.Errorf("ctrl+d left %q", m.prompt.line())
+	}
+	m = drive(t, m, tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+	if m.prompt.line() != "" {
+		t.Errorf("ctrl+u left %q", m.prompt.line())
+	}
+	// q types: it does not quit from the prompt.
+	m = typeText(t, m, "q")
+	if m.trace.quitting || m.prompt.line() != "q" {
+		t.Errorf("q in the prompt: quitting %v, line %q", m.trace.quitting, m.prompt.line())
+	}
+}

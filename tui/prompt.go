@@ -361,10 +361,11 @@ func (m Model) promptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.PromptNewer):
 		p.recall(1)
 		return m, nil
-	case key.Matches(msg, k.PageUp):
+	case msg.String() == "pgup":
+		// Only the page keys: ctrl+u and ctrl+d edit the line here.
 		p.result.scroll(-max(1, p.result.h-1))
 		return m, nil
-	case key.Matches(msg, k.PageDown):
+	case msg.String() == "pgdown":
 		p.result.scroll(max(1, p.result.h-1))
 		return m, nil
 	}
