@@ -513,7 +513,7 @@ func (m *Model) showGoroutine(i int, live bool) tea.Cmd {
 	m.goroutines.active = i
 	m.stack.set(g.ID, g.Stack, m.shortPath)
 	user := userFrameIndex(g)
-	m.stack.active, m.stack.cursor = user, user
+	m.stack.showFrame(user)
 	if fr, ok := frameOf(g, user); ok {
 		m.showFrameSource(fr, nil)
 	}
@@ -615,7 +615,7 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 		}
 		d := msg.detail
 		m.insp.frame = d.Index
-		m.stack.active, m.stack.cursor = d.Index, d.Index
+		m.stack.showFrame(d.Index)
 		m.variables.setFrame(msg.goroutine, d)
 		m.suggest(paneVariables)
 		if msg.prompt {
@@ -633,7 +633,7 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 		d := msg.detail
 		m.insp.goroutine, m.insp.frame = msg.id, d.Index
 		m.stack.set(msg.id, msg.frames, m.shortPath)
-		m.stack.active, m.stack.cursor = d.Index, d.Index
+		m.stack.showFrame(d.Index)
 		m.variables.setFrame(msg.id, d)
 		m.suggest(paneVariables)
 		return tea.Batch(m.showFrameSource(d.Frame, d.Source), m.expandCmds(targetVariables, &m.variables.tree))

@@ -51,6 +51,15 @@ func (p *stackPane) set(goroutine int64, frames []tracer.Frame, shorten func(str
 
 func (p *stackPane) reset() { p.goroutine, p.frames, p.offset, p.cursor, p.active = 0, nil, 0, 0, 0 }
 
+// showFrame makes frame i the one shown, with the cursor on it, in view.
+func (p *stackPane) showFrame(i int) {
+	p.active, p.cursor = 0, 0
+	if len(p.frames) > 0 {
+		p.active, p.cursor = clamp(i, 0, len(p.frames)-1), clamp(i, 0, len(p.frames)-1)
+	}
+	p.moveCursor(0)
+}
+
 // moveCursor moves the cursor by delta frames, scrolling to keep it in view.
 func (p *stackPane) moveCursor(delta int) {
 	if len(p.frames) == 0 {
