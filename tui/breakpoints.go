@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"context"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -77,4 +79,53 @@ func (m *Model) shortLoc(loc string) string {
 		return loc
 	}
 	return m.shortPath(loc[:i]) + loc[i:]
+}
+
+// addBreakpoint sets a breakpoint of the user's own at loc.
+func (m *Model) addBreakpoint(loc string, fromPrompt bool) tea.Cmd {
+	if fromPrompt {
+		m.prompt.await()
+	}
+	return m.call(m.tx.cmdBreakpoint, func(ctx context.Context, in tracer.Inspector) tea.Msg {
+		bp, err := in.AddBreakpoint(ctx, loc)
+		return breakpointMsg{loc: loc, bp: bp, prompt: fromPrompt, err: err}
+	})
+}
+
+// removeBreakpoint clears the breakpoint set at loc.
+func (m *Model) removeBreakpoint(loc string, fromPrompt bool) tea.Cmd {
+	if fromPrompt {
+		m.prompt.await()
+	}
+	return m.call(m.tx.cmdClear, func(ctx context.Context, in tracer.Inspector) tea.Msg {
+		return breakpointMsg{loc: loc, removed: true, prompt: fromPrompt, err: in.RemoveBreakpoint(ctx, loc)}
+	})
+}
+
+// applyBreakpoint records a breakpoint set or cleared.
+func (m *Model) applyBreakpoint(msg breakpointMsg) {
+	name := m.tx.cmdBreakpoint
+	if msg.removed {
+		name = m.tx.cmdClear
+	}
+	if msg.err != nil {
+		m.failed(msg.prompt, m.inspectError(name, msg.err))
+		return
+	}
+	bps := slices.DeleteFunc(slices.Clone(m.insp.breakpoints), func(bp tracer.Breakpoint) bool { return bp.Loc == msg.loc })
+	if msg.removed {
+		m.trace.notice = f(m.tx.breakpointCleared, msg.loc)
+	} else {
+		bp := msg.bp
+		if bp.Loc == "" {
+			bp.Loc = msg.loc
+		}
+		bps = append(bps, bp)
+		m.trace.notice = f(m.tx.breakpointSet, m.breakpointPlace(bp))
+	}
+	m.insp.breakpoints = bps
+	if msg.prompt {
+		m.prompt.showNote(m.trace.notice)
+	}
+	m.syncBreakMarks()
 }

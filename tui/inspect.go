@@ -230,15 +230,6 @@ func (m *Model) inspectStop(ev tracer.Event) tea.Cmd {
 	return tea.Batch(m.expandCmds(targetVariables, &m.variables.tree), m.carryOver())
 }
 
-// noteWatches remembers the expressions a stop was watched with.
-func (m *Model) noteWatches(ws []tracer.WatchValue) {
-	for _, w := range ws {
-		if !slices.Contains(m.insp.watches, w.Expr) {
-			m.insp.watches = append(m.insp.watches, w.Expr)
-		}
-	}
-}
-
 // applyInspectEvent applies the events of inspection: a provider's
 // return, a halt, a stall.
 func (m *Model) applyInspectEvent(ev tracer.Event) tea.Cmd {
@@ -273,18 +264,6 @@ func (m *Model) applyInspectEvent(ev tracer.Event) tea.Cmd {
 		return m.showGoroutine(m.goroutines.cursor, ev.Kind == tracer.KindHalt)
 	}
 	return nil
-}
-
-// leaveHalt hides the goroutines of a halt once the program has gone on,
-// and drops the answers still to come about the stop it left.
-func (m *Model) leaveHalt() {
-	m.insp.at++
-	if m.insp.halt == nil {
-		return
-	}
-	m.insp.halt = nil
-	m.goroutines.reset()
-	m.relayout()
 }
 
 // resetInspect forgets what the trace delivered (a restart, a move back),
@@ -435,130 +414,6 @@ func (m *Model) selectFrame(i int, fromPrompt bool) tea.Cmd {
 	})
 }
 
-// addWatch watches expr from now on.
-func (m *Model) addWatch(expr string, fromPrompt bool) tea.Cmd {
-	if fromPrompt {
-		m.prompt.await()
-	}
-	return m.call(m.tx.cmdWatch, func(ctx context.Context, in tracer.Inspector) tea.Msg {
-		v, err := in.AddWatch(ctx, expr)
-		return watchMsg{expr: expr, value: v, prompt: fromPrompt, err: err}
-	})
-}
-
-// removeWatch stops watching expr.
-func (m *Model) removeWatch(expr string, fromPrompt bool) tea.Cmd {
-	if fromPrompt {
-		m.prompt.await()
-	}
-	return m.call(m.tx.cmdUnwatch, func(_ context.Context, in tracer.Inspector) tea.Msg {
-		return watchMsg{expr: expr, removed: true, prompt: fromPrompt, err: in.RemoveWatch(expr)}
-	})
-}
-
-// addBreakpoint sets a breakpoint of the user's own at loc.
-func (m *Model) addBreakpoint(loc string, fromPrompt bool) tea.Cmd {
-	if fromPrompt {
-		m.prompt.await()
-	}
-	return m.call(m.tx.cmdBreakpoint, func(ctx context.Context, in tracer.Inspector) tea.Msg {
-		bp, err := in.AddBreakpoint(ctx, loc)
-		return breakpointMsg{loc: loc, bp: bp, prompt: fromPrompt, err: err}
-	})
-}
-
-// removeBreakpoint clears the breakpoint set at loc.
-func (m *Model) removeBreakpoint(loc string, fromPrompt bool) tea.Cmd {
-	if fromPrompt {
-		m.prompt.await()
-	}
-	return m.call(m.tx.cmdClear, func(ctx context.Context, in tracer.Inspector) tea.Msg {
-		return breakpointMsg{loc: loc, removed: true, prompt: fromPrompt, err: in.RemoveBreakpoint(ctx, loc)}
-	})
-}
-
-// halt stops the running program wherever it is.
-func (m *Model) halt() tea.Cmd {
-	t := &m.trace
-	switch {
-	case t.src == nil || t.launching && t.session == nil:
-		t.flash = m.tx.notRunningYet
-		return nil
-	case t.ended:
-		t.flash = m.endedText()
-		return nil
-	case t.paused:
-		t.notice = m.tx.alreadyPaused
-		return nil
-	}
-	t.notice = m.tx.halting
-	return m.call(m.tx.cmdHalt, func(ctx context.Context, in tracer.Inspector) tea.Msg {
-		if err := in.Halt(ctx); err != nil {
-			return haltFailedMsg{err: err}
-		}
-		return nil
-	})
-}
-
-// haltFailedMsg: Halt returned an error.
-type haltFailedMsg struct{ err error }
-
-// showGoroutine shows goroutine i of the halt: its stack and source at
-// once from the halt's event, then, from a live program, its variables.
-func (m *Model) showGoroutine(i int, live bool) tea.Cmd {
-	g, ok := m.goroutines.at(i)
-	if !ok {
-		return nil
-	}
-	m.goroutines.active = i
-	m.stack.set(g.ID, g.Stack, m.shortPath)
-	user := userFrameIndex(g)
-	m.stack.showFrame(user)
-	if fr, ok := frameOf(g, user); ok {
-		m.showFrameSource(fr, nil)
-	}
-	if !live || m.insp.halt == nil || m.insp.halt.Kind != tracer.KindHalt || m.inspector() == nil {
-		return nil
-	}
-	at, id, want := m.insp.at, g.ID, g.User
-	return m.call(m.tx.cmdGoroutine, func(ctx context.Context, in tracer.Inspector) tea.Msg {
-		frames, err := in.Goroutine(ctx, id)
-		if err != nil {
-			return goroutineMsg{at: at, id: id, err: err}
-		}
-		i := 0
-		for j, fr := range frames {
-			if fr == want {
-				i = j
-				break
-			}
-		}
-		d, err := in.Frame(ctx, i)
-		return goroutineMsg{at: at, id: id, frames: frames, detail: d, err: err}
-	})
-}
-
-// userFrameIndex is the index in g's stack of its innermost frame in the
-// program's own code, or 0.
-func userFrameIndex(g tracer.Goroutine) int {
-	for i, fr := range g.Stack {
-		if fr == g.User {
-			return i
-		}
-	}
-	return 0
-}
-
-func frameOf(g tracer.Goroutine, i int) (tracer.Frame, bool) {
-	if i < len(g.Stack) {
-		return g.Stack[i], true
-	}
-	if g.User.File != "" {
-		return g.User, true
-	}
-	return g.Current, g.Current.File != ""
-}
-
 // showFrameSource shows the code of a frame other than the stop's.
 func (m *Model) showFrameSource(fr tracer.Frame, snippet *tracer.Snippet) tea.Cmd {
 	return m.showSource(tracer.Event{File: fr.File, Line: fr.Line, Function: fr.Function, Source: snippet})
@@ -656,65 +511,4 @@ func (m *Model) failed(fromPrompt bool, why string) {
 		return
 	}
 	m.trace.flash = why
-}
-
-// applyWatch shows a watch added or removed.
-func (m *Model) applyWatch(msg watchMsg) tea.Cmd {
-	name := m.tx.cmdWatch
-	if msg.removed {
-		name = m.tx.cmdUnwatch
-	}
-	if msg.err != nil {
-		m.failed(msg.prompt, m.inspectError(name, msg.err))
-		return nil
-	}
-	if msg.removed {
-		m.insp.watches = slices.DeleteFunc(m.insp.watches, func(e string) bool { return e == msg.expr })
-		m.variables.removeWatch(msg.expr)
-		m.trace.notice = f(m.tx.unwatched, msg.expr)
-		if msg.prompt {
-			m.prompt.showNote(m.trace.notice)
-		}
-		return nil
-	}
-	m.variables.addWatch(msg.value)
-	m.noteWatches([]tracer.WatchValue{msg.value})
-	m.trace.notice = f(m.tx.watching, msg.expr)
-	if msg.prompt {
-		if msg.value.Error != "" {
-			m.prompt.showError(msg.value.Error)
-		} else {
-			m.prompt.showValue(msg.expr, msg.value.Value)
-		}
-	}
-	m.suggest(paneVariables)
-	return nil
-}
-
-// applyBreakpoint records a breakpoint set or cleared.
-func (m *Model) applyBreakpoint(msg breakpointMsg) {
-	name := m.tx.cmdBreakpoint
-	if msg.removed {
-		name = m.tx.cmdClear
-	}
-	if msg.err != nil {
-		m.failed(msg.prompt, m.inspectError(name, msg.err))
-		return
-	}
-	bps := slices.DeleteFunc(slices.Clone(m.insp.breakpoints), func(bp tracer.Breakpoint) bool { return bp.Loc == msg.loc })
-	if msg.removed {
-		m.trace.notice = f(m.tx.breakpointCleared, msg.loc)
-	} else {
-		bp := msg.bp
-		if bp.Loc == "" {
-			bp.Loc = msg.loc
-		}
-		bps = append(bps, bp)
-		m.trace.notice = f(m.tx.breakpointSet, m.breakpointPlace(bp))
-	}
-	m.insp.breakpoints = bps
-	if msg.prompt {
-		m.prompt.showNote(m.trace.notice)
-	}
-	m.syncBreakMarks()
 }
