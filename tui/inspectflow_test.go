@@ -68,7 +68,7 @@ func TestFlowInspect(t *testing.T) {
 	// Frame 1 of App.Run is main.main: Source and Variables move there.
 	focusPane(t, tm, rec, "Stack")
 	sendKeys(tm, "j", "enter")
-	s := rec.waitFor(t, "frame 1", screenHas("Source  demo/cmd/server/main.go:107"))
+	s := rec.waitFor(t, "frame 1", screenHas("Source  demo/cmd/server/main.go:"))
 	for _, want := range []string{"▶1 main.main", "frame 1 · main.main", "bc  conf.Bootstrap"} {
 		if !strings.Contains(s.screen, want) {
 			t.Errorf("after enter on frame 1 the screen lacks %q:\n%s", want, s.screen)
