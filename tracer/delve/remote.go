@@ -49,6 +49,8 @@ type ConnectConfig struct {
 	Restart bool
 	// NoBreak lists phases that should pass without pausing.
 	NoBreak []tracer.PhaseID
+	// Watches and Breaks are as in Config.
+	Watches, Breaks []string
 	// Timeout bounds the connection and each step of the handshake; zero
 	// means defaultConnectTimeout.
 	Timeout time.Duration
@@ -80,6 +82,9 @@ type remoteState struct {
 	// process (dlv attach) rather than starting it, so it can let go of it.
 	multiclient, attached bool
 	delveVersion          string
+	// moduleDir is the root of the program's main module as the program
+	// names its files, for breakpoints at FILE:LINE relative to it.
+	moduleDir string
 
 	mu   sync.Mutex // guards the fields below
 	lost bool       // the connection broke during the trace
@@ -114,7 +119,7 @@ func Connect(ctx context.Context, cfg ConnectConfig) (*Session, error) {
 	}
 	// From here on calls may block as long as the program runs.
 	_ = conn.SetDeadline(time.Time{})
-	s := newSession(Config{Target: cfg.Addr, NoBreak: cfg.NoBreak})
+	s := newSession(Config{Target: cfg.Addr, NoBreak: cfg.NoBreak, Watches: cfg.Watches, Breaks: cfg.Breaks})
 	s.remote = r
 	s.client = client
 	s.sources.paths = pathMap{rules: cfg.SubstitutePath}
@@ -415,6 +420,11 @@ func (s *Session) teardownRemote() {
 			_ = c.CancelNext()
 		}
 		for id := range s.plan {
+			if _, err := c.ClearBreakpoint(id); err != nil {
+				debugf("teardown: clear breakpoint %d: %v", id, err)
+			}
+		}
+		for id := range s.bps.own {
 			if _, err := c.ClearBreakpoint(id); err != nil {
 				debugf("teardown: clear breakpoint %d: %v", id, err)
 			}
