@@ -223,7 +223,9 @@ func (m *Model) inspectStop(ev tracer.Event) tea.Cmd {
 	m.syncResults()
 	m.syncBreakMarks()
 	if m.variables.hasStop && (len(ev.Args) > 0 || len(ev.Locals) > 0 || len(ev.Watches) > 0) {
-		if ev.Phase == tracer.PhaseBreak || ev.Kind == tracer.KindStep || m.bootstrap.root == nil {
+		// Where the user's own code is stopped (a breakpoint, a step, a
+		// request's layer), its variables are what to look at.
+		if ev.Phase == tracer.PhaseBreak || ev.Kind == tracer.KindStep || ev.Request != nil || m.bootstrap.root == nil {
 			m.suggest(paneVariables)
 		}
 	}
@@ -240,7 +242,11 @@ func (m *Model) applyInspectEvent(ev tracer.Event) tea.Cmd {
 		// A return is a pass: the program goes on to the next stop. Its
 		// results stay on the provider's row, for Variables to show while
 		// the row is selected.
-		m.phases.applyReturn(ev)
+		if ev.Request != nil {
+			m.phases.applyReturn(ev) // a request layer's (requests.go)
+			return nil
+		}
+		m.phases.applyProviderReturn(ev)
 		m.syncResults()
 		return nil
 	case tracer.KindHalt, tracer.KindStall:

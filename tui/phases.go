@@ -30,13 +30,16 @@ const (
 type rowKey struct {
 	phase  tracer.PhaseID
 	detail string
+	// req and at tell a request's rows apart: its ID, and the row's
+	// position among them (requests.go).
+	req, at int
 }
 
 func keyOf(phase tracer.PhaseID, detail string) rowKey {
 	if info, ok := tracer.Info(phase); !ok || !info.PerInstance {
 		detail = ""
 	}
-	return rowKey{phase, detail}
+	return rowKey{phase: phase, detail: detail}
 }
 
 // phaseRecord is what the trace has said about one row.
@@ -59,6 +62,10 @@ type timelineRow struct {
 	total  time.Duration // header rows: the time spent in the group
 	// extra is set on the row of a user's breakpoint stop or a halt.
 	extra *extraRow
+	// title replaces the group's name on a header (a request's); depth
+	// indents a request's call by how many calls enclose it.
+	title string
+	depth int
 }
 
 // phasesPane is the lifecycle timeline: every phase of the boot and the
@@ -76,6 +83,8 @@ type phasesPane struct {
 	hasCur    bool
 	// breakOff holds the phases whose break the user turned off.
 	breakOff map[tracer.PhaseID]bool
+	// requests are the rows of the requests sent (requests.go).
+	requests requestRows
 
 	rows     []timelineRow
 	selected int
@@ -109,6 +118,7 @@ func (p *phasesPane) reset() {
 	p.plan = nil
 	p.records = map[rowKey]*phaseRecord{}
 	p.instances = map[tracer.PhaseID][]string{}
+	p.requests = requestRows{}
 	p.hasCur = false
 	p.extras, p.hasLast = nil, false
 	p.returns = map[rowKey]*providerResults{}
@@ -135,6 +145,9 @@ func (p *phasesPane) apply(ev tracer.Event) {
 		k = p.extraKey(ev)
 	} else {
 		k = keyOf(ev.Phase, ev.Detail)
+		if ev.Request != nil {
+			k = p.requests.add(ev)
+		}
 		if k.detail != "" && !p.seen(k) {
 			p.instances[k.phase] = append(p.instances[k.phase], k.detail)
 		}
@@ -259,6 +272,9 @@ func (p *phasesPane) rebuild() {
 	rows := p.rows[:0]
 	groups := []tracer.Group{tracer.GroupMain, tracer.GroupConfig, tracer.GroupWire, tracer.GroupRun, tracer.GroupShutdown}
 	for _, g := range groups {
+		if g == tracer.GroupShutdown {
+			rows = p.appendRequestRows(rows)
+		}
 		head := len(rows)
 		rows = append(rows, timelineRow{header: true, group: g})
 		if g == groups[0] {
@@ -273,7 +289,7 @@ func (p *phasesPane) rebuild() {
 				details = p.instanceDetails(info.ID, plannedDetails)
 			}
 			for _, d := range details {
-				k := rowKey{info.ID, d}
+				k := rowKey{phase: info.ID, detail: d}
 				row := timelineRow{key: k, nested: info.ID == tracer.PhaseWireProvider && d != ""}
 				if rec := p.records[k]; rec != nil {
 					row.rec = *rec
@@ -490,7 +506,10 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 	st := p.st
 	w := p.w
 	if r.header {
-		name := p.tx.groups[r.group]
+		name := r.title
+		if name == "" {
+			name = p.tx.groups[r.group]
+		}
 		if name == "" {
 			name = string(r.group)
 		}
@@ -506,6 +525,9 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 	indent := ""
 	if r.nested {
 		indent = "  "
+	}
+	if r.depth > 0 {
+		indent = strings.Repeat(" ", r.depth)
 	}
 	var detail string
 	if !r.nested && r.rec.detail != "" && r.key.detail == "" {

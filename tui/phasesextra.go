@@ -41,7 +41,7 @@ func (p *phasesPane) extraKey(ev tracer.Event) rowKey {
 
 func (p *phasesPane) addExtra(phase tracer.PhaseID, detail string, halt bool) rowKey {
 	x := &extraRow{
-		key:   rowKey{phase, "#" + strconv.Itoa(len(p.extras)+1)},
+		key:   rowKey{phase: phase, detail: "#" + strconv.Itoa(len(p.extras)+1)},
 		after: p.lastKey, hasAfter: p.hasLast,
 		halt: halt, detail: detail, hits: 1,
 	}
@@ -110,8 +110,8 @@ func (p *phasesPane) applyHalt(ev tracer.Event) {
 	p.selectKey(k)
 }
 
-// applyReturn records what a provider returned on its row.
-func (p *phasesPane) applyReturn(ev tracer.Event) {
+// applyProviderReturn records what a provider returned on its row.
+func (p *phasesPane) applyProviderReturn(ev tracer.Event) {
 	ev.Detail = sanitize(ev.Detail)
 	k := keyOf(ev.Phase, ev.Detail)
 	label := ev.Detail // sanitized above
