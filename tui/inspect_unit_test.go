@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
 func TestParsePrompt(t *testing.T) {
@@ -321,5 +322,43 @@ func TestPromptKeysEditTheLine(t *testing.T) {
 	m = typeText(t, m, "q")
 	if m.trace.quitting || m.prompt.line() != "q" {
 		t.Errorf("q in the prompt: quitting %v, line %q", m.trace.quitting, m.prompt.line())
+	}
+}
+
+// TestBreakpointInARequestSitsUnderItsCall feeds a stop at a user's
+// breakpoint hit while a request is in the biz layer: its row sits under
+// the request's biz call, in time order, not after the boot's phases.
+func TestBreakpointInARequestSitsUnderItsCall(t *testing.T) {
+	var events []tracer.Event
+	for _, ev := range tracertest.RequestEvents() {
+		events = append(events, ev)
+		if ev.Kind == tracer.KindStop && ev.Phase == tracer.PhaseRequestBiz {
+			bp := ev
+			bp.Request, bp.Phase, bp.Detail, bp.Line = nil, tracer.PhaseBreak, "internal/biz/greeter.go:50", ev.Line+4
+			events = append(events, bp)
+			break
+		}
+	}
+	m := modelAt(t, scenario{until: func(tracer.Event) bool { return false }}, 120, 40, events)
+	var labels []string
+	for _, r := range m.phases.rows {
+		if !r.header {
+			labels = append(labels, r.label)
+		}
+	}
+	biz, brk := -1, -1
+	for i, l := range labels {
+		if strings.HasPrefix(l, "biz GreeterUsecase") && biz < 0 {
+			biz = i
+		}
+		if l == "break greeter.go:50" {
+			brk = i
+		}
+	}
+	if biz < 0 || brk != biz+1 {
+		t.Errorf("the breakpoint's row is at %d, the biz call at %d: %q", brk, biz, labels)
+	}
+	if s := screen(t, m, 120, 40); !strings.Contains(s, "▶ break greeter.go:50") {
+		t.Errorf("the breakpoint's stop is not current:\n%s", s)
 	}
 }
