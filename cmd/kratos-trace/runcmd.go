@@ -23,6 +23,8 @@ type runOptions struct {
 	stopTimeout time.Duration
 	workingDir  string
 	noCache     bool
+	// stall ends a trace that reaches no phase for this long (exit 3).
+	stall time.Duration
 
 	// Recording, replay and scripts (recording.go).
 	record    string
@@ -70,7 +72,7 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg := delve.Config{Target: args[0], Args: args[1:], WorkingDir: opts.workingDir, NoCache: opts.noCache}
+			cfg := delve.Config{Target: args[0], Args: args[1:], WorkingDir: opts.workingDir, NoCache: opts.noCache, Stall: opts.stall}
 			if opts.json {
 				opts.headless = true
 			}
@@ -83,6 +85,7 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 	f.DurationVar(&opts.stopTimeout, "stop-timeout", 10*time.Second, "how long the program may take to exit after SIGTERM before it is killed")
 	f.StringVar(&opts.workingDir, "wd", "", "working directory of the program (default: the main package's directory)")
 	f.BoolVar(&opts.noCache, "no-cache", false, "build the program afresh instead of reusing an unchanged debug build from the cache")
+	addStallFlag(f, &opts)
 	return cmd
 }
 
@@ -110,6 +113,9 @@ func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions)
 		return err
 	}
 	opts.lang = lang
+	if err := checkStall(io, opts); err != nil {
+		return err
+	}
 	rec, err := startRecording(cfg.Target, opts)
 	if err != nil {
 		return err
@@ -159,6 +165,8 @@ func runHeadless(ctx context.Context, io streams, cfg delve.Config, opts runOpti
 // traceOutcome turns how the trace ended into the exit code.
 func traceOutcome(io streams, res *headless.Result) error {
 	switch {
+	case res.Stalled != nil:
+		return stallOutcome(io, res.Stalled)
 	case res.Err != nil:
 		lines := strings.Split(res.Err.Error, "\n")
 		fmt.Fprintf(io.err, "kratos-trace: %s\n", lines[0])

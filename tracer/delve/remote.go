@@ -49,6 +49,9 @@ type ConnectConfig struct {
 	Restart bool
 	// NoBreak lists phases that should pass without pausing.
 	NoBreak []tracer.PhaseID
+	// Stall ends a trace that reaches no phase for this long, as
+	// Config.Stall does.
+	Stall time.Duration
 	// Timeout bounds the connection and each step of the handshake; zero
 	// means defaultConnectTimeout.
 	Timeout time.Duration
@@ -114,7 +117,7 @@ func Connect(ctx context.Context, cfg ConnectConfig) (*Session, error) {
 	}
 	// From here on calls may block as long as the program runs.
 	_ = conn.SetDeadline(time.Time{})
-	s := newSession(Config{Target: cfg.Addr, NoBreak: cfg.NoBreak})
+	s := newSession(Config{Target: cfg.Addr, NoBreak: cfg.NoBreak, Stall: cfg.Stall})
 	s.remote = r
 	s.client = client
 	s.sources.paths = pathMap{rules: cfg.SubstitutePath}

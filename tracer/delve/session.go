@@ -44,6 +44,9 @@ type Config struct {
 	// NoCache builds the program afresh instead of reusing an unchanged
 	// debug build from the build cache, and leaves the cache alone.
 	NoCache bool
+	// Stall, when set, ends a trace whose program runs this long (program
+	// time) without reaching a phase, with a KindStall event; see stall.go.
+	Stall time.Duration
 }
 
 // Session is a live trace of one program under Delve. It implements
@@ -105,6 +108,10 @@ type Session struct {
 	sources      *sourceCache
 	clock        stopClock
 	outputs      sync.WaitGroup
+
+	// insp holds halts, the goroutine chosen for inspection and the
+	// stall watchdog's view (halt.go); guarded by mu.
+	insp haltState
 }
 
 type command struct {
@@ -205,6 +212,7 @@ func (s *Session) Signal(ctx context.Context, sig os.Signal) error {
 	if err := signalProcess(pid, sig); err != nil {
 		return fmt.Errorf("send %v to pid %d: %w", sig, pid, err)
 	}
+	s.noteSignalled()
 	if paused {
 		return s.Continue(ctx)
 	}
@@ -311,6 +319,7 @@ func (s *Session) emit(ev tracer.Event) {
 			s.ranAtPhase = ran
 		}
 	}
+	s.noteEmitLocked(ev)
 	s.mu.Unlock()
 	select {
 	case s.events <- ev:
@@ -333,6 +342,9 @@ func (s *Session) run() {
 	}
 	if s.cfg.PlanOnly {
 		return
+	}
+	if s.cfg.Stall > 0 {
+		go s.watchStall()
 	}
 	s.resume("continue")
 	for {
@@ -574,6 +586,9 @@ func (s *Session) resume(op string) {
 			continue
 		}
 		s.pending = nil
+		if s.takeHalt() {
+			return
+		}
 		state, err := s.step(op)
 		s.clock.halt()
 		if s.remote != nil && s.closing() {
@@ -608,6 +623,9 @@ func (s *Session) resume(op string) {
 			continue
 		}
 		if len(hits) == 0 {
+			if s.takeHalt() {
+				return
+			}
 			if op != "continue" && state.CurrentThread != nil {
 				s.reportStep(state.CurrentThread)
 				return

@@ -59,6 +59,9 @@ type Result struct {
 	// LeftRunning is true when the run ended at the hold phase without
 	// signalling the program (Options.LeaveRunning).
 	LeftRunning bool
+	// Stalled is the stall event, when the program reached no phase for
+	// the stall time and the trace ended there.
+	Stalled *tracer.Event
 }
 
 // ErrInterrupted is returned when ctx ended the run early.
@@ -168,6 +171,10 @@ func (p *printer) print(ev tracer.Event) {
 		e := ev
 		p.res.Err = &e
 	}
+	if ev.Kind == tracer.KindStall && p.res.Stalled == nil {
+		e := ev
+		p.res.Stalled = &e
+	}
 	if p.opts.JSON {
 		p.printJSON(ev)
 		return
@@ -248,6 +255,8 @@ func (p *printer) printText(ev tracer.Event) {
 		}
 	case tracer.KindStop, tracer.KindPass, tracer.KindStep, tracer.KindExit:
 		p.printPhase(ev)
+	case tracer.KindHalt, tracer.KindStall:
+		p.printGoroutines(ev)
 	}
 }
 
@@ -382,6 +391,8 @@ func (p *printer) summary() {
 	}
 	writeTable(w, rows)
 	switch {
+	case p.res.Stalled != nil:
+		fmt.Fprintln(w, p.stallSummary())
 	case p.res.LeftRunning:
 		fmt.Fprintf(w, wd.leftRunning+"\n", p.holdAt)
 	case p.res.Killed:

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// hangFixture is a Kratos service whose main blocks after flag.Parse, in
+// main.waitForRegistry, in a read(2) that never returns.
+const hangFixture = "../../tracer/delve/testdata/shapes/hang"
+
+// TestStallExitsThree runs a service that hangs at start with --stall: the
+// trace must emit a stall event naming the function main waits in, exit 3,
+// and leave neither the program nor its build directory behind.
+func TestStallExitsThree(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	tag := fmt.Sprintf("stall-test-%d", time.Now().UnixNano())
+
+	t.Run("json", func(t *testing.T) {
+		code, out, stderr := runCLI(t, "run", "--headless", "--json", "--stall", "3s", hangFixture, "--", "-tag", tag+"-json")
+		requirePtraceCLI(t, stderr)
+		if code != exitStalled {
+			t.Fatalf("exit %d, want %d\nstderr:\n%s", code, exitStalled, stderr)
+		}
+		var stall *tracer.Event
+		var phases []string
+		for i, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			var ev tracer.Event
+			if err := json.Unmarshal([]byte(line), &ev); err != nil {
+				t.Fatalf("line %d is not JSON: %v\n%s", i+1, err, line)
+			}
+			if ev.IsPhase() {
+				phases = append(phases, ev.Label())
+			}
+			if ev.Kind == tracer.KindStall {
+				stall = &ev
+			}
+		}
+		if stall == nil {
+			t.Fatalf("no stall event; phases %v\nstderr:\n%s", phases, stderr)
+		}
+		if stall.Phase != tracer.PhaseFlagParse || time.Duration(stall.SincePrev) < 3*time.Second {
+			t.Errorf("stall after %s for %s, want flag.parse for at least 3s", stall.Phase, stall.SincePrev)
+		}
+		if len(stall.Goroutines) == 0 || !stall.Goroutines[0].Main {
+			t.Fatalf("stall goroutines do not start with the main one: %+v", stall.Goroutines)
+		}
+		main := stall.Goroutines[0]
+		found := false
+		for _, f := range main.Stack {
+			found = found || f.Function == "main.waitForRegistry"
+		}
+		if !found || main.User.Function != "main.waitForRegistry" {
+			t.Errorf("main goroutine (own frame %s) has no main.waitForRegistry in its stack: %+v", main.User.Function, main.Stack)
+		}
+		for _, want := range []string{"kratos-trace: the trace stalled: no phase for", "main.waitForRegistry", "hint: "} {
+			if !strings.Contains(stderr, want) {
+				t.Errorf("stderr lacks %q:\n%s", want, stderr)
+			}
+		}
+		checkNothingLeft(t, tmp, tag+"-json")
+	})
+
+	t.Run("text", func(t *testing.T) {
+		code, out, stderr := runCLI(t, "run", "--headless", "--stall", "1s", hangFixture, "--", "-tag", tag+"-text")
+		requirePtraceCLI(t, stderr)
+		if code != exitStalled {
+			t.Fatalf("exit %d, want %d\nstderr:\n%s", code, exitStalled, stderr)
+		}
+		for _, want := range []string{
+			"!! stall after flag.parse",
+			"main.waitForRegistry  (goroutine 1)",
+			"syscall.Read(",
+			"Goroutines (",
+			"[syscall]",
+			"The trace stalled: no phase for",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("text output lacks %q:\n%s", want, out)
+			}
+		}
+		checkNothingLeft(t, tmp, tag+"-text")
+	})
+}
+
+// requirePtraceCLI skips a test whose trace could not run for want of
+// ptrace, except in CI, where that is a failure.
+func requirePtraceCLI(t *testing.T, stderr string) {
+	t.Helper()
+	if !strings.Contains(stderr, "ptrace is not permitted") {
+		return
+	}
+	if ciRun() {
+		t.Fatalf("ptrace is not permitted, and CI must run the real debugger:\n%s", stderr)
+	}
+	t.Skip("ptrace is not permitted here: " + stderr)
+}
+
+// checkNothingLeft fails if a process with tag in its arguments still runs,
+// or a build directory is left in tmp.
+func checkNothingLeft(t *testing.T, tmp, tag string) {
+	t.Helper()
+	if pids := processesWithArg(tag); len(pids) > 0 {
+		t.Errorf("the program still runs: pids %v", pids)
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "kratos-trace-*")); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
+}
+
+func TestStallBadInput(t *testing.T) {
+	code, _, stderr := runCLI(t, "run", "--headless", "--stall", "-1s", hangFixture)
+	if code != exitUsage || !strings.Contains(stderr, "--stall -1s is negative") {
+		t.Errorf("--stall -1s: exit %d\n%s", code, stderr)
+	}
+	code, out, _ := runCLI(t, "run", "--help")
+	if code != 0 || !strings.Contains(out, "--stall DURATION") || !strings.Contains(out, "exit with status 3") {
+		t.Errorf("run --help does not explain --stall:\n%s", out)
+	}
+	code, out, _ = runCLI(t, "connect", "--help")
+	if code != 0 || !strings.Contains(out, "--stall DURATION") {
+		t.Errorf("connect --help does not explain --stall:\n%s", out)
+	}
+}
+
+// ciRun reports whether the tests run in CI, where a missing ptrace is a
+// failure rather than a reason to skip.
+func ciRun() bool { return os.Getenv("CI") != "" }

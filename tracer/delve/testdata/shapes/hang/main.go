@@ -1,0 +1,80 @@
+// Command hang is a Kratos service whose boot hangs: after flag.Parse its
+// main waits, in a function of its own, for a registry that never answers.
+// -wait says how it waits: in a system call (syscall, the default), on the
+// network (net), or on a channel (chan).
+package main
+
+import (
+	"flag"
+	"net"
+	"os"
+	"syscall"
+	"time"
+
+	"github.com/go-kratos/kratos/v2"
+	"github.com/go-kratos/kratos/v2/transport/http"
+)
+
+func newApp(addr string) *kratos.App {
+	hs := http.NewServer(http.Address(addr))
+	return kratos.New(kratos.Name("hang"), kratos.Server(hs))
+}
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:0", "listen address")
+	wait := flag.String("wait", "syscall", "how the registry is waited for: syscall, net or chan")
+	// -tag only marks the process, so a test can find it.
+	_ = flag.String("tag", "", "ignored")
+	flag.Parse()
+	waitForRegistry(*wait)
+	app := newApp(*addr)
+	if err := app.Run(); err != nil {
+		panic(err)
+	}
+}
+
+// waitForRegistry never returns, as a client of a registry that accepts a
+// connection and never answers does not.
+func waitForRegistry(how string) {
+	switch how {
+	case "net":
+		readSilentPeer()
+	case "chan":
+		answer := make(chan struct{})
+		go func() {
+			time.Sleep(time.Hour)
+			close(answer)
+		}()
+		<-answer
+	default:
+		// A blocking read(2): the goroutine sits in a system call.
+		r, w, err := os.Pipe()
+		if err != nil {
+			panic(err)
+		}
+		defer w.Close()
+		buf := make([]byte, 1)
+		_, _ = syscall.Read(int(r.Fd()), buf)
+	}
+}
+
+// readSilentPeer reads from a connection whose other end never writes.
+func readSilentPeer() {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			defer c.Close()
+			select {}
+		}
+	}()
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		panic(err)
+	}
+	buf := make([]byte, 1)
+	_, _ = conn.Read(buf)
+}
