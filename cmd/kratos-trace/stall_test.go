@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,7 +26,7 @@ func TestStallExitsThree(t *testing.T) {
 	tag := fmt.Sprintf("stall-test-%d", time.Now().UnixNano())
 
 	t.Run("json", func(t *testing.T) {
-		code, out, stderr := runCLI(t, "run", "--headless", "--json", "--stall", "3s", hangFixture, "--", "-tag", tag+"-json")
+		code, out, stderr := runCLI(t, "run", "--headless", "--json", "--stall", "3s", hangFixture, "--", "-conf", tag+"-json")
 		requirePtraceCLI(t, stderr)
 		if code != exitStalled {
 			t.Fatalf("exit %d, want %d\nstderr:\n%s", code, exitStalled, stderr)
@@ -70,7 +71,7 @@ func TestStallExitsThree(t *testing.T) {
 	})
 
 	t.Run("text", func(t *testing.T) {
-		code, out, stderr := runCLI(t, "run", "--headless", "--stall", "1s", hangFixture, "--", "-tag", tag+"-text")
+		code, out, stderr := runCLI(t, "run", "--headless", "--stall", "1s", hangFixture, "--", "-conf", tag+"-text")
 		requirePtraceCLI(t, stderr)
 		if code != exitStalled {
 			t.Fatalf("exit %d, want %d\nstderr:\n%s", code, exitStalled, stderr)
@@ -134,3 +135,45 @@ func TestStallBadInput(t *testing.T) {
 // ciRun reports whether the tests run in CI, where a missing ptrace is a
 // failure rather than a reason to skip.
 func ciRun() bool { return os.Getenv("CI") != "" }
+
+// TestConnectStall traces the hanging service through a real `dlv exec
+// --headless`: a stall there is reported the same way and exits 3, and
+// --kill-on-exit ends the program.
+func TestConnectStall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the fixture and runs a real Delve server")
+	}
+	dlv := installDlv(t)
+	bin := filepath.Join(t.TempDir(), "hang")
+	build := exec.Command("go", "build", "-gcflags=all=-N -l", "-o", bin, "./hang")
+	build.Dir = filepath.Dir(hangFixture)
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build the fixture: %v\n%s", err, out)
+	}
+	tag := fmt.Sprintf("connect-stall-%d", time.Now().UnixNano())
+	d := startHeadlessDelve(t, dlv, bin, tag)
+	code, out, stderr := runCLI(t, "connect", "--headless", "--json", "--stall", "2s", "--kill-on-exit", d.addr)
+	if code != exitStalled {
+		t.Fatalf("exit %d, want %d\nstderr:\n%s\ndlv:\n%s", code, exitStalled, stderr, d.log.String())
+	}
+	var stall *tracer.Event
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var ev tracer.Event
+		if err := json.Unmarshal([]byte(line), &ev); err == nil && ev.Kind == tracer.KindStall {
+			stall = &ev
+		}
+	}
+	if stall == nil || len(stall.Goroutines) == 0 || stall.Goroutines[0].User.Function != "main.waitForRegistry" || stall.Phase != tracer.PhaseFlagParse {
+		t.Fatalf("no stall naming main.waitForRegistry after flag.parse in:\n%s", out)
+	}
+	if !strings.Contains(stderr, "ended the program and its Delve server") {
+		t.Errorf("stderr does not say the program was ended:\n%s", stderr)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(processesWithArg(tag)) > 0 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if pids := processesWithArg(tag); len(pids) > 0 {
+		t.Errorf("the program still runs after --kill-on-exit: pids %v", pids)
+	}
+}

@@ -23,8 +23,9 @@ func newApp(addr string) *kratos.App {
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
 	wait := flag.String("wait", "syscall", "how the registry is waited for: syscall, net or chan")
-	// -tag only marks the process, so a test can find it.
-	_ = flag.String("tag", "", "ignored")
+	// -conf is ignored: it is there as in kratos-layout, so that tests
+	// start this service as they start the demo.
+	_ = flag.String("conf", "../../configs", "config path (ignored)")
 	flag.Parse()
 	waitForRegistry(*wait)
 	app := newApp(*addr)
