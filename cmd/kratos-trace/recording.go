@@ -219,6 +219,9 @@ func scriptOutcome(io streams, s *script.Script, res *script.Result) error {
 		for _, f := range res.Failures {
 			fmt.Fprintf(io.err, "  %s\n", f.Error())
 		}
+		if res.Stalled != nil {
+			return &exitError{code: exitStalled}
+		}
 		return &exitError{code: exitFailed}
 	}
 	fmt.Fprintf(io.err, "kratos-trace: the script %s passed (%d commands)\n", s.Name, len(s.Commands))

@@ -95,11 +95,11 @@ func (s *Session) Halt(ctx context.Context) error {
 // requestHaltLocked asks the run goroutine to halt the program, unless a
 // halt is already on its way. Callers hold s.mu.
 func (s *Session) requestHaltLocked(reason haltReason) {
-	if s.insp.req != nil {
+	if s.halt.req != nil {
 		return
 	}
 	req := &haltRequest{reason: reason, taken: make(chan struct{})}
-	s.insp.req = req
+	s.halt.req = req
 	go s.interrupt(req)
 }
 
@@ -131,8 +131,8 @@ func (s *Session) interrupt(req *haltRequest) {
 // (a stall). It runs on the run goroutine, where the program is still.
 func (s *Session) takeHalt() bool {
 	s.mu.Lock()
-	req := s.insp.req
-	s.insp.req = nil
+	req := s.halt.req
+	s.halt.req = nil
 	s.mu.Unlock()
 	if req == nil {
 		return false
@@ -155,23 +155,23 @@ func (s *Session) takeHalt() bool {
 // it is emitted. Callers hold s.mu.
 func (s *Session) noteEmitLocked(ev tracer.Event) {
 	if ev.IsPhase() {
-		s.insp.lastPhase, s.insp.lastDetail = ev.Phase, ev.Detail
-		if req := s.insp.req; req != nil && req.reason == haltStalled {
+		s.halt.lastPhase, s.halt.lastDetail = ev.Phase, ev.Detail
+		if req := s.halt.req; req != nil && req.reason == haltStalled {
 			// The program reached a phase after all: it is not stuck.
 			close(req.taken)
-			s.insp.req = nil
+			s.halt.req = nil
 		}
 	}
 	switch ev.Kind {
 	case tracer.KindStop, tracer.KindStep, tracer.KindHalt, tracer.KindReturn:
-		s.insp.stopGoroutine, s.insp.chosen = ev.Goroutine, 0
+		s.halt.stopGoroutine, s.halt.chosen = ev.Goroutine, 0
 	}
 }
 
 // noteSignalled records that the program was sent a signal.
 func (s *Session) noteSignalled() {
 	s.mu.Lock()
-	s.insp.signalled = true
+	s.halt.signalled = true
 	s.mu.Unlock()
 }
 
@@ -191,7 +191,7 @@ func (s *Session) Goroutine(ctx context.Context, id int64) ([]tracer.Frame, erro
 	}
 	gid := id
 	if gid == 0 {
-		gid = s.insp.stopGoroutine
+		gid = s.halt.stopGoroutine
 	}
 	s.mu.Unlock()
 	frames, err := s.client.Stacktrace(gid, goroutineDepth, 0, 0, nil)
@@ -199,7 +199,7 @@ func (s *Session) Goroutine(ctx context.Context, id int64) ([]tracer.Frame, erro
 		return nil, fmt.Errorf("goroutine %d: %s", gid, oneLine(err.Error()))
 	}
 	s.mu.Lock()
-	s.insp.chosen = id
+	s.halt.chosen = id
 	s.mu.Unlock()
 	return framesOf(frames), nil
 }
@@ -210,10 +210,10 @@ func (s *Session) Goroutine(ctx context.Context, id int64) ([]tracer.Frame, erro
 func (s *Session) inspectedGoroutine() int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.insp.chosen != 0 {
-		return s.insp.chosen
+	if s.halt.chosen != 0 {
+		return s.halt.chosen
 	}
-	return s.insp.stopGoroutine
+	return s.halt.stopGoroutine
 }
 
 // goroutinesEvent builds a halt or stall event: every goroutine, the main
@@ -223,7 +223,7 @@ func (s *Session) inspectedGoroutine() int64 {
 func (s *Session) goroutinesEvent(kind tracer.Kind) tracer.Event {
 	ev := tracer.Event{Kind: kind, Goroutines: s.readGoroutines()}
 	s.mu.Lock()
-	ev.Phase, ev.Detail = s.insp.lastPhase, s.insp.lastDetail
+	ev.Phase, ev.Detail = s.halt.lastPhase, s.halt.lastDetail
 	s.mu.Unlock()
 	if len(ev.Goroutines) > 0 {
 		g := ev.Goroutines[0]
@@ -246,8 +246,8 @@ type programFacts struct {
 // facts reads the program's main module (from runtime.modinfo, as
 // debug.ReadBuildInfo does) and Go version once.
 func (s *Session) facts() *programFacts {
-	if s.insp.own != nil {
-		return s.insp.own
+	if s.halt.own != nil {
+		return s.halt.own
 	}
 	f := &programFacts{}
 	if v, err := s.client.EvalVariable(api.EvalScope{GoroutineID: -1}, "runtime.modinfo", api.LoadConfig{MaxStringLen: 1 << 20}); err == nil {
@@ -261,7 +261,7 @@ func (s *Session) facts() *programFacts {
 			f.goVersion = &gv
 		}
 	}
-	s.insp.own = f
+	s.halt.own = f
 	return f
 }
 

@@ -109,9 +109,9 @@ type Session struct {
 	clock        stopClock
 	outputs      sync.WaitGroup
 
-	// insp holds halts, the goroutine chosen for inspection and the
+	// halt holds halts, the goroutine chosen for inspection and the
 	// stall watchdog's view (halt.go); guarded by mu.
-	insp haltState
+	halt haltState
 }
 
 type command struct {

@@ -52,7 +52,7 @@ func (s *Session) watchStall() {
 		}
 		s.mu.Lock()
 		if s.stalledLocked() {
-			debugf("stall: no phase for %s after %s: halting", s.cfg.Stall, s.insp.lastPhase)
+			debugf("stall: no phase for %s after %s: halting", s.cfg.Stall, s.halt.lastPhase)
 			s.requestHaltLocked(haltStalled)
 		}
 		s.mu.Unlock()
@@ -62,10 +62,10 @@ func (s *Session) watchStall() {
 // stalledLocked reports whether the program has run for the stall time
 // since the last phase. Callers hold s.mu.
 func (s *Session) stalledLocked() bool {
-	if s.ended || !s.stepping || s.insp.req != nil || s.launched.IsZero() {
+	if s.ended || !s.stepping || s.halt.req != nil || s.launched.IsZero() {
 		return false
 	}
-	if s.insp.lastPhase == tracer.PhaseRunning && !s.insp.signalled {
+	if s.halt.lastPhase == tracer.PhaseRunning && !s.halt.signalled {
 		return false
 	}
 	return s.runClock.elapsed()-s.ranAtPhase >= s.cfg.Stall

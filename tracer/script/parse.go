@@ -74,6 +74,8 @@ const (
 	OpSleep    Op = "sleep"
 	OpSigterm  Op = "sigterm"
 	OpQuit     Op = "quit"
+	OpWatch    Op = "watch"
+	OpEval     Op = "eval"
 )
 
 // Command is one line of a script.
@@ -82,9 +84,15 @@ type Command struct {
 	// Line is the command's line number, from 1; Text the line as written.
 	Line int
 	Text string
-	// Phases are break's and clear's arguments.
-	Phases []tracer.PhaseID
-	// Paths are print's arguments; expect's is Paths[0].
+	// Phases are break's and clear's phase arguments, Locations their
+	// locations in the program's code (FILE:LINE or a function), as
+	// written.
+	Phases    []tracer.PhaseID
+	Locations []string
+	// Expr is the Go expression of watch, eval and expect eval(EXPR).
+	Expr string
+	// Paths are print's arguments; expect's is Paths[0], unless it checks
+	// eval(Expr).
 	Paths []Path
 	// Cmp and Want are expect's operator and value.
 	Cmp  string
@@ -127,6 +135,15 @@ func Parse(name string, r io.Reader) (*Script, error) {
 	for i, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSuffix(line, "\r")
 		p := &lineParser{file: name, line: i + 1}
+		if cmd, ok, err := p.exprCommand(line); ok {
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			cmd.Line, cmd.Text = i+1, strings.TrimSpace(line)
+			s.Commands = append(s.Commands, cmd)
+			continue
+		}
 		toks, err := p.tokenize(line)
 		if err != nil {
 			errs = append(errs, err)
@@ -204,7 +221,7 @@ func (p *lineParser) tokenize(line string) ([]token, error) {
 }
 
 // commands lists every command, for messages.
-var commands = []Op{OpBreak, OpClear, OpContinue, OpPrint, OpExpect, OpNote, OpSleep, OpSigterm, OpQuit}
+var commands = []Op{OpBreak, OpClear, OpContinue, OpPrint, OpExpect, OpWatch, OpEval, OpNote, OpSleep, OpSigterm, OpQuit}
 
 func (p *lineParser) command(toks []token) (Command, error) {
 	head, args := toks[0], toks[1:]
@@ -227,7 +244,7 @@ func (p *lineParser) command(toks []token) (Command, error) {
 		}
 	case OpBreak, OpClear:
 		if len(args) == 0 {
-			return cmd, p.errorf(end, "%s needs a phase, e.g. %s config.scan", op, op)
+			return cmd, p.errorf(end, "%s needs a phase or a location, e.g. %s config.scan or %s main.newApp", op, op, op)
 		}
 		for _, a := range args {
 			if a.text == "all" && !a.quoted {
@@ -236,10 +253,15 @@ func (p *lineParser) command(toks []token) (Command, error) {
 				}
 				continue
 			}
-			if _, ok := tracer.Info(tracer.PhaseID(a.text)); !ok {
-				return cmd, p.errorf(a.col, "unknown phase %q; the phases are %s", a.text, phaseList())
+			phase, loc, err := p.classifyBreak(op, a)
+			if err != nil {
+				return cmd, err
 			}
-			cmd.Phases = append(cmd.Phases, tracer.PhaseID(a.text))
+			if loc != "" {
+				cmd.Locations = append(cmd.Locations, loc)
+			} else {
+				cmd.Phases = append(cmd.Phases, phase)
+			}
 		}
 	case OpPrint:
 		if len(args) == 0 {
