@@ -9,15 +9,34 @@
 // inside a string are ignored. Words are separated by spaces; a string in
 // double quotes may hold spaces and Go escapes ("a \"b\"\n").
 //
-//	break PHASE...        pause at these phases from now on (or: break all)
-//	clear PHASE...        stop pausing at them (or: clear all)
-//	continue              run to the next phase whose break is on
-//	print PATH...         print values of the current stop
-//	expect PATH OP VALUE  check a value: OP is ==, !=, contains or !contains
-//	note TEXT             show a note to the audience
-//	sleep DURATION        wait, e.g. 2s or 500ms
-//	sigterm               send SIGTERM and run to the next break (at app.running)
-//	quit                  end the trace now (kills the program)
+//	break PHASE|LOC...         pause at these phases or locations from now on (or: break all)
+//	clear PHASE|LOC...         stop pausing at them (or: clear all)
+//	continue                   run to the next phase whose break is on
+//	print PATH...              print values of the current stop
+//	expect PATH OP VALUE       check a value: OP is ==, !=, contains or !contains
+//	watch EXPR                 print a Go expression's value at every stop paused at
+//	eval EXPR                  print a Go expression's value at the current stop
+//	expect eval(EXPR) OP VALUE check a Go expression's value
+//	note TEXT                  show a note to the audience
+//	sleep DURATION             wait, e.g. 2s or 500ms
+//	sigterm                    send SIGTERM and run to the next break (at app.running)
+//	quit                       end the trace now (kills the program)
+//
+// A word of break or clear that is not a phase ID is a location in the
+// program's own code: FILE:LINE (relative to the module root, or absolute)
+// or a function with its package (main.newApp,
+// biz.(*GreeterUsecase).CreateGreeter, or with its full package path). Its
+// stops have phase break and the location as written as detail. A word
+// close to a phase ID is taken for a misspelt phase.
+//
+// EXPR is a Go expression as Delve evaluates it, in the innermost frame of
+// the stopped goroutine: len(a.opts.servers), bc.Server.Http.Addr,
+// main.flagconf. It is the rest of the line (for eval( up to its closing
+// parenthesis) and may hold strings with spaces, quotes and #. A string
+// value compares by its text, without its quotes. On a recording no code
+// runs: eval answers from the watches recorded at the stop with the same
+// expression text, and otherwise fails with "needs a live program: EXPR
+// was not watched in this recording" (record with run --watch EXPR).
 //
 // At the start no break is on: the first `continue` runs to the first phase
 // named by a `break` before it. app.running always pauses, as past it the
@@ -38,7 +57,8 @@
 //	exit_code                                              the program's exit status, once it has exited
 //
 // A script is parsed whole before anything runs; a mistake is reported as
-// FILE:LINE:COL: reason.
+// FILE:LINE:COL: reason. A trace that stalls (run --stall) fails the line
+// that was waiting for it, and the run's Result says so.
 package script
 
 import (
