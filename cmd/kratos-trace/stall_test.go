@@ -90,6 +90,23 @@ func TestStallExitsThree(t *testing.T) {
 		}
 		checkNothingLeft(t, tmp, tag+"-text")
 	})
+
+	t.Run("recorded and replayed", func(t *testing.T) {
+		rec := filepath.Join(t.TempDir(), "stall.jsonl")
+		code, _, stderr := runCLI(t, "run", "--headless", "--json", "--stall", "1s", "--record", rec, hangFixture, "--", "-conf", tag+"-rec")
+		requirePtraceCLI(t, stderr)
+		if code != exitStalled {
+			t.Fatalf("run --record: exit %d, want %d\n%s", code, exitStalled, stderr)
+		}
+		checkNothingLeft(t, tmp, tag+"-rec")
+		code, out, stderr := runCLI(t, "replay", "--headless", rec)
+		if code != exitStalled || strings.Contains(stderr, "before the program exited") {
+			t.Errorf("replay: exit %d, want %d, and no warning of a cut recording\n%s", code, exitStalled, stderr)
+		}
+		if !strings.Contains(out, "!! stall after flag.parse") || !strings.Contains(out, "main.waitForRegistry") {
+			t.Errorf("the replay does not show the stall:\n%s", out)
+		}
+	})
 }
 
 // requirePtraceCLI skips a test whose trace could not run for want of
