@@ -405,3 +405,42 @@ func TestFuncPackage(t *testing.T) {
 		}
 	}
 }
+
+// TestStallInShutdown: after SIGTERM the watchdog watches again, and a
+// BeforeStop hook that never returns is a stall after app.stop.
+func TestStallInShutdown(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), traceTimeout)
+	defer cancel()
+	s, err := Start(ctx, Config{Target: hangFixture, Args: []string{"-wait", "stop"}, Stall: time.Second})
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	defer s.Close()
+	var seen []tracer.Event
+	running := untilKind(t, ctx, s, tracer.KindStop, &seen)
+	for running.Phase != tracer.PhaseRunning {
+		if err := s.Continue(ctx); err != nil {
+			t.Fatalf("continue at %s: %v", running.Label(), err)
+		}
+		running = untilKind(t, ctx, s, tracer.KindStop, &seen)
+	}
+	if err := s.Signal(ctx, syscall.SIGTERM); err != nil {
+		t.Fatalf("SIGTERM: %v", err)
+	}
+	stall := untilKind(t, ctx, s, tracer.KindStall, &seen)
+	if stall.Phase != tracer.PhaseStop {
+		t.Errorf("stall after %q, want app.stop; events: %s", stall.Phase, kinds(seen))
+	}
+	var hook *tracer.Goroutine
+	for i, g := range stall.Goroutines {
+		if g.User.Function == "main.deregisterForever" {
+			hook = &stall.Goroutines[i]
+		}
+	}
+	if hook == nil {
+		t.Fatalf("no goroutine in main.deregisterForever: %+v", stall.Goroutines)
+	}
+	if hook.WaitReason != "select (no cases)" || !stackHas(hook.Stack, "github.com/go-kratos/kratos/v2.(*App).Stop") {
+		t.Errorf("the hook's goroutine waits for %q with stack %+v, want select (no cases) under App.Stop", hook.WaitReason, hook.Stack)
+	}
+}

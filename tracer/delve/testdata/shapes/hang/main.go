@@ -1,10 +1,12 @@
 // Command hang is a Kratos service whose boot hangs: after flag.Parse its
 // main waits, in a function of its own, for a registry that never answers.
 // -wait says how it waits: in a system call (syscall, the default), on the
-// network (net), or on a channel (chan).
+// network (net), or on a channel (chan). With -wait stop it boots, and its
+// shutdown hangs instead, in a BeforeStop hook.
 package main
 
 import (
+	"context"
 	"flag"
 	"net"
 	"os"
@@ -15,9 +17,19 @@ import (
 	"github.com/go-kratos/kratos/v2/transport/http"
 )
 
-func newApp(addr string) *kratos.App {
+func newApp(addr string, hangAtStop bool) *kratos.App {
 	hs := http.NewServer(http.Address(addr))
-	return kratos.New(kratos.Name("hang"), kratos.Server(hs))
+	opts := []kratos.Option{kratos.Name("hang"), kratos.Server(hs)}
+	if hangAtStop {
+		opts = append(opts, kratos.BeforeStop(deregisterForever))
+	}
+	return kratos.New(opts...)
+}
+
+// deregisterForever never returns, as a hook that deregisters from a
+// registry that never answers does not.
+func deregisterForever(context.Context) error {
+	select {}
 }
 
 func main() {
@@ -27,8 +39,10 @@ func main() {
 	// start this service as they start the demo.
 	_ = flag.String("conf", "../../configs", "config path (ignored)")
 	flag.Parse()
-	waitForRegistry(*wait)
-	app := newApp(*addr)
+	if *wait != "stop" {
+		waitForRegistry(*wait)
+	}
+	app := newApp(*addr, *wait == "stop")
 	if err := app.Run(); err != nil {
 		panic(err)
 	}
