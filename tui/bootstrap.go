@@ -41,6 +41,9 @@ type bootstrapPane struct {
 	rows      []treeRow
 	selected  int
 	offset    int
+	// baseline holds, by path, how a leaf differs from a baseline
+	// (baseline.go).
+	baseline map[string]baselineMark
 }
 
 func newBootstrapPane(st *styles, tx *text) bootstrapPane {
@@ -233,6 +236,9 @@ func (p *bootstrapPane) View() []string {
 			}
 			plain = indent + glyph + " " + r.name
 			text = indent + st.dim.paint(glyph) + " " + st.accent.paint(r.name)
+			if p.baselineBelow(r.path) {
+				mark = markBaseline
+			}
 			if t := sanitize(r.node.Type); t != "" && textWidth(plain)+len(t)+4 <= p.w {
 				plain += "  " + t
 				text += "  " + st.dim.paint(t)
@@ -243,7 +249,6 @@ func (p *bootstrapPane) View() []string {
 			if val == "" {
 				val = `""` // an empty string, as opposed to an unset message
 			}
-			plain = indent + "  " + key + "  " + val
 			vi := st.text
 			switch {
 			case r.change != unchanged:
@@ -251,7 +256,16 @@ func (p *bootstrapPane) View() []string {
 			case val == "<nil>" || val == `""`:
 				vi = st.dim
 			}
-			text = indent + "  " + st.dim.paint(key) + "  " + vi.paint(truncate(val, p.w-2-textWidth(indent)-4-r.keyWidth))
+			room := p.w - 2 - textWidth(indent) - 4 - r.keyWidth
+			base := ""
+			if b := p.baseline[r.path].short; b != "" {
+				mark = markBaseline
+				if left := room - textWidth(val) - 2; left >= 4 {
+					base = "  " + truncate(b, left)
+				}
+			}
+			plain = indent + "  " + key + "  " + val + base
+			text = indent + "  " + st.dim.paint(key) + "  " + vi.paint(truncate(val, room)) + st.changed.paint(base)
 		}
 		if i == p.selected && p.focused {
 			out = append(out, st.selected.paint(fit(" "+mark+plain, p.w)))
@@ -261,4 +275,15 @@ func (p *bootstrapPane) View() []string {
 		out = append(out, " "+mi.paint(mark)+text)
 	}
 	return out
+}
+
+// baselineBelow reports whether a leaf below the branch at path differs
+// from the baseline, so that a folded branch still shows it.
+func (p *bootstrapPane) baselineBelow(path string) bool {
+	for leaf := range p.baseline {
+		if strings.HasPrefix(leaf, path+".") {
+			return true
+		}
+	}
+	return false
 }

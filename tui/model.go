@@ -47,6 +47,8 @@ type Model struct {
 	notesOn bool
 
 	trace traceState
+	// base compares the trace with Options.Baseline (baseline.go).
+	base baselineState
 	// cwd is where kratos-trace runs; the user's paths show relative to it.
 	cwd string
 	// files caches source files read from disk, by path, ready to draw; a
@@ -143,6 +145,7 @@ func newModel(ctx context.Context, opts Options) Model {
 		notes:     newNotesPane(st, tx, opts.Lang),
 		notesOn:   opts.Notes,
 		files:     map[string][]string{},
+		base:      baselineState{compare: opts.Baseline},
 	}
 	if m.notesOn {
 		m.tab = paneNotes
@@ -249,6 +252,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.trace.busy = false
 		return m, m.nextCommand()
 
+	case baselineMsg:
+		m.applyBaseline(msg)
+		return m, nil
+
 	case fileLoadedMsg:
 		m.files[msg.path] = msg.lines // nil when it could not be read
 		if m.source.file != msg.path {
@@ -310,6 +317,7 @@ func (m *Model) waitForEvent() tea.Cmd {
 // applyEvent updates the panes with one event of the current trace.
 func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 	t := &m.trace
+	m.base.add(ev)
 	switch ev.Kind {
 	case tracer.KindStatus:
 		t.statuses = append(t.statuses, sanitize(ev.Status))
@@ -453,7 +461,8 @@ func (m *Model) receive(ev tracer.Event) tea.Cmd {
 		}
 		t.history = append(t.history, delivery{ev: ev})
 	}
-	return m.applyEvent(ev)
+	cmd := m.applyEvent(ev)
+	return tea.Batch(cmd, m.base.compareCmd(t.gen))
 }
 
 // redelivered returns the index in the history of the first event whose
@@ -735,6 +744,7 @@ func (m *Model) resetPanes() {
 	m.stack.reset()
 	m.output.reset()
 	m.notes.reset()
+	m.resetBaseline()
 }
 
 func (m *Model) setFocus(p paneID) {

@@ -78,6 +78,12 @@ type phasesPane struct {
 	rows     []timelineRow
 	selected int
 	offset   int
+
+	// baseline notes, by row, how the rows differ from a baseline, and
+	// baselineFooter counts the differences (baseline.go).
+	baseline       map[rowKey]baselineMark
+	baselineFooter string
+	baselineLegend string
 }
 
 func newPhasesPane(st *styles, tx *text) phasesPane {
@@ -407,6 +413,16 @@ func (p *phasesPane) scrollToSelected() {
 }
 
 func (p *phasesPane) footer() string {
+	if p.baselineFooter != "" {
+		if s := p.scrollFooter(); s != "" {
+			return p.baselineFooter + " · " + s
+		}
+		return p.baselineFooter
+	}
+	return p.scrollFooter()
+}
+
+func (p *phasesPane) scrollFooter() string {
 	if len(p.rows) <= p.h {
 		return ""
 	}
@@ -506,10 +522,20 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 		extra += "  " + n
 		used += 2 + textWidth(n)
 	}
+	// A row that differs from the baseline is marked in the margin, and
+	// says how where there is room (the status line has the whole of it).
+	base, margin := "", " "
+	if b := p.baseline[r.key].short; b != "" {
+		margin = markBaseline
+		if used+2+textWidth(b) <= room {
+			base = "  " + b
+			used += textWidth(base)
+		}
+	}
 	pad := w - lead - len(indent) - used - timeWidth - 1
 
 	if selected {
-		plain := " " + marker + " " + indent + text + extra
+		plain := margin + marker + " " + indent + text + extra + base
 		if timeText != "" {
 			plain += spaces(pad) + padLeft(timeText, timeWidth)
 		}
@@ -519,12 +545,13 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 		return st.selectedDim.paint(fit(plain, w))
 	}
 	var b strings.Builder
-	b.WriteString(" ")
+	b.WriteString(st.changed.paint(margin))
 	b.WriteString(mink.paint(marker))
 	b.WriteString(" ")
 	b.WriteString(indent)
 	b.WriteString(labelInk.paint(text))
 	b.WriteString(st.dim.paint(extra))
+	b.WriteString(st.changed.paint(base))
 	if timeText != "" {
 		b.WriteString(spaces(pad))
 		ti := st.dim
@@ -587,6 +614,9 @@ func (p *phasesPane) legend() []string {
 	items := []string{
 		markDone + " " + tx.legendStopped, markCurrent + " " + tx.legendPaused, markPassed + " " + tx.legendNoBreak,
 		markSkipped + " " + tx.legendSkipped, markPending + " " + tx.legendPending,
+	}
+	if p.baselineLegend != "" {
+		items = append(items, markBaseline+" "+p.baselineLegend)
 	}
 	var out []string
 	line := ""

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/diff"
 )
 
 // Options configure the TUI.
@@ -39,6 +40,11 @@ type Options struct {
 	// Notes opens the Notes pane at the start, as for a learner; the N key
 	// shows and hides it either way.
 	Notes bool
+	// Baseline, when set, compares the trace with a baseline as it goes:
+	// it is called off the UI goroutine with the trace's events so far
+	// (not the output), and the phases and config values that differ are
+	// marked with the baseline's value beside them.
+	Baseline func(events []tracer.Event) *diff.Result
 }
 
 // Noter is implemented by a Source that comes with notes for the audience,

@@ -419,6 +419,9 @@ func (m Model) stateText() (string, int) {
 // summary is the current phase's title and one-line summary from the
 // catalog, in the TUI's language.
 func (m Model) summary() string {
+	if s := m.baselineSummary(); s != "" {
+		return s
+	}
 	t := m.trace
 	switch {
 	case t.fatal != "" || t.launching:

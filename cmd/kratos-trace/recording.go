@@ -12,7 +12,9 @@ import (
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/delve"
+	"github.com/kratos-trace/kratos-trace/tracer/diff"
 	"github.com/kratos-trace/kratos-trace/tracer/export"
+	"github.com/kratos-trace/kratos-trace/tracer/redact"
 	"github.com/kratos-trace/kratos-trace/tracer/replay"
 	"github.com/kratos-trace/kratos-trace/tracer/script"
 )
@@ -24,6 +26,8 @@ type recording struct {
 	path     string // --record; "" for none
 	traceOut string // --trace-out; "" for none
 	noRedact bool
+	// hashKey keys the hashes of the masked values (redact.HashKey).
+	hashKey *redact.HashKey
 
 	mu   sync.Mutex
 	file *os.File
@@ -31,13 +35,22 @@ type recording struct {
 }
 
 // startRecording opens the --record file, so that a bad path is reported
-// before anything is built. It returns nil when neither --record nor
-// --trace-out was given.
-func startRecording(target string, opts runOptions) (*recording, error) {
-	if opts.record == "" && opts.traceOut == "" {
+// before anything is built. It returns nil when neither --record, nor
+// --trace-out, nor --baseline (which compares what is recorded) was given.
+func startRecording(io streams, target string, opts runOptions) (*recording, error) {
+	if opts.record == "" && opts.traceOut == "" && opts.base == nil {
 		return nil, nil
 	}
 	r := &recording{target: target, path: opts.record, traceOut: opts.traceOut, noRedact: opts.noRedact}
+	if !opts.noRedact {
+		key, err := redact.LoadHashKey()
+		if err != nil {
+			// The recording is still masked; a diff just cannot tell
+			// whether a secret changed.
+			fmt.Fprintf(io.err, "kratos-trace: masked values are recorded without their hashes: %v\n", err)
+		}
+		r.hashKey = key
+	}
 	if r.path != "" {
 		f, err := os.Create(r.path)
 		if err != nil {
@@ -69,7 +82,7 @@ func (r *recording) wrap(src tracer.Source) (tracer.Source, error) {
 	if r.file != nil {
 		w = r.file
 	}
-	r.rec = replay.Record(src, w, replay.RecordOptions{Target: r.target, NoRedact: r.noRedact})
+	r.rec = replay.Record(src, w, replay.RecordOptions{Target: r.target, NoRedact: r.noRedact, HashKey: r.hashKey})
 	return r.rec, nil
 }
 
@@ -110,6 +123,34 @@ func (r *recording) finish(io streams, runErr error) error {
 		return errors.Join(append(errs, runErr)...)
 	}
 	return runErr
+}
+
+// boot is what was recorded, masked as a recording is, for a diff against
+// --baseline.
+func (r *recording) boot() diff.Boot {
+	if r == nil {
+		return diff.Boot{}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.rec == nil {
+		return diff.Boot{}
+	}
+	h := r.rec.Header()
+	return diff.Boot{Name: "this boot (" + r.target + ")", Events: r.rec.Recorded(), Redacted: h.Redacted, HashKey: h.HashKey}
+}
+
+// compareLive is --baseline's comparison for the terminal UI: the events
+// masked as they are recorded.
+func (r *recording) compareLive(b *baseline) func([]tracer.Event) *diff.Result {
+	if r == nil {
+		return nil
+	}
+	boot := diff.Boot{Name: "this boot (" + r.target + ")", Redacted: !r.noRedact}
+	if r.hashKey != nil && !r.noRedact {
+		boot.HashKey = r.hashKey.ID()
+	}
+	return b.liveCompare(boot, !r.noRedact, r.hashKey)
 }
 
 func redactedNote(noRedact bool) string {

@@ -21,6 +21,8 @@ type replayOptions struct {
 	json     bool
 	script   string
 	lang     string
+	// baselineFlags: --baseline (baseline.go).
+	baselineFlags baselineFlags
 }
 
 func newReplayCommand(io streams) *cobra.Command {
@@ -70,13 +72,17 @@ its last whole line and says so. A damaged line is reported as FILE:LINE.`,
 	f.BoolVar(&opts.json, "json", false, "print one JSON object per line (implies --headless)")
 	f.StringVar(&opts.script, "script", "", "drive the replay from the script `FILE`, as run --script does")
 	addLangFlag(cmd, &opts.lang)
+	addBaselineFlags(f, &opts.baselineFlags)
 	return cmd
 }
 
 // runReplay reads the recording, then plays it in the TUI, the headless
 // printer or a script.
 func runReplay(ctx context.Context, io streams, path string, lang tracer.Lang, opts replayOptions) error {
-	var err error
+	base, err := loadBaseline(io, opts.baselineFlags)
+	if err != nil {
+		return err
+	}
 	if opts.script != "" {
 		// The script is checked before the recording is even read.
 		s, err := loadScript(io, opts.script)
@@ -90,7 +96,8 @@ func runReplay(ctx context.Context, io streams, path string, lang tracer.Lang, o
 		start := func(context.Context) (tracer.Source, error) {
 			return replay.NewSource(rec, replay.Options{}), nil
 		}
-		return runLesson(ctx, io, s, lessonView{headless: opts.headless, target: rec.Header.Target + " (replay)", lang: lang}, start)
+		err = runLesson(ctx, io, s, lessonView{headless: opts.headless, target: rec.Header.Target + " (replay)", lang: lang}, start)
+		return base.check(io, io.out, bootOf(rec), lang, err)
 	}
 	rec, err := readRecording(io, path)
 	if err != nil {
@@ -98,10 +105,19 @@ func runReplay(ctx context.Context, io streams, path string, lang tracer.Lang, o
 	}
 	if !opts.headless {
 		if isTerminal(io) {
-			return replayTUI(ctx, rec, lang)
+			return base.check(io, io.out, bootOf(rec), lang, replayTUI(ctx, rec, lang, base))
 		}
 		fmt.Fprintln(io.err, "kratos-trace: not a terminal, printing the replay instead (use --headless to say so)")
 	}
+	diffOut := io.out
+	if opts.json {
+		diffOut = io.err
+	}
+	return base.check(io, diffOut, bootOf(rec), lang, replayHeadless(ctx, io, rec, lang, opts))
+}
+
+// replayHeadless prints the replay as a live run prints.
+func replayHeadless(ctx context.Context, io streams, rec *replay.Recording, lang tracer.Lang, opts replayOptions) error {
 	res, err := headless.Run(ctx, replay.NewSource(rec, replay.Options{}), headless.Options{
 		Out:  io.out,
 		Log:  io.err,
@@ -123,9 +139,13 @@ func runReplay(ctx context.Context, io streams, path string, lang tracer.Lang, o
 }
 
 // replayTUI opens the terminal UI on the recording.
-func replayTUI(ctx context.Context, rec *replay.Recording, lang tracer.Lang) error {
+func replayTUI(ctx context.Context, rec *replay.Recording, lang tracer.Lang, base *baseline) error {
 	opts := replayTUIOptions(rec)
 	opts.Lang = lang
+	if base != nil {
+		// The recording's events are masked already, as it says.
+		opts.Baseline = base.liveCompare(bootOf(rec), false, nil)
+	}
 	err := tui.Run(ctx, opts)
 	if err != nil && ctx.Err() != nil {
 		return &exitError{code: exitInterrupted}

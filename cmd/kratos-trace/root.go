@@ -108,6 +108,7 @@ config and the App's servers with their addresses.`,
 	root.AddCommand(newConnectCommand(io))
 	root.AddCommand(newReplayCommand(io))
 	root.AddCommand(newExportCommand(io))
+	root.AddCommand(newDiffCommand(io))
 	root.AddCommand(newTourCommand(io))
 	return root
 }

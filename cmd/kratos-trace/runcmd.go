@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -32,6 +33,11 @@ type runOptions struct {
 	script    string
 	traceOut  string
 	recording *recording
+
+	// --baseline (baseline.go): the recording this boot is compared with
+	// at its end.
+	baselineFlags baselineFlags
+	base          *baseline
 
 	// langFlag is --lang as given; lang is what it resolves to (pickLang).
 	langFlag string
@@ -100,6 +106,7 @@ func addOutputFlags(f *pflag.FlagSet, opts *runOptions) {
 	f.StringVar(&opts.script, "script", "", "drive the trace from the script `FILE` (break, continue, print, expect, note...; see docs/SCRIPTS.md): in the TUI its notes show in the Notes pane, with --headless its report is printed")
 	f.StringVar(&opts.traceOut, "trace-out", "", "at the end, write the trace to `FILE.json` in Chrome Trace Event Format, for Perfetto UI or chrome://tracing")
 	f.StringVar(&opts.langFlag, "lang", "", langUsage)
+	addBaselineFlags(f, &opts.baselineFlags)
 }
 
 // runTrace starts the trace and hands it to the headless printer or the TUI.
@@ -116,7 +123,10 @@ func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions)
 	if err := checkStall(io, opts); err != nil {
 		return err
 	}
-	rec, err := startRecording(cfg.Target, opts)
+	if opts.base, err = loadBaseline(io, opts.baselineFlags); err != nil {
+		return err
+	}
+	rec, err := startRecording(io, cfg.Target, opts)
 	if err != nil {
 		return err
 	}
@@ -129,7 +139,17 @@ func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions)
 	default:
 		err = runHeadless(ctx, io, cfg, opts)
 	}
-	return rec.finish(io, err)
+	err = rec.finish(io, err)
+	return opts.base.check(io, opts.diffOut(io), rec.boot(), opts.lang, err)
+}
+
+// diffOut is where the diff against --baseline is printed: after the
+// trace, unless stdout is JSON lines of events.
+func (o runOptions) diffOut(io streams) io.Writer {
+	if o.json {
+		return io.err
+	}
+	return io.out
 }
 
 // runHeadless prints the trace of a live run.

@@ -52,7 +52,8 @@ func runTUI(ctx context.Context, io streams, cfg delve.Config, opts runOptions) 
 			}
 			return src, err
 		},
-		Lang: opts.lang,
+		Lang:     opts.lang,
+		Baseline: opts.recording.compareLive(opts.base),
 	})
 	mu.Lock()
 	if first != nil {

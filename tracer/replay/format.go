@@ -56,6 +56,10 @@ type Header struct {
 	Arch string `json:"arch"`
 	// Redacted is true unless the recording was made with --no-redact.
 	Redacted bool `json:"redacted"`
+	// HashKey is the ID of the key the masked values' hashes were made
+	// with (redact.HashKey.ID); empty when they have none. Two recordings'
+	// hashes compare only under one key.
+	HashKey string `json:"hash_key,omitempty"`
 }
 
 // LineError is a line of a recording that cannot be read. Its message is

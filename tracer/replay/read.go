@@ -45,6 +45,17 @@ func (r *Recording) Complete() bool {
 	return false
 }
 
+// Stalled reports whether the trace ended in a stall (run --stall): it is
+// complete, but the boot it holds ended before the program exited.
+func (r *Recording) Stalled() bool {
+	for i := len(r.Events) - 1; i >= 0; i-- {
+		if k := r.Events[i].Kind; k != tracer.KindOutput {
+			return k == tracer.KindStall
+		}
+	}
+	return false
+}
+
 // Warning explains in one sentence how the recording falls short of a whole
 // trace, or returns "" when it does not.
 func (r *Recording) Warning() string {

@@ -27,6 +27,10 @@ type RecordOptions struct {
 	// NoRedact writes the values that look secret as they are. By default
 	// every event is passed through redact.Event before it is written.
 	NoRedact bool
+	// HashKey, when set, keeps the keyed hash of each masked Bootstrap
+	// value beside it (redact.EventHashed), so that a diff of two
+	// recordings sees a secret change without either holding it.
+	HashKey *redact.HashKey
 }
 
 // Recorder is a tracer.Source that passes another Source's events and
@@ -83,6 +87,9 @@ func Record(src tracer.Source, w io.Writer, opts RecordOptions) *Recorder {
 			Redacted:    !opts.NoRedact,
 		},
 	}
+	if opts.HashKey != nil && !opts.NoRedact {
+		r.header.HashKey = opts.HashKey.ID()
+	}
 	go r.pump()
 	return r
 }
@@ -108,7 +115,7 @@ func (r *Recorder) pump() {
 
 func (r *Recorder) record(ev tracer.Event) {
 	if !r.opts.NoRedact {
-		ev = redact.Event(ev)
+		ev = redact.EventHashed(ev, r.opts.HashKey)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

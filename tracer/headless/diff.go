@@ -1,0 +1,187 @@
+package headless
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/diff"
+)
+
+// DiffOptions control WriteDiff.
+type DiffOptions struct {
+	// Color marks removed lines red, added lines green and headings bold;
+	// for a terminal only.
+	Color bool
+	// Lang is the language of the headings and sentences; values and paths
+	// are printed as they are.
+	Lang tracer.Lang
+}
+
+// diffWords are the words of the diff text in one language.
+type diffWords struct {
+	sections map[diff.SectionID]string
+	times    string // the times heading, with the threshold
+	same     string
+	differ   string // count, then the sections
+	partial  string
+	masked   string
+	moved    string
+}
+
+var allDiffWords = map[tracer.Lang]*diffWords{
+	tracer.English: {
+		sections: map[diff.SectionID]string{
+			diff.SectionPhases:    "Phases",
+			diff.SectionBootstrap: "Bootstrap",
+			diff.SectionServers:   "Servers",
+			diff.SectionExit:      "Exit",
+		},
+		times:   "Times (changed by ×%g and %s or more)",
+		same:    "No differences.",
+		differ:  "%d difference(s): %s.",
+		partial: "(B is still under way or ended before the exit: what A has beyond it is not compared)",
+		masked:  "masked; the hashes differ",
+		moved:   "moved",
+	},
+	tracer.Chinese: {
+		sections: map[diff.SectionID]string{
+			diff.SectionPhases:    "阶段",
+			diff.SectionBootstrap: "Bootstrap",
+			diff.SectionServers:   "服务器",
+			diff.SectionExit:      "退出",
+		},
+		times:   "耗时（变化达到 ×%g 且 %s 以上）",
+		same:    "没有差异。",
+		differ:  "%d 处差异：%s。",
+		partial: "（B 尚未结束，或在退出前就结束了：A 在那之后的部分不做比较）",
+		masked:  "已遮盖；哈希不同",
+		moved:   "位置变了",
+	},
+}
+
+func diffWordsFor(lang tracer.Lang) *diffWords {
+	if w, ok := allDiffWords[lang]; ok {
+		return w
+	}
+	return allDiffWords[tracer.English]
+}
+
+const (
+	ansiRed   = "\x1b[31m"
+	ansiGreen = "\x1b[32m"
+	ansiBold  = "\x1b[1m"
+	ansiReset = "\x1b[0m"
+)
+
+// WriteDiff prints a diff's result as text grouped by section: a line
+// starting with "-" for what A has, "+" for what B has, and a summary.
+// Sections without a change or a note are left out.
+func WriteDiff(w io.Writer, r *diff.Result, o DiffOptions) error {
+	bw := bufio.NewWriter(w)
+	wd := diffWordsFor(o.Lang)
+	paint := func(code, s string) string {
+		if !o.Color {
+			return s
+		}
+		return code + s + ansiReset
+	}
+	fmt.Fprintln(bw, paint(ansiRed, "--- "+r.A))
+	fmt.Fprintln(bw, paint(ansiGreen, "+++ "+r.B))
+	if r.Partial {
+		fmt.Fprintln(bw, wd.partial)
+	}
+	var counts []string
+	for _, s := range r.Sections {
+		if len(s.Changes) == 0 && len(s.Notes) == 0 {
+			continue
+		}
+		heading := wd.sections[s.ID]
+		if s.ID == diff.SectionTimes && r.Threshold != nil {
+			heading = fmt.Sprintf(wd.times, r.Threshold.Ratio, r.Threshold.Min)
+		}
+		fmt.Fprintln(bw)
+		fmt.Fprintln(bw, paint(ansiBold, heading))
+		for _, c := range s.Changes {
+			before, after := diffLines(s.ID, c, wd)
+			if before != "" {
+				fmt.Fprintln(bw, paint(ansiRed, before))
+			}
+			if after != "" {
+				fmt.Fprintln(bw, paint(ansiGreen, after))
+			}
+		}
+		for _, n := range s.Notes {
+			fmt.Fprintf(bw, "  %s\n", n)
+		}
+		if len(s.Changes) > 0 {
+			counts = append(counts, fmt.Sprintf("%s %d", s.ID, len(s.Changes)))
+		}
+	}
+	fmt.Fprintln(bw)
+	if len(counts) == 0 {
+		fmt.Fprintln(bw, wd.same)
+	} else {
+		fmt.Fprintf(bw, wd.differ+"\n", r.Count(), strings.Join(counts, ", "))
+	}
+	return bw.Flush()
+}
+
+// diffLines renders one change as its "-" line and its "+" line; a change
+// that exists on one side only has one.
+func diffLines(id diff.SectionID, c diff.Change, wd *diffWords) (before, after string) {
+	switch id {
+	case diff.SectionPhases:
+		// A phase's value is where it is in the sequence, or whether it
+		// was skipped.
+		if c.Op == diff.Changed {
+			return "- " + c.Path + ": " + c.Before, "+ " + c.Path + ": " + c.After
+		}
+		side := func(where string) string {
+			s := c.Path + "  (" + where
+			if c.Op == diff.Moved {
+				s += "; " + wd.moved
+			}
+			return s + ")"
+		}
+		if c.Op != diff.Added {
+			before = "- " + side(c.Before)
+		}
+		if c.Op != diff.Removed {
+			after = "+ " + side(c.After)
+		}
+		return before, after
+	case diff.SectionTimes:
+		after = "+ " + c.Path + ": " + c.After
+		if c.Ratio > 0 {
+			after += fmt.Sprintf("  (×%.1f)", c.Ratio)
+		}
+		return "- " + c.Path + ": " + c.Before, after
+	}
+	line := func(sign, value string, origin *tracer.Origin) string {
+		if value == "" {
+			value = `""`
+		}
+		s := sign + " " + c.Path + ": " + value
+		var notes []string
+		if o := diff.FormatOrigin(origin); o != "" {
+			notes = append(notes, o)
+		}
+		if c.Masked && c.Op == diff.Changed && c.Before == c.After {
+			notes = append(notes, wd.masked)
+		}
+		if len(notes) > 0 {
+			s += "  (" + strings.Join(notes, "; ") + ")"
+		}
+		return s
+	}
+	if c.Op != diff.Added {
+		before = line("-", c.Before, c.BeforeOrigin)
+	}
+	if c.Op != diff.Removed {
+		after = line("+", c.After, c.AfterOrigin)
+	}
+	return before, after
+}

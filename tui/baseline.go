@@ -1,0 +1,197 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/diff"
+)
+
+// markBaseline marks a phase or a config value that differs from the
+// baseline (Options.Baseline).
+const markBaseline = "≠"
+
+// baselineState compares the trace with a baseline as it goes: the events
+// so far are handed to Options.Baseline off the UI goroutine, and the
+// result marks the Phases and Bootstrap panes. The TUI only renders the
+// result; the comparison is tracer/diff's.
+type baselineState struct {
+	compare func([]tracer.Event) *diff.Result
+	// events are the current trace's events the comparison needs, as
+	// applied (a move back rebuilds them with the screen).
+	events []tracer.Event
+	result *diff.Result
+	words  baselineWords
+}
+
+// baselineMsg carries the comparison of the first n events of trace gen.
+type baselineMsg struct {
+	gen, n int
+	result *diff.Result
+}
+
+// add keeps an event for the comparison; the program's output and the
+// progress of the build are no part of it.
+func (b *baselineState) add(ev tracer.Event) {
+	if b.compare == nil || ev.Kind == tracer.KindOutput || ev.Kind == tracer.KindStatus {
+		return
+	}
+	b.events = append(b.events, ev)
+}
+
+func (b *baselineState) reset() {
+	b.events, b.result = nil, nil
+}
+
+// compareCmd compares the events so far with the baseline; nil when there
+// is no baseline or no phase yet.
+func (b *baselineState) compareCmd(gen int) tea.Cmd {
+	if b.compare == nil || !slices.ContainsFunc(b.events, tracer.Event.IsPhase) {
+		return nil
+	}
+	events, compare := slices.Clone(b.events), b.compare
+	return func() tea.Msg {
+		return baselineMsg{gen: gen, n: len(events), result: compare(events)}
+	}
+}
+
+// baselineWords are the words of the baseline marks in one language.
+type baselineWords struct {
+	new, only, moved, was, secret, count, full, legend string
+}
+
+var allBaselineWords = map[tracer.Lang]baselineWords{
+	tracer.English: {new: "new", only: "only in the baseline", moved: "moved", was: "was %s", secret: "another secret",
+		count: "%d vs baseline", full: "vs baseline: %s", legend: "not as in the baseline"},
+	tracer.Chinese: {new: "新增", only: "只在基线中", moved: "位置变了", was: "原为 %s", secret: "密文不同",
+		count: "%d 处与基线不同", full: "与基线相比：%s", legend: "与基线不同"},
+}
+
+func baselineWordsFor(lang tracer.Lang) baselineWords {
+	if w, ok := allBaselineWords[lang]; ok {
+		return w
+	}
+	return allBaselineWords[tracer.English]
+}
+
+// baselineMark is how one row differs from the baseline: a few words for
+// the row, and the whole of it for the status line when the row is
+// selected.
+type baselineMark struct {
+	short, full string
+}
+
+// applyBaseline hands the panes the marks of a comparison.
+func (m *Model) applyBaseline(msg baselineMsg) {
+	if msg.gen != m.trace.gen || msg.n != len(m.base.events) || msg.result == nil {
+		return // a newer comparison is on its way
+	}
+	m.base.result = msg.result
+	w := baselineWordsFor(m.opts.Lang)
+	phases := map[rowKey]baselineMark{}
+	add := func(k rowKey, short, full string) {
+		if old, ok := phases[k]; ok {
+			short, full = old.short+"; "+short, old.full+"; "+full
+		}
+		phases[k] = baselineMark{short, full}
+	}
+	for _, id := range []diff.SectionID{diff.SectionPhases, diff.SectionTimes} {
+		s := msg.result.Section(id)
+		if s == nil {
+			continue
+		}
+		for _, c := range s.Changes {
+			k := keyOf(c.Phase, sanitize(c.Detail))
+			full := sanitize(c.Path) + " " + changeText(c)
+			switch {
+			case c.Op == diff.Added:
+				add(k, w.new, full)
+			case c.Op == diff.Removed:
+				add(k, w.only, full)
+			case c.Op == diff.Moved:
+				add(k, w.moved, full)
+			case id == diff.SectionTimes:
+				d, err := time.ParseDuration(c.Before)
+				before := c.Before
+				if err == nil {
+					before = formatDuration(d)
+				}
+				add(k, fmt.Sprintf(w.was, before), full)
+			default:
+				add(k, fmt.Sprintf(w.was, sanitize(c.Before)), full)
+			}
+		}
+	}
+	leaves := map[string]baselineMark{}
+	if s := msg.result.Section(diff.SectionBootstrap); s != nil {
+		for _, c := range s.Changes {
+			full := sanitize(c.Path) + " " + changeText(c)
+			switch {
+			case c.Op == diff.Added:
+				leaves[c.Path] = baselineMark{w.new, full}
+			case c.Op == diff.Removed:
+				// No row shows it: the diff printed at the end does.
+			case c.Masked && c.Before == c.After:
+				leaves[c.Path] = baselineMark{w.secret, full}
+			case c.Before == c.After:
+				// The same value, from another place.
+				leaves[c.Path] = baselineMark{fmt.Sprintf(w.was, diff.FormatOrigin(c.BeforeOrigin)), full}
+			default:
+				leaves[c.Path] = baselineMark{fmt.Sprintf(w.was, sanitize(c.Before)), full}
+			}
+		}
+	}
+	m.phases.baseline, m.bootstrap.baseline = phases, leaves
+	m.phases.baselineLegend = w.legend
+	m.phases.baselineFooter = ""
+	if n := msg.result.Count(); n > 0 {
+		m.phases.baselineFooter = markBaseline + " " + fmt.Sprintf(w.count, n)
+	}
+	m.base.words = w
+}
+
+// changeText writes a change as "before → after", each with its origin
+// when it has one.
+func changeText(c diff.Change) string {
+	side := func(v string, o *tracer.Origin) string {
+		if v == "" {
+			v = "–"
+		}
+		if s := diff.FormatOrigin(o); s != "" {
+			v += " (" + s + ")"
+		}
+		return sanitize(v)
+	}
+	return side(c.Before, c.BeforeOrigin) + " → " + side(c.After, c.AfterOrigin)
+}
+
+// baselineSummary is the whole of the selected row's difference from the
+// baseline, for the status line, when the focused pane's selected row has
+// one.
+func (m Model) baselineSummary() string {
+	var mark baselineMark
+	switch m.focus {
+	case panePhases:
+		if i := m.phases.selected; i >= 0 && i < len(m.phases.rows) {
+			mark = m.phases.baseline[m.phases.rows[i].key]
+		}
+	case paneBootstrap:
+		if i := m.bootstrap.selected; i < len(m.bootstrap.rows) {
+			mark = m.bootstrap.baseline[m.bootstrap.rows[i].path]
+		}
+	}
+	if mark.full == "" {
+		return ""
+	}
+	return markBaseline + " " + fmt.Sprintf(m.base.words.full, mark.full)
+}
+
+// resetBaseline forgets the comparison, for a new trace or a move back.
+func (m *Model) resetBaseline() {
+	m.base.reset()
+	m.phases.baseline, m.phases.baselineFooter, m.phases.baselineLegend, m.bootstrap.baseline = nil, "", "", nil
+}
