@@ -92,6 +92,17 @@ func TitleFor(id PhaseID, lang Lang) string {
 	return info.Title
 }
 
+// TitleOf is TitleFor for one stop of the phase: the wire and wire.done
+// stops name the injector the program really has, so an injector called
+// initApp reads "initApp" and "initApp returns", not the catalog's wireApp.
+func TitleOf(id PhaseID, detail string, lang Lang) string {
+	title := TitleFor(id, lang)
+	if detail != "" && (id == PhaseWire || id == PhaseWireDone) {
+		title = strings.ReplaceAll(title, "wireApp", detail)
+	}
+	return title
+}
+
 // summaries translates PhaseInfo.Summary; English is the catalog itself.
 var summaries = map[Lang]map[PhaseID]string{
 	Chinese: {
@@ -101,6 +112,7 @@ var summaries = map[Lang]map[PhaseID]string{
 		PhaseConfigScan:    "合并后的配置被解码进由 conf.proto 生成的 Bootstrap 结构体。",
 		PhaseWire:          "main 调用 google/wire 在 wire_gen.go 中生成的注入函数来构建 App。",
 		PhaseWireProvider:  "wireApp 调用一个 provider：data、repo、usecase、service，然后是各服务器和 newApp。",
+		PhaseAppNew:        "kratos.New 已应用所有选项：App 知道了自己的 id、name、服务器、钩子和注册中心；还没有任何东西在运行。",
 		PhaseWireDone:      "App 已构建：它持有服务器和清理函数，还没有监听任何端口。",
 		PhaseAppRun:        "main 调用 app.Run，它启动所有组件并阻塞，直到收到信号。",
 		PhaseBuildInstance: "Run 收集每个服务器的 endpoint，构建注册用的 ServiceInstance。",
@@ -110,6 +122,8 @@ var summaries = map[Lang]map[PhaseID]string{
 		PhaseAfterStart:    "每个服务器的 Start 都开始运行后，执行 AfterStart 钩子。",
 		PhaseRunning:       "所有服务器都在提供服务；Run 等待 SIGTERM、SIGQUIT 或 SIGINT。",
 		PhaseStop:          "收到信号：Stop 执行 BeforeStop 钩子、注销实例并取消 App 的 context。",
+		PhaseBeforeStop:    "Stop 按顺序执行 BeforeStop 钩子，此时服务器仍在服务，实例仍处于注册状态。",
+		PhaseDeregister:    "如果设置了注册中心，Stop 会在任何服务器停止之前把实例从服务发现中注销。",
 		PhaseServerStop:    "被取消的 context 唤醒每个服务器的停止 goroutine，由它调用 Stop。",
 		PhaseAfterStop:     "所有服务器都已停止；执行 AfterStop 钩子，然后 Run 返回。",
 		PhaseExit:          "main 返回，进程退出。",
@@ -203,6 +217,20 @@ var phaseNotes = map[PhaseID]map[Lang]Note{
 			Source:  "你的 internal/{data,biz,service,server} 以及 main.go 中的 newApp",
 		},
 	},
+	PhaseAppNew: {
+		English: {
+			Title:   "kratos.New returns",
+			Explain: "kratos.New starts from defaults (a fresh UUID as id, SIGTERM/SIGQUIT/SIGINT, a 10s registrar timeout), applies every Option in order (ID, Name, Version, Metadata, Server, Registrar, the hooks…) and is about to return the App with a cancellable context. It is the same whether wire's newApp or your own main calls it. Nothing listens and nothing is registered yet.",
+			LookAt:  "Servers: the servers the App was given, all created; Registry: the registrar's type, if there is one.",
+			Source:  "kratos app.go: New; options.go: the Option functions",
+		},
+		Chinese: {
+			Title:   "kratos.New 返回",
+			Explain: "kratos.New 从默认值开始（新生成的 UUID 作为 id，SIGTERM/SIGQUIT/SIGINT，10 秒的注册超时），按顺序应用每个 Option（ID、Name、Version、Metadata、Server、Registrar、各种钩子……），马上要返回带有可取消 context 的 App。无论是 wire 的 newApp 还是你自己的 main 调用它，都是一样的。此时还没有监听端口，也没有注册任何东西。",
+			LookAt:  "服务器面板：App 拿到的服务器，全部处于 created；注册面板：注册中心的类型（如果有）。",
+			Source:  "kratos app.go：New；options.go：各个 Option 函数",
+		},
+	},
 	PhaseWireDone: {
 		English: {
 			Title:   "wireApp returns",
@@ -276,14 +304,14 @@ var phaseNotes = map[PhaseID]map[Lang]Note{
 	PhaseRegister: {
 		English: {
 			Title:   "registrar.Register",
-			Explain: "With a kratos.Registrar option (etcd, consul, nacos…), Run registers the ServiceInstance with service discovery, bounded by the registrar timeout. Without one, as in kratos-layout, this step is skipped.",
-			LookAt:  "The timeline marks it skipped when there is no registrar.",
+			Explain: "With a kratos.Registrar option (etcd, consul, nacos…), Run registers the ServiceInstance (id, name, version, metadata, endpoints) with service discovery, bounded by the registrar timeout (10s unless kratos.RegistrarTimeout says otherwise). Without one, as in kratos-layout, this step is skipped. If Register fails (the registry is down or does not answer in time), Run returns the error at once: no AfterStart hook runs, nothing cancels the servers, which keep serving, and nothing is deregistered; kratos-layout's main panics with the error, so the process exits with status 2.",
+			LookAt:  "Registry: the instance and the registrar's type; the timeline marks it skipped when there is no registrar, failed with the error when Register fails.",
 			Source:  "kratos app.go: if a.opts.registrar != nil in Run",
 		},
 		Chinese: {
 			Title:   "registrar.Register",
-			Explain: "如果设置了 kratos.Registrar（etcd、consul、nacos 等），Run 会在注册超时内把 ServiceInstance 注册到服务发现。没有设置时（kratos-layout 默认如此）跳过这一步。",
-			LookAt:  "没有注册中心时，时间线会把它标记为已跳过。",
+			Explain: "如果设置了 kratos.Registrar（etcd、consul、nacos 等），Run 会在注册超时内（默认 10 秒，可用 kratos.RegistrarTimeout 修改）把 ServiceInstance（id、name、version、metadata、endpoints）注册到服务发现。没有设置时（kratos-layout 默认如此）跳过这一步。如果 Register 失败（注册中心宕机或没有按时应答），Run 立即返回这个错误：不执行 AfterStart 钩子，没有任何东西取消服务器，它们继续服务，也不会注销实例；kratos-layout 的 main 会带着这个错误 panic，进程以状态码 2 退出。",
+			LookAt:  "注册面板：实例和注册中心的类型；没有注册中心时时间线标记为已跳过，Register 失败时标记为失败并显示错误。",
 			Source:  "kratos app.go：Run 中的 if a.opts.registrar != nil",
 		},
 	},
@@ -327,6 +355,34 @@ var phaseNotes = map[PhaseID]map[Lang]Note{
 			Explain: "信号 goroutine 收到 SIGTERM 后调用 Stop：执行 BeforeStop 钩子，如有注册中心则注销实例，然后取消 App 的 context——正是这一步唤醒了每个服务器的停止 goroutine。",
 			LookAt:  "调用栈：信号 goroutine；输出：\"hook: before stop\"。",
 			Source:  "kratos app.go：(*App).Stop",
+		},
+	},
+	PhaseBeforeStop: {
+		English: {
+			Title:   "BeforeStop hooks",
+			Explain: "Stop first runs the kratos.BeforeStop hooks in order, while the servers still serve and the instance is still registered: the place to stop taking work. A hook's error does not stop the others; it is kept as Stop's result only if no deregistration follows, and then Run returns it instead of running the AfterStop hooks.",
+			LookAt:  "Output: the demo's hook logs \"hook: before stop\"; Servers: still listening.",
+			Source:  "kratos app.go: the loop over a.opts.beforeStop in Stop",
+		},
+		Chinese: {
+			Title:   "BeforeStop 钩子",
+			Explain: "Stop 首先按顺序执行 kratos.BeforeStop 钩子，此时服务器仍在服务，实例仍处于注册状态：这里适合停止接收新的工作。某个钩子出错不会阻止其他钩子执行；只有在之后没有注销步骤时，这个错误才会成为 Stop 的返回值，此时 Run 会直接返回它，而不执行 AfterStop 钩子。",
+			LookAt:  "输出：demo 的钩子会打印 \"hook: before stop\"；服务器面板：仍处于 listening。",
+			Source:  "kratos app.go：Stop 中遍历 a.opts.beforeStop 的循环",
+		},
+	},
+	PhaseDeregister: {
+		English: {
+			Title:   "registrar.Deregister",
+			Explain: "With a registrar and a registered instance, Stop removes the instance from service discovery, bounded by the registrar timeout, before it cancels the App's context: clients stop picking this instance while its servers still answer. A failing Deregister makes Stop return early, without cancelling the context, so the servers are not stopped. Without a registrar this step is skipped.",
+			LookAt:  "Registry: the instance being removed (with etcd, its key under /microservices/ disappears).",
+			Source:  "kratos app.go: if a.opts.registrar != nil && instance != nil in Stop",
+		},
+		Chinese: {
+			Title:   "registrar.Deregister",
+			Explain: "如果设置了注册中心并且实例已注册，Stop 会在注册超时内把实例从服务发现中注销，然后才取消 App 的 context：客户端不再选中这个实例，而它的服务器仍在应答。Deregister 失败时 Stop 提前返回，不会取消 context，服务器也就不会停止。没有注册中心时跳过这一步。",
+			LookAt:  "注册面板：正在注销的实例（使用 etcd 时，它在 /microservices/ 下的键会消失）。",
+			Source:  "kratos app.go：Stop 中的 if a.opts.registrar != nil && instance != nil",
 		},
 	},
 	PhaseServerStop: {

@@ -77,3 +77,23 @@ func TestLifecycleDocsAreCurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestTitleOfNamesTheInjector(t *testing.T) {
+	for _, c := range []struct {
+		id     PhaseID
+		detail string
+		lang   Lang
+		want   string
+	}{
+		{PhaseWire, "initApp", English, "initApp"},
+		{PhaseWireDone, "initApp", English, "initApp returns"},
+		{PhaseWireDone, "initApp", Chinese, "initApp 返回"},
+		{PhaseWire, "", English, "wireApp"},
+		{PhaseWireProvider, "main.wireApp", English, "provider"},
+		{PhaseAppNew, "", English, "kratos.New returns"},
+	} {
+		if got := TitleOf(c.id, c.detail, c.lang); got != c.want {
+			t.Errorf("TitleOf(%s, %q, %s) = %q, want %q", c.id, c.detail, c.lang, got, c.want)
+		}
+	}
+}

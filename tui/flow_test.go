@@ -178,7 +178,7 @@ func TestFlowContinueToExit(t *testing.T) {
 	}
 	for k, st := range s.rows {
 		want := stateDone
-		if k.phase == tracer.PhaseRegister {
+		if k.phase == tracer.PhaseRegister || k.phase == tracer.PhaseDeregister {
 			want = stateSkipped
 		}
 		if st != want {
@@ -240,7 +240,7 @@ func TestFlowSigtermWalksShutdown(t *testing.T) {
 		shutdown = append(shutdown, s.label)
 		s = next(t, tm, rec, "n")
 	}
-	want := []string{"app.stop", "server.stop grpc 127.0.0.1:9000", "server.stop http 127.0.0.1:8000", "app.after-stop"}
+	want := []string{"app.stop", "app.before-stop", "server.stop grpc 127.0.0.1:9000", "server.stop http 127.0.0.1:8000", "app.after-stop"}
 	if !slices.Equal(shutdown, want) {
 		t.Errorf("shutdown stops %q, want %q", shutdown, want)
 	}

@@ -25,6 +25,11 @@ type text struct {
 
 	// The Servers table's column titles, in serverColumns order.
 	serverColumns [6]string
+	// The registry section of the Servers pane: its row labels (registry,
+	// instance, metadata, endpoints) and how far registration got, by
+	// registryState.
+	registryLabels [4]string
+	registryStates [regNone + 1]string
 
 	// Footers and titles of the panes.
 	changed, frames, lines, oneLine, scrolled, goroutine string
@@ -75,7 +80,9 @@ var texts = map[tracer.Lang]*text{
 		sourceUnavailable: "The source is not available: %s",
 		noSnippet:         "The source is not available here and the trace carries no snippet.",
 
-		serverColumns: [6]string{"KIND", "NETWORK", "ADDRESS", "TIMEOUT", "ENDPOINT", "STATE"},
+		serverColumns:  [6]string{"KIND", "NETWORK", "ADDRESS", "TIMEOUT", "ENDPOINT", "STATE"},
+		registryLabels: [4]string{"REGISTRY", "INSTANCE", "METADATA", "ENDPOINTS"},
+		registryStates: [regNone + 1]string{"unknown", "not registered yet", "registering", "registered", "register failed", "deregistering", "deregistered", "none"},
 
 		changed: "%d changed", frames: "%d frames", lines: "%d lines", oneLine: "1 line",
 		scrolled: "scrolled", goroutine: "goroutine %d",
@@ -130,7 +137,9 @@ var texts = map[tracer.Lang]*text{
 		sourceUnavailable: "源码不可用：%s",
 		noSnippet:         "这里没有这个源码文件，跟踪记录里也没有代码片段。",
 
-		serverColumns: [6]string{"类型", "网络", "地址", "超时", "端点", "状态"},
+		serverColumns:  [6]string{"类型", "网络", "地址", "超时", "端点", "状态"},
+		registryLabels: [4]string{"注册中心", "实例", "元数据", "端点"},
+		registryStates: [regNone + 1]string{"未知", "尚未注册", "注册中", "已注册", "注册失败", "注销中", "已注销", "无"},
 
 		changed: "%d 处变化", frames: "%d 帧", lines: "%d 行", oneLine: "1 行",
 		scrolled: "已滚动", goroutine: "goroutine %d",

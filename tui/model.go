@@ -331,6 +331,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 			m.output.add(*ev.Output)
 		}
 	case tracer.KindError:
+		m.servers.noteRegistry(ev)
 		t.fatal = sanitizeLines(ev.Error)
 		t.launching = false
 		t.paused = false
@@ -386,6 +387,7 @@ func (m *Model) takeSnapshot(ev tracer.Event) {
 	if ev.Servers != nil {
 		m.servers.set(ev.Servers)
 	}
+	m.servers.noteRegistry(ev)
 	m.trace.hasSnapshot = true
 }
 
@@ -400,7 +402,7 @@ func (m *Model) suggestTab(phase tracer.PhaseID) {
 	case tracer.PhaseConfigScan:
 		m.tab = paneBootstrap
 	case tracer.PhaseWireDone, tracer.PhaseServerStart, tracer.PhaseAfterStart, tracer.PhaseRunning,
-		tracer.PhaseServerStop, tracer.PhaseAfterStop:
+		tracer.PhaseServerStop, tracer.PhaseAfterStop, tracer.PhaseAppNew, tracer.PhaseRegister, tracer.PhaseDeregister:
 		m.tab = paneServers
 	}
 }

@@ -117,7 +117,7 @@ func (p *notesPane) rebuild() {
 	if p.detail != "" {
 		title += " " + p.detail
 	}
-	title += " — " + note.Title
+	title += " — " + tracer.TitleOf(p.phase, p.detail, p.lang)
 	for _, l := range wrapText(title, w) {
 		p.lines = append(p.lines, " "+st.groupHeader.paint(l))
 	}

@@ -13,8 +13,26 @@ type serversPane struct {
 	w, h    int
 	focused bool
 
-	servers []tracer.Server
-	offset  int
+	servers  []tracer.Server
+	registry registrySection
+	offset   int
+	// atRegistry scrolls the pane to the registry section while the trace
+	// is at app.register or app.deregister; registryAt is the section's
+	// first line in contentLines.
+	atRegistry bool
+	registryAt int
+}
+
+// noteRegistry updates the registry section from ev and, at the registry
+// phases, brings it into view: in a short pane it is below the servers.
+func (p *serversPane) noteRegistry(ev tracer.Event) {
+	p.registry.note(ev)
+	switch {
+	case ev.Phase == tracer.PhaseRegister || ev.Phase == tracer.PhaseDeregister:
+		p.atRegistry = !ev.Skipped
+	case ev.IsPhase() && p.atRegistry:
+		p.atRegistry, p.offset = false, 0
+	}
 }
 
 func newServersPane(st *styles, tx *text) serversPane { return serversPane{st: st, tx: tx} }
@@ -34,7 +52,9 @@ func (p *serversPane) set(servers []tracer.Server) {
 	}
 }
 
-func (p *serversPane) reset() { p.servers, p.offset = nil, 0 }
+func (p *serversPane) reset() {
+	p.servers, p.registry, p.offset, p.atRegistry = nil, registrySection{}, 0, false
+}
 
 // serverColumn is one column of the table; its title is in
 // text.serverColumns, at the same index.
@@ -120,6 +140,11 @@ func (p *serversPane) columnWidths(w int) ([]int, int) {
 }
 
 func (p *serversPane) scroll(delta int) {
+	if p.atRegistry {
+		// The user scrolls from where the pane shows.
+		lines := p.contentLines()
+		p.offset, p.atRegistry = min(p.registryAt, max(0, len(lines)-p.h)), false
+	}
 	p.offset = clamp(p.offset+delta, 0, max(0, len(p.contentLines())-p.h))
 }
 
@@ -128,8 +153,10 @@ func (p *serversPane) contentLines() []string {
 		return nil
 	}
 	st := p.st
+	registry := p.registry.lines(st, p.tx, p.w-1)
+	p.registryAt = 0
 	if len(p.servers) == 0 {
-		return indentLines(wrapText(p.tx.emptyServers, p.w-2), " ")
+		return append(indentLines(wrapText(p.tx.emptyServers, p.w-2), " "), registry...)
 	}
 	widths, gap := p.columnWidths(p.w - 2)
 	var head strings.Builder
@@ -172,6 +199,11 @@ func (p *serversPane) contentLines() []string {
 		}
 		out = append(out, b.String())
 	}
+	if len(registry) > 0 {
+		out = append(out, "")
+		p.registryAt = len(out)
+		out = append(out, registry...)
+	}
 	// What each server serves, one service or route a line.
 	first = true
 	for _, s := range p.servers {
@@ -207,8 +239,12 @@ func (p *serversPane) View() []string {
 		return nil
 	}
 	lines := p.contentLines()
-	if p.offset > 0 && p.offset < len(lines) {
-		lines = lines[p.offset:]
+	offset := p.offset
+	if p.atRegistry {
+		offset = min(p.registryAt, max(0, len(lines)-p.h))
+	}
+	if offset > 0 && offset < len(lines) {
+		lines = lines[offset:]
 	}
 	if len(lines) > p.h {
 		lines = lines[:p.h]

@@ -436,5 +436,6 @@ func (m Model) summary() string {
 	if m.opts.Lang == tracer.Chinese {
 		sep = "："
 	}
-	return tracer.TitleFor(t.phase, m.opts.Lang) + sep + tracer.SummaryFor(t.phase, m.opts.Lang)
+	detail := strings.TrimSpace(strings.TrimPrefix(t.phaseLabel, string(t.phase)))
+	return tracer.TitleOf(t.phase, detail, m.opts.Lang) + sep + tracer.SummaryFor(t.phase, m.opts.Lang)
 }

@@ -31,7 +31,10 @@ expect detail == server.NewGRPCServer
 continue
 expect detail == server.NewHTTPServer
 continue
-note "newApp ties the servers into a kratos.App"
+note "NewRegistrar returns kratos' etcd registrar when an etcd answers, or a nil Registrar: then the App registers nowhere"
+expect detail == server.NewRegistrar
+continue
+note "newApp ties the servers and the registrar into a kratos.App"
 expect detail == main.newApp
 
 clear wire.provider

@@ -31,7 +31,10 @@ expect detail == server.NewGRPCServer
 continue
 expect detail == server.NewHTTPServer
 continue
-note "newApp 把服务器组装成一个 kratos.App"
+note "有 etcd 应答时，NewRegistrar 返回 kratos 的 etcd 注册器，否则返回 nil Registrar：App 就不注册到任何地方"
+expect detail == server.NewRegistrar
+continue
+note "newApp 把服务器和注册器组装成一个 kratos.App"
 expect detail == main.newApp
 
 clear wire.provider

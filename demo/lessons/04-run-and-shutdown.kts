@@ -42,7 +42,7 @@ expect detail contains 127.0.0.1:
 
 continue
 expect phase == app.after-start
-note "No registrar, so Register was skipped; the AfterStart hooks run once every Start has begun"
+note "Register ran, or was skipped: with an etcd answering (see the README) the demo registers its instance there, and app.register pauses showing it; without one the App has no registrar. The AfterStart hooks run once every Start has begun"
 
 # app.running always pauses: past it the program only waits for a signal.
 continue
@@ -53,11 +53,17 @@ print servers[http].address
 note "The service is up. In a live run, try: curl http://<the http address>/helloworld/you"
 sleep 300ms
 
-break app.stop server.stop app.after-stop
+break app.stop app.before-stop server.stop app.after-stop
 sigterm
 expect phase == app.stop
 expect function contains (*App).Stop
-note "The signal goroutine received SIGTERM: Stop runs the BeforeStop hooks and cancels the App's context"
+note "The signal goroutine received SIGTERM and called Stop"
+
+continue
+expect phase == app.before-stop
+expect function contains (*App).Stop
+expect servers[http].state == listening
+note "Stop runs the BeforeStop hooks first, while the servers still serve; then it deregisters the instance (skipped without a registrar) and cancels the App's context"
 
 continue
 expect phase == server.stop

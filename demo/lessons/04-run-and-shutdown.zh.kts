@@ -40,7 +40,7 @@ expect detail contains 127.0.0.1:
 
 continue
 expect phase == app.after-start
-note "没有注册中心，所以跳过了 Register；每个 Start 都开始运行后执行 AfterStart 钩子"
+note "Register 已执行或被跳过：有 etcd 应答时（见 README），demo 会把实例注册到那里，app.register 会暂停并显示实例；没有时 App 没有注册中心。每个 Start 都开始运行后执行 AfterStart 钩子"
 
 # app.running 总会暂停：过了这里，程序只是在等信号。
 continue
@@ -51,11 +51,17 @@ print servers[http].address
 note "服务已经启动。实时运行时可以试试：curl http://<http 地址>/helloworld/you"
 sleep 300ms
 
-break app.stop server.stop app.after-stop
+break app.stop app.before-stop server.stop app.after-stop
 sigterm
 expect phase == app.stop
 expect function contains (*App).Stop
-note "信号 goroutine 收到了 SIGTERM：Stop 执行 BeforeStop 钩子，然后取消 App 的 context"
+note "信号 goroutine 收到了 SIGTERM，调用了 Stop"
+
+continue
+expect phase == app.before-stop
+expect function contains (*App).Stop
+expect servers[http].state == listening
+note "Stop 先执行 BeforeStop 钩子，此时服务器仍在服务；然后注销实例（没有注册中心时跳过），再取消 App 的 context"
 
 continue
 expect phase == server.stop

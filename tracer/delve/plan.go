@@ -32,6 +32,29 @@ type planEntry struct {
 	// orClosures its closures count too.
 	inFunc     string
 	orClosures bool
+	// optsExpr is the App's options struct where there is no App yet: "o"
+	// inside kratos.New. Elsewhere it is appExpr's opts.
+	optsExpr string
+	// instanceVar names the local holding the *registry.ServiceInstance at
+	// app.register and app.deregister.
+	instanceVar string
+	// failure marks a breakpoint reached only when the phase failed:
+	// errVar holds the error. It is not a phase of its own, so it is left
+	// out of the session's plan.
+	failure bool
+	errVar  string
+}
+
+// opts returns the expression of the App's options struct at this stop, or
+// "" when the stop has none.
+func (e planEntry) opts() string {
+	switch {
+	case e.optsExpr != "":
+		return e.optsExpr
+	case e.appExpr != "":
+		return e.appExpr + ".opts"
+	}
+	return ""
 }
 
 // accepts reports whether a hit in function fn belongs to this phase.
@@ -85,6 +108,41 @@ func planFrom(src planSources) ([]planEntry, []string) {
 		add(tracer.PhaseFlagParse, "", "flag.Parse")
 		return plan, notes
 	}
+
+	var run appRun
+	var runErr error
+	if kratosDir == "" {
+		runErr = errors.New(src.kratosMissing)
+	} else {
+		run, runErr = parseAppRun(filepath.Join(kratosDir, "app.go"))
+	}
+	// at returns an entry at a line of the function fn of app.go; missing
+	// says what this Kratos version lacks when the line was not found.
+	at := func(fn string, p tracer.PhaseID, line int, missing string) planEntry {
+		e := planEntry{
+			PlannedPhase: tracer.PlannedPhase{Phase: p, File: run.file, Line: line},
+			appExpr:      "a",
+			inFunc:       kratosFunc(fn),
+			orClosures:   true,
+		}
+		if line == 0 {
+			e.Unavailable = fmt.Sprintf("not in this Kratos version: %s (%s)", missing, filepath.Join(kratosDir, "app.go"))
+			switch {
+			case kratosDir == "":
+				// The note says why once; each phase says what it lacks.
+				e.Unavailable = "its line is found in Kratos' app.go, which is not available here"
+			case runErr != nil:
+				e.Unavailable = runErr.Error()
+			}
+		}
+		return e
+	}
+	// kratos.New, wherever it is called from (wire's newApp, or a main
+	// that builds the App by hand), stops at its return: the options are
+	// applied, the App does not exist yet.
+	appNew := at(".New", tracer.PhaseAppNew, run.newReturn, "kratos.New has no return statement")
+	appNew.appExpr, appNew.optsExpr, appNew.orClosures = "", "o", false
+
 	add(tracer.PhaseFlagParse, "", "flag.Parse")
 	add(tracer.PhaseConfigLoad, "", kratosFunc("/config.(*config).Load"))
 	add(tracer.PhaseConfigScan, "", kratosFunc("/config.(*config).Scan"))
@@ -100,14 +158,16 @@ func planFrom(src planSources) ([]planEntry, []string) {
 	case err != nil && mainDir == "" && src.injector != "":
 		notes = append(notes, err.Error())
 		add(tracer.PhaseWire, src.injector, "main."+src.injector)
+		plan = append(plan, appNew)
 	case err != nil:
 		notes = append(notes, err.Error())
-		plan = append(plan, planEntry{PlannedPhase: tracer.PlannedPhase{Phase: tracer.PhaseWire, Unavailable: err.Error()}})
+		plan = append(plan, planEntry{PlannedPhase: tracer.PlannedPhase{Phase: tracer.PhaseWire, Unavailable: err.Error()}}, appNew)
 	default:
 		add(tracer.PhaseWire, wire.name, "main."+wire.name)
 		for _, p := range wire.providers {
 			add(tracer.PhaseWireProvider, p.detail, p.function)
 		}
+		plan = append(plan, appNew)
 		if wire.returnLine > 0 {
 			plan = append(plan, planEntry{
 				PlannedPhase: tracer.PlannedPhase{Phase: tracer.PhaseWireDone, Detail: wire.name, File: wire.file, Line: wire.returnLine},
@@ -121,45 +181,36 @@ func planFrom(src planSources) ([]planEntry, []string) {
 	plan[len(plan)-1].appExpr = "a"
 	add(tracer.PhaseBuildInstance, "", kratosFunc(".(*App).buildInstance"))
 	plan[len(plan)-1].appExpr = "a"
+	if runErr != nil {
+		notes = append(notes, runErr.Error())
+	}
 
-	var run appRun
-	if kratosDir == "" {
-		err = errors.New(src.kratosMissing)
-	} else {
-		run, err = parseAppRun(filepath.Join(kratosDir, "app.go"))
+	const runFn, stopFn = ".(*App).Run", ".(*App).Stop"
+	plan = append(plan, at(runFn, tracer.PhaseBeforeStart, run.beforeStart, "(*App).Run has no BeforeStart hooks (no loop over opts.beforeStart)"))
+	start := at(runFn, tracer.PhaseServerStart, run.serverStart, "(*App).Run starts no server goroutine")
+	start.serverVar = run.serverVar
+	plan = append(plan, start)
+	register := at(runFn, tracer.PhaseRegister, run.register, "(*App).Run has no registrar check")
+	register.instanceVar = run.runInstanceVar
+	plan = append(plan, register)
+	if run.registerFailed > 0 {
+		failed := at(runFn, tracer.PhaseRegister, run.registerFailed, "")
+		failed.failure, failed.errVar, failed.instanceVar = true, run.registerErr, run.runInstanceVar
+		plan = append(plan, failed)
 	}
-	if err != nil {
-		notes = append(notes, err.Error())
-	}
-	atLine := func(p tracer.PhaseID, line int, serverVar string) {
-		e := planEntry{
-			PlannedPhase: tracer.PlannedPhase{Phase: p, File: run.file, Line: line},
-			appExpr:      "a",
-			serverVar:    serverVar,
-			inFunc:       kratosFunc(".(*App).Run"),
-			orClosures:   true,
-		}
-		if line == 0 {
-			e.Unavailable = fmt.Sprintf("not found in %s", filepath.Join(kratosDir, "app.go"))
-			switch {
-			case kratosDir == "":
-				// The note says why once; each phase says what it lacks.
-				e.Unavailable = "its line is found in Kratos' app.go, which is not available here"
-			case err != nil:
-				e.Unavailable = err.Error()
-			}
-		}
-		plan = append(plan, e)
-	}
-	atLine(tracer.PhaseBeforeStart, run.beforeStart, "")
-	atLine(tracer.PhaseServerStart, run.serverStart, run.serverVar)
-	atLine(tracer.PhaseRegister, run.register, "")
-	atLine(tracer.PhaseAfterStart, run.afterStart, "")
-	atLine(tracer.PhaseRunning, run.running, "")
-	add(tracer.PhaseStop, "", kratosFunc(".(*App).Stop"))
+	plan = append(plan,
+		at(runFn, tracer.PhaseAfterStart, run.afterStart, "(*App).Run has no AfterStart hooks (no loop over opts.afterStart)"),
+		at(runFn, tracer.PhaseRunning, run.running, "(*App).Run does not wait on its errgroup"))
+	add(tracer.PhaseStop, "", kratosFunc(stopFn))
 	plan[len(plan)-1].appExpr = "a"
-	atLine(tracer.PhaseServerStop, run.serverStop, run.serverVar)
-	atLine(tracer.PhaseAfterStop, run.afterStop, "")
+	plan = append(plan, at(stopFn, tracer.PhaseBeforeStop, run.beforeStop, "(*App).Stop has no BeforeStop hooks (no loop over opts.beforeStop)"))
+	deregister := at(stopFn, tracer.PhaseDeregister, run.deregister, "(*App).Stop has no registrar check")
+	deregister.instanceVar = run.stopInstanceVar
+	plan = append(plan, deregister)
+	stop := at(runFn, tracer.PhaseServerStop, run.serverStop, "(*App).Run stops no server")
+	stop.serverVar = run.serverVar
+	plan = append(plan, stop,
+		at(runFn, tracer.PhaseAfterStop, run.afterStop, "(*App).Run has no AfterStop hooks (no loop over opts.afterStop)"))
 	return plan, notes
 }
 
@@ -195,6 +246,7 @@ func findInjector(dir string) (*injector, error) {
 	var cands []candidate
 	funcs := map[string]bool{}
 	var mainDecl *ast.FuncDecl
+	newInMain := false
 	for _, name := range pkg.GoFiles {
 		path := filepath.Join(dir, name)
 		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
@@ -210,11 +262,15 @@ func findInjector(dir string) (*injector, error) {
 			funcs[fd.Name.Name] = true
 			if fd.Name.Name == "main" {
 				mainDecl = fd
+				newInMain = kratosName != "" && callsPackageFunc(fd.Body, kratosName, "New")
 			}
 			if kratosName != "" && returnsApp(fd, kratosName) {
 				cands = append(cands, candidate{fd, f, path})
 			}
 		}
+	}
+	if len(cands) == 0 && newInMain {
+		return nil, errors.New("no injector: main builds the App itself with kratos.New, which app.new shows")
 	}
 	if len(cands) == 0 {
 		return nil, fmt.Errorf("no function in %s returns *kratos.App", dir)
@@ -309,6 +365,24 @@ func calledNames(n ast.Node) map[string]bool {
 	return out
 }
 
+// callsPackageFunc reports whether n calls pkg.name(...).
+func callsPackageFunc(n ast.Node, pkg, name string) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || found {
+			return !found
+		}
+		if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == name {
+			if x, ok := sel.X.(*ast.Ident); ok && x.Name == pkg {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
 // importsOf maps each import's name in f to its path.
 func importsOf(f *ast.File) map[string]string {
 	out := map[string]string{}
@@ -350,18 +424,33 @@ func defaultImportName(path string) string {
 	return strings.ReplaceAll(last, "-", "_")
 }
 
-// appRun holds the lines of (*App).Run where its inner phases begin.
+// appRun holds the lines of Kratos' app.go where the phases inside New,
+// (*App).Run and (*App).Stop begin.
 type appRun struct {
-	file                               string
+	file string
+	// newReturn is New's return statement, where the options are applied.
+	newReturn                          int
 	beforeStart, afterStart, afterStop int
 	serverStart, serverStop            int
 	register, running                  int
-	serverVar                          string
+	// registerFailed is the first statement run when Register returned an
+	// error (Run's `return err`); registerErr names that error variable.
+	registerFailed int
+	registerErr    string
+	// beforeStop and deregister are in Stop.
+	beforeStop, deregister int
+	// instanceVar is the local holding the *registry.ServiceInstance in Run
+	// and in Stop ("instance" in every version so far).
+	runInstanceVar, stopInstanceVar string
+	serverVar                       string
 }
 
-// parseAppRun finds the phase lines in Kratos' (*App).Run by the shape of the
-// code: the loops over a.opts.beforeStart/afterStart/afterStop, the goroutines
-// that call server.Start and server.Stop, the registrar check and eg.Wait.
+// parseAppRun finds the phase lines in Kratos' app.go by the shape of the
+// code: New's return; in (*App).Run the loops over
+// a.opts.beforeStart/afterStart/afterStop, the goroutines that call
+// server.Start and server.Stop, the registrar check and eg.Wait; in
+// (*App).Stop the loop over a.opts.beforeStop and the registrar check.
+// Versions without some of these (v2.2 has no hooks) leave their lines 0.
 func parseAppRun(path string) (appRun, error) {
 	run := appRun{file: path}
 	fset := token.NewFileSet()
@@ -369,17 +458,32 @@ func parseAppRun(path string) (appRun, error) {
 	if err != nil {
 		return run, fmt.Errorf("parse kratos source: %w", err)
 	}
-	var body *ast.BlockStmt
+	var body, stop, newFn *ast.BlockStmt
 	for _, d := range f.Decls {
 		fd, ok := d.(*ast.FuncDecl)
-		if ok && fd.Name.Name == "Run" && fd.Recv != nil && fd.Body != nil {
+		if !ok || fd.Body == nil {
+			continue
+		}
+		switch {
+		case fd.Name.Name == "Run" && fd.Recv != nil:
 			body = fd.Body
+		case fd.Name.Name == "Stop" && fd.Recv != nil:
+			stop = fd.Body
+		case fd.Name.Name == "New" && fd.Recv == nil:
+			newFn = fd.Body
 		}
 	}
 	if body == nil {
 		return run, fmt.Errorf("no (*App).Run in %s", path)
 	}
 	line := func(n ast.Node) int { return fset.Position(n.Pos()).Line }
+	if newFn != nil {
+		for _, stmt := range newFn.List {
+			if r, ok := stmt.(*ast.ReturnStmt); ok {
+				run.newReturn = line(r)
+			}
+		}
+	}
 	for _, stmt := range body.List {
 		switch s := stmt.(type) {
 		case *ast.RangeStmt:
@@ -396,6 +500,8 @@ func parseAppRun(path string) (appRun, error) {
 		case *ast.IfStmt:
 			if run.register == 0 && mentions(s.Cond, "registrar") {
 				run.register = line(s)
+				run.runInstanceVar = registrarCallArg(s.Body, "Register")
+				run.registerFailed, run.registerErr = failureReturn(s.Body, "Register", line)
 			}
 			if run.running == 0 && callsMethod(s.Init, "Wait") {
 				run.running = line(s)
@@ -406,7 +512,63 @@ func parseAppRun(path string) (appRun, error) {
 			}
 		}
 	}
+	if stop != nil {
+		for _, stmt := range stop.List {
+			switch s := stmt.(type) {
+			case *ast.RangeStmt:
+				if lastSelector(s.X) == "beforeStop" && run.beforeStop == 0 {
+					run.beforeStop = line(s)
+				}
+			case *ast.IfStmt:
+				if run.deregister == 0 && mentions(s.Cond, "registrar") {
+					run.deregister = line(s)
+					run.stopInstanceVar = registrarCallArg(s.Body, "Deregister")
+				}
+			}
+		}
+	}
 	return run, nil
+}
+
+// registrarCallArg returns the identifier passed last to the registrar's
+// method (Register or Deregister) in n: the ServiceInstance variable.
+func registrarCallArg(n ast.Node, method string) string {
+	arg := ""
+	ast.Inspect(n, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || arg != "" {
+			return arg == ""
+		}
+		if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == method && len(call.Args) > 0 {
+			if id, ok := call.Args[len(call.Args)-1].(*ast.Ident); ok {
+				arg = id.Name
+			}
+		}
+		return true
+	})
+	return arg
+}
+
+// failureReturn finds, in n, the `if err := x.method(...); err != nil {`
+// check and returns the line of the first statement of its body (run only
+// when the call failed) and the error variable's name.
+func failureReturn(n ast.Node, method string, line func(ast.Node) int) (int, string) {
+	at, name := 0, ""
+	ast.Inspect(n, func(n ast.Node) bool {
+		ifs, ok := n.(*ast.IfStmt)
+		if !ok || at != 0 {
+			return at == 0
+		}
+		as, ok := ifs.Init.(*ast.AssignStmt)
+		if !ok || len(as.Lhs) != 1 || len(as.Rhs) != 1 || registrarCallArg(as.Rhs[0], method) == "" || len(ifs.Body.List) == 0 {
+			return true
+		}
+		if id, ok := as.Lhs[0].(*ast.Ident); ok && mentions(ifs.Cond, id.Name) {
+			at, name = line(ifs.Body.List[0]), id.Name
+		}
+		return false
+	})
+	return at, name
 }
 
 // findServerGoroutines finds, in the loop over the servers, the goroutine

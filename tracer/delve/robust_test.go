@@ -60,8 +60,8 @@ func TestProjectShapes(t *testing.T) {
 			name:   "http only, initApp",
 			target: "testdata/shapes/httponly",
 			args:   []string{"-addr", "127.0.0.1:0"},
-			want: concat([]string{"flag.parse", "wire initApp", "wire.provider main.newHTTPServer", "wire.provider kratos.New", "wire.done initApp"}, runShape,
-				[]string{"server.start http", "app.register", "app.after-start", "app.running", "app.stop", "server.stop http", "app.after-stop", "exit"}),
+			want: concat([]string{"flag.parse", "wire initApp", "wire.provider main.newHTTPServer", "wire.provider kratos.New", "app.new", "wire.done initApp"}, runShape,
+				[]string{"server.start http", "app.register", "app.after-start", "app.running", "app.stop", "app.before-stop", "app.deregister", "server.stop http", "app.after-stop", "exit"}),
 			servers: 1,
 		},
 		{
@@ -70,22 +70,22 @@ func TestProjectShapes(t *testing.T) {
 			args:   []string{"-addr", "127.0.0.1:0"},
 			// newApp returns kratos.New(…) directly: there is no variable
 			// to read the App from at its return, so no wire.done.
-			want: concat([]string{"flag.parse", "wire newApp", "wire.provider grpc.NewServer"}, runShape,
-				[]string{"server.start grpc", "app.register", "app.after-start", "app.running", "app.stop", "server.stop grpc", "app.after-stop", "exit"}),
+			want: concat([]string{"flag.parse", "wire newApp", "wire.provider grpc.NewServer", "app.new"}, runShape,
+				[]string{"server.start grpc", "app.register", "app.after-start", "app.running", "app.stop", "app.before-stop", "app.deregister", "server.stop grpc", "app.after-stop", "exit"}),
 			servers: 1,
 		},
 		{
 			name:   "three servers, two of them http",
 			target: "testdata/shapes/twohttp",
-			want: concat([]string{"flag.parse", "wire wireApp", "wire.provider main.newPublic", "wire.provider main.newAdmin", "wire.provider main.newGRPC", "wire.provider main.assemble", "wire.done wireApp"}, runShape,
-				[]string{"server.start grpc", "server.start http", "server.start http", "app.register", "app.after-start", "app.running", "app.stop", "server.stop grpc", "server.stop http", "server.stop http", "app.after-stop", "exit"}),
+			want: concat([]string{"flag.parse", "wire wireApp", "wire.provider main.newPublic", "wire.provider main.newAdmin", "wire.provider main.newGRPC", "wire.provider main.assemble", "app.new", "wire.done wireApp"}, runShape,
+				[]string{"server.start grpc", "server.start http", "server.start http", "app.register", "app.after-start", "app.running", "app.stop", "app.before-stop", "app.deregister", "server.stop grpc", "server.stop http", "server.stop http", "app.after-stop", "exit"}),
 			servers: 3,
 		},
 		{
 			name:   "kratos v2.8.3",
 			target: "testdata/kratos283",
-			want: concat([]string{"flag.parse", "config.load", "config.scan", "wire wireApp", "wire.provider main.newHTTPServer", "wire.provider main.newGRPCServer", "wire.provider main.newApp", "wire.done wireApp"}, runShape,
-				[]string{"server.start grpc", "server.start http", "app.register", "app.after-start", "app.running", "app.stop", "server.stop grpc", "server.stop http", "app.after-stop", "exit"}),
+			want: concat([]string{"flag.parse", "config.load", "config.scan", "wire wireApp", "wire.provider main.newHTTPServer", "wire.provider main.newGRPCServer", "wire.provider main.newApp", "app.new", "wire.done wireApp"}, runShape,
+				[]string{"server.start grpc", "server.start http", "app.register", "app.after-start", "app.running", "app.stop", "app.before-stop", "app.deregister", "server.stop grpc", "server.stop http", "app.after-stop", "exit"}),
 			servers: 2,
 		},
 	}

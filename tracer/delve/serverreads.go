@@ -16,8 +16,8 @@ import (
 // server.stop stops themselves. A read costs 5 to 10 ms of Delve calls, so
 // reading at every stop of App.Run made those stops several times slower.
 func (s *Session) refreshServers(scope api.EvalScope, e planEntry) {
-	if e.appExpr != "" && (len(s.servers.order) == 0 || s.serversStale) {
-		if list, err := readServers(s.client, scope, e.appExpr); err == nil {
+	if opts := e.opts(); opts != "" && (len(s.servers.order) == 0 || s.serversStale) {
+		if list, err := readServers(s.client, scope, opts); err == nil {
 			s.servers.update(list)
 			s.serversStale = false
 		}

@@ -101,7 +101,10 @@ type Session struct {
 	current tracer.PhaseID
 	// fatal is the panic the program is dying of, reported with its message
 	// once the program has printed it and exited.
-	fatal   *tracer.Event
+	fatal *tracer.Event
+	// failed is the last phase that failed without killing the program
+	// (reportFailure); a panic that follows is its consequence.
+	failed  *tracer.Event
 	servers *serverTracker
 	// serversStale: the servers may have changed since they were read.
 	serversStale bool
@@ -494,7 +497,9 @@ func (s *Session) arm(entries []planEntry, notes []string, info tracer.Session) 
 				s.plan[got.ID] = e
 			}
 		}
-		planned = append(planned, e.PlannedPhase)
+		if !e.failure {
+			planned = append(planned, e.PlannedPhase)
+		}
 	}
 	info.Plan = planned
 	s.emit(tracer.Event{Kind: tracer.KindSession, Session: &info})
@@ -728,6 +733,10 @@ func (s *Session) hitsOf(state *api.DebuggerState) ([]hit, *api.Thread) {
 // report emits the event for one hit; it returns true when the program stays
 // paused there.
 func (s *Session) report(h hit) bool {
+	if h.entry.failure {
+		s.reportFailure(h)
+		return false
+	}
 	th := h.thread
 	ev := threadEvent(tracer.KindPass, th)
 	ev.Phase, ev.Detail = h.entry.Phase, h.entry.Detail
@@ -746,10 +755,11 @@ func (s *Session) report(h hit) bool {
 				s.servers.setState(key, tracer.ServerStopped)
 			}
 		}
-	case tracer.PhaseRegister:
-		if v, err := s.client.EvalVariable(scope, "a.opts.registrar", shallowLoad); err == nil && isNil(v) {
-			ev.Skipped = true
-			ev.Reason = "no registrar: the App was built without kratos.Registrar"
+	case tracer.PhaseRegister, tracer.PhaseDeregister:
+		s.addRegistration(&ev, scope, h.entry)
+	case tracer.PhaseAppNew:
+		if kind, err := readRegistrar(s.client, scope, h.entry.opts()+".registrar"); err == nil {
+			ev.Registrar = kind
 		}
 	}
 	s.refreshServers(scope, h.entry)
@@ -893,7 +903,11 @@ func (s *Session) reportFatal(th *api.Thread) {
 		}
 	}
 	ev.Error = "the program panicked" + where
-	if s.current != "" {
+	switch {
+	case s.failed != nil:
+		ev.Phase = s.failed.Phase
+		ev.Error = fmt.Sprintf("%s; then the program panicked%s", s.failed.Error, where)
+	case s.current != "":
 		ev.Error = fmt.Sprintf("%s failed: the program panicked%s", s.current, where)
 	}
 	s.addState(&ev)

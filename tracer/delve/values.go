@@ -222,15 +222,16 @@ func isNil(v *api.Variable) bool {
 	return false
 }
 
-// readServers reads the App's servers through appExpr (an *kratos.App).
-func readServers(c *rpc2.RPCClient, scope api.EvalScope, appExpr string) ([]keyedServer, error) {
-	list, err := c.EvalVariable(scope, appExpr+".opts.servers", api.LoadConfig{MaxArrayValues: 64})
+// readServers reads the App's servers through optsExpr, the App's options
+// struct (a.opts in App's methods, o inside kratos.New).
+func readServers(c *rpc2.RPCClient, scope api.EvalScope, optsExpr string) ([]keyedServer, error) {
+	list, err := c.EvalVariable(scope, optsExpr+".servers", api.LoadConfig{MaxArrayValues: 64})
 	if err != nil {
 		return nil, fmt.Errorf("read servers: %w", err)
 	}
 	var out []keyedServer
 	for i := int64(0); i < list.Len; i++ {
-		srv, key, err := readServerVar(c, scope, fmt.Sprintf("%s.opts.servers[%d]", appExpr, i))
+		srv, key, err := readServerVar(c, scope, fmt.Sprintf("%s.servers[%d]", optsExpr, i))
 		if err != nil {
 			return nil, err
 		}

@@ -201,7 +201,7 @@ func TestSlowerPhaseOnce(t *testing.T) {
 		t.Errorf("TimeChange = %+v, want the change with a ratio of 3.24", c)
 	}
 	notes := strings.Join(r.Section(SectionTimes).Notes, "\n")
-	if !strings.Contains(notes, "boot (launch → app.running): 25.175ms → 32.175ms") {
+	if !strings.Contains(notes, "boot (launch → app.running): 25.552ms → 32.552ms") {
 		t.Errorf("times notes lack the boot's total:\n%s", notes)
 	}
 	// A phase three times slower by less than 5 ms is noise; 3 ms more on
@@ -441,8 +441,8 @@ func TestExitAndPartial(t *testing.T) {
 		return evs[:indexOf(t, evs, "app.running")+1]
 	})
 	full := Compare(demoBoot(t, "a", nil), running, Options{})
-	if n := len(full.Section(SectionPhases).Changes); n != 5 {
-		t.Errorf("%d phases removed, want the 5 of the shutdown", n)
+	if n := len(full.Section(SectionPhases).Changes); n != 7 {
+		t.Errorf("%d phases removed, want the 7 of the shutdown (app.stop, app.before-stop, app.deregister, two server.stop, app.after-stop, exit)", n)
 	}
 	if c := full.Section(SectionExit).Changes; len(c) != 1 || c[0].After != "ends at app.running, before the exit" {
 		t.Errorf("exit %+v", c)

@@ -253,6 +253,7 @@ func (p *printer) printText(ev tracer.Event) {
 		if ev.Reason != "" {
 			fmt.Fprintf(w, "   %s\n", ev.Reason)
 		}
+		printRegistration(w, ev, wordsFor(p.opts.Lang))
 	case tracer.KindStop, tracer.KindPass, tracer.KindStep, tracer.KindExit:
 		p.printPhase(ev)
 	case tracer.KindHalt, tracer.KindStall:
@@ -263,7 +264,7 @@ func (p *printer) printText(ev tracer.Event) {
 func (p *printer) printPhase(ev tracer.Event) {
 	w := p.opts.Out
 	wd := wordsFor(p.opts.Lang)
-	title := tracer.TitleFor(ev.Phase, p.opts.Lang)
+	title := tracer.TitleOf(ev.Phase, ev.Detail, p.opts.Lang)
 	label := ev.Label()
 	if ev.Kind == tracer.KindStep {
 		label = "step"
@@ -307,6 +308,7 @@ func (p *printer) printPhase(ev tracer.Event) {
 			fmt.Fprintf(w, "    %s\n", line)
 		}
 	}
+	printRegistration(w, ev, wd)
 	if len(ev.Servers) > 0 {
 		table := formatServers(ev.Servers, wd)
 		if table != p.lastServers {

@@ -157,3 +157,31 @@ func TestInterrupted(t *testing.T) {
 		t.Error("source not closed after an interrupt")
 	}
 }
+
+func TestTextShowsTheRegistration(t *testing.T) {
+	inst := &tracer.ServiceInstance{
+		ID: "devbox", Name: "kratos-trace-demo", Version: "v0.1.0",
+		Metadata:  map[string]string{"zone": "local", "owner": "me"},
+		Endpoints: []string{"grpc://127.0.0.1:9000?isSecure=false", "http://127.0.0.1:8000?isSecure=false"},
+	}
+	for _, c := range []struct {
+		lang tracer.Lang
+		want []string
+	}{
+		{tracer.English, []string{"Registry: etcd", "    id         devbox", "    name       kratos-trace-demo", "    version    v0.1.0", "    metadata   owner=me zone=local", "    endpoints  grpc://127.0.0.1:9000?isSecure=false http://127.0.0.1:8000?isSecure=false"}},
+		{tracer.Chinese, []string{"注册中心：etcd", "    名称    kratos-trace-demo", "    端点    grpc://"}},
+	} {
+		var out strings.Builder
+		printRegistration(&out, tracer.Event{Phase: tracer.PhaseRegister, Registrar: "etcd", Instance: inst}, wordsFor(c.lang))
+		for _, w := range c.want {
+			if !strings.Contains(out.String(), w) {
+				t.Errorf("%s: the text lacks %q:\n%s", c.lang, w, out.String())
+			}
+		}
+	}
+	var none strings.Builder
+	printRegistration(&none, tracer.Event{Phase: tracer.PhaseRegister, Skipped: true}, wordsFor(tracer.English))
+	if none.Len() != 0 {
+		t.Errorf("a skipped registration prints %q", none.String())
+	}
+}

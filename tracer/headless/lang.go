@@ -30,44 +30,52 @@ type words struct {
 	killed      string
 	leftRunning string
 	serverCols  [6]string
+	// registry heads the registrar's kind; registryRows label the
+	// instance's id, name, version, metadata and endpoints.
+	registry     string
+	registryRows [5]string
 	// The labels of a phase's note.
 	lookAt, read string
 }
 
 var allWords = map[tracer.Lang]*words{
 	tracer.English: {
-		phaseHead:   " +%-9s at %s",
-		bootstrap:   "Bootstrap (%s):",
-		servers:     "Servers:",
-		skipped:     "skipped: %s",
-		exitStatus:  "exit status %d",
-		noSource:    "(no source: %s)",
-		summary:     "Summary",
-		summaryCols: [5]string{"#", "PHASE", "LOCATION", "+TIME", "ELAPSED"},
-		skippedMark: " (skipped)",
-		exited:      "The program exited with status %d.",
-		killed:      "The program ignored SIGTERM and was killed.",
-		leftRunning: "The trace ended at %s; the program was not signalled.",
-		serverCols:  [6]string{"KIND", "NETWORK", "ADDRESS", "TIMEOUT", "ENDPOINT", "STATE"},
-		lookAt:      "Look at",
-		read:        "Read",
+		phaseHead:    " +%-9s at %s",
+		bootstrap:    "Bootstrap (%s):",
+		servers:      "Servers:",
+		skipped:      "skipped: %s",
+		exitStatus:   "exit status %d",
+		noSource:     "(no source: %s)",
+		summary:      "Summary",
+		summaryCols:  [5]string{"#", "PHASE", "LOCATION", "+TIME", "ELAPSED"},
+		skippedMark:  " (skipped)",
+		exited:       "The program exited with status %d.",
+		killed:       "The program ignored SIGTERM and was killed.",
+		leftRunning:  "The trace ended at %s; the program was not signalled.",
+		serverCols:   [6]string{"KIND", "NETWORK", "ADDRESS", "TIMEOUT", "ENDPOINT", "STATE"},
+		registry:     "Registry: %s",
+		registryRows: [5]string{"id", "name", "version", "metadata", "endpoints"},
+		lookAt:       "Look at",
+		read:         "Read",
 	},
 	tracer.Chinese: {
-		phaseHead:   " +%-9s 启动后 %s",
-		bootstrap:   "Bootstrap（%s）：",
-		servers:     "服务器：",
-		skipped:     "已跳过：%s",
-		exitStatus:  "退出码 %d",
-		noSource:    "（没有源码：%s）",
-		summary:     "汇总",
-		summaryCols: [5]string{"#", "阶段", "位置", "+耗时", "启动后"},
-		skippedMark: "（已跳过）",
-		exited:      "程序已退出，退出码 %d。",
-		killed:      "程序没有响应 SIGTERM，已被强制结束。",
-		leftRunning: "跟踪在 %s 结束；没有向程序发送信号。",
-		serverCols:  [6]string{"类型", "网络", "地址", "超时", "端点", "状态"},
-		lookAt:      "看哪里",
-		read:        "读源码",
+		phaseHead:    " +%-9s 启动后 %s",
+		bootstrap:    "Bootstrap（%s）：",
+		servers:      "服务器：",
+		skipped:      "已跳过：%s",
+		exitStatus:   "退出码 %d",
+		noSource:     "（没有源码：%s）",
+		summary:      "汇总",
+		summaryCols:  [5]string{"#", "阶段", "位置", "+耗时", "启动后"},
+		skippedMark:  "（已跳过）",
+		exited:       "程序已退出，退出码 %d。",
+		killed:       "程序没有响应 SIGTERM，已被强制结束。",
+		leftRunning:  "跟踪在 %s 结束；没有向程序发送信号。",
+		serverCols:   [6]string{"类型", "网络", "地址", "超时", "端点", "状态"},
+		registry:     "注册中心：%s",
+		registryRows: [5]string{"id", "名称", "版本", "元数据", "端点"},
+		lookAt:       "看哪里",
+		read:         "读源码",
 	},
 }
 

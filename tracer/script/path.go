@@ -34,7 +34,7 @@ type PathError struct {
 func (e *PathError) Error() string { return e.Msg }
 
 // stopRoots are the paths that name a field of the current stop itself.
-var stopRoots = []string{"phase", "detail", "kind", "file", "line", "function", "goroutine", "output", "exit_code"}
+var stopRoots = []string{"phase", "detail", "kind", "file", "line", "function", "goroutine", "output", "exit_code", "skipped", "reason", "registrar"}
 
 // serverFields are the fields of one server.
 var serverFields = []string{"kind", "type", "network", "address", "timeout", "endpoint", "state", "services"}
@@ -72,6 +72,8 @@ func ParsePath(s string) (Path, error) {
 		return p, nil
 	case root == "servers":
 		return parseServersPath(p, rest)
+	case root == "instance":
+		return parseInstancePath(p, rest)
 	case contains(stopRoots, root):
 		if rest != "" {
 			return p, &PathError{len(root), fmt.Sprintf("%s is a single value; nothing can follow it", root)}
@@ -148,6 +150,8 @@ type state struct {
 	servers   []tracer.Server
 	output    []string
 	exitCode  *int
+	// instance is the last ServiceInstance an event carried.
+	instance *tracer.ServiceInstance
 }
 
 // observe takes in one event.
@@ -157,6 +161,9 @@ func (st *state) observe(ev tracer.Event) {
 	}
 	if ev.Servers != nil {
 		st.servers = ev.Servers
+	}
+	if ev.Instance != nil {
+		st.instance = ev.Instance
 	}
 	if ev.Kind == tracer.KindOutput && ev.Output != nil {
 		st.output = append(st.output, ev.Output.Text)
@@ -185,6 +192,13 @@ func (st *state) value(p Path) (string, error) {
 			"phase": string(ev.Phase), "detail": ev.Detail, "kind": string(ev.Kind), "file": ev.File,
 			"line": strconv.Itoa(ev.Line), "function": ev.Function, "goroutine": strconv.FormatInt(ev.Goroutine, 10),
 		}[p.Root], nil
+	case "skipped", "reason", "registrar":
+		if err := needStop(); err != nil {
+			return "", err
+		}
+		return map[string]string{"skipped": strconv.FormatBool(ev.Skipped), "reason": ev.Reason, "registrar": ev.Registrar}[p.Root], nil
+	case "instance":
+		return st.instanceValue(p)
 	case "output":
 		return strings.Join(st.output, "\n"), nil
 	case "exit_code":

@@ -49,7 +49,7 @@ func TestDemoEvents(t *testing.T) {
 			t.Errorf("phase %s missing", p.ID)
 		}
 	}
-	if seen[tracer.PhaseWireProvider] != 7 || seen[tracer.PhaseServerStart] != 2 || seen[tracer.PhaseServerStop] != 2 {
+	if seen[tracer.PhaseWireProvider] != 8 || seen[tracer.PhaseServerStart] != 2 || seen[tracer.PhaseServerStop] != 2 {
 		t.Errorf("instances: %d providers, %d starts, %d stops", seen[tracer.PhaseWireProvider], seen[tracer.PhaseServerStart], seen[tracer.PhaseServerStop])
 	}
 	if end := events[len(events)-1]; end.Kind != tracer.KindExit || end.ExitCode == nil || *end.ExitCode != 0 {

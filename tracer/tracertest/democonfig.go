@@ -29,6 +29,10 @@ type DemoConfigOptions struct {
 	RedisAddr         string
 	RedisReadTimeout  string // "0.2s"
 	RedisWriteTimeout string // "0.2s"
+	// EtcdEndpoint is where the demo registers (registry.etcd.endpoints),
+	// e.g. EtcdEndpoint(StartEtcd(t)); by default a free port where
+	// nothing answers, so a developer's etcd on 2379 is never touched.
+	EtcdEndpoint string
 }
 
 // FreeAddr returns a loopback address nothing listens on right now.
@@ -62,9 +66,14 @@ data:
     addr: %q
     read_timeout: %s
     write_timeout: %s
+registry:
+  etcd:
+    endpoints:
+      - %q
 `, c.HTTPAddr, or(o.HTTPTimeout, "1s"), c.GRPCAddr, or(o.GRPCTimeout, "1s"),
 		or(o.DatabaseSource, ":memory:"), or(o.RedisAddr, "127.0.0.1:1"),
-		or(o.RedisReadTimeout, "0.2s"), or(o.RedisWriteTimeout, "0.2s"))
+		or(o.RedisReadTimeout, "0.2s"), or(o.RedisWriteTimeout, "0.2s"),
+		or(o.EtcdEndpoint, FreeAddr(t)))
 	if err := os.WriteFile(filepath.Join(c.Dir, "config.yaml"), []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}

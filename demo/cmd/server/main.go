@@ -13,6 +13,7 @@ import (
 	"github.com/go-kratos/kratos/v2/config"
 	"github.com/go-kratos/kratos/v2/config/file"
 	"github.com/go-kratos/kratos/v2/log"
+	"github.com/go-kratos/kratos/v2/registry"
 	"github.com/go-kratos/kratos/v2/transport/grpc"
 	"github.com/go-kratos/kratos/v2/transport/http"
 
@@ -35,9 +36,11 @@ func init() {
 	flag.StringVar(&flagconf, "conf", "../../configs", "config path, eg: -conf config.yaml")
 }
 
-// newApp assembles the application from its servers. The hooks do nothing
-// but log: they exist so that each lifecycle hook is a visible place to stop.
-func newApp(logger log.Logger, gs *grpc.Server, hs *http.Server) *kratos.App {
+// newApp assembles the application from its servers and registrar (nil
+// when no etcd answered: the App then skips registration). The hooks do
+// nothing but log: they exist so that each lifecycle hook is a visible place
+// to stop.
+func newApp(logger log.Logger, gs *grpc.Server, hs *http.Server, rr registry.Registrar) *kratos.App {
 	helper := log.NewHelper(logger)
 	return kratos.New(
 		kratos.ID(id),
@@ -49,6 +52,7 @@ func newApp(logger log.Logger, gs *grpc.Server, hs *http.Server) *kratos.App {
 			gs,
 			hs,
 		),
+		kratos.Registrar(rr),
 		kratos.BeforeStart(func(context.Context) error {
 			helper.Info("hook: before start")
 			return nil
@@ -97,7 +101,7 @@ func main() {
 		panic(err)
 	}
 
-	app, cleanup, err := wireApp(bc.Server, bc.Data, logger)
+	app, cleanup, err := wireApp(bc.Server, bc.Registry, bc.Data, logger)
 	if err != nil {
 		panic(err)
 	}

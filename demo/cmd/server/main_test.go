@@ -23,6 +23,7 @@ import (
 	kgrpc "github.com/go-kratos/kratos/v2/transport/grpc"
 
 	v1 "github.com/kratos-trace/kratos-trace/demo/api/helloworld/v1"
+	"github.com/kratos-trace/kratos-trace/demo/internal/etcdtest"
 )
 
 // runMainWithConfEnv, when set to a config path, makes the test binary run
@@ -60,6 +61,10 @@ data:
     addr: %s
     read_timeout: 0.2s
     write_timeout: 0.2s
+registry:
+  etcd:
+    endpoints:
+      - %s
 `
 
 var afterStartLine = regexp.MustCompile(`hook: after start, endpoints \[(.*)\]`)
@@ -68,7 +73,7 @@ func TestServeAndStop(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "demo.db")
 	confPath := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(confPath, fmt.Appendf(nil, testConfig, dbPath, closedPort(t)), 0o600); err != nil {
+	if err := os.WriteFile(confPath, fmt.Appendf(nil, testConfig, dbPath, closedPort(t), closedPort(t)), 0o600); err != nil {
 		t.Fatalf("write config: %v", err)
 	}
 
@@ -125,7 +130,8 @@ func TestServeAndStop(t *testing.T) {
 
 	out := srv.output()
 	wantInOrder := []string{
-		"unreachable, cache disabled", // nothing listens at the Redis address
+		"unreachable, cache disabled",  // nothing listens at the Redis address
+		"unreachable, not registering", // nor at the etcd address
 		"hook: before start",
 		"hook: after start",
 		"hook: before stop",
@@ -266,4 +272,55 @@ func countGreetings(t *testing.T, dbPath, name string) int {
 		t.Fatalf("count greetings: %v", err)
 	}
 	return n
+}
+
+func TestRegistersInEtcd(t *testing.T) {
+	client, endpoint := etcdtest.Start(t)
+	dir := t.TempDir()
+	confPath := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(confPath, fmt.Appendf(nil, testConfig, filepath.Join(dir, "demo.db"), closedPort(t), endpoint), 0o600); err != nil {
+		t.Fatalf("write config: %v", err)
+	}
+	srv := startServer(t, confPath)
+	endpoints := srv.waitForEndpoints(t)
+
+	// The instance is registered before the after-start hook runs.
+	prefix := "/microservices/" + Name + "/"
+	keys := etcdtest.Keys(t, client, prefix)
+	if len(keys) != 1 {
+		t.Fatalf("etcd holds %v under %s, want the demo's instance", keys, prefix)
+	}
+	for key, value := range keys {
+		var in struct {
+			ID        string   `json:"id"`
+			Name      string   `json:"name"`
+			Version   string   `json:"version"`
+			Endpoints []string `json:"endpoints"`
+		}
+		if err := json.Unmarshal([]byte(value), &in); err != nil {
+			t.Fatalf("%s = %q: %v", key, value, err)
+		}
+		if key != prefix+in.ID || in.Name != Name || in.Version != Version || len(in.Endpoints) != 2 {
+			t.Errorf("%s = %+v", key, in)
+		}
+		for _, e := range in.Endpoints {
+			u, err := url.Parse(e)
+			if err != nil || endpoints[u.Scheme] != u.Host {
+				t.Errorf("registered endpoint %s, the servers listen at %v", e, endpoints)
+			}
+		}
+	}
+
+	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatalf("send SIGTERM: %v", err)
+	}
+	if code := srv.wait(t); code != 0 {
+		t.Fatalf("exit code %d after SIGTERM, want 0\n%s", code, srv.output())
+	}
+	if keys := etcdtest.Keys(t, client, prefix); len(keys) != 0 {
+		t.Errorf("after the shutdown etcd still holds %v", keys)
+	}
+	if !strings.Contains(srv.output(), "answered, registering there") {
+		t.Errorf("output does not say it registers:\n%s", srv.output())
+	}
 }

@@ -5,4 +5,4 @@ package server
 import "github.com/google/wire"
 
 // ProviderSet is the server layer's providers for wire.
-var ProviderSet = wire.NewSet(NewGRPCServer, NewHTTPServer)
+var ProviderSet = wire.NewSet(NewGRPCServer, NewHTTPServer, NewRegistrar)

@@ -245,6 +245,7 @@ func (g *generator) trace() ([]tracer.Event, error) {
 		svcGo    = demo + "/internal/service/greeter.go"
 		grpcGo   = demo + "/internal/server/grpc.go"
 		httpGo   = demo + "/internal/server/http.go"
+		regGo    = demo + "/internal/server/registry.go"
 		appGo    = kratosDir + "/app.go"
 		configGo = kratosDir + "/config/config.go"
 		procGo   = goroot + "/runtime/proc.go"
@@ -295,6 +296,7 @@ func (g *generator) trace() ([]tracer.Event, error) {
 		{"service.NewGreeterService", svcGo, "func NewGreeterService("},
 		{"server.NewGRPCServer", grpcGo, "func NewGRPCServer("},
 		{"server.NewHTTPServer", httpGo, "func NewHTTPServer("},
+		{"server.NewRegistrar", regGo, "func NewRegistrar("},
 		{"main.newApp", mainGo, "func newApp("},
 	}
 	provFn := func(p prov) string {
@@ -307,6 +309,7 @@ func (g *generator) trace() ([]tracer.Event, error) {
 		plan = append(plan, tracer.PlannedPhase{Phase: tracer.PhaseWireProvider, Detail: p.detail, Function: provFn(p), File: p.file, Line: g.find(p.file, p.needle)})
 	}
 	plan = append(plan,
+		tracer.PlannedPhase{Phase: tracer.PhaseAppNew, File: appGo, Line: appLine("return &App{")},
 		tracer.PlannedPhase{Phase: tracer.PhaseWireDone, Detail: "wireApp", File: wireGen, Line: g.find(wireGen, "return app, func()")},
 		tracer.PlannedPhase{Phase: tracer.PhaseAppRun, Function: kratos + ".(*App).Run", File: appGo, Line: appLine("func (a *App) Run()")},
 		tracer.PlannedPhase{Phase: tracer.PhaseBuildInstance, Function: kratos + ".(*App).buildInstance", File: appGo, Line: appLine("func (a *App) buildInstance()")},
@@ -316,6 +319,8 @@ func (g *generator) trace() ([]tracer.Event, error) {
 		tracer.PlannedPhase{Phase: tracer.PhaseAfterStart, File: appGo, Line: appLine("range a.opts.afterStart")},
 		tracer.PlannedPhase{Phase: tracer.PhaseRunning, File: appGo, Line: appLine("if err = eg.Wait()")},
 		tracer.PlannedPhase{Phase: tracer.PhaseStop, Function: kratos + ".(*App).Stop", File: appGo, Line: appLine("func (a *App) Stop()")},
+		tracer.PlannedPhase{Phase: tracer.PhaseBeforeStop, File: appGo, Line: appLine("range a.opts.beforeStop")},
+		tracer.PlannedPhase{Phase: tracer.PhaseDeregister, File: appGo, Line: appLine("if a.opts.registrar != nil && instance != nil {")},
 		tracer.PlannedPhase{Phase: tracer.PhaseServerStop, File: appGo, Line: appLine("stopCtx := context.WithoutCancel(octx)")},
 		tracer.PlannedPhase{Phase: tracer.PhaseAfterStop, File: appGo, Line: appLine("range a.opts.afterStop")},
 	)
@@ -330,6 +335,16 @@ func (g *generator) trace() ([]tracer.Event, error) {
 		GoVersion:     "go1.26.8",
 		Plan:          plan,
 	}})
+
+	planLine := func(id tracer.PhaseID) int {
+		for _, p := range plan {
+			if p.Phase == id {
+				return p.Line
+			}
+		}
+		g.err = fmt.Errorf("no %s in the plan", id)
+		return 0
+	}
 
 	// main: flag.Parse, where the breakpoint on the function stops.
 	at := loc{flagGo, g.find(flagGo, "func Parse() {"), "flag.Parse"}
@@ -347,13 +362,16 @@ func (g *generator) trace() ([]tracer.Event, error) {
 	// wire.
 	at = loc{wireGen, plan[3].Line, "main.wireApp"}
 	g.phase(tracer.KindStop, tracer.PhaseWire, "wireApp", ms(0.934), at, 1, []tracer.Frame{frame(at), frame(mainAt("wireApp(")), runtimeMain}, st)
-	provTimes := []float64{0.412, 3.127, 0.208, 0.119, 0.342, 0.518, 0.287}
+	provTimes := []float64{0.412, 3.127, 0.208, 0.119, 0.342, 0.518, 0.231, 0.287}
 	for i, p := range providers {
 		at = loc{p.file, g.find(p.file, p.needle), provFn(p)}
 		g.phase(tracer.KindStop, tracer.PhaseWireProvider, p.detail, ms(provTimes[i]), at, 1, inWire(at), st)
 		if p.detail == "data.NewData" {
 			g.output("stdout", logLine("INFO", "2026-05-04T10:00:03.4Z", "data/data.go:68", "sqlite database at /tmp/kratos-trace-demo/kratos-trace-demo.db"))
 			g.output("stdout", logLine("WARN", "2026-05-04T10:00:03.4Z", "data/data.go:72", "redis 127.0.0.1:6379 unreachable, cache disabled: dial tcp 127.0.0.1:6379: connect: connection refused"))
+		}
+		if p.detail == "server.NewRegistrar" {
+			g.output("stdout", logLine("WARN", "2026-05-04T10:00:03.4Z", "server/registry.go:48", "etcd 127.0.0.1:2379 unreachable, not registering: dial tcp 127.0.0.1:2379: connect: connection refused"))
 		}
 	}
 	st.servers = []tracer.Server{
@@ -362,13 +380,18 @@ func (g *generator) trace() ([]tracer.Event, error) {
 		{Kind: "http", Type: "*http.Server", Network: "tcp", Address: "127.0.0.1:8000", Timeout: "1s", State: tracer.ServerCreated,
 			Services: []string{"GET /helloworld/{name}"}},
 	}
-	at = loc{wireGen, plan[11].Line, "main.wireApp"}
+	// kratos.New, called by newApp, returns: the servers are known.
+	at = loc{appGo, appLine("return &App{"), kratos + ".New"}
+	newAppAt := loc{mainGo, g.find(mainGo, "return kratos.New("), "main.newApp"}
+	g.phase(tracer.KindStop, tracer.PhaseAppNew, "", ms(0.146), at, 1,
+		[]tracer.Frame{frame(at), frame(newAppAt), frame(loc{wireGen, g.find(wireGen, "newApp("), "main.wireApp"}), frame(mainAt("wireApp(")), runtimeMain, goexit}, st)
+	at = loc{wireGen, planLine(tracer.PhaseWireDone), "main.wireApp"}
 	g.phase(tracer.KindStop, tracer.PhaseWireDone, "wireApp", ms(0.403), at, 1, []tracer.Frame{frame(at), frame(mainAt("wireApp(")), runtimeMain}, st)
 
 	// run.
-	at = loc{appGo, plan[12].Line, kratos + ".(*App).Run"}
+	at = loc{appGo, planLine(tracer.PhaseAppRun), kratos + ".(*App).Run"}
 	g.phase(tracer.KindStop, tracer.PhaseAppRun, "", ms(0.611), at, 1, inRun(at), st)
-	at = loc{appGo, plan[13].Line, kratos + ".(*App).buildInstance"}
+	at = loc{appGo, planLine(tracer.PhaseBuildInstance), kratos + ".(*App).buildInstance"}
 	g.phase(tracer.KindStop, tracer.PhaseBuildInstance, "", ms(0.187), at, 1,
 		[]tracer.Frame{frame(at), frame(runAt("a.buildInstance()")), frame(mainAt("app.Run()")), runtimeMain}, st)
 	st.servers[0].Endpoint = "grpc://127.0.0.1:9000?isSecure=false"
@@ -377,7 +400,7 @@ func (g *generator) trace() ([]tracer.Event, error) {
 	g.phase(tracer.KindStop, tracer.PhaseBeforeStart, "", ms(0.534), at, 1, inRun(at), st)
 	g.output("stdout", logLine("INFO", "2026-05-04T10:00:03.5Z", "server/main.go:53", "hook: before start"))
 
-	startAt := loc{appGo, plan[15].Line, kratos + ".(*App).Run.func2"}
+	startAt := loc{appGo, planLine(tracer.PhaseServerStart), kratos + ".(*App).Run.func2"}
 	startStack := []tracer.Frame{frame(startAt), errgroupGoFunc, goexit}
 	st.servers[0].State = tracer.ServerStarting
 	g.phase(tracer.KindStop, tracer.PhaseServerStart, "grpc 127.0.0.1:9000", ms(0.298), startAt, 23, startStack, st)
@@ -402,11 +425,21 @@ func (g *generator) trace() ([]tracer.Event, error) {
 	g.phase(tracer.KindStop, tracer.PhaseRunning, "", ms(0.245), at, 1, inRun(at), st)
 
 	// shutdown, after SIGTERM.
-	stopAt := loc{appGo, plan[19].Line, kratos + ".(*App).Stop"}
-	g.phase(tracer.KindStop, tracer.PhaseStop, "", 4817*time.Millisecond, stopAt, 27,
-		[]tracer.Frame{frame(stopAt), {Function: kratos + ".(*App).Run.func3", File: appGo, Line: appLine("return a.Stop()")}, errgroupGoFunc, goexit}, st)
-	g.output("stdout", logLine("INFO", "2026-05-04T10:00:08.3Z", "server/main.go:65", "hook: before stop"))
-	stopSrvAt := loc{appGo, plan[20].Line, kratos + ".(*App).Run.func1"}
+	stopAt := loc{appGo, planLine(tracer.PhaseStop), kratos + ".(*App).Stop"}
+	inStop := func(at loc) []tracer.Frame {
+		return []tracer.Frame{frame(at), {Function: kratos + ".(*App).Run.func3", File: appGo, Line: appLine("return a.Stop()")}, errgroupGoFunc, goexit}
+	}
+	g.phase(tracer.KindStop, tracer.PhaseStop, "", 4817*time.Millisecond, stopAt, 27, inStop(stopAt), st)
+	at = loc{appGo, planLine(tracer.PhaseBeforeStop), kratos + ".(*App).Stop"}
+	g.phase(tracer.KindStop, tracer.PhaseBeforeStop, "", ms(0.198), at, 27, inStop(at), st)
+	g.output("stdout", logLine("INFO", "2026-05-04T10:00:08.3Z", "server/main.go:69", "hook: before stop"))
+	at = loc{appGo, planLine(tracer.PhaseDeregister), kratos + ".(*App).Stop"}
+	g.elapsed += ms(0.084)
+	g.wall += ms(0.084)
+	g.emit(tracer.Event{Kind: tracer.KindPass, Phase: tracer.PhaseDeregister, File: at.file, Line: at.line, Function: at.fn, Goroutine: 27,
+		Elapsed: tracer.Duration(g.elapsed), SincePrev: tracer.Duration(ms(0.084)), Skipped: true, Reason: "no registrar: the App was built without kratos.Registrar",
+		Bootstrap: st.bootstrap, Servers: append([]tracer.Server(nil), st.servers...), Source: g.snippet(at.file, at.line)})
+	stopSrvAt := loc{appGo, planLine(tracer.PhaseServerStop), kratos + ".(*App).Run.func1"}
 	stopStack := []tracer.Frame{frame(stopSrvAt), errgroupGoFunc, goexit}
 	g.phase(tracer.KindStop, tracer.PhaseServerStop, "grpc 127.0.0.1:9000", ms(0.377), stopSrvAt, 22, stopStack, st)
 	st.servers[0].State = tracer.ServerStopped

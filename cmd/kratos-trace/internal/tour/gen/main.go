@@ -1,6 +1,7 @@
 // Command gen records the built-in tour: it traces ./demo of this
 // repository under the embedded Delve, with the demo's own config (so the
-// ports 8000 and 9000 of 127.0.0.1 must be free), through the headless
+// ports 8000 and 9000 of 127.0.0.1 must be free) and an etcd of its own on
+// 127.0.0.1:2379 when the etcd binary is there, through the headless
 // printer, and writes the recording with the traits of this machine made
 // neutral: the repository's paths relative to its root, the module cache
 // as ~/go/pkg/mod and the host name as devbox.
@@ -58,6 +59,12 @@ func record(repo, out string) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
 
+	stopEtcd, err := startEtcd()
+	if err != nil {
+		return err
+	}
+	defer stopEtcd()
+
 	src, err := delve.Start(ctx, delve.Config{Target: "./demo"})
 	if err != nil {
 		var ue *delve.UserError
@@ -112,6 +119,9 @@ func neutral(data []byte, root string) []byte {
 	}
 	if host, err := os.Hostname(); err == nil && host != "" {
 		s = strings.ReplaceAll(s, "service.id="+host, "service.id=devbox")
+		// The instance the demo registers has the host name as its id.
+		s = strings.ReplaceAll(s, `"id":"`+host+`"`, `"id":"devbox"`)
+		s = strings.ReplaceAll(s, "/kratos-trace-demo/"+host, "/kratos-trace-demo/devbox")
 	}
 	return []byte(s)
 }

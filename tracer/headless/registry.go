@@ -1,0 +1,42 @@
+package headless
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// printRegistration prints the registrar's kind and the ServiceInstance an
+// event carries (app.new names the registrar; app.register, app.deregister
+// and a failed Register carry the instance too).
+func printRegistration(w io.Writer, ev tracer.Event, wd *words) {
+	if ev.Registrar == "" {
+		return
+	}
+	fmt.Fprintf(w, "  "+wd.registry+"\n", ev.Registrar)
+	in := ev.Instance
+	if in == nil {
+		return
+	}
+	var meta []string
+	for k, v := range in.Metadata {
+		meta = append(meta, k+"="+v)
+	}
+	sort.Strings(meta)
+	values := [5]string{in.ID, in.Name, in.Version, strings.Join(meta, " "), strings.Join(in.Endpoints, " ")}
+	width := 0
+	for _, l := range wd.registryRows {
+		width = max(width, ansi.StringWidth(l))
+	}
+	for i, label := range wd.registryRows {
+		if values[i] == "" {
+			continue
+		}
+		fmt.Fprintf(w, "    %s  %s\n", padCells(label, width), values[i])
+	}
+}
