@@ -407,7 +407,7 @@ func TestFuncPackage(t *testing.T) {
 }
 
 // TestStallInShutdown: after SIGTERM the watchdog watches again, and a
-// BeforeStop hook that never returns is a stall after app.stop.
+// BeforeStop hook that never returns is a stall after app.before-stop.
 func TestStallInShutdown(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), traceTimeout)
 	defer cancel()
@@ -428,8 +428,8 @@ func TestStallInShutdown(t *testing.T) {
 		t.Fatalf("SIGTERM: %v", err)
 	}
 	stall := untilKind(t, ctx, s, tracer.KindStall, &seen)
-	if stall.Phase != tracer.PhaseStop {
-		t.Errorf("stall after %q, want app.stop; events: %s", stall.Phase, kinds(seen))
+	if stall.Phase != tracer.PhaseBeforeStop {
+		t.Errorf("stall after %q, want app.before-stop, where the hooks run; events: %s", stall.Phase, kinds(seen))
 	}
 	var hook *tracer.Goroutine
 	for i, g := range stall.Goroutines {
