@@ -127,6 +127,7 @@ var summaries = map[Lang]map[PhaseID]string{
 		PhaseServerStop:    "被取消的 context 唤醒每个服务器的停止 goroutine，由它调用 Stop。",
 		PhaseAfterStop:     "所有服务器都已停止；执行 AfterStop 钩子，然后 Run 返回。",
 		PhaseExit:          "main 返回，进程退出。",
+		PhaseBreak:         "程序到达了你设置的断点（--break，或在源码面板中设置）。",
 	},
 }
 
@@ -164,14 +165,14 @@ var phaseNotes = map[PhaseID]map[Lang]Note{
 	PhaseConfigLoad: {
 		English: {
 			Title:   "config.Load",
-			Explain: "config.New(config.WithSource(file.NewSource(flagconf))) only describes where config comes from; Load reads every source (each YAML/JSON file under -conf), merges them into one key/value tree, starts watching the files for changes and finally resolves ${KEY:default} placeholders.",
-			LookAt:  "Output: a DEBUG line \"config loaded: …\" per file. Bootstrap is still empty.",
+			Explain: "config.New(config.WithSource(file.NewSource(flagconf), env.NewSource(\"KRATOS_\"))) only describes where config comes from; Load reads every source in order (each file under -conf, in name order, then the environment), merges each over the ones before into one key/value tree, starts watching them and finally resolves ${KEY:default} placeholders. The stop is after the merge, just before that resolve.",
+			LookAt:  "The sources, in merge order, with their size or number of keys; Output: a DEBUG line \"config loaded: …\" per key-value. Bootstrap is still empty.",
 			Source:  "kratos config/config.go: (*config).Load",
 		},
 		Chinese: {
 			Title:   "config.Load",
-			Explain: "config.New(config.WithSource(file.NewSource(flagconf))) 只是声明配置从哪里来；Load 才真正读取每个配置源（-conf 目录下的每个 YAML/JSON 文件），合并成一棵键值树，开始监听文件变化，最后解析 ${KEY:default} 形式的占位符。",
-			LookAt:  "输出：每个文件一行 DEBUG 日志 \"config loaded: …\"。此时 Bootstrap 仍为空。",
+			Explain: "config.New(config.WithSource(file.NewSource(flagconf), env.NewSource(\"KRATOS_\"))) 只是声明配置从哪里来；Load 才按顺序真正读取每个配置源（-conf 目录下的文件按文件名排序，然后是环境变量），每个都合并到前面的之上，形成一棵键值树，开始监听变化，最后解析 ${KEY:default} 形式的占位符。停在合并之后、解析占位符之前。",
+			LookAt:  "配置源：按合并顺序列出，带大小或键的个数；输出：每个键值一行 DEBUG 日志 \"config loaded: …\"。此时 Bootstrap 仍为空。",
 			Source:  "kratos config/config.go：(*config).Load",
 		},
 	},
@@ -179,13 +180,13 @@ var phaseNotes = map[PhaseID]map[Lang]Note{
 		English: {
 			Title:   "config.Scan into Bootstrap",
 			Explain: "Scan encodes the merged tree as JSON and decodes it into the Bootstrap struct that protoc generated from internal/conf/conf.proto, so YAML keys map to proto field names and \"1s\" becomes a google.protobuf.Duration. The stop is in main right after Scan returned.",
-			LookAt:  "Bootstrap: the decoded values, server.http.addr, server.grpc.addr, data.database…",
+			LookAt:  "Bootstrap: the decoded values, each with where it came from (file:line, env variable, placeholder default, or unset) and what it overrode.",
 			Source:  "kratos config/config.go: (*config).Scan; your internal/conf/conf.proto",
 		},
 		Chinese: {
 			Title:   "config.Scan 解码到 Bootstrap",
 			Explain: "Scan 把合并后的配置树编码成 JSON，再解码进由 protoc 根据 internal/conf/conf.proto 生成的 Bootstrap 结构体，因此 YAML 的键对应 proto 字段名，\"1s\" 会变成 google.protobuf.Duration。停在 Scan 返回之后的 main 里。",
-			LookAt:  "Bootstrap 面板：解码后的值，server.http.addr、server.grpc.addr、data.database……",
+			LookAt:  "Bootstrap 面板：解码后的值，每个都标明来源（文件:行、环境变量、占位符默认值或未设置）以及它覆盖了哪些值。",
 			Source:  "kratos config/config.go：(*config).Scan；你的 internal/conf/conf.proto",
 		},
 	},
@@ -425,6 +426,20 @@ var phaseNotes = map[PhaseID]map[Lang]Note{
 			Explain: "main 返回（或 panic），进程以相应状态码退出：正常关闭为 0，panic 为 2。",
 			LookAt:  "时间线显示每个阶段花了多长时间。",
 			Source:  "你的 main.go",
+		},
+	},
+	PhaseBreak: {
+		English: {
+			Title:   "your breakpoint",
+			Explain: "The program reached a breakpoint of your own: a FILE:LINE or a function you gave with --break, a script's break, or a line you marked in the Source pane. It is not a lifecycle phase: it sits in the timeline where it happened, among the phases, and n goes on from it to the next stop.",
+			LookAt:  "Variables: the arguments and locals of the function you stopped in; your watches; the Stack, to see who called it.",
+			Source:  "the file and line of the stop",
+		},
+		Chinese: {
+			Title:   "你的断点",
+			Explain: "程序到达了你自己设置的断点：用 --break 给出的 FILE:LINE 或函数、脚本中的 break，或在源码面板中标记的行。它不是生命周期阶段：它按发生的时间出现在时间线的各阶段之间，按 n 会从这里继续到下一个停止点。",
+			LookAt:  "变量：所停函数的参数和局部变量；你的监视表达式；调用栈，看是谁调用了它。",
+			Source:  "停止处的文件和行",
 		},
 	},
 }

@@ -65,6 +65,10 @@ const (
 	GroupShutdown Group = "shutdown"
 	// GroupRequest holds the phases of requests sent to the running App.
 	GroupRequest Group = "request"
+	// GroupBreak holds the stops at the user's own breakpoints, which can
+	// come in any part of the program: a timeline shows them in time order
+	// among the others.
+	GroupBreak Group = "break"
 )
 
 // PhaseInfo describes a phase for people: where it belongs and what happens there.
@@ -102,6 +106,10 @@ var Phases = []PhaseInfo{
 	{PhaseServerStop, GroupShutdown, "server Stop", "The cancelled context wakes each server's stop goroutine, which calls Stop (with a deadline only when kratos.StopTimeout is set).", true},
 	{PhaseAfterStop, GroupShutdown, "AfterStop hooks", "Every server has stopped; the AfterStop hooks run and Run returns.", false},
 	{PhaseExit, GroupShutdown, "exit", "main returns and the process exits.", false},
+	// A breakpoint of the user's own is last in the catalog, so that the
+	// lifecycle's order stays as it is: its stops come in time order, and
+	// at one place it comes after the phase that stops there too.
+	{PhaseBreak, GroupBreak, "your breakpoint", "The program reached a breakpoint you set (--break, or in the Source pane).", true},
 }
 
 // Info returns the catalog entry for id and whether it exists.

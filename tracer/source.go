@@ -41,4 +41,9 @@ var (
 	ErrEnded = errors.New("the trace has ended")
 	// ErrUnsupported: this Source cannot do that, e.g. stepping in a replay.
 	ErrUnsupported = errors.New("not supported by this source")
+	// ErrNeedsLive: the question needs the running program, e.g. an
+	// expression that a recording did not watch. Errors wrap it with what
+	// was asked: "needs a live program: EXPR was not watched in this
+	// recording".
+	ErrNeedsLive = errors.New("needs a live program")
 )

@@ -41,13 +41,16 @@ type bootstrapPane struct {
 	rows      []treeRow
 	selected  int
 	offset    int
+	// showOrigins shows each leaf's origin and the selected leaf's chain
+	// (origins.go).
+	showOrigins bool
 	// baseline holds, by path, how a leaf differs from a baseline
 	// (baseline.go).
 	baseline map[string]baselineMark
 }
 
 func newBootstrapPane(st *styles, tx *text) bootstrapPane {
-	return bootstrapPane{st: st, tx: tx, collapsed: map[string]bool{}, changes: map[string]change{}}
+	return bootstrapPane{st: st, tx: tx, collapsed: map[string]bool{}, changes: map[string]change{}, showOrigins: true}
 }
 
 func (p *bootstrapPane) SetSize(w, h int) {
@@ -172,20 +175,26 @@ func (p *bootstrapPane) clickRow(y int) {
 }
 
 func (p *bootstrapPane) scroll(delta int) {
-	p.offset = clamp(p.offset+delta, 0, max(0, len(p.rows)-p.h))
+	p.offset = clamp(p.offset+delta, 0, max(0, len(p.rows)-p.treeHeight()))
+}
+
+// treeHeight is the pane's height less the selected leaf's chain.
+func (p *bootstrapPane) treeHeight() int {
+	return p.h - len(p.chain())
 }
 
 func (p *bootstrapPane) scrollToSelected() {
-	if p.h <= 0 {
+	h := p.treeHeight()
+	if h <= 0 {
 		return
 	}
 	if p.selected < p.offset {
 		p.offset = p.selected
 	}
-	if p.selected >= p.offset+p.h {
-		p.offset = p.selected - p.h + 1
+	if p.selected >= p.offset+h {
+		p.offset = p.selected - h + 1
 	}
-	p.offset = clamp(p.offset, 0, max(0, len(p.rows)-p.h))
+	p.offset = clamp(p.offset, 0, max(0, len(p.rows)-h))
 }
 
 func (p *bootstrapPane) footer() string {
@@ -196,7 +205,7 @@ func (p *bootstrapPane) footer() string {
 		}
 	}
 	scroll := ""
-	if len(p.rows) > p.h && p.h > 0 {
+	if len(p.rows) > p.treeHeight() && p.h > 0 {
 		scroll = fmt.Sprintf("%d/%d", p.selected+1, len(p.rows))
 	}
 	switch {
@@ -216,8 +225,10 @@ func (p *bootstrapPane) View() []string {
 		return indentLines(wrapText(p.tx.emptyBootstrap, p.w-2), " ")
 	}
 	st := p.st
+	chain := p.chain()
 	out := make([]string, 0, p.h)
-	end := min(len(p.rows), p.offset+p.h)
+	end := min(len(p.rows), p.offset+p.h-len(chain))
+	col := p.originColumn(p.offset, end)
 	for i := p.offset; i < end; i++ {
 		r := p.rows[i]
 		mark := " "
@@ -266,6 +277,7 @@ func (p *bootstrapPane) View() []string {
 			}
 			plain = indent + "  " + key + "  " + val + base
 			text = indent + "  " + st.dim.paint(key) + "  " + vi.paint(truncate(val, room)) + st.changed.paint(base)
+			text, plain = p.withOrigin(text, plain, r, col)
 		}
 		if i == p.selected && p.focused {
 			out = append(out, st.selected.paint(fit(" "+mark+plain, p.w)))
@@ -273,6 +285,12 @@ func (p *bootstrapPane) View() []string {
 		}
 		mi := st.changed
 		out = append(out, " "+mi.paint(mark)+text)
+	}
+	if len(chain) > 0 {
+		for len(out) < p.h-len(chain) {
+			out = append(out, "")
+		}
+		out = append(out, chain...)
 	}
 	return out
 }

@@ -54,8 +54,10 @@ type text struct {
 	notesLookAt, notesSource, notesLesson string
 
 	// The keys' help, by binding.
-	keyNext, keyStep, keyStepOut, keyTerm, keyPrevious, keyJump                  string
-	keyUp, keyDown, keyPageUp, keyPageDown, keyTop, keyBottom, keyToggle         string
+	keyNext, keyStep, keyStepOut, keyTerm, keyPrevious, keyJump          string
+	keyUp, keyDown, keyPageUp, keyPageDown, keyTop, keyBottom, keyToggle string
+	// Config provenance in the Bootstrap pane (origins.go).
+	keyOrigins, noOverrides, moreOverrides                                       string
 	keyBreak, keyFocusNext, keyFocusPrev, keyRestart, keyNotes, keyHelp, keyQuit string
 }
 
@@ -115,6 +117,7 @@ var texts = map[tracer.Lang]*text{
 		keyPrevious: "previous stop", keyJump: "jump to phase",
 		keyUp: "up", keyDown: "down", keyPageUp: "page up", keyPageDown: "page down",
 		keyTop: "top", keyBottom: "bottom", keyToggle: "fold",
+		keyOrigins: "origins", noOverrides: "set once: it overrode nothing", moreOverrides: "… and %d more it overrode",
 		keyBreak: "break on/off", keyFocusNext: "focus", keyFocusPrev: "focus back",
 		keyRestart: "restart", keyNotes: "notes", keyHelp: "help", keyQuit: "quit",
 	},
@@ -172,6 +175,7 @@ var texts = map[tracer.Lang]*text{
 		keyPrevious: "上一停点", keyJump: "跳到该阶段",
 		keyUp: "上", keyDown: "下", keyPageUp: "上一页", keyPageDown: "下一页",
 		keyTop: "顶部", keyBottom: "底部", keyToggle: "折叠",
+		keyOrigins: "来源", noOverrides: "只设置过一次：没有覆盖任何值", moreOverrides: "……还覆盖了另外 %d 个值",
 		keyBreak: "断点开关", keyFocusNext: "切换面板", keyFocusPrev: "上一面板",
 		keyRestart: "重新开始", keyNotes: "讲解", keyHelp: "帮助", keyQuit: "退出",
 	},

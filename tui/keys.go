@@ -24,6 +24,8 @@ type keyMap struct {
 	Bottom   key.Binding
 	Toggle   key.Binding
 	Break    key.Binding
+	// Origins shows or hides where each Bootstrap value came from.
+	Origins key.Binding
 
 	FocusNext key.Binding
 	FocusPrev key.Binding
@@ -53,6 +55,7 @@ func newKeyMap(tx *text) keyMap {
 		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", tx.keyBottom)),
 		Toggle:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tx.keyToggle)),
 		Break:    key.NewBinding(key.WithKeys("b"), key.WithHelp("b", tx.keyBreak)),
+		Origins:  key.NewBinding(key.WithKeys("O"), key.WithHelp("O", tx.keyOrigins)),
 
 		FocusNext: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", tx.keyFocusNext)),
 		FocusPrev: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", tx.keyFocusPrev)),
@@ -77,7 +80,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Previous, k.Jump, k.Step, k.StepOut, k.Term},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Toggle, k.Break, k.FocusNext, k.FocusPrev},
+		{k.Toggle, k.Origins, k.Break, k.FocusNext, k.FocusPrev},
 		{k.Restart, k.Notes, k.Help, k.Quit},
 	}
 }
@@ -120,7 +123,7 @@ func (k keyMap) shortHelp(c hintContext) []key.Binding {
 			b = append(b, k.Jump)
 		}
 	case paneBootstrap:
-		b = append(b, k.Toggle)
+		b = append(b, k.Toggle, k.Origins)
 	}
 	b = append(b, k.FocusNext)
 	if !c.ended && !c.launching {

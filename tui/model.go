@@ -603,6 +603,10 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 
+	case key.Matches(msg, k.Origins):
+		m.bootstrap.toggleOrigins()
+		return m, nil
+
 	case key.Matches(msg, k.Up):
 		m.movePane(m.focus, -1)
 	case key.Matches(msg, k.Down):

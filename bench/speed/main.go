@@ -152,7 +152,9 @@ func (b *bench) run(ctx context.Context) (*results, error) {
 // dlv init script from the plan kratos-trace resolves.
 func (b *bench) setUp(ctx context.Context) error {
 	var err error
-	b.pkgDir, err = goOutput(ctx, b.repo, nil, "list", "-f", "{{.Dir}}", b.opts.pkg)
+	// The package may be in a module of its own (the demo is): the go
+	// command is asked from its directory.
+	b.pkgDir, err = goOutput(ctx, filepath.Join(b.repo, b.opts.pkg), nil, "list", "-f", "{{.Dir}}", ".")
 	if err != nil {
 		return fmt.Errorf("find %s: %w", b.opts.pkg, err)
 	}
@@ -183,7 +185,7 @@ func (b *bench) setUp(ctx context.Context) error {
 	}
 	for i, env := range variants {
 		out := filepath.Join(b.work, fmt.Sprintf("warmup-%d", i))
-		if _, err := goOutput(ctx, b.repo, env, "build", "-gcflags=all=-N -l", "-o", out, b.opts.pkg); err != nil {
+		if _, err := goOutput(ctx, b.pkgDir, env, "build", "-gcflags=all=-N -l", "-o", out, "."); err != nil {
 			return fmt.Errorf("build %s: %w", b.opts.pkg, err)
 		}
 	}

@@ -132,6 +132,11 @@ func (b *bench) runDlv(ctx context.Context, round int) (measurement, error) {
 	return m, nil
 }
 
+// benchWatches are the watches both kratos-trace and raw dlv read at every
+// stop: a package variable, read everywhere, and an expression of the App,
+// which only its methods can read.
+var benchWatches = []string{"main.flagconf", "len(a.opts.servers)"}
+
 // latencyLine is the debug line kratos-trace logs for each stop.
 var latencyLine = regexp.MustCompile(`^debug: stop-latency (\S+ .*) (\d+)us$`)
 
@@ -140,7 +145,11 @@ var latencyLine = regexp.MustCompile(`^debug: stop-latency (\S+ .*) (\d+)us$`)
 func (b *bench) runKratosTrace(ctx context.Context, cacheDir, name string) (measurement, error) {
 	ctx, cancel := context.WithTimeout(ctx, b.opts.runTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, b.kt, "run", "--headless", "--json", b.opts.pkg, "--", "-conf", b.confDir)
+	args := []string{"run", "--headless", "--json"}
+	for _, w := range benchWatches {
+		args = append(args, "--watch", w)
+	}
+	cmd := exec.CommandContext(ctx, b.kt, append(args, b.opts.pkg, "--", "-conf", b.confDir)...)
 	cmd.Dir = b.repo
 	cmd.Env = append(os.Environ(), "KRATOS_TRACE_CACHE_DIR="+cacheDir, "KRATOS_TRACE_DEBUG=1")
 	// An interrupted kratos-trace kills its program and removes its files.

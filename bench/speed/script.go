@@ -76,7 +76,11 @@ func dlvInitScript(plan []plannedPhase) (string, location, error) {
 			fmt.Fprintf(&b, "break %s:%d\n", p.File, p.Line)
 		}
 		fmt.Fprintf(&b, "on %d stack %d\n", n, stackDepth)
-		for _, expr := range dlvPrints[p.Phase] {
+		// What every stop of kratos-trace shows too: the frame's
+		// variables and the watches.
+		fmt.Fprintf(&b, "on %d args\n", n)
+		fmt.Fprintf(&b, "on %d locals\n", n)
+		for _, expr := range append(dlvPrints[p.Phase], benchWatches...) {
 			fmt.Fprintf(&b, "on %d print %s\n", n, expr)
 		}
 	}

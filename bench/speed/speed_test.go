@@ -74,9 +74,9 @@ func TestDlvInitScript(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"break kratos.(*App).Run\non 1 stack 24\non 1 print a.opts.servers\n",
-		"break " + app + ":4\non 2 stack 24\non 2 print server\n",
-		"break " + app + ":5\non 3 stack 24\non 3 print a.opts.servers\n",
+		"break kratos.(*App).Run\non 1 stack 24\non 1 args\non 1 locals\non 1 print a.opts.servers\non 1 print main.flagconf\non 1 print len(a.opts.servers)\n",
+		"break " + app + ":4\non 2 stack 24\non 2 args\non 2 locals\non 2 print server\n",
+		"break " + app + ":5\non 3 stack 24\non 3 args\non 3 locals\non 3 print a.opts.servers\n",
 		"continue\nexit\n",
 	} {
 		if !strings.Contains(script, want) {

@@ -275,6 +275,15 @@ type jsonPhase struct {
 	Servers       json.RawMessage `json:"servers"`
 	Source        json.RawMessage `json:"source"`
 	SourceMissing string          `json:"source_missing"`
+	Watches       json.RawMessage `json:"watches"`
+	Args          []struct {
+		Name string `json:"name"`
+		Type string `json:"type"`
+	} `json:"args"`
+	Results []struct {
+		Name string `json:"name"`
+		Type string `json:"type"`
+	} `json:"results"`
 }
 
 // bootPhases reads JSON lines up to and including the first app.running.
@@ -286,7 +295,7 @@ func bootPhases(t *testing.T, out string) []jsonPhase {
 		if err := json.Unmarshal([]byte(line), &ev); err != nil {
 			t.Fatalf("%v: %s", err, line)
 		}
-		if ev.Kind != "stop" && ev.Kind != "pass" {
+		if ev.Kind != "stop" && ev.Kind != "pass" && ev.Kind != "return" {
 			continue
 		}
 		phases = append(phases, ev)
@@ -308,7 +317,7 @@ func labels(phases []jsonPhase) []string {
 		var run []string
 		for ; j < len(phases) && phases[j].Phase == phases[i].Phase; j++ {
 			p := phases[j]
-			run = append(run, fmt.Sprintf("%s %s %s:%d %s", p.Phase, p.Detail, filepath.Base(p.File), p.Line, p.Function))
+			run = append(run, fmt.Sprintf("%s %s %s %s:%d %s %s %s %s", p.Kind, p.Phase, p.Detail, filepath.Base(p.File), p.Line, p.Function, p.Watches, p.Args, p.Results))
 		}
 		slices.Sort(run)
 		out = append(out, run...)
@@ -318,9 +327,11 @@ func labels(phases []jsonPhase) []string {
 }
 
 // TestConnectMatchesRun traces the demo built "elsewhere" through a real dlv
-// headless server and checks that connect shows what run shows, that the
-// program serves afterwards with no breakpoint left, and that a second
-// connect to the now running program says why it cannot trace it.
+// headless server and checks that connect shows what run shows (with
+// breakpoints and a watch of the user's own: the same break stops, watches,
+// arguments and provider results), that the program serves afterwards with
+// no breakpoint left, and that a second connect to the now running program
+// says why it cannot trace it.
 func TestConnectMatchesRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the demo twice and runs a real Delve server")
@@ -329,8 +340,9 @@ func TestConnectMatchesRun(t *testing.T) {
 	bin, builtAt := buildDemoElsewhere(t)
 	conf, httpAddr, _ := demoConfigDir(t)
 
+	inspect := []string{"--break", "main.newApp", "--break", "internal/biz/greeter.go:42", "--watch", "main.flagconf"}
 	baseline := filepath.Join(t.TempDir(), "run.jsonl")
-	code, runOut, stderr := runCLI(t, "run", "--headless", "--json", "--record", baseline, "../../demo", "--", "-conf", conf)
+	code, runOut, stderr := runCLI(t, append(append([]string{"run", "--headless", "--json", "--record", baseline}, inspect...), "../../demo", "--", "-conf", conf)...)
 	skipWithoutPtrace(t, stderr)
 	if code != 0 {
 		t.Fatalf("run: exit %d\n%s", code, stderr)
@@ -341,7 +353,7 @@ func TestConnectMatchesRun(t *testing.T) {
 	absRepo, _ := filepath.Abs(repoRoot)
 	// With the run as its baseline: connect's trace ends at app.running,
 	// and is compared as far as it got (times left out: they vary).
-	code, out, stderr := runCLI(t, "connect", "--headless", "--json", "--baseline", baseline, "--no-times", "--substitute-path", builtAt+"="+absRepo, d.addr)
+	code, out, stderr := runCLI(t, append(append([]string{"connect", "--headless", "--json", "--baseline", baseline, "--no-times"}, inspect...), "--substitute-path", builtAt+"="+absRepo, d.addr)...)
 	if code != 0 {
 		t.Fatalf("connect: exit %d\nstderr:\n%s\ndlv:\n%s", code, stderr, d.log.String())
 	}
@@ -352,6 +364,21 @@ func TestConnectMatchesRun(t *testing.T) {
 
 	if w, g := labels(want), labels(got); !slices.Equal(w, g) {
 		t.Errorf("connect's phases differ from run's:\nrun:\n  %s\nconnect:\n  %s", strings.Join(w, "\n  "), strings.Join(g, "\n  "))
+	}
+	breaks, returns := 0, 0
+	for _, p := range got {
+		switch {
+		case p.Phase == "break":
+			breaks++
+		case p.Kind == "return":
+			returns++
+		}
+		if p.Kind == "stop" && !strings.Contains(string(p.Watches), `"expr":"main.flagconf"`) {
+			t.Errorf("%s %s through connect carries no watch", p.Phase, p.Detail)
+		}
+	}
+	if breaks != 2 || returns != 8 {
+		t.Errorf("through connect: %d break stops (want 2), %d provider returns (want 8)", breaks, returns)
 	}
 	last := func(ps []jsonPhase, field func(jsonPhase) json.RawMessage) string {
 		for i := len(ps) - 1; i >= 0; i-- {
@@ -365,6 +392,11 @@ func TestConnectMatchesRun(t *testing.T) {
 	servers := func(p jsonPhase) json.RawMessage { return p.Servers }
 	if w, g := last(want, bootstrap), last(got, bootstrap); w == "" || w != g {
 		t.Errorf("Bootstrap differs:\nrun:     %s\nconnect: %s", w, g)
+	}
+	// Config provenance through connect: the sources are read from the
+	// program's memory, so its leaves have their origins, the same as run's.
+	if g := last(got, bootstrap); !strings.Contains(g, `"origin":{"kind":"file","source":"`+filepath.ToSlash(conf)) {
+		t.Errorf("connect's Bootstrap has no file origins in %s:\n%s", conf, g)
 	}
 	if w, g := last(want, servers), last(got, servers); w == "" || w != g {
 		t.Errorf("servers differ:\nrun:     %s\nconnect: %s", w, g)

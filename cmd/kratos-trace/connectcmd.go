@@ -62,7 +62,11 @@ from here: stop it where it runs to trace its shutdown. See docs/REMOTE.md.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg := delve.ConnectConfig{Addr: args[0], KillOnExit: copts.killOnExit, Restart: copts.restart, Timeout: copts.timeout, Stall: opts.stall}
+			if err := opts.inspect.check(); err != nil {
+				return err
+			}
+			cfg := delve.ConnectConfig{Addr: args[0], KillOnExit: copts.killOnExit, Restart: copts.restart, Timeout: copts.timeout,
+				Watches: opts.inspect.watches, Breaks: opts.inspect.breaks, Stall: opts.stall}
 			for _, v := range copts.substitutePath {
 				rule, err := delve.ParseSubstitutePath(v)
 				if err != nil {
@@ -84,6 +88,7 @@ from here: stop it where it runs to trace its shutdown. See docs/REMOTE.md.`,
 	}
 	f := cmd.Flags()
 	addOutputFlags(f, &opts)
+	addInspectFlags(f, &opts.inspect)
 	f.DurationVar(&opts.hold, "hold", 0, "with --headless: how long to stay at app.running before leaving the program running")
 	f.StringArrayVar(&copts.substitutePath, "substitute-path", nil, "map source directory `FROM=TO`: FROM as the program reports it (e.g. /app), TO the local checkout; repeatable")
 	f.BoolVar(&copts.killOnExit, "kill-on-exit", false, "end the program when the trace ends (default: clear the breakpoints and leave it running)")

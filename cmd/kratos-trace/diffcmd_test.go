@@ -96,14 +96,15 @@ func TestDiffStockLayout(t *testing.T) {
 		t.Errorf("diff A A: exit %d, want 0\n%s%s", code, out, stderr)
 	}
 
-	// Text: exactly that path, with both values; the program's times may
+	// Text: exactly that path, with both values and where each came from
+	// (config provenance); the program's times may
 	// move on a busy machine, so they are left out for the exact check.
 	code, out, stderr := runCLI(t, "diff", "--no-times", a, b)
-	want := "--- " + a + "\n+++ " + b + "\n\nBootstrap\n- data.redis.read_timeout: 200ms\n+ data.redis.read_timeout: 400ms\n\n1 difference(s): bootstrap 1.\n"
+	want := "--- " + a + "\n+++ " + b + "\n\nBootstrap\n- data.redis.read_timeout: 200ms  (configs/config.yaml:14)\n+ data.redis.read_timeout: 400ms  (configs/config.yaml:14)\n\n1 difference(s): bootstrap 1.\n"
 	if code != 1 || out != want {
 		t.Errorf("diff --no-times A B: exit %d, want 1\n got:\n%s\nwant:\n%s\n%s", code, out, want, stderr)
 	}
-	if code, out, _ := runCLI(t, "diff", a, b); code != 1 || !strings.Contains(out, "- data.redis.read_timeout: 200ms\n+ data.redis.read_timeout: 400ms\n") {
+	if code, out, _ := runCLI(t, "diff", a, b); code != 1 || !strings.Contains(out, "- data.redis.read_timeout: 200ms  (configs/config.yaml:14)\n+ data.redis.read_timeout: 400ms  (configs/config.yaml:14)\n") {
 		t.Errorf("diff A B: exit %d, want 1 and the path\n%s", code, out)
 	}
 
@@ -137,7 +138,7 @@ func TestDiffStockLayout(t *testing.T) {
 
 	// The changed project against the baseline, live.
 	code, out, stderr = runCLI(t, "run", "--headless", "--baseline", a, pkg)
-	if code != 1 || !strings.Contains(out, "- data.redis.read_timeout: 200ms\n+ data.redis.read_timeout: 400ms\n") || !strings.Contains(stderr, "differs from the baseline") {
+	if code != 1 || !strings.Contains(out, "- data.redis.read_timeout: 200ms  (configs/config.yaml:14)\n+ data.redis.read_timeout: 400ms  (configs/config.yaml:14)\n") || !strings.Contains(stderr, "differs from the baseline") {
 		t.Errorf("run --headless --baseline A: exit %d, want 1 naming the path\n%s\n%s", code, tail(out, 20), stderr)
 	}
 	// The same project as the baseline's, without the times: the same.
@@ -151,7 +152,7 @@ func TestDiffStockLayout(t *testing.T) {
 	writeConfig("0.2s", "Sup3rS3cretPw")
 	recordLayout(t, pkg, c)
 	code, out, _ = runCLI(t, "diff", "--no-times", a, c)
-	if code != 1 || !strings.Contains(out, "- data.database.source: root:****@tcp(127.0.0.1:3306)/test?parseTime=True&loc=Local  (masked; the hashes differ)") {
+	if code != 1 || !strings.Contains(out, "- data.database.source: root:****@tcp(127.0.0.1:3306)/test?parseTime=True&loc=Local  (configs/config.yaml:11; masked; the hashes differ)") {
 		t.Errorf("diff A C: exit %d, want 1 and the masked source\n%s", code, out)
 	}
 	for _, f := range []string{out, readFile(t, c)} {

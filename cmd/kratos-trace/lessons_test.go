@@ -29,8 +29,8 @@ func TestLessonsAreListed(t *testing.T) {
 			t.Errorf("%s has no Chinese variant", f)
 		}
 	}
-	if len(files) < 8 {
-		t.Errorf("%d lessons, want the four in two languages", len(files))
+	if len(files) < 10 {
+		t.Errorf("%d lessons, want the five in two languages", len(files))
 	}
 }
 

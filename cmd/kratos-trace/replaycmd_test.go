@@ -31,6 +31,8 @@ var lessons = []string{
 	"../../demo/lessons/03-wire.zh.kts",
 	"../../demo/lessons/04-run-and-shutdown.kts",
 	"../../demo/lessons/04-run-and-shutdown.zh.kts",
+	"../../demo/lessons/05-where-from.kts",
+	"../../demo/lessons/05-where-from.zh.kts",
 }
 
 // dsnSecret is the password the secret config holds; the demo logs the URL
@@ -42,9 +44,15 @@ const dsnSecret = "Pa55w0rdInDsn"
 func secretDemoConfig(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	yaml := fmt.Sprintf("server:\n  http:\n    addr: %s\n    timeout: 1s\n  grpc:\n    addr: %s\n    timeout: 1s\ndata:\n  database:\n    driver: sqlite\n    source: \":memory:\"\n  redis:\n    network: tcp\n    addr: \"redis://app:%s@127.0.0.1:1/0\"\n",
+	// Shaped like the demo's own configs/, so that every lesson holds: a
+	// second file moves HTTP, the gRPC timeout is a placeholder.
+	yaml := fmt.Sprintf("server:\n  http:\n    addr: %s\n    timeout: 1s\n  grpc:\n    addr: %s\n    timeout: ${GRPC_TIMEOUT:1s}\ndata:\n  database:\n    driver: sqlite\n    source: \":memory:\"\n  redis:\n    network: tcp\n    addr: \"redis://app:%s@127.0.0.1:1/0\"\n",
 		freeAddr(t), freeAddr(t), dsnSecret)
 	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	override := fmt.Sprintf("server:\n  http:\n    addr: %s\n", freeAddr(t))
+	if err := os.WriteFile(filepath.Join(dir, "zz-override.yaml"), []byte(override), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return dir

@@ -46,6 +46,9 @@ type runOptions struct {
 	// remote is set by `connect` (connectcmd.go): the trace goes through a
 	// Delve server instead of a program built here.
 	remote *remoteTarget
+
+	// inspect are --watch and --break (inspectflags.go).
+	inspect inspectOptions
 }
 
 func newRunCommand(io streams) *cobra.Command {
@@ -67,6 +70,7 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 		Example: `  kratos-trace run ./demo
   kratos-trace run --headless ./demo
   kratos-trace run --headless --json --hold 2s ./demo
+  kratos-trace run --headless --break main.newApp --watch main.flagconf ./demo
   kratos-trace run ./cmd/server -- -conf ./configs`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if cmd.ArgsLenAtDash() == 0 || len(args) == 0 {
@@ -78,7 +82,11 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg := delve.Config{Target: args[0], Args: args[1:], WorkingDir: opts.workingDir, NoCache: opts.noCache, Stall: opts.stall}
+			if err := opts.inspect.check(); err != nil {
+				return err
+			}
+			cfg := delve.Config{Target: args[0], Args: args[1:], WorkingDir: opts.workingDir, NoCache: opts.noCache,
+				Watches: opts.inspect.watches, Breaks: opts.inspect.breaks, Stall: opts.stall}
 			if opts.json {
 				opts.headless = true
 			}
@@ -87,6 +95,7 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 	}
 	f := cmd.Flags()
 	addOutputFlags(f, &opts)
+	addInspectFlags(f, &opts.inspect)
 	f.DurationVar(&opts.hold, "hold", 0, "with --headless: how long to stay at app.running before sending SIGTERM")
 	f.DurationVar(&opts.stopTimeout, "stop-timeout", 10*time.Second, "how long the program may take to exit after SIGTERM before it is killed")
 	f.StringVar(&opts.workingDir, "wd", "", "working directory of the program (default: the main package's directory)")

@@ -44,3 +44,47 @@ func TestScriptEvalLive(t *testing.T) {
 		})
 	}
 }
+
+// TestScriptBreakAndWatchLive: a script's own breakpoint in main.newApp
+// is set before the program starts, the first continue stops there with
+// the watch's value, and Go expressions read newApp's arguments.
+func TestScriptBreakAndWatchLive(t *testing.T) {
+	conf, httpAddr, _ := demoConfigDir(t)
+	path := filepath.Join(t.TempDir(), "break.kts")
+	text := `break main.newApp
+watch main.flagconf
+continue
+expect phase == break
+expect detail == main.newApp
+expect function == main.newApp
+expect eval(hs.address) == ` + httpAddr + `
+eval len(gs.opts) # not a field: fails, naming the line
+continue
+sigterm
+expect exit_code == 0
+`
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runCLI(t, "run", "--headless", "--script", path, "../../demo", "--", "-conf", conf)
+	requirePtraceCLI(t, stderr)
+	if code != exitFailed {
+		t.Fatalf("exit %d, want %d (one line fails)\nstdout:\n%s\nstderr:\n%s", code, exitFailed, out, stderr)
+	}
+	for _, want := range []string{
+		"● break main.newApp",
+		"watch main.flagconf = " + conf + "\n",
+		"ok   expect detail == main.newApp",
+		"ok   expect eval(hs.address) == " + httpAddr,
+		"FAIL " + path + ":8: eval len(gs.opts) # not a field: fails, naming the line: ",
+		"● app.running",
+		"ok   expect exit_code == 0",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(stderr, path+":"); n != 1 {
+		t.Errorf("%d failed lines on stderr, want 1:\n%s", n, stderr)
+	}
+}

@@ -2,7 +2,9 @@ package delve
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -23,21 +25,22 @@ import (
 // event, after which the program waits for Continue like at a stop, or a
 // KindStall event, after which the trace ends.
 
-// haltState is what halts, the goroutine chosen for inspection and the
-// stall watchdog keep in a Session. It is guarded by Session.mu.
+// haltState is what halts and the stall watchdog keep in a Session. It is
+// guarded by Session.mu. (The goroutine chosen for inspection is the
+// inspector's: Session.insp.)
 type haltState struct {
 	// req is a halt asked for and not yet taken up by the run goroutine.
 	req *haltRequest
-	// stopGoroutine is the goroutine of the last stop, step or halt;
-	// chosen is the one picked with Goroutine since, or 0 for none.
-	stopGoroutine, chosen int64
 	// lastPhase and lastDetail are the last phase event emitted: a stall
 	// is stuck after it.
 	lastPhase  tracer.PhaseID
 	lastDetail string
 	// signalled: Signal was called, so the program is on its way out of
-	// app.running and the stall watchdog watches again.
-	signalled bool
+	// app.running and the stall watchdog watches again, counting from
+	// signalledAt (run clock) rather than from app.running: the time it
+	// served is no stall.
+	signalled   bool
+	signalledAt time.Duration
 
 	// own is what the program says about itself, read at the first halt
 	// (owned by the run goroutine, or by Halt while paused).
@@ -77,19 +80,27 @@ const goroutineDepth = 32
 // sent at once for the place it is paused at, and Continue goes on from the
 // stop. Halt returns as soon as the request is made.
 func (s *Session) Halt(ctx context.Context) error {
-	s.mu.Lock()
-	switch {
-	case s.ended:
+	for {
+		release, err := s.beginInspect(ctx)
+		if err == nil {
+			s.emit(s.goroutinesEvent(tracer.KindHalt))
+			release()
+			return nil
+		}
+		if !errors.Is(err, tracer.ErrNotPaused) {
+			return err
+		}
+		s.mu.Lock()
+		if !s.paused {
+			// Running: the run goroutine takes the request up once Delve
+			// has interrupted it.
+			s.requestHaltLocked(haltAsked)
+			s.mu.Unlock()
+			return nil
+		}
+		// It stopped in between: at a stop after all.
 		s.mu.Unlock()
-		return tracer.ErrEnded
-	case s.paused:
-		s.mu.Unlock()
-		s.emit(s.goroutinesEvent(tracer.KindHalt))
-		return nil
 	}
-	s.requestHaltLocked(haltAsked)
-	s.mu.Unlock()
-	return nil
 }
 
 // requestHaltLocked asks the run goroutine to halt the program, unless a
@@ -162,64 +173,46 @@ func (s *Session) noteEmitLocked(ev tracer.Event) {
 			s.halt.req = nil
 		}
 	}
-	switch ev.Kind {
-	case tracer.KindStop, tracer.KindStep, tracer.KindHalt, tracer.KindReturn:
-		s.halt.stopGoroutine, s.halt.chosen = ev.Goroutine, 0
-	}
 }
 
 // noteSignalled records that the program was sent a signal.
 func (s *Session) noteSignalled() {
 	s.mu.Lock()
-	s.halt.signalled = true
+	s.halt.signalled, s.halt.signalledAt = true, s.runClock.elapsed()
 	s.mu.Unlock()
 }
 
 // Goroutine chooses the goroutine that Frame, Eval and Expand read from
-// (see inspectedGoroutine) and returns its stack, innermost frame first.
+// (see inspectGoroutine) and returns its stack, innermost frame first.
 // Goroutine 0 goes back to the goroutine of the stop. The program must be
 // paused: at a stop, a step or a halt.
 func (s *Session) Goroutine(ctx context.Context, id int64) ([]tracer.Frame, error) {
-	s.mu.Lock()
-	switch {
-	case s.ended:
-		s.mu.Unlock()
-		return nil, tracer.ErrEnded
-	case !s.paused:
-		s.mu.Unlock()
-		return nil, tracer.ErrNotPaused
+	release, err := s.beginInspect(ctx)
+	if err != nil {
+		return nil, err
 	}
+	defer release()
 	gid := id
 	if gid == 0 {
-		gid = s.halt.stopGoroutine
+		s.insp.mu.Lock()
+		gid = s.insp.stopGoroutine
+		s.insp.mu.Unlock()
 	}
-	s.mu.Unlock()
 	frames, err := s.client.Stacktrace(gid, goroutineDepth, 0, 0, nil)
 	if err != nil {
 		return nil, fmt.Errorf("goroutine %d: %s", gid, oneLine(err.Error()))
 	}
-	s.mu.Lock()
-	s.halt.chosen = id
-	s.mu.Unlock()
+	s.insp.mu.Lock()
+	s.insp.goroutine = id
+	s.insp.mu.Unlock()
 	return framesOf(frames), nil
-}
-
-// inspectedGoroutine is the goroutine the user inspects: the one chosen
-// with Goroutine, else the goroutine of the current stop. Frame, Eval and
-// Expand evaluate in it.
-func (s *Session) inspectedGoroutine() int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.halt.chosen != 0 {
-		return s.halt.chosen
-	}
-	return s.halt.stopGoroutine
 }
 
 // goroutinesEvent builds a halt or stall event: every goroutine, the main
 // one first, and the event's place is the main goroutine's innermost frame
-// in the program's own code. Phase and Detail are the last phase reached,
-// the one the program is after.
+// in the program's own code, whose variables and the watches it carries.
+// Phase and Detail are the last phase reached, the one the program is
+// after. The main goroutine becomes the one the inspector reads from.
 func (s *Session) goroutinesEvent(kind tracer.Kind) tracer.Event {
 	ev := tracer.Event{Kind: kind, Goroutines: s.readGoroutines()}
 	s.mu.Lock()
@@ -232,7 +225,36 @@ func (s *Session) goroutinesEvent(kind tracer.Kind) tracer.Event {
 		ev.Stack = g.Stack
 	}
 	s.addState(&ev)
+	s.addHaltValues(&ev)
 	return ev
+}
+
+// addHaltValues adds to a halt or stall event the arguments and locals of
+// the frame it names (the main goroutine's own, not the runtime's frame 0)
+// and the watches' values there, and makes its goroutine the inspected one.
+func (s *Session) addHaltValues(ev *tracer.Event) {
+	s.insp.mu.Lock()
+	s.insp.stopGoroutine, s.insp.goroutine = ev.Goroutine, 0
+	watches := append([]string(nil), s.insp.watches...)
+	s.insp.mu.Unlock()
+	if ev.Goroutine == 0 {
+		return
+	}
+	frame := slices.IndexFunc(ev.Stack, func(f tracer.Frame) bool {
+		return f.Function == ev.Function && f.Line == ev.Line
+	})
+	if frame < 0 {
+		return
+	}
+	ev.Args, ev.Locals = s.frameVars(ev.Goroutine, frame)
+	for _, w := range watches {
+		n, err := s.evalIn(ev.Goroutine, frame, w)
+		if err != nil {
+			ev.Watches = append(ev.Watches, tracer.WatchValue{Expr: w, Error: err.Error()})
+			continue
+		}
+		ev.Watches = append(ev.Watches, tracer.WatchValue{Expr: w, Value: n})
+	}
 }
 
 // programFacts is what a halt needs to know of the program: its main
@@ -416,11 +438,6 @@ func frameOfLocation(l api.Location) tracer.Frame {
 		fr.Function = l.Function.Name()
 	}
 	return fr
-}
-
-// oneLine joins an error's lines, so that it shows as one.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }
 
 // nanotime is the Go runtime's monotonic clock, the one a program stamps a

@@ -273,11 +273,11 @@ func TestHaltWhileServing(t *testing.T) {
 	if !stackHas(stack, "net.(*TCPListener).Accept") {
 		t.Errorf("Goroutine(%d) stack = %+v, want Accept in it", server.ID, stack)
 	}
-	if got := s.inspectedGoroutine(); got != server.ID {
+	if got := s.inspectGoroutine(); got != server.ID {
 		t.Errorf("inspected goroutine = %d, want %d", got, server.ID)
 	}
-	if _, err := s.Goroutine(ctx, 0); err != nil || s.inspectedGoroutine() != 1 {
-		t.Errorf("Goroutine(0): %v; inspected = %d, want the halt's own, 1", err, s.inspectedGoroutine())
+	if _, err := s.Goroutine(ctx, 0); err != nil || s.inspectGoroutine() != 1 {
+		t.Errorf("Goroutine(0): %v; inspected = %d, want the halt's own, 1", err, s.inspectGoroutine())
 	}
 	if _, err := s.Goroutine(ctx, 99999); err == nil || strings.Contains(err.Error(), "\n") {
 		t.Errorf("Goroutine(99999) = %v, want a one-line error", err)
@@ -323,7 +323,7 @@ func TestHaltWhileServing(t *testing.T) {
 func TestHaltWhileHung(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), traceTimeout)
 	defer cancel()
-	s, err := Start(ctx, Config{Target: hangFixture})
+	s, err := Start(ctx, Config{Target: hangFixture, Watches: []string{"how", "len(how)"}})
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
@@ -348,6 +348,20 @@ func TestHaltWhileHung(t *testing.T) {
 		}
 		if halt.Function != "main.waitForRegistry" || halt.Source == nil {
 			t.Errorf("round %d: halt at %s (source %v), want main.waitForRegistry with its source", round, halt.Function, halt.Source != nil)
+		}
+		// The variables and watches are those of the frame the halt names,
+		// not of the runtime's frame 0.
+		if len(halt.Args) != 1 || halt.Args[0].Name != "how" || !strings.Contains(halt.Args[0].Value, "syscall") {
+			t.Errorf("round %d: halt args = %+v, want waitForRegistry's how", round, halt.Args)
+		}
+		if len(halt.Watches) != 2 || halt.Watches[1].Value == nil || halt.Watches[1].Value.Value != "7" {
+			t.Errorf("round %d: halt watches = %+v, want how and len(how) = 7", round, halt.Watches)
+		}
+		if got := s.inspectGoroutine(); got != 1 {
+			t.Errorf("round %d: inspected goroutine %d after the halt, want the main one", round, got)
+		}
+		if n, err := s.Eval(ctx, 0, "how"); err == nil {
+			t.Errorf("round %d: Eval(how) in frame 0, the runtime's, = %v; want an error", round, n)
 		}
 		if err := s.Continue(ctx); err != nil {
 			t.Fatalf("round %d: continue after the halt: %v", round, err)

@@ -32,6 +32,10 @@ type planEntry struct {
 	// orClosures its closures count too.
 	inFunc     string
 	orClosures bool
+	// ret marks the entry of a provider's return, in the injector right
+	// after the call: its hits are return events, and it is not part of
+	// the plan a session shows.
+	ret *providerReturn
 	// optsExpr is the App's options struct where there is no App yet: "o"
 	// inside kratos.New. Elsewhere it is appExpr's opts.
 	optsExpr string
@@ -43,6 +47,11 @@ type planEntry struct {
 	// out of the session's plan.
 	failure bool
 	errVar  string
+	// configSource marks the breakpoint inside config.Load where each
+	// source's key-values are read (srcVar, kvsVar); its hits are not
+	// phases and are never reported.
+	configSource   bool
+	srcVar, kvsVar string
 }
 
 // opts returns the expression of the App's options struct at this stop, or
@@ -144,7 +153,11 @@ func planFrom(src planSources) ([]planEntry, []string) {
 	appNew.appExpr, appNew.optsExpr, appNew.orClosures = "", "o", false
 
 	add(tracer.PhaseFlagParse, "", "flag.Parse")
-	add(tracer.PhaseConfigLoad, "", kratosFunc("/config.(*config).Load"))
+	loads, note := configLoadEntries(kratosDir)
+	plan = append(plan, loads...)
+	if note != "" {
+		notes = append(notes, note)
+	}
 	add(tracer.PhaseConfigScan, "", kratosFunc("/config.(*config).Scan"))
 
 	var wire *injector
@@ -175,6 +188,7 @@ func planFrom(src planSources) ([]planEntry, []string) {
 				inFunc:       "main." + wire.name,
 			})
 		}
+		plan = append(plan, providerReturns(wire)...)
 	}
 
 	add(tracer.PhaseAppRun, "", kratosFunc(".(*App).Run"))
@@ -227,6 +241,18 @@ type injector struct {
 type provider struct {
 	detail   string // e.g. "data.NewData"
 	function string // e.g. "github.com/x/internal/data.NewData"
+	// vars are the injector's variables the provider's results are
+	// assigned to, in order ("dataData", "cleanup", "err"), and
+	// returnLine the line of the injector's next statement, where they
+	// hold them.
+	vars       []string
+	returnLine int
+}
+
+// providerReturn is what a return entry of the plan reads: the variables a
+// provider's results were assigned to.
+type providerReturn struct {
+	vars []string
 }
 
 // findInjector parses the main package in dir, as the go command would build
@@ -287,7 +313,8 @@ func findInjector(dir string) (*injector, error) {
 	}
 	inj := &injector{name: pick.decl.Name.Name, file: pick.path}
 	imports := importsOf(pick.file)
-	for _, stmt := range pick.decl.Body.List {
+	body := pick.decl.Body.List
+	for i, stmt := range body {
 		switch s := stmt.(type) {
 		case *ast.AssignStmt:
 			if len(s.Rhs) != 1 {
@@ -298,6 +325,14 @@ func findInjector(dir string) (*injector, error) {
 				continue
 			}
 			if p, ok := providerOf(call, imports, funcs); ok {
+				for _, lhs := range s.Lhs {
+					if id, ok := lhs.(*ast.Ident); ok {
+						p.vars = append(p.vars, id.Name)
+					}
+				}
+				if i+1 < len(body) && len(p.vars) == len(s.Lhs) {
+					p.returnLine = fset.Position(body[i+1].Pos()).Line
+				}
 				inj.providers = append(inj.providers, p)
 			}
 		case *ast.ReturnStmt:
@@ -313,6 +348,26 @@ func findInjector(dir string) (*injector, error) {
 		inj.returnLine = 0
 	}
 	return inj, nil
+}
+
+// providerReturns are the entries that see each provider return: a
+// breakpoint on the injector's statement after the call, where the
+// variables hold what the provider returned. Reading them there is simpler
+// and sturdier than stepping out of the provider to read its return
+// values.
+func providerReturns(wire *injector) []planEntry {
+	var out []planEntry
+	for _, p := range wire.providers {
+		if p.returnLine == 0 {
+			continue
+		}
+		out = append(out, planEntry{
+			PlannedPhase: tracer.PlannedPhase{Phase: tracer.PhaseWireProvider, Detail: p.detail, File: wire.file, Line: p.returnLine},
+			inFunc:       "main." + wire.name,
+			ret:          &providerReturn{vars: p.vars},
+		})
+	}
+	return out
 }
 
 // providerOf names the function a wire_gen assignment calls.

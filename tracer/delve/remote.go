@@ -49,6 +49,8 @@ type ConnectConfig struct {
 	Restart bool
 	// NoBreak lists phases that should pass without pausing.
 	NoBreak []tracer.PhaseID
+	// Watches and Breaks are as in Config.
+	Watches, Breaks []string
 	// Stall ends a trace that reaches no phase for this long, as
 	// Config.Stall does.
 	Stall time.Duration
@@ -83,6 +85,9 @@ type remoteState struct {
 	// process (dlv attach) rather than starting it, so it can let go of it.
 	multiclient, attached bool
 	delveVersion          string
+	// moduleDir is the root of the program's main module as the program
+	// names its files, for breakpoints at FILE:LINE relative to it.
+	moduleDir string
 
 	mu   sync.Mutex // guards the fields below
 	lost bool       // the connection broke during the trace
@@ -117,7 +122,7 @@ func Connect(ctx context.Context, cfg ConnectConfig) (*Session, error) {
 	}
 	// From here on calls may block as long as the program runs.
 	_ = conn.SetDeadline(time.Time{})
-	s := newSession(Config{Target: cfg.Addr, NoBreak: cfg.NoBreak, Stall: cfg.Stall})
+	s := newSession(Config{Target: cfg.Addr, NoBreak: cfg.NoBreak, Watches: cfg.Watches, Breaks: cfg.Breaks, Stall: cfg.Stall})
 	s.remote = r
 	s.client = client
 	s.sources.paths = pathMap{rules: cfg.SubstitutePath}
@@ -418,6 +423,11 @@ func (s *Session) teardownRemote() {
 			_ = c.CancelNext()
 		}
 		for id := range s.plan {
+			if _, err := c.ClearBreakpoint(id); err != nil {
+				debugf("teardown: clear breakpoint %d: %v", id, err)
+			}
+		}
+		for id := range s.bps.own {
 			if _, err := c.ClearBreakpoint(id); err != nil {
 				debugf("teardown: clear breakpoint %d: %v", id, err)
 			}

@@ -63,6 +63,7 @@ func (s *Session) attachRemote() error {
 	if prog.mainFile != "" {
 		remoteDir := path.Dir(prog.mainFile)
 		shownDir = remoteDir
+		r.moduleDir = moduleRoot(remoteDir, prog)
 		if local := s.sources.paths.toLocal(remoteDir); isDir(local) {
 			src.mainDir, shownDir = local, local
 		} else {
@@ -110,7 +111,7 @@ func (s *Session) attachRemote() error {
 		KratosVersion: version,
 		GoVersion:     prog.goVersion,
 	})
-	return nil
+	return s.armUserBreaks(s.cfg.Breaks)
 }
 
 // clearStaleBreakpoints removes breakpoints an earlier session left behind

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
 // serverPhases compresses a trace's phase labels: server phases lose their
@@ -113,6 +114,10 @@ func TestProjectShapes(t *testing.T) {
 				scan := tr.first(t, tracer.PhaseConfigScan)
 				if got := scan.Bootstrap.Lookup("server.http.timeout"); got == nil || got.Value != "3s" {
 					t.Errorf("server.http.timeout = %+v (bootstrap %s)", got, scan.Bootstrap.Format())
+				} else if got.Origin == nil || got.Origin.Kind != tracer.OriginFile || got.Origin.Line != 4 || !strings.HasSuffix(got.Origin.Source, "/config.yaml") {
+					// Kratos v2.8's config.Load has the same shape; the
+					// plain struct Bootstrap is matched as encoding/json does.
+					t.Errorf("server.http.timeout's origin = %+v, want config.yaml:4", got.Origin)
 				}
 			}
 			assertCleanedUp(t, tr.session)
@@ -172,9 +177,9 @@ func TestProgramFailures(t *testing.T) {
 	}
 	defer busy.Close()
 	portInUse := writeDemoConfig(t)
-	yaml, _ := os.ReadFile(filepath.Join(portInUse.Dir, "config.yaml"))
+	yaml, _ := os.ReadFile(filepath.Join(portInUse.Dir, tracertest.OverrideFile))
 	yaml = []byte(strings.Replace(string(yaml), portInUse.HTTPAddr, busy.Addr().String(), 1))
-	if err := os.WriteFile(filepath.Join(portInUse.Dir, "config.yaml"), yaml, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(portInUse.Dir, tracertest.OverrideFile), yaml, 0o600); err != nil {
 		t.Fatal(err)
 	}
 

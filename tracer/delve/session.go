@@ -25,6 +25,7 @@ import (
 	"github.com/go-delve/delve/service/rpccommon"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/provenance"
 )
 
 // Config says what to trace and how to run it.
@@ -44,6 +45,14 @@ type Config struct {
 	// NoCache builds the program afresh instead of reusing an unchanged
 	// debug build from the build cache, and leaves the cache alone.
 	NoCache bool
+	// Watches are Go expressions evaluated at every stop (Event.Watches).
+	Watches []string
+	// Breaks are breakpoints of the user's own, set before the program
+	// runs: FILE:LINE or a function (see tracer.Inspector.AddBreakpoint).
+	Breaks []string
+	// NoProvenance leaves the config sources unread and the Bootstrap
+	// without origins; for measuring what provenance costs.
+	NoProvenance bool
 	// Stall, when set, ends a trace whose program runs this long (program
 	// time) without reaching a phase, with a KindStall event; see stall.go.
 	Stall time.Duration
@@ -110,10 +119,27 @@ type Session struct {
 	serversStale bool
 	sources      *sourceCache
 	clock        stopClock
-	outputs      sync.WaitGroup
 
-	// halt holds halts, the goroutine chosen for inspection and the
-	// stall watchdog's view (halt.go); guarded by mu.
+	// The user's own questions: breakpoints.go, inspect.go, returns.go.
+	bps     bpTable
+	insp    inspection
+	returns returnState
+
+	// configSources are the config sources read inside config.Load, in
+	// merge order, with configNotes on what could not be followed and
+	// environ, the program's environment, to name env variables; they
+	// stay in this process (events carry the redactable descriptions).
+	// provenanceTime is what reading and annotating them took.
+	configSources   []provenance.Source
+	configLoaded    bool
+	configDescribed []tracer.ConfigSource
+	configNotes     []string
+	environ         []string
+	provenanceTime  time.Duration
+	outputs         sync.WaitGroup
+
+	// halt holds halts and the stall watchdog's view (halt.go); guarded
+	// by mu.
 	halt haltState
 }
 
@@ -161,10 +187,12 @@ func newSession(cfg Config) *Session {
 		noBreak: map[tracer.PhaseID]bool{},
 		servers: newServerTracker(),
 		sources: newSourceCache(),
+		bps:     newBPTable(),
 	}
 	for _, p := range cfg.NoBreak {
 		s.noBreak[p] = true
 	}
+	s.insp.setWatches(cfg.Watches)
 	return s
 }
 
@@ -181,6 +209,9 @@ func (s *Session) StepOver(context.Context) error { return s.send("next") }
 func (s *Session) StepOut(context.Context) error { return s.send("stepout") }
 
 func (s *Session) send(op string) error {
+	// An inspector request under way finishes before the program runs.
+	s.insp.op.Lock()
+	defer s.insp.op.Unlock()
 	s.mu.Lock()
 	switch {
 	case s.ended:
@@ -465,7 +496,7 @@ func (s *Session) launch() error {
 		KratosVersion: kratosVersion,
 		GoVersion:     goVersion,
 	})
-	return nil
+	return s.armUserBreaks(s.cfg.Breaks)
 }
 
 // arm sets a breakpoint for every available phase of the plan, then sends
@@ -476,6 +507,9 @@ func (s *Session) arm(entries []planEntry, notes []string, info tracer.Session) 
 	s.plan = map[int]planEntry{}
 	var planned []tracer.PlannedPhase
 	for i, e := range entries {
+		if e.configSource && s.cfg.NoProvenance {
+			continue
+		}
 		if e.Unavailable == "" {
 			bp := &api.Breakpoint{FunctionName: e.Function, File: s.sources.paths.toRemote(e.File), Line: e.Line}
 			if e.Function != "" {
@@ -486,18 +520,25 @@ func (s *Session) arm(entries []planEntry, notes []string, info tracer.Session) 
 				bp.Name = fmt.Sprintf("%s%d", remoteBreakpointPrefix, i+1)
 			}
 			got, err := s.client.CreateBreakpoint(bp)
-			if err != nil {
+			switch {
+			case err != nil && strings.Contains(err.Error(), "Breakpoint exists") && s.armShared(&e):
+				// Another phase stops here already; the hit means both.
+			case err != nil:
 				e.Unavailable = unavailableReason(e, err)
-			} else {
+			default:
 				debugf("breakpoint %d %s %s at %s:%d (%d addrs)", got.ID, e.Phase, got.FunctionName, got.File, got.Line, len(got.Addrs))
 				e.File, e.Line = got.File, got.Line
 				if e.Function == "" {
 					e.Function = e.inFunc
 				}
 				s.plan[got.ID] = e
+				s.bps.record(got.ID, got.Addrs)
 			}
 		}
-		if !e.failure {
+		if e.ret == nil && !e.failure && !e.configSource {
+			// A provider's return is part of its phase, a failure's
+			// breakpoint of the phase that failed, and a config source's
+			// of config.load: not phases of their own.
 			planned = append(planned, e.PlannedPhase)
 		}
 	}
@@ -712,11 +753,10 @@ func (s *Session) hitsOf(state *api.DebuggerState) ([]hit, *api.Thread) {
 		if th.Breakpoint.Name == proc.UnrecoveredPanic || th.Breakpoint.Name == proc.FatalThrow {
 			return nil, th
 		}
-		e, ok := s.plan[th.Breakpoint.ID]
-		if ok && th.Function != nil && !e.accepts(th.Function.Name()) {
-			ok = false
-		}
-		if ok {
+		for _, e := range s.meanings(th.Breakpoint.ID) {
+			if th.Function != nil && !e.accepts(th.Function.Name()) {
+				continue
+			}
 			hits = append(hits, hit{entry: e, thread: th})
 		}
 	}
@@ -733,15 +773,26 @@ func (s *Session) hitsOf(state *api.DebuggerState) ([]hit, *api.Thread) {
 // report emits the event for one hit; it returns true when the program stays
 // paused there.
 func (s *Session) report(h hit) bool {
+	if h.entry.ret != nil {
+		return s.reportReturn(h)
+	}
 	if h.entry.failure {
 		s.reportFailure(h)
 		return false
 	}
+	s.providerEntered(h.entry)
 	th := h.thread
+	if h.entry.configSource {
+		s.current = tracer.PhaseConfigLoad
+		s.readConfigSource(th, h.entry)
+		return false
+	}
 	ev := threadEvent(tracer.KindPass, th)
 	ev.Phase, ev.Detail = h.entry.Phase, h.entry.Detail
 	scope := api.EvalScope{GoroutineID: th.GoroutineID}
 	switch h.entry.Phase {
+	case tracer.PhaseConfigLoad:
+		s.atConfigLoad(scope)
 	case tracer.PhaseConfigScan:
 		if loc, ok := s.scanConfig(th); ok {
 			ev.File, ev.Line, ev.Function = loc.File, loc.Line, loc.Function
@@ -771,9 +822,14 @@ func (s *Session) report(h hit) bool {
 	s.mu.Lock()
 	pause := !s.noBreak[h.entry.Phase] && !ev.Skipped
 	s.mu.Unlock()
-	s.current = h.entry.Phase
+	if h.entry.Phase != tracer.PhaseBreak {
+		// A panic is blamed on the last lifecycle phase, not on a
+		// breakpoint of the user's.
+		s.current = h.entry.Phase
+	}
 	if pause {
 		ev.Kind = tracer.KindStop
+		s.addStopValues(&ev)
 	}
 	s.deliver(ev, pause)
 	return pause
@@ -793,6 +849,7 @@ func threadEvent(kind tracer.Kind, th *api.Thread) tracer.Event {
 // ev's location.
 func (s *Session) addState(ev *tracer.Event) {
 	ev.Bootstrap = s.bootstrap
+	ev.ConfigSources = s.configDescribed
 	ev.Servers = s.servers.snapshot()
 	if ev.Stack == nil {
 		ev.Stack = s.stack(ev.Goroutine)
@@ -849,6 +906,7 @@ func (s *Session) scanConfig(th *api.Thread) (tracer.Frame, bool) {
 	if err == nil {
 		root, err := readTree(s.client, scope, expr, v.Type)
 		if err == nil && (s.bootstrap == nil || strings.HasSuffix(v.Type, ".Bootstrap")) {
+			s.annotateOrigins(root, !isProtoMessage(v))
 			s.bootstrap = root
 		}
 	} else {
@@ -882,6 +940,7 @@ func (s *Session) stack(gid int64) []tracer.Frame {
 func (s *Session) reportStep(th *api.Thread) {
 	ev := threadEvent(tracer.KindStep, th)
 	s.addState(&ev)
+	s.addStopValues(&ev)
 	s.deliver(ev, true)
 }
 
@@ -889,6 +948,12 @@ func (s *Session) reportStep(th *api.Thread) {
 // the message the program prints, once the program has exited.
 func (s *Session) reportFatal(th *api.Thread) {
 	if s.fatal != nil {
+		return
+	}
+	if s.returns.failure != nil {
+		// The program dies of the error a provider returned: that is the
+		// failure (see failureAtExit), not the panic in main.
+		s.fatal = s.returns.failure
 		return
 	}
 	ev := threadEvent(tracer.KindError, th)
@@ -918,20 +983,25 @@ func (s *Session) reportFatal(th *api.Thread) {
 func (s *Session) reportExit(code int) {
 	// Output still in flight belongs before the exit event.
 	s.outputs.Wait()
-	if s.fatal != nil {
-		s.mu.Lock()
-		s.fatal.Reason = s.panicLine
-		s.mu.Unlock()
+	s.mu.Lock()
+	panicLine := s.panicLine
+	s.mu.Unlock()
+	switch f := s.failureAtExit(code, panicLine); {
+	case f != nil:
+		s.emit(*f)
+	case s.fatal != nil:
+		s.fatal.Reason = panicLine
 		s.emit(*s.fatal)
 	}
 	c := code
 	s.emit(tracer.Event{
-		Kind:      tracer.KindExit,
-		Phase:     tracer.PhaseExit,
-		Function:  "main.main",
-		ExitCode:  &c,
-		Bootstrap: s.bootstrap,
-		Servers:   s.servers.snapshot(),
+		Kind:          tracer.KindExit,
+		Phase:         tracer.PhaseExit,
+		Function:      "main.main",
+		ExitCode:      &c,
+		Bootstrap:     s.bootstrap,
+		ConfigSources: s.configDescribed,
+		Servers:       s.servers.snapshot(),
 	})
 	s.end()
 }

@@ -367,8 +367,12 @@ func TestBreakOffPassesPhase(t *testing.T) {
 	conf := writeDemoConfig(t)
 	cfg := Config{Target: demoDir, Args: []string{"-conf", conf.Dir}, NoBreak: []tracer.PhaseID{tracer.PhaseWireProvider}}
 	tr := runTrace(t, cfg, nil)
-	providers := 0
+	providers, returns := 0, 0
 	for _, ev := range tr.events {
+		if ev.Kind == tracer.KindReturn {
+			returns++ // a provider's return is never a pause
+			continue
+		}
 		if ev.Phase == tracer.PhaseWireProvider {
 			providers++
 			if ev.Kind != tracer.KindPass {
@@ -379,8 +383,8 @@ func TestBreakOffPassesPhase(t *testing.T) {
 			t.Errorf("wire is %s, want stop", ev.Kind)
 		}
 	}
-	if providers != 8 {
-		t.Errorf("saw %d providers, want 8", providers)
+	if providers != 8 || returns != 8 {
+		t.Errorf("saw %d providers and %d returns, want 8 of each", providers, returns)
 	}
 }
 
@@ -419,7 +423,11 @@ func TestRealDemoConfigAsTyped(t *testing.T) {
 	tr := runTrace(t, Config{Target: demoDir}, nil)
 	scan := tr.first(t, tracer.PhaseConfigScan)
 	if got := scan.Bootstrap.Lookup("server.http.addr"); got == nil || got.Value != "127.0.0.1:8000" {
-		t.Errorf("server.http.addr = %+v, want 127.0.0.1:8000 from demo/configs/config.yaml", got)
+		t.Errorf("server.http.addr = %+v, want 127.0.0.1:8000 from demo/configs/zz-override.yaml", got)
+	} else if chain := tracer.Chain(got.Origin, got.Overrides); chain != "configs/zz-override.yaml:4 (overrides configs/config.yaml:10)" {
+		// Paths are shown relative to the module, as the program opened
+		// them from its package directory (../../configs).
+		t.Errorf("server.http.addr # %s, want configs/zz-override.yaml:4 (overrides configs/config.yaml:10)", chain)
 	}
 	if got := scan.Bootstrap.Lookup("data.database.driver"); got == nil || got.Value != "sqlite" {
 		t.Errorf("data.database.driver = %+v, want sqlite", got)

@@ -68,7 +68,15 @@ func (s *Session) stalledLocked() bool {
 	if s.halt.lastPhase == tracer.PhaseRunning && !s.halt.signalled {
 		return false
 	}
-	return s.runClock.elapsed()-s.ranAtPhase >= s.cfg.Stall
+	return s.stuckLocked() >= s.cfg.Stall
+}
+
+// stuckLocked is how long the program has run without reaching a phase:
+// since the last phase, or since the signal that ended its serving.
+// Callers hold s.mu.
+func (s *Session) stuckLocked() time.Duration {
+	since := max(s.ranAtPhase, s.halt.signalledAt)
+	return s.runClock.elapsed() - since
 }
 
 // reportStall emits the stall event: where every goroutine is, the phase
@@ -76,7 +84,7 @@ func (s *Session) stalledLocked() bool {
 func (s *Session) reportStall() {
 	ev := s.goroutinesEvent(tracer.KindStall)
 	s.mu.Lock()
-	stuck := s.runClock.elapsed() - s.ranAtPhase
+	stuck := s.stuckLocked()
 	s.mu.Unlock()
 	ev.SincePrev = tracer.Duration(stuck)
 	ev.Reason = stallReason(ev, stuck)

@@ -178,6 +178,11 @@ func groupOf(phases []tracer.Event, i int) tracer.Group {
 	if i >= len(phases) {
 		return ""
 	}
+	// A stop at a breakpoint of the user's own belongs to the part of the
+	// program it happened in: the group of the lifecycle phase before it.
+	for i > 0 && phases[i].Phase == tracer.PhaseBreak {
+		i--
+	}
 	info, _ := tracer.Info(phases[i].Phase)
 	return info.Group
 }
@@ -200,6 +205,7 @@ func phaseArgs(ev tracer.Event) map[string]any {
 	if ev.ExitCode != nil {
 		args["exit_code"] = *ev.ExitCode
 	}
+	addConfigArgs(ev, args)
 	return args
 }
 

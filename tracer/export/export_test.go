@@ -169,3 +169,46 @@ func TestExportEmpty(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestExportBreakStaysInItsGroup: a stop at a breakpoint of the user's own
+// is a phase slice in the group it happened in, not a group of its own
+// that splits the wire group in two.
+func TestExportBreakStaysInItsGroup(t *testing.T) {
+	ms := func(n int) tracer.Duration { return tracer.Duration(n * 1e6) }
+	code := 0
+	events := []tracer.Event{
+		{Seq: 1, Kind: tracer.KindStop, Phase: tracer.PhaseWire, Detail: "wireApp", Elapsed: ms(1)},
+		{Seq: 2, Kind: tracer.KindStop, Phase: tracer.PhaseWireProvider, Detail: "main.newApp", Elapsed: ms(2)},
+		{Seq: 3, Kind: tracer.KindStop, Phase: tracer.PhaseBreak, Detail: "main.newApp", Elapsed: ms(2)},
+		{Seq: 4, Kind: tracer.KindReturn, Phase: tracer.PhaseWireProvider, Detail: "main.newApp", Elapsed: ms(3)},
+		{Seq: 5, Kind: tracer.KindStop, Phase: tracer.PhaseWireDone, Detail: "wireApp", Elapsed: ms(3)},
+		{Seq: 6, Kind: tracer.KindStop, Phase: tracer.PhaseAppRun, Elapsed: ms(4)},
+		{Seq: 7, Kind: tracer.KindExit, Phase: tracer.PhaseExit, Elapsed: ms(5), ExitCode: &code},
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, events, Options{Name: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Validate(buf.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	var f File
+	if err := json.Unmarshal(buf.Bytes(), &f); err != nil {
+		t.Fatal(err)
+	}
+	var groups, phases []string
+	for _, ev := range f.TraceEvents {
+		switch ev.Cat {
+		case "group":
+			groups = append(groups, ev.Name)
+		case "phase":
+			phases = append(phases, ev.Name)
+		}
+	}
+	if strings.Join(groups, ",") != "wire,run,shutdown" {
+		t.Errorf("groups %v, want wire, run and the exit's shutdown", groups)
+	}
+	if !strings.Contains(strings.Join(phases, ","), "wire.provider main.newApp,break main.newApp,wire.done wireApp") {
+		t.Errorf("phases %v", phases)
+	}
+}

@@ -256,6 +256,8 @@ func (p *printer) printText(ev tracer.Event) {
 		printRegistration(w, ev, wordsFor(p.opts.Lang))
 	case tracer.KindStop, tracer.KindPass, tracer.KindStep, tracer.KindExit:
 		p.printPhase(ev)
+	case tracer.KindReturn:
+		p.printReturn(ev)
 	case tracer.KindHalt, tracer.KindStall:
 		p.printGoroutines(ev)
 	}
@@ -295,16 +297,20 @@ func (p *printer) printPhase(ev tracer.Event) {
 		p.noSource[ev.File] = true
 		fmt.Fprintf(w, "  "+wd.noSource+"\n", ev.SourceMissing)
 	}
+	p.printValues(ev)
 	if ev.Skipped {
 		fmt.Fprintf(w, "  "+wd.skipped+"\n", ev.Reason)
 	}
 	if ev.ExitCode != nil {
 		fmt.Fprintf(w, "  "+wd.exitStatus+"\n", *ev.ExitCode)
 	}
+	if ev.Phase == tracer.PhaseConfigLoad && len(ev.ConfigSources) > 0 {
+		fmt.Fprintf(w, "  %s\n", formatSources(ev.ConfigSources, p.opts.Lang))
+	}
 	if ev.Bootstrap != nil && !ev.Bootstrap.Equal(p.lastBootstrap) {
 		p.lastBootstrap = ev.Bootstrap
 		fmt.Fprintf(w, "  "+wd.bootstrap+"\n", ev.Bootstrap.Type)
-		for _, line := range strings.Split(strings.TrimRight(ev.Bootstrap.Format(), "\n"), "\n") {
+		for _, line := range strings.Split(strings.TrimRight(FormatBootstrap(ev.Bootstrap), "\n"), "\n") {
 			fmt.Fprintf(w, "    %s\n", line)
 		}
 	}
@@ -373,7 +379,9 @@ func ShortPath(path string) string {
 
 // summary prints the table of phases with their times.
 func (p *printer) summary() {
-	if p.opts.JSON {
+	if p.opts.JSON || len(p.res.Phases) == 0 {
+		// No phase was reached (the build or a --break failed): the
+		// caller reports why, and an empty table says nothing.
 		return
 	}
 	w := p.opts.Out

@@ -132,29 +132,62 @@ func redactNode(n *tracer.Node, secret bool) *tracer.Node {
 	if n == nil {
 		return nil
 	}
-	out := &tracer.Node{Name: n.Name, Type: n.Type, Value: n.Value}
+	// The expression that reads a value, what a cap left out and where a
+	// config value came from are code, counts and places, not values: they
+	// are kept (an origin's secret parts are masked by origins).
+	out := &tracer.Node{Name: n.Name, Type: n.Type, Expr: n.Expr, Unloaded: n.Unloaded, More: n.More, Hash: n.Hash}
 	secret = secret || SensitiveName(n.Name)
+	out.Origin, out.Overrides = origins(n, secret)
+	// A composite can have a value too: an error's message.
 	switch {
-	case len(n.Children) > 0:
+	case secret && n.Value != "" && n.Value != "<nil>" && n.Value != "nil":
+		out.Value = Mask
+	default:
+		out.Value = String(n.Value)
+	}
+	if len(n.Children) > 0 {
 		out.Children = make([]*tracer.Node, len(n.Children))
 		for i, c := range n.Children {
 			out.Children[i] = redactNode(c, secret)
 		}
-	case secret && n.Value != "" && n.Value != "<nil>":
-		out.Value = Mask
-	default:
-		out.Value = String(n.Value)
+	}
+	return out
+}
+
+// Nodes returns copies of the trees ns with secrets masked, as Node does;
+// a variable or a watch named like a secret (dbPassword, cfg.Token) is
+// masked whole.
+func Nodes(ns []*tracer.Node) []*tracer.Node {
+	if ns == nil {
+		return nil
+	}
+	out := make([]*tracer.Node, len(ns))
+	for i, n := range ns {
+		out[i] = Node(n)
 	}
 	return out
 }
 
 // Event returns a copy of ev with every secret masked: in the Bootstrap tree,
-// the program's output, the program's arguments, status and error texts, and
-// the URL/DSN passwords in source snippets. ev itself, and everything it
-// points to, is not changed, so the live view can go on showing the real
-// values.
+// the variables, watches and results, the program's output, the program's
+// arguments, status and error texts, and the URL/DSN passwords in source
+// snippets. ev itself, and everything it points to, is not changed, so the
+// live view can go on showing the real values.
 func Event(ev tracer.Event) tracer.Event {
 	ev.Bootstrap = Node(ev.Bootstrap)
+	ev.Args = Nodes(ev.Args)
+	ev.Locals = Nodes(ev.Locals)
+	ev.Results = Nodes(ev.Results)
+	if ev.Watches != nil {
+		watches := make([]tracer.WatchValue, len(ev.Watches))
+		for i, w := range ev.Watches {
+			w.Value = Node(w.Value)
+			w.Error = String(w.Error)
+			watches[i] = w
+		}
+		ev.Watches = watches
+	}
+	ev.ConfigSources = ConfigSources(ev.ConfigSources)
 	if ev.Output != nil {
 		o := *ev.Output
 		o.Text = String(o.Text)

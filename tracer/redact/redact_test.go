@@ -166,3 +166,50 @@ func TestEvent(t *testing.T) {
 		t.Error("Event is not idempotent")
 	}
 }
+
+// TestEventValues: the variables, watches and results of a stop are masked
+// like the Bootstrap, in Go syntax; the expressions that read them stay.
+func TestEventValues(t *testing.T) {
+	dsn := &tracer.Node{Name: "Source", Type: "string", Value: `"root:hunter2@tcp(127.0.0.1:3306)/shop"`, Expr: "c.Database.Source"}
+	ev := tracer.Event{
+		Kind: tracer.KindStop,
+		Args: []*tracer.Node{
+			{Name: "c", Type: "*conf.Data", Expr: "c", Children: []*tracer.Node{
+				{Name: "Database", Type: "*conf.Data_Database", Expr: "c.Database", Children: []*tracer.Node{dsn}},
+				{Name: "Redis", Type: "*conf.Data_Redis", Expr: "c.Redis", Unloaded: true},
+			}},
+			{Name: "dbPassword", Type: "string", Value: `"redis-pass"`, Expr: "dbPassword"},
+		},
+		Locals: []*tracer.Node{{Name: "sessionToken", Type: "[]string", Expr: "sessionToken", More: 30, Children: []*tracer.Node{{Name: "[0]", Value: `"t-one"`}}}},
+		Watches: []tracer.WatchValue{
+			{Expr: "cfg.Auth.Token", Value: &tracer.Node{Name: "cfg.Auth.Token", Type: "string", Value: `"jwt-one"`}},
+			{Expr: "x", Error: "could not read password=hunter2"},
+		},
+		Results: []*tracer.Node{{Name: "err", Type: "error(*fmt.wrapError)", Value: "dial root:hunter2@tcp(db:3306)/shop: refused", Children: []*tracer.Node{{Name: "msg", Value: `"dial root:hunter2@tcp(db:3306)/shop: refused"`}}}},
+	}
+	before, _ := json.Marshal(ev)
+	out := Event(ev)
+	after, _ := json.Marshal(ev)
+	if string(before) != string(after) {
+		t.Fatal("Event changed its argument")
+	}
+	b, _ := json.Marshal(out)
+	for _, secret := range []string{"hunter2", "redis-pass", "jwt-one", "t-one"} {
+		if strings.Contains(string(b), secret) {
+			t.Errorf("the redacted event still holds %q: %s", secret, b)
+		}
+	}
+	src := out.Args[0].Children[0].Children[0]
+	if src.Value != `"root:****@tcp(127.0.0.1:3306)/shop"` || src.Expr != "c.Database.Source" {
+		t.Errorf("source = %+v", src)
+	}
+	if r := out.Args[0].Children[1]; !r.Unloaded || r.Expr != "c.Redis" {
+		t.Errorf("an unloaded node lost what it is: %+v", r)
+	}
+	if out.Locals[0].More != 30 {
+		t.Errorf("the cap's count is lost: %+v", out.Locals[0])
+	}
+	if out.Watches[0].Expr != "cfg.Auth.Token" || out.Watches[0].Value.Value != Mask {
+		t.Errorf("watch = %+v", out.Watches[0])
+	}
+}

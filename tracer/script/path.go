@@ -212,6 +212,9 @@ func (st *state) value(p Path) (string, error) {
 		}
 		n := st.bootstrap.Lookup(strings.Join(p.Fields, "."))
 		if n == nil {
+			if v, ok, err := originValue(st.bootstrap, p); ok {
+				return v, err
+			}
 			return "", fmt.Errorf("%s: no such field in the Bootstrap", p)
 		}
 		if len(n.Children) > 0 {

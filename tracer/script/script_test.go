@@ -181,7 +181,7 @@ func TestRunOnFakeAndReplay(t *testing.T) {
 			}
 			for _, want := range []string{
 				"● config.scan — config.Scan into Bootstrap  ",
-				"bootstrap.server.http =\n  network: tcp\n  addr: 127.0.0.1:8000\n",
+				"bootstrap.server.http =\n  network: \"\"\n  addr: 127.0.0.1:8000\n",
 				"note: Now the servers are built",
 				"● wire.provider data.NewData",
 				"ok   expect servers.count == 2",

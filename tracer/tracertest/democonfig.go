@@ -17,11 +17,21 @@ type DemoConfig struct {
 	GRPCAddr string
 }
 
+// OverrideFile is the second file of a demo config directory; its line
+// OverrideAddrLine sets server.http.addr.
+const (
+	OverrideFile     = "zz-override.yaml"
+	OverrideAddrLine = 4
+)
+
 // DemoConfigOptions change what WriteDemoConfig writes; a zero field keeps
 // the default in its comment.
 type DemoConfigOptions struct {
 	HTTPTimeout string // "1s"
 	GRPCTimeout string // "1s"
+	// DatabaseDriver is "sqlite", the only driver the demo links; another
+	// makes its data.NewData provider return an error.
+	DatabaseDriver string
 	// DatabaseSource is the sqlite source; ":memory:" keeps nothing on disk.
 	DatabaseSource string
 	// RedisAddr is where the demo looks for Redis; "127.0.0.1:1", where
@@ -46,7 +56,11 @@ func FreeAddr(t testing.TB) string {
 	return l.Addr().String()
 }
 
-// WriteDemoConfig writes config.yaml for the demo into a temp dir.
+// WriteDemoConfig writes a config directory shaped like the demo's own
+// into a temp dir: config.yaml, whose HTTP address zz-override.yaml (read
+// after it) replaces with HTTPAddr, and whose gRPC timeout is the
+// placeholder ${GRPC_TIMEOUT:<GRPCTimeout>}, which a KRATOS_GRPC_TIMEOUT
+// variable fills.
 func WriteDemoConfig(t testing.TB, o DemoConfigOptions) DemoConfig {
 	t.Helper()
 	c := DemoConfig{Dir: t.TempDir(), HTTPAddr: FreeAddr(t), GRPCAddr: FreeAddr(t)}
@@ -56,10 +70,10 @@ func WriteDemoConfig(t testing.TB, o DemoConfigOptions) DemoConfig {
     timeout: %s
   grpc:
     addr: %s
-    timeout: %s
+    timeout: ${GRPC_TIMEOUT:%s}
 data:
   database:
-    driver: sqlite
+    driver: %s
     source: %q
   redis:
     network: tcp
@@ -70,11 +84,15 @@ registry:
   etcd:
     endpoints:
       - %q
-`, c.HTTPAddr, or(o.HTTPTimeout, "1s"), c.GRPCAddr, or(o.GRPCTimeout, "1s"),
-		or(o.DatabaseSource, ":memory:"), or(o.RedisAddr, "127.0.0.1:1"),
+`, FreeAddr(t), or(o.HTTPTimeout, "1s"), c.GRPCAddr, or(o.GRPCTimeout, "1s"),
+		or(o.DatabaseDriver, "sqlite"), or(o.DatabaseSource, ":memory:"), or(o.RedisAddr, "127.0.0.1:1"),
 		or(o.RedisReadTimeout, "0.2s"), or(o.RedisWriteTimeout, "0.2s"),
 		or(o.EtcdEndpoint, FreeAddr(t)))
 	if err := os.WriteFile(filepath.Join(c.Dir, "config.yaml"), []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	override := fmt.Sprintf("# Read after config.yaml, so its keys win.\nserver:\n  http:\n    addr: %s\n", c.HTTPAddr)
+	if err := os.WriteFile(filepath.Join(c.Dir, OverrideFile), []byte(override), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return c

@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-kratos/kratos/v2"
 	"github.com/go-kratos/kratos/v2/config"
+	"github.com/go-kratos/kratos/v2/config/env"
 	"github.com/go-kratos/kratos/v2/config/file"
 	"github.com/go-kratos/kratos/v2/log"
 	"github.com/go-kratos/kratos/v2/registry"
@@ -85,9 +86,13 @@ func main() {
 		"service.name", Name,
 		"service.version", Version,
 	)
+	// The files of the config directory merge in name order, then the
+	// KRATOS_* environment variables; ${KEY:default} placeholders are
+	// resolved last, from all of them.
 	c := config.New(
 		config.WithSource(
 			file.NewSource(flagconf),
+			env.NewSource("KRATOS_"),
 		),
 	)
 	defer c.Close()

@@ -5,6 +5,8 @@ go 1.26
 require github.com/go-kratos/kratos/v2 v2.9.2
 
 require (
+	dario.cat/mergo v1.0.0 // indirect
+	github.com/fsnotify/fsnotify v1.6.0 // indirect
 	github.com/go-kratos/aegis v0.2.0 // indirect
 	github.com/go-playground/form/v4 v4.2.0 // indirect
 	github.com/golang/protobuf v1.5.4 // indirect

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/provenance"
 )
 
 const (
@@ -121,6 +122,21 @@ func (g *generator) find(path, needle string) int {
 	return 1
 }
 
+// findAfter returns the first line of path containing needle after the
+// first line containing after.
+func (g *generator) findAfter(path, after, needle string) int {
+	start := g.find(path, after)
+	for i, l := range g.lines(path)[start:] {
+		if strings.Contains(l, needle) {
+			return start + i + 1
+		}
+	}
+	if g.err == nil {
+		g.err = fmt.Errorf("%s: no line contains %q after %q", path, needle, after)
+	}
+	return 1
+}
+
 func (g *generator) snippet(path string, line int) *tracer.Snippet {
 	all := g.lines(path)
 	first := max(1, line-snippetPad)
@@ -157,6 +173,7 @@ func (g *generator) phase(kind tracer.Kind, id tracer.PhaseID, detail string, d 
 	if st.bootstrap != nil {
 		ev.Bootstrap = st.bootstrap
 	}
+	ev.ConfigSources = st.configSources
 	if st.servers != nil {
 		ev.Servers = append([]tracer.Server(nil), st.servers...)
 	}
@@ -187,8 +204,9 @@ type loc struct {
 }
 
 type state struct {
-	bootstrap *tracer.Node
-	servers   []tracer.Server
+	configSources []tracer.ConfigSource
+	bootstrap     *tracer.Node
+	servers       []tracer.Server
 }
 
 func frame(at loc) tracer.Frame { return tracer.Frame{Function: at.fn, File: at.file, Line: at.line} }
@@ -205,12 +223,12 @@ func bootstrap() *tracer.Node {
 	return branch("bc", "conf.Bootstrap",
 		branch("server", "*conf.Server",
 			branch("http", "*conf.Server_HTTP",
-				leaf("network", "string", "tcp"),
+				leaf("network", "string", ""),
 				leaf("addr", "string", "127.0.0.1:8000"),
 				leaf("timeout", "*durationpb.Duration", "1s"),
 			),
 			branch("grpc", "*conf.Server_GRPC",
-				leaf("network", "string", "tcp"),
+				leaf("network", "string", ""),
 				leaf("addr", "string", "127.0.0.1:9000"),
 				leaf("timeout", "*durationpb.Duration", "1s"),
 			),
@@ -228,6 +246,31 @@ func bootstrap() *tracer.Node {
 			),
 		),
 	)
+}
+
+// configSources are the demo's config sources as its main loads them from
+// its package directory: the files of ../../configs in name order, then an
+// env source with no KRATOS_ variable set.
+func (g *generator) configSources() ([]provenance.Source, provenance.Options, error) {
+	dir := filepath.Join(g.repo, "demo", "configs")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, provenance.Options{}, err
+	}
+	file := provenance.Source{Kind: provenance.KindFile, Type: "*github.com/go-kratos/kratos/v2/config/file.file", Path: "../../configs"}
+	for _, e := range entries {
+		if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, provenance.Options{}, err
+		}
+		file.KVs = append(file.KVs, provenance.KeyValue{Key: e.Name(), Value: string(data), Format: strings.TrimPrefix(filepath.Ext(e.Name()), ".")})
+	}
+	env := provenance.Source{Kind: provenance.KindEnv, Type: "*github.com/go-kratos/kratos/v2/config/env.env", Prefixes: []string{"KRATOS_"}}
+	opts := provenance.Options{WorkDir: userRepo + "/demo/cmd/server", Root: userRepo + "/demo"}
+	return []provenance.Source{file, env}, opts, nil
 }
 
 func logLine(level, ts, caller, msg string) string {
@@ -282,7 +325,7 @@ func (g *generator) trace() ([]tracer.Event, error) {
 
 	plan := []tracer.PlannedPhase{
 		{Phase: tracer.PhaseFlagParse, Function: "flag.Parse"},
-		{Phase: tracer.PhaseConfigLoad, Function: kratos + "/config.(*config).Load", File: configGo, Line: g.find(configGo, "func (c *config) Load()")},
+		{Phase: tracer.PhaseConfigLoad, Function: kratos + "/config.(*config).Load", File: configGo, Line: g.findAfter(configGo, "func (c *config) Load()", "c.reader.Resolve()")},
 		{Phase: tracer.PhaseConfigScan, Function: kratos + "/config.(*config).Scan", File: configGo, Line: g.find(configGo, "func (c *config) Scan(")},
 		{Phase: tracer.PhaseWire, Detail: "wireApp", Function: "main.wireApp", File: wireGen, Line: g.find(wireGen, "func wireApp(")},
 	}
@@ -352,11 +395,20 @@ func (g *generator) trace() ([]tracer.Event, error) {
 
 	// config.
 	at = loc{configGo, plan[1].Line, kratos + "/config.(*config).Load"}
+	sources, popts, err := g.configSources()
+	if err != nil {
+		return nil, err
+	}
+	st.configSources = provenance.Describe(sources, popts)
 	g.phase(tracer.KindStop, tracer.PhaseConfigLoad, "", ms(1.846), at, 1, inMain(at, "c.Load()"), st)
 	g.output("stdout", logLine("DEBUG", "2026-05-04T10:00:03.3Z", "config/config.go:104", "config loaded: config.yaml format: yaml"))
-	// config.scan stops in main once Scan has returned, so Bootstrap is filled.
+	// config.scan stops in main once Scan has returned, so Bootstrap is
+	// filled; its origins are computed from the demo's own config files.
 	at = mainAt("c.Scan(&bc)")
 	st.bootstrap = bootstrap()
+	if notes := provenance.Annotate(st.bootstrap, sources, popts); len(notes) > 0 {
+		return nil, fmt.Errorf("config provenance: %v", notes)
+	}
 	g.phase(tracer.KindStop, tracer.PhaseConfigScan, "", ms(2.315), at, 1, []tracer.Frame{frame(at), runtimeMain, goexit}, st)
 
 	// wire.

@@ -59,6 +59,7 @@ func record(repo, out string) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
 
+	neutralEnv()
 	stopEtcd, err := startEtcd()
 	if err != nil {
 		return err
@@ -102,7 +103,7 @@ func record(repo, out string) error {
 
 // neutral rewrites what the recording says about this machine: the
 // repository's absolute paths, the module cache and the host name, which
-// the demo logs as its service.id. It also drops the build's progress
+// the demo logs as its service.id and holds as its App's id. It also drops the build's progress
 // (status events): a tour builds nothing.
 func neutral(data []byte, root string) []byte {
 	var kept []string
@@ -122,8 +123,25 @@ func neutral(data []byte, root string) []byte {
 		// The instance the demo registers has the host name as its id.
 		s = strings.ReplaceAll(s, `"id":"`+host+`"`, `"id":"devbox"`)
 		s = strings.ReplaceAll(s, "/kratos-trace-demo/"+host, "/kratos-trace-demo/devbox")
+		// The App's id among the variables of a stop, a quoted Go string
+		// inside a JSON string.
+		s = strings.ReplaceAll(s, `\"`+host+`\"`, `\"devbox\"`)
 	}
 	return []byte(s)
+}
+
+// neutralEnv clears the KRATOS_ variables of this machine, which the demo's
+// env source would record, and sets KRATOS_GRPC_TIMEOUT to the value
+// config.yaml's ${GRPC_TIMEOUT:1s} defaults to: the gRPC timeout stays 1s,
+// and the tour shows a value that comes from an environment variable
+// beside values from a file, from a later file and from a default.
+func neutralEnv() {
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "KRATOS_") {
+			os.Unsetenv(name)
+		}
+	}
+	os.Setenv("KRATOS_GRPC_TIMEOUT", "1s")
 }
 
 func goEnv(name string) string {

@@ -1,0 +1,84 @@
+package headless
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// sourcesHead introduces the config sources at config.load, by language;
+// the sources themselves are printed as they are.
+var sourcesHead = map[tracer.Lang]string{
+	tracer.English: "%d config sources, in merge order: %s",
+	tracer.Chinese: "%d 个配置源（按合并顺序）：%s",
+}
+
+// formatSources is the config.load stop's line of sources.
+func formatSources(sources []tracer.ConfigSource, lang tracer.Lang) string {
+	head, ok := sourcesHead[lang]
+	if !ok {
+		head = sourcesHead[tracer.English]
+	}
+	parts := make([]string, len(sources))
+	for i, s := range sources {
+		parts[i] = s.Summary()
+	}
+	return fmt.Sprintf(head, len(sources), strings.Join(parts, ", "))
+}
+
+// maxOriginColumn caps where origins are aligned, so that one long value
+// does not push every origin off the line.
+const maxOriginColumn = 56
+
+// FormatBootstrap renders a config tree as Node.Format does, with each
+// leaf's origin beside it after "#", aligned:
+//
+//	addr: 127.0.0.1:8000   # configs/zz-override.yaml:4 (overrides configs/config.yaml:9)
+//
+// A tree without origins (a recording made before provenance) is printed
+// as Node.Format prints it.
+func FormatBootstrap(n *tracer.Node) string {
+	if n == nil {
+		return ""
+	}
+	type line struct{ text, origin string }
+	var lines []line
+	var walk func(node *tracer.Node, depth int)
+	walk = func(node *tracer.Node, depth int) {
+		indent := strings.Repeat("  ", depth)
+		switch {
+		case len(node.Children) > 0:
+			lines = append(lines, line{text: indent + node.Name + ":"})
+			for _, c := range node.Children {
+				walk(c, depth+1)
+			}
+			return
+		case node.Value == "":
+			lines = append(lines, line{text: indent + node.Name + ": \"\""})
+		default:
+			lines = append(lines, line{text: indent + node.Name + ": " + node.Value})
+		}
+		lines[len(lines)-1].origin = tracer.Chain(node.Origin, node.Overrides)
+	}
+	for _, c := range n.Children {
+		walk(c, 0)
+	}
+	col := 0
+	for _, l := range lines {
+		if w := ansi.StringWidth(l.text); l.origin != "" && w > col && w <= maxOriginColumn {
+			col = w
+		}
+	}
+	var b strings.Builder
+	for _, l := range lines {
+		if l.origin == "" {
+			b.WriteString(l.text + "\n")
+			continue
+		}
+		b.WriteString(padCells(l.text, col) + "   # " + l.origin + "\n")
+	}
+	return b.String()
+}

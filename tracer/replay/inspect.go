@@ -1,0 +1,243 @@
+package replay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// A recording holds what each stop showed: the variables of frame 0 and the
+// watches' values. The replay answers the user's questions from them where
+// it can, and says that the live program is needed where it cannot.
+
+// current returns the recorded event the replay is paused at.
+func (s *Source) current() (tracer.Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.closed, s.atEnd:
+		return tracer.Event{}, tracer.ErrEnded
+	case !s.paused || s.at < 0 || s.at >= len(s.rec.Events):
+		return tracer.Event{}, tracer.ErrNotPaused
+	}
+	return s.rec.Events[s.at], nil
+}
+
+// Frame answers frame 0 of the stop from its event: its location,
+// arguments, locals and source. Other frames were not recorded.
+func (s *Source) Frame(_ context.Context, i int) (tracer.FrameDetail, error) {
+	ev, err := s.current()
+	if err != nil {
+		return tracer.FrameDetail{}, err
+	}
+	if i != 0 {
+		return tracer.FrameDetail{}, fmt.Errorf("%w: the variables of frame %d were not recorded, only those of frame 0", tracer.ErrNeedsLive, i)
+	}
+	return tracer.FrameDetail{
+		Frame:  tracer.Frame{Function: ev.Function, File: ev.File, Line: ev.Line},
+		Args:   ev.Args,
+		Locals: ev.Locals,
+		Source: ev.Source,
+	}, nil
+}
+
+// Eval answers from the watches recorded at this stop: an expression
+// watched with the same text has its recorded value (or its recorded
+// error). Any other expression needs the live program.
+func (s *Source) Eval(_ context.Context, i int, expr string) (*tracer.Node, error) {
+	ev, err := s.current()
+	if err != nil {
+		return nil, err
+	}
+	expr = strings.TrimSpace(expr)
+	if i == 0 {
+		for _, w := range ev.Watches {
+			if w.Expr != expr {
+				continue
+			}
+			if w.Error != "" {
+				return nil, errors.New(w.Error)
+			}
+			return w.Value, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: %s was not watched in this recording", tracer.ErrNeedsLive, expr)
+}
+
+// Expand needs the live program: what a stop left unloaded was not read.
+func (s *Source) Expand(_ context.Context, _ int, expr string) (*tracer.Node, error) {
+	if _, err := s.current(); err != nil {
+		return nil, err
+	}
+	return nil, fmt.Errorf("%w: %s was not read when the recording was made", tracer.ErrNeedsLive, expr)
+}
+
+// Watches lists the expressions watched at this stop of the recording.
+func (s *Source) Watches() []string {
+	ev, err := s.current()
+	if err != nil {
+		return nil
+	}
+	out := make([]string, 0, len(ev.Watches))
+	for _, w := range ev.Watches {
+		out = append(out, w.Expr)
+	}
+	return out
+}
+
+// AddWatch is not supported: a recording holds only what was watched.
+func (s *Source) AddWatch(context.Context, string) (tracer.WatchValue, error) {
+	return tracer.WatchValue{}, fmt.Errorf("add a watch: %w (a recording holds only what was watched when it was made)", tracer.ErrUnsupported)
+}
+
+// RemoveWatch is not supported.
+func (s *Source) RemoveWatch(string) error {
+	return fmt.Errorf("remove a watch: %w", tracer.ErrUnsupported)
+}
+
+// Breakpoints is empty: a replay stops where the recording did.
+func (s *Source) Breakpoints() []tracer.Breakpoint { return nil }
+
+// AddBreakpoint is not supported.
+func (s *Source) AddBreakpoint(context.Context, string) (tracer.Breakpoint, error) {
+	return tracer.Breakpoint{}, fmt.Errorf("set a breakpoint: %w (a replay stops where the recording stopped)", tracer.ErrUnsupported)
+}
+
+// RemoveBreakpoint is not supported.
+func (s *Source) RemoveBreakpoint(context.Context, string) error {
+	return fmt.Errorf("clear a breakpoint: %w", tracer.ErrUnsupported)
+}
+
+// Halt is not supported: a replay is never running anywhere to halt.
+func (s *Source) Halt(context.Context) error {
+	return fmt.Errorf("halt: %w", tracer.ErrUnsupported)
+}
+
+// Goroutine is not supported: only the stopped goroutine was recorded.
+func (s *Source) Goroutine(context.Context, int64) ([]tracer.Frame, error) {
+	return nil, fmt.Errorf("choose a goroutine: %w", tracer.ErrUnsupported)
+}
+
+var _ tracer.Inspector = (*Source)(nil)
+
+// A Recorder passes the user's questions to the Source it records, so that
+// recording a live trace takes nothing from it. Each group of methods is
+// passed on when the Source has it; otherwise it answers ErrUnsupported.
+
+type (
+	frameReader interface {
+		Frame(ctx context.Context, i int) (tracer.FrameDetail, error)
+	}
+	evaluator interface {
+		Eval(ctx context.Context, i int, expr string) (*tracer.Node, error)
+		Expand(ctx context.Context, i int, expr string) (*tracer.Node, error)
+	}
+	watcher interface {
+		Watches() []string
+		AddWatch(ctx context.Context, expr string) (tracer.WatchValue, error)
+		RemoveWatch(expr string) error
+	}
+	breaker interface {
+		Breakpoints() []tracer.Breakpoint
+		AddBreakpoint(ctx context.Context, loc string) (tracer.Breakpoint, error)
+		RemoveBreakpoint(ctx context.Context, loc string) error
+	}
+	halter interface {
+		Halt(ctx context.Context) error
+		Goroutine(ctx context.Context, id int64) ([]tracer.Frame, error)
+	}
+)
+
+// Frame passes the question to the recorded Source.
+func (r *Recorder) Frame(ctx context.Context, i int) (tracer.FrameDetail, error) {
+	if f, ok := r.src.(frameReader); ok {
+		return f.Frame(ctx, i)
+	}
+	return tracer.FrameDetail{}, tracer.ErrUnsupported
+}
+
+// Eval passes the question to the recorded Source.
+func (r *Recorder) Eval(ctx context.Context, i int, expr string) (*tracer.Node, error) {
+	if e, ok := r.src.(evaluator); ok {
+		return e.Eval(ctx, i, expr)
+	}
+	return nil, tracer.ErrUnsupported
+}
+
+// Expand passes the question to the recorded Source.
+func (r *Recorder) Expand(ctx context.Context, i int, expr string) (*tracer.Node, error) {
+	if e, ok := r.src.(evaluator); ok {
+		return e.Expand(ctx, i, expr)
+	}
+	return nil, tracer.ErrUnsupported
+}
+
+// Watches passes the question to the recorded Source.
+func (r *Recorder) Watches() []string {
+	if w, ok := r.src.(watcher); ok {
+		return w.Watches()
+	}
+	return nil
+}
+
+// AddWatch passes the command to the recorded Source; the watch's values
+// are recorded with the stops from now on.
+func (r *Recorder) AddWatch(ctx context.Context, expr string) (tracer.WatchValue, error) {
+	if w, ok := r.src.(watcher); ok {
+		return w.AddWatch(ctx, expr)
+	}
+	return tracer.WatchValue{}, tracer.ErrUnsupported
+}
+
+// RemoveWatch passes the command to the recorded Source.
+func (r *Recorder) RemoveWatch(expr string) error {
+	if w, ok := r.src.(watcher); ok {
+		return w.RemoveWatch(expr)
+	}
+	return tracer.ErrUnsupported
+}
+
+// Breakpoints passes the question to the recorded Source.
+func (r *Recorder) Breakpoints() []tracer.Breakpoint {
+	if b, ok := r.src.(breaker); ok {
+		return b.Breakpoints()
+	}
+	return nil
+}
+
+// AddBreakpoint passes the command to the recorded Source.
+func (r *Recorder) AddBreakpoint(ctx context.Context, loc string) (tracer.Breakpoint, error) {
+	if b, ok := r.src.(breaker); ok {
+		return b.AddBreakpoint(ctx, loc)
+	}
+	return tracer.Breakpoint{}, tracer.ErrUnsupported
+}
+
+// RemoveBreakpoint passes the command to the recorded Source.
+func (r *Recorder) RemoveBreakpoint(ctx context.Context, loc string) error {
+	if b, ok := r.src.(breaker); ok {
+		return b.RemoveBreakpoint(ctx, loc)
+	}
+	return tracer.ErrUnsupported
+}
+
+// Halt passes the command to the recorded Source.
+func (r *Recorder) Halt(ctx context.Context) error {
+	if h, ok := r.src.(halter); ok {
+		return h.Halt(ctx)
+	}
+	return tracer.ErrUnsupported
+}
+
+// Goroutine passes the command to the recorded Source.
+func (r *Recorder) Goroutine(ctx context.Context, id int64) ([]tracer.Frame, error) {
+	if h, ok := r.src.(halter); ok {
+		return h.Goroutine(ctx, id)
+	}
+	return nil, tracer.ErrUnsupported
+}
+
+var _ tracer.Inspector = (*Recorder)(nil)
