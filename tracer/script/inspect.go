@@ -51,13 +51,13 @@ type inspectState struct {
 
 // needsLive is the error of a question only a live program can answer.
 func needsLive(expr string) error {
-	return fmt.Errorf("needs a live program: %s was not watched in this recording", expr)
+	return fmt.Errorf("%w: %s was not watched in this recording", tracer.ErrNeedsLive, expr)
 }
 
 // unsupported reports whether err says the Source cannot do that at all
 // (a recording), as opposed to failing to.
 func unsupported(err error) bool {
-	return errors.Is(err, tracer.ErrUnsupported) || strings.HasPrefix(err.Error(), "needs a live program")
+	return errors.Is(err, tracer.ErrUnsupported) || errors.Is(err, tracer.ErrNeedsLive)
 }
 
 // breakAt makes the script pause at a location from now on, setting the

@@ -213,7 +213,7 @@ func TestScriptAsksTheLiveProgram(t *testing.T) {
 		t.Errorf("the script set %q, want the breakpoint and the watch", f.added)
 	}
 	for _, want := range []string{
-		"● break main.newApp  ",
+		"● break main.newApp — your breakpoint  ",
 		"watch main.flagconf = ../../configs\n",
 		"len(a.opts.servers) = 2\n",
 		"ok   expect eval(len(a.opts.servers)) == 2\n",
