@@ -128,6 +128,13 @@ var summaries = map[Lang]map[PhaseID]string{
 		PhaseAfterStop:     "所有服务器都已停止；执行 AfterStop 钩子，然后 Run 返回。",
 		PhaseExit:          "main 返回，进程退出。",
 		PhaseBreak:         "程序到达了你设置的断点（--break，或在源码面板中设置）。",
+
+		PhaseRequestTransport:  "kratos-trace 发出的请求到达 kratos 的传输层：HTTP 服务器的 filter 或 gRPC 的一元拦截器为它构建 Transport。",
+		PhaseRequestMiddleware: "服务器中间件链中的一个中间件运行（recovery、logging、tracing、validate、metadata、ratelimit……），包裹着它之后的一切。",
+		PhaseRequestService:    "调用程序 service 层的方法，参数是解码后的请求消息。",
+		PhaseRequestBiz:        "service 调用 biz 层：用例，纯业务逻辑。",
+		PhaseRequestData:       "biz 层调用 data 层：访问数据库或缓存的 repo。",
+		PhaseRequestReply:      "回复回到客户端：HTTP 状态码、头部和正文，或 gRPC 状态和消息。",
 	},
 }
 
@@ -440,6 +447,90 @@ var phaseNotes = map[PhaseID]map[Lang]Note{
 			Explain: "程序到达了你自己设置的断点：用 --break 给出的 FILE:LINE 或函数、脚本中的 break，或在源码面板中标记的行。它不是生命周期阶段：它按发生的时间出现在时间线的各阶段之间，按 n 会从这里继续到下一个停止点。",
 			LookAt:  "变量：所停函数的参数和局部变量；你的监视表达式；调用栈，看是谁调用了它。",
 			Source:  "停止处的文件和行",
+		},
+	},
+	PhaseRequestTransport: {
+		English: {
+			Title:   "transport entry",
+			Explain: "kratos-trace sent a request from outside, as any client would, and the App's server took it. Over HTTP the router matched the route and kratos' filter builds a Transport (operation, path template, headers) and puts it in the context, with the server's timeout; over gRPC kratos' unary interceptor does the same for the method. Everything below runs inside this call, and it returns only once the reply is written.",
+			LookAt:  "Variables: the HTTP request (method, URL) or the gRPC request message; Stack: net/http's or grpc-go's goroutine for this connection.",
+			Source:  "kratos transport/http/server.go: (*Server).filter; transport/grpc/interceptor.go: unaryServerInterceptor",
+		},
+		Chinese: {
+			Title:   "传输层入口",
+			Explain: "kratos-trace 像普通客户端一样从外部发出请求，App 的服务器接收了它。HTTP 下路由器匹配到路由，kratos 的 filter 构建 Transport（operation、路径模板、头部）放进 context，并带上服务器的超时；gRPC 下 kratos 的一元拦截器为该方法做同样的事。下面的一切都在这次调用里运行，写完回复后它才返回。",
+			LookAt:  "变量：HTTP 请求（方法、URL）或 gRPC 请求消息；调用栈：net/http 或 grpc-go 为这个连接开的 goroutine。",
+			Source:  "kratos transport/http/server.go：(*Server).filter；transport/grpc/interceptor.go：unaryServerInterceptor",
+		},
+	},
+	PhaseRequestMiddleware: {
+		English: {
+			Title:   "middleware",
+			Explain: "The server's middleware chain (http.Middleware or grpc.Middleware in internal/server) wraps the handler: each middleware is a function around the next, so the first one listed runs first and returns last. recovery turns a panic below it into a 500 error; logging writes one line per request with its code and latency after the handler returns.",
+			LookAt:  "Detail: the middleware's name, from its package; Variables: the request it passes on.",
+			Source:  "kratos middleware/middleware.go: Chain; middleware/recovery, middleware/logging",
+		},
+		Chinese: {
+			Title:   "中间件",
+			Explain: "服务器的中间件链（internal/server 中的 http.Middleware 或 grpc.Middleware）包裹着处理函数：每个中间件都是套在下一个外面的函数，所以排在最前的最先运行、最后返回。recovery 把它下面的 panic 变成 500 错误；logging 在处理函数返回后为每个请求写一行日志，带上状态码和耗时。",
+			LookAt:  "详情：中间件的名字，取自它的包；变量：它传下去的请求。",
+			Source:  "kratos middleware/middleware.go：Chain；middleware/recovery、middleware/logging",
+		},
+	},
+	PhaseRequestService: {
+		English: {
+			Title:   "service method",
+			Explain: "The innermost handler calls the service method that implements the proto's rpc: the service layer turns the API's request message into a call on the use case and the use case's result into the API's reply. It is the same method for HTTP and gRPC.",
+			LookAt:  "Variables: the request message (e.g. HelloRequest.name); the return event that follows carries the reply and the error.",
+			Source:  "your internal/service: the service type's methods",
+		},
+		Chinese: {
+			Title:   "service 方法",
+			Explain: "最内层的处理函数调用实现 proto 中 rpc 的 service 方法：service 层把 API 的请求消息转成对用例的调用，再把用例的结果转成 API 的回复。HTTP 和 gRPC 调用的是同一个方法。",
+			LookAt:  "变量：请求消息（例如 HelloRequest.name）；随后的返回事件带着回复和错误。",
+			Source:  "你的 internal/service：service 类型的方法",
+		},
+	},
+	PhaseRequestBiz: {
+		English: {
+			Title:   "biz call",
+			Explain: "The service calls the use case in the biz layer: business rules, independent of the transport and of storage. It reaches the data layer only through the repo interface it declares, which wire bound to the data layer's implementation at boot.",
+			LookAt:  "Variables: the biz value passed in; a biz error returned here becomes the reply's status.",
+			Source:  "your internal/biz: the use case's methods",
+		},
+		Chinese: {
+			Title:   "biz 调用",
+			Explain: "service 调用 biz 层的用例：业务规则，与传输层和存储无关。它只通过自己声明的 repo 接口访问 data 层，wire 在启动时把这个接口绑定到 data 层的实现上。",
+			LookAt:  "变量：传入的 biz 值；这里返回的业务错误会变成回复的状态。",
+			Source:  "你的 internal/biz：用例的方法",
+		},
+	},
+	PhaseRequestData: {
+		English: {
+			Title:   "data call",
+			Explain: "The use case calls the repo, the data layer's implementation of its interface: here the database (and the cache) are queried. A slow request usually spends its time here.",
+			LookAt:  "Variables: what the repo was asked for; its return event: what it returned and how long it took.",
+			Source:  "your internal/data: the repo's methods",
+		},
+		Chinese: {
+			Title:   "data 调用",
+			Explain: "用例调用 repo，即 data 层对其接口的实现：在这里查询数据库（和缓存）。慢请求的时间通常花在这里。",
+			LookAt:  "变量：repo 被要求做什么；它的返回事件：返回了什么、花了多长时间。",
+			Source:  "你的 internal/data：repo 的方法",
+		},
+	},
+	PhaseRequestReply: {
+		English: {
+			Title:   "reply",
+			Explain: "The reply is back at the client kratos-trace used: for HTTP the status, headers and body that kratos' response encoder wrote (or its error encoder, from a kratos error's code); for gRPC the status and the reply message. A failed request names the layer where it failed.",
+			LookAt:  "Reply: status, latency, body; the layers' return events show where the time went.",
+			Source:  "kratos transport/http/codec.go: DefaultResponseEncoder, DefaultErrorEncoder; errors/errors.go",
+		},
+		Chinese: {
+			Title:   "回复",
+			Explain: "回复回到了 kratos-trace 使用的客户端：HTTP 是 kratos 的响应编码器写出的状态码、头部和正文（出错时由错误编码器按 kratos 错误的 code 写出）；gRPC 是状态和回复消息。失败的请求会指出它在哪一层失败。",
+			LookAt:  "回复：状态、耗时、正文；各层的返回事件显示时间花在哪里。",
+			Source:  "kratos transport/http/codec.go：DefaultResponseEncoder、DefaultErrorEncoder；errors/errors.go",
 		},
 	},
 }

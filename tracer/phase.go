@@ -100,6 +100,14 @@ var Phases = []PhaseInfo{
 	{PhaseRegister, GroupRun, "registrar.Register", "With a registrar, the instance is registered with service discovery.", false},
 	{PhaseAfterStart, GroupRun, "AfterStart hooks", "The AfterStart hooks run once every server's Start has begun.", false},
 	{PhaseRunning, GroupRun, "running", "All servers are serving; Run waits for SIGTERM, SIGQUIT or SIGINT.", false},
+	// A request's phases come while the App runs, after app.running and
+	// before a signal; several requests each have their own.
+	{PhaseRequestTransport, GroupRequest, "transport entry", "A request kratos-trace sent reaches kratos' transport: the HTTP server's filter or the gRPC unary interceptor builds its Transport.", true},
+	{PhaseRequestMiddleware, GroupRequest, "middleware", "One middleware of the server's chain runs (recovery, logging, tracing, validate, metadata, ratelimit…), around everything after it.", true},
+	{PhaseRequestService, GroupRequest, "service method", "The service method, in the program's service layer, is called with the decoded request message.", true},
+	{PhaseRequestBiz, GroupRequest, "biz call", "The service calls into the biz layer: the use case, pure business logic.", true},
+	{PhaseRequestData, GroupRequest, "data call", "The biz layer calls into the data layer: a repo that talks to the database or a cache.", true},
+	{PhaseRequestReply, GroupRequest, "reply", "The reply is back at the client: the HTTP status, headers and body, or the gRPC status and message.", true},
 	{PhaseStop, GroupShutdown, "App.Stop", "A signal arrived: Stop runs the BeforeStop hooks, deregisters and cancels the App's context.", false},
 	{PhaseBeforeStop, GroupShutdown, "BeforeStop hooks", "Stop runs the BeforeStop hooks in order, while the servers still serve and the instance is still registered.", false},
 	{PhaseDeregister, GroupShutdown, "registrar.Deregister", "With a registrar, Stop removes the instance from service discovery before any server stops.", false},

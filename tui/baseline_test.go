@@ -118,7 +118,7 @@ func TestBaselineMarks(t *testing.T) {
 		t.Errorf("%d marks, want 7:\n%s", n, s)
 	}
 	// Selected, a row's whole difference is in the status line.
-	for m.phases.rows[m.phases.selected].key != (rowKey{tracer.PhaseWireProvider, "data.NewGreeterRepo"}) {
+	for m.phases.rows[m.phases.selected].key != (rowKey{phase: tracer.PhaseWireProvider, detail: "data.NewGreeterRepo"}) {
 		m.phases.move(-1)
 	}
 	if s := screen(t, m, 200, 60); !strings.Contains(s, markBaseline+" vs baseline: wire.provider data.NewGreeterRepo after wire wireApp → after wire.provider data.NewData") {

@@ -207,7 +207,7 @@ func TestFlowBreakOff(t *testing.T) {
 	if s.phase != tracer.PhaseConfigScan {
 		t.Fatalf("stopped at %s, want config.scan: config.load should pass", s.label)
 	}
-	if got := s.rows[rowKey{tracer.PhaseConfigLoad, ""}]; got != statePassed {
+	if got := s.rows[rowKey{phase: tracer.PhaseConfigLoad}]; got != statePassed {
 		t.Errorf("config.load is %d, want passed (%d)", got, statePassed)
 	}
 	if !strings.Contains(s.screen, markPassed+" config.load") {

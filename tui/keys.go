@@ -10,6 +10,9 @@ type keyMap struct {
 	Step    key.Binding
 	StepOut key.Binding
 	Term    key.Binding
+	// Request opens the request picker (picker.go); enabled for a Source
+	// that can send requests.
+	Request key.Binding
 	// Previous and Jump move back and forth through a trace that holds
 	// every stop (a tracer.Rewinder, such as a replay); they are disabled,
 	// so neither matched nor shown, for a live trace.
@@ -78,7 +81,7 @@ func (k *keyMap) setRewind(on bool) {
 // bindings out.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Next, k.Previous, k.Jump, k.Step, k.StepOut, k.Term},
+		{k.Next, k.Previous, k.Jump, k.Step, k.StepOut, k.Term, k.Request},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Toggle, k.Origins, k.Break, k.FocusNext, k.FocusPrev},
 		{k.Restart, k.Notes, k.Help, k.Quit},
@@ -109,7 +112,7 @@ func (k keyMap) shortHelp(c hintContext) []key.Binding {
 		b = append(b, k.Quit, k.Restart)
 	default:
 		if c.running {
-			b = append(b, k.Term)
+			b = append(b, k.Term, k.Request)
 		}
 		b = append(b, k.Next, k.Previous)
 		if !c.rewind {

@@ -43,6 +43,8 @@ type Model struct {
 	stack     stackPane
 	output    outputPane
 	notes     notesPane
+	// picker sends a request to the App (picker.go).
+	picker requestPicker
 	// notesOn: the Notes pane is shown (Options.Notes, then the N key).
 	notesOn bool
 
@@ -150,6 +152,7 @@ func newModel(ctx context.Context, opts Options) Model {
 	if m.notesOn {
 		m.tab = paneNotes
 	}
+	m.keys.Request = requestBinding(opts.Lang)
 	m.trace = traceState{gen: 1, launching: true, startedAt: now()}
 	if wd, err := os.Getwd(); err == nil {
 		m.cwd = wd
@@ -197,6 +200,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		_, m.trace.rewind = msg.src.(tracer.Rewinder)
 		m.keys.setRewind(m.trace.rewind)
+		_, requester := msg.src.(tracer.Requester)
+		m.keys.Request.SetEnabled(requester)
 		// Breaks the user turned off before a restart stay off.
 		for _, info := range tracer.Phases {
 			if m.phases.breakOff[info.ID] {
@@ -241,6 +246,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.phases.finish()
 		// Notes may still come, e.g. a lesson's last words after the exit.
 		return m, m.waitForEvent()
+
+	case routesMsg:
+		return m, m.takeRoutes(msg)
 
 	case commandDoneMsg:
 		if msg.gen != m.trace.gen {
@@ -342,6 +350,8 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 		if ev.File != "" {
 			return m.showSource(ev)
 		}
+	case tracer.KindReturn:
+		m.phases.applyReturn(ev)
 	case tracer.KindStop, tracer.KindStep, tracer.KindPass, tracer.KindExit:
 		t.launching = false
 		t.flash = ""
@@ -544,7 +554,13 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	t := &m.trace
 	t.notice = ""
+	if m.picker.open {
+		return m.pickerKey(msg)
+	}
 	switch {
+	case key.Matches(msg, k.Request):
+		return m, m.openPicker()
+
 	case key.Matches(msg, k.Quit):
 		if t.quitting {
 			return m, tea.Quit // a second q does not wait for Close

@@ -30,13 +30,16 @@ const (
 type rowKey struct {
 	phase  tracer.PhaseID
 	detail string
+	// req and at tell a request's rows apart: its ID, and the row's
+	// position among them (requests.go).
+	req, at int
 }
 
 func keyOf(phase tracer.PhaseID, detail string) rowKey {
 	if info, ok := tracer.Info(phase); !ok || !info.PerInstance {
 		detail = ""
 	}
-	return rowKey{phase, detail}
+	return rowKey{phase: phase, detail: detail}
 }
 
 // phaseRecord is what the trace has said about one row.
@@ -57,6 +60,10 @@ type timelineRow struct {
 	nested bool
 	rec    phaseRecord
 	total  time.Duration // header rows: the time spent in the group
+	// title replaces the group's name on a header (a request's); depth
+	// indents a request's call by how many calls enclose it.
+	title string
+	depth int
 }
 
 // phasesPane is the lifecycle timeline: every phase of the boot and the
@@ -74,6 +81,8 @@ type phasesPane struct {
 	hasCur    bool
 	// breakOff holds the phases whose break the user turned off.
 	breakOff map[tracer.PhaseID]bool
+	// requests are the rows of the requests sent (requests.go).
+	requests requestRows
 
 	rows     []timelineRow
 	selected int
@@ -97,6 +106,7 @@ func (p *phasesPane) reset() {
 	p.plan = nil
 	p.records = map[rowKey]*phaseRecord{}
 	p.instances = map[tracer.PhaseID][]string{}
+	p.requests = requestRows{}
 	p.hasCur = false
 	p.rebuild()
 	p.selected = p.firstPhaseRow()
@@ -117,6 +127,9 @@ func (p *phasesPane) setPlan(plan []tracer.PlannedPhase) {
 func (p *phasesPane) apply(ev tracer.Event) {
 	ev.Detail, ev.Reason = sanitize(ev.Detail), sanitize(ev.Reason)
 	k := keyOf(ev.Phase, ev.Detail)
+	if ev.Request != nil {
+		k = p.requests.add(ev)
+	}
 	if k.detail != "" && !p.seen(k) {
 		p.instances[k.phase] = append(p.instances[k.phase], k.detail)
 	}
@@ -239,6 +252,9 @@ func (p *phasesPane) rebuild() {
 	rows := p.rows[:0]
 	groups := []tracer.Group{tracer.GroupMain, tracer.GroupConfig, tracer.GroupWire, tracer.GroupRun, tracer.GroupShutdown}
 	for _, g := range groups {
+		if g == tracer.GroupShutdown {
+			rows = p.appendRequestRows(rows)
+		}
 		head := len(rows)
 		rows = append(rows, timelineRow{header: true, group: g})
 		for _, info := range tracer.Phases {
@@ -250,7 +266,7 @@ func (p *phasesPane) rebuild() {
 				details = p.instanceDetails(info.ID, plannedDetails)
 			}
 			for _, d := range details {
-				k := rowKey{info.ID, d}
+				k := rowKey{phase: info.ID, detail: d}
 				row := timelineRow{key: k, nested: info.ID == tracer.PhaseWireProvider && d != ""}
 				if rec := p.records[k]; rec != nil {
 					row.rec = *rec
@@ -463,7 +479,10 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 	st := p.st
 	w := p.w
 	if r.header {
-		name := p.tx.groups[r.group]
+		name := r.title
+		if name == "" {
+			name = p.tx.groups[r.group]
+		}
 		if name == "" {
 			name = string(r.group)
 		}
@@ -479,6 +498,9 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 	indent := ""
 	if r.nested {
 		indent = "  "
+	}
+	if r.depth > 0 {
+		indent = strings.Repeat(" ", r.depth)
 	}
 	var detail string
 	if !r.nested && r.rec.detail != "" && r.key.detail == "" {

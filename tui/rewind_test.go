@@ -163,7 +163,7 @@ func TestFlowReplayJump(t *testing.T) {
 	if !strings.Contains(s.screen, "exited with code 0") {
 		t.Errorf("the screen does not show the exit:\n%s", s.screen)
 	}
-	if got := s.rows[rowKey{tracer.PhaseRunning, ""}]; got != statePassed {
+	if got := s.rows[rowKey{phase: tracer.PhaseRunning}]; got != statePassed {
 		t.Errorf("app.running, jumped over, is %d, want passed (%d)", got, statePassed)
 	}
 	quitReplay(t, tm, src)
@@ -377,7 +377,7 @@ func TestRewindKeepsTheNotesOfTheStop(t *testing.T) {
 func TestJumpToAPhaseNotInTheTrace(t *testing.T) {
 	const w, h = 120, 40
 	d := newReplayDriver(t, w, h)
-	d.m.phases.selectKey(rowKey{tracer.PhaseRegister, ""})
+	d.m.phases.selectKey(rowKey{phase: tracer.PhaseRegister})
 	next, cmd := d.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
 	d.m = next.(Model)
 	if cmd == nil {

@@ -66,6 +66,12 @@ func (m Model) paneLines(p paneID) []string {
 	case panePhases:
 		return m.phases.View()
 	case paneSource:
+		if m.picker.open {
+			return m.pickerLines(m.source.w, m.source.h)
+		}
+		if lines := m.replyView(m.source.w, m.source.h); lines != nil {
+			return lines
+		}
 		if !m.source.hasContent() {
 			return m.launchLines()
 		}
@@ -98,6 +104,9 @@ func (m Model) boxSpec(p paneID) boxSpec {
 		titleInk = st.titleFocused
 	}
 	name := m.tx.paneNames[p]
+	if p == paneSource && m.picker.open {
+		name = pickerWordsFor(m.opts.Lang).title
+	}
 	title, tw := titleInk.paint(name), textWidth(name)
 	extra := ""
 	spec := boxSpec{focused: focused}

@@ -35,6 +35,14 @@ var lessons = []string{
 	"../../demo/lessons/05-where-from.zh.kts",
 }
 
+// requestLessons send requests, so they run live, on the replay of their own
+// run and on the tour, whose recording holds a request; not on a recording
+// of a run without requests.
+var requestLessons = []string{
+	"../../demo/lessons/06-request.kts",
+	"../../demo/lessons/06-request.zh.kts",
+}
+
 // dsnSecret is the password the secret config holds; the demo logs the URL
 // it is in, so it reaches both the Bootstrap and the program's output.
 const dsnSecret = "Pa55w0rdInDsn"
@@ -207,7 +215,7 @@ func checkTraceFile(t *testing.T, path string, events []tracer.Event) {
 // recording it, then against the replay of that recording.
 func TestLessonsLiveAndOnTheirReplay(t *testing.T) {
 	conf, _, _ := demoConfigDir(t)
-	for _, lesson := range lessons {
+	for _, lesson := range append(append([]string(nil), lessons...), requestLessons...) {
 		t.Run(filepath.Base(lesson), func(t *testing.T) {
 			rec := filepath.Join(t.TempDir(), "lesson.jsonl")
 			code, out, stderr := runCLI(t, "run", "--script", lesson, "--record", rec, "../../demo", "--", "-conf", conf)

@@ -47,6 +47,9 @@ type runOptions struct {
 	// Delve server instead of a program built here.
 	remote *remoteTarget
 
+	// Requests sent to the running App (requestflags.go).
+	req      requestFlags
+	requests []tracer.RequestSpec
 	// inspect are --watch and --break (inspectflags.go).
 	inspect inspectOptions
 }
@@ -87,6 +90,11 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 			}
 			cfg := delve.Config{Target: args[0], Args: args[1:], WorkingDir: opts.workingDir, NoCache: opts.noCache,
 				Watches: opts.inspect.watches, Breaks: opts.inspect.breaks, Stall: opts.stall}
+			layers, err := opts.req.layerDirs()
+			if err != nil {
+				return err
+			}
+			cfg.Layers = layers
 			if opts.json {
 				opts.headless = true
 			}
@@ -101,6 +109,7 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 	f.StringVar(&opts.workingDir, "wd", "", "working directory of the program (default: the main package's directory)")
 	f.BoolVar(&opts.noCache, "no-cache", false, "build the program afresh instead of reusing an unchanged debug build from the cache")
 	addStallFlag(f, &opts)
+	addLayerFlag(f, &opts.req)
 	return cmd
 }
 
@@ -115,6 +124,7 @@ func addOutputFlags(f *pflag.FlagSet, opts *runOptions) {
 	f.StringVar(&opts.script, "script", "", "drive the trace from the script `FILE` (break, continue, print, expect, note...; see docs/SCRIPTS.md): in the TUI its notes show in the Notes pane, with --headless its report is printed")
 	f.StringVar(&opts.traceOut, "trace-out", "", "at the end, write the trace to `FILE.json` in Chrome Trace Event Format, for Perfetto UI or chrome://tracing")
 	f.StringVar(&opts.langFlag, "lang", "", langUsage)
+	addRequestFlags(f, &opts.req)
 	addBaselineFlags(f, &opts.baselineFlags)
 }
 
@@ -127,6 +137,12 @@ func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions)
 	lang, err := pickLang(opts.langFlag)
 	if err != nil {
 		return err
+	}
+	if opts.requests, err = opts.req.specs(); err != nil {
+		return err
+	}
+	if len(opts.requests) > 0 && (opts.script != "" || !opts.headless) {
+		return &delve.UserError{Msg: "--request goes with --headless", Hint: "in the terminal UI press R at app.running to pick a route and send it; in a script write `request METHOD PATH`"}
 	}
 	opts.lang = lang
 	if err := checkStall(io, opts); err != nil {
@@ -176,6 +192,7 @@ func runHeadless(ctx context.Context, io streams, cfg delve.Config, opts runOpti
 		StopTimeout: opts.stopTimeout,
 		// A remote program is left serving, never signalled.
 		LeaveRunning: opts.remote != nil,
+		Requests:     opts.requests,
 	})
 	if errors.Is(err, headless.ErrInterrupted) {
 		if opts.remote != nil {

@@ -194,3 +194,25 @@ func TestConnectStall(t *testing.T) {
 		t.Errorf("the program still runs after --kill-on-exit: pids %v", pids)
 	}
 }
+
+// TestStallQuietWhileServing: --stall watches the boot and the shutdown,
+// not the serving between them: a demo that answers two requests and is
+// held at app.running longer than the stall time exits 0, and its
+// shutdown, counted from SIGTERM, is no stall either.
+func TestStallQuietWhileServing(t *testing.T) {
+	conf, _, _ := demoConfigDir(t)
+	args := append([]string{"run", "--headless", "--json", "--stall", "1s", "--hold", "1500ms"}, acceptanceRequests...)
+	code, out, stderr := runCLI(t, append(args, "../../demo", "--", "-conf", conf)...)
+	requirePtraceCLI(t, stderr)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0\nstderr:\n%s", code, stderr)
+	}
+	if strings.Contains(out, `"kind":"stall"`) {
+		t.Errorf("a stall was reported:\n%s", out)
+	}
+	for _, want := range []string{`"phase":"request.reply"`, `"phase":"app.after-stop"`, `"phase":"exit"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %s event", want)
+		}
+	}
+}

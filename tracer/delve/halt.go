@@ -35,6 +35,9 @@ type haltState struct {
 	// is stuck after it.
 	lastPhase  tracer.PhaseID
 	lastDetail string
+	// serving: app.running was reached; the program serves (and answers
+	// requests) until it is signalled.
+	serving bool
 	// signalled: Signal was called, so the program is on its way out of
 	// app.running and the stall watchdog watches again, counting from
 	// signalledAt (run clock) rather than from app.running: the time it
@@ -167,6 +170,7 @@ func (s *Session) takeHalt() bool {
 func (s *Session) noteEmitLocked(ev tracer.Event) {
 	if ev.IsPhase() {
 		s.halt.lastPhase, s.halt.lastDetail = ev.Phase, ev.Detail
+		s.halt.serving = s.halt.serving || ev.Phase == tracer.PhaseRunning
 		if req := s.halt.req; req != nil && req.reason == haltStalled {
 			// The program reached a phase after all: it is not stuck.
 			close(req.taken)

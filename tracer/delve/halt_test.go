@@ -189,10 +189,10 @@ func TestStallNamesWhereMainWaits(t *testing.T) {
 	}
 }
 
-// TestHaltWhileServing halts the demo while it serves, looks at its
-// goroutines, goes on, and still traces the shutdown. The stall watchdog is
-// on and must not fire: a serving program reaches no phase until it is
-// signalled.
+// TestHaltWhileServing halts the demo while it serves, after a request,
+// looks at its goroutines, goes on, and still traces the shutdown. The
+// stall watchdog is on and must not fire: a serving program reaches no
+// phase until it is signalled or sent a request.
 func TestHaltWhileServing(t *testing.T) {
 	conf := writeDemoConfig(t)
 	ctx, cancel := context.WithTimeout(context.Background(), traceTimeout)
@@ -223,9 +223,24 @@ func TestHaltWhileServing(t *testing.T) {
 		t.Errorf("halt at app.running: main goroutine's stack lacks App.Run: %+v", g.Stack)
 	}
 
+	// A request: its phases, then the reply, after which the program
+	// serves again with no phase to come.
+	if _, err := s.Send(ctx, tracer.RequestSpec{Transport: "http", Method: "GET", Path: "/helloworld/halt"}); err != nil {
+		t.Fatalf("send a request: %v", err)
+	}
+	for {
+		ev := untilKind(t, ctx, s, tracer.KindStop, &seen)
+		if ev.Phase == tracer.PhaseRequestReply {
+			break
+		}
+		if err := s.Continue(ctx); err != nil {
+			t.Fatalf("continue at %s: %v", ev.Label(), err)
+		}
+	}
+
 	// Serving: let it run past the stall time, then halt it.
 	if err := s.Continue(ctx); err != nil {
-		t.Fatalf("continue from app.running: %v", err)
+		t.Fatalf("continue from the reply: %v", err)
 	}
 	if _, err := s.Goroutine(ctx, 1); !errors.Is(err, tracer.ErrNotPaused) {
 		t.Errorf("Goroutine while running = %v, want ErrNotPaused", err)
@@ -240,8 +255,8 @@ func TestHaltWhileServing(t *testing.T) {
 			t.Fatalf("a stall was reported while the program served: %s", ev.Reason)
 		}
 	}
-	if halt.Phase != tracer.PhaseRunning {
-		t.Errorf("halt after %q, want app.running", halt.Phase)
+	if halt.Phase != tracer.PhaseRequestReply {
+		t.Errorf("halt after %q, want request.reply", halt.Phase)
 	}
 	g := mainGoroutine(t, halt)
 	if g.User.Function != "main.main" {

@@ -450,10 +450,13 @@ func errorText(v *api.Variable) string {
 		return ""
 	}
 	field := ""
-	switch strings.TrimPrefix(v.Type, "*") {
-	case "errors.errorString":
+	switch t := strings.TrimPrefix(v.Type, "*"); {
+	case strings.HasSuffix(t, "/kratos/v2/errors.Error"):
+		// A kratos error: its Status says code, reason and message.
+		return kratosErrorText(target)
+	case t == "errors.errorString":
 		field = "s"
-	case "fmt.wrapError", "fmt.wrapErrors":
+	case t == "fmt.wrapError" || t == "fmt.wrapErrors":
 		field = "msg"
 	default:
 		return ""
@@ -609,4 +612,23 @@ func shortFunc(fn string) string {
 // oneLine joins the lines of a message into one.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// kratosErrorText reads a kratos *errors.Error's Status as "400 EMPTY_NAME:
+// name is empty", or "" when its fields were not loaded.
+func kratosErrorText(e *api.Variable) string {
+	for _, f := range e.Children {
+		if f.Name != "Status" {
+			continue
+		}
+		fields := map[string]string{}
+		for _, c := range f.Children {
+			fields[c.Name] = c.Value
+		}
+		if fields["Code"] == "" {
+			return ""
+		}
+		return fmt.Sprintf("%s %s: %s", fields["Code"], fields["Reason"], fields["Message"])
+	}
+	return ""
 }

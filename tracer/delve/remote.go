@@ -427,6 +427,7 @@ func (s *Session) teardownRemote() {
 				debugf("teardown: clear breakpoint %d: %v", id, err)
 			}
 		}
+		s.clearRequestBreakpoints()
 		for id := range s.bps.own {
 			if _, err := c.ClearBreakpoint(id); err != nil {
 				debugf("teardown: clear breakpoint %d: %v", id, err)

@@ -45,6 +45,10 @@ type Config struct {
 	// NoCache builds the program afresh instead of reusing an unchanged
 	// debug build from the build cache, and leaves the cache alone.
 	NoCache bool
+	// Layers names more packages, relative to the module, for the layers a
+	// request is followed through (request.service, request.biz,
+	// request.data), beside kratos-layout's internal/service, biz and data.
+	Layers map[tracer.PhaseID][]string
 	// Watches are Go expressions evaluated at every stop (Event.Watches).
 	Watches []string
 	// Breaks are breakpoints of the user's own, set before the program
@@ -119,6 +123,8 @@ type Session struct {
 	serversStale bool
 	sources      *sourceCache
 	clock        stopClock
+	// req follows the requests sent to the App (requests.go).
+	req requestState
 
 	// The user's own questions: breakpoints.go, inspect.go, returns.go.
 	bps     bpTable
@@ -145,12 +151,17 @@ type Session struct {
 
 type command struct {
 	op string // "continue", "next", "stepout"
+	// send and routes are request commands (requests.go).
+	send   *sendCmd
+	routes *routesCmd
 }
 
 // hit is one thread stopped at one of the plan's breakpoints.
 type hit struct {
 	entry  planEntry
 	thread *api.Thread
+	// ret: the hit is at a return of a request function.
+	ret bool
 }
 
 // Start resolves the target and begins a trace in the background: the build,
@@ -247,6 +258,7 @@ func (s *Session) Signal(ctx context.Context, sig os.Signal) error {
 		return fmt.Errorf("send %v to pid %d: %w", sig, pid, err)
 	}
 	s.noteSignalled()
+	s.stopServing()
 	if paused {
 		return s.Continue(ctx)
 	}
@@ -392,6 +404,9 @@ func (s *Session) run() {
 		case <-s.quit:
 			return
 		case c := <-s.cmds:
+			if s.requestCommand(c) {
+				continue
+			}
 			s.resume(c.op)
 		}
 	}
@@ -632,6 +647,11 @@ func (s *Session) resume(op string) {
 			continue
 		}
 		s.pending = nil
+		if op == "continue" && s.replyDue() {
+			if s.reportReply() {
+				return
+			}
+		}
 		if s.takeHalt() {
 			return
 		}
@@ -753,11 +773,17 @@ func (s *Session) hitsOf(state *api.DebuggerState) ([]hit, *api.Thread) {
 		if th.Breakpoint.Name == proc.UnrecoveredPanic || th.Breakpoint.Name == proc.FatalThrow {
 			return nil, th
 		}
-		for _, e := range s.meanings(th.Breakpoint.ID) {
+		meanings := s.meanings(th.Breakpoint.ID)
+		for _, e := range meanings {
 			if th.Function != nil && !e.accepts(th.Function.Name()) {
 				continue
 			}
 			hits = append(hits, hit{entry: e, thread: th})
+		}
+		if len(meanings) == 0 {
+			if h, ok := s.requestHit(th); ok {
+				hits = append(hits, h)
+			}
 		}
 	}
 	sort.SliceStable(hits, func(i, j int) bool {
@@ -779,6 +805,15 @@ func (s *Session) report(h hit) bool {
 	if h.entry.failure {
 		s.reportFailure(h)
 		return false
+	}
+	if tracer.IsRequestPhase(h.entry.Phase) {
+		return s.reportRequestHit(h)
+	}
+	s.noteRequestPhase(h.entry.Phase)
+	if h.entry.Phase == tracer.PhaseRunning {
+		// Armed while the program is stopped here, so that a request can
+		// also be sent once it runs on (requests.go).
+		s.armRequests()
 	}
 	s.providerEntered(h.entry)
 	th := h.thread

@@ -22,9 +22,10 @@ import (
 // so its time counts.
 //
 // The watchdog rests between app.running and the signal that starts the
-// shutdown: a serving program reaches no phase until it is told to stop,
-// and that is not a stall. After the signal it watches again, so a
-// shutdown that hangs is caught too.
+// shutdown: a serving program reaches no phase until it is told to stop or
+// sent a request, and that is not a stall, nor is the wait after a
+// request's reply. After the signal it watches again, counting from the
+// signal, so a shutdown that hangs is caught too.
 
 // stallTick is how often the watchdog looks, for a stall time of d.
 func stallTick(d time.Duration) time.Duration {
@@ -65,7 +66,7 @@ func (s *Session) stalledLocked() bool {
 	if s.ended || !s.stepping || s.halt.req != nil || s.launched.IsZero() {
 		return false
 	}
-	if s.halt.lastPhase == tracer.PhaseRunning && !s.halt.signalled {
+	if s.halt.serving && !s.halt.signalled {
 		return false
 	}
 	return s.stuckLocked() >= s.cfg.Stall

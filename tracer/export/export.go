@@ -97,13 +97,15 @@ func Build(events []tracer.Event, opts Options) *File {
 
 	var phases []tracer.Event
 	for _, ev := range events {
-		if ev.IsPhase() {
+		// A request's phases are on the request's own track.
+		if ev.IsPhase() && ev.Request == nil {
 			phases = append(phases, ev)
 		}
 	}
 	end := endOf(events)
 	b.lifecycle(phases, end)
 	b.servers(phases, end)
+	b.requests(events, end)
 	b.output(events)
 	return &File{TraceEvents: b.out, DisplayTimeUnit: "ms", OtherData: opts.Metadata}
 }

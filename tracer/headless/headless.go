@@ -44,6 +44,10 @@ type Options struct {
 	// asked for that). When app.running cannot be traced, the run ends at
 	// the last boot phase that can.
 	LeaveRunning bool
+	// Requests are sent to the App one after the other, the first at
+	// app.running and each next one at the previous one's reply, before the
+	// hold; the Source must be a tracer.Requester (request.go).
+	Requests []tracer.RequestSpec
 }
 
 // Result sums up a run.
@@ -71,6 +75,7 @@ var ErrInterrupted = errors.New("interrupted")
 func Run(ctx context.Context, src tracer.Source, opts Options) (*Result, error) {
 	defer src.Close()
 	p := &printer{opts: opts, res: &Result{ExitCode: -1}, holdAt: tracer.PhaseRunning, noSource: map[string]bool{}}
+	requests := &requestDriver{specs: opts.Requests}
 	var stopDeadline <-chan time.Time
 	var holdTimer <-chan time.Time
 	events := src.Events()
@@ -107,7 +112,10 @@ func Run(ctx context.Context, src tracer.Source, opts Options) (*Result, error) 
 			p.print(ev)
 			switch ev.Kind {
 			case tracer.KindStop, tracer.KindStep:
-				if ev.Phase == p.holdAt {
+				if requests.sendNext(ctx, p, src, ev) {
+					continue
+				}
+				if ev.Phase == p.holdAt || ev.Phase == tracer.PhaseRequestReply {
 					if opts.Hold > 0 {
 						p.logf("holding at %s for %s (--hold)", ev.Phase, opts.Hold)
 					}
@@ -134,6 +142,8 @@ type printer struct {
 	holdAt tracer.PhaseID
 	// noSource holds the files already reported as not available here.
 	noSource map[string]bool
+	// events are the request events, for the summary's time per layer.
+	events []tracer.Event
 }
 
 // lastBootPhase is the last phase of the boot the plan can trace: app.running,
@@ -163,6 +173,9 @@ func (p *printer) print(ev tracer.Event) {
 	if ev.IsPhase() {
 		p.res.Phases = append(p.res.Phases, ev)
 		p.phase = ev.Phase
+	}
+	if ev.Request != nil {
+		p.events = append(p.events, ev)
 	}
 	if ev.Kind == tracer.KindExit && ev.ExitCode != nil {
 		p.res.ExitCode = *ev.ExitCode
@@ -257,6 +270,10 @@ func (p *printer) printText(ev tracer.Event) {
 	case tracer.KindStop, tracer.KindPass, tracer.KindStep, tracer.KindExit:
 		p.printPhase(ev)
 	case tracer.KindReturn:
+		if ev.Request != nil {
+			p.printRequestReturn(ev)
+			break
+		}
 		p.printReturn(ev)
 	case tracer.KindHalt, tracer.KindStall:
 		p.printGoroutines(ev)
@@ -307,6 +324,7 @@ func (p *printer) printPhase(ev tracer.Event) {
 	if ev.Phase == tracer.PhaseConfigLoad && len(ev.ConfigSources) > 0 {
 		fmt.Fprintf(w, "  %s\n", formatSources(ev.ConfigSources, p.opts.Lang))
 	}
+	p.printRequest(ev)
 	if ev.Bootstrap != nil && !ev.Bootstrap.Equal(p.lastBootstrap) {
 		p.lastBootstrap = ev.Bootstrap
 		fmt.Fprintf(w, "  "+wd.bootstrap+"\n", ev.Bootstrap.Type)
@@ -400,6 +418,7 @@ func (p *printer) summary() {
 		rows = append(rows, []string{fmt.Sprint(i + 1), label, loc, ev.SincePrev.String(), ev.Elapsed.String()})
 	}
 	writeTable(w, rows)
+	p.requestSummary()
 	switch {
 	case p.res.Stalled != nil:
 		fmt.Fprintln(w, p.stallSummary())

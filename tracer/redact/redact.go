@@ -136,7 +136,9 @@ func redactNode(n *tracer.Node, secret bool) *tracer.Node {
 	// config value came from are code, counts and places, not values: they
 	// are kept (an origin's secret parts are masked by origins).
 	out := &tracer.Node{Name: n.Name, Type: n.Type, Expr: n.Expr, Unloaded: n.Unloaded, More: n.More, Hash: n.Hash}
-	secret = secret || SensitiveName(n.Name)
+	// A header node (an *http.Request's Authorization or Cookie) holds a
+	// credential by its name, as a secret-named field does.
+	secret = secret || SensitiveName(n.Name) || secretHeaders[strings.ToLower(n.Name)]
 	out.Origin, out.Overrides = origins(n, secret)
 	// A composite can have a value too: an error's message.
 	switch {
@@ -218,6 +220,7 @@ func Event(ev tracer.Event) tracer.Event {
 		sess.Args = Args(sess.Args)
 		ev.Session = &sess
 	}
+	ev.Request = Request(ev.Request)
 	return ev
 }
 

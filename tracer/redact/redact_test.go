@@ -167,6 +167,50 @@ func TestEvent(t *testing.T) {
 	}
 }
 
+func TestRequestMasked(t *testing.T) {
+	in := &tracer.RequestInfo{
+		ID: 1, Transport: "http", Method: "POST", Path: "/login",
+		Header: []string{"Authorization: Bearer abc.def", "Cookie: session=xyz", "X-Api-Key: k1", "Accept: */*"},
+		Body:   `{"user":"ann","password":"hunter2","nested":{"accessToken":"t0k"},"list":[{"secret":"s"}]}`,
+		Reply: &tracer.Reply{
+			Code: 200, Header: []string{"Set-Cookie: session=new; HttpOnly", "Content-Type: application/json"},
+			Body: `{"token":"jwt.value","name":"ann"}`,
+		},
+	}
+	out := Request(in)
+	for _, want := range []string{"Authorization: ****", "Cookie: ****", "X-Api-Key: ****", "Accept: */*"} {
+		if !containsString(out.Header, want) {
+			t.Errorf("request headers %v lack %q", out.Header, want)
+		}
+	}
+	if strings.Contains(out.Body, "hunter2") || strings.Contains(out.Body, "t0k") || strings.Contains(out.Body, `"s"`) || !strings.Contains(out.Body, `"user":"ann"`) {
+		t.Errorf("request body: %s", out.Body)
+	}
+	if !containsString(out.Reply.Header, "Set-Cookie: ****") || strings.Contains(out.Reply.Body, "jwt.value") || !strings.Contains(out.Reply.Body, `"name":"ann"`) {
+		t.Errorf("reply: %+v", out.Reply)
+	}
+	if in.Header[0] != "Authorization: Bearer abc.def" || !strings.Contains(in.Body, "hunter2") || in.Reply.Header[0] != "Set-Cookie: session=new; HttpOnly" {
+		t.Error("the original was changed")
+	}
+	if JSON(out.Body) != out.Body {
+		t.Error("JSON is not idempotent")
+	}
+	// The same in an event, with an *http.Request argument's headers.
+	ev := Event(tracer.Event{Request: in, Args: []*tracer.Node{{Name: "req", Children: []*tracer.Node{{Name: "header", Children: []*tracer.Node{{Name: "Authorization", Value: "Bearer abc"}, {Name: "Accept", Value: "*/*"}}}}}}})
+	if ev.Request.Header[0] != "Authorization: ****" || ev.Args[0].Lookup("header.Authorization").Value != Mask || ev.Args[0].Lookup("header.Accept").Value != "*/*" {
+		t.Errorf("event: %+v %+v", ev.Request.Header, ev.Args[0].Lookup("header"))
+	}
+}
+
+func containsString(list []string, s string) bool {
+	for _, l := range list {
+		if l == s {
+			return true
+		}
+	}
+	return false
+}
+
 // TestEventValues: the variables, watches and results of a stop are masked
 // like the Bootstrap, in Go syntax; the expressions that read them stay.
 func TestEventValues(t *testing.T) {

@@ -20,6 +20,11 @@
 //	note TEXT                  show a note to the audience
 //	sleep DURATION             wait, e.g. 2s or 500ms
 //	sigterm                    send SIGTERM and run to the next break (at app.running)
+//	request METHOD PATH [BODY]
+//	request grpc SERVICE/METHOD JSON
+//	                           send a request to the App (at app.running or a
+//	                           request's reply) and run to its next break; its
+//	                           reply always pauses
 //	quit                       end the trace now (kills the program)
 //
 // A word of break or clear that is not a phase ID is a location in the
@@ -55,6 +60,9 @@
 //	                                                       network, address, timeout, endpoint, state, services
 //	output                                                 every line the program has written so far
 //	exit_code                                              the program's exit status, once it has exited
+//	request, request.method, .path, .transport, .id, .body the request sent last
+//	reply, reply.code, .status, .ok, .body, .message,      its reply, from request.reply on
+//	  .error, .header, .failed_at, .failed_detail
 //
 // A script is parsed whole before anything runs; a mistake is reported as
 // FILE:LINE:COL: reason. A trace that stalls (run --stall) fails the line
@@ -121,6 +129,8 @@ type Command struct {
 	Note string
 	// Duration is sleep's argument.
 	Duration time.Duration
+	// Request is request's argument.
+	Request tracer.RequestSpec
 }
 
 // Error is a mistake in a script, at FILE:LINE:COL.
@@ -155,7 +165,11 @@ func Parse(name string, r io.Reader) (*Script, error) {
 	for i, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSuffix(line, "\r")
 		p := &lineParser{file: name, line: i + 1}
-		if cmd, ok, err := p.exprCommand(line); ok {
+		cmd, ok, err := p.exprCommand(line)
+		if !ok {
+			cmd, ok, err = p.requestLine(line)
+		}
+		if ok {
 			if err != nil {
 				errs = append(errs, err)
 				continue
@@ -172,7 +186,7 @@ func Parse(name string, r io.Reader) (*Script, error) {
 		if len(toks) == 0 {
 			continue
 		}
-		cmd, err := p.command(toks)
+		cmd, err = p.command(toks)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -241,7 +255,7 @@ func (p *lineParser) tokenize(line string) ([]token, error) {
 }
 
 // commands lists every command, for messages.
-var commands = []Op{OpBreak, OpClear, OpContinue, OpPrint, OpExpect, OpWatch, OpEval, OpNote, OpSleep, OpSigterm, OpQuit}
+var commands = []Op{OpBreak, OpClear, OpContinue, OpPrint, OpExpect, OpWatch, OpEval, OpNote, OpSleep, OpSigterm, OpRequest, OpQuit}
 
 func (p *lineParser) command(toks []token) (Command, error) {
 	head, args := toks[0], toks[1:]

@@ -72,6 +72,8 @@ func ParsePath(s string) (Path, error) {
 		return p, nil
 	case root == "servers":
 		return parseServersPath(p, rest)
+	case root == "request" || root == "reply":
+		return parseRequestPath(p, rest)
 	case root == "instance":
 		return parseInstancePath(p, rest)
 	case contains(stopRoots, root):
@@ -80,7 +82,7 @@ func ParsePath(s string) (Path, error) {
 		}
 		return p, nil
 	}
-	return p, &PathError{0, fmt.Sprintf("unknown path %q; a path starts with bootstrap, servers, %s", s, strings.Join(stopRoots, ", "))}
+	return p, &PathError{0, fmt.Sprintf("unknown path %q; a path starts with bootstrap, servers, instance, request, reply, %s", s, strings.Join(stopRoots, ", "))}
 }
 
 func parseServersPath(p Path, rest string) (Path, error) {
@@ -150,6 +152,8 @@ type state struct {
 	servers   []tracer.Server
 	output    []string
 	exitCode  *int
+	// request is the request of the last event that carried one.
+	request *tracer.RequestInfo
 	// instance is the last ServiceInstance an event carried.
 	instance *tracer.ServiceInstance
 }
@@ -170,6 +174,9 @@ func (st *state) observe(ev tracer.Event) {
 	}
 	if ev.ExitCode != nil {
 		st.exitCode = ev.ExitCode
+	}
+	if ev.Request != nil {
+		st.request = ev.Request
 	}
 }
 
@@ -223,6 +230,8 @@ func (st *state) value(p Path) (string, error) {
 		return n.Value, nil
 	case "servers":
 		return st.serverValue(p)
+	case "request", "reply":
+		return st.requestValue(p)
 	}
 	return "", fmt.Errorf("unknown path %s", p)
 }

@@ -142,6 +142,9 @@ type runner struct {
 	// ui is set when a UI shows the trace (see Lesson); nil when the
 	// script's report is printed.
 	ui *lessonUI
+	// sentRequest: a request command ran; from then on its replies pause,
+	// as past one the App waits for another request or a signal.
+	sentRequest bool
 }
 
 // tell shows a line of the script's report in the UI's notes, if there is a
@@ -185,7 +188,7 @@ func (r *runner) exec(ctx context.Context, cmd Command) error {
 	case OpBreak, OpClear:
 		for _, ph := range cmd.Phases {
 			on := cmd.Op == OpBreak
-			if ph == tracer.PhaseRunning {
+			if ph == tracer.PhaseRunning || ph == tracer.PhaseRequestReply && r.sentRequest {
 				// Past app.running the program waits for a signal: the
 				// script must pause there to send it.
 				on = true
@@ -218,6 +221,10 @@ func (r *runner) exec(ctx context.Context, cmd Command) error {
 		}
 		if r.st.atStop && r.st.current.Phase == tracer.PhaseRunning && r.st.current.Kind == tracer.KindStop && r.paused {
 			r.fail("at app.running the program only waits for a signal; use sigterm to go on")
+			return errAbort
+		}
+		if r.st.atStop && r.st.current.Phase == tracer.PhaseRequestReply && r.st.current.Kind == tracer.KindStop && r.paused {
+			r.fail("after a request's reply the App waits for another request or a signal; use request or sigterm to go on")
 			return errAbort
 		}
 		return r.resume(ctx, false)
@@ -262,6 +269,8 @@ func (r *runner) exec(ctx context.Context, cmd Command) error {
 			return ctx.Err()
 		case <-time.After(cmd.Duration):
 		}
+	case OpRequest:
+		return r.sendRequest(ctx, cmd)
 	case OpQuit:
 		if err := r.gate(ctx); err != nil {
 			return err

@@ -45,8 +45,9 @@ func TestDemoEvents(t *testing.T) {
 	}
 	for _, p := range tracer.Phases {
 		// "main" is a stop only in programs that are not Kratos apps,
-		// "break" only at a breakpoint of the user's own.
-		if seen[p.ID] == 0 && p.ID != "main" && p.ID != tracer.PhaseBreak {
+		// "break" only at a breakpoint of the user's own; a request's
+		// phases come only when a request is sent (RequestEvents).
+		if seen[p.ID] == 0 && p.ID != "main" && p.ID != tracer.PhaseBreak && p.Group != tracer.GroupRequest {
 			t.Errorf("phase %s missing", p.ID)
 		}
 	}
@@ -75,5 +76,26 @@ func TestFakePlaysDemo(t *testing.T) {
 	}
 	if !f.Closed() {
 		t.Error("fake not closed after the exit")
+	}
+}
+
+func TestRequestEvents(t *testing.T) {
+	seen := map[tracer.PhaseID]int{}
+	replies := 0
+	for _, ev := range tracertest.RequestEvents() {
+		if ev.Request != nil && ev.IsPhase() {
+			seen[ev.Phase]++
+		}
+		if ev.Phase == tracer.PhaseRequestReply && ev.Request.Reply != nil {
+			replies++
+		}
+	}
+	for _, p := range tracer.Phases {
+		if p.Group == tracer.GroupRequest && seen[p.ID] == 0 {
+			t.Errorf("phase %s missing", p.ID)
+		}
+	}
+	if replies != 3 {
+		t.Errorf("%d replies, want 3", replies)
 	}
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer/replay"
 )
 
-//go:generate go run ./gen -o demo.jsonl
+//go:generate go run ./gen -o demo.jsonl -request "GET /helloworld/kratos"
 
 // demoJSONL is the recording, in the format of `run --record`.
 //

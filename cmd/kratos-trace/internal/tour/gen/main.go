@@ -29,19 +29,36 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer/delve"
 	"github.com/kratos-trace/kratos-trace/tracer/headless"
 	"github.com/kratos-trace/kratos-trace/tracer/replay"
+	"github.com/kratos-trace/kratos-trace/tracer/request"
 )
 
 func main() {
 	out := flag.String("o", "demo.jsonl", "the recording to write")
 	repo := flag.String("repo", "../../../..", "the root of the kratos-trace repository")
+	var requests requestList
+	flag.Var(&requests, "request", "a request to send at app.running, as for run --request (repeatable)")
 	flag.Parse()
-	if err := record(*repo, *out); err != nil {
+	if err := record(*repo, *out, requests); err != nil {
 		fmt.Fprintf(os.Stderr, "gen: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func record(repo, out string) error {
+// requestList is a repeatable -request flag.
+type requestList []tracer.RequestSpec
+
+func (l *requestList) String() string { return fmt.Sprint(*l) }
+
+func (l *requestList) Set(s string) error {
+	spec, err := request.Parse(s, nil)
+	if err != nil {
+		return err
+	}
+	*l = append(*l, spec)
+	return nil
+}
+
+func record(repo, out string, requests []tracer.RequestSpec) error {
 	out, err := filepath.Abs(out)
 	if err != nil {
 		return err
@@ -76,7 +93,7 @@ func record(repo, out string) error {
 	}
 	var buf bytes.Buffer
 	rec := replay.Record(src, &buf, replay.RecordOptions{Target: "./demo"})
-	res, err := headless.Run(ctx, rec, headless.Options{Out: io.Discard, Log: os.Stderr, StopTimeout: 10 * time.Second})
+	res, err := headless.Run(ctx, rec, headless.Options{Out: io.Discard, Log: os.Stderr, StopTimeout: 10 * time.Second, Requests: requests})
 	if cerr := rec.Close(); err == nil && cerr != nil && !errors.Is(cerr, tracer.ErrEnded) {
 		err = cerr
 	}
@@ -88,6 +105,22 @@ func record(repo, out string) error {
 	}
 	if res.ExitCode != 0 {
 		return fmt.Errorf("the demo exited with status %d", res.ExitCode)
+	}
+	replies := 0
+	for _, ev := range res.Phases {
+		if ev.Phase != tracer.PhaseRequestReply || ev.Request == nil || ev.Request.Reply == nil {
+			continue
+		}
+		replies++
+		if r := ev.Request.Reply; !r.OK {
+			// On a loaded machine the demo's 1s server timeout can run out
+			// while the program sits at the stops; a tour must show a
+			// request that worked.
+			return fmt.Errorf("request %s failed: %s; run it again", ev.Request.Label(), request.StatusLine(r))
+		}
+	}
+	if replies != len(requests) {
+		return fmt.Errorf("%d requests sent, %d replies recorded", len(requests), replies)
 	}
 
 	data := neutral(buf.Bytes(), root)

@@ -1,0 +1,78 @@
+package delve
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// demoFuncs are function names as the demo's binary has them (go tool nm),
+// around the layers a request crosses.
+var demoFuncs = strings.Fields(`
+github.com/go-kratos/kratos/v2/middleware/logging.Client.func1.1
+github.com/go-kratos/kratos/v2/middleware/logging.Server
+github.com/go-kratos/kratos/v2/middleware/logging.Server.func1
+github.com/go-kratos/kratos/v2/middleware/logging.Server.func1.1
+github.com/go-kratos/kratos/v2/middleware/logging.extractArgs
+github.com/go-kratos/kratos/v2/middleware/recovery.Recovery
+github.com/go-kratos/kratos/v2/middleware/recovery.Recovery.func1
+github.com/go-kratos/kratos/v2/middleware/recovery.Recovery.func2
+github.com/go-kratos/kratos/v2/middleware/recovery.Recovery.func2.1
+github.com/go-kratos/kratos/v2/middleware/recovery.Recovery.func2.1.1
+github.com/go-kratos/kratos/v2/transport/grpc.(*Server).unaryServerInterceptor
+github.com/go-kratos/kratos/v2/transport/grpc.(*Server).unaryServerInterceptor.func1
+github.com/go-kratos/kratos/v2/transport/grpc.(*Server).unaryServerInterceptor.func1.1
+github.com/go-kratos/kratos/v2/transport/http.(*Router).Handle.func1
+github.com/go-kratos/kratos/v2/transport/http.(*Server).filter
+github.com/go-kratos/kratos/v2/transport/http.(*Server).filter.func1
+github.com/go-kratos/kratos/v2/transport/http.(*Server).filter.func1.1
+github.com/kratos-trace/kratos-trace/demo/internal/biz.(*GreeterUsecase).CreateGreeter
+github.com/kratos-trace/kratos-trace/demo/internal/biz.NewGreeterUsecase
+github.com/kratos-trace/kratos-trace/demo/internal/biz.init
+github.com/kratos-trace/kratos-trace/demo/internal/data.(*greeterRepo).CountByHello
+github.com/kratos-trace/kratos-trace/demo/internal/data.(*greeterRepo).Save
+github.com/kratos-trace/kratos-trace/demo/internal/data.NewData
+github.com/kratos-trace/kratos-trace/demo/internal/data.NewData.func1
+github.com/kratos-trace/kratos-trace/demo/internal/data.openSQLite
+github.com/kratos-trace/kratos-trace/demo/internal/data.probeRedis.deferwrap1
+github.com/kratos-trace/kratos-trace/demo/internal/service.(*GreeterService).SayHello
+github.com/kratos-trace/kratos-trace/demo/internal/service.NewGreeterService
+github.com/kratos-trace/kratos-trace/demo/internal/middleware.Auth.func1.1
+github.com/other/lib/internal/service.(*X).Do
+`)
+
+func TestClassifyRequestFuncs(t *testing.T) {
+	got := classifyRequestFuncs(demoFuncs, "github.com/kratos-trace/kratos-trace/demo", DefaultLayers)
+	var lines []string
+	for _, f := range got {
+		lines = append(lines, fmt.Sprintf("%s %s", f.phase, f.detail))
+	}
+	want := []string{
+		"request.transport grpc",
+		"request.transport http",
+		"request.middleware logging",
+		"request.middleware recovery",
+		"request.middleware auth",
+		"request.service service.GreeterService.SayHello",
+		"request.biz biz.GreeterUsecase.CreateGreeter",
+		"request.data data.greeterRepo.CountByHello",
+		"request.data data.greeterRepo.Save",
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("classified:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+	// Without the module (a program under a remote Delve), any package path
+	// ending in a layer's directory counts.
+	got = classifyRequestFuncs(demoFuncs, "", DefaultLayers)
+	if n := len(got); n != len(want)+1 {
+		t.Errorf("without a module: %d functions, want %d", n, len(want)+1)
+	}
+	// The filter handed to Delve lets every one of them through.
+	re := regexp.MustCompile(requestFuncsFilter("github.com/kratos-trace/kratos-trace/demo", DefaultLayers))
+	for _, f := range got {
+		if !re.MatchString(f.function) {
+			t.Errorf("the filter drops %s", f.function)
+		}
+	}
+}

@@ -1,0 +1,274 @@
+package delve
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-delve/delve/service/api"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/request"
+)
+
+// routesLoad reads one route of a router, or one gRPC server's services
+// with their methods, in one request.
+var routesLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 3, MaxStringLen: 512, MaxArrayValues: 128, MaxStructFields: -1}
+
+// examplesTimeout bounds how long the program runs while the gRPC server's
+// reflection service describes the methods' messages.
+const examplesTimeout = 5 * time.Second
+
+// readRoutes reads the App's HTTP routes (its HTTP servers' routers) and
+// gRPC methods (the services registered on its gRPC servers) from the
+// program, and makes an example request for each. The gRPC examples come
+// from the server's reflection service, so the program runs while they are
+// asked for, and is halted again before readRoutes returns.
+func (s *Session) readRoutes(ctx context.Context) ([]tracer.Route, error) {
+	routes, grpcMethods, err := s.readRouteList()
+	if err != nil {
+		return nil, err
+	}
+	if len(grpcMethods) > 0 {
+		var specs []tracer.RequestSpec
+		var notes []string
+		s.runWhile(func() {
+			specs, notes = grpcExamples(ctx, s.req.target, grpcMethods)
+		})
+		routes = withGRPCExamples(routes, grpcMethods, specs, notes)
+	}
+	return routes, nil
+}
+
+// grpcExamples asks the running program's reflection service for the
+// methods' messages, within examplesTimeout.
+func grpcExamples(ctx context.Context, target request.Target, methods []string) ([]tracer.RequestSpec, []string) {
+	ctx, cancel := context.WithTimeout(ctx, examplesTimeout)
+	defer cancel()
+	return request.GRPCExamples(ctx, target.GRPC, methods)
+}
+
+// withGRPCExamples adds a route with its example for each gRPC method.
+func withGRPCExamples(routes []tracer.Route, methods []string, specs []tracer.RequestSpec, notes []string) []tracer.Route {
+	for i, m := range methods {
+		routes = append(routes, tracer.Route{Transport: "grpc", Path: m, Example: specs[i], Note: notes[i]})
+	}
+	return routes
+}
+
+// readRouteList reads the HTTP routes, with their examples, and the gRPC
+// methods from the program's memory.
+func (s *Session) readRouteList() ([]tracer.Route, []string, error) {
+	scope, err := s.appScope()
+	if err != nil {
+		return nil, nil, err
+	}
+	list, err := s.client.EvalVariable(scope, "a.opts.servers", api.LoadConfig{MaxArrayValues: 64})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read the App's servers: %w", err)
+	}
+	var routes []tracer.Route
+	var grpcMethods []string
+	for i := int64(0); i < list.Len; i++ {
+		expr := fmt.Sprintf("a.opts.servers[%d]", i)
+		typeName, sexpr, err := serverExpr(s.client, scope, expr)
+		if err != nil {
+			continue
+		}
+		switch serverKind(typeName) {
+		case "http":
+			routes = append(routes, s.readHTTPRoutes(scope, sexpr)...)
+		case "grpc":
+			grpcMethods = append(grpcMethods, s.readGRPCMethods(scope, sexpr)...)
+		}
+	}
+	return routes, grpcMethods, nil
+}
+
+// appScope finds the frame of (*App).Run on the program's goroutines: the
+// App is its receiver a.
+func (s *Session) appScope() (api.EvalScope, error) {
+	gs, _, err := s.client.ListGoroutines(0, 64)
+	if err != nil {
+		return api.EvalScope{}, fmt.Errorf("list goroutines: %w", err)
+	}
+	run := kratosFunc(".(*App).Run")
+	for _, g := range gs {
+		frames, err := s.client.Stacktrace(g.ID, 32, 0, 0, nil)
+		if err != nil {
+			continue
+		}
+		for i, f := range frames {
+			if f.Function != nil && f.Function.Name() == run {
+				return api.EvalScope{GoroutineID: g.ID, Frame: i}, nil
+			}
+		}
+	}
+	return api.EvalScope{}, fmt.Errorf("no goroutine is in %s: the App is not running", run)
+}
+
+// serverExpr reads the concrete type behind the transport.Server interface
+// expr and an expression of the server struct itself.
+func serverExpr(c interface {
+	EvalVariable(api.EvalScope, string, api.LoadConfig) (*api.Variable, error)
+}, scope api.EvalScope, expr string) (string, string, error) {
+	iv, err := c.EvalVariable(scope, expr, api.LoadConfig{FollowPointers: false, MaxVariableRecurse: 1})
+	if err != nil {
+		return "", "", err
+	}
+	if iv.Kind != reflect.Interface || len(iv.Children) == 0 {
+		return "", "", fmt.Errorf("%s is not a server interface", expr)
+	}
+	ptr := iv.Children[0]
+	if ptr.Kind != reflect.Ptr || len(ptr.Children) == 0 || ptr.Children[0].Addr == 0 {
+		return "", "", fmt.Errorf("%s holds no server", expr)
+	}
+	typeName := strings.TrimPrefix(ptr.Type, "*")
+	return typeName, fmt.Sprintf("(*(*%q)(%#x))", typeName, ptr.Children[0].Addr), nil
+}
+
+// readHTTPRoutes lists the routes of a kratos HTTP server's router: each
+// route's path template and methods.
+func (s *Session) readHTTPRoutes(scope api.EvalScope, sexpr string) []tracer.Route {
+	list, err := s.client.EvalVariable(scope, sexpr+".router.routes", api.LoadConfig{MaxArrayValues: 256})
+	if err != nil {
+		debugf("routes: %v", err)
+		return nil
+	}
+	var out []tracer.Route
+	for j := int64(0); j < list.Len; j++ {
+		rc, err := s.client.EvalVariable(scope, fmt.Sprintf("%s.router.routes[%d].routeConf", sexpr, j), routesLoad)
+		if err != nil {
+			continue
+		}
+		tmpl, methods := routeOf(rc)
+		if tmpl == "" {
+			continue
+		}
+		if len(methods) == 0 {
+			methods = []string{"GET"}
+		}
+		for _, m := range methods {
+			out = append(out, tracer.Route{Transport: "http", Method: m, Path: tmpl, Example: request.HTTPExample(m, tmpl)})
+		}
+	}
+	return out
+}
+
+// routeOf reads a gorilla/mux routeConf: the path template and the methods
+// of its method matcher.
+func routeOf(rc *api.Variable) (string, []string) {
+	tmpl := ""
+	var methods []string
+	for _, f := range rc.Children {
+		switch f.Name {
+		case "regexp":
+			for _, g := range f.Children {
+				if g.Name != "path" || len(g.Children) == 0 {
+					continue
+				}
+				for _, p := range g.Children[0].Children {
+					if p.Name == "template" {
+						tmpl = p.Value
+					}
+				}
+			}
+		case "matchers":
+			for _, m := range f.Children {
+				if m.Kind != reflect.Interface || len(m.Children) == 0 || !strings.HasSuffix(m.Children[0].Type, "mux.methodMatcher") {
+					continue
+				}
+				for _, v := range m.Children[0].Children {
+					methods = append(methods, v.Value)
+				}
+			}
+		}
+	}
+	return tmpl, methods
+}
+
+// readGRPCMethods lists the unary methods of the services registered on a
+// kratos gRPC server, as "package.Service/Method"; grpc-go's own services
+// (reflection, health) are left out.
+func (s *Session) readGRPCMethods(scope api.EvalScope, sexpr string) []string {
+	v, err := s.client.EvalVariable(scope, sexpr+".Server.services", routesLoad)
+	if err != nil || v.Kind != reflect.Map {
+		debugf("grpc services: %v", err)
+		return nil
+	}
+	var out []string
+	for i := 0; i+1 < len(v.Children); i += 2 {
+		svc := v.Children[i].Value
+		if strings.HasPrefix(svc, "grpc.") {
+			continue
+		}
+		info := &v.Children[i+1]
+		if info.Kind == reflect.Ptr && len(info.Children) > 0 {
+			info = &info.Children[0]
+		}
+		for _, f := range info.Children {
+			if f.Name != "methods" {
+				continue
+			}
+			for k := 0; k+1 < len(f.Children); k += 2 {
+				out = append(out, svc+"/"+f.Children[k].Value)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// runWhile lets the program run while fn talks to it, then halts it again.
+// Phase hits meanwhile wait in s.pending for the next Continue; request
+// breakpoints hit outside a request pass unseen.
+func (s *Session) runWhile(fn func()) {
+	done := make(chan struct{})
+	acked := make(chan struct{})
+	go func() {
+		defer close(done)
+		fn()
+	}()
+	go func() {
+		<-done
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			s.mu.Lock()
+			stepping := s.stepping
+			s.mu.Unlock()
+			if stepping {
+				_, _ = s.client.Halt()
+			}
+			select {
+			case <-acked:
+				return
+			case <-s.quit:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	defer close(acked)
+	for {
+		select {
+		case <-done:
+			return
+		default:
+		}
+		state, err := s.step("continue")
+		if err != nil || state == nil || state.Exited {
+			<-done
+			return
+		}
+		hits, _ := s.hitsOf(state)
+		for _, h := range hits {
+			if !tracer.IsRequestPhase(h.entry.Phase) {
+				s.pending = append(s.pending, h)
+			}
+		}
+	}
+}

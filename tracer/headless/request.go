@@ -1,0 +1,203 @@
+package headless
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/request"
+)
+
+// requestWords are the headings of the request parts of the text output.
+type requestWords struct {
+	request, reply, failedAt, args, results, took, latency, serverTime string
+	summary                                                            string
+	cols                                                               [3]string
+}
+
+var allRequestWords = map[tracer.Lang]*requestWords{
+	tracer.English: {
+		request: "request", reply: "reply", failedAt: "failed at", args: "args", results: "returned",
+		took: "took", latency: "latency", serverTime: "in the program",
+		summary: "Requests", cols: [3]string{"LAYER", "TOOK", "ERROR"},
+	},
+	tracer.Chinese: {
+		request: "请求", reply: "回复", failedAt: "失败于", args: "参数", results: "返回",
+		took: "耗时", latency: "总耗时", serverTime: "程序内",
+		summary: "请求", cols: [3]string{"层", "耗时", "错误"},
+	},
+}
+
+func requestWordsFor(lang tracer.Lang) *requestWords {
+	if w, ok := allRequestWords[lang]; ok {
+		return w
+	}
+	return allRequestWords[tracer.English]
+}
+
+// requestDriver sends Options.Requests one after the other: the first at
+// the hold phase, each next one at the previous one's reply. It returns
+// false when there is nothing (more) to send, so the run holds and signals
+// as it would without requests.
+type requestDriver struct {
+	specs []tracer.RequestSpec
+	next  int
+	// warned: the Source cannot send requests, and the log said so.
+	warned bool
+}
+
+// sendNext sends the next request if ev is where one is due; it reports
+// whether it did (the program then runs to the request's stops).
+func (d *requestDriver) sendNext(ctx context.Context, p *printer, src tracer.Source, ev tracer.Event) bool {
+	if d == nil || d.next >= len(d.specs) {
+		return false
+	}
+	if ev.Phase != p.holdAt && ev.Phase != tracer.PhaseRequestReply {
+		return false
+	}
+	rq, ok := src.(tracer.Requester)
+	if !ok {
+		if !d.warned {
+			p.logf("the requests are not sent: only a live program can be sent requests")
+			d.warned = true
+		}
+		return false
+	}
+	spec := d.specs[d.next]
+	d.next++
+	info, err := rq.Send(ctx, spec)
+	if err != nil {
+		if errors.Is(err, tracer.ErrNotServing) {
+			d.next = len(d.specs)
+		}
+		p.logf("cannot send %s: %v", spec, err)
+		return false
+	}
+	p.logf("sending request %s", info.Label())
+	return true
+}
+
+// printRequest prints what a request phase carries: the request it belongs
+// to at its transport, the layer's arguments, and the reply.
+func (p *printer) printRequest(ev tracer.Event) {
+	if ev.Request == nil {
+		return
+	}
+	w := p.opts.Out
+	rw := requestWordsFor(p.opts.Lang)
+	if ev.Phase == tracer.PhaseRequestReply && ev.Request.Reply != nil {
+		r := ev.Request.Reply
+		fmt.Fprintf(w, "  %s %s: %s\n", rw.reply, ev.Request.Label(), request.StatusLine(r))
+		timing := fmt.Sprintf("%s %s", rw.latency, r.Latency)
+		if r.ServerTime > 0 {
+			timing += fmt.Sprintf(", %s %s", rw.serverTime, r.ServerTime)
+		}
+		fmt.Fprintf(w, "    %s\n", timing)
+		for _, h := range r.Header {
+			fmt.Fprintf(w, "    %s\n", h)
+		}
+		if r.Body != "" {
+			fmt.Fprintf(w, "    %s\n", oneLine(r.Body, 300))
+		}
+		if r.Error != "" && r.Status != "" {
+			fmt.Fprintf(w, "    %s\n", r.Error)
+		}
+		if r.FailedAt != "" {
+			fmt.Fprintf(w, "  %s %s %s: %s\n", rw.failedAt, r.FailedAt, r.FailedDetail, r.FailedWhy)
+		}
+		return
+	}
+	if ev.Phase == tracer.PhaseRequestTransport {
+		fmt.Fprintf(w, "  %s %s\n", rw.request, ev.Request.Label())
+	}
+	if ev.Kind == tracer.KindPass && len(ev.Args) > 0 {
+		// A stop's arguments are printed with its other values.
+		fmt.Fprintf(w, "  %s: %s\n", rw.args, compactNodes(ev.Args))
+	}
+}
+
+// printRequestReturn prints a request layer's return: what it returned and
+// how long it ran.
+func (p *printer) printRequestReturn(ev tracer.Event) {
+	rw := requestWordsFor(p.opts.Lang)
+	fmt.Fprintf(p.opts.Out, "\n↩ %s  %s %s\n", ev.Label(), rw.took, ev.Took)
+	if len(ev.Results) > 0 {
+		fmt.Fprintf(p.opts.Out, "  %s: %s\n", rw.results, compactNodes(ev.Results))
+	}
+}
+
+// compactNodes renders values on one line: name = value, a struct as
+// {field: value, …}, cut at a few hundred characters.
+func compactNodes(nodes []*tracer.Node) string {
+	parts := make([]string, 0, len(nodes))
+	for _, n := range nodes {
+		parts = append(parts, n.Name+" = "+compactValue(n, 0))
+	}
+	return oneLine(strings.Join(parts, ", "), 400)
+}
+
+func compactValue(n *tracer.Node, depth int) string {
+	switch {
+	case len(n.Children) == 0 && n.Unloaded:
+		return n.Type + "{…}"
+	case len(n.Children) == 0:
+		return n.Value
+	case depth >= 3:
+		return "{…}"
+	}
+	parts := make([]string, 0, len(n.Children))
+	for _, c := range n.Children {
+		parts = append(parts, c.Name+": "+compactValue(c, depth+1))
+	}
+	if n.More > 0 {
+		parts = append(parts, fmt.Sprintf("… %d more", n.More))
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// oneLine keeps s on one line of at most max runes.
+func oneLine(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > max {
+		return string(r[:max-1]) + "…"
+	}
+	return s
+}
+
+// requestSummary prints, for each request, its reply and the time each
+// layer took, nested as the calls were.
+func (p *printer) requestSummary() {
+	var replies []tracer.Event
+	for _, ev := range p.res.Phases {
+		if ev.Phase == tracer.PhaseRequestReply && ev.Request != nil && ev.Request.Reply != nil {
+			replies = append(replies, ev)
+		}
+	}
+	if len(replies) == 0 {
+		return
+	}
+	w := p.opts.Out
+	rw := requestWordsFor(p.opts.Lang)
+	fmt.Fprintln(w, "\n"+rw.summary)
+	for _, rev := range replies {
+		r := rev.Request.Reply
+		line := fmt.Sprintf("%s  %s  %s %s", rev.Request.Label(), request.StatusLine(r), rw.latency, r.Latency)
+		if r.FailedAt != "" {
+			line += fmt.Sprintf("  %s %s %s", rw.failedAt, r.FailedAt, r.FailedDetail)
+		}
+		fmt.Fprintln(w, line)
+		rows := [][]string{{"  " + rw.cols[0], rw.cols[1], rw.cols[2]}}
+		for _, l := range request.Layers(p.events, rev.Request.ID) {
+			took := "-"
+			if l.Returned {
+				took = l.Took.String()
+			}
+			rows = append(rows, []string{"  " + strings.Repeat("  ", l.Depth) + string(l.Phase) + " " + l.Detail, took, oneLine(l.Err, 60)})
+		}
+		if len(rows) > 1 {
+			writeTable(w, rows)
+		}
+	}
+}

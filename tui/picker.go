@@ -1,0 +1,244 @@
+package tui
+
+import (
+	"context"
+	"errors"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/request"
+)
+
+// pickerWords are the request picker's words in one language.
+type pickerWords struct {
+	key, title, loading, empty, help, editHelp, notHere, cmdSend, sent string
+}
+
+var allPickerWords = map[tracer.Lang]*pickerWords{
+	tracer.English: {
+		key:      "request",
+		title:    "Request",
+		loading:  "reading the App's routes from the program…",
+		empty:    "The App serves no HTTP route and no gRPC method kratos-trace can read; type a request below.",
+		help:     "↑/↓ pick · enter edit · esc close",
+		editHelp: "enter send · esc back to the list · METHOD PATH [BODY] or grpc SERVICE/METHOD JSON",
+		notHere:  "requests are sent at app.running or at a request's reply",
+		cmdSend:  "request",
+		sent:     "sent %s",
+	},
+	tracer.Chinese: {
+		key:      "请求",
+		title:    "请求",
+		loading:  "正在从程序中读取 App 的路由……",
+		empty:    "App 没有 kratos-trace 能读取的 HTTP 路由或 gRPC 方法；请在下方输入请求。",
+		help:     "↑/↓ 选择 · enter 编辑 · esc 关闭",
+		editHelp: "enter 发送 · esc 返回列表 · METHOD PATH [BODY] 或 grpc SERVICE/METHOD JSON",
+		notHere:  "请求在 app.running 或某个请求的回复处发送",
+		cmdSend:  "请求",
+		sent:     "已发送 %s",
+	},
+}
+
+func pickerWordsFor(lang tracer.Lang) *pickerWords {
+	if w, ok := allPickerWords[lang]; ok {
+		return w
+	}
+	return allPickerWords[tracer.English]
+}
+
+// requestBinding is the key that opens the picker.
+func requestBinding(lang tracer.Lang) key.Binding {
+	return key.NewBinding(key.WithKeys("R"), key.WithHelp("R", pickerWordsFor(lang).key), key.WithDisabled())
+}
+
+// requestPicker lists the App's routes, read from the program, and lets the
+// user edit one (or type any request) and send it. It is drawn in place of
+// the Source pane while open.
+type requestPicker struct {
+	open    bool
+	loading bool
+	editing bool
+	routes  []tracer.Route
+	sel     int
+	input   textinput.Model
+	err     string
+	note    string
+}
+
+// routesMsg carries the routes Requester.Routes read.
+type routesMsg struct {
+	gen    int
+	routes []tracer.Route
+	err    error
+}
+
+// atRequestPoint reports whether the trace is where a request can be sent:
+// at app.running or a request's reply, or running on from there.
+func (m *Model) atRequestPoint() bool {
+	t := &m.trace
+	// Paused there, or running on from there: the Source sends either way.
+	return !t.ended && !t.signalled && t.last != nil &&
+		(t.last.Phase == tracer.PhaseRunning || t.last.Phase == tracer.PhaseRequestReply)
+}
+
+// openPicker opens the picker and asks the Source for the routes.
+func (m *Model) openPicker() tea.Cmd {
+	rq, ok := m.trace.src.(tracer.Requester)
+	if !ok {
+		return nil
+	}
+	if !m.atRequestPoint() {
+		m.trace.flash = pickerWordsFor(m.opts.Lang).notHere
+		return nil
+	}
+	in := textinput.New()
+	in.Prompt = "› "
+	m.picker = requestPicker{open: true, loading: true, input: in}
+	gen, ctx := m.trace.gen, m.run.ctx
+	return func() tea.Msg {
+		routes, err := rq.Routes(ctx)
+		return routesMsg{gen: gen, routes: routes, err: err}
+	}
+}
+
+// takeRoutes fills the picker with the routes read.
+func (m *Model) takeRoutes(msg routesMsg) tea.Cmd {
+	if msg.gen != m.trace.gen || !m.picker.open {
+		return nil
+	}
+	p := &m.picker
+	p.loading = false
+	p.routes = msg.routes
+	if msg.err != nil {
+		p.err = sanitize(msg.err.Error())
+	}
+	if len(p.routes) == 0 {
+		// Nothing to pick: type a request.
+		return p.edit("")
+	}
+	return nil
+}
+
+// edit starts editing text.
+func (p *requestPicker) edit(text string) tea.Cmd {
+	p.editing = true
+	p.input.SetValue(text)
+	p.input.CursorEnd()
+	return p.input.Focus()
+}
+
+// pickerKey handles a key while the picker is open.
+func (m *Model) pickerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	p := &m.picker
+	switch msg.String() {
+	case "esc":
+		if p.editing && len(p.routes) > 0 {
+			p.editing, p.err = false, ""
+			p.input.Blur()
+			return *m, nil
+		}
+		m.picker = requestPicker{}
+		return *m, nil
+	case "ctrl+c":
+		m.picker = requestPicker{}
+		return m.handleKey(msg)
+	}
+	if p.loading {
+		return *m, nil
+	}
+	if !p.editing {
+		switch msg.String() {
+		case "up", "k":
+			p.sel = max(0, p.sel-1)
+		case "down", "j":
+			p.sel = min(len(p.routes)-1, p.sel+1)
+		case "enter":
+			r := p.routes[p.sel]
+			return *m, p.edit(r.Example.String())
+		}
+		return *m, nil
+	}
+	if msg.String() == "enter" {
+		spec, err := request.Parse(p.input.Value(), nil)
+		if err != nil {
+			var se *request.SpecError
+			if errors.As(err, &se) {
+				p.err = se.Msg + " — " + se.Hint
+			} else {
+				p.err = err.Error()
+			}
+			return *m, nil
+		}
+		m.picker = requestPicker{}
+		words := pickerWordsFor(m.opts.Lang)
+		m.trace.notice = f(words.sent, spec.String())
+		return *m, m.command(words.cmdSend, func(ctx context.Context, s tracer.Source) error {
+			rq, ok := s.(tracer.Requester)
+			if !ok {
+				return tracer.ErrUnsupported
+			}
+			_, err := rq.Send(ctx, spec)
+			return err
+		})
+	}
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(msg)
+	p.err = ""
+	return *m, cmd
+}
+
+// pickerLines draws the picker in w x h cells: the routes, the request
+// being edited, what went wrong, and the keys.
+func (m Model) pickerLines(w, h int) []string {
+	p := m.picker
+	st := m.st
+	words := pickerWordsFor(m.opts.Lang)
+	var out []string
+	add := func(s string) { out = append(out, s) }
+	if p.loading {
+		add(" " + st.dim.paint(truncate(words.loading, w-1)))
+		return out
+	}
+	if len(p.routes) == 0 {
+		add(" " + st.dim.paint(truncate(words.empty, w-1)))
+	}
+	listRoom := max(1, h-5)
+	first := max(0, min(p.sel-listRoom/2, len(p.routes)-listRoom))
+	for i := first; i < len(p.routes) && i < first+listRoom; i++ {
+		r := p.routes[i]
+		what := r.Method + " " + r.Path
+		if r.Transport == "grpc" {
+			what = "grpc " + r.Path
+		}
+		line := " " + padRight(r.Transport, 5) + " " + what
+		if r.Note != "" {
+			line += "  " + firstLine(r.Note)
+		}
+		line = truncate(sanitize(line), w)
+		switch {
+		case i == p.sel && !p.editing:
+			add(st.selected.paint(fit(line, w)))
+		case i == p.sel:
+			add(st.selectedDim.paint(fit(line, w)))
+		default:
+			add(line)
+		}
+	}
+	add("")
+	if p.editing {
+		p.input.SetWidth(max(4, w-4))
+		add(" " + p.input.View())
+	}
+	if p.err != "" {
+		add(" " + st.err.paint(truncate(p.err, w-1)))
+	}
+	help := words.help
+	if p.editing {
+		help = words.editHelp
+	}
+	add(" " + st.dim.paint(truncate(help, w-1)))
+	return out
+}

@@ -1,0 +1,190 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/request"
+)
+
+// requestRows are the timeline's rows of the requests sent to the App:
+// under a header per request, a row per stop in the order they came,
+// indented by how many of the request's calls enclose it, timed by how long
+// the call took once it returned.
+type requestRows struct {
+	order []int
+	byID  map[int]*requestTimeline
+}
+
+// requestTimeline is one request's rows.
+type requestTimeline struct {
+	label string
+	rows  []requestRow
+	// open are the rows of calls that have not returned, innermost last.
+	open []int
+}
+
+type requestRow struct {
+	key   rowKey
+	label string
+	depth int
+}
+
+// add records a request event and returns the key of its row: a stop or
+// pass opens a row, a return times the row it closes, the reply closes the
+// request.
+func (r *requestRows) add(ev tracer.Event) rowKey {
+	if r.byID == nil {
+		r.byID = map[int]*requestTimeline{}
+	}
+	id := ev.Request.ID
+	t := r.byID[id]
+	if t == nil {
+		t = &requestTimeline{label: sanitize(ev.Request.Label())}
+		r.byID[id] = t
+		r.order = append(r.order, id)
+	}
+	if ev.Kind == tracer.KindReturn {
+		for j := len(t.open) - 1; j >= 0; j-- {
+			row := t.rows[t.open[j]]
+			if row.key.phase == ev.Phase && row.key.detail == ev.Detail {
+				t.open = append(t.open[:j], t.open[j+1:]...)
+				return row.key
+			}
+		}
+		return rowKey{phase: ev.Phase, detail: ev.Detail, req: id, at: -1}
+	}
+	k := rowKey{phase: ev.Phase, detail: ev.Detail, req: id, at: len(t.rows)}
+	depth := len(t.open)
+	if ev.Phase == tracer.PhaseRequestReply {
+		depth, t.open = 0, nil
+	}
+	t.rows = append(t.rows, requestRow{key: k, label: requestRowLabel(ev), depth: depth})
+	if ev.Phase != tracer.PhaseRequestReply {
+		t.open = append(t.open, len(t.rows)-1)
+	}
+	return k
+}
+
+// requestRowLabel is a request stop's row: the layer and what it is,
+// "middleware recovery", "biz GreeterUsecase.CreateGreeter", "reply 200 OK".
+func requestRowLabel(ev tracer.Event) string {
+	layer := strings.TrimPrefix(string(ev.Phase), "request.")
+	detail := ev.Detail
+	switch ev.Phase {
+	case tracer.PhaseRequestTransport:
+		detail, _, _ = strings.Cut(detail, " ")
+	case tracer.PhaseRequestService, tracer.PhaseRequestBiz, tracer.PhaseRequestData:
+		// The package is the layer's name already: service.X.M → X.M.
+		if _, rest, ok := strings.Cut(detail, "."); ok {
+			detail = rest
+		}
+	case tracer.PhaseRequestReply:
+		if ev.Request != nil && ev.Request.Reply != nil {
+			detail = request.StatusLine(ev.Request.Reply)
+		}
+	}
+	return sanitize(strings.TrimSpace(layer + " " + detail))
+}
+
+// applyReturn times the row of the call that returned: the time column of
+// a request's row is how long the call ran.
+func (p *phasesPane) applyReturn(ev tracer.Event) {
+	if ev.Request == nil {
+		return
+	}
+	ev.Detail = sanitize(ev.Detail)
+	k := p.requests.add(ev)
+	if rec := p.records[k]; rec != nil && k.at >= 0 {
+		rec.since, rec.timed = ev.Took, true
+		if e := request.ErrorOf(ev.Results); e != "" {
+			rec.note = "✗ " + sanitize(firstLine(e))
+		}
+		p.rebuild()
+	}
+}
+
+// appendRequestRows adds each request's header and rows.
+func (p *phasesPane) appendRequestRows(rows []timelineRow) []timelineRow {
+	for _, id := range p.requests.order {
+		t := p.requests.byID[id]
+		head := timelineRow{header: true, group: tracer.GroupRequest, title: t.label}
+		rows = append(rows, head)
+		for _, r := range t.rows {
+			row := timelineRow{key: r.key, label: r.label, depth: r.depth + 1}
+			if rec := p.records[r.key]; rec != nil {
+				row.rec = *rec
+			}
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}
+
+// firstLine keeps the first line of s.
+func firstLine(s string) string {
+	first, _, _ := strings.Cut(s, "\n")
+	return first
+}
+
+// replyText is the reply of a request.reply stop, for the status line.
+func replyText(ev *tracer.Event) string {
+	if ev == nil || ev.Request == nil || ev.Request.Reply == nil {
+		return ""
+	}
+	r := ev.Request.Reply
+	out := fmt.Sprintf("%s %s · %s", ev.Request.Label(), request.StatusLine(r), r.Latency)
+	if r.FailedAt != "" {
+		out += fmt.Sprintf(" · failed at %s %s", r.FailedAt, r.FailedDetail)
+	}
+	return sanitize(out)
+}
+
+// replyView draws a request.reply stop in the Source pane, which has no
+// code to show for it (the reply is at the client, outside the program):
+// the status, the timing, where it failed, the headers and the body.
+func (m Model) replyView(w, h int) []string {
+	ev := m.trace.last
+	if ev == nil || ev.Phase != tracer.PhaseRequestReply || ev.Request == nil || ev.Request.Reply == nil {
+		return nil
+	}
+	r := ev.Request.Reply
+	st := m.st
+	var out []string
+	add := func(ink ink, s string) {
+		for _, l := range wrapText(sanitize(s), max(1, w-2)) {
+			out = append(out, " "+ink.paint(l))
+		}
+	}
+	status := st.ok
+	if !r.OK {
+		status = st.errBold
+	}
+	add(status, ev.Request.Label()+"  "+request.StatusLine(r))
+	timing := "latency " + r.Latency.String()
+	if r.ServerTime > 0 {
+		timing += " · in the program " + r.ServerTime.String()
+	}
+	add(st.dim, timing)
+	if r.FailedAt != "" {
+		add(st.err, "failed at "+string(r.FailedAt)+" "+r.FailedDetail+": "+r.FailedWhy)
+	}
+	if r.Error != "" && r.Status != "" {
+		add(st.err, r.Error)
+	}
+	if len(r.Header) > 0 {
+		out = append(out, "")
+		for _, hd := range r.Header {
+			add(st.dim, hd)
+		}
+	}
+	if r.Body != "" {
+		out = append(out, "")
+		add(st.text, r.Body)
+	}
+	if len(out) > h {
+		out = out[:h]
+	}
+	return out
+}
