@@ -323,3 +323,44 @@ func TestStallFailsTheScript(t *testing.T) {
 		t.Errorf("the stall is not printed:\n%s", out)
 	}
 }
+
+// TestLessonPassesQuestionsOn: the UI of a lesson asks the played Source
+// its own questions at the script's stops; only Halt waits for the end of
+// the script.
+func TestLessonPassesQuestionsOn(t *testing.T) {
+	src := replay.NewSource(&replay.Recording{Path: "demo", Events: demoWithBreak()}, replay.Options{})
+	l := NewLesson(src, mustParse(t, "break main.newApp\ncontinue\nexpect detail == main.newApp\n"))
+	defer l.Close()
+	var in tracer.Inspector = l
+	var asked []string
+	watch(t, l, func(ev tracer.Event) error {
+		if ev.Phase == tracer.PhaseBreak {
+			n, err := in.Eval(t.Context(), 0, "main.flagconf")
+			asked = append(asked, fmt.Sprintf("eval %v %v", nodeText(n), err))
+			_, err = in.Eval(t.Context(), 0, "len(a.opts.servers)")
+			asked = append(asked, fmt.Sprintf("eval %v", err))
+			err = in.Halt(t.Context())
+			asked = append(asked, fmt.Sprintf("halt %v", errors.Is(err, tracer.ErrUnsupported)))
+		}
+		return l.Continue(t.Context())
+	})
+	want := []string{
+		"eval ../../configs <nil>",
+		"eval needs a live program: len(a.opts.servers) was not watched in this recording",
+		"halt true",
+	}
+	if !slices.Equal(asked, want) {
+		t.Errorf("answers\n got %q\nwant %q", asked, want)
+	}
+	if !l.Result().OK() {
+		t.Errorf("failures: %v", l.Result().Failures)
+	}
+}
+
+func TestLessonOfASourceThatCannotBeInspected(t *testing.T) {
+	l := NewLesson(tracertest.NewFake(tracertest.DemoEvents()), mustParse(t, "quit\n"))
+	defer l.Close()
+	if _, err := l.Eval(t.Context(), 0, "x"); !errors.Is(err, tracer.ErrUnsupported) {
+		t.Errorf("Eval = %v, want ErrUnsupported", err)
+	}
+}
