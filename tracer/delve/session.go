@@ -1118,4 +1118,8 @@ func (s *Session) teardown() {
 	}
 }
 
-var _ tracer.Source = (*Session)(nil)
+var (
+	_ tracer.Source    = (*Session)(nil)
+	_ tracer.Inspector = (*Session)(nil)
+	_ tracer.Requester = (*Session)(nil)
+)
