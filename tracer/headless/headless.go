@@ -63,6 +63,9 @@ type Result struct {
 	// LeftRunning is true when the run ended at the hold phase without
 	// signalling the program (Options.LeaveRunning).
 	LeftRunning bool
+	// Stalled is the stall event, when the program reached no phase for
+	// the stall time and the trace ended there.
+	Stalled *tracer.Event
 }
 
 // ErrInterrupted is returned when ctx ended the run early.
@@ -181,6 +184,10 @@ func (p *printer) print(ev tracer.Event) {
 		e := ev
 		p.res.Err = &e
 	}
+	if ev.Kind == tracer.KindStall && p.res.Stalled == nil {
+		e := ev
+		p.res.Stalled = &e
+	}
 	if p.opts.JSON {
 		p.printJSON(ev)
 		return
@@ -268,6 +275,8 @@ func (p *printer) printText(ev tracer.Event) {
 			break
 		}
 		p.printReturn(ev)
+	case tracer.KindHalt, tracer.KindStall:
+		p.printGoroutines(ev)
 	}
 }
 
@@ -411,6 +420,8 @@ func (p *printer) summary() {
 	writeTable(w, rows)
 	p.requestSummary()
 	switch {
+	case p.res.Stalled != nil:
+		fmt.Fprintln(w, p.stallSummary())
 	case p.res.LeftRunning:
 		fmt.Fprintf(w, wd.leftRunning+"\n", p.holdAt)
 	case p.res.Killed:
