@@ -74,23 +74,21 @@ func (f *Fake) blocksLocked(ev tracer.Event) bool {
 }
 
 // prepareLocked fills an event in as a live Source would before it is
-// delivered: a user breakpoint's stop is kept only when a breakpoint asks
-// for it, with the location as given for Detail, and every stop carries
-// the watches. It reports whether to deliver ev. Callers hold f.mu.
+// delivered, once Inspect was called: a user breakpoint's stop is kept
+// only when a breakpoint asks for it, with the location as given for
+// Detail, and every stop carries the watches. It reports whether to
+// deliver ev. Callers hold f.mu.
 func (f *Fake) prepareLocked(ev *tracer.Event) bool {
 	in := f.inspect
+	if in == nil {
+		return true // a fake without Inspect plays its events as they are
+	}
 	if ev.Phase == tracer.PhaseBreak && ev.Kind != tracer.KindExit {
-		if in == nil {
-			return false
-		}
 		bp, ok := in.matching(*ev)
 		if !ok {
 			return false
 		}
 		ev.Detail = bp.Loc
-	}
-	if in == nil {
-		return true
 	}
 	switch ev.Kind {
 	case tracer.KindStop, tracer.KindStep, tracer.KindReturn, tracer.KindPass:
