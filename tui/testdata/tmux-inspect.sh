@@ -2,8 +2,10 @@
 # tmux-inspect.sh drives the real TUI on the demo in a 120x40 tmux pane and
 # inspects it as a person would at app.run: frame 1 selected in Stack, an
 # expression evaluated there and watched, frame 0 again, a breakpoint set on
-# a line of Source with b, n to it; then q. It checks that the terminal was
-# restored and that no traced program or temp dir is left.
+# a line of Source with b, n to it; then, with app.running's break off, h
+# halts the serving program, a goroutine is looked at, n resumes and
+# SIGTERM walks the shutdown; q. It checks that the terminal was restored
+# and that no traced program or temp dir is left.
 #
 # The demo runs with a config of its own whose servers bind port 0, so the
 # check runs beside tests and a demo on 8000/9000. It needs tmux, Go and
@@ -138,6 +140,28 @@ wait_for "▶ break app.go:88" 5
 capture >"$out/break-stop.txt"
 grep -qF "✓ app.build-instance" "$out/break-stop.txt" || fail "app.build-instance is not done before the breakpoint"
 grep -qF "bc.Server.Http.Addr" "$out/break-stop.txt" || fail "the watch is not shown at the breakpoint"
+
+# A halt of the running program: app.running's break off, n runs on to
+# it, h halts the program wherever it is; a goroutine of the program is
+# shown with its variables; n resumes; SIGTERM walks the shutdown.
+press_until n "paused at app.after-start" 20
+focus "b break on/off"
+press j b
+wait_for "break off at app.running" 5
+press n
+wait_for "running, waiting for a signal" 10
+press h
+wait_for "halted: " 10
+wait_for "[Goroutines]" 5
+capture >"$out/halt.txt"
+grep -qF "main.main" "$out/halt.txt" || fail "the main goroutine is not listed"
+press j Enter
+wait_for "Stack  goroutine " 10
+capture >"$out/goroutine.txt"
+press n
+wait_for "running, waiting for a signal" 10
+press t
+wait_for "paused at app.stop" 20
 
 press q
 wait_for "EXITED rc=" 20
