@@ -32,8 +32,10 @@ const (
 	KindError Kind = "error"
 	// KindReturn: a function the trace follows returned (a wire provider, a
 	// request layer); Results holds what it returned and Took how long it
-	// ran. It is a pass unless the phase's break is on, then the program is
-	// paused as at a stop.
+	// ran. It never pauses: the provider's own stop is the pause (its
+	// break is on by default), and pausing again at every return would
+	// double the stops of a boot; step out (StepOut) at that stop to pause
+	// where it returns.
 	KindReturn Kind = "return"
 	// KindHalt: the program was halted on request wherever it was (not at
 	// a phase); Goroutines lists every goroutine. It waits for Continue.

@@ -24,3 +24,17 @@ func BenchmarkView80x24(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// BenchmarkView200x60Inspect draws the screen at 200x60 at a stop with
+// the Variables pane full (watches, arguments, locals, a level read on
+// unfold) and the prompt open with a value.
+func BenchmarkView200x60Inspect(b *testing.B) {
+	m := inspectScenarios[0].at(b, 200, 60)
+	m = keys(b, m, ":")
+	m = typeText(b, m, "a.opts")
+	m = keys(b, m, "enter")
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = m.View()
+	}
+}

@@ -29,6 +29,7 @@ type snapshot struct {
 	screen   string
 	done     []string // the Source commands that completed, in order
 	seq      int      // the Seq of the last stop or step
+	focus    string   // the focused pane's English name
 	// settled: the Source pane shows what it will show at this stop; the
 	// file it reads, if any, has been read.
 	settled bool
@@ -85,7 +86,7 @@ func (r *recorder) record(m Model, msg tea.Msg) {
 		phase: m.trace.phase, label: m.trace.phaseLabel, paused: m.trace.paused, ended: m.trace.ended,
 		stops: m.trace.stops, exitCode: code, rows: rows,
 		screen: ansi.Strip(m.render()), done: slices.Clone(r.done),
-		seq: seq, settled: m.source.file == "" || read,
+		seq: seq, settled: m.source.file == "" || read, focus: m.focus.String(),
 	}
 	close(r.cond)
 	r.cond = make(chan struct{})

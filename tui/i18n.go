@@ -13,6 +13,9 @@ import (
 // Strings with verbs are fmt formats.
 type text struct {
 	paneNames [paneCount]string
+	// paneShort are the names of the tabs not in front when the full
+	// names do not fit the box's title.
+	paneShort [paneCount]string
 	groups    map[tracer.Group]string
 
 	// The timeline's legend and the notes of its rows.
@@ -63,12 +66,34 @@ type text struct {
 	// Config provenance in the Bootstrap pane (origins.go).
 	keyOrigins, noOverrides, moreOverrides                                       string
 	keyBreak, keyFocusNext, keyFocusPrev, keyRestart, keyNotes, keyHelp, keyQuit string
+
+	// Inspection (inspect.go): the Variables pane and its sections.
+	emptyVariables, noVariables                                string
+	sectionWatches, sectionResults, sectionArgs, sectionLocals string
+	moreValues, resultsTook, frameTitle, goroutineFrame        string
+	// The timeline's rows of breakpoints and halts.
+	rowHits, rowHalt, rowStalled, rowCleared string
+	// The Goroutines pane.
+	emptyGoroutines, goroutineCount string
+	goroutineColumns                [5]string
+	// The prompt.
+	promptTitle, promptBusy, promptHint, badFrame string
+	// What the keys of inspection did, or why they could not.
+	needsLive, notPausedInspect, alreadyPaused, halting, noExprHere, noWatchHere string
+	watching, unwatched, breakpointSet, breakpointCleared                        string
+	haltedAt, stalledAt                                                          string
+	cmdEval, cmdExpand, cmdFrame, cmdWatch, cmdUnwatch                           string
+	cmdBreakpoint, cmdClear, cmdHalt, cmdGoroutine                               string
+	// The keys' help.
+	keyPrompt, keyHalt, keyWatch, keyUnwatch, keyLineBreak, keyGoTo                               string
+	keyPromptRun, keyPromptWatch, keyPromptOlder, keyPromptNewer, keyPromptResult, keyPromptClose string
 }
 
 // texts are the TUI's words in every language of tracer.Langs.
 var texts = map[tracer.Lang]*text{
 	tracer.English: {
-		paneNames: [paneCount]string{"Phases", "Source", "Bootstrap", "Servers", "Stack", "Output", "Notes"},
+		paneNames: [paneCount]string{"Phases", "Source", "Bootstrap", "Variables", "Servers", "Stack", "Goroutines", "Output", "Notes"},
+		paneShort: [paneCount]string{"Phases", "Source", "Boot", "Vars", "Srv", "Stack", "Gor", "Out", "Notes"},
 		groups: map[tracer.Group]string{
 			tracer.GroupMain: "main", tracer.GroupConfig: "config", tracer.GroupWire: "wire",
 			tracer.GroupRun: "run", tracer.GroupShutdown: "shutdown",
@@ -126,9 +151,38 @@ var texts = map[tracer.Lang]*text{
 		keyOrigins: "origins", noOverrides: "set once: it overrode nothing", moreOverrides: "… and %d more it overrode",
 		keyBreak: "break on/off", keyFocusNext: "focus", keyFocusPrev: "focus back",
 		keyRestart: "restart", keyNotes: "notes", keyHelp: "help", keyQuit: "quit",
+
+		emptyVariables: "The watches, arguments and locals of the stopped frame show here at each stop; : evaluates a Go expression.",
+		noVariables:    "No variables here: this stop carries none. : evaluates a Go expression.",
+		sectionWatches: "Watches", sectionResults: "Results", sectionArgs: "Arguments", sectionLocals: "Locals",
+		moreValues: "… %d more", resultsTook: "%s · took %s", frameTitle: "frame %d · %s", goroutineFrame: "goroutine %d · frame %d · %s",
+		rowHits: "×%d", rowHalt: "halt", rowStalled: "stalled", rowCleared: "cleared",
+		emptyGoroutines:  "h halts the running program and lists every goroutine here.",
+		goroutineCount:   "%d goroutines",
+		goroutineColumns: [5]string{"ID", "WHERE", "AT", "WAITING", "RUNTIME"},
+		promptTitle:      "Evaluate",
+		promptBusy:       "…",
+		promptHint:       "a Go expression, or: break LOC · clear LOC · watch EXPR · unwatch EXPR · frame N",
+		badFrame:         "frame %s: give the frame's number, as in Stack",
+		needsLive:        "%s needs a live program: this trace cannot do it",
+		notPausedInspect: "the program is running: h halts it",
+		alreadyPaused:    "the program is already paused",
+		halting:          "halting the program…",
+		noExprHere:       "this value has no expression to watch",
+		noWatchHere:      "select a watch to remove it",
+		watching:         "watching %s", unwatched: "no longer watching %s",
+		breakpointSet: "breakpoint at %s", breakpointCleared: "breakpoint at %s cleared",
+		haltedAt: "▶ halted: %d goroutines", stalledAt: "■ stalled: %d goroutines",
+		cmdEval: "evaluate", cmdExpand: "expand", cmdFrame: "frame %d", cmdWatch: "watch", cmdUnwatch: "unwatch",
+		cmdBreakpoint: "breakpoint", cmdClear: "clear", cmdHalt: "halt", cmdGoroutine: "goroutine",
+		keyPrompt: "evaluate", keyHalt: "halt", keyWatch: "watch", keyUnwatch: "unwatch",
+		keyLineBreak: "breakpoint", keyGoTo: "go to",
+		keyPromptRun: "run", keyPromptWatch: "watch it", keyPromptOlder: "older", keyPromptNewer: "newer",
+		keyPromptResult: "into the value", keyPromptClose: "close",
 	},
 	tracer.Chinese: {
-		paneNames: [paneCount]string{"阶段", "源码", "Bootstrap", "服务器", "调用栈", "输出", "讲解"},
+		paneNames: [paneCount]string{"阶段", "源码", "Bootstrap", "变量", "服务器", "调用栈", "协程", "输出", "讲解"},
+		paneShort: [paneCount]string{"阶段", "源码", "Boot", "变量", "服务器", "栈", "协程", "输出", "讲解"},
 		groups: map[tracer.Group]string{
 			tracer.GroupMain: "main", tracer.GroupConfig: "配置", tracer.GroupWire: "wire",
 			tracer.GroupRun: "运行", tracer.GroupShutdown: "关闭",
@@ -186,6 +240,34 @@ var texts = map[tracer.Lang]*text{
 		keyOrigins: "来源", noOverrides: "只设置过一次：没有覆盖任何值", moreOverrides: "……还覆盖了另外 %d 个值",
 		keyBreak: "断点开关", keyFocusNext: "切换面板", keyFocusPrev: "上一面板",
 		keyRestart: "重新开始", keyNotes: "讲解", keyHelp: "帮助", keyQuit: "退出",
+
+		emptyVariables: "每次停下时，这里显示监视表达式，以及当前帧的参数和局部变量；按 : 对 Go 表达式求值。",
+		noVariables:    "这里没有变量：这次停止没有携带变量。按 : 对 Go 表达式求值。",
+		sectionWatches: "监视", sectionResults: "返回值", sectionArgs: "参数", sectionLocals: "局部变量",
+		moreValues: "… 还有 %d 个", resultsTook: "%s · 耗时 %s", frameTitle: "第 %d 帧 · %s", goroutineFrame: "协程 %d · 第 %d 帧 · %s",
+		rowHits: "×%d", rowHalt: "手动暂停", rowStalled: "卡住", rowCleared: "已清除",
+		emptyGoroutines:  "按 h 暂停正在运行的程序，这里会列出所有协程。",
+		goroutineCount:   "%d 个协程",
+		goroutineColumns: [5]string{"ID", "位置", "文件", "等待", "运行时"},
+		promptTitle:      "求值",
+		promptBusy:       "…",
+		promptHint:       "输入 Go 表达式，或：break 位置 · clear 位置 · watch 表达式 · unwatch 表达式 · frame 帧号",
+		badFrame:         "frame %s：请给出调用栈里的帧号",
+		needsLive:        "“%s”需要正在运行的程序：这次跟踪做不到",
+		notPausedInspect: "程序正在运行：按 h 暂停",
+		alreadyPaused:    "程序已经暂停了",
+		halting:          "正在暂停程序…",
+		noExprHere:       "这个值没有可监视的表达式",
+		noWatchHere:      "先选中一个监视表达式再删除",
+		watching:         "开始监视 %s", unwatched: "不再监视 %s",
+		breakpointSet: "已在 %s 设置断点", breakpointCleared: "已清除 %s 的断点",
+		haltedAt: "▶ 已暂停：%d 个协程", stalledAt: "■ 卡住了：%d 个协程",
+		cmdEval: "求值", cmdExpand: "展开", cmdFrame: "第 %d 帧", cmdWatch: "监视", cmdUnwatch: "取消监视",
+		cmdBreakpoint: "断点", cmdClear: "清除断点", cmdHalt: "暂停", cmdGoroutine: "协程",
+		keyPrompt: "求值", keyHalt: "暂停", keyWatch: "监视", keyUnwatch: "取消监视",
+		keyLineBreak: "行断点", keyGoTo: "转到",
+		keyPromptRun: "执行", keyPromptWatch: "加入监视", keyPromptOlder: "上一条", keyPromptNewer: "下一条",
+		keyPromptResult: "进入结果", keyPromptClose: "关闭",
 	},
 }
 

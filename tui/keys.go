@@ -36,6 +36,23 @@ type keyMap struct {
 	Notes     key.Binding
 	Help      key.Binding
 	Quit      key.Binding
+
+	// Inspection (inspect.go): the prompt, halt, watches, breakpoints on
+	// a line, going to a frame or a goroutine.
+	Prompt    key.Binding
+	Halt      key.Binding
+	Watch     key.Binding
+	Unwatch   key.Binding
+	LineBreak key.Binding
+	GoTo      key.Binding
+
+	// The keys of the open prompt; every other key types.
+	PromptRun    key.Binding
+	PromptWatch  key.Binding
+	PromptOlder  key.Binding
+	PromptNewer  key.Binding
+	PromptResult key.Binding
+	PromptClose  key.Binding
 }
 
 // newKeyMap returns the bindings with their help in the words of tx.
@@ -66,6 +83,20 @@ func newKeyMap(tx *text) keyMap {
 		Notes:     key.NewBinding(key.WithKeys("N"), key.WithHelp("N", tx.keyNotes)),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", tx.keyHelp)),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", tx.keyQuit)),
+
+		Prompt:    key.NewBinding(key.WithKeys(":"), key.WithHelp(":", tx.keyPrompt)),
+		Halt:      key.NewBinding(key.WithKeys("h"), key.WithHelp("h", tx.keyHalt)),
+		Watch:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", tx.keyWatch)),
+		Unwatch:   key.NewBinding(key.WithKeys("x", "delete"), key.WithHelp("x", tx.keyUnwatch)),
+		LineBreak: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", tx.keyLineBreak)),
+		GoTo:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tx.keyGoTo)),
+
+		PromptRun:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tx.keyPromptRun)),
+		PromptWatch:  key.NewBinding(key.WithKeys("ctrl+w"), key.WithHelp("ctrl+w", tx.keyPromptWatch)),
+		PromptOlder:  key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", tx.keyPromptOlder)),
+		PromptNewer:  key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", tx.keyPromptNewer)),
+		PromptResult: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", tx.keyPromptResult)),
+		PromptClose:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", tx.keyPromptClose)),
 	}
 }
 
@@ -84,8 +115,18 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Next, k.Previous, k.Jump, k.Step, k.StepOut, k.Term, k.Request},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Toggle, k.Origins, k.Break, k.FocusNext, k.FocusPrev},
+		{k.Prompt, k.Halt, k.LineBreak, k.GoTo, k.Watch, k.Unwatch},
 		{k.Restart, k.Notes, k.Help, k.Quit},
 	}
+}
+
+// promptHelp returns the keys of the open prompt.
+func (k keyMap) promptHelp(hasValue bool) []key.Binding {
+	b := []key.Binding{k.PromptRun, k.PromptWatch, k.PromptOlder}
+	if hasValue {
+		b = append(b, k.PromptResult)
+	}
+	return append(b, k.PromptClose)
 }
 
 // hintContext is what the short help depends on.
@@ -97,6 +138,9 @@ type hintContext struct {
 	// rewind: the trace can go back. Stepping then only goes to the next
 	// stop, as n does, and its hints make room for p and the jump.
 	rewind bool
+	// inspect: the Source answers the user's questions (an Inspector);
+	// paused: the program waits for a command.
+	inspect, paused bool
 }
 
 // shortHelp returns the bindings worth a hint right now, most useful first;
@@ -127,6 +171,20 @@ func (k keyMap) shortHelp(c hintContext) []key.Binding {
 		}
 	case paneBootstrap:
 		b = append(b, k.Toggle, k.Origins)
+	}
+	if c.inspect && !c.ended && !c.launching {
+		switch c.focus {
+		case paneSource:
+			b = append(b, k.LineBreak)
+		case paneStack, paneGoroutines:
+			b = append(b, k.GoTo)
+		case paneVariables:
+			b = append(b, k.Toggle, k.Watch, k.Unwatch)
+		}
+		if !c.paused {
+			b = append(b, k.Halt)
+		}
+		b = append(b, k.Prompt)
 	}
 	b = append(b, k.FocusNext)
 	if !c.ended && !c.launching {

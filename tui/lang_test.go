@@ -74,7 +74,7 @@ func checkBorders(tb testing.TB, m Model, plain string) {
 		return grid[y][x]
 	}
 	for p := range paneCount {
-		if !m.lay.visible(p, m.tab) {
+		if !m.visible(p) {
 			continue
 		}
 		r := m.lay.panes[p]

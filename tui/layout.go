@@ -1,6 +1,10 @@
 package tui
 
-import "github.com/kratos-trace/kratos-trace/tracer"
+import (
+	"slices"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
 
 // paneID names a pane; the order is the focus order of tab.
 type paneID int
@@ -9,8 +13,14 @@ const (
 	panePhases paneID = iota
 	paneSource
 	paneBootstrap
+	// paneVariables shows the watches, the selected frame's arguments and
+	// locals, and a provider's results.
+	paneVariables
 	paneServers
 	paneStack
+	// paneGoroutines is shown only while the program is halted (the h
+	// key), or at a stall in a recording.
+	paneGoroutines
 	paneOutput
 	// paneNotes is shown only while the notes are on (the N key).
 	paneNotes
@@ -20,12 +30,6 @@ const (
 // String is the pane's English name, for tests and messages; the screen
 // takes its names from the TUI's language (text.paneNames).
 func (p paneID) String() string { return texts[tracer.English].paneNames[p] }
-
-// detailPanes share one box in the compact layout, one at a time, as tabs;
-// with the notes on, Notes is the first tab (layout.tabPanes).
-var detailPanes = []paneID{paneBootstrap, paneServers, paneStack, paneOutput}
-
-func isDetail(p paneID) bool { return p >= paneBootstrap && p <= paneNotes }
 
 // The minimum terminal size; below it the TUI shows only a message.
 const (
@@ -46,36 +50,59 @@ type layoutMode int
 
 const (
 	// modeCompact: Phases on the left, Source above one tabbed box that shows
-	// Bootstrap, Servers, Stack or Output (for 80x24).
+	// Variables, Bootstrap, Servers, Stack or Output (for 80x24).
 	modeCompact layoutMode = iota
-	// modeMedium: Phases on the left; Source, Bootstrap beside Stack,
-	// Servers and Output on the right (for 120x40).
+	// modeMedium: Phases on the left; Source, Bootstrap and Variables as
+	// tabs beside Stack, Servers and Output on the right (for 120x40).
 	modeMedium
 	// modeLarge: three columns, Phases over Stack | Source over Output |
-	// Bootstrap over Servers (for 200x60).
+	// Variables over Bootstrap over Servers (for 200x60).
 	modeLarge
 )
+
+// box is one place on the screen. It shows one of its panes at a time; a
+// box with several panes shows them as tabs in its title, and the one in
+// front is the one the user (or the stop) brought there last.
+type box struct {
+	r     rect
+	panes []paneID
+}
+
+// tabbed reports whether the box shows tabs.
+func (b box) tabbed() bool { return len(b.panes) > 1 }
+
+// optional says which of the panes that come and go have a place, and
+// the height of the prompt's box (0 while it is closed).
+type optional struct {
+	notes      bool
+	goroutines bool
+	prompt     int
+}
 
 // layout is where everything goes on the screen.
 type layout struct {
 	width, height int
 	tooSmall      bool
 	mode          layoutMode
-	// notes: the Notes pane has a place.
-	notes bool
-	// panes holds each pane's box. In the compact layout every detail pane
-	// has the same box, the tabs box, and only the active tab is drawn.
+	opt           optional
+	// boxes are the places of the panes; panes holds each pane's box
+	// (panes sharing a box have the same rect) and placed which panes
+	// have one.
+	boxes  []box
 	panes  [paneCount]rect
-	tabs   rect // the shared box of the compact layout, else empty
+	placed [paneCount]bool
+	// prompt is the box of the expression prompt, empty while it is closed.
+	prompt rect
 	status rect
 }
 
 // computeLayout places the panes in a width x height screen whose bottom
-// statusHeight lines are the status bar, with a place for the Notes pane
-// when notes is true. Every box is at least 3x3, and the boxes tile the
-// area above the status bar without gaps.
-func computeLayout(width, height, statusHeight int, notes bool) layout {
-	l := layout{width: width, height: height, notes: notes}
+// statusHeight lines are the status bar, with a place for the optional
+// panes that opt names and the prompt's box above the status bar. Every box
+// is at least 3x3, and the boxes tile the area above the status bar without
+// gaps.
+func computeLayout(width, height, statusHeight int, opt optional) layout {
+	l := layout{width: width, height: height, opt: opt}
 	if width < minWidth || height < minHeight {
 		l.tooSmall = true
 		return l
@@ -84,38 +111,67 @@ func computeLayout(width, height, statusHeight int, notes bool) layout {
 	statusHeight = min(statusHeight, height-10)
 	h := height - statusHeight
 	l.status = rect{0, h, width, statusHeight}
-
+	// The mode follows the screen, not the prompt: opening it must not
+	// move the panes to another arrangement.
 	switch {
 	case width >= 170 && h >= 44:
 		l.mode = modeLarge
+	case width >= 110 && h >= 30:
+		l.mode = modeMedium
+	default:
+		l.mode = modeCompact
+	}
+	if opt.prompt > 0 {
+		ph := clamp(opt.prompt, 3, h-8)
+		h -= ph
+		l.prompt = rect{0, h, width, ph}
+	}
+	notes, gor := opt.notes, opt.goroutines
+	// with lists the panes of a box, leaving out the optional ones without
+	// a place.
+	with := func(ps ...paneID) []paneID {
+		out := ps[:0:0]
+		for _, p := range ps {
+			if p == paneNotes && !notes || p == paneGoroutines && !gor {
+				continue
+			}
+			out = append(out, p)
+		}
+		return out
+	}
+
+	switch l.mode {
+	case modeLarge:
 		pw := clamp(width*22/100, 40, 52)
 		rest := width - pw
 		rw := rest * 49 / 100
 		mw := rest - rw
 		stk := clamp(h*30/100, 10, 20)
 		sh := h * 55 / 100
-		bh := h * 60 / 100
-		l.panes[panePhases] = rect{0, 0, pw, h - stk}
-		l.panes[paneStack] = rect{0, h - stk, pw, stk}
-		l.panes[paneSource] = rect{pw, 0, mw, sh}
-		l.panes[paneOutput] = rect{pw, sh, mw, h - sh}
+		l.add(rect{0, 0, pw, h - stk}, panePhases)
+		l.add(rect{0, h - stk, pw, stk}, paneStack)
+		l.add(rect{pw, 0, mw, sh}, paneSource)
+		l.add(rect{pw, sh, mw, h - sh}, with(paneGoroutines, paneOutput)...)
+		x := pw + mw
 		if notes {
-			// The right column: Bootstrap over Notes over Servers.
-			bh = h * 38 / 100
+			// The right column: Variables and Bootstrap over Notes over Servers.
+			bh := h * 38 / 100
 			nh := h * 34 / 100
-			l.panes[paneBootstrap] = rect{pw + mw, 0, rw, bh}
-			l.panes[paneNotes] = rect{pw + mw, bh, rw, nh}
-			l.panes[paneServers] = rect{pw + mw, bh + nh, rw, h - bh - nh}
+			l.add(rect{x, 0, rw, bh}, paneVariables, paneBootstrap)
+			l.add(rect{x, bh, rw, nh}, paneNotes)
+			l.add(rect{x, bh + nh, rw, h - bh - nh}, paneServers)
 			break
 		}
-		l.panes[paneBootstrap] = rect{pw + mw, 0, rw, bh}
-		l.panes[paneServers] = rect{pw + mw, bh, rw, h - bh}
-	case width >= 110 && h >= 30:
-		l.mode = modeMedium
+		vh := h * 40 / 100
+		bh := h * 38 / 100
+		l.add(rect{x, 0, rw, vh}, paneVariables)
+		l.add(rect{x, vh, rw, bh}, paneBootstrap)
+		l.add(rect{x, vh + bh, rw, h - vh - bh}, paneServers)
+	case modeMedium:
 		pw := clamp(width/3, 36, 48)
 		rw := width - pw
 		svh := 5
-		l.panes[panePhases] = rect{0, 0, pw, h}
+		l.add(rect{0, 0, pw, h}, panePhases)
 		if notes {
 			// Source; Bootstrap beside Notes; Servers; Output beside Stack.
 			sh := h * 28 / 100
@@ -123,62 +179,86 @@ func computeLayout(width, height, statusHeight int, notes bool) layout {
 			mh := h - sh - svh - oh
 			bw := rw * 45 / 100
 			ow := rw * 60 / 100
-			l.panes[paneSource] = rect{pw, 0, rw, sh}
-			l.panes[paneBootstrap] = rect{pw, sh, bw, mh}
-			l.panes[paneNotes] = rect{pw + bw, sh, rw - bw, mh}
-			l.panes[paneServers] = rect{pw, sh + mh, rw, svh}
-			l.panes[paneOutput] = rect{pw, sh + mh + svh, ow, oh}
-			l.panes[paneStack] = rect{pw + ow, sh + mh + svh, rw - ow, oh}
+			l.add(rect{pw, 0, rw, sh}, paneSource)
+			l.add(rect{pw, sh, bw, mh}, paneBootstrap, paneVariables)
+			l.add(rect{pw + bw, sh, rw - bw, mh}, paneNotes)
+			l.add(rect{pw, sh + mh, rw, svh}, paneServers)
+			l.add(rect{pw, sh + mh + svh, ow, oh}, with(paneOutput, paneGoroutines)...)
+			l.add(rect{pw + ow, sh + mh + svh, rw - ow, oh}, paneStack)
 			break
 		}
 		sh := h * 32 / 100
 		mh := h * 35 / 100
 		oh := h - sh - mh - svh
 		bw := rw * 52 / 100
-		l.panes[paneSource] = rect{pw, 0, rw, sh}
-		l.panes[paneBootstrap] = rect{pw, sh, bw, mh}
-		l.panes[paneStack] = rect{pw + bw, sh, rw - bw, mh}
-		l.panes[paneServers] = rect{pw, sh + mh, rw, svh}
-		l.panes[paneOutput] = rect{pw, sh + mh + svh, rw, oh}
+		l.add(rect{pw, 0, rw, sh}, paneSource)
+		l.add(rect{pw, sh, bw, mh}, paneBootstrap, paneVariables)
+		l.add(rect{pw + bw, sh, rw - bw, mh}, paneStack)
+		l.add(rect{pw, sh + mh, rw, svh}, paneServers)
+		l.add(rect{pw, sh + mh + svh, rw, oh}, with(paneOutput, paneGoroutines)...)
 	default:
-		l.mode = modeCompact
 		pw := clamp(width*38/100, 24, 40)
 		rw := width - pw
 		sh := h - h/2
-		l.panes[panePhases] = rect{0, 0, pw, h}
-		l.panes[paneSource] = rect{pw, 0, rw, sh}
-		l.tabs = rect{pw, sh, rw, h - sh}
-		for _, p := range l.tabPanes() {
-			l.panes[p] = l.tabs
-		}
+		l.add(rect{0, 0, pw, h}, panePhases)
+		l.add(rect{pw, 0, rw, sh}, paneSource)
+		l.add(rect{pw, sh, rw, h - sh},
+			with(paneNotes, paneBootstrap, paneVariables, paneServers, paneStack, paneGoroutines, paneOutput)...)
 	}
 	return l
 }
 
-// tabPanes are the panes of the compact layout's tabs, in order.
-func (l layout) tabPanes() []paneID {
-	if l.notes {
-		return append([]paneID{paneNotes}, detailPanes...)
+// add places a box holding panes at r.
+func (l *layout) add(r rect, panes ...paneID) {
+	if len(panes) == 0 {
+		return
 	}
-	return detailPanes
+	l.boxes = append(l.boxes, box{r: r, panes: panes})
+	for _, p := range panes {
+		l.panes[p] = r
+		l.placed[p] = true
+	}
 }
 
-// visible reports whether pane p is drawn when tab is the active detail pane.
-func (l layout) visible(p, tab paneID) bool {
-	if l.tooSmall || p == paneNotes && !l.notes {
+// boxOf returns the box pane p is in.
+func (l layout) boxOf(p paneID) (box, bool) {
+	for _, b := range l.boxes {
+		if slices.Contains(b.panes, p) {
+			return b, true
+		}
+	}
+	return box{}, false
+}
+
+// shown returns the pane box b shows: the first of front (the panes, most
+// recently brought forward first) that is in the box, else its first.
+func (b box) shown(front []paneID) paneID {
+	for _, p := range front {
+		if slices.Contains(b.panes, p) {
+			return p
+		}
+	}
+	return b.panes[0]
+}
+
+// visible reports whether pane p is drawn, front being the panes most
+// recently brought forward first.
+func (l layout) visible(p paneID, front []paneID) bool {
+	if l.tooSmall || !l.placed[p] {
 		return false
 	}
-	if l.mode == modeCompact && isDetail(p) {
-		return p == tab
-	}
-	return true
+	b, _ := l.boxOf(p)
+	return b.shown(front) == p
 }
 
 // paneAt returns the pane drawn at x, y.
-func (l layout) paneAt(x, y int, tab paneID) (paneID, bool) {
-	for p := range paneCount {
-		if l.visible(p, tab) && l.panes[p].contains(x, y) {
-			return p, true
+func (l layout) paneAt(x, y int, front []paneID) (paneID, bool) {
+	if l.tooSmall {
+		return 0, false
+	}
+	for _, b := range l.boxes {
+		if b.r.contains(x, y) {
+			return b.shown(front), true
 		}
 	}
 	return 0, false

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -33,8 +34,9 @@ type Model struct {
 	width, height int
 	lay           layout
 	focus         paneID
-	// tab is the detail pane the compact layout shows.
-	tab paneID
+	// front lists the panes most recently brought forward first: a box
+	// with tabs shows the first of them it holds (layout.go).
+	front []paneID
 
 	phases    phasesPane
 	source    sourcePane
@@ -47,6 +49,13 @@ type Model struct {
 	picker requestPicker
 	// notesOn: the Notes pane is shown (Options.Notes, then the N key).
 	notesOn bool
+
+	// What the user inspects at a stop (inspect.go): the variables, the
+	// goroutines of a halt, the expression prompt, the breakpoints.
+	variables  variablesPane
+	goroutines goroutinesPane
+	prompt     prompt
+	insp       inspectState
 
 	trace traceState
 	// base compares the trace with Options.Baseline (baseline.go).
@@ -113,6 +122,9 @@ type delivery struct {
 type queuedCommand struct {
 	name string
 	fn   func() error
+	// call, set instead of fn, also returns what the command read, as a
+	// message for applyResult (an Inspector's answer).
+	call func() (tea.Msg, error)
 }
 
 // NewModel returns the root model; Init starts the first trace. Run uses it,
@@ -140,7 +152,7 @@ func newModel(ctx context.Context, opts Options) Model {
 		help:      h,
 		spinner:   spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(styleCurrent())),
 		focus:     panePhases,
-		tab:       paneBootstrap,
+		front:     []paneID{paneBootstrap},
 		phases:    newPhasesPane(st, tx),
 		source:    newSourcePane(st),
 		bootstrap: newBootstrapPane(st, tx),
@@ -150,10 +162,14 @@ func newModel(ctx context.Context, opts Options) Model {
 		notes:     newNotesPane(st, tx, opts.Lang),
 		notesOn:   opts.Notes,
 		files:     map[string][]string{},
-		base:      baselineState{compare: opts.Baseline},
+
+		variables:  newVariablesPane(st, tx),
+		goroutines: newGoroutinesPane(st, tx),
+		prompt:     newPrompt(st, tx),
+		base:       baselineState{compare: opts.Baseline},
 	}
 	if m.notesOn {
-		m.tab = paneNotes
+		m.bringForward(paneNotes)
 	}
 	m.keys.Request = requestBinding(opts.Lang)
 	m.trace = traceState{gen: 1, launching: true, startedAt: now()}
@@ -212,7 +228,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				m.enqueue(m.tx.cmdBreak, func() error { return src.SetBreak(phase, false) })
 			}
 		}
-		return m, tea.Batch(m.waitForEvent(), m.nextCommand())
+		return m, tea.Batch(m.waitForEvent(), m.inspectStarted(), m.nextCommand())
 
 	case eventMsg:
 		if msg.gen != m.trace.gen {
@@ -261,7 +277,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.trace.flash = m.commandError(msg.name, msg.err)
 		}
 		m.trace.busy = false
+		if msg.result != nil {
+			return m, tea.Batch(m.applyResult(msg.result), m.nextCommand())
+		}
 		return m, m.nextCommand()
+
+	case inspectMsg:
+		if msg.gen != m.trace.gen {
+			return m, nil
+		}
+		return m, m.applyResult(msg.result)
 
 	case baselineMsg:
 		m.applyBaseline(msg)
@@ -289,7 +314,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 
 	case tea.KeyPressMsg:
+		if m.prompt.open {
+			return m.promptKey(msg)
+		}
 		return m.handleKey(msg)
+
+	case tea.PasteMsg:
+		if m.prompt.open {
+			m.prompt.insert(msg.Content)
+		}
+		return m, nil
 
 	case tea.MouseClickMsg:
 		m.handleClick(msg.Mouse())
@@ -297,7 +331,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case tea.MouseWheelMsg:
 		mouse := msg.Mouse()
-		if p, ok := m.lay.paneAt(mouse.X, mouse.Y, m.tab); ok {
+		if p, ok := m.lay.paneAt(mouse.X, mouse.Y, m.front); ok {
 			delta := 3
 			if mouse.Button == tea.MouseWheelUp {
 				delta = -3
@@ -364,9 +398,10 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 		if ev.File != "" {
 			return m.showSource(ev)
 		}
-	case tracer.KindReturn:
-		m.phases.applyReturn(ev)
+	case tracer.KindReturn, tracer.KindHalt, tracer.KindStall:
+		return m.applyInspectEvent(ev)
 	case tracer.KindStop, tracer.KindStep, tracer.KindPass, tracer.KindExit:
+		m.leaveHalt()
 		t.launching = false
 		t.flash = ""
 		m.phases.apply(ev)
@@ -380,8 +415,9 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 			evCopy := ev
 			t.last = &evCopy
 			m.stack.set(ev.Goroutine, ev.Stack, m.shortPath)
+			inspect := m.inspectStop(ev)
 			m.suggestTab(ev.Phase)
-			return m.showSource(ev)
+			return tea.Batch(inspect, m.showSource(ev))
 		case tracer.KindExit:
 			t.paused = false
 			t.ended = true
@@ -415,21 +451,43 @@ func (m *Model) takeSnapshot(ev tracer.Event) {
 	m.trace.hasSnapshot = true
 }
 
-// suggestTab brings the detail pane that matters at a phase to the front of
-// the compact layout, unless the user is working in the tabs.
+// suggestTab brings the pane that matters at a phase to the front of its
+// box, unless the user is working in that box.
 func (m *Model) suggestTab(phase tracer.PhaseID) {
-	if isDetail(m.focus) || m.notesOn {
-		// With the notes on, the note says where to look.
-		return
-	}
 	switch phase {
 	case tracer.PhaseConfigScan:
-		m.tab = paneBootstrap
+		m.suggest(paneBootstrap)
 	case tracer.PhaseWireDone, tracer.PhaseServerStart, tracer.PhaseAfterStart, tracer.PhaseRunning,
 		tracer.PhaseServerStop, tracer.PhaseAfterStop, tracer.PhaseAppNew, tracer.PhaseRegister, tracer.PhaseDeregister:
-		m.tab = paneServers
+		m.suggest(paneServers)
 	}
 }
+
+// suggest brings p to the front of its box, unless the user is working in
+// that box or the notes are on in the compact layout (the note says where
+// to look).
+func (m *Model) suggest(p paneID) {
+	b, ok := m.lay.boxOf(p)
+	if !ok {
+		m.bringForward(p) // not placed yet: it comes first when it is
+		return
+	}
+	if slices.Contains(b.panes, m.focus) || m.notesOn && slices.Contains(b.panes, paneNotes) {
+		return
+	}
+	m.bringForward(p)
+}
+
+// bringForward makes p the pane its box shows.
+func (m *Model) bringForward(p paneID) {
+	if i := slices.Index(m.front, p); i >= 0 {
+		m.front = slices.Delete(m.front, i, i+1)
+	}
+	m.front = slices.Insert(m.front, 0, p)
+}
+
+// visible reports whether pane p is drawn.
+func (m *Model) visible(p paneID) bool { return m.lay.visible(p, m.front) }
 
 // fileLoadedMsg carries a source file read from disk.
 type fileLoadedMsg struct {
@@ -598,6 +656,13 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.FocusPrev):
 		m.cycleFocus(-1)
 		return m, nil
+	}
+	// The keys of inspection: the prompt, halt, watches, frames,
+	// goroutines, breakpoints on a line (inspect.go).
+	if cmd, ok := m.inspectKey(msg); ok {
+		return m, cmd
+	}
+	switch {
 
 	case key.Matches(msg, k.Restart):
 		return m, m.restart()
@@ -667,6 +732,7 @@ func (m *Model) command(name string, fn func(context.Context, tracer.Source) err
 	}
 	t.flash = ""
 	t.paused = false
+	m.leaveHalt()
 	src, ctx := t.src, m.run.ctx
 	m.enqueue(name, func() error { return fn(ctx, src) })
 	return m.nextCommand()
@@ -718,6 +784,9 @@ func (m *Model) nextCommand() tea.Cmd {
 	c := t.queue[0]
 	t.queue = t.queue[1:]
 	t.busy = true
+	if c.call != nil {
+		return sourceCall(t.gen, c.name, c.call)
+	}
 	return sourceCommand(t.gen, c.name, c.fn)
 }
 
@@ -746,14 +815,12 @@ func (m *Model) toggleBreak() tea.Cmd {
 // notes become the first tab, shown at once.
 func (m *Model) toggleNotes() {
 	m.notesOn = !m.notesOn
-	switch {
-	case m.notesOn && !isDetail(m.focus):
-		m.tab = paneNotes
-	case !m.notesOn && m.focus == paneNotes:
+	if m.notesOn {
+		if b, ok := m.lay.boxOf(m.focus); !ok || !slices.Contains(b.panes, paneNotes) {
+			m.bringForward(paneNotes)
+		}
+	} else if m.focus == paneNotes {
 		m.setFocus(panePhases)
-		fallthrough
-	case !m.notesOn && m.tab == paneNotes:
-		m.tab = paneBootstrap
 	}
 	m.relayout()
 }
@@ -766,6 +833,7 @@ func (m *Model) restart() tea.Cmd {
 	}
 	gen := m.trace.gen + 1
 	m.trace = traceState{gen: gen, launching: true, startedAt: m.now()}
+	m.carryInspect() // the user's breakpoints and watches go to the new trace
 	m.resetPanes()
 	return tea.Batch(m.run.startCmd(gen), m.spinnerTick())
 }
@@ -780,14 +848,13 @@ func (m *Model) resetPanes() {
 	m.stack.reset()
 	m.output.reset()
 	m.notes.reset()
+	m.resetInspect()
 	m.resetBaseline()
 }
 
 func (m *Model) setFocus(p paneID) {
 	m.focus = p
-	if isDetail(p) {
-		m.tab = p
-	}
+	m.bringForward(p)
 	m.phases.focused = p == panePhases
 	m.source.focused = p == paneSource
 	m.bootstrap.focused = p == paneBootstrap
@@ -795,14 +862,17 @@ func (m *Model) setFocus(p paneID) {
 	m.stack.focused = p == paneStack
 	m.output.focused = p == paneOutput
 	m.notes.focused = p == paneNotes
+	m.variables.focused = p == paneVariables
+	m.goroutines.focused = p == paneGoroutines
 }
 
-// cycleFocus focuses the next pane in dir, skipping Notes while it is off.
+// cycleFocus focuses the next pane in dir that has a place on the screen,
+// skipping Notes while it is off and Goroutines without a halt.
 func (m *Model) cycleFocus(dir int) {
 	p := m.focus
-	for {
+	for range paneCount {
 		p = paneID((int(p) + dir + int(paneCount)) % int(paneCount))
-		if p != paneNotes || m.notesOn {
+		if m.lay.tooSmall || m.lay.placed[p] {
 			break
 		}
 	}
@@ -820,10 +890,13 @@ func (m *Model) movePane(p paneID, delta int) {
 		} else {
 			m.phases.move(delta)
 		}
+		m.syncResults()
 	case paneBootstrap:
 		m.bootstrap.move(delta)
 	default:
-		m.scrollPane(p, delta)
+		if !m.moveInspect(p, delta) {
+			m.scrollPane(p, delta)
+		}
 	}
 }
 
@@ -843,23 +916,29 @@ func (m *Model) scrollPane(p paneID, delta int) {
 		m.output.scroll(delta)
 	case paneNotes:
 		m.notes.scroll(delta)
+	case paneVariables:
+		m.variables.scroll(delta)
+	case paneGoroutines:
+		m.goroutines.scroll(delta)
 	}
 }
 
-// handleClick focuses the pane under the mouse; in the compact layout a
-// click on a tab title switches the tab; in Phases and Bootstrap it selects
-// the row.
+// handleClick focuses the pane under the mouse; a click on a tab's name
+// switches the tab; in Phases, Bootstrap, Variables, Stack, Goroutines
+// and Source it selects the row.
 func (m *Model) handleClick(mouse tea.Mouse) {
 	if mouse.Button != tea.MouseLeft {
 		return
 	}
-	if m.lay.mode == modeCompact && !m.lay.tabs.empty() && mouse.Y == m.lay.tabs.y {
-		if p, ok := m.tabAt(mouse.X - m.lay.tabs.x); ok {
-			m.setFocus(p)
-			return
+	for _, b := range m.lay.boxes {
+		if b.tabbed() && mouse.Y == b.r.y && mouse.X >= b.r.x && mouse.X < b.r.x+b.r.w {
+			if p, ok := m.tabAt(b, mouse.X-b.r.x); ok {
+				m.setFocus(p)
+				return
+			}
 		}
 	}
-	p, ok := m.lay.paneAt(mouse.X, mouse.Y, m.tab)
+	p, ok := m.lay.paneAt(mouse.X, mouse.Y, m.front)
 	if !ok {
 		return
 	}
@@ -872,15 +951,18 @@ func (m *Model) handleClick(mouse tea.Mouse) {
 	switch p {
 	case panePhases:
 		m.phases.clickRow(row)
+		m.syncResults()
 	case paneBootstrap:
 		m.bootstrap.clickRow(row)
+	default:
+		m.clickInspect(p, row)
 	}
 }
 
 // relayout recomputes the layout and the panes' sizes.
 func (m *Model) relayout() {
 	m.help.SetWidth(max(0, m.width-2))
-	m.lay = computeLayout(m.width, m.height, m.statusHeight(), m.notesOn)
+	m.lay = computeLayout(m.width, m.height, m.statusHeight(), m.optionalPanes())
 	if m.lay.tooSmall {
 		return
 	}
@@ -895,6 +977,12 @@ func (m *Model) relayout() {
 	m.stack.SetSize(inner(paneStack))
 	m.output.SetSize(inner(paneOutput))
 	m.notes.SetSize(inner(paneNotes))
+	m.variables.SetSize(inner(paneVariables))
+	m.goroutines.SetSize(inner(paneGoroutines))
+	m.prompt.SetSize(max(0, m.lay.prompt.w-2), max(0, m.lay.prompt.h-2))
+	if !m.lay.placed[m.focus] && !m.lay.tooSmall {
+		m.setFocus(panePhases)
+	}
 }
 
 // shortPath shows a file as a person would name it: from the module path

@@ -62,12 +62,12 @@ func TestNotesKeyShowsAndHidesThePane(t *testing.T) {
 	for _, size := range goldenSizes {
 		w, h := size[0], size[1]
 		m := modelAt(t, scenarios[1], w, h, tracertest.DemoEvents())
-		if m.lay.visible(paneNotes, m.tab) {
+		if m.visible(paneNotes) {
 			t.Fatalf("%dx%d: the notes show without N", w, h)
 		}
 		m = update(t, m, tea.KeyPressMsg{Code: 'N', Text: "N"})
 		s := screen(t, m, w, h)
-		if !m.lay.visible(paneNotes, m.tab) || !strings.Contains(s, "config.scan — config.Scan into Bootstrap") {
+		if !m.visible(paneNotes) || !strings.Contains(s, "config.scan — config.Scan into Bootstrap") {
 			t.Errorf("%dx%d: N does not show the notes:\n%s", w, h, s)
 		}
 		checkBorders(t, m, s)
@@ -82,7 +82,7 @@ func TestNotesKeyShowsAndHidesThePane(t *testing.T) {
 			t.Fatalf("%dx%d: tab never focuses Notes", w, h)
 		}
 		m = update(t, m, tea.KeyPressMsg{Code: 'N', Text: "N"})
-		if m.lay.visible(paneNotes, m.tab) || m.focus == paneNotes {
+		if m.visible(paneNotes) || m.focus == paneNotes {
 			t.Errorf("%dx%d: N does not hide the notes (focus %s)", w, h, m.focus)
 		}
 		for range paneCount {

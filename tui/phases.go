@@ -60,6 +60,8 @@ type timelineRow struct {
 	nested bool
 	rec    phaseRecord
 	total  time.Duration // header rows: the time spent in the group
+	// extra is set on the row of a user's breakpoint stop or a halt.
+	extra *extraRow
 	// title replaces the group's name on a header (a request's); depth
 	// indents a request's call by how many calls enclose it.
 	title string
@@ -88,6 +90,16 @@ type phasesPane struct {
 	selected int
 	offset   int
 
+	// The rows of inspection (phasesextra.go): the stops at the user's
+	// breakpoints and the halts, in time order after the phase row before
+	// them; the providers' results.
+	extras  []*extraRow
+	lastKey rowKey
+	hasLast bool
+	returns map[rowKey]*providerResults
+	// breakpointSet holds the locations of the breakpoints set now; the
+	// model sets it.
+	breakpointSet map[string]bool
 	// baseline notes, by row, how the rows differ from a baseline, and
 	// baselineFooter counts the differences (baseline.go).
 	baseline       map[rowKey]baselineMark
@@ -108,6 +120,8 @@ func (p *phasesPane) reset() {
 	p.instances = map[tracer.PhaseID][]string{}
 	p.requests = requestRows{}
 	p.hasCur = false
+	p.extras, p.hasLast = nil, false
+	p.returns = map[rowKey]*providerResults{}
 	p.rebuild()
 	p.selected = p.firstPhaseRow()
 	p.offset = 0
@@ -126,12 +140,18 @@ func (p *phasesPane) setPlan(plan []tracer.PlannedPhase) {
 // apply records a phase event (stop, pass, step or exit) and selects its row.
 func (p *phasesPane) apply(ev tracer.Event) {
 	ev.Detail, ev.Reason = sanitize(ev.Detail), sanitize(ev.Reason)
-	k := keyOf(ev.Phase, ev.Detail)
-	if ev.Request != nil {
-		k = p.requests.add(ev)
-	}
-	if k.detail != "" && !p.seen(k) {
-		p.instances[k.phase] = append(p.instances[k.phase], k.detail)
+	var k rowKey
+	if ev.Phase == tracer.PhaseBreak {
+		k = p.extraKey(ev)
+	} else {
+		k = keyOf(ev.Phase, ev.Detail)
+		if ev.Request != nil {
+			k = p.requests.add(ev)
+		}
+		if k.detail != "" && !p.seen(k) {
+			p.instances[k.phase] = append(p.instances[k.phase], k.detail)
+		}
+		p.lastKey, p.hasLast = k, true
 	}
 	rec := p.records[k]
 	if rec == nil {
@@ -141,7 +161,7 @@ func (p *phasesPane) apply(ev tracer.Event) {
 	if ev.Kind != tracer.KindStep {
 		rec.since, rec.timed = ev.SincePrev, true
 	}
-	if k.detail == "" {
+	if k.detail == "" && ev.Phase != tracer.PhaseBreak {
 		rec.detail = ev.Detail
 	}
 	if p.hasCur && p.current != k {
@@ -257,8 +277,11 @@ func (p *phasesPane) rebuild() {
 		}
 		head := len(rows)
 		rows = append(rows, timelineRow{header: true, group: g})
+		if g == groups[0] {
+			rows = p.appendExtras(rows, rowKey{}, false)
+		}
 		for _, info := range tracer.Phases {
-			if info.Group != g || !shown(info.ID) {
+			if info.Group != g || !shown(info.ID) || info.ID == tracer.PhaseBreak {
 				continue
 			}
 			details := []string{""}
@@ -281,6 +304,7 @@ func (p *phasesPane) rebuild() {
 					rows[head].total += time.Duration(row.rec.since)
 				}
 				rows = append(rows, row)
+				rows = p.appendExtras(rows, k, true)
 			}
 		}
 	}
@@ -363,6 +387,9 @@ func (p *phasesPane) selectKey(k rowKey) {
 func (p *phasesPane) selectedPhase() (tracer.PhaseID, bool) {
 	if p.selected < 0 || p.selected >= len(p.rows) || p.rows[p.selected].header {
 		return "", false
+	}
+	if x := p.rows[p.selected].extra; x != nil && x.halt {
+		return "", false // a halt is no phase: it has no break
 	}
 	return p.rows[p.selected].key.phase, true
 }

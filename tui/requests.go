@@ -117,6 +117,8 @@ func (p *phasesPane) appendRequestRows(rows []timelineRow) []timelineRow {
 				row.rec = *rec
 			}
 			rows = append(rows, row)
+			// A stop at a breakpoint of the user's own hit in this call.
+			rows = p.appendExtras(rows, r.key, true)
 		}
 	}
 	return rows

@@ -110,7 +110,7 @@ func TestClicksFocusPanes(t *testing.T) {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			m := modelAt(t, scenarios[2], size[0], size[1], events)
 			for p := range paneCount {
-				if !m.lay.visible(p, m.tab) {
+				if !m.visible(p) {
 					continue
 				}
 				r := m.lay.panes[p]
@@ -119,23 +119,29 @@ func TestClicksFocusPanes(t *testing.T) {
 					t.Errorf("a click in %s focused %s", p, m.focus)
 				}
 			}
-			if m.lay.mode != modeCompact {
-				return
-			}
-			for _, p := range detailPanes {
-				x := -1
-				for i := range m.lay.tabs.w {
-					if q, ok := m.tabAt(i); ok && q == p {
-						x = i
-						break
+			for _, b := range m.lay.boxes {
+				if !b.tabbed() {
+					continue
+				}
+				for _, p := range b.panes {
+					x := -1
+					for i := range b.r.w {
+						if q, ok := m.tabAt(b, i); ok && q == p {
+							x = i
+							break
+						}
 					}
-				}
-				m = update(t, m, tea.MouseClickMsg{X: m.lay.tabs.x + x, Y: m.lay.tabs.y, Button: tea.MouseLeft})
-				if m.tab != p || m.focus != p {
-					t.Errorf("a click on the %s tab shows %s, focus %s", p, m.tab, m.focus)
-				}
-				if !strings.Contains(screen(t, m, size[0], size[1]), p.String()) {
-					t.Errorf("the %s tab is not drawn", p)
+					if x < 0 {
+						t.Errorf("no tab for %s", p)
+						continue
+					}
+					m = update(t, m, tea.MouseClickMsg{X: b.r.x + x, Y: b.r.y, Button: tea.MouseLeft})
+					if !m.visible(p) || m.focus != p {
+						t.Errorf("a click on the %s tab shows %v, focus %s", p, m.visible(p), m.focus)
+					}
+					if !strings.Contains(screen(t, m, size[0], size[1]), p.String()) {
+						t.Errorf("the %s tab is not drawn", p)
+					}
 				}
 			}
 		})

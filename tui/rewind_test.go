@@ -20,7 +20,13 @@ import (
 // as kratos-trace replay opens it for the TUI.
 func demoReplay(tb testing.TB) *replay.Source {
 	tb.Helper()
-	rec := &replay.Recording{Path: "demo.jsonl", Events: tracertest.DemoEvents()}
+	return demoReplayOf(tb, tracertest.DemoEvents())
+}
+
+// demoReplayOf returns a replay of events that stays open at its end.
+func demoReplayOf(tb testing.TB, events []tracer.Event) *replay.Source {
+	tb.Helper()
+	rec := &replay.Recording{Path: "demo.jsonl", Events: events}
 	src := replay.NewSource(rec, replay.Options{StayOpen: true})
 	tb.Cleanup(func() { _ = src.Close() })
 	return src

@@ -228,6 +228,8 @@ type commandDoneMsg struct {
 	gen  int
 	name string
 	err  error
+	// result is what a call read (sourceCall), applied by the model.
+	result tea.Msg
 }
 
 // sourceCommand runs a Source command in a goroutine; its result comes back
@@ -235,5 +237,14 @@ type commandDoneMsg struct {
 func sourceCommand(gen int, name string, fn func() error) tea.Cmd {
 	return func() tea.Msg {
 		return commandDoneMsg{gen: gen, name: name, err: fn()}
+	}
+}
+
+// sourceCall runs a command that reads something, such as an Inspector's
+// Eval, in a goroutine; what it read comes back in the commandDoneMsg.
+func sourceCall(gen int, name string, call func() (tea.Msg, error)) tea.Cmd {
+	return func() tea.Msg {
+		res, err := call()
+		return commandDoneMsg{gen: gen, name: name, err: err, result: res}
 	}
 }

@@ -3,10 +3,13 @@ package tui
 import (
 	"strconv"
 	"strings"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
 )
 
 // sourcePane shows the source around the current stop: a gutter with line
-// numbers and the stopped line highlighted.
+// numbers, the user's breakpoints marked, and the stopped line highlighted.
+// While it has the focus, a cursor line can be moved to set a breakpoint.
 type sourcePane struct {
 	st      *styles
 	w, h    int
@@ -18,6 +21,11 @@ type sourcePane struct {
 	lines  []string
 	offset int    // index into lines of the first visible line
 	note   string // shown instead of the code, e.g. why the file cannot be read
+	// cursor is the line the focused pane points at (b sets a breakpoint
+	// there), 1-based.
+	cursor int
+	// breaks holds the lines of the user's breakpoints, by file.
+	breaks map[string]map[int]bool
 }
 
 func newSourcePane(st *styles) sourcePane { return sourcePane{st: st} }
@@ -31,6 +39,7 @@ func (p *sourcePane) SetSize(w, h int) {
 // of file, with line current highlighted.
 func (p *sourcePane) show(file string, current, first int, lines []string) {
 	p.file, p.line, p.first, p.lines, p.note = file, current, first, lines, ""
+	p.cursor = current
 	p.center()
 }
 
@@ -54,7 +63,9 @@ func (p *sourcePane) showNote(file string, current int, note string) {
 	p.file, p.line, p.lines, p.note = file, current, nil, note
 }
 
-func (p *sourcePane) clear() { *p = sourcePane{st: p.st, w: p.w, h: p.h, focused: p.focused} }
+func (p *sourcePane) clear() {
+	*p = sourcePane{st: p.st, w: p.w, h: p.h, focused: p.focused, breaks: p.breaks}
+}
 
 func (p *sourcePane) hasContent() bool { return p.file != "" }
 
@@ -94,10 +105,22 @@ func (p *sourcePane) View() []string {
 	codeWidth := p.w - numWidth - 4 // "▶123 │ "
 	out := make([]string, 0, p.h)
 	end := min(len(p.lines), p.offset+p.h)
+	cursor := -1
+	if p.focused {
+		cursor = p.cursorLine()
+	}
 	for i := p.offset; i < end; i++ {
 		n := p.first + i
 		num := padLeft(strconv.Itoa(n), numWidth)
 		code := p.lines[i]
+		if n == cursor {
+			out = append(out, p.cursorRow(n, num, code))
+			continue
+		}
+		if p.breaks[p.file][n] && n != p.line {
+			out = append(out, st.breakpoint.paint(markBreakpoint)+st.gutter.paint(num+" │")+" "+truncate(code, codeWidth))
+			continue
+		}
 		if n == p.line {
 			out = append(out, st.gutterCurrent.paint("▶"+num+" │")+st.currentLine.paint(fit(" "+code, p.w-numWidth-3)))
 			continue
@@ -122,4 +145,67 @@ func prepareSource(lines []string) []string {
 		out[i] = sanitize(expandTabs(strings.TrimRight(l, "\r"), 4))
 	}
 	return out
+}
+
+// markBreakpoint marks a line with a breakpoint of the user's own in the
+// gutter; the stopped line's ▶ takes its place there.
+const markBreakpoint = "●"
+
+// cursorRow draws the line under the cursor of the focused pane.
+func (p *sourcePane) cursorRow(n int, num, code string) string {
+	mark := " "
+	switch {
+	case n == p.line:
+		mark = "▶"
+	case p.breaks[p.file][n]:
+		mark = markBreakpoint
+	}
+	return p.st.selected.paint(fit(mark+num+" │ "+code, p.w))
+}
+
+// setBreakpoints marks the lines of bps.
+func (p *sourcePane) setBreakpoints(bps []tracer.Breakpoint) {
+	p.breaks = map[string]map[int]bool{}
+	for _, bp := range bps {
+		if bp.File == "" || bp.Line <= 0 {
+			continue
+		}
+		if p.breaks[bp.File] == nil {
+			p.breaks[bp.File] = map[int]bool{}
+		}
+		p.breaks[bp.File][bp.Line] = true
+	}
+}
+
+// moveCursor moves the cursor line, scrolling to keep it in view.
+func (p *sourcePane) moveCursor(delta int) {
+	if len(p.lines) == 0 {
+		return
+	}
+	if p.cursor < p.first || p.cursor >= p.first+len(p.lines) {
+		p.cursor = p.first + p.offset
+	}
+	p.cursor = clamp(p.cursor+delta, p.first, p.first+len(p.lines)-1)
+	if i := p.cursor - p.first; i < p.offset {
+		p.offset = p.clampOffset(i)
+	} else if i >= p.offset+p.h {
+		p.offset = p.clampOffset(i - p.h + 1)
+	}
+}
+
+// clickRow puts the cursor on the line at row y of the pane.
+func (p *sourcePane) clickRow(y int) {
+	if i := p.offset + y; i >= 0 && i < len(p.lines) {
+		p.cursor = p.first + i
+	}
+}
+
+// cursorLine returns the line under the cursor, kept in view: after a
+// scroll with the wheel it is the nearest visible line.
+func (p *sourcePane) cursorLine() int {
+	if len(p.lines) == 0 {
+		return 0
+	}
+	top, bottom := p.first+p.offset, p.first+min(len(p.lines), p.offset+p.h)-1
+	return clamp(p.cursor, top, bottom)
 }

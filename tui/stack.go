@@ -8,6 +8,8 @@ import (
 )
 
 // stackPane shows the stopped goroutine and its frames, innermost first.
+// While it has the focus, ↑/↓ move a cursor over the frames and enter
+// makes the frame under it the one Source, Variables and the prompt use.
 type stackPane struct {
 	st      *styles
 	tx      *text
@@ -17,6 +19,9 @@ type stackPane struct {
 	goroutine int64
 	frames    []stackFrame
 	offset    int
+	// cursor is the frame under the cursor and active the frame shown
+	// (0, the innermost, at each stop).
+	cursor, active int
 }
 
 // stackFrame is a frame ready to draw.
@@ -34,7 +39,7 @@ func (p *stackPane) SetSize(w, h int) {
 
 // set shows a stack; shorten makes file paths readable.
 func (p *stackPane) set(goroutine int64, frames []tracer.Frame, shorten func(string) string) {
-	p.goroutine, p.offset = goroutine, 0
+	p.goroutine, p.offset, p.cursor, p.active = goroutine, 0, 0, 0
 	p.frames = make([]stackFrame, len(frames))
 	for i, f := range frames {
 		p.frames[i] = stackFrame{
@@ -44,7 +49,38 @@ func (p *stackPane) set(goroutine int64, frames []tracer.Frame, shorten func(str
 	}
 }
 
-func (p *stackPane) reset() { p.goroutine, p.frames, p.offset = 0, nil, 0 }
+func (p *stackPane) reset() { p.goroutine, p.frames, p.offset, p.cursor, p.active = 0, nil, 0, 0, 0 }
+
+// showFrame makes frame i the one shown, with the cursor on it, in view.
+func (p *stackPane) showFrame(i int) {
+	p.active, p.cursor = 0, 0
+	if len(p.frames) > 0 {
+		p.active, p.cursor = clamp(i, 0, len(p.frames)-1), clamp(i, 0, len(p.frames)-1)
+	}
+	p.moveCursor(0)
+}
+
+// moveCursor moves the cursor by delta frames, scrolling to keep it in view.
+func (p *stackPane) moveCursor(delta int) {
+	if len(p.frames) == 0 {
+		return
+	}
+	p.cursor = clamp(p.cursor+delta, 0, len(p.frames)-1)
+	if 2*p.cursor < p.offset {
+		p.offset = 2 * p.cursor
+	}
+	if 2*p.cursor+2 > p.offset+p.h {
+		p.offset = 2*p.cursor + 2 - p.h
+	}
+	p.scroll(0)
+}
+
+// clickRow puts the cursor on the frame drawn at row y.
+func (p *stackPane) clickRow(y int) {
+	if i := (p.offset + y) / 2; i >= 0 && i < len(p.frames) {
+		p.cursor = i
+	}
+}
 
 func (p *stackPane) title() string {
 	if p.goroutine > 0 {
@@ -77,14 +113,27 @@ func (p *stackPane) View() []string {
 	numWidth := len(strconv.Itoa(len(p.frames) - 1))
 	out := make([]string, 0, p.h)
 	for i := p.offset; i < p.lineCount() && len(out) < p.h; i++ {
-		f := p.frames[i/2]
+		n := i / 2
+		f := p.frames[n]
+		mark := " "
+		if n == p.active {
+			mark = "▶"
+		}
+		if p.focused && n == p.cursor {
+			text := mark + padLeft(strconv.Itoa(n), numWidth) + " " + f.function
+			if i%2 == 1 {
+				text = spaces(numWidth+2) + truncateLeft(f.location, p.w-numWidth-3)
+			}
+			out = append(out, st.selected.paint(fit(text, p.w)))
+			continue
+		}
 		if i%2 == 0 {
 			fn := truncate(f.function, p.w-numWidth-3)
 			nameInk := st.text
-			if i == 0 {
+			if n == p.active {
 				nameInk = st.current
 			}
-			out = append(out, " "+st.dim.paint(padLeft(strconv.Itoa(i/2), numWidth))+" "+nameInk.paint(fn))
+			out = append(out, st.current.paint(mark)+st.dim.paint(padLeft(strconv.Itoa(n), numWidth))+" "+nameInk.paint(fn))
 			continue
 		}
 		out = append(out, spaces(numWidth+2)+st.dim.paint(truncateLeft(f.location, p.w-numWidth-3)))

@@ -64,6 +64,9 @@ type styles struct {
 	selectedDim ink // the selected row of a pane without focus
 
 	gutter, gutterCurrent, currentLine ink
+	// breakpoint marks a user's breakpoint in the Source gutter; cursor
+	// is the prompt's cursor.
+	breakpoint, cursor ink
 
 	stateCreated, stateStarting, stateListening, stateStopped ink
 }
@@ -97,6 +100,8 @@ func newStyles() *styles {
 		gutter:        inkOf(st().Foreground(colorBorder)),
 		gutterCurrent: inkOf(st().Foreground(colorCurrent).Background(colorLineBG).Bold(true)),
 		currentLine:   inkOf(st().Background(colorLineBG).Foreground(colorText)),
+		breakpoint:    inkOf(st().Foreground(colorError).Bold(true)),
+		cursor:        inkOf(st().Reverse(true)),
 
 		stateCreated:   inkOf(st().Foreground(colorDim)),
 		stateStarting:  inkOf(st().Foreground(colorCurrent)),

@@ -29,13 +29,13 @@ func (m Model) render() string {
 	if m.lay.tooSmall {
 		return m.renderTooSmall()
 	}
-	blocks := make([]block, 0, paneCount+1)
-	for p := range paneCount {
-		if !m.lay.visible(p, m.tab) {
-			continue
-		}
-		r := m.lay.panes[p]
-		blocks = append(blocks, block{r: r, lines: m.st.drawBox(r, m.boxSpec(p), m.paneLines(p))})
+	blocks := make([]block, 0, len(m.lay.boxes)+2)
+	for _, b := range m.lay.boxes {
+		p := b.shown(m.front)
+		blocks = append(blocks, block{r: b.r, lines: m.st.drawBox(b.r, m.boxSpec(p), m.paneLines(p))})
+	}
+	if !m.lay.prompt.empty() {
+		blocks = append(blocks, block{r: m.lay.prompt, lines: m.promptBox()})
 	}
 	blocks = append(blocks, block{r: m.lay.status, lines: m.statusLines()})
 	return compose(m.width, m.height, blocks)
@@ -89,6 +89,10 @@ func (m Model) paneLines(p paneID) []string {
 		return m.output.View()
 	case paneNotes:
 		return m.notes.View()
+	case paneVariables:
+		return m.variables.View()
+	case paneGoroutines:
+		return m.goroutines.View()
 	}
 	return nil
 }
@@ -131,10 +135,16 @@ func (m Model) boxSpec(p paneID) boxSpec {
 		spec.footer = m.output.footer()
 	case paneNotes:
 		spec.footer = m.notes.footer()
+	case paneVariables:
+		spec.footer = m.variables.footer()
+	case paneGoroutines:
+		spec.footer = m.goroutines.footer()
 	}
-	if m.lay.mode == modeCompact && isDetail(p) {
-		title, tw = m.tabTitle(focused)
-		extra = ""
+	if b, ok := m.lay.boxOf(p); ok && b.tabbed() {
+		title, tw = m.tabTitle(b, focused)
+		if m.lay.mode == modeCompact || extra == "" || tw+2+textWidth(extra) > room {
+			extra = ""
+		}
 	}
 	if extra != "" && tw+2+textWidth(extra) <= room {
 		title += "  " + st.dim.paint(extra)
@@ -144,58 +154,75 @@ func (m Model) boxSpec(p paneID) boxSpec {
 	return spec
 }
 
-// tabSeparator goes between the tab names in the compact layout's title.
-func (m Model) tabSeparator() string {
-	tabs := m.lay.tabPanes()
-	names := 2 // the brackets of the active tab
-	for _, p := range tabs {
-		names += textWidth(m.tx.paneNames[p])
+// tabLabels returns the names of box b's tabs as drawn, the one in front
+// in brackets (for terminals without color), and the separator between
+// them: full names with " │ " when they fit, else with a space, else the
+// short names of the tabs not in front.
+func (m Model) tabLabels(b box) ([]string, string) {
+	front := b.shown(m.front)
+	labels := make([]string, len(b.panes))
+	width := func(sep string) int {
+		w := textWidth(sep) * (len(labels) - 1)
+		for _, l := range labels {
+			w += textWidth(l)
+		}
+		return w
 	}
-	if names+3*(len(tabs)-1)+6 <= m.lay.tabs.w {
-		return " │ "
+	for i, p := range b.panes {
+		labels[i] = m.tx.paneNames[p]
+		if p == front {
+			labels[i] = "[" + labels[i] + "]"
+		}
 	}
-	return " "
+	room := b.r.w - 6
+	if width(" │ ") <= room {
+		return labels, " │ "
+	}
+	if width(" ") <= room {
+		return labels, " "
+	}
+	for i, p := range b.panes {
+		if p != front {
+			labels[i] = m.tx.paneShort[p]
+		}
+	}
+	return labels, " "
 }
 
-func (m Model) tabTitle(focused bool) (string, int) {
-	sep := m.tabSeparator()
-	var b strings.Builder
+// tabTitle draws the title of a box with tabs.
+func (m Model) tabTitle(b box, focused bool) (string, int) {
+	labels, sep := m.tabLabels(b)
+	front := b.shown(m.front)
+	var s strings.Builder
 	w := 0
-	for i, p := range m.lay.tabPanes() {
+	for i, p := range b.panes {
 		if i > 0 {
-			b.WriteString(m.st.border.paint(sep))
+			s.WriteString(m.st.border.paint(sep))
 			w += textWidth(sep)
 		}
-		// The active tab is in brackets too, for terminals without color.
-		name := m.tx.paneNames[p]
 		switch {
-		case p == m.tab && focused:
-			name = "[" + name + "]"
-			b.WriteString(m.st.tabActive.paint(name))
-		case p == m.tab:
-			name = "[" + name + "]"
-			b.WriteString(m.st.titleFocused.paint(name))
+		case p == front && focused:
+			s.WriteString(m.st.tabActive.paint(labels[i]))
+		case p == front:
+			s.WriteString(m.st.titleFocused.paint(labels[i]))
 		default:
-			b.WriteString(m.st.tab.paint(name))
+			s.WriteString(m.st.tab.paint(labels[i]))
 		}
-		w += textWidth(name)
+		w += textWidth(labels[i])
 	}
-	return b.String(), w
+	return s.String(), w
 }
 
-// tabAt returns the tab whose name is drawn at column x of the tabs box.
-func (m Model) tabAt(x int) (paneID, bool) {
-	sep := textWidth(m.tabSeparator())
+// tabAt returns the tab of box b whose name is drawn at column x of the box.
+func (m Model) tabAt(b box, x int) (paneID, bool) {
+	labels, sep := m.tabLabels(b)
 	pos := 3 // "╭─ "
-	for _, p := range m.lay.tabPanes() {
-		n := textWidth(m.tx.paneNames[p])
-		if p == m.tab {
-			n += 2
-		}
+	for i, p := range b.panes {
+		n := textWidth(labels[i])
 		if x >= pos && x < pos+n {
 			return p, true
 		}
-		pos += n + sep
+		pos += n + textWidth(sep)
 	}
 	return 0, false
 }
@@ -309,7 +336,7 @@ func (m Model) statusHeight() int {
 	if !m.wideStatus() {
 		h++ // the summary gets a line of its own
 	}
-	if m.help.ShowAll {
+	if m.help.ShowAll && !m.prompt.open {
 		rows := 0
 		for _, col := range m.keys.FullHelp() {
 			n := 0
@@ -368,7 +395,9 @@ func (m Model) statusLines() []string {
 	}
 
 	var helpText string
-	if m.help.ShowAll {
+	if m.prompt.open {
+		helpText = m.help.ShortHelpView(m.keys.promptHelp(m.prompt.hasVal))
+	} else if m.help.ShowAll {
 		helpText = m.help.FullHelpView(m.keys.FullHelp())
 	} else {
 		helpText = m.help.ShortHelpView(m.keys.shortHelp(m.hints()))
@@ -394,6 +423,8 @@ func (m Model) hints() hintContext {
 		ended:     t.ended || t.fatal != "",
 		launching: t.launching,
 		rewind:    t.rewind,
+		inspect:   m.inspector() != nil,
+		paused:    t.paused,
 	}
 }
 
@@ -427,6 +458,10 @@ func (m Model) stateText() (string, int) {
 		default:
 			text, k = tx.traceEnded, st.dim
 		}
+	case m.insp.halt != nil && m.insp.halt.Kind == tracer.KindStall:
+		text, k = f(tx.stalledAt, len(m.insp.halt.Goroutines)), st.errBold
+	case t.paused && m.insp.halt != nil:
+		text, k = f(tx.haltedAt, len(m.insp.halt.Goroutines)), st.current
 	case t.paused && t.last != nil && t.last.Kind == tracer.KindStep:
 		text, k = f(tx.steppedIn, t.phaseLabel), st.current
 	case t.paused:

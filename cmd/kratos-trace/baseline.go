@@ -65,7 +65,9 @@ func loadBaseline(io streams, f baselineFlags) (*baseline, error) {
 // as far as it got.
 func (b *baseline) compare(current diff.Boot) *diff.Result {
 	opts := b.opts
-	opts.Partial = !(&replay.Recording{Events: current.Events}).Complete()
+	rec := &replay.Recording{Events: current.Events}
+	// A stalled boot ended before the exit, as a cut one did.
+	opts.Partial = !rec.Complete() || rec.Stalled()
 	return diff.Compare(bootOf(b.rec), current, opts)
 }
 

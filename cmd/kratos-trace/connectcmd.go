@@ -66,7 +66,7 @@ from here: stop it where it runs to trace its shutdown. See docs/REMOTE.md.`,
 				return err
 			}
 			cfg := delve.ConnectConfig{Addr: args[0], KillOnExit: copts.killOnExit, Restart: copts.restart, Timeout: copts.timeout,
-				Watches: opts.inspect.watches, Breaks: opts.inspect.breaks}
+				Watches: opts.inspect.watches, Breaks: opts.inspect.breaks, Stall: opts.stall}
 			for _, v := range copts.substitutePath {
 				rule, err := delve.ParseSubstitutePath(v)
 				if err != nil {
@@ -94,6 +94,7 @@ from here: stop it where it runs to trace its shutdown. See docs/REMOTE.md.`,
 	f.BoolVar(&copts.killOnExit, "kill-on-exit", false, "end the program when the trace ends (default: clear the breakpoints and leave it running)")
 	f.BoolVar(&copts.restart, "restart", false, "restart the program under Delve first, when it has already run past main")
 	f.DurationVar(&copts.timeout, "timeout", 15*time.Second, "how long to wait for the Delve server to accept the connection and answer")
+	addStallFlag(f, &opts)
 	return cmd
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -260,6 +261,9 @@ func scriptOutcome(io streams, s *script.Script, res *script.Result) error {
 		for _, f := range res.Failures {
 			fmt.Fprintf(io.err, "  %s\n", f.Error())
 		}
+		if res.Stalled != nil {
+			return &exitError{code: exitStalled}
+		}
 		return &exitError{code: exitFailed}
 	}
 	fmt.Fprintf(io.err, "kratos-trace: the script %s passed (%d commands)\n", s.Name, len(s.Commands))
@@ -273,6 +277,26 @@ func runScriptedTrace(ctx context.Context, io streams, cfg delve.Config, opts ru
 	if err != nil {
 		return err
 	}
+	// The script's locations and watches are set before the program runs,
+	// as --break and --watch are: its first continue may have to stop at
+	// one, and every stop carries the watches (a recording keeps them).
+	// The script pauses at a location from its break line on only.
+	cfg.Breaks = appendNew(cfg.Breaks, s.Locations()...)
+	cfg.Watches = appendNew(cfg.Watches, s.Watches()...)
+	if opts.remote != nil {
+		opts.remote.cfg.Breaks = appendNew(opts.remote.cfg.Breaks, s.Locations()...)
+		opts.remote.cfg.Watches = appendNew(opts.remote.cfg.Watches, s.Watches()...)
+	}
 	start := func(ctx context.Context) (tracer.Source, error) { return opts.startSource(ctx, cfg) }
 	return runLesson(ctx, io, s, lessonView{headless: opts.headless, target: cfg.Target, lang: opts.lang}, start)
+}
+
+// appendNew appends the values of more that list does not hold yet.
+func appendNew(list []string, more ...string) []string {
+	for _, v := range more {
+		if !slices.Contains(list, v) {
+			list = append(list, v)
+		}
+	}
+	return list
 }

@@ -17,6 +17,7 @@ const (
 	exitOK          = 0
 	exitFailed      = 1
 	exitUsage       = 2
+	exitStalled     = 3 // --stall: no phase was reached in time
 	exitInterrupted = 130
 )
 

@@ -27,6 +27,8 @@ type runOptions struct {
 	noCache     bool
 	// outputLines bounds the TUI's Output pane (tui.Options.OutputLines).
 	outputLines int
+	// stall ends a trace that reaches no phase for this long (exit 3).
+	stall time.Duration
 
 	// Recording, replay and scripts (recording.go).
 	record    string
@@ -90,7 +92,7 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 				return err
 			}
 			cfg := delve.Config{Target: args[0], Args: args[1:], WorkingDir: opts.workingDir, NoCache: opts.noCache,
-				Watches: opts.inspect.watches, Breaks: opts.inspect.breaks}
+				Watches: opts.inspect.watches, Breaks: opts.inspect.breaks, Stall: opts.stall}
 			layers, err := opts.req.layerDirs()
 			if err != nil {
 				return err
@@ -109,6 +111,7 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 	f.DurationVar(&opts.stopTimeout, "stop-timeout", 10*time.Second, "how long the program may take to exit after SIGTERM before it is killed")
 	f.StringVar(&opts.workingDir, "wd", "", "working directory of the program (default: the main package's directory)")
 	f.BoolVar(&opts.noCache, "no-cache", false, "build the program afresh instead of reusing an unchanged debug build from the cache")
+	addStallFlag(f, &opts)
 	addLayerFlag(f, &opts.req)
 	return cmd
 }
@@ -149,6 +152,9 @@ func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions)
 		return &delve.UserError{Msg: "--request goes with --headless", Hint: "in the terminal UI press R at app.running to pick a route and send it; in a script write `request METHOD PATH`"}
 	}
 	opts.lang = lang
+	if err := checkStall(io, opts); err != nil {
+		return err
+	}
 	if opts.base, err = loadBaseline(io, opts.baselineFlags); err != nil {
 		return err
 	}
@@ -212,6 +218,8 @@ func runHeadless(ctx context.Context, io streams, cfg delve.Config, opts runOpti
 // traceOutcome turns how the trace ended into the exit code.
 func traceOutcome(io streams, res *headless.Result) error {
 	switch {
+	case res.Stalled != nil:
+		return stallOutcome(io, res.Stalled)
 	case res.Err != nil:
 		lines := strings.Split(res.Err.Error, "\n")
 		fmt.Fprintf(io.err, "kratos-trace: %s\n", lines[0])

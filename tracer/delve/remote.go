@@ -51,6 +51,9 @@ type ConnectConfig struct {
 	NoBreak []tracer.PhaseID
 	// Watches and Breaks are as in Config.
 	Watches, Breaks []string
+	// Stall ends a trace that reaches no phase for this long, as
+	// Config.Stall does.
+	Stall time.Duration
 	// Timeout bounds the connection and each step of the handshake; zero
 	// means defaultConnectTimeout.
 	Timeout time.Duration
@@ -119,7 +122,7 @@ func Connect(ctx context.Context, cfg ConnectConfig) (*Session, error) {
 	}
 	// From here on calls may block as long as the program runs.
 	_ = conn.SetDeadline(time.Time{})
-	s := newSession(Config{Target: cfg.Addr, NoBreak: cfg.NoBreak, Watches: cfg.Watches, Breaks: cfg.Breaks})
+	s := newSession(Config{Target: cfg.Addr, NoBreak: cfg.NoBreak, Watches: cfg.Watches, Breaks: cfg.Breaks, Stall: cfg.Stall})
 	s.remote = r
 	if cfg.KillOnExit {
 		// Should kratos-trace die without its way out, the watchdog ends

@@ -56,6 +56,9 @@ type Config struct {
 	// NoProvenance leaves the config sources unread and the Bootstrap
 	// without origins; for measuring what provenance costs.
 	NoProvenance bool
+	// Stall, when set, ends a trace whose program runs this long (program
+	// time) without reaching a phase, with a KindStall event; see stall.go.
+	Stall time.Duration
 }
 
 // Session is a live trace of one program under Delve. It implements
@@ -144,6 +147,10 @@ type Session struct {
 	environ         []string
 	provenanceTime  time.Duration
 	outputs         sync.WaitGroup
+
+	// halt holds halts and the stall watchdog's view (halt.go); guarded
+	// by mu.
+	halt haltState
 }
 
 type command struct {
@@ -269,6 +276,7 @@ func (s *Session) Signal(ctx context.Context, sig os.Signal) error {
 	if err := signalProcess(pid, sig); err != nil {
 		return fmt.Errorf("send %v to pid %d: %w", sig, pid, err)
 	}
+	s.noteSignalled()
 	s.stopServing()
 	if paused {
 		return s.Continue(ctx)
@@ -388,6 +396,7 @@ func (s *Session) emit(ev tracer.Event) {
 			s.ranAtPhase = ran
 		}
 	}
+	s.noteEmitLocked(ev)
 	s.mu.Unlock()
 	select {
 	case s.events <- ev:
@@ -415,6 +424,9 @@ func (s *Session) run() {
 	}
 	if s.cfg.PlanOnly {
 		return
+	}
+	if s.cfg.Stall > 0 {
+		go s.watchStall()
 	}
 	s.resume("continue")
 	for {
@@ -684,6 +696,9 @@ func (s *Session) resume(op string) {
 				return
 			}
 		}
+		if s.takeHalt() {
+			return
+		}
 		state, err := s.step(op)
 		s.clock.halt()
 		if s.remote != nil && s.closing() {
@@ -718,6 +733,9 @@ func (s *Session) resume(op string) {
 			continue
 		}
 		if len(hits) == 0 {
+			if s.takeHalt() {
+				return
+			}
 			if op != "continue" && state.CurrentThread != nil {
 				s.reportStep(state.CurrentThread)
 				return
@@ -1147,4 +1165,8 @@ func (s *Session) teardown() {
 	s.lease.release()
 }
 
-var _ tracer.Source = (*Session)(nil)
+var (
+	_ tracer.Source    = (*Session)(nil)
+	_ tracer.Inspector = (*Session)(nil)
+	_ tracer.Requester = (*Session)(nil)
+)

@@ -65,6 +65,9 @@ type Result struct {
 	// Signal names the signal that killed the program, e.g. "SIGPIPE";
 	// empty when it exited by itself. ExitCode is then minus its number.
 	Signal string
+	// Stalled is the stall event, when the program reached no phase for
+	// the stall time and the trace ended there.
+	Stalled *tracer.Event
 }
 
 // ErrInterrupted is returned when ctx ended the run early.
@@ -190,6 +193,10 @@ func (p *printer) print(ev tracer.Event) {
 		e := ev
 		p.res.Err = &e
 	}
+	if ev.Kind == tracer.KindStall && p.res.Stalled == nil {
+		e := ev
+		p.res.Stalled = &e
+	}
 	if p.opts.JSON {
 		p.printJSON(ev)
 		return
@@ -278,6 +285,8 @@ func (p *printer) printText(ev tracer.Event) {
 			break
 		}
 		p.printReturn(ev)
+	case tracer.KindHalt, tracer.KindStall:
+		p.printGoroutines(ev)
 	}
 }
 
@@ -425,6 +434,8 @@ func (p *printer) summary() {
 	writeTable(w, rows)
 	p.requestSummary()
 	switch {
+	case p.res.Stalled != nil:
+		fmt.Fprintln(w, p.stallSummary())
 	case p.res.LeftRunning:
 		fmt.Fprintf(w, wd.leftRunning+"\n", p.holdAt)
 	case p.res.Killed:

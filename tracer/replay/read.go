@@ -29,13 +29,31 @@ type Recording struct {
 }
 
 // Complete reports whether the recording goes to the end of the trace: its
-// last event is the program's exit or an error the trace could not go past.
+// last event (but for the program's last lines of output) is the program's
+// exit, an error the trace could not go past, or a stall, which ends a
+// trace too.
 func (r *Recording) Complete() bool {
-	if len(r.Events) == 0 {
+	for i := len(r.Events) - 1; i >= 0; i-- {
+		switch r.Events[i].Kind {
+		case tracer.KindOutput:
+			continue
+		case tracer.KindExit, tracer.KindError, tracer.KindStall:
+			return true
+		}
 		return false
 	}
-	k := r.Events[len(r.Events)-1].Kind
-	return k == tracer.KindExit || k == tracer.KindError
+	return false
+}
+
+// Stalled reports whether the trace ended in a stall (run --stall): it is
+// complete, but the boot it holds ended before the program exited.
+func (r *Recording) Stalled() bool {
+	for i := len(r.Events) - 1; i >= 0; i-- {
+		if k := r.Events[i].Kind; k != tracer.KindOutput {
+			return k == tracer.KindStall
+		}
+	}
+	return false
 }
 
 // Warning explains in one sentence how the recording falls short of a whole

@@ -9,20 +9,39 @@
 // inside a string are ignored. Words are separated by spaces; a string in
 // double quotes may hold spaces and Go escapes ("a \"b\"\n").
 //
-//	break PHASE...        pause at these phases from now on (or: break all)
-//	clear PHASE...        stop pausing at them (or: clear all)
-//	continue              run to the next phase whose break is on
-//	print PATH...         print values of the current stop
-//	expect PATH OP VALUE  check a value: OP is ==, !=, contains or !contains
-//	note TEXT             show a note to the audience
-//	sleep DURATION        wait, e.g. 2s or 500ms
-//	sigterm               send SIGTERM and run to the next break (at app.running)
+//	break PHASE|LOC...         pause at these phases or locations from now on (or: break all)
+//	clear PHASE|LOC...         stop pausing at them (or: clear all)
+//	continue                   run to the next phase whose break is on
+//	print PATH...              print values of the current stop
+//	expect PATH OP VALUE       check a value: OP is ==, !=, contains or !contains
+//	watch EXPR                 print a Go expression's value at every stop paused at
+//	eval EXPR                  print a Go expression's value at the current stop
+//	expect eval(EXPR) OP VALUE check a Go expression's value
+//	note TEXT                  show a note to the audience
+//	sleep DURATION             wait, e.g. 2s or 500ms
+//	sigterm                    send SIGTERM and run to the next break (at app.running)
 //	request METHOD PATH [BODY]
 //	request grpc SERVICE/METHOD JSON
-//	                      send a request to the App (at app.running or a
-//	                      request's reply) and run to its next break; its
-//	                      reply always pauses
-//	quit                  end the trace now (kills the program)
+//	                           send a request to the App (at app.running or a
+//	                           request's reply) and run to its next break; its
+//	                           reply always pauses
+//	quit                       end the trace now (kills the program)
+//
+// A word of break or clear that is not a phase ID is a location in the
+// program's own code: FILE:LINE (relative to the module root, or absolute)
+// or a function with its package (main.newApp,
+// biz.(*GreeterUsecase).CreateGreeter, or with its full package path). Its
+// stops have phase break and the location as written as detail. A word
+// close to a phase ID is taken for a misspelt phase.
+//
+// EXPR is a Go expression as Delve evaluates it, in the innermost frame of
+// the stopped goroutine: len(a.opts.servers), bc.Server.Http.Addr,
+// main.flagconf. It is the rest of the line (for eval( up to its closing
+// parenthesis) and may hold strings with spaces, quotes and #. A string
+// value compares by its text, without its quotes. On a recording no code
+// runs: eval answers from the watches recorded at the stop with the same
+// expression text, and otherwise fails with "needs a live program: EXPR
+// was not watched in this recording" (record with run --watch EXPR).
 //
 // At the start no break is on: the first `continue` runs to the first phase
 // named by a `break` before it. app.running always pauses, as past it the
@@ -46,7 +65,8 @@
 //	  .error, .header, .failed_at, .failed_detail
 //
 // A script is parsed whole before anything runs; a mistake is reported as
-// FILE:LINE:COL: reason.
+// FILE:LINE:COL: reason. A trace that stalls (run --stall) fails the line
+// that was waiting for it, and the run's Result says so.
 package script
 
 import (
@@ -82,6 +102,8 @@ const (
 	OpSleep    Op = "sleep"
 	OpSigterm  Op = "sigterm"
 	OpQuit     Op = "quit"
+	OpWatch    Op = "watch"
+	OpEval     Op = "eval"
 )
 
 // Command is one line of a script.
@@ -90,9 +112,15 @@ type Command struct {
 	// Line is the command's line number, from 1; Text the line as written.
 	Line int
 	Text string
-	// Phases are break's and clear's arguments.
-	Phases []tracer.PhaseID
-	// Paths are print's arguments; expect's is Paths[0].
+	// Phases are break's and clear's phase arguments, Locations their
+	// locations in the program's code (FILE:LINE or a function), as
+	// written.
+	Phases    []tracer.PhaseID
+	Locations []string
+	// Expr is the Go expression of watch, eval and expect eval(EXPR).
+	Expr string
+	// Paths are print's arguments; expect's is Paths[0], unless it checks
+	// eval(Expr).
 	Paths []Path
 	// Cmp and Want are expect's operator and value.
 	Cmp  string
@@ -137,7 +165,11 @@ func Parse(name string, r io.Reader) (*Script, error) {
 	for i, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSuffix(line, "\r")
 		p := &lineParser{file: name, line: i + 1}
-		if cmd, ok, err := p.requestLine(line); ok {
+		cmd, ok, err := p.exprCommand(line)
+		if !ok {
+			cmd, ok, err = p.requestLine(line)
+		}
+		if ok {
 			if err != nil {
 				errs = append(errs, err)
 				continue
@@ -154,7 +186,7 @@ func Parse(name string, r io.Reader) (*Script, error) {
 		if len(toks) == 0 {
 			continue
 		}
-		cmd, err := p.command(toks)
+		cmd, err = p.command(toks)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -223,7 +255,7 @@ func (p *lineParser) tokenize(line string) ([]token, error) {
 }
 
 // commands lists every command, for messages.
-var commands = []Op{OpBreak, OpClear, OpContinue, OpPrint, OpExpect, OpNote, OpSleep, OpSigterm, OpRequest, OpQuit}
+var commands = []Op{OpBreak, OpClear, OpContinue, OpPrint, OpExpect, OpWatch, OpEval, OpNote, OpSleep, OpSigterm, OpRequest, OpQuit}
 
 func (p *lineParser) command(toks []token) (Command, error) {
 	head, args := toks[0], toks[1:]
@@ -246,7 +278,7 @@ func (p *lineParser) command(toks []token) (Command, error) {
 		}
 	case OpBreak, OpClear:
 		if len(args) == 0 {
-			return cmd, p.errorf(end, "%s needs a phase, e.g. %s config.scan", op, op)
+			return cmd, p.errorf(end, "%s needs a phase or a location, e.g. %s config.scan or %s main.newApp", op, op, op)
 		}
 		for _, a := range args {
 			if a.text == "all" && !a.quoted {
@@ -255,10 +287,15 @@ func (p *lineParser) command(toks []token) (Command, error) {
 				}
 				continue
 			}
-			if _, ok := tracer.Info(tracer.PhaseID(a.text)); !ok {
-				return cmd, p.errorf(a.col, "unknown phase %q; the phases are %s", a.text, phaseList())
+			phase, loc, err := p.classifyBreak(op, a)
+			if err != nil {
+				return cmd, err
 			}
-			cmd.Phases = append(cmd.Phases, tracer.PhaseID(a.text))
+			if loc != "" {
+				cmd.Locations = append(cmd.Locations, loc)
+			} else {
+				cmd.Phases = append(cmd.Phases, phase)
+			}
 		}
 	case OpPrint:
 		if len(args) == 0 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -49,6 +50,9 @@ type Result struct {
 	// ExitCode is the program's, or -1 if it did not exit (the script quit
 	// or ended before).
 	ExitCode int
+	// Stalled is the stall event when the program reached no phase for
+	// the stall time (delve.Config.Stall) and the trace ended there.
+	Stalled *tracer.Event
 }
 
 // OK reports whether the script passed.
@@ -84,6 +88,7 @@ func newRunner(src tracer.Source, s *Script, opts Options) *runner {
 		events: src.Events(),
 		breaks: map[tracer.PhaseID]bool{tracer.PhaseRunning: true},
 		res:    &Result{ExitCode: -1},
+		insp:   inspectState{locBreaks: map[string]bool{}},
 	}
 	// Nothing pauses but what the script asks for, and app.running. The
 	// runner also checks each stop itself, so a stop the Source delivers
@@ -126,6 +131,8 @@ type runner struct {
 	res    *Result
 	st     state
 	cmd    Command
+	// insp is what the script asks the program itself (inspect.go).
+	insp inspectState
 
 	// paused: the Source waits for a command after the stop we hold.
 	paused bool
@@ -201,6 +208,25 @@ func (r *runner) exec(ctx context.Context, cmd Command) error {
 			r.breaks[ph] = on
 			_ = r.src.SetBreak(ph, on)
 		}
+		for _, loc := range cmd.Locations {
+			if cmd.Op == OpBreak {
+				r.breakAt(ctx, loc)
+			} else {
+				r.clearAt(loc)
+			}
+		}
+		if len(cmd.Locations) > 0 || slices.Contains(cmd.Phases, tracer.PhaseBreak) {
+			r.syncBreakPhase()
+		}
+	case OpWatch:
+		r.watch(ctx, cmd.Expr)
+	case OpEval:
+		n, err := r.eval(ctx, cmd.Expr)
+		if err != nil {
+			r.fail("%v", err)
+			break
+		}
+		r.printValue(cmd.Expr, nodeText(n))
 	case OpContinue:
 		if err := r.gate(ctx); err != nil {
 			return err
@@ -235,16 +261,10 @@ func (r *runner) exec(ctx context.Context, cmd Command) error {
 				r.fail("%v", err)
 				continue
 			}
-			if strings.Contains(v, "\n") {
-				r.printf("%s =\n%s\n", p, indent(v, "  "))
-				r.tell("%s =\n%s", p, indent(v, "  "))
-			} else {
-				r.printf("%s = %s\n", p, v)
-				r.tell("%s = %s", p, v)
-			}
+			r.printValue(p.String(), v)
 		}
 	case OpExpect:
-		r.expect(cmd)
+		r.expect(ctx, cmd)
 	case OpNote:
 		r.printf("note: %s\n", cmd.Note)
 		r.tell("%s", cmd.Note)
@@ -274,12 +294,23 @@ func (r *runner) exec(ctx context.Context, cmd Command) error {
 	return nil
 }
 
-func (r *runner) expect(cmd Command) {
-	p := cmd.Paths[0]
-	got, err := r.st.value(p)
-	if err != nil {
-		r.fail("%v", err)
-		return
+func (r *runner) expect(ctx context.Context, cmd Command) {
+	p := cmd.subject()
+	var got string
+	if cmd.Expr != "" {
+		n, err := r.eval(ctx, cmd.Expr)
+		if err != nil {
+			r.fail("%v", err)
+			return
+		}
+		got = nodeText(n)
+	} else {
+		v, err := r.st.value(cmd.Paths[0])
+		if err != nil {
+			r.fail("%v", err)
+			return
+		}
+		got = v
 	}
 	var ok bool
 	switch cmd.Cmp {
@@ -360,6 +391,10 @@ func (r *runner) show(ctx context.Context, ev tracer.Event) bool {
 		}
 	case tracer.KindError:
 		r.fail("the trace failed: %s", strings.SplitN(ev.Error, "\n", 2)[0])
+	case tracer.KindStall:
+		r.res.Stalled = &ev
+		r.printf("%s", headless.FormatGoroutines(ev))
+		r.fail("the trace stalled: %s", ev.Reason)
 	case tracer.KindExit:
 		r.st.current, r.st.atStop = ev, true
 		code := "?"
@@ -369,7 +404,7 @@ func (r *runner) show(ctx context.Context, ev tracer.Event) bool {
 		}
 		r.printf("■ exit  status %s\n", code)
 	case tracer.KindStop, tracer.KindStep:
-		if ev.Kind == tracer.KindStop && r.breaks[ev.Phase] {
+		if ev.Kind == tracer.KindStop && r.pausesAt(ev) {
 			r.st.current, r.st.atStop, r.paused = ev, true, true
 			loc := ""
 			if ev.File != "" {
@@ -380,6 +415,8 @@ func (r *runner) show(ctx context.Context, ev tracer.Event) bool {
 				title = " — " + info.Title
 			}
 			r.printf("● %s%s  %s\n", ev.Label(), title, loc)
+			r.setPending(ctx)
+			r.printWatches(ev)
 			return true
 		}
 		if err := r.src.Continue(ctx); err != nil && !errors.Is(err, tracer.ErrEnded) {
@@ -387,6 +424,15 @@ func (r *runner) show(ctx context.Context, ev tracer.Event) bool {
 		}
 	}
 	return false
+}
+
+// pausesAt reports whether the script pauses at a stop: at a phase it
+// breaks at, or at a breakpoint of its own by the location it gave.
+func (r *runner) pausesAt(ev tracer.Event) bool {
+	if ev.Phase == tracer.PhaseBreak {
+		return r.breaks[tracer.PhaseBreak] || r.insp.locBreaks[ev.Detail]
+	}
+	return r.breaks[ev.Phase]
 }
 
 func indent(s, prefix string) string {

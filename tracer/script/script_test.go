@@ -18,8 +18,8 @@ func TestParseErrors(t *testing.T) {
 		name, src, want string
 	}{
 		{"unknown command", "break config.scan\n  contnue\n", "lesson.kts:2:3: unknown command \"contnue\""},
-		{"unknown phase", "break config.scan wire.don\n", "lesson.kts:1:19: unknown phase \"wire.don\"; the phases are "},
-		{"break without phase", "break\n", "lesson.kts:1:6: break needs a phase"},
+		{"unknown phase", "break config.scan wire.don\n", "lesson.kts:1:19: unknown phase \"wire.don\": did you mean wire.done?"},
+		{"break without phase", "break\n", "lesson.kts:1:6: break needs a phase or a location"},
 		{"continue with argument", "continue now\n", "lesson.kts:1:10: continue takes no arguments"},
 		{"bad operator", "expect phase = wire\n", "lesson.kts:1:14: unknown operator \"=\""},
 		{"expect too short", "expect phase ==\n", "lesson.kts:1:16: expect needs a path, an operator and a value"},

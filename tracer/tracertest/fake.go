@@ -22,10 +22,16 @@ type Fake struct {
 	paused  bool
 	closed  bool
 	noBreak map[tracer.PhaseID]bool
-	// waitForSignal (WaitForSignal): continued at app.running, the fake
-	// runs without events until it is signalled; waiting is that state.
-	waitForSignal, waiting bool
-	last                   tracer.Event
+	// inspect is the Inspector's state (inspect.go); nil until Inspect.
+	inspect *inspectState
+	// running: the fake has stopped delivering without a stop, as a
+	// program that runs (BlockAt, WaitForSignal); Halt or Signal ends it.
+	running bool
+	blockAt map[tracer.PhaseID]bool
+	// waitForSignal (WaitForSignal): continued at the stop at
+	// app.running, the fake runs; last is the last event delivered.
+	waitForSignal bool
+	last          tracer.Event
 
 	// Commands records every command received, e.g. "continue", "signal terminated".
 	Commands []string
@@ -46,17 +52,29 @@ func NewFake(events []tracer.Event) *Fake {
 
 // advance delivers events until the next stop or the end. Callers hold f.mu.
 func (f *Fake) advance() {
-	f.paused = false
+	f.paused, f.running = false, false
 	for f.next < len(f.events) {
 		ev := f.events[f.next]
 		f.next++
+		if !f.prepareLocked(&ev) {
+			continue // a user breakpoint's stop that no breakpoint asks for
+		}
 		if ev.Kind == tracer.KindStop && f.noBreak[ev.Phase] {
 			ev.Kind = tracer.KindPass
 		}
+		// A return is a pass, as the live Session's: the program goes on.
+		pause := ev.Kind == tracer.KindStop || ev.Kind == tracer.KindStep
+		if pause {
+			f.pausedAtLocked(ev)
+		}
 		f.ch <- ev
 		f.last = ev
-		if ev.Kind == tracer.KindStop || ev.Kind == tracer.KindStep {
+		if pause {
 			f.paused = true
+			return
+		}
+		if f.blocksLocked(ev) {
+			f.running = true
 			return
 		}
 	}
@@ -78,17 +96,15 @@ func (f *Fake) command(name string) error {
 		return tracer.ErrEnded
 	}
 	signal := strings.HasPrefix(name, "signal ")
-	if f.waiting && signal {
-		f.waiting = false
-		f.advance()
-		return nil
-	}
-	if !f.paused {
+	if !f.paused && !(f.running && signal) {
 		return tracer.ErrNotPaused
 	}
-	if f.waitForSignal && !signal && f.last.Phase == tracer.PhaseRunning {
+	if !signal && f.resumeLocked() {
+		return nil
+	}
+	if f.waitForSignal && !signal && f.paused && f.last.Phase == tracer.PhaseRunning {
 		// The program serves, waiting for a signal, as a real one does.
-		f.paused, f.waiting = false, true
+		f.paused, f.running = false, true
 		return nil
 	}
 	f.advance()
@@ -105,12 +121,12 @@ func (f *Fake) WaitForSignal() *Fake {
 	return f
 }
 
-// Waiting reports whether the fake runs at app.running, waiting for a
-// signal (see WaitForSignal).
+// Waiting reports whether the fake runs on, delivering nothing, until it
+// is signalled (see WaitForSignal and BlockAt).
 func (f *Fake) Waiting() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.waiting
+	return f.running && !f.paused
 }
 
 // Events returns the event channel.

@@ -1,0 +1,144 @@
+package headless
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// goroutineWords are the headings of a halt or stall block in one language.
+type goroutineWords struct {
+	halt, stall string // the block's heading: "halt after %s"
+	before      string // in place of a phase, when there was none yet
+	goroutines  string // "Goroutines (%d), the main one first:"
+	waited      string // "waiting %s"
+	stalled     string // the summary's last line: stall sentence
+}
+
+var allGoroutineWords = map[tracer.Lang]*goroutineWords{
+	tracer.English: {
+		halt:       "halt after %s",
+		stall:      "stall after %s",
+		before:     "launch",
+		goroutines: "Goroutines (%d), the main one first:",
+		waited:     "%s",
+		stalled:    "The trace stalled: %s. The program was killed.",
+	},
+	tracer.Chinese: {
+		halt:       "在 %s 之后暂停",
+		stall:      "在 %s 之后卡住",
+		before:     "启动",
+		goroutines: "goroutine（%d 个，main 在前）：",
+		waited:     "已等 %s",
+		stalled:    "跟踪卡住了：%s。程序已被结束。",
+	},
+}
+
+func goroutineWordsFor(lang tracer.Lang) *goroutineWords {
+	if w, ok := allGoroutineWords[lang]; ok {
+		return w
+	}
+	return allGoroutineWords[tracer.English]
+}
+
+// printGoroutines prints a halt or stall event.
+func (p *printer) printGoroutines(ev tracer.Event) {
+	writeGoroutines(p.opts.Out, ev, p.opts.Lang)
+}
+
+// FormatGoroutines renders a halt or stall event as the headless text
+// prints it, in English: where the main goroutine is, with its source line
+// and whole stack, and one line for every other goroutine.
+func FormatGoroutines(ev tracer.Event) string {
+	var b strings.Builder
+	writeGoroutines(&b, ev, tracer.English)
+	return b.String()
+}
+
+// writeGoroutines writes a halt or stall event as a block of text: where
+// the main goroutine is, with its source line and whole stack, and one line
+// for every other goroutine (JSON has every stack).
+func writeGoroutines(w io.Writer, ev tracer.Event, lang tracer.Lang) {
+	gw := goroutineWordsFor(lang)
+	after := ev.Label()
+	if after == "" {
+		after = gw.before
+	}
+	head, mark := fmt.Sprintf(gw.halt, after), "‖"
+	if ev.Kind == tracer.KindStall {
+		head, mark = fmt.Sprintf(gw.stall, after), "!!"
+	}
+	fmt.Fprintf(w, "\n%s %s\n", mark, head)
+	if ev.Reason != "" {
+		fmt.Fprintf(w, "  %s\n", ev.Reason)
+	}
+	if ev.Location() != "" {
+		fmt.Fprintf(w, "  %s:%d  %s", ShortPath(ev.File), ev.Line, ev.Function)
+		if ev.Goroutine != 0 {
+			fmt.Fprintf(w, "  (goroutine %d)", ev.Goroutine)
+		}
+		fmt.Fprintln(w)
+	}
+	if ev.Source != nil && ev.Line >= ev.Source.First && ev.Line-ev.Source.First < len(ev.Source.Lines) {
+		fmt.Fprintf(w, "  %5d │ %s\n", ev.Line, strings.TrimSpace(ev.Source.Lines[ev.Line-ev.Source.First]))
+	}
+	if len(ev.Goroutines) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "  "+gw.goroutines+"\n", len(ev.Goroutines))
+	rows := make([][]string, 0, len(ev.Goroutines))
+	for _, g := range ev.Goroutines {
+		rows = append(rows, []string{"    " + fmt.Sprint(g.ID), g.User.Function, frameFile(g.User), waitText(g, gw)})
+	}
+	var b strings.Builder
+	writeTable(&b, rows)
+	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+	for i, g := range ev.Goroutines {
+		fmt.Fprintln(w, strings.TrimRight(lines[i], " "))
+		if !g.Main {
+			continue
+		}
+		stack := make([][]string, 0, len(g.Stack))
+		for _, f := range g.Stack {
+			stack = append(stack, []string{"        " + f.Function, frameFile(f)})
+		}
+		writeTable(w, stack)
+	}
+}
+
+// frameFile is a frame's file:line, the file by its base name.
+func frameFile(f tracer.Frame) string {
+	if f.File == "" {
+		return "-"
+	}
+	return fmt.Sprintf("%s:%d", filepath.Base(f.File), f.Line)
+}
+
+// waitText is what a goroutine waits for, and since when if known:
+// "[chan receive, 2m3s]".
+func waitText(g tracer.Goroutine, gw *goroutineWords) string {
+	parts := []string{}
+	if g.WaitReason != "" {
+		parts = append(parts, g.WaitReason)
+	}
+	if g.Waiting > 0 {
+		parts = append(parts, fmt.Sprintf(gw.waited, g.Waiting))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// stallSummary is the summary's last line after a stall.
+func (p *printer) stallSummary() string {
+	ev := p.res.Stalled
+	reason := ev.Reason
+	if reason == "" {
+		reason = "no phase was reached in time"
+	}
+	return fmt.Sprintf(goroutineWordsFor(p.opts.Lang).stalled, reason)
+}

@@ -1,0 +1,252 @@
+package tui
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// goroutinesPane lists every goroutine of a halted (or stalled) program:
+// where it is in the program's own code, where in the runtime, why it
+// waits and for how long. enter shows one goroutine's stack, source and
+// variables.
+type goroutinesPane struct {
+	st      *styles
+	tx      *text
+	w, h    int
+	focused bool
+
+	list   []goroutineRow
+	cursor int
+	// active is the goroutine shown in Stack, Source and Variables.
+	active int
+	offset int
+}
+
+// goroutineRow is a goroutine ready to draw.
+type goroutineRow struct {
+	g        tracer.Goroutine
+	id       string
+	user     string // the innermost function of the program's own code
+	at       string // its file:line, short
+	runtime  string // the innermost function of all, when it differs
+	waiting  string // the wait reason and for how long
+	ownFrame bool   // the goroutine has a frame in the program's own code
+}
+
+func newGoroutinesPane(st *styles, tx *text) goroutinesPane {
+	return goroutinesPane{st: st, tx: tx}
+}
+
+func (p *goroutinesPane) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.scrollToCursor()
+}
+
+// has reports whether there are goroutines to show (a halt or a stall).
+func (p *goroutinesPane) has() bool { return p.list != nil }
+
+func (p *goroutinesPane) reset() {
+	p.list, p.cursor, p.active, p.offset = nil, 0, 0, 0
+}
+
+// set shows gs, the main goroutine first and selected, then those with a
+// frame in the program's own code, then the rest, each by ID.
+func (p *goroutinesPane) set(gs []tracer.Goroutine, shorten func(string) string) {
+	p.list = make([]goroutineRow, 0, len(gs))
+	for _, g := range gs {
+		r := goroutineRow{g: g, id: strconv.FormatInt(g.ID, 10), ownFrame: g.User.Function != ""}
+		where := g.User
+		if !r.ownFrame {
+			where = g.Current
+		}
+		r.user = sanitize(shortFunction(where.Function))
+		if where.File != "" {
+			r.at = sanitize(shorten(where.File)) + ":" + strconv.Itoa(where.Line)
+		}
+		if g.Current.Function != "" && g.Current != where {
+			r.runtime = sanitize(shortFunction(g.Current.Function))
+		}
+		r.waiting = sanitize(g.WaitReason)
+		if g.Waiting > 0 {
+			r.waiting += " " + formatDuration(time.Duration(g.Waiting))
+		}
+		p.list = append(p.list, r)
+	}
+	rank := func(r goroutineRow) int {
+		switch {
+		case r.g.Main:
+			return 0
+		case r.ownFrame:
+			return 1
+		}
+		return 2
+	}
+	slices.SortStableFunc(p.list, func(a, b goroutineRow) int {
+		if c := cmp.Compare(rank(a), rank(b)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.g.ID, b.g.ID)
+	})
+	p.cursor, p.active, p.offset = 0, 0, 0
+}
+
+// at returns the goroutine of row i.
+func (p *goroutinesPane) at(i int) (tracer.Goroutine, bool) {
+	if i < 0 || i >= len(p.list) {
+		return tracer.Goroutine{}, false
+	}
+	return p.list[i].g, true
+}
+
+func (p *goroutinesPane) move(delta int) {
+	if len(p.list) == 0 {
+		return
+	}
+	p.cursor = clamp(p.cursor+delta, 0, len(p.list)-1)
+	p.scrollToCursor()
+}
+
+// wide reports whether a goroutine fits on one line, as a table.
+func (p *goroutinesPane) wide() bool { return p.w >= 90 }
+
+// rowLines is the number of lines a goroutine takes, and the header's.
+func (p *goroutinesPane) rowLines() (int, int) {
+	if p.wide() {
+		return 1, 1
+	}
+	return 2, 0
+}
+
+func (p *goroutinesPane) clickRow(y int) {
+	per, head := p.rowLines()
+	if i := (p.offset*per + y - head) / per; y >= head && i >= 0 && i < len(p.list) {
+		p.cursor = i
+	}
+}
+
+// scroll moves the view by delta goroutines.
+func (p *goroutinesPane) scroll(delta int) {
+	per, head := p.rowLines()
+	fit := max(1, (p.h-head)/per)
+	p.offset = clamp(p.offset+delta, 0, max(0, len(p.list)-fit))
+}
+
+func (p *goroutinesPane) scrollToCursor() {
+	per, head := p.rowLines()
+	fit := max(1, (p.h-head)/per)
+	if p.cursor < p.offset {
+		p.offset = p.cursor
+	}
+	if p.cursor >= p.offset+fit {
+		p.offset = p.cursor - fit + 1
+	}
+	p.offset = clamp(p.offset, 0, max(0, len(p.list)-fit))
+}
+
+func (p *goroutinesPane) footer() string {
+	if len(p.list) == 0 {
+		return ""
+	}
+	return f(p.tx.goroutineCount, len(p.list))
+}
+
+func (p *goroutinesPane) View() []string {
+	if p.w <= 0 || p.h <= 0 {
+		return nil
+	}
+	if len(p.list) == 0 {
+		return indentLines(wrapText(p.tx.emptyGoroutines, p.w-2), " ")
+	}
+	if p.wide() {
+		return p.table()
+	}
+	st := p.st
+	out := make([]string, 0, p.h)
+	idw := p.idWidth()
+	for i := p.offset; i < len(p.list) && len(out) < p.h; i++ {
+		r := p.list[i]
+		mark, name := p.marks(i)
+		line1 := mark + padLeft(r.id, idw) + " " + r.user
+		wait := ""
+		if r.waiting != "" {
+			wait = "  " + r.waiting
+		}
+		line2 := spaces(idw+2) + r.at
+		if r.runtime != "" {
+			line2 += " · " + r.runtime
+		}
+		if i == p.cursor && p.focused {
+			out = append(out, st.selected.paint(fit(line1+wait, p.w)), st.selected.paint(fit(line2, p.w)))
+			continue
+		}
+		room := p.w - textWidth(mark) - idw - 1
+		u := truncate(r.user, max(1, room-textWidth(wait)))
+		out = append(out, st.current.paint(mark)+st.dim.paint(padLeft(r.id, idw))+" "+name.paint(u)+st.changed.paint(truncate(wait, max(0, room-textWidth(u)))))
+		if len(out) < p.h {
+			out = append(out, st.dim.paint(truncateLeft(line2, p.w)))
+		}
+	}
+	return out
+}
+
+// table draws one goroutine a line under a header.
+func (p *goroutinesPane) table() []string {
+	st := p.st
+	cols := p.tx.goroutineColumns
+	idw := max(p.idWidth(), textWidth(cols[0]))
+	uw, aw, ww := textWidth(cols[1]), textWidth(cols[2]), textWidth(cols[3])
+	for _, r := range p.list {
+		uw, aw, ww = max(uw, textWidth(r.user)), max(aw, textWidth(r.at)), max(ww, textWidth(r.waiting))
+	}
+	// The columns share what is left; the function and the place give way first.
+	room := p.w - 2 - idw - 2 - 2 - 2 - 12
+	uw, aw = min(uw, max(12, room*40/100)), min(aw, max(12, room*35/100))
+	ww = min(ww, 20)
+	row := func(mark, id, user, at, wait, rt string) string {
+		return mark + padLeft(id, idw) + "  " + padRight(truncate(user, uw), uw) + "  " +
+			padRight(truncateLeft(at, aw), aw) + "  " + padRight(truncate(wait, ww), ww) + "  " + rt
+	}
+	out := []string{st.dim.paint(fit(row("  ", cols[0], cols[1], cols[2], cols[3], cols[4]), p.w))}
+	for i := p.offset; i < len(p.list) && len(out) < p.h; i++ {
+		r := p.list[i]
+		mark, name := p.marks(i)
+		if i == p.cursor && p.focused {
+			out = append(out, st.selected.paint(fit(row(mark, r.id, r.user, r.at, r.waiting, r.runtime), p.w)))
+			continue
+		}
+		line := st.current.paint(mark) + st.dim.paint(padLeft(r.id, idw)) + "  " +
+			name.paint(padRight(truncate(r.user, uw), uw)) + "  " + st.dim.paint(padRight(truncateLeft(r.at, aw), aw)) + "  " +
+			st.changed.paint(padRight(truncate(r.waiting, ww), ww)) + "  " + st.dim.paint(r.runtime)
+		out = append(out, fit(line, p.w))
+	}
+	return out
+}
+
+// marks returns the row's marker (▶ for the goroutine shown) and the ink
+// of its function: the program's own code stands out.
+func (p *goroutinesPane) marks(i int) (string, ink) {
+	mark := "  "
+	if i == p.active {
+		mark = "▶ "
+	}
+	name := p.st.dim
+	if p.list[i].ownFrame {
+		name = p.st.text
+	}
+	if p.list[i].g.Main {
+		name = p.st.accent
+	}
+	return mark, name
+}
+
+func (p *goroutinesPane) idWidth() int {
+	w := 1
+	for _, r := range p.list {
+		w = max(w, len(r.id))
+	}
+	return w
+}

@@ -1,0 +1,108 @@
+package tui
+
+// Halt and look: h stops the running program wherever it is
+// (Inspector.Halt); the halt event opens the Goroutines pane, and a
+// goroutine chosen there shows its stack, source and variables
+// (Inspector.Goroutine, then Frame). n resumes.
+
+import (
+	"context"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// halt stops the running program wherever it is.
+func (m *Model) halt() tea.Cmd {
+	t := &m.trace
+	switch {
+	case t.src == nil || t.launching && t.session == nil:
+		t.flash = m.tx.notRunningYet
+		return nil
+	case t.ended:
+		t.flash = m.endedText()
+		return nil
+	case t.paused:
+		t.notice = m.tx.alreadyPaused
+		return nil
+	}
+	t.notice = m.tx.halting
+	return m.call(m.tx.cmdHalt, func(ctx context.Context, in tracer.Inspector) tea.Msg {
+		if err := in.Halt(ctx); err != nil {
+			return haltFailedMsg{err: err}
+		}
+		return nil
+	})
+}
+
+// haltFailedMsg: Halt returned an error.
+type haltFailedMsg struct{ err error }
+
+// showGoroutine shows goroutine i of the halt: its stack and source at
+// once from the halt's event, then, from a live program, its variables.
+func (m *Model) showGoroutine(i int, live bool) tea.Cmd {
+	g, ok := m.goroutines.at(i)
+	if !ok {
+		return nil
+	}
+	m.goroutines.active = i
+	m.stack.set(g.ID, g.Stack, m.shortPath)
+	user := userFrameIndex(g)
+	m.stack.showFrame(user)
+	if fr, ok := frameOf(g, user); ok {
+		m.showFrameSource(fr, nil)
+	}
+	if !live || m.insp.halt == nil || m.insp.halt.Kind != tracer.KindHalt || m.inspector() == nil {
+		return nil
+	}
+	at, id, want := m.insp.at, g.ID, g.User
+	return m.call(m.tx.cmdGoroutine, func(ctx context.Context, in tracer.Inspector) tea.Msg {
+		frames, err := in.Goroutine(ctx, id)
+		if err != nil {
+			return goroutineMsg{at: at, id: id, err: err}
+		}
+		i := 0
+		for j, fr := range frames {
+			if fr == want {
+				i = j
+				break
+			}
+		}
+		d, err := in.Frame(ctx, i)
+		return goroutineMsg{at: at, id: id, frames: frames, detail: d, err: err}
+	})
+}
+
+// userFrameIndex is the index in g's stack of its innermost frame in the
+// program's own code, or 0.
+func userFrameIndex(g tracer.Goroutine) int {
+	for i, fr := range g.Stack {
+		if fr == g.User {
+			return i
+		}
+	}
+	return 0
+}
+
+func frameOf(g tracer.Goroutine, i int) (tracer.Frame, bool) {
+	if i < len(g.Stack) {
+		return g.Stack[i], true
+	}
+	if g.User.File != "" {
+		return g.User, true
+	}
+	return g.Current, g.Current.File != ""
+}
+
+// leaveHalt hides the goroutines of a halt once the program has gone on,
+// and drops the answers still to come about the stop it left.
+func (m *Model) leaveHalt() {
+	m.insp.at++
+	if m.insp.halt == nil {
+		return
+	}
+	m.insp.halt = nil
+	m.goroutines.reset()
+	m.relayout()
+}

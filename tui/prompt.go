@@ -1,0 +1,400 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// prompt is the expression prompt that `:` opens above the status bar. A
+// line is a Go expression, evaluated in the selected frame, or one of the
+// commands of parsePrompt (break LOC, watch EXPR…). Its answer shows under
+// the line: a value as a tree, or an error on one line.
+type prompt struct {
+	st   *styles
+	tx   *text
+	w, h int
+
+	open   bool
+	input  []rune
+	cursor int
+	// history holds the lines run, oldest first; hist is the line being
+	// recalled (len(history) while editing a new one) and draft the new
+	// line put aside while recalling.
+	history []string
+	hist    int
+	draft   string
+
+	// The answer to the last line: a value, an error, or a note (what a
+	// command did); busy while it is awaited.
+	result valueTree
+	hasVal bool
+	err    string
+	note   string
+	busy   bool
+	// resultFocus: ↑/↓ and enter move in the value instead of the line.
+	resultFocus bool
+}
+
+// promptMaxHistory bounds the history, as a shell does.
+const promptMaxHistory = 200
+
+func newPrompt(st *styles, tx *text) prompt {
+	return prompt{st: st, tx: tx, result: newValueTree(st, tx)}
+}
+
+func (p *prompt) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.result.SetSize(w, max(0, h-1))
+}
+
+// height is the height the prompt's box asks for in a screen whose panes
+// have h lines, or 0 while it is closed.
+func (p *prompt) height(h int) int {
+	if !p.open {
+		return 0
+	}
+	return clamp(h*35/100, 5, 16)
+}
+
+func (p *prompt) show() {
+	p.open = true
+	p.resultFocus = false
+	p.result.focused = false
+}
+
+func (p *prompt) close() {
+	p.open = false
+	p.resultFocus = false
+}
+
+// line returns the text typed.
+func (p *prompt) line() string { return string(p.input) }
+
+func (p *prompt) setLine(s string) {
+	p.input = []rune(s)
+	p.cursor = len(p.input)
+}
+
+// insert types s at the cursor; a pasted newline does not run the line.
+func (p *prompt) insert(s string) {
+	s = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\t' {
+			return ' '
+		}
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+	rs := []rune(s)
+	p.input = append(p.input[:p.cursor], append(rs, p.input[p.cursor:]...)...)
+	p.cursor += len(rs)
+}
+
+// remember adds a line run to the history.
+func (p *prompt) remember(line string) {
+	if line != "" && (len(p.history) == 0 || p.history[len(p.history)-1] != line) {
+		p.history = append(p.history, line)
+		if len(p.history) > promptMaxHistory {
+			p.history = p.history[1:]
+		}
+	}
+	p.hist = len(p.history)
+	p.draft = ""
+}
+
+// recall moves through the history: -1 to an older line, 1 to a newer.
+func (p *prompt) recall(dir int) {
+	if p.hist < 0 || p.hist > len(p.history) {
+		p.hist = len(p.history)
+	}
+	next := p.hist + dir
+	if next < 0 || next > len(p.history) {
+		return
+	}
+	if p.hist == len(p.history) {
+		p.draft = p.line()
+	}
+	p.hist = next
+	if next == len(p.history) {
+		p.setLine(p.draft)
+		return
+	}
+	p.setLine(p.history[next])
+}
+
+// edit applies a key that edits the line, and reports whether it did.
+func (p *prompt) edit(msg tea.KeyPressMsg) bool {
+	switch msg.String() {
+	case "left", "ctrl+b":
+		p.cursor = max(0, p.cursor-1)
+	case "right", "ctrl+f":
+		p.cursor = min(len(p.input), p.cursor+1)
+	case "home", "ctrl+a":
+		p.cursor = 0
+	case "end", "ctrl+e":
+		p.cursor = len(p.input)
+	case "backspace", "ctrl+h":
+		if p.cursor > 0 {
+			p.input = append(p.input[:p.cursor-1], p.input[p.cursor:]...)
+			p.cursor--
+		}
+	case "delete", "ctrl+d":
+		if p.cursor < len(p.input) {
+			p.input = append(p.input[:p.cursor], p.input[p.cursor+1:]...)
+		}
+	case "ctrl+u":
+		p.input = p.input[p.cursor:]
+		p.cursor = 0
+	case "ctrl+k":
+		p.input = p.input[:p.cursor]
+	case "alt+backspace", "ctrl+backspace":
+		i := p.cursor
+		for i > 0 && p.input[i-1] == ' ' {
+			i--
+		}
+		for i > 0 && p.input[i-1] != ' ' {
+			i--
+		}
+		p.input = append(p.input[:i], p.input[p.cursor:]...)
+		p.cursor = i
+	default:
+		if msg.Text == "" || msg.Mod&(tea.ModCtrl|tea.ModAlt) != 0 {
+			return false
+		}
+		p.insert(msg.Text)
+	}
+	return true
+}
+
+// answer clears the last answer and waits for a new one.
+func (p *prompt) await() {
+	p.busy, p.err, p.note, p.hasVal = true, "", "", false
+	p.result.reset()
+	p.resultFocus = false
+}
+
+// showValue shows a value named by the expression that read it.
+func (p *prompt) showValue(expr string, n *tracer.Node) {
+	p.busy, p.err, p.note = false, "", ""
+	named := tracer.Node{}
+	if n != nil {
+		named = *n
+	}
+	named.Name = expr
+	// The value's first level is shown unfolded: it is what was asked.
+	p.result.set([]valueSection{{id: "eval", nodes: []*tracer.Node{&named}, openDepth: 1}}, nil)
+	p.hasVal = true
+}
+
+// showError shows why the line failed, on one line.
+func (p *prompt) showError(msg string) {
+	p.busy, p.note, p.hasVal = false, "", false
+	p.err = firstOr(strings.Split(strings.TrimSpace(msg), "\n"), msg)
+}
+
+// showNote shows what a command did.
+func (p *prompt) showNote(note string) {
+	p.busy, p.err, p.hasVal = false, "", false
+	p.note = note
+}
+
+// The commands of the prompt besides expressions, as dlv names them.
+const (
+	verbPrint   = "print"
+	verbBreak   = "break"
+	verbClear   = "clear"
+	verbWatch   = "watch"
+	verbUnwatch = "unwatch"
+	verbFrame   = "frame"
+)
+
+// parsePrompt splits a line into a command and its argument: "break LOC",
+// "clear LOC", "watch EXPR", "unwatch EXPR", "frame N", "print EXPR", or
+// an expression to print. A short form (b, w, p, f) counts only when an
+// argument follows that does not go on the expression (b + 1 is an
+// expression).
+func parsePrompt(line string) (verb, arg string) {
+	line = strings.TrimSpace(line)
+	word, rest, _ := strings.Cut(line, " ")
+	rest = strings.TrimSpace(rest)
+	verbs := map[string]string{
+		"print": verbPrint, "p": verbPrint,
+		"break": verbBreak, "b": verbBreak,
+		"clear": verbClear,
+		"watch": verbWatch, "w": verbWatch,
+		"unwatch": verbUnwatch,
+		"frame":   verbFrame, "f": verbFrame,
+	}
+	v, ok := verbs[word]
+	if !ok || rest == "" || strings.ContainsRune(".[(+-*/%&|^<>=!:,)]}", rune(rest[0])) {
+		return verbPrint, line
+	}
+	return v, rest
+}
+
+// promptBox draws the prompt's box: the line, then the answer.
+func (m Model) promptBox() []string {
+	p := &m.prompt
+	st := m.st
+	r := m.lay.prompt
+	title := m.tx.promptTitle
+	tw := textWidth(title)
+	painted := st.titleFocused.paint(title)
+	if where := m.variables.frameName(); where != "" && tw+2+textWidth(where) <= r.w-6 {
+		painted += "  " + st.dim.paint(where)
+		tw += 2 + textWidth(where)
+	}
+	footer := ""
+	switch {
+	case p.hist < len(p.history):
+		footer = strconv.Itoa(p.hist+1) + "/" + strconv.Itoa(len(p.history))
+	case p.hasVal && len(p.result.rows) > p.result.h && p.result.h > 0:
+		footer = strconv.Itoa(p.result.selected+1) + "/" + strconv.Itoa(len(p.result.rows))
+	}
+	return st.drawBox(r, boxSpec{title: painted, titleWidth: tw, footer: footer, focused: true}, p.View())
+}
+
+// View returns the prompt's lines: the line being typed, then the answer.
+func (p *prompt) View() []string {
+	if p.w <= 0 || p.h <= 0 {
+		return nil
+	}
+	st := p.st
+	out := []string{p.inputLine()}
+	switch {
+	case p.busy:
+		out = append(out, " "+st.dim.paint(p.tx.promptBusy))
+	case p.err != "":
+		out = append(out, " "+st.err.paint(truncate("✗ "+sanitize(p.err), p.w-2)))
+	case p.note != "":
+		out = append(out, " "+st.ok.paint(truncate("✓ "+sanitize(p.note), p.w-2)))
+	case p.hasVal:
+		p.result.focused = p.resultFocus
+		out = append(out, p.result.lines(p.h-1)...)
+	case len(p.input) == 0:
+		for _, l := range wrapText(p.tx.promptHint, p.w-2) {
+			out = append(out, " "+st.dim.paint(l))
+		}
+	}
+	return out
+}
+
+// inputLine draws the line with its cursor, scrolled to keep the cursor in
+// view.
+func (p *prompt) inputLine() string {
+	st := p.st
+	lead := "› "
+	room := p.w - 1 - textWidth(lead) - 1
+	start := 0
+	for start < p.cursor && textWidth(string(p.input[start:p.cursor])) >= room {
+		start++
+	}
+	before := string(p.input[start:p.cursor])
+	under, after := " ", ""
+	if p.cursor < len(p.input) {
+		under = string(p.input[p.cursor])
+		after = string(p.input[p.cursor+1:])
+	}
+	cur := under
+	if !p.resultFocus {
+		cur = st.cursor.paint(under)
+	}
+	return " " + st.accent.paint(lead) + st.text.paint(before) + cur + st.text.paint(truncate(after, max(0, room-textWidth(before)-textWidth(under))))
+}
+
+// promptKey handles a key while the prompt is open: it edits the line,
+// runs it, recalls the history or moves in the answer. Every key but
+// ctrl+c goes to the prompt.
+func (m Model) promptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	p := &m.prompt
+	m.trace.notice = ""
+	switch {
+	case msg.String() == "ctrl+c":
+		return m.handleKey(msg)
+	case key.Matches(msg, k.PromptClose):
+		if p.resultFocus {
+			p.resultFocus = false
+			return m, nil
+		}
+		p.close()
+		m.relayout()
+		return m, nil
+	case key.Matches(msg, k.PromptResult):
+		if p.hasVal {
+			p.resultFocus = !p.resultFocus
+		}
+		return m, nil
+	case p.resultFocus && key.Matches(msg, k.PromptRun):
+		p.result.toggle()
+		return m, m.expandCmds(targetPrompt, &p.result)
+	case p.resultFocus && key.Matches(msg, k.Up):
+		p.result.move(-1)
+		return m, nil
+	case p.resultFocus && key.Matches(msg, k.Down):
+		p.result.move(1)
+		return m, nil
+	case key.Matches(msg, k.PromptRun):
+		line := strings.TrimSpace(p.line())
+		if line == "" {
+			return m, nil
+		}
+		p.remember(line)
+		return m, m.runPrompt(line)
+	case key.Matches(msg, k.PromptWatch):
+		verb, arg := parsePrompt(p.line())
+		if verb != verbPrint && verb != verbWatch || arg == "" {
+			return m, nil
+		}
+		p.remember(p.line())
+		return m, m.addWatch(arg, true)
+	case key.Matches(msg, k.PromptOlder):
+		p.recall(-1)
+		return m, nil
+	case key.Matches(msg, k.PromptNewer):
+		p.recall(1)
+		return m, nil
+	case msg.String() == "pgup":
+		// Only the page keys: ctrl+u and ctrl+d edit the line here.
+		p.result.scroll(-max(1, p.result.h-1))
+		return m, nil
+	case msg.String() == "pgdown":
+		p.result.scroll(max(1, p.result.h-1))
+		return m, nil
+	}
+	p.resultFocus = false
+	if p.edit(msg) {
+		p.hist = len(p.history)
+	}
+	return m, nil
+}
+
+// runPrompt runs a line of the prompt.
+func (m *Model) runPrompt(line string) tea.Cmd {
+	verb, arg := parsePrompt(line)
+	switch verb {
+	case verbBreak:
+		return m.addBreakpoint(arg, true)
+	case verbClear:
+		return m.removeBreakpoint(arg, true)
+	case verbWatch:
+		return m.addWatch(arg, true)
+	case verbUnwatch:
+		return m.removeWatch(arg, true)
+	case verbFrame:
+		n, err := strconv.Atoi(arg)
+		if err != nil || n < 0 {
+			m.prompt.showError(f(m.tx.badFrame, arg))
+			return nil
+		}
+		return m.selectFrame(n, true)
+	}
+	return m.eval(arg)
+}

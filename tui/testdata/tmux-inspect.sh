@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# tmux-inspect.sh drives the real TUI on the demo in a 120x40 tmux pane and
+# inspects it as a person would at app.run: frame 1 selected in Stack, an
+# expression evaluated there and watched, frame 0 again, a breakpoint set on
+# a line of Source with b, n to it; then, with app.running's break off, h
+# halts the serving program, a goroutine is looked at, n resumes and
+# SIGTERM walks the shutdown; q. It checks that the terminal was restored
+# and that no traced program or temp dir is left.
+#
+# The demo runs with a config of its own whose servers bind port 0, so the
+# check runs beside tests and a demo on 8000/9000. It needs tmux, Go and
+# ptrace (see the README). Run it from anywhere:
+#
+#	tui/testdata/tmux-inspect.sh          # captures go to a temp dir
+#	OUT=/tmp/captures tui/testdata/tmux-inspect.sh
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+out=${OUT:-$(mktemp -d -t tmux-inspect.XXXXXX)}
+mkdir -p "$out/conf"
+session=kt-inspect-$$
+kt=$out/kratos-trace
+
+command -v tmux >/dev/null || { echo "tmux-inspect: tmux is not installed" >&2; exit 2; }
+
+fail() {
+	capture >"$out/failed.txt" 2>/dev/null || true
+	echo "tmux-inspect: FAIL: $*" >&2
+	echo "tmux-inspect: captures in $out" >&2
+	exit 1
+}
+cleanup() { tmux kill-session -t "$session" 2>/dev/null || true; }
+trap cleanup EXIT
+
+capture() { tmux capture-pane -t "$session" -p; }
+press() { tmux send-keys -t "$session" "$@"; sleep 0.4; }
+
+# wait_for TEXT SECONDS: wait until the pane shows TEXT.
+wait_for() {
+	local text=$1 secs=$2 i
+	for ((i = 0; i < secs * 10; i++)); do
+		if capture | grep -qF -- "$text"; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	fail "no \"$text\" on screen after ${secs}s (see $out/failed.txt)"
+}
+
+# press_until KEY TEXT TRIES: press KEY until the pane shows TEXT.
+press_until() {
+	local key=$1 text=$2 tries=$3 i
+	for ((i = 0; i < tries; i++)); do
+		if capture | grep -qF -- "$text"; then
+			return 0
+		fi
+		tmux send-keys -t "$session" "$key"
+		sleep 0.6
+	done
+	wait_for "$text" 5
+}
+
+# focus NAME: press tab until the help offers what pane NAME offers.
+focus() {
+	local hint=$1 i
+	for ((i = 0; i < 10; i++)); do
+		if capture | tail -1 | grep -qF -- "$hint"; then
+			return 0
+		fi
+		press Tab
+	done
+	fail "no pane offers \"$hint\""
+}
+
+cat >"$out/conf/config.yaml" <<'EOF'
+server:
+  http:
+    addr: 127.0.0.1:0
+    timeout: 1s
+  grpc:
+    addr: 127.0.0.1:0
+    timeout: 1s
+data:
+  database:
+    driver: sqlite
+    source: ":memory:"
+  redis:
+    network: tcp
+    addr: 127.0.0.1:1
+    read_timeout: 0.2s
+    write_timeout: 0.2s
+EOF
+
+echo "tmux-inspect: building kratos-trace"
+(cd "$repo" && go build -o "$kt" ./cmd/kratos-trace)
+
+tmux new-session -d -s "$session" -x 120 -y 40 -c "$repo" \
+	"$kt run ./demo -- -conf $out/conf; echo EXITED rc=\$?; sleep 600"
+wait_for "paused at flag.parse" 120
+pane=$(tmux display -p -t "$session" '#{pane_pid}')
+kt_pid=$(pgrep -P "$pane" | head -1)
+target_pids=$(pgrep -P "$kt_pid" || true)
+target_dir=
+for pid in $target_pids; do
+	target_dir=$(dirname "$(readlink "/proc/$pid/exe" 2>/dev/null || echo .)")
+done
+press_until n "paused at app.run " 20
+
+# Frame 1 of App.Run: main.main, its source and its locals.
+focus "enter go to"
+press j Enter
+wait_for "Source  demo/cmd/server/main.go:" 10
+wait_for "frame 1 · main.main" 10
+capture >"$out/frame1.txt"
+
+# An expression of main.main, evaluated in frame 1, then watched.
+press :
+wait_for "Evaluate  frame 1 · main.main" 5
+tmux send-keys -t "$session" -l "bc.Server.Http.Addr"
+press Enter
+wait_for '"127.0.0.1:0"' 10
+capture >"$out/eval.txt"
+press C-w
+wait_for "watching bc.Server.Http.Addr" 10
+press Escape
+
+# Frame 0 again, and a breakpoint five lines below the stop.
+focus "enter go to"
+press k Enter
+wait_for "Source  go-kratos/kratos/v2@v2.9.2/app.go:83" 10
+focus "b breakpoint"
+press j j j j j b
+wait_for "breakpoint at kratos.(*App).Run (app.go:88)" 10
+wait_for "● 88 │" 5
+capture >"$out/breakpoint.txt"
+
+# n runs to it, after app.build-instance, in time order.
+press_until n "paused at break" 10
+wait_for "▶ break app.go:88" 5
+capture >"$out/break-stop.txt"
+grep -qF "✓ app.build-instance" "$out/break-stop.txt" || fail "app.build-instance is not done before the breakpoint"
+grep -qF "bc.Server.Http.Addr" "$out/break-stop.txt" || fail "the watch is not shown at the breakpoint"
+
+# A halt of the running program: app.running's break off, n runs on to
+# it, h halts the program wherever it is; a goroutine of the program is
+# shown with its variables; n resumes; SIGTERM walks the shutdown.
+press_until n "paused at app.after-start" 20
+focus "b break on/off"
+press j b
+wait_for "break off at app.running" 5
+press n
+wait_for "running, waiting for a signal" 10
+press h
+wait_for "halted: " 10
+wait_for "[Goroutines]" 5
+capture >"$out/halt.txt"
+grep -qF "main.main" "$out/halt.txt" || fail "the main goroutine is not listed"
+press j Enter
+wait_for "Stack  goroutine " 10
+capture >"$out/goroutine.txt"
+press n
+wait_for "running, waiting for a signal" 10
+press t
+wait_for "paused at app.stop" 20
+
+press q
+wait_for "EXITED rc=" 20
+flags=$(tmux display -p -t "$session" '#{alternate_on} #{mouse_any_flag} #{cursor_flag}')
+[[ $flags == "0 0 1" ]] || fail "terminal not restored (alternate mouse cursor: $flags)"
+for pid in $target_pids; do
+	for ((i = 0; i < 20; i++)); do
+		stat=$(ps -o stat= -p "$pid" 2>/dev/null || true)
+		[[ -z $stat || $stat == Z* ]] && break
+		sleep 0.1
+	done
+	[[ -z $stat || $stat == Z* ]] || fail "the traced program (pid $pid) is still running"
+done
+if [[ -n $target_dir && -e $target_dir ]]; then
+	fail "temp dir $target_dir left behind"
+fi
+echo "tmux-inspect: ok (captures in $out)"

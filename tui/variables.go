@@ -1,0 +1,333 @@
+package tui
+
+import (
+	"time"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// The ids of the Variables pane's sections; they key the folds from stop
+// to stop.
+const (
+	sectionWatches = "watches"
+	sectionResults = "results"
+	sectionArgs    = "args"
+	sectionLocals  = "locals"
+)
+
+// providerResults are what a provider returned (a KindReturn event), shown
+// with it.
+type providerResults struct {
+	label   string
+	took    tracer.Duration
+	results []*tracer.Node
+}
+
+// variablesPane shows, at a stop, the watches, the results of the provider
+// that returned (or is selected in Phases), and the arguments and locals of
+// the selected frame, as value trees. Values that changed since the
+// previous stop are marked: the watches always, the variables while the
+// program stays in the same function.
+type variablesPane struct {
+	tree valueTree
+	tx   *text
+
+	// focused mirrors tree.focused for the root model's setFocus.
+	focused bool
+	w, h    int
+
+	watches []tracer.WatchValue
+	// watchNodes are the watches' values named by their expressions,
+	// made once per stop so that a level read later stays in place.
+	watchNodes   []*tracer.Node
+	results      *providerResults
+	args, locals []*tracer.Node
+	// frame is what args and locals belong to, for the title.
+	frame     tracer.Frame
+	index     int   // the frame's number
+	goroutine int64 // the goroutine chosen at a halt, 0 for the stop's
+	hasStop   bool
+
+	// prev holds the values of the previous stop by path; diffFrame says
+	// whether its arguments and locals compare (same function and
+	// goroutine).
+	prev      map[string]string
+	diffFrame bool
+}
+
+func newVariablesPane(st *styles, tx *text) variablesPane {
+	return variablesPane{tree: newValueTree(st, tx), tx: tx}
+}
+
+func (p *variablesPane) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.sizeTree()
+}
+
+// sizeTree gives the tree the pane's lines but the one that names the
+// frame, when it is not the stop's own.
+func (p *variablesPane) sizeTree() {
+	h := p.h
+	if p.title() != "" {
+		h = max(0, h-1)
+	}
+	p.tree.SetSize(p.w, h)
+}
+
+func (p *variablesPane) reset() {
+	p.tree.reset()
+	p.watches, p.watchNodes, p.results, p.args, p.locals = nil, nil, nil, nil, nil
+	p.frame, p.index, p.goroutine, p.hasStop = tracer.Frame{}, 0, 0, false
+	p.prev, p.diffFrame = nil, false
+}
+
+// setStop shows the variables a stop or a step carries, marking
+// what changed since the previous one.
+func (p *variablesPane) setStop(ev tracer.Event) {
+	prev := map[string]string{}
+	for _, s := range p.sections() {
+		if s.id == sectionWatches || p.index == 0 && p.goroutine == 0 && (s.id == sectionArgs || s.id == sectionLocals) {
+			sectionLeaves(s, prev)
+		}
+	}
+	p.diffFrame = p.hasStop && p.index == 0 && p.goroutine == 0 && p.frame.Function == ev.Function && p.frame.File == ev.File
+	if p.hasStop {
+		p.prev = prev
+	}
+	p.hasStop = true
+	p.tree.forget()
+	p.setWatches(ev.Watches)
+	p.args, p.locals = ev.Args, ev.Locals
+	p.frame = tracer.Frame{Function: ev.Function, File: ev.File, Line: ev.Line}
+	p.index, p.goroutine = 0, 0
+	p.build()
+}
+
+// setFrame shows the variables of another frame (Inspector.Frame).
+func (p *variablesPane) setFrame(goroutine int64, d tracer.FrameDetail) {
+	p.hasStop = true
+	p.tree.forget()
+	p.args, p.locals = d.Args, d.Locals
+	p.frame, p.index, p.goroutine = d.Frame, d.Index, goroutine
+	p.diffFrame = false
+	p.build()
+}
+
+// setHalt empties the variables for a halt: the goroutine chosen fills
+// them.
+func (p *variablesPane) setHalt(watches []tracer.WatchValue) {
+	p.hasStop = true
+	p.tree.forget()
+	p.setWatches(watches)
+	p.args, p.locals, p.results = nil, nil, nil
+	p.frame, p.index, p.goroutine, p.diffFrame = tracer.Frame{}, 0, 0, false
+	p.build()
+}
+
+// showResults shows a provider's results, or none with nil. It reports
+// whether that changed what the pane shows.
+func (p *variablesPane) showResults(r *providerResults) bool {
+	if p.results == r || p.results != nil && r != nil && p.results.label == r.label && len(p.results.results) == len(r.results) {
+		return false
+	}
+	p.results = r
+	p.build()
+	return true
+}
+
+// setWatches takes the watches of a stop.
+func (p *variablesPane) setWatches(watches []tracer.WatchValue) {
+	p.watches = watches
+	p.watchNodes = make([]*tracer.Node, len(watches))
+	for i, w := range watches {
+		p.watchNodes[i] = watchNode(w)
+	}
+}
+
+// watchNode is a watch's value named by its expression, whatever the
+// value's own name.
+func watchNode(w tracer.WatchValue) *tracer.Node {
+	n := tracer.Node{}
+	if w.Value != nil {
+		n = *w.Value
+	}
+	n.Name = w.Expr
+	return &n
+}
+
+// addWatch shows a watch just added, or its new value.
+func (p *variablesPane) addWatch(w tracer.WatchValue) {
+	watches := append(p.watches[:0:0], p.watches...)
+	nodes := append(p.watchNodes[:0:0], p.watchNodes...)
+	i := 0
+	for i < len(watches) && watches[i].Expr != w.Expr {
+		i++
+	}
+	if i == len(watches) {
+		watches, nodes = append(watches, w), append(nodes, nil)
+	}
+	watches[i], nodes[i] = w, watchNode(w)
+	p.watches, p.watchNodes = watches, nodes
+	p.build()
+}
+
+// removeWatch drops a watch.
+func (p *variablesPane) removeWatch(expr string) {
+	var watches []tracer.WatchValue
+	var nodes []*tracer.Node
+	for i, w := range p.watches {
+		if w.Expr != expr {
+			watches, nodes = append(watches, w), append(nodes, p.watchNodes[i])
+		}
+	}
+	p.watches, p.watchNodes = watches, nodes
+	p.build()
+}
+
+// selectedWatch returns the expression of the watch the selection is in.
+func (p *variablesPane) selectedWatch() (string, bool) {
+	r, ok := p.tree.selectedRow()
+	if !ok || r.kind == rowSection || p.tree.sections[r.section].id != sectionWatches {
+		return "", false
+	}
+	// The watch is the value at the top of the section that holds the row.
+	for i := p.tree.selected; i >= 0; i-- {
+		if row := p.tree.rows[i]; row.kind == rowValue && row.level == 0 {
+			return p.watches[row.index].Expr, true
+		}
+	}
+	return "", false
+}
+
+// selectedExpr returns the Go expression of the selected value, to watch it.
+func (p *variablesPane) selectedExpr() (string, bool) {
+	r, ok := p.tree.selectedRow()
+	if !ok || r.kind != rowValue || r.node == nil || r.node.Expr == "" {
+		return "", false
+	}
+	return r.node.Expr, true
+}
+
+// sections returns what the pane shows, in order.
+func (p *variablesPane) sections() []valueSection {
+	tx := p.tx
+	var out []valueSection
+	if len(p.watches) > 0 {
+		s := valueSection{id: sectionWatches, title: tx.sectionWatches, nodes: p.watchNodes, errs: map[int]string{}}
+		for i, w := range p.watches {
+			if w.Error != "" {
+				s.errs[i] = w.Error
+			}
+		}
+		out = append(out, s)
+	}
+	if r := p.results; r != nil && len(r.results) > 0 {
+		extra := r.label
+		if r.took > 0 {
+			extra = f(tx.resultsTook, r.label, formatDuration(time.Duration(r.took)))
+		}
+		out = append(out, valueSection{id: sectionResults, title: tx.sectionResults, extra: extra, nodes: r.results})
+	}
+	if len(p.args) > 0 {
+		out = append(out, valueSection{id: sectionArgs, title: tx.sectionArgs, nodes: p.args})
+	}
+	if len(p.locals) > 0 {
+		out = append(out, valueSection{id: sectionLocals, title: tx.sectionLocals, nodes: p.locals})
+	}
+	return out
+}
+
+// build lays the sections out, marking what changed since the previous
+// stop.
+func (p *variablesPane) build() {
+	sections := p.sections()
+	var changes map[string]change
+	if p.prev != nil {
+		cur := map[string]string{}
+		for _, s := range sections {
+			if s.id == sectionWatches || p.diffFrame && (s.id == sectionArgs || s.id == sectionLocals) {
+				sectionLeaves(s, cur)
+			}
+		}
+		changes = diffLeaves(p.prev, cur)
+	}
+	p.tree.set(sections, changes)
+	p.sizeTree()
+}
+
+// loaded puts a level read by Expand in place and marks what changed in it.
+func (p *variablesPane) loaded(path string, n *tracer.Node) {
+	if p.tree.loaded(path, n) {
+		p.build()
+	}
+}
+
+// title names the frame the values belong to, when it is not the stop's
+// own; it heads the pane.
+func (p *variablesPane) title() string {
+	fn := sanitize(shortFunction(p.frame.Function))
+	switch {
+	case p.goroutine != 0:
+		return f(p.tx.goroutineFrame, p.goroutine, p.index, fn)
+	case p.index != 0:
+		return f(p.tx.frameTitle, p.index, fn)
+	}
+	return ""
+}
+
+// frameName names the frame the values belong to, always: the prompt
+// evaluates there.
+func (p *variablesPane) frameName() string {
+	if p.frame.Function == "" {
+		return ""
+	}
+	fn := sanitize(shortFunction(p.frame.Function))
+	if p.goroutine != 0 {
+		return f(p.tx.goroutineFrame, p.goroutine, p.index, fn)
+	}
+	return f(p.tx.frameTitle, p.index, fn)
+}
+
+func (p *variablesPane) footer() string {
+	n := p.tree.changedCount()
+	scroll := ""
+	if len(p.tree.rows) > p.tree.h && p.tree.h > 0 {
+		scroll = f("%d/%d", p.tree.selected+1, len(p.tree.rows))
+	}
+	switch {
+	case n > 0 && scroll != "":
+		return f(p.tx.changed, n) + " · " + scroll
+	case n > 0:
+		return f(p.tx.changed, n)
+	}
+	return scroll
+}
+
+func (p *variablesPane) move(delta int)   { p.tree.move(delta) }
+func (p *variablesPane) scroll(delta int) { p.tree.scroll(delta) }
+func (p *variablesPane) clickRow(y int) {
+	if p.title() != "" {
+		y--
+	}
+	p.tree.clickRow(y)
+}
+
+func (p *variablesPane) View() []string {
+	t := &p.tree
+	t.focused = p.focused
+	if t.w <= 0 || p.h <= 0 {
+		return nil
+	}
+	var out []string
+	if title := p.title(); title != "" {
+		out = append(out, " "+t.st.accent.paint(truncate(title, t.w-2)))
+	}
+	if len(t.rows) == 0 {
+		text := p.tx.emptyVariables
+		if p.hasStop {
+			text = p.tx.noVariables
+		}
+		return append(out, indentLines(wrapText(text, t.w-2), " ")...)
+	}
+	return append(out, t.lines(t.h)...)
+}
