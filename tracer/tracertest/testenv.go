@@ -19,6 +19,12 @@ const CacheDirEnv = "KRATOS_TRACE_CACHE_DIR"
 // The tests of one package share the directory, so that a debug build one
 // test stores is reused by the next, as a user's second run would.
 func MainWithOwnCache(m *testing.M) int {
+	if os.Getenv(ownCacheEnv) != "" && os.Getenv(CacheDirEnv) != "" {
+		// A test's helper process (the test binary run again by a test):
+		// the parent owns the directory and removes it; the helper may
+		// be killed before it could.
+		return m.Run()
+	}
 	dir, err := os.MkdirTemp("", "kratos-trace-test-cache-")
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "create the test cache directory: %v\n", err)
@@ -29,8 +35,16 @@ func MainWithOwnCache(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "set %s: %v\n", CacheDirEnv, err)
 		return 1
 	}
+	if err := os.Setenv(ownCacheEnv, "1"); err != nil {
+		fmt.Fprintf(os.Stderr, "set %s: %v\n", ownCacheEnv, err)
+		return 1
+	}
 	return m.Run()
 }
+
+// ownCacheEnv marks CacheDirEnv as set by MainWithOwnCache, for the
+// helper processes a test starts from its own binary.
+const ownCacheEnv = "KRATOS_TRACE_TEST_OWN_CACHE"
 
 // SkipWithoutPtrace skips a test that needs ptrace on a machine that does
 // not allow it, saying why. When CI is set it fails the test instead: a CI
