@@ -66,7 +66,7 @@ from here: stop it where it runs to trace its shutdown. See docs/REMOTE.md.`,
 				return err
 			}
 			cfg := delve.ConnectConfig{Addr: args[0], KillOnExit: copts.killOnExit, Restart: copts.restart, Timeout: copts.timeout,
-				Watches: opts.inspect.watches, Breaks: opts.inspect.breaks, Stall: opts.stall}
+				Watches: opts.inspect.watches, Breaks: opts.inspect.breaks, Stall: opts.stall, KeepTimeouts: opts.req.keepTimeouts}
 			for _, v := range copts.substitutePath {
 				rule, err := delve.ParseSubstitutePath(v)
 				if err != nil {

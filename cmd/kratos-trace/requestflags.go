@@ -15,9 +15,10 @@ import (
 
 // requestFlags are the flags that send requests to the running App.
 type requestFlags struct {
-	requests []string
-	headers  []string
-	layers   []string
+	requests     []string
+	headers      []string
+	layers       []string
+	keepTimeouts bool
 }
 
 // addRequestFlags adds --request and --header, which run and connect
@@ -25,6 +26,7 @@ type requestFlags struct {
 func addRequestFlags(f *pflag.FlagSet, rf *requestFlags) {
 	f.StringArrayVar(&rf.requests, "request", nil, "with --headless: at app.running send `REQ` to the App and stop at every layer it crosses; REQ is 'METHOD PATH [BODY]' or 'grpc SERVICE/METHOD JSON' (repeatable, sent in order)")
 	f.StringArrayVar(&rf.headers, "header", nil, "a header sent with every --request, as `'KEY: VALUE'` (repeatable; gRPC metadata)")
+	f.BoolVar(&rf.keepTimeouts, "keep-timeouts", false, "keep the servers' timeouts while requests are followed: by default they are lifted until the App stops, so that a request paused at its layers is not cut off by its deadline")
 }
 
 // addLayerFlag adds --layer, for run: the program's source is here.

@@ -98,6 +98,7 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 				return err
 			}
 			cfg.Layers = layers
+			cfg.KeepTimeouts = opts.req.keepTimeouts
 			if opts.json {
 				opts.headless = true
 			}

@@ -164,6 +164,12 @@ func (r *nodeReader) variables(vars []api.Variable) []*tracer.Node {
 		if strings.HasPrefix(v.Name, "~") || v.Flags&api.VariableShadowed != 0 {
 			continue
 		}
+		if v.Flags&api.VariableReturnArgument != 0 && v.Unreadable != "" {
+			// A named result at the function's entry: the function has not
+			// set it yet, and what its slot holds cannot be read as a value.
+			out = append(out, &tracer.Node{Name: v.Name, Type: shortType(v.Type), Value: "(not set yet)", Expr: v.Name})
+			continue
+		}
 		out = append(out, r.variable(v.Name, v.Name, v))
 	}
 	return out

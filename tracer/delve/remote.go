@@ -49,8 +49,9 @@ type ConnectConfig struct {
 	Restart bool
 	// NoBreak lists phases that should pass without pausing.
 	NoBreak []tracer.PhaseID
-	// Watches and Breaks are as in Config.
+	// Watches, Breaks and KeepTimeouts are as in Config.
 	Watches, Breaks []string
+	KeepTimeouts    bool
 	// Stall ends a trace that reaches no phase for this long, as
 	// Config.Stall does.
 	Stall time.Duration
@@ -122,7 +123,7 @@ func Connect(ctx context.Context, cfg ConnectConfig) (*Session, error) {
 	}
 	// From here on calls may block as long as the program runs.
 	_ = conn.SetDeadline(time.Time{})
-	s := newSession(Config{Target: cfg.Addr, NoBreak: cfg.NoBreak, Watches: cfg.Watches, Breaks: cfg.Breaks, Stall: cfg.Stall})
+	s := newSession(Config{Target: cfg.Addr, NoBreak: cfg.NoBreak, Watches: cfg.Watches, Breaks: cfg.Breaks, Stall: cfg.Stall, KeepTimeouts: cfg.KeepTimeouts})
 	s.remote = r
 	if cfg.KillOnExit {
 		// Should kratos-trace die without its way out, the watchdog ends

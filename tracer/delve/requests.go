@@ -34,6 +34,10 @@ type requestState struct {
 	grpcMethods []string
 	// active is the request in flight, from Send to its request.reply.
 	active *inflight
+	// timeoutsLifted: liftTimeouts ran; lifted is what it set to zero, to
+	// be put back (requesttimeouts.go).
+	timeoutsLifted bool
+	lifted         []liftedTimeout
 }
 
 // requestBP is a breakpoint on a request function's entry or returns.
@@ -198,12 +202,16 @@ func (s *Session) requestCommand(c command) bool {
 // app.running until the program is told to stop.
 func (s *Session) noteRequestPhase(p tracer.PhaseID) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	switch p {
 	case tracer.PhaseRunning:
 		s.req.serving = true
 	case tracer.PhaseStop, tracer.PhaseServerStop, tracer.PhaseAfterStop:
 		s.req.serving = false
+	}
+	s.mu.Unlock()
+	if p == tracer.PhaseStop {
+		// The App stops: it serves no more requests of kratos-trace's.
+		s.restoreTimeouts()
 	}
 }
 
@@ -227,6 +235,7 @@ func (s *Session) armRequests() {
 	if armed {
 		return
 	}
+	s.liftTimeouts()
 	if routes, methods, err := s.readRouteList(); err == nil {
 		s.mu.Lock()
 		s.req.routes, s.req.grpcMethods = routes, methods
@@ -536,6 +545,7 @@ func (s *Session) reportReply() bool {
 // clearRequestBreakpoints clears the request breakpoints, so that a program
 // left running under a remote Delve server serves on without stopping.
 func (s *Session) clearRequestBreakpoints() {
+	s.restoreTimeouts()
 	for id := range s.req.bps {
 		if _, err := s.client.ClearBreakpoint(id); err != nil {
 			debugf("teardown: clear request breakpoint %d: %v", id, err)

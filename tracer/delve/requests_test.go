@@ -274,3 +274,71 @@ func TestSendWhileRunning(t *testing.T) {
 		t.Errorf("reply: %+v", rep)
 	}
 }
+
+// TestRequestOutlivesServerTimeout: a request that sits paused at its
+// layers longer than the server's timeout is answered all the same, as
+// the timeouts are lifted while requests are followed, and put back when
+// the App stops; with KeepTimeouts it runs into its deadline.
+func TestRequestOutlivesServerTimeout(t *testing.T) {
+	const timeout = 300 * time.Millisecond
+	for _, keep := range []bool{false, true} {
+		t.Run(fmt.Sprintf("keep=%v", keep), func(t *testing.T) {
+			// A protobuf Duration in YAML is written in seconds.
+			conf := tracertest.WriteDemoConfig(t, tracertest.DemoConfigOptions{HTTPTimeout: "0.3s", GRPCTimeout: "0.3s", DatabaseSource: ":memory:"})
+			var lifted []liftedTimeout
+			var atStop []string
+			send := sendEach(t, []string{"GET /helloworld/slow"}, nil)
+			tr := runTrace(t, Config{Target: demoDir, Args: []string{"-conf", conf.Dir}, KeepTimeouts: keep}, func(s *Session, ev tracer.Event) bool {
+				ctx := context.Background()
+				switch {
+				case ev.Phase == tracer.PhaseRequestService && ev.Kind == tracer.KindStop:
+					// Paused at the service layer past the deadline.
+					lifted = append(lifted, s.req.lifted...)
+					for _, l := range lifted {
+						n, err := s.Eval(ctx, 0, l.expr)
+						if err != nil {
+							t.Errorf("while lifted, %s: %v", l.expr, err)
+						} else if n.Value != "0s" {
+							t.Errorf("while lifted, %s = %s, want 0s", l.expr, n.Value)
+						}
+					}
+					time.Sleep(3 * timeout)
+				case ev.Phase == tracer.PhaseStop:
+					for _, l := range lifted {
+						n, err := s.Eval(ctx, 0, l.expr)
+						if err != nil {
+							t.Errorf("at app.stop, %s: %v", l.expr, err)
+							continue
+						}
+						atStop = append(atStop, n.Value)
+					}
+				}
+				return send(s, ev)
+			})
+			rep := replyOf(t, tr.events, 1).Request.Reply
+			if keep {
+				if len(lifted) != 0 {
+					t.Errorf("KeepTimeouts lifted %d timeouts", len(lifted))
+				}
+				if rep.OK {
+					t.Errorf("with the timeouts kept, a request paused past its deadline still succeeded: %+v", rep)
+				}
+				return
+			}
+			if len(lifted) != 2 {
+				t.Errorf("lifted %d timeouts, want the HTTP and the gRPC server's", len(lifted))
+			}
+			if rep.Code != 200 || !strings.Contains(rep.Body, "Hello slow") {
+				t.Errorf("a request paused past the server's timeout failed: %+v", rep)
+			}
+			for _, v := range atStop {
+				if v != timeout.String() {
+					t.Errorf("at app.stop a timeout is %s, want %s put back", v, timeout)
+				}
+			}
+			if len(atStop) != len(lifted) {
+				t.Errorf("read %d timeouts at app.stop, want %d", len(atStop), len(lifted))
+			}
+		})
+	}
+}

@@ -48,6 +48,9 @@ type Config struct {
 	// request is followed through (request.service, request.biz,
 	// request.data), beside kratos-layout's internal/service, biz and data.
 	Layers map[tracer.PhaseID][]string
+	// KeepTimeouts leaves the servers' timeouts as they are while requests
+	// are followed, instead of lifting them (requesttimeouts.go).
+	KeepTimeouts bool
 	// Watches are Go expressions evaluated at every stop (Event.Watches).
 	Watches []string
 	// Breaks are breakpoints of the user's own, set before the program
