@@ -94,12 +94,18 @@ func newRootCommand(io streams) *cobra.Command {
 		Short: "Watch a Kratos service boot and shut down, phase by phase, under a debugger",
 		Long: `kratos-trace builds a Kratos service without optimisations, runs it under an
 embedded Delve debugger and stops at every phase of its life: flag.Parse,
-config.Load and Scan into Bootstrap, wireApp and each provider, then App.Run
-(buildInstance, hooks, each server's Start, the running state) and the
-shutdown after SIGTERM (App.Stop, each server's Stop, AfterStop).
+config.Load and Scan into Bootstrap, wireApp and each provider (or kratos.New),
+then App.Run (buildInstance, hooks, each server's Start, registration, the
+running state) and the shutdown after SIGTERM (App.Stop, BeforeStop hooks,
+deregistration, each server's Stop, AfterStop).
 
-It shows the real values of the running program: the decoded Bootstrap
-config and the App's servers with their addresses.`,
+It shows the real values of the running program: the decoded Bootstrap with
+where each value came from (file:line, env, placeholder), the App's servers,
+the registered instance, each provider's results, and the arguments and
+locals at every stop. Ask your own questions with --watch, --break, Go
+expressions in the terminal UI and scripts; follow a request through
+transport, middleware, service, biz and data with --request; compare two
+boots with diff and --baseline.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

@@ -68,7 +68,8 @@ at each lifecycle phase.
 
 Without --headless a terminal UI opens. With --headless each phase is printed
 as a block of text (or, with --json, as one JSON object per line); at
-app.running the trace waits --hold, sends SIGTERM and traces the shutdown.
+app.running the trace sends the --request requests, lets the program serve
+for --hold, sends SIGTERM and traces the shutdown.
 
 The program runs in its package directory unless --wd says otherwise, so a
 kratos-layout project finds its default -conf ../../configs. Arguments after
@@ -77,6 +78,8 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
   kratos-trace run --headless ./demo
   kratos-trace run --headless --json --hold 2s ./demo
   kratos-trace run --headless --break main.newApp --watch main.flagconf ./demo
+  kratos-trace run --headless --request 'GET /helloworld/kratos' ./demo
+  kratos-trace run --headless --stall 10s --baseline boot.jsonl ./cmd/server
   kratos-trace run ./cmd/server -- -conf ./configs`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if cmd.ArgsLenAtDash() == 0 || len(args) == 0 {
