@@ -442,7 +442,7 @@ func closest(want string, cands []string) string {
 		if c == want {
 			continue
 		}
-		d := editDistance(want, c)
+		d := tracer.EditDistance(want, c)
 		if bestD < 0 || d < bestD {
 			best, bestD = c, d
 		}
@@ -452,28 +452,6 @@ func closest(want string, cands []string) string {
 		return ""
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // moduleRoot is the root of the program's main module as the program

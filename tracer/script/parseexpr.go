@@ -52,33 +52,11 @@ func (p *lineParser) classifyBreak(op Op, a token) (phase tracer.PhaseID, loc st
 func nearPhase(s string) string {
 	best, bestDist := "", 3
 	for _, ph := range tracer.Phases {
-		if d := editDistance(strings.ToLower(s), string(ph.ID)); d < bestDist {
+		if d := tracer.EditDistance(strings.ToLower(s), string(ph.ID)); d < bestDist {
 			best, bestDist = string(ph.ID), d
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // headWord returns the first word of a line and the index (in runes) just
