@@ -171,7 +171,8 @@ func Nodes(ns []*tracer.Node) []*tracer.Node {
 }
 
 // Event returns a copy of ev with every secret masked: in the Bootstrap tree,
-// the variables, watches and results, the program's output, the program's
+// the variables, watches and results, the config sources, the request and
+// its reply, the registered instance, the program's output, the program's
 // arguments, status and error texts, and the URL/DSN passwords in source
 // snippets. ev itself, and everything it points to, is not changed, so the
 // live view can go on showing the real values.
@@ -221,7 +222,35 @@ func Event(ev tracer.Event) tracer.Event {
 		ev.Session = &sess
 	}
 	ev.Request = Request(ev.Request)
+	ev.Instance = Instance(ev.Instance)
 	return ev
+}
+
+// Instance returns a copy of a registered ServiceInstance with its secrets
+// masked: the value of a metadata key named like a secret, and URL and DSN
+// passwords and key=value pairs in the other values and in the endpoints,
+// as in a server's endpoint.
+func Instance(in *tracer.ServiceInstance) *tracer.ServiceInstance {
+	if in == nil {
+		return nil
+	}
+	out := *in
+	if in.Metadata != nil {
+		out.Metadata = make(map[string]string, len(in.Metadata))
+		for k, v := range in.Metadata {
+			if SensitiveName(k) && v != "" {
+				v = Mask
+			}
+			out.Metadata[k] = String(v)
+		}
+	}
+	if in.Endpoints != nil {
+		out.Endpoints = make([]string, len(in.Endpoints))
+		for i, e := range in.Endpoints {
+			out.Endpoints[i] = String(e)
+		}
+	}
+	return &out
 }
 
 // Args masks secrets in a program's arguments: URL and DSN passwords and

@@ -2,6 +2,7 @@ package redact
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -164,6 +165,49 @@ func TestEvent(t *testing.T) {
 	}
 	if again, _ := json.Marshal(Event(out)); string(again) != string(b) {
 		t.Error("Event is not idempotent")
+	}
+}
+
+// TestInstanceMasked: the instance an App registers is recorded with its
+// secret metadata and endpoint passwords masked, its id, name, version
+// and addresses as they are.
+func TestInstanceMasked(t *testing.T) {
+	in := &tracer.ServiceInstance{
+		ID: "id-1", Name: "helloworld", Version: "v1",
+		Metadata:  map[string]string{"region": "eu", "authToken": "md-secret", "dsn": "u:md-dsn@tcp(db)/x"},
+		Endpoints: []string{"http://127.0.0.1:8000", "grpc://svc:ep-pass@127.0.0.1:9000"},
+	}
+	ev := Event(tracer.Event{Kind: tracer.KindStop, Phase: tracer.PhaseRegister, Instance: in, Registrar: "etcd"})
+	out := ev.Instance
+	b, _ := json.Marshal(out)
+	for _, secret := range []string{"md-secret", "md-dsn", "ep-pass"} {
+		if strings.Contains(string(b), secret) {
+			t.Errorf("redacted instance still holds %q: %s", secret, b)
+		}
+	}
+	if out.ID != "id-1" || out.Name != "helloworld" || out.Version != "v1" || out.Metadata["region"] != "eu" ||
+		out.Metadata["authToken"] != Mask || out.Endpoints[0] != "http://127.0.0.1:8000" {
+		t.Errorf("instance: %+v", out)
+	}
+	if in.Metadata["authToken"] != "md-secret" || in.Endpoints[1] != "grpc://svc:ep-pass@127.0.0.1:9000" {
+		t.Error("the original was changed")
+	}
+	if again := Instance(out); !reflect.DeepEqual(again, out) {
+		t.Errorf("Instance is not idempotent: %+v", again)
+	}
+}
+
+// TestRequestPathQueryMasked: a secret in the query of a request's path is
+// masked; the path itself, custom verbs included, stays.
+func TestRequestPathQueryMasked(t *testing.T) {
+	for in, want := range map[string]string{
+		"/login?user=ann&token=abc": "/login?user=ann&token=****",
+		"/v1/token:refresh":         "/v1/token:refresh",
+		"/helloworld/kratos":        "/helloworld/kratos",
+	} {
+		if got := Request(&tracer.RequestInfo{Path: in}).Path; got != want {
+			t.Errorf("path %q masked as %q, want %q", in, got, want)
+		}
 	}
 }
 

@@ -99,13 +99,16 @@ func maskJSON(v any, secret bool) (any, bool) {
 }
 
 // Request returns a copy of a request's info with its secrets masked: the
-// headers sent and received, the secret-named fields of the bodies, and
-// the error texts.
+// query of its path (?token=…), the headers sent and received, the
+// secret-named fields of the bodies, and the error texts.
 func Request(r *tracer.RequestInfo) *tracer.RequestInfo {
 	if r == nil {
 		return nil
 	}
 	out := *r
+	if path, query, ok := strings.Cut(r.Path, "?"); ok {
+		out.Path = path + "?" + String(query)
+	}
 	out.Header = Headers(r.Header)
 	out.Body = JSON(r.Body)
 	if r.Reply != nil {
