@@ -33,14 +33,9 @@ type Recording struct {
 // exit, an error the trace could not go past, or a stall, which ends a
 // trace too.
 func (r *Recording) Complete() bool {
-	for i := len(r.Events) - 1; i >= 0; i-- {
-		switch r.Events[i].Kind {
-		case tracer.KindOutput:
-			continue
-		case tracer.KindExit, tracer.KindError, tracer.KindStall:
-			return true
-		}
-		return false
+	switch r.lastKind() {
+	case tracer.KindExit, tracer.KindError, tracer.KindStall:
+		return true
 	}
 	return false
 }
@@ -48,12 +43,19 @@ func (r *Recording) Complete() bool {
 // Stalled reports whether the trace ended in a stall (run --stall): it is
 // complete, but the boot it holds ended before the program exited.
 func (r *Recording) Stalled() bool {
+	return r.lastKind() == tracer.KindStall
+}
+
+// lastKind is the kind of the recording's last event but for the
+// program's output, which can go on after the trace ended; "" when there
+// is none.
+func (r *Recording) lastKind() tracer.Kind {
 	for i := len(r.Events) - 1; i >= 0; i-- {
 		if k := r.Events[i].Kind; k != tracer.KindOutput {
-			return k == tracer.KindStall
+			return k
 		}
 	}
-	return false
+	return ""
 }
 
 // Warning explains in one sentence how the recording falls short of a whole
