@@ -124,120 +124,116 @@ func (s *Source) Goroutine(context.Context, int64) ([]tracer.Frame, error) {
 var _ tracer.Inspector = (*Source)(nil)
 
 // A Recorder passes the user's questions to the Source it records, so that
-// recording a live trace takes nothing from it. Each group of methods is
-// passed on when the Source has it; otherwise it answers ErrUnsupported.
+// recording a live trace takes nothing from it. When that Source is no
+// Inspector, each answers ErrUnsupported.
 
-type (
-	frameReader interface {
-		Frame(ctx context.Context, i int) (tracer.FrameDetail, error)
+// inspector is the recorded Source's Inspector, or ErrUnsupported.
+func (r *Recorder) inspector() (tracer.Inspector, error) {
+	in, ok := r.src.(tracer.Inspector)
+	if !ok {
+		return nil, tracer.ErrUnsupported
 	}
-	evaluator interface {
-		Eval(ctx context.Context, i int, expr string) (*tracer.Node, error)
-		Expand(ctx context.Context, i int, expr string) (*tracer.Node, error)
-	}
-	watcher interface {
-		Watches() []string
-		AddWatch(ctx context.Context, expr string) (tracer.WatchValue, error)
-		RemoveWatch(expr string) error
-	}
-	breaker interface {
-		Breakpoints() []tracer.Breakpoint
-		AddBreakpoint(ctx context.Context, loc string) (tracer.Breakpoint, error)
-		RemoveBreakpoint(ctx context.Context, loc string) error
-	}
-	halter interface {
-		Halt(ctx context.Context) error
-		Goroutine(ctx context.Context, id int64) ([]tracer.Frame, error)
-	}
-)
+	return in, nil
+}
 
 // Frame passes the question to the recorded Source.
 func (r *Recorder) Frame(ctx context.Context, i int) (tracer.FrameDetail, error) {
-	if f, ok := r.src.(frameReader); ok {
-		return f.Frame(ctx, i)
+	in, err := r.inspector()
+	if err != nil {
+		return tracer.FrameDetail{}, err
 	}
-	return tracer.FrameDetail{}, tracer.ErrUnsupported
+	return in.Frame(ctx, i)
 }
 
 // Eval passes the question to the recorded Source.
 func (r *Recorder) Eval(ctx context.Context, i int, expr string) (*tracer.Node, error) {
-	if e, ok := r.src.(evaluator); ok {
-		return e.Eval(ctx, i, expr)
+	in, err := r.inspector()
+	if err != nil {
+		return nil, err
 	}
-	return nil, tracer.ErrUnsupported
+	return in.Eval(ctx, i, expr)
 }
 
 // Expand passes the question to the recorded Source.
 func (r *Recorder) Expand(ctx context.Context, i int, expr string) (*tracer.Node, error) {
-	if e, ok := r.src.(evaluator); ok {
-		return e.Expand(ctx, i, expr)
+	in, err := r.inspector()
+	if err != nil {
+		return nil, err
 	}
-	return nil, tracer.ErrUnsupported
+	return in.Expand(ctx, i, expr)
 }
 
 // Watches passes the question to the recorded Source.
 func (r *Recorder) Watches() []string {
-	if w, ok := r.src.(watcher); ok {
-		return w.Watches()
+	in, err := r.inspector()
+	if err != nil {
+		return nil
 	}
-	return nil
+	return in.Watches()
 }
 
 // AddWatch passes the command to the recorded Source; the watch's values
 // are recorded with the stops from now on.
 func (r *Recorder) AddWatch(ctx context.Context, expr string) (tracer.WatchValue, error) {
-	if w, ok := r.src.(watcher); ok {
-		return w.AddWatch(ctx, expr)
+	in, err := r.inspector()
+	if err != nil {
+		return tracer.WatchValue{}, err
 	}
-	return tracer.WatchValue{}, tracer.ErrUnsupported
+	return in.AddWatch(ctx, expr)
 }
 
 // RemoveWatch passes the command to the recorded Source.
 func (r *Recorder) RemoveWatch(expr string) error {
-	if w, ok := r.src.(watcher); ok {
-		return w.RemoveWatch(expr)
+	in, err := r.inspector()
+	if err != nil {
+		return err
 	}
-	return tracer.ErrUnsupported
+	return in.RemoveWatch(expr)
 }
 
 // Breakpoints passes the question to the recorded Source.
 func (r *Recorder) Breakpoints() []tracer.Breakpoint {
-	if b, ok := r.src.(breaker); ok {
-		return b.Breakpoints()
+	in, err := r.inspector()
+	if err != nil {
+		return nil
 	}
-	return nil
+	return in.Breakpoints()
 }
 
 // AddBreakpoint passes the command to the recorded Source.
 func (r *Recorder) AddBreakpoint(ctx context.Context, loc string) (tracer.Breakpoint, error) {
-	if b, ok := r.src.(breaker); ok {
-		return b.AddBreakpoint(ctx, loc)
+	in, err := r.inspector()
+	if err != nil {
+		return tracer.Breakpoint{}, err
 	}
-	return tracer.Breakpoint{}, tracer.ErrUnsupported
+	return in.AddBreakpoint(ctx, loc)
 }
 
 // RemoveBreakpoint passes the command to the recorded Source.
 func (r *Recorder) RemoveBreakpoint(ctx context.Context, loc string) error {
-	if b, ok := r.src.(breaker); ok {
-		return b.RemoveBreakpoint(ctx, loc)
+	in, err := r.inspector()
+	if err != nil {
+		return err
 	}
-	return tracer.ErrUnsupported
+	return in.RemoveBreakpoint(ctx, loc)
 }
 
 // Halt passes the command to the recorded Source.
 func (r *Recorder) Halt(ctx context.Context) error {
-	if h, ok := r.src.(halter); ok {
-		return h.Halt(ctx)
+	in, err := r.inspector()
+	if err != nil {
+		return err
 	}
-	return tracer.ErrUnsupported
+	return in.Halt(ctx)
 }
 
 // Goroutine passes the command to the recorded Source.
 func (r *Recorder) Goroutine(ctx context.Context, id int64) ([]tracer.Frame, error) {
-	if h, ok := r.src.(halter); ok {
-		return h.Goroutine(ctx, id)
+	in, err := r.inspector()
+	if err != nil {
+		return nil, err
 	}
-	return nil, tracer.ErrUnsupported
+	return in.Goroutine(ctx, id)
 }
 
 var _ tracer.Inspector = (*Recorder)(nil)
