@@ -1,6 +1,10 @@
 package tracer
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+)
 
 // Inspector is implemented by a Source that can answer the user's own
 // questions at a stop: the variables of any frame, Go expressions, watches,
@@ -72,6 +76,23 @@ type WatchValue struct {
 	// Error says why the expression has no value at this stop, e.g. that
 	// a variable is not in scope.
 	Error string `json:"error,omitempty"`
+}
+
+// Watched answers expr from the watches recorded at e, as a recording
+// answers Eval: the value, or the error, of the watch with the same text.
+// Any other expression needs the live program; the error wraps
+// ErrNeedsLive.
+func (e Event) Watched(expr string) (*Node, error) {
+	for _, w := range e.Watches {
+		if w.Expr != expr {
+			continue
+		}
+		if w.Error != "" {
+			return nil, errors.New(w.Error)
+		}
+		return w.Value, nil
+	}
+	return nil, fmt.Errorf("%w: %s was not watched in this recording", ErrNeedsLive, expr)
 }
 
 // Breakpoint is a breakpoint of the user's own, as resolved in the program.

@@ -2,7 +2,6 @@ package replay
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -53,18 +52,10 @@ func (s *Source) Eval(_ context.Context, i int, expr string) (*tracer.Node, erro
 		return nil, err
 	}
 	expr = strings.TrimSpace(expr)
-	if i == 0 {
-		for _, w := range ev.Watches {
-			if w.Expr != expr {
-				continue
-			}
-			if w.Error != "" {
-				return nil, errors.New(w.Error)
-			}
-			return w.Value, nil
-		}
+	if i != 0 {
+		return nil, fmt.Errorf("%w: %s was not watched in this recording", tracer.ErrNeedsLive, expr)
 	}
-	return nil, fmt.Errorf("%w: %s was not watched in this recording", tracer.ErrNeedsLive, expr)
+	return ev.Watched(expr)
 }
 
 // Expand needs the live program: what a stop left unloaded was not read.

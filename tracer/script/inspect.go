@@ -49,11 +49,6 @@ type inspectState struct {
 	recording bool
 }
 
-// needsLive is the error of a question only a live program can answer.
-func needsLive(expr string) error {
-	return fmt.Errorf("%w: %s was not watched in this recording", tracer.ErrNeedsLive, expr)
-}
-
 // unsupported reports whether err says the Source cannot do that at all
 // (a recording), as opposed to failing to.
 func unsupported(err error) bool {
@@ -166,28 +161,14 @@ func (r *runner) eval(ctx context.Context, expr string) (*tracer.Node, error) {
 			return nil, err
 		}
 	}
-	return recordedWatch(r.st.current, expr)
-}
-
-// recordedWatch answers an expression from the watches an event carries.
-func recordedWatch(ev tracer.Event, expr string) (*tracer.Node, error) {
-	for _, w := range ev.Watches {
-		if w.Expr != expr {
-			continue
-		}
-		if w.Error != "" {
-			return nil, errors.New(w.Error)
-		}
-		return w.Value, nil
-	}
-	return nil, needsLive(expr)
+	return r.st.current.Watched(expr)
 }
 
 // printWatches prints the script's watches at a stop it pauses at, from
 // the values the stop carries.
 func (r *runner) printWatches(ev tracer.Event) {
 	for _, expr := range r.insp.watches {
-		n, err := recordedWatch(ev, expr)
+		n, err := ev.Watched(expr)
 		if err != nil {
 			r.printf("watch %s: %v\n", expr, err)
 			r.tell("watch %s: %v", expr, err)
