@@ -35,9 +35,10 @@ func (b *builder) requests(events []tracer.Event, end float64) {
 		b.meta("thread_name", tid, map[string]any{"name": "request " + info.Label()})
 		b.meta("thread_sort_index", tid, map[string]any{"sort_index": tid})
 		from, to := micros(evs[0].Elapsed), end
-		for _, ev := range evs {
+		var reply *tracer.Event
+		for i, ev := range evs {
 			if ev.Phase == tracer.PhaseRequestReply {
-				to = micros(ev.Elapsed)
+				reply, to = &evs[i], micros(ev.Elapsed)
 			}
 		}
 		args := map[string]any{"transport": info.Transport, "path": info.Path}
@@ -47,45 +48,28 @@ func (b *builder) requests(events []tracer.Event, end float64) {
 		b.slice(info.Label(), "request", tid, from, to, args)
 		// Each call runs from its stop to its return; one that never
 		// returned runs to the reply.
-		type open struct {
-			ev tracer.Event
+		for _, l := range request.Layers(evs, id) {
+			args, until := phaseArgs(l.Entry), to
+			if l.Returned {
+				until = micros(l.ReturnedAt)
+				args["took"] = l.Took.String()
+				if l.Err != "" {
+					args["error"] = l.Err
+				}
+			}
+			b.slice(l.Entry.Label(), "layer", tid, micros(l.Entry.Elapsed), until, args)
 		}
-		var stack []open
-		for _, ev := range evs {
-			switch {
-			case ev.Phase == tracer.PhaseRequestReply:
-				for i := len(stack) - 1; i >= 0; i-- {
-					b.slice(stack[i].ev.Label(), "layer", tid, micros(stack[i].ev.Elapsed), micros(ev.Elapsed), phaseArgs(stack[i].ev))
-				}
-				stack = nil
-				rargs := map[string]any{}
-				if r := ev.Request.Reply; r != nil {
-					rargs["status"] = request.StatusLine(r)
-					rargs["latency"] = r.Latency.String()
-					if r.FailedAt != "" {
-						rargs["failed_at"] = fmt.Sprintf("%s %s", r.FailedAt, r.FailedDetail)
-					}
-				}
-				b.instant(ev.Label(), "reply", tid, micros(ev.Elapsed), rargs)
-			case ev.Kind == tracer.KindReturn:
-				for i := len(stack) - 1; i >= 0; i-- {
-					if stack[i].ev.Phase == ev.Phase && stack[i].ev.Detail == ev.Detail {
-						args := phaseArgs(stack[i].ev)
-						args["took"] = ev.Took.String()
-						if e := request.ErrorOf(ev.Results); e != "" {
-							args["error"] = e
-						}
-						b.slice(stack[i].ev.Label(), "layer", tid, micros(stack[i].ev.Elapsed), micros(ev.Elapsed), args)
-						stack = append(stack[:i], stack[i+1:]...)
-						break
-					}
-				}
-			default:
-				stack = append(stack, open{ev})
+		if reply == nil {
+			continue
+		}
+		rargs := map[string]any{}
+		if r := reply.Request.Reply; r != nil {
+			rargs["status"] = request.StatusLine(r)
+			rargs["latency"] = r.Latency.String()
+			if r.FailedAt != "" {
+				rargs["failed_at"] = fmt.Sprintf("%s %s", r.FailedAt, r.FailedDetail)
 			}
 		}
-		for i := len(stack) - 1; i >= 0; i-- {
-			b.slice(stack[i].ev.Label(), "layer", tid, micros(stack[i].ev.Elapsed), to, phaseArgs(stack[i].ev))
-		}
+		b.instant(reply.Label(), "reply", tid, micros(reply.Elapsed), rargs)
 	}
 }

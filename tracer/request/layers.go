@@ -21,6 +21,11 @@ type Layer struct {
 	Took     tracer.Duration
 	// Err is the error it returned, "" for none.
 	Err string
+	// Entry is the stop (or pass) where the call began, and ReturnedAt the
+	// program time (Event.Elapsed) of its return, once it returned: what a
+	// timeline draws it from.
+	Entry      tracer.Event
+	ReturnedAt tracer.Duration
 }
 
 // Layers lists the calls of one request, in the order they were entered,
@@ -34,14 +39,14 @@ func Layers(events []tracer.Event, id int) []Layer {
 		}
 		switch ev.Kind {
 		case tracer.KindStop, tracer.KindPass:
-			out = append(out, Layer{Phase: ev.Phase, Detail: ev.Detail, Depth: len(open)})
+			out = append(out, Layer{Phase: ev.Phase, Detail: ev.Detail, Depth: len(open), Entry: ev})
 			open = append(open, len(out)-1)
 		case tracer.KindReturn:
 			// The innermost open call of the same phase and detail returned.
 			for j := len(open) - 1; j >= 0; j-- {
 				l := &out[open[j]]
 				if l.Phase == ev.Phase && l.Detail == ev.Detail {
-					l.Returned, l.Took, l.Err = true, ev.Took, ErrorOf(ev.Results)
+					l.Returned, l.Took, l.Err, l.ReturnedAt = true, ev.Took, ErrorOf(ev.Results), ev.Elapsed
 					open = append(open[:j], open[j+1:]...)
 					break
 				}
