@@ -75,16 +75,7 @@ func writeGoroutines(w io.Writer, ev tracer.Event, lang tracer.Lang) {
 	if ev.Reason != "" {
 		fmt.Fprintf(w, "  %s\n", ev.Reason)
 	}
-	if ev.Location() != "" {
-		fmt.Fprintf(w, "  %s:%d  %s", ShortPath(ev.File), ev.Line, ev.Function)
-		if ev.Goroutine != 0 {
-			fmt.Fprintf(w, "  (goroutine %d)", ev.Goroutine)
-		}
-		fmt.Fprintln(w)
-	}
-	if ev.Source != nil && ev.Line >= ev.Source.First && ev.Line-ev.Source.First < len(ev.Source.Lines) {
-		fmt.Fprintf(w, "  %5d │ %s\n", ev.Line, strings.TrimSpace(ev.Source.Lines[ev.Line-ev.Source.First]))
-	}
+	writeLocation(w, ev)
 	if len(ev.Goroutines) == 0 {
 		return
 	}

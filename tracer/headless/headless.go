@@ -310,16 +310,7 @@ func (p *printer) printPhase(ev tracer.Event) {
 		head += " — " + title
 	}
 	fmt.Fprintf(w, "\n%s"+wd.phaseHead+"\n", padCells(head, 64), ev.SincePrev, ev.Elapsed)
-	if ev.Location() != "" {
-		fmt.Fprintf(w, "  %s:%d  %s", ShortPath(ev.File), ev.Line, ev.Function)
-		if ev.Goroutine != 0 {
-			fmt.Fprintf(w, "  (goroutine %d)", ev.Goroutine)
-		}
-		fmt.Fprintln(w)
-	}
-	if ev.Source != nil && ev.Line >= ev.Source.First && ev.Line-ev.Source.First < len(ev.Source.Lines) {
-		fmt.Fprintf(w, "  %5d │ %s\n", ev.Line, strings.TrimSpace(ev.Source.Lines[ev.Line-ev.Source.First]))
-	}
+	writeLocation(w, ev)
 	if ev.Source == nil && ev.SourceMissing != "" && !p.noSource[ev.File] {
 		p.noSource[ev.File] = true
 		fmt.Fprintf(w, "  "+wd.noSource+"\n", ev.SourceMissing)
@@ -357,6 +348,21 @@ func (p *printer) printPhase(ev tracer.Event) {
 		}
 	}
 	p.printNote(ev)
+}
+
+// writeLocation writes where an event is, "  FILE:LINE  FUNCTION
+// (goroutine N)", and the source line there when the event carries it.
+func writeLocation(w io.Writer, ev tracer.Event) {
+	if ev.Location() != "" {
+		fmt.Fprintf(w, "  %s:%d  %s", ShortPath(ev.File), ev.Line, ev.Function)
+		if ev.Goroutine != 0 {
+			fmt.Fprintf(w, "  (goroutine %d)", ev.Goroutine)
+		}
+		fmt.Fprintln(w)
+	}
+	if ev.Source != nil && ev.Line >= ev.Source.First && ev.Line-ev.Source.First < len(ev.Source.Lines) {
+		fmt.Fprintf(w, "  %5d │ %s\n", ev.Line, strings.TrimSpace(ev.Source.Lines[ev.Line-ev.Source.First]))
+	}
 }
 
 // FormatServers renders servers as an aligned table with English titles.
