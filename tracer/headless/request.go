@@ -128,34 +128,18 @@ func (p *printer) printRequestReturn(ev tracer.Event) {
 	}
 }
 
-// compactNodes renders values on one line: name = value, a struct as
-// {field: value, …}, cut at a few hundred characters.
+// compactNodes renders values on one line, name = value, each as a stop's
+// variables are (tracer.Node.Inline), cut at a few hundred characters.
 func compactNodes(nodes []*tracer.Node) string {
 	parts := make([]string, 0, len(nodes))
 	for _, n := range nodes {
-		parts = append(parts, n.Name+" = "+compactValue(n, 0))
+		parts = append(parts, n.Name+" = "+n.Inline(compactWidth))
 	}
-	return oneLine(strings.Join(parts, ", "), 400)
+	return oneLine(strings.Join(parts, ", "), compactWidth)
 }
 
-func compactValue(n *tracer.Node, depth int) string {
-	switch {
-	case len(n.Children) == 0 && n.Unloaded:
-		return n.Type + "{…}"
-	case len(n.Children) == 0:
-		return n.Value
-	case depth >= 3:
-		return "{…}"
-	}
-	parts := make([]string, 0, len(n.Children))
-	for _, c := range n.Children {
-		parts = append(parts, c.Name+": "+compactValue(c, depth+1))
-	}
-	if n.More > 0 {
-		parts = append(parts, fmt.Sprintf("… %d more", n.More))
-	}
-	return "{" + strings.Join(parts, ", ") + "}"
-}
+// compactWidth is how long compactNodes' line may be.
+const compactWidth = 400
 
 // oneLine keeps s on one line of at most max runes.
 func oneLine(s string, max int) string {
