@@ -3,7 +3,6 @@ package headless
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -23,12 +22,7 @@ func printRegistration(w io.Writer, ev tracer.Event, wd *words) {
 	if in == nil {
 		return
 	}
-	var meta []string
-	for k, v := range in.Metadata {
-		meta = append(meta, k+"="+v)
-	}
-	sort.Strings(meta)
-	values := [5]string{in.ID, in.Name, in.Version, strings.Join(meta, " "), strings.Join(in.Endpoints, " ")}
+	values := [5]string{in.ID, in.Name, in.Version, strings.Join(in.MetadataPairs(), " "), strings.Join(in.Endpoints, " ")}
 	width := 0
 	for _, l := range wd.registryRows {
 		width = max(width, ansi.StringWidth(l))

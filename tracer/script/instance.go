@@ -2,7 +2,6 @@ package script
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -37,10 +36,5 @@ func (st *state) instanceValue(p Path) (string, error) {
 	case "endpoints":
 		return strings.Join(in.Endpoints, "\n"), nil
 	}
-	var kv []string
-	for k, v := range in.Metadata {
-		kv = append(kv, k+"="+v)
-	}
-	sort.Strings(kv)
-	return strings.Join(kv, "\n"), nil
+	return strings.Join(in.MetadataPairs(), "\n"), nil
 }
