@@ -126,9 +126,14 @@ func Run(ctx context.Context, src tracer.Source, opts Options) (*Result, error) 
 					}
 					continue
 				}
-				if err := src.Continue(ctx); err != nil && !errors.Is(err, tracer.ErrEnded) {
-					return p.res, interrupted(fmt.Errorf("continue: %w", err))
-				}
+			case tracer.KindHalt:
+				// A halt a recording holds waits, as the halted program
+				// did: its goroutines are printed, and the run goes on.
+			default:
+				continue
+			}
+			if err := src.Continue(ctx); err != nil && !errors.Is(err, tracer.ErrEnded) {
+				return p.res, interrupted(fmt.Errorf("continue: %w", err))
 			}
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/replay"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
@@ -234,5 +235,29 @@ func TestTextShowsTheRegistration(t *testing.T) {
 	printRegistration(&none, tracer.Event{Phase: tracer.PhaseRegister, Skipped: true}, wordsFor(tracer.English))
 	if none.Len() != 0 {
 		t.Errorf("a skipped registration prints %q", none.String())
+	}
+}
+
+// TestRecordedHaltIsPassed: a halt a recording holds pauses its replay, as
+// the halted program did; the run prints its goroutines and goes on to the
+// end.
+func TestRecordedHaltIsPassed(t *testing.T) {
+	var events []tracer.Event
+	for _, ev := range tracertest.DemoEvents() {
+		events = append(events, ev)
+		if ev.Phase == tracer.PhaseRunning {
+			events = append(events, tracer.Event{Kind: tracer.KindHalt, Phase: tracer.PhaseRunning,
+				Goroutines: []tracer.Goroutine{{ID: 1, Main: true, User: tracer.Frame{Function: "main.main", File: "main.go", Line: 9}}}})
+		}
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	var out bytes.Buffer
+	res, err := Run(ctx, replay.NewSource(&replay.Recording{Path: "halt.jsonl", Events: events}, replay.Options{}), Options{Out: &out})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if res.ExitCode != 0 || !strings.Contains(out.String(), "‖ halt after app.running") {
+		t.Errorf("exit code %d; output:\n%s", res.ExitCode, out.String())
 	}
 }

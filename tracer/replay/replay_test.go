@@ -584,3 +584,46 @@ func TestVersion(t *testing.T) {
 		t.Errorf("header version %q", h.KratosTrace)
 	}
 }
+
+// TestReplayPausesAtAHalt: a halt the recording holds waits for Continue,
+// as the halted program did, and Previous goes back to it as a halt.
+func TestReplayPausesAtAHalt(t *testing.T) {
+	ctx := t.Context()
+	var events []tracer.Event
+	for _, ev := range tracertest.DemoEvents() {
+		events = append(events, ev)
+		if ev.Phase == tracer.PhaseRunning {
+			events = append(events, tracer.Event{Kind: tracer.KindHalt, Goroutines: []tracer.Goroutine{{ID: 1, Main: true}}})
+		}
+	}
+	src := NewSource(&Recording{Path: "x", Events: events}, Options{StayOpen: true})
+	defer src.Close()
+	for ev := next(t, src); ev.Phase != tracer.PhaseRunning; ev = next(t, src) {
+		if ev.Kind == tracer.KindStop {
+			if err := src.Continue(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := src.Continue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ev := next(t, src); ev.Kind != tracer.KindHalt || len(ev.Goroutines) != 1 {
+		t.Fatalf("after app.running came %s, want the halt", ev.Kind)
+	}
+	select {
+	case ev := <-src.Events():
+		t.Fatalf("the replay went on past the halt to %s %s", ev.Kind, ev.Label())
+	case <-time.After(100 * time.Millisecond):
+	}
+	if err := src.Continue(ctx); err != nil {
+		t.Fatalf("continue at the halt: %v", err)
+	}
+	after := next(t, src)
+	if err := src.Previous(ctx); err != nil {
+		t.Fatalf("previous from %s: %v", after.Label(), err)
+	}
+	if ev := next(t, src); ev.Kind != tracer.KindHalt {
+		t.Errorf("previous went back to %s %s, want the halt", ev.Kind, ev.Label())
+	}
+}

@@ -30,6 +30,9 @@ type Options struct {
 //   - StepOver, StepOut and Signal behave as Continue: the recording holds
 //     nothing between its events, and what the program did after a signal is
 //     already in it.
+//   - A recorded halt (tracer.KindHalt) pauses as the halted program did,
+//     whatever the breaks, with the goroutines it recorded; Continue goes
+//     on, and Previous can go back to it.
 //   - SetBreak(phase, false) turns the phase's recorded stops into passes;
 //     SetBreak(phase, true) also turns the phase's recorded passes into stops
 //     (not the skipped ones), so a replay can pause where the recorded run
@@ -197,7 +200,7 @@ func (s *Source) pauseAt(i int) {
 func (s *Source) pausesAt(ev tracer.Event) bool {
 	on, set := s.breaks[ev.Phase]
 	switch ev.Kind {
-	case tracer.KindStep:
+	case tracer.KindStep, tracer.KindHalt:
 		return true
 	case tracer.KindStop:
 		return !set || on
@@ -348,7 +351,7 @@ func (s *Source) positionLocked() (int, error) {
 // moveBackLocked makes the pump deliver event i as a stop and pause there.
 func (s *Source) moveBackLocked(i int) {
 	ev := s.rec.Events[i]
-	if ev.Kind != tracer.KindStep {
+	if ev.Kind != tracer.KindStep && ev.Kind != tracer.KindHalt {
 		ev.Kind = tracer.KindStop
 	}
 	s.inject = &ev

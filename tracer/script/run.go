@@ -391,6 +391,13 @@ func (r *runner) show(ctx context.Context, ev tracer.Event) bool {
 		}
 	case tracer.KindError:
 		r.fail("the trace failed: %s", strings.SplitN(ev.Error, "\n", 2)[0])
+	case tracer.KindHalt:
+		// Only a recording brings a halt to a script (the script itself
+		// never halts): it waits, as the halted program did, and the
+		// script goes on past it.
+		if err := r.src.Continue(ctx); err != nil && !errors.Is(err, tracer.ErrEnded) {
+			r.fail("continue: %v", err)
+		}
 	case tracer.KindStall:
 		r.res.Stalled = &ev
 		r.printf("%s", headless.FormatGoroutines(ev))

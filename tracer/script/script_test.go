@@ -270,3 +270,19 @@ func TestInterrupted(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestRecordedHaltIsPassed: a script never halts, but a recording it plays
+// can hold a halt, which pauses the replay; the script goes on past it.
+func TestRecordedHaltIsPassed(t *testing.T) {
+	var events []tracer.Event
+	for _, ev := range tracertest.DemoEvents() {
+		events = append(events, ev)
+		if ev.Phase == tracer.PhaseWireDone {
+			events = append(events, tracer.Event{Kind: tracer.KindHalt, Goroutines: []tracer.Goroutine{{ID: 1, Main: true}}})
+		}
+	}
+	res, out := runOn(t, replay.NewSource(&replay.Recording{Path: "halt", Events: events}, replay.Options{}), bootLesson)
+	if !res.OK() || res.ExitCode != 0 {
+		t.Fatalf("failures %v, exit code %d:\n%s", res.Failures, res.ExitCode, out)
+	}
+}
