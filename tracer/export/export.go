@@ -7,8 +7,12 @@
 // next phase event, so a slice's duration is the time the program spent in
 // that phase (including any time it sat paused at the breakpoint). Each
 // server gets a thread of its own showing its state (created, starting,
-// listening, stopped) over time, with a mark where it starts and stops; the
-// program's output lines are instant marks on an "output" thread.
+// listening, stopped) over time, with a mark where it starts and stops; each
+// request kratos-trace sent gets a thread of its own, with a slice for the
+// request, one per layer call nested as the calls were, and a mark at the
+// reply; the program's output lines are instant marks on an "output"
+// thread. At config.load and config.scan a phase's args list the config
+// sources and every Bootstrap leaf with where its value came from.
 //
 // Timestamps are microseconds since the program's launch (Event.Elapsed).
 package export
