@@ -63,10 +63,7 @@ var allDiffWords = map[tracer.Lang]*diffWords{
 }
 
 func diffWordsFor(lang tracer.Lang) *diffWords {
-	if w, ok := allDiffWords[lang]; ok {
-		return w
-	}
-	return allDiffWords[tracer.English]
+	return inLang(allDiffWords, lang)
 }
 
 const (

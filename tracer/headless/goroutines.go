@@ -38,10 +38,7 @@ var allGoroutineWords = map[tracer.Lang]*goroutineWords{
 }
 
 func goroutineWordsFor(lang tracer.Lang) *goroutineWords {
-	if w, ok := allGoroutineWords[lang]; ok {
-		return w
-	}
-	return allGoroutineWords[tracer.English]
+	return inLang(allGoroutineWords, lang)
 }
 
 // printGoroutines prints a halt or stall event.

@@ -92,12 +92,18 @@ var allWords = map[tracer.Lang]*words{
 	},
 }
 
-// wordsFor returns the words of lang, English for a language without them.
-func wordsFor(lang tracer.Lang) *words {
-	if w, ok := allWords[lang]; ok {
+// inLang is the entry of a table of words for lang, or the English one
+// when the table does not have lang.
+func inLang[T any](table map[tracer.Lang]T, lang tracer.Lang) T {
+	if w, ok := table[lang]; ok {
 		return w
 	}
-	return allWords[tracer.English]
+	return table[tracer.English]
+}
+
+// wordsFor returns the words of lang, English for a language without them.
+func wordsFor(lang tracer.Lang) *words {
+	return inLang(allWords, lang)
 }
 
 // printNote prints the note of ev's phase under its block, the first time

@@ -18,10 +18,7 @@ var sourcesHead = map[tracer.Lang]string{
 
 // formatSources is the config.load stop's line of sources.
 func formatSources(sources []tracer.ConfigSource, lang tracer.Lang) string {
-	head, ok := sourcesHead[lang]
-	if !ok {
-		head = sourcesHead[tracer.English]
-	}
+	head := inLang(sourcesHead, lang)
 	parts := make([]string, len(sources))
 	for i, s := range sources {
 		parts[i] = s.Summary()

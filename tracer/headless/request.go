@@ -31,10 +31,7 @@ var allRequestWords = map[tracer.Lang]*requestWords{
 }
 
 func requestWordsFor(lang tracer.Lang) *requestWords {
-	if w, ok := allRequestWords[lang]; ok {
-		return w
-	}
-	return allRequestWords[tracer.English]
+	return inLang(allRequestWords, lang)
 }
 
 // requestDriver sends Options.Requests one after the other: the first at

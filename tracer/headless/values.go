@@ -25,10 +25,7 @@ var allValueWords = map[tracer.Lang]valueWords{
 }
 
 func valueWordsFor(lang tracer.Lang) valueWords {
-	if w, ok := allValueWords[lang]; ok {
-		return w
-	}
-	return allValueWords[tracer.English]
+	return inLang(allValueWords, lang)
 }
 
 // printValues prints what the user reads at a stop or a step: the
