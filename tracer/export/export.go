@@ -195,8 +195,8 @@ func groupOf(phases []tracer.Event, i int) tracer.Group {
 
 func phaseArgs(ev tracer.Event) map[string]any {
 	args := map[string]any{"kind": string(ev.Kind)}
-	if info, ok := tracer.Info(ev.Phase); ok {
-		args["title"] = info.Title
+	if title := tracer.TitleOf(ev.Phase, ev.Detail, tracer.English); title != "" {
+		args["title"] = title
 	}
 	if ev.Location() != "" {
 		args["location"] = ev.Location()

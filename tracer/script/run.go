@@ -418,8 +418,8 @@ func (r *runner) show(ctx context.Context, ev tracer.Event) bool {
 				loc = fmt.Sprintf("%s:%d", filepath.Base(ev.File), ev.Line)
 			}
 			title := ""
-			if info, ok := tracer.Info(ev.Phase); ok {
-				title = " — " + info.Title
+			if t := tracer.TitleOf(ev.Phase, ev.Detail, tracer.English); t != "" {
+				title = " — " + t
 			}
 			r.printf("● %s%s  %s\n", ev.Label(), title, loc)
 			r.setPending(ctx)
