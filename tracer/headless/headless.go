@@ -210,8 +210,8 @@ func (p *printer) print(ev tracer.Event) {
 }
 
 // printJSON writes the events a program consumes, each as one line: phases,
-// steps, output (tagged with the phase it happened in) and errors. Progress
-// goes to the log as text.
+// steps, returns, halts and stalls, output (tagged with the phase it
+// happened in) and errors. Progress and the session go to the log as text.
 func (p *printer) printJSON(ev tracer.Event) {
 	switch ev.Kind {
 	case tracer.KindStatus:
