@@ -50,14 +50,15 @@ func (m *Model) showGoroutine(i int, live bool) tea.Cmd {
 	m.stack.set(g.ID, g.Stack, m.shortPath)
 	user := userFrameIndex(g)
 	m.stack.showFrame(user)
+	var source tea.Cmd // reads the frame's file when it is not read yet
 	if fr, ok := frameOf(g, user); ok {
-		m.showFrameSource(fr, nil)
+		source = m.showFrameSource(fr, nil)
 	}
 	if !live || m.insp.halt == nil || m.insp.halt.Kind != tracer.KindHalt || m.inspector() == nil {
-		return nil
+		return source
 	}
 	at, id, want := m.insp.at, g.ID, g.User
-	return m.call(m.tx.cmdGoroutine, func(ctx context.Context, in tracer.Inspector) tea.Msg {
+	return tea.Batch(source, m.call(m.tx.cmdGoroutine, func(ctx context.Context, in tracer.Inspector) tea.Msg {
 		frames, err := in.Goroutine(ctx, id)
 		if err != nil {
 			return goroutineMsg{at: at, id: id, err: err}
@@ -71,7 +72,7 @@ func (m *Model) showGoroutine(i int, live bool) tea.Cmd {
 		}
 		d, err := in.Frame(ctx, i)
 		return goroutineMsg{at: at, id: id, frames: frames, detail: d, err: err}
-	})
+	}))
 }
 
 // userFrameIndex is the index in g's stack of its innermost frame in the
