@@ -63,14 +63,9 @@ func (m *Model) showGoroutine(i int, live bool) tea.Cmd {
 		if err != nil {
 			return goroutineMsg{at: at, id: id, err: err}
 		}
-		i := 0
-		for j, fr := range frames {
-			if fr == want {
-				i = j
-				break
-			}
-		}
-		d, err := in.Frame(ctx, i)
+		// The frame shown is the goroutine's innermost in the program's
+		// own code, as the halt's event names it.
+		d, err := in.Frame(ctx, userFrameIndex(tracer.Goroutine{Stack: frames, User: want}))
 		return goroutineMsg{at: at, id: id, frames: frames, detail: d, err: err}
 	}))
 }
