@@ -34,13 +34,17 @@ type baselineMsg struct {
 	result *diff.Result
 }
 
-// add keeps an event for the comparison; the program's output and the
-// progress of the build are no part of it.
+// keeps reports whether ev is part of the comparison; the program's
+// output and the progress of the build are not.
+func (b *baselineState) keeps(ev tracer.Event) bool {
+	return b.compare != nil && ev.Kind != tracer.KindOutput && ev.Kind != tracer.KindStatus
+}
+
+// add keeps an event for the comparison.
 func (b *baselineState) add(ev tracer.Event) {
-	if b.compare == nil || ev.Kind == tracer.KindOutput || ev.Kind == tracer.KindStatus {
-		return
+	if b.keeps(ev) {
+		b.events = append(b.events, ev)
 	}
-	b.events = append(b.events, ev)
 }
 
 func (b *baselineState) reset() {

@@ -546,6 +546,10 @@ func (m *Model) receive(ev tracer.Event) tea.Cmd {
 		t.history = append(t.history, delivery{ev: ev})
 	}
 	cmd := m.applyEvent(ev)
+	if !m.base.keeps(ev) {
+		// The events compared are as they were: so is the comparison.
+		return cmd
+	}
 	return tea.Batch(cmd, m.base.compareCmd(t.gen))
 }
 
