@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
@@ -128,19 +127,6 @@ func (p *phasesPane) appendRequestRows(rows []timelineRow) []timelineRow {
 func firstLine(s string) string {
 	first, _, _ := strings.Cut(s, "\n")
 	return first
-}
-
-// replyText is the reply of a request.reply stop, for the status line.
-func replyText(ev *tracer.Event) string {
-	if ev == nil || ev.Request == nil || ev.Request.Reply == nil {
-		return ""
-	}
-	r := ev.Request.Reply
-	out := fmt.Sprintf("%s %s · %s", ev.Request.Label(), request.StatusLine(r), r.Latency)
-	if r.FailedAt != "" {
-		out += fmt.Sprintf(" · failed at %s %s", r.FailedAt, r.FailedDetail)
-	}
-	return sanitize(out)
 }
 
 // replyView draws a request.reply stop in the Source pane, which has no
