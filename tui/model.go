@@ -171,7 +171,6 @@ func newModel(ctx context.Context, opts Options) Model {
 	if m.notesOn {
 		m.bringForward(paneNotes)
 	}
-	m.keys.Request = requestBinding(opts.Lang)
 	m.trace = traceState{gen: 1, launching: true, startedAt: now()}
 	if wd, err := os.Getwd(); err == nil {
 		m.cwd = wd

@@ -150,13 +150,13 @@ func (m Model) replyView(w, h int) []string {
 		status = st.errBold
 	}
 	add(status, ev.Request.Label()+"  "+request.StatusLine(r))
-	timing := "latency " + r.Latency.String()
+	timing := f(m.tx.replyLatency, r.Latency)
 	if r.ServerTime > 0 {
-		timing += " · in the program " + r.ServerTime.String()
+		timing += f(m.tx.replyInProgram, r.ServerTime)
 	}
 	add(st.dim, timing)
 	if r.FailedAt != "" {
-		add(st.err, "failed at "+string(r.FailedAt)+" "+r.FailedDetail+": "+r.FailedWhy)
+		add(st.err, f(m.tx.replyFailedAt, r.FailedAt, r.FailedDetail, r.FailedWhy))
 	}
 	if r.Error != "" && r.Status != "" {
 		add(st.err, r.Error)

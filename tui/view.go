@@ -109,7 +109,7 @@ func (m Model) boxSpec(p paneID) boxSpec {
 	}
 	name := m.tx.paneNames[p]
 	if p == paneSource && m.picker.open {
-		name = pickerWordsFor(m.opts.Lang).title
+		name = m.tx.pickerTitle
 	}
 	title, tw := titleInk.paint(name), textWidth(name)
 	extra := ""
