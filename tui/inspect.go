@@ -183,7 +183,7 @@ func (m *Model) inspectError(name string, err error) string {
 	case errors.Is(err, tracer.ErrEnded):
 		return m.endedText()
 	}
-	return firstOr(strings.Split(strings.TrimSpace(err.Error()), "\n"), err.Error())
+	return firstLine(strings.TrimSpace(err.Error()))
 }
 
 // inspectStarted looks at what the new Source can answer: the breakpoints
