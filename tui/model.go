@@ -319,8 +319,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleKey(msg)
 
 	case tea.PasteMsg:
-		if m.prompt.open {
+		switch {
+		case m.prompt.open:
 			m.prompt.insert(msg.Content)
+		case m.picker.open:
+			return m, m.picker.paste(msg)
 		}
 		return m, nil
 

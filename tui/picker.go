@@ -87,6 +87,19 @@ func (p *requestPicker) edit(text string) tea.Cmd {
 	return p.input.Focus()
 }
 
+// paste types pasted text into the request being edited, a body copied
+// from elsewhere say; the terminal sends a paste as one message, not as
+// keys.
+func (p *requestPicker) paste(msg tea.PasteMsg) tea.Cmd {
+	if !p.editing {
+		return nil
+	}
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(msg)
+	p.err = ""
+	return cmd
+}
+
 // pickerKey handles a key while the picker is open.
 func (m *Model) pickerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	p := &m.picker
