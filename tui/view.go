@@ -142,8 +142,8 @@ func (m Model) boxSpec(p paneID) boxSpec {
 	}
 	if b, ok := m.lay.boxOf(p); ok && b.tabbed() {
 		title, tw = m.tabTitle(b, focused)
-		if m.lay.mode == modeCompact || extra == "" || tw+2+textWidth(extra) > room {
-			extra = ""
+		if m.lay.mode == modeCompact {
+			extra = "" // the tabs of the compact layout take the title
 		}
 	}
 	if extra != "" && tw+2+textWidth(extra) <= room {
