@@ -8,7 +8,6 @@ import (
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
@@ -49,15 +48,7 @@ func (f *requesterFake) sentSpecs() []tracer.RequestSpec {
 // request's stops then show under its header in the timeline.
 func TestFlowRequestPicker(t *testing.T) {
 	fake := &requesterFake{Fake: tracertest.NewFake(tracertest.RequestEvents())}
-	rec := newRecorder()
-	m := NewModel(Options{
-		Target:      "./demo",
-		Start:       func(context.Context) (tracer.Source, error) { return fake, nil },
-		NoAnimation: true,
-	})
-	tm := teatest.NewTestModel(t, probe{Model: m, rec: rec}, teatest.WithInitialTermSize(120, 40))
-	t.Cleanup(func() { _ = tm.Quit() })
-	rec.waitFor(t, "the first stop", pausedAt(tracer.PhaseFlagParse))
+	tm, rec := startFlowOn(t, fake)
 
 	// Before app.running, R says where requests can be sent.
 	press(tm, "R")
