@@ -20,8 +20,9 @@ import (
 // inspection is what a session keeps for the user's own questions.
 type inspection struct {
 	// op serialises the inspector's requests to Delve with the commands
-	// that set the program running (send): no request is under way when
-	// the program runs, so none can block behind a Continue.
+	// that set the program running (send, Send, Routes): no request is
+	// under way when the program runs, so none can block behind a
+	// Continue.
 	op sync.Mutex
 
 	mu sync.Mutex // guards the fields below
