@@ -406,18 +406,6 @@ func isRuntimePackage(pkg string) bool {
 	return pkg == "runtime" || strings.HasPrefix(pkg, "runtime/internal/") || strings.HasPrefix(pkg, "internal/runtime/")
 }
 
-// funcPackage is the import path of a function's package, e.g.
-// "github.com/go-kratos/kratos/v2" for
-// "github.com/go-kratos/kratos/v2.(*App).Run", "main" for "main.main".
-func funcPackage(fn string) string {
-	slash := strings.LastIndexByte(fn, '/')
-	dot := strings.IndexByte(fn[slash+1:], '.')
-	if dot < 0 {
-		return ""
-	}
-	return fn[:slash+1+dot]
-}
-
 // isStdPackage reports whether pkg is in the standard library (or the
 // runtime): the first element of its path has no dot. Package main is the
 // program's own.

@@ -600,13 +600,24 @@ func shortType(t string) string {
 // shortFunc names a function by its package's name rather than its path:
 // github.com/go-kratos/kratos/v2.(*App).Run → kratos.(*App).Run.
 func shortFunc(fn string) string {
-	slash := strings.LastIndex(fn, "/")
-	dot := strings.Index(fn[slash+1:], ".")
-	if dot < 0 {
+	pkg := funcPackage(fn)
+	if pkg == "" {
 		return fn
 	}
-	pkg := fn[:slash+1+dot]
-	return defaultImportName(pkg) + fn[slash+1+dot:]
+	return defaultImportName(pkg) + fn[len(pkg):]
+}
+
+// funcPackage is the import path of a function's package, e.g.
+// "github.com/go-kratos/kratos/v2" for
+// "github.com/go-kratos/kratos/v2.(*App).Run", "main" for "main.main";
+// "" for a name without a package.
+func funcPackage(fn string) string {
+	slash := strings.LastIndexByte(fn, '/')
+	dot := strings.IndexByte(fn[slash+1:], '.')
+	if dot < 0 {
+		return ""
+	}
+	return fn[:slash+1+dot]
 }
 
 // oneLine joins the lines of a message into one.

@@ -64,7 +64,7 @@ func (s *Session) watchExpr(gid int64, fn string, vars map[string]bool, expr str
 		if vars[r.name] {
 			continue // a local or an argument: Delve finds those at once
 		}
-		spec, key := r.name, functionPackage(fn)+"."+r.name
+		spec, key := r.name, funcPackage(fn)+"."+r.name
 		if r.sel != "" {
 			spec = r.name + "." + r.sel
 			key = spec
@@ -113,15 +113,6 @@ func (s *Session) resolveGlobal(gid int64, spec string) globalRef {
 		return globalRef{}
 	}
 	return globalRef{expr: fmt.Sprintf("(*(*%q)(%#x))", v.Type, v.Addr)}
-}
-
-// functionPackage is the import path of fn's package.
-func functionPackage(fn string) string {
-	slash := strings.LastIndex(fn, "/")
-	if dot := strings.Index(fn[slash+1:], "."); dot >= 0 {
-		return fn[:slash+1+dot]
-	}
-	return fn
 }
 
 // operandRoots lists the names expr reads values from, leaving out the
