@@ -124,12 +124,7 @@ func (s *Session) frameAt(gid int64, i int) (tracer.Frame, error) {
 	if i >= len(frames) {
 		return tracer.Frame{}, fmt.Errorf("no frame %d: goroutine %d has %d", i, gid, len(frames))
 	}
-	f := frames[i]
-	fr := tracer.Frame{File: f.File, Line: f.Line}
-	if f.Function != nil {
-		fr.Function = f.Function.Name()
-	}
-	return fr, nil
+	return frameOfLocation(frames[i].Location), nil
 }
 
 // stopFetches bounds the further requests a stop makes for one list of

@@ -1014,15 +1014,7 @@ func (s *Session) stack(gid int64) []tracer.Frame {
 	if err != nil {
 		return nil
 	}
-	out := make([]tracer.Frame, 0, len(frames))
-	for _, f := range frames {
-		fr := tracer.Frame{File: f.File, Line: f.Line}
-		if f.Function != nil {
-			fr.Function = f.Function.Name()
-		}
-		out = append(out, fr)
-	}
-	return out
+	return framesOf(frames)
 }
 
 // reportStep emits the stop after a step inside a phase.
