@@ -233,32 +233,14 @@ func (s *Session) goroutinesEvent(kind tracer.Kind) tracer.Event {
 	return ev
 }
 
-// addHaltValues adds to a halt or stall event the arguments and locals of
-// the frame it names (the main goroutine's own, not the runtime's frame 0)
-// and the watches' values there, and makes its goroutine the inspected one.
+// addHaltValues adds to a halt or stall event what a stop carries (see
+// addFrameValues) for the frame it names: the main goroutine's own, not
+// the runtime's frame 0.
 func (s *Session) addHaltValues(ev *tracer.Event) {
-	s.insp.mu.Lock()
-	s.insp.stopGoroutine, s.insp.goroutine = ev.Goroutine, 0
-	watches := append([]string(nil), s.insp.watches...)
-	s.insp.mu.Unlock()
-	if ev.Goroutine == 0 {
-		return
-	}
 	frame := slices.IndexFunc(ev.Stack, func(f tracer.Frame) bool {
 		return f.Function == ev.Function && f.Line == ev.Line
 	})
-	if frame < 0 {
-		return
-	}
-	ev.Args, ev.Locals = s.frameVars(ev.Goroutine, frame)
-	for _, w := range watches {
-		n, err := s.evalIn(ev.Goroutine, frame, w)
-		if err != nil {
-			ev.Watches = append(ev.Watches, tracer.WatchValue{Expr: w, Error: err.Error()})
-			continue
-		}
-		ev.Watches = append(ev.Watches, tracer.WatchValue{Expr: w, Value: n})
-	}
+	s.addFrameValues(ev, frame)
 }
 
 // programFacts is what a halt needs to know of the program: its main
