@@ -67,8 +67,9 @@ type haltRequest struct {
 	taken  chan struct{}
 }
 
-// haltRetry is how often Delve is asked again to halt until the run
-// goroutine takes the request up. A halt that reaches Delve before its
+// haltRetry is how often Delve is asked again to halt until the halt has
+// done its work (the run goroutine took the request up, a reply was
+// reported, the routes were read). A halt that reaches Delve before its
 // Continue has begun is dropped by Delve (Continue clears a pending manual
 // stop), so one request is not enough; one that arrives after the halt was
 // taken is harmless: its stop has no breakpoint and the run loop goes on.
@@ -114,13 +115,16 @@ func (s *Session) requestHaltLocked(reason haltReason) {
 	}
 	req := &haltRequest{reason: reason, taken: make(chan struct{})}
 	s.halt.req = req
-	go s.interrupt(req)
+	// Only a run command under way needs interrupting: otherwise the run
+	// goroutine sees the request before it lets the program run again.
+	go s.haltUntil(req.taken)
 }
 
-// interrupt halts the program in Delve until the run goroutine has taken
-// req up. It only calls Delve while a run command is under way: otherwise
-// the run goroutine sees the request before it lets the program run again.
-func (s *Session) interrupt(req *haltRequest) {
+// haltUntil halts the program in Delve, again every haltRetry while a run
+// command is under way, until stop is closed or the trace is closing.
+func (s *Session) haltUntil(stop <-chan struct{}) {
+	tick := time.NewTicker(haltRetry)
+	defer tick.Stop()
 	for {
 		s.mu.Lock()
 		running := s.stepping
@@ -131,11 +135,13 @@ func (s *Session) interrupt(req *haltRequest) {
 			}
 		}
 		select {
-		case <-req.taken:
+		case <-stop:
+			return
+		case <-s.quit:
 			return
 		case <-s.done:
 			return
-		case <-time.After(haltRetry):
+		case <-tick.C:
 		}
 	}
 }

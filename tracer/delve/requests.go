@@ -371,7 +371,7 @@ func (s *Session) replyArrived(in *inflight, r tracer.Reply) {
 	in.reply = &r
 	in.replyAt = time.Now()
 	s.mu.Unlock()
-	tick := time.NewTicker(50 * time.Millisecond)
+	tick := time.NewTicker(haltRetry)
 	defer tick.Stop()
 	for {
 		s.mu.Lock()
