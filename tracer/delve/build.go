@@ -135,7 +135,10 @@ func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, er
 	if cache == nil {
 		building()
 		build := startBuild(ctx, t, res.Bin, flags, opts)
-		go func() { build.follow.setTotal(countPackages(ctx, t.Dir)) }()
+		if opts.Progress != nil {
+			// Only the progress needs the total.
+			go func() { build.follow.setTotal(countPackages(ctx, t.Dir)) }()
+		}
 		return res, waitBuild(build, t)
 	}
 
