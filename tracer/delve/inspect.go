@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -47,19 +48,10 @@ func (in *inspection) setWatches(exprs []string) {
 	defer in.mu.Unlock()
 	for _, e := range exprs {
 		e = strings.TrimSpace(e)
-		if e != "" && !contains(in.watches, e) {
+		if e != "" && !slices.Contains(in.watches, e) {
 			in.watches = append(in.watches, e)
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // inspectGoroutine is the goroutine the inspector reads from.
