@@ -14,8 +14,9 @@ import (
 )
 
 // requestState follows the requests a session sends. The run goroutine owns
-// everything but the fields of the in-flight request that the client
-// goroutine sets, which s.mu guards.
+// funcs, bps and the timeouts; what Send and Routes read (serving, armed,
+// seq, target, routes, grpcMethods, active) and the fields of the in-flight
+// request that the client goroutine sets are guarded by s.mu.
 type requestState struct {
 	// serving: app.running was reached and no signal has been sent since;
 	// requests can be sent.
