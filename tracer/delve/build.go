@@ -111,7 +111,6 @@ func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, er
 	// progress until the key says it afresh.
 	packages := 0
 	if cache != nil {
-		packages = cache.lastPackages(t.Dir)
 		if warm := cache.lookupWarmBuild(t.Dir); warm != nil {
 			key := &buildKey{key: warm.Key, goVersion: warm.GoEnv["GOVERSION"]}
 			if cache.has(key.key) && takeFromCache(cache, key, res.Bin) {
@@ -122,6 +121,7 @@ func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, er
 			}
 			debugf("build cache: the warm index holds, but the entry %s is gone", key.key[:12])
 		}
+		packages = cache.lastPackages(t.Dir)
 	}
 
 	goEnv, err := readGoEnv(ctx, t.Dir)
@@ -135,7 +135,10 @@ func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, er
 	if cache == nil {
 		building()
 		build := startBuild(ctx, t, res.Bin, flags, opts)
-		go func() { build.follow.setTotal(countPackages(ctx, t.Dir)) }()
+		if opts.Progress != nil {
+			// Only the progress needs the total.
+			go func() { build.follow.setTotal(countPackages(ctx, t.Dir)) }()
+		}
 		return res, waitBuild(build, t)
 	}
 

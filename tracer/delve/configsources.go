@@ -365,15 +365,7 @@ func (s *Session) readEnviron(scope api.EvalScope) {
 // protobuf message, which config.Scan decodes with protojson.
 func isProtoMessage(v *api.Variable) bool {
 	st := structOf(v)
-	if st == nil {
-		return false
-	}
-	for _, f := range st.Children {
-		if f.Name == "state" && strings.HasSuffix(f.Type, "MessageState") {
-			return true
-		}
-	}
-	return false
+	return st != nil && isMessage(st)
 }
 
 // describeConfigSources is the config.load stop's list of sources.

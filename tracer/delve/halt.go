@@ -67,8 +67,9 @@ type haltRequest struct {
 	taken  chan struct{}
 }
 
-// haltRetry is how often Delve is asked again to halt until the run
-// goroutine takes the request up. A halt that reaches Delve before its
+// haltRetry is how often Delve is asked again to halt until the halt has
+// done its work (the run goroutine took the request up, a reply was
+// reported, the routes were read). A halt that reaches Delve before its
 // Continue has begun is dropped by Delve (Continue clears a pending manual
 // stop), so one request is not enough; one that arrives after the halt was
 // taken is harmless: its stop has no breakpoint and the run loop goes on.
@@ -114,13 +115,16 @@ func (s *Session) requestHaltLocked(reason haltReason) {
 	}
 	req := &haltRequest{reason: reason, taken: make(chan struct{})}
 	s.halt.req = req
-	go s.interrupt(req)
+	// Only a run command under way needs interrupting: otherwise the run
+	// goroutine sees the request before it lets the program run again.
+	go s.haltUntil(req.taken)
 }
 
-// interrupt halts the program in Delve until the run goroutine has taken
-// req up. It only calls Delve while a run command is under way: otherwise
-// the run goroutine sees the request before it lets the program run again.
-func (s *Session) interrupt(req *haltRequest) {
+// haltUntil halts the program in Delve, again every haltRetry while a run
+// command is under way, until stop is closed or the trace is closing.
+func (s *Session) haltUntil(stop <-chan struct{}) {
+	tick := time.NewTicker(haltRetry)
+	defer tick.Stop()
 	for {
 		s.mu.Lock()
 		running := s.stepping
@@ -131,11 +135,13 @@ func (s *Session) interrupt(req *haltRequest) {
 			}
 		}
 		select {
-		case <-req.taken:
+		case <-stop:
+			return
+		case <-s.quit:
 			return
 		case <-s.done:
 			return
-		case <-time.After(haltRetry):
+		case <-tick.C:
 		}
 	}
 }
@@ -233,32 +239,14 @@ func (s *Session) goroutinesEvent(kind tracer.Kind) tracer.Event {
 	return ev
 }
 
-// addHaltValues adds to a halt or stall event the arguments and locals of
-// the frame it names (the main goroutine's own, not the runtime's frame 0)
-// and the watches' values there, and makes its goroutine the inspected one.
+// addHaltValues adds to a halt or stall event what a stop carries (see
+// addFrameValues) for the frame it names: the main goroutine's own, not
+// the runtime's frame 0.
 func (s *Session) addHaltValues(ev *tracer.Event) {
-	s.insp.mu.Lock()
-	s.insp.stopGoroutine, s.insp.goroutine = ev.Goroutine, 0
-	watches := append([]string(nil), s.insp.watches...)
-	s.insp.mu.Unlock()
-	if ev.Goroutine == 0 {
-		return
-	}
 	frame := slices.IndexFunc(ev.Stack, func(f tracer.Frame) bool {
 		return f.Function == ev.Function && f.Line == ev.Line
 	})
-	if frame < 0 {
-		return
-	}
-	ev.Args, ev.Locals = s.frameVars(ev.Goroutine, frame)
-	for _, w := range watches {
-		n, err := s.evalIn(ev.Goroutine, frame, w)
-		if err != nil {
-			ev.Watches = append(ev.Watches, tracer.WatchValue{Expr: w, Error: err.Error()})
-			continue
-		}
-		ev.Watches = append(ev.Watches, tracer.WatchValue{Expr: w, Value: n})
-	}
+	s.addFrameValues(ev, frame)
 }
 
 // programFacts is what a halt needs to know of the program: its main
@@ -404,18 +392,6 @@ func userFrame(stack []tracer.Frame, module string) tracer.Frame {
 // internal packages.
 func isRuntimePackage(pkg string) bool {
 	return pkg == "runtime" || strings.HasPrefix(pkg, "runtime/internal/") || strings.HasPrefix(pkg, "internal/runtime/")
-}
-
-// funcPackage is the import path of a function's package, e.g.
-// "github.com/go-kratos/kratos/v2" for
-// "github.com/go-kratos/kratos/v2.(*App).Run", "main" for "main.main".
-func funcPackage(fn string) string {
-	slash := strings.LastIndexByte(fn, '/')
-	dot := strings.IndexByte(fn[slash+1:], '.')
-	if dot < 0 {
-		return ""
-	}
-	return fn[:slash+1+dot]
 }
 
 // isStdPackage reports whether pkg is in the standard library (or the

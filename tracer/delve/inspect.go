@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -20,8 +21,9 @@ import (
 // inspection is what a session keeps for the user's own questions.
 type inspection struct {
 	// op serialises the inspector's requests to Delve with the commands
-	// that set the program running (send): no request is under way when
-	// the program runs, so none can block behind a Continue.
+	// that set the program running (send, Send, Routes): no request is
+	// under way when the program runs, so none can block behind a
+	// Continue.
 	op sync.Mutex
 
 	mu sync.Mutex // guards the fields below
@@ -46,19 +48,10 @@ func (in *inspection) setWatches(exprs []string) {
 	defer in.mu.Unlock()
 	for _, e := range exprs {
 		e = strings.TrimSpace(e)
-		if e != "" && !contains(in.watches, e) {
+		if e != "" && !slices.Contains(in.watches, e) {
 			in.watches = append(in.watches, e)
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // inspectGoroutine is the goroutine the inspector reads from.
@@ -123,12 +116,7 @@ func (s *Session) frameAt(gid int64, i int) (tracer.Frame, error) {
 	if i >= len(frames) {
 		return tracer.Frame{}, fmt.Errorf("no frame %d: goroutine %d has %d", i, gid, len(frames))
 	}
-	f := frames[i]
-	fr := tracer.Frame{File: f.File, Line: f.Line}
-	if f.Function != nil {
-		fr.Function = f.Function.Name()
-	}
-	return fr, nil
+	return frameOfLocation(frames[i].Location), nil
 }
 
 // stopFetches bounds the further requests a stop makes for one list of
@@ -253,7 +241,7 @@ func (s *Session) AddWatch(ctx context.Context, expr string) (tracer.WatchValue,
 	if f, err := s.frameAt(gid, 0); err == nil {
 		fn = f.Function
 	}
-	return s.watchValue(gid, fn, expr, expr), nil
+	return s.watchValue(gid, 0, fn, expr, expr), nil
 }
 
 // RemoveWatch stops watching expr.
@@ -303,17 +291,24 @@ func (s *Session) RemoveBreakpoint(ctx context.Context, loc string) error {
 }
 
 // addStopValues adds to a stop or step event what the user reads there:
-// the arguments and locals of frame 0 and the watches' values. It runs on
-// the session's goroutine before the event is delivered.
+// see addFrameValues, for frame 0.
 func (s *Session) addStopValues(ev *tracer.Event) {
+	s.addFrameValues(ev, 0)
+}
+
+// addFrameValues makes ev's goroutine the inspected one and adds to ev the
+// arguments and locals of its frame (nothing when frame is negative) and
+// the watches' values there. It runs on the session's goroutine before the
+// event is delivered, or in Halt at a stop.
+func (s *Session) addFrameValues(ev *tracer.Event, frame int) {
 	s.insp.mu.Lock()
 	s.insp.stopGoroutine, s.insp.goroutine = ev.Goroutine, 0
 	watches := append([]string(nil), s.insp.watches...)
 	s.insp.mu.Unlock()
-	if ev.Goroutine == 0 {
+	if ev.Goroutine == 0 || frame < 0 {
 		return
 	}
-	ev.Args, ev.Locals = s.frameVars(ev.Goroutine, 0)
+	ev.Args, ev.Locals = s.frameVars(ev.Goroutine, frame)
 	if len(watches) == 0 {
 		return
 	}
@@ -322,21 +317,21 @@ func (s *Session) addStopValues(ev *tracer.Event) {
 		vars[n.Name] = true
 	}
 	for _, w := range watches {
-		ask, errText := s.watchExpr(ev.Goroutine, ev.Function, vars, w)
+		ask, errText := s.watchExpr(ev.Goroutine, frame, ev.Function, vars, w)
 		if errText != "" {
 			ev.Watches = append(ev.Watches, tracer.WatchValue{Expr: w, Error: errText})
 			continue
 		}
-		ev.Watches = append(ev.Watches, s.watchValue(ev.Goroutine, ev.Function, w, ask))
+		ev.Watches = append(ev.Watches, s.watchValue(ev.Goroutine, frame, ev.Function, w, ask))
 	}
 }
 
 // watchValue evaluates the watch expr, asking Delve for ask (the same
-// expression, its package variables read by address), in frame 0 of
+// expression, its package variables read by address), in frame i of
 // goroutine gid, whose function is fn; an error is carried in the value,
 // not returned.
-func (s *Session) watchValue(gid int64, fn, expr, ask string) tracer.WatchValue {
-	r := variableReader(s.client, api.EvalScope{GoroutineID: gid}, stopLevels, stopFetches)
+func (s *Session) watchValue(gid int64, i int, fn, expr, ask string) tracer.WatchValue {
+	r := variableReader(s.client, api.EvalScope{GoroutineID: gid, Frame: i}, stopLevels, stopFetches)
 	n, err := r.evalAs(expr, expr, ask, stopLoad)
 	if err != nil {
 		return tracer.WatchValue{Expr: expr, Error: evalErrorText(err, fn)}

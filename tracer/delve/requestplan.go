@@ -125,12 +125,11 @@ func middlewareName(pkg, constructor string) string {
 
 // splitFuncName splits "a/b/pkg.(*T).M" into "a/b/pkg" and "(*T).M".
 func splitFuncName(fn string) (pkg, rest string) {
-	slash := strings.LastIndex(fn, "/")
-	dot := strings.Index(fn[slash+1:], ".")
-	if dot < 0 {
+	pkg = funcPackage(fn)
+	if pkg == "" {
 		return "", ""
 	}
-	return fn[:slash+1+dot], fn[slash+1+dot+1:]
+	return pkg, fn[len(pkg)+1:]
 }
 
 // inLayer reports whether package pkg is one of a layer's directories.

@@ -14,8 +14,9 @@ import (
 )
 
 // requestState follows the requests a session sends. The run goroutine owns
-// everything but the fields of the in-flight request that the client
-// goroutine sets, which s.mu guards.
+// funcs, bps and the timeouts; what Send and Routes read (serving, armed,
+// seq, target, routes, grpcMethods, active) and the fields of the in-flight
+// request that the client goroutine sets are guarded by s.mu.
 type requestState struct {
 	// serving: app.running was reached and no signal has been sent since;
 	// requests can be sent.
@@ -97,18 +98,16 @@ const replyGrace = 2 * time.Second
 // Send sends spec to the App and lets the program run to the request's
 // first stop; see tracer.Requester.
 func (s *Session) Send(ctx context.Context, spec tracer.RequestSpec) (tracer.RequestInfo, error) {
+	// As for a Continue: an inspector request under way finishes before
+	// the program runs.
+	s.insp.op.Lock()
+	defer s.insp.op.Unlock()
 	s.mu.Lock()
-	switch {
-	case s.ended:
+	if err := s.requestableLocked(); err != nil {
 		s.mu.Unlock()
-		return tracer.RequestInfo{}, tracer.ErrEnded
-	case !s.req.serving:
-		s.mu.Unlock()
-		return tracer.RequestInfo{}, tracer.ErrNotServing
-	case !s.paused && !s.req.armed:
-		s.mu.Unlock()
-		return tracer.RequestInfo{}, tracer.ErrNotPaused
-	case s.req.active != nil:
+		return tracer.RequestInfo{}, err
+	}
+	if s.req.active != nil {
 		s.mu.Unlock()
 		return tracer.RequestInfo{}, fmt.Errorf("request %s is still in flight: continue to its reply first", s.req.active.info.Label())
 	}
@@ -124,48 +123,59 @@ func (s *Session) Send(ctx context.Context, spec tracer.RequestSpec) (tracer.Req
 	}
 	s.paused = false
 	s.mu.Unlock()
-	select {
-	case s.cmds <- command{op: "continue", send: &sendCmd{info: info, spec: spec}}:
-		return info, nil
-	case <-s.done:
-		return tracer.RequestInfo{}, tracer.ErrEnded
-	case <-ctx.Done():
-		// Nothing was sent: the program stays paused, as it was.
-		s.mu.Lock()
-		if !s.ended {
-			s.paused = true
-		}
-		s.mu.Unlock()
-		return tracer.RequestInfo{}, ctx.Err()
+	if err := s.handOver(ctx, command{op: "continue", send: &sendCmd{info: info, spec: spec}}); err != nil {
+		return tracer.RequestInfo{}, err
 	}
+	return info, nil
+}
+
+// requestableLocked says why a request cannot be sent or the routes listed
+// now, or returns nil: the App serves, and the program is paused or runs on
+// with the request breakpoints set. Callers hold s.mu.
+func (s *Session) requestableLocked() error {
+	switch {
+	case s.ended:
+		return tracer.ErrEnded
+	case !s.req.serving:
+		return tracer.ErrNotServing
+	case !s.paused && !s.req.armed:
+		return tracer.ErrNotPaused
+	}
+	return nil
 }
 
 // Routes lists what the App serves; see tracer.Requester.
 func (s *Session) Routes(ctx context.Context) ([]tracer.Route, error) {
+	s.insp.op.Lock()
 	s.mu.Lock()
-	switch {
-	case s.ended:
-		s.mu.Unlock()
-		return nil, tracer.ErrEnded
-	case !s.req.serving:
-		s.mu.Unlock()
-		return nil, tracer.ErrNotServing
-	case !s.paused && !s.req.armed:
-		s.mu.Unlock()
-		return nil, tracer.ErrNotPaused
-	case !s.paused:
-		// Running on past app.running: the routes were read there, and the
-		// reflection service answers as the program runs.
-		routes, methods, target := s.req.routes, s.req.grpcMethods, s.req.target
-		s.mu.Unlock()
-		routes = append([]tracer.Route(nil), routes...)
-		if len(methods) > 0 {
-			specs, notes := grpcExamples(ctx, target, methods)
-			routes = withGRPCExamples(routes, methods, specs, notes)
-		}
-		return routes, nil
-	}
+	err, paused := s.requestableLocked(), s.paused
+	routes, methods, target := s.req.routes, s.req.grpcMethods, s.req.target
 	s.mu.Unlock()
+	if err == nil && paused {
+		// The run goroutine reads them, and lets the program run while the
+		// gRPC examples are asked for: as for a Continue, no inspector
+		// request may be under way meanwhile.
+		defer s.insp.op.Unlock()
+		return s.routesWhilePaused(ctx)
+	}
+	s.insp.op.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	// Running on past app.running: the routes were read there, and the
+	// reflection service answers as the program runs.
+	routes = append([]tracer.Route(nil), routes...)
+	if len(methods) > 0 {
+		specs, notes := grpcExamples(ctx, target, methods)
+		routes = withGRPCExamples(routes, methods, specs, notes)
+	}
+	return routes, nil
+}
+
+// routesWhilePaused has the run goroutine read the routes of the paused
+// program. Once it has begun, it is waited for: it ends soon after ctx
+// does, with the program halted again.
+func (s *Session) routesWhilePaused(ctx context.Context) ([]tracer.Route, error) {
 	rc := &routesCmd{ctx: ctx, reply: make(chan routesResult, 1)}
 	select {
 	case s.cmds <- command{routes: rc}:
@@ -176,11 +186,12 @@ func (s *Session) Routes(ctx context.Context) ([]tracer.Route, error) {
 	}
 	select {
 	case res := <-rc.reply:
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		return res.routes, res.err
 	case <-s.done:
 		return nil, tracer.ErrEnded
-	case <-ctx.Done():
-		return nil, ctx.Err()
 	}
 }
 
@@ -361,7 +372,7 @@ func (s *Session) replyArrived(in *inflight, r tracer.Reply) {
 	in.reply = &r
 	in.replyAt = time.Now()
 	s.mu.Unlock()
-	tick := time.NewTicker(50 * time.Millisecond)
+	tick := time.NewTicker(haltRetry)
 	defer tick.Stop()
 	for {
 		s.mu.Lock()

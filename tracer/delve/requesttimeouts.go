@@ -72,13 +72,3 @@ func (s *Session) restoreTimeouts() {
 	}
 	s.req.lifted = nil
 }
-
-// rawDuration reads a time.Duration as Delve formats it: "1000000000", or
-// "Second (1000000000)" when it equals a named constant.
-func rawDuration(value string) (int64, bool) {
-	if i := strings.LastIndexByte(value, '('); i >= 0 && strings.HasSuffix(value, ")") {
-		value = value[i+1 : len(value)-1]
-	}
-	n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
-	return n, err == nil
-}

@@ -234,23 +234,7 @@ func (s *Session) runWhile(fn func()) {
 	}()
 	go func() {
 		<-done
-		tick := time.NewTicker(50 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			s.mu.Lock()
-			stepping := s.stepping
-			s.mu.Unlock()
-			if stepping {
-				_, _ = s.client.Halt()
-			}
-			select {
-			case <-acked:
-				return
-			case <-s.quit:
-				return
-			case <-tick.C:
-			}
-		}
+		s.haltUntil(acked)
 	}()
 	defer close(acked)
 	for {

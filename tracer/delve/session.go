@@ -246,8 +246,15 @@ func (s *Session) send(ctx context.Context, op string) error {
 	}
 	s.paused = false
 	s.mu.Unlock()
+	return s.handOver(ctx, command{op: op})
+}
+
+// handOver hands c to the run goroutine. The caller holds s.insp.op and has
+// marked the paused program running; a ctx that ends first leaves it
+// paused, as it was, and returns ctx's error.
+func (s *Session) handOver(ctx context.Context, c command) error {
 	select {
-	case s.cmds <- command{op: op}:
+	case s.cmds <- c:
 		return nil
 	case <-s.done:
 		return tracer.ErrEnded
@@ -1007,15 +1014,7 @@ func (s *Session) stack(gid int64) []tracer.Frame {
 	if err != nil {
 		return nil
 	}
-	out := make([]tracer.Frame, 0, len(frames))
-	for _, f := range frames {
-		fr := tracer.Frame{File: f.File, Line: f.Line}
-		if f.Function != nil {
-			fr.Function = f.Function.Name()
-		}
-		out = append(out, fr)
-	}
-	return out
+	return framesOf(frames)
 }
 
 // reportStep emits the stop after a step inside a phase.

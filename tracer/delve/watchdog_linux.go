@@ -5,7 +5,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 )
 
 // runsExecutable reports whether process pid runs the executable at exe,
@@ -33,9 +32,7 @@ func killByExe(path string) []func() bool {
 		if err != nil || !runsExecutable(pid, path) {
 			continue
 		}
-		_ = syscall.Kill(-pid, syscall.SIGKILL)
-		_ = syscall.Kill(pid, syscall.SIGKILL)
-		gone = append(gone, func() bool { return watchedGone(pid) })
+		gone = append(gone, killWatched(pid, path))
 	}
 	return gone
 }

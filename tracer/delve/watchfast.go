@@ -45,12 +45,12 @@ type operandRoot struct {
 	sel string
 }
 
-// watchExpr returns what to ask Delve for a watch at a stop in function fn
-// whose variables are named in vars: expr with its package variables read
-// by address. When the watch names something that does not exist there, it
+// watchExpr returns what to ask Delve for a watch in frame i of goroutine
+// gid, in function fn, whose variables are named in vars: expr with its
+// package variables read by address. When the watch names something that does not exist there, it
 // returns the error text instead. Expressions it does not understand are
 // returned as they are, for Delve.
-func (s *Session) watchExpr(gid int64, fn string, vars map[string]bool, expr string) (string, string) {
+func (s *Session) watchExpr(gid int64, i int, fn string, vars map[string]bool, expr string) (string, string) {
 	roots, ok := operandRoots(expr)
 	if !ok {
 		return expr, ""
@@ -64,12 +64,12 @@ func (s *Session) watchExpr(gid int64, fn string, vars map[string]bool, expr str
 		if vars[r.name] {
 			continue // a local or an argument: Delve finds those at once
 		}
-		spec, key := r.name, functionPackage(fn)+"."+r.name
+		spec, key := r.name, funcPackage(fn)+"."+r.name
 		if r.sel != "" {
 			spec = r.name + "." + r.sel
 			key = spec
 		}
-		ref := s.insp.globals.resolve(key, func() globalRef { return s.resolveGlobal(gid, spec) })
+		ref := s.insp.globals.resolve(key, func() globalRef { return s.resolveGlobal(gid, i, spec) })
 		switch {
 		case ref.missing:
 			text := fmt.Sprintf("could not find symbol %q", spec)
@@ -103,9 +103,10 @@ func (c *globalCache) resolve(key string, find func() globalRef) globalRef {
 	return ref
 }
 
-// resolveGlobal asks Delve what spec, a name that is no local, is.
-func (s *Session) resolveGlobal(gid int64, spec string) globalRef {
-	v, err := s.client.EvalVariable(api.EvalScope{GoroutineID: gid}, spec, api.LoadConfig{})
+// resolveGlobal asks Delve what spec, a name that is no local of frame i
+// of goroutine gid, is there.
+func (s *Session) resolveGlobal(gid int64, i int, spec string) globalRef {
+	v, err := s.client.EvalVariable(api.EvalScope{GoroutineID: gid, Frame: i}, spec, api.LoadConfig{})
 	switch {
 	case err != nil && strings.Contains(err.Error(), "could not find symbol"):
 		return globalRef{missing: true}
@@ -113,15 +114,6 @@ func (s *Session) resolveGlobal(gid int64, spec string) globalRef {
 		return globalRef{}
 	}
 	return globalRef{expr: fmt.Sprintf("(*(*%q)(%#x))", v.Type, v.Addr)}
-}
-
-// functionPackage is the import path of fn's package.
-func functionPackage(fn string) string {
-	slash := strings.LastIndex(fn, "/")
-	if dot := strings.Index(fn[slash+1:], "."); dot >= 0 {
-		return fn[:slash+1+dot]
-	}
-	return fn
 }
 
 // operandRoots lists the names expr reads values from, leaving out the
