@@ -152,11 +152,14 @@ func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions)
 	if opts.requests, err = opts.req.specs(); err != nil {
 		return err
 	}
-	if len(opts.requests) > 0 && (opts.script != "" || !opts.headless) {
+	switch {
+	case len(opts.requests) > 0 && opts.script != "":
+		return &delve.UserError{Msg: "--request does not go with --script: the script sends its own requests", Hint: "write `request METHOD PATH` in the script where the request is to be sent"}
+	case len(opts.requests) > 0 && !opts.headless:
 		return &delve.UserError{Msg: "--request goes with --headless", Hint: "in the terminal UI press R at app.running to pick a route and send it; in a script write `request METHOD PATH`"}
 	}
 	opts.lang = lang
-	if err := checkStall(io, opts); err != nil {
+	if err := checkIgnoredFlags(io, opts); err != nil {
 		return err
 	}
 	if opts.base, err = loadBaseline(io, opts.baselineFlags); err != nil {
@@ -177,6 +180,22 @@ func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions)
 	}
 	err = rec.finish(io, err)
 	return opts.base.check(io, opts.diffOut(io), rec.boot(), opts.lang, err)
+}
+
+// checkIgnoredFlags refuses, before anything is built, a flag that the
+// trace as asked would ignore.
+func checkIgnoredFlags(io streams, opts runOptions) error {
+	switch {
+	case opts.outputLines > 0 && opts.headless:
+		return refuseUsage(io, "--output-lines is for the terminal UI: --headless prints every line of the program's output", "")
+	case opts.hold > 0 && opts.script != "":
+		return refuseUsage(io, "--hold does not go with --script: the script's sleep says how long the program serves", "")
+	case opts.hold > 0 && opensTUI(io, opts):
+		return refuseUsage(io, "--hold is for a trace that runs by itself: add --headless (or --json)", "in the terminal UI the program serves at app.running for as long as you stay there")
+	case opts.noRedact && opts.record == "" && opts.traceOut == "" && opts.baselineFlags.path == "":
+		return refuseUsage(io, "--no-redact goes with --record or --trace-out: it writes the values that look secret into their files as they are", "")
+	}
+	return checkStall(io, opts)
 }
 
 // diffOut is where the diff against --baseline is printed: after the
