@@ -112,11 +112,7 @@ func runReplay(ctx context.Context, io streams, path string, lang tracer.Lang, o
 		}
 		fmt.Fprintln(io.err, "kratos-trace: not a terminal, printing the replay instead (use --headless to say so)")
 	}
-	diffOut := io.out
-	if opts.json {
-		diffOut = io.err
-	}
-	return base.check(io, diffOut, bootOf(rec), lang, replayHeadless(ctx, io, rec, lang, opts))
+	return base.check(io, diffOut(io, opts.json), bootOf(rec), lang, replayHeadless(ctx, io, rec, lang, opts))
 }
 
 // replayHeadless prints the replay as a live run prints.

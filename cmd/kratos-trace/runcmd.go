@@ -179,7 +179,7 @@ func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions)
 		err = runHeadless(ctx, io, cfg, opts)
 	}
 	err = rec.finish(io, err)
-	return opts.base.check(io, opts.diffOut(io), rec.boot(), opts.lang, err)
+	return opts.base.check(io, diffOut(io, opts.json), rec.boot(), opts.lang, err)
 }
 
 // checkIgnoredFlags refuses, before anything is built, a flag that the
@@ -200,8 +200,8 @@ func checkIgnoredFlags(io streams, opts runOptions) error {
 
 // diffOut is where the diff against --baseline is printed: after the
 // trace, unless stdout is JSON lines of events.
-func (o runOptions) diffOut(io streams) io.Writer {
-	if o.json {
+func diffOut(io streams, json bool) io.Writer {
+	if json {
 		return io.err
 	}
 	return io.out
