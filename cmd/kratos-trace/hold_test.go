@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
 // layoutDir is the stock kratos-layout fixture.
@@ -62,9 +60,7 @@ func TestHoldServesOnLayout(t *testing.T) {
 	for holdStarted.IsZero() {
 		select {
 		case code := <-done:
-			if strings.Contains(errOut.String(), "ptrace is not permitted") {
-				tracertest.SkipWithoutPtrace(t, errOut.String())
-			}
+			skipWithoutPtrace(t, errOut.String())
 			t.Fatalf("exit %d before the hold\nstderr:\n%s", code, errOut.String())
 		case <-time.After(20 * time.Millisecond):
 			if strings.Contains(errOut.String(), "the program runs on from app.running") {

@@ -84,9 +84,7 @@ func TestKilledAtRandomPhase(t *testing.T) {
 			cmd.Process.Kill()
 			t.Fatalf("iteration %d: kratos-trace did not exit within 60s of %v after %d phases", i, sig, seen)
 		}
-		if strings.Contains(stderr.String(), "ptrace is not permitted") {
-			tracertest.SkipWithoutPtrace(t, stderr.String())
-		}
+		skipWithoutPtrace(t, stderr.String())
 		var ee *exec.ExitError
 		code := 0
 		if errors.As(err, &ee) {

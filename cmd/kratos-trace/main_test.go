@@ -95,9 +95,7 @@ func TestHelpExplains(t *testing.T) {
 func TestHeadlessJSONOnDemo(t *testing.T) {
 	conf, httpAddr, grpcAddr := demoConfigDir(t)
 	code, out, stderr := runCLI(t, "run", "--headless", "--json", "../../demo", "--", "-conf", conf)
-	if strings.Contains(stderr, "ptrace is not permitted") {
-		tracertest.SkipWithoutPtrace(t, stderr)
-	}
+	skipWithoutPtrace(t, stderr)
 	if code != 0 {
 		t.Fatalf("exit %d\nstderr:\n%s", code, stderr)
 	}
@@ -146,9 +144,7 @@ func TestHeadlessJSONOnDemo(t *testing.T) {
 func TestHeadlessTextOnDemo(t *testing.T) {
 	conf, httpAddr, _ := demoConfigDir(t)
 	code, out, stderr := runCLI(t, "run", "--headless", "../../demo", "--", "-conf", conf)
-	if strings.Contains(stderr, "ptrace is not permitted") {
-		tracertest.SkipWithoutPtrace(t, stderr)
-	}
+	skipWithoutPtrace(t, stderr)
 	if code != 0 {
 		t.Fatalf("exit %d\nstderr:\n%s", code, stderr)
 	}
@@ -166,9 +162,7 @@ func TestHeadlessTextOnDemo(t *testing.T) {
 
 func TestPhasesListsResolvedLocations(t *testing.T) {
 	code, out, stderr := runCLI(t, "phases", "../../demo")
-	if strings.Contains(stderr, "ptrace is not permitted") {
-		tracertest.SkipWithoutPtrace(t, stderr)
-	}
+	skipWithoutPtrace(t, stderr)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
