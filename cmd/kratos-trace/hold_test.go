@@ -21,7 +21,17 @@ func writeLayoutConfig(t *testing.T) (dir, httpAddr string) {
 	t.Helper()
 	dir = t.TempDir()
 	httpAddr = freeAddr(t)
-	yaml := fmt.Sprintf(`server:
+	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(layoutConfig(httpAddr, freeAddr(t), "0.2s", "root")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir, httpAddr
+}
+
+// layoutConfig is the layout fixture's configs/config.yaml with its servers
+// at httpAddr and grpcAddr, and the given Redis read timeout and DSN
+// password.
+func layoutConfig(httpAddr, grpcAddr, readTimeout, password string) string {
+	return fmt.Sprintf(`server:
   http:
     addr: %s
     timeout: 1s
@@ -31,16 +41,12 @@ func writeLayoutConfig(t *testing.T) (dir, httpAddr string) {
 data:
   database:
     driver: mysql
-    source: root:root@tcp(127.0.0.1:3306)/test?parseTime=True&loc=Local
+    source: root:%s@tcp(127.0.0.1:3306)/test?parseTime=True&loc=Local
   redis:
     addr: 127.0.0.1:6379
-    read_timeout: 0.2s
+    read_timeout: %s
     write_timeout: 0.2s
-`, httpAddr, freeAddr(t))
-	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(yaml), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return dir, httpAddr
+`, httpAddr, grpcAddr, password, readTimeout)
 }
 
 // TestHoldServesOnLayout: during `run --headless --hold` on a stock
