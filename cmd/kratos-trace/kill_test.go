@@ -23,17 +23,17 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
-// killIterations is how many times TestKilledAtRandomPhase kills a trace:
-// KRATOS_TRACE_KILL_ITERATIONS when set (testdata/kill-loop.sh sets 50),
-// else fewer with -short.
-func killIterations() int {
-	if n, err := strconv.Atoi(os.Getenv("KRATOS_TRACE_KILL_ITERATIONS")); err == nil && n > 0 {
+// rounds is how many times a kill test kills a trace: the number in the
+// environment variable env when it is set (testdata/kill-loop.sh and
+// .ci/run set them), else short with -short and long without.
+func rounds(env string, short, long int) int {
+	if n, err := strconv.Atoi(os.Getenv(env)); err == nil && n > 0 {
 		return n
 	}
 	if testing.Short() {
-		return 3
+		return short
 	}
-	return 6
+	return long
 }
 
 // TestKilledAtRandomPhase kills kratos-trace with SIGINT, SIGTERM or SIGHUP
@@ -42,7 +42,8 @@ func killIterations() int {
 func TestKilledAtRandomPhase(t *testing.T) {
 	bin := buildKratosTrace(t)
 	signals := []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP}
-	for i := range killIterations() {
+	// kill-loop.sh sets 50.
+	for i := range rounds("KRATOS_TRACE_KILL_ITERATIONS", 3, 6) {
 		tmp := t.TempDir()
 		conf, _, _ := demoConfigDir(t)
 		sig := signals[rand.IntN(len(signals))]
@@ -139,26 +140,14 @@ func buildKratosTrace(t *testing.T) string {
 	return builtBinary.path
 }
 
-// sigkillRounds is how many times TestSIGKILLLeavesNothing kills a trace:
-// KRATOS_TRACE_SIGKILL_ROUNDS when set (testdata/kill-loop.sh sets 10),
-// else 1 with -short and 2 without.
-func sigkillRounds() int {
-	if n, err := strconv.Atoi(os.Getenv("KRATOS_TRACE_SIGKILL_ROUNDS")); err == nil && n > 0 {
-		return n
-	}
-	if testing.Short() {
-		return 1
-	}
-	return 2
-}
-
 // TestSIGKILLLeavesNothing kills kratos-trace with SIGKILL, which it cannot
 // catch, while it holds the demo at app.running: within 3 s no process of
 // the trace is left (the program, the watchdog), the program's ports are
 // free and its temporary directory is gone.
 func TestSIGKILLLeavesNothing(t *testing.T) {
 	bin := buildKratosTrace(t)
-	for round := range sigkillRounds() {
+	// kill-loop.sh sets 10.
+	for round := range rounds("KRATOS_TRACE_SIGKILL_ROUNDS", 1, 2) {
 		tmp := t.TempDir()
 		conf, httpAddr, grpcAddr := demoConfigDir(t)
 		cmd := exec.Command(bin, "run", "--headless", "--hold", "5m", "../../demo", "--", "-conf", conf)
