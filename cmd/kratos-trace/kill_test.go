@@ -64,6 +64,9 @@ func TestKilledAtRandomPhase(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
+		// A failed iteration must not leave its trace running (killing
+		// one that has exited does nothing).
+		t.Cleanup(func() { _ = cmd.Process.Kill() })
 		go copyUntil(stderrPipe, stderr, "kratos-trace: building", building)
 		// A signal before main has installed its handlers would kill the
 		// process the default way, with nothing to clean up yet; the test
@@ -82,7 +85,6 @@ func TestKilledAtRandomPhase(t *testing.T) {
 		select {
 		case err = <-done:
 		case <-time.After(60 * time.Second):
-			cmd.Process.Kill()
 			t.Fatalf("iteration %d: kratos-trace did not exit within 60s of %v after %d phases", i, sig, seen)
 		}
 		skipWithoutPtrace(t, stderr.String())
@@ -156,13 +158,11 @@ func TestSIGKILLLeavesNothing(t *testing.T) {
 		select {
 		case <-holding:
 		case <-time.After(4 * time.Minute):
-			cmd.Process.Kill()
 			t.Fatalf("round %d: kratos-trace never held at app.running", round)
 		}
 		// Killed once it serves, as a user's would be: the program then
 		// runs on its own, and a trace without a watchdog leaves it so.
 		if err := getWithin(10*time.Second, "http://"+httpAddr+"/helloworld/kill"); err != nil {
-			cmd.Process.Kill()
 			t.Fatalf("round %d: the program does not serve during the hold: %v", round, err)
 		}
 		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
@@ -228,6 +228,9 @@ func waitForStderr(t *testing.T, cmd *exec.Cmd, marker string) <-chan struct{} {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// A test that fails before it kills the trace must not leave it
+	// running (killing one that has exited does nothing).
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	seen := make(chan struct{})
 	go func() {
 		sc := bufio.NewScanner(stderr)
@@ -380,11 +383,9 @@ func TestSIGKILLConnectKillOnExit(t *testing.T) {
 	select {
 	case <-holding:
 	case <-time.After(3 * time.Minute):
-		cmd.Process.Kill()
 		t.Fatalf("kratos-trace never held at app.running\ndlv:\n%s", d.log.String())
 	}
 	if err := getWithin(10*time.Second, "http://"+httpAddr+"/helloworld/kill"); err != nil {
-		cmd.Process.Kill()
 		t.Fatalf("the program does not serve during the hold: %v", err)
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
