@@ -59,6 +59,7 @@ func TestBadInput(t *testing.T) {
 		{"--no-redact without a file", []string{"connect", "--headless", "--no-redact", "127.0.0.1:1"}, exitUsage, []string{"--no-redact goes with --record or --trace-out"}},
 		{"--output-lines with --headless", []string{"run", "--json", "--output-lines", "50", "./no-such-dir"}, exitUsage, []string{"--output-lines is for the terminal UI"}},
 		{"--hold with --script", []string{"run", "--headless", "--script", "lesson.kts", "--hold", "1s", "./no-such-dir"}, exitUsage, []string{"--hold does not go with --script"}},
+		{"--stop-timeout with --script", []string{"run", "--headless", "--script", "lesson.kts", "--stop-timeout", "3s", "./no-such-dir"}, exitUsage, []string{"--stop-timeout does not go with --script"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
