@@ -25,7 +25,6 @@ type baselineState struct {
 	// applied (a move back rebuilds them with the screen).
 	events []tracer.Event
 	result *diff.Result
-	words  baselineWords
 }
 
 // baselineMsg carries the comparison of the first n events of trace gen.
@@ -34,13 +33,17 @@ type baselineMsg struct {
 	result *diff.Result
 }
 
-// add keeps an event for the comparison; the program's output and the
-// progress of the build are no part of it.
+// keeps reports whether ev is part of the comparison; the program's
+// output and the progress of the build are not.
+func (b *baselineState) keeps(ev tracer.Event) bool {
+	return b.compare != nil && ev.Kind != tracer.KindOutput && ev.Kind != tracer.KindStatus
+}
+
+// add keeps an event for the comparison.
 func (b *baselineState) add(ev tracer.Event) {
-	if b.compare == nil || ev.Kind == tracer.KindOutput || ev.Kind == tracer.KindStatus {
-		return
+	if b.keeps(ev) {
+		b.events = append(b.events, ev)
 	}
-	b.events = append(b.events, ev)
 }
 
 func (b *baselineState) reset() {
@@ -59,25 +62,6 @@ func (b *baselineState) compareCmd(gen int) tea.Cmd {
 	}
 }
 
-// baselineWords are the words of the baseline marks in one language.
-type baselineWords struct {
-	new, only, moved, was, secret, count, full, legend string
-}
-
-var allBaselineWords = map[tracer.Lang]baselineWords{
-	tracer.English: {new: "new", only: "only in the baseline", moved: "moved", was: "was %s", secret: "another secret",
-		count: "%d vs baseline", full: "vs baseline: %s", legend: "not as in the baseline"},
-	tracer.Chinese: {new: "新增", only: "只在基线中", moved: "位置变了", was: "原为 %s", secret: "密文不同",
-		count: "%d 处与基线不同", full: "与基线相比：%s", legend: "与基线不同"},
-}
-
-func baselineWordsFor(lang tracer.Lang) baselineWords {
-	if w, ok := allBaselineWords[lang]; ok {
-		return w
-	}
-	return allBaselineWords[tracer.English]
-}
-
 // baselineMark is how one row differs from the baseline: a few words for
 // the row, and the whole of it for the status line when the row is
 // selected.
@@ -91,7 +75,7 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 		return // a newer comparison is on its way
 	}
 	m.base.result = msg.result
-	w := baselineWordsFor(m.opts.Lang)
+	tx := m.tx
 	phases := map[rowKey]baselineMark{}
 	add := func(k rowKey, short, full string) {
 		if old, ok := phases[k]; ok {
@@ -109,20 +93,20 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 			full := sanitize(c.Path) + " " + changeText(c)
 			switch {
 			case c.Op == diff.Added:
-				add(k, w.new, full)
+				add(k, tx.baselineNew, full)
 			case c.Op == diff.Removed:
-				add(k, w.only, full)
+				add(k, tx.baselineOnly, full)
 			case c.Op == diff.Moved:
-				add(k, w.moved, full)
+				add(k, tx.baselineMoved, full)
 			case id == diff.SectionTimes:
 				d, err := time.ParseDuration(c.Before)
 				before := c.Before
 				if err == nil {
 					before = formatDuration(d)
 				}
-				add(k, fmt.Sprintf(w.was, before), full)
+				add(k, fmt.Sprintf(tx.baselineWas, before), full)
 			default:
-				add(k, fmt.Sprintf(w.was, sanitize(c.Before)), full)
+				add(k, fmt.Sprintf(tx.baselineWas, sanitize(c.Before)), full)
 			}
 		}
 	}
@@ -132,26 +116,25 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 			full := sanitize(c.Path) + " " + changeText(c)
 			switch {
 			case c.Op == diff.Added:
-				leaves[c.Path] = baselineMark{w.new, full}
+				leaves[c.Path] = baselineMark{tx.baselineNew, full}
 			case c.Op == diff.Removed:
 				// No row shows it: the diff printed at the end does.
 			case c.Masked && c.Before == c.After:
-				leaves[c.Path] = baselineMark{w.secret, full}
+				leaves[c.Path] = baselineMark{tx.baselineSecret, full}
 			case c.Before == c.After:
 				// The same value, from another place.
-				leaves[c.Path] = baselineMark{fmt.Sprintf(w.was, diff.FormatOrigin(c.BeforeOrigin)), full}
+				leaves[c.Path] = baselineMark{fmt.Sprintf(tx.baselineWas, diff.FormatOrigin(c.BeforeOrigin)), full}
 			default:
-				leaves[c.Path] = baselineMark{fmt.Sprintf(w.was, sanitize(c.Before)), full}
+				leaves[c.Path] = baselineMark{fmt.Sprintf(tx.baselineWas, sanitize(c.Before)), full}
 			}
 		}
 	}
 	m.phases.baseline, m.bootstrap.baseline = phases, leaves
-	m.phases.baselineLegend = w.legend
+	m.phases.baselineLegend = tx.baselineLegend
 	m.phases.baselineFooter = ""
 	if n := msg.result.Count(); n > 0 {
-		m.phases.baselineFooter = markBaseline + " " + fmt.Sprintf(w.count, n)
+		m.phases.baselineFooter = markBaseline + " " + fmt.Sprintf(tx.baselineCount, n)
 	}
-	m.base.words = w
 }
 
 // changeText writes a change as "before → after", each with its origin
@@ -187,7 +170,7 @@ func (m Model) baselineSummary() string {
 	if mark.full == "" {
 		return ""
 	}
-	return markBaseline + " " + fmt.Sprintf(m.base.words.full, mark.full)
+	return markBaseline + " " + fmt.Sprintf(m.tx.baselineFull, mark.full)
 }
 
 // resetBaseline forgets the comparison, for a new trace or a move back.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -162,4 +163,36 @@ func TestFlowBaseline(t *testing.T) {
 		return strings.Contains(s.screen, markBaseline+"▶   data.NewGreeterRepo  moved")
 	})
 	quit(t, tm, fake)
+}
+
+// TestBaselineNotComparedAgainForOutput checks that a line of the
+// program's output asks for no comparison: the events compared are the
+// same, and a chatty program would start one for every line it writes.
+func TestBaselineNotComparedAgainForOutput(t *testing.T) {
+	m := baselineModelAt(t, scenarios[1], 120, 40)
+	ev := tracer.Event{Kind: tracer.KindOutput, Output: &tracer.OutputLine{Stream: "stdout", Text: "listening"}}
+	if cmd := m.receive(ev); cmd != nil {
+		t.Errorf("a line of output asked for a command (a comparison): %T", cmd())
+	}
+	// The next phase event is compared.
+	var next tracer.Event
+	for _, ev := range tracertest.DemoEvents() {
+		if ev.Kind == tracer.KindStop && ev.Phase == tracer.PhaseWire {
+			next = ev
+		}
+	}
+	cmd := m.receive(next)
+	if cmd == nil {
+		t.Fatal("a phase event asked for no command")
+	}
+	msgs := []tea.Msg{cmd()}
+	if batch, ok := msgs[0].(tea.BatchMsg); ok {
+		msgs = msgs[:0]
+		for _, c := range batch {
+			msgs = append(msgs, c())
+		}
+	}
+	if !slices.ContainsFunc(msgs, func(msg tea.Msg) bool { _, ok := msg.(baselineMsg); return ok }) {
+		t.Errorf("a phase event asked for no comparison: %v", msgs)
+	}
 }

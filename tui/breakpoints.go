@@ -74,11 +74,20 @@ func (m *Model) breakpointPlace(bp tracer.Breakpoint) string {
 // short as elsewhere on the screen: FILE:LINE relative to where
 // kratos-trace runs, a function as it is.
 func (m *Model) shortLoc(loc string) string {
+	if file, line, ok := splitFileLoc(loc); ok {
+		return m.shortPath(file) + line
+	}
+	return loc
+}
+
+// splitFileLoc splits a FILE:LINE location into the file and ":LINE"; ok
+// is false for any other location, such as a function.
+func splitFileLoc(loc string) (file, line string, ok bool) {
 	i := strings.LastIndexByte(loc, ':')
 	if i <= 0 || !isDigits(loc[i+1:]) || !strings.ContainsAny(loc[:i], `/\`) {
-		return loc
+		return "", "", false
 	}
-	return m.shortPath(loc[:i]) + loc[i:]
+	return loc[:i], loc[i:], true
 }
 
 // addBreakpoint sets a breakpoint of the user's own at loc.

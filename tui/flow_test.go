@@ -119,16 +119,23 @@ func pausedAt(phase tracer.PhaseID) func(snapshot) bool {
 func startFlow(t *testing.T) (*teatest.TestModel, *recorder, *tracertest.Fake) {
 	t.Helper()
 	fake := tracertest.NewFake(tracertest.DemoEvents())
+	tm, rec := startFlowOn(t, fake)
+	return tm, rec, fake
+}
+
+// startFlowOn runs the TUI on src at 120x40, up to its first stop.
+func startFlowOn(t *testing.T, src tracer.Source) (*teatest.TestModel, *recorder) {
+	t.Helper()
 	rec := newRecorder()
 	m := NewModel(Options{
 		Target:      "./demo",
-		Start:       func(context.Context) (tracer.Source, error) { return fake, nil },
+		Start:       func(context.Context) (tracer.Source, error) { return src, nil },
 		NoAnimation: true,
 	})
 	tm := teatest.NewTestModel(t, probe{Model: m, rec: rec}, teatest.WithInitialTermSize(120, 40))
 	t.Cleanup(func() { _ = tm.Quit() })
 	rec.waitFor(t, "the first stop", pausedAt(tracer.PhaseFlagParse))
-	return tm, rec, fake
+	return tm, rec
 }
 
 func press(tm *teatest.TestModel, k string) {

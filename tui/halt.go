@@ -50,28 +50,24 @@ func (m *Model) showGoroutine(i int, live bool) tea.Cmd {
 	m.stack.set(g.ID, g.Stack, m.shortPath)
 	user := userFrameIndex(g)
 	m.stack.showFrame(user)
+	var source tea.Cmd // reads the frame's file when it is not read yet
 	if fr, ok := frameOf(g, user); ok {
-		m.showFrameSource(fr, nil)
+		source = m.showFrameSource(fr, nil)
 	}
 	if !live || m.insp.halt == nil || m.insp.halt.Kind != tracer.KindHalt || m.inspector() == nil {
-		return nil
+		return source
 	}
 	at, id, want := m.insp.at, g.ID, g.User
-	return m.call(m.tx.cmdGoroutine, func(ctx context.Context, in tracer.Inspector) tea.Msg {
+	return tea.Batch(source, m.call(m.tx.cmdGoroutine, func(ctx context.Context, in tracer.Inspector) tea.Msg {
 		frames, err := in.Goroutine(ctx, id)
 		if err != nil {
 			return goroutineMsg{at: at, id: id, err: err}
 		}
-		i := 0
-		for j, fr := range frames {
-			if fr == want {
-				i = j
-				break
-			}
-		}
-		d, err := in.Frame(ctx, i)
+		// The frame shown is the goroutine's innermost in the program's
+		// own code, as the halt's event names it.
+		d, err := in.Frame(ctx, userFrameIndex(tracer.Goroutine{Stack: frames, User: want}))
 		return goroutineMsg{at: at, id: id, frames: frames, detail: d, err: err}
-	})
+	}))
 }
 
 // userFrameIndex is the index in g's stack of its innermost frame in the

@@ -87,6 +87,18 @@ type text struct {
 	// The keys' help.
 	keyPrompt, keyHalt, keyWatch, keyUnwatch, keyLineBreak, keyGoTo                               string
 	keyPromptRun, keyPromptWatch, keyPromptOlder, keyPromptNewer, keyPromptResult, keyPromptClose string
+
+	// The request picker (picker.go): its key, title, what it says while
+	// it reads the routes or finds none, its keys, and what sending did.
+	keyRequest, pickerTitle, pickerLoading, pickerEmpty, pickerHelp, pickerEditHelp string
+	requestNotHere, cmdRequest, requestSent                                         string
+	// A request's reply in Source (requests.go).
+	replyLatency, replyInProgram, replyFailedAt string
+
+	// The marks of a comparison with a baseline (baseline.go): a row's
+	// few words, the status line's and the Phases pane's footer and legend.
+	baselineNew, baselineOnly, baselineMoved, baselineWas, baselineSecret string
+	baselineCount, baselineFull, baselineLegend                           string
 }
 
 // texts are the TUI's words in every language of tracer.Langs.
@@ -179,6 +191,21 @@ var texts = map[tracer.Lang]*text{
 		keyLineBreak: "breakpoint", keyGoTo: "go to",
 		keyPromptRun: "run", keyPromptWatch: "watch it", keyPromptOlder: "older", keyPromptNewer: "newer",
 		keyPromptResult: "into the value", keyPromptClose: "close",
+
+		keyRequest:     "request",
+		pickerTitle:    "Request",
+		pickerLoading:  "reading the App's routes from the program…",
+		pickerEmpty:    "The App serves no HTTP route and no gRPC method kratos-trace can read; type a request below.",
+		pickerHelp:     "↑/↓ pick · enter edit · esc close",
+		pickerEditHelp: "enter send · esc back to the list · METHOD PATH [BODY] or grpc SERVICE/METHOD JSON",
+		requestNotHere: "requests are sent at app.running or at a request's reply",
+		cmdRequest:     "request",
+		requestSent:    "sent %s",
+		replyLatency:   "latency %s", replyInProgram: " · in the program %s", replyFailedAt: "failed at %s %s: %s",
+
+		baselineNew: "new", baselineOnly: "only in the baseline", baselineMoved: "moved", baselineWas: "was %s",
+		baselineSecret: "another secret", baselineCount: "%d vs baseline", baselineFull: "vs baseline: %s",
+		baselineLegend: "not as in the baseline",
 	},
 	tracer.Chinese: {
 		paneNames: [paneCount]string{"阶段", "源码", "Bootstrap", "变量", "服务器", "调用栈", "协程", "输出", "讲解"},
@@ -268,6 +295,21 @@ var texts = map[tracer.Lang]*text{
 		keyLineBreak: "行断点", keyGoTo: "转到",
 		keyPromptRun: "执行", keyPromptWatch: "加入监视", keyPromptOlder: "上一条", keyPromptNewer: "下一条",
 		keyPromptResult: "进入结果", keyPromptClose: "关闭",
+
+		keyRequest:     "请求",
+		pickerTitle:    "请求",
+		pickerLoading:  "正在从程序中读取 App 的路由……",
+		pickerEmpty:    "App 没有 kratos-trace 能读取的 HTTP 路由或 gRPC 方法；请在下方输入请求。",
+		pickerHelp:     "↑/↓ 选择 · enter 编辑 · esc 关闭",
+		pickerEditHelp: "enter 发送 · esc 返回列表 · METHOD PATH [BODY] 或 grpc SERVICE/METHOD JSON",
+		requestNotHere: "请求在 app.running 或某个请求的回复处发送",
+		cmdRequest:     "请求",
+		requestSent:    "已发送 %s",
+		replyLatency:   "延迟 %s", replyInProgram: " · 程序内耗时 %s", replyFailedAt: "失败于 %s %s：%s",
+
+		baselineNew: "新增", baselineOnly: "只在基线中", baselineMoved: "位置变了", baselineWas: "原为 %s",
+		baselineSecret: "密文不同", baselineCount: "%d 处与基线不同", baselineFull: "与基线相比：%s",
+		baselineLegend: "与基线不同",
 	},
 }
 

@@ -183,7 +183,7 @@ func (m *Model) inspectError(name string, err error) string {
 	case errors.Is(err, tracer.ErrEnded):
 		return m.endedText()
 	}
-	return firstOr(strings.Split(strings.TrimSpace(err.Error()), "\n"), err.Error())
+	return firstLine(strings.TrimSpace(err.Error()))
 }
 
 // inspectStarted looks at what the new Source can answer: the breakpoints
@@ -210,11 +210,10 @@ type inspectMsg struct {
 
 // inspectStop shows what a stop or a step carries: the
 // variables of frame 0, the watches; the frame and goroutine go back to
-// the stop's own.
+// the stop's own (Stack has been set to the stop's, frame 0 shown).
 func (m *Model) inspectStop(ev tracer.Event) tea.Cmd {
 	m.insp.at++
 	m.insp.frame, m.insp.goroutine = 0, 0
-	m.stack.active, m.stack.cursor = 0, 0
 	if ev.Phase == tracer.PhaseBreak {
 		m.trace.phaseLabel = string(tracer.PhaseBreak) + " " + sanitize(m.shortLoc(ev.Detail))
 	}
@@ -282,7 +281,6 @@ func (m *Model) resetInspect() {
 	}
 	m.variables.reset()
 	m.goroutines.reset()
-	m.stack.active, m.stack.cursor = 0, 0
 	if m.width > 0 {
 		m.relayout()
 	}

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -360,5 +362,32 @@ func TestBreakpointInARequestSitsUnderItsCall(t *testing.T) {
 	}
 	if s := screen(t, m, 120, 40); !strings.Contains(s, "▶ break greeter.go:50") {
 		t.Errorf("the breakpoint's stop is not current:\n%s", s)
+	}
+}
+
+// TestStallReadsTheGoroutinesSource checks that the goroutine a recorded
+// stall shows has its code in Source, read from disk like any stop's: the
+// recording carries no snippet for it.
+func TestStallReadsTheGoroutinesSource(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "server.go")
+	code := "package server\n\nfunc Start() {\n\tselect {} // waits here\n}\n"
+	if err := os.WriteFile(file, []byte(code), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start := tracer.Frame{Function: "example.com/server.Start", File: file, Line: 4}
+	var events []tracer.Event
+	for _, ev := range inspectEvents() {
+		events = append(events, ev)
+		if ev.Kind == tracer.KindStop && ev.Phase == tracer.PhaseFlagParse {
+			break
+		}
+	}
+	events = append(events, tracer.Event{Seq: len(events) + 1, Kind: tracer.KindStall, Phase: tracer.PhaseFlagParse,
+		Goroutines: []tracer.Goroutine{{ID: 1, Main: true, User: start, Current: start, Stack: []tracer.Frame{start}}}})
+	m := replayModel(t, events)
+	m = keys(t, m, "n")
+	m = replayPump(t, m, m.trace.src)
+	if s := screen(t, m, 120, 40); !strings.Contains(s, "select {} // waits here") {
+		t.Errorf("the stalled goroutine's code is not in Source:\n%s", s)
 	}
 }

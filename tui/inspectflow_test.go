@@ -18,15 +18,7 @@ import (
 func startInspectFlow(t *testing.T) (*teatest.TestModel, *recorder, *tracertest.Fake) {
 	t.Helper()
 	fake := inspectingFake()
-	rec := newRecorder()
-	m := NewModel(Options{
-		Target:      "./demo",
-		Start:       func(context.Context) (tracer.Source, error) { return fake, nil },
-		NoAnimation: true,
-	})
-	tm := teatest.NewTestModel(t, probe{Model: m, rec: rec}, teatest.WithInitialTermSize(120, 40))
-	t.Cleanup(func() { _ = tm.Quit() })
-	rec.waitFor(t, "the first stop", pausedAt(tracer.PhaseFlagParse))
+	tm, rec := startFlowOn(t, fake)
 	return tm, rec, fake
 }
 

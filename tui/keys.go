@@ -62,6 +62,7 @@ func newKeyMap(tx *text) keyMap {
 		Step:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", tx.keyStep)),
 		StepOut: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", tx.keyStepOut)),
 		Term:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", tx.keyTerm)),
+		Request: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", tx.keyRequest), key.WithDisabled()),
 		// enter is also Toggle: Jump applies in the Phases pane, Toggle in
 		// Bootstrap.
 		Previous: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", tx.keyPrevious), key.WithDisabled()),

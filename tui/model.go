@@ -171,7 +171,6 @@ func newModel(ctx context.Context, opts Options) Model {
 	if m.notesOn {
 		m.bringForward(paneNotes)
 	}
-	m.keys.Request = requestBinding(opts.Lang)
 	m.trace = traceState{gen: 1, launching: true, startedAt: now()}
 	if wd, err := os.Getwd(); err == nil {
 		m.cwd = wd
@@ -320,8 +319,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleKey(msg)
 
 	case tea.PasteMsg:
-		if m.prompt.open {
+		switch {
+		case m.prompt.open:
 			m.prompt.insert(msg.Content)
+		case m.picker.open:
+			return m, m.picker.paste(msg)
 		}
 		return m, nil
 
@@ -546,6 +548,10 @@ func (m *Model) receive(ev tracer.Event) tea.Cmd {
 		t.history = append(t.history, delivery{ev: ev})
 	}
 	cmd := m.applyEvent(ev)
+	if !m.base.keeps(ev) {
+		// The events compared are as they were: so is the comparison.
+		return cmd
+	}
 	return tea.Batch(cmd, m.base.compareCmd(t.gen))
 }
 

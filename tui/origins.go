@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strings"
+
 	"github.com/kratos-trace/kratos-trace/tracer"
 )
 
@@ -110,8 +112,8 @@ func (p *bootstrapPane) chain() []string {
 		}
 		return st.dim.paint(" "+mark+" ") + st.text.paint(value) + "  " + st.dim.paint(where)
 	}
-	rule := " " + sanitize(r.path) + " "
-	out := []string{st.dim.paint("─") + st.accent.paint(truncate(rule, p.w-2)) + st.dim.paint(repeat("─", p.w-1-textWidth(truncate(rule, p.w-2))))}
+	rule := truncate(" "+sanitize(r.path)+" ", p.w-2)
+	out := []string{st.dim.paint("─") + st.accent.paint(rule) + st.dim.paint(strings.Repeat("─", max(0, p.w-1-textWidth(rule))))}
 	out = append(out, line("=", truncate(val(r.node.Value), p.w/2), *r.node.Origin))
 	over := r.node.Overrides
 	// The tree keeps two thirds of the pane; the chain at least its rule,
@@ -129,17 +131,6 @@ func (p *bootstrapPane) chain() []string {
 	}
 	if shown < len(over) {
 		out = append(out, st.dim.paint(truncate(f(" "+p.tx.moreOverrides, len(over)-shown), p.w)))
-	}
-	return out
-}
-
-func repeat(s string, n int) string {
-	if n <= 0 {
-		return ""
-	}
-	out := ""
-	for range n {
-		out += s
 	}
 	return out
 }

@@ -83,11 +83,10 @@ func (p *phasesPane) extraLabel(x *extraRow) string {
 // baseLoc shortens a FILE:LINE location to the file's name and the line,
 // for the narrow timeline; a function stays as it is.
 func baseLoc(loc string) string {
-	i := strings.LastIndexByte(loc, ':')
-	if i <= 0 || !isDigits(loc[i+1:]) || !strings.ContainsAny(loc[:i], `/\`) {
-		return loc
+	if file, line, ok := splitFileLoc(loc); ok {
+		return filepath.Base(file) + line
 	}
-	return filepath.Base(loc[:i]) + loc[i:]
+	return loc
 }
 
 // applyHalt adds the row of a halt (or a stall) and makes it current.

@@ -4,55 +4,12 @@ import (
 	"context"
 	"errors"
 
-	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/request"
 )
-
-// pickerWords are the request picker's words in one language.
-type pickerWords struct {
-	key, title, loading, empty, help, editHelp, notHere, cmdSend, sent string
-}
-
-var allPickerWords = map[tracer.Lang]*pickerWords{
-	tracer.English: {
-		key:      "request",
-		title:    "Request",
-		loading:  "reading the App's routes from the program…",
-		empty:    "The App serves no HTTP route and no gRPC method kratos-trace can read; type a request below.",
-		help:     "↑/↓ pick · enter edit · esc close",
-		editHelp: "enter send · esc back to the list · METHOD PATH [BODY] or grpc SERVICE/METHOD JSON",
-		notHere:  "requests are sent at app.running or at a request's reply",
-		cmdSend:  "request",
-		sent:     "sent %s",
-	},
-	tracer.Chinese: {
-		key:      "请求",
-		title:    "请求",
-		loading:  "正在从程序中读取 App 的路由……",
-		empty:    "App 没有 kratos-trace 能读取的 HTTP 路由或 gRPC 方法；请在下方输入请求。",
-		help:     "↑/↓ 选择 · enter 编辑 · esc 关闭",
-		editHelp: "enter 发送 · esc 返回列表 · METHOD PATH [BODY] 或 grpc SERVICE/METHOD JSON",
-		notHere:  "请求在 app.running 或某个请求的回复处发送",
-		cmdSend:  "请求",
-		sent:     "已发送 %s",
-	},
-}
-
-func pickerWordsFor(lang tracer.Lang) *pickerWords {
-	if w, ok := allPickerWords[lang]; ok {
-		return w
-	}
-	return allPickerWords[tracer.English]
-}
-
-// requestBinding is the key that opens the picker.
-func requestBinding(lang tracer.Lang) key.Binding {
-	return key.NewBinding(key.WithKeys("R"), key.WithHelp("R", pickerWordsFor(lang).key), key.WithDisabled())
-}
 
 // requestPicker lists the App's routes, read from the program, and lets the
 // user edit one (or type any request) and send it. It is drawn in place of
@@ -91,7 +48,7 @@ func (m *Model) openPicker() tea.Cmd {
 		return nil
 	}
 	if !m.atRequestPoint() {
-		m.trace.flash = pickerWordsFor(m.opts.Lang).notHere
+		m.trace.flash = m.tx.requestNotHere
 		return nil
 	}
 	in := textinput.New()
@@ -128,6 +85,19 @@ func (p *requestPicker) edit(text string) tea.Cmd {
 	p.input.SetValue(text)
 	p.input.CursorEnd()
 	return p.input.Focus()
+}
+
+// paste types pasted text into the request being edited, a body copied
+// from elsewhere say; the terminal sends a paste as one message, not as
+// keys.
+func (p *requestPicker) paste(msg tea.PasteMsg) tea.Cmd {
+	if !p.editing {
+		return nil
+	}
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(msg)
+	p.err = ""
+	return cmd
 }
 
 // pickerKey handles a key while the picker is open.
@@ -173,9 +143,8 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return *m, nil
 		}
 		m.picker = requestPicker{}
-		words := pickerWordsFor(m.opts.Lang)
-		m.trace.notice = f(words.sent, spec.String())
-		return *m, m.command(words.cmdSend, func(ctx context.Context, s tracer.Source) error {
+		m.trace.notice = f(m.tx.requestSent, spec.String())
+		return *m, m.command(m.tx.cmdRequest, func(ctx context.Context, s tracer.Source) error {
 			rq, ok := s.(tracer.Requester)
 			if !ok {
 				return tracer.ErrUnsupported
@@ -195,15 +164,15 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 func (m Model) pickerLines(w, h int) []string {
 	p := m.picker
 	st := m.st
-	words := pickerWordsFor(m.opts.Lang)
+	tx := m.tx
 	var out []string
 	add := func(s string) { out = append(out, s) }
 	if p.loading {
-		add(" " + st.dim.paint(truncate(words.loading, w-1)))
+		add(" " + st.dim.paint(truncate(tx.pickerLoading, w-1)))
 		return out
 	}
 	if len(p.routes) == 0 {
-		add(" " + st.dim.paint(truncate(words.empty, w-1)))
+		add(" " + st.dim.paint(truncate(tx.pickerEmpty, w-1)))
 	}
 	listRoom := max(1, h-5)
 	first := max(0, min(p.sel-listRoom/2, len(p.routes)-listRoom))
@@ -235,9 +204,9 @@ func (m Model) pickerLines(w, h int) []string {
 	if p.err != "" {
 		add(" " + st.err.paint(truncate(p.err, w-1)))
 	}
-	help := words.help
+	help := tx.pickerHelp
 	if p.editing {
-		help = words.editHelp
+		help = tx.pickerEditHelp
 	}
 	add(" " + st.dim.paint(truncate(help, w-1)))
 	return out

@@ -6,8 +6,8 @@ import (
 	"sync"
 	"testing"
 
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
@@ -48,15 +48,7 @@ func (f *requesterFake) sentSpecs() []tracer.RequestSpec {
 // request's stops then show under its header in the timeline.
 func TestFlowRequestPicker(t *testing.T) {
 	fake := &requesterFake{Fake: tracertest.NewFake(tracertest.RequestEvents())}
-	rec := newRecorder()
-	m := NewModel(Options{
-		Target:      "./demo",
-		Start:       func(context.Context) (tracer.Source, error) { return fake, nil },
-		NoAnimation: true,
-	})
-	tm := teatest.NewTestModel(t, probe{Model: m, rec: rec}, teatest.WithInitialTermSize(120, 40))
-	t.Cleanup(func() { _ = tm.Quit() })
-	rec.waitFor(t, "the first stop", pausedAt(tracer.PhaseFlagParse))
+	tm, rec := startFlowOn(t, fake)
 
 	// Before app.running, R says where requests can be sent.
 	press(tm, "R")
@@ -122,4 +114,21 @@ func TestFlowRequestPicker(t *testing.T) {
 		t.Errorf("%d requests sent, want 1", n)
 	}
 	quit(t, tm, fake.Fake)
+}
+
+// TestPickerTakesAPaste checks that text pasted while a request is edited
+// goes into it: the terminal sends a paste as one message, not as keys.
+func TestPickerTakesAPaste(t *testing.T) {
+	m := NewModel(Options{Target: "./demo", NoAnimation: true})
+	m = update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.picker = requestPicker{open: true, input: textinput.New()}
+	m = update(t, m, tea.PasteMsg{Content: "ignored"})
+	if v := m.picker.input.Value(); v != "" {
+		t.Errorf("a paste into the list of routes typed %q", v)
+	}
+	m.picker.edit("POST /helloworld ")
+	m = update(t, m, tea.PasteMsg{Content: `{"name":"kratos"}`})
+	if v, want := m.picker.input.Value(), `POST /helloworld {"name":"kratos"}`; v != want {
+		t.Errorf("after a paste the request is %q, want %q", v, want)
+	}
 }

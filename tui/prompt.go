@@ -196,7 +196,7 @@ func (p *prompt) showValue(expr string, n *tracer.Node) {
 // showError shows why the line failed, on one line.
 func (p *prompt) showError(msg string) {
 	p.busy, p.note, p.hasVal = false, "", false
-	p.err = firstOr(strings.Split(strings.TrimSpace(msg), "\n"), msg)
+	p.err = firstLine(strings.TrimSpace(msg))
 }
 
 // showNote shows what a command did.

@@ -110,9 +110,7 @@ func (r *registrySection) lines(st *styles, tx *text, w int) []string {
 	switch r.state {
 	case regRegistered:
 		stateInk = st.stateListening
-	case regFailed:
-		stateInk = st.stateStopped
-	case regDeregistered:
+	case regFailed, regDeregistered:
 		stateInk = st.stateStopped
 	case regRegistering, regDeregistering:
 		stateInk = st.stateStarting

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
@@ -130,19 +129,6 @@ func firstLine(s string) string {
 	return first
 }
 
-// replyText is the reply of a request.reply stop, for the status line.
-func replyText(ev *tracer.Event) string {
-	if ev == nil || ev.Request == nil || ev.Request.Reply == nil {
-		return ""
-	}
-	r := ev.Request.Reply
-	out := fmt.Sprintf("%s %s · %s", ev.Request.Label(), request.StatusLine(r), r.Latency)
-	if r.FailedAt != "" {
-		out += fmt.Sprintf(" · failed at %s %s", r.FailedAt, r.FailedDetail)
-	}
-	return sanitize(out)
-}
-
 // replyView draws a request.reply stop in the Source pane, which has no
 // code to show for it (the reply is at the client, outside the program):
 // the status, the timing, where it failed, the headers and the body.
@@ -164,13 +150,13 @@ func (m Model) replyView(w, h int) []string {
 		status = st.errBold
 	}
 	add(status, ev.Request.Label()+"  "+request.StatusLine(r))
-	timing := "latency " + r.Latency.String()
+	timing := f(m.tx.replyLatency, r.Latency)
 	if r.ServerTime > 0 {
-		timing += " · in the program " + r.ServerTime.String()
+		timing += f(m.tx.replyInProgram, r.ServerTime)
 	}
 	add(st.dim, timing)
 	if r.FailedAt != "" {
-		add(st.err, "failed at "+string(r.FailedAt)+" "+r.FailedDetail+": "+r.FailedWhy)
+		add(st.err, f(m.tx.replyFailedAt, r.FailedAt, r.FailedDetail, r.FailedWhy))
 	}
 	if r.Error != "" && r.Status != "" {
 		add(st.err, r.Error)

@@ -1,12 +1,9 @@
 package tui
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
@@ -17,15 +14,7 @@ import (
 // paused; t then walks the shutdown.
 func TestFlowRunningAfterAppRunning(t *testing.T) {
 	fake := tracertest.NewFake(tracertest.DemoEvents()).WaitForSignal()
-	rec := newRecorder()
-	m := NewModel(Options{
-		Target:      "./demo",
-		Start:       func(context.Context) (tracer.Source, error) { return fake, nil },
-		NoAnimation: true,
-	})
-	tm := teatest.NewTestModel(t, probe{Model: m, rec: rec}, teatest.WithInitialTermSize(120, 40))
-	t.Cleanup(func() { _ = tm.Quit() })
-	rec.waitFor(t, "the first stop", pausedAt(tracer.PhaseFlagParse))
+	tm, rec := startFlowOn(t, fake)
 	for range 100 {
 		s := rec.waitFor(t, "a pause", func(s snapshot) bool { return s.paused })
 		if s.phase == tracer.PhaseRunning {

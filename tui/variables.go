@@ -265,14 +265,10 @@ func (p *variablesPane) loaded(path string, n *tracer.Node) {
 // title names the frame the values belong to, when it is not the stop's
 // own; it heads the pane.
 func (p *variablesPane) title() string {
-	fn := sanitize(shortFunction(p.frame.Function))
-	switch {
-	case p.goroutine != 0:
-		return f(p.tx.goroutineFrame, p.goroutine, p.index, fn)
-	case p.index != 0:
-		return f(p.tx.frameTitle, p.index, fn)
+	if p.goroutine == 0 && p.index == 0 {
+		return ""
 	}
-	return ""
+	return p.frameText()
 }
 
 // frameName names the frame the values belong to, always: the prompt
@@ -281,6 +277,12 @@ func (p *variablesPane) frameName() string {
 	if p.frame.Function == "" {
 		return ""
 	}
+	return p.frameText()
+}
+
+// frameText is "frame N · function", with the goroutine's ID before it
+// when the frame is one of a goroutine chosen at a halt.
+func (p *variablesPane) frameText() string {
 	fn := sanitize(shortFunction(p.frame.Function))
 	if p.goroutine != 0 {
 		return f(p.tx.goroutineFrame, p.goroutine, p.index, fn)

@@ -109,7 +109,7 @@ func (m Model) boxSpec(p paneID) boxSpec {
 	}
 	name := m.tx.paneNames[p]
 	if p == paneSource && m.picker.open {
-		name = pickerWordsFor(m.opts.Lang).title
+		name = m.tx.pickerTitle
 	}
 	title, tw := titleInk.paint(name), textWidth(name)
 	extra := ""
@@ -142,8 +142,8 @@ func (m Model) boxSpec(p paneID) boxSpec {
 	}
 	if b, ok := m.lay.boxOf(p); ok && b.tabbed() {
 		title, tw = m.tabTitle(b, focused)
-		if m.lay.mode == modeCompact || extra == "" || tw+2+textWidth(extra) > room {
-			extra = ""
+		if m.lay.mode == modeCompact {
+			extra = "" // the tabs of the compact layout take the title
 		}
 	}
 	if extra != "" && tw+2+textWidth(extra) <= room {

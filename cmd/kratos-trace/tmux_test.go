@@ -1,0 +1,38 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// TestRealTerminal runs the TUI in a real terminal, a 120x40 tmux pane, on
+// the demo under the real Delve, as a person would: tui/testdata's
+// tmux-check.sh walks the boot, SIGTERM and the shutdown, then quits in the
+// middle of a boot; tmux-inspect.sh selects a frame, evaluates, watches,
+// sets a breakpoint on a Source line, halts the serving program and looks
+// at a goroutine. Each checks that the terminal is restored and nothing is
+// left behind. Goldens and teatest flows cover the views and keys; this
+// covers the terminal itself.
+func TestRealTerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives the real TUI in tmux for a minute")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux is not installed: .ci/run installs it, and CI must run the real-terminal check")
+		}
+		t.Skip("tmux is not installed")
+	}
+	for _, script := range []string{"tmux-check.sh", "tmux-inspect.sh"} {
+		t.Run(script, func(t *testing.T) {
+			cmd := exec.Command("bash", filepath.Join("..", "..", "tui", "testdata", script))
+			cmd.Env = append(os.Environ(), "OUT="+t.TempDir())
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("%s: %v\n%s", script, err, out)
+			}
+		})
+	}
+}
