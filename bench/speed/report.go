@@ -223,9 +223,12 @@ func (r *results) markdown() string {
 	}
 	w("| stops reported | %d | %d | %d | %d |\n\n", medianInt(r, kindDlv), medianInt(r, kindDlvExec), medianInt(r, kindCold), medianInt(r, kindWarm))
 
-	w("Raw dlv stops twice more: at app.register, which kratos-trace passes\n")
-	w("without stopping (the demo has no registrar), and at `wire_gen.go:33` in the\n")
-	w("injector's cleanup closure, which kratos-trace's breakpoint filters out.\n\n")
+	if more := medianInt(r, kindDlv) - medianInt(r, kindWarm); more > 0 {
+		w("Raw dlv stops %d more times: its breakpoints also hit where kratos-trace\n", more)
+		w("passes without stopping (a phase the program skips, such as app.register\n")
+		w("without a registrar) and, at the wire.done line, in the injector's cleanup\n")
+		w("closure, which kratos-trace's breakpoint filters out.\n\n")
+	}
 	w("The stop latency is timed inside kratos-trace (the `stop-latency` lines of\n")
 	w("`KRATOS_TRACE_DEBUG=1`): from Delve's Continue returning to the event handed\n")
 	w("to the printer, with the stack, the source and the values read: at every\n")

@@ -36,9 +36,19 @@ type baseline struct {
 
 // loadBaseline reads --baseline before anything is built or replayed, so
 // that a bad file or flag is reported at once. It returns nil without
-// --baseline.
+// --baseline, and refuses the flags that say how to compare then.
 func loadBaseline(io streams, f baselineFlags) (*baseline, error) {
 	if f.path == "" {
+		flag := ""
+		switch {
+		case f.noTimes:
+			flag = "--no-times"
+		case f.threshold != diff.DefaultThreshold().String():
+			flag = "--time-threshold"
+		}
+		if flag != "" {
+			return nil, refuseUsage(io, flag+" goes with --baseline: it says how this boot is compared with the recording", "")
+		}
 		return nil, nil
 	}
 	opts, err := f.options()

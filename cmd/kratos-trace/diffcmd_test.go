@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -24,44 +22,13 @@ import (
 // config (the ports stay).
 func copyLayout(t *testing.T) (pkg string, writeConfig func(readTimeout, password string)) {
 	t.Helper()
-	src := "../../tracer/delve/testdata/layout"
 	dst := filepath.Join(t.TempDir(), "layout")
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dst, os.DirFS(layoutDir)); err != nil {
 		t.Fatal(err)
 	}
 	httpAddr, grpcAddr := freeAddr(t), freeAddr(t)
 	writeConfig = func(readTimeout, password string) {
-		yaml := fmt.Sprintf(`server:
-  http:
-    addr: %s
-    timeout: 1s
-  grpc:
-    addr: %s
-    timeout: 1s
-data:
-  database:
-    driver: mysql
-    source: root:%s@tcp(127.0.0.1:3306)/test?parseTime=True&loc=Local
-  redis:
-    addr: 127.0.0.1:6379
-    read_timeout: %s
-    write_timeout: 0.2s
-`, httpAddr, grpcAddr, password, readTimeout)
-		if err := os.WriteFile(filepath.Join(dst, "configs", "config.yaml"), []byte(yaml), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dst, "configs", "config.yaml"), []byte(layoutConfig(httpAddr, grpcAddr, readTimeout, password)), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
 // layoutDir is the stock kratos-layout fixture.
@@ -23,7 +21,17 @@ func writeLayoutConfig(t *testing.T) (dir, httpAddr string) {
 	t.Helper()
 	dir = t.TempDir()
 	httpAddr = freeAddr(t)
-	yaml := fmt.Sprintf(`server:
+	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(layoutConfig(httpAddr, freeAddr(t), "0.2s", "root")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir, httpAddr
+}
+
+// layoutConfig is the layout fixture's configs/config.yaml with its servers
+// at httpAddr and grpcAddr, and the given Redis read timeout and DSN
+// password.
+func layoutConfig(httpAddr, grpcAddr, readTimeout, password string) string {
+	return fmt.Sprintf(`server:
   http:
     addr: %s
     timeout: 1s
@@ -33,16 +41,12 @@ func writeLayoutConfig(t *testing.T) (dir, httpAddr string) {
 data:
   database:
     driver: mysql
-    source: root:root@tcp(127.0.0.1:3306)/test?parseTime=True&loc=Local
+    source: root:%s@tcp(127.0.0.1:3306)/test?parseTime=True&loc=Local
   redis:
     addr: 127.0.0.1:6379
-    read_timeout: 0.2s
+    read_timeout: %s
     write_timeout: 0.2s
-`, httpAddr, freeAddr(t))
-	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(yaml), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return dir, httpAddr
+`, httpAddr, grpcAddr, password, readTimeout)
 }
 
 // TestHoldServesOnLayout: during `run --headless --hold` on a stock
@@ -62,9 +66,7 @@ func TestHoldServesOnLayout(t *testing.T) {
 	for holdStarted.IsZero() {
 		select {
 		case code := <-done:
-			if strings.Contains(errOut.String(), "ptrace is not permitted") {
-				tracertest.SkipWithoutPtrace(t, errOut.String())
-			}
+			skipWithoutPtrace(t, errOut.String())
 			t.Fatalf("exit %d before the hold\nstderr:\n%s", code, errOut.String())
 		case <-time.After(20 * time.Millisecond):
 			if strings.Contains(errOut.String(), "the program runs on from app.running") {

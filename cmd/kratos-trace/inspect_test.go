@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -49,18 +47,14 @@ func readStops(t *testing.T, out string) []jsonStop {
 // data.NewData's return with its results. A recording made with --watch
 // replays with the same watches.
 func TestBreakAndWatchAcceptance(t *testing.T) {
-	layoutConf := t.TempDir()
-	yaml := fmt.Sprintf("server:\n  http:\n    addr: %s\n    timeout: 1s\n  grpc:\n    addr: %s\n    timeout: 1s\ndata:\n  database:\n    driver: mysql\n    source: root:root@tcp(127.0.0.1:3306)/test\n", freeAddr(t), freeAddr(t))
-	if err := os.WriteFile(filepath.Join(layoutConf, "config.yaml"), []byte(yaml), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	layoutConf, _ := writeLayoutConfig(t)
 	demoConf, _, _ := demoConfigDir(t)
 	for _, tt := range []struct {
 		name, target, conf string
 		bizLine            int
 	}{
 		{"demo", "../../demo/cmd/server", demoConf, 42},
-		{"layout", "../../tracer/delve/testdata/layout/cmd/server", layoutConf, 39},
+		{"layout", layoutDir + "/cmd/server", layoutConf, 39},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			bizLoc := "internal/biz/greeter.go:" + strconv.Itoa(tt.bizLine)

@@ -23,17 +23,17 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
-// killIterations is how many times TestKilledAtRandomPhase kills a trace:
-// KRATOS_TRACE_KILL_ITERATIONS when set (testdata/kill-loop.sh sets 50),
-// else fewer with -short.
-func killIterations() int {
-	if n, err := strconv.Atoi(os.Getenv("KRATOS_TRACE_KILL_ITERATIONS")); err == nil && n > 0 {
+// rounds is how many times a kill test kills a trace: the number in the
+// environment variable env when it is set (testdata/kill-loop.sh and
+// .ci/run set them), else short with -short and long without.
+func rounds(env string, short, long int) int {
+	if n, err := strconv.Atoi(os.Getenv(env)); err == nil && n > 0 {
 		return n
 	}
 	if testing.Short() {
-		return 3
+		return short
 	}
-	return 6
+	return long
 }
 
 // TestKilledAtRandomPhase kills kratos-trace with SIGINT, SIGTERM or SIGHUP
@@ -42,7 +42,8 @@ func killIterations() int {
 func TestKilledAtRandomPhase(t *testing.T) {
 	bin := buildKratosTrace(t)
 	signals := []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP}
-	for i := range killIterations() {
+	// kill-loop.sh sets 50.
+	for i := range rounds("KRATOS_TRACE_KILL_ITERATIONS", 3, 6) {
 		tmp := t.TempDir()
 		conf, _, _ := demoConfigDir(t)
 		sig := signals[rand.IntN(len(signals))]
@@ -63,6 +64,9 @@ func TestKilledAtRandomPhase(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
+		// A failed iteration must not leave its trace running (killing
+		// one that has exited does nothing).
+		t.Cleanup(func() { _ = cmd.Process.Kill() })
 		go copyUntil(stderrPipe, stderr, "kratos-trace: building", building)
 		// A signal before main has installed its handlers would kill the
 		// process the default way, with nothing to clean up yet; the test
@@ -81,12 +85,9 @@ func TestKilledAtRandomPhase(t *testing.T) {
 		select {
 		case err = <-done:
 		case <-time.After(60 * time.Second):
-			cmd.Process.Kill()
 			t.Fatalf("iteration %d: kratos-trace did not exit within 60s of %v after %d phases", i, sig, seen)
 		}
-		if strings.Contains(stderr.String(), "ptrace is not permitted") {
-			tracertest.SkipWithoutPtrace(t, stderr.String())
-		}
+		skipWithoutPtrace(t, stderr.String())
 		var ee *exec.ExitError
 		code := 0
 		if errors.As(err, &ee) {
@@ -141,26 +142,14 @@ func buildKratosTrace(t *testing.T) string {
 	return builtBinary.path
 }
 
-// sigkillRounds is how many times TestSIGKILLLeavesNothing kills a trace:
-// KRATOS_TRACE_SIGKILL_ROUNDS when set (testdata/kill-loop.sh sets 10),
-// else 1 with -short and 2 without.
-func sigkillRounds() int {
-	if n, err := strconv.Atoi(os.Getenv("KRATOS_TRACE_SIGKILL_ROUNDS")); err == nil && n > 0 {
-		return n
-	}
-	if testing.Short() {
-		return 1
-	}
-	return 2
-}
-
 // TestSIGKILLLeavesNothing kills kratos-trace with SIGKILL, which it cannot
 // catch, while it holds the demo at app.running: within 3 s no process of
 // the trace is left (the program, the watchdog), the program's ports are
 // free and its temporary directory is gone.
 func TestSIGKILLLeavesNothing(t *testing.T) {
 	bin := buildKratosTrace(t)
-	for round := range sigkillRounds() {
+	// kill-loop.sh sets 10.
+	for round := range rounds("KRATOS_TRACE_SIGKILL_ROUNDS", 1, 2) {
 		tmp := t.TempDir()
 		conf, httpAddr, grpcAddr := demoConfigDir(t)
 		cmd := exec.Command(bin, "run", "--headless", "--hold", "5m", "../../demo", "--", "-conf", conf)
@@ -169,13 +158,11 @@ func TestSIGKILLLeavesNothing(t *testing.T) {
 		select {
 		case <-holding:
 		case <-time.After(4 * time.Minute):
-			cmd.Process.Kill()
 			t.Fatalf("round %d: kratos-trace never held at app.running", round)
 		}
 		// Killed once it serves, as a user's would be: the program then
 		// runs on its own, and a trace without a watchdog leaves it so.
 		if err := getWithin(10*time.Second, "http://"+httpAddr+"/helloworld/kill"); err != nil {
-			cmd.Process.Kill()
 			t.Fatalf("round %d: the program does not serve during the hold: %v", round, err)
 		}
 		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
@@ -241,6 +228,9 @@ func waitForStderr(t *testing.T, cmd *exec.Cmd, marker string) <-chan struct{} {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// A test that fails before it kills the trace must not leave it
+	// running (killing one that has exited does nothing).
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	seen := make(chan struct{})
 	go func() {
 		sc := bufio.NewScanner(stderr)
@@ -393,11 +383,9 @@ func TestSIGKILLConnectKillOnExit(t *testing.T) {
 	select {
 	case <-holding:
 	case <-time.After(3 * time.Minute):
-		cmd.Process.Kill()
 		t.Fatalf("kratos-trace never held at app.running\ndlv:\n%s", d.log.String())
 	}
 	if err := getWithin(10*time.Second, "http://"+httpAddr+"/helloworld/kill"); err != nil {
-		cmd.Process.Kill()
 		t.Fatalf("the program does not serve during the hold: %v", err)
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/diff"
 	"github.com/kratos-trace/kratos-trace/tracer/replay"
 	"github.com/kratos-trace/kratos-trace/tracer/script"
 	"github.com/kratos-trace/kratos-trace/tui"
@@ -137,5 +138,26 @@ expect exit_code == 0
 	}
 	if res := lesson().Result(); !res.OK() || res.ExitCode != 0 {
 		t.Errorf("result %+v", res)
+	}
+}
+
+// TestLessonTUIKeepsTheTraceFlags: a lesson in the TUI keeps the Output
+// pane's bound and the baseline's marks of the trace it plays.
+func TestLessonTUIKeepsTheTraceFlags(t *testing.T) {
+	compared := false
+	view := lessonView{target: "./demo", outputLines: 50, baseline: func([]tracer.Event) *diff.Result {
+		compared = true
+		return nil
+	}}
+	opts, _ := lessonTUIOptions(&script.Script{}, view, nil)
+	if opts.OutputLines != 50 {
+		t.Errorf("OutputLines = %d, want --output-lines' 50", opts.OutputLines)
+	}
+	if opts.Baseline == nil {
+		t.Fatal("no Baseline: the lesson's TUI would not mark what differs from --baseline")
+	}
+	opts.Baseline(nil)
+	if !compared {
+		t.Error("Baseline is not --baseline's comparison")
 	}
 }

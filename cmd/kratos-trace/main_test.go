@@ -53,6 +53,13 @@ func TestBadInput(t *testing.T) {
 		{"not a main package", []string{"run", "--headless", "../../tracer/headless"}, exitFailed, []string{"is not a main package", "hint: "}},
 		{"does not compile", []string{"run", "--headless", broken}, exitFailed, []string{"does not compile", "main.go:4:2: undefined: notDefined"}},
 		{"bad working dir", []string{"run", "--headless", "--wd", "/no/such/dir", "../../demo"}, exitFailed, []string{"working directory /no/such/dir does not exist"}},
+		// A flag the trace as asked would ignore is refused before anything is built.
+		{"--no-times without --baseline", []string{"run", "--headless", "--no-times", "./no-such-dir"}, exitUsage, []string{"--no-times goes with --baseline"}},
+		{"--time-threshold without --baseline", []string{"replay", "--time-threshold", "2x", "./no-such.jsonl"}, exitUsage, []string{"--time-threshold goes with --baseline"}},
+		{"--no-redact without a file", []string{"connect", "--headless", "--no-redact", "127.0.0.1:1"}, exitUsage, []string{"--no-redact goes with --record or --trace-out"}},
+		{"--output-lines with --headless", []string{"run", "--json", "--output-lines", "50", "./no-such-dir"}, exitUsage, []string{"--output-lines is for the terminal UI"}},
+		{"--hold with --script", []string{"run", "--headless", "--script", "lesson.kts", "--hold", "1s", "./no-such-dir"}, exitUsage, []string{"--hold does not go with --script"}},
+		{"--stop-timeout with --script", []string{"run", "--headless", "--script", "lesson.kts", "--stop-timeout", "3s", "./no-such-dir"}, exitUsage, []string{"--stop-timeout does not go with --script"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -89,9 +96,7 @@ func TestHelpExplains(t *testing.T) {
 func TestHeadlessJSONOnDemo(t *testing.T) {
 	conf, httpAddr, grpcAddr := demoConfigDir(t)
 	code, out, stderr := runCLI(t, "run", "--headless", "--json", "../../demo", "--", "-conf", conf)
-	if strings.Contains(stderr, "ptrace is not permitted") {
-		tracertest.SkipWithoutPtrace(t, stderr)
-	}
+	skipWithoutPtrace(t, stderr)
 	if code != 0 {
 		t.Fatalf("exit %d\nstderr:\n%s", code, stderr)
 	}
@@ -140,9 +145,7 @@ func TestHeadlessJSONOnDemo(t *testing.T) {
 func TestHeadlessTextOnDemo(t *testing.T) {
 	conf, httpAddr, _ := demoConfigDir(t)
 	code, out, stderr := runCLI(t, "run", "--headless", "../../demo", "--", "-conf", conf)
-	if strings.Contains(stderr, "ptrace is not permitted") {
-		tracertest.SkipWithoutPtrace(t, stderr)
-	}
+	skipWithoutPtrace(t, stderr)
 	if code != 0 {
 		t.Fatalf("exit %d\nstderr:\n%s", code, stderr)
 	}
@@ -160,9 +163,7 @@ func TestHeadlessTextOnDemo(t *testing.T) {
 
 func TestPhasesListsResolvedLocations(t *testing.T) {
 	code, out, stderr := runCLI(t, "phases", "../../demo")
-	if strings.Contains(stderr, "ptrace is not permitted") {
-		tracertest.SkipWithoutPtrace(t, stderr)
-	}
+	skipWithoutPtrace(t, stderr)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
-	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
 // TestEveryByteOfALongLine runs a program that writes a 3 MiB line and then
@@ -17,9 +16,7 @@ import (
 // SIGPIPE and kratos-trace exited 0.)
 func TestEveryByteOfALongLine(t *testing.T) {
 	code, out, stderr := runCLI(t, "run", "--headless", "--json", "testdata/programs/bigoutput")
-	if strings.Contains(stderr, "ptrace is not permitted") {
-		tracertest.SkipWithoutPtrace(t, stderr)
-	}
+	skipWithoutPtrace(t, stderr)
 	if code != 0 {
 		t.Fatalf("exit %d\nstderr:\n%s", code, stderr)
 	}
@@ -68,9 +65,7 @@ func TestEveryByteOfALongLine(t *testing.T) {
 // non-zero, naming the signal.
 func TestKilledBySignalFails(t *testing.T) {
 	code, out, stderr := runCLI(t, "run", "--headless", "testdata/programs/signalled")
-	if strings.Contains(stderr, "ptrace is not permitted") {
-		tracertest.SkipWithoutPtrace(t, stderr)
-	}
+	skipWithoutPtrace(t, stderr)
 	if code != exitFailed {
 		t.Errorf("exit %d, want %d\nstderr:\n%s", code, exitFailed, stderr)
 	}

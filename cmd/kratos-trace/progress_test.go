@@ -20,6 +20,7 @@ func TestBuildProgressOnAColdCache(t *testing.T) {
 	// And no debug build of it in kratos-trace's cache from another test.
 	t.Setenv(tracertest.CacheDirEnv, t.TempDir())
 	code, _, stderr := runCLI(t, "run", "--headless", "testdata/programs/bigoutput")
+	skipWithoutPtrace(t, stderr)
 	if code != 0 {
 		t.Fatalf("exit %d\nstderr:\n%s", code, stderr)
 	}

@@ -288,7 +288,8 @@ func runScriptedTrace(ctx context.Context, io streams, cfg delve.Config, opts ru
 		opts.remote.cfg.Watches = appendNew(opts.remote.cfg.Watches, s.Watches()...)
 	}
 	start := func(ctx context.Context) (tracer.Source, error) { return opts.startSource(ctx, cfg) }
-	return runLesson(ctx, io, s, lessonView{headless: opts.headless, target: cfg.Target, lang: opts.lang}, start)
+	view := lessonView{headless: opts.headless, target: cfg.Target, lang: opts.lang, outputLines: opts.outputLines, baseline: opts.recording.compareLive(opts.base)}
+	return runLesson(ctx, io, s, view, start)
 }
 
 // appendNew appends the values of more that list does not hold yet.

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/diff"
 	"github.com/kratos-trace/kratos-trace/tracer/headless"
 	"github.com/kratos-trace/kratos-trace/tracer/replay"
 	"github.com/kratos-trace/kratos-trace/tracer/script"
@@ -96,7 +97,9 @@ func runReplay(ctx context.Context, io streams, path string, lang tracer.Lang, o
 		start := func(context.Context) (tracer.Source, error) {
 			return replay.NewSource(rec, replay.Options{}), nil
 		}
-		err = runLesson(ctx, io, s, lessonView{headless: opts.headless, target: rec.Header.Target + " (replay)", lang: lang}, start)
+		// The recording's events are masked already, as it says.
+		view := lessonView{headless: opts.headless, target: rec.Header.Target + " (replay)", lang: lang, baseline: base.liveCompare(bootOf(rec), false, nil)}
+		err = runLesson(ctx, io, s, view, start)
 		return base.check(io, io.out, bootOf(rec), lang, err)
 	}
 	rec, err := readRecording(io, path)
@@ -109,11 +112,7 @@ func runReplay(ctx context.Context, io streams, path string, lang tracer.Lang, o
 		}
 		fmt.Fprintln(io.err, "kratos-trace: not a terminal, printing the replay instead (use --headless to say so)")
 	}
-	diffOut := io.out
-	if opts.json {
-		diffOut = io.err
-	}
-	return base.check(io, diffOut, bootOf(rec), lang, replayHeadless(ctx, io, rec, lang, opts))
+	return base.check(io, diffOut(io, opts.json), bootOf(rec), lang, replayHeadless(ctx, io, rec, lang, opts))
 }
 
 // replayHeadless prints the replay as a live run prints.
@@ -142,10 +141,8 @@ func replayHeadless(ctx context.Context, io streams, rec *replay.Recording, lang
 func replayTUI(ctx context.Context, rec *replay.Recording, lang tracer.Lang, base *baseline) error {
 	opts := replayTUIOptions(rec)
 	opts.Lang = lang
-	if base != nil {
-		// The recording's events are masked already, as it says.
-		opts.Baseline = base.liveCompare(bootOf(rec), false, nil)
-	}
+	// The recording's events are masked already, as it says.
+	opts.Baseline = base.liveCompare(bootOf(rec), false, nil)
 	err := tui.Run(ctx, opts)
 	if err != nil && ctx.Err() != nil {
 		return &exitError{code: exitInterrupted}
@@ -209,6 +206,10 @@ type lessonView struct {
 	headless bool
 	target   string
 	lang     tracer.Lang
+	// outputLines and baseline are the TUI's (tui.Options.OutputLines,
+	// tui.Options.Baseline): --output-lines and --baseline.
+	outputLines int
+	baseline    func([]tracer.Event) *diff.Result
 }
 
 // runLesson drives a trace from a script. In a terminal, unless --headless,
@@ -251,9 +252,11 @@ func lessonTUIOptions(s *script.Script, view lessonView, start func(context.Cont
 	var mu sync.Mutex
 	var last *script.Lesson
 	opts = tui.Options{
-		Target: view.target,
-		Lang:   view.lang,
-		Notes:  true,
+		Target:      view.target,
+		Lang:        view.lang,
+		Notes:       true,
+		OutputLines: view.outputLines,
+		Baseline:    view.baseline,
 		Start: func(ctx context.Context) (tracer.Source, error) {
 			src, err := start(ctx)
 			if err != nil {

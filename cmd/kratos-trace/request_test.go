@@ -136,6 +136,7 @@ func TestRequestBadInput(t *testing.T) {
 		{[]string{"run", "--headless", "--request", "grpc Greeter", "../../demo"}, []string{"is not a gRPC method", "hint: name it as package.Service/Method"}},
 		{[]string{"run", "--headless", "--header", "X: y", "../../demo"}, []string{"--header goes with --request"}},
 		{[]string{"run", "--request", "GET /x", "../../demo"}, []string{"--request goes with --headless", "hint: in the terminal UI press R"}},
+		{[]string{"run", "--headless", "--script", "lesson.kts", "--request", "GET /x", "../../demo"}, []string{"--request does not go with --script", "hint: write `request METHOD PATH` in the script"}},
 		{[]string{"run", "--headless", "--layer", "ui=internal/x", "../../demo"}, []string{`--layer "ui=internal/x" is not LAYER=DIR`, "hint: LAYER is one of biz, data, service"}},
 	} {
 		code, _, stderr := runCLI(t, tc.args...)

@@ -27,6 +27,16 @@ type exitError struct{ code int }
 
 func (e *exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
+// refuseUsage reports a command line the trace cannot honour, in one
+// sentence and, unless hint is empty, a hint, and makes it exit status 2.
+func refuseUsage(io streams, msg, hint string) error {
+	fmt.Fprintf(io.err, "kratos-trace: %s\n", msg)
+	if hint != "" {
+		fmt.Fprintf(io.err, "hint: %s\n", hint)
+	}
+	return &exitError{code: exitUsage}
+}
+
 // streams are the process's standard files, passed down so tests can
 // capture them.
 type streams struct {

@@ -112,7 +112,7 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 	addOutputFlags(f, &opts)
 	addInspectFlags(f, &opts.inspect)
 	f.DurationVar(&opts.hold, "hold", 0, "with --headless: how long the program runs and serves at app.running (try it meanwhile) before it gets SIGTERM")
-	f.DurationVar(&opts.stopTimeout, "stop-timeout", 10*time.Second, "how long the program may take to exit after SIGTERM before it is killed")
+	f.DurationVar(&opts.stopTimeout, "stop-timeout", 10*time.Second, "with --headless: how long the program may take to exit after SIGTERM before it is killed")
 	f.StringVar(&opts.workingDir, "wd", "", "working directory of the program (default: the main package's directory)")
 	f.BoolVar(&opts.noCache, "no-cache", false, "build the program afresh instead of reusing an unchanged debug build from the cache")
 	addStallFlag(f, &opts)
@@ -152,11 +152,14 @@ func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions)
 	if opts.requests, err = opts.req.specs(); err != nil {
 		return err
 	}
-	if len(opts.requests) > 0 && (opts.script != "" || !opts.headless) {
+	switch {
+	case len(opts.requests) > 0 && opts.script != "":
+		return &delve.UserError{Msg: "--request does not go with --script: the script sends its own requests", Hint: "write `request METHOD PATH` in the script where the request is to be sent"}
+	case len(opts.requests) > 0 && !opts.headless:
 		return &delve.UserError{Msg: "--request goes with --headless", Hint: "in the terminal UI press R at app.running to pick a route and send it; in a script write `request METHOD PATH`"}
 	}
 	opts.lang = lang
-	if err := checkStall(io, opts); err != nil {
+	if err := checkIgnoredFlags(io, opts, cmd.Flags().Changed("stop-timeout")); err != nil {
 		return err
 	}
 	if opts.base, err = loadBaseline(io, opts.baselineFlags); err != nil {
@@ -176,13 +179,43 @@ func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions)
 		err = runHeadless(ctx, io, cfg, opts)
 	}
 	err = rec.finish(io, err)
-	return opts.base.check(io, opts.diffOut(io), rec.boot(), opts.lang, err)
+	return opts.base.check(io, diffOut(io, opts.json), rec.boot(), opts.lang, err)
+}
+
+// checkIgnoredFlags refuses, before anything is built, a flag that the
+// trace as asked would ignore. stopTimeoutGiven says whether --stop-timeout
+// was, since its default is not zero.
+func checkIgnoredFlags(io streams, opts runOptions, stopTimeoutGiven bool) error {
+	// --hold and --stop-timeout are for the headless printer alone: a
+	// script and the terminal UI say themselves when the program gets
+	// SIGTERM.
+	for _, f := range []struct {
+		given                 bool
+		name, script, tuiHint string
+	}{
+		{opts.hold > 0, "--hold", "the script's sleep says how long the program serves", "in the terminal UI the program serves at app.running for as long as you stay there"},
+		{stopTimeoutGiven, "--stop-timeout", "after its sigterm a script waits for the program, as long as --stall lets it", "in the terminal UI, q kills a program that does not exit"},
+	} {
+		switch {
+		case f.given && opts.script != "":
+			return refuseUsage(io, f.name+" does not go with --script: "+f.script, "")
+		case f.given && opensTUI(io, opts):
+			return refuseUsage(io, f.name+" is for a trace that runs by itself: add --headless (or --json)", f.tuiHint)
+		}
+	}
+	switch {
+	case opts.outputLines > 0 && opts.headless:
+		return refuseUsage(io, "--output-lines is for the terminal UI: --headless prints every line of the program's output", "")
+	case opts.noRedact && opts.record == "" && opts.traceOut == "" && opts.baselineFlags.path == "":
+		return refuseUsage(io, "--no-redact goes with --record or --trace-out: it writes the values that look secret into their files as they are", "")
+	}
+	return checkStall(io, opts)
 }
 
 // diffOut is where the diff against --baseline is printed: after the
 // trace, unless stdout is JSON lines of events.
-func (o runOptions) diffOut(io streams) io.Writer {
-	if o.json {
+func diffOut(io streams, json bool) io.Writer {
+	if json {
 		return io.err
 	}
 	return io.out

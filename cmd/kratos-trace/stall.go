@@ -20,12 +20,9 @@ func addStallFlag(f *pflag.FlagSet, opts *runOptions) {
 func checkStall(io streams, opts runOptions) error {
 	switch {
 	case opts.stall < 0:
-		fmt.Fprintf(io.err, "kratos-trace: --stall %s is negative; give how long the boot may go without reaching a phase, e.g. --stall 30s\n", opts.stall)
-		return &exitError{code: exitUsage}
-	case opts.stall > 0 && !opts.headless && isTerminal(io):
-		fmt.Fprintln(io.err, "kratos-trace: --stall is for a trace that runs by itself: add --headless (or --json)")
-		fmt.Fprintln(io.err, "hint: in the terminal UI, halt the program yourself to see where it waits")
-		return &exitError{code: exitUsage}
+		return refuseUsage(io, fmt.Sprintf("--stall %s is negative; give how long the boot may go without reaching a phase, e.g. --stall 30s", opts.stall), "")
+	case opts.stall > 0 && opensTUI(io, opts):
+		return refuseUsage(io, "--stall is for a trace that runs by itself: add --headless (or --json)", "in the terminal UI, halt the program yourself to see where it waits")
 	}
 	return nil
 }

@@ -75,6 +75,12 @@ func runTUI(ctx context.Context, io streams, cfg delve.Config, opts runOptions) 
 	return nil
 }
 
+// opensTUI reports whether the trace opens the terminal UI: without
+// --headless, on a terminal. Off one it is printed instead.
+func opensTUI(io streams, opts runOptions) bool {
+	return !opts.headless && isTerminal(io)
+}
+
 // isTerminal reports whether the UI can draw: stdin and stdout are the
 // process's own terminal.
 func isTerminal(io streams) bool {
