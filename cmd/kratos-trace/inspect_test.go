@@ -190,6 +190,24 @@ func TestBreakBadLocations(t *testing.T) {
 	}
 }
 
+// TestWatchNotGo: a --watch that is not a Go expression is said in one
+// sentence with a hint, before anything is built or run, by run and connect.
+func TestWatchNotGo(t *testing.T) {
+	for _, args := range [][]string{
+		{"run", "--headless", "--watch", "len(a.opts.servers", "../../demo"},
+		{"connect", "--watch", "len(a.opts.servers", "127.0.0.1:1"},
+	} {
+		code, out, stderr := runCLI(t, args...)
+		want := "kratos-trace: len(a.opts.servers is not a Go expression: at column 19, missing ','"
+		if code != exitFailed || !strings.Contains(stderr, want) || !strings.Contains(stderr, "hint: ") {
+			t.Errorf("%s: exit %d\nstderr:\n%s", args[0], code, stderr)
+		}
+		if out != "" || strings.Contains(stderr, "building") || strings.Contains(stderr, "connecting") {
+			t.Errorf("%s went on:\n%s\n%s", args[0], out, stderr)
+		}
+	}
+}
+
 // TestInspectFlagsExplained: run and connect explain --watch and --break.
 func TestInspectFlagsExplained(t *testing.T) {
 	for _, cmd := range []string{"run", "connect"} {

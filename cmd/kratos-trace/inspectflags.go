@@ -19,8 +19,12 @@ func addInspectFlags(f *pflag.FlagSet, o *inspectOptions) {
 	f.StringArrayVar(&o.breaks, "break", nil, "also stop at `LOC`: FILE:LINE (relative to the module root, or absolute) or a function (main.newApp, biz.(*GreeterUsecase).CreateGreeter, or with its package path); its stops have phase \"break\" and detail LOC; repeatable")
 }
 
-// check reports a --break that cannot be a location before anything is
-// built; whether it exists in the program is known once it is loaded.
+// check reports a --watch that is not a Go expression and a --break that
+// cannot be a location before anything is built; whether they name
+// anything in the program is known once it is loaded.
 func (o inspectOptions) check() error {
+	if err := delve.CheckWatchExprs(o.watches); err != nil {
+		return err
+	}
 	return delve.CheckBreakLocations(o.breaks)
 }

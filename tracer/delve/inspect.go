@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/parser"
+	"go/scanner"
 	"regexp"
 	"slices"
 	"strings"
@@ -224,11 +226,41 @@ func (s *Session) Watches() []string {
 	return append([]string(nil), s.insp.watches...)
 }
 
+// CheckWatchExprs checks that every --watch is a Go expression before
+// anything is built, as Delve parses it: a typo is said once, at once,
+// rather than as the same error at every stop. Whether an expression can
+// be evaluated is known only at a stop.
+func CheckWatchExprs(exprs []string) error {
+	for _, e := range exprs {
+		if err := checkExpr(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkExpr says in one sentence why expr is not a Go expression.
+func checkExpr(expr string) error {
+	expr = strings.TrimSpace(expr)
+	if expr == "" {
+		return &UserError{Msg: "nothing to watch", Hint: "give a Go expression, e.g. main.flagconf or len(a.opts.servers)"}
+	}
+	if _, err := parser.ParseExpr(expr); err != nil {
+		msg := err.Error()
+		var list scanner.ErrorList
+		if errors.As(err, &list) && len(list) > 0 {
+			msg = fmt.Sprintf("at column %d, %s", list[0].Pos.Column, strings.ReplaceAll(list[0].Msg, "'EOF'", "its end"))
+		}
+		return &UserError{Msg: fmt.Sprintf("%s is not a Go expression: %s", expr, msg), Hint: "a watch is a Go expression Delve can evaluate, e.g. main.flagconf, len(a.opts.servers), bc.Server.Http.Addr"}
+	}
+	return nil
+}
+
 // AddWatch watches expr from now on and returns its value at this stop.
 func (s *Session) AddWatch(ctx context.Context, expr string) (tracer.WatchValue, error) {
 	expr = strings.TrimSpace(expr)
-	if expr == "" {
-		return tracer.WatchValue{}, errors.New("nothing to watch: give a Go expression, e.g. main.flagconf")
+	if err := checkExpr(expr); err != nil {
+		return tracer.WatchValue{}, err
 	}
 	release, err := s.beginInspect(ctx)
 	if err != nil {

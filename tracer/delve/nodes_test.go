@@ -198,3 +198,23 @@ func TestBreakLocationForms(t *testing.T) {
 		t.Errorf("a far name is suggested: %q", got)
 	}
 }
+
+// TestWatchExprForms: a --watch that Delve could not parse is said before
+// anything is built, at its column; Delve's own forms pass.
+func TestWatchExprForms(t *testing.T) {
+	for _, ok := range []string{"main.flagconf", "len(a.opts.servers)", "a.opts.servers[0]", `"github.com/go-kratos/kratos/v2".Version`, "*(*int)(0xc000010000)", "x.(*data.Data)", "m[\"k\"]"} {
+		if err := CheckWatchExprs([]string{ok}); err != nil {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+	for bad, want := range map[string]string{
+		" ":                  "nothing to watch",
+		"len(a.opts.servers": "len(a.opts.servers is not a Go expression: at column 19, missing ',' before newline in argument list",
+		"a.opts.":            "a.opts. is not a Go expression: at column 8, expected selector or type assertion, found its end",
+	} {
+		var ue *UserError
+		if err := CheckWatchExprs([]string{"main.flagconf", bad}); !errors.As(err, &ue) || ue.Msg != want || ue.Hint == "" {
+			t.Errorf("CheckWatchExprs(%q) = %v, want %q with a hint", bad, err, want)
+		}
+	}
+}

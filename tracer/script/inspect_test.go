@@ -95,6 +95,8 @@ func TestParseInspectErrors(t *testing.T) {
 		{"two values after eval", "expect eval(x) == 2 3\n", "lesson.kts:1:21: expect takes eval(EXPR), an operator and one value"},
 		{"unclosed string in an expression", "eval \"abc\n", "lesson.kts:1:6: the string in the expression is not closed"},
 		{"unclosed rune in eval(", "expect eval(x == 'a) == true\n", "lesson.kts:1:18: the rune in the expression is not closed"},
+		{"watch that is not Go", "watch  len(a.opts.servers\n", "lesson.kts:1:26: len(a.opts.servers is not a Go expression: missing ','"},
+		{"eval(...) that is not Go", "expect eval(a.opts.) == 2\n", "lesson.kts:1:20: a.opts. is not a Go expression: expected selector or type assertion"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,9 +1,13 @@
 package script
 
 import (
+	"errors"
 	"fmt"
+	goparser "go/parser"
+	"go/scanner"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 )
@@ -85,8 +89,31 @@ func (p *lineParser) exprLine(op Op, runes []rune, from int) (Command, error) {
 	if expr == "" {
 		return cmd, p.errorf(from+1, "%s needs a Go expression, e.g. %s len(a.opts.servers)", op, op)
 	}
+	if err := p.goSyntax(expr, runes, from); err != nil {
+		return cmd, err
+	}
 	cmd.Expr = expr
 	return cmd, nil
+}
+
+// goSyntax reports expr, found in runes from index from on after blanks,
+// when it is not a Go expression as Delve parses it, at the column of the
+// error: a typo is said before the script runs, not at its line.
+func (p *lineParser) goSyntax(expr string, runes []rune, from int) error {
+	_, err := goparser.ParseExpr(expr)
+	if err == nil {
+		return nil
+	}
+	for from < len(runes) && (runes[from] == ' ' || runes[from] == '\t') {
+		from++
+	}
+	col, msg := from+1, err.Error()
+	var list scanner.ErrorList
+	if errors.As(err, &list) && len(list) > 0 {
+		off := min(max(list[0].Pos.Offset, 0), len(expr))
+		col, msg = from+1+utf8.RuneCountInString(expr[:off]), strings.ReplaceAll(list[0].Msg, "'EOF'", "its end")
+	}
+	return p.errorf(col, "%s is not a Go expression: %s", expr, msg)
 }
 
 // expectEval parses `expect eval(EXPR) OP VALUE`; open is the index of the
@@ -100,6 +127,9 @@ func (p *lineParser) expectEval(runes []rune, open int) (Command, error) {
 	expr := strings.TrimSpace(string(runes[open+1 : end]))
 	if expr == "" {
 		return cmd, p.errorf(open+2, "eval() needs a Go expression, e.g. expect eval(len(a.opts.servers)) == 2")
+	}
+	if err := p.goSyntax(expr, runes, open+1); err != nil {
+		return cmd, err
 	}
 	// The rest is tokenized as script words, at their own columns.
 	rest := strings.Repeat(" ", end+1) + string(runes[end+1:])
