@@ -16,43 +16,9 @@ mkdir -p "$out"
 session=kt-check-$$
 kt=$out/kratos-trace
 
-command -v tmux >/dev/null || { echo "tmux-check: tmux is not installed" >&2; exit 2; }
-
-fail() {
-	echo "tmux-check: FAIL: $*" >&2
-	echo "tmux-check: captures in $out" >&2
-	exit 1
-}
-cleanup() { tmux kill-session -t "$session" 2>/dev/null || true; }
-trap cleanup EXIT
-
-capture() { tmux capture-pane -t "$session" -p; }
-
-# wait_for TEXT SECONDS: wait until the pane shows TEXT.
-wait_for() {
-	local text=$1 secs=$2 i
-	for ((i = 0; i < secs * 10; i++)); do
-		if capture | grep -qF -- "$text"; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	capture >"$out/timeout.txt"
-	fail "no \"$text\" on screen after ${secs}s (see $out/timeout.txt)"
-}
-
-# press_until KEY TEXT TRIES: press KEY until the pane shows TEXT.
-press_until() {
-	local key=$1 text=$2 tries=$3 i
-	for ((i = 0; i < tries; i++)); do
-		if capture | grep -qF -- "$text"; then
-			return 0
-		fi
-		tmux send-keys -t "$session" "$key"
-		sleep 0.6
-	done
-	wait_for "$text" 5
-}
+name=tmux-check
+# shellcheck source=tmux-lib.sh
+source "$repo/tui/testdata/tmux-lib.sh"
 
 expect() { # expect FILE TEXT...
 	local file=$1

@@ -21,44 +21,10 @@ mkdir -p "$out/conf"
 session=kt-inspect-$$
 kt=$out/kratos-trace
 
-command -v tmux >/dev/null || { echo "tmux-inspect: tmux is not installed" >&2; exit 2; }
-
-fail() {
-	capture >"$out/failed.txt" 2>/dev/null || true
-	echo "tmux-inspect: FAIL: $*" >&2
-	echo "tmux-inspect: captures in $out" >&2
-	exit 1
-}
-cleanup() { tmux kill-session -t "$session" 2>/dev/null || true; }
-trap cleanup EXIT
-
-capture() { tmux capture-pane -t "$session" -p; }
+name=tmux-inspect
+# shellcheck source=tmux-lib.sh
+source "$repo/tui/testdata/tmux-lib.sh"
 press() { tmux send-keys -t "$session" "$@"; sleep 0.4; }
-
-# wait_for TEXT SECONDS: wait until the pane shows TEXT.
-wait_for() {
-	local text=$1 secs=$2 i
-	for ((i = 0; i < secs * 10; i++)); do
-		if capture | grep -qF -- "$text"; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	fail "no \"$text\" on screen after ${secs}s (see $out/failed.txt)"
-}
-
-# press_until KEY TEXT TRIES: press KEY until the pane shows TEXT.
-press_until() {
-	local key=$1 text=$2 tries=$3 i
-	for ((i = 0; i < tries; i++)); do
-		if capture | grep -qF -- "$text"; then
-			return 0
-		fi
-		tmux send-keys -t "$session" "$key"
-		sleep 0.6
-	done
-	wait_for "$text" 5
-}
 
 # focus NAME: press tab until the help offers what pane NAME offers.
 focus() {
