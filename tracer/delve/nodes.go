@@ -146,16 +146,10 @@ func (r *nodeReader) fill(n *tracer.Node, expr string, v *api.Variable, depth, l
 	}
 	if notLoaded(v) {
 		// Deeper than the load went.
-		if !r.mayFetch(level) && !(leafLike(v) && r.fetches != 0) {
-			n.Unloaded = true
+		loaded, ok := r.fetch(n, expr, v, level)
+		if !ok {
 			return
 		}
-		loaded, err := r.c.EvalVariable(r.scope, expr, r.load)
-		if err != nil {
-			n.Value = "<unreadable: " + oneLine(err.Error()) + ">"
-			return
-		}
-		r.fetches--
 		v = loaded
 	}
 	if v.Unreadable != "" {
@@ -261,16 +255,10 @@ func (r *nodeReader) fillPointer(n *tracer.Node, expr string, v *api.Variable, d
 		seen = with(seen, key, expr)
 	}
 	if inner.OnlyAddr || (inner.Kind == reflect.Struct && len(inner.Children) == 0 && inner.Len > 0) {
-		if !r.mayFetch(level) && !(leafLike(inner) && r.fetches != 0) {
-			n.Unloaded = true
+		loaded, ok := r.fetch(n, "*"+expr, inner, level)
+		if !ok {
 			return
 		}
-		loaded, err := r.c.EvalVariable(r.scope, "*"+expr, r.load)
-		if err != nil {
-			n.Value = "<unreadable: " + oneLine(err.Error()) + ">"
-			return
-		}
-		r.fetches--
 		inner = loaded
 	}
 	innerExpr := "(*" + expr + ")"
@@ -323,6 +311,24 @@ func (r *nodeReader) fillMap(n *tracer.Node, expr string, v *api.Variable, depth
 	if more := int(v.Len) - len(v.Children)/2; more > 0 {
 		n.More = more
 	}
+}
+
+// fetch reads ask, the expression of v, a value at level that the load
+// left out, with a request of its own. When the budget allows no request,
+// or the request fails, it marks n Unloaded or unreadable and reports
+// false.
+func (r *nodeReader) fetch(n *tracer.Node, ask string, v *api.Variable, level int) (*api.Variable, bool) {
+	if !r.mayFetch(level) && !(leafLike(v) && r.fetches != 0) {
+		n.Unloaded = true
+		return nil, false
+	}
+	loaded, err := r.c.EvalVariable(r.scope, ask, r.load)
+	if err != nil {
+		n.Value = "<unreadable: " + oneLine(err.Error()) + ">"
+		return nil, false
+	}
+	r.fetches--
+	return loaded, true
 }
 
 // atBudget reports whether a composite at level is below the depth budget,
