@@ -211,10 +211,16 @@ var unknownSymbol = regexp.MustCompile(`could not find symbol (?:value for )?(\S
 func evalErrorText(err error, function string) string {
 	msg := oneLine(err.Error())
 	if m := unknownSymbol.FindStringSubmatch(msg); m != nil {
-		msg = fmt.Sprintf("could not find symbol %q", m[1])
-		if function != "" {
-			msg += " in " + shortFunc(function)
-		}
+		return symbolNotFound(m[1], function)
+	}
+	return msg
+}
+
+// symbolNotFound says that name was not found in function (when known).
+func symbolNotFound(name, function string) string {
+	msg := fmt.Sprintf("could not find symbol %q", name)
+	if function != "" {
+		msg += " in " + shortFunc(function)
 	}
 	return msg
 }

@@ -72,11 +72,7 @@ func (s *Session) watchExpr(gid int64, i int, fn string, vars map[string]bool, e
 		ref := s.insp.globals.resolve(key, func() globalRef { return s.resolveGlobal(gid, i, spec) })
 		switch {
 		case ref.missing:
-			text := fmt.Sprintf("could not find symbol %q", spec)
-			if fn != "" {
-				text += " in " + shortFunc(fn)
-			}
-			return "", text
+			return "", symbolNotFound(spec, fn)
 		case ref.expr != "":
 			splices = append(splices, splice{r.start, r.end, ref.expr})
 		}
