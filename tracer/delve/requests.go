@@ -35,10 +35,9 @@ type requestState struct {
 	grpcMethods []string
 	// active is the request in flight, from Send to its request.reply.
 	active *inflight
-	// timeoutsLifted: liftTimeouts ran; lifted is what it set to zero, to
-	// be put back (requesttimeouts.go).
-	timeoutsLifted bool
-	lifted         []liftedTimeout
+	// lifted is what liftTimeouts set to zero, to be put back
+	// (requesttimeouts.go).
+	lifted []liftedTimeout
 }
 
 // requestBP is a breakpoint on a request function's entry or returns.
