@@ -14,17 +14,16 @@ import (
 )
 
 // requestState follows the requests a session sends. The run goroutine owns
-// funcs, bps and the timeouts; what Send and Routes read (serving, armed,
+// bps and the timeouts; what Send and Routes read (serving, armed,
 // seq, target, routes, grpcMethods, active) and the fields of the in-flight
 // request that the client goroutine sets are guarded by s.mu.
 type requestState struct {
 	// serving: app.running was reached and no signal has been sent since;
 	// requests can be sent.
 	serving bool
-	// armed: the request breakpoints are set; funcs is what they are set on
-	// and bps what each breakpoint means.
+	// armed: the request breakpoints are set; bps is what each breakpoint
+	// means.
 	armed bool
-	funcs []requestFunc
 	bps   map[int]requestBP
 	// seq numbers the requests.
 	seq int
@@ -254,13 +253,13 @@ func (s *Session) armRequests() {
 		debugf("routes: %v", err)
 	}
 	s.req.bps = map[int]requestBP{}
-	layers := s.layers()
-	names, err := s.client.ListFunctions(requestFuncsFilter(s.modulePath(), layers), 0)
+	layers, module := s.layers(), s.modulePath()
+	names, err := s.client.ListFunctions(requestFuncsFilter(module, layers), 0)
 	if err != nil {
 		s.status("cannot list the program's functions to follow requests: %v", err)
 		return
 	}
-	s.req.funcs = classifyRequestFuncs(names, s.modulePath(), layers)
+	funcs := classifyRequestFuncs(names, module, layers)
 	missing := map[tracer.PhaseID]bool{tracer.PhaseRequestTransport: true, tracer.PhaseRequestService: true}
 	named := func(bp *api.Breakpoint) *api.Breakpoint {
 		if s.remote != nil {
@@ -269,7 +268,7 @@ func (s *Session) armRequests() {
 		}
 		return bp
 	}
-	for _, f := range s.req.funcs {
+	for _, f := range funcs {
 		bp, err := s.client.CreateBreakpoint(named(&api.Breakpoint{FunctionName: f.function}))
 		if err != nil {
 			debugf("request breakpoint %s: %v", f.function, err)
@@ -296,8 +295,7 @@ func (s *Session) armRequests() {
 		debugf("request %s %s at %s:%d, %d returns", f.phase, f.detail, bp.File, bp.Line, len(addrs))
 	}
 	if missing[tracer.PhaseRequestService] {
-		dirs := s.layers()[tracer.PhaseRequestService]
-		s.status("no service layer found in %s: requests are followed through the transport and middleware only (name the layers' packages with --layer service=DIR)", strings.Join(dirs, ", "))
+		s.status("no service layer found in %s: requests are followed through the transport and middleware only (name the layers' packages with --layer service=DIR)", strings.Join(layers[tracer.PhaseRequestService], ", "))
 	}
 }
 
