@@ -375,7 +375,7 @@ func (s *Session) replyArrived(in *inflight, r tracer.Reply) {
 		s.mu.Lock()
 		halt := false
 		if !in.reported && s.stepping && !s.ended {
-			if len(in.openCalls()) > 0 && time.Since(in.replyAt) > replyGrace {
+			if in.openCount() > 0 && time.Since(in.replyAt) > replyGrace {
 				in.forced = true
 			}
 			halt = in.dueLocked()
@@ -401,15 +401,16 @@ func (s *Session) replyArrived(in *inflight, r tracer.Reply) {
 // dueLocked reports whether the reply can be reported: it is in, and no
 // call of the request is still open (or they had their grace).
 func (in *inflight) dueLocked() bool {
-	return in.reply != nil && !in.reported && (in.forced || len(in.openCalls()) == 0)
+	return in.reply != nil && !in.reported && (in.forced || in.openCount() == 0)
 }
 
-func (in *inflight) openCalls() []openCall {
-	var out []openCall
+// openCount is how many calls of the request are open.
+func (in *inflight) openCount() int {
+	n := 0
 	for _, calls := range in.open {
-		out = append(out, calls...)
+		n += len(calls)
 	}
-	return out
+	return n
 }
 
 // replyDue reports, in the run goroutine, whether the active request's
@@ -536,8 +537,8 @@ func (s *Session) reportReply() bool {
 	request.Attribute(&r, &info, in.events)
 	info.Reply = &r
 	ev := tracer.Event{Kind: tracer.KindPass, Phase: tracer.PhaseRequestReply, Detail: request.StatusLine(&r), Request: &info, Stack: []tracer.Frame{}}
-	if open := in.openCalls(); len(open) > 0 {
-		debugf("reply of %s reported with %d calls open", info.Label(), len(open))
+	if open := in.openCount(); open > 0 {
+		debugf("reply of %s reported with %d calls open", info.Label(), open)
 	}
 	s.addState(&ev)
 	s.mu.Lock()
