@@ -146,14 +146,9 @@ func routeOf(rc *api.Variable) (string, []string) {
 	for _, f := range rc.Children {
 		switch f.Name {
 		case "regexp":
-			for _, g := range f.Children {
-				if g.Name != "path" || len(g.Children) == 0 {
-					continue
-				}
-				for _, p := range g.Children[0].Children {
-					if p.Name == "template" {
-						tmpl = p.Value
-					}
+			if p := field(&f, "path"); p != nil && len(p.Children) > 0 {
+				if t := field(&p.Children[0], "template"); t != nil {
+					tmpl = t.Value
 				}
 			}
 		case "matchers":
@@ -189,10 +184,7 @@ func (s *Session) readGRPCMethods(scope api.EvalScope, sexpr string) []string {
 		if info.Kind == reflect.Ptr && len(info.Children) > 0 {
 			info = &info.Children[0]
 		}
-		for _, f := range info.Children {
-			if f.Name != "methods" {
-				continue
-			}
+		if f := field(info, "methods"); f != nil {
 			for k := 0; k+1 < len(f.Children); k += 2 {
 				out = append(out, svc+"/"+f.Children[k].Value)
 			}
