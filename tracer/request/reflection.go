@@ -204,7 +204,7 @@ func reflectionError(err error, recv func(any) error) error {
 	case codes.Unavailable:
 		return fmt.Errorf("nothing answers at the gRPC server: %s", status.Convert(err).Message())
 	case codes.Canceled:
-		return errors.New("the request was cancelled: the trace ended before the reply came")
+		return errors.New(cancelledText)
 	}
 	return fmt.Errorf("the gRPC reflection service failed: %w", err)
 }
