@@ -461,11 +461,7 @@ func (s *Session) reportRequestHit(h hit) bool {
 		s.mu.Lock()
 		in.open[gid] = append(calls[:i], calls[i+1:]...)
 		s.mu.Unlock()
-		ev := threadEvent(tracer.KindReturn, th)
-		ev.Phase, ev.Detail, ev.Request = h.entry.Phase, h.entry.Detail, &info
-		if h.entry.Phase == tracer.PhaseRequestTransport {
-			ev.Detail = transportDetail(h.entry.Detail, info)
-		}
+		ev := requestEvent(tracer.KindReturn, h, &info)
 		ev.Took = tracer.Duration(ran - call.ranAt)
 		t0 := time.Now()
 		ev.Results = s.readResults(th)
@@ -485,11 +481,7 @@ func (s *Session) reportRequestHit(h hit) bool {
 	if h.entry.Phase == tracer.PhaseRequestTransport {
 		in.transportAt = ran
 	}
-	ev := threadEvent(tracer.KindPass, th)
-	ev.Phase, ev.Detail, ev.Request = h.entry.Phase, h.entry.Detail, &info
-	if h.entry.Phase == tracer.PhaseRequestTransport {
-		ev.Detail = transportDetail(h.entry.Detail, info)
-	}
+	ev := requestEvent(tracer.KindPass, h, &info)
 	t0 := time.Now()
 	ev.Args = s.readArgs(th)
 	debugf("request args of %s read in %s", h.entry.Function, time.Since(t0))
@@ -508,6 +500,17 @@ func (s *Session) reportRequestHit(h hit) bool {
 	in.events = append(in.events, ev)
 	s.deliver(ev, pause)
 	return pause
+}
+
+// requestEvent starts the event of a request function's entry or return
+// at h, for the request info.
+func requestEvent(kind tracer.Kind, h hit, info *tracer.RequestInfo) tracer.Event {
+	ev := threadEvent(kind, h.thread)
+	ev.Phase, ev.Detail, ev.Request = h.entry.Phase, h.entry.Detail, info
+	if h.entry.Phase == tracer.PhaseRequestTransport {
+		ev.Detail = transportDetail(h.entry.Detail, *info)
+	}
+	return ev
 }
 
 // transportDetail names the transport entry with what it serves:
