@@ -183,7 +183,7 @@ func (s *Session) readKeyValue(scope api.EvalScope, kvs string, i int) (provenan
 			debugf("config source: read %s: %v", expr, err)
 			return kv, false
 		}
-		*f.to = constantString(v)
+		*f.to = v.Value
 		if f.to == &kv.Value {
 			kv.Truncated = v.Len > int64(len(kv.Value))
 		}
@@ -242,7 +242,7 @@ func describeSource(v *api.Variable, src *provenance.Source) {
 		if st != nil {
 			if p := field(st, "prefixes"); p != nil {
 				for i := range p.Children {
-					src.Prefixes = append(src.Prefixes, constantString(&p.Children[i]))
+					src.Prefixes = append(src.Prefixes, p.Children[i].Value)
 				}
 			}
 		}
@@ -273,19 +273,14 @@ func field(v *api.Variable, name string) *api.Variable {
 	return nil
 }
 
-// fieldString returns a string field's value, or "".
+// fieldString returns a string field's value, or "" (api.Variable.Value
+// is a string's plain text).
 func fieldString(v *api.Variable, name string) string {
 	f := field(v, name)
 	if f == nil {
 		return ""
 	}
-	return constantString(f)
-}
-
-// constantString is a string variable's value as the program holds it
-// (api.Variable.Value is the plain text for a string).
-func constantString(v *api.Variable) string {
-	return v.Value
+	return f.Value
 }
 
 // bytesOf turns a loaded []byte into its text.

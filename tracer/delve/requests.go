@@ -14,17 +14,16 @@ import (
 )
 
 // requestState follows the requests a session sends. The run goroutine owns
-// funcs, bps and the timeouts; what Send and Routes read (serving, armed,
+// bps and the timeouts; what Send and Routes read (serving, armed,
 // seq, target, routes, grpcMethods, active) and the fields of the in-flight
 // request that the client goroutine sets are guarded by s.mu.
 type requestState struct {
 	// serving: app.running was reached and no signal has been sent since;
 	// requests can be sent.
 	serving bool
-	// armed: the request breakpoints are set; funcs is what they are set on
-	// and bps what each breakpoint means.
+	// armed: the request breakpoints are set; bps is what each breakpoint
+	// means.
 	armed bool
-	funcs []requestFunc
 	bps   map[int]requestBP
 	// seq numbers the requests.
 	seq int
@@ -35,10 +34,9 @@ type requestState struct {
 	grpcMethods []string
 	// active is the request in flight, from Send to its request.reply.
 	active *inflight
-	// timeoutsLifted: liftTimeouts ran; lifted is what it set to zero, to
-	// be put back (requesttimeouts.go).
-	timeoutsLifted bool
-	lifted         []liftedTimeout
+	// lifted is what liftTimeouts set to zero, to be put back
+	// (requesttimeouts.go).
+	lifted []liftedTimeout
 }
 
 // requestBP is a breakpoint on a request function's entry or returns.
@@ -255,13 +253,13 @@ func (s *Session) armRequests() {
 		debugf("routes: %v", err)
 	}
 	s.req.bps = map[int]requestBP{}
-	layers := s.layers()
-	names, err := s.client.ListFunctions(requestFuncsFilter(s.modulePath(), layers), 0)
+	layers, module := s.layers(), s.modulePath()
+	names, err := s.client.ListFunctions(requestFuncsFilter(module, layers), 0)
 	if err != nil {
 		s.status("cannot list the program's functions to follow requests: %v", err)
 		return
 	}
-	s.req.funcs = classifyRequestFuncs(names, s.modulePath(), layers)
+	funcs := classifyRequestFuncs(names, module, layers)
 	missing := map[tracer.PhaseID]bool{tracer.PhaseRequestTransport: true, tracer.PhaseRequestService: true}
 	named := func(bp *api.Breakpoint) *api.Breakpoint {
 		if s.remote != nil {
@@ -270,7 +268,7 @@ func (s *Session) armRequests() {
 		}
 		return bp
 	}
-	for _, f := range s.req.funcs {
+	for _, f := range funcs {
 		bp, err := s.client.CreateBreakpoint(named(&api.Breakpoint{FunctionName: f.function}))
 		if err != nil {
 			debugf("request breakpoint %s: %v", f.function, err)
@@ -297,8 +295,7 @@ func (s *Session) armRequests() {
 		debugf("request %s %s at %s:%d, %d returns", f.phase, f.detail, bp.File, bp.Line, len(addrs))
 	}
 	if missing[tracer.PhaseRequestService] {
-		dirs := s.layers()[tracer.PhaseRequestService]
-		s.status("no service layer found in %s: requests are followed through the transport and middleware only (name the layers' packages with --layer service=DIR)", strings.Join(dirs, ", "))
+		s.status("no service layer found in %s: requests are followed through the transport and middleware only (name the layers' packages with --layer service=DIR)", strings.Join(layers[tracer.PhaseRequestService], ", "))
 	}
 }
 
@@ -378,7 +375,7 @@ func (s *Session) replyArrived(in *inflight, r tracer.Reply) {
 		s.mu.Lock()
 		halt := false
 		if !in.reported && s.stepping && !s.ended {
-			if len(in.openCalls()) > 0 && time.Since(in.replyAt) > replyGrace {
+			if in.openCount() > 0 && time.Since(in.replyAt) > replyGrace {
 				in.forced = true
 			}
 			halt = in.dueLocked()
@@ -404,15 +401,16 @@ func (s *Session) replyArrived(in *inflight, r tracer.Reply) {
 // dueLocked reports whether the reply can be reported: it is in, and no
 // call of the request is still open (or they had their grace).
 func (in *inflight) dueLocked() bool {
-	return in.reply != nil && !in.reported && (in.forced || len(in.openCalls()) == 0)
+	return in.reply != nil && !in.reported && (in.forced || in.openCount() == 0)
 }
 
-func (in *inflight) openCalls() []openCall {
-	var out []openCall
+// openCount is how many calls of the request are open.
+func (in *inflight) openCount() int {
+	n := 0
 	for _, calls := range in.open {
-		out = append(out, calls...)
+		n += len(calls)
 	}
-	return out
+	return n
 }
 
 // replyDue reports, in the run goroutine, whether the active request's
@@ -463,11 +461,7 @@ func (s *Session) reportRequestHit(h hit) bool {
 		s.mu.Lock()
 		in.open[gid] = append(calls[:i], calls[i+1:]...)
 		s.mu.Unlock()
-		ev := threadEvent(tracer.KindReturn, th)
-		ev.Phase, ev.Detail, ev.Request = h.entry.Phase, h.entry.Detail, &info
-		if h.entry.Phase == tracer.PhaseRequestTransport {
-			ev.Detail = transportDetail(h.entry.Detail, info)
-		}
+		ev := requestEvent(tracer.KindReturn, h, &info)
 		ev.Took = tracer.Duration(ran - call.ranAt)
 		t0 := time.Now()
 		ev.Results = s.readResults(th)
@@ -487,11 +481,7 @@ func (s *Session) reportRequestHit(h hit) bool {
 	if h.entry.Phase == tracer.PhaseRequestTransport {
 		in.transportAt = ran
 	}
-	ev := threadEvent(tracer.KindPass, th)
-	ev.Phase, ev.Detail, ev.Request = h.entry.Phase, h.entry.Detail, &info
-	if h.entry.Phase == tracer.PhaseRequestTransport {
-		ev.Detail = transportDetail(h.entry.Detail, info)
-	}
+	ev := requestEvent(tracer.KindPass, h, &info)
 	t0 := time.Now()
 	ev.Args = s.readArgs(th)
 	debugf("request args of %s read in %s", h.entry.Function, time.Since(t0))
@@ -510,6 +500,17 @@ func (s *Session) reportRequestHit(h hit) bool {
 	in.events = append(in.events, ev)
 	s.deliver(ev, pause)
 	return pause
+}
+
+// requestEvent starts the event of a request function's entry or return
+// at h, for the request info.
+func requestEvent(kind tracer.Kind, h hit, info *tracer.RequestInfo) tracer.Event {
+	ev := threadEvent(kind, h.thread)
+	ev.Phase, ev.Detail, ev.Request = h.entry.Phase, h.entry.Detail, info
+	if h.entry.Phase == tracer.PhaseRequestTransport {
+		ev.Detail = transportDetail(h.entry.Detail, *info)
+	}
+	return ev
 }
 
 // transportDetail names the transport entry with what it serves:
@@ -539,8 +540,8 @@ func (s *Session) reportReply() bool {
 	request.Attribute(&r, &info, in.events)
 	info.Reply = &r
 	ev := tracer.Event{Kind: tracer.KindPass, Phase: tracer.PhaseRequestReply, Detail: request.StatusLine(&r), Request: &info, Stack: []tracer.Frame{}}
-	if open := in.openCalls(); len(open) > 0 {
-		debugf("reply of %s reported with %d calls open", info.Label(), len(open))
+	if open := in.openCount(); open > 0 {
+		debugf("reply of %s reported with %d calls open", info.Label(), open)
 	}
 	s.addState(&ev)
 	s.mu.Lock()

@@ -16,7 +16,8 @@ type liftedTimeout struct {
 }
 
 // liftTimeouts sets the timeout of every Kratos HTTP and gRPC server of the
-// App to zero, once, in the stopped program, unless the user keeps them.
+// App to zero in the stopped program, unless the user keeps them; it runs
+// once, as armRequests does.
 //
 // Kratos gives each request a deadline of the server's timeout (1s in
 // kratos-layout) in its transport filter or interceptor, in wall time. A
@@ -27,10 +28,9 @@ type liftedTimeout struct {
 // the values are put back when the App stops (restoreTimeouts), and the
 // Servers pane keeps showing them as configured.
 func (s *Session) liftTimeouts() {
-	if s.cfg.KeepTimeouts || s.req.timeoutsLifted {
+	if s.cfg.KeepTimeouts {
 		return
 	}
-	s.req.timeoutsLifted = true
 	scope := api.EvalScope{GoroutineID: -1}
 	var lifted []string
 	for _, key := range s.servers.order {

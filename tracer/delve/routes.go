@@ -74,7 +74,7 @@ func (s *Session) readRouteList() ([]tracer.Route, []string, error) {
 	var grpcMethods []string
 	for i := int64(0); i < list.Len; i++ {
 		expr := fmt.Sprintf("a.opts.servers[%d]", i)
-		typeName, sexpr, err := serverExpr(s.client, scope, expr)
+		typeName, sexpr, _, err := serverExpr(s.client, scope, expr)
 		if err != nil {
 			continue
 		}
@@ -108,26 +108,6 @@ func (s *Session) appScope() (api.EvalScope, error) {
 		}
 	}
 	return api.EvalScope{}, fmt.Errorf("no goroutine is in %s: the App is not running", run)
-}
-
-// serverExpr reads the concrete type behind the transport.Server interface
-// expr and an expression of the server struct itself.
-func serverExpr(c interface {
-	EvalVariable(api.EvalScope, string, api.LoadConfig) (*api.Variable, error)
-}, scope api.EvalScope, expr string) (string, string, error) {
-	iv, err := c.EvalVariable(scope, expr, api.LoadConfig{FollowPointers: false, MaxVariableRecurse: 1})
-	if err != nil {
-		return "", "", err
-	}
-	if iv.Kind != reflect.Interface || len(iv.Children) == 0 {
-		return "", "", fmt.Errorf("%s is not a server interface", expr)
-	}
-	ptr := iv.Children[0]
-	if ptr.Kind != reflect.Ptr || len(ptr.Children) == 0 || ptr.Children[0].Addr == 0 {
-		return "", "", fmt.Errorf("%s holds no server", expr)
-	}
-	typeName := strings.TrimPrefix(ptr.Type, "*")
-	return typeName, fmt.Sprintf("(*(*%q)(%#x))", typeName, ptr.Children[0].Addr), nil
 }
 
 // readHTTPRoutes lists the routes of a kratos HTTP server's router: each
@@ -166,14 +146,9 @@ func routeOf(rc *api.Variable) (string, []string) {
 	for _, f := range rc.Children {
 		switch f.Name {
 		case "regexp":
-			for _, g := range f.Children {
-				if g.Name != "path" || len(g.Children) == 0 {
-					continue
-				}
-				for _, p := range g.Children[0].Children {
-					if p.Name == "template" {
-						tmpl = p.Value
-					}
+			if p := field(&f, "path"); p != nil && len(p.Children) > 0 {
+				if t := field(&p.Children[0], "template"); t != nil {
+					tmpl = t.Value
 				}
 			}
 		case "matchers":
@@ -209,10 +184,7 @@ func (s *Session) readGRPCMethods(scope api.EvalScope, sexpr string) []string {
 		if info.Kind == reflect.Ptr && len(info.Children) > 0 {
 			info = &info.Children[0]
 		}
-		for _, f := range info.Children {
-			if f.Name != "methods" {
-				continue
-			}
+		if f := field(info, "methods"); f != nil {
 			for k := 0; k+1 < len(f.Children); k += 2 {
 				out = append(out, svc+"/"+f.Children[k].Value)
 			}

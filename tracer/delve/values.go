@@ -56,26 +56,37 @@ type keyedServer struct {
 	tracer.Server
 }
 
-// readServerVar reads the transport.Server held by the interface expr.
-func readServerVar(c *rpc2.RPCClient, scope api.EvalScope, expr string) (tracer.Server, uint64, error) {
-	var srv tracer.Server
+// serverExpr reads the concrete type behind the transport.Server interface
+// expr, an expression of the server struct itself and the struct's
+// address.
+func serverExpr(c interface {
+	EvalVariable(api.EvalScope, string, api.LoadConfig) (*api.Variable, error)
+}, scope api.EvalScope, expr string) (typeName, sexpr string, addr uint64, err error) {
 	iv, err := c.EvalVariable(scope, expr, api.LoadConfig{FollowPointers: false, MaxVariableRecurse: 1})
 	if err != nil {
-		return srv, 0, fmt.Errorf("read %s: %w", expr, err)
+		return "", "", 0, fmt.Errorf("read %s: %w", expr, err)
 	}
 	if iv.Kind != reflect.Interface || len(iv.Children) == 0 {
-		return srv, 0, fmt.Errorf("%s is not a server interface", expr)
+		return "", "", 0, fmt.Errorf("%s is not a server interface", expr)
 	}
 	ptr := iv.Children[0]
 	if ptr.Kind != reflect.Ptr || len(ptr.Children) == 0 || ptr.Children[0].Addr == 0 {
-		return srv, 0, fmt.Errorf("%s holds no server", expr)
+		return "", "", 0, fmt.Errorf("%s holds no server", expr)
 	}
-	typeName := strings.TrimPrefix(ptr.Type, "*")
-	key := ptr.Children[0].Addr
+	typeName, addr = strings.TrimPrefix(ptr.Type, "*"), ptr.Children[0].Addr
+	return typeName, fmt.Sprintf("(*(*%q)(%#x))", typeName, addr), addr, nil
+}
+
+// readServerVar reads the transport.Server held by the interface expr.
+func readServerVar(c *rpc2.RPCClient, scope api.EvalScope, expr string) (tracer.Server, uint64, error) {
+	var srv tracer.Server
+	typeName, sexpr, key, err := serverExpr(c, scope, expr)
+	if err != nil {
+		return srv, 0, err
+	}
 	srv.Type = "*" + typeName
 	srv.Kind = serverKind(typeName)
 	srv.State = tracer.ServerCreated
-	sexpr := fmt.Sprintf("(*(*%q)(%#x))", typeName, key)
 	// The fields shown are strings, a duration and two pointers tested for
 	// nil; following pointers would pull in the whole embedded net/http or
 	// grpc-go server for nothing.

@@ -136,34 +136,35 @@ type asker struct {
 // reflectionStream opens a reflection stream, v1 first.
 func reflectionStream(ctx context.Context, conn grpc.ClientConnInterface) (*asker, error) {
 	v1, err := rpb.NewServerReflectionClient(conn).ServerReflectionInfo(ctx)
-	if err == nil {
-		a := &asker{close: func() { _ = v1.CloseSend() }}
-		roundTrip := func(req *rpb.ServerReflectionRequest) ([][]byte, error) {
-			if err := v1.Send(req); err != nil {
-				return nil, reflectionError(err, v1.RecvMsg)
-			}
-			res, err := v1.Recv()
-			if err != nil {
-				return nil, reflectionError(err, nil)
-			}
-			if e := res.GetErrorResponse(); e != nil {
-				return nil, fmt.Errorf("the gRPC server's reflection does not know %s: %s", what(req), e.GetErrorMessage())
-			}
-			return res.GetFileDescriptorResponse().GetFileDescriptorProto(), nil
+	if err != nil {
+		return nil, reflectionError(err, nil)
+	}
+	roundTrip := func(req *rpb.ServerReflectionRequest) ([][]byte, error) {
+		if err := v1.Send(req); err != nil {
+			return nil, reflectionError(err, v1.RecvMsg)
 		}
-		a.symbol = func(s string) ([][]byte, error) {
+		res, err := v1.Recv()
+		if err != nil {
+			return nil, reflectionError(err, nil)
+		}
+		if e := res.GetErrorResponse(); e != nil {
+			return nil, fmt.Errorf("the gRPC server's reflection does not know %s: %s", what(req), e.GetErrorMessage())
+		}
+		return res.GetFileDescriptorResponse().GetFileDescriptorProto(), nil
+	}
+	return &asker{
+		symbol: func(s string) ([][]byte, error) {
 			raw, err := roundTrip(&rpb.ServerReflectionRequest{MessageRequest: &rpb.ServerReflectionRequest_FileContainingSymbol{FileContainingSymbol: s}})
 			if errors.Is(err, ErrNoReflection) {
 				return alphaSymbol(ctx, conn, s)
 			}
 			return raw, err
-		}
-		a.file = func(name string) ([][]byte, error) {
+		},
+		file: func(name string) ([][]byte, error) {
 			return roundTrip(&rpb.ServerReflectionRequest{MessageRequest: &rpb.ServerReflectionRequest_FileByFilename{FileByFilename: name}})
-		}
-		return a, nil
-	}
-	return nil, reflectionError(err, nil)
+		},
+		close: func() { _ = v1.CloseSend() },
+	}, nil
 }
 
 // alphaSymbol asks the v1alpha reflection service, for servers that offer
@@ -203,7 +204,7 @@ func reflectionError(err error, recv func(any) error) error {
 	case codes.Unavailable:
 		return fmt.Errorf("nothing answers at the gRPC server: %s", status.Convert(err).Message())
 	case codes.Canceled:
-		return errors.New("the request was cancelled: the trace ended before the reply came")
+		return errors.New(cancelledText)
 	}
 	return fmt.Errorf("the gRPC reflection service failed: %w", err)
 }

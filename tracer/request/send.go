@@ -162,6 +162,10 @@ func headerLines(h map[string][]string) []string {
 	return out
 }
 
+// cancelledText says why a request, or a question to the reflection
+// service, got no answer when its context was cancelled.
+const cancelledText = "the request was cancelled: the trace ended before the reply came"
+
 // sendError says in one line why nothing came back from url.
 func sendError(url string, err error) string {
 	var op *net.OpError
@@ -169,7 +173,7 @@ func sendError(url string, err error) string {
 	case errors.As(err, &op) && op.Op == "dial":
 		return fmt.Sprintf("nothing answers at %s: %v", url, op.Err)
 	case errors.Is(err, context.Canceled):
-		return "the request was cancelled: the trace ended before the reply came"
+		return cancelledText
 	}
 	return err.Error()
 }
@@ -212,7 +216,7 @@ func doGRPC(ctx context.Context, spec tracer.RequestSpec, addr string) tracer.Re
 	if err != nil {
 		r.Message = st.Message()
 		if errors.Is(ctx.Err(), context.Canceled) {
-			r.Error = "the request was cancelled: the trace ended before the reply came"
+			r.Error = cancelledText
 		}
 		return r
 	}
