@@ -113,7 +113,7 @@ func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, er
 	if cache != nil {
 		if warm := cache.lookupWarmBuild(t.Dir); warm != nil {
 			key := &buildKey{key: warm.Key, goVersion: warm.GoEnv["GOVERSION"]}
-			if cache.has(key.key) && takeFromCache(cache, key, res.Bin) {
+			if takeFromCache(cache, key, res.Bin) {
 				debugf("build cache: hit %s in %s, by the warm index", key.key[:12], cache.dir)
 				status("building %s: unchanged since the last build, reusing it from the cache", t.Pattern)
 				res.Cached = true

@@ -262,10 +262,10 @@ func randomSuffix() string {
 type buildKey struct {
 	key       string
 	goVersion string
-	files     []fileStamp
-	// stamps record, for the stat index (statindex.go), every local file
-	// hashed, with its hash; absent lists the files looked for and not
-	// found, dirs the local directories whose files were listed.
+	// stamps record every local file hashed, with its hash: for the check
+	// that none changed while the build ran, and for the stat index
+	// (statindex.go). absent lists the files looked for and not found,
+	// dirs the local directories whose files were listed.
 	stamps []stamp
 	absent []string
 	dirs   []string
@@ -273,20 +273,13 @@ type buildKey struct {
 	packages int
 }
 
-// fileStamp is what a file looked like when it was hashed.
-type fileStamp struct {
-	path  string
-	size  int64
-	mtime time.Time
-}
-
 // unchanged reports whether every hashed file still has the size and
 // modification time it had when it was hashed. A file edited during the
 // build may or may not be in the binary, so such a build is not stored.
 func (k *buildKey) unchanged() bool {
-	for _, f := range k.files {
-		fi, err := os.Stat(f.path)
-		if err != nil || fi.Size() != f.size || !fi.ModTime().Equal(f.mtime) {
+	for _, st := range k.stamps {
+		fi, err := os.Stat(st.Path)
+		if err != nil || fi.Size() != st.Size || fi.ModTime().UnixNano() != st.MTime {
 			return false
 		}
 	}
@@ -304,12 +297,13 @@ const coarseMtimeSlack = 2 * time.Second
 // build is not stored. Whole-second times get a margin, since an edit just
 // after start could carry a time just before it.
 func (k *buildKey) settledBefore(start time.Time) bool {
-	for _, f := range k.files {
+	for _, st := range k.stamps {
+		mtime := time.Unix(0, st.MTime)
 		limit := start
-		if f.mtime.Nanosecond() == 0 {
+		if mtime.Nanosecond() == 0 {
 			limit = start.Add(-coarseMtimeSlack)
 		}
-		if !f.mtime.Before(limit) {
+		if !mtime.Before(limit) {
 			return false
 		}
 	}
@@ -429,7 +423,6 @@ func hashBuildInputs(goEnv map[string]string, buildArgs []string, pkgs []listedP
 			return err
 		}
 		// Stat before reading: an edit in between shows as a changed stamp.
-		k.files = append(k.files, fileStamp{path: path, size: fi.Size(), mtime: fi.ModTime()})
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return err

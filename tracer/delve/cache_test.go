@@ -211,8 +211,8 @@ func TestBuildKeySeparatesToolchainsAndFlags(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(k.files) != 0 {
-			t.Errorf("hashed %d files of GOROOT and the module cache; their versions stand for them", len(k.files))
+		if len(k.stamps) != 0 {
+			t.Errorf("hashed %d files of GOROOT and the module cache; their versions stand for them", len(k.stamps))
 		}
 		return k.key
 	}
@@ -553,8 +553,8 @@ func TestParseSize(t *testing.T) {
 
 func TestSettledBefore(t *testing.T) {
 	start := time.Date(2026, 1, 2, 3, 4, 5, 500_000_000, time.UTC)
-	stamp := func(mtime time.Time) *buildKey {
-		return &buildKey{files: []fileStamp{{path: "a.go", mtime: mtime}}}
+	keyWith := func(mtime time.Time) *buildKey {
+		return &buildKey{stamps: []stamp{{Kind: stampFile, Path: "a.go", MTime: mtime.UnixNano()}}}
 	}
 	tests := []struct {
 		name  string
@@ -569,7 +569,7 @@ func TestSettledBefore(t *testing.T) {
 		{"whole second long before", start.Truncate(time.Second).Add(-3 * time.Second), true},
 	}
 	for _, tt := range tests {
-		if got := stamp(tt.mtime).settledBefore(start); got != tt.want {
+		if got := keyWith(tt.mtime).settledBefore(start); got != tt.want {
 			t.Errorf("%s: settled %t, want %t", tt.name, got, tt.want)
 		}
 	}
