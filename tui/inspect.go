@@ -338,38 +338,6 @@ func (m *Model) inspectKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	return nil, false
 }
 
-// moveInspect moves the selection of the panes of inspection; it reports
-// false for a pane that only scrolls.
-func (m *Model) moveInspect(p paneID, delta int) bool {
-	switch p {
-	case paneVariables:
-		m.variables.move(delta)
-	case paneStack:
-		m.stack.moveCursor(delta)
-	case paneGoroutines:
-		m.goroutines.move(delta)
-	case paneSource:
-		m.source.moveCursor(delta)
-	default:
-		return false
-	}
-	return true
-}
-
-// clickInspect selects the row clicked in a pane of inspection.
-func (m *Model) clickInspect(p paneID, row int) {
-	switch p {
-	case paneVariables:
-		m.variables.clickRow(row)
-	case paneStack:
-		m.stack.clickRow(row)
-	case paneGoroutines:
-		m.goroutines.clickRow(row)
-	case paneSource:
-		m.source.clickRow(row)
-	}
-}
-
 // openPrompt opens the expression prompt.
 func (m *Model) openPrompt() tea.Cmd {
 	if m.inspector() == nil {
