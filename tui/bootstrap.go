@@ -184,17 +184,7 @@ func (p *bootstrapPane) treeHeight() int {
 }
 
 func (p *bootstrapPane) scrollToSelected() {
-	h := p.treeHeight()
-	if h <= 0 {
-		return
-	}
-	if p.selected < p.offset {
-		p.offset = p.selected
-	}
-	if p.selected >= p.offset+h {
-		p.offset = p.selected - h + 1
-	}
-	p.offset = clamp(p.offset, 0, max(0, len(p.rows)-h))
+	p.offset = keepInView(p.offset, p.selected, p.treeHeight(), len(p.rows))
 }
 
 func (p *bootstrapPane) footer() string {

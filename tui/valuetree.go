@@ -325,16 +325,7 @@ func (t *valueTree) scroll(delta int) {
 }
 
 func (t *valueTree) scrollToSelected() {
-	if t.h <= 0 {
-		return
-	}
-	if t.selected < t.offset {
-		t.offset = t.selected
-	}
-	if t.selected >= t.offset+t.h {
-		t.offset = t.selected - t.h + 1
-	}
-	t.offset = clamp(t.offset, 0, max(0, len(t.rows)-t.h))
+	t.offset = keepInView(t.offset, t.selected, t.h, len(t.rows))
 }
 
 // changedCount is the number of values marked changed.
