@@ -328,17 +328,6 @@ func (t *valueTree) scrollToSelected() {
 	t.offset = keepInView(t.offset, t.selected, t.h, len(t.rows))
 }
 
-// changedCount is the number of values marked changed.
-func (t *valueTree) changedCount() int {
-	n := 0
-	for _, c := range t.changes {
-		if c != unchanged {
-			n++
-		}
-	}
-	return n
-}
-
 // lines draws the rows that fit in h lines, from the scroll offset.
 func (t *valueTree) lines(h int) []string {
 	out := make([]string, 0, h)
