@@ -386,6 +386,16 @@ func (m *Model) selectFrame(i int, fromPrompt bool) tea.Cmd {
 	})
 }
 
+// showFrameDetail makes d, a frame of goroutine g (0: the stop's), the one
+// Stack, Variables and Source show.
+func (m *Model) showFrameDetail(g int64, d tracer.FrameDetail) tea.Cmd {
+	m.insp.frame = d.Index
+	m.stack.showFrame(d.Index)
+	m.variables.setFrame(g, d)
+	m.suggest(paneVariables)
+	return tea.Batch(m.showFrameSource(d.Frame, d.Source), m.expandCmds(targetVariables, &m.variables.tree))
+}
+
 // showFrameSource shows the code of a frame other than the stop's.
 func (m *Model) showFrameSource(fr tracer.Frame, snippet *tracer.Snippet) tea.Cmd {
 	return m.showSource(tracer.Event{File: fr.File, Line: fr.Line, Function: fr.Function, Source: snippet})
@@ -440,15 +450,11 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 			m.failed(msg.prompt, m.inspectError(f(m.tx.cmdFrame, msg.detail.Index), msg.err))
 			return nil
 		}
-		d := msg.detail
-		m.insp.frame = d.Index
-		m.stack.showFrame(d.Index)
-		m.variables.setFrame(msg.goroutine, d)
-		m.suggest(paneVariables)
+		cmd := m.showFrameDetail(msg.goroutine, msg.detail)
 		if msg.prompt {
 			m.prompt.showNote(m.variables.frameName())
 		}
-		return tea.Batch(m.showFrameSource(d.Frame, d.Source), m.expandCmds(targetVariables, &m.variables.tree))
+		return cmd
 	case goroutineMsg:
 		if msg.at != m.insp.at {
 			return nil
@@ -457,13 +463,9 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 			m.trace.flash = m.inspectError(m.tx.cmdGoroutine, msg.err)
 			return nil
 		}
-		d := msg.detail
-		m.insp.goroutine, m.insp.frame = msg.id, d.Index
+		m.insp.goroutine = msg.id
 		m.stack.set(msg.id, msg.frames, m.shortPath)
-		m.stack.showFrame(d.Index)
-		m.variables.setFrame(msg.id, d)
-		m.suggest(paneVariables)
-		return tea.Batch(m.showFrameSource(d.Frame, d.Source), m.expandCmds(targetVariables, &m.variables.tree))
+		return m.showFrameDetail(msg.id, msg.detail)
 	case watchMsg:
 		return m.applyWatch(msg)
 	case breakpointMsg:
