@@ -184,35 +184,32 @@ func (p *bootstrapPane) treeHeight() int {
 }
 
 func (p *bootstrapPane) scrollToSelected() {
-	h := p.treeHeight()
-	if h <= 0 {
-		return
-	}
-	if p.selected < p.offset {
-		p.offset = p.selected
-	}
-	if p.selected >= p.offset+h {
-		p.offset = p.selected - h + 1
-	}
-	p.offset = clamp(p.offset, 0, max(0, len(p.rows)-h))
+	p.offset = keepInView(p.offset, p.selected, p.treeHeight(), len(p.rows))
 }
 
 func (p *bootstrapPane) footer() string {
-	n := 0
-	for _, c := range p.changes {
-		if c != unchanged {
-			n++
-		}
-	}
 	scroll := ""
 	if len(p.rows) > p.treeHeight() && p.h > 0 {
 		scroll = fmt.Sprintf("%d/%d", p.selected+1, len(p.rows))
 	}
+	return changesFooter(p.tx, p.changes, scroll)
+}
+
+// changesFooter is the footer of a pane of values: how many changed since
+// the previous stop, then scroll, the selected row's place when the rows
+// do not all fit.
+func changesFooter(tx *text, changes map[string]change, scroll string) string {
+	n := 0
+	for _, c := range changes {
+		if c != unchanged {
+			n++
+		}
+	}
 	switch {
 	case n > 0 && scroll != "":
-		return f(p.tx.changed, n) + " · " + scroll
+		return f(tx.changed, n) + " · " + scroll
 	case n > 0:
-		return f(p.tx.changed, n)
+		return f(tx.changed, n)
 	}
 	return scroll
 }

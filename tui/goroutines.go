@@ -137,14 +137,7 @@ func (p *goroutinesPane) scroll(delta int) {
 
 func (p *goroutinesPane) scrollToCursor() {
 	per, head := p.rowLines()
-	fit := max(1, (p.h-head)/per)
-	if p.cursor < p.offset {
-		p.offset = p.cursor
-	}
-	if p.cursor >= p.offset+fit {
-		p.offset = p.cursor - fit + 1
-	}
-	p.offset = clamp(p.offset, 0, max(0, len(p.list)-fit))
+	p.offset = keepInView(p.offset, p.cursor, max(1, (p.h-head)/per), len(p.list))
 }
 
 func (p *goroutinesPane) footer() string {

@@ -338,38 +338,6 @@ func (m *Model) inspectKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	return nil, false
 }
 
-// moveInspect moves the selection of the panes of inspection; it reports
-// false for a pane that only scrolls.
-func (m *Model) moveInspect(p paneID, delta int) bool {
-	switch p {
-	case paneVariables:
-		m.variables.move(delta)
-	case paneStack:
-		m.stack.moveCursor(delta)
-	case paneGoroutines:
-		m.goroutines.move(delta)
-	case paneSource:
-		m.source.moveCursor(delta)
-	default:
-		return false
-	}
-	return true
-}
-
-// clickInspect selects the row clicked in a pane of inspection.
-func (m *Model) clickInspect(p paneID, row int) {
-	switch p {
-	case paneVariables:
-		m.variables.clickRow(row)
-	case paneStack:
-		m.stack.clickRow(row)
-	case paneGoroutines:
-		m.goroutines.clickRow(row)
-	case paneSource:
-		m.source.clickRow(row)
-	}
-}
-
 // openPrompt opens the expression prompt.
 func (m *Model) openPrompt() tea.Cmd {
 	if m.inspector() == nil {
@@ -416,6 +384,16 @@ func (m *Model) selectFrame(i int, fromPrompt bool) tea.Cmd {
 		d, err := in.Frame(ctx, i)
 		return frameMsg{at: at, goroutine: g, detail: d, prompt: fromPrompt, err: err}
 	})
+}
+
+// showFrameDetail makes d, a frame of goroutine g (0: the stop's), the one
+// Stack, Variables and Source show.
+func (m *Model) showFrameDetail(g int64, d tracer.FrameDetail) tea.Cmd {
+	m.insp.frame = d.Index
+	m.stack.showFrame(d.Index)
+	m.variables.setFrame(g, d)
+	m.suggest(paneVariables)
+	return tea.Batch(m.showFrameSource(d.Frame, d.Source), m.expandCmds(targetVariables, &m.variables.tree))
 }
 
 // showFrameSource shows the code of a frame other than the stop's.
@@ -472,15 +450,11 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 			m.failed(msg.prompt, m.inspectError(f(m.tx.cmdFrame, msg.detail.Index), msg.err))
 			return nil
 		}
-		d := msg.detail
-		m.insp.frame = d.Index
-		m.stack.showFrame(d.Index)
-		m.variables.setFrame(msg.goroutine, d)
-		m.suggest(paneVariables)
+		cmd := m.showFrameDetail(msg.goroutine, msg.detail)
 		if msg.prompt {
 			m.prompt.showNote(m.variables.frameName())
 		}
-		return tea.Batch(m.showFrameSource(d.Frame, d.Source), m.expandCmds(targetVariables, &m.variables.tree))
+		return cmd
 	case goroutineMsg:
 		if msg.at != m.insp.at {
 			return nil
@@ -489,13 +463,9 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 			m.trace.flash = m.inspectError(m.tx.cmdGoroutine, msg.err)
 			return nil
 		}
-		d := msg.detail
-		m.insp.goroutine, m.insp.frame = msg.id, d.Index
+		m.insp.goroutine = msg.id
 		m.stack.set(msg.id, msg.frames, m.shortPath)
-		m.stack.showFrame(d.Index)
-		m.variables.setFrame(msg.id, d)
-		m.suggest(paneVariables)
-		return tea.Batch(m.showFrameSource(d.Frame, d.Source), m.expandCmds(targetVariables, &m.variables.tree))
+		return m.showFrameDetail(msg.id, msg.detail)
 	case watchMsg:
 		return m.applyWatch(msg)
 	case breakpointMsg:

@@ -267,3 +267,19 @@ func (l layout) paneAt(x, y int, front []paneID) (paneID, bool) {
 func clamp(v, lo, hi int) int {
 	return max(lo, min(v, hi))
 }
+
+// keepInView returns the scroll offset of a list of n rows drawn in h
+// lines that shows row sel, moving offset as little as it can; with no
+// lines to draw in it leaves offset as it is.
+func keepInView(offset, sel, h, n int) int {
+	if h <= 0 {
+		return offset
+	}
+	if sel < offset {
+		offset = sel
+	}
+	if sel >= offset+h {
+		offset = sel - h + 1
+	}
+	return clamp(offset, 0, max(0, n-h))
+}

@@ -885,7 +885,8 @@ func (m *Model) cycleFocus(dir int) {
 	m.setFocus(p)
 }
 
-// movePane moves the selection (Phases, Bootstrap) or scrolls (the others).
+// movePane moves the selection (Phases, Bootstrap, Variables, Stack,
+// Goroutines, Source) or scrolls (the others).
 func (m *Model) movePane(p paneID, delta int) {
 	switch p {
 	case panePhases:
@@ -899,10 +900,16 @@ func (m *Model) movePane(p paneID, delta int) {
 		m.syncResults()
 	case paneBootstrap:
 		m.bootstrap.move(delta)
+	case paneVariables:
+		m.variables.move(delta)
+	case paneStack:
+		m.stack.moveCursor(delta)
+	case paneGoroutines:
+		m.goroutines.move(delta)
+	case paneSource:
+		m.source.moveCursor(delta)
 	default:
-		if !m.moveInspect(p, delta) {
-			m.scrollPane(p, delta)
-		}
+		m.scrollPane(p, delta)
 	}
 }
 
@@ -960,8 +967,14 @@ func (m *Model) handleClick(mouse tea.Mouse) {
 		m.syncResults()
 	case paneBootstrap:
 		m.bootstrap.clickRow(row)
-	default:
-		m.clickInspect(p, row)
+	case paneVariables:
+		m.variables.clickRow(row)
+	case paneStack:
+		m.stack.clickRow(row)
+	case paneGoroutines:
+		m.goroutines.clickRow(row)
+	case paneSource:
+		m.source.clickRow(row)
 	}
 }
 

@@ -164,10 +164,8 @@ func (p *phasesPane) apply(ev tracer.Event) {
 	if k.detail == "" && ev.Phase != tracer.PhaseBreak {
 		rec.detail = ev.Detail
 	}
-	if p.hasCur && p.current != k {
-		if cur := p.records[p.current]; cur != nil && cur.state == stateCurrent {
-			cur.state = stateDone
-		}
+	if p.current != k {
+		p.doneCurrent()
 	}
 	switch ev.Kind {
 	case tracer.KindStop, tracer.KindStep:
@@ -214,11 +212,19 @@ func (p *phasesPane) fail(ev tracer.Event) {
 // finish marks the paused phase done once the trace has ended.
 func (p *phasesPane) finish() {
 	if p.hasCur {
-		if cur := p.records[p.current]; cur != nil && cur.state == stateCurrent {
-			cur.state = stateDone
-		}
+		p.doneCurrent()
 		p.hasCur = false
 		p.rebuild()
+	}
+}
+
+// doneCurrent marks the paused row done, as the trace has left it.
+func (p *phasesPane) doneCurrent() {
+	if !p.hasCur {
+		return
+	}
+	if cur := p.records[p.current]; cur != nil && cur.state == stateCurrent {
+		cur.state = stateDone
 	}
 }
 

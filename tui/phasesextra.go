@@ -92,11 +92,7 @@ func baseLoc(loc string) string {
 // applyHalt adds the row of a halt (or a stall) and makes it current.
 func (p *phasesPane) applyHalt(ev tracer.Event) {
 	k := p.addExtra(phaseHaltRow, "", true)
-	if p.hasCur && p.current != k {
-		if cur := p.records[p.current]; cur != nil && cur.state == stateCurrent {
-			cur.state = stateDone
-		}
-	}
+	p.doneCurrent() // k is a new row: it cannot be the current one
 	rec := &phaseRecord{state: stateCurrent}
 	if ev.Kind == tracer.KindStall {
 		rec.state = stateFailed

@@ -325,27 +325,7 @@ func (t *valueTree) scroll(delta int) {
 }
 
 func (t *valueTree) scrollToSelected() {
-	if t.h <= 0 {
-		return
-	}
-	if t.selected < t.offset {
-		t.offset = t.selected
-	}
-	if t.selected >= t.offset+t.h {
-		t.offset = t.selected - t.h + 1
-	}
-	t.offset = clamp(t.offset, 0, max(0, len(t.rows)-t.h))
-}
-
-// changedCount is the number of values marked changed.
-func (t *valueTree) changedCount() int {
-	n := 0
-	for _, c := range t.changes {
-		if c != unchanged {
-			n++
-		}
-	}
-	return n
+	t.offset = keepInView(t.offset, t.selected, t.h, len(t.rows))
 }
 
 // lines draws the rows that fit in h lines, from the scroll offset.

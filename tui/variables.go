@@ -291,18 +291,11 @@ func (p *variablesPane) frameText() string {
 }
 
 func (p *variablesPane) footer() string {
-	n := p.tree.changedCount()
 	scroll := ""
 	if len(p.tree.rows) > p.tree.h && p.tree.h > 0 {
 		scroll = f("%d/%d", p.tree.selected+1, len(p.tree.rows))
 	}
-	switch {
-	case n > 0 && scroll != "":
-		return f(p.tx.changed, n) + " · " + scroll
-	case n > 0:
-		return f(p.tx.changed, n)
-	}
-	return scroll
+	return changesFooter(p.tx, p.tree.changes, scroll)
 }
 
 func (p *variablesPane) move(delta int)   { p.tree.move(delta) }
