@@ -215,19 +215,15 @@ func (st *state) value(p Path) (string, error) {
 		return nil
 	}
 	switch p.Root {
-	case "phase", "detail", "kind", "file", "line", "function", "goroutine":
+	case "phase", "detail", "kind", "file", "line", "function", "goroutine", "skipped", "reason", "registrar":
 		if err := needStop(); err != nil {
 			return "", err
 		}
 		return map[string]string{
 			"phase": string(ev.Phase), "detail": ev.Detail, "kind": string(ev.Kind), "file": ev.File,
 			"line": strconv.Itoa(ev.Line), "function": ev.Function, "goroutine": strconv.FormatInt(ev.Goroutine, 10),
+			"skipped": strconv.FormatBool(ev.Skipped), "reason": ev.Reason, "registrar": ev.Registrar,
 		}[p.Root], nil
-	case "skipped", "reason", "registrar":
-		if err := needStop(); err != nil {
-			return "", err
-		}
-		return map[string]string{"skipped": strconv.FormatBool(ev.Skipped), "reason": ev.Reason, "registrar": ev.Registrar}[p.Root], nil
 	case "instance":
 		return st.instanceValue(p)
 	case "output":
