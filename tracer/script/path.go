@@ -166,19 +166,17 @@ type state struct {
 func (st *state) addOutput(l tracer.OutputLine) {
 	if i, ok := st.outputOpen[l.Stream]; ok {
 		st.output[i] += l.Text
-	} else {
-		st.output = append(st.output, l.Text)
-		i = len(st.output) - 1
-		if l.Continued {
-			if st.outputOpen == nil {
-				st.outputOpen = map[string]int{}
-			}
-			st.outputOpen[l.Stream] = i
+		if !l.Continued {
+			delete(st.outputOpen, l.Stream)
 		}
 		return
 	}
-	if !l.Continued {
-		delete(st.outputOpen, l.Stream)
+	st.output = append(st.output, l.Text)
+	if l.Continued {
+		if st.outputOpen == nil {
+			st.outputOpen = map[string]int{}
+		}
+		st.outputOpen[l.Stream] = len(st.output) - 1
 	}
 }
 
