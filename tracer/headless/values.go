@@ -38,9 +38,9 @@ func (p *printer) printValues(ev tracer.Event) {
 		return
 	}
 	wd := valueWordsFor(p.opts.Lang)
-	p.printNodes(wd.args, ev.Args, true)
+	p.printNodes(wd.args, ev.Args)
 	if ev.Kind == tracer.KindStep || ev.Phase == tracer.PhaseBreak {
-		p.printNodes(wd.locals, ev.Locals, true)
+		p.printNodes(wd.locals, ev.Locals)
 	}
 	if len(ev.Watches) > 0 {
 		label := wd.watch
@@ -61,15 +61,15 @@ func (p *printer) printReturn(ev tracer.Event) {
 	wd := valueWordsFor(p.opts.Lang)
 	fmt.Fprintf(p.opts.Out, "  "+wd.returned+"\n", ev.Detail, ev.Took)
 	for _, n := range ev.Results {
-		fmt.Fprintf(p.opts.Out, "      %s\n", nodeLine(n, true))
+		fmt.Fprintf(p.opts.Out, "      %s\n", nodeLine(n))
 	}
 }
 
 // printNodes prints variables under a label, one a line.
-func (p *printer) printNodes(label string, nodes []*tracer.Node, typed bool) {
+func (p *printer) printNodes(label string, nodes []*tracer.Node) {
 	wd := valueWordsFor(p.opts.Lang)
 	for _, n := range nodes {
-		p.printLabelled(label, nodeLine(n, typed), wd)
+		p.printLabelled(label, nodeLine(n), wd)
 		label = ""
 	}
 }
@@ -85,9 +85,9 @@ func (p *printer) printLabelled(label, line string, wd valueWords) {
 }
 
 // nodeLine is a variable on one line: name, type and value.
-func nodeLine(n *tracer.Node, typed bool) string {
+func nodeLine(n *tracer.Node) string {
 	head := n.Name
-	if typed && n.Type != "" {
+	if n.Type != "" {
 		head += " " + n.Type
 	}
 	return head + " = " + n.Inline(max(valueWidth-len(head), 24))

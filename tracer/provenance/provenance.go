@@ -235,10 +235,9 @@ func Describe(sources []Source, opts Options) []tracer.ConfigSource {
 		var plain []string
 		for _, kv := range src.KVs {
 			if kv.Format == "" {
-				o := originOf(src, kv, opts)
 				name := kv.Key
 				if src.Kind == KindEnv {
-					name = o.Key
+					name = envName(src.Prefixes, kv, opts.Environ)
 				}
 				plain = append(plain, name+"="+kv.Value)
 				continue

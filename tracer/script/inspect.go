@@ -56,19 +56,18 @@ func unsupported(err error) bool {
 }
 
 // breakAt makes the script pause at a location from now on, setting the
-// breakpoint in the program if it is not set yet.
+// breakpoint in the program if it is not set yet. The caller then calls
+// syncBreakPhase, once for all the locations of its line.
 func (r *runner) breakAt(ctx context.Context, loc string) {
 	r.insp.locBreaks[loc] = true
-	r.syncBreakPhase()
 	r.setBreakpoint(ctx, loc)
 }
 
 // clearAt stops the script pausing at a location. The breakpoint stays in
 // the program: its stops are passed, as any stop the script does not
-// pause at.
+// pause at. The caller then calls syncBreakPhase, as after breakAt.
 func (r *runner) clearAt(loc string) {
 	delete(r.insp.locBreaks, loc)
-	r.syncBreakPhase()
 }
 
 // syncBreakPhase tells the Source to pause at user breakpoints while the

@@ -78,9 +78,7 @@ watch main.flagconf
 }
 
 func TestParseInspectErrors(t *testing.T) {
-	tests := []struct {
-		name, src, want string
-	}{
+	checkParseErrors(t, []parseErrorCase{
 		{"misspelt phase", "break config.scna\n", `lesson.kts:1:7: unknown phase "config.scna": did you mean config.scan?`},
 		{"misspelt phase in clear", "clear wire.don\n", `lesson.kts:1:7: unknown phase "wire.don": did you mean wire.done?`},
 		{"neither phase nor location", "break servers\n", `lesson.kts:1:7: unknown phase "servers"; the phases are main, flag.parse, `},
@@ -97,22 +95,7 @@ func TestParseInspectErrors(t *testing.T) {
 		{"unclosed rune in eval(", "expect eval(x == 'a) == true\n", "lesson.kts:1:18: the rune in the expression is not closed"},
 		{"watch that is not Go", "watch  len(a.opts.servers\n", "lesson.kts:1:26: len(a.opts.servers is not a Go expression: missing ','"},
 		{"eval(...) that is not Go", "expect eval(a.opts.) == 2\n", "lesson.kts:1:20: a.opts. is not a Go expression: expected selector or type assertion"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("lesson.kts", strings.NewReader(tt.src))
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if !strings.HasPrefix(err.Error(), tt.want) {
-				t.Errorf("error\n got %q\nwant %q...", err.Error(), tt.want)
-			}
-			var se *Error
-			if !errors.As(err, &se) {
-				t.Errorf("error is a %T", err)
-			}
-		})
-	}
+	})
 }
 
 // inspectingFake is a scripted Source that answers the Inspector's

@@ -66,15 +66,21 @@ func nearPhase(s string) string {
 // headWord returns the first word of a line and the index (in runes) just
 // past it, or "" for a blank line or one that starts with a string.
 func headWord(runes []rune) (string, int) {
-	i := 0
-	for i < len(runes) && (runes[i] == ' ' || runes[i] == '\t') {
-		i++
-	}
+	i := skipBlanks(runes, 0)
 	j := i
 	for j < len(runes) && runes[j] != ' ' && runes[j] != '\t' && runes[j] != '"' && runes[j] != '#' {
 		j++
 	}
 	return string(runes[i:j]), j
+}
+
+// skipBlanks returns the index of the first rune from i on that is not a
+// space or a tab, or len(runes).
+func skipBlanks(runes []rune, i int) int {
+	for i < len(runes) && (runes[i] == ' ' || runes[i] == '\t') {
+		i++
+	}
+	return i
 }
 
 // exprLine parses `watch EXPR` or `eval EXPR`: the expression is the rest
@@ -104,9 +110,7 @@ func (p *lineParser) goSyntax(expr string, runes []rune, from int) error {
 	if err == nil {
 		return nil
 	}
-	for from < len(runes) && (runes[from] == ' ' || runes[from] == '\t') {
-		from++
-	}
+	from = skipBlanks(runes, from)
 	col, msg := from+1, err.Error()
 	var list scanner.ErrorList
 	if errors.As(err, &list) && len(list) > 0 {
@@ -224,10 +228,7 @@ func (p *lineParser) exprCommand(line string) (Command, bool, error) {
 		cmd, err := p.exprLine(Op(head), runes, end)
 		return cmd, true, err
 	case OpExpect:
-		i := end
-		for i < len(runes) && (runes[i] == ' ' || runes[i] == '\t') {
-			i++
-		}
+		i := skipBlanks(runes, end)
 		if strings.HasPrefix(string(runes[i:]), "eval(") {
 			cmd, err := p.expectEval(runes, i+len("eval"))
 			return cmd, true, err

@@ -166,19 +166,17 @@ type state struct {
 func (st *state) addOutput(l tracer.OutputLine) {
 	if i, ok := st.outputOpen[l.Stream]; ok {
 		st.output[i] += l.Text
-	} else {
-		st.output = append(st.output, l.Text)
-		i = len(st.output) - 1
-		if l.Continued {
-			if st.outputOpen == nil {
-				st.outputOpen = map[string]int{}
-			}
-			st.outputOpen[l.Stream] = i
+		if !l.Continued {
+			delete(st.outputOpen, l.Stream)
 		}
 		return
 	}
-	if !l.Continued {
-		delete(st.outputOpen, l.Stream)
+	st.output = append(st.output, l.Text)
+	if l.Continued {
+		if st.outputOpen == nil {
+			st.outputOpen = map[string]int{}
+		}
+		st.outputOpen[l.Stream] = len(st.output) - 1
 	}
 }
 
@@ -215,19 +213,15 @@ func (st *state) value(p Path) (string, error) {
 		return nil
 	}
 	switch p.Root {
-	case "phase", "detail", "kind", "file", "line", "function", "goroutine":
+	case "phase", "detail", "kind", "file", "line", "function", "goroutine", "skipped", "reason", "registrar":
 		if err := needStop(); err != nil {
 			return "", err
 		}
 		return map[string]string{
 			"phase": string(ev.Phase), "detail": ev.Detail, "kind": string(ev.Kind), "file": ev.File,
 			"line": strconv.Itoa(ev.Line), "function": ev.Function, "goroutine": strconv.FormatInt(ev.Goroutine, 10),
+			"skipped": strconv.FormatBool(ev.Skipped), "reason": ev.Reason, "registrar": ev.Registrar,
 		}[p.Root], nil
-	case "skipped", "reason", "registrar":
-		if err := needStop(); err != nil {
-			return "", err
-		}
-		return map[string]string{"skipped": strconv.FormatBool(ev.Skipped), "reason": ev.Reason, "registrar": ev.Registrar}[p.Root], nil
 	case "instance":
 		return st.instanceValue(p)
 	case "output":

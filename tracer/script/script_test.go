@@ -14,9 +14,7 @@ import (
 )
 
 func TestParseErrors(t *testing.T) {
-	tests := []struct {
-		name, src, want string
-	}{
+	checkParseErrors(t, []parseErrorCase{
 		{"unknown command", "break config.scan\n  contnue\n", "lesson.kts:2:3: unknown command \"contnue\""},
 		{"unknown phase", "break config.scan wire.don\n", "lesson.kts:1:19: unknown phase \"wire.don\": did you mean wire.done?"},
 		{"break without phase", "break\n", "lesson.kts:1:6: break needs a phase or a location"},
@@ -38,7 +36,19 @@ func TestParseErrors(t *testing.T) {
 		{"string as command", "\"break\" wire\n", "lesson.kts:1:1: a line must start with a command"},
 		{"note without text", "note\n", "lesson.kts:1:5: note needs a text"},
 		{"tab columns count characters", "break\tconfig.scan\n\t\tprnt phase\n", "lesson.kts:2:3: unknown command \"prnt\""},
-	}
+	})
+}
+
+// parseErrorCase is a script that Parse must refuse, and the start of its
+// error.
+type parseErrorCase struct {
+	name, src, want string
+}
+
+// checkParseErrors checks that Parse refuses each case's script with an
+// *Error whose text begins with the case's want.
+func checkParseErrors(t *testing.T, tests []parseErrorCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse("lesson.kts", strings.NewReader(tt.src))
