@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"go/parser"
-	"go/scanner"
 	"regexp"
 	"slices"
 	"strings"
@@ -251,11 +249,9 @@ func checkExpr(expr string) error {
 	if expr == "" {
 		return &UserError{Msg: "nothing to watch", Hint: "give a Go expression, e.g. main.flagconf or len(a.opts.servers)"}
 	}
-	if _, err := parser.ParseExpr(expr); err != nil {
-		msg := err.Error()
-		var list scanner.ErrorList
-		if errors.As(err, &list) && len(list) > 0 {
-			msg = fmt.Sprintf("at column %d, %s", list[0].Pos.Column, strings.ReplaceAll(list[0].Msg, "'EOF'", "its end"))
+	if pos, msg, ok := tracer.ExprSyntax(expr); !ok {
+		if pos.IsValid() {
+			msg = fmt.Sprintf("at column %d, %s", pos.Column, msg)
 		}
 		return &UserError{Msg: fmt.Sprintf("%s is not a Go expression: %s", expr, msg), Hint: "a watch is a Go expression Delve can evaluate, e.g. main.flagconf, len(a.opts.servers), bc.Server.Http.Addr"}
 	}

@@ -1,10 +1,7 @@
 package script
 
 import (
-	"errors"
 	"fmt"
-	goparser "go/parser"
-	"go/scanner"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -106,16 +103,15 @@ func (p *lineParser) exprLine(op Op, runes []rune, from int) (Command, error) {
 // when it is not a Go expression as Delve parses it, at the column of the
 // error: a typo is said before the script runs, not at its line.
 func (p *lineParser) goSyntax(expr string, runes []rune, from int) error {
-	_, err := goparser.ParseExpr(expr)
-	if err == nil {
+	pos, msg, ok := tracer.ExprSyntax(expr)
+	if ok {
 		return nil
 	}
 	from = skipBlanks(runes, from)
-	col, msg := from+1, err.Error()
-	var list scanner.ErrorList
-	if errors.As(err, &list) && len(list) > 0 {
-		off := min(max(list[0].Pos.Offset, 0), len(expr))
-		col, msg = from+1+utf8.RuneCountInString(expr[:off]), strings.ReplaceAll(list[0].Msg, "'EOF'", "its end")
+	col := from + 1
+	if pos.IsValid() {
+		off := min(max(pos.Offset, 0), len(expr))
+		col += utf8.RuneCountInString(expr[:off])
 	}
 	return p.errorf(col, "%s is not a Go expression: %s", expr, msg)
 }
