@@ -107,8 +107,10 @@ func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, er
 			debugf("build cache: %v", err)
 		}
 	}
-	// packages is the build's package count from last time, for the
-	// progress until the key says it afresh.
+	// packages is the build's package count from last time: the progress's
+	// total from the start. The key counts them too, but the first total a
+	// build is given stands (setTotal), so the key's count is used only
+	// when there was no last time.
 	packages := 0
 	if cache != nil {
 		if warm := cache.lookupWarmBuild(t.Dir); warm != nil {
