@@ -122,3 +122,37 @@ type Goroutine struct {
 	Main  bool    `json:"main,omitempty"`
 	Stack []Frame `json:"stack,omitempty"`
 }
+
+// InspectorOf is src's Inspector or, when src is none, one that answers
+// every question with err and lists no watches and no breakpoints. A
+// Source that wraps another (a recorder, a lesson) passes the user's
+// questions on through it.
+func InspectorOf(src Source, err error) Inspector {
+	if in, ok := src.(Inspector); ok {
+		return in
+	}
+	return noInspector{err}
+}
+
+// noInspector answers for a Source that cannot be inspected.
+type noInspector struct{ err error }
+
+func (n noInspector) Frame(context.Context, int) (FrameDetail, error)  { return FrameDetail{}, n.err }
+func (n noInspector) Eval(context.Context, int, string) (*Node, error) { return nil, n.err }
+func (n noInspector) Expand(context.Context, int, string) (*Node, error) {
+	return nil, n.err
+}
+func (n noInspector) Watches() []string { return nil }
+func (n noInspector) AddWatch(context.Context, string) (WatchValue, error) {
+	return WatchValue{}, n.err
+}
+func (n noInspector) RemoveWatch(string) error  { return n.err }
+func (n noInspector) Breakpoints() []Breakpoint { return nil }
+func (n noInspector) AddBreakpoint(context.Context, string) (Breakpoint, error) {
+	return Breakpoint{}, n.err
+}
+func (n noInspector) RemoveBreakpoint(context.Context, string) error { return n.err }
+func (n noInspector) Halt(context.Context) error                     { return n.err }
+func (n noInspector) Goroutine(context.Context, int64) ([]Frame, error) {
+	return nil, n.err
+}

@@ -44,7 +44,9 @@ type RecordOptions struct {
 // events before it (the build) are held until then. A run killed during the
 // build therefore leaves an empty file, and one killed later a valid prefix.
 type Recorder struct {
-	src  tracer.Source
+	src tracer.Source
+	// inspector answers the user's questions (replay/inspect.go).
+	inspector
 	w    io.Writer
 	opts RecordOptions
 
@@ -70,12 +72,13 @@ func Record(src tracer.Source, w io.Writer, opts RecordOptions) *Recorder {
 		opts.Version = Version()
 	}
 	r := &Recorder{
-		src:  src,
-		w:    w,
-		opts: opts,
-		out:  make(chan tracer.Event),
-		quit: make(chan struct{}),
-		done: make(chan struct{}),
+		src:       src,
+		inspector: tracer.InspectorOf(src, tracer.ErrUnsupported),
+		w:         w,
+		opts:      opts,
+		out:       make(chan tracer.Event),
+		quit:      make(chan struct{}),
+		done:      make(chan struct{}),
 		header: Header{
 			Format:      FormatName,
 			Version:     FormatVersion,

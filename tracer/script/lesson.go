@@ -2,6 +2,7 @@ package script
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"sync"
 
@@ -27,7 +28,9 @@ import (
 // waiting to be received, before the stop, so one reader of both channels
 // gets them in that order. Both channels are closed when the trace ends.
 type Lesson struct {
-	src    tracer.Source
+	src tracer.Source
+	// inspector answers the user's questions (lessoninspect.go).
+	inspector
 	r      *runner
 	events chan tracer.Event
 	notes  chan string
@@ -51,15 +54,16 @@ type Lesson struct {
 func NewLesson(src tracer.Source, s *Script) *Lesson {
 	ctx, cancel := context.WithCancel(context.Background())
 	l := &Lesson{
-		src:      src,
-		events:   make(chan tracer.Event),
-		notes:    make(chan string),
-		goOn:     make(chan struct{}, 1),
-		ctx:      ctx,
-		cancel:   cancel,
-		done:     make(chan struct{}),
-		scripted: true,
-		uiBreaks: map[tracer.PhaseID]bool{},
+		src:       src,
+		inspector: tracer.InspectorOf(src, fmt.Errorf("%w: this trace cannot be inspected", tracer.ErrUnsupported)),
+		events:    make(chan tracer.Event),
+		notes:     make(chan string),
+		goOn:      make(chan struct{}, 1),
+		ctx:       ctx,
+		cancel:    cancel,
+		done:      make(chan struct{}),
+		scripted:  true,
+		uiBreaks:  map[tracer.PhaseID]bool{},
 	}
 	l.r = newRunner(src, s, Options{})
 	l.r.ui = &lessonUI{l: l}
