@@ -1,7 +1,6 @@
 package tracer
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -115,26 +114,42 @@ func (n *Node) Equal(o *Node) bool {
 // for headless output.
 func (n *Node) Format() string {
 	var b strings.Builder
+	for _, l := range n.Lines() {
+		b.WriteString(l.Text + "\n")
+	}
+	return b.String()
+}
+
+// NodeLine is one line of Format: its text, indented, and the leaf it
+// shows (nil for a node with children), for a printer that adds to it.
+type NodeLine struct {
+	Text string
+	Leaf *Node
+}
+
+// Lines are the lines of Format, in order.
+func (n *Node) Lines() []NodeLine {
+	if n == nil {
+		return nil
+	}
+	var lines []NodeLine
 	var walk func(node *Node, depth int)
 	walk = func(node *Node, depth int) {
 		indent := strings.Repeat("  ", depth)
 		switch {
 		case len(node.Children) > 0:
-			fmt.Fprintf(&b, "%s%s:\n", indent, node.Name)
+			lines = append(lines, NodeLine{Text: indent + node.Name + ":"})
 			for _, c := range node.Children {
 				walk(c, depth+1)
 			}
 		case node.Value == "":
-			fmt.Fprintf(&b, "%s%s: \"\"\n", indent, node.Name)
+			lines = append(lines, NodeLine{Text: indent + node.Name + ": \"\"", Leaf: node})
 		default:
-			fmt.Fprintf(&b, "%s%s: %s\n", indent, node.Name, node.Value)
+			lines = append(lines, NodeLine{Text: indent + node.Name + ": " + node.Value, Leaf: node})
 		}
-	}
-	if n == nil {
-		return ""
 	}
 	for _, c := range n.Children {
 		walk(c, 0)
 	}
-	return b.String()
+	return lines
 }

@@ -43,25 +43,12 @@ func FormatBootstrap(n *tracer.Node) string {
 	}
 	type line struct{ text, origin string }
 	var lines []line
-	var walk func(node *tracer.Node, depth int)
-	walk = func(node *tracer.Node, depth int) {
-		indent := strings.Repeat("  ", depth)
-		switch {
-		case len(node.Children) > 0:
-			lines = append(lines, line{text: indent + node.Name + ":"})
-			for _, c := range node.Children {
-				walk(c, depth+1)
-			}
-			return
-		case node.Value == "":
-			lines = append(lines, line{text: indent + node.Name + ": \"\""})
-		default:
-			lines = append(lines, line{text: indent + node.Name + ": " + node.Value})
+	for _, l := range n.Lines() {
+		origin := ""
+		if l.Leaf != nil {
+			origin = tracer.Chain(l.Leaf.Origin, l.Leaf.Overrides)
 		}
-		lines[len(lines)-1].origin = tracer.Chain(node.Origin, node.Overrides)
-	}
-	for _, c := range n.Children {
-		walk(c, 0)
+		lines = append(lines, line{text: l.Text, origin: origin})
 	}
 	col := 0
 	for _, l := range lines {
