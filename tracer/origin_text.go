@@ -101,15 +101,20 @@ func Chain(o *Origin, overrides []Override) string {
 // shows them: "3 sources: configs/config.yaml (yaml, 412 B),
 // configs/zz-override.yaml (yaml, 80 B), env KRATOS_ (2 keys)".
 func SourcesSummary(sources []ConfigSource) string {
-	parts := make([]string, 0, len(sources))
-	for _, s := range sources {
-		parts = append(parts, s.Summary())
-	}
 	noun := "sources"
 	if len(sources) == 1 {
 		noun = "source"
 	}
-	return fmt.Sprintf("%d %s: %s", len(sources), noun, strings.Join(parts, ", "))
+	return fmt.Sprintf("%d %s: %s", len(sources), noun, strings.Join(SourceSummaries(sources), ", "))
+}
+
+// SourceSummaries is each source's Summary, in order.
+func SourceSummaries(sources []ConfigSource) []string {
+	out := make([]string, len(sources))
+	for i, s := range sources {
+		out[i] = s.Summary()
+	}
+	return out
 }
 
 // Summary describes one source in a few words: "configs/config.yaml (yaml,

@@ -15,11 +15,7 @@ func addConfigArgs(ev tracer.Event, args map[string]any) {
 		if len(ev.ConfigSources) == 0 {
 			return
 		}
-		sources := make([]string, len(ev.ConfigSources))
-		for i, s := range ev.ConfigSources {
-			sources[i] = s.Summary()
-		}
-		args["config_sources"] = sources
+		args["config_sources"] = tracer.SourceSummaries(ev.ConfigSources)
 	case tracer.PhaseConfigScan:
 		if ev.Bootstrap == nil {
 			return

@@ -19,11 +19,7 @@ var sourcesHead = map[tracer.Lang]string{
 // formatSources is the config.load stop's line of sources.
 func formatSources(sources []tracer.ConfigSource, lang tracer.Lang) string {
 	head := inLang(sourcesHead, lang)
-	parts := make([]string, len(sources))
-	for i, s := range sources {
-		parts[i] = s.Summary()
-	}
-	return fmt.Sprintf(head, len(sources), strings.Join(parts, ", "))
+	return fmt.Sprintf(head, len(sources), strings.Join(tracer.SourceSummaries(sources), ", "))
 }
 
 // maxOriginColumn caps where origins are aligned, so that one long value
