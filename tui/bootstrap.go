@@ -30,10 +30,9 @@ type treeRow struct {
 // bootstrapPane shows the decoded config (Event.Bootstrap) as a collapsible
 // tree, with the values that changed since the previous stop highlighted.
 type bootstrapPane struct {
-	st      *styles
-	tx      *text
-	w, h    int
-	focused bool
+	st *styles
+	tx *text
+	paneBase
 
 	root      *tracer.Node
 	changes   map[string]change
@@ -59,7 +58,7 @@ func (p *bootstrapPane) SetSize(w, h int) {
 }
 
 // reset forgets the tree (for a restart) but keeps what the user collapsed.
-func (p *bootstrapPane) reset() {
+func (p *bootstrapPane) Reset() {
 	p.root, p.rows, p.selected, p.offset = nil, nil, 0, 0
 	p.changes = map[string]change{}
 }
@@ -174,7 +173,7 @@ func (p *bootstrapPane) clickRow(y int) {
 	}
 }
 
-func (p *bootstrapPane) scroll(delta int) {
+func (p *bootstrapPane) Scroll(delta int) {
 	p.offset = clamp(p.offset+delta, 0, max(0, len(p.rows)-p.treeHeight()))
 }
 
@@ -187,7 +186,7 @@ func (p *bootstrapPane) scrollToSelected() {
 	p.offset = keepInView(p.offset, p.selected, p.treeHeight(), len(p.rows))
 }
 
-func (p *bootstrapPane) footer() string {
+func (p *bootstrapPane) Footer() string {
 	scroll := ""
 	if len(p.rows) > p.treeHeight() && p.h > 0 {
 		scroll = fmt.Sprintf("%d/%d", p.selected+1, len(p.rows))
@@ -302,3 +301,7 @@ func (p *bootstrapPane) baselineBelow(path string) bool {
 	}
 	return false
 }
+
+// Move and Click: the pane interface (panes.go).
+func (p *bootstrapPane) Move(delta int) paneRequest { p.move(delta); return nil }
+func (p *bootstrapPane) Click(y int) paneRequest    { p.clickRow(y); return nil }

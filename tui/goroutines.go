@@ -14,10 +14,9 @@ import (
 // waits and for how long. enter shows one goroutine's stack, source and
 // variables.
 type goroutinesPane struct {
-	st      *styles
-	tx      *text
-	w, h    int
-	focused bool
+	st *styles
+	tx *text
+	paneBase
 
 	list   []goroutineRow
 	cursor int
@@ -49,7 +48,7 @@ func (p *goroutinesPane) SetSize(w, h int) {
 // has reports whether there are goroutines to show (a halt or a stall).
 func (p *goroutinesPane) has() bool { return p.list != nil }
 
-func (p *goroutinesPane) reset() {
+func (p *goroutinesPane) Reset() {
 	p.list, p.cursor, p.active, p.offset = nil, 0, 0, 0
 }
 
@@ -129,7 +128,7 @@ func (p *goroutinesPane) clickRow(y int) {
 }
 
 // scroll moves the view by delta goroutines.
-func (p *goroutinesPane) scroll(delta int) {
+func (p *goroutinesPane) Scroll(delta int) {
 	per, head := p.rowLines()
 	fit := max(1, (p.h-head)/per)
 	p.offset = clamp(p.offset+delta, 0, max(0, len(p.list)-fit))
@@ -140,7 +139,7 @@ func (p *goroutinesPane) scrollToCursor() {
 	p.offset = keepInView(p.offset, p.cursor, max(1, (p.h-head)/per), len(p.list))
 }
 
-func (p *goroutinesPane) footer() string {
+func (p *goroutinesPane) Footer() string {
 	if len(p.list) == 0 {
 		return ""
 	}
@@ -243,3 +242,7 @@ func (p *goroutinesPane) idWidth() int {
 	}
 	return w
 }
+
+// Move and Click: the pane interface (panes.go).
+func (p *goroutinesPane) Move(delta int) paneRequest { p.move(delta); return nil }
+func (p *goroutinesPane) Click(y int) paneRequest    { p.clickRow(y); return nil }

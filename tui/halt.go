@@ -99,6 +99,6 @@ func (m *Model) leaveHalt() {
 		return
 	}
 	m.insp.halt = nil
-	m.goroutines.reset()
+	m.goroutines.Reset()
 	m.relayout()
 }

@@ -274,13 +274,12 @@ func (m *Model) applyInspectEvent(ev tracer.Event) tea.Cmd {
 // resetInspect forgets what the trace delivered (a restart, a move back),
 // keeping the breakpoints and watches (a move back stays in the same
 // trace; a restart carries them over), the folds and the prompt's history.
+// The panes are reset before (resetPanes).
 func (m *Model) resetInspect() {
 	m.insp = inspectState{
 		breakpoints: m.insp.breakpoints, watches: m.insp.watches,
 		carryBreaks: m.insp.carryBreaks, carryWatches: m.insp.carryWatches,
 	}
-	m.variables.reset()
-	m.goroutines.reset()
 	if m.width > 0 {
 		m.relayout()
 	}

@@ -38,22 +38,19 @@ type Model struct {
 	// with tabs shows the first of them it holds (layout.go).
 	front []paneID
 
-	phases    phasesPane
-	source    sourcePane
-	bootstrap bootstrapPane
-	servers   serversPane
-	stack     stackPane
-	output    outputPane
-	notes     notesPane
+	// services holds one set of panes per traced program, and service is
+	// the one shown: a trace of one program has one. The embedded paneSet
+	// is services[service], so that m.phases names its Phases pane.
+	services []*paneSet
+	service  int
+	*paneSet
 	// picker sends a request to the App (picker.go).
 	picker requestPicker
 	// notesOn: the Notes pane is shown (Options.Notes, then the N key).
 	notesOn bool
 
-	// What the user inspects at a stop (inspect.go): the variables, the
-	// goroutines of a halt, the expression prompt, the breakpoints.
-	variables  variablesPane
-	goroutines goroutinesPane
+	// The prompt and what the user inspects at a stop (inspect.go): the
+	// goroutine and frame chosen, the breakpoints, the halt.
 	prompt     prompt
 	insp       inspectState
 
@@ -153,21 +150,13 @@ func newModel(ctx context.Context, opts Options) Model {
 		spinner:   spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(styleCurrent())),
 		focus:     panePhases,
 		front:     []paneID{paneBootstrap},
-		phases:    newPhasesPane(st, tx),
-		source:    newSourcePane(st),
-		bootstrap: newBootstrapPane(st, tx),
-		servers:   newServersPane(st, tx),
-		stack:     newStackPane(st, tx),
-		output:    newOutputPane(st, tx, opts.OutputLines),
-		notes:     newNotesPane(st, tx, opts.Lang),
 		notesOn:   opts.Notes,
 		files:     map[string][]string{},
-
-		variables:  newVariablesPane(st, tx),
-		goroutines: newGoroutinesPane(st, tx),
-		prompt:     newPrompt(st, tx),
-		base:       baselineState{compare: opts.Baseline},
+		prompt:    newPrompt(st, tx),
+		base:      baselineState{compare: opts.Baseline},
 	}
+	m.services = []*paneSet{newPaneSet(st, tx, opts)}
+	m.paneSet = m.services[0]
 	if m.notesOn {
 		m.bringForward(paneNotes)
 	}
@@ -717,9 +706,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.PageDown):
 		m.movePane(m.focus, max(1, m.lay.panes[m.focus].h-3))
 	case key.Matches(msg, k.Top):
-		m.movePane(m.focus, -1<<20)
+		m.movePane(m.focus, -moveAll)
 	case key.Matches(msg, k.Bottom):
-		m.movePane(m.focus, 1<<20)
+		m.movePane(m.focus, moveAll)
 	}
 	return m, nil
 }
@@ -847,13 +836,9 @@ func (m *Model) restart() tea.Cmd {
 // resetPanes empties the panes of what the trace delivered, keeping what
 // the user chose: the breaks, the folds, the sizes and the focus.
 func (m *Model) resetPanes() {
-	m.phases.reset()
-	m.source.clear()
-	m.bootstrap.reset()
-	m.servers.reset()
-	m.stack.reset()
-	m.output.reset()
-	m.notes.reset()
+	for _, p := range m.all {
+		p.Reset()
+	}
 	m.resetInspect()
 	m.resetBaseline()
 }
@@ -861,15 +846,9 @@ func (m *Model) resetPanes() {
 func (m *Model) setFocus(p paneID) {
 	m.focus = p
 	m.bringForward(p)
-	m.phases.focused = p == panePhases
-	m.source.focused = p == paneSource
-	m.bootstrap.focused = p == paneBootstrap
-	m.servers.focused = p == paneServers
-	m.stack.focused = p == paneStack
-	m.output.focused = p == paneOutput
-	m.notes.focused = p == paneNotes
-	m.variables.focused = p == paneVariables
-	m.goroutines.focused = p == paneGoroutines
+	for id, pn := range m.all {
+		pn.SetFocused(paneID(id) == p)
+	}
 }
 
 // cycleFocus focuses the next pane in dir that has a place on the screen,
@@ -885,60 +864,18 @@ func (m *Model) cycleFocus(dir int) {
 	m.setFocus(p)
 }
 
-// movePane moves the selection (Phases, Bootstrap, Variables, Stack,
-// Goroutines, Source) or scrolls (the others).
+// movePane moves the selection of pane p by delta rows, or scrolls a pane
+// without one.
 func (m *Model) movePane(p paneID, delta int) {
-	switch p {
-	case panePhases:
-		if delta <= -1<<20 {
-			m.phases.home()
-		} else if delta >= 1<<20 {
-			m.phases.end()
-		} else {
-			m.phases.move(delta)
-		}
-		m.syncResults()
-	case paneBootstrap:
-		m.bootstrap.move(delta)
-	case paneVariables:
-		m.variables.move(delta)
-	case paneStack:
-		m.stack.moveCursor(delta)
-	case paneGoroutines:
-		m.goroutines.move(delta)
-	case paneSource:
-		m.source.moveCursor(delta)
-	default:
-		m.scrollPane(p, delta)
-	}
+	m.apply(m.pane(p).Move(delta))
 }
 
 func (m *Model) scrollPane(p paneID, delta int) {
-	switch p {
-	case panePhases:
-		m.phases.scroll(delta)
-	case paneSource:
-		m.source.scroll(delta)
-	case paneBootstrap:
-		m.bootstrap.scroll(delta)
-	case paneServers:
-		m.servers.scroll(delta)
-	case paneStack:
-		m.stack.scroll(delta)
-	case paneOutput:
-		m.output.scroll(delta)
-	case paneNotes:
-		m.notes.scroll(delta)
-	case paneVariables:
-		m.variables.scroll(delta)
-	case paneGoroutines:
-		m.goroutines.scroll(delta)
-	}
+	m.pane(p).Scroll(delta)
 }
 
-// handleClick focuses the pane under the mouse; a click on a tab's name
-// switches the tab; in Phases, Bootstrap, Variables, Stack, Goroutines
-// and Source it selects the row.
+// handleClick focuses the pane under the mouse and selects the row
+// clicked; a click on a tab's name switches the tab.
 func (m *Model) handleClick(mouse tea.Mouse) {
 	if mouse.Button != tea.MouseLeft {
 		return
@@ -961,21 +898,7 @@ func (m *Model) handleClick(mouse tea.Mouse) {
 	if row < 0 || row >= r.h-2 {
 		return
 	}
-	switch p {
-	case panePhases:
-		m.phases.clickRow(row)
-		m.syncResults()
-	case paneBootstrap:
-		m.bootstrap.clickRow(row)
-	case paneVariables:
-		m.variables.clickRow(row)
-	case paneStack:
-		m.stack.clickRow(row)
-	case paneGoroutines:
-		m.goroutines.clickRow(row)
-	case paneSource:
-		m.source.clickRow(row)
-	}
+	m.apply(m.pane(p).Click(row))
 }
 
 // relayout recomputes the layout and the panes' sizes.
@@ -989,15 +912,9 @@ func (m *Model) relayout() {
 		r := m.lay.panes[p]
 		return max(0, r.w-2), max(0, r.h-2)
 	}
-	m.phases.SetSize(inner(panePhases))
-	m.source.SetSize(inner(paneSource))
-	m.bootstrap.SetSize(inner(paneBootstrap))
-	m.servers.SetSize(inner(paneServers))
-	m.stack.SetSize(inner(paneStack))
-	m.output.SetSize(inner(paneOutput))
-	m.notes.SetSize(inner(paneNotes))
-	m.variables.SetSize(inner(paneVariables))
-	m.goroutines.SetSize(inner(paneGoroutines))
+	for id, p := range m.all {
+		p.SetSize(inner(paneID(id)))
+	}
 	m.prompt.SetSize(max(0, m.lay.prompt.w-2), max(0, m.lay.prompt.h-2))
 	if !m.lay.placed[m.focus] && !m.lay.tooSmall {
 		m.setFocus(panePhases)

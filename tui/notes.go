@@ -11,11 +11,10 @@ import (
 // (tracer.NoteFor) in the TUI's language, under the notes a lesson script
 // made at this stop, if any.
 type notesPane struct {
-	st      *styles
-	tx      *text
-	lang    tracer.Lang
-	w, h    int
-	focused bool
+	st   *styles
+	tx   *text
+	lang tracer.Lang
+	paneBase
 
 	phase  tracer.PhaseID
 	detail string
@@ -38,11 +37,11 @@ func (p *notesPane) SetSize(w, h int) {
 		p.rebuild()
 	}
 	p.h = h
-	p.scroll(0)
+	p.Scroll(0)
 }
 
 // reset forgets the trace, for a restart.
-func (p *notesPane) reset() {
+func (p *notesPane) Reset() {
 	p.phase, p.detail, p.lesson, p.pending, p.offset = "", "", nil, nil, 0
 	p.rebuild()
 }
@@ -139,11 +138,11 @@ func (p *notesPane) rebuild() {
 	}
 }
 
-func (p *notesPane) scroll(delta int) {
+func (p *notesPane) Scroll(delta int) {
 	p.offset = clamp(p.offset+delta, 0, max(0, len(p.lines)-p.h))
 }
 
-func (p *notesPane) footer() string {
+func (p *notesPane) Footer() string {
 	if len(p.lines) <= p.h || p.h <= 0 {
 		return ""
 	}
@@ -164,3 +163,6 @@ func (p *notesPane) View() []string {
 	end := min(len(p.lines), p.offset+p.h)
 	return p.lines[p.offset:end]
 }
+
+// Move scrolls: the pane has no selection (panes.go).
+func (p *notesPane) Move(delta int) paneRequest { p.Scroll(delta); return nil }

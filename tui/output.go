@@ -42,10 +42,9 @@ type outputRow struct {
 // pane's width, following the end unless the user scrolled up. It keeps the
 // last limit lines and counts those that scrolled out.
 type outputPane struct {
-	st      *styles
-	tx      *text
-	w, h    int
-	focused bool
+	st *styles
+	tx *text
+	paneBase
 
 	limit   int
 	lines   []outputLine
@@ -73,7 +72,7 @@ func (p *outputPane) SetSize(w, h int) {
 	p.clampOffset()
 }
 
-func (p *outputPane) reset() {
+func (p *outputPane) Reset() {
 	p.lines, p.wrapped, p.offset, p.follow, p.dropped = nil, nil, 0, true, 0
 }
 
@@ -193,12 +192,12 @@ func (p *outputPane) clampOffset() {
 	p.offset = clamp(p.offset, 0, p.maxOffset())
 }
 
-func (p *outputPane) scroll(delta int) {
+func (p *outputPane) Scroll(delta int) {
 	p.offset = clamp(p.offset+delta, 0, p.maxOffset())
 	p.follow = p.offset == p.maxOffset()
 }
 
-func (p *outputPane) footer() string {
+func (p *outputPane) Footer() string {
 	if len(p.lines) == 0 {
 		return ""
 	}
@@ -245,3 +244,6 @@ func formatBytes(n int) string {
 	}
 	return fmt.Sprintf("%d B", n)
 }
+
+// Move scrolls: the pane has no selection (panes.go).
+func (p *outputPane) Move(delta int) paneRequest { p.Scroll(delta); return nil }

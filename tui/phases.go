@@ -71,10 +71,9 @@ type timelineRow struct {
 // phasesPane is the lifecycle timeline: every phase of the boot and the
 // shutdown, grouped, with a marker for its state and the time it took.
 type phasesPane struct {
-	st      *styles
-	tx      *text
-	w, h    int
-	focused bool
+	st *styles
+	tx *text
+	paneBase
 
 	plan      []tracer.PlannedPhase
 	records   map[rowKey]*phaseRecord
@@ -109,12 +108,12 @@ type phasesPane struct {
 
 func newPhasesPane(st *styles, tx *text) phasesPane {
 	p := phasesPane{st: st, tx: tx, breakOff: map[tracer.PhaseID]bool{}}
-	p.reset()
+	p.Reset()
 	return p
 }
 
 // reset forgets the trace (for a restart) but keeps the breaks.
-func (p *phasesPane) reset() {
+func (p *phasesPane) Reset() {
 	p.plan = nil
 	p.records = map[rowKey]*phaseRecord{}
 	p.instances = map[tracer.PhaseID][]string{}
@@ -441,7 +440,7 @@ func (p *phasesPane) clickRow(y int) {
 }
 
 // scroll moves the view without moving the selection (mouse wheel).
-func (p *phasesPane) scroll(delta int) {
+func (p *phasesPane) Scroll(delta int) {
 	p.offset = clamp(p.offset+delta, 0, max(0, len(p.rows)-p.h))
 }
 
@@ -461,7 +460,7 @@ func (p *phasesPane) scrollToSelected() {
 	p.offset = clamp(p.offset, 0, max(0, len(p.rows)-p.h))
 }
 
-func (p *phasesPane) footer() string {
+func (p *phasesPane) Footer() string {
 	if p.baselineFooter != "" {
 		if s := p.scrollFooter(); s != "" {
 			return p.baselineFooter + " · " + s
@@ -712,4 +711,24 @@ func formatDuration(d time.Duration) string {
 		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
 	}
 	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// Move moves the selection by delta phases, or to the first or last row
+// with ±moveAll; Variables follows it (a provider's results).
+func (p *phasesPane) Move(delta int) paneRequest {
+	switch {
+	case delta <= -moveAll:
+		p.home()
+	case delta >= moveAll:
+		p.end()
+	default:
+		p.move(delta)
+	}
+	return phaseSelectedRequest{}
+}
+
+// Click selects the phase at row y.
+func (p *phasesPane) Click(y int) paneRequest {
+	p.clickRow(y)
+	return phaseSelectedRequest{}
 }

@@ -8,10 +8,9 @@ import (
 
 // serversPane shows the App's servers (Event.Servers) as a table.
 type serversPane struct {
-	st      *styles
-	tx      *text
-	w, h    int
-	focused bool
+	st *styles
+	tx *text
+	paneBase
 
 	servers  []tracer.Server
 	registry registrySection
@@ -39,7 +38,7 @@ func newServersPane(st *styles, tx *text) serversPane { return serversPane{st: s
 
 func (p *serversPane) SetSize(w, h int) {
 	p.w, p.h = w, h
-	p.scroll(0)
+	p.Scroll(0)
 }
 
 // set shows servers, made safe to draw.
@@ -52,7 +51,7 @@ func (p *serversPane) set(servers []tracer.Server) {
 	}
 }
 
-func (p *serversPane) reset() {
+func (p *serversPane) Reset() {
 	p.servers, p.registry, p.offset, p.atRegistry = nil, registrySection{}, 0, false
 }
 
@@ -139,7 +138,7 @@ func (p *serversPane) columnWidths(w int) ([]int, int) {
 	return widths, gap
 }
 
-func (p *serversPane) scroll(delta int) {
+func (p *serversPane) Scroll(delta int) {
 	if p.atRegistry {
 		// The user scrolls from where the pane shows.
 		lines := p.contentLines()
@@ -251,3 +250,6 @@ func (p *serversPane) View() []string {
 	}
 	return lines
 }
+
+// Move scrolls: the pane has no selection (panes.go).
+func (p *serversPane) Move(delta int) paneRequest { p.Scroll(delta); return nil }

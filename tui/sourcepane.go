@@ -11,9 +11,8 @@ import (
 // numbers, the user's breakpoints marked, and the stopped line highlighted.
 // While it has the focus, a cursor line can be moved to set a breakpoint.
 type sourcePane struct {
-	st      *styles
-	w, h    int
-	focused bool
+	st *styles
+	paneBase
 
 	file   string // absolute path of the file shown
 	line   int    // the current line, 1-based
@@ -63,8 +62,8 @@ func (p *sourcePane) showNote(file string, current int, note string) {
 	p.file, p.line, p.lines, p.note = file, current, nil, note
 }
 
-func (p *sourcePane) clear() {
-	*p = sourcePane{st: p.st, w: p.w, h: p.h, focused: p.focused, breaks: p.breaks}
+func (p *sourcePane) Reset() {
+	*p = sourcePane{st: p.st, paneBase: p.paneBase, breaks: p.breaks}
 }
 
 func (p *sourcePane) hasContent() bool { return p.file != "" }
@@ -78,11 +77,11 @@ func (p *sourcePane) center() {
 	p.offset = p.clampOffset(p.line - p.first - (p.h-1)/2)
 }
 
-func (p *sourcePane) scroll(delta int) { p.offset = p.clampOffset(p.offset + delta) }
+func (p *sourcePane) Scroll(delta int) { p.offset = p.clampOffset(p.offset + delta) }
 
 func (p *sourcePane) clampOffset(o int) int { return clamp(o, 0, max(0, len(p.lines)-p.h)) }
 
-func (p *sourcePane) footer() string {
+func (p *sourcePane) Footer() string {
 	if len(p.lines) == 0 {
 		return ""
 	}
@@ -208,4 +207,21 @@ func (p *sourcePane) cursorLine() int {
 	}
 	top, bottom := p.first+p.offset, p.first+min(len(p.lines), p.offset+p.h)-1
 	return clamp(p.cursor, top, bottom)
+}
+
+// Move and Click: the pane interface (panes.go).
+func (p *sourcePane) Move(delta int) paneRequest { p.moveCursor(delta); return nil }
+func (p *sourcePane) Click(y int) paneRequest    { p.clickRow(y); return nil }
+
+// TitleExtra is the file and line shown, as the screen names the file,
+// cut on the left to fit room.
+func (p *sourcePane) TitleExtra(room int, short func(string) string) string {
+	if p.file == "" {
+		return ""
+	}
+	extra := short(p.file)
+	if p.line > 0 {
+		extra += ":" + strconv.Itoa(p.line)
+	}
+	return truncateLeft(extra, room)
 }

@@ -11,10 +11,9 @@ import (
 // While it has the focus, ↑/↓ move a cursor over the frames and enter
 // makes the frame under it the one Source, Variables and the prompt use.
 type stackPane struct {
-	st      *styles
-	tx      *text
-	w, h    int
-	focused bool
+	st *styles
+	tx *text
+	paneBase
 
 	goroutine int64
 	frames    []stackFrame
@@ -34,7 +33,7 @@ func newStackPane(st *styles, tx *text) stackPane { return stackPane{st: st, tx:
 
 func (p *stackPane) SetSize(w, h int) {
 	p.w, p.h = w, h
-	p.scroll(0)
+	p.Scroll(0)
 }
 
 // set shows a stack; shorten makes file paths readable.
@@ -49,7 +48,7 @@ func (p *stackPane) set(goroutine int64, frames []tracer.Frame, shorten func(str
 	}
 }
 
-func (p *stackPane) reset() { p.goroutine, p.frames, p.offset, p.cursor, p.active = 0, nil, 0, 0, 0 }
+func (p *stackPane) Reset() { p.goroutine, p.frames, p.offset, p.cursor, p.active = 0, nil, 0, 0, 0 }
 
 // showFrame makes frame i the one shown, with the cursor on it, in view.
 func (p *stackPane) showFrame(i int) {
@@ -72,7 +71,7 @@ func (p *stackPane) moveCursor(delta int) {
 	if 2*p.cursor+2 > p.offset+p.h {
 		p.offset = 2*p.cursor + 2 - p.h
 	}
-	p.scroll(0)
+	p.Scroll(0)
 }
 
 // clickRow puts the cursor on the frame drawn at row y.
@@ -82,7 +81,8 @@ func (p *stackPane) clickRow(y int) {
 	}
 }
 
-func (p *stackPane) title() string {
+// TitleExtra names the goroutine shown, when it is not the stop's own.
+func (p *stackPane) TitleExtra(int, func(string) string) string {
 	if p.goroutine > 0 {
 		return f(p.tx.goroutine, p.goroutine)
 	}
@@ -91,11 +91,11 @@ func (p *stackPane) title() string {
 
 func (p *stackPane) lineCount() int { return 2 * len(p.frames) }
 
-func (p *stackPane) scroll(delta int) {
+func (p *stackPane) Scroll(delta int) {
 	p.offset = clamp(p.offset+delta, 0, max(0, p.lineCount()-p.h))
 }
 
-func (p *stackPane) footer() string {
+func (p *stackPane) Footer() string {
 	if len(p.frames) == 0 {
 		return ""
 	}
@@ -172,3 +172,7 @@ func isDigits(s string) bool {
 	}
 	return s != ""
 }
+
+// Move and Click: the pane interface (panes.go).
+func (p *stackPane) Move(delta int) paneRequest { p.moveCursor(delta); return nil }
+func (p *stackPane) Click(y int) paneRequest    { p.clickRow(y); return nil }

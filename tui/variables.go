@@ -32,9 +32,8 @@ type variablesPane struct {
 	tree valueTree
 	tx   *text
 
-	// focused mirrors tree.focused for the root model's setFocus.
-	focused bool
-	w, h    int
+	// paneBase.focused is copied to tree.focused when the pane is drawn.
+	paneBase
 
 	watches []tracer.WatchValue
 	// watchNodes are the watches' values named by their expressions,
@@ -74,7 +73,7 @@ func (p *variablesPane) sizeTree() {
 	p.tree.SetSize(p.w, h)
 }
 
-func (p *variablesPane) reset() {
+func (p *variablesPane) Reset() {
 	p.tree.reset()
 	p.watches, p.watchNodes, p.results, p.args, p.locals = nil, nil, nil, nil, nil
 	p.frame, p.index, p.goroutine, p.hasStop = tracer.Frame{}, 0, 0, false
@@ -290,7 +289,7 @@ func (p *variablesPane) frameText() string {
 	return f(p.tx.frameTitle, p.index, fn)
 }
 
-func (p *variablesPane) footer() string {
+func (p *variablesPane) Footer() string {
 	scroll := ""
 	if len(p.tree.rows) > p.tree.h && p.tree.h > 0 {
 		scroll = f("%d/%d", p.tree.selected+1, len(p.tree.rows))
@@ -299,7 +298,7 @@ func (p *variablesPane) footer() string {
 }
 
 func (p *variablesPane) move(delta int)   { p.tree.move(delta) }
-func (p *variablesPane) scroll(delta int) { p.tree.scroll(delta) }
+func (p *variablesPane) Scroll(delta int) { p.tree.scroll(delta) }
 func (p *variablesPane) clickRow(y int) {
 	if p.title() != "" {
 		y--
@@ -326,3 +325,7 @@ func (p *variablesPane) View() []string {
 	}
 	return append(out, t.lines(t.h)...)
 }
+
+// Move and Click: the pane interface (panes.go).
+func (p *variablesPane) Move(delta int) paneRequest { p.move(delta); return nil }
+func (p *variablesPane) Click(y int) paneRequest    { p.clickRow(y); return nil }

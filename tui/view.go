@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -60,41 +59,37 @@ func (m Model) renderTooSmall() string {
 	return strings.Join(lines, "\n")
 }
 
-// paneLines returns the content of pane p, without its box.
+// paneLines returns the content of pane p, without its box: the pane's
+// own, or what the root model draws over it (cover).
 func (m Model) paneLines(p paneID) []string {
-	switch p {
-	case panePhases:
-		return m.phases.View()
-	case paneSource:
-		if m.picker.open {
-			return m.pickerLines(m.source.w, m.source.h)
-		}
-		if lines := m.replyView(m.source.w, m.source.h); lines != nil {
-			return lines
-		}
-		if !m.source.hasContent() {
-			return m.launchLines()
-		}
-		if m.trace.fatal != "" {
-			return append(m.errorBanner(), m.source.View()...)
-		}
-		return m.source.View()
-	case paneBootstrap:
-		return m.bootstrap.View()
-	case paneServers:
-		return m.servers.View()
-	case paneStack:
-		return m.stack.View()
-	case paneOutput:
-		return m.output.View()
-	case paneNotes:
-		return m.notes.View()
-	case paneVariables:
-		return m.variables.View()
-	case paneGoroutines:
-		return m.goroutines.View()
+	if _, lines, ok := m.cover(p); ok {
+		return lines
 	}
-	return nil
+	return m.pane(p).View()
+}
+
+// cover returns what the root model draws in place of pane p, and the name
+// the box then bears ("" for the pane's own): the request picker, a
+// request's reply, the launch's steps, or the code under a fatal error —
+// all in the Source pane's box.
+func (m Model) cover(p paneID) (string, []string, bool) {
+	if p != paneSource {
+		return "", nil, false
+	}
+	w, h := m.source.w, m.source.h
+	if m.picker.open {
+		return m.tx.pickerTitle, m.pickerLines(w, h), true
+	}
+	if lines := m.replyView(w, h); lines != nil {
+		return "", lines, true
+	}
+	switch {
+	case !m.source.hasContent():
+		return "", m.launchLines(), true
+	case m.trace.fatal != "":
+		return "", append(m.errorBanner(), m.source.View()...), true
+	}
+	return "", nil, false
 }
 
 // boxSpec returns the title and footer of pane p's box.
@@ -108,38 +103,13 @@ func (m Model) boxSpec(p paneID) boxSpec {
 		titleInk = st.titleFocused
 	}
 	name := m.tx.paneNames[p]
-	if p == paneSource && m.picker.open {
-		name = m.tx.pickerTitle
+	if over, _, _ := m.cover(p); over != "" {
+		name = over
 	}
 	title, tw := titleInk.paint(name), textWidth(name)
-	extra := ""
-	spec := boxSpec{focused: focused}
-	switch p {
-	case panePhases:
-		spec.footer = m.phases.footer()
-	case paneSource:
-		if m.source.file != "" {
-			extra = m.shortPath(m.source.file)
-			if m.source.line > 0 {
-				extra += ":" + strconv.Itoa(m.source.line)
-			}
-			extra = truncateLeft(extra, room-tw-2)
-		}
-		spec.footer = m.source.footer()
-	case paneBootstrap:
-		spec.footer = m.bootstrap.footer()
-	case paneStack:
-		extra = m.stack.title()
-		spec.footer = m.stack.footer()
-	case paneOutput:
-		spec.footer = m.output.footer()
-	case paneNotes:
-		spec.footer = m.notes.footer()
-	case paneVariables:
-		spec.footer = m.variables.footer()
-	case paneGoroutines:
-		spec.footer = m.goroutines.footer()
-	}
+	pn := m.pane(p)
+	extra := pn.TitleExtra(room-tw-2, m.shortPath)
+	spec := boxSpec{focused: focused, footer: pn.Footer()}
 	if b, ok := m.lay.boxOf(p); ok && b.tabbed() {
 		title, tw = m.tabTitle(b, focused)
 		if m.lay.mode == modeCompact {
