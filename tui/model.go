@@ -51,8 +51,8 @@ type Model struct {
 
 	// The prompt and what the user inspects at a stop (inspect.go): the
 	// goroutine and frame chosen, the breakpoints, the halt.
-	prompt     prompt
-	insp       inspectState
+	prompt prompt
+	insp   inspectState
 
 	trace traceState
 	// base compares the trace with Options.Baseline (baseline.go).
@@ -140,20 +140,20 @@ func newModel(ctx context.Context, opts Options) Model {
 	h := help.New()
 	h.Styles = helpStyles()
 	m := Model{
-		opts:      opts,
-		run:       newRunner(ctx, opts.Start),
-		now:       now,
-		st:        st,
-		tx:        tx,
-		keys:      newKeyMap(tx),
-		help:      h,
-		spinner:   spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(styleCurrent())),
-		focus:     panePhases,
-		front:     []paneID{paneBootstrap},
-		notesOn:   opts.Notes,
-		files:     map[string][]string{},
-		prompt:    newPrompt(st, tx),
-		base:      baselineState{compare: opts.Baseline},
+		opts:    opts,
+		run:     newRunner(ctx, opts.Start),
+		now:     now,
+		st:      st,
+		tx:      tx,
+		keys:    newKeyMap(tx),
+		help:    h,
+		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(styleCurrent())),
+		focus:   panePhases,
+		front:   []paneID{paneBootstrap},
+		notesOn: opts.Notes,
+		files:   map[string][]string{},
+		prompt:  newPrompt(st, tx),
+		base:    baselineState{compare: opts.Baseline},
 	}
 	m.services = []*paneSet{newPaneSet(st, tx, opts)}
 	m.paneSet = m.services[0]
