@@ -31,7 +31,11 @@ func (m Model) render() string {
 	blocks := make([]block, 0, len(m.lay.boxes)+2)
 	for _, b := range m.lay.boxes {
 		p := b.shown(m.front)
-		blocks = append(blocks, block{r: b.r, lines: m.st.drawBox(b.r, m.boxSpec(p), m.paneLines(p))})
+		name, lines, covered := m.cover(p)
+		if !covered {
+			lines = m.pane(p).View()
+		}
+		blocks = append(blocks, block{r: b.r, lines: m.st.drawBox(b.r, m.boxSpec(p, name), lines)})
 	}
 	if !m.lay.prompt.empty() {
 		blocks = append(blocks, block{r: m.lay.prompt, lines: m.promptBox()})
@@ -59,15 +63,6 @@ func (m Model) renderTooSmall() string {
 	return strings.Join(lines, "\n")
 }
 
-// paneLines returns the content of pane p, without its box: the pane's
-// own, or what the root model draws over it (cover).
-func (m Model) paneLines(p paneID) []string {
-	if _, lines, ok := m.cover(p); ok {
-		return lines
-	}
-	return m.pane(p).View()
-}
-
 // cover returns what the root model draws in place of pane p, and the name
 // the box then bears ("" for the pane's own): the request picker, a
 // request's reply, the launch's steps, or the code under a fatal error —
@@ -92,8 +87,9 @@ func (m Model) cover(p paneID) (string, []string, bool) {
 	return "", nil, false
 }
 
-// boxSpec returns the title and footer of pane p's box.
-func (m Model) boxSpec(p paneID) boxSpec {
+// boxSpec returns the title and footer of pane p's box; name, when not
+// "", replaces the pane's (cover).
+func (m Model) boxSpec(p paneID, name string) boxSpec {
 	st := m.st
 	focused := m.focus == p
 	r := m.lay.panes[p]
@@ -102,9 +98,8 @@ func (m Model) boxSpec(p paneID) boxSpec {
 	if focused {
 		titleInk = st.titleFocused
 	}
-	name := m.tx.paneNames[p]
-	if over, _, _ := m.cover(p); over != "" {
-		name = over
+	if name == "" {
+		name = m.tx.paneNames[p]
 	}
 	title, tw := titleInk.paint(name), textWidth(name)
 	pn := m.pane(p)
