@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"fmt"
 	"strings"
 
@@ -33,6 +35,7 @@ type bootstrapPane struct {
 	st *styles
 	tx *text
 	paneBase
+	keys bootstrapKeys
 
 	root      *tracer.Node
 	changes   map[string]change
@@ -49,7 +52,7 @@ type bootstrapPane struct {
 }
 
 func newBootstrapPane(st *styles, tx *text) bootstrapPane {
-	return bootstrapPane{st: st, tx: tx, collapsed: map[string]bool{}, changes: map[string]change{}, showOrigins: true}
+	return bootstrapPane{st: st, tx: tx, keys: newBootstrapKeys(tx), collapsed: map[string]bool{}, changes: map[string]change{}, showOrigins: true}
 }
 
 func (p *bootstrapPane) SetSize(w, h int) {
@@ -305,3 +308,34 @@ func (p *bootstrapPane) baselineBelow(path string) bool {
 // Move and Click: the pane interface (panes.go).
 func (p *bootstrapPane) Move(delta int) paneRequest { p.move(delta); return nil }
 func (p *bootstrapPane) Click(y int) paneRequest    { p.clickRow(y); return nil }
+
+// bootstrapKeys are the keys of the Bootstrap pane.
+type bootstrapKeys struct {
+	// Toggle folds or unfolds the selected section.
+	Toggle key.Binding
+	// Origins shows or hides where each value came from.
+	Origins key.Binding
+}
+
+func newBootstrapKeys(tx *text) bootstrapKeys {
+	return bootstrapKeys{
+		Toggle:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tx.keyToggle)),
+		Origins: key.NewBinding(key.WithKeys("O"), key.WithHelp("O", tx.keyOrigins)),
+	}
+}
+
+func (p *bootstrapPane) Keys() []key.Binding { return []key.Binding{p.keys.Toggle, p.keys.Origins} }
+
+func (p *bootstrapPane) ShortHelp(hintContext) []key.Binding { return p.Keys() }
+
+func (p *bootstrapPane) HandleKey(msg tea.KeyPressMsg) (paneRequest, bool) {
+	switch {
+	case key.Matches(msg, p.keys.Toggle):
+		p.toggle()
+		return nil, true
+	case key.Matches(msg, p.keys.Origins):
+		p.toggleOrigins()
+		return nil, true
+	}
+	return nil, false
+}

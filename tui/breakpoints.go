@@ -17,13 +17,9 @@ import (
 // function or FILE:LINE; b on a breakpoint's row in Phases clears it or
 // sets it again. Their stops sit in the timeline in time order.
 
-// toggleLineBreakpoint sets or clears a breakpoint on the Source line under
-// the cursor.
-func (m *Model) toggleLineBreakpoint() tea.Cmd {
-	file, line := m.source.file, m.source.cursorLine()
-	if file == "" || line <= 0 {
-		return nil
-	}
+// toggleLineBreakpoint sets or clears a breakpoint on file:line (b on a
+// line of Source).
+func (m *Model) toggleLineBreakpoint(file string, line int) tea.Cmd {
 	for _, bp := range m.insp.breakpoints {
 		if bp.File == file && bp.Line == line {
 			return m.removeBreakpoint(bp.Loc, false)

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"cmp"
 	"slices"
 	"strconv"
@@ -17,6 +19,7 @@ type goroutinesPane struct {
 	st *styles
 	tx *text
 	paneBase
+	keys goToKeys
 
 	list   []goroutineRow
 	cursor int
@@ -37,7 +40,7 @@ type goroutineRow struct {
 }
 
 func newGoroutinesPane(st *styles, tx *text) goroutinesPane {
-	return goroutinesPane{st: st, tx: tx}
+	return goroutinesPane{st: st, tx: tx, keys: newGoToKeys(tx)}
 }
 
 func (p *goroutinesPane) SetSize(w, h int) {
@@ -246,3 +249,13 @@ func (p *goroutinesPane) idWidth() int {
 // Move and Click: the pane interface (panes.go).
 func (p *goroutinesPane) Move(delta int) paneRequest { p.move(delta); return nil }
 func (p *goroutinesPane) Click(y int) paneRequest    { p.clickRow(y); return nil }
+
+func (p *goroutinesPane) Keys() []key.Binding                   { return []key.Binding{p.keys.GoTo} }
+func (p *goroutinesPane) ShortHelp(c hintContext) []key.Binding { return p.keys.help(c) }
+
+func (p *goroutinesPane) HandleKey(msg tea.KeyPressMsg) (paneRequest, bool) {
+	if key.Matches(msg, p.keys.GoTo) {
+		return goroutineRequest{index: p.cursor}, true
+	}
+	return nil, false
+}

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
@@ -296,45 +295,6 @@ func (m *Model) optionalPanes() optional {
 func (m *Model) syncResults() {
 	r, _ := m.phases.selectedReturn()
 	m.variables.showResults(r)
-}
-
-// inspectKey handles the keys of inspection; ok is false for other keys.
-func (m *Model) inspectKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.Prompt):
-		return m.openPrompt(), true
-	case key.Matches(msg, k.Halt):
-		return m.halt(), true
-	case m.focus == paneSource && key.Matches(msg, k.LineBreak):
-		return m.toggleLineBreakpoint(), true
-	case m.focus == panePhases && key.Matches(msg, k.Break):
-		if loc, isBreak := m.phases.selectedBreak(); isBreak {
-			return m.toggleBreakpointAt(loc), true
-		}
-	case m.focus == paneVariables && key.Matches(msg, k.Toggle):
-		m.variables.tree.toggle()
-		return m.expandCmds(targetVariables, &m.variables.tree), true
-	case m.focus == paneVariables && key.Matches(msg, k.Watch):
-		expr, ok := m.variables.selectedExpr()
-		if !ok {
-			m.trace.notice = m.tx.noExprHere
-			return nil, true
-		}
-		return m.addWatch(expr, false), true
-	case m.focus == paneVariables && key.Matches(msg, k.Unwatch):
-		expr, ok := m.variables.selectedWatch()
-		if !ok {
-			m.trace.notice = m.tx.noWatchHere
-			return nil, true
-		}
-		return m.removeWatch(expr, false), true
-	case m.focus == paneStack && key.Matches(msg, k.GoTo):
-		return m.selectFrame(m.stack.cursor, false), true
-	case m.focus == paneGoroutines && key.Matches(msg, k.GoTo):
-		return m.showGoroutine(m.goroutines.cursor, true), true
-	}
-	return nil, false
 }
 
 // openPrompt opens the expression prompt.

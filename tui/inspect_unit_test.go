@@ -49,7 +49,7 @@ func TestPromptEditsAndHistory(t *testing.T) {
 	}
 	p.edit(tea.KeyPressMsg{Code: tea.KeyLeft})
 	p.edit(tea.KeyPressMsg{Code: tea.KeyBackspace})
-	p.insert("bc")
+	p.edit(tea.PasteMsg{Content: "bc"})
 	if got := p.line(); got != "len(bc)" {
 		t.Fatalf("line %q, want len(bc)", got)
 	}
@@ -71,7 +71,7 @@ func TestPromptEditsAndHistory(t *testing.T) {
 	if p.line() != "draft" {
 		t.Errorf("↓ back to the new line gave %q, want the draft", p.line())
 	}
-	p.insert("x\ny") // a pasted newline does not run the line
+	p.edit(tea.PasteMsg{Content: "x\ny"}) // a pasted newline does not run the line
 	if strings.ContainsAny(p.line(), "\n\r") {
 		t.Errorf("the line holds a newline: %q", p.line())
 	}

@@ -256,3 +256,36 @@ func replayPump(tb testing.TB, m Model, src tracer.Source) Model {
 		}
 	}
 }
+
+// TestFlowPromptOpensEmpty: the prompt opens empty each time, not with the
+// line run before; ↑ brings that line back (issue 26, item 5).
+func TestFlowPromptOpensEmpty(t *testing.T) {
+	tm, rec, fake := startInspectFlow(t)
+	for s := rec.last; s.phase != tracer.PhaseAppRun; {
+		s = next(t, tm, rec, "n")
+	}
+	sendKeys(tm, ":")
+	rec.waitFor(t, "the prompt", screenHas("╭─ Evaluate"))
+	tm.Type("a.opts")
+	sendKeys(tm, "enter")
+	rec.waitFor(t, "the value", screenHas(`"kratos-trace-demo"`))
+	sendKeys(tm, "esc")
+	rec.waitFor(t, "the prompt to close", func(s snapshot) bool { return !strings.Contains(s.screen, "╭─ Evaluate") })
+
+	sendKeys(tm, ":")
+	s := rec.waitFor(t, "the prompt again", screenHas("╭─ Evaluate"))
+	if strings.Contains(s.screen, "› a.opts") || strings.Contains(s.screen, `"kratos-trace-demo"`) {
+		t.Errorf("the prompt reopened with the last line or its answer:\n%s", s.screen)
+	}
+	if !strings.Contains(s.screen, "a Go expression, or: break LOC") {
+		t.Errorf("the reopened prompt does not show its hint, as an empty one does:\n%s", s.screen)
+	}
+	tm.Type("x")
+	rec.waitFor(t, "typing into the empty line", screenHas("› x"))
+	sendKeys(tm, "up")
+	rec.waitFor(t, "↑ to bring the last line back", screenHas("› a.opts"))
+	sendKeys(tm, "down")
+	rec.waitFor(t, "↓ to bring the draft back", screenHas("› x"))
+	sendKeys(tm, "esc")
+	quit(t, tm, fake)
+}

@@ -206,7 +206,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.trace.notes = n.Notes()
 		}
 		_, m.trace.rewind = msg.src.(tracer.Rewinder)
-		m.keys.setRewind(m.trace.rewind)
+		m.keys.Previous.SetEnabled(m.trace.rewind)
+		m.phases.setRewind(m.trace.rewind)
 		_, requester := msg.src.(tracer.Requester)
 		m.keys.Request.SetEnabled(requester)
 		// Breaks the user turned off before a restart stay off.
@@ -310,15 +311,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.PasteMsg:
 		switch {
 		case m.prompt.open:
-			m.prompt.insert(msg.Content)
+			m.prompt.edit(msg)
 		case m.picker.open:
 			return m, m.picker.paste(msg)
 		}
 		return m, nil
 
 	case tea.MouseClickMsg:
-		m.handleClick(msg.Mouse())
-		return m, nil
+		return m, m.handleClick(msg.Mouse())
 
 	case tea.MouseWheelMsg:
 		mouse := msg.Mouse()
@@ -617,6 +617,9 @@ func (m *Model) endedText() string {
 	return m.tx.ended
 }
 
+// handleKey handles a key: the root's own first (the picker's while it
+// is open), then the focused pane's, then the keys that run the program
+// and move in the pane.
 func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	t := &m.trace
@@ -651,14 +654,17 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.FocusPrev):
 		m.cycleFocus(-1)
 		return m, nil
+
+	case key.Matches(msg, k.Prompt):
+		return m, m.openPrompt()
+
+	case key.Matches(msg, k.Halt):
+		return m, m.halt()
 	}
-	// The keys of inspection: the prompt, halt, watches, frames,
-	// goroutines, breakpoints on a line (inspect.go).
-	if cmd, ok := m.inspectKey(msg); ok {
-		return m, cmd
+	if req, ok := m.pane(m.focus).HandleKey(msg); ok {
+		return m, m.apply(req)
 	}
 	switch {
-
 	case key.Matches(msg, k.Restart):
 		return m, m.restart()
 
@@ -678,37 +684,21 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, cmd
 
-	case key.Matches(msg, k.Break):
-		return m, m.toggleBreak()
-
 	case key.Matches(msg, k.Previous):
 		return m, m.moveTrace(m.tx.cmdPrevious, func(ctx context.Context, r tracer.Rewinder) error { return r.Previous(ctx) })
 
-	case m.focus == panePhases && key.Matches(msg, k.Jump):
-		return m, m.jumpToSelected()
-
-	case key.Matches(msg, k.Toggle):
-		if m.focus == paneBootstrap {
-			m.bootstrap.toggle()
-		}
-		return m, nil
-
-	case key.Matches(msg, k.Origins):
-		m.bootstrap.toggleOrigins()
-		return m, nil
-
 	case key.Matches(msg, k.Up):
-		m.movePane(m.focus, -1)
+		return m, m.movePane(m.focus, -1)
 	case key.Matches(msg, k.Down):
-		m.movePane(m.focus, 1)
+		return m, m.movePane(m.focus, 1)
 	case key.Matches(msg, k.PageUp):
-		m.movePane(m.focus, -max(1, m.lay.panes[m.focus].h-3))
+		return m, m.movePane(m.focus, -max(1, m.lay.panes[m.focus].h-3))
 	case key.Matches(msg, k.PageDown):
-		m.movePane(m.focus, max(1, m.lay.panes[m.focus].h-3))
+		return m, m.movePane(m.focus, max(1, m.lay.panes[m.focus].h-3))
 	case key.Matches(msg, k.Top):
-		m.movePane(m.focus, -moveAll)
+		return m, m.movePane(m.focus, -moveAll)
 	case key.Matches(msg, k.Bottom):
-		m.movePane(m.focus, moveAll)
+		return m, m.movePane(m.focus, moveAll)
 	}
 	return m, nil
 }
@@ -756,13 +746,9 @@ func (m *Model) moveTrace(name string, fn func(context.Context, tracer.Rewinder)
 	return m.nextCommand()
 }
 
-// jumpToSelected moves the trace to the phase selected in the Phases pane,
-// back or forth: to the phase's first event.
-func (m *Model) jumpToSelected() tea.Cmd {
-	phase, ok := m.phases.selectedPhase()
-	if !ok {
-		return nil
-	}
+// jumpTo moves the trace to phase, back or forth: to the phase's first
+// event.
+func (m *Model) jumpTo(phase tracer.PhaseID) tea.Cmd {
 	return m.moveTrace(f(m.tx.cmdJump, phase), func(ctx context.Context, r tracer.Rewinder) error { return r.JumpTo(ctx, phase) })
 }
 
@@ -785,13 +771,8 @@ func (m *Model) nextCommand() tea.Cmd {
 	return sourceCommand(t.gen, c.name, c.fn)
 }
 
-// toggleBreak turns the break of the phase selected in the Phases pane on
-// or off.
-func (m *Model) toggleBreak() tea.Cmd {
-	phase, ok := m.phases.selectedPhase()
-	if !ok {
-		return nil
-	}
+// toggleBreak turns the break of phase on or off.
+func (m *Model) toggleBreak(phase tracer.PhaseID) tea.Cmd {
 	off := !m.phases.breakOff[phase]
 	m.phases.breakOff[phase] = off
 	m.trace.notice = f(m.tx.breakOn, phase)
@@ -866,8 +847,8 @@ func (m *Model) cycleFocus(dir int) {
 
 // movePane moves the selection of pane p by delta rows, or scrolls a pane
 // without one.
-func (m *Model) movePane(p paneID, delta int) {
-	m.apply(m.pane(p).Move(delta))
+func (m *Model) movePane(p paneID, delta int) tea.Cmd {
+	return m.apply(m.pane(p).Move(delta))
 }
 
 func (m *Model) scrollPane(p paneID, delta int) {
@@ -876,29 +857,29 @@ func (m *Model) scrollPane(p paneID, delta int) {
 
 // handleClick focuses the pane under the mouse and selects the row
 // clicked; a click on a tab's name switches the tab.
-func (m *Model) handleClick(mouse tea.Mouse) {
+func (m *Model) handleClick(mouse tea.Mouse) tea.Cmd {
 	if mouse.Button != tea.MouseLeft {
-		return
+		return nil
 	}
 	for _, b := range m.lay.boxes {
 		if b.tabbed() && mouse.Y == b.r.y && mouse.X >= b.r.x && mouse.X < b.r.x+b.r.w {
 			if p, ok := m.tabAt(b, mouse.X-b.r.x); ok {
 				m.setFocus(p)
-				return
+				return nil
 			}
 		}
 	}
 	p, ok := m.lay.paneAt(mouse.X, mouse.Y, m.front)
 	if !ok {
-		return
+		return nil
 	}
 	m.setFocus(p)
 	r := m.lay.panes[p]
 	row := mouse.Y - r.y - 1
 	if row < 0 || row >= r.h-2 {
-		return
+		return nil
 	}
-	m.apply(m.pane(p).Click(row))
+	return m.apply(m.pane(p).Click(row))
 }
 
 // relayout recomputes the layout and the panes' sizes.

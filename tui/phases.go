@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"fmt"
 	"strings"
 	"time"
@@ -74,6 +76,7 @@ type phasesPane struct {
 	st *styles
 	tx *text
 	paneBase
+	keys phasesKeys
 
 	plan      []tracer.PlannedPhase
 	records   map[rowKey]*phaseRecord
@@ -107,7 +110,7 @@ type phasesPane struct {
 }
 
 func newPhasesPane(st *styles, tx *text) phasesPane {
-	p := phasesPane{st: st, tx: tx, breakOff: map[tracer.PhaseID]bool{}}
+	p := phasesPane{st: st, tx: tx, keys: newPhasesKeys(tx), breakOff: map[tracer.PhaseID]bool{}}
 	p.Reset()
 	return p
 }
@@ -731,4 +734,52 @@ func (p *phasesPane) Move(delta int) paneRequest {
 func (p *phasesPane) Click(y int) paneRequest {
 	p.clickRow(y)
 	return phaseSelectedRequest{}
+}
+
+// phasesKeys are the keys of the Phases pane.
+type phasesKeys struct {
+	// Break turns the selected phase's break off or on; on the row of a
+	// user's breakpoint, it clears the breakpoint or sets it again.
+	Break key.Binding
+	// Jump moves a trace that can go back to the selected phase; it is
+	// enabled with the model's Previous (setRewind).
+	Jump key.Binding
+}
+
+func newPhasesKeys(tx *text) phasesKeys {
+	return phasesKeys{
+		Break: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", tx.keyBreak)),
+		Jump:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tx.keyJump), key.WithDisabled()),
+	}
+}
+
+// setRewind enables the jump, for a Source that can go back.
+func (p *phasesPane) setRewind(on bool) { p.keys.Jump.SetEnabled(on) }
+
+func (p *phasesPane) Keys() []key.Binding { return []key.Binding{p.keys.Break, p.keys.Jump} }
+
+func (p *phasesPane) ShortHelp(c hintContext) []key.Binding {
+	if c.launching {
+		return []key.Binding{p.keys.Break}
+	}
+	return []key.Binding{p.keys.Break, p.keys.Jump}
+}
+
+func (p *phasesPane) HandleKey(msg tea.KeyPressMsg) (paneRequest, bool) {
+	switch {
+	case key.Matches(msg, p.keys.Break):
+		if loc, ok := p.selectedBreak(); ok {
+			return breakpointToggleRequest{loc: loc}, true
+		}
+		if phase, ok := p.selectedPhase(); ok {
+			return breakToggleRequest{phase: phase}, true
+		}
+		return nil, true
+	case key.Matches(msg, p.keys.Jump):
+		if phase, ok := p.selectedPhase(); ok {
+			return jumpRequest{phase: phase}, true
+		}
+		return nil, true
+	}
+	return nil, false
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
@@ -15,6 +16,7 @@ import (
 // user edit one (or type any request) and send it. It is drawn in place of
 // the Source pane while open.
 type requestPicker struct {
+	keys    pickerKeys
 	open    bool
 	loading bool
 	editing bool
@@ -23,6 +25,26 @@ type requestPicker struct {
 	input   textinput.Model
 	err     string
 	note    string
+}
+
+// pickerKeys are the keys of the open picker; while a request is edited,
+// every other key edits it.
+type pickerKeys struct {
+	Up, Down key.Binding
+	// Pick edits the route selected; Send sends the request edited.
+	Pick, Send key.Binding
+	// Back leaves the edit for the list, or closes the picker.
+	Back key.Binding
+}
+
+func newPickerKeys() pickerKeys {
+	return pickerKeys{
+		Up:   key.NewBinding(key.WithKeys("up", "k")),
+		Down: key.NewBinding(key.WithKeys("down", "j")),
+		Pick: key.NewBinding(key.WithKeys("enter")),
+		Send: key.NewBinding(key.WithKeys("enter")),
+		Back: key.NewBinding(key.WithKeys("esc")),
+	}
 }
 
 // routesMsg carries the routes Requester.Routes read.
@@ -53,7 +75,7 @@ func (m *Model) openPicker() tea.Cmd {
 	}
 	in := textinput.New()
 	in.Prompt = "› "
-	m.picker = requestPicker{open: true, loading: true, input: in}
+	m.picker = requestPicker{keys: newPickerKeys(), open: true, loading: true, input: in}
 	gen, ctx := m.trace.gen, m.run.ctx
 	return func() tea.Msg {
 		routes, err := rq.Routes(ctx)
@@ -103,8 +125,9 @@ func (p *requestPicker) paste(msg tea.PasteMsg) tea.Cmd {
 // pickerKey handles a key while the picker is open.
 func (m *Model) pickerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	p := &m.picker
-	switch msg.String() {
-	case "esc":
+	k := p.keys
+	switch {
+	case key.Matches(msg, k.Back):
 		if p.editing && len(p.routes) > 0 {
 			p.editing, p.err = false, ""
 			p.input.Blur()
@@ -112,7 +135,7 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		m.picker = requestPicker{}
 		return *m, nil
-	case "ctrl+c":
+	case key.Matches(msg, m.keys.Interrupt):
 		m.picker = requestPicker{}
 		return m.handleKey(msg)
 	}
@@ -120,18 +143,18 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return *m, nil
 	}
 	if !p.editing {
-		switch msg.String() {
-		case "up", "k":
+		switch {
+		case key.Matches(msg, k.Up):
 			p.sel = max(0, p.sel-1)
-		case "down", "j":
+		case key.Matches(msg, k.Down):
 			p.sel = min(len(p.routes)-1, p.sel+1)
-		case "enter":
+		case key.Matches(msg, k.Pick):
 			r := p.routes[p.sel]
 			return *m, p.edit(r.Example.String())
 		}
 		return *m, nil
 	}
-	if msg.String() == "enter" {
+	if key.Matches(msg, k.Send) {
 		spec, err := request.Parse(p.input.Value(), nil)
 		if err != nil {
 			var se *request.SpecError

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"strconv"
 	"strings"
 
@@ -13,6 +15,7 @@ import (
 type sourcePane struct {
 	st *styles
 	paneBase
+	keys sourceKeys
 
 	file   string // absolute path of the file shown
 	line   int    // the current line, 1-based
@@ -27,7 +30,9 @@ type sourcePane struct {
 	breaks map[string]map[int]bool
 }
 
-func newSourcePane(st *styles) sourcePane { return sourcePane{st: st} }
+func newSourcePane(st *styles, tx *text) sourcePane {
+	return sourcePane{st: st, keys: newSourceKeys(tx)}
+}
 
 func (p *sourcePane) SetSize(w, h int) {
 	p.w, p.h = w, h
@@ -63,7 +68,7 @@ func (p *sourcePane) showNote(file string, current int, note string) {
 }
 
 func (p *sourcePane) Reset() {
-	*p = sourcePane{st: p.st, paneBase: p.paneBase, breaks: p.breaks}
+	*p = sourcePane{st: p.st, paneBase: p.paneBase, keys: p.keys, breaks: p.breaks}
 }
 
 func (p *sourcePane) hasContent() bool { return p.file != "" }
@@ -224,4 +229,34 @@ func (p *sourcePane) TitleExtra(room int, short func(string) string) string {
 		extra += ":" + strconv.Itoa(p.line)
 	}
 	return truncateLeft(extra, room)
+}
+
+// sourceKeys are the keys of the Source pane.
+type sourceKeys struct {
+	// LineBreak sets or clears a breakpoint on the line under the cursor.
+	LineBreak key.Binding
+}
+
+func newSourceKeys(tx *text) sourceKeys {
+	return sourceKeys{LineBreak: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", tx.keyLineBreak))}
+}
+
+func (p *sourcePane) Keys() []key.Binding { return []key.Binding{p.keys.LineBreak} }
+
+// ShortHelp offers b while the program can answer.
+func (p *sourcePane) ShortHelp(c hintContext) []key.Binding {
+	if !c.inspect || c.ended || c.launching {
+		return nil
+	}
+	return p.Keys()
+}
+
+func (p *sourcePane) HandleKey(msg tea.KeyPressMsg) (paneRequest, bool) {
+	if !key.Matches(msg, p.keys.LineBreak) {
+		return nil, false
+	}
+	if line := p.cursorLine(); p.file != "" && line > 0 {
+		return lineBreakRequest{file: p.file, line: line}, true
+	}
+	return nil, true
 }

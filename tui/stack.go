@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"strconv"
 	"strings"
 
@@ -14,6 +16,7 @@ type stackPane struct {
 	st *styles
 	tx *text
 	paneBase
+	keys goToKeys
 
 	goroutine int64
 	frames    []stackFrame
@@ -29,7 +32,9 @@ type stackFrame struct {
 	location string // short file:line
 }
 
-func newStackPane(st *styles, tx *text) stackPane { return stackPane{st: st, tx: tx} }
+func newStackPane(st *styles, tx *text) stackPane {
+	return stackPane{st: st, tx: tx, keys: newGoToKeys(tx)}
+}
 
 func (p *stackPane) SetSize(w, h int) {
 	p.w, p.h = w, h
@@ -176,3 +181,29 @@ func isDigits(s string) bool {
 // Move and Click: the pane interface (panes.go).
 func (p *stackPane) Move(delta int) paneRequest { p.moveCursor(delta); return nil }
 func (p *stackPane) Click(y int) paneRequest    { p.clickRow(y); return nil }
+
+// goToKeys are the keys of Stack and Goroutines: enter shows the frame
+// or goroutine under the cursor.
+type goToKeys struct{ GoTo key.Binding }
+
+func newGoToKeys(tx *text) goToKeys {
+	return goToKeys{GoTo: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tx.keyGoTo))}
+}
+
+// help offers GoTo while the program can answer.
+func (k goToKeys) help(c hintContext) []key.Binding {
+	if !c.inspect || c.ended || c.launching {
+		return nil
+	}
+	return []key.Binding{k.GoTo}
+}
+
+func (p *stackPane) Keys() []key.Binding                   { return []key.Binding{p.keys.GoTo} }
+func (p *stackPane) ShortHelp(c hintContext) []key.Binding { return p.keys.help(c) }
+
+func (p *stackPane) HandleKey(msg tea.KeyPressMsg) (paneRequest, bool) {
+	if key.Matches(msg, p.keys.GoTo) {
+		return frameRequest{index: p.cursor}, true
+	}
+	return nil, false
+}

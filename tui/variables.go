@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
@@ -34,6 +36,7 @@ type variablesPane struct {
 
 	// paneBase.focused is copied to tree.focused when the pane is drawn.
 	paneBase
+	keys variablesKeys
 
 	watches []tracer.WatchValue
 	// watchNodes are the watches' values named by their expressions,
@@ -55,7 +58,7 @@ type variablesPane struct {
 }
 
 func newVariablesPane(st *styles, tx *text) variablesPane {
-	return variablesPane{tree: newValueTree(st, tx), tx: tx}
+	return variablesPane{tree: newValueTree(st, tx), tx: tx, keys: newVariablesKeys(tx)}
 }
 
 func (p *variablesPane) SetSize(w, h int) {
@@ -329,3 +332,54 @@ func (p *variablesPane) View() []string {
 // Move and Click: the pane interface (panes.go).
 func (p *variablesPane) Move(delta int) paneRequest { p.move(delta); return nil }
 func (p *variablesPane) Click(y int) paneRequest    { p.clickRow(y); return nil }
+
+// variablesKeys are the keys of the Variables pane.
+type variablesKeys struct {
+	// Toggle folds or unfolds the selected value.
+	Toggle key.Binding
+	// Watch watches the selected value's expression, Unwatch stops the
+	// selected watch.
+	Watch   key.Binding
+	Unwatch key.Binding
+}
+
+func newVariablesKeys(tx *text) variablesKeys {
+	return variablesKeys{
+		Toggle:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tx.keyToggle)),
+		Watch:   key.NewBinding(key.WithKeys("w"), key.WithHelp("w", tx.keyWatch)),
+		Unwatch: key.NewBinding(key.WithKeys("x", "delete"), key.WithHelp("x", tx.keyUnwatch)),
+	}
+}
+
+func (p *variablesPane) Keys() []key.Binding {
+	return []key.Binding{p.keys.Toggle, p.keys.Watch, p.keys.Unwatch}
+}
+
+// ShortHelp offers the keys while the program can answer.
+func (p *variablesPane) ShortHelp(c hintContext) []key.Binding {
+	if !c.inspect || c.ended || c.launching {
+		return nil
+	}
+	return p.Keys()
+}
+
+func (p *variablesPane) HandleKey(msg tea.KeyPressMsg) (paneRequest, bool) {
+	switch {
+	case key.Matches(msg, p.keys.Toggle):
+		p.tree.toggle()
+		return expandVariablesRequest{}, true
+	case key.Matches(msg, p.keys.Watch):
+		expr, ok := p.selectedExpr()
+		if !ok {
+			return noticeRequest{text: p.tx.noExprHere}, true
+		}
+		return watchRequest{expr: expr}, true
+	case key.Matches(msg, p.keys.Unwatch):
+		expr, ok := p.selectedWatch()
+		if !ok {
+			return noticeRequest{text: p.tx.noWatchHere}, true
+		}
+		return unwatchRequest{expr: expr}, true
+	}
+	return nil, false
+}

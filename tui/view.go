@@ -303,7 +303,7 @@ func (m Model) statusHeight() int {
 	}
 	if m.help.ShowAll && !m.prompt.open {
 		rows := 0
-		for _, col := range m.keys.FullHelp() {
+		for _, col := range m.fullHelp() {
 			n := 0
 			for _, b := range col {
 				if b.Enabled() {
@@ -361,11 +361,11 @@ func (m Model) statusLines() []string {
 
 	var helpText string
 	if m.prompt.open {
-		helpText = m.help.ShortHelpView(m.keys.promptHelp(m.prompt.hasVal))
+		helpText = m.help.ShortHelpView(m.prompt.ShortHelp())
 	} else if m.help.ShowAll {
-		helpText = m.help.FullHelpView(m.keys.FullHelp())
+		helpText = m.help.FullHelpView(m.fullHelp())
 	} else {
-		helpText = m.help.ShortHelpView(m.keys.shortHelp(m.hints()))
+		helpText = m.help.ShortHelpView(m.shortHelp())
 	}
 	for _, l := range strings.Split(helpText, "\n") {
 		if len(lines) >= r.h {
@@ -383,7 +383,6 @@ func (m Model) hints() hintContext {
 	t := m.trace
 	order := tracer.Order(t.phase)
 	return hintContext{
-		focus:     m.focus,
 		running:   !t.ended && !t.signalled && order >= tracer.Order(tracer.PhaseRunning) && order < tracer.Order(tracer.PhaseStop),
 		ended:     t.ended || t.fatal != "",
 		launching: t.launching,
