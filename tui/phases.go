@@ -92,7 +92,7 @@ type phasesPane struct {
 	selected int
 	offset   int
 
-	// The rows of inspection (phasesextra.go): the stops at the user's
+	// The rows of inspection (phasesinspect.go): the stops at the user's
 	// breakpoints and the halts, in time order after the phase row before
 	// them; the providers' results.
 	extras  []*extraRow

@@ -8,75 +8,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// Box drawing characters of the pane borders.
-const (
-	borderH  = "─"
-	borderV  = "│"
-	cornerTL = "╭"
-	cornerTR = "╮"
-	cornerBL = "╰"
-	cornerBR = "╯"
-)
-
-// boxSpec is what a pane's box shows besides its content.
-type boxSpec struct {
-	// title is already painted; titleWidth is its width in cells.
-	title      string
-	titleWidth int
-	// footer is plain text shown at the right of the bottom border.
-	footer  string
-	focused bool
-}
-
-// drawBox returns the r.h lines of a box of r.w cells around lines, each
-// line fitted to the inner width. Lines past the inner height are dropped.
-func (st *styles) drawBox(r rect, spec boxSpec, lines []string) []string {
-	if r.w < 2 || r.h < 2 {
-		return blankLines(r.w, r.h)
-	}
-	border := st.border
-	if spec.focused {
-		border = st.borderFocused
-	}
-	inner := r.w - 2
-	out := make([]string, 0, r.h)
-
-	// Top: ╭─ Title ─────╮
-	var top strings.Builder
-	top.Grow(r.w * 4)
-	title, tw := spec.title, spec.titleWidth
-	if tw > inner-4 {
-		title, tw = "", 0
-	}
-	if tw > 0 {
-		top.WriteString(border.paint(cornerTL + borderH + " "))
-		top.WriteString(title)
-		top.WriteString(border.paint(" " + strings.Repeat(borderH, inner-tw-3) + cornerTR))
-	} else {
-		top.WriteString(border.paint(cornerTL + strings.Repeat(borderH, inner) + cornerTR))
-	}
-	out = append(out, top.String())
-
-	side := border.paint(borderV)
-	for i := range r.h - 2 {
-		line := ""
-		if i < len(lines) {
-			line = lines[i]
-		}
-		out = append(out, side+fit(line, inner)+side)
-	}
-
-	// Bottom: ╰──── 3/30 ─╯
-	footer := spec.footer
-	fw := lipgloss.Width(footer)
-	if footer != "" && fw+4 <= inner {
-		out = append(out, border.paint(cornerBL+strings.Repeat(borderH, inner-fw-3)+" ")+
-			st.footer.paint(footer)+border.paint(" "+borderH+cornerBR))
-	} else {
-		out = append(out, border.paint(cornerBL+strings.Repeat(borderH, inner)+cornerBR))
-	}
-	return out
-}
+// Text measured in terminal cells: fitting, cutting, padding and wrapping
+// it to a width, and cleaning what the program wrote of control
+// characters.
 
 // fit truncates s to w cells (with an ellipsis) or pads it with spaces to
 // exactly w cells. Widths are measured as the terminal shows them, so wide
@@ -356,45 +290,6 @@ func expandTabs(s string, width int) string {
 		}
 		b.WriteRune(r)
 		col++
-	}
-	return b.String()
-}
-
-// compose draws blocks of lines onto a width x height screen. Blocks must
-// tile the screen: each holds exactly the lines of its rect, each line exactly
-// its width.
-type block struct {
-	r     rect
-	lines []string
-}
-
-func compose(width, height int, blocks []block) string {
-	var b strings.Builder
-	b.Grow(width * height * 3)
-	for y := range height {
-		if y > 0 {
-			b.WriteByte('\n')
-		}
-		x := 0
-		for x < width {
-			found := false
-			for _, bl := range blocks {
-				if bl.r.x == x && y >= bl.r.y && y < bl.r.y+bl.r.h {
-					if i := y - bl.r.y; i < len(bl.lines) {
-						b.WriteString(bl.lines[i])
-					} else {
-						b.WriteString(spaces(bl.r.w))
-					}
-					x += bl.r.w
-					found = true
-					break
-				}
-			}
-			if !found {
-				b.WriteString(spaces(width - x))
-				break
-			}
-		}
 	}
 	return b.String()
 }
