@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // Box drawing characters of the pane borders.
@@ -28,13 +30,13 @@ type boxSpec struct {
 
 // drawBox returns the r.h lines of a box of r.w cells around lines, each
 // line fitted to the inner width. Lines past the inner height are dropped.
-func (st *styles) drawBox(r rect, spec boxSpec, lines []string) []string {
+func drawBox(st *pane.Styles, r rect, spec boxSpec, lines []string) []string {
 	if r.w < 2 || r.h < 2 {
-		return blankLines(r.w, r.h)
+		return pane.BlankLines(r.w, r.h)
 	}
-	border := st.border
+	border := st.Border
 	if spec.focused {
-		border = st.borderFocused
+		border = st.BorderFocused
 	}
 	inner := r.w - 2
 	out := make([]string, 0, r.h)
@@ -47,31 +49,31 @@ func (st *styles) drawBox(r rect, spec boxSpec, lines []string) []string {
 		title, tw = "", 0
 	}
 	if tw > 0 {
-		top.WriteString(border.paint(cornerTL + borderH + " "))
+		top.WriteString(border.Paint(cornerTL + borderH + " "))
 		top.WriteString(title)
-		top.WriteString(border.paint(" " + strings.Repeat(borderH, inner-tw-3) + cornerTR))
+		top.WriteString(border.Paint(" " + strings.Repeat(borderH, inner-tw-3) + cornerTR))
 	} else {
-		top.WriteString(border.paint(cornerTL + strings.Repeat(borderH, inner) + cornerTR))
+		top.WriteString(border.Paint(cornerTL + strings.Repeat(borderH, inner) + cornerTR))
 	}
 	out = append(out, top.String())
 
-	side := border.paint(borderV)
+	side := border.Paint(borderV)
 	for i := range r.h - 2 {
 		line := ""
 		if i < len(lines) {
 			line = lines[i]
 		}
-		out = append(out, side+fit(line, inner)+side)
+		out = append(out, side+pane.Fit(line, inner)+side)
 	}
 
 	// Bottom: ╰──── 3/30 ─╯
 	footer := spec.footer
 	fw := lipgloss.Width(footer)
 	if footer != "" && fw+4 <= inner {
-		out = append(out, border.paint(cornerBL+strings.Repeat(borderH, inner-fw-3)+" ")+
-			st.footer.paint(footer)+border.paint(" "+borderH+cornerBR))
+		out = append(out, border.Paint(cornerBL+strings.Repeat(borderH, inner-fw-3)+" ")+
+			st.Footer.Paint(footer)+border.Paint(" "+borderH+cornerBR))
 	} else {
-		out = append(out, border.paint(cornerBL+strings.Repeat(borderH, inner)+cornerBR))
+		out = append(out, border.Paint(cornerBL+strings.Repeat(borderH, inner)+cornerBR))
 	}
 	return out
 }
@@ -99,7 +101,7 @@ func compose(width, height int, blocks []block) string {
 					if i := y - bl.r.y; i < len(bl.lines) {
 						b.WriteString(bl.lines[i])
 					} else {
-						b.WriteString(spaces(bl.r.w))
+						b.WriteString(pane.Spaces(bl.r.w))
 					}
 					x += bl.r.w
 					found = true
@@ -107,7 +109,7 @@ func compose(width, height int, blocks []block) string {
 				}
 			}
 			if !found {
-				b.WriteString(spaces(width - x))
+				b.WriteString(pane.Spaces(width - x))
 				break
 			}
 		}

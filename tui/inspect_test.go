@@ -23,6 +23,7 @@ import (
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // The demo trace with what a live Inspector adds: arguments and locals at
@@ -489,7 +490,7 @@ func TestParsePrompt(t *testing.T) {
 }
 
 func TestPromptEditsAndHistory(t *testing.T) {
-	p := newPrompt(newStyles(), textFor(tracer.English))
+	p := newPrompt(pane.NewStyles(), pane.TextFor(tracer.English))
 	p.SetSize(60, 6)
 	p.show()
 	for _, r := range "len(a)" {
@@ -697,9 +698,9 @@ func TestPromptBreakpointErrorIsOneLine(t *testing.T) {
 // TestInspectionSpeaksChinese checks the words of inspection in Chinese:
 // the sections, the prompt, the goroutines, the notices.
 func TestInspectionSpeaksChinese(t *testing.T) {
-	en := texts[tracer.English]
-	words := []string{en.sectionWatches, en.sectionArgs, en.sectionLocals, en.sectionResults, en.promptTitle,
-		en.paneNames[paneVariables], en.paneNames[paneGoroutines], "halted", "goroutines", "watching", "evaluate", "breakpoint at"}
+	en := pane.Texts[tracer.English]
+	words := []string{en.SectionWatches, en.SectionArgs, en.SectionLocals, en.SectionResults, en.PromptTitle,
+		en.PaneNames[paneVariables], en.PaneNames[paneGoroutines], "halted", "goroutines", "watching", "evaluate", "breakpoint at"}
 	m, fake := inspectModelIn(t, tracer.Chinese, 120, 40, atStop(tracer.PhaseAppRun))
 	m.setFocus(paneVariables)
 	m = keys(t, m, ":")

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // keyMap holds the root model's key bindings: running the program,
@@ -50,32 +52,32 @@ type keyMap struct {
 }
 
 // newKeyMap returns the bindings with their help in the words of tx.
-func newKeyMap(tx *text) keyMap {
+func newKeyMap(tx *pane.Text) keyMap {
 	return keyMap{
-		Next:     key.NewBinding(key.WithKeys("n", "space"), key.WithHelp("n", tx.keyNext)),
-		Step:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", tx.keyStep)),
-		StepOut:  key.NewBinding(key.WithKeys("o"), key.WithHelp("o", tx.keyStepOut)),
-		Term:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", tx.keyTerm)),
-		Request:  key.NewBinding(key.WithKeys("R"), key.WithHelp("R", tx.keyRequest), key.WithDisabled()),
-		Previous: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", tx.keyPrevious), key.WithDisabled()),
+		Next:     key.NewBinding(key.WithKeys("n", "space"), key.WithHelp("n", tx.KeyNext)),
+		Step:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", tx.KeyStep)),
+		StepOut:  key.NewBinding(key.WithKeys("o"), key.WithHelp("o", tx.KeyStepOut)),
+		Term:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", tx.KeyTerm)),
+		Request:  key.NewBinding(key.WithKeys("R"), key.WithHelp("R", tx.KeyRequest), key.WithDisabled()),
+		Previous: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", tx.KeyPrevious), key.WithDisabled()),
 
-		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", tx.keyUp)),
-		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", tx.keyDown)),
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", tx.keyPageUp)),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", tx.keyPageDown)),
-		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", tx.keyTop)),
-		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", tx.keyBottom)),
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", tx.KeyUp)),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", tx.KeyDown)),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", tx.KeyPageUp)),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", tx.KeyPageDown)),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", tx.KeyTop)),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", tx.KeyBottom)),
 
-		FocusNext: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", tx.keyFocusNext)),
-		FocusPrev: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", tx.keyFocusPrev)),
-		Restart:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", tx.keyRestart)),
-		Notes:     key.NewBinding(key.WithKeys("N"), key.WithHelp("N", tx.keyNotes)),
-		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", tx.keyHelp)),
-		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", tx.keyQuit)),
+		FocusNext: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", tx.KeyFocusNext)),
+		FocusPrev: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", tx.KeyFocusPrev)),
+		Restart:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", tx.KeyRestart)),
+		Notes:     key.NewBinding(key.WithKeys("N"), key.WithHelp("N", tx.KeyNotes)),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", tx.KeyHelp)),
+		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", tx.KeyQuit)),
 		Interrupt: key.NewBinding(key.WithKeys("ctrl+c")),
 
-		Prompt: key.NewBinding(key.WithKeys(":"), key.WithHelp(":", tx.keyPrompt)),
-		Halt:   key.NewBinding(key.WithKeys("h"), key.WithHelp("h", tx.keyHalt)),
+		Prompt: key.NewBinding(key.WithKeys(":"), key.WithHelp(":", tx.KeyPrompt)),
+		Halt:   key.NewBinding(key.WithKeys("h"), key.WithHelp("h", tx.KeyHalt)),
 	}
 }
 
@@ -128,43 +130,29 @@ func (m Model) shortHelp() []key.Binding {
 	var b []key.Binding
 	// Previous is disabled, so left out, unless the trace can go back.
 	switch {
-	case c.ended:
+	case c.Ended:
 		b = append(b, k.Previous, k.Restart, k.Quit)
-	case c.launching:
+	case c.Launching:
 		b = append(b, k.Quit, k.Restart)
 	default:
-		if c.running {
+		if c.Running {
 			b = append(b, k.Term, k.Request)
 		}
 		b = append(b, k.Next, k.Previous)
-		if !c.rewind {
+		if !c.Rewind {
 			b = append(b, k.Step, k.StepOut)
 		}
 	}
 	b = append(b, m.pane(m.focus).ShortHelp(c)...)
-	if c.inspect && !c.ended && !c.launching {
-		if !c.paused {
+	if c.Inspect && !c.Ended && !c.Launching {
+		if !c.Paused {
 			b = append(b, k.Halt)
 		}
 		b = append(b, k.Prompt)
 	}
 	b = append(b, k.FocusNext)
-	if !c.ended && !c.launching {
+	if !c.Ended && !c.Launching {
 		b = append(b, k.Restart, k.Quit)
 	}
 	return append(b, k.Help, k.Notes)
-}
-
-// hintContext is what the short help depends on, the focused pane's
-// hints (pane.ShortHelp) too.
-type hintContext struct {
-	running   bool // it is at or past app.running and still up: SIGTERM helps
-	ended     bool
-	launching bool
-	// rewind: the trace can go back. Stepping then only goes to the next
-	// stop, as n does, and its hints make room for p and the jump.
-	rewind bool
-	// inspect: the Source answers the user's questions (an Inspector);
-	// paused: the program waits for a command.
-	inspect, paused bool
 }

@@ -16,6 +16,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // Model is the root model of the TUI. It owns the focus, the size and the
@@ -25,8 +26,8 @@ type Model struct {
 	run  *runner
 	now  func() time.Time
 
-	st      *styles
-	tx      *text
+	st      *pane.Styles
+	tx      *pane.Text
 	keys    keyMap
 	help    help.Model
 	spinner spinner.Model
@@ -131,14 +132,14 @@ func NewModel(opts Options) Model {
 }
 
 func newModel(ctx context.Context, opts Options) Model {
-	st := newStyles()
-	tx := textFor(opts.Lang)
+	st := pane.NewStyles()
+	tx := pane.TextFor(opts.Lang)
 	now := opts.Now
 	if now == nil {
 		now = time.Now
 	}
 	h := help.New()
-	h.Styles = helpStyles()
+	h.Styles = pane.HelpStyles()
 	m := Model{
 		opts:    opts,
 		run:     newRunner(ctx, opts.Start),
@@ -147,7 +148,7 @@ func newModel(ctx context.Context, opts Options) Model {
 		tx:      tx,
 		keys:    newKeyMap(tx),
 		help:    h,
-		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(styleCurrent())),
+		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(pane.StyleCurrent())),
 		focus:   panePhases,
 		front:   []paneID{paneBootstrap},
 		notesOn: opts.Notes,
@@ -198,7 +199,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if msg.err != nil {
 			m.trace.launching = false
-			m.trace.fatal = sanitizeLines(f(m.tx.startTrace, msg.err.Error()))
+			m.trace.fatal = pane.SanitizeLines(pane.Format(m.tx.StartTrace, msg.err.Error()))
 			return m, nil
 		}
 		m.trace.src = msg.src
@@ -214,7 +215,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		for _, info := range tracer.Phases {
 			if m.phases.breakOff[info.ID] {
 				src, phase := msg.src, info.ID
-				m.enqueue(m.tx.cmdBreak, func() error { return src.SetBreak(phase, false) })
+				m.enqueue(m.tx.CmdBreak, func() error { return src.SetBreak(phase, false) })
 			}
 		}
 		return m, tea.Batch(m.waitForEvent(), m.inspectStarted(), m.nextCommand())
@@ -288,7 +289,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		switch {
 		case msg.err != nil && len(m.source.lines) == 0:
-			m.source.showNote(msg.path, m.source.line, f(m.tx.sourceUnavailable, msg.err.Error()))
+			m.source.showNote(msg.path, m.source.line, pane.Format(m.tx.SourceUnavailable, msg.err.Error()))
 		case msg.err == nil:
 			m.source.showFile(msg.lines)
 		}
@@ -367,7 +368,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 			break
 		}
 		t.progress = nil
-		t.statuses = append(t.statuses, sanitize(ev.Status))
+		t.statuses = append(t.statuses, pane.Sanitize(ev.Status))
 	case tracer.KindSession:
 		t.session = ev.Session
 		if ev.Session != nil {
@@ -379,7 +380,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 		}
 	case tracer.KindError:
 		m.servers.noteRegistry(ev)
-		t.fatal = sanitizeLines(ev.Error)
+		t.fatal = pane.SanitizeLines(ev.Error)
 		t.launching = false
 		t.paused = false
 		m.phases.fail(ev)
@@ -397,7 +398,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 		t.flash = ""
 		m.phases.apply(ev)
 		m.notes.setPhase(ev)
-		t.phase, t.phaseLabel, t.elapsed = ev.Phase, sanitize(ev.Label()), ev.Elapsed
+		t.phase, t.phaseLabel, t.elapsed = ev.Phase, pane.Sanitize(ev.Label()), ev.Elapsed
 		m.takeSnapshot(ev)
 		switch ev.Kind {
 		case tracer.KindStop, tracer.KindStep:
@@ -503,7 +504,7 @@ func loadFile(path string) tea.Cmd {
 // can scroll past the snippet.
 func (m *Model) showSource(ev tracer.Event) tea.Cmd {
 	if ev.File == "" {
-		m.source.showNote("", 0, m.tx.noLocation)
+		m.source.showNote("", 0, m.tx.NoLocation)
 		return nil
 	}
 	lines, cached := m.files[ev.File]
@@ -515,7 +516,7 @@ func (m *Model) showSource(ev tracer.Event) tea.Cmd {
 	} else {
 		m.source.show(ev.File, ev.Line, 1, lines)
 		if cached && lines == nil {
-			m.source.showNote(ev.File, ev.Line, m.tx.noSnippet)
+			m.source.showNote(ev.File, ev.Line, m.tx.NoSnippet)
 		}
 	}
 	if cached {
@@ -598,13 +599,13 @@ func (m *Model) commandError(name string, err error) string {
 	case errors.Is(err, tracer.ErrEnded):
 		return m.endedText()
 	case errors.Is(err, tracer.ErrNotPaused):
-		return tx.notPaused
+		return tx.NotPaused
 	case errors.Is(err, tracer.ErrUnsupported):
-		return f(tx.unsupported, name)
+		return pane.Format(tx.Unsupported, name)
 	case errors.Is(err, tracer.ErrAtStart):
-		return tx.atStart
+		return tx.AtStart
 	case errors.Is(err, tracer.ErrNotInTrace):
-		return f(tx.notInTrace, name)
+		return pane.Format(tx.NotInTrace, name)
 	}
 	return name + ": " + err.Error()
 }
@@ -612,9 +613,9 @@ func (m *Model) commandError(name string, err error) string {
 // endedText says that the trace has ended and what the user can do.
 func (m *Model) endedText() string {
 	if m.trace.rewind && !m.trace.closed {
-		return m.tx.endedRewind
+		return m.tx.EndedRewind
 	}
-	return m.tx.ended
+	return m.tx.Ended
 }
 
 // handleKey handles a key: the root's own first (the picker's while it
@@ -669,13 +670,13 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.restart()
 
 	case key.Matches(msg, k.Next):
-		return m, m.command(m.tx.cmdContinue, func(ctx context.Context, s tracer.Source) error { return s.Continue(ctx) })
+		return m, m.command(m.tx.CmdContinue, func(ctx context.Context, s tracer.Source) error { return s.Continue(ctx) })
 
 	case key.Matches(msg, k.Step):
-		return m, m.command(m.tx.cmdStepOver, func(ctx context.Context, s tracer.Source) error { return s.StepOver(ctx) })
+		return m, m.command(m.tx.CmdStepOver, func(ctx context.Context, s tracer.Source) error { return s.StepOver(ctx) })
 
 	case key.Matches(msg, k.StepOut):
-		return m, m.command(m.tx.cmdStepOut, func(ctx context.Context, s tracer.Source) error { return s.StepOut(ctx) })
+		return m, m.command(m.tx.CmdStepOut, func(ctx context.Context, s tracer.Source) error { return s.StepOut(ctx) })
 
 	case key.Matches(msg, k.Term):
 		cmd := m.command("SIGTERM", func(ctx context.Context, s tracer.Source) error { return s.Signal(ctx, syscall.SIGTERM) })
@@ -685,7 +686,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, cmd
 
 	case key.Matches(msg, k.Previous):
-		return m, m.moveTrace(m.tx.cmdPrevious, func(ctx context.Context, r tracer.Rewinder) error { return r.Previous(ctx) })
+		return m, m.moveTrace(m.tx.CmdPrevious, func(ctx context.Context, r tracer.Rewinder) error { return r.Previous(ctx) })
 
 	case key.Matches(msg, k.Up):
 		return m, m.movePane(m.focus, -1)
@@ -696,9 +697,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.PageDown):
 		return m, m.movePane(m.focus, max(1, m.lay.panes[m.focus].h-3))
 	case key.Matches(msg, k.Top):
-		return m, m.movePane(m.focus, -moveAll)
+		return m, m.movePane(m.focus, -pane.MoveAll)
 	case key.Matches(msg, k.Bottom):
-		return m, m.movePane(m.focus, moveAll)
+		return m, m.movePane(m.focus, pane.MoveAll)
 	}
 	return m, nil
 }
@@ -711,7 +712,7 @@ func (m *Model) command(name string, fn func(context.Context, tracer.Source) err
 		if t.ended {
 			t.flash = m.endedText()
 		} else {
-			t.flash = m.tx.notRunningYet
+			t.flash = m.tx.NotRunningYet
 		}
 		return nil
 	}
@@ -732,12 +733,12 @@ func (m *Model) moveTrace(name string, fn func(context.Context, tracer.Rewinder)
 	r, ok := t.src.(tracer.Rewinder)
 	switch {
 	case t.src == nil:
-		t.flash = m.tx.notRunningYet
+		t.flash = m.tx.NotRunningYet
 		return nil
 	case !ok:
 		return nil // the keys are disabled; nothing to do
 	case t.closed:
-		t.flash = m.tx.ended
+		t.flash = m.tx.Ended
 		return nil
 	}
 	t.flash = ""
@@ -749,7 +750,7 @@ func (m *Model) moveTrace(name string, fn func(context.Context, tracer.Rewinder)
 // jumpTo moves the trace to phase, back or forth: to the phase's first
 // event.
 func (m *Model) jumpTo(phase tracer.PhaseID) tea.Cmd {
-	return m.moveTrace(f(m.tx.cmdJump, phase), func(ctx context.Context, r tracer.Rewinder) error { return r.JumpTo(ctx, phase) })
+	return m.moveTrace(pane.Format(m.tx.CmdJump, phase), func(ctx context.Context, r tracer.Rewinder) error { return r.JumpTo(ctx, phase) })
 }
 
 func (m *Model) enqueue(name string, fn func() error) {
@@ -775,15 +776,15 @@ func (m *Model) nextCommand() tea.Cmd {
 func (m *Model) toggleBreak(phase tracer.PhaseID) tea.Cmd {
 	off := !m.phases.breakOff[phase]
 	m.phases.breakOff[phase] = off
-	m.trace.notice = f(m.tx.breakOn, phase)
+	m.trace.notice = pane.Format(m.tx.BreakOn, phase)
 	if off {
-		m.trace.notice = f(m.tx.breakOff, phase)
+		m.trace.notice = pane.Format(m.tx.BreakOff, phase)
 	}
 	if m.trace.src == nil || m.trace.closed {
 		return nil // remembered for the next start
 	}
 	src := m.trace.src
-	m.enqueue(m.tx.cmdBreak, func() error { return src.SetBreak(phase, !off) })
+	m.enqueue(m.tx.CmdBreak, func() error { return src.SetBreak(phase, !off) })
 	return m.nextCommand()
 }
 

@@ -7,10 +7,11 @@ import (
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 func testOutputPane(limit, w, h int) outputPane {
-	p := newOutputPane(newStyles(), textFor(tracer.English), limit)
+	p := newOutputPane(pane.NewStyles(), pane.TextFor(tracer.English), limit)
 	p.SetSize(w, h)
 	return p
 }

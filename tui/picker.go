@@ -10,6 +10,7 @@ import (
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/request"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // requestPicker lists the App's routes, read from the program, and lets the
@@ -70,7 +71,7 @@ func (m *Model) openPicker() tea.Cmd {
 		return nil
 	}
 	if !m.atRequestPoint() {
-		m.trace.flash = m.tx.requestNotHere
+		m.trace.flash = m.tx.RequestNotHere
 		return nil
 	}
 	in := textinput.New()
@@ -92,7 +93,7 @@ func (m *Model) takeRoutes(msg routesMsg) tea.Cmd {
 	p.loading = false
 	p.routes = msg.routes
 	if msg.err != nil {
-		p.err = sanitize(msg.err.Error())
+		p.err = pane.Sanitize(msg.err.Error())
 	}
 	if len(p.routes) == 0 {
 		// Nothing to pick: type a request.
@@ -166,8 +167,8 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return *m, nil
 		}
 		m.picker = requestPicker{}
-		m.trace.notice = f(m.tx.requestSent, spec.String())
-		return *m, m.command(m.tx.cmdRequest, func(ctx context.Context, s tracer.Source) error {
+		m.trace.notice = pane.Format(m.tx.RequestSent, spec.String())
+		return *m, m.command(m.tx.CmdRequest, func(ctx context.Context, s tracer.Source) error {
 			rq, ok := s.(tracer.Requester)
 			if !ok {
 				return tracer.ErrUnsupported
@@ -191,11 +192,11 @@ func (m Model) pickerLines(w, h int) []string {
 	var out []string
 	add := func(s string) { out = append(out, s) }
 	if p.loading {
-		add(" " + st.dim.paint(truncate(tx.pickerLoading, w-1)))
+		add(" " + st.Dim.Paint(pane.Truncate(tx.PickerLoading, w-1)))
 		return out
 	}
 	if len(p.routes) == 0 {
-		add(" " + st.dim.paint(truncate(tx.pickerEmpty, w-1)))
+		add(" " + st.Dim.Paint(pane.Truncate(tx.PickerEmpty, w-1)))
 	}
 	listRoom := max(1, h-5)
 	first := max(0, min(p.sel-listRoom/2, len(p.routes)-listRoom))
@@ -205,16 +206,16 @@ func (m Model) pickerLines(w, h int) []string {
 		if r.Transport == "grpc" {
 			what = "grpc " + r.Path
 		}
-		line := " " + padRight(r.Transport, 5) + " " + what
+		line := " " + pane.PadRight(r.Transport, 5) + " " + what
 		if r.Note != "" {
-			line += "  " + firstLine(r.Note)
+			line += "  " + pane.FirstLine(r.Note)
 		}
-		line = truncate(sanitize(line), w)
+		line = pane.Truncate(pane.Sanitize(line), w)
 		switch {
 		case i == p.sel && !p.editing:
-			add(st.selected.paint(fit(line, w)))
+			add(st.Selected.Paint(pane.Fit(line, w)))
 		case i == p.sel:
-			add(st.selectedDim.paint(fit(line, w)))
+			add(st.SelectedDim.Paint(pane.Fit(line, w)))
 		default:
 			add(line)
 		}
@@ -225,12 +226,12 @@ func (m Model) pickerLines(w, h int) []string {
 		add(" " + p.input.View())
 	}
 	if p.err != "" {
-		add(" " + st.err.paint(truncate(p.err, w-1)))
+		add(" " + st.Err.Paint(pane.Truncate(p.err, w-1)))
 	}
-	help := tx.pickerHelp
+	help := tx.PickerHelp
 	if p.editing {
-		help = tx.pickerEditHelp
+		help = tx.PickerEditHelp
 	}
-	add(" " + st.dim.paint(truncate(help, w-1)))
+	add(" " + st.Dim.Paint(pane.Truncate(help, w-1)))
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // prompt is the expression prompt that `:` opens above the status bar. A
@@ -18,8 +19,8 @@ import (
 // bubbles textinput; the prompt draws it itself, with its cursor, so that
 // it scrolls as the rest of the screen does.
 type prompt struct {
-	st   *styles
-	tx   *text
+	st   *pane.Styles
+	tx   *pane.Text
 	keys promptKeys
 	w, h int
 
@@ -61,25 +62,25 @@ type promptKeys struct {
 	PageDown   key.Binding
 }
 
-func newPromptKeys(tx *text) promptKeys {
+func newPromptKeys(tx *pane.Text) promptKeys {
 	return promptKeys{
-		Run:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tx.keyPromptRun)),
-		Watch:      key.NewBinding(key.WithKeys("ctrl+w"), key.WithHelp("ctrl+w", tx.keyPromptWatch)),
-		Older:      key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", tx.keyPromptOlder)),
-		Newer:      key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", tx.keyPromptNewer)),
-		Result:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", tx.keyPromptResult)),
-		Close:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", tx.keyPromptClose)),
-		ResultUp:   key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", tx.keyUp)),
-		ResultDown: key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", tx.keyDown)),
-		PageUp:     key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", tx.keyPageUp)),
-		PageDown:   key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", tx.keyPageDown)),
+		Run:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tx.KeyPromptRun)),
+		Watch:      key.NewBinding(key.WithKeys("ctrl+w"), key.WithHelp("ctrl+w", tx.KeyPromptWatch)),
+		Older:      key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", tx.KeyPromptOlder)),
+		Newer:      key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", tx.KeyPromptNewer)),
+		Result:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", tx.KeyPromptResult)),
+		Close:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", tx.KeyPromptClose)),
+		ResultUp:   key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", tx.KeyUp)),
+		ResultDown: key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", tx.KeyDown)),
+		PageUp:     key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", tx.KeyPageUp)),
+		PageDown:   key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", tx.KeyPageDown)),
 	}
 }
 
 // promptMaxHistory bounds the history, as a shell does.
 const promptMaxHistory = 200
 
-func newPrompt(st *styles, tx *text) prompt {
+func newPrompt(st *pane.Styles, tx *pane.Text) prompt {
 	in := textinput.New()
 	in.Prompt = ""
 	in.SetVirtualCursor(false) // the prompt draws its cursor (inputLine)
@@ -104,7 +105,7 @@ func (p *prompt) height(h int) int {
 	if !p.open {
 		return 0
 	}
-	return clamp(h*35/100, 5, 16)
+	return pane.Clamp(h*35/100, 5, 16)
 }
 
 // show opens the prompt empty, with no answer: the history (↑) holds the
@@ -207,7 +208,7 @@ func (p *prompt) showValue(expr string, n *tracer.Node) {
 // showError shows why the line failed, on one line.
 func (p *prompt) showError(msg string) {
 	p.busy, p.note, p.hasVal = false, "", false
-	p.err = firstLine(strings.TrimSpace(msg))
+	p.err = pane.FirstLine(strings.TrimSpace(msg))
 }
 
 // showNote shows what a command did.
@@ -255,12 +256,12 @@ func (m Model) promptBox() []string {
 	p := &m.prompt
 	st := m.st
 	r := m.lay.prompt
-	title := m.tx.promptTitle
-	tw := textWidth(title)
-	painted := st.titleFocused.paint(title)
-	if where := m.variables.frameName(); where != "" && tw+2+textWidth(where) <= r.w-6 {
-		painted += "  " + st.dim.paint(where)
-		tw += 2 + textWidth(where)
+	title := m.tx.PromptTitle
+	tw := pane.TextWidth(title)
+	painted := st.TitleFocused.Paint(title)
+	if where := m.variables.frameName(); where != "" && tw+2+pane.TextWidth(where) <= r.w-6 {
+		painted += "  " + st.Dim.Paint(where)
+		tw += 2 + pane.TextWidth(where)
 	}
 	footer := ""
 	switch {
@@ -269,7 +270,7 @@ func (m Model) promptBox() []string {
 	case p.hasVal && len(p.result.rows) > p.result.h && p.result.h > 0:
 		footer = strconv.Itoa(p.result.selected+1) + "/" + strconv.Itoa(len(p.result.rows))
 	}
-	return st.drawBox(r, boxSpec{title: painted, titleWidth: tw, footer: footer, focused: true}, p.View())
+	return drawBox(st, r, boxSpec{title: painted, titleWidth: tw, footer: footer, focused: true}, p.View())
 }
 
 // View returns the prompt's lines: the line being typed, then the answer.
@@ -281,17 +282,17 @@ func (p *prompt) View() []string {
 	out := []string{p.inputLine()}
 	switch {
 	case p.busy:
-		out = append(out, " "+st.dim.paint(p.tx.promptBusy))
+		out = append(out, " "+st.Dim.Paint(p.tx.PromptBusy))
 	case p.err != "":
-		out = append(out, " "+st.err.paint(truncate("✗ "+sanitize(p.err), p.w-2)))
+		out = append(out, " "+st.Err.Paint(pane.Truncate("✗ "+pane.Sanitize(p.err), p.w-2)))
 	case p.note != "":
-		out = append(out, " "+st.ok.paint(truncate("✓ "+sanitize(p.note), p.w-2)))
+		out = append(out, " "+st.OK.Paint(pane.Truncate("✓ "+pane.Sanitize(p.note), p.w-2)))
 	case p.hasVal:
 		p.result.focused = p.resultFocus
 		out = append(out, p.result.lines(p.h-1)...)
 	case p.line() == "":
-		for _, l := range wrapText(p.tx.promptHint, p.w-2) {
-			out = append(out, " "+st.dim.paint(l))
+		for _, l := range pane.WrapText(p.tx.PromptHint, p.w-2) {
+			out = append(out, " "+st.Dim.Paint(l))
 		}
 	}
 	return out
@@ -302,10 +303,10 @@ func (p *prompt) View() []string {
 func (p *prompt) inputLine() string {
 	st := p.st
 	lead := "› "
-	room := p.w - 1 - textWidth(lead) - 1
+	room := p.w - 1 - pane.TextWidth(lead) - 1
 	line, cursor := []rune(p.input.Value()), p.input.Position()
 	start := 0
-	for start < cursor && textWidth(string(line[start:cursor])) >= room {
+	for start < cursor && pane.TextWidth(string(line[start:cursor])) >= room {
 		start++
 	}
 	before := string(line[start:cursor])
@@ -316,9 +317,9 @@ func (p *prompt) inputLine() string {
 	}
 	cur := under
 	if !p.resultFocus {
-		cur = st.cursor.paint(under)
+		cur = st.Cursor.Paint(under)
 	}
-	return " " + st.accent.paint(lead) + st.text.paint(before) + cur + st.text.paint(truncate(after, max(0, room-textWidth(before)-textWidth(under))))
+	return " " + st.Accent.Paint(lead) + st.Text.Paint(before) + cur + st.Text.Paint(pane.Truncate(after, max(0, room-pane.TextWidth(before)-pane.TextWidth(under))))
 }
 
 // promptKey handles a key while the prompt is open: it edits the line,
@@ -400,7 +401,7 @@ func (m *Model) runPrompt(line string) tea.Cmd {
 	case verbFrame:
 		n, err := strconv.Atoi(arg)
 		if err != nil || n < 0 {
-			m.prompt.showError(f(m.tx.badFrame, arg))
+			m.prompt.showError(pane.Format(m.tx.BadFrame, arg))
 			return nil
 		}
 		return m.selectFrame(n, true)
