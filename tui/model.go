@@ -234,7 +234,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.trace.rewind {
 			m.trace.history = append(m.trace.history, delivery{note: msg.text, isNote: true})
 		}
-		m.notes.addLessonNote(msg.text)
+		m.notes.AddLessonNote(msg.text)
 		return m, m.waitForEvent()
 
 	case notesClosedMsg:
@@ -376,7 +376,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 		}
 	case tracer.KindOutput:
 		if ev.Output != nil {
-			m.output.add(*ev.Output)
+			m.output.Add(*ev.Output)
 		}
 	case tracer.KindError:
 		m.servers.noteRegistry(ev)
@@ -397,7 +397,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 		t.launching = false
 		t.flash = ""
 		m.phases.apply(ev)
-		m.notes.setPhase(ev)
+		m.notes.SetPhase(ev)
 		t.phase, t.phaseLabel, t.elapsed = ev.Phase, pane.Sanitize(ev.Label()), ev.Elapsed
 		m.takeSnapshot(ev)
 		switch ev.Kind {
@@ -583,7 +583,7 @@ func (m *Model) goBack(n int) {
 	m.resetPanes()
 	for _, d := range m.trace.history {
 		if d.isNote {
-			m.notes.addLessonNote(d.note)
+			m.notes.AddLessonNote(d.note)
 			continue
 		}
 		// Its command would only read a file for the Source pane, which the

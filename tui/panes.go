@@ -4,6 +4,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/notes"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/output"
 )
 
 // paneSet is one program's panes: by name for the model to feed them
@@ -18,8 +20,8 @@ type paneSet struct {
 	servers    serversPane
 	stack      stackPane
 	goroutines goroutinesPane
-	output     outputPane
-	notes      notesPane
+	output     output.Pane
+	notes      notes.Pane
 
 	all [paneCount]pane.Pane
 }
@@ -34,8 +36,8 @@ func newPaneSet(st *pane.Styles, tx *pane.Text, opts Options) *paneSet {
 		servers:    newServersPane(st, tx),
 		stack:      newStackPane(st, tx),
 		goroutines: newGoroutinesPane(st, tx),
-		output:     newOutputPane(st, tx, opts.OutputLines),
-		notes:      newNotesPane(st, tx, opts.Lang),
+		output:     output.New(st, tx, opts.OutputLines),
+		notes:      notes.New(st, tx, opts.Lang),
 	}
 	// The list: one line per pane, in the order of paneID.
 	s.all = [paneCount]pane.Pane{

@@ -264,7 +264,7 @@ func (m Model) errorBanner() []string {
 		}
 		out = append(out, m.st.ErrBold.Paint(prefix+l))
 	}
-	return append(out, m.st.Border.Paint(" "+strings.Repeat(borderH, max(0, w-2))))
+	return append(out, m.st.Border.Paint(" "+strings.Repeat(pane.BorderH, max(0, w-2))))
 }
 
 func firstOr(lines []string, def string) string {
