@@ -103,7 +103,7 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 				d, err := time.ParseDuration(c.Before)
 				before := c.Before
 				if err == nil {
-					before = formatDuration(d)
+					before = pane.FormatDuration(d)
 				}
 				add(k, fmt.Sprintf(tx.BaselineWas, before), full)
 			default:

@@ -66,16 +66,16 @@ func (p *goroutinesPane) set(gs []tracer.Goroutine, shorten func(string) string)
 		if !r.ownFrame {
 			where = g.Current
 		}
-		r.user = pane.Sanitize(shortFunction(where.Function))
+		r.user = pane.Sanitize(pane.ShortFunction(where.Function))
 		if where.File != "" {
 			r.at = pane.Sanitize(shorten(where.File)) + ":" + strconv.Itoa(where.Line)
 		}
 		if g.Current.Function != "" && g.Current != where {
-			r.runtime = pane.Sanitize(shortFunction(g.Current.Function))
+			r.runtime = pane.Sanitize(pane.ShortFunction(g.Current.Function))
 		}
 		r.waiting = pane.Sanitize(g.WaitReason)
 		if g.Waiting > 0 {
-			r.waiting += " " + formatDuration(time.Duration(g.Waiting))
+			r.waiting += " " + pane.FormatDuration(time.Duration(g.Waiting))
 		}
 		p.list = append(p.list, r)
 	}

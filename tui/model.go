@@ -379,7 +379,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 			m.output.Add(*ev.Output)
 		}
 	case tracer.KindError:
-		m.servers.noteRegistry(ev)
+		m.servers.NoteRegistry(ev)
 		t.fatal = pane.SanitizeLines(ev.Error)
 		t.launching = false
 		t.paused = false
@@ -437,9 +437,9 @@ func (m *Model) takeSnapshot(ev tracer.Event) {
 		m.trace.bootLeaves = ev.Bootstrap.Leaves()
 	}
 	if ev.Servers != nil {
-		m.servers.set(ev.Servers)
+		m.servers.Set(ev.Servers)
 	}
-	m.servers.noteRegistry(ev)
+	m.servers.NoteRegistry(ev)
 	m.trace.hasSnapshot = true
 }
 

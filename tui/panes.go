@@ -6,6 +6,7 @@ import (
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/notes"
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/output"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/servers"
 )
 
 // paneSet is one program's panes: by name for the model to feed them
@@ -17,7 +18,7 @@ type paneSet struct {
 	source     sourcePane
 	bootstrap  bootstrapPane
 	variables  variablesPane
-	servers    serversPane
+	servers    servers.Pane
 	stack      stackPane
 	goroutines goroutinesPane
 	output     output.Pane
@@ -33,7 +34,7 @@ func newPaneSet(st *pane.Styles, tx *pane.Text, opts Options) *paneSet {
 		source:     newSourcePane(st, tx),
 		bootstrap:  newBootstrapPane(st, tx),
 		variables:  newVariablesPane(st, tx),
-		servers:    newServersPane(st, tx),
+		servers:    servers.New(st, tx),
 		stack:      newStackPane(st, tx),
 		goroutines: newGoroutinesPane(st, tx),
 		output:     output.New(st, tx, opts.OutputLines),

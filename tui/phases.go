@@ -525,7 +525,7 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 		nw := pane.TextWidth(name)
 		line := " " + st.GroupHeader.Paint(name)
 		if r.total > 0 && w >= nw+timeWidth+4 {
-			line += pane.Spaces(w-1-nw-timeWidth-1) + st.Dim.Paint(pane.PadLeft(formatDuration(r.total), timeWidth))
+			line += pane.Spaces(w-1-nw-timeWidth-1) + st.Dim.Paint(pane.PadLeft(pane.FormatDuration(r.total), timeWidth))
 		}
 		return line
 	}
@@ -544,7 +544,7 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 	}
 	timeText := ""
 	if r.rec.timed {
-		timeText = formatDuration(time.Duration(r.rec.since))
+		timeText = pane.FormatDuration(time.Duration(r.rec.since))
 	}
 	// " ✓ label detail  note   1.23ms " : three cells before the label, a
 	// gap and the time column after it, and one cell of margin.
@@ -627,7 +627,7 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 func compactAddresses(s string) string {
 	fields := strings.Fields(s)
 	for i, f := range fields {
-		if j := strings.LastIndexByte(f, ':'); j > 0 && j < len(f)-1 && isDigits(f[j+1:]) && !strings.Contains(f, "/") {
+		if j := strings.LastIndexByte(f, ':'); j > 0 && j < len(f)-1 && pane.IsDigits(f[j+1:]) && !strings.Contains(f, "/") {
 			fields[i] = f[j:]
 		}
 	}
@@ -693,28 +693,6 @@ func (p *phasesPane) legend() []string {
 		out = append(out, p.st.Dim.Paint(line))
 	}
 	return out
-}
-
-// formatDuration writes d in at most six cells: 412µs, 1.85ms, 12.3ms,
-// 120ms, 4.82s, 1m05s.
-func formatDuration(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return fmt.Sprintf("%dµs", d.Microseconds())
-	case d < 10*time.Millisecond:
-		return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond))
-	case d < 100*time.Millisecond:
-		return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond))
-	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	case d < 10*time.Second:
-		return fmt.Sprintf("%.2fs", d.Seconds())
-	case d < 100*time.Second:
-		return fmt.Sprintf("%.1fs", d.Seconds())
-	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
-	}
-	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
 }
 
 // Move moves the selection by delta phases, or to the first or last row

@@ -4,7 +4,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"strconv"
-	"strings"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
@@ -48,7 +47,7 @@ func (p *stackPane) set(goroutine int64, frames []tracer.Frame, shorten func(str
 	p.frames = make([]stackFrame, len(frames))
 	for i, f := range frames {
 		p.frames[i] = stackFrame{
-			function: pane.Sanitize(shortFunction(f.Function)),
+			function: pane.Sanitize(pane.ShortFunction(f.Function)),
 			location: pane.Sanitize(shorten(f.File)) + ":" + strconv.Itoa(f.Line),
 		}
 	}
@@ -145,38 +144,6 @@ func (p *stackPane) View() []string {
 		out = append(out, pane.Spaces(numWidth+2)+st.Dim.Paint(pane.TruncateLeft(f.location, p.W-numWidth-3)))
 	}
 	return out
-}
-
-// shortFunction drops the import path of a function's package, keeping the
-// package name: "github.com/go-kratos/kratos/v2.(*App).Run" becomes
-// "kratos.(*App).Run", "golang.org/x/sync/errgroup.(*Group).Go.func1"
-// becomes "errgroup.(*Group).Go.func1".
-func shortFunction(fn string) string {
-	slash := strings.LastIndex(fn, "/")
-	if slash < 0 {
-		return fn
-	}
-	rest := fn[slash+1:]
-	// A major version suffix is not the package name: use the element before.
-	if len(rest) > 1 && rest[0] == 'v' {
-		if dot := strings.IndexByte(rest, '.'); dot > 1 && isDigits(rest[1:dot]) {
-			prev := fn[:slash]
-			if j := strings.LastIndex(prev, "/"); j >= 0 {
-				prev = prev[j+1:]
-			}
-			return prev + rest[dot:]
-		}
-	}
-	return rest
-}
-
-func isDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // Move and Click: the pane interface (panes.go).

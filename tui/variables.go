@@ -227,7 +227,7 @@ func (p *variablesPane) sections() []valueSection {
 	if r := p.results; r != nil && len(r.results) > 0 {
 		extra := r.label
 		if r.took > 0 {
-			extra = pane.Format(tx.ResultsTook, r.label, formatDuration(time.Duration(r.took)))
+			extra = pane.Format(tx.ResultsTook, r.label, pane.FormatDuration(time.Duration(r.took)))
 		}
 		out = append(out, valueSection{id: sectionResults, title: tx.SectionResults, extra: extra, nodes: r.results})
 	}
@@ -286,7 +286,7 @@ func (p *variablesPane) frameName() string {
 // frameText is "frame N · function", with the goroutine's ID before it
 // when the frame is one of a goroutine chosen at a halt.
 func (p *variablesPane) frameText() string {
-	fn := pane.Sanitize(shortFunction(p.frame.Function))
+	fn := pane.Sanitize(pane.ShortFunction(p.frame.Function))
 	if p.goroutine != 0 {
 		return pane.Format(p.tx.GoroutineFrame, p.goroutine, p.index, fn)
 	}

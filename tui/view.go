@@ -337,7 +337,7 @@ func (m Model) statusLines() []string {
 	line := head + st.Border.Paint(" │ ") + state
 	lineW := headW + 3 + stateW
 	if t := m.trace; t.phase != "" && t.elapsed > 0 && t.fatal == "" {
-		at := pane.Format(m.tx.AfterLaunch, formatDuration(time.Duration(t.elapsed)))
+		at := pane.Format(m.tx.AfterLaunch, pane.FormatDuration(time.Duration(t.elapsed)))
 		line += st.Dim.Paint(at)
 		lineW += pane.TextWidth(at)
 	}
