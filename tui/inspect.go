@@ -263,10 +263,10 @@ func (m *Model) applyInspectEvent(ev tracer.Event) tea.Cmd {
 			t.paused = false
 		}
 		m.variables.setHalt(ev.Watches)
-		m.goroutines.set(ev.Goroutines, m.shortPath)
+		m.goroutines.Set(ev.Goroutines, m.shortPath)
 		m.relayout()
 		m.setFocus(paneGoroutines)
-		return m.showGoroutine(m.goroutines.cursor, ev.Kind == tracer.KindHalt)
+		return m.showGoroutine(m.goroutines.Cursor(), ev.Kind == tracer.KindHalt)
 	}
 	return nil
 }
@@ -288,7 +288,7 @@ func (m *Model) resetInspect() {
 // optionalPanes says which optional panes have a place now.
 func (m *Model) optionalPanes() optional {
 	h := m.height - m.statusHeight()
-	return optional{notes: m.notesOn, goroutines: m.goroutines.has(), prompt: m.prompt.height(h)}
+	return optional{notes: m.notesOn, goroutines: m.goroutines.Has(), prompt: m.prompt.height(h)}
 }
 
 // syncResults shows in Variables the results of the provider selected in
@@ -350,7 +350,7 @@ func (m *Model) selectFrame(i int, fromPrompt bool) tea.Cmd {
 // Stack, Variables and Source show.
 func (m *Model) showFrameDetail(g int64, d tracer.FrameDetail) tea.Cmd {
 	m.insp.frame = d.Index
-	m.stack.showFrame(d.Index)
+	m.stack.ShowFrame(d.Index)
 	m.variables.setFrame(g, d)
 	m.suggest(paneVariables)
 	return tea.Batch(m.showFrameSource(d.Frame, d.Source), m.expandCmds(targetVariables, &m.variables.tree))
@@ -424,7 +424,7 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.insp.goroutine = msg.id
-		m.stack.set(msg.id, msg.frames, m.shortPath)
+		m.stack.Set(msg.id, msg.frames, m.shortPath)
 		return m.showFrameDetail(msg.id, msg.detail)
 	case watchMsg:
 		return m.applyWatch(msg)

@@ -611,7 +611,7 @@ func TestStaleAnswersAreDropped(t *testing.T) {
 	m, _ := inspectModel(t, 120, 40, atStop(tracer.PhaseAppRun))
 	old := m.insp.at - 1
 	m = drive(t, m, commandDoneMsg{gen: m.trace.gen, result: frameMsg{at: old, detail: tracer.FrameDetail{Index: 3, Frame: tracer.Frame{Function: "x.y", File: "/nowhere.go", Line: 1}}}})
-	if m.insp.frame != 0 || m.stack.active != 0 {
+	if m.insp.frame != 0 || m.stack.Active() != 0 {
 		t.Errorf("a stale frame answer moved the frame to %d", m.insp.frame)
 	}
 	m = drive(t, m, commandDoneMsg{gen: m.trace.gen, result: evalMsg{at: old, expr: "x", node: &tracer.Node{Value: "1"}}})

@@ -385,7 +385,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 		t.paused = false
 		m.phases.fail(ev)
 		if len(ev.Stack) > 0 {
-			m.stack.set(ev.Goroutine, ev.Stack, m.shortPath)
+			m.stack.Set(ev.Goroutine, ev.Stack, m.shortPath)
 		}
 		if ev.File != "" {
 			return m.showSource(ev)
@@ -406,7 +406,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 			t.stops++
 			evCopy := ev
 			t.last = &evCopy
-			m.stack.set(ev.Goroutine, ev.Stack, m.shortPath)
+			m.stack.Set(ev.Goroutine, ev.Stack, m.shortPath)
 			inspect := m.inspectStop(ev)
 			m.suggestTab(ev.Phase)
 			return tea.Batch(inspect, m.showSource(ev))

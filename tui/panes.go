@@ -4,9 +4,11 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/goroutines"
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/notes"
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/output"
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/servers"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/stack"
 )
 
 // paneSet is one program's panes: by name for the model to feed them
@@ -19,8 +21,8 @@ type paneSet struct {
 	bootstrap  bootstrapPane
 	variables  variablesPane
 	servers    servers.Pane
-	stack      stackPane
-	goroutines goroutinesPane
+	stack      stack.Pane
+	goroutines goroutines.Pane
 	output     output.Pane
 	notes      notes.Pane
 
@@ -35,8 +37,8 @@ func newPaneSet(st *pane.Styles, tx *pane.Text, opts Options) *paneSet {
 		bootstrap:  newBootstrapPane(st, tx),
 		variables:  newVariablesPane(st, tx),
 		servers:    servers.New(st, tx),
-		stack:      newStackPane(st, tx),
-		goroutines: newGoroutinesPane(st, tx),
+		stack:      stack.New(st, tx),
+		goroutines: goroutines.New(st, tx),
 		output:     output.New(st, tx, opts.OutputLines),
 		notes:      notes.New(st, tx, opts.Lang),
 	}

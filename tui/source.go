@@ -238,12 +238,7 @@ func newSourceKeys(tx *pane.Text) sourceKeys {
 func (p *sourcePane) Keys() []key.Binding { return []key.Binding{p.keys.LineBreak} }
 
 // ShortHelp offers b while the program can answer.
-func (p *sourcePane) ShortHelp(c pane.Hints) []key.Binding {
-	if !c.Inspect || c.Ended || c.Launching {
-		return nil
-	}
-	return p.Keys()
-}
+func (p *sourcePane) ShortHelp(c pane.Hints) []key.Binding { return pane.LiveHelp(c, p.Keys()...) }
 
 func (p *sourcePane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
 	if !key.Matches(msg, p.keys.LineBreak) {

@@ -357,12 +357,7 @@ func (p *variablesPane) Keys() []key.Binding {
 }
 
 // ShortHelp offers the keys while the program can answer.
-func (p *variablesPane) ShortHelp(c pane.Hints) []key.Binding {
-	if !c.Inspect || c.Ended || c.Launching {
-		return nil
-	}
-	return p.Keys()
-}
+func (p *variablesPane) ShortHelp(c pane.Hints) []key.Binding { return pane.LiveHelp(c, p.Keys()...) }
 
 func (p *variablesPane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
 	switch {
