@@ -42,7 +42,7 @@ func (m *Model) toggleBreakpointAt(loc string) tea.Cmd {
 // syncBreakMarks marks the breakpoints in the Source gutter and the
 // timeline.
 func (m *Model) syncBreakMarks() {
-	m.source.setBreakpoints(m.insp.breakpoints)
+	m.source.SetBreakpoints(m.insp.breakpoints)
 	set := map[string]bool{}
 	for _, bp := range m.insp.breakpoints {
 		set[bp.Loc] = true

@@ -24,6 +24,7 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/source"
 )
 
 // The demo trace with what a live Inspector adds: arguments and locals at
@@ -921,7 +922,7 @@ func TestFlowInspect(t *testing.T) {
 	focusPane(t, tm, rec, "Source")
 	sendKeys(tm, "j", "j", "j", "j", "b")
 	rec.waitFor(t, "the breakpoint", screenHas("breakpoint at app.go:87"))
-	s = rec.waitFor(t, "the gutter mark", screenHas(markBreakpoint+" 87 │"))
+	s = rec.waitFor(t, "the gutter mark", screenHas(source.MarkBreakpoint+" 87 │"))
 
 	// n runs to it: a stop of phase break, after app.run in the timeline.
 	s = next(t, tm, rec, "n")

@@ -8,6 +8,7 @@ import (
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/notes"
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/output"
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/servers"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/source"
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/stack"
 )
 
@@ -17,7 +18,7 @@ import (
 // service (Model.services).
 type paneSet struct {
 	phases     phasesPane
-	source     sourcePane
+	source     source.Pane
 	bootstrap  bootstrapPane
 	variables  variablesPane
 	servers    servers.Pane
@@ -33,7 +34,7 @@ type paneSet struct {
 func newPaneSet(st *pane.Styles, tx *pane.Text, opts Options) *paneSet {
 	s := &paneSet{
 		phases:     newPhasesPane(st, tx),
-		source:     newSourcePane(st, tx),
+		source:     source.New(st, tx),
 		bootstrap:  newBootstrapPane(st, tx),
 		variables:  newVariablesPane(st, tx),
 		servers:    servers.New(st, tx),

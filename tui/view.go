@@ -80,7 +80,7 @@ func (m Model) cover(p paneID) (string, []string, bool) {
 		return "", lines, true
 	}
 	switch {
-	case !m.source.hasContent():
+	case !m.source.HasContent():
 		return "", m.launchLines(), true
 	case m.trace.fatal != "":
 		return "", append(m.errorBanner(), m.source.View()...), true
