@@ -601,7 +601,7 @@ func TestReturnIsAPass(t *testing.T) {
 	if m.trace.phaseLabel != "wire.provider data.NewGreeterRepo" || !m.trace.paused {
 		t.Fatalf("n from data.NewData stopped at %s (paused %v), want the next provider", m.trace.phaseLabel, m.trace.paused)
 	}
-	if r, ok := m.phases.returns[rowKey{phase: tracer.PhaseWireProvider, detail: "data.NewData"}]; !ok || len(r.results) != 3 {
+	if r, ok := m.phases.returns[rowKey{phase: tracer.PhaseWireProvider, detail: "data.NewData"}]; !ok || len(r.Results) != 3 {
 		t.Errorf("data.NewData's return was not recorded: %v", r)
 	}
 }

@@ -99,13 +99,13 @@ type phasesPane struct {
 	extras  []*extraRow
 	lastKey rowKey
 	hasLast bool
-	returns map[rowKey]*providerResults
+	returns map[rowKey]*pane.ProviderResults
 	// breakpointSet holds the locations of the breakpoints set now; the
 	// model sets it.
 	breakpointSet map[string]bool
 	// baseline notes, by row, how the rows differ from a baseline, and
 	// baselineFooter counts the differences (baseline.go).
-	baseline       map[rowKey]baselineMark
+	baseline       map[rowKey]pane.BaselineMark
 	baselineFooter string
 	baselineLegend string
 }
@@ -124,7 +124,7 @@ func (p *phasesPane) Reset() {
 	p.requests = requestRows{}
 	p.hasCur = false
 	p.extras, p.hasLast = nil, false
-	p.returns = map[rowKey]*providerResults{}
+	p.returns = map[rowKey]*pane.ProviderResults{}
 	p.rebuild()
 	p.selected = p.firstPhaseRow()
 	p.offset = 0
@@ -583,8 +583,8 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 	// A row that differs from the baseline is marked in the margin, and
 	// says how where there is room (the status line has the whole of it).
 	base, margin := "", " "
-	if b := p.baseline[r.key].short; b != "" {
-		margin = markBaseline
+	if b := p.baseline[r.key].Short; b != "" {
+		margin = pane.MarkBaseline
 		if used+2+pane.TextWidth(b) <= room {
 			base = "  " + b
 			used += pane.TextWidth(base)
@@ -674,7 +674,7 @@ func (p *phasesPane) legend() []string {
 		markSkipped + " " + tx.LegendSkipped, markPending + " " + tx.LegendPending,
 	}
 	if p.baselineLegend != "" {
-		items = append(items, markBaseline+" "+p.baselineLegend)
+		items = append(items, pane.MarkBaseline+" "+p.baselineLegend)
 	}
 	var out []string
 	line := ""

@@ -46,7 +46,7 @@ type valueRow struct {
 	err      string       // rowValue: why the value is missing
 	more     int          // rowMore
 	keyWidth int          // the widest leaf name among its siblings
-	change   change
+	change   pane.Change
 }
 
 func (r valueRow) branch() bool {
@@ -73,7 +73,7 @@ type valueTree struct {
 	// loading holds the paths whose level below is being read.
 	loading map[string]bool
 	// changes marks the values that changed since the previous stop.
-	changes map[string]change
+	changes map[string]pane.Change
 
 	rows     []valueRow
 	selected int
@@ -84,7 +84,7 @@ type valueTree struct {
 }
 
 func newValueTree(st *pane.Styles, tx *pane.Text) valueTree {
-	return valueTree{st: st, tx: tx, open: map[string]bool{}, loading: map[string]bool{}, changes: map[string]change{}}
+	return valueTree{st: st, tx: tx, open: map[string]bool{}, loading: map[string]bool{}, changes: map[string]pane.Change{}}
 }
 
 func (t *valueTree) SetSize(w, h int) {
@@ -94,11 +94,11 @@ func (t *valueTree) SetSize(w, h int) {
 
 // set shows sections, keeping the folds, the selection by path and the
 // levels being read.
-func (t *valueTree) set(sections []valueSection, changes map[string]change) {
+func (t *valueTree) set(sections []valueSection, changes map[string]pane.Change) {
 	t.sections = sections
 	t.changes = changes
 	if t.changes == nil {
-		t.changes = map[string]change{}
+		t.changes = map[string]pane.Change{}
 	}
 	t.rebuild()
 }
@@ -111,7 +111,7 @@ func (t *valueTree) forget() { t.loading = map[string]bool{} }
 func (t *valueTree) reset() {
 	t.sections, t.rows, t.want = nil, nil, nil
 	t.selected, t.offset = 0, 0
-	t.changes = map[string]change{}
+	t.changes = map[string]pane.Change{}
 	t.loading = map[string]bool{}
 }
 
@@ -146,7 +146,7 @@ func (t *valueTree) rebuild() {
 	}
 	// A branch shows the strongest change below it, so that a folded
 	// value still says that something inside it changed.
-	below := map[string]change{}
+	below := map[string]pane.Change{}
 	for path, c := range t.changes {
 		for i := strings.LastIndexByte(path, '\x1f'); i > 0; i = strings.LastIndexByte(path[:i], '\x1f') {
 			if below[path[:i]] < c {
@@ -177,7 +177,7 @@ func (t *valueTree) rebuild() {
 }
 
 // addNodes adds the rows of nodes, level is the depth below the section.
-func (t *valueTree) addNodes(si int, sec valueSection, nodes []*tracer.Node, parent string, depth, level int, below map[string]change) {
+func (t *valueTree) addNodes(si int, sec valueSection, nodes []*tracer.Node, parent string, depth, level int, below map[string]pane.Change) {
 	keyWidth := 0
 	for _, n := range nodes {
 		if len(n.Children) == 0 && !n.Unloaded {
@@ -344,9 +344,9 @@ func (t *valueTree) renderRow(r valueRow, selected bool) string {
 	w := t.w
 	mark := " "
 	switch r.change {
-	case added:
+	case pane.Added:
 		mark = "+"
-	case modified:
+	case pane.Modified:
 		mark = "~"
 	}
 	indent := pane.Spaces(r.depth * 2)
@@ -407,7 +407,7 @@ func (t *valueTree) renderValue(r valueRow, indent string) (text, plain string) 
 			v := pane.Truncate(val, t.w-2-pane.TextWidth(plain)-2)
 			plain += "  " + v
 			vi := st.Text
-			if r.change != unchanged {
+			if r.change != pane.Unchanged {
 				vi = st.Changed
 			}
 			text += "  " + vi.Paint(v)
@@ -429,7 +429,7 @@ func (t *valueTree) renderValue(r valueRow, indent string) (text, plain string) 
 	plain = indent + "  " + key + "  " + val + more
 	vi := st.Text
 	switch {
-	case r.change != unchanged:
+	case r.change != pane.Unchanged:
 		vi = st.Changed
 	case val == "nil" || val == "<nil>" || val == `""`:
 		vi = st.Dim
@@ -446,8 +446,8 @@ func (t *valueTree) renderValue(r valueRow, indent string) (text, plain string) 
 // diffLeaves compares the values of two stops, by path: what is new and
 // what changed. Values whose parent was not there before are not marked
 // (a watch added since, a variable that came into scope).
-func diffLeaves(prev, cur map[string]string) map[string]change {
-	out := map[string]change{}
+func diffLeaves(prev, cur map[string]string) map[string]pane.Change {
+	out := map[string]pane.Change{}
 	if prev == nil {
 		return out
 	}
@@ -455,11 +455,11 @@ func diffLeaves(prev, cur map[string]string) map[string]change {
 		old, ok := prev[path]
 		switch {
 		case ok && old != v:
-			out[path] = modified
+			out[path] = pane.Modified
 		case !ok:
 			if i := strings.LastIndexByte(path, '\x1f'); i > 0 {
 				if _, had := prev[path[:i]]; had {
-					out[path] = added
+					out[path] = pane.Added
 				}
 			}
 		}

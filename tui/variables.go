@@ -18,14 +18,6 @@ const (
 	sectionLocals  = "locals"
 )
 
-// providerResults are what a provider returned (a KindReturn event), shown
-// with it.
-type providerResults struct {
-	label   string
-	took    tracer.Duration
-	results []*tracer.Node
-}
-
 // variablesPane shows, at a stop, the watches, the results of the provider
 // that returned (or is selected in Phases), and the arguments and locals of
 // the selected frame, as value trees. Values that changed since the
@@ -43,7 +35,7 @@ type variablesPane struct {
 	// watchNodes are the watches' values named by their expressions,
 	// made once per stop so that a level read later stays in place.
 	watchNodes   []*tracer.Node
-	results      *providerResults
+	results      *pane.ProviderResults
 	args, locals []*tracer.Node
 	// frame is what args and locals belong to, for the title.
 	frame     tracer.Frame
@@ -129,8 +121,8 @@ func (p *variablesPane) setHalt(watches []tracer.WatchValue) {
 
 // showResults shows a provider's results, or none with nil. It reports
 // whether that changed what the pane shows.
-func (p *variablesPane) showResults(r *providerResults) bool {
-	if p.results == r || p.results != nil && r != nil && p.results.label == r.label && len(p.results.results) == len(r.results) {
+func (p *variablesPane) showResults(r *pane.ProviderResults) bool {
+	if p.results == r || p.results != nil && r != nil && p.results.Label == r.Label && len(p.results.Results) == len(r.Results) {
 		return false
 	}
 	p.results = r
@@ -224,12 +216,12 @@ func (p *variablesPane) sections() []valueSection {
 		}
 		out = append(out, s)
 	}
-	if r := p.results; r != nil && len(r.results) > 0 {
-		extra := r.label
-		if r.took > 0 {
-			extra = pane.Format(tx.ResultsTook, r.label, pane.FormatDuration(time.Duration(r.took)))
+	if r := p.results; r != nil && len(r.Results) > 0 {
+		extra := r.Label
+		if r.Took > 0 {
+			extra = pane.Format(tx.ResultsTook, r.Label, pane.FormatDuration(time.Duration(r.Took)))
 		}
-		out = append(out, valueSection{id: sectionResults, title: tx.SectionResults, extra: extra, nodes: r.results})
+		out = append(out, valueSection{id: sectionResults, title: tx.SectionResults, extra: extra, nodes: r.Results})
 	}
 	if len(p.args) > 0 {
 		out = append(out, valueSection{id: sectionArgs, title: tx.SectionArgs, nodes: p.args})
@@ -244,7 +236,7 @@ func (p *variablesPane) sections() []valueSection {
 // stop.
 func (p *variablesPane) build() {
 	sections := p.sections()
-	var changes map[string]change
+	var changes map[string]pane.Change
 	if p.prev != nil {
 		cur := map[string]string{}
 		for _, s := range sections {
@@ -298,7 +290,7 @@ func (p *variablesPane) Footer() string {
 	if len(p.tree.rows) > p.tree.h && p.tree.h > 0 {
 		scroll = pane.Format("%d/%d", p.tree.selected+1, len(p.tree.rows))
 	}
-	return changesFooter(p.tx, p.tree.changes, scroll)
+	return pane.ChangesFooter(p.tx, p.tree.changes, scroll)
 }
 
 func (p *variablesPane) move(delta int)   { p.tree.move(delta) }
