@@ -10,6 +10,7 @@ import (
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/valuetree"
 )
 
 // inspectState is what the model knows about the user's own questions to
@@ -321,8 +322,8 @@ func (m *Model) eval(expr string) tea.Cmd {
 
 // expandCmds asks the Inspector for the levels a tree needs, unfolded
 // values that were left unloaded.
-func (m *Model) expandCmds(target expandTarget, t *valueTree) tea.Cmd {
-	reqs := t.takeRequests()
+func (m *Model) expandCmds(target expandTarget, t *valuetree.Tree) tea.Cmd {
+	reqs := t.TakeRequests()
 	if len(reqs) == 0 {
 		return nil
 	}
@@ -330,8 +331,8 @@ func (m *Model) expandCmds(target expandTarget, t *valueTree) tea.Cmd {
 	var cmds []tea.Cmd
 	for _, r := range reqs {
 		cmds = append(cmds, m.call(m.tx.CmdExpand, func(ctx context.Context, in tracer.Inspector) tea.Msg {
-			n, err := in.Expand(ctx, frame, r.expr)
-			return expandMsg{at: at, target: target, path: r.path, node: n, err: err}
+			n, err := in.Expand(ctx, frame, r.Expr)
+			return expandMsg{at: at, target: target, path: r.Path, node: n, err: err}
 		}))
 	}
 	return tea.Batch(cmds...)
@@ -393,11 +394,11 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 			tree = &m.prompt.result
 		}
 		if msg.err != nil {
-			tree.loadFailed(msg.path, m.inspectError(m.tx.CmdExpand, msg.err))
+			tree.LoadFailed(msg.path, m.inspectError(m.tx.CmdExpand, msg.err))
 			return nil
 		}
 		if msg.target == targetPrompt {
-			tree.loaded(msg.path, msg.node)
+			tree.Loaded(msg.path, msg.node)
 		} else {
 			m.variables.loaded(msg.path, msg.node)
 		}

@@ -339,9 +339,9 @@ func atStop(phase tracer.PhaseID) func(tracer.Event) bool {
 // selectRow moves the Variables selection to the row whose name is name.
 func selectRow(tb testing.TB, m Model, name string) Model {
 	tb.Helper()
-	for i, r := range m.variables.tree.rows {
-		if r.node != nil && r.node.Name == name {
-			m.variables.tree.selected = i
+	for i, r := range m.variables.tree.Rows {
+		if r.Node != nil && r.Node.Name == name {
+			m.variables.tree.Selected = i
 			return m
 		}
 	}
@@ -541,15 +541,15 @@ func TestVariablesWatchAndUnwatch(t *testing.T) {
 	if !slices.Contains(fake.CommandLog(), "watch a.opts.servers") {
 		t.Fatalf("w did not watch the value's expression: %v", fake.CommandLog())
 	}
-	if got := m.variables.tree.sections[0].id; got != sectionWatches {
+	if got := m.variables.tree.Sections[0].ID; got != sectionWatches {
 		t.Fatalf("the first section is %q, want the watches", got)
 	}
-	m.variables.tree.selected = 1 // the watch
+	m.variables.tree.Selected = 1 // the watch
 	m = keys(t, m, "x")
 	if !slices.Contains(fake.CommandLog(), "unwatch a.opts.servers") {
 		t.Errorf("x did not unwatch: %v", fake.CommandLog())
 	}
-	if m.variables.tree.sections[0].id == sectionWatches {
+	if m.variables.tree.Sections[0].ID == sectionWatches {
 		t.Errorf("the watch is still shown")
 	}
 	// x on a value that is no watch says so.
