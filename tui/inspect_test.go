@@ -25,6 +25,7 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/source"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/variables"
 )
 
 // The demo trace with what a live Inspector adds: arguments and locals at
@@ -339,9 +340,9 @@ func atStop(phase tracer.PhaseID) func(tracer.Event) bool {
 // selectRow moves the Variables selection to the row whose name is name.
 func selectRow(tb testing.TB, m Model, name string) Model {
 	tb.Helper()
-	for i, r := range m.variables.tree.Rows {
+	for i, r := range m.variables.Tree().Rows {
 		if r.Node != nil && r.Node.Name == name {
-			m.variables.tree.Selected = i
+			m.variables.Tree().Selected = i
 			return m
 		}
 	}
@@ -541,15 +542,15 @@ func TestVariablesWatchAndUnwatch(t *testing.T) {
 	if !slices.Contains(fake.CommandLog(), "watch a.opts.servers") {
 		t.Fatalf("w did not watch the value's expression: %v", fake.CommandLog())
 	}
-	if got := m.variables.tree.Sections[0].ID; got != sectionWatches {
+	if got := m.variables.Tree().Sections[0].ID; got != variables.SectionWatches {
 		t.Fatalf("the first section is %q, want the watches", got)
 	}
-	m.variables.tree.Selected = 1 // the watch
+	m.variables.Tree().Selected = 1 // the watch
 	m = keys(t, m, "x")
 	if !slices.Contains(fake.CommandLog(), "unwatch a.opts.servers") {
 		t.Errorf("x did not unwatch: %v", fake.CommandLog())
 	}
-	if m.variables.tree.Sections[0].ID == sectionWatches {
+	if m.variables.Tree().Sections[0].ID == variables.SectionWatches {
 		t.Errorf("the watch is still shown")
 	}
 	// x on a value that is no watch says so.
@@ -662,8 +663,8 @@ func TestRestartCarriesBreakpointsAndWatches(t *testing.T) {
 			t.Errorf("the restarted trace did not get %q: %v", want, log)
 		}
 	}
-	if len(m.insp.breakpoints) != 1 || m.variables.watches[0].Expr != "main.flagconf" {
-		t.Errorf("after the restart: breakpoints %v, watches %v", m.insp.breakpoints, m.variables.watches)
+	if len(m.insp.breakpoints) != 1 || m.variables.Watches()[0].Expr != "main.flagconf" {
+		t.Errorf("after the restart: breakpoints %v, watches %v", m.insp.breakpoints, m.variables.Watches())
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/servers"
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/source"
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/stack"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/variables"
 )
 
 // paneSet is one program's panes: by name for the model to feed them
@@ -20,7 +21,7 @@ type paneSet struct {
 	phases     phasesPane
 	source     source.Pane
 	bootstrap  bootstrapPane
-	variables  variablesPane
+	variables  variables.Pane
 	servers    servers.Pane
 	stack      stack.Pane
 	goroutines goroutines.Pane
@@ -36,7 +37,7 @@ func newPaneSet(st *pane.Styles, tx *pane.Text, opts Options) *paneSet {
 		phases:     newPhasesPane(st, tx),
 		source:     source.New(st, tx),
 		bootstrap:  newBootstrapPane(st, tx),
-		variables:  newVariablesPane(st, tx),
+		variables:  variables.New(st, tx),
 		servers:    servers.New(st, tx),
 		stack:      stack.New(st, tx),
 		goroutines: goroutines.New(st, tx),
@@ -75,7 +76,7 @@ func (m *Model) apply(r pane.Request) tea.Cmd {
 	case pane.LineBreak:
 		return m.toggleLineBreakpoint(r.File, r.Line)
 	case pane.ExpandVariables:
-		return m.expandCmds(targetVariables, &m.variables.tree)
+		return m.expandCmds(targetVariables, m.variables.Tree())
 	case pane.Watch:
 		return m.addWatch(r.Expr, false)
 	case pane.Unwatch:
