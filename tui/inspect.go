@@ -225,7 +225,7 @@ func (m *Model) inspectStop(ev tracer.Event) tea.Cmd {
 	if m.variables.HasStop() && (len(ev.Args) > 0 || len(ev.Locals) > 0 || len(ev.Watches) > 0) {
 		// Where the user's own code is stopped (a breakpoint, a step, a
 		// request's layer), its variables are what to look at.
-		if ev.Phase == tracer.PhaseBreak || ev.Kind == tracer.KindStep || ev.Request != nil || m.bootstrap.root == nil {
+		if ev.Phase == tracer.PhaseBreak || ev.Kind == tracer.KindStep || ev.Request != nil || !m.bootstrap.HasConfig() {
 			m.suggest(paneVariables)
 		}
 	}

@@ -434,7 +434,7 @@ func (m *Model) takeSnapshot(ev tracer.Event) {
 				prev = map[string]string{}
 			}
 		}
-		m.bootstrap.set(ev.Bootstrap, prev)
+		m.bootstrap.Set(ev.Bootstrap, prev)
 		m.trace.bootLeaves = ev.Bootstrap.Leaves()
 	}
 	if ev.Servers != nil {

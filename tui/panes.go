@@ -4,6 +4,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/bootstrap"
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/goroutines"
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/notes"
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/output"
@@ -20,7 +21,7 @@ import (
 type paneSet struct {
 	phases     phasesPane
 	source     source.Pane
-	bootstrap  bootstrapPane
+	bootstrap  bootstrap.Pane
 	variables  variables.Pane
 	servers    servers.Pane
 	stack      stack.Pane
@@ -36,7 +37,7 @@ func newPaneSet(st *pane.Styles, tx *pane.Text, opts Options) *paneSet {
 	s := &paneSet{
 		phases:     newPhasesPane(st, tx),
 		source:     source.New(st, tx),
-		bootstrap:  newBootstrapPane(st, tx),
+		bootstrap:  bootstrap.New(st, tx),
 		variables:  variables.New(st, tx),
 		servers:    servers.New(st, tx),
 		stack:      stack.New(st, tx),

@@ -762,3 +762,17 @@ func (p *phasesPane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
 	}
 	return nil, false
 }
+
+// SetBaseline marks the rows that differ from a baseline, with footer (how
+// many differences) and legend (what the mark means); nil forgets them.
+func (p *phasesPane) SetBaseline(marks map[rowKey]pane.BaselineMark, footer, legend string) {
+	p.baseline, p.baselineFooter, p.baselineLegend = marks, footer, legend
+}
+
+// SelectedBaseline is the selected row's difference from the baseline.
+func (p *phasesPane) SelectedBaseline() pane.BaselineMark {
+	if i := p.selected; i >= 0 && i < len(p.rows) {
+		return p.baseline[p.rows[i].key]
+	}
+	return pane.BaselineMark{}
+}
