@@ -10,6 +10,7 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/diff"
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/phases"
 )
 
 // baselineState compares the trace with a baseline as it goes: the events
@@ -66,12 +67,12 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 	}
 	m.base.result = msg.result
 	tx := m.tx
-	phases := map[rowKey]pane.BaselineMark{}
-	add := func(k rowKey, short, full string) {
-		if old, ok := phases[k]; ok {
+	rows := map[phases.RowKey]pane.BaselineMark{}
+	add := func(k phases.RowKey, short, full string) {
+		if old, ok := rows[k]; ok {
 			short, full = old.Short+"; "+short, old.Full+"; "+full
 		}
-		phases[k] = pane.BaselineMark{Short: short, Full: full}
+		rows[k] = pane.BaselineMark{Short: short, Full: full}
 	}
 	for _, id := range []diff.SectionID{diff.SectionPhases, diff.SectionTimes} {
 		s := msg.result.Section(id)
@@ -79,7 +80,7 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 			continue
 		}
 		for _, c := range s.Changes {
-			k := keyOf(c.Phase, pane.Sanitize(c.Detail))
+			k := phases.KeyOf(c.Phase, pane.Sanitize(c.Detail))
 			full := pane.Sanitize(c.Path) + " " + changeText(c)
 			switch {
 			case c.Op == diff.Added:
@@ -123,7 +124,7 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 	if n := msg.result.Count(); n > 0 {
 		footer = pane.MarkBaseline + " " + fmt.Sprintf(tx.BaselineCount, n)
 	}
-	m.phases.SetBaseline(phases, footer, tx.BaselineLegend)
+	m.phases.SetBaseline(rows, footer, tx.BaselineLegend)
 	m.bootstrap.SetBaseline(leaves)
 }
 

@@ -243,10 +243,10 @@ func (m *Model) applyInspectEvent(ev tracer.Event) tea.Cmd {
 		// results stay on the provider's row, for Variables to show while
 		// the row is selected.
 		if ev.Request != nil {
-			m.phases.applyReturn(ev) // a request layer's (requests.go)
+			m.phases.ApplyReturn(ev) // a request layer's (requests.go)
 			return nil
 		}
-		m.phases.applyProviderReturn(ev)
+		m.phases.ApplyProviderReturn(ev)
 		m.syncResults()
 		return nil
 	case tracer.KindHalt, tracer.KindStall:
@@ -256,7 +256,7 @@ func (m *Model) applyInspectEvent(ev tracer.Event) tea.Cmd {
 		m.insp.at++
 		m.insp.halt = &evCopy
 		m.insp.frame, m.insp.goroutine = 0, 0
-		m.phases.applyHalt(ev)
+		m.phases.ApplyHalt(ev)
 		if ev.Kind == tracer.KindHalt {
 			t.paused = true
 			t.stops++
@@ -295,7 +295,7 @@ func (m *Model) optionalPanes() optional {
 // syncResults shows in Variables the results of the provider selected in
 // Phases, if it returned.
 func (m *Model) syncResults() {
-	r, _ := m.phases.selectedReturn()
+	r, _ := m.phases.SelectedReturn()
 	m.variables.ShowResults(r)
 }
 

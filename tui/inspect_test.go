@@ -24,6 +24,7 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/phases"
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/source"
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/variables"
 )
@@ -425,7 +426,7 @@ var inspectScenarios = []struct {
 		m, fake := inspectModel(tb, w, h, atStop(tracer.PhaseAfterStart))
 		fake.BlockAt(tracer.PhaseRunning)
 		m.setFocus(panePhases)
-		for m.phases.rows[m.phases.selected].key.phase != tracer.PhaseRunning {
+		for m.phases.SelectedKey().Phase != tracer.PhaseRunning {
 			m = keys(tb, m, "j")
 		}
 		m = keys(tb, m, "b", "n")
@@ -566,14 +567,8 @@ func TestVariablesWatchAndUnwatch(t *testing.T) {
 func TestProviderResultsFollowPhases(t *testing.T) {
 	m, _ := inspectModel(t, 120, 40, atStop(tracer.PhaseRunning))
 	m.setFocus(panePhases)
-	row := -1
-	for i, r := range m.phases.rows {
-		if r.key.detail == "data.NewData" {
-			row = i
-		}
-	}
 	m = keys(t, m, "k")
-	for m.phases.selected != row {
+	for m.phases.SelectedKey().Detail != "data.NewData" {
 		m = keys(t, m, "k")
 	}
 	if !strings.Contains(screen(t, m, 120, 40), "data.NewData  → *data.Da") {
@@ -602,7 +597,7 @@ func TestReturnIsAPass(t *testing.T) {
 	if m.trace.phaseLabel != "wire.provider data.NewGreeterRepo" || !m.trace.paused {
 		t.Fatalf("n from data.NewData stopped at %s (paused %v), want the next provider", m.trace.phaseLabel, m.trace.paused)
 	}
-	if r, ok := m.phases.returns[rowKey{phase: tracer.PhaseWireProvider, detail: "data.NewData"}]; !ok || len(r.Results) != 3 {
+	if r, ok := m.phases.Returned(phases.RowKey{Phase: tracer.PhaseWireProvider, Detail: "data.NewData"}); !ok || len(r.Results) != 3 {
 		t.Errorf("data.NewData's return was not recorded: %v", r)
 	}
 }
@@ -794,10 +789,8 @@ func TestBreakpointInARequestSitsUnderItsCall(t *testing.T) {
 	}
 	m := modelAt(t, scenario{until: func(tracer.Event) bool { return false }}, 120, 40, events)
 	var labels []string
-	for _, r := range m.phases.rows {
-		if !r.header {
-			labels = append(labels, r.label)
-		}
+	for _, r := range m.phases.Rows() {
+		labels = append(labels, r.Label)
 	}
 	biz, brk := -1, -1
 	for i, l := range labels {

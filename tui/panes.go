@@ -8,6 +8,7 @@ import (
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/goroutines"
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/notes"
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/output"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/phases"
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/servers"
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/source"
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/stack"
@@ -19,7 +20,7 @@ import (
 // scrolling, clicks, resets and drawing. A system trace holds one set per
 // service (Model.services).
 type paneSet struct {
-	phases     phasesPane
+	phases     phases.Pane
 	source     source.Pane
 	bootstrap  bootstrap.Pane
 	variables  variables.Pane
@@ -35,7 +36,7 @@ type paneSet struct {
 // newPaneSet makes the panes, in the words and colours of st and tx.
 func newPaneSet(st *pane.Styles, tx *pane.Text, opts Options) *paneSet {
 	s := &paneSet{
-		phases:     newPhasesPane(st, tx),
+		phases:     phases.New(st, tx),
 		source:     source.New(st, tx),
 		bootstrap:  bootstrap.New(st, tx),
 		variables:  variables.New(st, tx),

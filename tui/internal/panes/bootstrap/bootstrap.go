@@ -51,12 +51,13 @@ func New(st *pane.Styles, tx *pane.Text) Pane {
 	return Pane{st: st, tx: tx, keys: newBootstrapKeys(tx), collapsed: map[string]bool{}, changes: map[string]pane.Change{}, showOrigins: true}
 }
 
+// SetSize implements pane.Pane.
 func (p *Pane) SetSize(w, h int) {
 	p.W, p.H = w, h
 	p.scrollToSelected()
 }
 
-// reset forgets the tree (for a restart) but keeps what the user collapsed.
+// Reset forgets the tree (for a restart) but keeps what the user collapsed.
 func (p *Pane) Reset() {
 	p.root, p.rows, p.selected, p.offset = nil, nil, 0, 0
 	p.changes = map[string]pane.Change{}
@@ -172,6 +173,7 @@ func (p *Pane) clickRow(y int) {
 	}
 }
 
+// Scroll implements pane.Pane.
 func (p *Pane) Scroll(delta int) {
 	p.offset = pane.Clamp(p.offset+delta, 0, max(0, len(p.rows)-p.treeHeight()))
 }
@@ -185,6 +187,7 @@ func (p *Pane) scrollToSelected() {
 	p.offset = pane.KeepInView(p.offset, p.selected, p.treeHeight(), len(p.rows))
 }
 
+// Footer implements pane.Pane.
 func (p *Pane) Footer() string {
 	scroll := ""
 	if len(p.rows) > p.treeHeight() && p.H > 0 {
@@ -193,6 +196,7 @@ func (p *Pane) Footer() string {
 	return pane.ChangesFooter(p.tx, p.changes, scroll)
 }
 
+// View implements pane.Pane.
 func (p *Pane) View() []string {
 	if p.W <= 0 || p.H <= 0 {
 		return nil
@@ -282,9 +286,11 @@ func (p *Pane) baselineBelow(path string) bool {
 	return false
 }
 
-// Move and Click: the pane interface (panes.go).
+// Move implements pane.Pane: it moves the cursor.
 func (p *Pane) Move(delta int) pane.Request { p.move(delta); return nil }
-func (p *Pane) Click(y int) pane.Request    { p.clickRow(y); return nil }
+
+// Click implements pane.Pane.
+func (p *Pane) Click(y int) pane.Request { p.clickRow(y); return nil }
 
 // bootstrapKeys are the keys of the Bootstrap pane.
 type bootstrapKeys struct {
@@ -301,10 +307,13 @@ func newBootstrapKeys(tx *pane.Text) bootstrapKeys {
 	}
 }
 
+// Keys implements pane.Pane.
 func (p *Pane) Keys() []key.Binding { return []key.Binding{p.keys.Toggle, p.keys.Origins} }
 
+// ShortHelp implements pane.Pane.
 func (p *Pane) ShortHelp(pane.Hints) []key.Binding { return p.Keys() }
 
+// HandleKey implements pane.Pane.
 func (p *Pane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
 	switch {
 	case key.Matches(msg, p.keys.Toggle):

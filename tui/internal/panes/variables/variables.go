@@ -61,6 +61,7 @@ func New(st *pane.Styles, tx *pane.Text) Pane {
 	return Pane{st: st, tree: valuetree.New(st, tx), tx: tx, keys: newVariablesKeys(tx)}
 }
 
+// SetSize implements pane.Pane.
 func (p *Pane) SetSize(w, h int) {
 	p.W, p.H = w, h
 	p.sizeTree()
@@ -76,6 +77,7 @@ func (p *Pane) sizeTree() {
 	p.tree.SetSize(p.W, h)
 }
 
+// Reset implements pane.Pane.
 func (p *Pane) Reset() {
 	p.tree.Reset()
 	p.watches, p.watchNodes, p.results, p.args, p.locals = nil, nil, nil, nil, nil
@@ -292,6 +294,7 @@ func (p *Pane) frameText() string {
 	return pane.Format(p.tx.FrameTitle, p.index, fn)
 }
 
+// Footer implements pane.Pane.
 func (p *Pane) Footer() string {
 	scroll := ""
 	if len(p.tree.Rows) > p.tree.H && p.tree.H > 0 {
@@ -300,7 +303,9 @@ func (p *Pane) Footer() string {
 	return pane.ChangesFooter(p.tx, p.tree.Changes, scroll)
 }
 
-func (p *Pane) move(delta int)   { p.tree.Move(delta) }
+func (p *Pane) move(delta int) { p.tree.Move(delta) }
+
+// Scroll implements pane.Pane.
 func (p *Pane) Scroll(delta int) { p.tree.Scroll(delta) }
 func (p *Pane) clickRow(y int) {
 	if p.title() != "" {
@@ -309,6 +314,7 @@ func (p *Pane) clickRow(y int) {
 	p.tree.ClickRow(y)
 }
 
+// View implements pane.Pane.
 func (p *Pane) View() []string {
 	t := &p.tree
 	t.Focused = p.Focused
@@ -329,9 +335,11 @@ func (p *Pane) View() []string {
 	return append(out, t.Lines(t.H)...)
 }
 
-// Move and Click: the pane interface (panes.go).
+// Move implements pane.Pane: it moves the cursor.
 func (p *Pane) Move(delta int) pane.Request { p.move(delta); return nil }
-func (p *Pane) Click(y int) pane.Request    { p.clickRow(y); return nil }
+
+// Click implements pane.Pane.
+func (p *Pane) Click(y int) pane.Request { p.clickRow(y); return nil }
 
 // variablesKeys are the keys of the Variables pane.
 type variablesKeys struct {
@@ -351,6 +359,7 @@ func newVariablesKeys(tx *pane.Text) variablesKeys {
 	}
 }
 
+// Keys implements pane.Pane.
 func (p *Pane) Keys() []key.Binding {
 	return []key.Binding{p.keys.Toggle, p.keys.Watch, p.keys.Unwatch}
 }
@@ -358,6 +367,7 @@ func (p *Pane) Keys() []key.Binding {
 // ShortHelp offers the keys while the program can answer.
 func (p *Pane) ShortHelp(c pane.Hints) []key.Binding { return pane.LiveHelp(c, p.Keys()...) }
 
+// HandleKey implements pane.Pane.
 func (p *Pane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
 	switch {
 	case key.Matches(msg, p.keys.Toggle):
