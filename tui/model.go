@@ -907,6 +907,19 @@ func (m *Model) relayout() {
 // for the module cache, from the package path for the standard library,
 // relative to where kratos-trace runs (or the project) for the user's code.
 func (m *Model) shortPath(path string) string {
+	return m.pathNamer().short(path)
+}
+
+// pathNamer names files as shortPath does, apart from the Model: the view
+// hands its short to the panes without a copy of the Model escaping.
+type pathNamer struct {
+	cwd     string
+	session *tracer.Session
+}
+
+func (m *Model) pathNamer() pathNamer { return pathNamer{cwd: m.cwd, session: m.trace.session} }
+
+func (n pathNamer) short(path string) string {
 	if i := strings.Index(path, "/pkg/mod/"); i >= 0 {
 		rest := path[i+len("/pkg/mod/"):]
 		for _, host := range []string{"github.com/", "golang.org/x/", "google.golang.org/"} {
@@ -921,8 +934,8 @@ func (m *Model) shortPath(path string) string {
 		// Already relative, as in the tour's recording: to its project.
 		return path
 	}
-	bases := []string{m.cwd}
-	if s := m.trace.session; s != nil && s.WorkingDir != "" {
+	bases := []string{n.cwd}
+	if s := n.session; s != nil && s.WorkingDir != "" {
 		bases = append(bases, filepath.Dir(filepath.Clean(s.WorkingDir)))
 	}
 	for _, base := range bases {
