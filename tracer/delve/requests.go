@@ -299,13 +299,15 @@ func (s *Session) armRequests() {
 	}
 }
 
-// layers are the packages of each layer: kratos-layout's and those the
-// user named.
+// layers are the packages of each layer: kratos-layout's, in the internal/
+// of the main's own service root (servicelayers.go), and those the user
+// named.
 func (s *Session) layers() map[tracer.PhaseID][]string {
-	out := map[tracer.PhaseID][]string{}
-	for p, dirs := range DefaultLayers {
-		out[p] = append(out[p], dirs...)
+	root := "."
+	if s.target != nil {
+		root = serviceRoot(s.target.ModuleDir, s.target.Dir)
 	}
+	out := serviceLayers(root)
 	for p, dirs := range s.cfg.Layers {
 		out[p] = append(out[p], dirs...)
 	}
