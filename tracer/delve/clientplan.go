@@ -286,3 +286,45 @@ func cleanReason(format string) string {
 	}
 	return strings.Join(kept, ", ")
 }
+
+// parseTimeoutCheck finds, in the function literal of a kratos client file
+// that holds line (the gRPC client's interceptor), the check of the
+// captured timeout, `if timeout > 0 {`, and returns its line and the
+// variable's name.
+func parseTimeoutCheck(path string, line int) (int, string, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+	if err != nil {
+		return 0, "", fmt.Errorf("parse kratos source: %w", err)
+	}
+	at, name := 0, ""
+	ast.Inspect(f, func(n ast.Node) bool {
+		lit, ok := n.(*ast.FuncLit)
+		if !ok || at != 0 {
+			return at == 0
+		}
+		if fset.Position(lit.Pos()).Line > line || fset.Position(lit.End()).Line < line {
+			return true
+		}
+		for _, stmt := range lit.Body.List {
+			ifs, ok := stmt.(*ast.IfStmt)
+			if !ok {
+				continue
+			}
+			b, ok := ifs.Cond.(*ast.BinaryExpr)
+			if !ok || b.Op != token.GTR {
+				continue
+			}
+			x, ok := b.X.(*ast.Ident)
+			if y, isLit := b.Y.(*ast.BasicLit); ok && isLit && y.Value == "0" && strings.Contains(strings.ToLower(x.Name), "timeout") {
+				at, name = fset.Position(ifs.Pos()).Line, x.Name
+				return false
+			}
+		}
+		return false
+	})
+	if at == 0 {
+		return 0, "", fmt.Errorf("no timeout check (if timeout > 0) in the function at %s:%d", path, line)
+	}
+	return at, name, nil
+}

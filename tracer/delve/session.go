@@ -126,6 +126,8 @@ type Session struct {
 	// (reportFailure); a panic that follows is its consequence.
 	failed  *tracer.Event
 	servers *serverTracker
+	// clients are the clients the program built (discovery.go).
+	clients clientTracker
 	// serversStale: the servers may have changed since they were read.
 	serversStale bool
 	sources      *sourceCache
@@ -169,6 +171,9 @@ type hit struct {
 	thread *api.Thread
 	// ret: the hit is at a return of a request function.
 	ret bool
+	// lift names the client timeout an outgoing call is about to apply,
+	// at the line that checks it (clientcalls.go).
+	lift string
 }
 
 // Start resolves the target and begins a trace in the background: the build,
@@ -902,6 +907,8 @@ func (s *Session) report(h hit) bool {
 		}
 	case tracer.PhaseRegister, tracer.PhaseDeregister:
 		s.addRegistration(&ev, scope, h.entry)
+	case tracer.PhaseDiscoveryDial, tracer.PhaseDiscoveryUpdate:
+		s.addDiscovery(&ev, scope, h.entry.client)
 	case tracer.PhaseAppNew:
 		if kind, err := readRegistrar(s.client, scope, h.entry.opts()+".registrar"); err == nil {
 			ev.Registrar = kind
@@ -916,9 +923,10 @@ func (s *Session) report(h hit) bool {
 	s.mu.Lock()
 	pause := !s.noBreak[h.entry.Phase] && !ev.Skipped
 	s.mu.Unlock()
-	if h.entry.Phase != tracer.PhaseBreak {
+	if h.entry.Phase != tracer.PhaseBreak && h.entry.client == nil {
 		// A panic is blamed on the last lifecycle phase, not on a
-		// breakpoint of the user's.
+		// breakpoint of the user's, nor on a client's resolver, which
+		// runs on its own goroutine at any time.
 		s.current = h.entry.Phase
 	}
 	if pause {
@@ -945,6 +953,7 @@ func (s *Session) addState(ev *tracer.Event) {
 	ev.Bootstrap = s.bootstrap
 	ev.ConfigSources = s.configDescribed
 	ev.Servers = s.servers.snapshot()
+	ev.Clients = s.clients.snapshot()
 	if ev.Stack == nil {
 		ev.Stack = s.stack(ev.Goroutine)
 	}
