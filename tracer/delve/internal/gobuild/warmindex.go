@@ -1,4 +1,4 @@
-package delve
+package gobuild
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/kratos-trace/kratos-trace/tracer/delve/internal/debuglog"
 )
 
 // A warm start must know, without running the go command, the main package
@@ -118,7 +120,7 @@ func loadWarm[T any](path string, v *T, stamps func(*T) []stamp, valid func(*T) 
 	}
 	if updated {
 		if err := writeWarm(path, v); err != nil {
-			debugf("warm index: %v", err)
+			debuglog.Printf("warm index: %v", err)
 		}
 	}
 	return true
@@ -316,27 +318,27 @@ func (c *buildCache) lookupWarmTarget(pattern string) *Target {
 	return &Target{Pattern: pattern, ImportPath: wt.ImportPath, Dir: wt.Dir, ModuleDir: wt.ModuleDir}
 }
 
-// resolveTargetWarm is ResolveTarget with the warm index: a pattern
+// ResolveTargetWarm is ResolveTarget with the warm index: a pattern
 // directory resolved before, whose packages have not changed since, is
 // answered without the go command. noCache leaves the index alone.
-func resolveTargetWarm(ctx context.Context, pattern string, noCache bool) (*Target, error) {
+func ResolveTargetWarm(ctx context.Context, pattern string, noCache bool) (*Target, error) {
 	var cache *buildCache
 	if fi, err := os.Stat(pattern); err == nil && fi.IsDir() && !noCache {
 		if cache, err = openBuildCache(); err != nil {
-			debugf("warm index: %v", err)
+			debuglog.Printf("warm index: %v", err)
 			cache = nil
 		}
 	}
 	if cache != nil {
 		if t := cache.lookupWarmTarget(pattern); t != nil {
-			debugf("warm index: %s is %s, as last time", pattern, t.Dir)
+			debuglog.Printf("warm index: %s is %s, as last time", pattern, t.Dir)
 			return t, nil
 		}
 	}
 	t, err := ResolveTarget(ctx, pattern)
 	if err == nil && cache != nil {
 		if err := cache.saveWarmTarget(pattern, t); err != nil {
-			debugf("warm index: %v", err)
+			debuglog.Printf("warm index: %v", err)
 		}
 	}
 	return t, err

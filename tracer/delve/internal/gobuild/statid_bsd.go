@@ -1,4 +1,6 @@
-package delve
+//go:build darwin || freebsd || netbsd || openbsd || dragonfly
+
+package gobuild
 
 import (
 	"os"
@@ -14,5 +16,5 @@ func statID(fi os.FileInfo) (ino uint64, ctime int64) {
 	if !ok {
 		return 0, 0
 	}
-	return st.Ino, st.Ctim.Nano()
+	return uint64(st.Ino), st.Ctimespec.Nano()
 }

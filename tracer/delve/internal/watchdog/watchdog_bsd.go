@@ -1,6 +1,6 @@
 //go:build unix && !linux
 
-package delve
+package watchdog
 
 // runsExecutable cannot tell which executable a process runs here without
 // /proc; a registered pid is trusted.

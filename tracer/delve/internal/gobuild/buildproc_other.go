@@ -1,6 +1,6 @@
 //go:build !unix
 
-package delve
+package gobuild
 
 import "os/exec"
 

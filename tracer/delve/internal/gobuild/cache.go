@@ -1,4 +1,4 @@
-package delve
+package gobuild
 
 import (
 	"context"
@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
 )
 
 // The build cache keeps debug binaries between traces, so that a second run
@@ -346,9 +348,9 @@ const listFields = "ImportPath,Dir,Standard,Module,Error,DepsErrors,GoFiles,CgoF
 // readGoEnv runs `go env` in dir, as go build will see it there (a
 // go.mod's toolchain line can select another Go).
 func readGoEnv(ctx context.Context, dir string) (map[string]string, error) {
-	out, stderr, err := goCommand(ctx, dir, append([]string{"env", "-json"}, keyEnvVars...)...)
+	out, stderr, err := GoCommand(ctx, dir, append([]string{"env", "-json"}, keyEnvVars...)...)
 	if err != nil {
-		return nil, fmt.Errorf("go env: %w: %s", err, firstLine(stderr))
+		return nil, fmt.Errorf("go env: %w: %s", err, tracer.FirstLine(stderr))
 	}
 	var env map[string]string
 	if err := json.Unmarshal([]byte(out), &env); err != nil {
@@ -361,9 +363,9 @@ func readGoEnv(ctx context.Context, dir string) (map[string]string, error) {
 // (the flags go build gets besides -o), given goEnv from readGoEnv. It runs
 // `go list -deps` in dir, as go build will.
 func computeBuildKey(ctx context.Context, dir string, goEnv map[string]string, buildArgs []string) (*buildKey, error) {
-	list, stderr, err := goCommand(ctx, dir, "list", "-deps", "-json="+listFields, ".")
+	list, stderr, err := GoCommand(ctx, dir, "list", "-deps", "-json="+listFields, ".")
 	if err != nil {
-		return nil, fmt.Errorf("%w: go list: %v: %s", errUncacheable, err, firstLine(stderr))
+		return nil, fmt.Errorf("%w: go list: %v: %s", errUncacheable, err, tracer.FirstLine(stderr))
 	}
 	var pkgs []listedPackage
 	dec := json.NewDecoder(strings.NewReader(list))
@@ -380,11 +382,6 @@ func computeBuildKey(ctx context.Context, dir string, goEnv map[string]string, b
 		pkgs = append(pkgs, p)
 	}
 	return hashBuildInputs(goEnv, buildArgs, pkgs)
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
-	return s
 }
 
 // hashBuildInputs computes the key from go env, the build flags and the

@@ -1,8 +1,11 @@
-package delve
+// Package watchdog cleans up after a kratos-trace that dies without doing
+// it itself: it kills the traced program, a build under way and a remote
+// program, and removes the temporary directories. It knows processes and
+// directories, not traces.
+package watchdog
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/kratos-trace/kratos-trace/tracer/delve/internal/debuglog"
 )
 
 // Delve traces the program without PTRACE_O_EXITKILL, so a kratos-trace
@@ -38,17 +43,18 @@ import (
 // watchdogEnv marks the process that is to run as the watchdog.
 const watchdogEnv = "KRATOS_TRACE_WATCHDOG"
 
-// watchdogGrace bounds how long the watchdog waits for what it killed to be
-// gone before it removes the directories and exits.
-const watchdogGrace = 2 * time.Second
+// Grace bounds how long the watchdog waits for what it killed to be gone
+// before it removes the directories and exits.
+const Grace = 2 * time.Second
 
-// RunWatchdogIfAsked turns this process into the watchdog when kratos-trace
+// RunIfAsked turns this process into the watchdog when kratos-trace
 // started it as one: it then never returns. Otherwise it returns at once
-// and lets the traces of this process use a watchdog. main calls it first
-// of all, and so does TestMain in the packages whose tests start traces.
-func RunWatchdogIfAsked() {
+// and lets the leases of this process use a watchdog. killRemote ends the
+// program of the Delve server at an address registered with "remote"; it
+// is the caller's, who knows how to talk to Delve.
+func RunIfAsked(killRemote func(addr string)) {
 	if os.Getenv(watchdogEnv) != "" {
-		os.Exit(runWatchdog(os.Stdin))
+		os.Exit(run(os.Stdin, killRemote))
 	}
 	watchdogs.mu.Lock()
 	watchdogs.enabled = true
@@ -59,7 +65,7 @@ func RunWatchdogIfAsked() {
 // registration.
 var watchdogs struct {
 	mu      sync.Mutex
-	enabled bool // RunWatchdogIfAsked was called: the binary can serve as one
+	enabled bool // RunIfAsked was called: the binary can serve as one
 	started bool // a start was attempted
 	w       io.WriteCloser
 }
@@ -78,7 +84,7 @@ func watchdogCommand(line string) {
 		watchdogs.started = true
 		w, err := startWatchdog()
 		if err != nil {
-			debugf("watchdog: %v", err)
+			debuglog.Printf("watchdog: %v", err)
 			return
 		}
 		watchdogs.w = w
@@ -87,7 +93,7 @@ func watchdogCommand(line string) {
 		return
 	}
 	if _, err := io.WriteString(watchdogs.w, line+"\n"); err != nil {
-		debugf("watchdog: %v", err)
+		debuglog.Printf("watchdog: %v", err)
 	}
 }
 
@@ -106,7 +112,7 @@ func startWatchdog() (io.WriteCloser, error) {
 	cmd := exec.Command(exe, "kratos-trace-watchdog")
 	cmd.Env = append(os.Environ(), watchdogEnv+"=1")
 	cmd.Stdin = r
-	if os.Getenv("KRATOS_TRACE_DEBUG") != "" {
+	if debuglog.On() {
 		cmd.Stderr = os.Stderr
 	}
 	detachWatchdog(cmd)
@@ -121,15 +127,15 @@ func startWatchdog() (io.WriteCloser, error) {
 	return w, nil
 }
 
-// watchLease is what one session registered with the watchdog, to be
+// Lease is what one session registered with the watchdog, to be
 // forgotten when the session has cleaned up itself.
-type watchLease struct {
+type Lease struct {
 	mu    sync.Mutex
 	lines []string
 }
 
-// add registers a command with the watchdog.
-func (l *watchLease) add(format string, args ...any) {
+// Add registers a command with the watchdog.
+func (l *Lease) Add(format string, args ...any) {
 	line := fmt.Sprintf(format, args...)
 	l.mu.Lock()
 	l.lines = append(l.lines, line)
@@ -137,8 +143,8 @@ func (l *watchLease) add(format string, args ...any) {
 	watchdogCommand(line)
 }
 
-// drop forgets one command registered with add, e.g. a build that ended.
-func (l *watchLease) drop(format string, args ...any) {
+// Drop forgets one command registered with Add, e.g. a build that ended.
+func (l *Lease) Drop(format string, args ...any) {
 	line := fmt.Sprintf(format, args...)
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -151,8 +157,8 @@ func (l *watchLease) drop(format string, args ...any) {
 	}
 }
 
-// release forgets everything the session registered: it has cleaned up.
-func (l *watchLease) release() {
+// Release forgets everything the session registered: it has cleaned up.
+func (l *Lease) Release() {
 	l.mu.Lock()
 	lines := l.lines
 	l.lines = nil
@@ -162,9 +168,9 @@ func (l *watchLease) release() {
 	}
 }
 
-// runWatchdog is the watchdog: it reads commands from in until it closes,
-// then does what they say and returns the exit status.
-func runWatchdog(in io.Reader) int {
+// run is the watchdog: it reads commands from in until it closes, then
+// does what they say and returns the exit status.
+func run(in io.Reader, killRemote func(addr string)) int {
 	ignoreHangups()
 	var lines []string
 	sc := bufio.NewScanner(in)
@@ -213,7 +219,7 @@ func runWatchdog(in io.Reader) int {
 			killRemote(addr)
 		}()
 	}
-	deadline := time.Now().Add(watchdogGrace)
+	deadline := time.Now().Add(Grace)
 	for _, g := range gone {
 		for !g() && time.Now().Before(deadline) {
 			time.Sleep(10 * time.Millisecond)
@@ -224,22 +230,4 @@ func runWatchdog(in io.Reader) int {
 	}
 	wg.Wait()
 	return 0
-}
-
-// killRemote ends the program of the Delve server at addr, as
-// --kill-on-exit would have on the way out: halt it if it runs, then
-// detach with kill, which also ends a server that started it.
-func killRemote(addr string) {
-	ctx, cancel := context.WithTimeout(context.Background(), watchdogGrace)
-	defer cancel()
-	conn, client, _, err := dialDelve(ctx, addr, watchdogGrace)
-	if err != nil {
-		return
-	}
-	_ = conn.SetDeadline(time.Now().Add(watchdogGrace))
-	if st, err := client.GetStateNonBlocking(); err == nil && st.Running {
-		_, _ = client.Halt()
-	}
-	_ = client.Detach(true)
-	_ = conn.Close()
 }

@@ -1,4 +1,4 @@
-package delve
+package gobuild
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 )
 
 // TestWarmIndexRebuildsWhatChanged runs the changes of
-// TestBuildKeyFollowsWhatGoesIntoTheBinary through buildDebugBinary, which
+// TestBuildKeyFollowsWhatGoesIntoTheBinary through Build, which
 // asks the warm index first: whatever changes what goes into the binary
 // rebuilds, and whatever does not is answered from the cache.
 func TestWarmIndexRebuildsWhatChanged(t *testing.T) {
@@ -95,7 +95,7 @@ func TestWarmIndexRebuildsWhatChanged(t *testing.T) {
 			t.Setenv(cacheDirEnv, cacheDir)
 			app := writeFixture(t)
 			target := &Target{Pattern: "./app", Dir: app, ModuleDir: app}
-			if res, err := buildDebugBinary(target, t.TempDir(), buildOptions{}); err != nil || res.Cached {
+			if res, err := Build(target, t.TempDir(), Options{}); err != nil || res.Cached {
 				t.Fatalf("first build: cached %t, %v", res.Cached, err)
 			}
 			c, _ := openBuildCache()
@@ -109,13 +109,13 @@ func TestWarmIndexRebuildsWhatChanged(t *testing.T) {
 			if tt.want == "" {
 				// Another GOARCH: the binary cannot run here; the key
 				// alone must differ.
-				res, err := buildDebugBinary(target, t.TempDir(), buildOptions{})
+				res, err := Build(target, t.TempDir(), Options{})
 				if err != nil || res.Cached {
 					t.Errorf("after the change: cached %t, %v", res.Cached, err)
 				}
 				return
 			}
-			res, out := buildFixture(t, app, buildOptions{})
+			res, out := buildFixture(t, app, Options{})
 			if res.Cached == tt.rebuild {
 				t.Errorf("cached %t, want %t", res.Cached, !tt.rebuild)
 			}
@@ -196,7 +196,7 @@ func TestWarmTargetFollowsThePackages(t *testing.T) {
 	t.Setenv(cacheDirEnv, t.TempDir())
 	app := writeFixture(t)
 	// The fixture's module root holds one main package, in app.
-	first, err := resolveTargetWarm(context.Background(), app, false)
+	first, err := ResolveTargetWarm(context.Background(), app, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +213,7 @@ func TestWarmTargetFollowsThePackages(t *testing.T) {
 	// Resolving the directory above, which searches: its entry must notice
 	// the package clause of a file changing from another name to main.
 	words := filepath.Join(app, "internal", "words")
-	got, err := resolveTargetWarm(context.Background(), words, false)
+	got, err := ResolveTargetWarm(context.Background(), words, false)
 	if err == nil {
 		t.Fatalf("a package that is not main resolved to %+v", got)
 	}
@@ -224,7 +224,7 @@ func TestWarmTargetFollowsThePackages(t *testing.T) {
 	if err := os.Remove(filepath.Join(words, "words_test.go")); err != nil {
 		t.Fatal(err)
 	}
-	got, err = resolveTargetWarm(context.Background(), words, false)
+	got, err = ResolveTargetWarm(context.Background(), words, false)
 	if err != nil || got.Dir != words {
 		t.Fatalf("after the edit: %+v, %v", got, err)
 	}
@@ -246,7 +246,7 @@ func TestWarmTargetFollowsThePackages(t *testing.T) {
 // build of it was stored).
 func BenchmarkWarmLookup(b *testing.B) {
 	b.Setenv(cacheDirEnv, b.TempDir())
-	t, err := resolveTargetWarm(context.Background(), demoDir, false)
+	t, err := ResolveTargetWarm(context.Background(), demoDir, false)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,6 +1,4 @@
-//go:build darwin || freebsd || netbsd || openbsd || dragonfly
-
-package delve
+package gobuild
 
 import (
 	"os"
@@ -16,5 +14,5 @@ func statID(fi os.FileInfo) (ino uint64, ctime int64) {
 	if !ok {
 		return 0, 0
 	}
-	return uint64(st.Ino), st.Ctimespec.Nano()
+	return st.Ino, st.Ctim.Nano()
 }

@@ -1,4 +1,4 @@
-package delve
+package gobuild
 
 import (
 	"bytes"
@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
 )
 
 // fixtureFiles is a small program shaped like what the cache must get
@@ -250,14 +252,14 @@ func TestBuildKeySeparatesToolchainsAndFlags(t *testing.T) {
 	}
 }
 
-// buildFixture runs buildDebugBinary on the fixture with a cache in
+// buildFixture runs Build on the fixture with a cache in
 // cacheDir, runs the binary and returns what it printed.
-func buildFixture(t *testing.T, app string, opts buildOptions) (buildResult, string) {
+func buildFixture(t *testing.T, app string, opts Options) (Result, string) {
 	t.Helper()
 	target := &Target{Pattern: "./app", Dir: app, ModuleDir: app}
-	res, err := buildDebugBinary(target, t.TempDir(), opts)
+	res, err := Build(target, t.TempDir(), opts)
 	if err != nil {
-		t.Fatalf("buildDebugBinary: %v", err)
+		t.Fatalf("Build: %v", err)
 	}
 	out, err := exec.Command(res.Bin).Output()
 	if err != nil {
@@ -291,7 +293,7 @@ func TestBuildDebugBinaryReusesOnlyUnchangedBuilds(t *testing.T) {
 	app := writeFixture(t)
 	mainGo := filepath.Join(app, "main.go")
 
-	step := func(what string, opts buildOptions, wantCached bool, wantOut string) {
+	step := func(what string, opts Options, wantCached bool, wantOut string) {
 		t.Helper()
 		res, out := buildFixture(t, app, opts)
 		if res.Cached != wantCached {
@@ -301,25 +303,25 @@ func TestBuildDebugBinaryReusesOnlyUnchangedBuilds(t *testing.T) {
 			t.Errorf("%s: the program printed %q, want %q", what, out, wantOut)
 		}
 	}
-	step("first run", buildOptions{}, false, "hello lib hi")
-	step("second run", buildOptions{}, true, "hello lib hi")
+	step("first run", Options{}, false, "hello lib hi")
+	step("second run", Options{}, true, "hello lib hi")
 
 	later := time.Now().Add(time.Hour)
 	if err := os.Chtimes(mainGo, later, later); err != nil {
 		t.Fatal(err)
 	}
-	step("after a touch", buildOptions{}, true, "hello lib hi")
+	step("after a touch", Options{}, true, "hello lib hi")
 
 	editFile(t, mainGo, func(s string) string { return strings.Replace(s, "greeting)", `greeting, "again")`, 1) })
-	step("after an edit", buildOptions{}, false, "hello lib hi again")
-	step("the edited program again", buildOptions{}, true, "hello lib hi again")
+	step("after an edit", Options{}, false, "hello lib hi again")
+	step("the edited program again", Options{}, true, "hello lib hi again")
 
 	editFile(t, mainGo, func(s string) string { return strings.Replace(s, `greeting, "again")`, "greeting)", 1) })
-	step("after undoing the edit", buildOptions{}, true, "hello lib hi")
+	step("after undoing the edit", Options{}, true, "hello lib hi")
 
 	entries, _ := cacheEntries(t, cacheDir)
 	var statuses []string
-	step("--no-cache", buildOptions{NoCache: true, Status: func(f string, a ...any) {
+	step("--no-cache", Options{NoCache: true, Status: func(f string, a ...any) {
 		statuses = append(statuses, fmt.Sprintf(f, a...))
 	}}, false, "hello lib hi")
 	if after, _ := cacheEntries(t, cacheDir); len(after) != len(entries) {
@@ -342,11 +344,11 @@ func TestBuildDebugBinaryReplacesADamagedEntry(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(cacheDir, k), []byte("half a binary"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	res, out := buildFixture(t, app, buildOptions{})
+	res, out := buildFixture(t, app, Options{})
 	if res.Cached || out != "hello lib hi" {
 		t.Errorf("cached %t, printed %q; want a fresh build that prints \"hello lib hi\"", res.Cached, out)
 	}
-	if res, _ := buildFixture(t, app, buildOptions{}); !res.Cached {
+	if res, _ := buildFixture(t, app, Options{}); !res.Cached {
 		t.Errorf("the rebuilt binary was not stored over the damaged entry")
 	}
 }
@@ -361,9 +363,9 @@ func TestConcurrentBuildsShareTheCache(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res, err := buildDebugBinary(&Target{Pattern: "./app", Dir: app}, t.TempDir(), buildOptions{})
+			res, err := Build(&Target{Pattern: "./app", Dir: app}, t.TempDir(), Options{})
 			if err != nil {
-				t.Errorf("buildDebugBinary: %v", err)
+				t.Errorf("Build: %v", err)
 				return
 			}
 			if out, err := exec.Command(res.Bin).Output(); err != nil || strings.TrimSpace(string(out)) != "hello lib hi" {
@@ -581,9 +583,9 @@ func TestBuildDebugBinaryCancel(t *testing.T) {
 	app := writeFixture(t)
 	cancel := make(chan struct{})
 	close(cancel)
-	_, err := buildDebugBinary(&Target{Pattern: "./app", Dir: app}, t.TempDir(), buildOptions{Cancel: cancel})
-	if !errors.Is(err, errBuildCancelled) {
-		t.Errorf("err = %v, want errBuildCancelled", err)
+	_, err := Build(&Target{Pattern: "./app", Dir: app}, t.TempDir(), Options{Cancel: cancel})
+	if !errors.Is(err, ErrCancelled) {
+		t.Errorf("err = %v, want ErrCancelled", err)
 	}
 }
 
@@ -593,8 +595,8 @@ func TestBuildDebugBinaryReportsCompileErrors(t *testing.T) {
 	t.Setenv(cacheDirEnv, cacheDir)
 	app := writeFixture(t)
 	editFile(t, filepath.Join(app, "main.go"), func(s string) string { return strings.Replace(s, "words.Hello()", "words.Goodbye()", 1) })
-	_, err := buildDebugBinary(&Target{Pattern: "./app", Dir: app}, t.TempDir(), buildOptions{})
-	var ue *UserError
+	_, err := Build(&Target{Pattern: "./app", Dir: app}, t.TempDir(), Options{})
+	var ue *tracer.UserError
 	if !errors.As(err, &ue) || !strings.Contains(ue.Detail, "undefined: words.Goodbye") {
 		t.Fatalf("err = %v, want a UserError with the compiler's line", err)
 	}

@@ -1,4 +1,14 @@
-package delve
+// Package gobuild makes the debug build of a traced program: it resolves the
+// main package the user named, builds it without optimisations and keeps the
+// binaries in a cache keyed by what went into them, so an unchanged program
+// starts without a link. It knows files and flags, not phases or Delve, as
+// Delve keeps its own pkg/gobuild apart from service/debugger.
+//
+// The files: target.go resolves the main package; build.go runs the go
+// command and reuses the cache; cache.go is the cache and its key;
+// warmindex.go and statindex.go answer an unchanged tree without the go
+// command; buildprogress.go follows a build under way.
+package gobuild
 
 import (
 	"bytes"
@@ -15,6 +25,7 @@ import (
 	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/delve/internal/debuglog"
 )
 
 // debugGCFlags turns off optimisations and inlining so that every variable and
@@ -24,9 +35,9 @@ const debugGCFlags = "all=-N -l"
 // maxCompilerLines bounds how much of a failed build is shown.
 const maxCompilerLines = 30
 
-// buildOptions say how buildDebugBinary reuses earlier builds and reports
+// Options say how Build reuses earlier builds and reports
 // progress.
-type buildOptions struct {
+type Options struct {
 	// NoCache builds from scratch and leaves the build cache alone.
 	NoCache bool
 	// Status, if set, is told what happens: a build or a cache hit.
@@ -35,21 +46,29 @@ type buildOptions struct {
 	Cancel <-chan struct{}
 	// Lease, if set, has the watchdog kill a build under way should
 	// kratos-trace die during it.
-	Lease *watchLease
+	Lease Lease
 	// Progress, if set, is told how far a build got, once a second while
 	// it runs (buildprogress.go).
 	Progress func(tracer.BuildProgress)
 }
 
-// buildResult says where the debug binary is and whether it came from the
+// Lease is where a build registers its process group while it runs, so
+// that what cleans up after a kratos-trace killed mid-build can stop the
+// build too (tracer/delve/internal/watchdog's Lease).
+type Lease interface {
+	Add(format string, args ...any)
+	Drop(format string, args ...any)
+}
+
+// Result says where the debug binary is and whether it came from the
 // build cache.
-type buildResult struct {
+type Result struct {
 	Bin    string
 	Cached bool
 }
 
-// errBuildCancelled is returned when opts.Cancel stopped the build.
-var errBuildCancelled = errors.New("the build was cancelled")
+// ErrCancelled is returned when opts.Cancel stopped the build.
+var ErrCancelled = errors.New("the build was cancelled")
 
 // debugBuildFlags are the go build flags of a debug build (besides -o),
 // given the GOFLAGS the go command sees.
@@ -66,10 +85,10 @@ func debugBuildFlags(goflags string) []string {
 	return flags
 }
 
-// buildDebugBinary puts a debug build of t (debugGCFlags) into dir: from the
+// Build puts a debug build of t (debugGCFlags) into dir: from the
 // build cache when the program is unchanged since a build of it was stored,
 // else built with the go command and then stored. A failed compile returns a
-// *UserError carrying the compiler's own lines. The cache is an optimisation
+// *tracer.UserError carrying the compiler's own lines. The cache is an optimisation
 // only: when it cannot be used, the program is built as if it did not exist.
 //
 // When the warm index (warmindex.go) vouches that nothing the last key was
@@ -77,7 +96,7 @@ func debugBuildFlags(goflags string) []string {
 // costs a few stats, no go command. Otherwise (the first run, an edit) the
 // build starts at once with the key computed beside it, so a miss costs
 // what a build costs; a hit after all stops the build.
-func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, error) {
+func Build(t *Target, dir string, opts Options) (Result, error) {
 	status := opts.Status
 	if status == nil {
 		status = func(string, ...any) {}
@@ -86,7 +105,7 @@ func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, er
 	if runtime.GOOS == "windows" {
 		name += ".exe"
 	}
-	res := buildResult{Bin: filepath.Join(dir, name)}
+	res := Result{Bin: filepath.Join(dir, name)}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if opts.Cancel != nil {
@@ -104,7 +123,7 @@ func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, er
 	if !opts.NoCache {
 		var err error
 		if cache, err = openBuildCache(); err != nil {
-			debugf("build cache: %v", err)
+			debuglog.Printf("build cache: %v", err)
 		}
 	}
 	// packages is the build's package count from last time: the progress's
@@ -116,12 +135,12 @@ func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, er
 		if warm := cache.lookupWarmBuild(t.Dir); warm != nil {
 			key := &buildKey{key: warm.Key, goVersion: warm.GoEnv["GOVERSION"]}
 			if takeFromCache(cache, key, res.Bin) {
-				debugf("build cache: hit %s in %s, by the warm index", key.key[:12], cache.dir)
+				debuglog.Printf("build cache: hit %s in %s, by the warm index", key.key[:12], cache.dir)
 				status("building %s: unchanged since the last build, reusing it from the cache", t.Pattern)
 				res.Cached = true
 				return res, nil
 			}
-			debugf("build cache: the warm index holds, but the entry %s is gone", key.key[:12])
+			debuglog.Printf("build cache: the warm index holds, but the entry %s is gone", key.key[:12])
 		}
 		packages = cache.lastPackages(t.Dir)
 	}
@@ -129,7 +148,7 @@ func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, er
 	goEnv, err := readGoEnv(ctx, t.Dir)
 	if err != nil {
 		// go build will say what is wrong.
-		debugf("build cache: %v", err)
+		debuglog.Printf("build cache: %v", err)
 		goEnv = map[string]string{"GOFLAGS": os.Getenv("GOFLAGS")}
 		cache = nil
 	}
@@ -158,10 +177,10 @@ func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, er
 	}
 	if ctx.Err() != nil {
 		build.stop()
-		return res, errBuildCancelled
+		return res, ErrCancelled
 	}
 	if err != nil {
-		debugf("build cache: %v", err)
+		debuglog.Printf("build cache: %v", err)
 		return res, waitBuild(build, t)
 	}
 	// A build that already finished is as good as the entry.
@@ -169,12 +188,12 @@ func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, er
 		build.stop()
 		_ = os.Remove(res.Bin)
 		if takeFromCache(cache, key, res.Bin) {
-			debugf("build cache: hit %s in %s", key.key[:12], cache.dir)
+			debuglog.Printf("build cache: hit %s in %s", key.key[:12], cache.dir)
 			status("building %s: unchanged since the last build, reusing it from the cache", t.Pattern)
 			// Next time the warm index answers without the go command.
 			if key.unchanged() {
 				if err := cache.saveWarmBuild(t, goEnv, key); err != nil {
-					debugf("build cache: %v", err)
+					debuglog.Printf("build cache: %v", err)
 				}
 			}
 			res.Cached = true
@@ -187,13 +206,13 @@ func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, er
 	}
 	switch {
 	case !key.unchanged() || !key.settledBefore(started):
-		debugf("build cache: sources changed while building; not storing it")
+		debuglog.Printf("build cache: sources changed while building; not storing it")
 	default:
 		if err := cache.store(key.key, res.Bin); err != nil {
-			debugf("build cache: %v", err)
+			debuglog.Printf("build cache: %v", err)
 		}
 		if err := cache.saveWarmBuild(t, goEnv, key); err != nil {
-			debugf("build cache: %v", err)
+			debuglog.Printf("build cache: %v", err)
 		}
 	}
 	return res, nil
@@ -203,12 +222,12 @@ func buildDebugBinary(t *Target, dir string, opts buildOptions) (buildResult, er
 func takeFromCache(cache *buildCache, key *buildKey, bin string) bool {
 	hit, err := cache.fetch(key.key, bin)
 	if err != nil {
-		debugf("build cache: %v", err)
+		debuglog.Printf("build cache: %v", err)
 	}
 	if hit && !usableBinary(bin, key.goVersion) {
 		// A damaged entry (a crash while it was written, a full disk)
 		// costs a rebuild, never a failed launch.
-		debugf("build cache: entry %s is damaged; rebuilding", key.key[:12])
+		debuglog.Printf("build cache: entry %s is damaged; rebuilding", key.key[:12])
 		cache.discard(key.key)
 		_ = os.Remove(bin)
 		hit = false
@@ -232,7 +251,7 @@ type runningBuild struct {
 // interrupts the go command and the compiler and linker it runs. Delve's
 // pkg/gobuild builds the same command line but takes no context and no
 // process group, so a closed trace could not stop a build; hence our own.
-func startBuild(ctx context.Context, t *Target, bin string, flags []string, opts buildOptions) *runningBuild {
+func startBuild(ctx context.Context, t *Target, bin string, flags []string, opts Options) *runningBuild {
 	b := &runningBuild{done: make(chan struct{}), follow: newBuildFollower()}
 	lease := opts.Lease
 	// -json -x: each step as an event, for the progress (buildprogress.go).
@@ -258,13 +277,13 @@ func startBuild(ctx context.Context, t *Target, bin string, flags []string, opts
 	}
 	pgid := b.cmd.Process.Pid
 	if lease != nil {
-		lease.add("group %d", pgid)
+		lease.Add("group %d", pgid)
 	}
 	go func() {
 		defer close(b.done)
 		b.err = b.cmd.Wait()
 		if lease != nil {
-			lease.drop("group %d", pgid)
+			lease.Drop("group %d", pgid)
 		}
 	}()
 	go func() {
@@ -321,7 +340,7 @@ func (b *runningBuild) stop() {
 	}
 }
 
-// waitBuild waits for b; a failed compile becomes a *UserError carrying the
+// waitBuild waits for b; a failed compile becomes a *tracer.UserError carrying the
 // compiler's lines.
 func waitBuild(b *runningBuild, t *Target) error {
 	<-b.done
@@ -329,13 +348,13 @@ func waitBuild(b *runningBuild, t *Target) error {
 	case b.err == nil:
 		return nil
 	case b.stopped.Load():
-		return errBuildCancelled
+		return ErrCancelled
 	}
 	var exitErr *exec.ExitError
 	if !errors.As(b.err, &exitErr) {
 		return b.err
 	}
-	return &UserError{
+	return &tracer.UserError{
 		Msg:    fmt.Sprintf("%s does not compile", t.Pattern),
 		Hint:   "fix the errors above; `go build " + t.Pattern + "` shows the same",
 		Detail: trimCompilerOutput(b.follow.failureText() + b.stderr.String()),

@@ -1,4 +1,4 @@
-package delve
+package gobuild
 
 import (
 	"crypto/sha256"

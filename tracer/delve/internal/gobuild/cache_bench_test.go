@@ -1,4 +1,4 @@
-package delve
+package gobuild
 
 import (
 	"context"
@@ -44,7 +44,7 @@ func BenchmarkDebugRelink(b *testing.B) {
 	t := demoTarget(b)
 	dir := b.TempDir()
 	// The first build may compile; the loop then measures relinks.
-	if _, err := buildDebugBinary(t, dir, buildOptions{NoCache: true}); err != nil {
+	if _, err := Build(t, dir, Options{NoCache: true}); err != nil {
 		b.Fatal(err)
 	}
 	i := 0
@@ -56,7 +56,7 @@ func BenchmarkDebugRelink(b *testing.B) {
 		if err := os.Mkdir(out, 0o755); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := buildDebugBinary(t, out, buildOptions{NoCache: true}); err != nil {
+		if _, err := Build(t, out, Options{NoCache: true}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -69,7 +69,7 @@ func BenchmarkCacheHit(b *testing.B) {
 	t := demoTarget(b)
 	b.Setenv(cacheDirEnv, b.TempDir())
 	dir := b.TempDir()
-	if _, err := buildDebugBinary(t, dir, buildOptions{}); err != nil {
+	if _, err := Build(t, dir, Options{}); err != nil {
 		b.Fatal(err)
 	}
 	i := 0
@@ -79,7 +79,7 @@ func BenchmarkCacheHit(b *testing.B) {
 		if err := os.Mkdir(out, 0o755); err != nil {
 			b.Fatal(err)
 		}
-		res, err := buildDebugBinary(t, out, buildOptions{})
+		res, err := Build(t, out, Options{})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,6 +1,6 @@
 //go:build linux
 
-package delve
+package watchdog
 
 import (
 	"fmt"
@@ -63,10 +63,10 @@ func TestWatchdogCleansUpWhatItWasTold(t *testing.T) {
 		fmt.Sprintf("pid %d /no/such/program", reused),
 	}, "\n") + "\n"
 	start := time.Now()
-	if code := runWatchdog(strings.NewReader(commands)); code != 0 {
+	if code := run(strings.NewReader(commands), func(string) {}); code != 0 {
 		t.Fatalf("watchdog exit %d", code)
 	}
-	if took := time.Since(start); took > watchdogGrace {
+	if took := time.Since(start); took > Grace {
 		t.Errorf("the watchdog took %s", took)
 	}
 	if !watchedGone(killed) {

@@ -1,6 +1,6 @@
 //go:build unix
 
-package delve
+package watchdog
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package delve
+package gobuild
 
 import (
 	"bytes"
@@ -170,7 +170,7 @@ func (f *buildFollower) failureText() string {
 // made of, for the progress, when the key does not (a build without the
 // cache). It reports 0 when go list fails.
 func countPackages(ctx context.Context, dir string) int {
-	out, _, err := goCommand(ctx, dir, "list", "-deps", "-f", "{{if ne .ImportPath \"unsafe\"}}{{.ImportPath}}{{end}}", ".")
+	out, _, err := GoCommand(ctx, dir, "list", "-deps", "-f", "{{if ne .ImportPath \"unsafe\"}}{{.ImportPath}}{{end}}", ".")
 	if err != nil {
 		return 0
 	}
