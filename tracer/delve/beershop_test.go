@@ -271,3 +271,65 @@ func TestBeershopDiscoveryAndClientCall(t *testing.T) {
 		t.Errorf("clients at app.stop: %+v", stop.Clients)
 	}
 }
+
+// TestBeershopPauseOutlivesLease pauses the storefront at app.running for
+// longer than its etcd lease (3s here, 15s by default): etcd drops its
+// instance meanwhile, and the trace says so when the program resumes.
+func TestBeershopPauseOutlivesLease(t *testing.T) {
+	etcdURL := tracertest.StartEtcd(t)
+	httpAddr := tracertest.FreeAddr(t)
+	const key = "/microservices/storefront/storefront-1"
+	registeredAtRunning, presentAfterPause := false, true
+	tr := runTrace(t, Config{Target: storefrontPkg, NoBreak: []tracer.PhaseID{tracer.PhaseDiscoveryDial, tracer.PhaseDiscoveryUpdate},
+		Args: []string{"-http", httpAddr, "-etcd", tracertest.EtcdEndpoint(etcdURL), "-lease", "3s"}},
+		func(s *Session, ev tracer.Event) bool {
+			ctx := context.Background()
+			var err error
+			if ev.Phase == tracer.PhaseRunning {
+				_, registeredAtRunning = tracertest.EtcdKeys(t, etcdURL, key)[key]
+				// The lease runs out while the program sits here.
+				deadline := time.Now().Add(10 * time.Second)
+				for presentAfterPause && time.Now().Before(deadline) {
+					time.Sleep(250 * time.Millisecond)
+					_, presentAfterPause = tracertest.EtcdKeys(t, etcdURL, key)[key]
+				}
+				time.Sleep(time.Second)
+				err = s.Signal(ctx, syscall.SIGTERM)
+			} else {
+				err = s.Continue(ctx)
+			}
+			if err != nil && !errors.Is(err, tracer.ErrEnded) {
+				t.Errorf("command at %s: %v", ev.Label(), err)
+				return false
+			}
+			return true
+		})
+	if !registeredAtRunning || presentAfterPause {
+		t.Fatalf("etcd held the instance at app.running: %v; after the pause: %v", registeredAtRunning, presentAfterPause)
+	}
+	var said []string
+	for _, ev := range tr.events {
+		if ev.Kind == tracer.KindStatus && strings.Contains(ev.Status, "lease") {
+			said = append(said, ev.Status)
+		}
+	}
+	if len(said) != 1 || !strings.Contains(said[0], "longer than its etcd lease (3s)") || !strings.Contains(said[0], "storefront-1") {
+		t.Errorf("what the trace said of the lease: %q", said)
+	}
+	// It is said when the program resumes: after app.running, before the
+	// shutdown's first phase.
+	running, stop, at := -1, -1, -1
+	for i, ev := range tr.events {
+		switch {
+		case ev.Phase == tracer.PhaseRunning && running < 0:
+			running = i
+		case ev.Phase == tracer.PhaseStop && stop < 0:
+			stop = i
+		case ev.Kind == tracer.KindStatus && strings.Contains(ev.Status, "lease"):
+			at = i
+		}
+	}
+	if !(running < at && at < stop) {
+		t.Errorf("the lease was spoken of at event %d, app.running %d, app.stop %d", at, running, stop)
+	}
+}

@@ -131,6 +131,9 @@ type Session struct {
 	servers *serverTracker
 	// clients are the clients the program built (discovery.go).
 	clients clientTracker
+	// registry is the lease the App's instance is registered under
+	// (lease.go).
+	registry registryLease
 	// serversStale: the servers may have changed since they were read.
 	serversStale bool
 	sources      *sourceCache
@@ -801,7 +804,7 @@ func (s *Session) step(op string) (*api.DebuggerState, error) {
 	if s.closing() {
 		return nil, errors.New("the trace is closing")
 	}
-	s.runClock.resume()
+	s.notePause(s.runClock.resume())
 	defer s.runClock.pause()
 	switch op {
 	case "next":
@@ -906,6 +909,7 @@ func (s *Session) report(h hit) bool {
 		}
 	case tracer.PhaseRegister, tracer.PhaseDeregister:
 		s.addRegistration(&ev, scope, h.entry)
+		s.noteRegistration(&ev, scope, h.entry)
 	case tracer.PhaseDiscoveryDial, tracer.PhaseDiscoveryUpdate:
 		s.addDiscovery(&ev, scope, h.entry.client)
 	case tracer.PhaseAppNew:

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	etcd "github.com/go-kratos/kratos/contrib/registry/etcd/v2"
 	"github.com/go-kratos/kratos/v2"
@@ -23,6 +24,7 @@ import (
 func main() {
 	httpAddr := flag.String("http", "127.0.0.1:0", "address of the HTTP server")
 	endpoints := flag.String("etcd", "127.0.0.1:2379", "etcd endpoints, comma-separated")
+	lease := flag.Duration("lease", 15*time.Second, "the lease the instance is registered under in etcd")
 	flag.Parse()
 
 	client, err := clientv3.New(clientv3.Config{Endpoints: strings.Split(*endpoints, ",")})
@@ -30,7 +32,7 @@ func main() {
 		panic(fmt.Errorf("etcd client: %w", err))
 	}
 	defer client.Close()
-	app, cleanup, err := wireApp(*httpAddr, etcd.New(client), log.NewStdLogger(os.Stdout))
+	app, cleanup, err := wireApp(*httpAddr, etcd.New(client, etcd.RegisterTTL(*lease)), log.NewStdLogger(os.Stdout))
 	if err != nil {
 		panic(err)
 	}
