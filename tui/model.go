@@ -439,6 +439,9 @@ func (m *Model) takeSnapshot(ev tracer.Event) {
 	if ev.Servers != nil {
 		m.servers.set(ev.Servers)
 	}
+	if ev.Clients != nil {
+		m.servers.clients.set(ev.Clients)
+	}
 	m.servers.noteRegistry(ev)
 	m.trace.hasSnapshot = true
 }
@@ -450,7 +453,8 @@ func (m *Model) suggestTab(phase tracer.PhaseID) {
 	case tracer.PhaseConfigScan:
 		m.suggest(paneBootstrap)
 	case tracer.PhaseWireDone, tracer.PhaseServerStart, tracer.PhaseAfterStart, tracer.PhaseRunning,
-		tracer.PhaseServerStop, tracer.PhaseAfterStop, tracer.PhaseAppNew, tracer.PhaseRegister, tracer.PhaseDeregister:
+		tracer.PhaseServerStop, tracer.PhaseAfterStop, tracer.PhaseAppNew, tracer.PhaseRegister, tracer.PhaseDeregister,
+		tracer.PhaseDiscoveryDial, tracer.PhaseDiscoveryUpdate:
 		m.suggest(paneServers)
 	}
 }

@@ -15,6 +15,7 @@ type serversPane struct {
 
 	servers  []tracer.Server
 	registry registrySection
+	clients  clientsSection
 	offset   int
 	// atRegistry scrolls the pane to the registry section while the trace
 	// is at app.register or app.deregister; registryAt is the section's
@@ -28,7 +29,9 @@ type serversPane struct {
 func (p *serversPane) noteRegistry(ev tracer.Event) {
 	p.registry.note(ev)
 	switch {
-	case ev.Phase == tracer.PhaseRegister || ev.Phase == tracer.PhaseDeregister:
+	case ev.Phase == tracer.PhaseRegister || ev.Phase == tracer.PhaseDeregister,
+		ev.Phase == tracer.PhaseDiscoveryDial || ev.Phase == tracer.PhaseDiscoveryUpdate:
+		// The registry section, with the clients below it.
 		p.atRegistry = !ev.Skipped
 	case ev.IsPhase() && p.atRegistry:
 		p.atRegistry, p.offset = false, 0
@@ -53,7 +56,7 @@ func (p *serversPane) set(servers []tracer.Server) {
 }
 
 func (p *serversPane) Reset() {
-	p.servers, p.registry, p.offset, p.atRegistry = nil, registrySection{}, 0, false
+	p.servers, p.registry, p.clients, p.offset, p.atRegistry = nil, registrySection{}, clientsSection{}, 0, false
 }
 
 // serverColumn is one column of the table; its title is in
@@ -154,6 +157,12 @@ func (p *serversPane) contentLines() []string {
 	}
 	st := p.st
 	registry := p.registry.lines(st, p.tx, p.W-1)
+	if clients := p.clients.lines(st, p.tx, p.W-1); len(clients) > 0 {
+		if len(registry) > 0 {
+			registry = append(registry, "")
+		}
+		registry = append(registry, clients...)
+	}
 	p.registryAt = 0
 	if len(p.servers) == 0 {
 		return append(pane.IndentLines(pane.WrapText(p.tx.EmptyServers, p.W-2), " "), registry...)
