@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -32,10 +33,11 @@ const (
 // inventoryProcess is the beershop's inventory, built and run as a plain
 // process (not traced) by a test.
 type inventoryProcess struct {
-	cmd    *exec.Cmd
-	addr   string
-	exited chan struct{}
-	once   sync.Once
+	cmd *exec.Cmd
+	// addr and httpAddr are its gRPC and HTTP servers'.
+	addr, httpAddr string
+	exited         chan struct{}
+	once           sync.Once
 }
 
 // startInventory builds the inventory and runs it against the etcd at
@@ -49,8 +51,8 @@ func startInventory(t *testing.T, etcdURL string) *inventoryProcess {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build the inventory: %v\n%s", err, out)
 	}
-	p := &inventoryProcess{addr: tracertest.FreeAddr(t), exited: make(chan struct{})}
-	p.cmd = exec.Command(bin, "-grpc", p.addr, "-etcd", tracertest.EtcdEndpoint(etcdURL))
+	p := &inventoryProcess{addr: tracertest.FreeAddr(t), httpAddr: tracertest.FreeAddr(t), exited: make(chan struct{})}
+	p.cmd = exec.Command(bin, "-grpc", p.addr, "-http", p.httpAddr, "-etcd", tracertest.EtcdEndpoint(etcdURL))
 	logFile, err := os.Create(filepath.Join(t.TempDir(), "inventory.log"))
 	if err != nil {
 		t.Fatal(err)
@@ -115,6 +117,7 @@ func TestBeershopDiscoveryAndClientCall(t *testing.T) {
 	httpAddr := tracertest.FreeAddr(t)
 	var sendErr error
 	stopped := false
+	refusedBy := map[string]bool{}
 	// The gRPC client's timeout as the interceptor checked it, read in its
 	// frame at the client middleware's stop, inside the call.
 	timeoutInCall := ""
@@ -125,6 +128,10 @@ func TestBeershopDiscoveryAndClientCall(t *testing.T) {
 			switch {
 			case ev.Phase == tracer.PhaseRunning:
 				_, sendErr = s.Send(ctx, tracer.RequestSpec{Transport: "http", Method: "GET", Path: "/stock/ipa"})
+				return sendErr == nil
+			case ev.Phase == tracer.PhaseRequestReply && ev.Request.ID == 1:
+				// The same over the HTTP client.
+				_, sendErr = s.Send(ctx, tracer.RequestSpec{Transport: "http", Method: "GET", Path: "/http/stock/stout"})
 				return sendErr == nil
 			case ev.Phase == tracer.PhaseRequestClientMiddleware:
 				for i, f := range ev.Stack {
@@ -139,14 +146,21 @@ func TestBeershopDiscoveryAndClientCall(t *testing.T) {
 				}
 				err = s.Continue(ctx)
 			case ev.Phase == tracer.PhaseRequestReply:
-				// The storefront is paused: the inventory leaves, and the
+				// After both requests the storefront is paused: the inventory leaves, and the
 				// resolver's next update, when the program runs on, is
 				// the empty list.
 				inv.leave(t, etcdURL)
 				stopped = true
 				err = s.Continue(ctx)
 			case stopped && ev.Phase == tracer.PhaseDiscoveryUpdate:
-				err = s.Signal(ctx, syscall.SIGTERM)
+				// Each client's resolver gets the empty list; then the
+				// storefront stops.
+				refusedBy[strings.Fields(ev.Detail)[0]] = true
+				if len(refusedBy) == 2 {
+					err = s.Signal(ctx, syscall.SIGTERM)
+				} else {
+					err = s.Continue(ctx)
+				}
 			default:
 				err = s.Continue(ctx)
 			}
@@ -178,7 +192,7 @@ func TestBeershopDiscoveryAndClientCall(t *testing.T) {
 	endpoint := "grpc://" + inv.addr
 
 	// The client is built for discovery:///inventory, with etcd.
-	dial := tr.first(t, tracer.PhaseDiscoveryDial)
+	dial := firstWith(t, tr.events, tracer.PhaseDiscoveryDial, "grpc "+target)
 	if d := dial.Discovery; d == nil || d.Client.Target != target || d.Client.Registry != "etcd" || d.Client.Timeout != "2s" || dial.Skipped {
 		t.Errorf("discovery.dial: %+v (skipped %v)", dial.Discovery, dial.Skipped)
 	}
@@ -187,13 +201,13 @@ func TestBeershopDiscoveryAndClientCall(t *testing.T) {
 	}
 
 	// Its resolver receives the inventory's instance.
-	update := tr.first(t, tracer.PhaseDiscoveryUpdate)
+	update := firstWith(t, tr.events, tracer.PhaseDiscoveryUpdate, "grpc "+target)
 	if d := update.Discovery; d == nil || d.Refused != "" || len(d.Instances) != 1 {
 		t.Fatalf("first discovery.update: %+v", update.Discovery)
 	}
 	in := update.Discovery.Instances[0]
-	if in.ID != "inventory-1" || in.Name != "inventory" || in.Version != "v1.0.0" || len(in.Endpoints) != 1 || in.Endpoints[0] != endpoint {
-		t.Errorf("the instance received: %+v, want inventory-1 v1.0.0 at %s", in, endpoint)
+	if in.ID != "inventory-1" || in.Name != "inventory" || in.Version != "v1.0.0" || !slices.Contains(in.Endpoints, endpoint) || !slices.Contains(in.Endpoints, "http://"+inv.httpAddr) {
+		t.Errorf("the instance received: %+v, want inventory-1 v1.0.0 at %s and http://%s", in, endpoint, inv.httpAddr)
 	}
 	if c := update.Discovery.Client; len(c.Endpoints) != 1 || c.Endpoints[0] != endpoint {
 		t.Errorf("the client's endpoints after the update: %v", c.Endpoints)
@@ -201,18 +215,8 @@ func TestBeershopDiscoveryAndClientCall(t *testing.T) {
 
 	// The request's outgoing call: target, method, metadata (the token
 	// masked), the endpoint picked and the inventory's answer.
-	var call, ret *tracer.Event
-	for i := range tr.events {
-		ev := &tr.events[i]
-		if ev.Phase == tracer.PhaseRequestClient && ev.Request != nil && ev.Request.ID == 1 {
-			if ev.Kind == tracer.KindStop {
-				call = ev
-			} else if ev.Kind == tracer.KindReturn {
-				ret = ev
-			}
-		}
-	}
-	if call == nil || ret == nil || call.Call == nil || ret.Call == nil {
+	call, ret := clientCallOf(tr.events, 1)
+	if call == nil || ret == nil {
 		t.Fatalf("no request.client stop and return: %v, %v", call, ret)
 	}
 	if c := call.Call; c.Target != target || c.Operation != "/inventory.v1.Inventory/GetStock" {
@@ -249,27 +253,75 @@ func TestBeershopDiscoveryAndClientCall(t *testing.T) {
 		t.Errorf("the client's timeout in the call: %q, want 0", timeoutInCall)
 	}
 
-	// The inventory left: the resolver's last update is the empty list,
-	// refused, and the client keeps the endpoint it had.
-	var last tracer.Event
-	for _, ev := range tr.events {
-		if ev.Phase == tracer.PhaseDiscoveryUpdate {
-			last = ev
+	// The same over HTTP: kratos' HTTP client, its target, the endpoint
+	// picked, the inventory's answer.
+	httpCall, httpRet := clientCallOf(tr.events, 2)
+	if httpCall == nil || httpRet == nil {
+		t.Fatal("no request.client of request 2")
+	}
+	if c := httpCall.Call; c.Transport != "http" || c.Target != target || c.Operation != "GET /v1/stock/stout" {
+		t.Errorf("the HTTP call: %+v", c)
+	}
+	if c := httpRet.Call; c.Endpoint != "http://"+inv.httpAddr || c.Error != "" || c.TimeoutLifted != "2s" {
+		t.Errorf("the HTTP call returned: %+v", c)
+	}
+	if rep := replyOf(t, tr.events, 2).Request.Reply; rep.Code != 200 || !strings.Contains(rep.Body, `"count":7`) {
+		t.Errorf("the storefront's reply over HTTP: %+v", rep)
+	}
+	httpUpdate := firstWith(t, tr.events, tracer.PhaseDiscoveryUpdate, "http "+target)
+	if d := httpUpdate.Discovery; d == nil || len(d.Instances) != 1 || len(d.Client.Endpoints) != 1 || d.Client.Endpoints[0] != "http://"+inv.httpAddr {
+		t.Errorf("the HTTP client's first update: %+v", httpUpdate.Discovery)
+	}
+
+	// The inventory left: each resolver's last update is the empty list,
+	// refused, and each client keeps the endpoint it had.
+	for _, transport := range []string{"grpc", "http"} {
+		var last tracer.Event
+		for _, ev := range tr.events {
+			if ev.Phase == tracer.PhaseDiscoveryUpdate && ev.Detail == transport+" "+target {
+				last = ev
+			}
+		}
+		if d := last.Discovery; d == nil || len(d.Instances) != 0 || d.Refused != "Zero endpoint found, refused to write" {
+			t.Errorf("the last %s discovery.update: %+v", transport, last.Discovery)
+		} else if len(d.Client.Endpoints) != 1 || d.Client.Refused == "" {
+			t.Errorf("the %s client after the refused list: %+v", transport, d.Client)
 		}
 	}
-	if d := last.Discovery; d == nil || len(d.Instances) != 0 || d.Refused != "Zero endpoint found, refused to write" {
-		t.Errorf("the last discovery.update: %+v", last.Discovery)
-	} else if len(d.Client.Endpoints) != 1 || d.Client.Refused == "" {
-		t.Errorf("the client after the refused list: %+v", d.Client)
-	}
-	if last.Detail != "grpc "+target {
-		t.Errorf("the refused update's detail %q", last.Detail)
-	}
-	// Every later event lists the client.
+	// Every later event lists the clients.
 	stop := tr.first(t, tracer.PhaseStop)
-	if len(stop.Clients) != 1 || stop.Clients[0].Target != target || stop.Clients[0].Registry != "etcd" {
+	if len(stop.Clients) != 2 || stop.Clients[0].Target != target || stop.Clients[0].Registry != "etcd" || stop.Clients[1].Transport != "http" {
 		t.Errorf("clients at app.stop: %+v", stop.Clients)
 	}
+}
+
+// firstWith is the first phase event of phase with detail.
+func firstWith(t *testing.T, events []tracer.Event, phase tracer.PhaseID, detail string) tracer.Event {
+	t.Helper()
+	for _, ev := range events {
+		if ev.IsPhase() && ev.Phase == phase && ev.Detail == detail {
+			return ev
+		}
+	}
+	t.Fatalf("no %s %s", phase, detail)
+	return tracer.Event{}
+}
+
+// clientCallOf is request id's request.client stop and return.
+func clientCallOf(events []tracer.Event, id int) (call, ret *tracer.Event) {
+	for i := range events {
+		ev := &events[i]
+		if ev.Phase != tracer.PhaseRequestClient || ev.Request == nil || ev.Request.ID != id || ev.Call == nil {
+			continue
+		}
+		switch ev.Kind {
+		case tracer.KindStop:
+			call = ev
+		case tracer.KindReturn:
+			ret = ev
+		}
+	}
+	return call, ret
 }
 
 // TestBeershopPauseOutlivesLease pauses the storefront at app.running for

@@ -1,5 +1,5 @@
 // Command server is the inventory service of a beer-shop shaped monorepo:
-// a gRPC server that registers in etcd as "inventory".
+// a gRPC and an HTTP server that register in etcd as "inventory".
 package main
 
 import (
@@ -21,6 +21,7 @@ import (
 
 func main() {
 	grpcAddr := flag.String("grpc", "127.0.0.1:0", "address of the gRPC server")
+	httpAddr := flag.String("http", "127.0.0.1:0", "address of the HTTP server")
 	endpoints := flag.String("etcd", "127.0.0.1:2379", "etcd endpoints, comma-separated")
 	id := flag.String("id", "inventory-1", "the instance's id in the registry")
 	flag.Parse()
@@ -30,24 +31,25 @@ func main() {
 		panic(fmt.Errorf("etcd client: %w", err))
 	}
 	defer client.Close()
-	app := wireApp(*id, *grpcAddr, etcd.New(client), log.NewStdLogger(os.Stdout))
+	app := wireApp(*id, *grpcAddr, *httpAddr, etcd.New(client), log.NewStdLogger(os.Stdout))
 	if err := app.Run(); err != nil {
 		panic(err)
 	}
 }
 
 // wireApp builds the App as wire would: data, biz, service, server.
-func wireApp(id, grpcAddr string, r *etcd.Registry, logger log.Logger) *kratos.App {
+func wireApp(id, grpcAddr, httpAddr string, r *etcd.Registry, logger log.Logger) *kratos.App {
 	repo := data.NewStockRepo()
 	uc := biz.NewStockUsecase(repo)
 	svc := service.NewInventoryService(uc)
 	gs := server.NewGRPCServer(grpcAddr, svc)
+	hs := server.NewHTTPServer(httpAddr, svc)
 	app := kratos.New(
 		kratos.ID(id),
 		kratos.Name("inventory"),
 		kratos.Version("v1.0.0"),
 		kratos.Logger(logger),
-		kratos.Server(gs),
+		kratos.Server(gs, hs),
 		kratos.Registrar(r),
 	)
 	return app

@@ -9,8 +9,9 @@ import (
 	"example.com/beershop/app/storefront/service/internal/service"
 )
 
-// NewHTTPServer returns the HTTP server at addr with the route GET
-// /stock/{name}, and no server middleware.
+// NewHTTPServer returns the HTTP server at addr with the routes GET
+// /stock/{name} (the inventory asked over gRPC) and GET /http/stock/{name}
+// (over HTTP), and no server middleware.
 func NewHTTPServer(addr string, shop *service.StorefrontService) *http.Server {
 	srv := http.NewServer(http.Address(addr))
 	srv.Route("/").GET("/stock/{name}", func(ctx http.Context) error {
@@ -19,6 +20,13 @@ func NewHTTPServer(addr string, shop *service.StorefrontService) *http.Server {
 			return shop.Stock(ctx, name)
 		})
 		out, err := h(ctx, name)
+		if err != nil {
+			return err
+		}
+		return ctx.Result(200, out)
+	})
+	srv.Route("/").GET("/http/stock/{name}", func(ctx http.Context) error {
+		out, err := shop.StockOverHTTP(ctx, ctx.Vars().Get("name"))
 		if err != nil {
 			return err
 		}

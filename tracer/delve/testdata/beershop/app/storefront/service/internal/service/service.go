@@ -31,3 +31,12 @@ func (s *StorefrontService) Stock(ctx context.Context, name string) (*StockReply
 	}
 	return &StockReply{Name: name, Count: n}, nil
 }
+
+// StockOverHTTP is Stock, the inventory asked over HTTP.
+func (s *StorefrontService) StockOverHTTP(ctx context.Context, name string) (*StockReply, error) {
+	n, err := s.uc.InStockOverHTTP(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return &StockReply{Name: name, Count: n}, nil
+}
