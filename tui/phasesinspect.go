@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // phaseHaltRow keys the timeline rows of halts, which are no phase.
@@ -61,7 +62,7 @@ func (p *phasesPane) appendExtras(rows []timelineRow, k rowKey, anchored bool) [
 			row.rec = *rec
 		}
 		if !x.halt && p.breakpointSet != nil && !p.breakpointSet[x.detail] {
-			row.rec.note = p.tx.rowCleared // b on the row sets it again
+			row.rec.note = p.tx.RowCleared // b on the row sets it again
 		}
 		rows = append(rows, row)
 	}
@@ -71,11 +72,11 @@ func (p *phasesPane) appendExtras(rows []timelineRow, k rowKey, anchored bool) [
 // extraLabel is "break main.newApp ×3", or the halt's word.
 func (p *phasesPane) extraLabel(x *extraRow) string {
 	if x.halt {
-		return p.tx.rowHalt
+		return p.tx.RowHalt
 	}
 	label := string(tracer.PhaseBreak) + " " + baseLoc(x.detail)
 	if x.hits > 1 {
-		label += " " + f(p.tx.rowHits, x.hits)
+		label += " " + pane.Format(p.tx.RowHits, x.hits)
 	}
 	return label
 }
@@ -96,7 +97,7 @@ func (p *phasesPane) applyHalt(ev tracer.Event) {
 	rec := &phaseRecord{state: stateCurrent}
 	if ev.Kind == tracer.KindStall {
 		rec.state = stateFailed
-		rec.note = p.tx.rowStalled
+		rec.note = p.tx.RowStalled
 	} else {
 		p.current, p.hasCur = k, true
 	}
@@ -107,11 +108,11 @@ func (p *phasesPane) applyHalt(ev tracer.Event) {
 
 // applyProviderReturn records what a provider returned on its row.
 func (p *phasesPane) applyProviderReturn(ev tracer.Event) {
-	ev.Detail = sanitize(ev.Detail)
+	ev.Detail = pane.Sanitize(ev.Detail)
 	k := keyOf(ev.Phase, ev.Detail)
 	label := ev.Detail // sanitized above
 	if label == "" {
-		label = sanitize(ev.Label())
+		label = pane.Sanitize(ev.Label())
 	}
 	p.returns[k] = &providerResults{label: label, took: ev.Took, results: ev.Results}
 	rec := p.records[k]
@@ -129,13 +130,13 @@ func resultSummary(results []*tracer.Node) string {
 	var types []string
 	for _, r := range results {
 		if isErrorValue(r) {
-			return "→ " + sanitize(r.Value)
+			return "→ " + pane.Sanitize(r.Value)
 		}
 		t := r.Type
 		if t == "" {
 			t = r.Value
 		}
-		types = append(types, sanitize(t))
+		types = append(types, pane.Sanitize(t))
 	}
 	if len(types) == 0 {
 		return ""

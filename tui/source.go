@@ -1,19 +1,22 @@
 package tui
 
 import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"strconv"
 	"strings"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // sourcePane shows the source around the current stop: a gutter with line
 // numbers, the user's breakpoints marked, and the stopped line highlighted.
 // While it has the focus, a cursor line can be moved to set a breakpoint.
 type sourcePane struct {
-	st      *styles
-	w, h    int
-	focused bool
+	st *pane.Styles
+	pane.Base
+	keys sourceKeys
 
 	file   string // absolute path of the file shown
 	line   int    // the current line, 1-based
@@ -28,10 +31,12 @@ type sourcePane struct {
 	breaks map[string]map[int]bool
 }
 
-func newSourcePane(st *styles) sourcePane { return sourcePane{st: st} }
+func newSourcePane(st *pane.Styles, tx *pane.Text) sourcePane {
+	return sourcePane{st: st, keys: newSourceKeys(tx)}
+}
 
 func (p *sourcePane) SetSize(w, h int) {
-	p.w, p.h = w, h
+	p.W, p.H = w, h
 	p.center()
 }
 
@@ -63,78 +68,71 @@ func (p *sourcePane) showNote(file string, current int, note string) {
 	p.file, p.line, p.lines, p.note = file, current, nil, note
 }
 
-func (p *sourcePane) clear() {
-	*p = sourcePane{st: p.st, w: p.w, h: p.h, focused: p.focused, breaks: p.breaks}
+func (p *sourcePane) Reset() {
+	*p = sourcePane{st: p.st, Base: p.Base, keys: p.keys, breaks: p.breaks}
 }
 
 func (p *sourcePane) hasContent() bool { return p.file != "" }
 
 // center scrolls so that the current line sits in the upper middle.
 func (p *sourcePane) center() {
-	if len(p.lines) == 0 || p.h <= 0 {
+	if len(p.lines) == 0 || p.H <= 0 {
 		p.offset = 0
 		return
 	}
-	p.offset = p.clampOffset(p.line - p.first - (p.h-1)/2)
+	p.offset = p.clampOffset(p.line - p.first - (p.H-1)/2)
 }
 
-func (p *sourcePane) scroll(delta int) { p.offset = p.clampOffset(p.offset + delta) }
+func (p *sourcePane) Scroll(delta int) { p.offset = p.clampOffset(p.offset + delta) }
 
-func (p *sourcePane) clampOffset(o int) int { return clamp(o, 0, max(0, len(p.lines)-p.h)) }
+func (p *sourcePane) clampOffset(o int) int { return pane.Clamp(o, 0, max(0, len(p.lines)-p.H)) }
 
-func (p *sourcePane) footer() string {
+func (p *sourcePane) Footer() string {
 	if len(p.lines) == 0 {
 		return ""
 	}
-	last := p.first + min(len(p.lines), p.offset+p.h) - 1
+	last := p.first + min(len(p.lines), p.offset+p.H) - 1
 	return strconv.Itoa(p.first+p.offset) + "–" + strconv.Itoa(last)
 }
 
 func (p *sourcePane) View() []string {
-	if p.h <= 0 || p.w <= 0 {
+	if p.H <= 0 || p.W <= 0 {
 		return nil
 	}
 	if len(p.lines) == 0 {
 		if p.note == "" {
 			return nil
 		}
-		return indentLines(wrapText(p.note, p.w-2), " ")
+		return pane.IndentLines(pane.WrapText(p.note, p.W-2), " ")
 	}
 	st := p.st
 	numWidth := len(strconv.Itoa(p.first + len(p.lines) - 1))
-	codeWidth := p.w - numWidth - 4 // "▶123 │ "
-	out := make([]string, 0, p.h)
-	end := min(len(p.lines), p.offset+p.h)
+	codeWidth := p.W - numWidth - 4 // "▶123 │ "
+	out := make([]string, 0, p.H)
+	end := min(len(p.lines), p.offset+p.H)
 	cursor := -1
-	if p.focused {
+	if p.Focused {
 		cursor = p.cursorLine()
 	}
 	for i := p.offset; i < end; i++ {
 		n := p.first + i
-		num := padLeft(strconv.Itoa(n), numWidth)
+		num := pane.PadLeft(strconv.Itoa(n), numWidth)
 		code := p.lines[i]
 		if n == cursor {
 			out = append(out, p.cursorRow(n, num, code))
 			continue
 		}
 		if p.breaks[p.file][n] && n != p.line {
-			out = append(out, st.breakpoint.paint(markBreakpoint)+st.gutter.paint(num+" │")+" "+truncate(code, codeWidth))
+			out = append(out, st.Breakpoint.Paint(markBreakpoint)+st.Gutter.Paint(num+" │")+" "+pane.Truncate(code, codeWidth))
 			continue
 		}
 		if n == p.line {
-			out = append(out, st.gutterCurrent.paint("▶"+num+" │")+st.currentLine.paint(fit(" "+code, p.w-numWidth-3)))
+			out = append(out, st.GutterCurrent.Paint("▶"+num+" │")+st.CurrentLine.Paint(pane.Fit(" "+code, p.W-numWidth-3)))
 			continue
 		}
-		out = append(out, " "+st.gutter.paint(num+" │")+" "+truncate(code, codeWidth))
+		out = append(out, " "+st.Gutter.Paint(num+" │")+" "+pane.Truncate(code, codeWidth))
 	}
 	return out
-}
-
-func indentLines(lines []string, prefix string) []string {
-	for i, l := range lines {
-		lines[i] = prefix + l
-	}
-	return lines
 }
 
 // prepareSource expands tabs and removes control characters so that source
@@ -142,7 +140,7 @@ func indentLines(lines []string, prefix string) []string {
 func prepareSource(lines []string) []string {
 	out := make([]string, len(lines))
 	for i, l := range lines {
-		out[i] = sanitize(expandTabs(strings.TrimRight(l, "\r"), 4))
+		out[i] = pane.Sanitize(pane.ExpandTabs(strings.TrimRight(l, "\r"), 4))
 	}
 	return out
 }
@@ -160,7 +158,7 @@ func (p *sourcePane) cursorRow(n int, num, code string) string {
 	case p.breaks[p.file][n]:
 		mark = markBreakpoint
 	}
-	return p.st.selected.paint(fit(mark+num+" │ "+code, p.w))
+	return p.st.Selected.Paint(pane.Fit(mark+num+" │ "+code, p.W))
 }
 
 // setBreakpoints marks the lines of bps.
@@ -185,11 +183,11 @@ func (p *sourcePane) moveCursor(delta int) {
 	if p.cursor < p.first || p.cursor >= p.first+len(p.lines) {
 		p.cursor = p.first + p.offset
 	}
-	p.cursor = clamp(p.cursor+delta, p.first, p.first+len(p.lines)-1)
+	p.cursor = pane.Clamp(p.cursor+delta, p.first, p.first+len(p.lines)-1)
 	if i := p.cursor - p.first; i < p.offset {
 		p.offset = p.clampOffset(i)
-	} else if i >= p.offset+p.h {
-		p.offset = p.clampOffset(i - p.h + 1)
+	} else if i >= p.offset+p.H {
+		p.offset = p.clampOffset(i - p.H + 1)
 	}
 }
 
@@ -206,6 +204,53 @@ func (p *sourcePane) cursorLine() int {
 	if len(p.lines) == 0 {
 		return 0
 	}
-	top, bottom := p.first+p.offset, p.first+min(len(p.lines), p.offset+p.h)-1
-	return clamp(p.cursor, top, bottom)
+	top, bottom := p.first+p.offset, p.first+min(len(p.lines), p.offset+p.H)-1
+	return pane.Clamp(p.cursor, top, bottom)
+}
+
+// Move and Click: the pane interface (panes.go).
+func (p *sourcePane) Move(delta int) pane.Request { p.moveCursor(delta); return nil }
+func (p *sourcePane) Click(y int) pane.Request    { p.clickRow(y); return nil }
+
+// TitleExtra is the file and line shown, as the screen names the file,
+// cut on the left to fit room.
+func (p *sourcePane) TitleExtra(room int, short func(string) string) string {
+	if p.file == "" {
+		return ""
+	}
+	extra := short(p.file)
+	if p.line > 0 {
+		extra += ":" + strconv.Itoa(p.line)
+	}
+	return pane.TruncateLeft(extra, room)
+}
+
+// sourceKeys are the keys of the Source pane.
+type sourceKeys struct {
+	// LineBreak sets or clears a breakpoint on the line under the cursor.
+	LineBreak key.Binding
+}
+
+func newSourceKeys(tx *pane.Text) sourceKeys {
+	return sourceKeys{LineBreak: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", tx.KeyLineBreak))}
+}
+
+func (p *sourcePane) Keys() []key.Binding { return []key.Binding{p.keys.LineBreak} }
+
+// ShortHelp offers b while the program can answer.
+func (p *sourcePane) ShortHelp(c pane.Hints) []key.Binding {
+	if !c.Inspect || c.Ended || c.Launching {
+		return nil
+	}
+	return p.Keys()
+}
+
+func (p *sourcePane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
+	if !key.Matches(msg, p.keys.LineBreak) {
+		return nil, false
+	}
+	if line := p.cursorLine(); p.file != "" && line > 0 {
+		return pane.LineBreak{File: p.file, Line: line}, true
+	}
+	return nil, true
 }

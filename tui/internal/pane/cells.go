@@ -1,4 +1,4 @@
-package tui
+package pane
 
 import (
 	"strings"
@@ -8,96 +8,30 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// Box drawing characters of the pane borders.
-const (
-	borderH  = "─"
-	borderV  = "│"
-	cornerTL = "╭"
-	cornerTR = "╮"
-	cornerBL = "╰"
-	cornerBR = "╯"
-)
+// Text measured in terminal cells: fitting, cutting, padding and wrapping
+// it to a width, and cleaning what the program wrote of control
+// characters.
 
-// boxSpec is what a pane's box shows besides its content.
-type boxSpec struct {
-	// title is already painted; titleWidth is its width in cells.
-	title      string
-	titleWidth int
-	// footer is plain text shown at the right of the bottom border.
-	footer  string
-	focused bool
-}
-
-// drawBox returns the r.h lines of a box of r.w cells around lines, each
-// line fitted to the inner width. Lines past the inner height are dropped.
-func (st *styles) drawBox(r rect, spec boxSpec, lines []string) []string {
-	if r.w < 2 || r.h < 2 {
-		return blankLines(r.w, r.h)
-	}
-	border := st.border
-	if spec.focused {
-		border = st.borderFocused
-	}
-	inner := r.w - 2
-	out := make([]string, 0, r.h)
-
-	// Top: ╭─ Title ─────╮
-	var top strings.Builder
-	top.Grow(r.w * 4)
-	title, tw := spec.title, spec.titleWidth
-	if tw > inner-4 {
-		title, tw = "", 0
-	}
-	if tw > 0 {
-		top.WriteString(border.paint(cornerTL + borderH + " "))
-		top.WriteString(title)
-		top.WriteString(border.paint(" " + strings.Repeat(borderH, inner-tw-3) + cornerTR))
-	} else {
-		top.WriteString(border.paint(cornerTL + strings.Repeat(borderH, inner) + cornerTR))
-	}
-	out = append(out, top.String())
-
-	side := border.paint(borderV)
-	for i := range r.h - 2 {
-		line := ""
-		if i < len(lines) {
-			line = lines[i]
-		}
-		out = append(out, side+fit(line, inner)+side)
-	}
-
-	// Bottom: ╰──── 3/30 ─╯
-	footer := spec.footer
-	fw := lipgloss.Width(footer)
-	if footer != "" && fw+4 <= inner {
-		out = append(out, border.paint(cornerBL+strings.Repeat(borderH, inner-fw-3)+" ")+
-			st.footer.paint(footer)+border.paint(" "+borderH+cornerBR))
-	} else {
-		out = append(out, border.paint(cornerBL+strings.Repeat(borderH, inner)+cornerBR))
-	}
-	return out
-}
-
-// fit truncates s to w cells (with an ellipsis) or pads it with spaces to
+// Fit truncates s to w cells (with an ellipsis) or pads it with spaces to
 // exactly w cells. Widths are measured as the terminal shows them, so wide
 // (CJK, emoji) characters and escape sequences do not break the borders.
-func fit(s string, w int) string {
+func Fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	sw := textWidth(s)
+	sw := TextWidth(s)
 	if sw > w {
 		s = ansi.Truncate(s, w, "…")
-		sw = textWidth(s)
+		sw = TextWidth(s)
 	}
 	if sw < w {
-		s += spaces(w - sw)
+		s += Spaces(w - sw)
 	}
 	return s
 }
 
-// textWidth is the width of s in cells, fast for plain ASCII.
-func textWidth(s string) int {
+// TextWidth is the width of s in cells, fast for plain ASCII.
+func TextWidth(s string) int {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf {
 			return lipgloss.Width(s)
@@ -106,20 +40,20 @@ func textWidth(s string) int {
 	return len(s)
 }
 
-// truncate cuts s to at most w cells, with an ellipsis when it cuts.
-func truncate(s string, w int) string {
+// Truncate cuts s to at most w cells, with an ellipsis when it cuts.
+func Truncate(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if textWidth(s) <= w {
+	if TextWidth(s) <= w {
 		return s
 	}
 	return ansi.Truncate(s, w, "…")
 }
 
-// truncateLeft keeps the end of s, e.g. of a long path, in at most w cells.
-func truncateLeft(s string, w int) string {
-	sw := textWidth(s)
+// TruncateLeft keeps the end of s, e.g. of a long path, in at most w cells.
+func TruncateLeft(s string, w int) string {
+	sw := TextWidth(s)
 	if w <= 0 {
 		return ""
 	}
@@ -129,25 +63,26 @@ func truncateLeft(s string, w int) string {
 	return "…" + ansi.TruncateLeft(s, sw-w+1, "")
 }
 
-// padRight pads s to w cells; it never cuts.
-func padRight(s string, w int) string {
-	if sw := textWidth(s); sw < w {
-		return s + spaces(w-sw)
+// PadRight pads s to w cells; it never cuts.
+func PadRight(s string, w int) string {
+	if sw := TextWidth(s); sw < w {
+		return s + Spaces(w-sw)
 	}
 	return s
 }
 
-// padLeft right-aligns s in w cells; it never cuts.
-func padLeft(s string, w int) string {
-	if sw := textWidth(s); sw < w {
-		return spaces(w-sw) + s
+// PadLeft right-aligns s in w cells; it never cuts.
+func PadLeft(s string, w int) string {
+	if sw := TextWidth(s); sw < w {
+		return Spaces(w-sw) + s
 	}
 	return s
 }
 
 const spaceRun = "                                                                                                                                                                                                                                                                "
 
-func spaces(n int) string {
+// Spaces returns n spaces.
+func Spaces(n int) string {
 	if n <= 0 {
 		return ""
 	}
@@ -157,21 +92,22 @@ func spaces(n int) string {
 	return strings.Repeat(" ", n)
 }
 
-func blankLines(w, h int) []string {
+// BlankLines returns h lines of w spaces.
+func BlankLines(w, h int) []string {
 	if h <= 0 {
 		return nil
 	}
 	out := make([]string, h)
 	for i := range out {
-		out[i] = spaces(w)
+		out[i] = Spaces(w)
 	}
 	return out
 }
 
-// wrapText wraps plain text to w cells, breaking long words. Text with
+// WrapText wraps plain text to w cells, breaking long words. Text with
 // wide (CJK) characters, which needs no spaces between words, may also
 // break between any two of them (wrapWide).
-func wrapText(s string, w int) []string {
+func WrapText(s string, w int) []string {
 	if w <= 0 {
 		return nil
 	}
@@ -192,14 +128,15 @@ func wrapText(s string, w int) []string {
 // hasWide reports whether s holds a character two cells wide.
 func hasWide(s string) bool {
 	for _, r := range s {
-		if r >= 0x1100 && runeWidth(r) > 1 {
+		if r >= 0x1100 && RuneWidth(r) > 1 {
 			return true
 		}
 	}
 	return false
 }
 
-func runeWidth(r rune) int {
+// RuneWidth is the cells r takes on a terminal.
+func RuneWidth(r rune) int {
 	if r < utf8.RuneSelf {
 		return 1
 	}
@@ -284,7 +221,7 @@ func wideTokens(s string) []string {
 			}
 			word.WriteRune(r)
 			opening = true
-		case runeWidth(r) > 1:
+		case RuneWidth(r) > 1:
 			if opening {
 				word.WriteRune(r)
 				end()
@@ -303,10 +240,10 @@ func wideTokens(s string) []string {
 	return toks
 }
 
-// sanitize makes text from the traced program safe to draw: escape
+// Sanitize makes text from the traced program safe to draw: escape
 // sequences and control characters go, tabs become spaces, so that the
 // program's output can never move the cursor or draw over the TUI.
-func sanitize(s string) string {
+func Sanitize(s string) string {
 	clean := true
 	for i := 0; i < len(s); i++ {
 		// 0xc2 leads the UTF-8 of the C1 controls U+0080..U+009F.
@@ -319,7 +256,7 @@ func sanitize(s string) string {
 		return s
 	}
 	s = ansi.Strip(s)
-	return expandTabs(strings.Map(func(r rune) rune {
+	return ExpandTabs(strings.Map(func(r rune) rune {
 		switch {
 		case r == '\t':
 			return r
@@ -330,18 +267,18 @@ func sanitize(s string) string {
 	}, s), 4)
 }
 
-// sanitizeLines is sanitize for text of several lines, such as compiler
+// SanitizeLines is sanitize for text of several lines, such as compiler
 // output in an error.
-func sanitizeLines(s string) string {
+func SanitizeLines(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	for i, l := range lines {
-		lines[i] = sanitize(strings.TrimRight(l, "\r"))
+		lines[i] = Sanitize(strings.TrimRight(l, "\r"))
 	}
 	return strings.Join(lines, "\n")
 }
 
-// expandTabs replaces tabs with spaces up to the next multiple of width.
-func expandTabs(s string, width int) string {
+// ExpandTabs replaces tabs with spaces up to the next multiple of width.
+func ExpandTabs(s string, width int) string {
 	if !strings.Contains(s, "\t") {
 		return s
 	}
@@ -350,7 +287,7 @@ func expandTabs(s string, width int) string {
 	for _, r := range s {
 		if r == '\t' {
 			n := width - col%width
-			b.WriteString(spaces(n))
+			b.WriteString(Spaces(n))
 			col += n
 			continue
 		}
@@ -360,41 +297,37 @@ func expandTabs(s string, width int) string {
 	return b.String()
 }
 
-// compose draws blocks of lines onto a width x height screen. Blocks must
-// tile the screen: each holds exactly the lines of its rect, each line exactly
-// its width.
-type block struct {
-	r     rect
-	lines []string
+// Clamp returns v within lo and hi.
+func Clamp(v, lo, hi int) int {
+	return max(lo, min(v, hi))
 }
 
-func compose(width, height int, blocks []block) string {
-	var b strings.Builder
-	b.Grow(width * height * 3)
-	for y := range height {
-		if y > 0 {
-			b.WriteByte('\n')
-		}
-		x := 0
-		for x < width {
-			found := false
-			for _, bl := range blocks {
-				if bl.r.x == x && y >= bl.r.y && y < bl.r.y+bl.r.h {
-					if i := y - bl.r.y; i < len(bl.lines) {
-						b.WriteString(bl.lines[i])
-					} else {
-						b.WriteString(spaces(bl.r.w))
-					}
-					x += bl.r.w
-					found = true
-					break
-				}
-			}
-			if !found {
-				b.WriteString(spaces(width - x))
-				break
-			}
-		}
+// KeepInView returns the scroll offset of a list of n rows drawn in h
+// lines that shows row sel, moving offset as little as it can; with no
+// lines to draw in it leaves offset as it is.
+func KeepInView(offset, sel, h, n int) int {
+	if h <= 0 {
+		return offset
 	}
-	return b.String()
+	if sel < offset {
+		offset = sel
+	}
+	if sel >= offset+h {
+		offset = sel - h + 1
+	}
+	return Clamp(offset, 0, max(0, n-h))
+}
+
+// IndentLines puts prefix before each of lines, in place.
+func IndentLines(lines []string, prefix string) []string {
+	for i, l := range lines {
+		lines[i] = prefix + l
+	}
+	return lines
+}
+
+// FirstLine keeps the first line of s.
+func FirstLine(s string) string {
+	first, _, _ := strings.Cut(s, "\n")
+	return first
 }
