@@ -32,7 +32,7 @@ type Text struct {
 	// instance, metadata, endpoints) and how far registration got, by
 	// registryState.
 	RegistryLabels [4]string
-	RegistryStates [8]string
+	RegistryStates [8]string // by the Servers pane's registryState
 	// The Clients section of the Servers pane: its title, a client with no
 	// endpoint yet, and a refused list (with Kratos' reason).
 	ClientsTitle, ClientNoEndpoint, ClientRefused string

@@ -1,4 +1,4 @@
-package tui
+package servers
 
 import (
 	"fmt"
@@ -7,6 +7,9 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
+
+// SetClients shows the clients the program built (Event.Clients).
+func (p *Pane) SetClients(clients []tracer.Client) { p.clients.set(clients) }
 
 // clientsSection is what the Servers pane shows below the registry: the
 // clients the program built (Event.Clients), each with its target, its
