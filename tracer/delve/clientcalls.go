@@ -13,6 +13,7 @@ import (
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/redact"
+	"github.com/kratos-trace/kratos-trace/tracer/request"
 )
 
 // kratos' client entries, by the shape of their names: the gRPC client's
@@ -159,7 +160,7 @@ func (s *Session) returnClientCall(ev *tracer.Event, th *api.Thread, st *clientC
 		// middleware added to the call's Transport.
 		c.Metadata = s.contextMetadata(scope, "ctx")
 	}
-	c.Error = errorResult(ev.Results)
+	c.Error = request.ErrorOf(ev.Results)
 	if reply := s.clientArgs(scope, "reply"); len(reply) > 0 {
 		ev.Results = append(reply, ev.Results...)
 	}
@@ -176,20 +177,6 @@ func (s *Session) restoreClientTimeout(st *clientCallState) {
 		debugf("restore the client's timeout %s: %v", st.lifted.expr, err)
 	}
 	st.lifted = nil
-}
-
-// errorResult is the text of the error among a call's results, "" for nil.
-func errorResult(results []*tracer.Node) string {
-	for _, r := range results {
-		if r == nil || (r.Type != "error" && !strings.HasPrefix(r.Type, "error(")) {
-			continue
-		}
-		if r.Value == "nil" || r.Value == "<nil>" || r.Value == "" {
-			return ""
-		}
-		return r.Value
-	}
-	return ""
 }
 
 // stringAt reads a string expression, "" when it cannot be read.

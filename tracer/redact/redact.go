@@ -225,15 +225,21 @@ func Event(ev tracer.Event) tracer.Event {
 	ev.Instance = Instance(ev.Instance)
 	ev.Discovery = Discovery(ev.Discovery)
 	ev.Clients = Clients(ev.Clients)
-	if ev.Call != nil {
-		call := *ev.Call
-		call.Target = String(call.Target)
-		call.Endpoint = String(call.Endpoint)
-		call.Metadata = Headers(call.Metadata)
-		call.Error = String(call.Error)
-		ev.Call = &call
-	}
+	ev.Call = Call(ev.Call)
 	return ev
+}
+
+// Call returns a copy of an outgoing call with its metadata masked as a
+// request's headers are, and URL passwords in its target, endpoint and
+// error.
+func Call(c *tracer.ClientCall) *tracer.ClientCall {
+	if c == nil {
+		return nil
+	}
+	out := *c
+	out.Target, out.Endpoint, out.Error = String(c.Target), String(c.Endpoint), String(c.Error)
+	out.Metadata = Headers(c.Metadata)
+	return &out
 }
 
 // Discovery returns a copy of what a discovery phase saw with the secrets
