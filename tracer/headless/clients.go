@@ -9,7 +9,7 @@ import (
 )
 
 // clientWords are the words of the client side's lines: discovery and
-// outgoing calls.
+// outgoing calls (in lang.go's table).
 type clientWords struct {
 	clients string
 	cols    [5]string
@@ -23,37 +23,8 @@ type clientWords struct {
 	call, metadata, picked, lifted, failed string
 }
 
-var allClientWords = map[tracer.Lang]*clientWords{
-	tracer.English: {
-		clients:  "Clients:",
-		cols:     [5]string{"KIND", "TARGET", "REGISTRY", "TIMEOUT", "ENDPOINTS"},
-		dial:     "client %s via %s, timeout %s",
-		received: "received %d instance(s)",
-		refused:  "refused: %s",
-		keeps:    "the client keeps %s",
-		call:     "call %s → %s",
-		metadata: "metadata",
-		picked:   "picked %s",
-		lifted:   "the client's timeout (%s) was lifted for this call",
-		failed:   "error: %s",
-	},
-	tracer.Chinese: {
-		clients:  "客户端：",
-		cols:     [5]string{"类型", "目标", "注册中心", "超时", "端点"},
-		dial:     "客户端 %s，经由 %s，超时 %s",
-		received: "收到 %d 个实例",
-		refused:  "被拒绝：%s",
-		keeps:    "客户端保留 %s",
-		call:     "调用 %s → %s",
-		metadata: "元数据",
-		picked:   "选中 %s",
-		lifted:   "本次调用解除了客户端超时（%s）",
-		failed:   "错误：%s",
-	},
-}
-
 func clientWordsFor(lang tracer.Lang) *clientWords {
-	return inLang(allClientWords, lang)
+	return &wordsFor(lang).clients
 }
 
 // printDiscovery prints what a discovery phase saw: the client built, or
