@@ -215,6 +215,11 @@ func planFrom(src planSources) ([]planEntry, []string) {
 	plan = append(plan,
 		at(runFn, tracer.PhaseAfterStart, run.afterStart, "(*App).Run has no AfterStart hooks (no loop over opts.afterStart)"),
 		at(runFn, tracer.PhaseRunning, run.running, "(*App).Run does not wait on its errgroup"))
+	if run.waitFailed > 0 {
+		failed := at(runFn, tracer.PhaseRunning, run.waitFailed, "")
+		failed.failure, failed.errVar = true, run.waitErr
+		plan = append(plan, failed)
+	}
 	add(tracer.PhaseStop, "", kratosFunc(stopFn))
 	plan[len(plan)-1].appExpr = "a"
 	plan = append(plan, at(stopFn, tracer.PhaseBeforeStop, run.beforeStop, "(*App).Stop has no BeforeStop hooks (no loop over opts.beforeStop)"))
@@ -492,6 +497,11 @@ type appRun struct {
 	// error (Run's `return err`); registerErr names that error variable.
 	registerFailed int
 	registerErr    string
+	// waitFailed is the first statement run when the errgroup's Wait
+	// returned an error (Run's `return err` after `if err = eg.Wait(); …`);
+	// waitErr names that error variable.
+	waitFailed int
+	waitErr    string
 	// beforeStop and deregister are in Stop.
 	beforeStop, deregister int
 	// instanceVar is the local holding the *registry.ServiceInstance in Run
@@ -560,6 +570,7 @@ func parseAppRun(path string) (appRun, error) {
 			}
 			if run.running == 0 && callsMethod(s.Init, "Wait") {
 				run.running = line(s)
+				run.waitFailed, run.waitErr = waitFailure(s, line)
 			}
 		default:
 			if run.running == 0 && run.afterStart > 0 && callsMethod(s, "Wait") {
@@ -624,6 +635,20 @@ func failureReturn(n ast.Node, method string, line func(ast.Node) int) (int, str
 		return false
 	})
 	return at, name
+}
+
+// waitFailure returns, for Run's `if err = eg.Wait(); err != nil … {`,
+// the line of the first statement of its body and the error variable.
+func waitFailure(ifs *ast.IfStmt, line func(ast.Node) int) (int, string) {
+	as, ok := ifs.Init.(*ast.AssignStmt)
+	if !ok || len(as.Lhs) != 1 || len(ifs.Body.List) == 0 {
+		return 0, ""
+	}
+	id, ok := as.Lhs[0].(*ast.Ident)
+	if !ok || !mentions(ifs.Cond, id.Name) {
+		return 0, ""
+	}
+	return line(ifs.Body.List[0]), id.Name
 }
 
 // findServerGoroutines finds, in the loop over the servers, the goroutine

@@ -2,7 +2,6 @@ package delve
 
 import (
 	"fmt"
-	"path/filepath"
 	"reflect"
 	"strings"
 
@@ -15,10 +14,6 @@ import (
 // instanceLoad loads a registry.ServiceInstance whole: its strings, the
 // metadata map and the endpoints slice.
 var instanceLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 2, MaxStringLen: 1024, MaxArrayValues: 64, MaxStructFields: -1}
-
-// errorLoad reaches the text of the usual error types: errors.New's
-// *errorString, fmt.Errorf's *wrapError, a gRPC status three pointers deep.
-var errorLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 4, MaxStringLen: 1024, MaxArrayValues: 8, MaxStructFields: -1}
 
 // knownRegistries are the service registries Kratos' contrib modules
 // implement, named by the element of their package path.
@@ -83,10 +78,9 @@ func readInstance(c *rpc2.RPCClient, scope api.EvalScope, expr string) (*tracer.
 		case "Version":
 			inst.Version = f.Value
 		case "Metadata":
+			// Empty rather than nil, so that JSON says "metadata": {}.
+			inst.Metadata = map[string]string{}
 			for j := 0; j+1 < len(f.Children); j += 2 {
-				if inst.Metadata == nil {
-					inst.Metadata = map[string]string{}
-				}
 				inst.Metadata[f.Children[j].Value] = f.Children[j+1].Value
 			}
 		case "Endpoints":
@@ -139,13 +133,24 @@ func (s *Session) reportFailure(h hit) {
 	ev.Phase = h.entry.Phase
 	text := "an error"
 	if h.entry.errVar != "" {
-		if t, err := readErrorText(s.client, scope, h.entry.errVar); err == nil {
+		if t, _, err := s.readErrorText(th.GoroutineID, h.entry.errVar, true); err == nil {
 			text = t
 		} else {
 			debugf("%s failed: %v", h.entry.Phase, err)
 		}
 	}
 	ev.Error = fmt.Sprintf("%s failed: %s", h.entry.Phase, text)
+	if h.entry.Phase == tracer.PhaseRunning {
+		// Run's errgroup returned the first error of a server's Start or
+		// Stop or of App.Stop: it came from the last phase walked.
+		from := s.current
+		ev.Phase = from
+		ev.Error = fmt.Sprintf("%s failed: %s", from, text)
+		ev.Reason = fmt.Sprintf("Run's wait on its servers returned this error after %s (a server's Start or Stop, or App.Stop, returned it): Run returns it at once, so no AfterStop hook runs", from)
+		if shuttingDown(from) {
+			ev.Error = fmt.Sprintf("%s failed at shutdown: %s", from, text)
+		}
+	}
 	if h.entry.Phase == tracer.PhaseRegister {
 		ev.Reason = "Run returns this error at once: no AfterStart hook runs, the servers keep running and nothing is deregistered"
 		if kind, err := readRegistrar(s.client, scope, h.entry.opts()+".registrar"); err == nil {
@@ -161,38 +166,48 @@ func (s *Session) reportFailure(h hit) {
 	s.deliver(ev, false)
 }
 
-// readErrorText returns the message of the error held by the interface at
-// expr without calling its Error method (a call would run the program):
-// the first string field of the value, looked for breadth first, which is
-// where errors.New, fmt.Errorf, gRPC statuses and etcd's errors keep it.
-func readErrorText(c *rpc2.RPCClient, scope api.EvalScope, expr string) (string, error) {
-	v, err := c.EvalVariable(scope, expr, errorLoad)
+// shuttingDown reports whether p is a phase of the shutdown, which begins
+// when App.Stop runs.
+func shuttingDown(p tracer.PhaseID) bool {
+	switch p {
+	case tracer.PhaseStop, tracer.PhaseBeforeStop, tracer.PhaseDeregister, tracer.PhaseServerStop:
+		return true
+	}
+	return false
+}
+
+// ownExit is the error event for a program that exits with a failing
+// status after Run returned an error (main's log.Fatal or os.Exit): the
+// exit is the program's choice, not the tracer's doing. It is nil for any
+// other exit.
+func (s *Session) ownExit(code int, panicLine string) *tracer.Event {
+	if s.failed == nil || code <= 0 || panicLine != "" {
+		return nil
+	}
+	ev := *s.failed
+	ev.Error = fmt.Sprintf("%s; then the program chose to exit %d", s.failed.Error, code)
+	ev.Reason = fmt.Sprintf("App.Run returned the error and main exited with status %d itself (log.Fatal or os.Exit): the phases before it ran to their end", code)
+	return &ev
+}
+
+// readErrorText returns the text of the error held by the interface at
+// expr on goroutine gid, as Go prints it (see errorFormatter), and whether
+// it is whole; with calls, an error of a type it does not know is asked
+// through its Error method.
+func (s *Session) readErrorText(gid int64, expr string, calls bool) (text string, whole bool, err error) {
+	scope := api.EvalScope{GoroutineID: gid}
+	v, err := s.client.EvalVariable(scope, expr, errorTextLoad)
 	if err != nil {
-		return "", fmt.Errorf("read %s: %w", expr, err)
+		return "", false, fmt.Errorf("read %s: %w", expr, err)
 	}
 	if isNil(v) {
-		return "", fmt.Errorf("%s is nil", expr)
+		return "", false, fmt.Errorf("%s is nil", expr)
 	}
-	concrete := v
-	if v.Kind == reflect.Interface && len(v.Children) > 0 {
-		concrete = &v.Children[0]
+	load := func(e string) (*api.Variable, error) { return s.client.EvalVariable(scope, e, errorTextLoad) }
+	var call func(string) (string, bool)
+	if calls {
+		call = func(e string) (string, bool) { return s.callError(gid, e) }
 	}
-	// Errors with no fields, whose text only their method knows.
-	switch t := strings.TrimLeft(concrete.Type, "*"); {
-	case t == "context.deadlineExceededError":
-		return "context deadline exceeded", nil
-	}
-	queue := []*api.Variable{concrete}
-	for len(queue) > 0 {
-		cur := queue[0]
-		queue = queue[1:]
-		for i := range cur.Children {
-			ch := &cur.Children[i]
-			if ch.Kind == reflect.String && ch.Value != "" {
-				return ch.Value, nil
-			}
-			queue = append(queue, ch)
-		}
-	}
-	return "", fmt.Errorf("no message in %s (%s)", expr, filepath.Base(concrete.Type))
+	text, whole = readErrorValue(load, call, v)
+	return text, whole, nil
 }
