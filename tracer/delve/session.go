@@ -429,7 +429,7 @@ func (s *Session) run() {
 	defer s.closeEvents()
 	defer s.teardown()
 	if err := s.launch(); err != nil {
-		s.emit(errorEvent(err))
+		s.emit(ErrorEvent(err))
 		return
 	}
 	if s.cfg.PlanOnly {
@@ -464,20 +464,6 @@ func (s *Session) closeEvents() {
 	defer s.sendMu.Unlock()
 	s.eventsClosed = true
 	close(s.events)
-}
-
-// errorEvent turns err into a KindError event, keeping a UserError's hint
-// and detail.
-func errorEvent(err error) tracer.Event {
-	ev := tracer.Event{Kind: tracer.KindError, Error: err.Error()}
-	var ue *UserError
-	if errors.As(err, &ue) {
-		if ue.Detail != "" {
-			ev.Error += "\n" + ue.Detail
-		}
-		ev.Reason = ue.Hint
-	}
-	return ev
 }
 
 // launch builds the program, starts it under Delve and sets the breakpoints;

@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
 )
 
 // Target is a main package resolved from what the user typed.
@@ -42,6 +44,21 @@ func (e *UserError) Error() string { return e.Msg }
 
 // Unwrap returns the underlying error, if any.
 func (e *UserError) Unwrap() error { return e.Err }
+
+// ErrorEvent turns err into a KindError event, keeping a UserError's hint
+// and detail: how a trace reports a failure, the build's or, under --json,
+// one that kept the trace from starting.
+func ErrorEvent(err error) tracer.Event {
+	ev := tracer.Event{Kind: tracer.KindError, Error: err.Error()}
+	var ue *UserError
+	if errors.As(err, &ue) {
+		if ue.Detail != "" {
+			ev.Error += "\n" + ue.Detail
+		}
+		ev.Reason = ue.Hint
+	}
+	return ev
+}
 
 // ResolveTarget finds the main package the user means by pattern: a directory
 // that is a main package, or a directory holding exactly one main package (or
@@ -75,7 +92,7 @@ func ResolveTarget(ctx context.Context, pattern string) (*Target, error) {
 		if strings.Contains(msg, "go.mod file not found") || strings.Contains(msg, "cannot find main module") {
 			return nil, &UserError{Msg: fmt.Sprintf("%s is not inside a Go module", pattern), Hint: "run kratos-trace on a package of a module with a go.mod", Detail: msg, Err: err}
 		}
-		return nil, &UserError{Msg: fmt.Sprintf("go list %s failed", pattern), Detail: msg, Err: err}
+		return nil, listFailure(pattern, abs, msg, err)
 	}
 	var mains []Target
 	var all int
