@@ -226,6 +226,11 @@ func planFrom(src planSources) ([]planEntry, []string) {
 	deregister := at(stopFn, tracer.PhaseDeregister, run.deregister, "(*App).Stop has no registrar check")
 	deregister.instanceVar = run.stopInstanceVar
 	plan = append(plan, deregister)
+	if run.deregisterFailed > 0 {
+		failed := at(stopFn, tracer.PhaseDeregister, run.deregisterFailed, "")
+		failed.failure, failed.errVar, failed.instanceVar = true, run.deregisterErr, run.stopInstanceVar
+		plan = append(plan, failed)
+	}
 	stop := at(runFn, tracer.PhaseServerStop, run.serverStop, "(*App).Run stops no server")
 	stop.serverVar = run.serverVar
 	plan = append(plan, stop,
@@ -502,8 +507,11 @@ type appRun struct {
 	// waitErr names that error variable.
 	waitFailed int
 	waitErr    string
-	// beforeStop and deregister are in Stop.
+	// beforeStop and deregister are in Stop; deregisterFailed is Stop's
+	// `return err` when Deregister failed, deregisterErr that variable.
 	beforeStop, deregister int
+	deregisterFailed       int
+	deregisterErr          string
 	// instanceVar is the local holding the *registry.ServiceInstance in Run
 	// and in Stop ("instance" in every version so far).
 	runInstanceVar, stopInstanceVar string
@@ -589,6 +597,7 @@ func parseAppRun(path string) (appRun, error) {
 				if run.deregister == 0 && mentions(s.Cond, "registrar") {
 					run.deregister = line(s)
 					run.stopInstanceVar = registrarCallArg(s.Body, "Deregister")
+					run.deregisterFailed, run.deregisterErr = failureReturn(s.Body, "Deregister", line)
 				}
 			}
 		}

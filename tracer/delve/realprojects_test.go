@@ -2,6 +2,8 @@ package delve
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -99,6 +101,49 @@ func TestServersOnListeners(t *testing.T) {
 	}
 	if last := errs[len(errs)-1]; last.Error != want+"; then the program chose to exit 1" {
 		t.Errorf("the exit is reported as %q", last.Error)
+	}
+	if exit := tr.first(t, tracer.PhaseExit); exit.ExitCode == nil || *exit.ExitCode != 1 {
+		t.Errorf("exit = %v, want 1 (log.Fatal)", exit.ExitCode)
+	}
+	assertCleanedUp(t, tr.session)
+}
+
+// TestDeregisterFailsAtShutdown: an agent that accepts the registration and
+// refuses the deregistration. app.deregister fails; App.Stop returns the
+// error, Run's errgroup stops the servers and Run returns it, and main
+// exits 1: the error is tied to app.deregister, not to the server.stop
+// walked last, and the program's exit is its own.
+func TestDeregisterFailsAtShutdown(t *testing.T) {
+	agent := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Path, "/deregister/") {
+			http.Error(w, "no", http.StatusInternalServerError)
+		}
+	}))
+	defer agent.Close()
+	addr := strings.TrimPrefix(agent.URL, "http://")
+	tr := runTrace(t, Config{Target: "testdata/shapes/urlregistrar", Args: []string{"-addr", tracertest.FreeAddr(t), "-agent", addr}}, nil)
+	phases := serverPhases(tr)
+	for _, p := range []string{"app.register", "app.running", "app.stop", "app.deregister", "server.stop http", "exit"} {
+		if !slices.Contains(phases, p) {
+			t.Errorf("the trace lacks %s: %v", p, phases)
+		}
+	}
+	errs := tr.errorEvents()
+	const text = "/v1/agent/service/deregister/urlregistrar-1: 500 Internal Server Error"
+	want := []string{
+		"app.deregister failed: " + text,
+		"app.deregister failed at shutdown: " + text,
+		"app.deregister failed at shutdown: " + text + "; then the program chose to exit 1",
+	}
+	var got []string
+	for _, ev := range errs {
+		got = append(got, ev.Error)
+		if ev.Phase != tracer.PhaseDeregister {
+			t.Errorf("%q is tied to %s, want app.deregister", ev.Error, ev.Phase)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("errors\n got %q\nwant %q", got, want)
 	}
 	if exit := tr.first(t, tracer.PhaseExit); exit.ExitCode == nil || *exit.ExitCode != 1 {
 		t.Errorf("exit = %v, want 1 (log.Fatal)", exit.ExitCode)

@@ -124,7 +124,8 @@ func (s *Session) addRegistration(ev *tracer.Event, scope api.EvalScope, e planE
 
 // reportFailure reports a phase that failed without killing the program:
 // the hit is at the statement a failed call leads to (Run's `return err`
-// after Register). The error event names the phase and the error's text,
+// after Register or after its errgroup's Wait, Stop's after Deregister).
+// The error event names the phase and the error's text,
 // and the program runs on: what it does with the error comes next.
 func (s *Session) reportFailure(h hit) {
 	th := h.thread
@@ -140,19 +141,15 @@ func (s *Session) reportFailure(h hit) {
 		}
 	}
 	ev.Error = fmt.Sprintf("%s failed: %s", h.entry.Phase, text)
-	if h.entry.Phase == tracer.PhaseRunning {
-		// Run's errgroup returned the first error of a server's Start or
-		// Stop or of App.Stop: it came from the last phase walked.
-		from := s.current
-		ev.Phase = from
-		ev.Error = fmt.Sprintf("%s failed: %s", from, text)
-		ev.Reason = fmt.Sprintf("Run's wait on its servers returned this error after %s (a server's Start or Stop, or App.Stop, returned it): Run returns it at once, so no AfterStop hook runs", from)
-		if shuttingDown(from) {
-			ev.Error = fmt.Sprintf("%s failed at shutdown: %s", from, text)
-		}
-	}
-	if h.entry.Phase == tracer.PhaseRegister {
+	switch h.entry.Phase {
+	case tracer.PhaseRunning:
+		s.waitFailure(&ev, text)
+	case tracer.PhaseRegister:
 		ev.Reason = "Run returns this error at once: no AfterStart hook runs, the servers keep running and nothing is deregistered"
+	case tracer.PhaseDeregister:
+		ev.Reason = "App.Stop returns this error at once, before it cancels the App's context: Run's errgroup then stops the servers and Run returns the error"
+	}
+	if h.entry.Phase == tracer.PhaseRegister || h.entry.Phase == tracer.PhaseDeregister {
 		if kind, err := readRegistrar(s.client, scope, h.entry.opts()+".registrar"); err == nil {
 			ev.Registrar = kind
 		}
@@ -166,14 +163,28 @@ func (s *Session) reportFailure(h hit) {
 	s.deliver(ev, false)
 }
 
-// shuttingDown reports whether p is a phase of the shutdown, which begins
-// when App.Stop runs.
-func shuttingDown(p tracer.PhaseID) bool {
-	switch p {
-	case tracer.PhaseStop, tracer.PhaseBeforeStop, tracer.PhaseDeregister, tracer.PhaseServerStop:
-		return true
+// waitFailure fills ev, the error Run's wait on its errgroup returned, with
+// the phase it came from. Only App.Stop (app.stop) cancels the servers'
+// context by itself; before it, the first error can only be a server
+// Start's, since each Stop goroutine waits for that context. After it, the
+// error is App.Stop's (a failed Deregister, reported already, or a
+// BeforeStop hook's) or a server's Start or Stop as it stopped.
+func (s *Session) waitFailure(ev *tracer.Event, text string) {
+	const after = "Run returns it at once, so no AfterStop hook runs"
+	switch {
+	case !s.stopping:
+		ev.Phase = tracer.PhaseServerStart
+		ev.Error = fmt.Sprintf("%s failed: %s", ev.Phase, text)
+		ev.Reason = "a server's Start returned this error while the App ran, before any SIGTERM: Run's errgroup stopped the other servers and " + after
+	case s.failed != nil && s.failed.Phase == tracer.PhaseDeregister:
+		ev.Phase = tracer.PhaseDeregister
+		ev.Error = fmt.Sprintf("%s failed at shutdown: %s", ev.Phase, text)
+		ev.Reason = "App.Stop returned this error before cancelling the App's context: Run's errgroup stopped the servers and " + after
+	default:
+		ev.Phase = s.current
+		ev.Error = fmt.Sprintf("%s failed at shutdown: %s", ev.Phase, text)
+		ev.Reason = fmt.Sprintf("after SIGTERM, Run's wait on its servers returned this error when %s had been walked (a server's Start or Stop, or a BeforeStop hook through App.Stop, returned it): %s", s.current, after)
 	}
-	return false
 }
 
 // ownExit is the error event for a program that exits with a failing

@@ -127,8 +127,11 @@ type Session struct {
 	fatal *tracer.Event
 	// failed is the last phase that failed without killing the program
 	// (reportFailure); a panic that follows is its consequence.
-	failed  *tracer.Event
-	servers *serverTracker
+	failed *tracer.Event
+	// stopping: App.Stop has run (app.stop was reached), so an error
+	// Run's wait returns came during the shutdown.
+	stopping bool
+	servers  *serverTracker
 	// serversStale: the servers may have changed since they were read.
 	serversStale bool
 	sources      *sourceCache
@@ -900,6 +903,9 @@ func (s *Session) report(h hit) bool {
 		// A panic is blamed on the last lifecycle phase, not on a
 		// breakpoint of the user's.
 		s.current = h.entry.Phase
+	}
+	if h.entry.Phase == tracer.PhaseStop {
+		s.stopping = true
 	}
 	if pause {
 		ev.Kind = tracer.KindStop

@@ -1,11 +1,14 @@
 // Command urlregistrar is a Kratos app whose registrar registers over HTTP,
 // as consul's does, with a registry that is not there: Register returns the
-// *url.Error of a refused connection, and main exits with log.Fatal.
+// *url.Error of a refused connection, and main exits with log.Fatal. With an
+// agent that accepts the registration and refuses the deregistration, the
+// failure comes at shutdown.
 package main
 
 import (
 	"context"
 	"flag"
+	"fmt"
 	"log"
 	"net/http"
 
@@ -14,11 +17,21 @@ import (
 	khttp "github.com/go-kratos/kratos/v2/transport/http"
 )
 
-// putRegistrar registers an instance with a PUT to its agent.
+// putRegistrar registers an instance with a PUT to its agent, and
+// deregisters it with another.
 type putRegistrar struct{ agent string }
 
 func (r putRegistrar) Register(ctx context.Context, in *registry.ServiceInstance) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, "http://"+r.agent+"/v1/agent/service/register", nil)
+	return r.put(ctx, "/v1/agent/service/register")
+}
+
+func (r putRegistrar) Deregister(ctx context.Context, in *registry.ServiceInstance) error {
+	return r.put(ctx, "/v1/agent/service/deregister/"+in.ID)
+}
+
+// put sends a PUT to the agent; an answer other than 200 is an error.
+func (r putRegistrar) put(ctx context.Context, path string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, "http://"+r.agent+path, nil)
 	if err != nil {
 		return err
 	}
@@ -26,10 +39,12 @@ func (r putRegistrar) Register(ctx context.Context, in *registry.ServiceInstance
 	if err != nil {
 		return err
 	}
-	return resp.Body.Close()
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s", path, resp.Status)
+	}
+	return nil
 }
-
-func (r putRegistrar) Deregister(context.Context, *registry.ServiceInstance) error { return nil }
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
