@@ -47,6 +47,10 @@ type planEntry struct {
 	// out of the session's plan.
 	failure bool
 	errVar  string
+	// cond, when set, is the breakpoint's condition: a failure's
+	// `return err` that also runs when nothing failed stops only when
+	// the error is set.
+	cond string
 	// configSource marks the breakpoint inside config.Load where each
 	// source's key-values are read (srcVar, kvsVar); its hits are not
 	// phases and are never reported.
@@ -223,6 +227,11 @@ func planFrom(src planSources) ([]planEntry, []string) {
 	add(tracer.PhaseStop, "", kratosFunc(stopFn))
 	plan[len(plan)-1].appExpr = "a"
 	plan = append(plan, at(stopFn, tracer.PhaseBeforeStop, run.beforeStop, "(*App).Stop has no BeforeStop hooks (no loop over opts.beforeStop)"))
+	if run.stopReturn > 0 {
+		failed := at(stopFn, tracer.PhaseBeforeStop, run.stopReturn, "")
+		failed.failure, failed.errVar, failed.cond = true, run.stopErr, run.stopErr+" != nil"
+		plan = append(plan, failed)
+	}
 	deregister := at(stopFn, tracer.PhaseDeregister, run.deregister, "(*App).Stop has no registrar check")
 	deregister.instanceVar = run.stopInstanceVar
 	plan = append(plan, deregister)
@@ -512,6 +521,10 @@ type appRun struct {
 	beforeStop, deregister int
 	deregisterFailed       int
 	deregisterErr          string
+	// stopReturn is Stop's last statement, `return err`, where err holds a
+	// BeforeStop hook's error; stopErr names it.
+	stopReturn int
+	stopErr    string
 	// instanceVar is the local holding the *registry.ServiceInstance in Run
 	// and in Stop ("instance" in every version so far).
 	runInstanceVar, stopInstanceVar string
@@ -598,6 +611,15 @@ func parseAppRun(path string) (appRun, error) {
 					run.deregister = line(s)
 					run.stopInstanceVar = registrarCallArg(s.Body, "Deregister")
 					run.deregisterFailed, run.deregisterErr = failureReturn(s.Body, "Deregister", line)
+				}
+			}
+		}
+		if n := len(stop.List); n > 0 && run.beforeStop > 0 {
+			// Stop ends with `return err`, err being the last BeforeStop
+			// hook's error when the registrar did not overwrite it.
+			if r, ok := stop.List[n-1].(*ast.ReturnStmt); ok && len(r.Results) == 1 {
+				if id, ok := r.Results[0].(*ast.Ident); ok {
+					run.stopReturn, run.stopErr = line(r), id.Name
 				}
 			}
 		}

@@ -150,3 +150,28 @@ func TestDeregisterFailsAtShutdown(t *testing.T) {
 	}
 	assertCleanedUp(t, tr.session)
 }
+
+// TestBeforeStopHookFails: a BeforeStop hook's error is what App.Stop
+// returns (the App has no registrar to overwrite it): app.before-stop
+// fails, Run returns the error after stopping the servers, and main exits
+// 1. The error is tied to app.before-stop, not to the server.stop walked
+// last.
+func TestBeforeStopHookFails(t *testing.T) {
+	tr := runTrace(t, Config{Target: "testdata/shapes/onlistener", Args: []string{"-http", tracertest.FreeAddr(t), "-grpc", tracertest.FreeAddr(t), "-before-stop-error", "flush metrics: timeout"}}, nil)
+	var got []string
+	for _, ev := range tr.errorEvents() {
+		got = append(got, string(ev.Phase)+": "+ev.Error)
+	}
+	want := []string{
+		"app.before-stop: app.before-stop failed: flush metrics: timeout",
+		"app.before-stop: app.before-stop failed at shutdown: flush metrics: timeout",
+		"app.before-stop: app.before-stop failed at shutdown: flush metrics: timeout; then the program chose to exit 1",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("errors\n got %q\nwant %q", got, want)
+	}
+	if phases := serverPhases(tr); !slices.Contains(phases, "server.stop http") || slices.Contains(phases, "app.after-stop") {
+		t.Errorf("phases %v, want the servers stopped and no app.after-stop", phases)
+	}
+	assertCleanedUp(t, tr.session)
+}

@@ -148,6 +148,8 @@ func (s *Session) reportFailure(h hit) {
 		ev.Reason = "Run returns this error at once: no AfterStart hook runs, the servers keep running and nothing is deregistered"
 	case tracer.PhaseDeregister:
 		ev.Reason = "App.Stop returns this error at once, before it cancels the App's context: Run's errgroup then stops the servers and Run returns the error"
+	case tracer.PhaseBeforeStop:
+		ev.Reason = "the last BeforeStop hook returned this error (an earlier hook's is lost); App.Stop stops the App anyway and returns it, and Run returns it"
 	}
 	if h.entry.Phase == tracer.PhaseRegister || h.entry.Phase == tracer.PhaseDeregister {
 		if kind, err := readRegistrar(s.client, scope, h.entry.opts()+".registrar"); err == nil {
@@ -167,8 +169,8 @@ func (s *Session) reportFailure(h hit) {
 // the phase it came from. Only App.Stop (app.stop) cancels the servers'
 // context by itself; before it, the first error can only be a server
 // Start's, since each Stop goroutine waits for that context. After it, the
-// error is App.Stop's (a failed Deregister, reported already, or a
-// BeforeStop hook's) or a server's Start or Stop as it stopped.
+// error is App.Stop's (a failed Deregister or a BeforeStop hook's, each
+// reported already when it failed) or else a server's Stop or Start.
 func (s *Session) waitFailure(ev *tracer.Event, text string) {
 	const after = "Run returns it at once, so no AfterStop hook runs"
 	switch {
@@ -176,14 +178,15 @@ func (s *Session) waitFailure(ev *tracer.Event, text string) {
 		ev.Phase = tracer.PhaseServerStart
 		ev.Error = fmt.Sprintf("%s failed: %s", ev.Phase, text)
 		ev.Reason = "a server's Start returned this error while the App ran, before any SIGTERM: Run's errgroup stopped the other servers and " + after
-	case s.failed != nil && s.failed.Phase == tracer.PhaseDeregister:
-		ev.Phase = tracer.PhaseDeregister
+	case s.failed != nil && (s.failed.Phase == tracer.PhaseDeregister || s.failed.Phase == tracer.PhaseBeforeStop):
+		// App.Stop's own error, reported when it failed.
+		ev.Phase = s.failed.Phase
 		ev.Error = fmt.Sprintf("%s failed at shutdown: %s", ev.Phase, text)
-		ev.Reason = "App.Stop returned this error before cancelling the App's context: Run's errgroup stopped the servers and " + after
+		ev.Reason = "App.Stop returned this error to Run's errgroup: " + after
 	default:
-		ev.Phase = s.current
+		ev.Phase = tracer.PhaseServerStop
 		ev.Error = fmt.Sprintf("%s failed at shutdown: %s", ev.Phase, text)
-		ev.Reason = fmt.Sprintf("after SIGTERM, Run's wait on its servers returned this error when %s had been walked (a server's Start or Stop, or a BeforeStop hook through App.Stop, returned it): %s", s.current, after)
+		ev.Reason = "after SIGTERM a server's Stop, or its Start returning as it stopped, returned this error: " + after
 	}
 }
 

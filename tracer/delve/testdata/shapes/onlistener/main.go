@@ -3,10 +3,12 @@
 // cmux wraps its matched listeners. Closing the wrapped listener answers
 // cmux's error, so the HTTP server's Stop fails at shutdown, Run returns
 // that error and main exits with log.Fatal, as examples/registry/etcd's
-// cmuxServer does.
+// cmuxServer does. With -before-stop-error a BeforeStop hook fails instead.
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"log"
 	"net"
@@ -35,6 +37,7 @@ func (l muxListener) Close() error {
 func main() {
 	httpAddr := flag.String("http", "127.0.0.1:0", "the HTTP listener's address")
 	grpcAddr := flag.String("grpc", "127.0.0.1:0", "the gRPC listener's address")
+	hookErr := flag.String("before-stop-error", "", "a BeforeStop hook returns this error; the HTTP listener is then not wrapped")
 	flag.Parse()
 	hl, err := net.Listen("tcp", *httpAddr)
 	if err != nil {
@@ -44,9 +47,16 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	hs := http.NewServer(http.Listener(muxListener{hl}))
+	var hs *http.Server
+	opts := []kratos.Option{kratos.Name("onlistener")}
+	if *hookErr != "" {
+		hs = http.NewServer(http.Listener(hl))
+		opts = append(opts, kratos.BeforeStop(func(context.Context) error { return errors.New(*hookErr) }))
+	} else {
+		hs = http.NewServer(http.Listener(muxListener{hl}))
+	}
 	gs := grpc.NewServer(grpc.Listener(gl))
-	app := kratos.New(kratos.Name("onlistener"), kratos.Server(hs, gs))
+	app := kratos.New(append(opts, kratos.Server(hs, gs))...)
 	if err := app.Run(); err != nil {
 		log.Fatal(err)
 	}
