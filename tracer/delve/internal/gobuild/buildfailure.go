@@ -253,13 +253,20 @@ func buildFailure(t *Target, out string, failed []string, err error) *tracer.Use
 }
 
 // dropDownloadLines removes go's progress lines (`go: downloading m v`,
-// `go: finding module for package p`) from out.
+// `go: finding module for package p`) from out, and a message repeated
+// word for word: each package that imports a module go could not get
+// fails with the same line.
 func dropDownloadLines(out string) string {
 	var keep []string
+	seen := map[string]bool{}
 	for _, line := range strings.Split(out, "\n") {
-		if strings.HasPrefix(line, "go: downloading ") || strings.HasPrefix(line, "go: finding module for package ") {
+		switch {
+		case strings.HasPrefix(line, "go: downloading "), strings.HasPrefix(line, "go: finding module for package "):
+			continue
+		case strings.TrimSpace(line) != "" && !strings.HasPrefix(line, "\t") && seen[line]:
 			continue
 		}
+		seen[line] = true
 		keep = append(keep, line)
 	}
 	return strings.Join(keep, "\n")

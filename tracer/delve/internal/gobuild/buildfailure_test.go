@@ -39,3 +39,19 @@ func TestModuleCauseFromAProxy(t *testing.T) {
 		t.Error("a compile error is taken for a module problem")
 	}
 }
+
+// TestDropDownloadLines: go's download chatter goes, and so does a message
+// each failed package repeats; continuation lines stay with their message.
+func TestDropDownloadLines(t *testing.T) {
+	out := "go: downloading example.com/gone v1.0.0\n" +
+		"a.go:3:8: module lookup disabled by GOPROXY=off\n" +
+		"a.go:3:8: module lookup disabled by GOPROXY=off\n" +
+		"b.go:4:2: missing go.sum entry; to add:\n\tgo mod download x\n" +
+		"c.go:4:2: missing go.sum entry; to add:\n\tgo mod download x\n"
+	want := "a.go:3:8: module lookup disabled by GOPROXY=off\n" +
+		"b.go:4:2: missing go.sum entry; to add:\n\tgo mod download x\n" +
+		"c.go:4:2: missing go.sum entry; to add:\n\tgo mod download x\n"
+	if got := dropDownloadLines(out); got != want {
+		t.Errorf("dropDownloadLines =\n%s\nwant\n%s", got, want)
+	}
+}
