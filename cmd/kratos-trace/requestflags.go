@@ -38,7 +38,7 @@ func addLayerFlag(f *pflag.FlagSet, rf *requestFlags) {
 // anything is built.
 func (rf requestFlags) specs() ([]tracer.RequestSpec, error) {
 	if len(rf.requests) == 0 && len(rf.headers) > 0 {
-		return nil, errors.New("--header goes with --request: it is sent with each request")
+		return nil, usage("--header goes with --request: it is sent with each request", "")
 	}
 	var out []tracer.RequestSpec
 	for _, r := range rf.requests {
@@ -46,7 +46,7 @@ func (rf requestFlags) specs() ([]tracer.RequestSpec, error) {
 		if err != nil {
 			var se *request.SpecError
 			if errors.As(err, &se) {
-				return nil, &delve.UserError{Msg: fmt.Sprintf("--request %q: %s", r, se.Msg), Hint: se.Hint}
+				return nil, usage(fmt.Sprintf("--request %q: %s", r, se.Msg), se.Hint)
 			}
 			return nil, err
 		}
@@ -70,7 +70,7 @@ func (rf requestFlags) layerDirs() (map[tracer.PhaseID][]string, error) {
 				names = append(names, n)
 			}
 			sort.Strings(names)
-			return nil, &delve.UserError{Msg: fmt.Sprintf("--layer %q is not LAYER=DIR", l), Hint: fmt.Sprintf("LAYER is one of %s and DIR a package directory relative to the module, e.g. --layer biz=internal/usecase", strings.Join(names, ", "))}
+			return nil, usage(fmt.Sprintf("--layer %q is not LAYER=DIR", l), fmt.Sprintf("LAYER is one of %s and DIR a package directory relative to the module, e.g. --layer biz=internal/usecase", strings.Join(names, ", ")))
 		}
 		out[phase] = append(out[phase], strings.Trim(strings.TrimSpace(dir), "/"))
 	}

@@ -70,7 +70,7 @@ func TestTourUsage(t *testing.T) {
 			t.Errorf("tour --help lacks %q", want)
 		}
 	}
-	if code, _, stderr := runCLI(t, "tour", "--lang", "fr"); code != exitFailed || !strings.Contains(stderr, "en and zh") {
+	if code, _, stderr := runCLI(t, "tour", "--lang", "fr"); code != exitUsage || !strings.Contains(stderr, "en and zh") {
 		t.Errorf("tour --lang fr: exit %d\n%s", code, stderr)
 	}
 	if code, _, stderr := runCLI(t, "tour", "extra"); code != exitUsage {
