@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -225,6 +226,11 @@ func diffOut(io streams, json bool) io.Writer {
 func runHeadless(ctx context.Context, io streams, cfg delve.Config, opts runOptions) error {
 	src, err := opts.startSource(ctx, cfg)
 	if err != nil {
+		if opts.json {
+			// A failure before the trace began (go list could not read
+			// the package) is an error event like every other one.
+			writeJSONEvent(io.out, delve.ErrorEvent(err))
+		}
 		return err
 	}
 	res, err := headless.Run(ctx, src, headless.Options{
@@ -295,4 +301,11 @@ func reached(res *headless.Result, id tracer.PhaseID) bool {
 		}
 	}
 	return false
+}
+
+// writeJSONEvent writes ev as one line of --json output.
+func writeJSONEvent(w io.Writer, ev tracer.Event) {
+	if b, err := json.Marshal(ev); err == nil {
+		fmt.Fprintf(w, "%s\n", b)
+	}
 }

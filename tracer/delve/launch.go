@@ -118,7 +118,7 @@ func (s *Session) arm(entries []planEntry, notes []string, info tracer.Session) 
 			continue
 		}
 		if e.Unavailable == "" {
-			bp := &api.Breakpoint{FunctionName: e.Function, File: s.sources.paths.toRemote(e.File), Line: e.Line}
+			bp := &api.Breakpoint{FunctionName: e.Function, File: s.sources.paths.toRemote(e.File), Line: e.Line, Cond: e.cond}
 			if e.Function != "" {
 				bp.File, bp.Line = "", 0
 			}

@@ -2,7 +2,6 @@ package delve
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -116,8 +115,11 @@ type Session struct {
 	fatal *tracer.Event
 	// failed is the last phase that failed without killing the program
 	// (reportFailure); a panic that follows is its consequence.
-	failed  *tracer.Event
-	servers *serverTracker
+	failed *tracer.Event
+	// stopping: App.Stop has run (app.stop was reached), so an error
+	// Run's wait returns came during the shutdown.
+	stopping bool
+	servers  *serverTracker
 	// clients are the clients the program built (discovery.go).
 	clients clientTracker
 	// registry is the lease the App's instance is registered under
@@ -425,7 +427,7 @@ func (s *Session) run() {
 	defer s.closeEvents()
 	defer s.teardown()
 	if err := s.launch(); err != nil {
-		s.emit(errorEvent(err))
+		s.emit(ErrorEvent(err))
 		return
 	}
 	if s.cfg.PlanOnly {
@@ -460,20 +462,6 @@ func (s *Session) closeEvents() {
 	defer s.sendMu.Unlock()
 	s.eventsClosed = true
 	close(s.events)
-}
-
-// errorEvent turns err into a KindError event, keeping a UserError's hint
-// and detail.
-func errorEvent(err error) tracer.Event {
-	ev := tracer.Event{Kind: tracer.KindError, Error: err.Error()}
-	var ue *UserError
-	if errors.As(err, &ue) {
-		if ue.Detail != "" {
-			ev.Error += "\n" + ue.Detail
-		}
-		ev.Reason = ue.Hint
-	}
-	return ev
 }
 
 // closing reports whether Close has been called.

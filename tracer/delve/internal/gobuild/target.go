@@ -57,7 +57,7 @@ func ResolveTarget(ctx context.Context, pattern string) (*Target, error) {
 		if strings.Contains(msg, "go.mod file not found") || strings.Contains(msg, "cannot find main module") {
 			return nil, &tracer.UserError{Msg: fmt.Sprintf("%s is not inside a Go module", pattern), Hint: "run kratos-trace on a package of a module with a go.mod", Detail: msg, Err: err}
 		}
-		return nil, &tracer.UserError{Msg: fmt.Sprintf("go list %s failed", pattern), Detail: msg, Err: err}
+		return nil, listFailure(pattern, abs, msg, err)
 	}
 	var mains []Target
 	var all int
