@@ -62,6 +62,11 @@ type Config struct {
 	// Stall, when set, ends a trace whose program runs this long (program
 	// time) without reaching a phase, with a KindStall event; see stall.go.
 	Stall time.Duration
+	// Env are KEY=VALUE variables added to the program's environment.
+	Env []string
+	// Launch, when set, holds the built program back until it is closed
+	// (launchgate.go).
+	Launch <-chan struct{}
 }
 
 // Session is a live trace of one program under Delve. It implements
@@ -429,7 +434,9 @@ func (s *Session) run() {
 	defer s.closeEvents()
 	defer s.teardown()
 	if err := s.launch(); err != nil {
-		s.emit(errorEvent(err))
+		if !errors.Is(err, errNotLaunched) {
+			s.emit(errorEvent(err))
+		}
 		return
 	}
 	if s.cfg.PlanOnly {
@@ -504,6 +511,9 @@ func (s *Session) launch() error {
 		return errors.New("cancelled")
 	default:
 	}
+	if err := s.waitLaunch(); err != nil {
+		return err
+	}
 	kratosVersion, kratosDir, goVersion := kratosOf(bin)
 
 	s.status("launching %s under Delve", s.target.ImportPath)
@@ -532,7 +542,7 @@ func (s *Session) launch() error {
 			Stderr:         proc.OutputRedirect{File: stderrW},
 		},
 	})
-	runErr := s.server.Run()
+	runErr := withProgramEnv(s.cfg.Env, s.server.Run)
 	// The program holds its own copies of the write ends now.
 	stdoutW.Close()
 	stderrW.Close()
