@@ -102,6 +102,9 @@ func (o runOptions) startSystem(ctx context.Context, base delve.Config) (tracer.
 		Start: func(ctx context.Context, svc system.Service, launch <-chan struct{}) (tracer.Source, error) {
 			cfg := base
 			cfg.Target, cfg.Args, cfg.Env, cfg.WorkingDir, cfg.Launch = svc.Package, svc.Args, svc.Env, svc.WorkingDir, launch
+			// Two Delve servers in one process would reap each other's
+			// program events (tracer/delve/serverproc.go).
+			cfg.Isolated = true
 			return delve.Start(ctx, cfg)
 		},
 		Together:    o.sys.together,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -67,6 +68,10 @@ type Config struct {
 	// Launch, when set, holds the built program back until it is closed
 	// (launchgate.go).
 	Launch <-chan struct{}
+	// Isolated runs the session's Delve server in a process of its own,
+	// so that several sessions can trace programs side by side
+	// (serverproc.go).
+	Isolated bool
 }
 
 // Session is a live trace of one program under Delve. It implements
@@ -529,20 +534,30 @@ func (s *Session) launch() error {
 	}
 	// Until its pid is known, the program is found by its executable.
 	s.lease.add("exe %s", bin)
-	listener, conn := service.ListenerPipe()
-	s.server = rpccommon.NewServer(&service.Config{
-		Listener:    listener,
-		ProcessArgs: append([]string{bin}, s.cfg.Args...),
-		APIVersion:  2,
-		Debugger: debugger.Config{
-			WorkingDir:     s.cfg.WorkingDir,
-			Backend:        "default",
-			CheckGoVersion: true,
-			Stdout:         proc.OutputRedirect{File: stdoutW},
-			Stderr:         proc.OutputRedirect{File: stderrW},
-		},
-	})
-	runErr := withProgramEnv(s.cfg.Env, s.server.Run)
+	var conn net.Conn
+	var runErr error
+	if s.cfg.Isolated {
+		ps := s.newServerProcess(dir, bin, stdoutW, stderrW)
+		s.server = ps
+		runErr = ps.Run()
+		conn = ps.conn
+	} else {
+		var listener net.Listener
+		listener, conn = service.ListenerPipe()
+		s.server = rpccommon.NewServer(&service.Config{
+			Listener:    listener,
+			ProcessArgs: append([]string{bin}, s.cfg.Args...),
+			APIVersion:  2,
+			Debugger: debugger.Config{
+				WorkingDir:     s.cfg.WorkingDir,
+				Backend:        "default",
+				CheckGoVersion: true,
+				Stdout:         proc.OutputRedirect{File: stdoutW},
+				Stderr:         proc.OutputRedirect{File: stderrW},
+			},
+		})
+		runErr = withProgramEnv(s.cfg.Env, s.server.Run)
+	}
 	// The program holds its own copies of the write ends now.
 	stdoutW.Close()
 	stderrW.Close()

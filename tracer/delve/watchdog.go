@@ -47,6 +47,9 @@ const watchdogGrace = 2 * time.Second
 // and lets the traces of this process use a watchdog. main calls it first
 // of all, and so does TestMain in the packages whose tests start traces.
 func RunWatchdogIfAsked() {
+	// The Delve server of an isolated session (serverproc.go) is started
+	// the same way, and is only that too.
+	runServerIfAsked()
 	if os.Getenv(watchdogEnv) != "" {
 		os.Exit(runWatchdog(os.Stdin))
 	}
