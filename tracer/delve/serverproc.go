@@ -9,14 +9,18 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/go-delve/delve/pkg/proc"
 	"github.com/go-delve/delve/service"
 	"github.com/go-delve/delve/service/debugger"
 	"github.com/go-delve/delve/service/rpccommon"
+
+	"github.com/kratos-trace/kratos-trace/tracer/delve/internal/watchdog"
 )
 
 // Delve's native backend waits for its program with wait4(-1): it reaps
@@ -48,7 +52,7 @@ type serverProcess struct {
 	env    []string
 	stdout *os.File
 	stderr *os.File
-	lease  *watchLease
+	lease  *watchdog.Lease
 
 	cmd   *exec.Cmd
 	stdin io.WriteCloser
@@ -86,7 +90,7 @@ func (p *serverProcess) Run() error {
 		return fmt.Errorf("start the Delve server: %w", err)
 	}
 	p.cmd, p.stdin, p.done = cmd, stdin, make(chan struct{})
-	p.lease.add("pid %d %s", cmd.Process.Pid, exe)
+	p.lease.Add("pid %d %s", cmd.Process.Pid, exe)
 	go func() { _ = cmd.Wait(); close(p.done) }()
 	line, err := bufio.NewReader(out).ReadString('\n')
 	line = strings.TrimSpace(line)
@@ -120,7 +124,7 @@ func (p *serverProcess) Stop() error {
 		_ = p.cmd.Process.Kill()
 		<-p.done
 	}
-	p.lease.drop("pid %d %s", p.cmd.Process.Pid, p.cmd.Path)
+	p.lease.Drop("pid %d %s", p.cmd.Process.Pid, p.cmd.Path)
 	return nil
 }
 
@@ -157,7 +161,9 @@ func runServer(text string) int {
 		fmt.Printf("error: bad server spec: %v\n", err)
 		return 1
 	}
-	ignoreHangups()
+	// The trace ends the server through its stdin; a terminal's hangup or
+	// ^C is for kratos-trace, which then shuts the program down itself.
+	signal.Ignore(syscall.SIGHUP, syscall.SIGINT)
 	l, err := net.Listen("unix", spec.Socket)
 	if err != nil {
 		fmt.Printf("error: listen on %s: %v\n", spec.Socket, err)
