@@ -46,7 +46,8 @@ func TestBadInput(t *testing.T) {
 		wantErr  []string
 	}{
 		{"no package", []string{"run"}, exitUsage, []string{"requires the PACKAGE", "kratos-trace --help"}},
-		{"two packages", []string{"run", "../../demo", "../../tui"}, exitUsage, []string{"accepts one PACKAGE", "after --"}},
+		// Two packages are a system; each is resolved before anything runs.
+		{"two packages, one no main", []string{"run", "--headless", "../../demo", "../../tui"}, exitFailed, []string{"service tui: ", "is not a main package"}},
 		{"unknown flag", []string{"run", "--nope", "../../demo"}, exitUsage, []string{"unknown flag: --nope"}},
 		{"unknown command", []string{"fly"}, exitUsage, []string{"unknown command"}},
 		{"missing path", []string{"run", "--headless", "./no-such-dir"}, exitFailed, []string{"./no-such-dir does not exist", "hint: "}},

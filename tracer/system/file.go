@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -109,11 +110,11 @@ func ReadFile(path string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the system file: %w", err)
 	}
-	f, err := Parse(path, data)
+	f, err := parse(path, data, filepath.Dir(abs))
 	if err != nil {
 		return nil, err
 	}
-	f.Path, f.Dir = path, filepath.Dir(abs)
+	f.Path = path
 	return f, nil
 }
 
@@ -121,18 +122,24 @@ func ReadFile(path string) (*File, error) {
 // Package paths are left as written: ReadFile resolves them against the
 // file's directory.
 func Parse(name string, data []byte) (*File, error) {
+	return parse(name, data, "")
+}
+
+// parse reads a system file whose relative paths start at dir.
+func parse(name string, data []byte, dir string) (*File, error) {
 	p := &parser{name: name}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
-		return nil, p.yamlError(err)
-	}
-	if len(doc.Content) == 0 {
+	err := dec.Decode(&doc)
+	if errors.Is(err, io.EOF) || (err == nil && len(doc.Content) == 0) {
 		return nil, p.fail(0, "the file is empty", "list the services under `services:` (see docs/SYSTEMS.md)")
 	}
-	f := &File{}
+	if err != nil {
+		return nil, p.yamlError(err)
+	}
+	f := &File{Dir: dir}
 	root := doc.Content[0]
-	err := p.mapping(root, "the file", map[string]func(*yaml.Node) error{
+	err = p.mapping(root, "the file", map[string]func(*yaml.Node) error{
 		"services": func(n *yaml.Node) error {
 			return p.sequence(n, "services", func(item *yaml.Node) error {
 				s, err := p.service(item)
