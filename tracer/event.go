@@ -48,8 +48,12 @@ const (
 // Event is one thing that happened in a trace. Events are JSON-tagged so that
 // a trace can be printed as JSON lines, recorded and replayed.
 type Event struct {
-	Seq  int  `json:"seq"`
-	Kind Kind `json:"kind"`
+	Seq int `json:"seq"`
+	// Service names the service of a system trace the event belongs to
+	// (tracer/system); empty in the trace of a single service, and on the
+	// events of the system itself.
+	Service string `json:"service,omitempty"`
+	Kind    Kind   `json:"kind"`
 
 	// Phase, Detail and the location are set on stop, pass, step and exit events.
 	// Detail tells instances of a phase apart: the provider's name for
@@ -128,6 +132,9 @@ type Event struct {
 	// it. Empty when the program exited by itself.
 	Signal  string   `json:"signal,omitempty"`
 	Session *Session `json:"session,omitempty"`
+	// System, on the first event of a system trace, lists its services
+	// and processes.
+	System *SystemPlan `json:"system,omitempty"`
 }
 
 // IsPhase reports whether the event marks a phase of the lifecycle: a stop,

@@ -2,6 +2,7 @@ package delve
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -53,6 +54,15 @@ type Config struct {
 	// Stall, when set, ends a trace whose program runs this long (program
 	// time) without reaching a phase, with a KindStall event; see stall.go.
 	Stall time.Duration
+	// Env are KEY=VALUE variables added to the program's environment.
+	Env []string
+	// Launch, when set, holds the built program back until it is closed
+	// (launchgate.go).
+	Launch <-chan struct{}
+	// Isolated runs the session's Delve server in a process of its own,
+	// so that several sessions can trace programs side by side
+	// (serverproc.go).
+	Isolated bool
 }
 
 // Session is a live trace of one program under Delve. It implements
@@ -427,7 +437,9 @@ func (s *Session) run() {
 	defer s.closeEvents()
 	defer s.teardown()
 	if err := s.launch(); err != nil {
-		s.emit(ErrorEvent(err))
+		if !errors.Is(err, errNotLaunched) {
+			s.emit(ErrorEvent(err))
+		}
 		return
 	}
 	if s.cfg.PlanOnly {
