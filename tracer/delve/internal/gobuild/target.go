@@ -92,6 +92,14 @@ func ResolveTarget(ctx context.Context, pattern string) (*Target, error) {
 	if len(mains) == 1 {
 		return &mains[0], nil
 	}
+	// kratos-layout's main is cmd/server: the directory's own comes
+	// first, before the cmd/server of a service further down (a
+	// monorepo's app/<svc>/cmd/server).
+	for _, m := range mains {
+		if m.Dir == filepath.Join(abs, "cmd", "server") {
+			return &m, nil
+		}
+	}
 	var servers []Target
 	for _, m := range mains {
 		if strings.HasSuffix(filepath.ToSlash(m.Dir), "/cmd/server") {
