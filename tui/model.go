@@ -46,6 +46,8 @@ type Model struct {
 	services []*paneSet
 	service  int
 	*paneSet
+	// sys is the system of several services a trace may be (services.go).
+	sys systemState
 	// picker sends a request to the App (picker.go).
 	picker requestPicker
 	// notesOn: the Notes pane is shown (Options.Notes, then the N key).
@@ -352,8 +354,9 @@ func (m *Model) waitForEvent() tea.Cmd {
 	return waitForEvent(t.gen, events, t.notes)
 }
 
-// applyEvent updates the panes with one event of the current trace.
-func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
+// applyProgramEvent updates the panes with one event of the current
+// trace, or of one service of a system (applyEvent, in services.go).
+func (m *Model) applyProgramEvent(ev tracer.Event) tea.Cmd {
 	t := &m.trace
 	m.base.add(ev)
 	switch ev.Kind {
@@ -666,6 +669,12 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 
 	case key.Matches(msg, k.Halt):
 		return m, m.halt()
+
+	case key.Matches(msg, k.ServiceNext):
+		return m, m.switchService(1)
+
+	case key.Matches(msg, k.ServicePrev):
+		return m, m.switchService(-1)
 	}
 	if req, ok := m.pane(m.focus).HandleKey(msg); ok {
 		return m, m.apply(req)
@@ -822,9 +831,7 @@ func (m *Model) restart() tea.Cmd {
 // resetPanes empties the panes of what the trace delivered, keeping what
 // the user chose: the breaks, the folds, the sizes and the focus.
 func (m *Model) resetPanes() {
-	for _, p := range m.all {
-		p.Reset()
-	}
+	m.resetServices()
 	m.resetInspect()
 	m.resetBaseline()
 }
@@ -898,8 +905,10 @@ func (m *Model) relayout() {
 		r := m.lay.panes[p]
 		return max(0, r.w-2), max(0, r.h-2)
 	}
-	for id, p := range m.all {
-		p.SetSize(inner(paneID(id)))
+	for _, s := range m.services {
+		for id, p := range s.all {
+			p.SetSize(inner(paneID(id)))
+		}
 	}
 	m.prompt.SetSize(max(0, m.lay.prompt.w-2), max(0, m.lay.prompt.h-2))
 	if !m.lay.placed[m.focus] && !m.lay.tooSmall {

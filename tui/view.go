@@ -299,7 +299,7 @@ func (m Model) target() string {
 func (m Model) wideStatus() bool { return m.width >= 150 }
 
 func (m Model) statusHeight() int {
-	h := 2 // state and help
+	h := 2 + m.stripHeight() // state and help, under the services strip
 	if !m.wideStatus() {
 		h++ // the summary gets a line of its own
 	}
@@ -326,6 +326,9 @@ func (m Model) statusLines() []string {
 	w := m.width
 	r := m.lay.status
 	lines := make([]string, 0, r.h)
+	if m.sys.multi() {
+		lines = append(lines, m.stripLine())
+	}
 
 	state, stateW := m.stateText()
 	head := " " + st.Accent.Paint(m.target())
@@ -439,6 +442,7 @@ func (m Model) stateText() (string, int) {
 	default:
 		text, k = tx.Running, st.OK
 	}
+	text = m.pausedService() + text
 	return k.Paint(text), pane.TextWidth(text)
 }
 
