@@ -76,7 +76,7 @@ func (s *systemState) index(name string) int {
 // sysWords are the strip's words, in each language.
 type sysWords struct {
 	waiting, building, booting, running, stopped, failed, notStarted, paused, exited string
-	keyService                                                                      string
+	keyService                                                                       string
 }
 
 var sysWordsEN = sysWords{
