@@ -185,7 +185,7 @@ func (m *Model) noteService(i int, ev tracer.Event) {
 	switch ev.Kind {
 	case tracer.KindStatus:
 		switch {
-		case strings.HasPrefix(ev.Status, "not started"):
+		case ev.Skipped || strings.HasPrefix(ev.Status, "not started"):
 			v.state = svcNotStarted
 		case ev.Progress != nil || strings.HasPrefix(ev.Status, "build"):
 			if v.state <= svcBuilding {
@@ -204,6 +204,9 @@ func (m *Model) noteService(i int, ev tracer.Event) {
 			v.state = svcRunning
 		}
 	case tracer.KindExit:
+		if v.state == svcFailed {
+			break // its error said why
+		}
 		v.state = svcStopped
 		switch {
 		case ev.Signal != "" && ev.Signal != "SIGTERM" && ev.Signal != "SIGINT":
