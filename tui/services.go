@@ -76,19 +76,21 @@ func (s *systemState) index(name string) int {
 // sysWords are the strip's words, in each language.
 type sysWords struct {
 	waiting, building, booting, running, stopped, failed, notStarted, paused, exited string
-	keyService                                                                       string
+	keyService, otherService                                                         string
 }
 
 var sysWordsEN = sysWords{
 	waiting: "waiting", building: "building", booting: "booting", running: "running",
 	stopped: "stopped", failed: "failed", notStarted: "not started", paused: "paused at %s",
 	exited: "exit %d", keyService: "service",
+	otherService: "%s is not the paused service: its values are read at its next stop",
 }
 
 var sysWordsZH = sysWords{
 	waiting: "等待中", building: "构建中", booting: "启动中", running: "运行中",
 	stopped: "已停止", failed: "失败", notStarted: "未启动", paused: "暂停于 %s",
 	exited: "退出码 %d", keyService: "切换服务",
+	otherService: "%s 不是暂停的服务：它的值在它下次停下时读取",
 }
 
 func (m *Model) sysWords() *sysWords {
@@ -349,4 +351,15 @@ func (m Model) pausedService() string {
 		return ""
 	}
 	return m.sys.svcs[m.sys.paused].name + ": "
+}
+
+// showsOtherService reports whether a system's panes show a service other
+// than the paused one: the program questioned (the Inspector) is the
+// paused one, so the shown service's unread values stay unread.
+func (m *Model) showsOtherService() bool {
+	if !m.sys.multi() || m.service == m.sys.paused {
+		return false
+	}
+	m.trace.notice = fmt.Sprintf(m.sysWords().otherService, m.sys.svcs[m.service].name)
+	return true
 }
