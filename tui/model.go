@@ -789,6 +789,7 @@ func (m *Model) nextCommand() tea.Cmd {
 // toggleBreak turns the break of phase on or off.
 func (m *Model) toggleBreak(phase tracer.PhaseID) tea.Cmd {
 	off := m.phases.ToggleBreak(phase)
+	m.mirrorBreak(phase, off)
 	m.trace.notice = pane.Format(m.tx.BreakOn, phase)
 	if off {
 		m.trace.notice = pane.Format(m.tx.BreakOff, phase)

@@ -363,3 +363,13 @@ func (m *Model) showsOtherService() bool {
 	m.trace.notice = fmt.Sprintf(m.sysWords().otherService, m.sys.svcs[m.service].name)
 	return true
 }
+
+// mirrorBreak shows the break of phase off (or on) in every service's
+// Phases: a system's SetBreak goes to every service.
+func (m *Model) mirrorBreak(phase tracer.PhaseID, off bool) {
+	for _, s := range m.services {
+		if s.phases.BreakOff(phase) != off {
+			s.phases.ToggleBreak(phase)
+		}
+	}
+}

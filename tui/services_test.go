@@ -122,6 +122,16 @@ func TestSystemPanesFollowTheService(t *testing.T) {
 			t.Errorf("with the greeter selected, the screen lacks %q:\n%s", want, s)
 		}
 	}
+	// b turns a phase's break off in every service's Phases.
+	m.setFocus(panePhases)
+	m = update(t, m, tea.KeyPressMsg{Code: 'b', Text: "b"})
+	phase := m.phases.SelectedKey().Phase
+	for i, set := range m.services {
+		if !set.phases.BreakOff(phase) {
+			t.Errorf("b at %s left the break on in service %d", phase, i)
+		}
+	}
+
 	// The gateway's exit leaves the greeter running: the trace goes on.
 	exit := slices.IndexFunc(events, func(ev tracer.Event) bool { return ev.Service == "gateway" && ev.Kind == tracer.KindExit })
 	m = modelAt(t, scenario{until: func(ev tracer.Event) bool { return ev.Seq == events[exit].Seq }}, 120, 40, events)
