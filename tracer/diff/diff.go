@@ -16,7 +16,6 @@ package diff
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
@@ -271,7 +270,7 @@ func (s *stream) outcome() string {
 			}
 			return "exited"
 		case tracer.KindError:
-			msg, _, _ := strings.Cut(ev.Error, "\n")
+			msg := tracer.FirstLine(ev.Error)
 			if ev.Phase != "" {
 				return fmt.Sprintf("error at %s: %s", ev.Label(), msg)
 			}
