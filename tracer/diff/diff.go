@@ -135,13 +135,6 @@ func (r *Result) Section(id SectionID) *Section {
 	return nil
 }
 
-// PhaseChange returns the change of the phases section for the phase with
-// detail, or nil when that phase is the same in both boots. A view that
-// marks its timeline asks it row by row.
-func (r *Result) PhaseChange(phase tracer.PhaseID, detail string) *Change {
-	return r.findPhase(SectionPhases, phase, detail)
-}
-
 // TimeChange returns the change of the times section for the phase with
 // detail, or nil.
 func (r *Result) TimeChange(phase tracer.PhaseID, detail string) *Change {
