@@ -41,6 +41,7 @@ func (p *Pane) NoteRegistry(ev tracer.Event) {
 // New returns the pane, in the colours of st and the words of tx.
 func New(st *pane.Styles, tx *pane.Text) Pane { return Pane{st: st, tx: tx} }
 
+// SetSize implements pane.Pane.
 func (p *Pane) SetSize(w, h int) {
 	p.W, p.H = w, h
 	p.Scroll(0)
@@ -56,6 +57,7 @@ func (p *Pane) Set(servers []tracer.Server) {
 	}
 }
 
+// Reset implements pane.Pane.
 func (p *Pane) Reset() {
 	p.servers, p.registry, p.offset, p.atRegistry = nil, registrySection{}, 0, false
 }
@@ -143,6 +145,7 @@ func (p *Pane) columnWidths(w int) ([]int, int) {
 	return widths, gap
 }
 
+// Scroll implements pane.Pane.
 func (p *Pane) Scroll(delta int) {
 	if p.atRegistry {
 		// The user scrolls from where the pane shows.
@@ -238,6 +241,7 @@ func (p *Pane) stateInk(s tracer.ServerState) pane.Ink {
 	return p.st.StateCreated
 }
 
+// View implements pane.Pane.
 func (p *Pane) View() []string {
 	if p.H <= 0 {
 		return nil
@@ -256,5 +260,5 @@ func (p *Pane) View() []string {
 	return lines
 }
 
-// Move scrolls: the pane has no selection (panes.go).
+// Move implements pane.Pane: it scrolls, as the pane has no selection.
 func (p *Pane) Move(delta int) pane.Request { p.Scroll(delta); return nil }
