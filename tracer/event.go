@@ -103,6 +103,14 @@ type Event struct {
 	// app.deregister.
 	Instance  *ServiceInstance `json:"instance,omitempty"`
 	Registrar string           `json:"registrar,omitempty"`
+	// Discovery is the client and, on discovery.update, the instance list
+	// its resolver received, on discovery.dial and discovery.update.
+	Discovery *Discovery `json:"discovery,omitempty"`
+	// Clients are the clients the program has built so far, with the
+	// endpoints each one sees now, as Servers are its servers.
+	Clients []Client `json:"clients,omitempty"`
+	// Call is the outgoing call of a request.client stop and its return.
+	Call *ClientCall `json:"call,omitempty"`
 	// Source is the text around File:Line, so a replay needs no source tree.
 	Source *Snippet `json:"source,omitempty"`
 	// SourceMissing says why Source is empty although File is set: the

@@ -440,6 +440,9 @@ func (m *Model) takeSnapshot(ev tracer.Event) {
 	if ev.Servers != nil {
 		m.servers.Set(ev.Servers)
 	}
+	if ev.Clients != nil {
+		m.servers.SetClients(ev.Clients)
+	}
 	m.servers.NoteRegistry(ev)
 	m.trace.hasSnapshot = true
 }
@@ -451,7 +454,8 @@ func (m *Model) suggestTab(phase tracer.PhaseID) {
 	case tracer.PhaseConfigScan:
 		m.suggest(paneBootstrap)
 	case tracer.PhaseWireDone, tracer.PhaseServerStart, tracer.PhaseAfterStart, tracer.PhaseRunning,
-		tracer.PhaseServerStop, tracer.PhaseAfterStop, tracer.PhaseAppNew, tracer.PhaseRegister, tracer.PhaseDeregister:
+		tracer.PhaseServerStop, tracer.PhaseAfterStop, tracer.PhaseAppNew, tracer.PhaseRegister, tracer.PhaseDeregister,
+		tracer.PhaseDiscoveryDial, tracer.PhaseDiscoveryUpdate:
 		m.suggest(paneServers)
 	}
 }

@@ -31,7 +31,7 @@ func addRequestFlags(f *pflag.FlagSet, rf *requestFlags) {
 
 // addLayerFlag adds --layer, for run: the program's source is here.
 func addLayerFlag(f *pflag.FlagSet, rf *requestFlags) {
-	f.StringArrayVar(&rf.layers, "layer", nil, "another package of a layer a request is followed through, as `LAYER=DIR` relative to the module (service, biz or data; beside internal/service, internal/biz, internal/data), e.g. biz=internal/usecase")
+	f.StringArrayVar(&rf.layers, "layer", nil, "another package of a layer a request is followed through, as `LAYER=DIR` relative to the module (service, biz or data; beside internal/service, internal/biz, internal/data of the main's service root), e.g. biz=internal/usecase")
 }
 
 // specs parses the --request flags, so that a mistake is reported before

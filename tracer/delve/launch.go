@@ -130,6 +130,11 @@ func (s *Session) arm(entries []planEntry, notes []string, info tracer.Session) 
 			switch {
 			case err != nil && strings.Contains(err.Error(), "Breakpoint exists") && s.armShared(&e):
 				// Another phase stops here already; the hit means both.
+			case err != nil && e.optional:
+				// Code this program does not link (a client it never
+				// builds): not a phase of its trace.
+				debugf("optional %s left out: %v", e.Phase, err)
+				continue
 			case err != nil:
 				e.Unavailable = unavailableReason(e, err)
 			default:

@@ -52,6 +52,13 @@ type planEntry struct {
 	// phases and are never reported.
 	configSource   bool
 	srcVar, kvsVar string
+	// client marks a discovery phase's breakpoint in kratos' client code,
+	// with what to read there (clientplan.go).
+	client *clientSite
+	// optional marks an entry whose code a program may not link (a client
+	// it never builds): when its breakpoint cannot be set it is left out
+	// of the plan rather than shown unavailable.
+	optional bool
 }
 
 // opts returns the expression of the App's options struct at this stop, or
@@ -225,6 +232,10 @@ func planFrom(src planSources) ([]planEntry, []string) {
 	stop.serverVar = run.serverVar
 	plan = append(plan, stop,
 		at(runFn, tracer.PhaseAfterStop, run.afterStop, "(*App).Run has no AfterStop hooks (no loop over opts.afterStop)"))
+	if kratosDir != "" {
+		clients, clientNotes := clientEntries(kratosDir)
+		plan, notes = append(plan, clients...), append(notes, clientNotes...)
+	}
 	return plan, notes
 }
 

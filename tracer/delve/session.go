@@ -118,6 +118,11 @@ type Session struct {
 	// (reportFailure); a panic that follows is its consequence.
 	failed  *tracer.Event
 	servers *serverTracker
+	// clients are the clients the program built (discovery.go).
+	clients clientTracker
+	// registry is the lease the App's instance is registered under
+	// (lease.go).
+	registry registryLease
 	// serversStale: the servers may have changed since they were read.
 	serversStale bool
 	sources      *sourceCache
@@ -161,6 +166,9 @@ type hit struct {
 	thread *api.Thread
 	// ret: the hit is at a return of a request function.
 	ret bool
+	// lift names the client timeout an outgoing call is about to apply,
+	// at the line that checks it (clientcalls.go).
+	lift string
 }
 
 // Start resolves the target and begins a trace in the background: the build,

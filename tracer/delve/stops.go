@@ -120,7 +120,7 @@ func (s *Session) step(op string) (*api.DebuggerState, error) {
 	if s.closing() {
 		return nil, errors.New("the trace is closing")
 	}
-	s.runClock.resume()
+	s.notePause(s.runClock.resume())
 	defer s.runClock.pause()
 	switch op {
 	case "next":
@@ -225,6 +225,9 @@ func (s *Session) report(h hit) bool {
 		}
 	case tracer.PhaseRegister, tracer.PhaseDeregister:
 		s.addRegistration(&ev, scope, h.entry)
+		s.noteRegistration(&ev, scope, h.entry)
+	case tracer.PhaseDiscoveryDial, tracer.PhaseDiscoveryUpdate:
+		s.addDiscovery(&ev, scope, h.entry.client)
 	case tracer.PhaseAppNew:
 		if kind, err := readRegistrar(s.client, scope, h.entry.opts()+".registrar"); err == nil {
 			ev.Registrar = kind
@@ -239,9 +242,10 @@ func (s *Session) report(h hit) bool {
 	s.mu.Lock()
 	pause := !s.noBreak[h.entry.Phase] && !ev.Skipped
 	s.mu.Unlock()
-	if h.entry.Phase != tracer.PhaseBreak {
+	if h.entry.Phase != tracer.PhaseBreak && h.entry.client == nil {
 		// A panic is blamed on the last lifecycle phase, not on a
-		// breakpoint of the user's.
+		// breakpoint of the user's, nor on a client's resolver, which
+		// runs on its own goroutine at any time.
 		s.current = h.entry.Phase
 	}
 	if pause {
@@ -268,6 +272,7 @@ func (s *Session) addState(ev *tracer.Event) {
 	ev.Bootstrap = s.bootstrap
 	ev.ConfigSources = s.configDescribed
 	ev.Servers = s.servers.snapshot()
+	ev.Clients = s.clients.snapshot()
 	if ev.Stack == nil {
 		ev.Stack = s.stack(ev.Goroutine)
 	}

@@ -53,6 +53,8 @@ type words struct {
 	diff       diffWords
 	goroutines goroutineWords
 	requests   requestWords
+	// clients: discovery and outgoing calls (clients.go).
+	clients clientWords
 }
 
 // allWords are the words of every language the text output speaks, in one
@@ -110,6 +112,19 @@ var allWords = map[tracer.Lang]*words{
 			took: "took", latency: "latency", serverTime: "in the program",
 			summary: "Requests", cols: [3]string{"LAYER", "TOOK", "ERROR"},
 		},
+		clients: clientWords{
+			clients:  "Clients:",
+			cols:     [5]string{"KIND", "TARGET", "REGISTRY", "TIMEOUT", "ENDPOINTS"},
+			dial:     "client %s via %s, timeout %s",
+			received: "received %d instance(s)",
+			refused:  "refused: %s",
+			keeps:    "the client keeps %s",
+			call:     "call %s → %s",
+			metadata: "metadata",
+			picked:   "picked %s",
+			lifted:   "the client's timeout (%s) was lifted for this call",
+			failed:   "error: %s",
+		},
 	},
 	tracer.Chinese: {
 		phaseHead:       " +%-9s 启动后 %s",
@@ -162,6 +177,19 @@ var allWords = map[tracer.Lang]*words{
 			request: "请求", reply: "回复", failedAt: "失败于", args: "参数", results: "返回",
 			took: "耗时", latency: "总耗时", serverTime: "程序内",
 			summary: "请求", cols: [3]string{"层", "耗时", "错误"},
+		},
+		clients: clientWords{
+			clients:  "客户端：",
+			cols:     [5]string{"类型", "目标", "注册中心", "超时", "端点"},
+			dial:     "客户端 %s，经由 %s，超时 %s",
+			received: "收到 %d 个实例",
+			refused:  "被拒绝：%s",
+			keeps:    "客户端保留 %s",
+			call:     "调用 %s → %s",
+			metadata: "元数据",
+			picked:   "选中 %s",
+			lifted:   "本次调用解除了客户端超时（%s）",
+			failed:   "错误：%s",
 		},
 	},
 }

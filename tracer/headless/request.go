@@ -92,6 +92,7 @@ func (p *printer) printRequest(ev tracer.Event) {
 	if ev.Phase == tracer.PhaseRequestTransport {
 		fmt.Fprintf(w, "  %s %s\n", rw.request, ev.Request.Label())
 	}
+	printClientCall(w, ev, p.opts.Lang)
 	if ev.Kind == tracer.KindPass && len(ev.Args) > 0 {
 		// A stop's arguments are printed with its other values.
 		fmt.Fprintf(w, "  %s: %s\n", rw.args, compactNodes(ev.Args))
@@ -106,6 +107,7 @@ func (p *printer) printRequestReturn(ev tracer.Event) {
 	if len(ev.Results) > 0 {
 		fmt.Fprintf(p.opts.Out, "  %s: %s\n", rw.results, compactNodes(ev.Results))
 	}
+	printClientCall(p.opts.Out, ev, p.opts.Lang)
 }
 
 // compactNodes renders values on one line, name = value, each as a stop's

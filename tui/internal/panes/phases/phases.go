@@ -286,7 +286,9 @@ func (p *Pane) rebuild() {
 		case len(p.plan) > 0:
 			return inPlan[id]
 		}
-		return id != phaseMain
+		// The client side's phases come only in programs that build a
+		// client: the plan says whether this one does.
+		return id != phaseMain && !tracer.IsClientSide(id)
 	}
 
 	rows := p.rows[:0]
