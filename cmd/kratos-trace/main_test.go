@@ -47,6 +47,8 @@ func TestBadInput(t *testing.T) {
 		wantCode int
 		wantErr  []string
 	}{
+		// Two packages are a system; each is resolved before anything runs.
+		{"two packages, one no main", []string{"run", "--headless", "../../demo", "../../tui"}, exitFailed, []string{"service tui: ", "is not a main package"}},
 		{"missing path", []string{"run", "--headless", "./no-such-dir"}, exitFailed, []string{"./no-such-dir does not exist", "hint: "}},
 		{"not a main package", []string{"run", "--headless", "../../tracer/headless"}, exitFailed, []string{"is not a main package", "hint: "}},
 		{"does not compile", []string{"run", "--headless", broken}, exitFailed, []string{"does not compile", "main.go:4:2: undefined: notDefined"}},

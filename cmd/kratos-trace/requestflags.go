@@ -42,7 +42,9 @@ func (rf requestFlags) specs() ([]tracer.RequestSpec, error) {
 	}
 	var out []tracer.RequestSpec
 	for _, r := range rf.requests {
-		spec, err := request.Parse(r, rf.headers)
+		service, text := splitService(r)
+		spec, err := request.Parse(text, rf.headers)
+		spec.Service = service
 		if err != nil {
 			var se *request.SpecError
 			if errors.As(err, &se) {
@@ -75,4 +77,14 @@ func (rf requestFlags) layerDirs() (map[tracer.PhaseID][]string, error) {
 		out[phase] = append(out[phase], strings.Trim(strings.TrimSpace(dir), "/"))
 	}
 	return out, nil
+}
+
+// splitService cuts the service off a request of a system, as in
+// 'gateway: GET /hello/kratos'; a request without one is returned whole.
+func splitService(r string) (service, rest string) {
+	name, text, ok := strings.Cut(r, ":")
+	if !ok || name == "" || strings.ContainsAny(name, " /{\"") || !strings.HasPrefix(text, " ") {
+		return "", r
+	}
+	return name, strings.TrimSpace(text)
 }

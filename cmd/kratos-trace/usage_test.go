@@ -26,7 +26,8 @@ func TestEveryUsageErrorExits2(t *testing.T) {
 		{"phases: two packages", []string{"phases", pkg, pkg}, "accepts at most one PACKAGE"},
 
 		{"run: no package", []string{"run"}, "requires the PACKAGE"},
-		{"run: two packages", []string{"run", pkg, pkg}, "accepts one PACKAGE"},
+		{"run: --together for one package", []string{"run", "--together", pkg}, "--together is for a system"},
+		{"run: --system beside a package", []string{"run", "--system", "--headless", pkg}, "name no PACKAGE beside it"},
 		{"run: unknown flag", []string{"run", "--nope", pkg}, "unknown flag: --nope"},
 		{"run: a flag without its value", []string{"run", pkg, "--hold"}, "flag needs an argument"},
 		{"run: a bad duration", []string{"run", "--hold", "soon", pkg}, `invalid argument "soon"`},

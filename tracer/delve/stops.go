@@ -216,7 +216,7 @@ func (s *Session) report(h hit) bool {
 		}
 	case tracer.PhaseServerStart, tracer.PhaseServerStop:
 		if srv, key, err := readServerVar(s.client, scope, h.entry.serverVar); err == nil {
-			ev.Detail = srv.Kind + " " + srv.Address
+			ev.Detail = srv.Kind + " " + srv.ShownAddress()
 			if h.entry.Phase == tracer.PhaseServerStart {
 				s.servers.setState(key, tracer.ServerStarting)
 			} else {
@@ -247,6 +247,9 @@ func (s *Session) report(h hit) bool {
 		// breakpoint of the user's, nor on a client's resolver, which
 		// runs on its own goroutine at any time.
 		s.current = h.entry.Phase
+	}
+	if h.entry.Phase == tracer.PhaseStop {
+		s.stopping = true
 	}
 	if pause {
 		ev.Kind = tracer.KindStop
@@ -400,9 +403,11 @@ func (s *Session) reportExit(code int) {
 	s.mu.Lock()
 	panicLine := s.panicLine
 	s.mu.Unlock()
-	switch f := s.failureAtExit(code, panicLine); {
+	switch f, own := s.failureAtExit(code, panicLine), s.ownExit(code, panicLine); {
 	case f != nil:
 		s.emit(*f)
+	case own != nil && s.fatal == nil:
+		s.emit(*own)
 	case s.fatal != nil:
 		s.fatal.Reason = panicLine
 		s.emit(*s.fatal)

@@ -263,7 +263,7 @@ func writeTable(w io.Writer, rows [][]string) {
 func formatServers(servers []tracer.Server, wd *words) string {
 	rows := [][]string{wd.serverCols[:]}
 	for _, s := range servers {
-		rows = append(rows, []string{s.Kind, dash(s.Network), dash(s.Address), dash(s.Timeout), dash(s.Endpoint), string(s.State)})
+		rows = append(rows, []string{s.Kind, dash(s.Network), dash(s.ShownAddress()), dash(s.Timeout), dash(s.Endpoint), string(s.State)})
 	}
 	var b strings.Builder
 	writeTable(&b, rows)

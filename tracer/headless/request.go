@@ -46,6 +46,9 @@ func (d *requestDriver) sendNext(ctx context.Context, p *printer, src tracer.Sou
 		return false
 	}
 	spec := d.specs[d.next]
+	if ev.Service != "" && !d.forService(ctx, p, rq, spec, ev.Service) {
+		return false
+	}
 	d.next++
 	info, err := rq.Send(ctx, spec)
 	if err != nil {

@@ -84,7 +84,7 @@ const (
 var serverColumns = []serverColumn{
 	colKind:     {func(s tracer.Server) string { return s.Kind }},
 	colNetwork:  {func(s tracer.Server) string { return s.Network }},
-	colAddress:  {func(s tracer.Server) string { return s.Address }},
+	colAddress:  {func(s tracer.Server) string { return s.ShownAddress() }},
 	colTimeout:  {func(s tracer.Server) string { return s.Timeout }},
 	colEndpoint: {func(s tracer.Server) string { return displayEndpoint(s.Endpoint) }},
 	colState:    {func(s tracer.Server) string { return string(s.State) }},
