@@ -907,9 +907,8 @@ func (m *Model) relayout() {
 	}
 }
 
-// shortPath shows a file as a person would name it: from the module path
-// for the module cache, from the package path for the standard library,
-// relative to where kratos-trace runs (or the project) for the user's code.
+// shortPath shows a file as tracer.ShortPath does, the user's code
+// relative to where kratos-trace runs, or else to the project.
 func (m *Model) shortPath(path string) string {
 	return m.pathNamer().short(path)
 }
@@ -924,31 +923,9 @@ type pathNamer struct {
 func (m *Model) pathNamer() pathNamer { return pathNamer{cwd: m.cwd, session: m.trace.session} }
 
 func (n pathNamer) short(path string) string {
-	if i := strings.Index(path, "/pkg/mod/"); i >= 0 {
-		rest := path[i+len("/pkg/mod/"):]
-		for _, host := range []string{"github.com/", "golang.org/x/", "google.golang.org/"} {
-			rest = strings.TrimPrefix(rest, host)
-		}
-		return rest
-	}
-	if i := strings.Index(path, "/go/src/"); i >= 0 {
-		return path[i+len("/go/src/"):]
-	}
-	if !filepath.IsAbs(path) {
-		// Already relative, as in the tour's recording: to its project.
-		return path
-	}
-	bases := []string{n.cwd}
+	project := ""
 	if s := n.session; s != nil && s.WorkingDir != "" {
-		bases = append(bases, filepath.Dir(filepath.Clean(s.WorkingDir)))
+		project = filepath.Dir(filepath.Clean(s.WorkingDir))
 	}
-	for _, base := range bases {
-		if base == "" {
-			continue
-		}
-		if rel, err := filepath.Rel(base, path); err == nil && !strings.HasPrefix(rel, "..") {
-			return rel
-		}
-	}
-	return path
+	return tracer.ShortPath(path, n.cwd, project)
 }

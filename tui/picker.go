@@ -208,7 +208,7 @@ func (m Model) pickerLines(w, h int) []string {
 		}
 		line := " " + pane.PadRight(r.Transport, 5) + " " + what
 		if r.Note != "" {
-			line += "  " + pane.FirstLine(r.Note)
+			line += "  " + tracer.FirstLine(r.Note)
 		}
 		line = pane.Truncate(pane.Sanitize(line), w)
 		switch {

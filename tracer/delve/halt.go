@@ -210,7 +210,7 @@ func (s *Session) Goroutine(ctx context.Context, id int64) ([]tracer.Frame, erro
 	}
 	frames, err := s.client.Stacktrace(gid, goroutineDepth, 0, 0, nil)
 	if err != nil {
-		return nil, fmt.Errorf("goroutine %d: %s", gid, oneLine(err.Error()))
+		return nil, fmt.Errorf("goroutine %d: %s", gid, tracer.OneLine(err.Error(), 0))
 	}
 	s.insp.mu.Lock()
 	s.insp.goroutine = id

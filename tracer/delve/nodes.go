@@ -324,7 +324,7 @@ func (r *nodeReader) fetch(n *tracer.Node, ask string, v *api.Variable, level in
 	}
 	loaded, err := r.c.EvalVariable(r.scope, ask, r.load)
 	if err != nil {
-		n.Value = "<unreadable: " + oneLine(err.Error()) + ">"
+		n.Value = "<unreadable: " + tracer.OneLine(err.Error(), 0) + ">"
 		return nil, false
 	}
 	r.fetches--
@@ -389,7 +389,7 @@ func (r *nodeReader) unreadable(v *api.Variable) string {
 	if r.style == configStyle {
 		return "<unreadable>"
 	}
-	return "<unreadable: " + oneLine(v.Unreadable) + ">"
+	return "<unreadable: " + tracer.OneLine(v.Unreadable, 0) + ">"
 }
 
 // leaf formats a scalar: as in a config (configStyle), or in Go syntax.
@@ -610,9 +610,4 @@ func funcPackage(fn string) string {
 		return ""
 	}
 	return fn[:slash+1+dot]
-}
-
-// oneLine joins the lines of a message into one.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -398,7 +397,7 @@ func (p *printer) printPhase(ev tracer.Event) {
 // (goroutine N)", and the source line there when the event carries it.
 func writeLocation(w io.Writer, ev tracer.Event) {
 	if ev.Location() != "" {
-		fmt.Fprintf(w, "  %s:%d  %s", ShortPath(ev.File), ev.Line, ev.Function)
+		fmt.Fprintf(w, "  %s:%d  %s", tracer.ShortPath(ev.File), ev.Line, ev.Function)
 		if ev.Goroutine != 0 {
 			fmt.Fprintf(w, "  (goroutine %d)", ev.Goroutine)
 		}
@@ -424,7 +423,7 @@ func FormatPlan(s *tracer.Session) string {
 	for _, p := range s.Plan {
 		loc := "-"
 		if p.File != "" {
-			loc = fmt.Sprintf("%s:%d", ShortPath(p.File), p.Line)
+			loc = fmt.Sprintf("%s:%d", tracer.ShortPath(p.File), p.Line)
 		}
 		if p.Unavailable != "" {
 			unavailable++
@@ -442,20 +441,6 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// ShortPath shows module-cache paths from the module on, paths below the
-// working directory relative to it, and other paths as they are.
-func ShortPath(path string) string {
-	if i := strings.Index(path, "/pkg/mod/"); i >= 0 {
-		return path[i+len("/pkg/mod/"):]
-	}
-	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
-			return "./" + rel
-		}
-	}
-	return path
 }
 
 // summary prints the table of phases with their times.
