@@ -103,6 +103,8 @@ type Event struct {
 	// app.deregister.
 	Instance  *ServiceInstance `json:"instance,omitempty"`
 	Registrar string           `json:"registrar,omitempty"`
+	// App is what a running App holds, on the attach stop.
+	App *AppInfo `json:"app,omitempty"`
 	// Source is the text around File:Line, so a replay needs no source tree.
 	Source *Snippet `json:"source,omitempty"`
 	// SourceMissing says why Source is empty although File is set: the

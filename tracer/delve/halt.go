@@ -290,7 +290,7 @@ func (s *Session) readGoroutines() []tracer.Goroutine {
 	facts := s.facts()
 	// The program runs on this machine, so its monotonic clock is ours; a
 	// program under a Delve server elsewhere may not share it.
-	now, sameClock := nanotime(), s.remote == nil
+	now, sameClock := nanotime(), s.remote == nil || s.attaching()
 	out := make([]tracer.Goroutine, 0, len(gs))
 	for _, g := range gs {
 		if g == nil || !liveGoroutine(g.Status) || g.Unreadable != "" && g.CurrentLoc.PC == 0 {

@@ -324,7 +324,7 @@ func (r *nodeReader) fetch(n *tracer.Node, ask string, v *api.Variable, level in
 	}
 	loaded, err := r.c.EvalVariable(r.scope, ask, r.load)
 	if err != nil {
-		n.Value = "<unreadable: " + oneLine(err.Error()) + ">"
+		n.Value = unreadableText(err.Error())
 		return nil, false
 	}
 	r.fetches--
@@ -389,7 +389,20 @@ func (r *nodeReader) unreadable(v *api.Variable) string {
 	if r.style == configStyle {
 		return "<unreadable>"
 	}
-	return "<unreadable: " + oneLine(v.Unreadable) + ">"
+	return unreadableText(v.Unreadable)
+}
+
+// optimisedAwayPattern matches Delve's words for a variable an optimised
+// build keeps in no register and no memory at the current pc.
+var optimisedAwayPattern = regexp.MustCompile(`could not find symbol value for|could not find loclist entry|empty OP stack|no location list|optimized out`)
+
+// unreadableText shows why a value could not be read: tracer.OptimisedAway
+// when the optimiser left it nowhere, Delve's reason otherwise.
+func unreadableText(msg string) string {
+	if optimisedAwayPattern.MatchString(msg) {
+		return tracer.OptimisedAway
+	}
+	return "<unreadable: " + oneLine(msg) + ">"
 }
 
 // leaf formats a scalar: as in a config (configStyle), or in Go syntax.

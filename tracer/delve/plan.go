@@ -52,6 +52,9 @@ type planEntry struct {
 	// phases and are never reported.
 	configSource   bool
 	srcVar, kvsVar string
+	// marker is a phase with no breakpoint of its own: the attach stop,
+	// which the session reports itself.
+	marker bool
 }
 
 // opts returns the expression of the App's options struct at this stop, or

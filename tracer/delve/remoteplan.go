@@ -36,7 +36,10 @@ type remoteProgram struct {
 // source the plan needs here (fetching the Kratos version it links into the
 // module cache), and arms the phases. It runs on the session's goroutine.
 func (s *Session) attachRemote() error {
-	r, c := s.remote, s.client
+	if s.attaching() {
+		return s.attachLocal()
+	}
+	r := s.remote
 	addr := r.cfg.Addr
 	s.status("connected to Delve %s at %s", r.delveVersion, addr)
 	if !r.multiclient && !r.attached {
@@ -55,6 +58,21 @@ func (s *Session) attachRemote() error {
 		}
 	}()
 
+	entries, notes, info := s.remotePlan(ctx)
+	s.mu.Lock()
+	s.launched = time.Now()
+	s.mu.Unlock()
+	s.arm(entries, notes, info)
+	return s.armUserBreaks(s.cfg.Breaks)
+}
+
+// remotePlan reads what the program under the session's Delve server is
+// and resolves the phase plan from it, finding the source the plan needs
+// here (fetching the Kratos version it links into the module cache). ctx
+// ends the fetch.
+func (s *Session) remotePlan(ctx context.Context) ([]planEntry, []string, tracer.Session) {
+	r, c := s.remote, s.client
+	addr := r.cfg.Addr
 	prog := readRemoteProgram(c)
 	src := planSources{kratosLinked: prog.kratos != nil || prog.kratosAppFile != ""}
 	shownDir := ""
@@ -100,18 +118,14 @@ func (s *Session) attachRemote() error {
 	}
 	s.mapGoroot(ctx, prog)
 
-	s.mu.Lock()
-	s.launched = time.Now()
-	s.mu.Unlock()
 	entries, notes := planFrom(src)
-	s.arm(entries, notes, tracer.Session{
+	return entries, notes, tracer.Session{
 		Target:        addr,
 		Package:       prog.mainPath,
 		Dir:           shownDir,
 		KratosVersion: version,
 		GoVersion:     prog.goVersion,
-	})
-	return s.armUserBreaks(s.cfg.Breaks)
+	}
 }
 
 // clearStaleBreakpoints removes breakpoints an earlier session left behind

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/delve"
+)
+
+// attachOptions are the flags of `kratos-trace attach` beyond those it
+// shares with run.
+type attachOptions struct {
+	substitutePath []string
+	killOnExit     bool
+	sigterm        bool
+}
+
+func newAttachCommand(io streams) *cobra.Command {
+	var opts runOptions
+	var aopts attachOptions
+	cmd := &cobra.Command{
+		Use:   "attach [flags] PID|NAME",
+		Short: "Look inside a Kratos service that is already running",
+		Long: `Attach to a running Go program, by its pid or by NAME (the base name of its
+executable, its process name, or the Kratos service name it was built with,
+main.Name), pause it once and show what its App holds: the id, name, version,
+metadata and endpoints, the servers with their states and addresses, the
+registered instance and registrar, the routes and gRPC methods, the
+Bootstrap if main.main still holds it, and the goroutines. Then it runs on,
+and everything that works at app.running works: follow a request through
+the layers (--request, R in the terminal UI), breakpoints, watches, eval,
+halt, and t (SIGTERM) to walk the shutdown.
+
+A normal go build works: values the optimiser kept nowhere show as
+optimised away. A stripped binary (-ldflags="-s -w") cannot be read.
+
+When the trace ends (q, or --headless after --hold) kratos-trace detaches:
+its breakpoints are cleared, the servers' timeouts put back, and the program
+runs on as it was; --kill-on-exit ends it instead, and --headless --sigterm
+walks its shutdown. If kratos-trace itself is killed, its attach helper
+detaches the same way. See docs/ATTACH.md.`,
+		Example: `  kratos-trace attach 4242
+  kratos-trace attach server
+  kratos-trace attach --headless --request 'GET /helloworld/kratos' helloworld
+  kratos-trace attach --headless --json --hold 5s 4242
+  kratos-trace attach --headless --sigterm 4242   # walk its shutdown`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case len(args) == 0:
+				return errors.New("requires the PID or NAME of a running program, e.g. kratos-trace attach 4242")
+			case len(args) > 1:
+				return fmt.Errorf("accepts one PID or NAME, got %v", args)
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.inspect.check(); err != nil {
+				return err
+			}
+			if aopts.sigterm && aopts.killOnExit {
+				return refuseUsage(io, "--sigterm and --kill-on-exit each end the program: give one", "--sigterm walks the shutdown, --kill-on-exit kills the program when the trace ends")
+			}
+			if opts.json {
+				opts.headless = true
+			}
+			if aopts.sigterm && !opts.headless {
+				return refuseUsage(io, "--sigterm is for --headless", "in the terminal UI press t to send SIGTERM")
+			}
+			pid, err := resolveAttachTarget(args[0])
+			if err != nil {
+				return err
+			}
+			cfg := delve.AttachConfig{Pid: pid, KillOnExit: aopts.killOnExit, Watches: opts.inspect.watches, Breaks: opts.inspect.breaks,
+				Stall: opts.stall, KeepTimeouts: opts.req.keepTimeouts}
+			if cfg.Layers, err = opts.req.layerDirs(); err != nil {
+				return err
+			}
+			for _, v := range aopts.substitutePath {
+				rule, err := delve.ParseSubstitutePath(v)
+				if err != nil {
+					return err
+				}
+				cfg.SubstitutePath = append(cfg.SubstitutePath, rule)
+			}
+			target := &attachedTarget{cfg: cfg, sigterm: aopts.sigterm}
+			opts.attach = target
+			err = runTrace(cmd, io, delve.Config{Target: fmt.Sprintf("pid %d", pid)}, opts)
+			if note := target.detachNote(); note != "" {
+				fmt.Fprintf(io.err, "kratos-trace: %s\n", note)
+			}
+			return err
+		},
+	}
+	f := cmd.Flags()
+	addOutputFlags(f, &opts)
+	addInspectFlags(f, &opts.inspect)
+	f.DurationVar(&opts.hold, "hold", 0, "with --headless: how long the program runs on after the attach stop (and the --request requests), serving, before the trace detaches")
+	f.DurationVar(&opts.stopTimeout, "stop-timeout", 0, "with --headless --sigterm: how long the program may take to exit after SIGTERM before it is killed (default: wait)")
+	f.StringArrayVar(&aopts.substitutePath, "substitute-path", nil, "map source directory `FROM=TO`: FROM as the program reports it (e.g. /app), TO the local checkout; repeatable")
+	f.BoolVar(&aopts.killOnExit, "kill-on-exit", false, "end the program when the trace ends (default: detach and leave it running as it was)")
+	f.BoolVar(&aopts.sigterm, "sigterm", false, "with --headless: after the hold, send the program SIGTERM and trace its shutdown instead of detaching")
+	addStallFlag(f, &opts)
+	addLayerFlag(f, &opts.req)
+	return cmd
+}
+
+// resolveAttachTarget turns PID|NAME into a pid: a number is a pid; a name
+// must match exactly one running Go program.
+func resolveAttachTarget(arg string) (int, error) {
+	if pid, err := strconv.Atoi(arg); err == nil {
+		return pid, nil
+	}
+	found, err := delve.FindProcesses(arg)
+	if err != nil {
+		return 0, err
+	}
+	switch len(found) {
+	case 0:
+		return 0, &delve.UserError{Msg: fmt.Sprintf("no running Go program is called %q (by its executable, process name or Kratos service name)", arg), Hint: "give its pid instead; `pgrep -l NAME` lists processes by name"}
+	case 1:
+		return found[0].Pid, nil
+	}
+	var lines []string
+	for _, c := range found {
+		lines = append(lines, c.String())
+	}
+	return 0, &delve.UserError{
+		Msg:    fmt.Sprintf("%d running Go programs are called %q:", len(found), arg),
+		Detail: strings.Join(lines, "\n"),
+		Hint:   fmt.Sprintf("give the pid of the one to attach to, e.g. kratos-trace attach %d", found[0].Pid),
+	}
+}
+
+// attachedTarget is what attach traces: a running program. The TUI's
+// restart (r) attaches to it again.
+type attachedTarget struct {
+	cfg     delve.AttachConfig
+	sigterm bool
+
+	mu   sync.Mutex
+	last *delve.Session
+}
+
+// start attaches to the program.
+func (t *attachedTarget) start(ctx context.Context) (tracer.Source, error) {
+	s, err := delve.Attach(ctx, t.cfg)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	t.last = s
+	t.mu.Unlock()
+	return s, nil
+}
+
+// detachNote says what became of the program when the last trace ended.
+func (t *attachedTarget) detachNote() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.last == nil {
+		return ""
+	}
+	return t.last.DetachNote()
+}
