@@ -13,7 +13,7 @@ import (
 
 func main() {
 	// Started as the watchdog of another kratos-trace, this process is
-	// only that (tracer/delve/watchdog.go).
+	// only that (tracer/delve/internal/watchdog).
 	delve.RunWatchdogIfAsked()
 	// Started as the attach helper of another kratos-trace, this process
 	// is only that (tracer/delve/attachhelper.go).

@@ -90,7 +90,7 @@ func Attach(ctx context.Context, cfg AttachConfig) (*Session, error) {
 	if cfg.KillOnExit {
 		// Should kratos-trace die without its way out, the watchdog ends
 		// the program as the way out would have.
-		s.lease.add("pid %d %s", t.pid, t.exe)
+		s.lease.Add("pid %d %s", t.pid, t.exe)
 	}
 	s.sources.paths = pathMap{rules: cfg.SubstitutePath}
 	go s.run()

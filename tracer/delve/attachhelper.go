@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -81,7 +82,9 @@ func RunAttachHelperIfAsked() {
 // runAttachHelper is the helper's life: attach, serve, and detach when
 // kratos-trace is gone.
 func runAttachHelper(arg string, in io.Reader, out io.Writer) int {
-	ignoreHangups()
+	// The helper outlives kratos-trace by design: what ends kratos-trace
+	// must not end it before it has detached.
+	signal.Ignore(syscall.SIGHUP, syscall.SIGINT, syscall.SIGTERM, syscall.SIGQUIT, syscall.SIGPIPE)
 	pidText, dir, ok := strings.Cut(arg, " ")
 	pid, err := strconv.Atoi(pidText)
 	if !ok || err != nil {
@@ -315,7 +318,9 @@ func startAttachHelper(ctx context.Context, t *attachTarget) (*attachHelper, err
 	if os.Getenv("KRATOS_TRACE_DEBUG") != "" {
 		cmd.Stderr = os.Stderr
 	}
-	detachWatchdog(cmd)
+	// A session of its own: a hangup or ctrl+c for kratos-trace's
+	// terminal does not reach it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Start(); err != nil {
 		h.close()
 		return nil, fmt.Errorf("start the attach helper: %w", err)
