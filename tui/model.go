@@ -449,7 +449,7 @@ func (m *Model) suggestTab(phase tracer.PhaseID) {
 	switch phase {
 	case tracer.PhaseConfigScan:
 		m.suggest(paneBootstrap)
-	case tracer.PhaseWireDone, tracer.PhaseServerStart, tracer.PhaseAfterStart, tracer.PhaseRunning,
+	case tracer.PhaseWireDone, tracer.PhaseServerStart, tracer.PhaseAfterStart, tracer.PhaseRunning, tracer.PhaseAttach,
 		tracer.PhaseServerStop, tracer.PhaseAfterStop, tracer.PhaseAppNew, tracer.PhaseRegister, tracer.PhaseDeregister:
 		m.suggest(paneServers)
 	}

@@ -267,7 +267,7 @@ func (p *phasesPane) rebuild() {
 	// The timeline shows the phases the plan names, those that happened,
 	// and the exit, which every trace ends with. Before the plan is known it
 	// shows the Kratos lifecycle: main is a stop only for programs that are
-	// not Kratos apps.
+	// not Kratos apps, attach only for programs attached to.
 	shown := func(id tracer.PhaseID) bool {
 		switch {
 		case id == tracer.PhaseExit || seen[id]:
@@ -275,7 +275,7 @@ func (p *phasesPane) rebuild() {
 		case len(p.plan) > 0:
 			return inPlan[id]
 		}
-		return id != phaseMain
+		return id != phaseMain && id != tracer.PhaseAttach
 	}
 
 	rows := p.rows[:0]
