@@ -46,6 +46,9 @@ func inspectAttachTarget(pid int) (*attachTarget, error) {
 		return nil, err
 	}
 	t := &attachTarget{pid: pid, comm: st.name}
+	if st.state == "Z" {
+		return nil, &UserError{Msg: fmt.Sprintf("pid %d (%s) has exited (it is a zombie)", pid, st.name), Hint: "give the pid of a running program"}
+	}
 	exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
 	if err != nil {
 		if errors.Is(err, os.ErrPermission) {
@@ -54,9 +57,6 @@ func inspectAttachTarget(pid int) (*attachTarget, error) {
 		return nil, &UserError{Msg: fmt.Sprintf("cannot read pid %d's executable (%s): %v", pid, st.name, err), Hint: "a kernel thread or a process that is exiting cannot be attached to", Err: err}
 	}
 	t.exe = strings.TrimSuffix(exe, " (deleted)")
-	if st.state == "Z" {
-		return nil, &UserError{Msg: fmt.Sprintf("pid %d (%s) has exited (it is a zombie)", pid, st.name), Hint: "give the pid of a running program"}
-	}
 	if st.tracerPid != 0 {
 		return nil, &UserError{
 			Msg:  fmt.Sprintf("pid %d (%s) is already traced by pid %d (%s)", pid, st.name, st.tracerPid, procName(st.tracerPid)),
