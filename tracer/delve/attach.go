@@ -1,5 +1,3 @@
-//go:build linux
-
 package delve
 
 import (
@@ -7,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/go-delve/delve/service/api"
@@ -42,6 +41,41 @@ type AttachConfig struct {
 	Layers          map[tracer.PhaseID][]string
 	KeepTimeouts    bool
 	Stall           time.Duration
+}
+
+// attachTarget is what kratos-trace knows of a running process before it
+// attaches: read from /proc and the executable, without stopping it.
+type attachTarget struct {
+	pid  int
+	exe  string // the executable's path, as /proc/PID/exe names it
+	comm string
+	info *debug.BuildInfo
+	// kratos is the Kratos module the program links, nil when none.
+	kratos *debug.Module
+	// optimized: built without -gcflags=all=-N -l, as a plain go build is.
+	optimized bool
+}
+
+// buildLine is how to build a program kratos-trace can attach to, for the
+// hint of a refusal.
+const buildLine = "go build -o server ./cmd/server (without -ldflags=\"-s -w\"; add -gcflags=\"all=-N -l\" to read every variable)"
+
+// Candidate is a running process a NAME given to `kratos-trace attach`
+// matches.
+type Candidate struct {
+	Pid int
+	// Exe is the executable's path; Service the Kratos service name the
+	// program was built with (main.Name), when it has one.
+	Exe, Service string
+}
+
+// String describes the candidate on one line, for a list of several.
+func (c Candidate) String() string {
+	s := fmt.Sprintf("%d  %s", c.Pid, c.Exe)
+	if c.Service != "" {
+		s += "  (service " + c.Service + ")"
+	}
+	return s
 }
 
 // attachState is what an attach session keeps beyond a remote one.

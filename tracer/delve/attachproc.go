@@ -10,26 +10,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 )
-
-// attachTarget is what kratos-trace knows of a running process before it
-// attaches: read from /proc and the executable, without stopping it.
-type attachTarget struct {
-	pid  int
-	exe  string // the executable's path, as /proc/PID/exe names it
-	comm string
-	info *debug.BuildInfo
-	// kratos is the Kratos module the program links, nil when none.
-	kratos *debug.Module
-	// optimized: built without -gcflags=all=-N -l, as a plain go build is.
-	optimized bool
-}
-
-// buildLine is how to build a program kratos-trace can attach to, for the
-// hint of a refusal.
-const buildLine = "go build -o server ./cmd/server (without -ldflags=\"-s -w\"; add -gcflags=\"all=-N -l\" to read every variable)"
 
 // inspectAttachTarget checks that pid is a process kratos-trace can attach
 // to, and says in one sentence why not: no such process, this process
@@ -206,24 +188,6 @@ func procName(pid int) string {
 		return "?"
 	}
 	return strings.TrimSpace(string(b))
-}
-
-// Candidate is a running process a NAME given to `kratos-trace attach`
-// matches.
-type Candidate struct {
-	Pid int
-	// Exe is the executable's path; Service the Kratos service name the
-	// program was built with (main.Name), when it has one.
-	Exe, Service string
-}
-
-// String describes the candidate on one line, for a list of several.
-func (c Candidate) String() string {
-	s := fmt.Sprintf("%d  %s", c.Pid, c.Exe)
-	if c.Service != "" {
-		s += "  (service " + c.Service + ")"
-	}
-	return s
 }
 
 // FindProcesses lists the Go programs whose executable's base name, process
