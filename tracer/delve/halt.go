@@ -176,7 +176,7 @@ func (s *Session) takeHalt() bool {
 func (s *Session) noteEmitLocked(ev tracer.Event) {
 	if ev.IsPhase() {
 		s.halt.lastPhase, s.halt.lastDetail = ev.Phase, ev.Detail
-		s.halt.serving = s.halt.serving || ev.Phase == tracer.PhaseRunning
+		s.halt.serving = s.halt.serving || tracer.IsServing(ev.Phase)
 		if req := s.halt.req; req != nil && req.reason == haltStalled {
 			// The program reached a phase after all: it is not stuck.
 			close(req.taken)
