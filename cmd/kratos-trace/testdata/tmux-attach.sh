@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tmux-attach.sh drives `kratos-trace attach` in a real 120x40 tmux pane on
 # the stock kratos-layout fixture, built with a plain go build and running
-# by itself: the attach stop shows the servers; R sends a request, followed
+# by itself: the attach stop shows the servers; n lets it serve and h halts
+# it to list the goroutines; R sends a request, followed
 # layer by layer to its reply; q detaches, and the program serves on,
 # untraced and not stopped; a second attach walks the shutdown with t and
 # the program exits 0. The terminal must be restored each time.
@@ -90,6 +91,13 @@ attach look
 wait_for "paused at attach" 60
 capture >"$out/attach.txt"
 expect "$out/attach.txt" "▶ attach" "$http_addr" "$grpc_addr" "listening" "R request"
+# n lets it run on, serving; h halts it: where is every goroutine?
+tmux send-keys -t "$session" n
+wait_for "running, waiting for a signal" 10
+tmux send-keys -t "$session" h
+wait_for "halted:" 20
+capture >"$out/halt.txt"
+expect "$out/halt.txt" "Goroutines" "main.main"
 tmux send-keys -t "$session" R
 wait_for "/helloworld/{name}" 20
 capture >"$out/picker.txt"
