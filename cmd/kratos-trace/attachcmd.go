@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -73,7 +71,7 @@ detaches the same way. See docs/ATTACH.md.`,
 			if aopts.sigterm && !opts.headless {
 				return refuseUsage(io, "--sigterm is for --headless", "in the terminal UI press t to send SIGTERM")
 			}
-			pid, err := resolveAttachTarget(args[0])
+			pid, err := delve.ResolvePid(args[0])
 			if err != nil {
 				return err
 			}
@@ -109,33 +107,6 @@ detaches the same way. See docs/ATTACH.md.`,
 	addStallFlag(f, &opts)
 	addLayerFlag(f, &opts.req)
 	return cmd
-}
-
-// resolveAttachTarget turns PID|NAME into a pid: a number is a pid; a name
-// must match exactly one running Go program.
-func resolveAttachTarget(arg string) (int, error) {
-	if pid, err := strconv.Atoi(arg); err == nil {
-		return pid, nil
-	}
-	found, err := delve.FindProcesses(arg)
-	if err != nil {
-		return 0, err
-	}
-	switch len(found) {
-	case 0:
-		return 0, &delve.UserError{Msg: fmt.Sprintf("no running Go program is called %q (by its executable, process name or Kratos service name)", arg), Hint: "give its pid instead; `pgrep -l NAME` lists processes by name"}
-	case 1:
-		return found[0].Pid, nil
-	}
-	var lines []string
-	for _, c := range found {
-		lines = append(lines, c.String())
-	}
-	return 0, &delve.UserError{
-		Msg:    fmt.Sprintf("%d running Go programs are called %q:", len(found), arg),
-		Detail: strings.Join(lines, "\n"),
-		Hint:   fmt.Sprintf("give the pid of the one to attach to, e.g. kratos-trace attach %d", found[0].Pid),
-	}
 }
 
 // attachedTarget is what attach traces: a running program. The TUI's

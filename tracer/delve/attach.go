@@ -6,6 +6,8 @@ import (
 	"net"
 	"os"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-delve/delve/service/api"
@@ -129,6 +131,35 @@ func Attach(ctx context.Context, cfg AttachConfig) (*Session, error) {
 	s.sources.paths = pathMap{rules: cfg.SubstitutePath}
 	go s.run()
 	return s, nil
+}
+
+// ResolvePid turns what a user gives attach, PID|NAME, into a pid: a
+// number is a pid; a name must match exactly one running Go program (see
+// FindProcesses), and several are listed in the error. A system of
+// services resolves its `attach: NAME` entries with it, then calls Attach.
+func ResolvePid(arg string) (int, error) {
+	if pid, err := strconv.Atoi(arg); err == nil {
+		return pid, nil
+	}
+	found, err := FindProcesses(arg)
+	if err != nil {
+		return 0, err
+	}
+	switch len(found) {
+	case 0:
+		return 0, &UserError{Msg: fmt.Sprintf("no running Go program is called %q (by its executable, process name or Kratos service name)", arg), Hint: "give its pid instead; `pgrep -l NAME` lists processes by name"}
+	case 1:
+		return found[0].Pid, nil
+	}
+	var lines []string
+	for _, c := range found {
+		lines = append(lines, c.String())
+	}
+	return 0, &UserError{
+		Msg:    fmt.Sprintf("%d running Go programs are called %q:", len(found), arg),
+		Detail: strings.Join(lines, "\n"),
+		Hint:   fmt.Sprintf("give the pid of the one to attach to, e.g. kratos-trace attach %d", found[0].Pid),
+	}
 }
 
 // attaching reports whether the session attached to a running program.

@@ -394,7 +394,9 @@ func (r *nodeReader) unreadable(v *api.Variable) string {
 
 // optimisedAwayPattern matches Delve's words for a variable an optimised
 // build keeps in no register and no memory at the current pc.
-var optimisedAwayPattern = regexp.MustCompile(`could not find symbol value for|could not find loclist entry|empty OP stack|no location list|optimized out`)
+// A register of size 0 is one the frame's unwound registers lack: the value
+// lived in it in the callee and was never saved.
+var optimisedAwayPattern = regexp.MustCompile(`could not find symbol value for|could not find loclist entry|empty OP stack|no location list|optimized out|from register \d+ \(size: 0\)`)
 
 // unreadableText shows why a value could not be read: tracer.OptimisedAway
 // when the optimiser left it nowhere, Delve's reason otherwise.
