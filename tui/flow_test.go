@@ -81,12 +81,12 @@ func (r *recorder) record(m Model, msg tea.Msg) {
 	if m.trace.last != nil {
 		seq = m.trace.last.Seq
 	}
-	_, read := m.files[m.source.file]
+	_, read := m.files[m.source.File()]
 	r.last = snapshot{
 		phase: m.trace.phase, label: m.trace.phaseLabel, paused: m.trace.paused, ended: m.trace.ended,
 		stops: m.trace.stops, exitCode: code, rows: rows,
 		screen: ansi.Strip(m.render()), done: slices.Clone(r.done),
-		seq: seq, settled: m.source.file == "" || read, focus: m.focus.String(),
+		seq: seq, settled: m.source.File() == "" || read, focus: m.focus.String(),
 	}
 	close(r.cond)
 	r.cond = make(chan struct{})
