@@ -203,23 +203,7 @@ func TestAttachAcceptance(t *testing.T) {
 			}
 		}
 	}
-	for id := 1; id <= 2; id++ {
-		last := -1
-		for _, w := range []string{"request.transport", "request.service service.GreeterService.SayHello", "request.biz biz.GreeterUsecase.CreateGreeter", "request.data data.greeterRepo.Save", "request.reply"} {
-			i := indexWithPrefix(stops[id], w, last+1)
-			if i < 0 {
-				t.Errorf("request %d: no stop %q after %d in %v", id, w, last, stops[id])
-				break
-			}
-			last = i
-		}
-	}
-	if r := replies[1]; r == nil || r.Code != 200 || !strings.Contains(r.Body, "Hello kratos") {
-		t.Errorf("HTTP reply: %+v", replies[1])
-	}
-	if r := replies[2]; r == nil || !r.OK || r.Body != `{"message":"Hello x"}` {
-		t.Errorf("gRPC reply: %+v", replies[2])
-	}
+	checkAcceptanceRequests(t, stops, replies)
 	if !strings.Contains(stderr, "detached from pid "+pid) {
 		t.Errorf("no word of the detach:\n%s", stderr)
 	}

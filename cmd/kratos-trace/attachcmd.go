@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -80,12 +79,8 @@ detaches the same way. See docs/ATTACH.md.`,
 			if cfg.Layers, err = opts.req.layerDirs(); err != nil {
 				return err
 			}
-			for _, v := range aopts.substitutePath {
-				rule, err := delve.ParseSubstitutePath(v)
-				if err != nil {
-					return err
-				}
-				cfg.SubstitutePath = append(cfg.SubstitutePath, rule)
+			if cfg.SubstitutePath, err = parseSubstitutePaths(aopts.substitutePath); err != nil {
+				return err
 			}
 			target := &attachedTarget{cfg: cfg, sigterm: aopts.sigterm}
 			opts.attach = target
@@ -114,29 +109,10 @@ detaches the same way. See docs/ATTACH.md.`,
 type attachedTarget struct {
 	cfg     delve.AttachConfig
 	sigterm bool
-
-	mu   sync.Mutex
-	last *delve.Session
+	lastSession
 }
 
 // start attaches to the program.
 func (t *attachedTarget) start(ctx context.Context) (tracer.Source, error) {
-	s, err := delve.Attach(ctx, t.cfg)
-	if err != nil {
-		return nil, err
-	}
-	t.mu.Lock()
-	t.last = s
-	t.mu.Unlock()
-	return s, nil
-}
-
-// detachNote says what became of the program when the last trace ended.
-func (t *attachedTarget) detachNote() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.last == nil {
-		return ""
-	}
-	return t.last.DetachNote()
+	return t.remember(delve.Attach(ctx, t.cfg))
 }

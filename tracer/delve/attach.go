@@ -174,22 +174,7 @@ func (s *Session) attachLocal() error {
 	if t.optimized {
 		s.status("the program was built with optimisations (a plain go build): values the compiler kept nowhere show as optimised away; build with -gcflags=\"all=-N -l\" to read every variable")
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		select {
-		case <-s.quit:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
-	entries, notes, info := s.remotePlan(ctx)
-	info.Target = s.remote.cfg.Addr
-	s.mu.Lock()
-	s.launched = time.Now()
-	s.mu.Unlock()
-	s.arm(attachEntries(entries), notes, info)
-	return s.armUserBreaks(s.cfg.Breaks)
+	return s.armFromProgram(attachEntries)
 }
 
 // attachEntries keeps, of a boot's plan, the phases an attached program can

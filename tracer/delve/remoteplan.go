@@ -48,7 +48,14 @@ func (s *Session) attachRemote() error {
 	}
 	s.status("the program's own output stays with the Delve server (its terminal, docker logs, kubectl logs)")
 	s.clearStaleBreakpoints()
+	return s.armFromProgram(nil)
+}
 
+// armFromProgram resolves the phase plan from the program under the
+// session's Delve server (remotePlan), keeps the entries keep lets through
+// (all of them when keep is nil) and arms them, with the user's
+// breakpoints. Close ends a source fetch under way.
+func (s *Session) armFromProgram(keep func([]planEntry) []planEntry) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
@@ -58,8 +65,10 @@ func (s *Session) attachRemote() error {
 		case <-ctx.Done():
 		}
 	}()
-
 	entries, notes, info := s.remotePlan(ctx)
+	if keep != nil {
+		entries = keep(entries)
+	}
 	s.mu.Lock()
 	s.launched = time.Now()
 	s.mu.Unlock()

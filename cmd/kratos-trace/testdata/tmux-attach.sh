@@ -27,14 +27,6 @@ svc_pid=
 stop_service() { [[ -n $svc_pid ]] && kill "$svc_pid" 2>/dev/null || true; }
 trap 'cleanup; stop_service' EXIT
 
-expect() { # expect FILE TEXT...
-	local file=$1
-	shift
-	for text in "$@"; do
-		grep -qF -- "$text" "$file" || fail "$(basename "$file") lacks \"$text\""
-	done
-}
-
 # untraced_and_serving: the program answers and /proc says it has no
 # tracer and is not stopped.
 untraced_and_serving() {
