@@ -5,7 +5,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -114,20 +113,6 @@ func checkUntraced(t *testing.T, pid int) {
 			t.Errorf("pid %d is left stopped: %s", pid, line)
 		}
 	}
-}
-
-// jsonEvents parses a --json trace.
-func jsonEvents(t *testing.T, stdout string) []tracer.Event {
-	t.Helper()
-	var events []tracer.Event
-	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
-		var ev tracer.Event
-		if err := json.Unmarshal([]byte(line), &ev); err != nil {
-			t.Fatalf("not JSON: %q: %v", line, err)
-		}
-		events = append(events, ev)
-	}
-	return events
 }
 
 // checkAttachStop checks what the attach stop shows of the fixture's App.

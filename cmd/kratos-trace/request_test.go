@@ -51,14 +51,7 @@ func TestRequestsAcceptance(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d; stderr:\n%s", code, stderr)
 			}
-			var events []tracer.Event
-			for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
-				var ev tracer.Event
-				if err := json.Unmarshal([]byte(line), &ev); err != nil {
-					t.Fatalf("not JSON: %q: %v", line, err)
-				}
-				events = append(events, ev)
-			}
+			events := jsonEvents(t, stdout)
 			var stops [3][]string
 			var replies [3]*tracer.Reply
 			stopAt, exitAt, lastReply := -1, -1, -1
@@ -99,6 +92,20 @@ func TestRequestsAcceptance(t *testing.T) {
 			}
 		})
 	}
+}
+
+// jsonEvents parses a --json trace.
+func jsonEvents(t *testing.T, stdout string) []tracer.Event {
+	t.Helper()
+	var events []tracer.Event
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		var ev tracer.Event
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatalf("not JSON: %q: %v", line, err)
+		}
+		events = append(events, ev)
+	}
+	return events
 }
 
 // checkAcceptanceRequests checks what acceptanceRequests were followed
