@@ -41,6 +41,9 @@ type bootstrapPane struct {
 	// baseline holds, by path, how a leaf differs from a baseline
 	// (baseline.go).
 	baseline map[string]pane.BaselineMark
+	// missing says why there is no Bootstrap to show, for a program
+	// attached to (tracer.AppInfo.BootstrapFrom).
+	missing string
 }
 
 func newBootstrapPane(st *pane.Styles, tx *pane.Text) bootstrapPane {
@@ -56,6 +59,7 @@ func (p *bootstrapPane) SetSize(w, h int) {
 func (p *bootstrapPane) Reset() {
 	p.root, p.rows, p.selected, p.offset = nil, nil, 0, 0
 	p.changes = map[string]pane.Change{}
+	p.missing = ""
 }
 
 // set shows root; prev holds the leaves at the previous stop (nil when the
@@ -194,7 +198,11 @@ func (p *bootstrapPane) View() []string {
 		return nil
 	}
 	if p.root == nil {
-		return pane.IndentLines(pane.WrapText(p.tx.EmptyBootstrap, p.W-2), " ")
+		text := p.tx.EmptyBootstrap
+		if p.missing != "" {
+			text = p.missing
+		}
+		return pane.IndentLines(pane.WrapText(text, p.W-2), " ")
 	}
 	st := p.st
 	chain := p.chain()

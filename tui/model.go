@@ -428,7 +428,12 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 func (m *Model) takeSnapshot(ev tracer.Event) {
 	if ev.Bootstrap != nil {
 		var prev map[string]string
-		if m.trace.hasSnapshot {
+		switch {
+		case ev.Phase == tracer.PhaseAttach:
+			// Read in a program that was running already: nothing changed
+			// here, it was so before the attach.
+			prev = ev.Bootstrap.Leaves()
+		case m.trace.hasSnapshot:
 			prev = m.trace.bootLeaves
 			if prev == nil {
 				prev = map[string]string{}
@@ -436,6 +441,9 @@ func (m *Model) takeSnapshot(ev tracer.Event) {
 		}
 		m.bootstrap.set(ev.Bootstrap, prev)
 		m.trace.bootLeaves = ev.Bootstrap.Leaves()
+	}
+	if ev.App != nil && ev.Bootstrap == nil {
+		m.bootstrap.missing = pane.Sanitize(ev.App.BootstrapFrom)
 	}
 	if ev.Servers != nil {
 		m.servers.Set(ev.Servers)
