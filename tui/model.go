@@ -209,12 +209,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		_, m.trace.rewind = msg.src.(tracer.Rewinder)
 		m.keys.Previous.SetEnabled(m.trace.rewind)
-		m.phases.setRewind(m.trace.rewind)
+		m.phases.SetRewind(m.trace.rewind)
 		_, requester := msg.src.(tracer.Requester)
 		m.keys.Request.SetEnabled(requester)
 		// Breaks the user turned off before a restart stay off.
 		for _, info := range tracer.Phases {
-			if m.phases.breakOff[info.ID] {
+			if m.phases.BreakOff(info.ID) {
 				src, phase := msg.src, info.ID
 				m.enqueue(m.tx.CmdBreak, func() error { return src.SetBreak(phase, false) })
 			}
@@ -253,7 +253,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.trace.closed = true
 		m.trace.paused = false
 		m.trace.launching = false
-		m.phases.finish()
+		m.phases.Finish()
 		// Notes may still come, e.g. a lesson's last words after the exit.
 		return m, m.waitForEvent()
 
@@ -373,7 +373,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 	case tracer.KindSession:
 		t.session = ev.Session
 		if ev.Session != nil {
-			m.phases.setPlan(ev.Session.Plan)
+			m.phases.SetPlan(ev.Session.Plan)
 		}
 	case tracer.KindOutput:
 		if ev.Output != nil {
@@ -384,7 +384,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 		t.fatal = pane.SanitizeLines(ev.Error)
 		t.launching = false
 		t.paused = false
-		m.phases.fail(ev)
+		m.phases.Fail(ev)
 		if len(ev.Stack) > 0 {
 			m.stack.Set(ev.Goroutine, ev.Stack, m.shortPath)
 		}
@@ -397,7 +397,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 		m.leaveHalt()
 		t.launching = false
 		t.flash = ""
-		m.phases.apply(ev)
+		m.phases.Apply(ev)
 		m.notes.SetPhase(ev)
 		t.phase, t.phaseLabel, t.elapsed = ev.Phase, pane.Sanitize(ev.Label()), ev.Elapsed
 		m.takeSnapshot(ev)
@@ -439,14 +439,17 @@ func (m *Model) takeSnapshot(ev tracer.Event) {
 				prev = map[string]string{}
 			}
 		}
-		m.bootstrap.set(ev.Bootstrap, prev)
+		m.bootstrap.Set(ev.Bootstrap, prev)
 		m.trace.bootLeaves = ev.Bootstrap.Leaves()
 	}
 	if ev.App != nil && ev.Bootstrap == nil {
-		m.bootstrap.missing = pane.Sanitize(ev.App.BootstrapFrom)
+		m.bootstrap.SetMissing(ev.App.BootstrapFrom)
 	}
 	if ev.Servers != nil {
 		m.servers.Set(ev.Servers)
+	}
+	if ev.Clients != nil {
+		m.servers.SetClients(ev.Clients)
 	}
 	m.servers.NoteRegistry(ev)
 	m.trace.hasSnapshot = true
@@ -459,7 +462,8 @@ func (m *Model) suggestTab(phase tracer.PhaseID) {
 	case tracer.PhaseConfigScan:
 		m.suggest(paneBootstrap)
 	case tracer.PhaseWireDone, tracer.PhaseServerStart, tracer.PhaseAfterStart, tracer.PhaseRunning, tracer.PhaseAttach,
-		tracer.PhaseServerStop, tracer.PhaseAfterStop, tracer.PhaseAppNew, tracer.PhaseRegister, tracer.PhaseDeregister:
+		tracer.PhaseServerStop, tracer.PhaseAfterStop, tracer.PhaseAppNew, tracer.PhaseRegister, tracer.PhaseDeregister,
+		tracer.PhaseDiscoveryDial, tracer.PhaseDiscoveryUpdate:
 		m.suggest(paneServers)
 	}
 }
@@ -783,8 +787,7 @@ func (m *Model) nextCommand() tea.Cmd {
 
 // toggleBreak turns the break of phase on or off.
 func (m *Model) toggleBreak(phase tracer.PhaseID) tea.Cmd {
-	off := !m.phases.breakOff[phase]
-	m.phases.breakOff[phase] = off
+	off := m.phases.ToggleBreak(phase)
 	m.trace.notice = pane.Format(m.tx.BreakOn, phase)
 	if off {
 		m.trace.notice = pane.Format(m.tx.BreakOff, phase)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -48,27 +47,19 @@ detaches the same way. See docs/ATTACH.md.`,
   kratos-trace attach --headless --request 'GET /helloworld/kratos' helloworld
   kratos-trace attach --headless --json --hold 5s 4242
   kratos-trace attach --headless --sigterm 4242   # walk its shutdown`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			switch {
-			case len(args) == 0:
-				return errors.New("requires the PID or NAME of a running program, e.g. kratos-trace attach 4242")
-			case len(args) > 1:
-				return fmt.Errorf("accepts one PID or NAME, got %v", args)
-			}
-			return nil
-		},
+		Args: exactArgs(1, "the PID or NAME of a running program", "kratos-trace attach 4242", "one PID or NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.inspect.check(); err != nil {
 				return err
 			}
 			if aopts.sigterm && aopts.killOnExit {
-				return refuseUsage(io, "--sigterm and --kill-on-exit each end the program: give one", "--sigterm walks the shutdown, --kill-on-exit kills the program when the trace ends")
+				return usage("--sigterm and --kill-on-exit each end the program: give one", "--sigterm walks the shutdown, --kill-on-exit kills the program when the trace ends")
 			}
 			if opts.json {
 				opts.headless = true
 			}
 			if aopts.sigterm && !opts.headless {
-				return refuseUsage(io, "--sigterm is for --headless", "in the terminal UI press t to send SIGTERM")
+				return usage("--sigterm is for --headless", "in the terminal UI press t to send SIGTERM")
 			}
 			pid, err := delve.ResolvePid(args[0])
 			if err != nil {

@@ -211,6 +211,8 @@ func (o runOptions) startSource(ctx context.Context, cfg delve.Config) (tracer.S
 		src, err = o.remote.connect(ctx)
 	case o.attach != nil:
 		src, err = o.attach.start(ctx)
+	case o.system != nil:
+		src, err = o.startSystem(ctx, cfg)
 	default:
 		src, err = delve.Start(ctx, cfg)
 	}

@@ -17,31 +17,12 @@ type appWords struct {
 	optimized string    // the note on an optimised build
 }
 
-var allAppWords = map[tracer.Lang]*appWords{
-	tracer.English: {
-		app:       "App:",
-		rows:      [5]string{"id", "name", "version", "metadata", "endpoints"},
-		instance:  "Instance (no registrar): %s",
-		routes:    "Routes (%d):",
-		bootstrap: "Bootstrap: %s",
-		optimized: "Built with optimisations: values the compiler kept nowhere read as optimised away.",
-	},
-	tracer.Chinese: {
-		app:       "App：",
-		rows:      [5]string{"id", "名称", "版本", "元数据", "端点"},
-		instance:  "实例（无注册中心）：%s",
-		routes:    "路由（%d 条）：",
-		bootstrap: "Bootstrap：%s",
-		optimized: "程序带优化编译：编译器没有保留的值显示为 optimised away。",
-	},
-}
-
 // printApp writes what the attach stop read of a running App: the App's
 // options, the instance when there is no registrar to print it with, the
 // routes and where the Bootstrap came from.
 func (p *printer) printApp(ev tracer.Event) {
 	w := p.opts.Out
-	aw := inLang(allAppWords, p.opts.Lang)
+	aw := &wordsFor(p.opts.Lang).app
 	app := ev.App
 	if app.Optimized {
 		fmt.Fprintf(w, "  %s\n", aw.optimized)
