@@ -75,11 +75,7 @@ detaches the same way. See docs/ATTACH.md.`,
 			}
 			target := &attachedTarget{cfg: cfg, sigterm: aopts.sigterm}
 			opts.attach = target
-			err = runTrace(cmd, io, delve.Config{Target: fmt.Sprintf("pid %d", pid)}, opts)
-			if note := target.detachNote(); note != "" {
-				fmt.Fprintf(io.err, "kratos-trace: %s\n", note)
-			}
-			return err
+			return target.runTrace(cmd, io, delve.Config{Target: fmt.Sprintf("pid %d", pid)}, opts)
 		},
 	}
 	f := cmd.Flags()

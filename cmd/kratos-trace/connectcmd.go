@@ -67,11 +67,7 @@ from here: stop it where it runs to trace its shutdown. See docs/REMOTE.md.`,
 			}
 			target := &remoteTarget{cfg: cfg}
 			opts.remote = target
-			err = runTrace(cmd, io, delve.Config{Target: args[0]}, opts)
-			if note := target.detachNote(); note != "" {
-				fmt.Fprintf(io.err, "kratos-trace: %s\n", note)
-			}
-			return err
+			return target.runTrace(cmd, io, delve.Config{Target: args[0]}, opts)
 		},
 	}
 	f := cmd.Flags()
@@ -126,6 +122,15 @@ func (l *lastSession) remember(s *delve.Session, err error) (tracer.Source, erro
 	l.last = s
 	l.mu.Unlock()
 	return s, nil
+}
+
+// runTrace runs the trace, then says what became of the program.
+func (l *lastSession) runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions) error {
+	err := runTrace(cmd, io, cfg, opts)
+	if note := l.detachNote(); note != "" {
+		fmt.Fprintf(io.err, "kratos-trace: %s\n", note)
+	}
+	return err
 }
 
 // detachNote says what became of the program when the last trace ended.
