@@ -112,6 +112,7 @@ func TestAttachBadInput(t *testing.T) {
 // traced as a plain Go program (the attach stop and its goroutines, no App)
 // and runs on untraced after the detach.
 func TestAttachPlainGo(t *testing.T) {
+	skipUnlessAttachAllowed(t)
 	c := startProcess(t, buildSleeper(t, "plain"), nil)
 	code, stdout, stderr := runCLI(t, "attach", "--headless", "--json", fmt.Sprint(c.Process.Pid))
 	if code != 0 {
