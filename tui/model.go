@@ -428,7 +428,12 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 func (m *Model) takeSnapshot(ev tracer.Event) {
 	if ev.Bootstrap != nil {
 		var prev map[string]string
-		if m.trace.hasSnapshot {
+		switch {
+		case ev.Phase == tracer.PhaseAttach:
+			// Read in a program that was running already: nothing changed
+			// here, it was so before the attach.
+			prev = ev.Bootstrap.Leaves()
+		case m.trace.hasSnapshot:
 			prev = m.trace.bootLeaves
 			if prev == nil {
 				prev = map[string]string{}
@@ -436,6 +441,9 @@ func (m *Model) takeSnapshot(ev tracer.Event) {
 		}
 		m.bootstrap.Set(ev.Bootstrap, prev)
 		m.trace.bootLeaves = ev.Bootstrap.Leaves()
+	}
+	if ev.App != nil && ev.Bootstrap == nil {
+		m.bootstrap.SetMissing(ev.App.BootstrapFrom)
 	}
 	if ev.Servers != nil {
 		m.servers.Set(ev.Servers)
@@ -453,7 +461,7 @@ func (m *Model) suggestTab(phase tracer.PhaseID) {
 	switch phase {
 	case tracer.PhaseConfigScan:
 		m.suggest(paneBootstrap)
-	case tracer.PhaseWireDone, tracer.PhaseServerStart, tracer.PhaseAfterStart, tracer.PhaseRunning,
+	case tracer.PhaseWireDone, tracer.PhaseServerStart, tracer.PhaseAfterStart, tracer.PhaseRunning, tracer.PhaseAttach,
 		tracer.PhaseServerStop, tracer.PhaseAfterStop, tracer.PhaseAppNew, tracer.PhaseRegister, tracer.PhaseDeregister,
 		tracer.PhaseDiscoveryDial, tracer.PhaseDiscoveryUpdate:
 		m.suggest(paneServers)

@@ -131,7 +131,7 @@ func (s *Session) arm(entries []planEntry, notes []string, info tracer.Session) 
 		if e.configSource && s.cfg.NoProvenance {
 			continue
 		}
-		if e.Unavailable == "" {
+		if e.Unavailable == "" && !e.marker {
 			bp := &api.Breakpoint{FunctionName: e.Function, File: s.sources.paths.toRemote(e.File), Line: e.Line, Cond: e.cond}
 			if e.Function != "" {
 				bp.File, bp.Line = "", 0

@@ -205,6 +205,12 @@ func lastBootPhase(plan []tracer.PlannedPhase) tracer.PhaseID {
 	return last
 }
 
+// attached reports whether the plan is that of a program kratos-trace
+// attached to while it ran: it begins at the attach stop.
+func attached(plan []tracer.PlannedPhase) bool {
+	return len(plan) > 0 && plan[0].Phase == tracer.PhaseAttach
+}
+
 func (p *printer) logf(format string, args ...any) {
 	if p.opts.Log == nil {
 		return
@@ -216,7 +222,12 @@ func (p *printer) logf(format string, args ...any) {
 }
 
 func (p *printer) print(ev tracer.Event) {
-	if ev.Kind == tracer.KindSession && ev.Session != nil && p.opts.LeaveRunning {
+	switch {
+	case ev.Kind != tracer.KindSession || ev.Session == nil:
+	case attached(ev.Session.Plan):
+		// A program attached to while it runs holds at the attach stop.
+		p.holdAt = tracer.PhaseAttach
+	case p.opts.LeaveRunning:
 		p.holdAt = lastBootPhase(ev.Session.Plan)
 	}
 	if ev.IsPhase() {
@@ -378,6 +389,9 @@ func (p *printer) printPhase(ev tracer.Event) {
 		}
 	}
 	printRegistration(w, ev, wd)
+	if ev.App != nil {
+		p.printApp(ev)
+	}
 	printDiscovery(w, ev, p.opts.Lang)
 	if len(ev.Servers) > 0 {
 		table := formatServers(ev.Servers, wd)
@@ -390,6 +404,9 @@ func (p *printer) printPhase(ev tracer.Event) {
 		}
 	}
 	p.printClients(ev)
+	if ev.App != nil {
+		writeGoroutineTable(w, ev.Goroutines, &wordsFor(p.opts.Lang).goroutines)
+	}
 	p.printNote(ev)
 }
 

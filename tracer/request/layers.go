@@ -66,7 +66,8 @@ func ErrorOf(results []*tracer.Node) string {
 			continue
 		}
 		switch r.Value {
-		case "nil", "<nil>":
+		case "nil", "<nil>", tracer.OptimisedAway:
+			// An error the optimiser kept nowhere is not known to be one.
 			continue
 		case "":
 			if r.Type == "error" {
