@@ -211,7 +211,7 @@ func (p *prompt) showValue(expr string, n *tracer.Node) {
 // showError shows why the line failed, on one line.
 func (p *prompt) showError(msg string) {
 	p.busy, p.note, p.hasVal = false, "", false
-	p.err = pane.FirstLine(strings.TrimSpace(msg))
+	p.err = tracer.FirstLine(msg)
 }
 
 // showNote shows what a command did.

@@ -435,7 +435,7 @@ func (m Model) stateText() (string, int) {
 		text, k = pane.Format(tx.SteppedIn, t.phaseLabel), st.Current
 	case t.paused:
 		text, k = pane.Format(tx.PausedAt, t.phaseLabel), st.Current
-	case t.phase == tracer.PhaseRunning && !t.signalled:
+	case tracer.IsServing(t.phase) && !t.signalled:
 		text, k = tx.RunningWaiting, st.OK
 	case t.phase != "":
 		text, k = pane.Format(tx.RunningAfter, t.phaseLabel), st.OK
