@@ -17,8 +17,7 @@ import (
 // walks its shutdown on a second attach; tmux-system.sh traces the demo
 // system and switches the panes between its services. Each checks that the
 // terminal is restored and nothing is left behind. Goldens and teatest
-// flows cover the views and keys; this
-// covers the terminal itself.
+// flows cover the views and keys; this covers the terminal itself.
 func TestRealTerminal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("drives the real TUI in tmux for a minute")
