@@ -24,14 +24,6 @@ name=tmux-system
 # shellcheck source=tmux-lib.sh
 source "$repo/tui/testdata/tmux-lib.sh"
 
-expect() { # expect FILE TEXT...
-	local file=$1
-	shift
-	for text in "$@"; do
-		grep -qF -- "$text" "$file" || fail "$(basename "$file") lacks \"$text\""
-	done
-}
-
 echo "tmux-system: building kratos-trace"
 (cd "$repo" && go build -o "$kt" ./cmd/kratos-trace)
 
@@ -80,16 +72,7 @@ wait_for "EXITED rc=0" 20
 
 flags=$(tmux display -p -t "$session" '#{alternate_on} #{mouse_any_flag} #{cursor_flag}')
 [[ $flags == "0 0 1" ]] || fail "terminal not restored (alternate mouse cursor: $flags)"
-for pid in $children; do
-	for ((i = 0; i < 30; i++)); do
-		stat=$(ps -o stat= -p "$pid" 2>/dev/null || true)
-		[[ -z $stat || $stat == Z* ]] && break
-		sleep 0.1
-	done
-	if [[ -n $stat && $stat != Z* ]]; then
-		ps -o pid,stat,args -p "$pid" >&2 || true
-		fail "pid $pid, started by kratos-trace, is still running"
-	fi
-done
+# shellcheck disable=SC2086 # one word per pid
+check_gone "a service or process started by kratos-trace" $children
 
 echo "tmux-system: ok (captures in $out)"
