@@ -274,3 +274,27 @@ func TestFlowSystemSwitchesServices(t *testing.T) {
 	press(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }
+
+// TestSystemServiceFails checks that a service's error is that service's:
+// the strip and the flash name it, its Phases marks the failure, and the
+// trace of the others goes on.
+func TestSystemServiceFails(t *testing.T) {
+	m := modelAt(t, scenario{until: gatewayAtConfigScan}, 120, 40, systemEvents())
+	last := *m.trace.last
+	last.Kind, last.Seq = tracer.KindError, last.Seq+1
+	last.Error = "the program panicked at config.scan: panic: boom"
+	m = update(t, m, eventMsg{gen: m.trace.gen, ev: last})
+	if m.trace.fatal != "" || m.trace.ended {
+		t.Errorf("one service's error ended the system's trace: fatal %q, ended %v", m.trace.fatal, m.trace.ended)
+	}
+	s := screen(t, m, 120, 40)
+	for _, want := range []string{"greeter ● running │ [gateway] ✗ failed", "gateway: the program panicked", "✗ config.scan"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the screen lacks %q:\n%s", want, s)
+		}
+	}
+	m = update(t, m, tea.KeyPressMsg{Code: ']', Text: "]"})
+	if s := screen(t, m, 120, 40); !strings.Contains(s, "[greeter] ● running │ gateway ✗ failed") {
+		t.Errorf("the greeter cannot be shown after the gateway failed:\n%s", s)
+	}
+}
