@@ -119,11 +119,12 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 				leaves[c.Path] = baselineMark{tx.baselineNew, full}
 			case c.Op == diff.Removed:
 				// No row shows it: the diff printed at the end does.
+			case c.Op == diff.Moved:
+				// The same value (the same hash, for a secret), from
+				// another place.
+				leaves[c.Path] = baselineMark{fmt.Sprintf(tx.baselineWas, diff.FormatOrigin(c.BeforeOrigin)), full}
 			case c.Masked && c.Before == c.After:
 				leaves[c.Path] = baselineMark{tx.baselineSecret, full}
-			case c.Before == c.After:
-				// The same value, from another place.
-				leaves[c.Path] = baselineMark{fmt.Sprintf(tx.baselineWas, diff.FormatOrigin(c.BeforeOrigin)), full}
 			default:
 				leaves[c.Path] = baselineMark{fmt.Sprintf(tx.baselineWas, sanitize(c.Before)), full}
 			}

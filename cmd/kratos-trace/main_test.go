@@ -56,6 +56,7 @@ func TestBadInput(t *testing.T) {
 		// A flag the trace as asked would ignore is refused before anything is built.
 		{"--no-times without --baseline", []string{"run", "--headless", "--no-times", "./no-such-dir"}, exitUsage, []string{"--no-times goes with --baseline"}},
 		{"--time-threshold without --baseline", []string{"replay", "--time-threshold", "2x", "./no-such.jsonl"}, exitUsage, []string{"--time-threshold goes with --baseline"}},
+		{"--times without --baseline", []string{"run", "--headless", "--times", "./no-such-dir"}, exitUsage, []string{"--times goes with --baseline"}},
 		{"--no-redact without a file", []string{"connect", "--headless", "--no-redact", "127.0.0.1:1"}, exitUsage, []string{"--no-redact goes with --record or --trace-out"}},
 		{"--output-lines with --headless", []string{"run", "--json", "--output-lines", "50", "./no-such-dir"}, exitUsage, []string{"--output-lines is for the terminal UI"}},
 		{"--hold with --script", []string{"run", "--headless", "--script", "lesson.kts", "--hold", "1s", "./no-such-dir"}, exitUsage, []string{"--hold does not go with --script"}},

@@ -23,12 +23,20 @@ type DiffOptions struct {
 // diffWords are the words of the diff text in one language.
 type diffWords struct {
 	sections map[diff.SectionID]string
-	times    string // the times heading, with the threshold
+	times    string // the times heading, with the threshold and timesNoise
 	same     string
 	differ   string // count, then the sections
 	partial  string
 	masked   string
 	moved    string
+	// movedFrom is a Bootstrap value taken from another place: from, to.
+	movedFrom string
+	// movedCount names the moved values in the summary's counts.
+	movedCount string
+	// timesNoise closes the times heading when they do not count, and
+	// timesNotCounted says in the summary how many were left uncounted.
+	timesNoise      string
+	timesNotCounted string
 }
 
 var allDiffWords = map[tracer.Lang]*diffWords{
@@ -39,12 +47,16 @@ var allDiffWords = map[tracer.Lang]*diffWords{
 			diff.SectionServers:   "Servers",
 			diff.SectionExit:      "Exit",
 		},
-		times:   "Times (changed by ×%g and %s or more)",
-		same:    "No differences.",
-		differ:  "%d difference(s): %s.",
-		partial: "(B is still under way or ended before the exit: what A has beyond it is not compared)",
-		masked:  "masked; the hashes differ",
-		moved:   "moved",
+		times:           "Times (changed by ×%g and %s or more%s)",
+		same:            "No differences.",
+		differ:          "%d difference(s): %s.",
+		partial:         "(B is still under way or ended before the exit: what A has beyond it is not compared)",
+		masked:          "masked; the hashes differ",
+		moved:           "moved",
+		movedFrom:       "same value; moved from %s to %s",
+		movedCount:      "moved",
+		timesNoise:      "; not counted, --times counts them",
+		timesNotCounted: "%d time(s) changed beyond the threshold, not counted (--times counts them).",
 	},
 	tracer.Chinese: {
 		sections: map[diff.SectionID]string{
@@ -53,12 +65,16 @@ var allDiffWords = map[tracer.Lang]*diffWords{
 			diff.SectionServers:   "服务器",
 			diff.SectionExit:      "退出",
 		},
-		times:   "耗时（变化达到 ×%g 且 %s 以上）",
-		same:    "没有差异。",
-		differ:  "%d 处差异：%s。",
-		partial: "（B 尚未结束，或在退出前就结束了：A 在那之后的部分不做比较）",
-		masked:  "已遮盖；哈希不同",
-		moved:   "位置变了",
+		times:           "耗时（变化达到 ×%g 且 %s 以上%s）",
+		same:            "没有差异。",
+		differ:          "%d 处差异：%s。",
+		partial:         "（B 尚未结束，或在退出前就结束了：A 在那之后的部分不做比较）",
+		masked:          "已遮盖；哈希不同",
+		moved:           "位置变了",
+		movedFrom:       "值相同；来源从 %s 改为 %s",
+		movedCount:      "来源变了",
+		timesNoise:      "；不计入差异，--times 会计入",
+		timesNotCounted: "%d 处耗时变化超过阈值，未计入差异（--times 会计入）。",
 	},
 }
 
@@ -91,13 +107,18 @@ func WriteDiff(w io.Writer, r *diff.Result, o DiffOptions) error {
 		fmt.Fprintln(bw, wd.partial)
 	}
 	var counts []string
+	uncounted := 0
 	for _, s := range r.Sections {
 		if len(s.Changes) == 0 && len(s.Notes) == 0 {
 			continue
 		}
 		heading := wd.sections[s.ID]
 		if s.ID == diff.SectionTimes && r.Threshold != nil {
-			heading = fmt.Sprintf(wd.times, r.Threshold.Ratio, r.Threshold.Min)
+			noise := ""
+			if !r.Counts(s.ID) && len(s.Changes) > 0 {
+				noise = wd.timesNoise
+			}
+			heading = fmt.Sprintf(wd.times, r.Threshold.Ratio, r.Threshold.Min, noise)
 		}
 		fmt.Fprintln(bw)
 		fmt.Fprintln(bw, paint(ansiBold, heading))
@@ -113,8 +134,12 @@ func WriteDiff(w io.Writer, r *diff.Result, o DiffOptions) error {
 		for _, n := range s.Notes {
 			fmt.Fprintf(bw, "  %s\n", n)
 		}
-		if len(s.Changes) > 0 {
-			counts = append(counts, fmt.Sprintf("%s %d", s.ID, len(s.Changes)))
+		switch {
+		case len(s.Changes) == 0:
+		case !r.Counts(s.ID):
+			uncounted += len(s.Changes)
+		default:
+			counts = append(counts, sectionCounts(s, wd)...)
 		}
 	}
 	fmt.Fprintln(bw)
@@ -123,7 +148,31 @@ func WriteDiff(w io.Writer, r *diff.Result, o DiffOptions) error {
 	} else {
 		fmt.Fprintf(bw, wd.differ+"\n", r.Count(), strings.Join(counts, ", "))
 	}
+	if uncounted > 0 {
+		fmt.Fprintf(bw, wd.timesNotCounted+"\n", uncounted)
+	}
 	return bw.Flush()
+}
+
+// sectionCounts counts a section's changes for the summary; the Bootstrap
+// values that only moved are counted apart from those that changed.
+func sectionCounts(s diff.Section, wd *diffWords) []string {
+	moved := 0
+	if s.ID == diff.SectionBootstrap {
+		for _, c := range s.Changes {
+			if c.Op == diff.Moved {
+				moved++
+			}
+		}
+	}
+	var out []string
+	if n := len(s.Changes) - moved; n > 0 {
+		out = append(out, fmt.Sprintf("%s %d", s.ID, n))
+	}
+	if moved > 0 {
+		out = append(out, fmt.Sprintf("%s %d", wd.movedCount, moved))
+	}
+	return out
 }
 
 // diffLines renders one change as its "-" line and its "+" line; a change
@@ -173,6 +222,14 @@ func diffLines(id diff.SectionID, c diff.Change, wd *diffWords) (before, after s
 			s += "  (" + strings.Join(notes, "; ") + ")"
 		}
 		return s
+	}
+	if c.Op == diff.Moved {
+		// The value is the same: one line says where it comes from now.
+		value := c.After
+		if value == "" {
+			value = `""`
+		}
+		return "", "~ " + c.Path + ": " + value + "  (" + fmt.Sprintf(wd.movedFrom, diff.FormatOrigin(c.BeforeOrigin), diff.FormatOrigin(c.AfterOrigin)) + ")"
 	}
 	if c.Op != diff.Added {
 		before = line("-", c.Before, c.BeforeOrigin)
