@@ -221,10 +221,10 @@ func (s *Session) Events() <-chan tracer.Event { return s.events }
 func (s *Session) Continue(ctx context.Context) error { return s.send(ctx, "continue") }
 
 // StepOver runs one source line.
-func (s *Session) StepOver(ctx context.Context) error { return s.send(ctx, "next") }
+func (s *Session) StepOver(ctx context.Context) error { return s.sendStep(ctx, "next") }
 
 // StepOut runs until the current function returns.
-func (s *Session) StepOut(ctx context.Context) error { return s.send(ctx, "stepout") }
+func (s *Session) StepOut(ctx context.Context) error { return s.sendStep(ctx, "stepout") }
 
 // send hands op to the run goroutine. A ctx that ends first leaves the
 // program paused, as it was, and returns ctx's error.
@@ -691,16 +691,29 @@ func (s *Session) pumpOutput(stream string, r io.ReadCloser) {
 // hits whose break is off become pass events and the program runs on.
 func (s *Session) resume(op string) {
 	s.clock.halt()
+	// A step (stepover.go) goes on through the plan's breakpoints that do
+	// not pause; interrupted is the state such a breakpoint stopped it in.
+	step := s.beginStep(op)
+	var interrupted *api.DebuggerState
 	for {
-		if op == "continue" && len(s.pending) > 0 {
+		if (op == "continue" || interrupted != nil) && len(s.pending) > 0 {
 			h := s.pending[0]
 			s.pending = s.pending[1:]
 			if s.report(h) {
+				s.cancelStep(interrupted)
 				return
 			}
 			continue
 		}
 		s.pending = nil
+		if interrupted != nil {
+			op = s.carryOn(step, interrupted.NextInProgress)
+			interrupted = nil
+			if op == "" {
+				s.stepDone(step)
+				return
+			}
+		}
 		if op == "continue" && s.replyDue() {
 			if s.reportReply() {
 				return
@@ -739,7 +752,7 @@ func (s *Session) resume(op string) {
 		hits, fatal := s.hitsOf(state)
 		if fatal != nil {
 			s.reportFatal(fatal)
-			op = "continue"
+			op, step = "continue", nil
 			continue
 		}
 		if len(hits) == 0 {
@@ -754,6 +767,9 @@ func (s *Session) resume(op string) {
 			continue
 		}
 		s.pending = hits
+		if step != nil {
+			interrupted = state
+		}
 		op = "continue"
 	}
 }
@@ -810,7 +826,7 @@ func (s *Session) step(op string) (*api.DebuggerState, error) {
 	if last == nil {
 		return nil, errors.New("no state after continue")
 	}
-	if last.NextInProgress {
+	if last.NextInProgress && op != opFinishStep {
 		_ = s.client.CancelNext()
 	}
 	return last, nil
