@@ -9,6 +9,7 @@ import (
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/diff"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // markBaseline marks a phase or a config value that differs from the
@@ -89,52 +90,52 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 			continue
 		}
 		for _, c := range s.Changes {
-			k := keyOf(c.Phase, sanitize(c.Detail))
-			full := sanitize(c.Path) + " " + changeText(c)
+			k := keyOf(c.Phase, pane.Sanitize(c.Detail))
+			full := pane.Sanitize(c.Path) + " " + changeText(c)
 			switch {
 			case c.Op == diff.Added:
-				add(k, tx.baselineNew, full)
+				add(k, tx.BaselineNew, full)
 			case c.Op == diff.Removed:
-				add(k, tx.baselineOnly, full)
+				add(k, tx.BaselineOnly, full)
 			case c.Op == diff.Moved:
-				add(k, tx.baselineMoved, full)
+				add(k, tx.BaselineMoved, full)
 			case id == diff.SectionTimes:
 				d, err := time.ParseDuration(c.Before)
 				before := c.Before
 				if err == nil {
 					before = formatDuration(d)
 				}
-				add(k, fmt.Sprintf(tx.baselineWas, before), full)
+				add(k, fmt.Sprintf(tx.BaselineWas, before), full)
 			default:
-				add(k, fmt.Sprintf(tx.baselineWas, sanitize(c.Before)), full)
+				add(k, fmt.Sprintf(tx.BaselineWas, pane.Sanitize(c.Before)), full)
 			}
 		}
 	}
 	leaves := map[string]baselineMark{}
 	if s := msg.result.Section(diff.SectionBootstrap); s != nil {
 		for _, c := range s.Changes {
-			full := sanitize(c.Path) + " " + changeText(c)
+			full := pane.Sanitize(c.Path) + " " + changeText(c)
 			switch {
 			case c.Op == diff.Added:
-				leaves[c.Path] = baselineMark{tx.baselineNew, full}
+				leaves[c.Path] = baselineMark{tx.BaselineNew, full}
 			case c.Op == diff.Removed:
 				// No row shows it: the diff printed at the end does.
 			case c.Op == diff.Moved:
 				// The same value (the same hash, for a secret), from
 				// another place.
-				leaves[c.Path] = baselineMark{fmt.Sprintf(tx.baselineWas, diff.FormatOrigin(c.BeforeOrigin)), full}
+				leaves[c.Path] = baselineMark{fmt.Sprintf(tx.BaselineWas, diff.FormatOrigin(c.BeforeOrigin)), full}
 			case c.Masked && c.Before == c.After:
-				leaves[c.Path] = baselineMark{tx.baselineSecret, full}
+				leaves[c.Path] = baselineMark{tx.BaselineSecret, full}
 			default:
-				leaves[c.Path] = baselineMark{fmt.Sprintf(tx.baselineWas, sanitize(c.Before)), full}
+				leaves[c.Path] = baselineMark{fmt.Sprintf(tx.BaselineWas, pane.Sanitize(c.Before)), full}
 			}
 		}
 	}
 	m.phases.baseline, m.bootstrap.baseline = phases, leaves
-	m.phases.baselineLegend = tx.baselineLegend
+	m.phases.baselineLegend = tx.BaselineLegend
 	m.phases.baselineFooter = ""
 	if n := msg.result.Count(); n > 0 {
-		m.phases.baselineFooter = markBaseline + " " + fmt.Sprintf(tx.baselineCount, n)
+		m.phases.baselineFooter = markBaseline + " " + fmt.Sprintf(tx.BaselineCount, n)
 	}
 }
 
@@ -148,7 +149,7 @@ func changeText(c diff.Change) string {
 		if s := diff.FormatOrigin(o); s != "" {
 			v += " (" + s + ")"
 		}
-		return sanitize(v)
+		return pane.Sanitize(v)
 	}
 	return side(c.Before, c.BeforeOrigin) + " → " + side(c.After, c.AfterOrigin)
 }
@@ -171,7 +172,7 @@ func (m Model) baselineSummary() string {
 	if mark.full == "" {
 		return ""
 	}
-	return markBaseline + " " + fmt.Sprintf(m.tx.baselineFull, mark.full)
+	return markBaseline + " " + fmt.Sprintf(m.tx.BaselineFull, mark.full)
 }
 
 // resetBaseline forgets the comparison, for a new trace or a move back.

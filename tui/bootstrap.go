@@ -1,10 +1,13 @@
 package tui
 
 import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"fmt"
 	"strings"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // change says how a config value differs from the previous stop.
@@ -30,10 +33,10 @@ type treeRow struct {
 // bootstrapPane shows the decoded config (Event.Bootstrap) as a collapsible
 // tree, with the values that changed since the previous stop highlighted.
 type bootstrapPane struct {
-	st      *styles
-	tx      *text
-	w, h    int
-	focused bool
+	st *pane.Styles
+	tx *pane.Text
+	pane.Base
+	keys bootstrapKeys
 
 	root      *tracer.Node
 	changes   map[string]change
@@ -49,17 +52,17 @@ type bootstrapPane struct {
 	baseline map[string]baselineMark
 }
 
-func newBootstrapPane(st *styles, tx *text) bootstrapPane {
-	return bootstrapPane{st: st, tx: tx, collapsed: map[string]bool{}, changes: map[string]change{}, showOrigins: true}
+func newBootstrapPane(st *pane.Styles, tx *pane.Text) bootstrapPane {
+	return bootstrapPane{st: st, tx: tx, keys: newBootstrapKeys(tx), collapsed: map[string]bool{}, changes: map[string]change{}, showOrigins: true}
 }
 
 func (p *bootstrapPane) SetSize(w, h int) {
-	p.w, p.h = w, h
+	p.W, p.H = w, h
 	p.scrollToSelected()
 }
 
 // reset forgets the tree (for a restart) but keeps what the user collapsed.
-func (p *bootstrapPane) reset() {
+func (p *bootstrapPane) Reset() {
 	p.root, p.rows, p.selected, p.offset = nil, nil, 0, 0
 	p.changes = map[string]change{}
 }
@@ -103,7 +106,7 @@ func (p *bootstrapPane) addChildren(n *tracer.Node, prefix string, depth int) {
 	keyWidth := 0
 	for _, c := range n.Children {
 		if len(c.Children) == 0 {
-			keyWidth = max(keyWidth, textWidth(c.Name))
+			keyWidth = max(keyWidth, pane.TextWidth(c.Name))
 		}
 	}
 	for _, c := range n.Children {
@@ -111,7 +114,7 @@ func (p *bootstrapPane) addChildren(n *tracer.Node, prefix string, depth int) {
 		if prefix != "" {
 			path = prefix + "." + c.Name
 		}
-		row := treeRow{path: path, name: sanitize(c.Name), depth: depth, node: c, branch: len(c.Children) > 0, keyWidth: keyWidth}
+		row := treeRow{path: path, name: pane.Sanitize(c.Name), depth: depth, node: c, branch: len(c.Children) > 0, keyWidth: keyWidth}
 		if row.branch {
 			row.change = p.subtreeChange(path)
 		} else {
@@ -164,7 +167,7 @@ func (p *bootstrapPane) move(delta int) {
 	if len(p.rows) == 0 {
 		return
 	}
-	p.selected = clamp(p.selected+delta, 0, len(p.rows)-1)
+	p.selected = pane.Clamp(p.selected+delta, 0, len(p.rows)-1)
 	p.scrollToSelected()
 }
 
@@ -174,22 +177,22 @@ func (p *bootstrapPane) clickRow(y int) {
 	}
 }
 
-func (p *bootstrapPane) scroll(delta int) {
-	p.offset = clamp(p.offset+delta, 0, max(0, len(p.rows)-p.treeHeight()))
+func (p *bootstrapPane) Scroll(delta int) {
+	p.offset = pane.Clamp(p.offset+delta, 0, max(0, len(p.rows)-p.treeHeight()))
 }
 
 // treeHeight is the pane's height less the selected leaf's chain.
 func (p *bootstrapPane) treeHeight() int {
-	return p.h - len(p.chain())
+	return p.H - len(p.chain())
 }
 
 func (p *bootstrapPane) scrollToSelected() {
-	p.offset = keepInView(p.offset, p.selected, p.treeHeight(), len(p.rows))
+	p.offset = pane.KeepInView(p.offset, p.selected, p.treeHeight(), len(p.rows))
 }
 
-func (p *bootstrapPane) footer() string {
+func (p *bootstrapPane) Footer() string {
 	scroll := ""
-	if len(p.rows) > p.treeHeight() && p.h > 0 {
+	if len(p.rows) > p.treeHeight() && p.H > 0 {
 		scroll = fmt.Sprintf("%d/%d", p.selected+1, len(p.rows))
 	}
 	return changesFooter(p.tx, p.changes, scroll)
@@ -198,7 +201,7 @@ func (p *bootstrapPane) footer() string {
 // changesFooter is the footer of a pane of values: how many changed since
 // the previous stop, then scroll, the selected row's place when the rows
 // do not all fit.
-func changesFooter(tx *text, changes map[string]change, scroll string) string {
+func changesFooter(tx *pane.Text, changes map[string]change, scroll string) string {
 	n := 0
 	for _, c := range changes {
 		if c != unchanged {
@@ -207,24 +210,24 @@ func changesFooter(tx *text, changes map[string]change, scroll string) string {
 	}
 	switch {
 	case n > 0 && scroll != "":
-		return f(tx.changed, n) + " · " + scroll
+		return pane.Format(tx.Changed, n) + " · " + scroll
 	case n > 0:
-		return f(tx.changed, n)
+		return pane.Format(tx.Changed, n)
 	}
 	return scroll
 }
 
 func (p *bootstrapPane) View() []string {
-	if p.w <= 0 || p.h <= 0 {
+	if p.W <= 0 || p.H <= 0 {
 		return nil
 	}
 	if p.root == nil {
-		return indentLines(wrapText(p.tx.emptyBootstrap, p.w-2), " ")
+		return pane.IndentLines(pane.WrapText(p.tx.EmptyBootstrap, p.W-2), " ")
 	}
 	st := p.st
 	chain := p.chain()
-	out := make([]string, 0, p.h)
-	end := min(len(p.rows), p.offset+p.h-len(chain))
+	out := make([]string, 0, p.H)
+	end := min(len(p.rows), p.offset+p.H-len(chain))
 	col := p.originColumn(p.offset, end)
 	for i := p.offset; i < end; i++ {
 		r := p.rows[i]
@@ -235,7 +238,7 @@ func (p *bootstrapPane) View() []string {
 		case modified:
 			mark = "~"
 		}
-		indent := spaces(r.depth * 2)
+		indent := pane.Spaces(r.depth * 2)
 		var text, plain string
 		if r.branch {
 			glyph := "▾"
@@ -243,48 +246,48 @@ func (p *bootstrapPane) View() []string {
 				glyph = "▸"
 			}
 			plain = indent + glyph + " " + r.name
-			text = indent + st.dim.paint(glyph) + " " + st.accent.paint(r.name)
+			text = indent + st.Dim.Paint(glyph) + " " + st.Accent.Paint(r.name)
 			if p.baselineBelow(r.path) {
 				mark = markBaseline
 			}
-			if t := sanitize(r.node.Type); t != "" && textWidth(plain)+len(t)+4 <= p.w {
+			if t := pane.Sanitize(r.node.Type); t != "" && pane.TextWidth(plain)+len(t)+4 <= p.W {
 				plain += "  " + t
-				text += "  " + st.dim.paint(t)
+				text += "  " + st.Dim.Paint(t)
 			}
 		} else {
-			key := padRight(r.name, r.keyWidth)
-			val := sanitize(r.node.Value)
+			key := pane.PadRight(r.name, r.keyWidth)
+			val := pane.Sanitize(r.node.Value)
 			if val == "" {
 				val = `""` // an empty string, as opposed to an unset message
 			}
-			vi := st.text
+			vi := st.Text
 			switch {
 			case r.change != unchanged:
-				vi = st.changed
+				vi = st.Changed
 			case val == "<nil>" || val == `""`:
-				vi = st.dim
+				vi = st.Dim
 			}
-			room := p.w - 2 - textWidth(indent) - 4 - r.keyWidth
+			room := p.W - 2 - pane.TextWidth(indent) - 4 - r.keyWidth
 			base := ""
 			if b := p.baseline[r.path].short; b != "" {
 				mark = markBaseline
-				if left := room - textWidth(val) - 2; left >= 4 {
-					base = "  " + truncate(b, left)
+				if left := room - pane.TextWidth(val) - 2; left >= 4 {
+					base = "  " + pane.Truncate(b, left)
 				}
 			}
 			plain = indent + "  " + key + "  " + val + base
-			text = indent + "  " + st.dim.paint(key) + "  " + vi.paint(truncate(val, room)) + st.changed.paint(base)
+			text = indent + "  " + st.Dim.Paint(key) + "  " + vi.Paint(pane.Truncate(val, room)) + st.Changed.Paint(base)
 			text, plain = p.withOrigin(text, plain, r, col)
 		}
-		if i == p.selected && p.focused {
-			out = append(out, st.selected.paint(fit(" "+mark+plain, p.w)))
+		if i == p.selected && p.Focused {
+			out = append(out, st.Selected.Paint(pane.Fit(" "+mark+plain, p.W)))
 			continue
 		}
-		mi := st.changed
-		out = append(out, " "+mi.paint(mark)+text)
+		mi := st.Changed
+		out = append(out, " "+mi.Paint(mark)+text)
 	}
 	if len(chain) > 0 {
-		for len(out) < p.h-len(chain) {
+		for len(out) < p.H-len(chain) {
 			out = append(out, "")
 		}
 		out = append(out, chain...)
@@ -301,4 +304,39 @@ func (p *bootstrapPane) baselineBelow(path string) bool {
 		}
 	}
 	return false
+}
+
+// Move and Click: the pane interface (panes.go).
+func (p *bootstrapPane) Move(delta int) pane.Request { p.move(delta); return nil }
+func (p *bootstrapPane) Click(y int) pane.Request    { p.clickRow(y); return nil }
+
+// bootstrapKeys are the keys of the Bootstrap pane.
+type bootstrapKeys struct {
+	// Toggle folds or unfolds the selected section.
+	Toggle key.Binding
+	// Origins shows or hides where each value came from.
+	Origins key.Binding
+}
+
+func newBootstrapKeys(tx *pane.Text) bootstrapKeys {
+	return bootstrapKeys{
+		Toggle:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tx.KeyToggle)),
+		Origins: key.NewBinding(key.WithKeys("O"), key.WithHelp("O", tx.KeyOrigins)),
+	}
+}
+
+func (p *bootstrapPane) Keys() []key.Binding { return []key.Binding{p.keys.Toggle, p.keys.Origins} }
+
+func (p *bootstrapPane) ShortHelp(pane.Hints) []key.Binding { return p.Keys() }
+
+func (p *bootstrapPane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
+	switch {
+	case key.Matches(msg, p.keys.Toggle):
+		p.toggle()
+		return nil, true
+	case key.Matches(msg, p.keys.Origins):
+		p.toggleOrigins()
+		return nil, true
+	}
+	return nil, false
 }

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // Breakpoints of the user's own, in the TUI: b on a line of Source sets
@@ -17,13 +18,9 @@ import (
 // function or FILE:LINE; b on a breakpoint's row in Phases clears it or
 // sets it again. Their stops sit in the timeline in time order.
 
-// toggleLineBreakpoint sets or clears a breakpoint on the Source line under
-// the cursor.
-func (m *Model) toggleLineBreakpoint() tea.Cmd {
-	file, line := m.source.file, m.source.cursorLine()
-	if file == "" || line <= 0 {
-		return nil
-	}
+// toggleLineBreakpoint sets or clears a breakpoint on file:line (b on a
+// line of Source).
+func (m *Model) toggleLineBreakpoint(file string, line int) tea.Cmd {
 	for _, bp := range m.insp.breakpoints {
 		if bp.File == file && bp.Line == line {
 			return m.removeBreakpoint(bp.Loc, false)
@@ -95,7 +92,7 @@ func (m *Model) addBreakpoint(loc string, fromPrompt bool) tea.Cmd {
 	if fromPrompt {
 		m.prompt.await()
 	}
-	return m.call(m.tx.cmdBreakpoint, func(ctx context.Context, in tracer.Inspector) tea.Msg {
+	return m.call(m.tx.CmdBreakpoint, func(ctx context.Context, in tracer.Inspector) tea.Msg {
 		bp, err := in.AddBreakpoint(ctx, loc)
 		return breakpointMsg{loc: loc, bp: bp, prompt: fromPrompt, err: err}
 	})
@@ -106,16 +103,16 @@ func (m *Model) removeBreakpoint(loc string, fromPrompt bool) tea.Cmd {
 	if fromPrompt {
 		m.prompt.await()
 	}
-	return m.call(m.tx.cmdClear, func(ctx context.Context, in tracer.Inspector) tea.Msg {
+	return m.call(m.tx.CmdClear, func(ctx context.Context, in tracer.Inspector) tea.Msg {
 		return breakpointMsg{loc: loc, removed: true, prompt: fromPrompt, err: in.RemoveBreakpoint(ctx, loc)}
 	})
 }
 
 // applyBreakpoint records a breakpoint set or cleared.
 func (m *Model) applyBreakpoint(msg breakpointMsg) {
-	name := m.tx.cmdBreakpoint
+	name := m.tx.CmdBreakpoint
 	if msg.removed {
-		name = m.tx.cmdClear
+		name = m.tx.CmdClear
 	}
 	if msg.err != nil {
 		m.failed(msg.prompt, m.inspectError(name, msg.err))
@@ -123,14 +120,14 @@ func (m *Model) applyBreakpoint(msg breakpointMsg) {
 	}
 	bps := slices.DeleteFunc(slices.Clone(m.insp.breakpoints), func(bp tracer.Breakpoint) bool { return bp.Loc == msg.loc })
 	if msg.removed {
-		m.trace.notice = f(m.tx.breakpointCleared, msg.loc)
+		m.trace.notice = pane.Format(m.tx.BreakpointCleared, msg.loc)
 	} else {
 		bp := msg.bp
 		if bp.Loc == "" {
 			bp.Loc = msg.loc
 		}
 		bps = append(bps, bp)
-		m.trace.notice = f(m.tx.breakpointSet, m.breakpointPlace(bp))
+		m.trace.notice = pane.Format(m.tx.BreakpointSet, m.breakpointPlace(bp))
 	}
 	m.insp.breakpoints = bps
 	if msg.prompt {

@@ -9,14 +9,17 @@ import (
 )
 
 // TestDocsListEveryKey keeps the key table of docs/TUI.md in step with
-// keys.go: every key of every binding must appear in it.
+// the bindings: every key of every binding, the root's and the panes',
+// must appear in it.
 func TestDocsListEveryKey(t *testing.T) {
 	doc, err := os.ReadFile("../docs/TUI.md")
 	if err != nil {
 		t.Skipf("docs/TUI.md: %v", err)
 	}
 	shown := map[string]string{"up": "↑", "down": "↓", "pgdown": "pgdn"}
-	for _, group := range newKeyMap(textFor(tracer.English)).FullHelp() {
+	m := NewModel(Options{Lang: tracer.English})
+	// The panes' keys, the disabled ones too (the full help leaves them out).
+	for _, group := range append(m.fullHelp(), m.paneBindings()) {
 		for _, b := range group {
 			for _, k := range b.Keys() {
 				if s, ok := shown[k]; ok {

@@ -1,12 +1,15 @@
 package tui
 
 import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"cmp"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // goroutinesPane lists every goroutine of a halted (or stalled) program:
@@ -14,10 +17,10 @@ import (
 // waits and for how long. enter shows one goroutine's stack, source and
 // variables.
 type goroutinesPane struct {
-	st      *styles
-	tx      *text
-	w, h    int
-	focused bool
+	st *pane.Styles
+	tx *pane.Text
+	pane.Base
+	keys goToKeys
 
 	list   []goroutineRow
 	cursor int
@@ -37,19 +40,19 @@ type goroutineRow struct {
 	ownFrame bool   // the goroutine has a frame in the program's own code
 }
 
-func newGoroutinesPane(st *styles, tx *text) goroutinesPane {
-	return goroutinesPane{st: st, tx: tx}
+func newGoroutinesPane(st *pane.Styles, tx *pane.Text) goroutinesPane {
+	return goroutinesPane{st: st, tx: tx, keys: newGoToKeys(tx)}
 }
 
 func (p *goroutinesPane) SetSize(w, h int) {
-	p.w, p.h = w, h
+	p.W, p.H = w, h
 	p.scrollToCursor()
 }
 
 // has reports whether there are goroutines to show (a halt or a stall).
 func (p *goroutinesPane) has() bool { return p.list != nil }
 
-func (p *goroutinesPane) reset() {
+func (p *goroutinesPane) Reset() {
 	p.list, p.cursor, p.active, p.offset = nil, 0, 0, 0
 }
 
@@ -63,14 +66,14 @@ func (p *goroutinesPane) set(gs []tracer.Goroutine, shorten func(string) string)
 		if !r.ownFrame {
 			where = g.Current
 		}
-		r.user = sanitize(shortFunction(where.Function))
+		r.user = pane.Sanitize(shortFunction(where.Function))
 		if where.File != "" {
-			r.at = sanitize(shorten(where.File)) + ":" + strconv.Itoa(where.Line)
+			r.at = pane.Sanitize(shorten(where.File)) + ":" + strconv.Itoa(where.Line)
 		}
 		if g.Current.Function != "" && g.Current != where {
-			r.runtime = sanitize(shortFunction(g.Current.Function))
+			r.runtime = pane.Sanitize(shortFunction(g.Current.Function))
 		}
-		r.waiting = sanitize(g.WaitReason)
+		r.waiting = pane.Sanitize(g.WaitReason)
 		if g.Waiting > 0 {
 			r.waiting += " " + formatDuration(time.Duration(g.Waiting))
 		}
@@ -106,12 +109,12 @@ func (p *goroutinesPane) move(delta int) {
 	if len(p.list) == 0 {
 		return
 	}
-	p.cursor = clamp(p.cursor+delta, 0, len(p.list)-1)
+	p.cursor = pane.Clamp(p.cursor+delta, 0, len(p.list)-1)
 	p.scrollToCursor()
 }
 
 // wide reports whether a goroutine fits on one line, as a table.
-func (p *goroutinesPane) wide() bool { return p.w >= 90 }
+func (p *goroutinesPane) wide() bool { return p.W >= 90 }
 
 // rowLines is the number of lines a goroutine takes, and the header's.
 func (p *goroutinesPane) rowLines() (int, int) {
@@ -129,58 +132,58 @@ func (p *goroutinesPane) clickRow(y int) {
 }
 
 // scroll moves the view by delta goroutines.
-func (p *goroutinesPane) scroll(delta int) {
+func (p *goroutinesPane) Scroll(delta int) {
 	per, head := p.rowLines()
-	fit := max(1, (p.h-head)/per)
-	p.offset = clamp(p.offset+delta, 0, max(0, len(p.list)-fit))
+	fitRows := max(1, (p.H-head)/per)
+	p.offset = pane.Clamp(p.offset+delta, 0, max(0, len(p.list)-fitRows))
 }
 
 func (p *goroutinesPane) scrollToCursor() {
 	per, head := p.rowLines()
-	p.offset = keepInView(p.offset, p.cursor, max(1, (p.h-head)/per), len(p.list))
+	p.offset = pane.KeepInView(p.offset, p.cursor, max(1, (p.H-head)/per), len(p.list))
 }
 
-func (p *goroutinesPane) footer() string {
+func (p *goroutinesPane) Footer() string {
 	if len(p.list) == 0 {
 		return ""
 	}
-	return f(p.tx.goroutineCount, len(p.list))
+	return pane.Format(p.tx.GoroutineCount, len(p.list))
 }
 
 func (p *goroutinesPane) View() []string {
-	if p.w <= 0 || p.h <= 0 {
+	if p.W <= 0 || p.H <= 0 {
 		return nil
 	}
 	if len(p.list) == 0 {
-		return indentLines(wrapText(p.tx.emptyGoroutines, p.w-2), " ")
+		return pane.IndentLines(pane.WrapText(p.tx.EmptyGoroutines, p.W-2), " ")
 	}
 	if p.wide() {
 		return p.table()
 	}
 	st := p.st
-	out := make([]string, 0, p.h)
+	out := make([]string, 0, p.H)
 	idw := p.idWidth()
-	for i := p.offset; i < len(p.list) && len(out) < p.h; i++ {
+	for i := p.offset; i < len(p.list) && len(out) < p.H; i++ {
 		r := p.list[i]
 		mark, name := p.marks(i)
-		line1 := mark + padLeft(r.id, idw) + " " + r.user
+		line1 := mark + pane.PadLeft(r.id, idw) + " " + r.user
 		wait := ""
 		if r.waiting != "" {
 			wait = "  " + r.waiting
 		}
-		line2 := spaces(idw+2) + r.at
+		line2 := pane.Spaces(idw+2) + r.at
 		if r.runtime != "" {
 			line2 += " · " + r.runtime
 		}
-		if i == p.cursor && p.focused {
-			out = append(out, st.selected.paint(fit(line1+wait, p.w)), st.selected.paint(fit(line2, p.w)))
+		if i == p.cursor && p.Focused {
+			out = append(out, st.Selected.Paint(pane.Fit(line1+wait, p.W)), st.Selected.Paint(pane.Fit(line2, p.W)))
 			continue
 		}
-		room := p.w - textWidth(mark) - idw - 1
-		u := truncate(r.user, max(1, room-textWidth(wait)))
-		out = append(out, st.current.paint(mark)+st.dim.paint(padLeft(r.id, idw))+" "+name.paint(u)+st.changed.paint(truncate(wait, max(0, room-textWidth(u)))))
-		if len(out) < p.h {
-			out = append(out, st.dim.paint(truncateLeft(line2, p.w)))
+		room := p.W - pane.TextWidth(mark) - idw - 1
+		u := pane.Truncate(r.user, max(1, room-pane.TextWidth(wait)))
+		out = append(out, st.Current.Paint(mark)+st.Dim.Paint(pane.PadLeft(r.id, idw))+" "+name.Paint(u)+st.Changed.Paint(pane.Truncate(wait, max(0, room-pane.TextWidth(u)))))
+		if len(out) < p.H {
+			out = append(out, st.Dim.Paint(pane.TruncateLeft(line2, p.W)))
 		}
 	}
 	return out
@@ -189,49 +192,49 @@ func (p *goroutinesPane) View() []string {
 // table draws one goroutine a line under a header.
 func (p *goroutinesPane) table() []string {
 	st := p.st
-	cols := p.tx.goroutineColumns
-	idw := max(p.idWidth(), textWidth(cols[0]))
-	uw, aw, ww := textWidth(cols[1]), textWidth(cols[2]), textWidth(cols[3])
+	cols := p.tx.GoroutineColumns
+	idw := max(p.idWidth(), pane.TextWidth(cols[0]))
+	uw, aw, ww := pane.TextWidth(cols[1]), pane.TextWidth(cols[2]), pane.TextWidth(cols[3])
 	for _, r := range p.list {
-		uw, aw, ww = max(uw, textWidth(r.user)), max(aw, textWidth(r.at)), max(ww, textWidth(r.waiting))
+		uw, aw, ww = max(uw, pane.TextWidth(r.user)), max(aw, pane.TextWidth(r.at)), max(ww, pane.TextWidth(r.waiting))
 	}
 	// The columns share what is left; the function and the place give way first.
-	room := p.w - 2 - idw - 2 - 2 - 2 - 12
+	room := p.W - 2 - idw - 2 - 2 - 2 - 12
 	uw, aw = min(uw, max(12, room*40/100)), min(aw, max(12, room*35/100))
 	ww = min(ww, 20)
 	row := func(mark, id, user, at, wait, rt string) string {
-		return mark + padLeft(id, idw) + "  " + padRight(truncate(user, uw), uw) + "  " +
-			padRight(truncateLeft(at, aw), aw) + "  " + padRight(truncate(wait, ww), ww) + "  " + rt
+		return mark + pane.PadLeft(id, idw) + "  " + pane.PadRight(pane.Truncate(user, uw), uw) + "  " +
+			pane.PadRight(pane.TruncateLeft(at, aw), aw) + "  " + pane.PadRight(pane.Truncate(wait, ww), ww) + "  " + rt
 	}
-	out := []string{st.dim.paint(fit(row("  ", cols[0], cols[1], cols[2], cols[3], cols[4]), p.w))}
-	for i := p.offset; i < len(p.list) && len(out) < p.h; i++ {
+	out := []string{st.Dim.Paint(pane.Fit(row("  ", cols[0], cols[1], cols[2], cols[3], cols[4]), p.W))}
+	for i := p.offset; i < len(p.list) && len(out) < p.H; i++ {
 		r := p.list[i]
 		mark, name := p.marks(i)
-		if i == p.cursor && p.focused {
-			out = append(out, st.selected.paint(fit(row(mark, r.id, r.user, r.at, r.waiting, r.runtime), p.w)))
+		if i == p.cursor && p.Focused {
+			out = append(out, st.Selected.Paint(pane.Fit(row(mark, r.id, r.user, r.at, r.waiting, r.runtime), p.W)))
 			continue
 		}
-		line := st.current.paint(mark) + st.dim.paint(padLeft(r.id, idw)) + "  " +
-			name.paint(padRight(truncate(r.user, uw), uw)) + "  " + st.dim.paint(padRight(truncateLeft(r.at, aw), aw)) + "  " +
-			st.changed.paint(padRight(truncate(r.waiting, ww), ww)) + "  " + st.dim.paint(r.runtime)
-		out = append(out, fit(line, p.w))
+		line := st.Current.Paint(mark) + st.Dim.Paint(pane.PadLeft(r.id, idw)) + "  " +
+			name.Paint(pane.PadRight(pane.Truncate(r.user, uw), uw)) + "  " + st.Dim.Paint(pane.PadRight(pane.TruncateLeft(r.at, aw), aw)) + "  " +
+			st.Changed.Paint(pane.PadRight(pane.Truncate(r.waiting, ww), ww)) + "  " + st.Dim.Paint(r.runtime)
+		out = append(out, pane.Fit(line, p.W))
 	}
 	return out
 }
 
 // marks returns the row's marker (▶ for the goroutine shown) and the ink
 // of its function: the program's own code stands out.
-func (p *goroutinesPane) marks(i int) (string, ink) {
+func (p *goroutinesPane) marks(i int) (string, pane.Ink) {
 	mark := "  "
 	if i == p.active {
 		mark = "▶ "
 	}
-	name := p.st.dim
+	name := p.st.Dim
 	if p.list[i].ownFrame {
-		name = p.st.text
+		name = p.st.Text
 	}
 	if p.list[i].g.Main {
-		name = p.st.accent
+		name = p.st.Accent
 	}
 	return mark, name
 }
@@ -242,4 +245,18 @@ func (p *goroutinesPane) idWidth() int {
 		w = max(w, len(r.id))
 	}
 	return w
+}
+
+// Move and Click: the pane interface (panes.go).
+func (p *goroutinesPane) Move(delta int) pane.Request { p.move(delta); return nil }
+func (p *goroutinesPane) Click(y int) pane.Request    { p.clickRow(y); return nil }
+
+func (p *goroutinesPane) Keys() []key.Binding                  { return []key.Binding{p.keys.GoTo} }
+func (p *goroutinesPane) ShortHelp(c pane.Hints) []key.Binding { return p.keys.help(c) }
+
+func (p *goroutinesPane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
+	if key.Matches(msg, p.keys.GoTo) {
+		return pane.GoToGoroutine{Index: p.cursor}, true
+	}
+	return nil, false
 }

@@ -18,17 +18,17 @@ func (m *Model) halt() tea.Cmd {
 	t := &m.trace
 	switch {
 	case t.src == nil || t.launching && t.session == nil:
-		t.flash = m.tx.notRunningYet
+		t.flash = m.tx.NotRunningYet
 		return nil
 	case t.ended:
 		t.flash = m.endedText()
 		return nil
 	case t.paused:
-		t.notice = m.tx.alreadyPaused
+		t.notice = m.tx.AlreadyPaused
 		return nil
 	}
-	t.notice = m.tx.halting
-	return m.call(m.tx.cmdHalt, func(ctx context.Context, in tracer.Inspector) tea.Msg {
+	t.notice = m.tx.Halting
+	return m.call(m.tx.CmdHalt, func(ctx context.Context, in tracer.Inspector) tea.Msg {
 		if err := in.Halt(ctx); err != nil {
 			return haltFailedMsg{err: err}
 		}
@@ -58,7 +58,7 @@ func (m *Model) showGoroutine(i int, live bool) tea.Cmd {
 		return source
 	}
 	at, id, want := m.insp.at, g.ID, g.User
-	return tea.Batch(source, m.call(m.tx.cmdGoroutine, func(ctx context.Context, in tracer.Inspector) tea.Msg {
+	return tea.Batch(source, m.call(m.tx.CmdGoroutine, func(ctx context.Context, in tracer.Inspector) tea.Msg {
 		frames, err := in.Goroutine(ctx, id)
 		if err != nil {
 			return goroutineMsg{at: at, id: id, err: err}
@@ -99,6 +99,6 @@ func (m *Model) leaveHalt() {
 		return
 	}
 	m.insp.halt = nil
-	m.goroutines.reset()
+	m.goroutines.Reset()
 	m.relayout()
 }

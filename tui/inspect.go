@@ -6,10 +6,10 @@ import (
 	"slices"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // inspectState is what the model knows about the user's own questions to
@@ -54,7 +54,7 @@ func (m *Model) carryOver() tea.Cmd {
 	if len(locs) == 0 && len(exprs) == 0 || m.inspector() == nil {
 		return nil
 	}
-	return m.call(m.tx.cmdBreakpoint, func(ctx context.Context, in tracer.Inspector) tea.Msg {
+	return m.call(m.tx.CmdBreakpoint, func(ctx context.Context, in tracer.Inspector) tea.Msg {
 		have := map[string]bool{}
 		for _, bp := range in.Breakpoints() {
 			have[bp.Loc] = true
@@ -68,7 +68,7 @@ func (m *Model) carryOver() tea.Cmd {
 		var added []tracer.WatchValue
 		for _, expr := range exprs {
 			if !slices.Contains(watched, expr) {
-				if v, err := in.AddWatch(ctx, expr); err == nil {
+				if v, err := in.AddWatch(ctx, 0, expr); err == nil {
 					added = append(added, v)
 				}
 			}
@@ -168,22 +168,22 @@ func (m *Model) call(name string, fn func(context.Context, tracer.Inspector) tea
 // cannotInspect says that the Source cannot do name at all.
 func (m *Model) cannotInspect(name string) string {
 	if m.trace.src == nil {
-		return m.tx.notRunningYet
+		return m.tx.NotRunningYet
 	}
-	return f(m.tx.needsLive, name)
+	return pane.Format(m.tx.NeedsLive, name)
 }
 
 // inspectError says why an Inspector call failed, in one line.
 func (m *Model) inspectError(name string, err error) string {
 	switch {
 	case errors.Is(err, tracer.ErrUnsupported):
-		return f(m.tx.needsLive, name)
+		return pane.Format(m.tx.NeedsLive, name)
 	case errors.Is(err, tracer.ErrNotPaused):
-		return m.tx.notPausedInspect
+		return m.tx.NotPausedInspect
 	case errors.Is(err, tracer.ErrEnded):
 		return m.endedText()
 	}
-	return firstLine(strings.TrimSpace(err.Error()))
+	return pane.FirstLine(strings.TrimSpace(err.Error()))
 }
 
 // inspectStarted looks at what the new Source can answer: the breakpoints
@@ -215,7 +215,7 @@ func (m *Model) inspectStop(ev tracer.Event) tea.Cmd {
 	m.insp.at++
 	m.insp.frame, m.insp.goroutine = 0, 0
 	if ev.Phase == tracer.PhaseBreak {
-		m.trace.phaseLabel = string(tracer.PhaseBreak) + " " + sanitize(m.shortLoc(ev.Detail))
+		m.trace.phaseLabel = string(tracer.PhaseBreak) + " " + pane.Sanitize(m.shortLoc(ev.Detail))
 	}
 	m.variables.setStop(ev)
 	m.noteWatches(ev.Watches)
@@ -274,13 +274,12 @@ func (m *Model) applyInspectEvent(ev tracer.Event) tea.Cmd {
 // resetInspect forgets what the trace delivered (a restart, a move back),
 // keeping the breakpoints and watches (a move back stays in the same
 // trace; a restart carries them over), the folds and the prompt's history.
+// The panes are reset before (resetPanes).
 func (m *Model) resetInspect() {
 	m.insp = inspectState{
 		breakpoints: m.insp.breakpoints, watches: m.insp.watches,
 		carryBreaks: m.insp.carryBreaks, carryWatches: m.insp.carryWatches,
 	}
-	m.variables.reset()
-	m.goroutines.reset()
 	if m.width > 0 {
 		m.relayout()
 	}
@@ -299,49 +298,10 @@ func (m *Model) syncResults() {
 	m.variables.showResults(r)
 }
 
-// inspectKey handles the keys of inspection; ok is false for other keys.
-func (m *Model) inspectKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.Prompt):
-		return m.openPrompt(), true
-	case key.Matches(msg, k.Halt):
-		return m.halt(), true
-	case m.focus == paneSource && key.Matches(msg, k.LineBreak):
-		return m.toggleLineBreakpoint(), true
-	case m.focus == panePhases && key.Matches(msg, k.Break):
-		if loc, isBreak := m.phases.selectedBreak(); isBreak {
-			return m.toggleBreakpointAt(loc), true
-		}
-	case m.focus == paneVariables && key.Matches(msg, k.Toggle):
-		m.variables.tree.toggle()
-		return m.expandCmds(targetVariables, &m.variables.tree), true
-	case m.focus == paneVariables && key.Matches(msg, k.Watch):
-		expr, ok := m.variables.selectedExpr()
-		if !ok {
-			m.trace.notice = m.tx.noExprHere
-			return nil, true
-		}
-		return m.addWatch(expr, false), true
-	case m.focus == paneVariables && key.Matches(msg, k.Unwatch):
-		expr, ok := m.variables.selectedWatch()
-		if !ok {
-			m.trace.notice = m.tx.noWatchHere
-			return nil, true
-		}
-		return m.removeWatch(expr, false), true
-	case m.focus == paneStack && key.Matches(msg, k.GoTo):
-		return m.selectFrame(m.stack.cursor, false), true
-	case m.focus == paneGoroutines && key.Matches(msg, k.GoTo):
-		return m.showGoroutine(m.goroutines.cursor, true), true
-	}
-	return nil, false
-}
-
 // openPrompt opens the expression prompt.
 func (m *Model) openPrompt() tea.Cmd {
 	if m.inspector() == nil {
-		m.trace.flash = m.cannotInspect(m.tx.cmdEval)
+		m.trace.flash = m.cannotInspect(m.tx.CmdEval)
 		return nil
 	}
 	m.prompt.show()
@@ -353,7 +313,7 @@ func (m *Model) openPrompt() tea.Cmd {
 func (m *Model) eval(expr string) tea.Cmd {
 	m.prompt.await()
 	at, frame := m.insp.at, m.insp.frame
-	return m.call(m.tx.cmdEval, func(ctx context.Context, in tracer.Inspector) tea.Msg {
+	return m.call(m.tx.CmdEval, func(ctx context.Context, in tracer.Inspector) tea.Msg {
 		n, err := in.Eval(ctx, frame, expr)
 		return evalMsg{at: at, expr: expr, node: n, err: err}
 	})
@@ -369,7 +329,7 @@ func (m *Model) expandCmds(target expandTarget, t *valueTree) tea.Cmd {
 	at, frame := m.insp.at, m.insp.frame
 	var cmds []tea.Cmd
 	for _, r := range reqs {
-		cmds = append(cmds, m.call(m.tx.cmdExpand, func(ctx context.Context, in tracer.Inspector) tea.Msg {
+		cmds = append(cmds, m.call(m.tx.CmdExpand, func(ctx context.Context, in tracer.Inspector) tea.Msg {
 			n, err := in.Expand(ctx, frame, r.expr)
 			return expandMsg{at: at, target: target, path: r.path, node: n, err: err}
 		}))
@@ -380,7 +340,7 @@ func (m *Model) expandCmds(target expandTarget, t *valueTree) tea.Cmd {
 // selectFrame moves Source and Variables to frame i of the goroutine shown.
 func (m *Model) selectFrame(i int, fromPrompt bool) tea.Cmd {
 	at, g := m.insp.at, m.insp.goroutine
-	return m.call(f(m.tx.cmdFrame, i), func(ctx context.Context, in tracer.Inspector) tea.Msg {
+	return m.call(pane.Format(m.tx.CmdFrame, i), func(ctx context.Context, in tracer.Inspector) tea.Msg {
 		d, err := in.Frame(ctx, i)
 		return frameMsg{at: at, goroutine: g, detail: d, prompt: fromPrompt, err: err}
 	})
@@ -419,7 +379,7 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err != nil {
-			m.prompt.showError(m.inspectError(m.tx.cmdEval, msg.err))
+			m.prompt.showError(m.inspectError(m.tx.CmdEval, msg.err))
 			return nil
 		}
 		m.prompt.showValue(msg.expr, msg.node)
@@ -433,7 +393,7 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 			tree = &m.prompt.result
 		}
 		if msg.err != nil {
-			tree.loadFailed(msg.path, m.inspectError(m.tx.cmdExpand, msg.err))
+			tree.loadFailed(msg.path, m.inspectError(m.tx.CmdExpand, msg.err))
 			return nil
 		}
 		if msg.target == targetPrompt {
@@ -447,7 +407,7 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err != nil {
-			m.failed(msg.prompt, m.inspectError(f(m.tx.cmdFrame, msg.detail.Index), msg.err))
+			m.failed(msg.prompt, m.inspectError(pane.Format(m.tx.CmdFrame, msg.detail.Index), msg.err))
 			return nil
 		}
 		cmd := m.showFrameDetail(msg.goroutine, msg.detail)
@@ -460,7 +420,7 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err != nil {
-			m.trace.flash = m.inspectError(m.tx.cmdGoroutine, msg.err)
+			m.trace.flash = m.inspectError(m.tx.CmdGoroutine, msg.err)
 			return nil
 		}
 		m.insp.goroutine = msg.id
@@ -472,7 +432,7 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 		m.applyBreakpoint(msg)
 	case haltFailedMsg:
 		m.trace.notice = ""
-		m.trace.flash = m.inspectError(m.tx.cmdHalt, msg.err)
+		m.trace.flash = m.inspectError(m.tx.CmdHalt, msg.err)
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // modelIn is modelAt in a language, with the notes on or off.
@@ -50,7 +51,7 @@ func cells(line string) []string {
 	var out []string
 	for _, r := range line {
 		out = append(out, string(r))
-		for range runeWidth(r) - 1 {
+		for range pane.RuneWidth(r) - 1 {
 			out = append(out, "")
 		}
 	}
@@ -134,10 +135,10 @@ func TestGoldenLanguages(t *testing.T) {
 // come from the Chinese table: none of the English texts of panes, legend,
 // status or keys shows.
 func TestChineseScreenHasNoEnglishWords(t *testing.T) {
-	en := texts[tracer.English]
-	words := append(en.paneNames[:0:0], en.paneNames[:]...)
+	en := pane.Texts[tracer.English]
+	words := append(en.PaneNames[:0:0], en.PaneNames[:]...)
 	// Not the legend's "stopped": it is also a server's state, which is data.
-	words = append(words, en.legendNoBreak, en.legendPending, "next phase", "paused at", "exited with code", "frames", "lines", "NETWORK", "after launch")
+	words = append(words, en.LegendNoBreak, en.LegendPending, "next phase", "paused at", "exited with code", "frames", "lines", "NETWORK", "after launch")
 	for _, sc := range scenarios {
 		m := modelIn(t, tracer.Chinese, true, sc, 200, 60, tracertest.DemoEvents())
 		s := ansi.Strip(m.render())
@@ -155,9 +156,9 @@ func TestChineseScreenHasNoEnglishWords(t *testing.T) {
 // TestTextsAreComplete checks that every language has every word of the
 // TUI, and that the formats take the same arguments as the English ones.
 func TestTextsAreComplete(t *testing.T) {
-	en := reflect.ValueOf(*texts[tracer.English])
+	en := reflect.ValueOf(*pane.Texts[tracer.English])
 	for _, lang := range tracer.Langs {
-		tx, ok := texts[lang]
+		tx, ok := pane.Texts[lang]
 		if !ok {
 			t.Errorf("no words for %s", lang)
 			continue
@@ -168,7 +169,7 @@ func TestTextsAreComplete(t *testing.T) {
 			checkText(t, string(lang)+"."+name, v.Field(i), en.Field(i))
 		}
 		for _, g := range []tracer.Group{tracer.GroupMain, tracer.GroupConfig, tracer.GroupWire, tracer.GroupRun, tracer.GroupShutdown} {
-			if tx.groups[g] == "" {
+			if tx.Groups[g] == "" {
 				t.Errorf("%s has no name for the group %s", lang, g)
 			}
 		}

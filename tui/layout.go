@@ -3,33 +3,25 @@ package tui
 import (
 	"slices"
 
-	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
-// paneID names a pane; the order is the focus order of tab.
-type paneID int
+// paneID names a pane (pane.ID); the short names below keep the layout
+// readable.
+type paneID = pane.ID
 
 const (
-	panePhases paneID = iota
-	paneSource
-	paneBootstrap
-	// paneVariables shows the watches, the selected frame's arguments and
-	// locals, and a provider's results.
-	paneVariables
-	paneServers
-	paneStack
-	// paneGoroutines is shown only while the program is halted (the h
-	// key), or at a stall in a recording.
-	paneGoroutines
-	paneOutput
-	// paneNotes is shown only while the notes are on (the N key).
-	paneNotes
-	paneCount
+	panePhases     = pane.Phases
+	paneSource     = pane.Source
+	paneBootstrap  = pane.Bootstrap
+	paneVariables  = pane.Variables
+	paneServers    = pane.Servers
+	paneStack      = pane.Stack
+	paneGoroutines = pane.Goroutines
+	paneOutput     = pane.Output
+	paneNotes      = pane.Notes
+	paneCount      = pane.Count
 )
-
-// String is the pane's English name, for tests and messages; the screen
-// takes its names from the TUI's language (text.paneNames).
-func (p paneID) String() string { return texts[tracer.English].paneNames[p] }
 
 // The minimum terminal size; below it the TUI shows only a message.
 const (
@@ -122,7 +114,7 @@ func computeLayout(width, height, statusHeight int, opt optional) layout {
 		l.mode = modeCompact
 	}
 	if opt.prompt > 0 {
-		ph := clamp(opt.prompt, 3, h-8)
+		ph := pane.Clamp(opt.prompt, 3, h-8)
 		h -= ph
 		l.prompt = rect{0, h, width, ph}
 	}
@@ -142,11 +134,11 @@ func computeLayout(width, height, statusHeight int, opt optional) layout {
 
 	switch l.mode {
 	case modeLarge:
-		pw := clamp(width*22/100, 40, 52)
+		pw := pane.Clamp(width*22/100, 40, 52)
 		rest := width - pw
 		rw := rest * 49 / 100
 		mw := rest - rw
-		stk := clamp(h*30/100, 10, 20)
+		stk := pane.Clamp(h*30/100, 10, 20)
 		sh := h * 55 / 100
 		l.add(rect{0, 0, pw, h - stk}, panePhases)
 		l.add(rect{0, h - stk, pw, stk}, paneStack)
@@ -168,7 +160,7 @@ func computeLayout(width, height, statusHeight int, opt optional) layout {
 		l.add(rect{x, vh, rw, bh}, paneBootstrap)
 		l.add(rect{x, vh + bh, rw, h - vh - bh}, paneServers)
 	case modeMedium:
-		pw := clamp(width/3, 36, 48)
+		pw := pane.Clamp(width/3, 36, 48)
 		rw := width - pw
 		svh := 5
 		l.add(rect{0, 0, pw, h}, panePhases)
@@ -197,7 +189,7 @@ func computeLayout(width, height, statusHeight int, opt optional) layout {
 		l.add(rect{pw, sh + mh, rw, svh}, paneServers)
 		l.add(rect{pw, sh + mh + svh, rw, oh}, with(paneOutput, paneGoroutines)...)
 	default:
-		pw := clamp(width*38/100, 24, 40)
+		pw := pane.Clamp(width*38/100, 24, 40)
 		rw := width - pw
 		sh := h - h/2
 		l.add(rect{0, 0, pw, h}, panePhases)
@@ -262,24 +254,4 @@ func (l layout) paneAt(x, y int, front []paneID) (paneID, bool) {
 		}
 	}
 	return 0, false
-}
-
-func clamp(v, lo, hi int) int {
-	return max(lo, min(v, hi))
-}
-
-// keepInView returns the scroll offset of a list of n rows drawn in h
-// lines that shows row sel, moving offset as little as it can; with no
-// lines to draw in it leaves offset as it is.
-func keepInView(offset, sel, h, n int) int {
-	if h <= 0 {
-		return offset
-	}
-	if sel < offset {
-		offset = sel
-	}
-	if sel >= offset+h {
-		offset = sel - h + 1
-	}
-	return clamp(offset, 0, max(0, n-h))
 }

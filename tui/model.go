@@ -16,6 +16,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // Model is the root model of the TUI. It owns the focus, the size and the
@@ -25,8 +26,8 @@ type Model struct {
 	run  *runner
 	now  func() time.Time
 
-	st      *styles
-	tx      *text
+	st      *pane.Styles
+	tx      *pane.Text
 	keys    keyMap
 	help    help.Model
 	spinner spinner.Model
@@ -38,24 +39,21 @@ type Model struct {
 	// with tabs shows the first of them it holds (layout.go).
 	front []paneID
 
-	phases    phasesPane
-	source    sourcePane
-	bootstrap bootstrapPane
-	servers   serversPane
-	stack     stackPane
-	output    outputPane
-	notes     notesPane
+	// services holds one set of panes per traced program, and service is
+	// the one shown: a trace of one program has one. The embedded paneSet
+	// is services[service], so that m.phases names its Phases pane.
+	services []*paneSet
+	service  int
+	*paneSet
 	// picker sends a request to the App (picker.go).
 	picker requestPicker
 	// notesOn: the Notes pane is shown (Options.Notes, then the N key).
 	notesOn bool
 
-	// What the user inspects at a stop (inspect.go): the variables, the
-	// goroutines of a halt, the expression prompt, the breakpoints.
-	variables  variablesPane
-	goroutines goroutinesPane
-	prompt     prompt
-	insp       inspectState
+	// The prompt and what the user inspects at a stop (inspect.go): the
+	// goroutine and frame chosen, the breakpoints, the halt.
+	prompt prompt
+	insp   inspectState
 
 	trace traceState
 	// base compares the trace with Options.Baseline (baseline.go).
@@ -134,40 +132,32 @@ func NewModel(opts Options) Model {
 }
 
 func newModel(ctx context.Context, opts Options) Model {
-	st := newStyles()
-	tx := textFor(opts.Lang)
+	st := pane.NewStyles()
+	tx := pane.TextFor(opts.Lang)
 	now := opts.Now
 	if now == nil {
 		now = time.Now
 	}
 	h := help.New()
-	h.Styles = helpStyles()
+	h.Styles = pane.HelpStyles()
 	m := Model{
-		opts:      opts,
-		run:       newRunner(ctx, opts.Start),
-		now:       now,
-		st:        st,
-		tx:        tx,
-		keys:      newKeyMap(tx),
-		help:      h,
-		spinner:   spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(styleCurrent())),
-		focus:     panePhases,
-		front:     []paneID{paneBootstrap},
-		phases:    newPhasesPane(st, tx),
-		source:    newSourcePane(st),
-		bootstrap: newBootstrapPane(st, tx),
-		servers:   newServersPane(st, tx),
-		stack:     newStackPane(st, tx),
-		output:    newOutputPane(st, tx, opts.OutputLines),
-		notes:     newNotesPane(st, tx, opts.Lang),
-		notesOn:   opts.Notes,
-		files:     map[string][]string{},
-
-		variables:  newVariablesPane(st, tx),
-		goroutines: newGoroutinesPane(st, tx),
-		prompt:     newPrompt(st, tx),
-		base:       baselineState{compare: opts.Baseline},
+		opts:    opts,
+		run:     newRunner(ctx, opts.Start),
+		now:     now,
+		st:      st,
+		tx:      tx,
+		keys:    newKeyMap(tx),
+		help:    h,
+		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(pane.StyleCurrent())),
+		focus:   panePhases,
+		front:   []paneID{paneBootstrap},
+		notesOn: opts.Notes,
+		files:   map[string][]string{},
+		prompt:  newPrompt(st, tx),
+		base:    baselineState{compare: opts.Baseline},
 	}
+	m.services = []*paneSet{newPaneSet(st, tx, opts)}
+	m.paneSet = m.services[0]
 	if m.notesOn {
 		m.bringForward(paneNotes)
 	}
@@ -209,7 +199,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if msg.err != nil {
 			m.trace.launching = false
-			m.trace.fatal = sanitizeLines(f(m.tx.startTrace, msg.err.Error()))
+			m.trace.fatal = pane.SanitizeLines(pane.Format(m.tx.StartTrace, msg.err.Error()))
 			return m, nil
 		}
 		m.trace.src = msg.src
@@ -217,14 +207,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.trace.notes = n.Notes()
 		}
 		_, m.trace.rewind = msg.src.(tracer.Rewinder)
-		m.keys.setRewind(m.trace.rewind)
+		m.keys.Previous.SetEnabled(m.trace.rewind)
+		m.phases.setRewind(m.trace.rewind)
 		_, requester := msg.src.(tracer.Requester)
 		m.keys.Request.SetEnabled(requester)
 		// Breaks the user turned off before a restart stay off.
 		for _, info := range tracer.Phases {
 			if m.phases.breakOff[info.ID] {
 				src, phase := msg.src, info.ID
-				m.enqueue(m.tx.cmdBreak, func() error { return src.SetBreak(phase, false) })
+				m.enqueue(m.tx.CmdBreak, func() error { return src.SetBreak(phase, false) })
 			}
 		}
 		return m, tea.Batch(m.waitForEvent(), m.inspectStarted(), m.nextCommand())
@@ -298,7 +289,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		switch {
 		case msg.err != nil && len(m.source.lines) == 0:
-			m.source.showNote(msg.path, m.source.line, f(m.tx.sourceUnavailable, msg.err.Error()))
+			m.source.showNote(msg.path, m.source.line, pane.Format(m.tx.SourceUnavailable, msg.err.Error()))
 		case msg.err == nil:
 			m.source.showFile(msg.lines)
 		}
@@ -321,15 +312,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.PasteMsg:
 		switch {
 		case m.prompt.open:
-			m.prompt.insert(msg.Content)
+			m.prompt.edit(msg)
 		case m.picker.open:
 			return m, m.picker.paste(msg)
 		}
 		return m, nil
 
 	case tea.MouseClickMsg:
-		m.handleClick(msg.Mouse())
-		return m, nil
+		return m, m.handleClick(msg.Mouse())
 
 	case tea.MouseWheelMsg:
 		mouse := msg.Mouse()
@@ -378,7 +368,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 			break
 		}
 		t.progress = nil
-		t.statuses = append(t.statuses, sanitize(ev.Status))
+		t.statuses = append(t.statuses, pane.Sanitize(ev.Status))
 	case tracer.KindSession:
 		t.session = ev.Session
 		if ev.Session != nil {
@@ -390,7 +380,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 		}
 	case tracer.KindError:
 		m.servers.noteRegistry(ev)
-		t.fatal = sanitizeLines(ev.Error)
+		t.fatal = pane.SanitizeLines(ev.Error)
 		t.launching = false
 		t.paused = false
 		m.phases.fail(ev)
@@ -408,7 +398,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 		t.flash = ""
 		m.phases.apply(ev)
 		m.notes.setPhase(ev)
-		t.phase, t.phaseLabel, t.elapsed = ev.Phase, sanitize(ev.Label()), ev.Elapsed
+		t.phase, t.phaseLabel, t.elapsed = ev.Phase, pane.Sanitize(ev.Label()), ev.Elapsed
 		m.takeSnapshot(ev)
 		switch ev.Kind {
 		case tracer.KindStop, tracer.KindStep:
@@ -514,7 +504,7 @@ func loadFile(path string) tea.Cmd {
 // can scroll past the snippet.
 func (m *Model) showSource(ev tracer.Event) tea.Cmd {
 	if ev.File == "" {
-		m.source.showNote("", 0, m.tx.noLocation)
+		m.source.showNote("", 0, m.tx.NoLocation)
 		return nil
 	}
 	lines, cached := m.files[ev.File]
@@ -526,7 +516,7 @@ func (m *Model) showSource(ev tracer.Event) tea.Cmd {
 	} else {
 		m.source.show(ev.File, ev.Line, 1, lines)
 		if cached && lines == nil {
-			m.source.showNote(ev.File, ev.Line, m.tx.noSnippet)
+			m.source.showNote(ev.File, ev.Line, m.tx.NoSnippet)
 		}
 	}
 	if cached {
@@ -609,13 +599,13 @@ func (m *Model) commandError(name string, err error) string {
 	case errors.Is(err, tracer.ErrEnded):
 		return m.endedText()
 	case errors.Is(err, tracer.ErrNotPaused):
-		return tx.notPaused
+		return tx.NotPaused
 	case errors.Is(err, tracer.ErrUnsupported):
-		return f(tx.unsupported, name)
+		return pane.Format(tx.Unsupported, name)
 	case errors.Is(err, tracer.ErrAtStart):
-		return tx.atStart
+		return tx.AtStart
 	case errors.Is(err, tracer.ErrNotInTrace):
-		return f(tx.notInTrace, name)
+		return pane.Format(tx.NotInTrace, name)
 	}
 	return name + ": " + err.Error()
 }
@@ -623,11 +613,14 @@ func (m *Model) commandError(name string, err error) string {
 // endedText says that the trace has ended and what the user can do.
 func (m *Model) endedText() string {
 	if m.trace.rewind && !m.trace.closed {
-		return m.tx.endedRewind
+		return m.tx.EndedRewind
 	}
-	return m.tx.ended
+	return m.tx.Ended
 }
 
+// handleKey handles a key: the root's own first (the picker's while it
+// is open), then the focused pane's, then the keys that run the program
+// and move in the pane.
 func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	t := &m.trace
@@ -662,25 +655,28 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.FocusPrev):
 		m.cycleFocus(-1)
 		return m, nil
+
+	case key.Matches(msg, k.Prompt):
+		return m, m.openPrompt()
+
+	case key.Matches(msg, k.Halt):
+		return m, m.halt()
 	}
-	// The keys of inspection: the prompt, halt, watches, frames,
-	// goroutines, breakpoints on a line (inspect.go).
-	if cmd, ok := m.inspectKey(msg); ok {
-		return m, cmd
+	if req, ok := m.pane(m.focus).HandleKey(msg); ok {
+		return m, m.apply(req)
 	}
 	switch {
-
 	case key.Matches(msg, k.Restart):
 		return m, m.restart()
 
 	case key.Matches(msg, k.Next):
-		return m, m.command(m.tx.cmdContinue, func(ctx context.Context, s tracer.Source) error { return s.Continue(ctx) })
+		return m, m.command(m.tx.CmdContinue, func(ctx context.Context, s tracer.Source) error { return s.Continue(ctx) })
 
 	case key.Matches(msg, k.Step):
-		return m, m.command(m.tx.cmdStepOver, func(ctx context.Context, s tracer.Source) error { return s.StepOver(ctx) })
+		return m, m.command(m.tx.CmdStepOver, func(ctx context.Context, s tracer.Source) error { return s.StepOver(ctx) })
 
 	case key.Matches(msg, k.StepOut):
-		return m, m.command(m.tx.cmdStepOut, func(ctx context.Context, s tracer.Source) error { return s.StepOut(ctx) })
+		return m, m.command(m.tx.CmdStepOut, func(ctx context.Context, s tracer.Source) error { return s.StepOut(ctx) })
 
 	case key.Matches(msg, k.Term):
 		cmd := m.command("SIGTERM", func(ctx context.Context, s tracer.Source) error { return s.Signal(ctx, syscall.SIGTERM) })
@@ -689,37 +685,21 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, cmd
 
-	case key.Matches(msg, k.Break):
-		return m, m.toggleBreak()
-
 	case key.Matches(msg, k.Previous):
-		return m, m.moveTrace(m.tx.cmdPrevious, func(ctx context.Context, r tracer.Rewinder) error { return r.Previous(ctx) })
-
-	case m.focus == panePhases && key.Matches(msg, k.Jump):
-		return m, m.jumpToSelected()
-
-	case key.Matches(msg, k.Toggle):
-		if m.focus == paneBootstrap {
-			m.bootstrap.toggle()
-		}
-		return m, nil
-
-	case key.Matches(msg, k.Origins):
-		m.bootstrap.toggleOrigins()
-		return m, nil
+		return m, m.moveTrace(m.tx.CmdPrevious, func(ctx context.Context, r tracer.Rewinder) error { return r.Previous(ctx) })
 
 	case key.Matches(msg, k.Up):
-		m.movePane(m.focus, -1)
+		return m, m.movePane(m.focus, -1)
 	case key.Matches(msg, k.Down):
-		m.movePane(m.focus, 1)
+		return m, m.movePane(m.focus, 1)
 	case key.Matches(msg, k.PageUp):
-		m.movePane(m.focus, -max(1, m.lay.panes[m.focus].h-3))
+		return m, m.movePane(m.focus, -max(1, m.lay.panes[m.focus].h-3))
 	case key.Matches(msg, k.PageDown):
-		m.movePane(m.focus, max(1, m.lay.panes[m.focus].h-3))
+		return m, m.movePane(m.focus, max(1, m.lay.panes[m.focus].h-3))
 	case key.Matches(msg, k.Top):
-		m.movePane(m.focus, -1<<20)
+		return m, m.movePane(m.focus, -pane.MoveAll)
 	case key.Matches(msg, k.Bottom):
-		m.movePane(m.focus, 1<<20)
+		return m, m.movePane(m.focus, pane.MoveAll)
 	}
 	return m, nil
 }
@@ -732,7 +712,7 @@ func (m *Model) command(name string, fn func(context.Context, tracer.Source) err
 		if t.ended {
 			t.flash = m.endedText()
 		} else {
-			t.flash = m.tx.notRunningYet
+			t.flash = m.tx.NotRunningYet
 		}
 		return nil
 	}
@@ -753,12 +733,12 @@ func (m *Model) moveTrace(name string, fn func(context.Context, tracer.Rewinder)
 	r, ok := t.src.(tracer.Rewinder)
 	switch {
 	case t.src == nil:
-		t.flash = m.tx.notRunningYet
+		t.flash = m.tx.NotRunningYet
 		return nil
 	case !ok:
 		return nil // the keys are disabled; nothing to do
 	case t.closed:
-		t.flash = m.tx.ended
+		t.flash = m.tx.Ended
 		return nil
 	}
 	t.flash = ""
@@ -767,14 +747,10 @@ func (m *Model) moveTrace(name string, fn func(context.Context, tracer.Rewinder)
 	return m.nextCommand()
 }
 
-// jumpToSelected moves the trace to the phase selected in the Phases pane,
-// back or forth: to the phase's first event.
-func (m *Model) jumpToSelected() tea.Cmd {
-	phase, ok := m.phases.selectedPhase()
-	if !ok {
-		return nil
-	}
-	return m.moveTrace(f(m.tx.cmdJump, phase), func(ctx context.Context, r tracer.Rewinder) error { return r.JumpTo(ctx, phase) })
+// jumpTo moves the trace to phase, back or forth: to the phase's first
+// event.
+func (m *Model) jumpTo(phase tracer.PhaseID) tea.Cmd {
+	return m.moveTrace(pane.Format(m.tx.CmdJump, phase), func(ctx context.Context, r tracer.Rewinder) error { return r.JumpTo(ctx, phase) })
 }
 
 func (m *Model) enqueue(name string, fn func() error) {
@@ -796,24 +772,19 @@ func (m *Model) nextCommand() tea.Cmd {
 	return sourceCommand(t.gen, c.name, c.fn)
 }
 
-// toggleBreak turns the break of the phase selected in the Phases pane on
-// or off.
-func (m *Model) toggleBreak() tea.Cmd {
-	phase, ok := m.phases.selectedPhase()
-	if !ok {
-		return nil
-	}
+// toggleBreak turns the break of phase on or off.
+func (m *Model) toggleBreak(phase tracer.PhaseID) tea.Cmd {
 	off := !m.phases.breakOff[phase]
 	m.phases.breakOff[phase] = off
-	m.trace.notice = f(m.tx.breakOn, phase)
+	m.trace.notice = pane.Format(m.tx.BreakOn, phase)
 	if off {
-		m.trace.notice = f(m.tx.breakOff, phase)
+		m.trace.notice = pane.Format(m.tx.BreakOff, phase)
 	}
 	if m.trace.src == nil || m.trace.closed {
 		return nil // remembered for the next start
 	}
 	src := m.trace.src
-	m.enqueue(m.tx.cmdBreak, func() error { return src.SetBreak(phase, !off) })
+	m.enqueue(m.tx.CmdBreak, func() error { return src.SetBreak(phase, !off) })
 	return m.nextCommand()
 }
 
@@ -847,13 +818,9 @@ func (m *Model) restart() tea.Cmd {
 // resetPanes empties the panes of what the trace delivered, keeping what
 // the user chose: the breaks, the folds, the sizes and the focus.
 func (m *Model) resetPanes() {
-	m.phases.reset()
-	m.source.clear()
-	m.bootstrap.reset()
-	m.servers.reset()
-	m.stack.reset()
-	m.output.reset()
-	m.notes.reset()
+	for _, p := range m.all {
+		p.Reset()
+	}
 	m.resetInspect()
 	m.resetBaseline()
 }
@@ -861,15 +828,9 @@ func (m *Model) resetPanes() {
 func (m *Model) setFocus(p paneID) {
 	m.focus = p
 	m.bringForward(p)
-	m.phases.focused = p == panePhases
-	m.source.focused = p == paneSource
-	m.bootstrap.focused = p == paneBootstrap
-	m.servers.focused = p == paneServers
-	m.stack.focused = p == paneStack
-	m.output.focused = p == paneOutput
-	m.notes.focused = p == paneNotes
-	m.variables.focused = p == paneVariables
-	m.goroutines.focused = p == paneGoroutines
+	for id, pn := range m.all {
+		pn.SetFocused(paneID(id) == p)
+	}
 }
 
 // cycleFocus focuses the next pane in dir that has a place on the screen,
@@ -885,97 +846,41 @@ func (m *Model) cycleFocus(dir int) {
 	m.setFocus(p)
 }
 
-// movePane moves the selection (Phases, Bootstrap, Variables, Stack,
-// Goroutines, Source) or scrolls (the others).
-func (m *Model) movePane(p paneID, delta int) {
-	switch p {
-	case panePhases:
-		if delta <= -1<<20 {
-			m.phases.home()
-		} else if delta >= 1<<20 {
-			m.phases.end()
-		} else {
-			m.phases.move(delta)
-		}
-		m.syncResults()
-	case paneBootstrap:
-		m.bootstrap.move(delta)
-	case paneVariables:
-		m.variables.move(delta)
-	case paneStack:
-		m.stack.moveCursor(delta)
-	case paneGoroutines:
-		m.goroutines.move(delta)
-	case paneSource:
-		m.source.moveCursor(delta)
-	default:
-		m.scrollPane(p, delta)
-	}
+// movePane moves the selection of pane p by delta rows, or scrolls a pane
+// without one.
+func (m *Model) movePane(p paneID, delta int) tea.Cmd {
+	return m.apply(m.pane(p).Move(delta))
 }
 
 func (m *Model) scrollPane(p paneID, delta int) {
-	switch p {
-	case panePhases:
-		m.phases.scroll(delta)
-	case paneSource:
-		m.source.scroll(delta)
-	case paneBootstrap:
-		m.bootstrap.scroll(delta)
-	case paneServers:
-		m.servers.scroll(delta)
-	case paneStack:
-		m.stack.scroll(delta)
-	case paneOutput:
-		m.output.scroll(delta)
-	case paneNotes:
-		m.notes.scroll(delta)
-	case paneVariables:
-		m.variables.scroll(delta)
-	case paneGoroutines:
-		m.goroutines.scroll(delta)
-	}
+	m.pane(p).Scroll(delta)
 }
 
-// handleClick focuses the pane under the mouse; a click on a tab's name
-// switches the tab; in Phases, Bootstrap, Variables, Stack, Goroutines
-// and Source it selects the row.
-func (m *Model) handleClick(mouse tea.Mouse) {
+// handleClick focuses the pane under the mouse and selects the row
+// clicked; a click on a tab's name switches the tab.
+func (m *Model) handleClick(mouse tea.Mouse) tea.Cmd {
 	if mouse.Button != tea.MouseLeft {
-		return
+		return nil
 	}
 	for _, b := range m.lay.boxes {
 		if b.tabbed() && mouse.Y == b.r.y && mouse.X >= b.r.x && mouse.X < b.r.x+b.r.w {
 			if p, ok := m.tabAt(b, mouse.X-b.r.x); ok {
 				m.setFocus(p)
-				return
+				return nil
 			}
 		}
 	}
 	p, ok := m.lay.paneAt(mouse.X, mouse.Y, m.front)
 	if !ok {
-		return
+		return nil
 	}
 	m.setFocus(p)
 	r := m.lay.panes[p]
 	row := mouse.Y - r.y - 1
 	if row < 0 || row >= r.h-2 {
-		return
+		return nil
 	}
-	switch p {
-	case panePhases:
-		m.phases.clickRow(row)
-		m.syncResults()
-	case paneBootstrap:
-		m.bootstrap.clickRow(row)
-	case paneVariables:
-		m.variables.clickRow(row)
-	case paneStack:
-		m.stack.clickRow(row)
-	case paneGoroutines:
-		m.goroutines.clickRow(row)
-	case paneSource:
-		m.source.clickRow(row)
-	}
+	return m.apply(m.pane(p).Click(row))
 }
 
 // relayout recomputes the layout and the panes' sizes.
@@ -989,15 +894,9 @@ func (m *Model) relayout() {
 		r := m.lay.panes[p]
 		return max(0, r.w-2), max(0, r.h-2)
 	}
-	m.phases.SetSize(inner(panePhases))
-	m.source.SetSize(inner(paneSource))
-	m.bootstrap.SetSize(inner(paneBootstrap))
-	m.servers.SetSize(inner(paneServers))
-	m.stack.SetSize(inner(paneStack))
-	m.output.SetSize(inner(paneOutput))
-	m.notes.SetSize(inner(paneNotes))
-	m.variables.SetSize(inner(paneVariables))
-	m.goroutines.SetSize(inner(paneGoroutines))
+	for id, p := range m.all {
+		p.SetSize(inner(paneID(id)))
+	}
 	m.prompt.SetSize(max(0, m.lay.prompt.w-2), max(0, m.lay.prompt.h-2))
 	if !m.lay.placed[m.focus] && !m.lay.tooSmall {
 		m.setFocus(panePhases)

@@ -5,17 +5,17 @@ import (
 	"strings"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // notesPane teaches the current phase: the note of the phase catalog
 // (tracer.NoteFor) in the TUI's language, under the notes a lesson script
 // made at this stop, if any.
 type notesPane struct {
-	st      *styles
-	tx      *text
-	lang    tracer.Lang
-	w, h    int
-	focused bool
+	st   *pane.Styles
+	tx   *pane.Text
+	lang tracer.Lang
+	pane.Base
 
 	phase  tracer.PhaseID
 	detail string
@@ -28,21 +28,21 @@ type notesPane struct {
 	offset int
 }
 
-func newNotesPane(st *styles, tx *text, lang tracer.Lang) notesPane {
+func newNotesPane(st *pane.Styles, tx *pane.Text, lang tracer.Lang) notesPane {
 	return notesPane{st: st, tx: tx, lang: lang}
 }
 
 func (p *notesPane) SetSize(w, h int) {
-	if w != p.w {
-		p.w = w
+	if w != p.W {
+		p.W = w
 		p.rebuild()
 	}
-	p.h = h
-	p.scroll(0)
+	p.H = h
+	p.Scroll(0)
 }
 
 // reset forgets the trace, for a restart.
-func (p *notesPane) reset() {
+func (p *notesPane) Reset() {
 	p.phase, p.detail, p.lesson, p.pending, p.offset = "", "", nil, nil, 0
 	p.rebuild()
 }
@@ -51,7 +51,7 @@ func (p *notesPane) reset() {
 // the lesson's notes made since the previous stop.
 func (p *notesPane) setPhase(ev tracer.Event) {
 	changed := ev.Phase != p.phase || ev.Detail != p.detail
-	p.phase, p.detail = ev.Phase, sanitize(ev.Detail)
+	p.phase, p.detail = ev.Phase, pane.Sanitize(ev.Detail)
 	if ev.Kind == tracer.KindStop || ev.Kind == tracer.KindExit {
 		if len(p.pending) > 0 || changed {
 			p.lesson, p.pending = p.pending, nil
@@ -68,7 +68,7 @@ func (p *notesPane) setPhase(ev tracer.Event) {
 // after it has looked at a stop and before it goes on, and the Source
 // delivers them before that stop (see Noter): they wait for it.
 func (p *notesPane) addLessonNote(note string) {
-	p.pending = append(p.pending, sanitizeLines(note))
+	p.pending = append(p.pending, pane.SanitizeLines(note))
 	if p.phase == "" {
 		// Before the first stop the notes introduce the lesson: show them
 		// now, and with the first stop.
@@ -80,7 +80,7 @@ func (p *notesPane) addLessonNote(note string) {
 // rebuild wraps the notes to the width.
 func (p *notesPane) rebuild() {
 	p.lines = p.lines[:0]
-	w := p.w - 2
+	w := p.W - 2
 	if w <= 0 {
 		return
 	}
@@ -88,66 +88,66 @@ func (p *notesPane) rebuild() {
 	for _, n := range p.lesson {
 		// A lesson sends its notes, and the outcome of its checks marked
 		// ✓ or ✗, and the values it prints, which may take several lines.
-		k, mark := st.current, "✎ "
+		k, mark := st.Current, "✎ "
 		switch {
 		case strings.HasPrefix(n, "✓ "):
-			k, mark, n = st.ok, "✓ ", n[len("✓ "):]
+			k, mark, n = st.OK, "✓ ", n[len("✓ "):]
 		case strings.HasPrefix(n, "✗ "):
-			k, mark, n = st.errBold, "✗ ", n[len("✗ "):]
+			k, mark, n = st.ErrBold, "✗ ", n[len("✗ "):]
 		}
-		for i, l := range wrapText(n, w-2) {
+		for i, l := range pane.WrapText(n, w-2) {
 			lead := "  "
 			if i == 0 {
 				lead = mark
 			}
-			p.lines = append(p.lines, " "+k.paint(lead+l))
+			p.lines = append(p.lines, " "+k.Paint(lead+l))
 		}
 	}
 	note, ok := tracer.NoteFor(p.phase, p.lang)
 	if !ok {
 		if len(p.lesson) == 0 {
-			p.lines = append(p.lines, indentLines(wrapText(tx.emptyNotes, w), " ")...)
+			p.lines = append(p.lines, pane.IndentLines(pane.WrapText(tx.EmptyNotes, w), " ")...)
 		}
 		return
 	}
 	if len(p.lesson) > 0 {
-		p.lines = append(p.lines, st.border.paint(" "+strings.Repeat(borderH, max(0, w))))
+		p.lines = append(p.lines, st.Border.Paint(" "+strings.Repeat(borderH, max(0, w))))
 	}
 	title := string(p.phase)
 	if p.detail != "" {
 		title += " " + p.detail
 	}
 	title += " — " + tracer.TitleOf(p.phase, p.detail, p.lang)
-	for _, l := range wrapText(title, w) {
-		p.lines = append(p.lines, " "+st.groupHeader.paint(l))
+	for _, l := range pane.WrapText(title, w) {
+		p.lines = append(p.lines, " "+st.GroupHeader.Paint(l))
 	}
 	p.lines = append(p.lines, "")
-	for _, l := range wrapText(note.Explain, w) {
-		p.lines = append(p.lines, " "+st.text.paint(l))
+	for _, l := range pane.WrapText(note.Explain, w) {
+		p.lines = append(p.lines, " "+st.Text.Paint(l))
 	}
-	for _, field := range [][2]string{{tx.notesLookAt, note.LookAt}, {tx.notesSource, note.Source}} {
+	for _, field := range [][2]string{{tx.NotesLookAt, note.LookAt}, {tx.NotesSource, note.Source}} {
 		p.lines = append(p.lines, "")
 		label := field[0] + " "
-		lw := textWidth(label)
-		for i, l := range wrapText(field[1], w-lw) {
-			lead := spaces(lw)
+		lw := pane.TextWidth(label)
+		for i, l := range pane.WrapText(field[1], w-lw) {
+			lead := pane.Spaces(lw)
 			if i == 0 {
-				lead = st.accent.paint(label)
+				lead = st.Accent.Paint(label)
 			}
-			p.lines = append(p.lines, " "+lead+st.dim.paint(l))
+			p.lines = append(p.lines, " "+lead+st.Dim.Paint(l))
 		}
 	}
 }
 
-func (p *notesPane) scroll(delta int) {
-	p.offset = clamp(p.offset+delta, 0, max(0, len(p.lines)-p.h))
+func (p *notesPane) Scroll(delta int) {
+	p.offset = pane.Clamp(p.offset+delta, 0, max(0, len(p.lines)-p.H))
 }
 
-func (p *notesPane) footer() string {
-	if len(p.lines) <= p.h || p.h <= 0 {
+func (p *notesPane) Footer() string {
+	if len(p.lines) <= p.H || p.H <= 0 {
 		return ""
 	}
-	below := len(p.lines) - p.offset - p.h
+	below := len(p.lines) - p.offset - p.H
 	switch {
 	case p.offset > 0 && below > 0:
 		return "↑" + strconv.Itoa(p.offset) + " ↓" + strconv.Itoa(below)
@@ -158,9 +158,12 @@ func (p *notesPane) footer() string {
 }
 
 func (p *notesPane) View() []string {
-	if p.w <= 0 || p.h <= 0 {
+	if p.W <= 0 || p.H <= 0 {
 		return nil
 	}
-	end := min(len(p.lines), p.offset+p.h)
+	end := min(len(p.lines), p.offset+p.H)
 	return p.lines[p.offset:end]
 }
+
+// Move scrolls: the pane has no selection (panes.go).
+func (p *notesPane) Move(delta int) pane.Request { p.Scroll(delta); return nil }

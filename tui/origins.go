@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // Config provenance in the Bootstrap pane: a short origin beside each leaf
@@ -26,7 +27,7 @@ func (p *bootstrapPane) originOf(r treeRow) string {
 	if !p.showOrigins || r.branch || r.node.Origin == nil {
 		return ""
 	}
-	return sanitize(r.node.Origin.Short())
+	return pane.Sanitize(r.node.Origin.Short())
 }
 
 // toggleOrigins shows or hides the origins and the chain.
@@ -37,11 +38,11 @@ func (p *bootstrapPane) toggleOrigins() {
 
 // leafWidth is the width of a leaf row up to the end of its value.
 func leafWidth(r treeRow) int {
-	val := sanitize(r.node.Value)
+	val := pane.Sanitize(r.node.Value)
 	if val == "" {
 		val = `""`
 	}
-	return 1 + r.depth*2 + 2 + r.keyWidth + 2 + textWidth(val)
+	return 1 + r.depth*2 + 2 + r.keyWidth + 2 + pane.TextWidth(val)
 }
 
 // originColumn is where the origins of the visible rows start: one column
@@ -56,12 +57,12 @@ func (p *bootstrapPane) originColumn(first, end int) int {
 			w := leafWidth(r)
 			if b := p.baseline[r.path].short; b != "" {
 				// The baseline's value follows the value (baseline.go).
-				w += 2 + textWidth(b)
+				w += 2 + pane.TextWidth(b)
 			}
 			col = max(col, w+3)
 		}
 	}
-	if col == 0 || col+minOriginWidth > p.w {
+	if col == 0 || col+minOriginWidth > p.W {
 		return -1
 	}
 	return col
@@ -75,21 +76,21 @@ func (p *bootstrapPane) withOrigin(text, plain string, r treeRow, col int) (stri
 	if o == "" || col < 0 {
 		return text, plain
 	}
-	w := textWidth(plain) + 1 // the mark column
+	w := pane.TextWidth(plain) + 1 // the mark column
 	at := max(col, w+3)
-	room := p.w - at
+	room := p.W - at
 	if room < minOriginWidth {
 		return text, plain
 	}
-	gap := spaces(at - w)
-	o = truncate(o, room)
-	return text + gap + p.st.dim.paint(o), plain + gap + o
+	gap := pane.Spaces(at - w)
+	o = pane.Truncate(o, room)
+	return text + gap + p.st.Dim.Paint(o), plain + gap + o
 }
 
 // chain returns the lines under the tree for the selected leaf: a rule
 // naming it, its value and origin, and each value it overrode.
 func (p *bootstrapPane) chain() []string {
-	if !p.showOrigins || !p.focused || p.selected >= len(p.rows) || p.h < 8 {
+	if !p.showOrigins || !p.Focused || p.selected >= len(p.rows) || p.H < 8 {
 		return nil
 	}
 	r := p.rows[p.selected]
@@ -101,36 +102,36 @@ func (p *bootstrapPane) chain() []string {
 		if v == "" {
 			return `""`
 		}
-		return sanitize(v)
+		return pane.Sanitize(v)
 	}
 	line := func(mark, value string, o tracer.Origin) string {
 		head := " " + mark + " " + value + "  "
-		where := sanitize(o.String())
-		if room := p.w - textWidth(head); textWidth(where) > room {
+		where := pane.Sanitize(o.String())
+		if room := p.W - pane.TextWidth(head); pane.TextWidth(where) > room {
 			// Base names rather than an origin cut in the middle.
-			where = truncate(sanitize(o.Short()), room)
+			where = pane.Truncate(pane.Sanitize(o.Short()), room)
 		}
-		return st.dim.paint(" "+mark+" ") + st.text.paint(value) + "  " + st.dim.paint(where)
+		return st.Dim.Paint(" "+mark+" ") + st.Text.Paint(value) + "  " + st.Dim.Paint(where)
 	}
-	rule := truncate(" "+sanitize(r.path)+" ", p.w-2)
-	out := []string{st.dim.paint("─") + st.accent.paint(rule) + st.dim.paint(strings.Repeat("─", max(0, p.w-1-textWidth(rule))))}
-	out = append(out, line("=", truncate(val(r.node.Value), p.w/2), *r.node.Origin))
+	rule := pane.Truncate(" "+pane.Sanitize(r.path)+" ", p.W-2)
+	out := []string{st.Dim.Paint("─") + st.Accent.Paint(rule) + st.Dim.Paint(strings.Repeat("─", max(0, p.W-1-pane.TextWidth(rule))))}
+	out = append(out, line("=", pane.Truncate(val(r.node.Value), p.W/2), *r.node.Origin))
 	over := r.node.Overrides
 	// The tree keeps two thirds of the pane; the chain at least its rule,
 	// the value and one line more.
-	room := max(3, min(maxChainLines, p.h/3)) - len(out)
+	room := max(3, min(maxChainLines, p.H/3)) - len(out)
 	if len(over) == 0 {
-		return append(out, st.dim.paint(" "+p.tx.noOverrides))
+		return append(out, st.Dim.Paint(" "+p.tx.NoOverrides))
 	}
 	shown := len(over)
 	if shown > room {
 		shown = max(room-1, 0)
 	}
 	for i := len(over) - 1; i >= len(over)-shown; i-- {
-		out = append(out, line("↳", truncate(val(over[i].Value), p.w/2), over[i].Origin))
+		out = append(out, line("↳", pane.Truncate(val(over[i].Value), p.W/2), over[i].Origin))
 	}
 	if shown < len(over) {
-		out = append(out, st.dim.paint(truncate(f(" "+p.tx.moreOverrides, len(over)-shown), p.w)))
+		out = append(out, st.Dim.Paint(pane.Truncate(pane.Format(" "+p.tx.MoreOverrides, len(over)-shown), p.W)))
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // DefaultOutputLines is how many lines of the program's output the Output
@@ -42,10 +43,9 @@ type outputRow struct {
 // pane's width, following the end unless the user scrolled up. It keeps the
 // last limit lines and counts those that scrolled out.
 type outputPane struct {
-	st      *styles
-	tx      *text
-	w, h    int
-	focused bool
+	st *pane.Styles
+	tx *pane.Text
+	pane.Base
 
 	limit   int
 	lines   []outputLine
@@ -57,7 +57,7 @@ type outputPane struct {
 	dropped int
 }
 
-func newOutputPane(st *styles, tx *text, limit int) outputPane {
+func newOutputPane(st *pane.Styles, tx *pane.Text, limit int) outputPane {
 	if limit <= 0 {
 		limit = DefaultOutputLines
 	}
@@ -65,15 +65,15 @@ func newOutputPane(st *styles, tx *text, limit int) outputPane {
 }
 
 func (p *outputPane) SetSize(w, h int) {
-	if w != p.w {
-		p.w = w
+	if w != p.W {
+		p.W = w
 		p.rewrap()
 	}
-	p.h = h
+	p.H = h
 	p.clampOffset()
 }
 
-func (p *outputPane) reset() {
+func (p *outputPane) Reset() {
 	p.lines, p.wrapped, p.offset, p.follow, p.dropped = nil, nil, 0, true, 0
 }
 
@@ -81,7 +81,7 @@ func (p *outputPane) reset() {
 // line its previous piece began.
 func (p *outputPane) add(l tracer.OutputLine) {
 	stderr := l.Stream == "stderr"
-	text := sanitize(l.Text)
+	text := pane.Sanitize(l.Text)
 	if n := len(p.lines); n > 0 && p.lines[n-1].open && p.lines[n-1].stderr == stderr {
 		last := &p.lines[n-1]
 		p.wrapped = p.wrapped[:len(p.wrapped)-last.rows]
@@ -140,11 +140,11 @@ func isRuneStart(b byte) bool { return b&0xc0 != 0x80 }
 
 // shown is the line as the pane draws it: its text, and how much more of
 // it there was.
-func (l *outputLine) shown(tx *text) string {
+func (l *outputLine) shown(tx *pane.Text) string {
 	if l.hidden == 0 {
 		return l.text
 	}
-	return l.text + " " + f(tx.outputMore, formatBytes(l.hidden))
+	return l.text + " " + pane.Format(tx.OutputMore, formatBytes(l.hidden))
 }
 
 // wrapLine appends the rows of l, which is the last line, to wrapped.
@@ -164,8 +164,8 @@ func (p *outputPane) rewrap() {
 // wrap breaks a line at word boundaries to the pane width; continuation
 // lines are indented by two cells.
 func (p *outputPane) wrap(l outputRow) []outputRow {
-	w := p.w - 1
-	if w < 8 || textWidth(l.text) <= w {
+	w := p.W - 1
+	if w < 8 || pane.TextWidth(l.text) <= w {
 		return []outputRow{l}
 	}
 	first := strings.SplitN(ansi.Wrap(l.text, w, ""), "\n", 2)[0]
@@ -174,7 +174,7 @@ func (p *outputPane) wrap(l outputRow) []outputRow {
 		rest = strings.TrimLeft(l.text[len(first):], " ")
 	} else {
 		first = ansi.Cut(l.text, 0, w)
-		rest = ansi.Cut(l.text, w, textWidth(l.text))
+		rest = ansi.Cut(l.text, w, pane.TextWidth(l.text))
 	}
 	out := []outputRow{{stderr: l.stderr, text: first}}
 	for _, s := range strings.Split(ansi.Wrap(rest, w-2, ""), "\n") {
@@ -183,52 +183,52 @@ func (p *outputPane) wrap(l outputRow) []outputRow {
 	return out
 }
 
-func (p *outputPane) maxOffset() int { return max(0, len(p.wrapped)-p.h) }
+func (p *outputPane) maxOffset() int { return max(0, len(p.wrapped)-p.H) }
 
 func (p *outputPane) clampOffset() {
 	if p.follow {
 		p.offset = p.maxOffset()
 		return
 	}
-	p.offset = clamp(p.offset, 0, p.maxOffset())
+	p.offset = pane.Clamp(p.offset, 0, p.maxOffset())
 }
 
-func (p *outputPane) scroll(delta int) {
-	p.offset = clamp(p.offset+delta, 0, p.maxOffset())
+func (p *outputPane) Scroll(delta int) {
+	p.offset = pane.Clamp(p.offset+delta, 0, p.maxOffset())
 	p.follow = p.offset == p.maxOffset()
 }
 
-func (p *outputPane) footer() string {
+func (p *outputPane) Footer() string {
 	if len(p.lines) == 0 {
 		return ""
 	}
-	s := f(p.tx.lines, len(p.lines))
+	s := pane.Format(p.tx.Lines, len(p.lines))
 	if len(p.lines) == 1 {
-		s = p.tx.oneLine
+		s = p.tx.OneLine
 	}
 	if p.dropped > 0 {
-		s += " · " + f(p.tx.scrolledOut, p.dropped)
+		s += " · " + pane.Format(p.tx.ScrolledOut, p.dropped)
 	}
 	if !p.follow {
-		s += " · " + p.tx.scrolled
+		s += " · " + p.tx.Scrolled
 	}
 	return s
 }
 
 func (p *outputPane) View() []string {
-	if p.w <= 0 || p.h <= 0 {
+	if p.W <= 0 || p.H <= 0 {
 		return nil
 	}
 	if len(p.lines) == 0 {
-		return indentLines(wrapText(p.tx.emptyOutput, p.w-2), " ")
+		return pane.IndentLines(pane.WrapText(p.tx.EmptyOutput, p.W-2), " ")
 	}
-	out := make([]string, 0, p.h)
-	end := min(len(p.wrapped), p.offset+p.h)
+	out := make([]string, 0, p.H)
+	end := min(len(p.wrapped), p.offset+p.H)
 	for i := p.offset; i < end; i++ {
 		l := p.wrapped[i]
-		text := truncate(l.text, p.w-1)
+		text := pane.Truncate(l.text, p.W-1)
 		if l.stderr {
-			text = p.st.err.paint(text)
+			text = p.st.Err.Paint(text)
 		}
 		out = append(out, " "+text)
 	}
@@ -245,3 +245,6 @@ func formatBytes(n int) string {
 	}
 	return fmt.Sprintf("%d B", n)
 }
+
+// Move scrolls: the pane has no selection (panes.go).
+func (p *outputPane) Move(delta int) pane.Request { p.Scroll(delta); return nil }

@@ -7,10 +7,11 @@ import (
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 func testOutputPane(limit, w, h int) outputPane {
-	p := newOutputPane(newStyles(), textFor(tracer.English), limit)
+	p := newOutputPane(pane.NewStyles(), pane.TextFor(tracer.English), limit)
 	p.SetSize(w, h)
 	return p
 }
@@ -38,7 +39,7 @@ func TestOutputPaneKeepsTheLastLines(t *testing.T) {
 	if len(p.lines) != 100 || p.lines[0].text != "line 150" {
 		t.Fatalf("%d lines held, first %q", len(p.lines), p.lines[0].text)
 	}
-	if got := p.footer(); got != "100 lines · 150 scrolled out" {
+	if got := p.Footer(); got != "100 lines · 150 scrolled out" {
 		t.Errorf("footer %q", got)
 	}
 	view := p.View()
@@ -46,14 +47,14 @@ func TestOutputPaneKeepsTheLastLines(t *testing.T) {
 		t.Errorf("the pane does not follow the end: %q", view)
 	}
 	// Scrolled up, the view stays on the same lines while more arrive.
-	p.scroll(-10)
+	p.Scroll(-10)
 	before := strings.Join(p.View(), "\n")
 	p.add(tracer.OutputLine{Stream: "stdout", Text: "line 250"})
 	if after := strings.Join(p.View(), "\n"); after != before {
 		t.Errorf("the view moved while scrolled up:\n%s\n---\n%s", before, after)
 	}
-	if !strings.HasSuffix(p.footer(), "scrolled") {
-		t.Errorf("footer %q does not say it is scrolled", p.footer())
+	if !strings.HasSuffix(p.Footer(), "scrolled") {
+		t.Errorf("footer %q does not say it is scrolled", p.Footer())
 	}
 }
 

@@ -1,11 +1,14 @@
 package tui
 
 import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // phaseMain is the stop at main.main that only programs which are not
@@ -71,10 +74,10 @@ type timelineRow struct {
 // phasesPane is the lifecycle timeline: every phase of the boot and the
 // shutdown, grouped, with a marker for its state and the time it took.
 type phasesPane struct {
-	st      *styles
-	tx      *text
-	w, h    int
-	focused bool
+	st *pane.Styles
+	tx *pane.Text
+	pane.Base
+	keys phasesKeys
 
 	plan      []tracer.PlannedPhase
 	records   map[rowKey]*phaseRecord
@@ -90,7 +93,7 @@ type phasesPane struct {
 	selected int
 	offset   int
 
-	// The rows of inspection (phasesextra.go): the stops at the user's
+	// The rows of inspection (phasesinspect.go): the stops at the user's
 	// breakpoints and the halts, in time order after the phase row before
 	// them; the providers' results.
 	extras  []*extraRow
@@ -107,14 +110,14 @@ type phasesPane struct {
 	baselineLegend string
 }
 
-func newPhasesPane(st *styles, tx *text) phasesPane {
-	p := phasesPane{st: st, tx: tx, breakOff: map[tracer.PhaseID]bool{}}
-	p.reset()
+func newPhasesPane(st *pane.Styles, tx *pane.Text) phasesPane {
+	p := phasesPane{st: st, tx: tx, keys: newPhasesKeys(tx), breakOff: map[tracer.PhaseID]bool{}}
+	p.Reset()
 	return p
 }
 
 // reset forgets the trace (for a restart) but keeps the breaks.
-func (p *phasesPane) reset() {
+func (p *phasesPane) Reset() {
 	p.plan = nil
 	p.records = map[rowKey]*phaseRecord{}
 	p.instances = map[tracer.PhaseID][]string{}
@@ -128,7 +131,7 @@ func (p *phasesPane) reset() {
 }
 
 func (p *phasesPane) SetSize(w, h int) {
-	p.w, p.h = w, h
+	p.W, p.H = w, h
 	p.scrollToSelected()
 }
 
@@ -139,7 +142,7 @@ func (p *phasesPane) setPlan(plan []tracer.PlannedPhase) {
 
 // apply records a phase event (stop, pass, step or exit) and selects its row.
 func (p *phasesPane) apply(ev tracer.Event) {
-	ev.Detail, ev.Reason = sanitize(ev.Detail), sanitize(ev.Reason)
+	ev.Detail, ev.Reason = pane.Sanitize(ev.Detail), pane.Sanitize(ev.Reason)
 	var k rowKey
 	if ev.Phase == tracer.PhaseBreak {
 		k = p.extraKey(ev)
@@ -180,7 +183,7 @@ func (p *phasesPane) apply(ev tracer.Event) {
 	case tracer.KindExit:
 		rec.state = stateDone
 		if ev.ExitCode != nil {
-			rec.note = f(p.tx.rowExitCode, *ev.ExitCode)
+			rec.note = pane.Format(p.tx.RowExitCode, *ev.ExitCode)
 		}
 		p.hasCur = false
 	}
@@ -193,7 +196,7 @@ func (p *phasesPane) fail(ev tracer.Event) {
 	if ev.Phase == "" {
 		return
 	}
-	ev.Detail = sanitize(ev.Detail)
+	ev.Detail = pane.Sanitize(ev.Detail)
 	k := keyOf(ev.Phase, ev.Detail)
 	rec := p.records[k]
 	if rec == nil {
@@ -201,7 +204,7 @@ func (p *phasesPane) fail(ev tracer.Event) {
 		p.records[k] = rec
 	}
 	rec.state = stateFailed
-	rec.note = p.tx.rowFailed
+	rec.note = p.tx.RowFailed
 	if p.current == k {
 		p.hasCur = false
 	}
@@ -441,27 +444,27 @@ func (p *phasesPane) clickRow(y int) {
 }
 
 // scroll moves the view without moving the selection (mouse wheel).
-func (p *phasesPane) scroll(delta int) {
-	p.offset = clamp(p.offset+delta, 0, max(0, len(p.rows)-p.h))
+func (p *phasesPane) Scroll(delta int) {
+	p.offset = pane.Clamp(p.offset+delta, 0, max(0, len(p.rows)-p.H))
 }
 
 // scrollToSelected keeps the selection in view with a line of context, and
 // its group header when there is room.
 func (p *phasesPane) scrollToSelected() {
-	if p.h <= 0 {
+	if p.H <= 0 {
 		return
 	}
-	margin := min(2, (p.h-1)/2)
+	margin := min(2, (p.H-1)/2)
 	if p.selected-margin < p.offset {
 		p.offset = p.selected - margin
 	}
-	if p.selected+margin >= p.offset+p.h {
-		p.offset = p.selected + margin - p.h + 1
+	if p.selected+margin >= p.offset+p.H {
+		p.offset = p.selected + margin - p.H + 1
 	}
-	p.offset = clamp(p.offset, 0, max(0, len(p.rows)-p.h))
+	p.offset = pane.Clamp(p.offset, 0, max(0, len(p.rows)-p.H))
 }
 
-func (p *phasesPane) footer() string {
+func (p *phasesPane) Footer() string {
 	if p.baselineFooter != "" {
 		if s := p.scrollFooter(); s != "" {
 			return p.baselineFooter + " · " + s
@@ -472,10 +475,10 @@ func (p *phasesPane) footer() string {
 }
 
 func (p *phasesPane) scrollFooter() string {
-	if len(p.rows) <= p.h {
+	if len(p.rows) <= p.H {
 		return ""
 	}
-	above, below := p.offset, max(0, len(p.rows)-p.offset-p.h)
+	above, below := p.offset, max(0, len(p.rows)-p.offset-p.H)
 	switch {
 	case above > 0 && below > 0:
 		return fmt.Sprintf("↑%d ↓%d", above, below)
@@ -489,17 +492,17 @@ func (p *phasesPane) scrollFooter() string {
 const timeWidth = 6
 
 func (p *phasesPane) View() []string {
-	if p.w <= 0 || p.h <= 0 {
+	if p.W <= 0 || p.H <= 0 {
 		return nil
 	}
-	out := make([]string, 0, p.h)
-	end := min(len(p.rows), p.offset+p.h)
+	out := make([]string, 0, p.H)
+	end := min(len(p.rows), p.offset+p.H)
 	for i := p.offset; i < end; i++ {
 		out = append(out, p.renderRow(p.rows[i], i == p.selected))
 	}
-	if free := p.h - len(out); free > 0 && len(p.rows) <= p.h {
+	if free := p.H - len(out); free > 0 && len(p.rows) <= p.H {
 		if legend := p.legend(); len(legend) <= free {
-			for len(out) < p.h-len(legend) {
+			for len(out) < p.H-len(legend) {
 				out = append(out, "")
 			}
 			out = append(out, legend...)
@@ -510,19 +513,19 @@ func (p *phasesPane) View() []string {
 
 func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 	st := p.st
-	w := p.w
+	w := p.W
 	if r.header {
 		name := r.title
 		if name == "" {
-			name = p.tx.groups[r.group]
+			name = p.tx.Groups[r.group]
 		}
 		if name == "" {
 			name = string(r.group)
 		}
-		nw := textWidth(name)
-		line := " " + st.groupHeader.paint(name)
+		nw := pane.TextWidth(name)
+		line := " " + st.GroupHeader.Paint(name)
 		if r.total > 0 && w >= nw+timeWidth+4 {
-			line += spaces(w-1-nw-timeWidth-1) + st.dim.paint(padLeft(formatDuration(r.total), timeWidth))
+			line += pane.Spaces(w-1-nw-timeWidth-1) + st.Dim.Paint(pane.PadLeft(formatDuration(r.total), timeWidth))
 		}
 		return line
 	}
@@ -552,39 +555,39 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 		timeText = ""
 	}
 	label := r.label
-	if textWidth(label) > room {
+	if pane.TextWidth(label) > room {
 		label = compactAddresses(label)
 	}
-	text := truncate(label, room)
-	used := textWidth(text)
-	labelInk := st.text
+	text := pane.Truncate(label, room)
+	used := pane.TextWidth(text)
+	labelInk := st.Text
 	switch r.rec.state {
 	case statePending, stateSkipped, stateUnavailable:
-		labelInk = st.dim
+		labelInk = st.Dim
 	case stateCurrent:
-		labelInk = st.current
+		labelInk = st.Current
 	case stateFailed:
-		labelInk = st.err
+		labelInk = st.Err
 	}
 	extra := ""
 	if detail != "" && used+2 < room {
-		d := truncate(detail, room-used-1)
+		d := pane.Truncate(detail, room-used-1)
 		extra += " " + d
-		used += 1 + textWidth(d)
+		used += 1 + pane.TextWidth(d)
 	}
 	if r.rec.note != "" && used+3 < room {
-		n := truncate(r.rec.note, room-used-2)
+		n := pane.Truncate(r.rec.note, room-used-2)
 		extra += "  " + n
-		used += 2 + textWidth(n)
+		used += 2 + pane.TextWidth(n)
 	}
 	// A row that differs from the baseline is marked in the margin, and
 	// says how where there is room (the status line has the whole of it).
 	base, margin := "", " "
 	if b := p.baseline[r.key].short; b != "" {
 		margin = markBaseline
-		if used+2+textWidth(b) <= room {
+		if used+2+pane.TextWidth(b) <= room {
 			base = "  " + b
-			used += textWidth(base)
+			used += pane.TextWidth(base)
 		}
 	}
 	pad := w - lead - len(indent) - used - timeWidth - 1
@@ -592,28 +595,28 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 	if selected {
 		plain := margin + marker + " " + indent + text + extra + base
 		if timeText != "" {
-			plain += spaces(pad) + padLeft(timeText, timeWidth)
+			plain += pane.Spaces(pad) + pane.PadLeft(timeText, timeWidth)
 		}
-		if p.focused {
-			return st.selected.paint(fit(plain, w))
+		if p.Focused {
+			return st.Selected.Paint(pane.Fit(plain, w))
 		}
-		return st.selectedDim.paint(fit(plain, w))
+		return st.SelectedDim.Paint(pane.Fit(plain, w))
 	}
 	var b strings.Builder
-	b.WriteString(st.changed.paint(margin))
-	b.WriteString(mink.paint(marker))
+	b.WriteString(st.Changed.Paint(margin))
+	b.WriteString(mink.Paint(marker))
 	b.WriteString(" ")
 	b.WriteString(indent)
-	b.WriteString(labelInk.paint(text))
-	b.WriteString(st.dim.paint(extra))
-	b.WriteString(st.changed.paint(base))
+	b.WriteString(labelInk.Paint(text))
+	b.WriteString(st.Dim.Paint(extra))
+	b.WriteString(st.Changed.Paint(base))
 	if timeText != "" {
-		b.WriteString(spaces(pad))
-		ti := st.dim
+		b.WriteString(pane.Spaces(pad))
+		ti := st.Dim
 		if r.rec.state == stateCurrent {
-			ti = st.current
+			ti = st.Current
 		}
-		b.WriteString(ti.paint(padLeft(timeText, timeWidth)))
+		b.WriteString(ti.Paint(pane.PadLeft(timeText, timeWidth)))
 	}
 	return b.String()
 }
@@ -642,33 +645,33 @@ const (
 	markFailed      = "✗"
 )
 
-func (p *phasesPane) marker(r timelineRow) (string, ink) {
+func (p *phasesPane) marker(r timelineRow) (string, pane.Ink) {
 	st := p.st
 	switch r.rec.state {
 	case stateCurrent:
-		return markCurrent, st.current
+		return markCurrent, st.Current
 	case stateDone:
-		return markDone, st.ok
+		return markDone, st.OK
 	case statePassed:
-		return markPassed, st.passed
+		return markPassed, st.Passed
 	case stateSkipped:
-		return markSkipped, st.dim
+		return markSkipped, st.Dim
 	case stateUnavailable:
-		return markUnavailable, st.dim
+		return markUnavailable, st.Dim
 	case stateFailed:
-		return markFailed, st.errBold
+		return markFailed, st.ErrBold
 	}
 	if p.breakOff[r.key.phase] {
-		return markPassed, st.dim
+		return markPassed, st.Dim
 	}
-	return markPending, st.dim
+	return markPending, st.Dim
 }
 
 func (p *phasesPane) legend() []string {
 	tx := p.tx
 	items := []string{
-		markDone + " " + tx.legendStopped, markCurrent + " " + tx.legendPaused, markPassed + " " + tx.legendNoBreak,
-		markSkipped + " " + tx.legendSkipped, markPending + " " + tx.legendPending,
+		markDone + " " + tx.LegendStopped, markCurrent + " " + tx.LegendPaused, markPassed + " " + tx.LegendNoBreak,
+		markSkipped + " " + tx.LegendSkipped, markPending + " " + tx.LegendPending,
 	}
 	if p.baselineLegend != "" {
 		items = append(items, markBaseline+" "+p.baselineLegend)
@@ -679,15 +682,15 @@ func (p *phasesPane) legend() []string {
 		switch {
 		case line == "":
 			line = " " + it
-		case textWidth(line)+2+textWidth(it) <= p.w:
+		case pane.TextWidth(line)+2+pane.TextWidth(it) <= p.W:
 			line += "  " + it
 		default:
-			out = append(out, p.st.dim.paint(line))
+			out = append(out, p.st.Dim.Paint(line))
 			line = " " + it
 		}
 	}
 	if line != "" {
-		out = append(out, p.st.dim.paint(line))
+		out = append(out, p.st.Dim.Paint(line))
 	}
 	return out
 }
@@ -712,4 +715,72 @@ func formatDuration(d time.Duration) string {
 		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
 	}
 	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// Move moves the selection by delta phases, or to the first or last row
+// with ±moveAll; Variables follows it (a provider's results).
+func (p *phasesPane) Move(delta int) pane.Request {
+	switch {
+	case delta <= -pane.MoveAll:
+		p.home()
+	case delta >= pane.MoveAll:
+		p.end()
+	default:
+		p.move(delta)
+	}
+	return pane.PhaseSelected{}
+}
+
+// Click selects the phase at row y.
+func (p *phasesPane) Click(y int) pane.Request {
+	p.clickRow(y)
+	return pane.PhaseSelected{}
+}
+
+// phasesKeys are the keys of the Phases pane.
+type phasesKeys struct {
+	// Break turns the selected phase's break off or on; on the row of a
+	// user's breakpoint, it clears the breakpoint or sets it again.
+	Break key.Binding
+	// Jump moves a trace that can go back to the selected phase; it is
+	// enabled with the model's Previous (setRewind).
+	Jump key.Binding
+}
+
+func newPhasesKeys(tx *pane.Text) phasesKeys {
+	return phasesKeys{
+		Break: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", tx.KeyBreak)),
+		Jump:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tx.KeyJump), key.WithDisabled()),
+	}
+}
+
+// setRewind enables the jump, for a Source that can go back.
+func (p *phasesPane) setRewind(on bool) { p.keys.Jump.SetEnabled(on) }
+
+func (p *phasesPane) Keys() []key.Binding { return []key.Binding{p.keys.Break, p.keys.Jump} }
+
+func (p *phasesPane) ShortHelp(c pane.Hints) []key.Binding {
+	if c.Launching {
+		return []key.Binding{p.keys.Break}
+	}
+	return []key.Binding{p.keys.Break, p.keys.Jump}
+}
+
+func (p *phasesPane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
+	switch {
+	case key.Matches(msg, p.keys.Break):
+		if loc, ok := p.selectedBreak(); ok {
+			return pane.BreakpointToggle{Loc: loc}, true
+		}
+		if phase, ok := p.selectedPhase(); ok {
+			return pane.BreakToggle{Phase: phase}, true
+		}
+		return nil, true
+	case key.Matches(msg, p.keys.Jump):
+		if phase, ok := p.selectedPhase(); ok {
+			return pane.Jump{Phase: phase}, true
+		}
+		return nil, true
+	}
+	return nil, false
 }

@@ -4,17 +4,20 @@ import (
 	"context"
 	"errors"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/request"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // requestPicker lists the App's routes, read from the program, and lets the
 // user edit one (or type any request) and send it. It is drawn in place of
 // the Source pane while open.
 type requestPicker struct {
+	keys    pickerKeys
 	open    bool
 	loading bool
 	editing bool
@@ -23,6 +26,26 @@ type requestPicker struct {
 	input   textinput.Model
 	err     string
 	note    string
+}
+
+// pickerKeys are the keys of the open picker; while a request is edited,
+// every other key edits it.
+type pickerKeys struct {
+	Up, Down key.Binding
+	// Pick edits the route selected; Send sends the request edited.
+	Pick, Send key.Binding
+	// Back leaves the edit for the list, or closes the picker.
+	Back key.Binding
+}
+
+func newPickerKeys() pickerKeys {
+	return pickerKeys{
+		Up:   key.NewBinding(key.WithKeys("up", "k")),
+		Down: key.NewBinding(key.WithKeys("down", "j")),
+		Pick: key.NewBinding(key.WithKeys("enter")),
+		Send: key.NewBinding(key.WithKeys("enter")),
+		Back: key.NewBinding(key.WithKeys("esc")),
+	}
 }
 
 // routesMsg carries the routes Requester.Routes read.
@@ -48,12 +71,12 @@ func (m *Model) openPicker() tea.Cmd {
 		return nil
 	}
 	if !m.atRequestPoint() {
-		m.trace.flash = m.tx.requestNotHere
+		m.trace.flash = m.tx.RequestNotHere
 		return nil
 	}
 	in := textinput.New()
 	in.Prompt = "› "
-	m.picker = requestPicker{open: true, loading: true, input: in}
+	m.picker = requestPicker{keys: newPickerKeys(), open: true, loading: true, input: in}
 	gen, ctx := m.trace.gen, m.run.ctx
 	return func() tea.Msg {
 		routes, err := rq.Routes(ctx)
@@ -70,7 +93,7 @@ func (m *Model) takeRoutes(msg routesMsg) tea.Cmd {
 	p.loading = false
 	p.routes = msg.routes
 	if msg.err != nil {
-		p.err = sanitize(msg.err.Error())
+		p.err = pane.Sanitize(msg.err.Error())
 	}
 	if len(p.routes) == 0 {
 		// Nothing to pick: type a request.
@@ -103,8 +126,9 @@ func (p *requestPicker) paste(msg tea.PasteMsg) tea.Cmd {
 // pickerKey handles a key while the picker is open.
 func (m *Model) pickerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	p := &m.picker
-	switch msg.String() {
-	case "esc":
+	k := p.keys
+	switch {
+	case key.Matches(msg, k.Back):
 		if p.editing && len(p.routes) > 0 {
 			p.editing, p.err = false, ""
 			p.input.Blur()
@@ -112,7 +136,7 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		m.picker = requestPicker{}
 		return *m, nil
-	case "ctrl+c":
+	case key.Matches(msg, m.keys.Interrupt):
 		m.picker = requestPicker{}
 		return m.handleKey(msg)
 	}
@@ -120,18 +144,18 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return *m, nil
 	}
 	if !p.editing {
-		switch msg.String() {
-		case "up", "k":
+		switch {
+		case key.Matches(msg, k.Up):
 			p.sel = max(0, p.sel-1)
-		case "down", "j":
+		case key.Matches(msg, k.Down):
 			p.sel = min(len(p.routes)-1, p.sel+1)
-		case "enter":
+		case key.Matches(msg, k.Pick):
 			r := p.routes[p.sel]
 			return *m, p.edit(r.Example.String())
 		}
 		return *m, nil
 	}
-	if msg.String() == "enter" {
+	if key.Matches(msg, k.Send) {
 		spec, err := request.Parse(p.input.Value(), nil)
 		if err != nil {
 			var se *request.SpecError
@@ -143,8 +167,8 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return *m, nil
 		}
 		m.picker = requestPicker{}
-		m.trace.notice = f(m.tx.requestSent, spec.String())
-		return *m, m.command(m.tx.cmdRequest, func(ctx context.Context, s tracer.Source) error {
+		m.trace.notice = pane.Format(m.tx.RequestSent, spec.String())
+		return *m, m.command(m.tx.CmdRequest, func(ctx context.Context, s tracer.Source) error {
 			rq, ok := s.(tracer.Requester)
 			if !ok {
 				return tracer.ErrUnsupported
@@ -168,11 +192,11 @@ func (m Model) pickerLines(w, h int) []string {
 	var out []string
 	add := func(s string) { out = append(out, s) }
 	if p.loading {
-		add(" " + st.dim.paint(truncate(tx.pickerLoading, w-1)))
+		add(" " + st.Dim.Paint(pane.Truncate(tx.PickerLoading, w-1)))
 		return out
 	}
 	if len(p.routes) == 0 {
-		add(" " + st.dim.paint(truncate(tx.pickerEmpty, w-1)))
+		add(" " + st.Dim.Paint(pane.Truncate(tx.PickerEmpty, w-1)))
 	}
 	listRoom := max(1, h-5)
 	first := max(0, min(p.sel-listRoom/2, len(p.routes)-listRoom))
@@ -182,16 +206,16 @@ func (m Model) pickerLines(w, h int) []string {
 		if r.Transport == "grpc" {
 			what = "grpc " + r.Path
 		}
-		line := " " + padRight(r.Transport, 5) + " " + what
+		line := " " + pane.PadRight(r.Transport, 5) + " " + what
 		if r.Note != "" {
-			line += "  " + firstLine(r.Note)
+			line += "  " + pane.FirstLine(r.Note)
 		}
-		line = truncate(sanitize(line), w)
+		line = pane.Truncate(pane.Sanitize(line), w)
 		switch {
 		case i == p.sel && !p.editing:
-			add(st.selected.paint(fit(line, w)))
+			add(st.Selected.Paint(pane.Fit(line, w)))
 		case i == p.sel:
-			add(st.selectedDim.paint(fit(line, w)))
+			add(st.SelectedDim.Paint(pane.Fit(line, w)))
 		default:
 			add(line)
 		}
@@ -202,12 +226,12 @@ func (m Model) pickerLines(w, h int) []string {
 		add(" " + p.input.View())
 	}
 	if p.err != "" {
-		add(" " + st.err.paint(truncate(p.err, w-1)))
+		add(" " + st.Err.Paint(pane.Truncate(p.err, w-1)))
 	}
-	help := tx.pickerHelp
+	help := tx.PickerHelp
 	if p.editing {
-		help = tx.pickerEditHelp
+		help = tx.PickerEditHelp
 	}
-	add(" " + st.dim.paint(truncate(help, w-1)))
+	add(" " + st.Dim.Paint(pane.Truncate(help, w-1)))
 	return out
 }

@@ -3,26 +3,29 @@ package tui
 import (
 	"strconv"
 	"strings"
-	"unicode"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // prompt is the expression prompt that `:` opens above the status bar. A
 // line is a Go expression, evaluated in the selected frame, or one of the
 // commands of parsePrompt (break LOC, watch EXPR…). Its answer shows under
-// the line: a value as a tree, or an error on one line.
+// the line: a value as a tree, or an error on one line. The line is a
+// bubbles textinput; the prompt draws it itself, with its cursor, so that
+// it scrolls as the rest of the screen does.
 type prompt struct {
-	st   *styles
-	tx   *text
+	st   *pane.Styles
+	tx   *pane.Text
+	keys promptKeys
 	w, h int
 
-	open   bool
-	input  []rune
-	cursor int
+	open  bool
+	input textinput.Model
 	// history holds the lines run, oldest first; hist is the line being
 	// recalled (len(history) while editing a new one) and draft the new
 	// line put aside while recalling.
@@ -41,11 +44,54 @@ type prompt struct {
 	resultFocus bool
 }
 
+// promptKeys are the keys of the open prompt; every other key edits the
+// line (textinput's keys: ←/→, home/end, backspace, ctrl+u, ctrl+k…).
+type promptKeys struct {
+	Run    key.Binding
+	Watch  key.Binding
+	Older  key.Binding
+	Newer  key.Binding
+	Result key.Binding
+	Close  key.Binding
+	// ResultUp and ResultDown move in the answer while it has the keys
+	// (Result); PageUp and PageDown scroll it. Only the page keys: ctrl+u
+	// and ctrl+d edit the line here.
+	ResultUp   key.Binding
+	ResultDown key.Binding
+	PageUp     key.Binding
+	PageDown   key.Binding
+}
+
+func newPromptKeys(tx *pane.Text) promptKeys {
+	return promptKeys{
+		Run:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tx.KeyPromptRun)),
+		Watch:      key.NewBinding(key.WithKeys("ctrl+w"), key.WithHelp("ctrl+w", tx.KeyPromptWatch)),
+		Older:      key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", tx.KeyPromptOlder)),
+		Newer:      key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", tx.KeyPromptNewer)),
+		Result:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", tx.KeyPromptResult)),
+		Close:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", tx.KeyPromptClose)),
+		ResultUp:   key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", tx.KeyUp)),
+		ResultDown: key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", tx.KeyDown)),
+		PageUp:     key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", tx.KeyPageUp)),
+		PageDown:   key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", tx.KeyPageDown)),
+	}
+}
+
 // promptMaxHistory bounds the history, as a shell does.
 const promptMaxHistory = 200
 
-func newPrompt(st *styles, tx *text) prompt {
-	return prompt{st: st, tx: tx, result: newValueTree(st, tx)}
+func newPrompt(st *pane.Styles, tx *pane.Text) prompt {
+	in := textinput.New()
+	in.Prompt = ""
+	in.SetVirtualCursor(false) // the prompt draws its cursor (inputLine)
+	// ctrl+w watches, tab and ↑/↓ belong to the prompt, not to
+	// suggestions.
+	in.KeyMap.DeleteWordBackward = key.NewBinding(key.WithKeys("alt+backspace", "ctrl+backspace"))
+	in.KeyMap.AcceptSuggestion.SetEnabled(false)
+	in.KeyMap.NextSuggestion.SetEnabled(false)
+	in.KeyMap.PrevSuggestion.SetEnabled(false)
+	in.Focus()
+	return prompt{st: st, tx: tx, keys: newPromptKeys(tx), input: in, result: newValueTree(st, tx)}
 }
 
 func (p *prompt) SetSize(w, h int) {
@@ -59,13 +105,19 @@ func (p *prompt) height(h int) int {
 	if !p.open {
 		return 0
 	}
-	return clamp(h*35/100, 5, 16)
+	return pane.Clamp(h*35/100, 5, 16)
 }
 
+// show opens the prompt empty, with no answer: the history (↑) holds the
+// lines run before.
 func (p *prompt) show() {
 	p.open = true
 	p.resultFocus = false
 	p.result.focused = false
+	p.setLine("")
+	p.hist, p.draft = len(p.history), ""
+	p.busy, p.err, p.note, p.hasVal = false, "", "", false
+	p.result.reset()
 }
 
 func (p *prompt) close() {
@@ -74,27 +126,21 @@ func (p *prompt) close() {
 }
 
 // line returns the text typed.
-func (p *prompt) line() string { return string(p.input) }
+func (p *prompt) line() string { return p.input.Value() }
 
 func (p *prompt) setLine(s string) {
-	p.input = []rune(s)
-	p.cursor = len(p.input)
+	p.input.SetValue(s)
+	p.input.CursorEnd()
 }
 
-// insert types s at the cursor; a pasted newline does not run the line.
-func (p *prompt) insert(s string) {
-	s = strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' || r == '\t' {
-			return ' '
-		}
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, s)
-	rs := []rune(s)
-	p.input = append(p.input[:p.cursor], append(rs, p.input[p.cursor:]...)...)
-	p.cursor += len(rs)
+// edit passes a key or a paste on to the line; a key that moves the
+// cursor or changes the line leaves the history.
+func (p *prompt) edit(msg tea.Msg) {
+	before, at := p.input.Value(), p.input.Position()
+	p.input, _ = p.input.Update(msg) // without a virtual cursor, no blink to run
+	if p.input.Value() != before || p.input.Position() != at {
+		p.hist = len(p.history)
+	}
 }
 
 // remember adds a line run to the history.
@@ -129,48 +175,14 @@ func (p *prompt) recall(dir int) {
 	p.setLine(p.history[next])
 }
 
-// edit applies a key that edits the line, and reports whether it did.
-func (p *prompt) edit(msg tea.KeyPressMsg) bool {
-	switch msg.String() {
-	case "left", "ctrl+b":
-		p.cursor = max(0, p.cursor-1)
-	case "right", "ctrl+f":
-		p.cursor = min(len(p.input), p.cursor+1)
-	case "home", "ctrl+a":
-		p.cursor = 0
-	case "end", "ctrl+e":
-		p.cursor = len(p.input)
-	case "backspace", "ctrl+h":
-		if p.cursor > 0 {
-			p.input = append(p.input[:p.cursor-1], p.input[p.cursor:]...)
-			p.cursor--
-		}
-	case "delete", "ctrl+d":
-		if p.cursor < len(p.input) {
-			p.input = append(p.input[:p.cursor], p.input[p.cursor+1:]...)
-		}
-	case "ctrl+u":
-		p.input = p.input[p.cursor:]
-		p.cursor = 0
-	case "ctrl+k":
-		p.input = p.input[:p.cursor]
-	case "alt+backspace", "ctrl+backspace":
-		i := p.cursor
-		for i > 0 && p.input[i-1] == ' ' {
-			i--
-		}
-		for i > 0 && p.input[i-1] != ' ' {
-			i--
-		}
-		p.input = append(p.input[:i], p.input[p.cursor:]...)
-		p.cursor = i
-	default:
-		if msg.Text == "" || msg.Mod&(tea.ModCtrl|tea.ModAlt) != 0 {
-			return false
-		}
-		p.insert(msg.Text)
+// ShortHelp returns the keys of the open prompt.
+func (p *prompt) ShortHelp() []key.Binding {
+	k := p.keys
+	b := []key.Binding{k.Run, k.Watch, k.Older}
+	if p.hasVal {
+		b = append(b, k.Result)
 	}
-	return true
+	return append(b, k.Close)
 }
 
 // answer clears the last answer and waits for a new one.
@@ -196,7 +208,7 @@ func (p *prompt) showValue(expr string, n *tracer.Node) {
 // showError shows why the line failed, on one line.
 func (p *prompt) showError(msg string) {
 	p.busy, p.note, p.hasVal = false, "", false
-	p.err = firstLine(strings.TrimSpace(msg))
+	p.err = pane.FirstLine(strings.TrimSpace(msg))
 }
 
 // showNote shows what a command did.
@@ -244,12 +256,12 @@ func (m Model) promptBox() []string {
 	p := &m.prompt
 	st := m.st
 	r := m.lay.prompt
-	title := m.tx.promptTitle
-	tw := textWidth(title)
-	painted := st.titleFocused.paint(title)
-	if where := m.variables.frameName(); where != "" && tw+2+textWidth(where) <= r.w-6 {
-		painted += "  " + st.dim.paint(where)
-		tw += 2 + textWidth(where)
+	title := m.tx.PromptTitle
+	tw := pane.TextWidth(title)
+	painted := st.TitleFocused.Paint(title)
+	if where := m.variables.frameName(); where != "" && tw+2+pane.TextWidth(where) <= r.w-6 {
+		painted += "  " + st.Dim.Paint(where)
+		tw += 2 + pane.TextWidth(where)
 	}
 	footer := ""
 	switch {
@@ -258,7 +270,7 @@ func (m Model) promptBox() []string {
 	case p.hasVal && len(p.result.rows) > p.result.h && p.result.h > 0:
 		footer = strconv.Itoa(p.result.selected+1) + "/" + strconv.Itoa(len(p.result.rows))
 	}
-	return st.drawBox(r, boxSpec{title: painted, titleWidth: tw, footer: footer, focused: true}, p.View())
+	return drawBox(st, r, boxSpec{title: painted, titleWidth: tw, footer: footer, focused: true}, p.View())
 }
 
 // View returns the prompt's lines: the line being typed, then the answer.
@@ -270,17 +282,17 @@ func (p *prompt) View() []string {
 	out := []string{p.inputLine()}
 	switch {
 	case p.busy:
-		out = append(out, " "+st.dim.paint(p.tx.promptBusy))
+		out = append(out, " "+st.Dim.Paint(p.tx.PromptBusy))
 	case p.err != "":
-		out = append(out, " "+st.err.paint(truncate("✗ "+sanitize(p.err), p.w-2)))
+		out = append(out, " "+st.Err.Paint(pane.Truncate("✗ "+pane.Sanitize(p.err), p.w-2)))
 	case p.note != "":
-		out = append(out, " "+st.ok.paint(truncate("✓ "+sanitize(p.note), p.w-2)))
+		out = append(out, " "+st.OK.Paint(pane.Truncate("✓ "+pane.Sanitize(p.note), p.w-2)))
 	case p.hasVal:
 		p.result.focused = p.resultFocus
 		out = append(out, p.result.lines(p.h-1)...)
-	case len(p.input) == 0:
-		for _, l := range wrapText(p.tx.promptHint, p.w-2) {
-			out = append(out, " "+st.dim.paint(l))
+	case p.line() == "":
+		for _, l := range pane.WrapText(p.tx.PromptHint, p.w-2) {
+			out = append(out, " "+st.Dim.Paint(l))
 		}
 	}
 	return out
@@ -291,35 +303,36 @@ func (p *prompt) View() []string {
 func (p *prompt) inputLine() string {
 	st := p.st
 	lead := "› "
-	room := p.w - 1 - textWidth(lead) - 1
+	room := p.w - 1 - pane.TextWidth(lead) - 1
+	line, cursor := []rune(p.input.Value()), p.input.Position()
 	start := 0
-	for start < p.cursor && textWidth(string(p.input[start:p.cursor])) >= room {
+	for start < cursor && pane.TextWidth(string(line[start:cursor])) >= room {
 		start++
 	}
-	before := string(p.input[start:p.cursor])
+	before := string(line[start:cursor])
 	under, after := " ", ""
-	if p.cursor < len(p.input) {
-		under = string(p.input[p.cursor])
-		after = string(p.input[p.cursor+1:])
+	if cursor < len(line) {
+		under = string(line[cursor])
+		after = string(line[cursor+1:])
 	}
 	cur := under
 	if !p.resultFocus {
-		cur = st.cursor.paint(under)
+		cur = st.Cursor.Paint(under)
 	}
-	return " " + st.accent.paint(lead) + st.text.paint(before) + cur + st.text.paint(truncate(after, max(0, room-textWidth(before)-textWidth(under))))
+	return " " + st.Accent.Paint(lead) + st.Text.Paint(before) + cur + st.Text.Paint(pane.Truncate(after, max(0, room-pane.TextWidth(before)-pane.TextWidth(under))))
 }
 
 // promptKey handles a key while the prompt is open: it edits the line,
 // runs it, recalls the history or moves in the answer. Every key but
 // ctrl+c goes to the prompt.
 func (m Model) promptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	k := m.keys
 	p := &m.prompt
+	k := p.keys
 	m.trace.notice = ""
 	switch {
-	case msg.String() == "ctrl+c":
+	case key.Matches(msg, m.keys.Interrupt):
 		return m.handleKey(msg)
-	case key.Matches(msg, k.PromptClose):
+	case key.Matches(msg, k.Close):
 		if p.resultFocus {
 			p.resultFocus = false
 			return m, nil
@@ -327,52 +340,49 @@ func (m Model) promptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		p.close()
 		m.relayout()
 		return m, nil
-	case key.Matches(msg, k.PromptResult):
+	case key.Matches(msg, k.Result):
 		if p.hasVal {
 			p.resultFocus = !p.resultFocus
 		}
 		return m, nil
-	case p.resultFocus && key.Matches(msg, k.PromptRun):
+	case p.resultFocus && key.Matches(msg, k.Run):
 		p.result.toggle()
 		return m, m.expandCmds(targetPrompt, &p.result)
-	case p.resultFocus && key.Matches(msg, k.Up):
+	case p.resultFocus && key.Matches(msg, k.ResultUp):
 		p.result.move(-1)
 		return m, nil
-	case p.resultFocus && key.Matches(msg, k.Down):
+	case p.resultFocus && key.Matches(msg, k.ResultDown):
 		p.result.move(1)
 		return m, nil
-	case key.Matches(msg, k.PromptRun):
+	case key.Matches(msg, k.Run):
 		line := strings.TrimSpace(p.line())
 		if line == "" {
 			return m, nil
 		}
 		p.remember(line)
 		return m, m.runPrompt(line)
-	case key.Matches(msg, k.PromptWatch):
+	case key.Matches(msg, k.Watch):
 		verb, arg := parsePrompt(p.line())
 		if verb != verbPrint && verb != verbWatch || arg == "" {
 			return m, nil
 		}
 		p.remember(p.line())
 		return m, m.addWatch(arg, true)
-	case key.Matches(msg, k.PromptOlder):
+	case key.Matches(msg, k.Older):
 		p.recall(-1)
 		return m, nil
-	case key.Matches(msg, k.PromptNewer):
+	case key.Matches(msg, k.Newer):
 		p.recall(1)
 		return m, nil
-	case msg.String() == "pgup":
-		// Only the page keys: ctrl+u and ctrl+d edit the line here.
+	case key.Matches(msg, k.PageUp):
 		p.result.scroll(-max(1, p.result.h-1))
 		return m, nil
-	case msg.String() == "pgdown":
+	case key.Matches(msg, k.PageDown):
 		p.result.scroll(max(1, p.result.h-1))
 		return m, nil
 	}
 	p.resultFocus = false
-	if p.edit(msg) {
-		p.hist = len(p.history)
-	}
+	p.edit(msg)
 	return m, nil
 }
 
@@ -391,7 +401,7 @@ func (m *Model) runPrompt(line string) tea.Cmd {
 	case verbFrame:
 		n, err := strconv.Atoi(arg)
 		if err != nil || n < 0 {
-			m.prompt.showError(f(m.tx.badFrame, arg))
+			m.prompt.showError(pane.Format(m.tx.BadFrame, arg))
 			return nil
 		}
 		return m.selectFrame(n, true)

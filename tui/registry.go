@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // registryState is where the App's registration stands, as the Servers
@@ -35,7 +36,7 @@ type registrySection struct {
 // after either means its call went through.
 func (r *registrySection) note(ev tracer.Event) {
 	if ev.Registrar != "" {
-		r.registrar = sanitize(ev.Registrar)
+		r.registrar = pane.Sanitize(ev.Registrar)
 	}
 	if ev.Instance != nil {
 		r.instance = sanitizeInstance(ev.Instance)
@@ -72,14 +73,14 @@ func (r *registrySection) note(ev tracer.Event) {
 
 // sanitizeInstance returns a copy of in that is safe to draw.
 func sanitizeInstance(in *tracer.ServiceInstance) *tracer.ServiceInstance {
-	out := &tracer.ServiceInstance{ID: sanitize(in.ID), Name: sanitize(in.Name), Version: sanitize(in.Version)}
+	out := &tracer.ServiceInstance{ID: pane.Sanitize(in.ID), Name: pane.Sanitize(in.Name), Version: pane.Sanitize(in.Version)}
 	for _, e := range in.Endpoints {
-		out.Endpoints = append(out.Endpoints, sanitize(e))
+		out.Endpoints = append(out.Endpoints, pane.Sanitize(e))
 	}
 	if len(in.Metadata) > 0 {
 		out.Metadata = map[string]string{}
 		for k, v := range in.Metadata {
-			out.Metadata[sanitize(k)] = sanitize(v)
+			out.Metadata[pane.Sanitize(k)] = pane.Sanitize(v)
 		}
 	}
 	return out
@@ -87,35 +88,35 @@ func sanitizeInstance(in *tracer.ServiceInstance) *tracer.ServiceInstance {
 
 // lines renders the section in w cells, or nothing when no registrar is
 // known: the Phases pane already says why app.register was skipped.
-func (r *registrySection) lines(st *styles, tx *text, w int) []string {
+func (r *registrySection) lines(st *pane.Styles, tx *pane.Text, w int) []string {
 	if r.registrar == "" && r.state != regFailed {
 		return nil
 	}
 	labelW := 0
-	for _, l := range tx.registryLabels {
-		labelW = max(labelW, textWidth(l))
+	for _, l := range tx.RegistryLabels {
+		labelW = max(labelW, pane.TextWidth(l))
 	}
-	row := func(label string, value string, k ink) []string {
-		head := " " + st.dim.paint(padRight(label, labelW)) + "  "
+	row := func(label string, value string, k pane.Ink) []string {
+		head := " " + st.Dim.Paint(pane.PadRight(label, labelW)) + "  "
 		var out []string
-		for i, l := range wrapText(value, max(8, w-labelW-3)) {
+		for i, l := range pane.WrapText(value, max(8, w-labelW-3)) {
 			if i > 0 {
-				head = " " + spaces(labelW) + "  "
+				head = " " + pane.Spaces(labelW) + "  "
 			}
-			out = append(out, head+k.paint(l))
+			out = append(out, head+k.Paint(l))
 		}
 		return out
 	}
-	stateInk := st.text
+	stateInk := st.Text
 	switch r.state {
 	case regRegistered:
-		stateInk = st.stateListening
+		stateInk = st.StateListening
 	case regFailed, regDeregistered:
-		stateInk = st.stateStopped
+		stateInk = st.StateStopped
 	case regRegistering, regDeregistering:
-		stateInk = st.stateStarting
+		stateInk = st.StateStarting
 	}
-	out := row(tx.registryLabels[0], r.registrar+"  "+tx.registryStates[r.state], stateInk)
+	out := row(tx.RegistryLabels[0], r.registrar+"  "+tx.RegistryStates[r.state], stateInk)
 	in := r.instance
 	if in == nil {
 		return out
@@ -124,7 +125,7 @@ func (r *registrySection) lines(st *styles, tx *text, w int) []string {
 	if in.Version != "" {
 		id += " " + in.Version
 	}
-	out = append(out, row(tx.registryLabels[1], id, st.text)...)
+	out = append(out, row(tx.RegistryLabels[1], id, st.Text)...)
 	if len(in.Metadata) > 0 {
 		keys := make([]string, 0, len(in.Metadata))
 		for k := range in.Metadata {
@@ -135,14 +136,14 @@ func (r *registrySection) lines(st *styles, tx *text, w int) []string {
 		for _, k := range keys {
 			kv = append(kv, k+"="+in.Metadata[k])
 		}
-		out = append(out, row(tx.registryLabels[2], strings.Join(kv, " "), st.text)...)
+		out = append(out, row(tx.RegistryLabels[2], strings.Join(kv, " "), st.Text)...)
 	}
 	var eps []string
 	for _, e := range in.Endpoints {
 		eps = append(eps, displayEndpoint(e))
 	}
 	if len(eps) > 0 {
-		out = append(out, row(tx.registryLabels[3], strings.Join(eps, " "), st.text)...)
+		out = append(out, row(tx.RegistryLabels[3], strings.Join(eps, " "), st.Text)...)
 	}
 	return out
 }

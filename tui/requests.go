@@ -5,6 +5,7 @@ import (
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/request"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // requestRows are the timeline's rows of the requests sent to the App:
@@ -40,7 +41,7 @@ func (r *requestRows) add(ev tracer.Event) rowKey {
 	id := ev.Request.ID
 	t := r.byID[id]
 	if t == nil {
-		t = &requestTimeline{label: sanitize(ev.Request.Label())}
+		t = &requestTimeline{label: pane.Sanitize(ev.Request.Label())}
 		r.byID[id] = t
 		r.order = append(r.order, id)
 	}
@@ -84,7 +85,7 @@ func requestRowLabel(ev tracer.Event) string {
 			detail = request.StatusLine(ev.Request.Reply)
 		}
 	}
-	return sanitize(strings.TrimSpace(layer + " " + detail))
+	return pane.Sanitize(strings.TrimSpace(layer + " " + detail))
 }
 
 // applyReturn times the row of the call that returned: the time column of
@@ -93,12 +94,12 @@ func (p *phasesPane) applyReturn(ev tracer.Event) {
 	if ev.Request == nil {
 		return
 	}
-	ev.Detail = sanitize(ev.Detail)
+	ev.Detail = pane.Sanitize(ev.Detail)
 	k := p.requests.add(ev)
 	if rec := p.records[k]; rec != nil && k.at >= 0 {
 		rec.since, rec.timed = ev.Took, true
 		if e := request.ErrorOf(ev.Results); e != "" {
-			rec.note = "✗ " + sanitize(firstLine(e))
+			rec.note = "✗ " + pane.Sanitize(pane.FirstLine(e))
 		}
 		p.rebuild()
 	}
@@ -123,12 +124,6 @@ func (p *phasesPane) appendRequestRows(rows []timelineRow) []timelineRow {
 	return rows
 }
 
-// firstLine keeps the first line of s.
-func firstLine(s string) string {
-	first, _, _ := strings.Cut(s, "\n")
-	return first
-}
-
 // replyView draws a request.reply stop in the Source pane, which has no
 // code to show for it (the reply is at the client, outside the program):
 // the status, the timing, where it failed, the headers and the body.
@@ -140,36 +135,36 @@ func (m Model) replyView(w, h int) []string {
 	r := ev.Request.Reply
 	st := m.st
 	var out []string
-	add := func(ink ink, s string) {
-		for _, l := range wrapText(sanitize(s), max(1, w-2)) {
-			out = append(out, " "+ink.paint(l))
+	add := func(k pane.Ink, s string) {
+		for _, l := range pane.WrapText(pane.Sanitize(s), max(1, w-2)) {
+			out = append(out, " "+k.Paint(l))
 		}
 	}
-	status := st.ok
+	status := st.OK
 	if !r.OK {
-		status = st.errBold
+		status = st.ErrBold
 	}
 	add(status, ev.Request.Label()+"  "+request.StatusLine(r))
-	timing := f(m.tx.replyLatency, r.Latency)
+	timing := pane.Format(m.tx.ReplyLatency, r.Latency)
 	if r.ServerTime > 0 {
-		timing += f(m.tx.replyInProgram, r.ServerTime)
+		timing += pane.Format(m.tx.ReplyInProgram, r.ServerTime)
 	}
-	add(st.dim, timing)
+	add(st.Dim, timing)
 	if r.FailedAt != "" {
-		add(st.err, f(m.tx.replyFailedAt, r.FailedAt, r.FailedDetail, r.FailedWhy))
+		add(st.Err, pane.Format(m.tx.ReplyFailedAt, r.FailedAt, r.FailedDetail, r.FailedWhy))
 	}
 	if r.Error != "" && r.Status != "" {
-		add(st.err, r.Error)
+		add(st.Err, r.Error)
 	}
 	if len(r.Header) > 0 {
 		out = append(out, "")
 		for _, hd := range r.Header {
-			add(st.dim, hd)
+			add(st.Dim, hd)
 		}
 	}
 	if r.Body != "" {
 		out = append(out, "")
-		add(st.text, r.Body)
+		add(st.Text, r.Body)
 	}
 	if len(out) > h {
 		out = out[:h]

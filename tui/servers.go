@@ -4,14 +4,14 @@ import (
 	"strings"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // serversPane shows the App's servers (Event.Servers) as a table.
 type serversPane struct {
-	st      *styles
-	tx      *text
-	w, h    int
-	focused bool
+	st *pane.Styles
+	tx *pane.Text
+	pane.Base
 
 	servers  []tracer.Server
 	registry registrySection
@@ -35,24 +35,24 @@ func (p *serversPane) noteRegistry(ev tracer.Event) {
 	}
 }
 
-func newServersPane(st *styles, tx *text) serversPane { return serversPane{st: st, tx: tx} }
+func newServersPane(st *pane.Styles, tx *pane.Text) serversPane { return serversPane{st: st, tx: tx} }
 
 func (p *serversPane) SetSize(w, h int) {
-	p.w, p.h = w, h
-	p.scroll(0)
+	p.W, p.H = w, h
+	p.Scroll(0)
 }
 
 // set shows servers, made safe to draw.
 func (p *serversPane) set(servers []tracer.Server) {
 	p.servers = make([]tracer.Server, len(servers))
 	for i, s := range servers {
-		s.Kind, s.Network, s.Address = sanitize(s.Kind), sanitize(s.Network), sanitize(s.Address)
-		s.Timeout, s.Endpoint, s.State = sanitize(s.Timeout), sanitize(s.Endpoint), tracer.ServerState(sanitize(string(s.State)))
+		s.Kind, s.Network, s.Address = pane.Sanitize(s.Kind), pane.Sanitize(s.Network), pane.Sanitize(s.Address)
+		s.Timeout, s.Endpoint, s.State = pane.Sanitize(s.Timeout), pane.Sanitize(s.Endpoint), tracer.ServerState(pane.Sanitize(string(s.State)))
 		p.servers[i] = s
 	}
 }
 
-func (p *serversPane) reset() {
+func (p *serversPane) Reset() {
 	p.servers, p.registry, p.offset, p.atRegistry = nil, registrySection{}, 0, false
 }
 
@@ -110,9 +110,9 @@ var tableFits = []tableFit{
 func (p *serversPane) columnWidths(w int) ([]int, int) {
 	natural := make([]int, len(serverColumns))
 	for i, c := range serverColumns {
-		natural[i] = textWidth(p.tx.serverColumns[i])
+		natural[i] = pane.TextWidth(p.tx.ServerColumns[i])
 		for _, s := range p.servers {
-			natural[i] = max(natural[i], textWidth(c.value(s)))
+			natural[i] = max(natural[i], pane.TextWidth(c.value(s)))
 		}
 	}
 	var widths []int
@@ -139,26 +139,26 @@ func (p *serversPane) columnWidths(w int) ([]int, int) {
 	return widths, gap
 }
 
-func (p *serversPane) scroll(delta int) {
+func (p *serversPane) Scroll(delta int) {
 	if p.atRegistry {
 		// The user scrolls from where the pane shows.
 		lines := p.contentLines()
-		p.offset, p.atRegistry = min(p.registryAt, max(0, len(lines)-p.h)), false
+		p.offset, p.atRegistry = min(p.registryAt, max(0, len(lines)-p.H)), false
 	}
-	p.offset = clamp(p.offset+delta, 0, max(0, len(p.contentLines())-p.h))
+	p.offset = pane.Clamp(p.offset+delta, 0, max(0, len(p.contentLines())-p.H))
 }
 
 func (p *serversPane) contentLines() []string {
-	if p.w <= 0 {
+	if p.W <= 0 {
 		return nil
 	}
 	st := p.st
-	registry := p.registry.lines(st, p.tx, p.w-1)
+	registry := p.registry.lines(st, p.tx, p.W-1)
 	p.registryAt = 0
 	if len(p.servers) == 0 {
-		return append(indentLines(wrapText(p.tx.emptyServers, p.w-2), " "), registry...)
+		return append(pane.IndentLines(pane.WrapText(p.tx.EmptyServers, p.W-2), " "), registry...)
 	}
-	widths, gap := p.columnWidths(p.w - 2)
+	widths, gap := p.columnWidths(p.W - 2)
 	var head strings.Builder
 	head.WriteString(" ")
 	first := true
@@ -167,12 +167,12 @@ func (p *serversPane) contentLines() []string {
 			continue
 		}
 		if !first {
-			head.WriteString(spaces(gap))
+			head.WriteString(pane.Spaces(gap))
 		}
 		first = false
-		head.WriteString(padRight(p.tx.serverColumns[i], widths[i]))
+		head.WriteString(pane.PadRight(p.tx.ServerColumns[i], widths[i]))
 	}
-	out := []string{st.dim.paint(head.String())}
+	out := []string{st.Dim.Paint(head.String())}
 	for _, s := range p.servers {
 		var b strings.Builder
 		b.WriteString(" ")
@@ -182,18 +182,18 @@ func (p *serversPane) contentLines() []string {
 				continue
 			}
 			if !first {
-				b.WriteString(spaces(gap))
+				b.WriteString(pane.Spaces(gap))
 			}
 			first = false
 			v := c.value(s)
-			cell := padRight(truncate(v, widths[i]), widths[i])
+			cell := pane.PadRight(pane.Truncate(v, widths[i]), widths[i])
 			switch {
 			case i == colState:
-				cell = p.stateInk(s.State).paint(cell)
+				cell = p.stateInk(s.State).Paint(cell)
 			case i == colKind:
-				cell = st.accent.paint(cell)
+				cell = st.Accent.Paint(cell)
 			case v == "":
-				cell = st.dim.paint(padRight("-", widths[i]))
+				cell = st.Dim.Paint(pane.PadRight("-", widths[i]))
 			}
 			b.WriteString(cell)
 		}
@@ -212,42 +212,45 @@ func (p *serversPane) contentLines() []string {
 				out = append(out, "")
 				first = false
 			}
-			kind := spaces(widths[colKind])
+			kind := pane.Spaces(widths[colKind])
 			if i == 0 {
-				kind = st.accent.paint(padRight(s.Kind, widths[colKind]))
+				kind = st.Accent.Paint(pane.PadRight(s.Kind, widths[colKind]))
 			}
-			out = append(out, " "+kind+spaces(gap)+st.dim.paint(truncate(sanitize(svc), p.w-3-widths[colKind]-gap)))
+			out = append(out, " "+kind+pane.Spaces(gap)+st.Dim.Paint(pane.Truncate(pane.Sanitize(svc), p.W-3-widths[colKind]-gap)))
 		}
 	}
 	return out
 }
 
-func (p *serversPane) stateInk(s tracer.ServerState) ink {
+func (p *serversPane) stateInk(s tracer.ServerState) pane.Ink {
 	switch s {
 	case tracer.ServerStarting:
-		return p.st.stateStarting
+		return p.st.StateStarting
 	case tracer.ServerListening:
-		return p.st.stateListening
+		return p.st.StateListening
 	case tracer.ServerStopped:
-		return p.st.stateStopped
+		return p.st.StateStopped
 	}
-	return p.st.stateCreated
+	return p.st.StateCreated
 }
 
 func (p *serversPane) View() []string {
-	if p.h <= 0 {
+	if p.H <= 0 {
 		return nil
 	}
 	lines := p.contentLines()
 	offset := p.offset
 	if p.atRegistry {
-		offset = min(p.registryAt, max(0, len(lines)-p.h))
+		offset = min(p.registryAt, max(0, len(lines)-p.H))
 	}
 	if offset > 0 && offset < len(lines) {
 		lines = lines[offset:]
 	}
-	if len(lines) > p.h {
-		lines = lines[:p.h]
+	if len(lines) > p.H {
+		lines = lines[:p.H]
 	}
 	return lines
 }
+
+// Move scrolls: the pane has no selection (panes.go).
+func (p *serversPane) Move(delta int) pane.Request { p.Scroll(delta); return nil }

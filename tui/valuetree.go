@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // valueSection is a group of values in a valueTree, such as a frame's
@@ -61,8 +62,8 @@ type expandRequest struct {
 // a level left unloaded only when it is unfolded. The Variables pane and
 // the prompt's result are valueTrees, so every value looks the same.
 type valueTree struct {
-	st      *styles
-	tx      *text
+	st      *pane.Styles
+	tx      *pane.Text
 	w, h    int
 	focused bool
 
@@ -82,7 +83,7 @@ type valueTree struct {
 	want []expandRequest
 }
 
-func newValueTree(st *styles, tx *text) valueTree {
+func newValueTree(st *pane.Styles, tx *pane.Text) valueTree {
 	return valueTree{st: st, tx: tx, open: map[string]bool{}, loading: map[string]bool{}, changes: map[string]change{}}
 }
 
@@ -180,7 +181,7 @@ func (t *valueTree) addNodes(si int, sec valueSection, nodes []*tracer.Node, par
 	keyWidth := 0
 	for _, n := range nodes {
 		if len(n.Children) == 0 && !n.Unloaded {
-			keyWidth = max(keyWidth, textWidth(sanitize(n.Name)))
+			keyWidth = max(keyWidth, pane.TextWidth(pane.Sanitize(n.Name)))
 		}
 	}
 	keyWidth = min(keyWidth, 24)
@@ -310,7 +311,7 @@ func (t *valueTree) move(delta int) {
 	if len(t.rows) == 0 {
 		return
 	}
-	t.selected = clamp(t.selected+delta, 0, len(t.rows)-1)
+	t.selected = pane.Clamp(t.selected+delta, 0, len(t.rows)-1)
 	t.scrollToSelected()
 }
 
@@ -321,11 +322,11 @@ func (t *valueTree) clickRow(y int) {
 }
 
 func (t *valueTree) scroll(delta int) {
-	t.offset = clamp(t.offset+delta, 0, max(0, len(t.rows)-t.h))
+	t.offset = pane.Clamp(t.offset+delta, 0, max(0, len(t.rows)-t.h))
 }
 
 func (t *valueTree) scrollToSelected() {
-	t.offset = keepInView(t.offset, t.selected, t.h, len(t.rows))
+	t.offset = pane.KeepInView(t.offset, t.selected, t.h, len(t.rows))
 }
 
 // lines draws the rows that fit in h lines, from the scroll offset.
@@ -348,7 +349,7 @@ func (t *valueTree) renderRow(r valueRow, selected bool) string {
 	case modified:
 		mark = "~"
 	}
-	indent := spaces(r.depth * 2)
+	indent := pane.Spaces(r.depth * 2)
 	var text, plain string
 	switch r.kind {
 	case rowSection:
@@ -358,23 +359,23 @@ func (t *valueTree) renderRow(r valueRow, selected bool) string {
 			glyph = "▸"
 		}
 		plain = glyph + " " + sec.title
-		text = st.dim.paint(glyph) + " " + st.groupHeader.paint(sec.title)
-		if sec.extra != "" && textWidth(plain)+2 < w-1 {
-			e := truncate(sec.extra, w-2-textWidth(plain)-2)
+		text = st.Dim.Paint(glyph) + " " + st.GroupHeader.Paint(sec.title)
+		if sec.extra != "" && pane.TextWidth(plain)+2 < w-1 {
+			e := pane.Truncate(sec.extra, w-2-pane.TextWidth(plain)-2)
 			plain += "  " + e
-			text += "  " + st.dim.paint(e)
+			text += "  " + st.Dim.Paint(e)
 		}
 	case rowMore:
-		more := f(t.tx.moreValues, r.more)
+		more := pane.Format(t.tx.MoreValues, r.more)
 		plain = indent + "  " + more
-		text = indent + "  " + st.dim.paint(more)
+		text = indent + "  " + st.Dim.Paint(more)
 	default:
 		plain, text = t.renderValue(r, indent)
 	}
 	if selected {
-		return st.selected.paint(fit(" "+mark+plain, w))
+		return st.Selected.Paint(pane.Fit(" "+mark+plain, w))
 	}
-	return " " + st.changed.paint(mark) + text
+	return " " + st.Changed.Paint(mark) + text
 }
 
 // renderValue draws a value's row: a branch with its fold glyph, name,
@@ -382,14 +383,14 @@ func (t *valueTree) renderRow(r valueRow, selected bool) string {
 func (t *valueTree) renderValue(r valueRow, indent string) (text, plain string) {
 	st := t.st
 	n := r.node
-	name := sanitize(n.Name)
-	typ := sanitize(n.Type)
-	val := sanitize(n.Value)
-	room := t.w - 2 - textWidth(indent)
+	name := pane.Sanitize(n.Name)
+	typ := pane.Sanitize(n.Type)
+	val := pane.Sanitize(n.Value)
+	room := t.w - 2 - pane.TextWidth(indent)
 	if r.err != "" {
-		e := "✗ " + sanitize(r.err)
+		e := "✗ " + pane.Sanitize(r.err)
 		plain = indent + "  " + name + "  " + e
-		text = indent + "  " + st.accent.paint(name) + "  " + st.err.paint(truncate(e, room-4-textWidth(name)))
+		text = indent + "  " + st.Accent.Paint(name) + "  " + st.Err.Paint(pane.Truncate(e, room-4-pane.TextWidth(name)))
 		return text, plain
 	}
 	if r.branch() {
@@ -401,43 +402,43 @@ func (t *valueTree) renderValue(r valueRow, indent string) (text, plain string) 
 			glyph = "▾"
 		}
 		plain = indent + glyph + " " + name
-		text = indent + st.dim.paint(glyph) + " " + st.accent.paint(name)
-		if val != "" && textWidth(plain)+4 < t.w {
-			v := truncate(val, t.w-2-textWidth(plain)-2)
+		text = indent + st.Dim.Paint(glyph) + " " + st.Accent.Paint(name)
+		if val != "" && pane.TextWidth(plain)+4 < t.w {
+			v := pane.Truncate(val, t.w-2-pane.TextWidth(plain)-2)
 			plain += "  " + v
-			vi := st.text
+			vi := st.Text
 			if r.change != unchanged {
-				vi = st.changed
+				vi = st.Changed
 			}
-			text += "  " + vi.paint(v)
+			text += "  " + vi.Paint(v)
 		}
-		if typ != "" && textWidth(plain)+textWidth(typ)+4 <= t.w {
+		if typ != "" && pane.TextWidth(plain)+pane.TextWidth(typ)+4 <= t.w {
 			plain += "  " + typ
-			text += "  " + st.dim.paint(typ)
+			text += "  " + st.Dim.Paint(typ)
 		}
 		return text, plain
 	}
-	key := padRight(name, r.keyWidth)
+	key := pane.PadRight(name, r.keyWidth)
 	if val == "" {
 		val = `""` // an empty string, as opposed to a nil value
 	}
 	more := ""
 	if n.More > 0 {
-		more = " " + f(t.tx.moreValues, n.More)
+		more = " " + pane.Format(t.tx.MoreValues, n.More)
 	}
 	plain = indent + "  " + key + "  " + val + more
-	vi := st.text
+	vi := st.Text
 	switch {
 	case r.change != unchanged:
-		vi = st.changed
+		vi = st.Changed
 	case val == "nil" || val == "<nil>" || val == `""`:
-		vi = st.dim
+		vi = st.Dim
 	}
-	valRoom := room - 4 - textWidth(key) - textWidth(more)
-	text = indent + "  " + st.dim.paint(key) + "  " + vi.paint(truncate(val, max(1, valRoom))) + st.dim.paint(more)
-	if typ != "" && textWidth(plain)+textWidth(typ)+4 <= t.w {
+	valRoom := room - 4 - pane.TextWidth(key) - pane.TextWidth(more)
+	text = indent + "  " + st.Dim.Paint(key) + "  " + vi.Paint(pane.Truncate(val, max(1, valRoom))) + st.Dim.Paint(more)
+	if typ != "" && pane.TextWidth(plain)+pane.TextWidth(typ)+4 <= t.w {
 		plain += "  " + typ
-		text += "  " + st.dim.paint(typ)
+		text += "  " + st.Dim.Paint(typ)
 	}
 	return text, plain
 }

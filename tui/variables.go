@@ -1,9 +1,12 @@
 package tui
 
 import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // The ids of the Variables pane's sections; they key the folds from stop
@@ -30,11 +33,11 @@ type providerResults struct {
 // program stays in the same function.
 type variablesPane struct {
 	tree valueTree
-	tx   *text
+	tx   *pane.Text
 
-	// focused mirrors tree.focused for the root model's setFocus.
-	focused bool
-	w, h    int
+	// paneBase.focused is copied to tree.focused when the pane is drawn.
+	pane.Base
+	keys variablesKeys
 
 	watches []tracer.WatchValue
 	// watchNodes are the watches' values named by their expressions,
@@ -55,26 +58,26 @@ type variablesPane struct {
 	diffFrame bool
 }
 
-func newVariablesPane(st *styles, tx *text) variablesPane {
-	return variablesPane{tree: newValueTree(st, tx), tx: tx}
+func newVariablesPane(st *pane.Styles, tx *pane.Text) variablesPane {
+	return variablesPane{tree: newValueTree(st, tx), tx: tx, keys: newVariablesKeys(tx)}
 }
 
 func (p *variablesPane) SetSize(w, h int) {
-	p.w, p.h = w, h
+	p.W, p.H = w, h
 	p.sizeTree()
 }
 
 // sizeTree gives the tree the pane's lines but the one that names the
 // frame, when it is not the stop's own.
 func (p *variablesPane) sizeTree() {
-	h := p.h
+	h := p.H
 	if p.title() != "" {
 		h = max(0, h-1)
 	}
-	p.tree.SetSize(p.w, h)
+	p.tree.SetSize(p.W, h)
 }
 
-func (p *variablesPane) reset() {
+func (p *variablesPane) Reset() {
 	p.tree.reset()
 	p.watches, p.watchNodes, p.results, p.args, p.locals = nil, nil, nil, nil, nil
 	p.frame, p.index, p.goroutine, p.hasStop = tracer.Frame{}, 0, 0, false
@@ -213,7 +216,7 @@ func (p *variablesPane) sections() []valueSection {
 	tx := p.tx
 	var out []valueSection
 	if len(p.watches) > 0 {
-		s := valueSection{id: sectionWatches, title: tx.sectionWatches, nodes: p.watchNodes, errs: map[int]string{}}
+		s := valueSection{id: sectionWatches, title: tx.SectionWatches, nodes: p.watchNodes, errs: map[int]string{}}
 		for i, w := range p.watches {
 			if w.Error != "" {
 				s.errs[i] = w.Error
@@ -224,15 +227,15 @@ func (p *variablesPane) sections() []valueSection {
 	if r := p.results; r != nil && len(r.results) > 0 {
 		extra := r.label
 		if r.took > 0 {
-			extra = f(tx.resultsTook, r.label, formatDuration(time.Duration(r.took)))
+			extra = pane.Format(tx.ResultsTook, r.label, formatDuration(time.Duration(r.took)))
 		}
-		out = append(out, valueSection{id: sectionResults, title: tx.sectionResults, extra: extra, nodes: r.results})
+		out = append(out, valueSection{id: sectionResults, title: tx.SectionResults, extra: extra, nodes: r.results})
 	}
 	if len(p.args) > 0 {
-		out = append(out, valueSection{id: sectionArgs, title: tx.sectionArgs, nodes: p.args})
+		out = append(out, valueSection{id: sectionArgs, title: tx.SectionArgs, nodes: p.args})
 	}
 	if len(p.locals) > 0 {
-		out = append(out, valueSection{id: sectionLocals, title: tx.sectionLocals, nodes: p.locals})
+		out = append(out, valueSection{id: sectionLocals, title: tx.SectionLocals, nodes: p.locals})
 	}
 	return out
 }
@@ -283,23 +286,23 @@ func (p *variablesPane) frameName() string {
 // frameText is "frame N · function", with the goroutine's ID before it
 // when the frame is one of a goroutine chosen at a halt.
 func (p *variablesPane) frameText() string {
-	fn := sanitize(shortFunction(p.frame.Function))
+	fn := pane.Sanitize(shortFunction(p.frame.Function))
 	if p.goroutine != 0 {
-		return f(p.tx.goroutineFrame, p.goroutine, p.index, fn)
+		return pane.Format(p.tx.GoroutineFrame, p.goroutine, p.index, fn)
 	}
-	return f(p.tx.frameTitle, p.index, fn)
+	return pane.Format(p.tx.FrameTitle, p.index, fn)
 }
 
-func (p *variablesPane) footer() string {
+func (p *variablesPane) Footer() string {
 	scroll := ""
 	if len(p.tree.rows) > p.tree.h && p.tree.h > 0 {
-		scroll = f("%d/%d", p.tree.selected+1, len(p.tree.rows))
+		scroll = pane.Format("%d/%d", p.tree.selected+1, len(p.tree.rows))
 	}
 	return changesFooter(p.tx, p.tree.changes, scroll)
 }
 
 func (p *variablesPane) move(delta int)   { p.tree.move(delta) }
-func (p *variablesPane) scroll(delta int) { p.tree.scroll(delta) }
+func (p *variablesPane) Scroll(delta int) { p.tree.scroll(delta) }
 func (p *variablesPane) clickRow(y int) {
 	if p.title() != "" {
 		y--
@@ -309,20 +312,75 @@ func (p *variablesPane) clickRow(y int) {
 
 func (p *variablesPane) View() []string {
 	t := &p.tree
-	t.focused = p.focused
-	if t.w <= 0 || p.h <= 0 {
+	t.focused = p.Focused
+	if t.w <= 0 || p.H <= 0 {
 		return nil
 	}
 	var out []string
 	if title := p.title(); title != "" {
-		out = append(out, " "+t.st.accent.paint(truncate(title, t.w-2)))
+		out = append(out, " "+t.st.Accent.Paint(pane.Truncate(title, t.w-2)))
 	}
 	if len(t.rows) == 0 {
-		text := p.tx.emptyVariables
+		text := p.tx.EmptyVariables
 		if p.hasStop {
-			text = p.tx.noVariables
+			text = p.tx.NoVariables
 		}
-		return append(out, indentLines(wrapText(text, t.w-2), " ")...)
+		return append(out, pane.IndentLines(pane.WrapText(text, t.w-2), " ")...)
 	}
 	return append(out, t.lines(t.h)...)
+}
+
+// Move and Click: the pane interface (panes.go).
+func (p *variablesPane) Move(delta int) pane.Request { p.move(delta); return nil }
+func (p *variablesPane) Click(y int) pane.Request    { p.clickRow(y); return nil }
+
+// variablesKeys are the keys of the Variables pane.
+type variablesKeys struct {
+	// Toggle folds or unfolds the selected value.
+	Toggle key.Binding
+	// Watch watches the selected value's expression, Unwatch stops the
+	// selected watch.
+	Watch   key.Binding
+	Unwatch key.Binding
+}
+
+func newVariablesKeys(tx *pane.Text) variablesKeys {
+	return variablesKeys{
+		Toggle:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tx.KeyToggle)),
+		Watch:   key.NewBinding(key.WithKeys("w"), key.WithHelp("w", tx.KeyWatch)),
+		Unwatch: key.NewBinding(key.WithKeys("x", "delete"), key.WithHelp("x", tx.KeyUnwatch)),
+	}
+}
+
+func (p *variablesPane) Keys() []key.Binding {
+	return []key.Binding{p.keys.Toggle, p.keys.Watch, p.keys.Unwatch}
+}
+
+// ShortHelp offers the keys while the program can answer.
+func (p *variablesPane) ShortHelp(c pane.Hints) []key.Binding {
+	if !c.Inspect || c.Ended || c.Launching {
+		return nil
+	}
+	return p.Keys()
+}
+
+func (p *variablesPane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
+	switch {
+	case key.Matches(msg, p.keys.Toggle):
+		p.tree.toggle()
+		return pane.ExpandVariables{}, true
+	case key.Matches(msg, p.keys.Watch):
+		expr, ok := p.selectedExpr()
+		if !ok {
+			return pane.Notice{Text: p.tx.NoExprHere}, true
+		}
+		return pane.Watch{Expr: expr}, true
+	case key.Matches(msg, p.keys.Unwatch):
+		expr, ok := p.selectedWatch()
+		if !ok {
+			return pane.Notice{Text: p.tx.NoWatchHere}, true
+		}
+		return pane.Unwatch{Expr: expr}, true
+	}
+	return nil, false
 }

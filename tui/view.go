@@ -2,13 +2,13 @@ package tui
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // View draws the screen: the panes in their boxes and the status bar. The
@@ -32,7 +32,11 @@ func (m Model) render() string {
 	blocks := make([]block, 0, len(m.lay.boxes)+2)
 	for _, b := range m.lay.boxes {
 		p := b.shown(m.front)
-		blocks = append(blocks, block{r: b.r, lines: m.st.drawBox(b.r, m.boxSpec(p), m.paneLines(p))})
+		name, lines, covered := m.cover(p)
+		if !covered {
+			lines = m.pane(p).View()
+		}
+		blocks = append(blocks, block{r: b.r, lines: drawBox(m.st, b.r, m.boxSpec(p, name), lines)})
 	}
 	if !m.lay.prompt.empty() {
 		blocks = append(blocks, block{r: m.lay.prompt, lines: m.promptBox()})
@@ -43,112 +47,74 @@ func (m Model) render() string {
 
 func (m Model) renderTooSmall() string {
 	msg := []string{
-		m.tx.tooSmall,
-		f(m.tx.tooSmallSize, m.width, m.height, minWidth, minHeight),
-		m.tx.tooSmallQuit,
+		m.tx.TooSmall,
+		pane.Format(m.tx.TooSmallSize, m.width, m.height, minWidth, minHeight),
+		m.tx.TooSmallQuit,
 	}
 	lines := make([]string, m.height)
 	top := max(0, (m.height-len(msg))/2)
 	for i := range lines {
 		text := ""
 		if j := i - top; j >= 0 && j < len(msg) {
-			text = truncate(msg[j], m.width)
-			text = spaces((m.width-textWidth(text))/2) + text
+			text = pane.Truncate(msg[j], m.width)
+			text = pane.Spaces((m.width-pane.TextWidth(text))/2) + text
 		}
-		lines[i] = fit(text, m.width)
+		lines[i] = pane.Fit(text, m.width)
 	}
 	return strings.Join(lines, "\n")
 }
 
-// paneLines returns the content of pane p, without its box.
-func (m Model) paneLines(p paneID) []string {
-	switch p {
-	case panePhases:
-		return m.phases.View()
-	case paneSource:
-		if m.picker.open {
-			return m.pickerLines(m.source.w, m.source.h)
-		}
-		if lines := m.replyView(m.source.w, m.source.h); lines != nil {
-			return lines
-		}
-		if !m.source.hasContent() {
-			return m.launchLines()
-		}
-		if m.trace.fatal != "" {
-			return append(m.errorBanner(), m.source.View()...)
-		}
-		return m.source.View()
-	case paneBootstrap:
-		return m.bootstrap.View()
-	case paneServers:
-		return m.servers.View()
-	case paneStack:
-		return m.stack.View()
-	case paneOutput:
-		return m.output.View()
-	case paneNotes:
-		return m.notes.View()
-	case paneVariables:
-		return m.variables.View()
-	case paneGoroutines:
-		return m.goroutines.View()
+// cover returns what the root model draws in place of pane p, and the name
+// the box then bears ("" for the pane's own): the request picker, a
+// request's reply, the launch's steps, or the code under a fatal error —
+// all in the Source pane's box.
+func (m Model) cover(p paneID) (string, []string, bool) {
+	if p != paneSource {
+		return "", nil, false
 	}
-	return nil
+	w, h := m.source.W, m.source.H
+	if m.picker.open {
+		return m.tx.PickerTitle, m.pickerLines(w, h), true
+	}
+	if lines := m.replyView(w, h); lines != nil {
+		return "", lines, true
+	}
+	switch {
+	case !m.source.hasContent():
+		return "", m.launchLines(), true
+	case m.trace.fatal != "":
+		return "", append(m.errorBanner(), m.source.View()...), true
+	}
+	return "", nil, false
 }
 
-// boxSpec returns the title and footer of pane p's box.
-func (m Model) boxSpec(p paneID) boxSpec {
+// boxSpec returns the title and footer of pane p's box; name, when not
+// "", replaces the pane's (cover).
+func (m Model) boxSpec(p paneID, name string) boxSpec {
 	st := m.st
 	focused := m.focus == p
 	r := m.lay.panes[p]
 	room := r.w - 6
-	titleInk := st.title
+	titleInk := st.Title
 	if focused {
-		titleInk = st.titleFocused
+		titleInk = st.TitleFocused
 	}
-	name := m.tx.paneNames[p]
-	if p == paneSource && m.picker.open {
-		name = m.tx.pickerTitle
+	if name == "" {
+		name = m.tx.PaneNames[p]
 	}
-	title, tw := titleInk.paint(name), textWidth(name)
-	extra := ""
-	spec := boxSpec{focused: focused}
-	switch p {
-	case panePhases:
-		spec.footer = m.phases.footer()
-	case paneSource:
-		if m.source.file != "" {
-			extra = m.shortPath(m.source.file)
-			if m.source.line > 0 {
-				extra += ":" + strconv.Itoa(m.source.line)
-			}
-			extra = truncateLeft(extra, room-tw-2)
-		}
-		spec.footer = m.source.footer()
-	case paneBootstrap:
-		spec.footer = m.bootstrap.footer()
-	case paneStack:
-		extra = m.stack.title()
-		spec.footer = m.stack.footer()
-	case paneOutput:
-		spec.footer = m.output.footer()
-	case paneNotes:
-		spec.footer = m.notes.footer()
-	case paneVariables:
-		spec.footer = m.variables.footer()
-	case paneGoroutines:
-		spec.footer = m.goroutines.footer()
-	}
+	title, tw := titleInk.Paint(name), pane.TextWidth(name)
+	pn := m.pane(p)
+	extra := pn.TitleExtra(room-tw-2, m.shortPath)
+	spec := boxSpec{focused: focused, footer: pn.Footer()}
 	if b, ok := m.lay.boxOf(p); ok && b.tabbed() {
 		title, tw = m.tabTitle(b, focused)
 		if m.lay.mode == modeCompact {
 			extra = "" // the tabs of the compact layout take the title
 		}
 	}
-	if extra != "" && tw+2+textWidth(extra) <= room {
-		title += "  " + st.dim.paint(extra)
-		tw += 2 + textWidth(extra)
+	if extra != "" && tw+2+pane.TextWidth(extra) <= room {
+		title += "  " + st.Dim.Paint(extra)
+		tw += 2 + pane.TextWidth(extra)
 	}
 	spec.title, spec.titleWidth = title, tw
 	return spec
@@ -162,14 +128,14 @@ func (m Model) tabLabels(b box) ([]string, string) {
 	front := b.shown(m.front)
 	labels := make([]string, len(b.panes))
 	width := func(sep string) int {
-		w := textWidth(sep) * (len(labels) - 1)
+		w := pane.TextWidth(sep) * (len(labels) - 1)
 		for _, l := range labels {
-			w += textWidth(l)
+			w += pane.TextWidth(l)
 		}
 		return w
 	}
 	for i, p := range b.panes {
-		labels[i] = m.tx.paneNames[p]
+		labels[i] = m.tx.PaneNames[p]
 		if p == front {
 			labels[i] = "[" + labels[i] + "]"
 		}
@@ -183,7 +149,7 @@ func (m Model) tabLabels(b box) ([]string, string) {
 	}
 	for i, p := range b.panes {
 		if p != front {
-			labels[i] = m.tx.paneShort[p]
+			labels[i] = m.tx.PaneShort[p]
 		}
 	}
 	return labels, " "
@@ -197,18 +163,18 @@ func (m Model) tabTitle(b box, focused bool) (string, int) {
 	w := 0
 	for i, p := range b.panes {
 		if i > 0 {
-			s.WriteString(m.st.border.paint(sep))
-			w += textWidth(sep)
+			s.WriteString(m.st.Border.Paint(sep))
+			w += pane.TextWidth(sep)
 		}
 		switch {
 		case p == front && focused:
-			s.WriteString(m.st.tabActive.paint(labels[i]))
+			s.WriteString(m.st.TabActive.Paint(labels[i]))
 		case p == front:
-			s.WriteString(m.st.titleFocused.paint(labels[i]))
+			s.WriteString(m.st.TitleFocused.Paint(labels[i]))
 		default:
-			s.WriteString(m.st.tab.paint(labels[i]))
+			s.WriteString(m.st.Tab.Paint(labels[i]))
 		}
-		w += textWidth(labels[i])
+		w += pane.TextWidth(labels[i])
 	}
 	return s.String(), w
 }
@@ -218,11 +184,11 @@ func (m Model) tabAt(b box, x int) (paneID, bool) {
 	labels, sep := m.tabLabels(b)
 	pos := 3 // "╭─ "
 	for i, p := range b.panes {
-		n := textWidth(labels[i])
+		n := pane.TextWidth(labels[i])
 		if x >= pos && x < pos+n {
 			return p, true
 		}
-		pos += n + textWidth(sep)
+		pos += n + pane.TextWidth(sep)
 	}
 	return 0, false
 }
@@ -233,37 +199,37 @@ func (m Model) launchLines() []string {
 	st := m.st
 	t := m.trace
 	tx := m.tx
-	w := m.source.w
+	w := m.source.W
 	var out []string
 	if t.fatal != "" {
-		lines := wrapText(t.fatal, w-4)
-		out = append(out, "", " "+st.errBold.paint("✗ "+firstOr(lines, tx.failed)))
+		lines := pane.WrapText(t.fatal, w-4)
+		out = append(out, "", " "+st.ErrBold.Paint("✗ "+firstOr(lines, tx.Failed)))
 		for _, l := range lines[min(1, len(lines)):] {
 			out = append(out, "   "+l)
 		}
-		out = append(out, "", " "+st.dim.paint(tx.retryHint))
+		out = append(out, "", " "+st.Dim.Paint(tx.RetryHint))
 		return out
 	}
 	out = append(out, "")
 	steps := t.statuses
 	if t.session != nil {
-		steps = append(steps[:len(steps):len(steps)], tx.runningToFirst)
+		steps = append(steps[:len(steps):len(steps)], tx.RunningToFirst)
 	}
 	if len(steps) == 0 {
-		steps = []string{f(tx.startingTarget, m.target())}
+		steps = []string{pane.Format(tx.StartingTarget, m.target())}
 	}
 	for i, s := range steps {
 		if i < len(steps)-1 {
-			out = append(out, " "+st.ok.paint("✓")+" "+st.dim.paint(truncate(s, w-4)))
+			out = append(out, " "+st.OK.Paint("✓")+" "+st.Dim.Paint(pane.Truncate(s, w-4)))
 			continue
 		}
 		if t.ended {
-			out = append(out, " "+st.dim.paint(tx.endedBeforeFirst))
+			out = append(out, " "+st.Dim.Paint(tx.EndedBeforeFirst))
 			break
 		}
 		elapsed := formatElapsed(m.now().Sub(t.startedAt))
-		text := truncate(s, w-6-len(elapsed))
-		out = append(out, " "+m.spinner.View()+" "+st.text.paint(text)+"  "+st.dim.paint(elapsed))
+		text := pane.Truncate(s, w-6-len(elapsed))
+		out = append(out, " "+m.spinner.View()+" "+st.Text.Paint(text)+"  "+st.Dim.Paint(elapsed))
 		if t.progress != nil && t.progress.Total > 0 && t.session == nil {
 			out = append(out, "   "+progressBar(st, t.progress.Fraction(), min(40, w-12)))
 		}
@@ -273,20 +239,20 @@ func (m Model) launchLines() []string {
 
 // progressBar draws a bar width cells wide filled to fraction, and the
 // percentage.
-func progressBar(st *styles, fraction float64, width int) string {
+func progressBar(st *pane.Styles, fraction float64, width int) string {
 	if width < 4 {
 		return ""
 	}
 	filled := int(fraction*float64(width) + 0.5)
-	return st.ok.paint(strings.Repeat("█", filled)) + st.dim.paint(strings.Repeat("░", width-filled)) +
-		st.dim.paint(fmt.Sprintf(" %3.0f%%", fraction*100))
+	return st.OK.Paint(strings.Repeat("█", filled)) + st.Dim.Paint(strings.Repeat("░", width-filled)) +
+		st.Dim.Paint(fmt.Sprintf(" %3.0f%%", fraction*100))
 }
 
 // errorBanner puts a fatal error above the code of the Source pane, where
 // the program failed: at most three lines of it, the rest is in Output.
 func (m Model) errorBanner() []string {
-	w := m.source.w
-	lines := wrapText(m.trace.fatal, w-4)
+	w := m.source.W
+	lines := pane.WrapText(m.trace.fatal, w-4)
 	if len(lines) > 3 {
 		lines = append(lines[:2], lines[2]+" …")
 	}
@@ -296,9 +262,9 @@ func (m Model) errorBanner() []string {
 		if i == 0 {
 			prefix = " ✗ "
 		}
-		out = append(out, m.st.errBold.paint(prefix+l))
+		out = append(out, m.st.ErrBold.Paint(prefix+l))
 	}
-	return append(out, m.st.border.paint(" "+strings.Repeat(borderH, max(0, w-2))))
+	return append(out, m.st.Border.Paint(" "+strings.Repeat(borderH, max(0, w-2))))
 }
 
 func firstOr(lines []string, def string) string {
@@ -338,7 +304,7 @@ func (m Model) statusHeight() int {
 	}
 	if m.help.ShowAll && !m.prompt.open {
 		rows := 0
-		for _, col := range m.keys.FullHelp() {
+		for _, col := range m.fullHelp() {
 			n := 0
 			for _, b := range col {
 				if b.Enabled() {
@@ -361,70 +327,69 @@ func (m Model) statusLines() []string {
 	lines := make([]string, 0, r.h)
 
 	state, stateW := m.stateText()
-	head := " " + st.accent.paint(m.target())
-	headW := 1 + textWidth(m.target())
+	head := " " + st.Accent.Paint(m.target())
+	headW := 1 + pane.TextWidth(m.target())
 	if s := m.trace.session; s != nil && s.KratosVersion != "" {
-		v := f(m.tx.kratosVersion, s.KratosVersion)
-		head += st.dim.paint(v)
-		headW += textWidth(v)
+		v := pane.Format(m.tx.KratosVersion, s.KratosVersion)
+		head += st.Dim.Paint(v)
+		headW += pane.TextWidth(v)
 	}
-	line := head + st.border.paint(" │ ") + state
+	line := head + st.Border.Paint(" │ ") + state
 	lineW := headW + 3 + stateW
 	if t := m.trace; t.phase != "" && t.elapsed > 0 && t.fatal == "" {
-		at := f(m.tx.afterLaunch, formatDuration(time.Duration(t.elapsed)))
-		line += st.dim.paint(at)
-		lineW += textWidth(at)
+		at := pane.Format(m.tx.AfterLaunch, formatDuration(time.Duration(t.elapsed)))
+		line += st.Dim.Paint(at)
+		lineW += pane.TextWidth(at)
 	}
 	if f := m.trace.flash; f != "" && lineW+3 < w {
-		line += st.border.paint(" │ ") + st.err.paint(truncate(f, w-lineW-4))
-		lineW += 3 + min(textWidth(f), w-lineW-4)
+		line += st.Border.Paint(" │ ") + st.Err.Paint(pane.Truncate(f, w-lineW-4))
+		lineW += 3 + min(pane.TextWidth(f), w-lineW-4)
 	}
 	if n := m.trace.notice; n != "" && lineW+3 < w {
-		line += st.border.paint(" │ ") + st.accent.paint(truncate(n, w-lineW-4))
-		lineW += 3 + min(textWidth(n), w-lineW-4)
+		line += st.Border.Paint(" │ ") + st.Accent.Paint(pane.Truncate(n, w-lineW-4))
+		lineW += 3 + min(pane.TextWidth(n), w-lineW-4)
 	}
 	summary := m.summary()
 	if m.wideStatus() {
 		if summary != "" && lineW+6 < w {
-			line += st.border.paint(" │ ") + st.dim.paint(truncate(summary, w-lineW-4))
+			line += st.Border.Paint(" │ ") + st.Dim.Paint(pane.Truncate(summary, w-lineW-4))
 		}
-		lines = append(lines, fit(line, w))
+		lines = append(lines, pane.Fit(line, w))
 	} else {
-		lines = append(lines, fit(line, w))
-		lines = append(lines, fit(" "+st.dim.paint(truncate(summary, w-2)), w))
+		lines = append(lines, pane.Fit(line, w))
+		lines = append(lines, pane.Fit(" "+st.Dim.Paint(pane.Truncate(summary, w-2)), w))
 	}
 
 	var helpText string
 	if m.prompt.open {
-		helpText = m.help.ShortHelpView(m.keys.promptHelp(m.prompt.hasVal))
+		helpText = m.help.ShortHelpView(m.prompt.ShortHelp())
 	} else if m.help.ShowAll {
-		helpText = m.help.FullHelpView(m.keys.FullHelp())
+		helpText = m.help.FullHelpView(m.fullHelp())
 	} else {
-		helpText = m.help.ShortHelpView(m.keys.shortHelp(m.hints()))
+		helpText = m.help.ShortHelpView(m.shortHelp())
 	}
 	for _, l := range strings.Split(helpText, "\n") {
 		if len(lines) >= r.h {
 			break
 		}
-		lines = append(lines, fit(" "+l, w))
+		lines = append(lines, pane.Fit(" "+l, w))
 	}
 	for len(lines) < r.h {
-		lines = append(lines, spaces(w))
+		lines = append(lines, pane.Spaces(w))
 	}
 	return lines[:r.h]
 }
 
-func (m Model) hints() hintContext {
+func (m Model) hints() pane.Hints {
 	t := m.trace
 	order := tracer.Order(t.phase)
-	return hintContext{
-		focus:     m.focus,
-		running:   !t.ended && !t.signalled && order >= tracer.Order(tracer.PhaseRunning) && order < tracer.Order(tracer.PhaseStop),
-		ended:     t.ended || t.fatal != "",
-		launching: t.launching,
-		rewind:    t.rewind,
-		inspect:   m.inspector() != nil,
-		paused:    t.paused,
+	return pane.Hints{
+		Running:   !t.ended && !t.signalled && order >= tracer.Order(tracer.PhaseRunning) && order < tracer.Order(tracer.PhaseStop),
+		Ended:     t.ended || t.fatal != "",
+		Launching: t.launching,
+		Rewind:    t.rewind,
+		Inspect:   m.inspector() != nil,
+		Paused:    t.paused,
 	}
 }
 
@@ -434,46 +399,46 @@ func (m Model) stateText() (string, int) {
 	tx := m.tx
 	t := m.trace
 	var text string
-	var k ink
+	var k pane.Ink
 	switch {
 	case t.fatal != "":
-		text, k = "✗ "+firstOr(strings.Split(t.fatal, "\n"), ""), st.errBold
+		text, k = "✗ "+firstOr(strings.Split(t.fatal, "\n"), ""), st.ErrBold
 	case t.launching:
-		status := tx.starting
+		status := tx.Starting
 		if n := len(t.statuses); n > 0 {
 			status = t.statuses[n-1]
 		}
 		el := formatElapsed(m.now().Sub(t.startedAt))
 		sp := m.spinner.View()
-		s := sp + " " + st.text.paint(status) + " " + st.dim.paint(el)
-		return s, textWidth(sp) + 2 + textWidth(status) + len(el)
+		s := sp + " " + st.Text.Paint(status) + " " + st.Dim.Paint(el)
+		return s, pane.TextWidth(sp) + 2 + pane.TextWidth(status) + len(el)
 	case t.ended:
 		switch {
 		case t.exitSignal != "":
-			text, k = f(tx.killedBy, t.exitSignal), st.err
+			text, k = pane.Format(tx.KilledBy, t.exitSignal), st.Err
 		case t.exitCode != nil && *t.exitCode == 0:
-			text, k = f(tx.exitedCode, 0), st.ok
+			text, k = pane.Format(tx.ExitedCode, 0), st.OK
 		case t.exitCode != nil:
-			text, k = f(tx.exitedCode, *t.exitCode), st.err
+			text, k = pane.Format(tx.ExitedCode, *t.exitCode), st.Err
 		default:
-			text, k = tx.traceEnded, st.dim
+			text, k = tx.TraceEnded, st.Dim
 		}
 	case m.insp.halt != nil && m.insp.halt.Kind == tracer.KindStall:
-		text, k = f(tx.stalledAt, len(m.insp.halt.Goroutines)), st.errBold
+		text, k = pane.Format(tx.StalledAt, len(m.insp.halt.Goroutines)), st.ErrBold
 	case t.paused && m.insp.halt != nil:
-		text, k = f(tx.haltedAt, len(m.insp.halt.Goroutines)), st.current
+		text, k = pane.Format(tx.HaltedAt, len(m.insp.halt.Goroutines)), st.Current
 	case t.paused && t.last != nil && t.last.Kind == tracer.KindStep:
-		text, k = f(tx.steppedIn, t.phaseLabel), st.current
+		text, k = pane.Format(tx.SteppedIn, t.phaseLabel), st.Current
 	case t.paused:
-		text, k = f(tx.pausedAt, t.phaseLabel), st.current
+		text, k = pane.Format(tx.PausedAt, t.phaseLabel), st.Current
 	case t.phase == tracer.PhaseRunning && !t.signalled:
-		text, k = tx.runningWaiting, st.ok
+		text, k = tx.RunningWaiting, st.OK
 	case t.phase != "":
-		text, k = f(tx.runningAfter, t.phaseLabel), st.ok
+		text, k = pane.Format(tx.RunningAfter, t.phaseLabel), st.OK
 	default:
-		text, k = tx.running, st.ok
+		text, k = tx.Running, st.OK
 	}
-	return k.paint(text), textWidth(text)
+	return k.Paint(text), pane.TextWidth(text)
 }
 
 // summary is the current phase's title and one-line summary from the

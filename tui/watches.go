@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
 // addWatch watches expr from now on.
@@ -19,8 +20,9 @@ func (m *Model) addWatch(expr string, fromPrompt bool) tea.Cmd {
 	if fromPrompt {
 		m.prompt.await()
 	}
-	return m.call(m.tx.cmdWatch, func(ctx context.Context, in tracer.Inspector) tea.Msg {
-		v, err := in.AddWatch(ctx, expr)
+	frame := m.insp.frame
+	return m.call(m.tx.CmdWatch, func(ctx context.Context, in tracer.Inspector) tea.Msg {
+		v, err := in.AddWatch(ctx, frame, expr)
 		return watchMsg{expr: expr, value: v, prompt: fromPrompt, err: err}
 	})
 }
@@ -30,16 +32,16 @@ func (m *Model) removeWatch(expr string, fromPrompt bool) tea.Cmd {
 	if fromPrompt {
 		m.prompt.await()
 	}
-	return m.call(m.tx.cmdUnwatch, func(_ context.Context, in tracer.Inspector) tea.Msg {
+	return m.call(m.tx.CmdUnwatch, func(_ context.Context, in tracer.Inspector) tea.Msg {
 		return watchMsg{expr: expr, removed: true, prompt: fromPrompt, err: in.RemoveWatch(expr)}
 	})
 }
 
 // applyWatch shows a watch added or removed.
 func (m *Model) applyWatch(msg watchMsg) tea.Cmd {
-	name := m.tx.cmdWatch
+	name := m.tx.CmdWatch
 	if msg.removed {
-		name = m.tx.cmdUnwatch
+		name = m.tx.CmdUnwatch
 	}
 	if msg.err != nil {
 		m.failed(msg.prompt, m.inspectError(name, msg.err))
@@ -48,7 +50,7 @@ func (m *Model) applyWatch(msg watchMsg) tea.Cmd {
 	if msg.removed {
 		m.insp.watches = slices.DeleteFunc(m.insp.watches, func(e string) bool { return e == msg.expr })
 		m.variables.removeWatch(msg.expr)
-		m.trace.notice = f(m.tx.unwatched, msg.expr)
+		m.trace.notice = pane.Format(m.tx.Unwatched, msg.expr)
 		if msg.prompt {
 			m.prompt.showNote(m.trace.notice)
 		}
@@ -56,7 +58,7 @@ func (m *Model) applyWatch(msg watchMsg) tea.Cmd {
 	}
 	m.variables.addWatch(msg.value)
 	m.noteWatches([]tracer.WatchValue{msg.value})
-	m.trace.notice = f(m.tx.watching, msg.expr)
+	m.trace.notice = pane.Format(m.tx.Watching, msg.expr)
 	if msg.prompt {
 		if msg.value.Error != "" {
 			m.prompt.showError(msg.value.Error)

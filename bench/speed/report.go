@@ -245,9 +245,10 @@ func (r *results) markdown() string {
 		for _, mr := range r.micro {
 			ops[mr.name] = mr.op
 		}
-		w("The cache on its own (Go benchmarks in `tracer/delve`). An unchanged tree\n")
-		w("is recognised by the warm index's stamps alone; a first run, or a run\n")
-		w("after an edit, computes the key beside the build rather than before it.")
+		w("The cache on its own (Go benchmarks in `tracer/delve/internal/gobuild`).\n")
+		w("An unchanged tree is recognised by the warm index's stamps alone; a\n")
+		w("first run, or a run after an edit, computes the key beside the build\n")
+		w("rather than before it.")
 		if key, link := ops["BenchmarkBuildKey"], ops["BenchmarkDebugRelink"]; key > 0 && link > 0 {
 			w("\nThe key costs %.0f%% of the link it saves.", 100*float64(key)/float64(link))
 		}

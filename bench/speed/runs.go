@@ -234,7 +234,7 @@ type microResult struct {
 	op   time.Duration
 }
 
-// microBenchmarks runs the build cache's Go benchmarks in tracer/delve.
+// microBenchmarks runs the build cache's Go benchmarks in tracer/delve/internal/gobuild.
 func (b *bench) microBenchmarks(ctx context.Context) ([]microResult, error) {
 	var res []microResult
 	for _, run := range []struct{ pattern, times string }{
@@ -242,7 +242,7 @@ func (b *bench) microBenchmarks(ctx context.Context) ([]microResult, error) {
 		{"^(BenchmarkBuildKey|BenchmarkCacheHit)$", "20x"},
 		{"^BenchmarkDebugRelink$", "5x"},
 	} {
-		out, err := goOutput(ctx, b.repo, nil, "test", "-run", "^$", "-bench", run.pattern, "-benchtime", run.times, "./tracer/delve")
+		out, err := goOutput(ctx, b.repo, nil, "test", "-run", "^$", "-bench", run.pattern, "-benchtime", run.times, "./tracer/delve/internal/gobuild")
 		if err != nil {
 			return nil, fmt.Errorf("go test -bench: %w", err)
 		}

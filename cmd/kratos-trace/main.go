@@ -13,7 +13,7 @@ import (
 
 func main() {
 	// Started as the watchdog of another kratos-trace, this process is
-	// only that (tracer/delve/watchdog.go).
+	// only that (tracer/delve/internal/watchdog).
 	delve.RunWatchdogIfAsked()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)

@@ -128,7 +128,7 @@ func Connect(ctx context.Context, cfg ConnectConfig) (*Session, error) {
 	if cfg.KillOnExit {
 		// Should kratos-trace die without its way out, the watchdog ends
 		// the program as the way out would have.
-		s.lease.add("remote %s", cfg.Addr)
+		s.lease.Add("remote %s", cfg.Addr)
 	}
 	s.client = client
 	s.sources.paths = pathMap{rules: cfg.SubstitutePath}

@@ -17,6 +17,7 @@ import (
 	"github.com/go-delve/delve/service/rpc2"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/delve/internal/gobuild"
 )
 
 // remoteProgram is what the program under a Delve server says about itself.
@@ -259,7 +260,7 @@ func (s *Session) kratosSourceHere(ctx context.Context, prog remoteProgram, remo
 func downloadModule(ctx context.Context, module, version string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	out, stderr, err := goCommand(ctx, os.TempDir(), "mod", "download", "-json", module+"@"+version)
+	out, stderr, err := gobuild.GoCommand(ctx, os.TempDir(), "mod", "download", "-json", module+"@"+version)
 	var res struct{ Dir, Error string }
 	_ = json.Unmarshal([]byte(out), &res)
 	switch {
@@ -280,7 +281,7 @@ func (s *Session) mapGoroot(ctx context.Context, prog remoteProgram) {
 	if !ok || prog.goVersion == "" {
 		return
 	}
-	out, _, err := goCommand(ctx, os.TempDir(), "env", "GOROOT", "GOVERSION")
+	out, _, err := gobuild.GoCommand(ctx, os.TempDir(), "env", "GOROOT", "GOVERSION")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if err != nil || len(lines) != 2 || lines[1] != prog.goVersion {
 		return
@@ -326,7 +327,7 @@ func hasFile(dir, name string) bool {
 
 // stderrOr is the first line of the go command's stderr, or err.
 func stderrOr(stderr string, err error) string {
-	if line := firstLine(stderr); line != "" {
+	if line := tracer.FirstLine(stderr); line != "" {
 		return line
 	}
 	return err.Error()

@@ -24,6 +24,9 @@ import (
 	"github.com/go-delve/delve/service/rpccommon"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/delve/internal/debuglog"
+	"github.com/kratos-trace/kratos-trace/tracer/delve/internal/gobuild"
+	"github.com/kratos-trace/kratos-trace/tracer/delve/internal/watchdog"
 	"github.com/kratos-trace/kratos-trace/tracer/provenance"
 )
 
@@ -68,7 +71,7 @@ type Config struct {
 // tracer.Source.
 type Session struct {
 	cfg    Config
-	target *Target
+	target *gobuild.Target
 	// remote is set when the program runs under a Delve server elsewhere
 	// (Connect); target is nil then.
 	remote *remoteState
@@ -105,8 +108,8 @@ type Session struct {
 	// teardown both set it, under mu.
 	closeErr error
 	// lease is what this trace asked the watchdog to clean up should
-	// kratos-trace die without doing it (watchdog.go).
-	lease watchLease
+	// kratos-trace die without doing it (internal/watchdog).
+	lease watchdog.Lease
 
 	// Owned by the run goroutine.
 	tmpDir  string
@@ -175,7 +178,7 @@ type hit struct {
 // the launch and the first stop arrive as events. Errors about the target
 // itself (a missing path, no main package) are returned at once.
 func Start(ctx context.Context, cfg Config) (*Session, error) {
-	t, err := resolveTargetWarm(ctx, cfg.Target, cfg.NoCache)
+	t, err := gobuild.ResolveTargetWarm(ctx, cfg.Target, cfg.NoCache)
 	if err != nil {
 		return nil, err
 	}
@@ -335,7 +338,7 @@ func (s *Session) Close() error {
 			if dir != "" {
 				_ = os.RemoveAll(dir)
 			}
-			s.lease.release()
+			s.lease.Release()
 			s.setCloseErr(fmt.Errorf("the debugger did not stop within %s; the program was killed", closeTimeout))
 		}
 	})
@@ -381,11 +384,7 @@ func runWithin(d time.Duration, fn func()) bool {
 
 // debugf logs internals to stderr when KRATOS_TRACE_DEBUG is set; it is
 // for diagnosing kratos-trace itself, never part of a trace.
-func debugf(format string, args ...any) {
-	if os.Getenv("KRATOS_TRACE_DEBUG") != "" {
-		fmt.Fprintf(os.Stderr, "debug: "+format+"\n", args...)
-	}
-}
+func debugf(format string, args ...any) { debuglog.Printf(format, args...) }
 
 // emit sends an event with the next sequence number and timestamps.
 func (s *Session) emit(ev tracer.Event) {
@@ -493,8 +492,8 @@ func (s *Session) launch() error {
 	s.mu.Lock()
 	s.tmpDir = dir
 	s.mu.Unlock()
-	s.lease.add("dir %s", dir)
-	built, err := buildDebugBinary(s.target, dir, buildOptions{NoCache: s.cfg.NoCache, Status: s.status, Progress: s.buildProgress, Cancel: s.quit, Lease: &s.lease})
+	s.lease.Add("dir %s", dir)
+	built, err := gobuild.Build(s.target, dir, gobuild.Options{NoCache: s.cfg.NoCache, Status: s.status, Progress: s.buildProgress, Cancel: s.quit, Lease: &s.lease})
 	if err != nil {
 		return err
 	}
@@ -518,7 +517,7 @@ func (s *Session) launch() error {
 		return fmt.Errorf("create output pipe: %w", err)
 	}
 	// Until its pid is known, the program is found by its executable.
-	s.lease.add("exe %s", bin)
+	s.lease.Add("exe %s", bin)
 	listener, conn := service.ListenerPipe()
 	s.server = rpccommon.NewServer(&service.Config{
 		Listener:    listener,
@@ -549,7 +548,7 @@ func (s *Session) launch() error {
 	s.pid = s.client.ProcessPid()
 	s.launched = time.Now()
 	s.mu.Unlock()
-	s.lease.add("pid %d %s", s.pid, bin)
+	s.lease.Add("pid %d %s", s.pid, bin)
 
 	entries, notes := planPhases(s.target.Dir, kratosDir)
 	s.arm(entries, notes, tracer.Session{
@@ -1144,7 +1143,7 @@ func (s *Session) teardown() {
 	s.end()
 	if s.remote != nil {
 		s.teardownRemote()
-		s.lease.release()
+		s.lease.Release()
 		return
 	}
 	if s.client != nil {
@@ -1180,7 +1179,7 @@ func (s *Session) teardown() {
 			s.setCloseErr(fmt.Errorf("remove %s: %w", dir, err))
 		}
 	}
-	s.lease.release()
+	s.lease.Release()
 }
 
 var (

@@ -1,0 +1,85 @@
+package tui
+
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+)
+
+// paneSet is one program's panes: by name for the model to feed them
+// events, and all of them, by paneID, for the loops of focus, layout,
+// scrolling, clicks, resets and drawing. A system trace holds one set per
+// service (Model.services).
+type paneSet struct {
+	phases     phasesPane
+	source     sourcePane
+	bootstrap  bootstrapPane
+	variables  variablesPane
+	servers    serversPane
+	stack      stackPane
+	goroutines goroutinesPane
+	output     outputPane
+	notes      notesPane
+
+	all [paneCount]pane.Pane
+}
+
+// newPaneSet makes the panes, in the words and colours of st and tx.
+func newPaneSet(st *pane.Styles, tx *pane.Text, opts Options) *paneSet {
+	s := &paneSet{
+		phases:     newPhasesPane(st, tx),
+		source:     newSourcePane(st, tx),
+		bootstrap:  newBootstrapPane(st, tx),
+		variables:  newVariablesPane(st, tx),
+		servers:    newServersPane(st, tx),
+		stack:      newStackPane(st, tx),
+		goroutines: newGoroutinesPane(st, tx),
+		output:     newOutputPane(st, tx, opts.OutputLines),
+		notes:      newNotesPane(st, tx, opts.Lang),
+	}
+	// The list: one line per pane, in the order of paneID.
+	s.all = [paneCount]pane.Pane{
+		panePhases:     &s.phases,
+		paneSource:     &s.source,
+		paneBootstrap:  &s.bootstrap,
+		paneVariables:  &s.variables,
+		paneServers:    &s.servers,
+		paneStack:      &s.stack,
+		paneGoroutines: &s.goroutines,
+		paneOutput:     &s.output,
+		paneNotes:      &s.notes,
+	}
+	return s
+}
+
+// pane returns pane p.
+func (s *paneSet) pane(p paneID) pane.Pane { return s.all[p] }
+
+// apply does what a pane asked for.
+func (m *Model) apply(r pane.Request) tea.Cmd {
+	switch r := r.(type) {
+	case pane.PhaseSelected:
+		m.syncResults()
+	case pane.BreakToggle:
+		return m.toggleBreak(r.Phase)
+	case pane.BreakpointToggle:
+		return m.toggleBreakpointAt(r.Loc)
+	case pane.Jump:
+		return m.jumpTo(r.Phase)
+	case pane.LineBreak:
+		return m.toggleLineBreakpoint(r.File, r.Line)
+	case pane.ExpandVariables:
+		return m.expandCmds(targetVariables, &m.variables.tree)
+	case pane.Watch:
+		return m.addWatch(r.Expr, false)
+	case pane.Unwatch:
+		return m.removeWatch(r.Expr, false)
+	case pane.Notice:
+		m.trace.notice = r.Text
+	case pane.GoToFrame:
+		return m.selectFrame(r.Index, false)
+	case pane.GoToGoroutine:
+		return m.showGoroutine(r.Index, true)
+	}
+	return nil
+}
