@@ -134,7 +134,7 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 	m.phases.baseline, m.bootstrap.baseline = phases, leaves
 	m.phases.baselineLegend = tx.BaselineLegend
 	m.phases.baselineFooter = ""
-	if n := msg.result.Count(); n > 0 {
+	if n := msg.result.Shown(); n > 0 {
 		m.phases.baselineFooter = markBaseline + " " + fmt.Sprintf(tx.BaselineCount, n)
 	}
 }

@@ -140,6 +140,16 @@ func (r *Result) Count() int {
 	return n
 }
 
+// Shown is the number of changes in all sections, the times' too whether
+// they count or not: what a view that marks each change marks.
+func (r *Result) Shown() int {
+	n := 0
+	for _, s := range r.Sections {
+		n += len(s.Changes)
+	}
+	return n
+}
+
 // Counts reports whether the changes of section id count as differences:
 // those of every section but the times, and the times' with TimesCount.
 func (r *Result) Counts(id SectionID) bool {
