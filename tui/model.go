@@ -270,6 +270,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil && !m.trace.quitting {
 			m.trace.flash = m.commandError(msg.name, msg.err)
 		}
+		if errors.Is(msg.err, tracer.ErrNothingToStep) && !m.trace.ended {
+			m.trace.paused = true // refused: the program did not move
+		}
 		m.trace.busy = false
 		if msg.result != nil {
 			return m, tea.Batch(m.applyResult(msg.result), m.nextCommand())

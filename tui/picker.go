@@ -72,10 +72,11 @@ func (t *traceState) canRequest() bool {
 
 // noteServing follows whether the App serves, from the phase of each event.
 func (t *traceState) noteServing(id tracer.PhaseID) {
+	// A user's breakpoint (break) and a step (no phase) say nothing of it.
 	switch o := tracer.Order(id); {
 	case id == tracer.PhaseRunning:
 		t.serving = true
-	case o >= tracer.Order(tracer.PhaseStop):
+	case o >= tracer.Order(tracer.PhaseStop) && o <= tracer.Order(tracer.PhaseExit):
 		t.serving = false
 	}
 }

@@ -59,6 +59,9 @@ func (m *Model) applyWatch(msg watchMsg) tea.Cmd {
 	m.variables.addWatch(msg.value)
 	m.noteWatches([]tracer.WatchValue{msg.value})
 	m.trace.notice = pane.Format(m.tx.Watching, msg.expr)
+	if msg.value.Function != "" {
+		m.trace.notice = pane.Format(m.tx.WatchingIn, msg.expr, shortFunction(msg.value.Function))
+	}
 	if msg.prompt {
 		if msg.value.Error != "" {
 			m.prompt.showError(msg.value.Error)

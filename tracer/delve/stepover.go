@@ -2,11 +2,12 @@ package delve
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/go-delve/delve/service/api"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
 )
 
 // opFinishStep runs the program on to finish a step that a breakpoint of
@@ -33,7 +34,7 @@ type stepRun struct {
 
 // errNothingToStep is the sentence of a step refused where the stop is no
 // goroutine of the program's own code.
-var errNothingToStep = errors.New("nothing of the program's own to step here")
+var errNothingToStep = tracer.ErrNothingToStep
 
 // stepRefusal says why a step cannot be taken at the current stop, or
 // returns nil: a step needs a goroutine of the stop whose innermost frame is
@@ -53,14 +54,14 @@ func (s *Session) stepRefusal() error {
 	gid := s.insp.stopGoroutine
 	s.insp.mu.Unlock()
 	if gid == 0 {
-		return fmt.Errorf("%w: the stop is in no goroutine of the program (at a request's reply the client has its answer): n runs on, R sends a request", errNothingToStep)
+		return fmt.Errorf("%w: a reply is no goroutine's stop; n runs on, R sends a request", errNothingToStep)
 	}
 	frames, err := s.client.Stacktrace(gid, 1, 0, 0, nil)
 	if err != nil || len(frames) == 0 {
 		return nil
 	}
 	if fn := frames[0].Function; fn != nil && isRuntimeFunction(fn.Name()) {
-		return fmt.Errorf("%w: goroutine %d waits in %s: n runs on, R sends a request", errNothingToStep, gid, fn.Name())
+		return fmt.Errorf("%w: goroutine %d waits in %s; n runs on, R sends a request", errNothingToStep, gid, fn.Name())
 	}
 	return nil
 }

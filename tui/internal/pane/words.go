@@ -81,9 +81,12 @@ type Text struct {
 	// What the keys of inspection did, or why they could not.
 	NeedsLive, NotPausedInspect, AlreadyPaused, Halting, NoExprHere, NoWatchHere string
 	Watching, Unwatched, BreakpointSet, BreakpointCleared                        string
-	HaltedAt, StalledAt                                                          string
-	CmdEval, CmdExpand, CmdFrame, CmdWatch, CmdUnwatch                           string
-	CmdBreakpoint, CmdClear, CmdHalt, CmdGoroutine                               string
+	// WatchingIn: a watch of a frame's own variables, kept to its function;
+	// WatchFrame: the frame a kept watch's value comes from, beside its type.
+	WatchingIn, WatchFrame                             string
+	HaltedAt, StalledAt                                string
+	CmdEval, CmdExpand, CmdFrame, CmdWatch, CmdUnwatch string
+	CmdBreakpoint, CmdClear, CmdHalt, CmdGoroutine     string
 	// The keys' help.
 	KeyPrompt, KeyHalt, KeyWatch, KeyUnwatch, KeyLineBreak, KeyGoTo                               string
 	KeyPromptRun, KeyPromptWatch, KeyPromptOlder, KeyPromptNewer, KeyPromptResult, KeyPromptClose string
@@ -183,6 +186,7 @@ var Texts = map[tracer.Lang]*Text{
 		NoExprHere:       "this value has no expression to watch",
 		NoWatchHere:      "select a watch to remove it",
 		Watching:         "watching %s", Unwatched: "no longer watching %s",
+		WatchingIn: "watching %s in %s's frame, wherever it is on the stack", WatchFrame: "frame %d · %s",
 		BreakpointSet: "breakpoint at %s", BreakpointCleared: "breakpoint at %s cleared",
 		HaltedAt: "▶ halted: %d goroutines", StalledAt: "■ stalled: %d goroutines",
 		CmdEval: "evaluate", CmdExpand: "expand", CmdFrame: "frame %d", CmdWatch: "watch", CmdUnwatch: "unwatch",
@@ -287,6 +291,7 @@ var Texts = map[tracer.Lang]*Text{
 		NoExprHere:       "这个值没有可监视的表达式",
 		NoWatchHere:      "先选中一个监视表达式再删除",
 		Watching:         "开始监视 %s", Unwatched: "不再监视 %s",
+		WatchingIn: "开始监视 %s，在 %s 的帧中求值（无论它在栈的哪一层）", WatchFrame: "第 %d 帧 · %s",
 		BreakpointSet: "已在 %s 设置断点", BreakpointCleared: "已清除 %s 的断点",
 		HaltedAt: "▶ 已暂停：%d 个协程", StalledAt: "■ 卡住了：%d 个协程",
 		CmdEval: "求值", CmdExpand: "展开", CmdFrame: "第 %d 帧", CmdWatch: "监视", CmdUnwatch: "取消监视",
