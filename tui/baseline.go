@@ -12,10 +12,6 @@ import (
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
-// markBaseline marks a phase or a config value that differs from the
-// baseline (Options.Baseline).
-const markBaseline = "≠"
-
 // baselineState compares the trace with a baseline as it goes: the events
 // so far are handed to Options.Baseline off the UI goroutine, and the
 // result marks the Phases and Bootstrap panes. The TUI only renders the
@@ -63,13 +59,6 @@ func (b *baselineState) compareCmd(gen int) tea.Cmd {
 	}
 }
 
-// baselineMark is how one row differs from the baseline: a few words for
-// the row, and the whole of it for the status line when the row is
-// selected.
-type baselineMark struct {
-	short, full string
-}
-
 // applyBaseline hands the panes the marks of a comparison.
 func (m *Model) applyBaseline(msg baselineMsg) {
 	if msg.gen != m.trace.gen || msg.n != len(m.base.events) || msg.result == nil {
@@ -77,12 +66,12 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 	}
 	m.base.result = msg.result
 	tx := m.tx
-	phases := map[rowKey]baselineMark{}
+	phases := map[rowKey]pane.BaselineMark{}
 	add := func(k rowKey, short, full string) {
 		if old, ok := phases[k]; ok {
-			short, full = old.short+"; "+short, old.full+"; "+full
+			short, full = old.Short+"; "+short, old.Full+"; "+full
 		}
-		phases[k] = baselineMark{short, full}
+		phases[k] = pane.BaselineMark{Short: short, Full: full}
 	}
 	for _, id := range []diff.SectionID{diff.SectionPhases, diff.SectionTimes} {
 		s := msg.result.Section(id)
@@ -103,7 +92,7 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 				d, err := time.ParseDuration(c.Before)
 				before := c.Before
 				if err == nil {
-					before = formatDuration(d)
+					before = pane.FormatDuration(d)
 				}
 				add(k, fmt.Sprintf(tx.BaselineWas, before), full)
 			default:
@@ -111,23 +100,23 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 			}
 		}
 	}
-	leaves := map[string]baselineMark{}
+	leaves := map[string]pane.BaselineMark{}
 	if s := msg.result.Section(diff.SectionBootstrap); s != nil {
 		for _, c := range s.Changes {
 			full := pane.Sanitize(c.Path) + " " + changeText(c)
 			switch {
 			case c.Op == diff.Added:
-				leaves[c.Path] = baselineMark{tx.BaselineNew, full}
+				leaves[c.Path] = pane.BaselineMark{Short: tx.BaselineNew, Full: full}
 			case c.Op == diff.Removed:
 				// No row shows it: the diff printed at the end does.
 			case c.Op == diff.Moved:
 				// The same value (the same hash, for a secret), from
 				// another place.
-				leaves[c.Path] = baselineMark{fmt.Sprintf(tx.BaselineWas, diff.FormatOrigin(c.BeforeOrigin)), full}
+				leaves[c.Path] = pane.BaselineMark{Short: fmt.Sprintf(tx.BaselineWas, diff.FormatOrigin(c.BeforeOrigin)), Full: full}
 			case c.Masked && c.Before == c.After:
-				leaves[c.Path] = baselineMark{tx.BaselineSecret, full}
+				leaves[c.Path] = pane.BaselineMark{Short: tx.BaselineSecret, Full: full}
 			default:
-				leaves[c.Path] = baselineMark{fmt.Sprintf(tx.BaselineWas, pane.Sanitize(c.Before)), full}
+				leaves[c.Path] = pane.BaselineMark{Short: fmt.Sprintf(tx.BaselineWas, pane.Sanitize(c.Before)), Full: full}
 			}
 		}
 	}
@@ -135,7 +124,7 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 	m.phases.baselineLegend = tx.BaselineLegend
 	m.phases.baselineFooter = ""
 	if n := msg.result.Shown(); n > 0 {
-		m.phases.baselineFooter = markBaseline + " " + fmt.Sprintf(tx.BaselineCount, n)
+		m.phases.baselineFooter = pane.MarkBaseline + " " + fmt.Sprintf(tx.BaselineCount, n)
 	}
 }
 
@@ -158,7 +147,7 @@ func changeText(c diff.Change) string {
 // baseline, for the status line, when the focused pane's selected row has
 // one.
 func (m Model) baselineSummary() string {
-	var mark baselineMark
+	var mark pane.BaselineMark
 	switch m.focus {
 	case panePhases:
 		if i := m.phases.selected; i >= 0 && i < len(m.phases.rows) {
@@ -169,10 +158,10 @@ func (m Model) baselineSummary() string {
 			mark = m.bootstrap.baseline[m.bootstrap.rows[i].path]
 		}
 	}
-	if mark.full == "" {
+	if mark.Full == "" {
 		return ""
 	}
-	return markBaseline + " " + fmt.Sprintf(m.tx.BaselineFull, mark.full)
+	return pane.MarkBaseline + " " + fmt.Sprintf(m.tx.BaselineFull, mark.Full)
 }
 
 // resetBaseline forgets the comparison, for a new trace or a move back.

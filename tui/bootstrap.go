@@ -10,15 +10,6 @@ import (
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
-// change says how a config value differs from the previous stop.
-type change byte
-
-const (
-	unchanged change = iota
-	added            // the value was not there at the previous stop
-	modified         // the value differs from the previous stop
-)
-
 // treeRow is one visible line of the Bootstrap tree.
 type treeRow struct {
 	path     string
@@ -27,7 +18,7 @@ type treeRow struct {
 	node     *tracer.Node
 	branch   bool
 	keyWidth int // the widest leaf name among its siblings, to align values
-	change   change
+	change   pane.Change
 }
 
 // bootstrapPane shows the decoded config (Event.Bootstrap) as a collapsible
@@ -39,7 +30,7 @@ type bootstrapPane struct {
 	keys bootstrapKeys
 
 	root      *tracer.Node
-	changes   map[string]change
+	changes   map[string]pane.Change
 	collapsed map[string]bool
 	rows      []treeRow
 	selected  int
@@ -49,11 +40,11 @@ type bootstrapPane struct {
 	showOrigins bool
 	// baseline holds, by path, how a leaf differs from a baseline
 	// (baseline.go).
-	baseline map[string]baselineMark
+	baseline map[string]pane.BaselineMark
 }
 
 func newBootstrapPane(st *pane.Styles, tx *pane.Text) bootstrapPane {
-	return bootstrapPane{st: st, tx: tx, keys: newBootstrapKeys(tx), collapsed: map[string]bool{}, changes: map[string]change{}, showOrigins: true}
+	return bootstrapPane{st: st, tx: tx, keys: newBootstrapKeys(tx), collapsed: map[string]bool{}, changes: map[string]pane.Change{}, showOrigins: true}
 }
 
 func (p *bootstrapPane) SetSize(w, h int) {
@@ -64,21 +55,21 @@ func (p *bootstrapPane) SetSize(w, h int) {
 // reset forgets the tree (for a restart) but keeps what the user collapsed.
 func (p *bootstrapPane) Reset() {
 	p.root, p.rows, p.selected, p.offset = nil, nil, 0, 0
-	p.changes = map[string]change{}
+	p.changes = map[string]pane.Change{}
 }
 
 // set shows root; prev holds the leaves at the previous stop (nil when the
 // config was not known yet), to mark what changed.
 func (p *bootstrapPane) set(root *tracer.Node, prev map[string]string) {
 	p.root = root
-	p.changes = map[string]change{}
+	p.changes = map[string]pane.Change{}
 	for path, v := range root.Leaves() {
 		old, ok := prev[path]
 		switch {
 		case !ok:
-			p.changes[path] = added
+			p.changes[path] = pane.Added
 		case old != v:
-			p.changes[path] = modified
+			p.changes[path] = pane.Modified
 		}
 	}
 	p.rebuild()
@@ -129,8 +120,8 @@ func (p *bootstrapPane) addChildren(n *tracer.Node, prefix string, depth int) {
 
 // subtreeChange reports the strongest change below a branch, so that a
 // collapsed branch still shows that something inside it changed.
-func (p *bootstrapPane) subtreeChange(path string) change {
-	c := unchanged
+func (p *bootstrapPane) subtreeChange(path string) pane.Change {
+	c := pane.Unchanged
 	for leaf, ch := range p.changes {
 		if strings.HasPrefix(leaf, path+".") && ch > c {
 			c = ch
@@ -195,26 +186,7 @@ func (p *bootstrapPane) Footer() string {
 	if len(p.rows) > p.treeHeight() && p.H > 0 {
 		scroll = fmt.Sprintf("%d/%d", p.selected+1, len(p.rows))
 	}
-	return changesFooter(p.tx, p.changes, scroll)
-}
-
-// changesFooter is the footer of a pane of values: how many changed since
-// the previous stop, then scroll, the selected row's place when the rows
-// do not all fit.
-func changesFooter(tx *pane.Text, changes map[string]change, scroll string) string {
-	n := 0
-	for _, c := range changes {
-		if c != unchanged {
-			n++
-		}
-	}
-	switch {
-	case n > 0 && scroll != "":
-		return pane.Format(tx.Changed, n) + " · " + scroll
-	case n > 0:
-		return pane.Format(tx.Changed, n)
-	}
-	return scroll
+	return pane.ChangesFooter(p.tx, p.changes, scroll)
 }
 
 func (p *bootstrapPane) View() []string {
@@ -233,9 +205,9 @@ func (p *bootstrapPane) View() []string {
 		r := p.rows[i]
 		mark := " "
 		switch r.change {
-		case added:
+		case pane.Added:
 			mark = "+"
-		case modified:
+		case pane.Modified:
 			mark = "~"
 		}
 		indent := pane.Spaces(r.depth * 2)
@@ -248,7 +220,7 @@ func (p *bootstrapPane) View() []string {
 			plain = indent + glyph + " " + r.name
 			text = indent + st.Dim.Paint(glyph) + " " + st.Accent.Paint(r.name)
 			if p.baselineBelow(r.path) {
-				mark = markBaseline
+				mark = pane.MarkBaseline
 			}
 			if t := pane.Sanitize(r.node.Type); t != "" && pane.TextWidth(plain)+len(t)+4 <= p.W {
 				plain += "  " + t
@@ -262,15 +234,15 @@ func (p *bootstrapPane) View() []string {
 			}
 			vi := st.Text
 			switch {
-			case r.change != unchanged:
+			case r.change != pane.Unchanged:
 				vi = st.Changed
 			case val == "<nil>" || val == `""`:
 				vi = st.Dim
 			}
 			room := p.W - 2 - pane.TextWidth(indent) - 4 - r.keyWidth
 			base := ""
-			if b := p.baseline[r.path].short; b != "" {
-				mark = markBaseline
+			if b := p.baseline[r.path].Short; b != "" {
+				mark = pane.MarkBaseline
 				if left := room - pane.TextWidth(val) - 2; left >= 4 {
 					base = "  " + pane.Truncate(b, left)
 				}

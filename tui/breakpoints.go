@@ -42,7 +42,7 @@ func (m *Model) toggleBreakpointAt(loc string) tea.Cmd {
 // syncBreakMarks marks the breakpoints in the Source gutter and the
 // timeline.
 func (m *Model) syncBreakMarks() {
-	m.source.setBreakpoints(m.insp.breakpoints)
+	m.source.SetBreakpoints(m.insp.breakpoints)
 	set := map[string]bool{}
 	for _, bp := range m.insp.breakpoints {
 		set[bp.Loc] = true
@@ -60,7 +60,7 @@ func (m *Model) breakpointPlace(bp tracer.Breakpoint) string {
 	}
 	switch {
 	case bp.Function != "" && place != "":
-		return shortFunction(bp.Function) + " (" + place + ")"
+		return pane.ShortFunction(bp.Function) + " (" + place + ")"
 	case place != "":
 		return place
 	}
@@ -81,7 +81,7 @@ func (m *Model) shortLoc(loc string) string {
 // is false for any other location, such as a function.
 func splitFileLoc(loc string) (file, line string, ok bool) {
 	i := strings.LastIndexByte(loc, ':')
-	if i <= 0 || !isDigits(loc[i+1:]) || !strings.ContainsAny(loc[:i], `/\`) {
+	if i <= 0 || !pane.IsDigits(loc[i+1:]) || !strings.ContainsAny(loc[:i], `/\`) {
 		return "", "", false
 	}
 	return loc[:i], loc[i:], true

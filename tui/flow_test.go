@@ -85,12 +85,12 @@ func (r *recorder) record(m Model, msg tea.Msg) {
 	if l := m.trace.last; l != nil {
 		seq, kind, goroutine, function = l.Seq, l.Kind, l.Goroutine, l.Function
 	}
-	_, read := m.files[m.source.file]
+	_, read := m.files[m.source.File()]
 	r.last = snapshot{
 		phase: m.trace.phase, label: m.trace.phaseLabel, paused: m.trace.paused, ended: m.trace.ended,
 		stops: m.trace.stops, exitCode: code, rows: rows,
 		screen: ansi.Strip(m.render()), done: slices.Clone(r.done),
-		seq: seq, settled: m.source.file == "" || read, focus: m.focus.String(),
+		seq: seq, settled: m.source.File() == "" || read, focus: m.focus.String(),
 		kind: kind, goroutine: goroutine, function: function,
 	}
 	close(r.cond)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/valuetree"
 )
 
 // inspectState is what the model knows about the user's own questions to
@@ -263,10 +264,10 @@ func (m *Model) applyInspectEvent(ev tracer.Event) tea.Cmd {
 			t.paused = false
 		}
 		m.variables.setHalt(ev.Watches)
-		m.goroutines.set(ev.Goroutines, m.shortPath)
+		m.goroutines.Set(ev.Goroutines, m.shortPath)
 		m.relayout()
 		m.setFocus(paneGoroutines)
-		return m.showGoroutine(m.goroutines.cursor, ev.Kind == tracer.KindHalt)
+		return m.showGoroutine(m.goroutines.Cursor(), ev.Kind == tracer.KindHalt)
 	}
 	return nil
 }
@@ -288,7 +289,7 @@ func (m *Model) resetInspect() {
 // optionalPanes says which optional panes have a place now.
 func (m *Model) optionalPanes() optional {
 	h := m.height - m.statusHeight()
-	return optional{notes: m.notesOn, goroutines: m.goroutines.has(), prompt: m.prompt.height(h)}
+	return optional{notes: m.notesOn, goroutines: m.goroutines.Has(), prompt: m.prompt.height(h)}
 }
 
 // syncResults shows in Variables the results of the provider selected in
@@ -321,8 +322,8 @@ func (m *Model) eval(expr string) tea.Cmd {
 
 // expandCmds asks the Inspector for the levels a tree needs, unfolded
 // values that were left unloaded.
-func (m *Model) expandCmds(target expandTarget, t *valueTree) tea.Cmd {
-	reqs := t.takeRequests()
+func (m *Model) expandCmds(target expandTarget, t *valuetree.Tree) tea.Cmd {
+	reqs := t.TakeRequests()
 	if len(reqs) == 0 {
 		return nil
 	}
@@ -330,8 +331,8 @@ func (m *Model) expandCmds(target expandTarget, t *valueTree) tea.Cmd {
 	var cmds []tea.Cmd
 	for _, r := range reqs {
 		cmds = append(cmds, m.call(m.tx.CmdExpand, func(ctx context.Context, in tracer.Inspector) tea.Msg {
-			n, err := in.Expand(ctx, frame, r.expr)
-			return expandMsg{at: at, target: target, path: r.path, node: n, err: err}
+			n, err := in.Expand(ctx, frame, r.Expr)
+			return expandMsg{at: at, target: target, path: r.Path, node: n, err: err}
 		}))
 	}
 	return tea.Batch(cmds...)
@@ -350,7 +351,7 @@ func (m *Model) selectFrame(i int, fromPrompt bool) tea.Cmd {
 // Stack, Variables and Source show.
 func (m *Model) showFrameDetail(g int64, d tracer.FrameDetail) tea.Cmd {
 	m.insp.frame = d.Index
-	m.stack.showFrame(d.Index)
+	m.stack.ShowFrame(d.Index)
 	m.variables.setFrame(g, d)
 	m.suggest(paneVariables)
 	return tea.Batch(m.showFrameSource(d.Frame, d.Source), m.expandCmds(targetVariables, &m.variables.tree))
@@ -393,11 +394,11 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 			tree = &m.prompt.result
 		}
 		if msg.err != nil {
-			tree.loadFailed(msg.path, m.inspectError(m.tx.CmdExpand, msg.err))
+			tree.LoadFailed(msg.path, m.inspectError(m.tx.CmdExpand, msg.err))
 			return nil
 		}
 		if msg.target == targetPrompt {
-			tree.loaded(msg.path, msg.node)
+			tree.Loaded(msg.path, msg.node)
 		} else {
 			m.variables.loaded(msg.path, msg.node)
 		}
@@ -424,7 +425,7 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.insp.goroutine = msg.id
-		m.stack.set(msg.id, msg.frames, m.shortPath)
+		m.stack.Set(msg.id, msg.frames, m.shortPath)
 		return m.showFrameDetail(msg.id, msg.detail)
 	case watchMsg:
 		return m.applyWatch(msg)

@@ -24,6 +24,7 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/source"
 )
 
 // The demo trace with what a live Inspector adds: arguments and locals at
@@ -338,9 +339,9 @@ func atStop(phase tracer.PhaseID) func(tracer.Event) bool {
 // selectRow moves the Variables selection to the row whose name is name.
 func selectRow(tb testing.TB, m Model, name string) Model {
 	tb.Helper()
-	for i, r := range m.variables.tree.rows {
-		if r.node != nil && r.node.Name == name {
-			m.variables.tree.selected = i
+	for i, r := range m.variables.tree.Rows {
+		if r.Node != nil && r.Node.Name == name {
+			m.variables.tree.Selected = i
 			return m
 		}
 	}
@@ -540,15 +541,15 @@ func TestVariablesWatchAndUnwatch(t *testing.T) {
 	if !slices.Contains(fake.CommandLog(), "watch a.opts.servers") {
 		t.Fatalf("w did not watch the value's expression: %v", fake.CommandLog())
 	}
-	if got := m.variables.tree.sections[0].id; got != sectionWatches {
+	if got := m.variables.tree.Sections[0].ID; got != sectionWatches {
 		t.Fatalf("the first section is %q, want the watches", got)
 	}
-	m.variables.tree.selected = 1 // the watch
+	m.variables.tree.Selected = 1 // the watch
 	m = keys(t, m, "x")
 	if !slices.Contains(fake.CommandLog(), "unwatch a.opts.servers") {
 		t.Errorf("x did not unwatch: %v", fake.CommandLog())
 	}
-	if m.variables.tree.sections[0].id == sectionWatches {
+	if m.variables.tree.Sections[0].ID == sectionWatches {
 		t.Errorf("the watch is still shown")
 	}
 	// x on a value that is no watch says so.
@@ -600,7 +601,7 @@ func TestReturnIsAPass(t *testing.T) {
 	if m.trace.phaseLabel != "wire.provider data.NewGreeterRepo" || !m.trace.paused {
 		t.Fatalf("n from data.NewData stopped at %s (paused %v), want the next provider", m.trace.phaseLabel, m.trace.paused)
 	}
-	if r, ok := m.phases.returns[rowKey{phase: tracer.PhaseWireProvider, detail: "data.NewData"}]; !ok || len(r.results) != 3 {
+	if r, ok := m.phases.returns[rowKey{phase: tracer.PhaseWireProvider, detail: "data.NewData"}]; !ok || len(r.Results) != 3 {
 		t.Errorf("data.NewData's return was not recorded: %v", r)
 	}
 }
@@ -611,7 +612,7 @@ func TestStaleAnswersAreDropped(t *testing.T) {
 	m, _ := inspectModel(t, 120, 40, atStop(tracer.PhaseAppRun))
 	old := m.insp.at - 1
 	m = drive(t, m, commandDoneMsg{gen: m.trace.gen, result: frameMsg{at: old, detail: tracer.FrameDetail{Index: 3, Frame: tracer.Frame{Function: "x.y", File: "/nowhere.go", Line: 1}}}})
-	if m.insp.frame != 0 || m.stack.active != 0 {
+	if m.insp.frame != 0 || m.stack.Active() != 0 {
 		t.Errorf("a stale frame answer moved the frame to %d", m.insp.frame)
 	}
 	m = drive(t, m, commandDoneMsg{gen: m.trace.gen, result: evalMsg{at: old, expr: "x", node: &tracer.Node{Value: "1"}}})
@@ -921,7 +922,7 @@ func TestFlowInspect(t *testing.T) {
 	focusPane(t, tm, rec, "Source")
 	sendKeys(tm, "j", "j", "j", "j", "b")
 	rec.waitFor(t, "the breakpoint", screenHas("breakpoint at app.go:87"))
-	s = rec.waitFor(t, "the gutter mark", screenHas(markBreakpoint+" 87 │"))
+	s = rec.waitFor(t, "the gutter mark", screenHas(source.MarkBreakpoint+" 87 │"))
 
 	// n runs to it: a stop of phase break, after app.run in the timeline.
 	s = next(t, tm, rec, "n")

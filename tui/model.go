@@ -17,6 +17,7 @@ import (
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/source"
 )
 
 // Model is the root model of the TUI. It owns the focus, the size and the
@@ -238,7 +239,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.trace.rewind {
 			m.trace.history = append(m.trace.history, delivery{note: msg.text, isNote: true})
 		}
-		m.notes.addLessonNote(msg.text)
+		m.notes.AddLessonNote(msg.text)
 		return m, m.waitForEvent()
 
 	case notesClosedMsg:
@@ -291,14 +292,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case fileLoadedMsg:
 		m.files[msg.path] = msg.lines // nil when it could not be read
-		if m.source.file != msg.path {
+		if m.source.File() != msg.path {
 			return m, nil
 		}
 		switch {
-		case msg.err != nil && len(m.source.lines) == 0:
-			m.source.showNote(msg.path, m.source.line, pane.Format(m.tx.SourceUnavailable, msg.err.Error()))
+		case msg.err != nil && !m.source.HasCode():
+			m.source.ShowNote(msg.path, m.source.Line(), pane.Format(m.tx.SourceUnavailable, msg.err.Error()))
 		case msg.err == nil:
-			m.source.showFile(msg.lines)
+			m.source.ShowFile(msg.lines)
 		}
 		return m, nil
 
@@ -383,16 +384,16 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 		}
 	case tracer.KindOutput:
 		if ev.Output != nil {
-			m.output.add(*ev.Output)
+			m.output.Add(*ev.Output)
 		}
 	case tracer.KindError:
-		m.servers.noteRegistry(ev)
+		m.servers.NoteRegistry(ev)
 		t.fatal = pane.SanitizeLines(ev.Error)
 		t.launching = false
 		t.paused = false
 		m.phases.fail(ev)
 		if len(ev.Stack) > 0 {
-			m.stack.set(ev.Goroutine, ev.Stack, m.shortPath)
+			m.stack.Set(ev.Goroutine, ev.Stack, m.shortPath)
 		}
 		if ev.File != "" {
 			return m.showSource(ev)
@@ -404,7 +405,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 		t.launching = false
 		t.flash = ""
 		m.phases.apply(ev)
-		m.notes.setPhase(ev)
+		m.notes.SetPhase(ev)
 		t.phase, t.phaseLabel, t.elapsed = ev.Phase, pane.Sanitize(ev.Label()), ev.Elapsed
 		t.noteServing(ev.Phase)
 		m.takeSnapshot(ev)
@@ -414,7 +415,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 			t.stops++
 			evCopy := ev
 			t.last = &evCopy
-			m.stack.set(ev.Goroutine, ev.Stack, m.shortPath)
+			m.stack.Set(ev.Goroutine, ev.Stack, m.shortPath)
 			inspect := m.inspectStop(ev)
 			m.suggestTab(ev.Phase)
 			return tea.Batch(inspect, m.showSource(ev))
@@ -445,9 +446,9 @@ func (m *Model) takeSnapshot(ev tracer.Event) {
 		m.trace.bootLeaves = ev.Bootstrap.Leaves()
 	}
 	if ev.Servers != nil {
-		m.servers.set(ev.Servers)
+		m.servers.Set(ev.Servers)
 	}
-	m.servers.noteRegistry(ev)
+	m.servers.NoteRegistry(ev)
 	m.trace.hasSnapshot = true
 }
 
@@ -502,7 +503,7 @@ func loadFile(path string) tea.Cmd {
 		if err != nil {
 			return fileLoadedMsg{path: path, err: err}
 		}
-		return fileLoadedMsg{path: path, lines: prepareSource(strings.Split(strings.TrimRight(string(b), "\n"), "\n"))}
+		return fileLoadedMsg{path: path, lines: source.Prepare(strings.Split(strings.TrimRight(string(b), "\n"), "\n"))}
 	}
 }
 
@@ -512,19 +513,19 @@ func loadFile(path string) tea.Cmd {
 // can scroll past the snippet.
 func (m *Model) showSource(ev tracer.Event) tea.Cmd {
 	if ev.File == "" {
-		m.source.showNote("", 0, m.tx.NoLocation)
+		m.source.ShowNote("", 0, m.tx.NoLocation)
 		return nil
 	}
 	lines, cached := m.files[ev.File]
 	if ev.Source != nil && len(ev.Source.Lines) > 0 {
-		m.source.show(ev.File, ev.Line, ev.Source.First, prepareSource(ev.Source.Lines))
+		m.source.Show(ev.File, ev.Line, ev.Source.First, source.Prepare(ev.Source.Lines))
 		if cached {
-			m.source.showFile(lines)
+			m.source.ShowFile(lines)
 		}
 	} else {
-		m.source.show(ev.File, ev.Line, 1, lines)
+		m.source.Show(ev.File, ev.Line, 1, lines)
 		if cached && lines == nil {
-			m.source.showNote(ev.File, ev.Line, m.tx.NoSnippet)
+			m.source.ShowNote(ev.File, ev.Line, m.tx.NoSnippet)
 		}
 	}
 	if cached {
@@ -591,7 +592,7 @@ func (m *Model) goBack(n int) {
 	m.resetPanes()
 	for _, d := range m.trace.history {
 		if d.isNote {
-			m.notes.addLessonNote(d.note)
+			m.notes.AddLessonNote(d.note)
 			continue
 		}
 		// Its command would only read a file for the Source pane, which the

@@ -55,7 +55,7 @@ func (p *bootstrapPane) originColumn(first, end int) int {
 	for i := first; i < end; i++ {
 		if r := p.rows[i]; p.originOf(r) != "" {
 			w := leafWidth(r)
-			if b := p.baseline[r.path].short; b != "" {
+			if b := p.baseline[r.path].Short; b != "" {
 				// The baseline's value follows the value (baseline.go).
 				w += 2 + pane.TextWidth(b)
 			}

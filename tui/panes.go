@@ -4,6 +4,12 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/goroutines"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/notes"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/output"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/servers"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/source"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/stack"
 )
 
 // paneSet is one program's panes: by name for the model to feed them
@@ -12,14 +18,14 @@ import (
 // service (Model.services).
 type paneSet struct {
 	phases     phasesPane
-	source     sourcePane
+	source     source.Pane
 	bootstrap  bootstrapPane
 	variables  variablesPane
-	servers    serversPane
-	stack      stackPane
-	goroutines goroutinesPane
-	output     outputPane
-	notes      notesPane
+	servers    servers.Pane
+	stack      stack.Pane
+	goroutines goroutines.Pane
+	output     output.Pane
+	notes      notes.Pane
 
 	all [paneCount]pane.Pane
 }
@@ -28,14 +34,14 @@ type paneSet struct {
 func newPaneSet(st *pane.Styles, tx *pane.Text, opts Options) *paneSet {
 	s := &paneSet{
 		phases:     newPhasesPane(st, tx),
-		source:     newSourcePane(st, tx),
+		source:     source.New(st, tx),
 		bootstrap:  newBootstrapPane(st, tx),
 		variables:  newVariablesPane(st, tx),
-		servers:    newServersPane(st, tx),
-		stack:      newStackPane(st, tx),
-		goroutines: newGoroutinesPane(st, tx),
-		output:     newOutputPane(st, tx, opts.OutputLines),
-		notes:      newNotesPane(st, tx, opts.Lang),
+		servers:    servers.New(st, tx),
+		stack:      stack.New(st, tx),
+		goroutines: goroutines.New(st, tx),
+		output:     output.New(st, tx, opts.OutputLines),
+		notes:      notes.New(st, tx, opts.Lang),
 	}
 	// The list: one line per pane, in the order of paneID.
 	s.all = [paneCount]pane.Pane{

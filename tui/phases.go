@@ -99,13 +99,13 @@ type phasesPane struct {
 	extras  []*extraRow
 	lastKey rowKey
 	hasLast bool
-	returns map[rowKey]*providerResults
+	returns map[rowKey]*pane.ProviderResults
 	// breakpointSet holds the locations of the breakpoints set now; the
 	// model sets it.
 	breakpointSet map[string]bool
 	// baseline notes, by row, how the rows differ from a baseline, and
 	// baselineFooter counts the differences (baseline.go).
-	baseline       map[rowKey]baselineMark
+	baseline       map[rowKey]pane.BaselineMark
 	baselineFooter string
 	baselineLegend string
 }
@@ -124,7 +124,7 @@ func (p *phasesPane) Reset() {
 	p.requests = requestRows{}
 	p.hasCur = false
 	p.extras, p.hasLast = nil, false
-	p.returns = map[rowKey]*providerResults{}
+	p.returns = map[rowKey]*pane.ProviderResults{}
 	p.rebuild()
 	p.selected = p.firstPhaseRow()
 	p.offset = 0
@@ -525,7 +525,7 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 		nw := pane.TextWidth(name)
 		line := " " + st.GroupHeader.Paint(name)
 		if r.total > 0 && w >= nw+timeWidth+4 {
-			line += pane.Spaces(w-1-nw-timeWidth-1) + st.Dim.Paint(pane.PadLeft(formatDuration(r.total), timeWidth))
+			line += pane.Spaces(w-1-nw-timeWidth-1) + st.Dim.Paint(pane.PadLeft(pane.FormatDuration(r.total), timeWidth))
 		}
 		return line
 	}
@@ -544,7 +544,7 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 	}
 	timeText := ""
 	if r.rec.timed {
-		timeText = formatDuration(time.Duration(r.rec.since))
+		timeText = pane.FormatDuration(time.Duration(r.rec.since))
 	}
 	// " ✓ label detail  note   1.23ms " : three cells before the label, a
 	// gap and the time column after it, and one cell of margin.
@@ -583,8 +583,8 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 	// A row that differs from the baseline is marked in the margin, and
 	// says how where there is room (the status line has the whole of it).
 	base, margin := "", " "
-	if b := p.baseline[r.key].short; b != "" {
-		margin = markBaseline
+	if b := p.baseline[r.key].Short; b != "" {
+		margin = pane.MarkBaseline
 		if used+2+pane.TextWidth(b) <= room {
 			base = "  " + b
 			used += pane.TextWidth(base)
@@ -627,7 +627,7 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 func compactAddresses(s string) string {
 	fields := strings.Fields(s)
 	for i, f := range fields {
-		if j := strings.LastIndexByte(f, ':'); j > 0 && j < len(f)-1 && isDigits(f[j+1:]) && !strings.Contains(f, "/") {
+		if j := strings.LastIndexByte(f, ':'); j > 0 && j < len(f)-1 && pane.IsDigits(f[j+1:]) && !strings.Contains(f, "/") {
 			fields[i] = f[j:]
 		}
 	}
@@ -674,7 +674,7 @@ func (p *phasesPane) legend() []string {
 		markSkipped + " " + tx.LegendSkipped, markPending + " " + tx.LegendPending,
 	}
 	if p.baselineLegend != "" {
-		items = append(items, markBaseline+" "+p.baselineLegend)
+		items = append(items, pane.MarkBaseline+" "+p.baselineLegend)
 	}
 	var out []string
 	line := ""
@@ -693,28 +693,6 @@ func (p *phasesPane) legend() []string {
 		out = append(out, p.st.Dim.Paint(line))
 	}
 	return out
-}
-
-// formatDuration writes d in at most six cells: 412µs, 1.85ms, 12.3ms,
-// 120ms, 4.82s, 1m05s.
-func formatDuration(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return fmt.Sprintf("%dµs", d.Microseconds())
-	case d < 10*time.Millisecond:
-		return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond))
-	case d < 100*time.Millisecond:
-		return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond))
-	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	case d < 10*time.Second:
-		return fmt.Sprintf("%.2fs", d.Seconds())
-	case d < 100*time.Second:
-		return fmt.Sprintf("%.1fs", d.Seconds())
-	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
-	}
-	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
 }
 
 // Move moves the selection by delta phases, or to the first or last row

@@ -114,7 +114,7 @@ func (p *phasesPane) applyProviderReturn(ev tracer.Event) {
 	if label == "" {
 		label = pane.Sanitize(ev.Label())
 	}
-	p.returns[k] = &providerResults{label: label, took: ev.Took, results: ev.Results}
+	p.returns[k] = &pane.ProviderResults{Label: label, Took: ev.Took, Results: ev.Results}
 	rec := p.records[k]
 	if rec == nil {
 		rec = &phaseRecord{}
@@ -163,7 +163,7 @@ func (p *phasesPane) selectedBreak() (string, bool) {
 }
 
 // selectedReturn returns the results of the provider selected.
-func (p *phasesPane) selectedReturn() (*providerResults, bool) {
+func (p *phasesPane) selectedReturn() (*pane.ProviderResults, bool) {
 	if p.selected < 0 || p.selected >= len(p.rows) || p.rows[p.selected].header {
 		return nil, false
 	}

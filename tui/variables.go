@@ -8,6 +8,7 @@ import (
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/valuetree"
 )
 
 // The ids of the Variables pane's sections; they key the folds from stop
@@ -19,21 +20,14 @@ const (
 	sectionLocals  = "locals"
 )
 
-// providerResults are what a provider returned (a KindReturn event), shown
-// with it.
-type providerResults struct {
-	label   string
-	took    tracer.Duration
-	results []*tracer.Node
-}
-
 // variablesPane shows, at a stop, the watches, the results of the provider
 // that returned (or is selected in Phases), and the arguments and locals of
 // the selected frame, as value trees. Values that changed since the
 // previous stop are marked: the watches always, the variables while the
 // program stays in the same function.
 type variablesPane struct {
-	tree valueTree
+	st   *pane.Styles
+	tree valuetree.Tree
 	tx   *pane.Text
 
 	// paneBase.focused is copied to tree.focused when the pane is drawn.
@@ -44,7 +38,7 @@ type variablesPane struct {
 	// watchNodes are the watches' values named by their expressions,
 	// made once per stop so that a level read later stays in place.
 	watchNodes   []*tracer.Node
-	results      *providerResults
+	results      *pane.ProviderResults
 	args, locals []*tracer.Node
 	// frame is what args and locals belong to, for the title.
 	frame     tracer.Frame
@@ -60,7 +54,7 @@ type variablesPane struct {
 }
 
 func newVariablesPane(st *pane.Styles, tx *pane.Text) variablesPane {
-	return variablesPane{tree: newValueTree(st, tx), tx: tx, keys: newVariablesKeys(tx)}
+	return variablesPane{st: st, tree: valuetree.New(st, tx), tx: tx, keys: newVariablesKeys(tx)}
 }
 
 func (p *variablesPane) SetSize(w, h int) {
@@ -79,7 +73,7 @@ func (p *variablesPane) sizeTree() {
 }
 
 func (p *variablesPane) Reset() {
-	p.tree.reset()
+	p.tree.Reset()
 	p.watches, p.watchNodes, p.results, p.args, p.locals = nil, nil, nil, nil, nil
 	p.frame, p.index, p.goroutine, p.hasStop = tracer.Frame{}, 0, 0, false
 	p.prev, p.diffFrame = nil, false
@@ -90,8 +84,8 @@ func (p *variablesPane) Reset() {
 func (p *variablesPane) setStop(ev tracer.Event) {
 	prev := map[string]string{}
 	for _, s := range p.sections() {
-		if s.id == sectionWatches || p.index == 0 && p.goroutine == 0 && (s.id == sectionArgs || s.id == sectionLocals) {
-			sectionLeaves(s, prev)
+		if s.ID == sectionWatches || p.index == 0 && p.goroutine == 0 && (s.ID == sectionArgs || s.ID == sectionLocals) {
+			valuetree.SectionLeaves(s, prev)
 		}
 	}
 	p.diffFrame = p.hasStop && p.index == 0 && p.goroutine == 0 && p.frame.Function == ev.Function && p.frame.File == ev.File
@@ -99,7 +93,7 @@ func (p *variablesPane) setStop(ev tracer.Event) {
 		p.prev = prev
 	}
 	p.hasStop = true
-	p.tree.forget()
+	p.tree.Forget()
 	p.setWatches(ev.Watches)
 	p.args, p.locals = ev.Args, ev.Locals
 	p.frame = tracer.Frame{Function: ev.Function, File: ev.File, Line: ev.Line}
@@ -110,7 +104,7 @@ func (p *variablesPane) setStop(ev tracer.Event) {
 // setFrame shows the variables of another frame (Inspector.Frame).
 func (p *variablesPane) setFrame(goroutine int64, d tracer.FrameDetail) {
 	p.hasStop = true
-	p.tree.forget()
+	p.tree.Forget()
 	p.args, p.locals = d.Args, d.Locals
 	p.frame, p.index, p.goroutine = d.Frame, d.Index, goroutine
 	p.diffFrame = false
@@ -121,7 +115,7 @@ func (p *variablesPane) setFrame(goroutine int64, d tracer.FrameDetail) {
 // them.
 func (p *variablesPane) setHalt(watches []tracer.WatchValue) {
 	p.hasStop = true
-	p.tree.forget()
+	p.tree.Forget()
 	p.setWatches(watches)
 	p.args, p.locals, p.results = nil, nil, nil
 	p.frame, p.index, p.goroutine, p.diffFrame = tracer.Frame{}, 0, 0, false
@@ -130,8 +124,8 @@ func (p *variablesPane) setHalt(watches []tracer.WatchValue) {
 
 // showResults shows a provider's results, or none with nil. It reports
 // whether that changed what the pane shows.
-func (p *variablesPane) showResults(r *providerResults) bool {
-	if p.results == r || p.results != nil && r != nil && p.results.label == r.label && len(p.results.results) == len(r.results) {
+func (p *variablesPane) showResults(r *pane.ProviderResults) bool {
+	if p.results == r || p.results != nil && r != nil && p.results.Label == r.Label && len(p.results.Results) == len(r.Results) {
 		return false
 	}
 	p.results = r
@@ -158,7 +152,7 @@ func (p *variablesPane) watchNode(w tracer.WatchValue) *tracer.Node {
 	}
 	n.Name = w.Expr
 	if w.Function != "" && w.Value != nil {
-		where := pane.Format(p.tx.WatchFrame, w.Frame, shortFunction(w.Function))
+		where := pane.Format(p.tx.WatchFrame, w.Frame, pane.ShortFunction(w.Function))
 		n.Type = strings.TrimSpace(n.Type + "  " + where)
 	}
 	return &n
@@ -195,14 +189,14 @@ func (p *variablesPane) removeWatch(expr string) {
 
 // selectedWatch returns the expression of the watch the selection is in.
 func (p *variablesPane) selectedWatch() (string, bool) {
-	r, ok := p.tree.selectedRow()
-	if !ok || r.kind == rowSection || p.tree.sections[r.section].id != sectionWatches {
+	r, ok := p.tree.SelectedRow()
+	if !ok || r.Kind == valuetree.RowSection || p.tree.Sections[r.Section].ID != sectionWatches {
 		return "", false
 	}
 	// The watch is the value at the top of the section that holds the row.
-	for i := p.tree.selected; i >= 0; i-- {
-		if row := p.tree.rows[i]; row.kind == rowValue && row.level == 0 {
-			return p.watches[row.index].Expr, true
+	for i := p.tree.Selected; i >= 0; i-- {
+		if row := p.tree.Rows[i]; row.Kind == valuetree.RowValue && row.Level == 0 {
+			return p.watches[row.Index].Expr, true
 		}
 	}
 	return "", false
@@ -210,38 +204,38 @@ func (p *variablesPane) selectedWatch() (string, bool) {
 
 // selectedExpr returns the Go expression of the selected value, to watch it.
 func (p *variablesPane) selectedExpr() (string, bool) {
-	r, ok := p.tree.selectedRow()
-	if !ok || r.kind != rowValue || r.node == nil || r.node.Expr == "" {
+	r, ok := p.tree.SelectedRow()
+	if !ok || r.Kind != valuetree.RowValue || r.Node == nil || r.Node.Expr == "" {
 		return "", false
 	}
-	return r.node.Expr, true
+	return r.Node.Expr, true
 }
 
 // sections returns what the pane shows, in order.
-func (p *variablesPane) sections() []valueSection {
+func (p *variablesPane) sections() []valuetree.Section {
 	tx := p.tx
-	var out []valueSection
+	var out []valuetree.Section
 	if len(p.watches) > 0 {
-		s := valueSection{id: sectionWatches, title: tx.SectionWatches, nodes: p.watchNodes, errs: map[int]string{}}
+		s := valuetree.Section{ID: sectionWatches, Title: tx.SectionWatches, Nodes: p.watchNodes, Errs: map[int]string{}}
 		for i, w := range p.watches {
 			if w.Error != "" {
-				s.errs[i] = w.Error
+				s.Errs[i] = w.Error
 			}
 		}
 		out = append(out, s)
 	}
-	if r := p.results; r != nil && len(r.results) > 0 {
-		extra := r.label
-		if r.took > 0 {
-			extra = pane.Format(tx.ResultsTook, r.label, formatDuration(time.Duration(r.took)))
+	if r := p.results; r != nil && len(r.Results) > 0 {
+		extra := r.Label
+		if r.Took > 0 {
+			extra = pane.Format(tx.ResultsTook, r.Label, pane.FormatDuration(time.Duration(r.Took)))
 		}
-		out = append(out, valueSection{id: sectionResults, title: tx.SectionResults, extra: extra, nodes: r.results})
+		out = append(out, valuetree.Section{ID: sectionResults, Title: tx.SectionResults, Extra: extra, Nodes: r.Results})
 	}
 	if len(p.args) > 0 {
-		out = append(out, valueSection{id: sectionArgs, title: tx.SectionArgs, nodes: p.args})
+		out = append(out, valuetree.Section{ID: sectionArgs, Title: tx.SectionArgs, Nodes: p.args})
 	}
 	if len(p.locals) > 0 {
-		out = append(out, valueSection{id: sectionLocals, title: tx.SectionLocals, nodes: p.locals})
+		out = append(out, valuetree.Section{ID: sectionLocals, Title: tx.SectionLocals, Nodes: p.locals})
 	}
 	return out
 }
@@ -250,23 +244,23 @@ func (p *variablesPane) sections() []valueSection {
 // stop.
 func (p *variablesPane) build() {
 	sections := p.sections()
-	var changes map[string]change
+	var changes map[string]pane.Change
 	if p.prev != nil {
 		cur := map[string]string{}
 		for _, s := range sections {
-			if s.id == sectionWatches || p.diffFrame && (s.id == sectionArgs || s.id == sectionLocals) {
-				sectionLeaves(s, cur)
+			if s.ID == sectionWatches || p.diffFrame && (s.ID == sectionArgs || s.ID == sectionLocals) {
+				valuetree.SectionLeaves(s, cur)
 			}
 		}
-		changes = diffLeaves(p.prev, cur)
+		changes = valuetree.DiffLeaves(p.prev, cur)
 	}
-	p.tree.set(sections, changes)
+	p.tree.Set(sections, changes)
 	p.sizeTree()
 }
 
 // loaded puts a level read by Expand in place and marks what changed in it.
 func (p *variablesPane) loaded(path string, n *tracer.Node) {
-	if p.tree.loaded(path, n) {
+	if p.tree.Loaded(path, n) {
 		p.build()
 	}
 }
@@ -292,7 +286,7 @@ func (p *variablesPane) frameName() string {
 // frameText is "frame N · function", with the goroutine's ID before it
 // when the frame is one of a goroutine chosen at a halt.
 func (p *variablesPane) frameText() string {
-	fn := pane.Sanitize(shortFunction(p.frame.Function))
+	fn := pane.Sanitize(pane.ShortFunction(p.frame.Function))
 	if p.goroutine != 0 {
 		return pane.Format(p.tx.GoroutineFrame, p.goroutine, p.index, fn)
 	}
@@ -301,39 +295,39 @@ func (p *variablesPane) frameText() string {
 
 func (p *variablesPane) Footer() string {
 	scroll := ""
-	if len(p.tree.rows) > p.tree.h && p.tree.h > 0 {
-		scroll = pane.Format("%d/%d", p.tree.selected+1, len(p.tree.rows))
+	if len(p.tree.Rows) > p.tree.H && p.tree.H > 0 {
+		scroll = pane.Format("%d/%d", p.tree.Selected+1, len(p.tree.Rows))
 	}
-	return changesFooter(p.tx, p.tree.changes, scroll)
+	return pane.ChangesFooter(p.tx, p.tree.Changes, scroll)
 }
 
-func (p *variablesPane) move(delta int)   { p.tree.move(delta) }
-func (p *variablesPane) Scroll(delta int) { p.tree.scroll(delta) }
+func (p *variablesPane) move(delta int)   { p.tree.Move(delta) }
+func (p *variablesPane) Scroll(delta int) { p.tree.Scroll(delta) }
 func (p *variablesPane) clickRow(y int) {
 	if p.title() != "" {
 		y--
 	}
-	p.tree.clickRow(y)
+	p.tree.ClickRow(y)
 }
 
 func (p *variablesPane) View() []string {
 	t := &p.tree
-	t.focused = p.Focused
-	if t.w <= 0 || p.H <= 0 {
+	t.Focused = p.Focused
+	if p.W <= 0 || p.H <= 0 {
 		return nil
 	}
 	var out []string
 	if title := p.title(); title != "" {
-		out = append(out, " "+t.st.Accent.Paint(pane.Truncate(title, t.w-2)))
+		out = append(out, " "+p.st.Accent.Paint(pane.Truncate(title, p.W-2)))
 	}
-	if len(t.rows) == 0 {
+	if len(t.Rows) == 0 {
 		text := p.tx.EmptyVariables
 		if p.hasStop {
 			text = p.tx.NoVariables
 		}
-		return append(out, pane.IndentLines(pane.WrapText(text, t.w-2), " ")...)
+		return append(out, pane.IndentLines(pane.WrapText(text, p.W-2), " ")...)
 	}
-	return append(out, t.lines(t.h)...)
+	return append(out, t.Lines(t.H)...)
 }
 
 // Move and Click: the pane interface (panes.go).
@@ -363,17 +357,12 @@ func (p *variablesPane) Keys() []key.Binding {
 }
 
 // ShortHelp offers the keys while the program can answer.
-func (p *variablesPane) ShortHelp(c pane.Hints) []key.Binding {
-	if !c.Inspect || c.Ended || c.Launching {
-		return nil
-	}
-	return p.Keys()
-}
+func (p *variablesPane) ShortHelp(c pane.Hints) []key.Binding { return pane.LiveHelp(c, p.Keys()...) }
 
 func (p *variablesPane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
 	switch {
 	case key.Matches(msg, p.keys.Toggle):
-		p.tree.toggle()
+		p.tree.Toggle()
 		return pane.ExpandVariables{}, true
 	case key.Matches(msg, p.keys.Watch):
 		expr, ok := p.selectedExpr()

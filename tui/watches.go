@@ -60,7 +60,7 @@ func (m *Model) applyWatch(msg watchMsg) tea.Cmd {
 	m.noteWatches([]tracer.WatchValue{msg.value})
 	m.trace.notice = pane.Format(m.tx.Watching, msg.expr)
 	if msg.value.Function != "" {
-		m.trace.notice = pane.Format(m.tx.WatchingIn, msg.expr, shortFunction(msg.value.Function))
+		m.trace.notice = pane.Format(m.tx.WatchingIn, msg.expr, pane.ShortFunction(msg.value.Function))
 	}
 	if msg.prompt {
 		if msg.value.Error != "" {

@@ -32,7 +32,7 @@ type Text struct {
 	// instance, metadata, endpoints) and how far registration got, by
 	// registryState.
 	RegistryLabels [4]string
-	RegistryStates [8]string
+	RegistryStates [8]string // by the Servers pane's registryState
 
 	// Footers and titles of the panes.
 	Changed, Frames, Lines, OneLine, Scrolled, Goroutine string

@@ -1,4 +1,7 @@
-package tui
+// Package servers is the Servers pane: the App's servers as a table, then
+// the registry section (the registrar, the instance, how far registration
+// got), then what each server serves.
+package servers
 
 import (
 	"strings"
@@ -7,8 +10,8 @@ import (
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
-// serversPane shows the App's servers (Event.Servers) as a table.
-type serversPane struct {
+// Pane shows the App's servers (Event.Servers) as a table.
+type Pane struct {
 	st *pane.Styles
 	tx *pane.Text
 	pane.Base
@@ -23,9 +26,9 @@ type serversPane struct {
 	registryAt int
 }
 
-// noteRegistry updates the registry section from ev and, at the registry
+// NoteRegistry updates the registry section from ev and, at the registry
 // phases, brings it into view: in a short pane it is below the servers.
-func (p *serversPane) noteRegistry(ev tracer.Event) {
+func (p *Pane) NoteRegistry(ev tracer.Event) {
 	p.registry.note(ev)
 	switch {
 	case ev.Phase == tracer.PhaseRegister || ev.Phase == tracer.PhaseDeregister:
@@ -35,15 +38,16 @@ func (p *serversPane) noteRegistry(ev tracer.Event) {
 	}
 }
 
-func newServersPane(st *pane.Styles, tx *pane.Text) serversPane { return serversPane{st: st, tx: tx} }
+// New returns the pane, in the colours of st and the words of tx.
+func New(st *pane.Styles, tx *pane.Text) Pane { return Pane{st: st, tx: tx} }
 
-func (p *serversPane) SetSize(w, h int) {
+func (p *Pane) SetSize(w, h int) {
 	p.W, p.H = w, h
 	p.Scroll(0)
 }
 
-// set shows servers, made safe to draw.
-func (p *serversPane) set(servers []tracer.Server) {
+// Set shows servers, made safe to draw.
+func (p *Pane) Set(servers []tracer.Server) {
 	p.servers = make([]tracer.Server, len(servers))
 	for i, s := range servers {
 		s.Kind, s.Network, s.Address = pane.Sanitize(s.Kind), pane.Sanitize(s.Network), pane.Sanitize(s.Address)
@@ -52,7 +56,7 @@ func (p *serversPane) set(servers []tracer.Server) {
 	}
 }
 
-func (p *serversPane) Reset() {
+func (p *Pane) Reset() {
 	p.servers, p.registry, p.offset, p.atRegistry = nil, registrySection{}, 0, false
 }
 
@@ -107,7 +111,7 @@ var tableFits = []tableFit{
 // columnWidths returns the width of each column (0 hides it) and the gap
 // between columns for a table in w cells. When nothing fits, the address is
 // cut.
-func (p *serversPane) columnWidths(w int) ([]int, int) {
+func (p *Pane) columnWidths(w int) ([]int, int) {
 	natural := make([]int, len(serverColumns))
 	for i, c := range serverColumns {
 		natural[i] = pane.TextWidth(p.tx.ServerColumns[i])
@@ -139,7 +143,7 @@ func (p *serversPane) columnWidths(w int) ([]int, int) {
 	return widths, gap
 }
 
-func (p *serversPane) Scroll(delta int) {
+func (p *Pane) Scroll(delta int) {
 	if p.atRegistry {
 		// The user scrolls from where the pane shows.
 		lines := p.contentLines()
@@ -148,7 +152,7 @@ func (p *serversPane) Scroll(delta int) {
 	p.offset = pane.Clamp(p.offset+delta, 0, max(0, len(p.contentLines())-p.H))
 }
 
-func (p *serversPane) contentLines() []string {
+func (p *Pane) contentLines() []string {
 	if p.W <= 0 {
 		return nil
 	}
@@ -222,7 +226,7 @@ func (p *serversPane) contentLines() []string {
 	return out
 }
 
-func (p *serversPane) stateInk(s tracer.ServerState) pane.Ink {
+func (p *Pane) stateInk(s tracer.ServerState) pane.Ink {
 	switch s {
 	case tracer.ServerStarting:
 		return p.st.StateStarting
@@ -234,7 +238,7 @@ func (p *serversPane) stateInk(s tracer.ServerState) pane.Ink {
 	return p.st.StateCreated
 }
 
-func (p *serversPane) View() []string {
+func (p *Pane) View() []string {
 	if p.H <= 0 {
 		return nil
 	}
@@ -253,4 +257,4 @@ func (p *serversPane) View() []string {
 }
 
 // Move scrolls: the pane has no selection (panes.go).
-func (p *serversPane) Move(delta int) pane.Request { p.Scroll(delta); return nil }
+func (p *Pane) Move(delta int) pane.Request { p.Scroll(delta); return nil }

@@ -1,4 +1,7 @@
-package tui
+// Package source is the Source pane: the code around the stop, the stopped
+// line highlighted, the user's breakpoints in the gutter, a cursor line
+// for setting them.
+package source
 
 import (
 	"charm.land/bubbles/v2/key"
@@ -10,10 +13,10 @@ import (
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
-// sourcePane shows the source around the current stop: a gutter with line
+// Pane shows the source around the current stop: a gutter with line
 // numbers, the user's breakpoints marked, and the stopped line highlighted.
 // While it has the focus, a cursor line can be moved to set a breakpoint.
-type sourcePane struct {
+type Pane struct {
 	st *pane.Styles
 	pane.Base
 	keys sourceKeys
@@ -31,26 +34,27 @@ type sourcePane struct {
 	breaks map[string]map[int]bool
 }
 
-func newSourcePane(st *pane.Styles, tx *pane.Text) sourcePane {
-	return sourcePane{st: st, keys: newSourceKeys(tx)}
+// New returns the pane, in the colours of st and the words of tx.
+func New(st *pane.Styles, tx *pane.Text) Pane {
+	return Pane{st: st, keys: newSourceKeys(tx)}
 }
 
-func (p *sourcePane) SetSize(w, h int) {
+func (p *Pane) SetSize(w, h int) {
 	p.W, p.H = w, h
 	p.center()
 }
 
-// show sets the code: lines (tabs already expanded) starting at line first
+// Show sets the code: lines (tabs already expanded) starting at line first
 // of file, with line current highlighted.
-func (p *sourcePane) show(file string, current, first int, lines []string) {
+func (p *Pane) Show(file string, current, first int, lines []string) {
 	p.file, p.line, p.first, p.lines, p.note = file, current, first, lines, ""
 	p.cursor = current
 	p.center()
 }
 
-// showFile replaces the lines shown by the whole file, when the file holds
+// ShowFile replaces the lines shown by the whole file, when the file holds
 // them: a snippet stays if the file on disk differs from what was traced.
-func (p *sourcePane) showFile(file []string) {
+func (p *Pane) ShowFile(file []string) {
 	if file == nil {
 		return
 	}
@@ -63,19 +67,19 @@ func (p *sourcePane) showFile(file []string) {
 	p.center()
 }
 
-// showNote replaces the code by a message about file:line.
-func (p *sourcePane) showNote(file string, current int, note string) {
+// ShowNote replaces the code by a message about file:line.
+func (p *Pane) ShowNote(file string, current int, note string) {
 	p.file, p.line, p.lines, p.note = file, current, nil, note
 }
 
-func (p *sourcePane) Reset() {
-	*p = sourcePane{st: p.st, Base: p.Base, keys: p.keys, breaks: p.breaks}
+func (p *Pane) Reset() {
+	*p = Pane{st: p.st, Base: p.Base, keys: p.keys, breaks: p.breaks}
 }
 
-func (p *sourcePane) hasContent() bool { return p.file != "" }
+func (p *Pane) HasContent() bool { return p.file != "" }
 
 // center scrolls so that the current line sits in the upper middle.
-func (p *sourcePane) center() {
+func (p *Pane) center() {
 	if len(p.lines) == 0 || p.H <= 0 {
 		p.offset = 0
 		return
@@ -83,11 +87,11 @@ func (p *sourcePane) center() {
 	p.offset = p.clampOffset(p.line - p.first - (p.H-1)/2)
 }
 
-func (p *sourcePane) Scroll(delta int) { p.offset = p.clampOffset(p.offset + delta) }
+func (p *Pane) Scroll(delta int) { p.offset = p.clampOffset(p.offset + delta) }
 
-func (p *sourcePane) clampOffset(o int) int { return pane.Clamp(o, 0, max(0, len(p.lines)-p.H)) }
+func (p *Pane) clampOffset(o int) int { return pane.Clamp(o, 0, max(0, len(p.lines)-p.H)) }
 
-func (p *sourcePane) Footer() string {
+func (p *Pane) Footer() string {
 	if len(p.lines) == 0 {
 		return ""
 	}
@@ -95,7 +99,7 @@ func (p *sourcePane) Footer() string {
 	return strconv.Itoa(p.first+p.offset) + "–" + strconv.Itoa(last)
 }
 
-func (p *sourcePane) View() []string {
+func (p *Pane) View() []string {
 	if p.H <= 0 || p.W <= 0 {
 		return nil
 	}
@@ -123,7 +127,7 @@ func (p *sourcePane) View() []string {
 			continue
 		}
 		if p.breaks[p.file][n] && n != p.line {
-			out = append(out, st.Breakpoint.Paint(markBreakpoint)+st.Gutter.Paint(num+" │")+" "+pane.Truncate(code, codeWidth))
+			out = append(out, st.Breakpoint.Paint(MarkBreakpoint)+st.Gutter.Paint(num+" │")+" "+pane.Truncate(code, codeWidth))
 			continue
 		}
 		if n == p.line {
@@ -135,9 +139,9 @@ func (p *sourcePane) View() []string {
 	return out
 }
 
-// prepareSource expands tabs and removes control characters so that source
+// Prepare expands tabs and removes control characters so that source
 // lines measure as they draw.
-func prepareSource(lines []string) []string {
+func Prepare(lines []string) []string {
 	out := make([]string, len(lines))
 	for i, l := range lines {
 		out[i] = pane.Sanitize(pane.ExpandTabs(strings.TrimRight(l, "\r"), 4))
@@ -145,24 +149,24 @@ func prepareSource(lines []string) []string {
 	return out
 }
 
-// markBreakpoint marks a line with a breakpoint of the user's own in the
+// MarkBreakpoint marks a line with a breakpoint of the user's own in the
 // gutter; the stopped line's ▶ takes its place there.
-const markBreakpoint = "●"
+const MarkBreakpoint = "●"
 
 // cursorRow draws the line under the cursor of the focused pane.
-func (p *sourcePane) cursorRow(n int, num, code string) string {
+func (p *Pane) cursorRow(n int, num, code string) string {
 	mark := " "
 	switch {
 	case n == p.line:
 		mark = "▶"
 	case p.breaks[p.file][n]:
-		mark = markBreakpoint
+		mark = MarkBreakpoint
 	}
 	return p.st.Selected.Paint(pane.Fit(mark+num+" │ "+code, p.W))
 }
 
-// setBreakpoints marks the lines of bps.
-func (p *sourcePane) setBreakpoints(bps []tracer.Breakpoint) {
+// SetBreakpoints marks the lines of bps.
+func (p *Pane) SetBreakpoints(bps []tracer.Breakpoint) {
 	p.breaks = map[string]map[int]bool{}
 	for _, bp := range bps {
 		if bp.File == "" || bp.Line <= 0 {
@@ -176,7 +180,7 @@ func (p *sourcePane) setBreakpoints(bps []tracer.Breakpoint) {
 }
 
 // moveCursor moves the cursor line, scrolling to keep it in view.
-func (p *sourcePane) moveCursor(delta int) {
+func (p *Pane) moveCursor(delta int) {
 	if len(p.lines) == 0 {
 		return
 	}
@@ -192,7 +196,7 @@ func (p *sourcePane) moveCursor(delta int) {
 }
 
 // clickRow puts the cursor on the line at row y of the pane.
-func (p *sourcePane) clickRow(y int) {
+func (p *Pane) clickRow(y int) {
 	if i := p.offset + y; i >= 0 && i < len(p.lines) {
 		p.cursor = p.first + i
 	}
@@ -200,7 +204,7 @@ func (p *sourcePane) clickRow(y int) {
 
 // cursorLine returns the line under the cursor, kept in view: after a
 // scroll with the wheel it is the nearest visible line.
-func (p *sourcePane) cursorLine() int {
+func (p *Pane) cursorLine() int {
 	if len(p.lines) == 0 {
 		return 0
 	}
@@ -209,12 +213,12 @@ func (p *sourcePane) cursorLine() int {
 }
 
 // Move and Click: the pane interface (panes.go).
-func (p *sourcePane) Move(delta int) pane.Request { p.moveCursor(delta); return nil }
-func (p *sourcePane) Click(y int) pane.Request    { p.clickRow(y); return nil }
+func (p *Pane) Move(delta int) pane.Request { p.moveCursor(delta); return nil }
+func (p *Pane) Click(y int) pane.Request    { p.clickRow(y); return nil }
 
 // TitleExtra is the file and line shown, as the screen names the file,
 // cut on the left to fit room.
-func (p *sourcePane) TitleExtra(room int, short func(string) string) string {
+func (p *Pane) TitleExtra(room int, short func(string) string) string {
 	if p.file == "" {
 		return ""
 	}
@@ -235,17 +239,12 @@ func newSourceKeys(tx *pane.Text) sourceKeys {
 	return sourceKeys{LineBreak: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", tx.KeyLineBreak))}
 }
 
-func (p *sourcePane) Keys() []key.Binding { return []key.Binding{p.keys.LineBreak} }
+func (p *Pane) Keys() []key.Binding { return []key.Binding{p.keys.LineBreak} }
 
 // ShortHelp offers b while the program can answer.
-func (p *sourcePane) ShortHelp(c pane.Hints) []key.Binding {
-	if !c.Inspect || c.Ended || c.Launching {
-		return nil
-	}
-	return p.Keys()
-}
+func (p *Pane) ShortHelp(c pane.Hints) []key.Binding { return pane.LiveHelp(c, p.Keys()...) }
 
-func (p *sourcePane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
+func (p *Pane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
 	if !key.Matches(msg, p.keys.LineBreak) {
 		return nil, false
 	}
@@ -254,3 +253,12 @@ func (p *sourcePane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
 	}
 	return nil, true
 }
+
+// File is the absolute path of the file shown, "" before the first stop.
+func (p *Pane) File() string { return p.file }
+
+// Line is the current line of the file shown, 1-based.
+func (p *Pane) Line() int { return p.line }
+
+// HasCode reports whether the pane shows lines of code, not a note.
+func (p *Pane) HasCode() bool { return len(p.lines) > 0 }

@@ -1,4 +1,6 @@
-package tui
+// Package output is the Output pane: the program's own stdout and stderr,
+// wrapped to the pane, the last lines of it kept.
+package output
 
 import (
 	"fmt"
@@ -10,11 +12,11 @@ import (
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
-// DefaultOutputLines is how many lines of the program's output the Output
-// pane keeps when Options.OutputLines is zero: enough to scroll back
-// through a chatty boot, bounded so that a program that writes without end
-// cannot take the memory. A recording keeps every line.
-const DefaultOutputLines = 10000
+// DefaultLines is how many lines of the program's output the pane keeps
+// when New is given no limit: enough to scroll back through a chatty boot,
+// bounded so that a program that writes without end cannot take the
+// memory. A recording keeps every line.
+const DefaultLines = 10000
 
 // maxOutputLineBytes bounds what the pane keeps of one line: a line of
 // megabytes (it arrives in pieces, see tracer.OutputLine.Continued) shows
@@ -39,10 +41,10 @@ type outputRow struct {
 	text   string
 }
 
-// outputPane shows the program's own stdout and stderr, wrapped to the
+// Pane shows the program's own stdout and stderr, wrapped to the
 // pane's width, following the end unless the user scrolled up. It keeps the
 // last limit lines and counts those that scrolled out.
-type outputPane struct {
+type Pane struct {
 	st *pane.Styles
 	tx *pane.Text
 	pane.Base
@@ -57,14 +59,14 @@ type outputPane struct {
 	dropped int
 }
 
-func newOutputPane(st *pane.Styles, tx *pane.Text, limit int) outputPane {
+func New(st *pane.Styles, tx *pane.Text, limit int) Pane {
 	if limit <= 0 {
-		limit = DefaultOutputLines
+		limit = DefaultLines
 	}
-	return outputPane{st: st, tx: tx, follow: true, limit: limit}
+	return Pane{st: st, tx: tx, follow: true, limit: limit}
 }
 
-func (p *outputPane) SetSize(w, h int) {
+func (p *Pane) SetSize(w, h int) {
 	if w != p.W {
 		p.W = w
 		p.rewrap()
@@ -73,13 +75,13 @@ func (p *outputPane) SetSize(w, h int) {
 	p.clampOffset()
 }
 
-func (p *outputPane) Reset() {
+func (p *Pane) Reset() {
 	p.lines, p.wrapped, p.offset, p.follow, p.dropped = nil, nil, 0, true, 0
 }
 
 // add takes one output event: a line, or a piece of one that goes on the
 // line its previous piece began.
-func (p *outputPane) add(l tracer.OutputLine) {
+func (p *Pane) Add(l tracer.OutputLine) {
 	stderr := l.Stream == "stderr"
 	text := pane.Sanitize(l.Text)
 	if n := len(p.lines); n > 0 && p.lines[n-1].open && p.lines[n-1].stderr == stderr {
@@ -148,13 +150,13 @@ func (l *outputLine) shown(tx *pane.Text) string {
 }
 
 // wrapLine appends the rows of l, which is the last line, to wrapped.
-func (p *outputPane) wrapLine(l *outputLine) {
+func (p *Pane) wrapLine(l *outputLine) {
 	rows := p.wrap(outputRow{stderr: l.stderr, text: l.shown(p.tx)})
 	l.rows = len(rows)
 	p.wrapped = append(p.wrapped, rows...)
 }
 
-func (p *outputPane) rewrap() {
+func (p *Pane) rewrap() {
 	p.wrapped = p.wrapped[:0]
 	for i := range p.lines {
 		p.wrapLine(&p.lines[i])
@@ -163,7 +165,7 @@ func (p *outputPane) rewrap() {
 
 // wrap breaks a line at word boundaries to the pane width; continuation
 // lines are indented by two cells.
-func (p *outputPane) wrap(l outputRow) []outputRow {
+func (p *Pane) wrap(l outputRow) []outputRow {
 	w := p.W - 1
 	if w < 8 || pane.TextWidth(l.text) <= w {
 		return []outputRow{l}
@@ -183,9 +185,12 @@ func (p *outputPane) wrap(l outputRow) []outputRow {
 	return out
 }
 
-func (p *outputPane) maxOffset() int { return max(0, len(p.wrapped)-p.H) }
+// Held is the number of lines the pane holds.
+func (p *Pane) Held() int { return len(p.lines) }
 
-func (p *outputPane) clampOffset() {
+func (p *Pane) maxOffset() int { return max(0, len(p.wrapped)-p.H) }
+
+func (p *Pane) clampOffset() {
 	if p.follow {
 		p.offset = p.maxOffset()
 		return
@@ -193,12 +198,12 @@ func (p *outputPane) clampOffset() {
 	p.offset = pane.Clamp(p.offset, 0, p.maxOffset())
 }
 
-func (p *outputPane) Scroll(delta int) {
+func (p *Pane) Scroll(delta int) {
 	p.offset = pane.Clamp(p.offset+delta, 0, p.maxOffset())
 	p.follow = p.offset == p.maxOffset()
 }
 
-func (p *outputPane) Footer() string {
+func (p *Pane) Footer() string {
 	if len(p.lines) == 0 {
 		return ""
 	}
@@ -215,7 +220,7 @@ func (p *outputPane) Footer() string {
 	return s
 }
 
-func (p *outputPane) View() []string {
+func (p *Pane) View() []string {
 	if p.W <= 0 || p.H <= 0 {
 		return nil
 	}
@@ -247,4 +252,4 @@ func formatBytes(n int) string {
 }
 
 // Move scrolls: the pane has no selection (panes.go).
-func (p *outputPane) Move(delta int) pane.Request { p.Scroll(delta); return nil }
+func (p *Pane) Move(delta int) pane.Request { p.Scroll(delta); return nil }

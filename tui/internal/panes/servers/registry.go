@@ -1,4 +1,4 @@
-package tui
+package servers
 
 import (
 	"sort"
@@ -22,6 +22,9 @@ const (
 	regDeregistered                // a phase after app.deregister
 	regNone                        // app.register was skipped: no registrar
 )
+
+// Text.RegistryStates names each registryState: the two must have as many.
+var _ = [1]struct{}{}[len(pane.Text{}.RegistryStates)-int(regNone+1)]
 
 // registrySection is what the Servers pane shows below the servers: the
 // registrar's kind, the registered instance and how far registration got.

@@ -1,23 +1,24 @@
-package tui
+// Package stack is the Stack pane: the stopped goroutine and its
+// frames, innermost first, the frame shown marked.
+package stack
 
 import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"strconv"
-	"strings"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
-// stackPane shows the stopped goroutine and its frames, innermost first.
+// Pane shows the stopped goroutine and its frames, innermost first.
 // While it has the focus, ↑/↓ move a cursor over the frames and enter
 // makes the frame under it the one Source, Variables and the prompt use.
-type stackPane struct {
+type Pane struct {
 	st *pane.Styles
 	tx *pane.Text
 	pane.Base
-	keys goToKeys
+	goTo key.Binding
 
 	goroutine int64
 	frames    []stackFrame
@@ -33,31 +34,32 @@ type stackFrame struct {
 	location string // short file:line
 }
 
-func newStackPane(st *pane.Styles, tx *pane.Text) stackPane {
-	return stackPane{st: st, tx: tx, keys: newGoToKeys(tx)}
+// New returns the pane, in the colours of st and the words of tx.
+func New(st *pane.Styles, tx *pane.Text) Pane {
+	return Pane{st: st, tx: tx, goTo: pane.GoToKey(tx)}
 }
 
-func (p *stackPane) SetSize(w, h int) {
+func (p *Pane) SetSize(w, h int) {
 	p.W, p.H = w, h
 	p.Scroll(0)
 }
 
-// set shows a stack; shorten makes file paths readable.
-func (p *stackPane) set(goroutine int64, frames []tracer.Frame, shorten func(string) string) {
+// Set shows a stack; shorten makes file paths readable.
+func (p *Pane) Set(goroutine int64, frames []tracer.Frame, shorten func(string) string) {
 	p.goroutine, p.offset, p.cursor, p.active = goroutine, 0, 0, 0
 	p.frames = make([]stackFrame, len(frames))
 	for i, f := range frames {
 		p.frames[i] = stackFrame{
-			function: pane.Sanitize(shortFunction(f.Function)),
+			function: pane.Sanitize(pane.ShortFunction(f.Function)),
 			location: pane.Sanitize(shorten(f.File)) + ":" + strconv.Itoa(f.Line),
 		}
 	}
 }
 
-func (p *stackPane) Reset() { p.goroutine, p.frames, p.offset, p.cursor, p.active = 0, nil, 0, 0, 0 }
+func (p *Pane) Reset() { p.goroutine, p.frames, p.offset, p.cursor, p.active = 0, nil, 0, 0, 0 }
 
-// showFrame makes frame i the one shown, with the cursor on it, in view.
-func (p *stackPane) showFrame(i int) {
+// ShowFrame makes frame i the one shown, with the cursor on it, in view.
+func (p *Pane) ShowFrame(i int) {
 	p.active, p.cursor = 0, 0
 	if len(p.frames) > 0 {
 		p.active, p.cursor = pane.Clamp(i, 0, len(p.frames)-1), pane.Clamp(i, 0, len(p.frames)-1)
@@ -66,7 +68,7 @@ func (p *stackPane) showFrame(i int) {
 }
 
 // moveCursor moves the cursor by delta frames, scrolling to keep it in view.
-func (p *stackPane) moveCursor(delta int) {
+func (p *Pane) moveCursor(delta int) {
 	if len(p.frames) == 0 {
 		return
 	}
@@ -81,34 +83,34 @@ func (p *stackPane) moveCursor(delta int) {
 }
 
 // clickRow puts the cursor on the frame drawn at row y.
-func (p *stackPane) clickRow(y int) {
+func (p *Pane) clickRow(y int) {
 	if i := (p.offset + y) / 2; i >= 0 && i < len(p.frames) {
 		p.cursor = i
 	}
 }
 
 // TitleExtra names the goroutine shown, when it is not the stop's own.
-func (p *stackPane) TitleExtra(int, func(string) string) string {
+func (p *Pane) TitleExtra(int, func(string) string) string {
 	if p.goroutine > 0 {
 		return pane.Format(p.tx.Goroutine, p.goroutine)
 	}
 	return ""
 }
 
-func (p *stackPane) lineCount() int { return 2 * len(p.frames) }
+func (p *Pane) lineCount() int { return 2 * len(p.frames) }
 
-func (p *stackPane) Scroll(delta int) {
+func (p *Pane) Scroll(delta int) {
 	p.offset = pane.Clamp(p.offset+delta, 0, max(0, p.lineCount()-p.H))
 }
 
-func (p *stackPane) Footer() string {
+func (p *Pane) Footer() string {
 	if len(p.frames) == 0 {
 		return ""
 	}
 	return pane.Format(p.tx.Frames, len(p.frames))
 }
 
-func (p *stackPane) View() []string {
+func (p *Pane) View() []string {
 	if p.W <= 0 || p.H <= 0 {
 		return nil
 	}
@@ -147,64 +149,19 @@ func (p *stackPane) View() []string {
 	return out
 }
 
-// shortFunction drops the import path of a function's package, keeping the
-// package name: "github.com/go-kratos/kratos/v2.(*App).Run" becomes
-// "kratos.(*App).Run", "golang.org/x/sync/errgroup.(*Group).Go.func1"
-// becomes "errgroup.(*Group).Go.func1".
-func shortFunction(fn string) string {
-	slash := strings.LastIndex(fn, "/")
-	if slash < 0 {
-		return fn
-	}
-	rest := fn[slash+1:]
-	// A major version suffix is not the package name: use the element before.
-	if len(rest) > 1 && rest[0] == 'v' {
-		if dot := strings.IndexByte(rest, '.'); dot > 1 && isDigits(rest[1:dot]) {
-			prev := fn[:slash]
-			if j := strings.LastIndex(prev, "/"); j >= 0 {
-				prev = prev[j+1:]
-			}
-			return prev + rest[dot:]
-		}
-	}
-	return rest
-}
-
-func isDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
 // Move and Click: the pane interface (panes.go).
-func (p *stackPane) Move(delta int) pane.Request { p.moveCursor(delta); return nil }
-func (p *stackPane) Click(y int) pane.Request    { p.clickRow(y); return nil }
+func (p *Pane) Move(delta int) pane.Request { p.moveCursor(delta); return nil }
+func (p *Pane) Click(y int) pane.Request    { p.clickRow(y); return nil }
 
-// goToKeys are the keys of Stack and Goroutines: enter shows the frame
-// or goroutine under the cursor.
-type goToKeys struct{ GoTo key.Binding }
+func (p *Pane) Keys() []key.Binding                  { return []key.Binding{p.goTo} }
+func (p *Pane) ShortHelp(c pane.Hints) []key.Binding { return pane.LiveHelp(c, p.goTo) }
 
-func newGoToKeys(tx *pane.Text) goToKeys {
-	return goToKeys{GoTo: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tx.KeyGoTo))}
-}
-
-// help offers GoTo while the program can answer.
-func (k goToKeys) help(c pane.Hints) []key.Binding {
-	if !c.Inspect || c.Ended || c.Launching {
-		return nil
-	}
-	return []key.Binding{k.GoTo}
-}
-
-func (p *stackPane) Keys() []key.Binding                  { return []key.Binding{p.keys.GoTo} }
-func (p *stackPane) ShortHelp(c pane.Hints) []key.Binding { return p.keys.help(c) }
-
-func (p *stackPane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
-	if key.Matches(msg, p.keys.GoTo) {
+func (p *Pane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
+	if key.Matches(msg, p.goTo) {
 		return pane.GoToFrame{Index: p.cursor}, true
 	}
 	return nil, false
 }
+
+// Active is the frame shown, 0 the innermost.
+func (p *Pane) Active() int { return p.active }

@@ -1,4 +1,4 @@
-package tui
+package output
 
 import (
 	"fmt"
@@ -6,22 +6,21 @@ import (
 	"testing"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
-	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
-func testOutputPane(limit, w, h int) outputPane {
-	p := newOutputPane(pane.NewStyles(), pane.TextFor(tracer.English), limit)
+func testOutputPane(limit, w, h int) Pane {
+	p := New(pane.NewStyles(), pane.TextFor(tracer.English), limit)
 	p.SetSize(w, h)
 	return p
 }
 
 func TestOutputPaneJoinsPieces(t *testing.T) {
 	p := testOutputPane(0, 80, 10)
-	p.add(tracer.OutputLine{Stream: "stdout", Text: "hello ", Continued: true})
-	p.add(tracer.OutputLine{Stream: "stdout", Text: "wor", Continued: true})
-	p.add(tracer.OutputLine{Stream: "stdout", Text: "ld"})
-	p.add(tracer.OutputLine{Stream: "stdout", Text: "next"})
+	p.Add(tracer.OutputLine{Stream: "stdout", Text: "hello ", Continued: true})
+	p.Add(tracer.OutputLine{Stream: "stdout", Text: "wor", Continued: true})
+	p.Add(tracer.OutputLine{Stream: "stdout", Text: "ld"})
+	p.Add(tracer.OutputLine{Stream: "stdout", Text: "next"})
 	if len(p.lines) != 2 || p.lines[0].text != "hello world" || p.lines[1].text != "next" {
 		t.Fatalf("lines %+v", p.lines)
 	}
@@ -34,7 +33,7 @@ func TestOutputPaneJoinsPieces(t *testing.T) {
 func TestOutputPaneKeepsTheLastLines(t *testing.T) {
 	p := testOutputPane(100, 80, 5)
 	for i := range 250 {
-		p.add(tracer.OutputLine{Stream: "stdout", Text: fmt.Sprintf("line %d", i)})
+		p.Add(tracer.OutputLine{Stream: "stdout", Text: fmt.Sprintf("line %d", i)})
 	}
 	if len(p.lines) != 100 || p.lines[0].text != "line 150" {
 		t.Fatalf("%d lines held, first %q", len(p.lines), p.lines[0].text)
@@ -49,7 +48,7 @@ func TestOutputPaneKeepsTheLastLines(t *testing.T) {
 	// Scrolled up, the view stays on the same lines while more arrive.
 	p.Scroll(-10)
 	before := strings.Join(p.View(), "\n")
-	p.add(tracer.OutputLine{Stream: "stdout", Text: "line 250"})
+	p.Add(tracer.OutputLine{Stream: "stdout", Text: "line 250"})
 	if after := strings.Join(p.View(), "\n"); after != before {
 		t.Errorf("the view moved while scrolled up:\n%s\n---\n%s", before, after)
 	}
@@ -64,7 +63,7 @@ func TestOutputPaneBoundsALongLine(t *testing.T) {
 	p := testOutputPane(0, 200, 20)
 	piece := strings.Repeat("z", 64<<10)
 	for i := range 48 {
-		p.add(tracer.OutputLine{Stream: "stdout", Text: piece, Continued: i < 47})
+		p.Add(tracer.OutputLine{Stream: "stdout", Text: piece, Continued: i < 47})
 	}
 	if len(p.lines) != 1 {
 		t.Fatalf("%d lines", len(p.lines))
@@ -79,35 +78,16 @@ func TestOutputPaneBoundsALongLine(t *testing.T) {
 	}
 }
 
-// BenchmarkView200x60Output100k draws the screen at 200x60 with the demo
-// trace and 100 000 lines of output held, as after a program that writes a
-// line per request for a while.
-func BenchmarkView200x60Output100k(b *testing.B) {
-	events := tracertest.DemoEvents()
-	m := modelAt(b, scenarios[3], 200, 60, events)
-	m.output.limit = 100000
-	for i := range 100000 {
-		m.output.add(tracer.OutputLine{Stream: "stdout", Text: fmt.Sprintf("INFO ts=2026-05-04T10:00:03.5Z caller=server/main.go:61 request %d handled in 1.2ms", i)})
-	}
-	if len(m.output.lines) != 100000 {
-		b.Fatalf("%d lines held", len(m.output.lines))
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		_ = m.View()
-	}
-}
-
 // BenchmarkOutputAdd adds a line to a full Output pane, as each line of a
 // chatty program does.
 func BenchmarkOutputAdd(b *testing.B) {
-	p := testOutputPane(DefaultOutputLines, 120, 20)
+	p := testOutputPane(DefaultLines, 120, 20)
 	line := tracer.OutputLine{Stream: "stdout", Text: "INFO ts=2026-05-04T10:00:03.5Z caller=server/main.go:61 request handled in 1.2ms"}
-	for range DefaultOutputLines {
-		p.add(line)
+	for range DefaultLines {
+		p.Add(line)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		p.add(line)
+		p.Add(line)
 	}
 }

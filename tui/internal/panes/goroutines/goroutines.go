@@ -1,4 +1,6 @@
-package tui
+// Package goroutines is the Goroutines pane: every goroutine of a halted
+// or stalled program, where it is in the program's code and why it waits.
+package goroutines
 
 import (
 	"charm.land/bubbles/v2/key"
@@ -12,15 +14,15 @@ import (
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
-// goroutinesPane lists every goroutine of a halted (or stalled) program:
+// Pane lists every goroutine of a halted (or stalled) program:
 // where it is in the program's own code, where in the runtime, why it
 // waits and for how long. enter shows one goroutine's stack, source and
 // variables.
-type goroutinesPane struct {
+type Pane struct {
 	st *pane.Styles
 	tx *pane.Text
 	pane.Base
-	keys goToKeys
+	goTo key.Binding
 
 	list   []goroutineRow
 	cursor int
@@ -40,25 +42,26 @@ type goroutineRow struct {
 	ownFrame bool   // the goroutine has a frame in the program's own code
 }
 
-func newGoroutinesPane(st *pane.Styles, tx *pane.Text) goroutinesPane {
-	return goroutinesPane{st: st, tx: tx, keys: newGoToKeys(tx)}
+// New returns the pane, in the colours of st and the words of tx.
+func New(st *pane.Styles, tx *pane.Text) Pane {
+	return Pane{st: st, tx: tx, goTo: pane.GoToKey(tx)}
 }
 
-func (p *goroutinesPane) SetSize(w, h int) {
+func (p *Pane) SetSize(w, h int) {
 	p.W, p.H = w, h
 	p.scrollToCursor()
 }
 
-// has reports whether there are goroutines to show (a halt or a stall).
-func (p *goroutinesPane) has() bool { return p.list != nil }
+// Has reports whether there are goroutines to show (a halt or a stall).
+func (p *Pane) Has() bool { return p.list != nil }
 
-func (p *goroutinesPane) Reset() {
+func (p *Pane) Reset() {
 	p.list, p.cursor, p.active, p.offset = nil, 0, 0, 0
 }
 
-// set shows gs, the main goroutine first and selected, then those with a
+// Set shows gs, the main goroutine first and selected, then those with a
 // frame in the program's own code, then the rest, each by ID.
-func (p *goroutinesPane) set(gs []tracer.Goroutine, shorten func(string) string) {
+func (p *Pane) Set(gs []tracer.Goroutine, shorten func(string) string) {
 	p.list = make([]goroutineRow, 0, len(gs))
 	for _, g := range gs {
 		r := goroutineRow{g: g, id: strconv.FormatInt(g.ID, 10), ownFrame: g.User.Function != ""}
@@ -66,16 +69,16 @@ func (p *goroutinesPane) set(gs []tracer.Goroutine, shorten func(string) string)
 		if !r.ownFrame {
 			where = g.Current
 		}
-		r.user = pane.Sanitize(shortFunction(where.Function))
+		r.user = pane.Sanitize(pane.ShortFunction(where.Function))
 		if where.File != "" {
 			r.at = pane.Sanitize(shorten(where.File)) + ":" + strconv.Itoa(where.Line)
 		}
 		if g.Current.Function != "" && g.Current != where {
-			r.runtime = pane.Sanitize(shortFunction(g.Current.Function))
+			r.runtime = pane.Sanitize(pane.ShortFunction(g.Current.Function))
 		}
 		r.waiting = pane.Sanitize(g.WaitReason)
 		if g.Waiting > 0 {
-			r.waiting += " " + formatDuration(time.Duration(g.Waiting))
+			r.waiting += " " + pane.FormatDuration(time.Duration(g.Waiting))
 		}
 		p.list = append(p.list, r)
 	}
@@ -98,14 +101,14 @@ func (p *goroutinesPane) set(gs []tracer.Goroutine, shorten func(string) string)
 }
 
 // at returns the goroutine of row i.
-func (p *goroutinesPane) at(i int) (tracer.Goroutine, bool) {
+func (p *Pane) at(i int) (tracer.Goroutine, bool) {
 	if i < 0 || i >= len(p.list) {
 		return tracer.Goroutine{}, false
 	}
 	return p.list[i].g, true
 }
 
-func (p *goroutinesPane) move(delta int) {
+func (p *Pane) move(delta int) {
 	if len(p.list) == 0 {
 		return
 	}
@@ -114,17 +117,17 @@ func (p *goroutinesPane) move(delta int) {
 }
 
 // wide reports whether a goroutine fits on one line, as a table.
-func (p *goroutinesPane) wide() bool { return p.W >= 90 }
+func (p *Pane) wide() bool { return p.W >= 90 }
 
 // rowLines is the number of lines a goroutine takes, and the header's.
-func (p *goroutinesPane) rowLines() (int, int) {
+func (p *Pane) rowLines() (int, int) {
 	if p.wide() {
 		return 1, 1
 	}
 	return 2, 0
 }
 
-func (p *goroutinesPane) clickRow(y int) {
+func (p *Pane) clickRow(y int) {
 	per, head := p.rowLines()
 	if i := (p.offset*per + y - head) / per; y >= head && i >= 0 && i < len(p.list) {
 		p.cursor = i
@@ -132,25 +135,25 @@ func (p *goroutinesPane) clickRow(y int) {
 }
 
 // scroll moves the view by delta goroutines.
-func (p *goroutinesPane) Scroll(delta int) {
+func (p *Pane) Scroll(delta int) {
 	per, head := p.rowLines()
 	fitRows := max(1, (p.H-head)/per)
 	p.offset = pane.Clamp(p.offset+delta, 0, max(0, len(p.list)-fitRows))
 }
 
-func (p *goroutinesPane) scrollToCursor() {
+func (p *Pane) scrollToCursor() {
 	per, head := p.rowLines()
 	p.offset = pane.KeepInView(p.offset, p.cursor, max(1, (p.H-head)/per), len(p.list))
 }
 
-func (p *goroutinesPane) Footer() string {
+func (p *Pane) Footer() string {
 	if len(p.list) == 0 {
 		return ""
 	}
 	return pane.Format(p.tx.GoroutineCount, len(p.list))
 }
 
-func (p *goroutinesPane) View() []string {
+func (p *Pane) View() []string {
 	if p.W <= 0 || p.H <= 0 {
 		return nil
 	}
@@ -190,7 +193,7 @@ func (p *goroutinesPane) View() []string {
 }
 
 // table draws one goroutine a line under a header.
-func (p *goroutinesPane) table() []string {
+func (p *Pane) table() []string {
 	st := p.st
 	cols := p.tx.GoroutineColumns
 	idw := max(p.idWidth(), pane.TextWidth(cols[0]))
@@ -224,7 +227,7 @@ func (p *goroutinesPane) table() []string {
 
 // marks returns the row's marker (▶ for the goroutine shown) and the ink
 // of its function: the program's own code stands out.
-func (p *goroutinesPane) marks(i int) (string, pane.Ink) {
+func (p *Pane) marks(i int) (string, pane.Ink) {
 	mark := "  "
 	if i == p.active {
 		mark = "▶ "
@@ -239,7 +242,7 @@ func (p *goroutinesPane) marks(i int) (string, pane.Ink) {
 	return mark, name
 }
 
-func (p *goroutinesPane) idWidth() int {
+func (p *Pane) idWidth() int {
 	w := 1
 	for _, r := range p.list {
 		w = max(w, len(r.id))
@@ -248,15 +251,28 @@ func (p *goroutinesPane) idWidth() int {
 }
 
 // Move and Click: the pane interface (panes.go).
-func (p *goroutinesPane) Move(delta int) pane.Request { p.move(delta); return nil }
-func (p *goroutinesPane) Click(y int) pane.Request    { p.clickRow(y); return nil }
+func (p *Pane) Move(delta int) pane.Request { p.move(delta); return nil }
+func (p *Pane) Click(y int) pane.Request    { p.clickRow(y); return nil }
 
-func (p *goroutinesPane) Keys() []key.Binding                  { return []key.Binding{p.keys.GoTo} }
-func (p *goroutinesPane) ShortHelp(c pane.Hints) []key.Binding { return p.keys.help(c) }
+func (p *Pane) Keys() []key.Binding                  { return []key.Binding{p.goTo} }
+func (p *Pane) ShortHelp(c pane.Hints) []key.Binding { return pane.LiveHelp(c, p.goTo) }
 
-func (p *goroutinesPane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
-	if key.Matches(msg, p.keys.GoTo) {
+func (p *Pane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
+	if key.Matches(msg, p.goTo) {
 		return pane.GoToGoroutine{Index: p.cursor}, true
 	}
 	return nil, false
 }
+
+// Show makes goroutine i of the list the one shown in Stack, Source and
+// Variables, and returns it.
+func (p *Pane) Show(i int) (tracer.Goroutine, bool) {
+	g, ok := p.at(i)
+	if ok {
+		p.active = i
+	}
+	return g, ok
+}
+
+// Cursor is the goroutine under the cursor.
+func (p *Pane) Cursor() int { return p.cursor }

@@ -1,4 +1,6 @@
-package tui
+// Package notes is the Notes pane: what the current phase does and why,
+// from the phase catalog, under the notes a lesson made at the stop.
+package notes
 
 import (
 	"strconv"
@@ -8,10 +10,10 @@ import (
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
-// notesPane teaches the current phase: the note of the phase catalog
+// Pane teaches the current phase: the note of the phase catalog
 // (tracer.NoteFor) in the TUI's language, under the notes a lesson script
 // made at this stop, if any.
-type notesPane struct {
+type Pane struct {
 	st   *pane.Styles
 	tx   *pane.Text
 	lang tracer.Lang
@@ -28,11 +30,11 @@ type notesPane struct {
 	offset int
 }
 
-func newNotesPane(st *pane.Styles, tx *pane.Text, lang tracer.Lang) notesPane {
-	return notesPane{st: st, tx: tx, lang: lang}
+func New(st *pane.Styles, tx *pane.Text, lang tracer.Lang) Pane {
+	return Pane{st: st, tx: tx, lang: lang}
 }
 
-func (p *notesPane) SetSize(w, h int) {
+func (p *Pane) SetSize(w, h int) {
 	if w != p.W {
 		p.W = w
 		p.rebuild()
@@ -42,14 +44,14 @@ func (p *notesPane) SetSize(w, h int) {
 }
 
 // reset forgets the trace, for a restart.
-func (p *notesPane) Reset() {
+func (p *Pane) Reset() {
 	p.phase, p.detail, p.lesson, p.pending, p.offset = "", "", nil, nil, 0
 	p.rebuild()
 }
 
 // setPhase shows the note of the phase the trace is at. A stop also takes
 // the lesson's notes made since the previous stop.
-func (p *notesPane) setPhase(ev tracer.Event) {
+func (p *Pane) SetPhase(ev tracer.Event) {
 	changed := ev.Phase != p.phase || ev.Detail != p.detail
 	p.phase, p.detail = ev.Phase, pane.Sanitize(ev.Detail)
 	if ev.Kind == tracer.KindStop || ev.Kind == tracer.KindExit {
@@ -67,7 +69,7 @@ func (p *notesPane) setPhase(ev tracer.Event) {
 // addLessonNote takes a note of a lesson script. A script makes its notes
 // after it has looked at a stop and before it goes on, and the Source
 // delivers them before that stop (see Noter): they wait for it.
-func (p *notesPane) addLessonNote(note string) {
+func (p *Pane) AddLessonNote(note string) {
 	p.pending = append(p.pending, pane.SanitizeLines(note))
 	if p.phase == "" {
 		// Before the first stop the notes introduce the lesson: show them
@@ -78,7 +80,7 @@ func (p *notesPane) addLessonNote(note string) {
 }
 
 // rebuild wraps the notes to the width.
-func (p *notesPane) rebuild() {
+func (p *Pane) rebuild() {
 	p.lines = p.lines[:0]
 	w := p.W - 2
 	if w <= 0 {
@@ -111,7 +113,7 @@ func (p *notesPane) rebuild() {
 		return
 	}
 	if len(p.lesson) > 0 {
-		p.lines = append(p.lines, st.Border.Paint(" "+strings.Repeat(borderH, max(0, w))))
+		p.lines = append(p.lines, st.Border.Paint(" "+strings.Repeat(pane.BorderH, max(0, w))))
 	}
 	title := string(p.phase)
 	if p.detail != "" {
@@ -139,11 +141,11 @@ func (p *notesPane) rebuild() {
 	}
 }
 
-func (p *notesPane) Scroll(delta int) {
+func (p *Pane) Scroll(delta int) {
 	p.offset = pane.Clamp(p.offset+delta, 0, max(0, len(p.lines)-p.H))
 }
 
-func (p *notesPane) Footer() string {
+func (p *Pane) Footer() string {
 	if len(p.lines) <= p.H || p.H <= 0 {
 		return ""
 	}
@@ -157,7 +159,7 @@ func (p *notesPane) Footer() string {
 	return "↓" + strconv.Itoa(below)
 }
 
-func (p *notesPane) View() []string {
+func (p *Pane) View() []string {
 	if p.W <= 0 || p.H <= 0 {
 		return nil
 	}
@@ -166,4 +168,4 @@ func (p *notesPane) View() []string {
 }
 
 // Move scrolls: the pane has no selection (panes.go).
-func (p *notesPane) Move(delta int) pane.Request { p.Scroll(delta); return nil }
+func (p *Pane) Move(delta int) pane.Request { p.Scroll(delta); return nil }
