@@ -12,7 +12,9 @@ import (
 // tmux-check.sh walks the boot, SIGTERM and the shutdown, then quits in the
 // middle of a boot; tmux-inspect.sh selects a frame, evaluates, watches,
 // sets a breakpoint on a Source line, halts the serving program and looks
-// at a goroutine. Each checks that the terminal is restored and nothing is
+// at a goroutine; tmux-requests.sh stops a request sent with curl at a
+// breakpoint set from the prompt, then sends requests with R and steps at a
+// reply. Each checks that the terminal is restored and nothing is
 // left behind. Goldens and teatest flows cover the views and keys; this
 // covers the terminal itself.
 func TestRealTerminal(t *testing.T) {
@@ -25,7 +27,7 @@ func TestRealTerminal(t *testing.T) {
 		}
 		t.Skip("tmux is not installed")
 	}
-	for _, script := range []string{"tmux-check.sh", "tmux-inspect.sh"} {
+	for _, script := range []string{"tmux-check.sh", "tmux-inspect.sh", "tmux-requests.sh"} {
 		t.Run(script, func(t *testing.T) {
 			cmd := exec.Command("bash", filepath.Join("..", "..", "tui", "testdata", script))
 			cmd.Env = append(os.Environ(), "OUT="+t.TempDir())

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tmux-inspect.sh drives the real TUI on the demo in a 120x40 tmux pane and
 # inspects it as a person would at app.run: frame 1 selected in Stack, an
-# expression evaluated there and watched, frame 0 again, a breakpoint set on
+# expression evaluated there and watched (it keeps main.main's value at
+# the later stops of the main goroutine), frame 0 again, a breakpoint set on
 # a line of Source with b, n to it; then, with app.running's break off, h
 # halts the serving program, a goroutine is looked at, n resumes and
 # SIGTERM walks the shutdown; q. It checks that the terminal was restored
@@ -87,7 +88,7 @@ press Enter
 wait_for '"127.0.0.1:0"' 10
 capture >"$out/eval.txt"
 press C-w
-wait_for "watching bc.Server.Http.Addr" 10
+wait_for "watching bc.Server.Http.Addr in main.main" 10
 press Escape
 
 # Frame 0 again, and a breakpoint five lines below the stop.
@@ -106,11 +107,16 @@ wait_for "▶ break app.go:88" 5
 capture >"$out/break-stop.txt"
 grep -qF "✓ app.build-instance" "$out/break-stop.txt" || fail "app.build-instance is not done before the breakpoint"
 grep -qF "bc.Server.Http.Addr" "$out/break-stop.txt" || fail "the watch is not shown at the breakpoint"
+# The watch was added at frame 1, main.main: it keeps main.main's value at
+# the later stops of the main goroutine, whatever frame main.main is there.
+grep -qF 'bc.Server.Http.Addr  "127.0.0.1:' "$out/break-stop.txt" || fail "the watch of frame 1 has no value at the breakpoint"
 
 # A halt of the running program: app.running's break off, n runs on to
 # it, h halts the program wherever it is; a goroutine of the program is
 # shown with its variables; n resumes; SIGTERM walks the shutdown.
 press_until n "paused at app.after-start" 20
+capture >"$out/after-start.txt"
+grep -qF 'bc.Server.Http.Addr  "127.0.0.1:' "$out/after-start.txt" || fail "the watch of frame 1 has no value at app.after-start"
 focus "b break on/off"
 press j b
 wait_for "break off at app.running" 5
