@@ -913,7 +913,7 @@ func TestFlowInspect(t *testing.T) {
 		t.Errorf("commands %v, want frame 1, the eval and the watch", log)
 	}
 	sendKeys(tm, "esc")
-	rec.waitFor(t, "the prompt to close", func(s snapshot) bool { return !strings.Contains(s.screen, "╭─ Evaluate") })
+	rec.waitFor(t, "the prompt to close", func(s snapshot) bool { return !strings.Contains(s.screen, "╭─ » Evaluate") })
 
 	// Back to frame 0, then a breakpoint on the fourth line below the stop.
 	focusPane(t, tm, rec, "Stack")
@@ -1095,15 +1095,15 @@ func TestFlowPromptOpensEmpty(t *testing.T) {
 		s = next(t, tm, rec, "n")
 	}
 	sendKeys(tm, ":")
-	rec.waitFor(t, "the prompt", screenHas("╭─ Evaluate"))
+	rec.waitFor(t, "the prompt", screenHas("╭─ » Evaluate"))
 	tm.Type("a.opts")
 	sendKeys(tm, "enter")
 	rec.waitFor(t, "the value", screenHas(`"kratos-trace-demo"`))
 	sendKeys(tm, "esc")
-	rec.waitFor(t, "the prompt to close", func(s snapshot) bool { return !strings.Contains(s.screen, "╭─ Evaluate") })
+	rec.waitFor(t, "the prompt to close", func(s snapshot) bool { return !strings.Contains(s.screen, "╭─ » Evaluate") })
 
 	sendKeys(tm, ":")
-	s := rec.waitFor(t, "the prompt again", screenHas("╭─ Evaluate"))
+	s := rec.waitFor(t, "the prompt again", screenHas("╭─ » Evaluate"))
 	if strings.Contains(s.screen, "› a.opts") || strings.Contains(s.screen, `"kratos-trace-demo"`) {
 		t.Errorf("the prompt reopened with the last line or its answer:\n%s", s.screen)
 	}

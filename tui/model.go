@@ -445,6 +445,12 @@ func (m *Model) takeSnapshot(ev tracer.Event) {
 		m.bootstrap.set(ev.Bootstrap, prev)
 		m.trace.bootLeaves = ev.Bootstrap.Leaves()
 	}
+	if ev.ConfigSources != nil {
+		m.bootstrap.setSources(ev.ConfigSources)
+	}
+	if ev.ConfigSources != nil {
+		m.bootstrap.setSources(ev.ConfigSources)
+	}
 	if ev.Servers != nil {
 		m.servers.Set(ev.Servers)
 	}

@@ -83,7 +83,9 @@ type Text struct {
 	Watching, Unwatched, BreakpointSet, BreakpointCleared                        string
 	// WatchingIn: a watch of a frame's own variables, kept to its function;
 	// WatchFrame: the frame a kept watch's value comes from, beside its type.
-	WatchingIn, WatchFrame                             string
+	WatchingIn, WatchFrame string
+	// ConfigSources heads Bootstrap with config.load\'s sources.
+	ConfigSources                                      string
 	HaltedAt, StalledAt                                string
 	CmdEval, CmdExpand, CmdFrame, CmdWatch, CmdUnwatch string
 	CmdBreakpoint, CmdClear, CmdHalt, CmdGoroutine     string
@@ -187,6 +189,7 @@ var Texts = map[tracer.Lang]*Text{
 		NoWatchHere:      "select a watch to remove it",
 		Watching:         "watching %s", Unwatched: "no longer watching %s",
 		WatchingIn: "watching %s in %s's frame, wherever it is on the stack", WatchFrame: "frame %d · %s",
+		ConfigSources: "config %s",
 		BreakpointSet: "breakpoint at %s", BreakpointCleared: "breakpoint at %s cleared",
 		HaltedAt: "▶ halted: %d goroutines", StalledAt: "■ stalled: %d goroutines",
 		CmdEval: "evaluate", CmdExpand: "expand", CmdFrame: "frame %d", CmdWatch: "watch", CmdUnwatch: "unwatch",
@@ -292,6 +295,7 @@ var Texts = map[tracer.Lang]*Text{
 		NoWatchHere:      "先选中一个监视表达式再删除",
 		Watching:         "开始监视 %s", Unwatched: "不再监视 %s",
 		WatchingIn: "开始监视 %s，在 %s 的帧中求值（无论它在栈的哪一层）", WatchFrame: "第 %d 帧 · %s",
+		ConfigSources: "配置 %s",
 		BreakpointSet: "已在 %s 设置断点", BreakpointCleared: "已清除 %s 的断点",
 		HaltedAt: "▶ 已暂停：%d 个协程", StalledAt: "■ 卡住了：%d 个协程",
 		CmdEval: "求值", CmdExpand: "展开", CmdFrame: "第 %d 帧", CmdWatch: "监视", CmdUnwatch: "取消监视",
