@@ -432,6 +432,33 @@ var inspectScenarios = []struct {
 		m = keys(tb, m, "h")
 		return pump(tb, m, fake)
 	}},
+	{"halt-many", func(tb testing.TB, w, h int) Model {
+		// A halt that finds a dozen goroutines: the pane shows as many as
+		// its height holds, one a line from 80 columns (issue 26).
+		m, fake := inspectModel(tb, w, h, atStop(tracer.PhaseAfterStart))
+		fake.Inspect(tracertest.Inspection{Eval: evalDemo, Frame: frameDemo, Resolve: resolveDemo, Goroutines: manyGoroutines(12)})
+		fake.BlockAt(tracer.PhaseRunning)
+		m.setFocus(panePhases)
+		for m.phases.rows[m.phases.selected].key.phase != tracer.PhaseRunning {
+			m = keys(tb, m, "j")
+		}
+		m = keys(tb, m, "b", "n")
+		m = pump(tb, m, fake)
+		m = keys(tb, m, "h")
+		return pump(tb, m, fake)
+	}},
+}
+
+// manyGoroutines is demoGoroutines and more of the runtime's and the
+// servers', n in all.
+func manyGoroutines(n int) []tracer.Goroutine {
+	gs := demoGoroutines()
+	for id := int64(20); len(gs) < n; id++ {
+		gs = append(gs, tracer.Goroutine{ID: id, Current: tracer.Frame{Function: "runtime.gopark", File: "/usr/local/go/src/runtime/proc.go", Line: 435},
+			User:       tracer.Frame{Function: "google.golang.org/grpc.(*Server).serveStreams.func1", File: "/root/go/pkg/mod/google.golang.org/grpc@v1.65.0/server.go", Line: 1029},
+			WaitReason: "select", Waiting: tracer.Duration(time.Duration(id) * 100 * time.Millisecond)})
+	}
+	return gs
 }
 
 var inspectGoldenSizes = [][2]int{{80, 24}, {120, 40}}
