@@ -771,7 +771,7 @@ func TestReplayOfAStall(t *testing.T) {
 	m = keys(t, m, "n")
 	m = replayPump(t, m, m.trace.src)
 	s := screen(t, m, 120, 40)
-	for _, want := range []string{"■ stalled: 3 goroutines", "✗ halt  stalled", "[Goroutines]", "▶ 1 kratos.(*App).Run", "▶2 kratos.(*App).Run"} {
+	for _, want := range []string{"■ stalled: 3 goroutines", "✗ halt  stalled", "[Goroutines]", "▶  1  kratos.(*App).Run", "▶2 kratos.(*App).Run"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the stall's screen lacks %q:\n%s", want, s)
 		}
@@ -994,7 +994,7 @@ func TestFlowHalt(t *testing.T) {
 	rec.waitFor(t, "the program to run", func(s snapshot) bool { return !s.paused && s.phase == tracer.PhaseRunning })
 	press(tm, "h")
 	s = rec.waitFor(t, "the halt", screenHas("halted: 3 goroutines"))
-	for _, want := range []string{"[Goroutines]", "▶ 1 kratos.(*App).Run", "semacquire", "IO wait", "▶ halt", "▶2 kratos.(*App).Run"} {
+	for _, want := range []string{"[Goroutines]", "▶  1  kratos.(*App).Run", "semacquire", "IO wait", "▶ halt", "▶2 kratos.(*App).Run"} {
 		if !strings.Contains(s.screen, want) {
 			t.Errorf("at the halt the screen lacks %q:\n%s", want, s.screen)
 		}
