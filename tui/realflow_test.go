@@ -247,3 +247,51 @@ func watchRow(screen, expr string) string {
 	}
 	return ""
 }
+
+// TestFlowRealOpenFileToBreak: at app.running, before any request, open
+// shows the service's greeter.go in Source; b sets a breakpoint on line 28,
+// and a request from outside stops there.
+func TestFlowRealOpenFileToBreak(t *testing.T) {
+	conf := tracertest.WriteDemoConfig(t, tracertest.DemoConfigOptions{HTTPTimeout: "60s", GRPCTimeout: "60s", DatabaseSource: ":memory:"})
+	tm, rec := startRealFlow(t, 120, 40, conf)
+	nextUntil(t, tm, rec, "app.running", pausedAt(tracer.PhaseRunning))
+
+	// A name three files share: they are listed.
+	press(tm, ":")
+	tm.Type("open greeter.go")
+	press(tm, "enter")
+	rec.waitWithin(t, 10*time.Second, "the files listed", func(s snapshot) bool {
+		return strings.Contains(s.screen, "open greeter.go: 3 files match")
+	})
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	press(tm, ":")
+	tm.Type("open service/greeter.go:28")
+	press(tm, "enter")
+	s := rec.waitWithin(t, 10*time.Second, "greeter.go in Source", func(s snapshot) bool {
+		return s.focus == "Source" && strings.Contains(s.screen, "28 │     if errors.Is(err, biz.ErrEmptyName)")
+	})
+	if strings.Contains(s.screen, "▶ 28") {
+		t.Errorf("the opened file's line is marked as the stop's:\n%s", s.screen)
+	}
+	press(tm, "b")
+	rec.waitWithin(t, 10*time.Second, "the breakpoint", func(s snapshot) bool {
+		return strings.Contains(s.screen, "breakpoint at service.(*GreeterService).SayH")
+	})
+	press(tm, "n")
+	rec.waitWithin(t, 30*time.Second, "the program running on", func(s snapshot) bool { return !s.paused })
+	go func() {
+		if resp, err := http.Get("http://" + conf.HTTPAddr + "/helloworld/opened"); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	s = rec.waitWithin(t, 30*time.Second, "the request's first stop", func(s snapshot) bool { return s.paused })
+	for i := 0; i < 20 && s.phase != tracer.PhaseBreak; i++ {
+		s = realNext(t, tm, rec, "n")
+	}
+	if s.phase != tracer.PhaseBreak || !strings.Contains(s.label, "greeter.go:28") {
+		t.Fatalf("the request did not stop at the breakpoint set in the opened file; last %q:\n%s", s.label, s.screen)
+	}
+	// Let the request finish, so that quitting does not wait on it.
+	press(tm, "n")
+	rec.waitWithin(t, 30*time.Second, "the program running on", func(s snapshot) bool { return !s.paused })
+}

@@ -84,8 +84,11 @@ type Text struct {
 	// WatchingIn: a watch of a frame's own variables, kept to its function;
 	// WatchFrame: the frame a kept watch's value comes from, beside its type.
 	WatchingIn, WatchFrame string
-	// ConfigSources heads Bootstrap with config.load\'s sources.
-	ConfigSources                                      string
+	// ConfigSources heads Bootstrap with config.load's sources.
+	ConfigSources string
+	// OpenNoModule, OpenNone, OpenMany: open FILE found no module, no
+	// file, several files; Opened: the file shown in Source.
+	OpenNoModule, OpenNone, OpenMany, Opened           string
 	HaltedAt, StalledAt                                string
 	CmdEval, CmdExpand, CmdFrame, CmdWatch, CmdUnwatch string
 	CmdBreakpoint, CmdClear, CmdHalt, CmdGoroutine     string
@@ -179,7 +182,7 @@ var Texts = map[tracer.Lang]*Text{
 		GoroutineColumns: [5]string{"ID", "WHERE", "AT", "WAITING", "RUNTIME"},
 		PromptTitle:      "Evaluate",
 		PromptBusy:       "…",
-		PromptHint:       "a Go expression, or: break LOC · clear LOC · watch EXPR · unwatch EXPR · frame N",
+		PromptHint:       "a Go expression, or: break LOC · clear LOC · watch EXPR · unwatch EXPR · frame N · open FILE",
 		BadFrame:         "frame %s: give the frame's number, as in Stack",
 		NeedsLive:        "%s needs a live program: this trace cannot do it",
 		NotPausedInspect: "the program is running: h halts it",
@@ -190,6 +193,8 @@ var Texts = map[tracer.Lang]*Text{
 		Watching:         "watching %s", Unwatched: "no longer watching %s",
 		WatchingIn: "watching %s in %s's frame, wherever it is on the stack", WatchFrame: "frame %d · %s",
 		ConfigSources: "config %s",
+		OpenNoModule:  "open: the program's module is not known yet", OpenNone: "open %s: no file of the module %s has that name",
+		OpenMany: "open %s: %d files match (%s): give more of the path", Opened: "%s in Source: b sets a breakpoint on the cursor's line",
 		BreakpointSet: "breakpoint at %s", BreakpointCleared: "breakpoint at %s cleared",
 		HaltedAt: "▶ halted: %d goroutines", StalledAt: "■ stalled: %d goroutines",
 		CmdEval: "evaluate", CmdExpand: "expand", CmdFrame: "frame %d", CmdWatch: "watch", CmdUnwatch: "unwatch",
@@ -285,7 +290,7 @@ var Texts = map[tracer.Lang]*Text{
 		GoroutineColumns: [5]string{"ID", "位置", "文件", "等待", "运行时"},
 		PromptTitle:      "求值",
 		PromptBusy:       "…",
-		PromptHint:       "输入 Go 表达式，或：break 位置 · clear 位置 · watch 表达式 · unwatch 表达式 · frame 帧号",
+		PromptHint:       "输入 Go 表达式，或：break 位置 · clear 位置 · watch 表达式 · unwatch 表达式 · frame 帧号 · open 文件",
 		BadFrame:         "frame %s：请给出调用栈里的帧号",
 		NeedsLive:        "“%s”需要正在运行的程序：这次跟踪做不到",
 		NotPausedInspect: "程序正在运行：按 h 暂停",
@@ -296,6 +301,8 @@ var Texts = map[tracer.Lang]*Text{
 		Watching:         "开始监视 %s", Unwatched: "不再监视 %s",
 		WatchingIn: "开始监视 %s，在 %s 的帧中求值（无论它在栈的哪一层）", WatchFrame: "第 %d 帧 · %s",
 		ConfigSources: "配置 %s",
+		OpenNoModule:  "open：还不知道程序的模块", OpenNone: "open %s：模块 %s 里没有这个文件",
+		OpenMany: "open %s：有 %d 个文件匹配（%s）：请多给出一些路径", Opened: "%s 已在 Source 中打开：b 在光标所在行设断点",
 		BreakpointSet: "已在 %s 设置断点", BreakpointCleared: "已清除 %s 的断点",
 		HaltedAt: "▶ 已暂停：%d 个协程", StalledAt: "■ 卡住了：%d 个协程",
 		CmdEval: "求值", CmdExpand: "展开", CmdFrame: "第 %d 帧", CmdWatch: "监视", CmdUnwatch: "取消监视",
