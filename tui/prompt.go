@@ -245,7 +245,7 @@ func parsePrompt(line string) (verb, arg string) {
 		"watch": verbWatch, "w": verbWatch,
 		"unwatch": verbUnwatch,
 		"frame":   verbFrame, "f": verbFrame,
-		"open":    verbOpen, "o": verbOpen,
+		"open": verbOpen, "o": verbOpen,
 	}
 	v, ok := verbs[word]
 	if !ok || rest == "" || strings.ContainsRune(".[(+-*/%&|^<>=!:,)]}", rune(rest[0])) {
