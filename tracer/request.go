@@ -91,6 +91,9 @@ type RequestSpec struct {
 	Body string `json:"body,omitempty"`
 	// Header are extra headers ("Key: value"); gRPC sends them as metadata.
 	Header []string `json:"header,omitempty"`
+	// Service is the service of a system the request is for; empty: the
+	// first that serves it.
+	Service string `json:"service,omitempty"`
 }
 
 // String writes the spec back as the user would type it:

@@ -10,6 +10,7 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/diff"
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/phases"
 )
 
 // baselineState compares the trace with a baseline as it goes: the events
@@ -66,12 +67,12 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 	}
 	m.base.result = msg.result
 	tx := m.tx
-	phases := map[rowKey]pane.BaselineMark{}
-	add := func(k rowKey, short, full string) {
-		if old, ok := phases[k]; ok {
+	rows := map[phases.RowKey]pane.BaselineMark{}
+	add := func(k phases.RowKey, short, full string) {
+		if old, ok := rows[k]; ok {
 			short, full = old.Short+"; "+short, old.Full+"; "+full
 		}
-		phases[k] = pane.BaselineMark{Short: short, Full: full}
+		rows[k] = pane.BaselineMark{Short: short, Full: full}
 	}
 	for _, id := range []diff.SectionID{diff.SectionPhases, diff.SectionTimes} {
 		s := msg.result.Section(id)
@@ -79,7 +80,7 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 			continue
 		}
 		for _, c := range s.Changes {
-			k := keyOf(c.Phase, pane.Sanitize(c.Detail))
+			k := phases.KeyOf(c.Phase, pane.Sanitize(c.Detail))
 			full := pane.Sanitize(c.Path) + " " + changeText(c)
 			switch {
 			case c.Op == diff.Added:
@@ -120,12 +121,12 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 			}
 		}
 	}
-	m.phases.baseline, m.bootstrap.baseline = phases, leaves
-	m.phases.baselineLegend = tx.BaselineLegend
-	m.phases.baselineFooter = ""
+	footer := ""
 	if n := msg.result.Shown(); n > 0 {
-		m.phases.baselineFooter = pane.MarkBaseline + " " + fmt.Sprintf(tx.BaselineCount, n)
+		footer = pane.MarkBaseline + " " + fmt.Sprintf(tx.BaselineCount, n)
 	}
+	m.phases.SetBaseline(rows, footer, tx.BaselineLegend)
+	m.bootstrap.SetBaseline(leaves)
 }
 
 // changeText writes a change as "before → after", each with its origin
@@ -148,15 +149,8 @@ func changeText(c diff.Change) string {
 // one.
 func (m Model) baselineSummary() string {
 	var mark pane.BaselineMark
-	switch m.focus {
-	case panePhases:
-		if i := m.phases.selected; i >= 0 && i < len(m.phases.rows) {
-			mark = m.phases.baseline[m.phases.rows[i].key]
-		}
-	case paneBootstrap:
-		if i := m.bootstrap.selected; i < len(m.bootstrap.rows) {
-			mark = m.bootstrap.baseline[m.bootstrap.rows[i].path]
-		}
+	if p, ok := m.pane(m.focus).(baselineMarked); ok {
+		mark = p.SelectedBaseline()
 	}
 	if mark.Full == "" {
 		return ""
@@ -167,5 +161,12 @@ func (m Model) baselineSummary() string {
 // resetBaseline forgets the comparison, for a new trace or a move back.
 func (m *Model) resetBaseline() {
 	m.base.reset()
-	m.phases.baseline, m.phases.baselineFooter, m.phases.baselineLegend, m.bootstrap.baseline = nil, "", "", nil
+	m.phases.SetBaseline(nil, "", "")
+	m.bootstrap.SetBaseline(nil)
+}
+
+// baselineMarked is a pane whose rows a comparison with a baseline marks.
+type baselineMarked interface {
+	// SelectedBaseline is the mark of the selected row, if it has one.
+	SelectedBaseline() pane.BaselineMark
 }

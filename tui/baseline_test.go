@@ -17,6 +17,7 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer/diff"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/phases"
 )
 
 // baselineEvents is the demo trace as a baseline that differs from it:
@@ -120,8 +121,8 @@ func TestBaselineMarks(t *testing.T) {
 		t.Errorf("%d marks, want 7:\n%s", n, s)
 	}
 	// Selected, a row's whole difference is in the status line.
-	for m.phases.rows[m.phases.selected].key != (rowKey{phase: tracer.PhaseWireProvider, detail: "data.NewGreeterRepo"}) {
-		m.phases.move(-1)
+	for m.phases.SelectedKey() != (phases.RowKey{Phase: tracer.PhaseWireProvider, Detail: "data.NewGreeterRepo"}) {
+		m.phases.Move(-1)
 	}
 	if s := screen(t, m, 200, 60); !strings.Contains(s, pane.MarkBaseline+" vs baseline: wire.provider data.NewGreeterRepo after wire wireApp → after wire.provider data.NewData") {
 		t.Errorf("the status line lacks the selected row's difference:\n%s", s)

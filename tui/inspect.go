@@ -218,18 +218,18 @@ func (m *Model) inspectStop(ev tracer.Event) tea.Cmd {
 	if ev.Phase == tracer.PhaseBreak {
 		m.trace.phaseLabel = string(tracer.PhaseBreak) + " " + pane.Sanitize(m.shortLoc(ev.Detail))
 	}
-	m.variables.setStop(ev)
+	m.variables.SetStop(ev)
 	m.noteWatches(ev.Watches)
 	m.syncResults()
 	m.syncBreakMarks()
-	if m.variables.hasStop && (len(ev.Args) > 0 || len(ev.Locals) > 0 || len(ev.Watches) > 0) {
+	if m.variables.HasStop() && (len(ev.Args) > 0 || len(ev.Locals) > 0 || len(ev.Watches) > 0) {
 		// Where the user's own code is stopped (a breakpoint, a step, a
 		// request's layer), its variables are what to look at.
-		if ev.Phase == tracer.PhaseBreak || ev.Kind == tracer.KindStep || ev.Request != nil || m.bootstrap.root == nil {
+		if ev.Phase == tracer.PhaseBreak || ev.Kind == tracer.KindStep || ev.Request != nil || !m.bootstrap.HasConfig() {
 			m.suggest(paneVariables)
 		}
 	}
-	return tea.Batch(m.expandCmds(targetVariables, &m.variables.tree), m.carryOver())
+	return tea.Batch(m.expandCmds(targetVariables, m.variables.Tree()), m.carryOver())
 }
 
 // applyInspectEvent applies the events of inspection: a provider's
@@ -243,10 +243,10 @@ func (m *Model) applyInspectEvent(ev tracer.Event) tea.Cmd {
 		// results stay on the provider's row, for Variables to show while
 		// the row is selected.
 		if ev.Request != nil {
-			m.phases.applyReturn(ev) // a request layer's (requests.go)
+			m.phases.ApplyReturn(ev) // a request layer's (requests.go)
 			return nil
 		}
-		m.phases.applyProviderReturn(ev)
+		m.phases.ApplyProviderReturn(ev)
 		m.syncResults()
 		return nil
 	case tracer.KindHalt, tracer.KindStall:
@@ -256,14 +256,14 @@ func (m *Model) applyInspectEvent(ev tracer.Event) tea.Cmd {
 		m.insp.at++
 		m.insp.halt = &evCopy
 		m.insp.frame, m.insp.goroutine = 0, 0
-		m.phases.applyHalt(ev)
+		m.phases.ApplyHalt(ev)
 		if ev.Kind == tracer.KindHalt {
 			t.paused = true
 			t.stops++
 		} else {
 			t.paused = false
 		}
-		m.variables.setHalt(ev.Watches)
+		m.variables.SetHalt(ev.Watches)
 		m.goroutines.Set(ev.Goroutines, m.shortPath)
 		m.relayout()
 		m.setFocus(paneGoroutines)
@@ -295,8 +295,8 @@ func (m *Model) optionalPanes() optional {
 // syncResults shows in Variables the results of the provider selected in
 // Phases, if it returned.
 func (m *Model) syncResults() {
-	r, _ := m.phases.selectedReturn()
-	m.variables.showResults(r)
+	r, _ := m.phases.SelectedReturn()
+	m.variables.ShowResults(r)
 }
 
 // openPrompt opens the expression prompt.
@@ -352,9 +352,9 @@ func (m *Model) selectFrame(i int, fromPrompt bool) tea.Cmd {
 func (m *Model) showFrameDetail(g int64, d tracer.FrameDetail) tea.Cmd {
 	m.insp.frame = d.Index
 	m.stack.ShowFrame(d.Index)
-	m.variables.setFrame(g, d)
+	m.variables.SetFrame(g, d)
 	m.suggest(paneVariables)
-	return tea.Batch(m.showFrameSource(d.Frame, d.Source), m.expandCmds(targetVariables, &m.variables.tree))
+	return tea.Batch(m.showFrameSource(d.Frame, d.Source), m.expandCmds(targetVariables, m.variables.Tree()))
 }
 
 // showFrameSource shows the code of a frame other than the stop's.
@@ -372,7 +372,7 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 		m.insp.breakpoints = msg.breakpoints
 		m.syncBreakMarks()
 		for _, w := range msg.watches {
-			m.variables.addWatch(w)
+			m.variables.AddWatch(w)
 		}
 		m.noteWatches(msg.watches)
 	case evalMsg:
@@ -389,7 +389,7 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 		if msg.at != m.insp.at {
 			return nil
 		}
-		tree := &m.variables.tree
+		tree := m.variables.Tree()
 		if msg.target == targetPrompt {
 			tree = &m.prompt.result
 		}
@@ -400,7 +400,7 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 		if msg.target == targetPrompt {
 			tree.Loaded(msg.path, msg.node)
 		} else {
-			m.variables.loaded(msg.path, msg.node)
+			m.variables.Loaded(msg.path, msg.node)
 		}
 		return m.expandCmds(msg.target, tree)
 	case frameMsg:
@@ -413,7 +413,7 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 		}
 		cmd := m.showFrameDetail(msg.goroutine, msg.detail)
 		if msg.prompt {
-			m.prompt.showNote(m.variables.frameName())
+			m.prompt.showNote(m.variables.FrameName())
 		}
 		return cmd
 	case goroutineMsg:

@@ -24,7 +24,9 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/phases"
 	"github.com/kratos-trace/kratos-trace/tui/internal/panes/source"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/variables"
 )
 
 // The demo trace with what a live Inspector adds: arguments and locals at
@@ -339,9 +341,9 @@ func atStop(phase tracer.PhaseID) func(tracer.Event) bool {
 // selectRow moves the Variables selection to the row whose name is name.
 func selectRow(tb testing.TB, m Model, name string) Model {
 	tb.Helper()
-	for i, r := range m.variables.tree.Rows {
+	for i, r := range m.variables.Tree().Rows {
 		if r.Node != nil && r.Node.Name == name {
-			m.variables.tree.Selected = i
+			m.variables.Tree().Selected = i
 			return m
 		}
 	}
@@ -424,7 +426,7 @@ var inspectScenarios = []struct {
 		m, fake := inspectModel(tb, w, h, atStop(tracer.PhaseAfterStart))
 		fake.BlockAt(tracer.PhaseRunning)
 		m.setFocus(panePhases)
-		for m.phases.rows[m.phases.selected].key.phase != tracer.PhaseRunning {
+		for m.phases.SelectedKey().Phase != tracer.PhaseRunning {
 			m = keys(tb, m, "j")
 		}
 		m = keys(tb, m, "b", "n")
@@ -439,7 +441,7 @@ var inspectScenarios = []struct {
 		fake.Inspect(tracertest.Inspection{Eval: evalDemo, Frame: frameDemo, Resolve: resolveDemo, Goroutines: manyGoroutines(12)})
 		fake.BlockAt(tracer.PhaseRunning)
 		m.setFocus(panePhases)
-		for m.phases.rows[m.phases.selected].key.phase != tracer.PhaseRunning {
+		for m.phases.SelectedKey().Phase != tracer.PhaseRunning {
 			m = keys(tb, m, "j")
 		}
 		m = keys(tb, m, "b", "n")
@@ -568,15 +570,15 @@ func TestVariablesWatchAndUnwatch(t *testing.T) {
 	if !slices.Contains(fake.CommandLog(), "watch a.opts.servers") {
 		t.Fatalf("w did not watch the value's expression: %v", fake.CommandLog())
 	}
-	if got := m.variables.tree.Sections[0].ID; got != sectionWatches {
+	if got := m.variables.Tree().Sections[0].ID; got != variables.SectionWatches {
 		t.Fatalf("the first section is %q, want the watches", got)
 	}
-	m.variables.tree.Selected = 1 // the watch
+	m.variables.Tree().Selected = 1 // the watch
 	m = keys(t, m, "x")
 	if !slices.Contains(fake.CommandLog(), "unwatch a.opts.servers") {
 		t.Errorf("x did not unwatch: %v", fake.CommandLog())
 	}
-	if m.variables.tree.Sections[0].ID == sectionWatches {
+	if m.variables.Tree().Sections[0].ID == variables.SectionWatches {
 		t.Errorf("the watch is still shown")
 	}
 	// x on a value that is no watch says so.
@@ -592,14 +594,8 @@ func TestVariablesWatchAndUnwatch(t *testing.T) {
 func TestProviderResultsFollowPhases(t *testing.T) {
 	m, _ := inspectModel(t, 120, 40, atStop(tracer.PhaseRunning))
 	m.setFocus(panePhases)
-	row := -1
-	for i, r := range m.phases.rows {
-		if r.key.detail == "data.NewData" {
-			row = i
-		}
-	}
 	m = keys(t, m, "k")
-	for m.phases.selected != row {
+	for m.phases.SelectedKey().Detail != "data.NewData" {
 		m = keys(t, m, "k")
 	}
 	if !strings.Contains(screen(t, m, 120, 40), "data.NewData  → *data.Da") {
@@ -628,7 +624,7 @@ func TestReturnIsAPass(t *testing.T) {
 	if m.trace.phaseLabel != "wire.provider data.NewGreeterRepo" || !m.trace.paused {
 		t.Fatalf("n from data.NewData stopped at %s (paused %v), want the next provider", m.trace.phaseLabel, m.trace.paused)
 	}
-	if r, ok := m.phases.returns[rowKey{phase: tracer.PhaseWireProvider, detail: "data.NewData"}]; !ok || len(r.Results) != 3 {
+	if r, ok := m.phases.Returned(phases.RowKey{Phase: tracer.PhaseWireProvider, Detail: "data.NewData"}); !ok || len(r.Results) != 3 {
 		t.Errorf("data.NewData's return was not recorded: %v", r)
 	}
 }
@@ -689,8 +685,8 @@ func TestRestartCarriesBreakpointsAndWatches(t *testing.T) {
 			t.Errorf("the restarted trace did not get %q: %v", want, log)
 		}
 	}
-	if len(m.insp.breakpoints) != 1 || m.variables.watches[0].Expr != "main.flagconf" {
-		t.Errorf("after the restart: breakpoints %v, watches %v", m.insp.breakpoints, m.variables.watches)
+	if len(m.insp.breakpoints) != 1 || m.variables.Watches()[0].Expr != "main.flagconf" {
+		t.Errorf("after the restart: breakpoints %v, watches %v", m.insp.breakpoints, m.variables.Watches())
 	}
 }
 
@@ -820,10 +816,8 @@ func TestBreakpointInARequestSitsUnderItsCall(t *testing.T) {
 	}
 	m := modelAt(t, scenario{until: func(tracer.Event) bool { return false }}, 120, 40, events)
 	var labels []string
-	for _, r := range m.phases.rows {
-		if !r.header {
-			labels = append(labels, r.label)
-		}
+	for _, r := range m.phases.Rows() {
+		labels = append(labels, r.Label)
 	}
 	biz, brk := -1, -1
 	for i, l := range labels {

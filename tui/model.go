@@ -213,12 +213,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		_, m.trace.rewind = msg.src.(tracer.Rewinder)
 		m.keys.Previous.SetEnabled(m.trace.rewind)
-		m.phases.setRewind(m.trace.rewind)
+		m.phases.SetRewind(m.trace.rewind)
 		_, requester := msg.src.(tracer.Requester)
 		m.keys.Request.SetEnabled(requester)
 		// Breaks the user turned off before a restart stay off.
 		for _, info := range tracer.Phases {
-			if m.phases.breakOff[info.ID] {
+			if m.phases.BreakOff(info.ID) {
 				src, phase := msg.src, info.ID
 				m.enqueue(m.tx.CmdBreak, func() error { return src.SetBreak(phase, false) })
 			}
@@ -257,7 +257,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.trace.closed = true
 		m.trace.paused = false
 		m.trace.launching = false
-		m.phases.finish()
+		m.phases.Finish()
 		// Notes may still come, e.g. a lesson's last words after the exit.
 		return m, m.waitForEvent()
 
@@ -380,7 +380,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 	case tracer.KindSession:
 		t.session = ev.Session
 		if ev.Session != nil {
-			m.phases.setPlan(ev.Session.Plan)
+			m.phases.SetPlan(ev.Session.Plan)
 		}
 	case tracer.KindOutput:
 		if ev.Output != nil {
@@ -391,7 +391,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 		t.fatal = pane.SanitizeLines(ev.Error)
 		t.launching = false
 		t.paused = false
-		m.phases.fail(ev)
+		m.phases.Fail(ev)
 		if len(ev.Stack) > 0 {
 			m.stack.Set(ev.Goroutine, ev.Stack, m.shortPath)
 		}
@@ -404,7 +404,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 		m.leaveHalt()
 		t.launching = false
 		t.flash = ""
-		m.phases.apply(ev)
+		m.phases.Apply(ev)
 		m.notes.SetPhase(ev)
 		t.phase, t.phaseLabel, t.elapsed = ev.Phase, pane.Sanitize(ev.Label()), ev.Elapsed
 		t.noteServing(ev.Phase)
@@ -442,17 +442,17 @@ func (m *Model) takeSnapshot(ev tracer.Event) {
 				prev = map[string]string{}
 			}
 		}
-		m.bootstrap.set(ev.Bootstrap, prev)
+		m.bootstrap.Set(ev.Bootstrap, prev)
 		m.trace.bootLeaves = ev.Bootstrap.Leaves()
 	}
 	if ev.ConfigSources != nil {
-		m.bootstrap.setSources(ev.ConfigSources)
-	}
-	if ev.ConfigSources != nil {
-		m.bootstrap.setSources(ev.ConfigSources)
+		m.bootstrap.SetSources(ev.ConfigSources)
 	}
 	if ev.Servers != nil {
 		m.servers.Set(ev.Servers)
+	}
+	if ev.Clients != nil {
+		m.servers.SetClients(ev.Clients)
 	}
 	m.servers.NoteRegistry(ev)
 	m.trace.hasSnapshot = true
@@ -465,7 +465,8 @@ func (m *Model) suggestTab(phase tracer.PhaseID) {
 	case tracer.PhaseConfigScan:
 		m.suggest(paneBootstrap)
 	case tracer.PhaseWireDone, tracer.PhaseServerStart, tracer.PhaseAfterStart, tracer.PhaseRunning,
-		tracer.PhaseServerStop, tracer.PhaseAfterStop, tracer.PhaseAppNew, tracer.PhaseRegister, tracer.PhaseDeregister:
+		tracer.PhaseServerStop, tracer.PhaseAfterStop, tracer.PhaseAppNew, tracer.PhaseRegister, tracer.PhaseDeregister,
+		tracer.PhaseDiscoveryDial, tracer.PhaseDiscoveryUpdate:
 		m.suggest(paneServers)
 	}
 }
@@ -789,8 +790,7 @@ func (m *Model) nextCommand() tea.Cmd {
 
 // toggleBreak turns the break of phase on or off.
 func (m *Model) toggleBreak(phase tracer.PhaseID) tea.Cmd {
-	off := !m.phases.breakOff[phase]
-	m.phases.breakOff[phase] = off
+	off := m.phases.ToggleBreak(phase)
 	m.trace.notice = pane.Format(m.tx.BreakOn, phase)
 	if off {
 		m.trace.notice = pane.Format(m.tx.BreakOff, phase)

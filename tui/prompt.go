@@ -262,7 +262,7 @@ func (m Model) promptBox() []string {
 	title := m.tx.PromptTitle
 	tw := pane.TextWidth(title)
 	painted := st.TitleFocused.Paint(title)
-	if where := m.variables.frameName(); where != "" && tw+2+pane.TextWidth(where) <= r.w-6 {
+	if where := m.variables.FrameName(); where != "" && tw+2+pane.TextWidth(where) <= r.w-6 {
 		painted += "  " + st.Dim.Paint(where)
 		tw += 2 + pane.TextWidth(where)
 	}

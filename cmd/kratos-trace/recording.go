@@ -206,9 +206,12 @@ func exportOptions(h replay.Header, from string, noRedact bool) export.Options {
 func (o runOptions) startSource(ctx context.Context, cfg delve.Config) (tracer.Source, error) {
 	var src tracer.Source
 	var err error
-	if o.remote != nil {
+	switch {
+	case o.remote != nil:
 		src, err = o.remote.connect(ctx)
-	} else {
+	case o.system != nil:
+		src, err = o.startSystem(ctx, cfg)
+	default:
 		src, err = delve.Start(ctx, cfg)
 	}
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/delve"
 	"github.com/kratos-trace/kratos-trace/tracer/headless"
+	"github.com/kratos-trace/kratos-trace/tracer/system"
 	"github.com/kratos-trace/kratos-trace/tui"
 )
 
@@ -55,12 +57,17 @@ type runOptions struct {
 	requests []tracer.RequestSpec
 	// inspect are --watch and --break (inspectflags.go).
 	inspect inspectOptions
+
+	// sys are --system and --together; system is the system traced, nil
+	// for a single service (systemcmd.go).
+	sys    systemFlags
+	system *system.File
 }
 
 func newRunCommand(io streams) *cobra.Command {
 	var opts runOptions
 	cmd := &cobra.Command{
-		Use:   "run [flags] PACKAGE [-- PROGRAM ARGS...]",
+		Use:   "run [flags] PACKAGE... [-- PROGRAM ARGS...]",
 		Short: "Build a Kratos service and trace its boot and shutdown",
 		Long: `Build PACKAGE (a directory holding a main package, or one main package below
 it such as cmd/server) with -gcflags=all=-N -l, run it under Delve and stop
@@ -73,20 +80,24 @@ for --hold, sends SIGTERM and traces the shutdown.
 
 The program runs in its package directory unless --wd says otherwise, so a
 kratos-layout project finds its default -conf ../../configs. Arguments after
--- go to the program.`,
+-- go to the program.
+
+Several PACKAGEs are traced together as a system, each started once the one
+named before it is at app.running (the arguments after -- go to each); with
+--system the services, their order and the processes they need (etcd) are
+read from a system file. See docs/SYSTEMS.md.`,
 		Example: `  kratos-trace run ./demo
   kratos-trace run --headless ./demo
   kratos-trace run --headless --json --hold 2s ./demo
   kratos-trace run --headless --break main.newApp --watch main.flagconf ./demo
   kratos-trace run --headless --request 'GET /helloworld/kratos' ./demo
   kratos-trace run --headless --stall 10s --baseline boot.jsonl ./cmd/server
-  kratos-trace run ./cmd/server -- -conf ./configs`,
+  kratos-trace run ./cmd/server -- -conf ./configs
+  kratos-trace run --headless ./cmd/server ./gateway/cmd/server
+  kratos-trace run --headless --system demo/kratos-trace.yaml`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if cmd.ArgsLenAtDash() == 0 || len(args) == 0 {
-				return errors.New("requires the PACKAGE to trace, e.g. kratos-trace run ./demo")
-			}
-			if dash := cmd.ArgsLenAtDash(); dash > 1 || (dash < 0 && len(args) > 1) {
-				return fmt.Errorf("accepts one PACKAGE, got %v; put program arguments after --", args)
+			if opts.sys.file == "" && (cmd.ArgsLenAtDash() == 0 || len(args) == 0) {
+				return usage("requires the PACKAGE to trace, e.g. kratos-trace run ./demo", helpHint(cmd))
 			}
 			return nil
 		},
@@ -94,7 +105,18 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 			if err := opts.inspect.check(); err != nil {
 				return err
 			}
-			cfg := delve.Config{Target: args[0], Args: args[1:], WorkingDir: opts.workingDir, NoCache: opts.noCache,
+			sys, err := systemOf(io, cmd, opts.sys, args, cmd.ArgsLenAtDash())
+			if err != nil {
+				return err
+			}
+			opts.system = sys
+			target, programArgs := "", []string(nil)
+			if sys == nil {
+				target, programArgs = args[0], args[1:]
+			} else {
+				target = systemTarget(sys)
+			}
+			cfg := delve.Config{Target: target, Args: programArgs, WorkingDir: opts.workingDir, NoCache: opts.noCache,
 				Watches: opts.inspect.watches, Breaks: opts.inspect.breaks, Stall: opts.stall}
 			layers, err := opts.req.layerDirs()
 			if err != nil {
@@ -117,6 +139,7 @@ kratos-layout project finds its default -conf ../../configs. Arguments after
 	f.BoolVar(&opts.noCache, "no-cache", false, "build the program afresh instead of reusing an unchanged debug build from the cache")
 	addStallFlag(f, &opts)
 	addLayerFlag(f, &opts.req)
+	addSystemFlags(f, &opts.sys)
 	return cmd
 }
 
@@ -140,10 +163,10 @@ func addOutputFlags(f *pflag.FlagSet, opts *runOptions) {
 func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions) error {
 	ctx := cmd.Context()
 	if opts.script != "" && opts.json {
-		return errors.New("--script prints its own report and accepts no --json")
+		return usage("--script prints its own report and does not go with --json", "")
 	}
 	if opts.outputLines < 0 {
-		return fmt.Errorf("--output-lines %d: give a number of lines, or 0 for the default of %d", opts.outputLines, tui.DefaultOutputLines)
+		return usage(fmt.Sprintf("--output-lines %d is negative", opts.outputLines), fmt.Sprintf("give a number of lines, or 0 for the default of %d", tui.DefaultOutputLines))
 	}
 	lang, err := pickLang(opts.langFlag)
 	if err != nil {
@@ -154,9 +177,12 @@ func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions)
 	}
 	switch {
 	case len(opts.requests) > 0 && opts.script != "":
-		return &delve.UserError{Msg: "--request does not go with --script: the script sends its own requests", Hint: "write `request METHOD PATH` in the script where the request is to be sent"}
+		return usage("--request does not go with --script: the script sends its own requests", "write `request METHOD PATH` in the script where the request is to be sent")
 	case len(opts.requests) > 0 && !opts.headless:
-		return &delve.UserError{Msg: "--request goes with --headless", Hint: "in the terminal UI press R at app.running to pick a route and send it; in a script write `request METHOD PATH`"}
+		return usage("--request goes with --headless", "in the terminal UI press R at app.running to pick a route and send it; in a script write `request METHOD PATH`")
+	}
+	if err := checkRequestServices(opts); err != nil {
+		return err
 	}
 	opts.lang = lang
 	if err := checkIgnoredFlags(io, opts, cmd.Flags().Changed("stop-timeout")); err != nil {
@@ -198,16 +224,16 @@ func checkIgnoredFlags(io streams, opts runOptions, stopTimeoutGiven bool) error
 	} {
 		switch {
 		case f.given && opts.script != "":
-			return refuseUsage(io, f.name+" does not go with --script: "+f.script, "")
+			return usage(f.name+" does not go with --script: "+f.script, "")
 		case f.given && opensTUI(io, opts):
-			return refuseUsage(io, f.name+" is for a trace that runs by itself: add --headless (or --json)", f.tuiHint)
+			return usage(f.name+" is for a trace that runs by itself: add --headless (or --json)", f.tuiHint)
 		}
 	}
 	switch {
 	case opts.outputLines > 0 && opts.headless:
-		return refuseUsage(io, "--output-lines is for the terminal UI: --headless prints every line of the program's output", "")
+		return usage("--output-lines is for the terminal UI: --headless prints every line of the program's output", "")
 	case opts.noRedact && opts.record == "" && opts.traceOut == "" && opts.baselineFlags.path == "":
-		return refuseUsage(io, "--no-redact goes with --record or --trace-out: it writes the values that look secret into their files as they are", "")
+		return usage("--no-redact goes with --record or --trace-out: it writes the values that look secret into their files as they are", "")
 	}
 	return checkStall(io, opts)
 }
@@ -225,7 +251,18 @@ func diffOut(io streams, json bool) io.Writer {
 func runHeadless(ctx context.Context, io streams, cfg delve.Config, opts runOptions) error {
 	src, err := opts.startSource(ctx, cfg)
 	if err != nil {
+		if opts.json {
+			// A failure before the trace began (go list could not read
+			// the package) is an error event like every other one.
+			writeJSONEvent(io.out, delve.ErrorEvent(err))
+		}
 		return err
+	}
+	stopTimeout := opts.stopTimeout
+	if opts.system != nil && stopTimeout > 0 {
+		// Each service gets the time in turn (tracer/system), and the
+		// processes stop after them.
+		stopTimeout *= time.Duration(len(opts.system.Services) + 1)
 	}
 	res, err := headless.Run(ctx, src, headless.Options{
 		Out:         io.out,
@@ -233,7 +270,7 @@ func runHeadless(ctx context.Context, io streams, cfg delve.Config, opts runOpti
 		JSON:        opts.json,
 		Lang:        opts.lang,
 		Hold:        opts.hold,
-		StopTimeout: opts.stopTimeout,
+		StopTimeout: stopTimeout,
 		// A remote program is left serving, never signalled.
 		LeaveRunning: opts.remote != nil,
 		Requests:     opts.requests,
@@ -254,6 +291,9 @@ func runHeadless(ctx context.Context, io streams, cfg delve.Config, opts runOpti
 
 // traceOutcome turns how the trace ended into the exit code.
 func traceOutcome(io streams, res *headless.Result) error {
+	if len(res.Services) > 0 {
+		return systemOutcome(io, res)
+	}
 	switch {
 	case res.Stalled != nil:
 		return stallOutcome(io, res.Stalled)
@@ -295,4 +335,11 @@ func reached(res *headless.Result, id tracer.PhaseID) bool {
 		}
 	}
 	return false
+}
+
+// writeJSONEvent writes ev as one line of --json output.
+func writeJSONEvent(w io.Writer, ev tracer.Event) {
+	if b, err := json.Marshal(ev); err == nil {
+		fmt.Fprintf(w, "%s\n", b)
+	}
 }

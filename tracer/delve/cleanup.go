@@ -11,8 +11,12 @@ import (
 // started it as one (internal/watchdog): it then never returns. Otherwise it
 // returns at once and lets the traces of this process use a watchdog. main
 // calls it first of all, and so does TestMain in the packages whose tests
-// start traces.
-func RunWatchdogIfAsked() { watchdog.RunIfAsked(killRemote) }
+// start traces. The Delve server of an isolated session (serverproc.go) is
+// started the same way, and is only that too.
+func RunWatchdogIfAsked() {
+	runServerIfAsked()
+	watchdog.RunIfAsked(killRemote)
+}
 
 // killRemote ends the program of the Delve server at addr, as
 // --kill-on-exit would have on the way out: halt it if it runs, then

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -46,6 +47,9 @@ func (s *Session) launch() error {
 		return errors.New("cancelled")
 	default:
 	}
+	if err := s.waitLaunch(); err != nil {
+		return err
+	}
 	kratosVersion, kratosDir, goVersion := kratosOf(bin)
 
 	s.status("launching %s under Delve", s.target.ImportPath)
@@ -61,20 +65,30 @@ func (s *Session) launch() error {
 	}
 	// Until its pid is known, the program is found by its executable.
 	s.lease.Add("exe %s", bin)
-	listener, conn := service.ListenerPipe()
-	s.server = rpccommon.NewServer(&service.Config{
-		Listener:    listener,
-		ProcessArgs: append([]string{bin}, s.cfg.Args...),
-		APIVersion:  2,
-		Debugger: debugger.Config{
-			WorkingDir:     s.cfg.WorkingDir,
-			Backend:        "default",
-			CheckGoVersion: true,
-			Stdout:         proc.OutputRedirect{File: stdoutW},
-			Stderr:         proc.OutputRedirect{File: stderrW},
-		},
-	})
-	runErr := s.server.Run()
+	var conn net.Conn
+	var runErr error
+	if s.cfg.Isolated {
+		ps := s.newServerProcess(dir, bin, stdoutW, stderrW)
+		s.server = ps
+		runErr = ps.Run()
+		conn = ps.conn
+	} else {
+		var listener net.Listener
+		listener, conn = service.ListenerPipe()
+		s.server = rpccommon.NewServer(&service.Config{
+			Listener:    listener,
+			ProcessArgs: append([]string{bin}, s.cfg.Args...),
+			APIVersion:  2,
+			Debugger: debugger.Config{
+				WorkingDir:     s.cfg.WorkingDir,
+				Backend:        "default",
+				CheckGoVersion: true,
+				Stdout:         proc.OutputRedirect{File: stdoutW},
+				Stderr:         proc.OutputRedirect{File: stderrW},
+			},
+		})
+		runErr = withProgramEnv(s.cfg.Env, s.server.Run)
+	}
 	// The program holds its own copies of the write ends now.
 	stdoutW.Close()
 	stderrW.Close()
@@ -118,7 +132,7 @@ func (s *Session) arm(entries []planEntry, notes []string, info tracer.Session) 
 			continue
 		}
 		if e.Unavailable == "" {
-			bp := &api.Breakpoint{FunctionName: e.Function, File: s.sources.paths.toRemote(e.File), Line: e.Line}
+			bp := &api.Breakpoint{FunctionName: e.Function, File: s.sources.paths.toRemote(e.File), Line: e.Line, Cond: e.cond}
 			if e.Function != "" {
 				bp.File, bp.Line = "", 0
 			}
@@ -130,6 +144,11 @@ func (s *Session) arm(entries []planEntry, notes []string, info tracer.Session) 
 			switch {
 			case err != nil && strings.Contains(err.Error(), "Breakpoint exists") && s.armShared(&e):
 				// Another phase stops here already; the hit means both.
+			case err != nil && e.optional:
+				// Code this program does not link (a client it never
+				// builds): not a phase of its trace.
+				debugf("optional %s left out: %v", e.Phase, err)
+				continue
 			case err != nil:
 				e.Unavailable = unavailableReason(e, err)
 			default:

@@ -54,6 +54,15 @@ type Config struct {
 	// Stall, when set, ends a trace whose program runs this long (program
 	// time) without reaching a phase, with a KindStall event; see stall.go.
 	Stall time.Duration
+	// Env are KEY=VALUE variables added to the program's environment.
+	Env []string
+	// Launch, when set, holds the built program back until it is closed
+	// (launchgate.go).
+	Launch <-chan struct{}
+	// Isolated runs the session's Delve server in a process of its own,
+	// so that several sessions can trace programs side by side
+	// (serverproc.go).
+	Isolated bool
 }
 
 // Session is a live trace of one program under Delve. It implements
@@ -116,8 +125,16 @@ type Session struct {
 	fatal *tracer.Event
 	// failed is the last phase that failed without killing the program
 	// (reportFailure); a panic that follows is its consequence.
-	failed  *tracer.Event
-	servers *serverTracker
+	failed *tracer.Event
+	// stopping: App.Stop has run (app.stop was reached), so an error
+	// Run's wait returns came during the shutdown.
+	stopping bool
+	servers  *serverTracker
+	// clients are the clients the program built (discovery.go).
+	clients clientTracker
+	// registry is the lease the App's instance is registered under
+	// (lease.go).
+	registry registryLease
 	// serversStale: the servers may have changed since they were read.
 	serversStale bool
 	sources      *sourceCache
@@ -161,6 +178,9 @@ type hit struct {
 	thread *api.Thread
 	// ret: the hit is at a return of a request function.
 	ret bool
+	// lift names the client timeout an outgoing call is about to apply,
+	// at the line that checks it (clientcalls.go).
+	lift string
 }
 
 // Start resolves the target and begins a trace in the background: the build,
@@ -417,7 +437,9 @@ func (s *Session) run() {
 	defer s.closeEvents()
 	defer s.teardown()
 	if err := s.launch(); err != nil {
-		s.emit(errorEvent(err))
+		if !errors.Is(err, errNotLaunched) {
+			s.emit(ErrorEvent(err))
+		}
 		return
 	}
 	if s.cfg.PlanOnly {
@@ -452,20 +474,6 @@ func (s *Session) closeEvents() {
 	defer s.sendMu.Unlock()
 	s.eventsClosed = true
 	close(s.events)
-}
-
-// errorEvent turns err into a KindError event, keeping a UserError's hint
-// and detail.
-func errorEvent(err error) tracer.Event {
-	ev := tracer.Event{Kind: tracer.KindError, Error: err.Error()}
-	var ue *UserError
-	if errors.As(err, &ue) {
-		if ue.Detail != "" {
-			ev.Error += "\n" + ue.Detail
-		}
-		ev.Reason = ue.Hint
-	}
-	return ev
 }
 
 // closing reports whether Close has been called.

@@ -136,7 +136,7 @@ func (s *Session) step(op string) (*api.DebuggerState, error) {
 	if s.closing() {
 		return nil, errors.New("the trace is closing")
 	}
-	s.runClock.resume()
+	s.notePause(s.runClock.resume())
 	defer s.runClock.pause()
 	switch op {
 	case "next":
@@ -232,7 +232,7 @@ func (s *Session) report(h hit) bool {
 		}
 	case tracer.PhaseServerStart, tracer.PhaseServerStop:
 		if srv, key, err := readServerVar(s.client, scope, h.entry.serverVar); err == nil {
-			ev.Detail = srv.Kind + " " + srv.Address
+			ev.Detail = srv.Kind + " " + srv.ShownAddress()
 			if h.entry.Phase == tracer.PhaseServerStart {
 				s.servers.setState(key, tracer.ServerStarting)
 			} else {
@@ -241,6 +241,9 @@ func (s *Session) report(h hit) bool {
 		}
 	case tracer.PhaseRegister, tracer.PhaseDeregister:
 		s.addRegistration(&ev, scope, h.entry)
+		s.noteRegistration(&ev, scope, h.entry)
+	case tracer.PhaseDiscoveryDial, tracer.PhaseDiscoveryUpdate:
+		s.addDiscovery(&ev, scope, h.entry.client)
 	case tracer.PhaseAppNew:
 		if kind, err := readRegistrar(s.client, scope, h.entry.opts()+".registrar"); err == nil {
 			ev.Registrar = kind
@@ -255,10 +258,14 @@ func (s *Session) report(h hit) bool {
 	s.mu.Lock()
 	pause := !s.noBreak[h.entry.Phase] && !ev.Skipped
 	s.mu.Unlock()
-	if h.entry.Phase != tracer.PhaseBreak {
+	if h.entry.Phase != tracer.PhaseBreak && h.entry.client == nil {
 		// A panic is blamed on the last lifecycle phase, not on a
-		// breakpoint of the user's.
+		// breakpoint of the user's, nor on a client's resolver, which
+		// runs on its own goroutine at any time.
 		s.current = h.entry.Phase
+	}
+	if h.entry.Phase == tracer.PhaseStop {
+		s.stopping = true
 	}
 	if pause {
 		ev.Kind = tracer.KindStop
@@ -284,6 +291,7 @@ func (s *Session) addState(ev *tracer.Event) {
 	ev.Bootstrap = s.bootstrap
 	ev.ConfigSources = s.configDescribed
 	ev.Servers = s.servers.snapshot()
+	ev.Clients = s.clients.snapshot()
 	if ev.Stack == nil {
 		ev.Stack = s.stack(ev.Goroutine)
 	}
@@ -411,9 +419,11 @@ func (s *Session) reportExit(code int) {
 	s.mu.Lock()
 	panicLine := s.panicLine
 	s.mu.Unlock()
-	switch f := s.failureAtExit(code, panicLine); {
+	switch f, own := s.failureAtExit(code, panicLine), s.ownExit(code, panicLine); {
 	case f != nil:
 		s.emit(*f)
+	case own != nil && s.fatal == nil:
+		s.emit(*own)
 	case s.fatal != nil:
 		s.fatal.Reason = panicLine
 		s.emit(*s.fatal)

@@ -39,49 +39,6 @@ type diffWords struct {
 	timesNotCounted string
 }
 
-var allDiffWords = map[tracer.Lang]*diffWords{
-	tracer.English: {
-		sections: map[diff.SectionID]string{
-			diff.SectionPhases:    "Phases",
-			diff.SectionBootstrap: "Bootstrap",
-			diff.SectionServers:   "Servers",
-			diff.SectionExit:      "Exit",
-		},
-		times:           "Times (changed by ×%g and %s or more%s)",
-		same:            "No differences.",
-		differ:          "%d difference(s): %s.",
-		partial:         "(B is still under way or ended before the exit: what A has beyond it is not compared)",
-		masked:          "masked; the hashes differ",
-		moved:           "moved",
-		movedFrom:       "same value; moved from %s to %s",
-		movedCount:      "moved",
-		timesNoise:      "; not counted, --times counts them",
-		timesNotCounted: "%d time(s) changed beyond the threshold, not counted (--times counts them).",
-	},
-	tracer.Chinese: {
-		sections: map[diff.SectionID]string{
-			diff.SectionPhases:    "阶段",
-			diff.SectionBootstrap: "Bootstrap",
-			diff.SectionServers:   "服务器",
-			diff.SectionExit:      "退出",
-		},
-		times:           "耗时（变化达到 ×%g 且 %s 以上%s）",
-		same:            "没有差异。",
-		differ:          "%d 处差异：%s。",
-		partial:         "（B 尚未结束，或在退出前就结束了：A 在那之后的部分不做比较）",
-		masked:          "已遮盖；哈希不同",
-		moved:           "位置变了",
-		movedFrom:       "值相同；来源从 %s 改为 %s",
-		movedCount:      "来源变了",
-		timesNoise:      "；不计入差异，--times 会计入",
-		timesNotCounted: "%d 处耗时变化超过阈值，未计入差异（--times 会计入）。",
-	},
-}
-
-func diffWordsFor(lang tracer.Lang) *diffWords {
-	return inLang(allDiffWords, lang)
-}
-
 const (
 	ansiRed   = "\x1b[31m"
 	ansiGreen = "\x1b[32m"
@@ -94,7 +51,7 @@ const (
 // Sections without a change or a note are left out.
 func WriteDiff(w io.Writer, r *diff.Result, o DiffOptions) error {
 	bw := bufio.NewWriter(w)
-	wd := diffWordsFor(o.Lang)
+	wd := &wordsFor(o.Lang).diff
 	paint := func(code, s string) string {
 		if !o.Color {
 			return s

@@ -68,6 +68,11 @@ type Result struct {
 	// Stalled is the stall event, when the program reached no phase for
 	// the stall time and the trace ended there.
 	Stalled *tracer.Event
+	// Services are the results of each service of a system trace, in
+	// start order (system.go); nil for the trace of one service, and the
+	// fields above then sum them up: Err and Stalled are the first of any
+	// service, Phases all of them.
+	Services []*ServiceResult
 }
 
 // ErrInterrupted is returned when ctx ended the run early.
@@ -76,7 +81,7 @@ var ErrInterrupted = errors.New("interrupted")
 // Run consumes src until the trace ends and prints it. It always closes src.
 func Run(ctx context.Context, src tracer.Source, opts Options) (*Result, error) {
 	defer src.Close()
-	p := &printer{opts: opts, res: &Result{ExitCode: -1}, holdAt: tracer.PhaseRunning, noSource: map[string]bool{}, out: NewOutputWriter(opts.Out)}
+	p := newPrinter(opts)
 	requests := &requestDriver{specs: opts.Requests}
 	var stopDeadline <-chan time.Time
 	events := src.Events()
@@ -107,20 +112,36 @@ func Run(ctx context.Context, src tracer.Source, opts Options) (*Result, error) 
 			stopDeadline = nil
 		case ev, ok := <-events:
 			if !ok {
-				p.summary()
+				if p.sys != nil {
+					p.systemSummary()
+				} else {
+					p.summary()
+				}
 				return p.res, nil
 			}
-			p.print(ev)
+			if ev.System != nil && p.sys == nil {
+				p.startSystem(ev.System)
+			}
+			q := p.of(ev)
+			q.print(ev)
+			if q != p {
+				p.collect(ev)
+			}
 			p.noteShutdown(ev)
+			p.noteServiceEnd(ev)
 			switch ev.Kind {
 			case tracer.KindStop, tracer.KindStep:
 				// Requests are sent from the hold phase, each next one at
 				// the previous one's reply (request.go); the hold begins
-				// at the hold phase, or at the last reply.
-				if requests.sendNext(ctx, p, src, ev) {
+				// at the hold phase, or at the last reply. In a system
+				// the hold begins once every service is there.
+				if requests.sendNext(ctx, q, src, ev) {
 					continue
 				}
-				if (ev.Phase == p.holdAt || ev.Phase == tracer.PhaseRequestReply) && !p.hold.over && p.hold.timer == nil {
+				if (ev.Phase == q.holdAt || ev.Phase == tracer.PhaseRequestReply) && !p.hold.over && p.hold.timer == nil {
+					if p.waitsForOthers(ev) {
+						break
+					}
 					if err := p.beginHold(ctx, src, ev); err != nil {
 						return p.res, interrupted(err)
 					}
@@ -139,12 +160,24 @@ func Run(ctx context.Context, src tracer.Source, opts Options) (*Result, error) 
 	}
 }
 
+// newPrinter returns the printer of a run, or of one service of a system.
+func newPrinter(opts Options) *printer {
+	return &printer{opts: opts, res: &Result{ExitCode: -1}, holdAt: tracer.PhaseRunning, noSource: map[string]bool{}, out: NewOutputWriter(opts.Out)}
+}
+
 type printer struct {
+	// service is the service this printer prints, in a system trace; sys,
+	// on the root printer of a system trace, holds the services' printers
+	// (system.go).
+	service       string
+	root          *printer
+	sys           *system
 	opts          Options
 	res           *Result
 	phase         tracer.PhaseID
 	lastBootstrap *tracer.Node
 	lastServers   string
+	lastClients   string
 	// noted holds the phases whose note was printed (Options.Notes).
 	noted map[tracer.PhaseID]bool
 	// holdAt is the phase where the run holds, then signals or leaves.
@@ -174,9 +207,13 @@ func lastBootPhase(plan []tracer.PlannedPhase) tracer.PhaseID {
 }
 
 func (p *printer) logf(format string, args ...any) {
-	if p.opts.Log != nil {
-		fmt.Fprintf(p.opts.Log, "kratos-trace: "+format+"\n", args...)
+	if p.opts.Log == nil {
+		return
 	}
+	if p.service != "" {
+		format = p.service + ": " + format
+	}
+	fmt.Fprintf(p.opts.Log, "kratos-trace: "+format+"\n", args...)
 }
 
 func (p *printer) print(ev tracer.Event) {
@@ -342,6 +379,7 @@ func (p *printer) printPhase(ev tracer.Event) {
 		}
 	}
 	printRegistration(w, ev, wd)
+	printDiscovery(w, ev, p.opts.Lang)
 	if len(ev.Servers) > 0 {
 		table := formatServers(ev.Servers, wd)
 		if table != p.lastServers {
@@ -352,6 +390,7 @@ func (p *printer) printPhase(ev tracer.Event) {
 			}
 		}
 	}
+	p.printClients(ev)
 	p.printNote(ev)
 }
 
@@ -429,7 +468,11 @@ func (p *printer) summary() {
 	p.out.Break()
 	w := p.opts.Out
 	wd := wordsFor(p.opts.Lang)
-	fmt.Fprintln(w, "\n"+wd.summary)
+	title := wd.summary
+	if p.service != "" {
+		title += " — " + p.service
+	}
+	fmt.Fprintln(w, "\n"+title)
 	rows := [][]string{wd.summaryCols[:]}
 	for i, ev := range p.res.Phases {
 		loc := "-"

@@ -31,6 +31,7 @@ func ShortFunction(fn string) string {
 	return rest
 }
 
+// IsDigits reports whether s is all ASCII digits, and not empty.
 func IsDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
@@ -60,4 +61,14 @@ func FormatDuration(d time.Duration) string {
 		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
 	}
 	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// SplitFileLoc splits a FILE:LINE location into the file and ":LINE"; ok
+// is false for any other location, such as a function.
+func SplitFileLoc(loc string) (file, line string, ok bool) {
+	i := strings.LastIndexByte(loc, ':')
+	if i <= 0 || !IsDigits(loc[i+1:]) || !strings.ContainsAny(loc[:i], `/\`) {
+		return "", "", false
+	}
+	return loc[:i], loc[i:], true
 }

@@ -47,6 +47,7 @@ func New(st *pane.Styles, tx *pane.Text) Pane {
 	return Pane{st: st, tx: tx, goTo: pane.GoToKey(tx)}
 }
 
+// SetSize implements pane.Pane.
 func (p *Pane) SetSize(w, h int) {
 	p.W, p.H = w, h
 	p.scrollToCursor()
@@ -55,6 +56,7 @@ func (p *Pane) SetSize(w, h int) {
 // Has reports whether there are goroutines to show (a halt or a stall).
 func (p *Pane) Has() bool { return p.list != nil }
 
+// Reset implements pane.Pane.
 func (p *Pane) Reset() {
 	p.list, p.cursor, p.active, p.offset = nil, 0, 0, 0
 }
@@ -136,7 +138,7 @@ func (p *Pane) clickRow(y int) {
 	}
 }
 
-// scroll moves the view by delta goroutines.
+// Scroll moves the view by delta goroutines.
 func (p *Pane) Scroll(delta int) {
 	per, head := p.rowLines()
 	fitRows := max(1, (p.H-head)/per)
@@ -148,6 +150,7 @@ func (p *Pane) scrollToCursor() {
 	p.offset = pane.KeepInView(p.offset, p.cursor, max(1, (p.H-head)/per), len(p.list))
 }
 
+// Footer implements pane.Pane.
 func (p *Pane) Footer() string {
 	if len(p.list) == 0 {
 		return ""
@@ -155,6 +158,7 @@ func (p *Pane) Footer() string {
 	return pane.Format(p.tx.GoroutineCount, len(p.list))
 }
 
+// View implements pane.Pane.
 func (p *Pane) View() []string {
 	if p.W <= 0 || p.H <= 0 {
 		return nil
@@ -252,13 +256,19 @@ func (p *Pane) idWidth() int {
 	return w
 }
 
-// Move and Click: the pane interface (panes.go).
+// Move implements pane.Pane: it moves the cursor.
 func (p *Pane) Move(delta int) pane.Request { p.move(delta); return nil }
-func (p *Pane) Click(y int) pane.Request    { p.clickRow(y); return nil }
 
-func (p *Pane) Keys() []key.Binding                  { return []key.Binding{p.goTo} }
+// Click implements pane.Pane.
+func (p *Pane) Click(y int) pane.Request { p.clickRow(y); return nil }
+
+// Keys implements pane.Pane.
+func (p *Pane) Keys() []key.Binding { return []key.Binding{p.goTo} }
+
+// ShortHelp implements pane.Pane.
 func (p *Pane) ShortHelp(c pane.Hints) []key.Binding { return pane.LiveHelp(c, p.goTo) }
 
+// HandleKey implements pane.Pane.
 func (p *Pane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
 	if key.Matches(msg, p.goTo) {
 		return pane.GoToGoroutine{Index: p.cursor}, true

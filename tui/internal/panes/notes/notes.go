@@ -30,10 +30,13 @@ type Pane struct {
 	offset int
 }
 
+// New returns the pane, in the colours of st and the words of tx, the
+// catalog's notes in lang.
 func New(st *pane.Styles, tx *pane.Text, lang tracer.Lang) Pane {
 	return Pane{st: st, tx: tx, lang: lang}
 }
 
+// SetSize implements pane.Pane.
 func (p *Pane) SetSize(w, h int) {
 	if w != p.W {
 		p.W = w
@@ -43,13 +46,13 @@ func (p *Pane) SetSize(w, h int) {
 	p.Scroll(0)
 }
 
-// reset forgets the trace, for a restart.
+// Reset forgets the trace, for a restart.
 func (p *Pane) Reset() {
 	p.phase, p.detail, p.lesson, p.pending, p.offset = "", "", nil, nil, 0
 	p.rebuild()
 }
 
-// setPhase shows the note of the phase the trace is at. A stop also takes
+// SetPhase shows the note of the phase the trace is at. A stop also takes
 // the lesson's notes made since the previous stop.
 func (p *Pane) SetPhase(ev tracer.Event) {
 	changed := ev.Phase != p.phase || ev.Detail != p.detail
@@ -66,7 +69,7 @@ func (p *Pane) SetPhase(ev tracer.Event) {
 	}
 }
 
-// addLessonNote takes a note of a lesson script. A script makes its notes
+// AddLessonNote takes a note of a lesson script. A script makes its notes
 // after it has looked at a stop and before it goes on, and the Source
 // delivers them before that stop (see Noter): they wait for it.
 func (p *Pane) AddLessonNote(note string) {
@@ -141,10 +144,12 @@ func (p *Pane) rebuild() {
 	}
 }
 
+// Scroll implements pane.Pane.
 func (p *Pane) Scroll(delta int) {
 	p.offset = pane.Clamp(p.offset+delta, 0, max(0, len(p.lines)-p.H))
 }
 
+// Footer implements pane.Pane.
 func (p *Pane) Footer() string {
 	if len(p.lines) <= p.H || p.H <= 0 {
 		return ""
@@ -159,6 +164,7 @@ func (p *Pane) Footer() string {
 	return "↓" + strconv.Itoa(below)
 }
 
+// View implements pane.Pane.
 func (p *Pane) View() []string {
 	if p.W <= 0 || p.H <= 0 {
 		return nil
@@ -167,5 +173,5 @@ func (p *Pane) View() []string {
 	return p.lines[p.offset:end]
 }
 
-// Move scrolls: the pane has no selection (panes.go).
+// Move implements pane.Pane: it scrolls, as the pane has no selection.
 func (p *Pane) Move(delta int) pane.Request { p.Scroll(delta); return nil }

@@ -59,6 +59,7 @@ type Pane struct {
 	dropped int
 }
 
+// New returns the pane, keeping the last limit lines (DefaultLines with 0).
 func New(st *pane.Styles, tx *pane.Text, limit int) Pane {
 	if limit <= 0 {
 		limit = DefaultLines
@@ -66,6 +67,7 @@ func New(st *pane.Styles, tx *pane.Text, limit int) Pane {
 	return Pane{st: st, tx: tx, follow: true, limit: limit}
 }
 
+// SetSize implements pane.Pane.
 func (p *Pane) SetSize(w, h int) {
 	if w != p.W {
 		p.W = w
@@ -75,11 +77,12 @@ func (p *Pane) SetSize(w, h int) {
 	p.clampOffset()
 }
 
+// Reset implements pane.Pane.
 func (p *Pane) Reset() {
 	p.lines, p.wrapped, p.offset, p.follow, p.dropped = nil, nil, 0, true, 0
 }
 
-// add takes one output event: a line, or a piece of one that goes on the
+// Add takes one output event: a line, or a piece of one that goes on the
 // line its previous piece began.
 func (p *Pane) Add(l tracer.OutputLine) {
 	stderr := l.Stream == "stderr"
@@ -198,11 +201,13 @@ func (p *Pane) clampOffset() {
 	p.offset = pane.Clamp(p.offset, 0, p.maxOffset())
 }
 
+// Scroll implements pane.Pane.
 func (p *Pane) Scroll(delta int) {
 	p.offset = pane.Clamp(p.offset+delta, 0, p.maxOffset())
 	p.follow = p.offset == p.maxOffset()
 }
 
+// Footer implements pane.Pane.
 func (p *Pane) Footer() string {
 	if len(p.lines) == 0 {
 		return ""
@@ -220,6 +225,7 @@ func (p *Pane) Footer() string {
 	return s
 }
 
+// View implements pane.Pane.
 func (p *Pane) View() []string {
 	if p.W <= 0 || p.H <= 0 {
 		return nil
@@ -251,5 +257,5 @@ func formatBytes(n int) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-// Move scrolls: the pane has no selection (panes.go).
+// Move implements pane.Pane: it scrolls, as the pane has no selection.
 func (p *Pane) Move(delta int) pane.Request { p.Scroll(delta); return nil }

@@ -124,12 +124,16 @@ func (r *registrySection) lines(st *pane.Styles, tx *pane.Text, w int) []string 
 	if in == nil {
 		return out
 	}
-	id := in.ID + " · " + in.Name
-	if in.Version != "" {
-		id += " " + in.Version
+	// An empty version and metadata are shown as such, so that an App
+	// built without kratos.Version or kratos.Metadata is visible.
+	id := in.ID + " · " + in.Name + " " + in.Version
+	if in.Version == "" {
+		id += `""`
 	}
 	out = append(out, row(tx.RegistryLabels[1], id, st.Text)...)
-	if len(in.Metadata) > 0 {
+	if len(in.Metadata) == 0 {
+		out = append(out, row(tx.RegistryLabels[2], "{}", st.Text)...)
+	} else {
 		keys := make([]string, 0, len(in.Metadata))
 		for k := range in.Metadata {
 			keys = append(keys, k)

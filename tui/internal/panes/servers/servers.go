@@ -1,6 +1,6 @@
 // Package servers is the Servers pane: the App's servers as a table, then
 // the registry section (the registrar, the instance, how far registration
-// got), then what each server serves.
+// got) and the clients (clients.go), then what each server serves.
 package servers
 
 import (
@@ -18,6 +18,7 @@ type Pane struct {
 
 	servers  []tracer.Server
 	registry registrySection
+	clients  clientsSection
 	offset   int
 	// atRegistry scrolls the pane to the registry section while the trace
 	// is at app.register or app.deregister; registryAt is the section's
@@ -31,7 +32,9 @@ type Pane struct {
 func (p *Pane) NoteRegistry(ev tracer.Event) {
 	p.registry.note(ev)
 	switch {
-	case ev.Phase == tracer.PhaseRegister || ev.Phase == tracer.PhaseDeregister:
+	case ev.Phase == tracer.PhaseRegister || ev.Phase == tracer.PhaseDeregister,
+		ev.Phase == tracer.PhaseDiscoveryDial || ev.Phase == tracer.PhaseDiscoveryUpdate:
+		// The registry section, with the clients below it.
 		p.atRegistry = !ev.Skipped
 	case ev.IsPhase() && p.atRegistry:
 		p.atRegistry, p.offset = false, 0
@@ -41,6 +44,7 @@ func (p *Pane) NoteRegistry(ev tracer.Event) {
 // New returns the pane, in the colours of st and the words of tx.
 func New(st *pane.Styles, tx *pane.Text) Pane { return Pane{st: st, tx: tx} }
 
+// SetSize implements pane.Pane.
 func (p *Pane) SetSize(w, h int) {
 	p.W, p.H = w, h
 	p.Scroll(0)
@@ -56,8 +60,9 @@ func (p *Pane) Set(servers []tracer.Server) {
 	}
 }
 
+// Reset implements pane.Pane.
 func (p *Pane) Reset() {
-	p.servers, p.registry, p.offset, p.atRegistry = nil, registrySection{}, 0, false
+	p.servers, p.registry, p.clients, p.offset, p.atRegistry = nil, registrySection{}, clientsSection{}, 0, false
 }
 
 // serverColumn is one column of the table; its title is in
@@ -79,7 +84,7 @@ const (
 var serverColumns = []serverColumn{
 	colKind:     {func(s tracer.Server) string { return s.Kind }},
 	colNetwork:  {func(s tracer.Server) string { return s.Network }},
-	colAddress:  {func(s tracer.Server) string { return s.Address }},
+	colAddress:  {func(s tracer.Server) string { return s.ShownAddress() }},
 	colTimeout:  {func(s tracer.Server) string { return s.Timeout }},
 	colEndpoint: {func(s tracer.Server) string { return displayEndpoint(s.Endpoint) }},
 	colState:    {func(s tracer.Server) string { return string(s.State) }},
@@ -143,6 +148,7 @@ func (p *Pane) columnWidths(w int) ([]int, int) {
 	return widths, gap
 }
 
+// Scroll implements pane.Pane.
 func (p *Pane) Scroll(delta int) {
 	if p.atRegistry {
 		// The user scrolls from where the pane shows.
@@ -158,6 +164,12 @@ func (p *Pane) contentLines() []string {
 	}
 	st := p.st
 	registry := p.registry.lines(st, p.tx, p.W-1)
+	if clients := p.clients.lines(st, p.tx, p.W-1); len(clients) > 0 {
+		if len(registry) > 0 {
+			registry = append(registry, "")
+		}
+		registry = append(registry, clients...)
+	}
 	p.registryAt = 0
 	if len(p.servers) == 0 {
 		return append(pane.IndentLines(pane.WrapText(p.tx.EmptyServers, p.W-2), " "), registry...)
@@ -238,6 +250,7 @@ func (p *Pane) stateInk(s tracer.ServerState) pane.Ink {
 	return p.st.StateCreated
 }
 
+// View implements pane.Pane.
 func (p *Pane) View() []string {
 	if p.H <= 0 {
 		return nil
@@ -256,5 +269,5 @@ func (p *Pane) View() []string {
 	return lines
 }
 
-// Move scrolls: the pane has no selection (panes.go).
+// Move implements pane.Pane: it scrolls, as the pane has no selection.
 func (p *Pane) Move(delta int) pane.Request { p.Scroll(delta); return nil }

@@ -39,6 +39,7 @@ func New(st *pane.Styles, tx *pane.Text) Pane {
 	return Pane{st: st, keys: newSourceKeys(tx)}
 }
 
+// SetSize implements pane.Pane.
 func (p *Pane) SetSize(w, h int) {
 	p.W, p.H = w, h
 	p.center()
@@ -81,10 +82,12 @@ func (p *Pane) ShowNote(file string, current int, note string) {
 	p.file, p.line, p.lines, p.note = file, current, nil, note
 }
 
+// Reset implements pane.Pane.
 func (p *Pane) Reset() {
 	*p = Pane{st: p.st, Base: p.Base, keys: p.keys, breaks: p.breaks}
 }
 
+// HasContent reports whether the pane shows a file, or a note about one.
 func (p *Pane) HasContent() bool { return p.file != "" }
 
 // center scrolls so that the current line sits in the upper middle.
@@ -100,10 +103,12 @@ func (p *Pane) center() {
 	p.offset = p.clampOffset(at - p.first - (p.H-1)/2)
 }
 
+// Scroll implements pane.Pane.
 func (p *Pane) Scroll(delta int) { p.offset = p.clampOffset(p.offset + delta) }
 
 func (p *Pane) clampOffset(o int) int { return pane.Clamp(o, 0, max(0, len(p.lines)-p.H)) }
 
+// Footer implements pane.Pane.
 func (p *Pane) Footer() string {
 	if len(p.lines) == 0 {
 		return ""
@@ -112,6 +117,7 @@ func (p *Pane) Footer() string {
 	return strconv.Itoa(p.first+p.offset) + "–" + strconv.Itoa(last)
 }
 
+// View implements pane.Pane.
 func (p *Pane) View() []string {
 	if p.H <= 0 || p.W <= 0 {
 		return nil
@@ -225,9 +231,11 @@ func (p *Pane) cursorLine() int {
 	return pane.Clamp(p.cursor, top, bottom)
 }
 
-// Move and Click: the pane interface (panes.go).
+// Move implements pane.Pane: it moves the cursor.
 func (p *Pane) Move(delta int) pane.Request { p.moveCursor(delta); return nil }
-func (p *Pane) Click(y int) pane.Request    { p.clickRow(y); return nil }
+
+// Click implements pane.Pane.
+func (p *Pane) Click(y int) pane.Request { p.clickRow(y); return nil }
 
 // TitleExtra is the file and line shown, as the screen names the file,
 // cut on the left to fit room.
@@ -252,11 +260,13 @@ func newSourceKeys(tx *pane.Text) sourceKeys {
 	return sourceKeys{LineBreak: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", tx.KeyLineBreak))}
 }
 
+// Keys implements pane.Pane.
 func (p *Pane) Keys() []key.Binding { return []key.Binding{p.keys.LineBreak} }
 
 // ShortHelp offers b while the program can answer.
 func (p *Pane) ShortHelp(c pane.Hints) []key.Binding { return pane.LiveHelp(c, p.Keys()...) }
 
+// HandleKey implements pane.Pane.
 func (p *Pane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
 	if !key.Matches(msg, p.keys.LineBreak) {
 		return nil, false

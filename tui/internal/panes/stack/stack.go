@@ -39,6 +39,7 @@ func New(st *pane.Styles, tx *pane.Text) Pane {
 	return Pane{st: st, tx: tx, goTo: pane.GoToKey(tx)}
 }
 
+// SetSize implements pane.Pane.
 func (p *Pane) SetSize(w, h int) {
 	p.W, p.H = w, h
 	p.Scroll(0)
@@ -56,6 +57,7 @@ func (p *Pane) Set(goroutine int64, frames []tracer.Frame, shorten func(string) 
 	}
 }
 
+// Reset implements pane.Pane.
 func (p *Pane) Reset() { p.goroutine, p.frames, p.offset, p.cursor, p.active = 0, nil, 0, 0, 0 }
 
 // ShowFrame makes frame i the one shown, with the cursor on it, in view.
@@ -99,10 +101,12 @@ func (p *Pane) TitleExtra(int, func(string) string) string {
 
 func (p *Pane) lineCount() int { return 2 * len(p.frames) }
 
+// Scroll implements pane.Pane.
 func (p *Pane) Scroll(delta int) {
 	p.offset = pane.Clamp(p.offset+delta, 0, max(0, p.lineCount()-p.H))
 }
 
+// Footer implements pane.Pane.
 func (p *Pane) Footer() string {
 	if len(p.frames) == 0 {
 		return ""
@@ -110,6 +114,7 @@ func (p *Pane) Footer() string {
 	return pane.Format(p.tx.Frames, len(p.frames))
 }
 
+// View implements pane.Pane.
 func (p *Pane) View() []string {
 	if p.W <= 0 || p.H <= 0 {
 		return nil
@@ -149,13 +154,19 @@ func (p *Pane) View() []string {
 	return out
 }
 
-// Move and Click: the pane interface (panes.go).
+// Move implements pane.Pane: it moves the cursor.
 func (p *Pane) Move(delta int) pane.Request { p.moveCursor(delta); return nil }
-func (p *Pane) Click(y int) pane.Request    { p.clickRow(y); return nil }
 
-func (p *Pane) Keys() []key.Binding                  { return []key.Binding{p.goTo} }
+// Click implements pane.Pane.
+func (p *Pane) Click(y int) pane.Request { p.clickRow(y); return nil }
+
+// Keys implements pane.Pane.
+func (p *Pane) Keys() []key.Binding { return []key.Binding{p.goTo} }
+
+// ShortHelp implements pane.Pane.
 func (p *Pane) ShortHelp(c pane.Hints) []key.Binding { return pane.LiveHelp(c, p.goTo) }
 
+// HandleKey implements pane.Pane.
 func (p *Pane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
 	if key.Matches(msg, p.goTo) {
 		return pane.GoToFrame{Index: p.cursor}, true

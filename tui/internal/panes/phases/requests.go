@@ -1,4 +1,4 @@
-package tui
+package phases
 
 import (
 	"strings"
@@ -26,7 +26,7 @@ type requestTimeline struct {
 }
 
 type requestRow struct {
-	key   rowKey
+	key   RowKey
 	label string
 	depth int
 }
@@ -34,7 +34,7 @@ type requestRow struct {
 // add records a request event and returns the key of its row: a stop or
 // pass opens a row, a return times the row it closes, the reply closes the
 // request.
-func (r *requestRows) add(ev tracer.Event) rowKey {
+func (r *requestRows) add(ev tracer.Event) RowKey {
 	if r.byID == nil {
 		r.byID = map[int]*requestTimeline{}
 	}
@@ -48,14 +48,14 @@ func (r *requestRows) add(ev tracer.Event) rowKey {
 	if ev.Kind == tracer.KindReturn {
 		for j := len(t.open) - 1; j >= 0; j-- {
 			row := t.rows[t.open[j]]
-			if row.key.phase == ev.Phase && row.key.detail == ev.Detail {
+			if row.key.Phase == ev.Phase && row.key.Detail == ev.Detail {
 				t.open = append(t.open[:j], t.open[j+1:]...)
 				return row.key
 			}
 		}
-		return rowKey{phase: ev.Phase, detail: ev.Detail, req: id, at: -1}
+		return RowKey{Phase: ev.Phase, Detail: ev.Detail, req: id, at: -1}
 	}
-	k := rowKey{phase: ev.Phase, detail: ev.Detail, req: id, at: len(t.rows)}
+	k := RowKey{Phase: ev.Phase, Detail: ev.Detail, req: id, at: len(t.rows)}
 	depth := len(t.open)
 	if ev.Phase == tracer.PhaseRequestReply {
 		depth, t.open = 0, nil
@@ -88,9 +88,9 @@ func requestRowLabel(ev tracer.Event) string {
 	return pane.Sanitize(strings.TrimSpace(layer + " " + detail))
 }
 
-// applyReturn times the row of the call that returned: the time column of
+// ApplyReturn times the row of the call that returned: the time column of
 // a request's row is how long the call ran.
-func (p *phasesPane) applyReturn(ev tracer.Event) {
+func (p *Pane) ApplyReturn(ev tracer.Event) {
 	if ev.Request == nil {
 		return
 	}
@@ -106,7 +106,7 @@ func (p *phasesPane) applyReturn(ev tracer.Event) {
 }
 
 // appendRequestRows adds each request's header and rows.
-func (p *phasesPane) appendRequestRows(rows []timelineRow) []timelineRow {
+func (p *Pane) appendRequestRows(rows []timelineRow) []timelineRow {
 	for _, id := range p.requests.order {
 		t := p.requests.byID[id]
 		head := timelineRow{header: true, group: tracer.GroupRequest, title: t.label}
@@ -122,52 +122,4 @@ func (p *phasesPane) appendRequestRows(rows []timelineRow) []timelineRow {
 		}
 	}
 	return rows
-}
-
-// replyView draws a request.reply stop in the Source pane, which has no
-// code to show for it (the reply is at the client, outside the program):
-// the status, the timing, where it failed, the headers and the body.
-func (m Model) replyView(w, h int) []string {
-	ev := m.trace.last
-	if ev == nil || ev.Phase != tracer.PhaseRequestReply || ev.Request == nil || ev.Request.Reply == nil {
-		return nil
-	}
-	r := ev.Request.Reply
-	st := m.st
-	var out []string
-	add := func(k pane.Ink, s string) {
-		for _, l := range pane.WrapText(pane.Sanitize(s), max(1, w-2)) {
-			out = append(out, " "+k.Paint(l))
-		}
-	}
-	status := st.OK
-	if !r.OK {
-		status = st.ErrBold
-	}
-	add(status, ev.Request.Label()+"  "+request.StatusLine(r))
-	timing := pane.Format(m.tx.ReplyLatency, r.Latency)
-	if r.ServerTime > 0 {
-		timing += pane.Format(m.tx.ReplyInProgram, r.ServerTime)
-	}
-	add(st.Dim, timing)
-	if r.FailedAt != "" {
-		add(st.Err, pane.Format(m.tx.ReplyFailedAt, r.FailedAt, r.FailedDetail, r.FailedWhy))
-	}
-	if r.Error != "" && r.Status != "" {
-		add(st.Err, r.Error)
-	}
-	if len(r.Header) > 0 {
-		out = append(out, "")
-		for _, hd := range r.Header {
-			add(st.Dim, hd)
-		}
-	}
-	if r.Body != "" {
-		out = append(out, "")
-		add(st.Text, r.Body)
-	}
-	if len(out) > h {
-		out = out[:h]
-	}
-	return out
 }

@@ -1,4 +1,8 @@
-package tui
+// Package variables is the Variables pane: at a stop, the watches, the
+// results of a provider that returned, and the arguments and locals of the
+// selected frame, as value trees that fold, the changes since the previous
+// stop marked.
+package variables
 
 import (
 	"charm.land/bubbles/v2/key"
@@ -14,18 +18,18 @@ import (
 // The ids of the Variables pane's sections; they key the folds from stop
 // to stop.
 const (
-	sectionWatches = "watches"
+	SectionWatches = "watches"
 	sectionResults = "results"
 	sectionArgs    = "args"
 	sectionLocals  = "locals"
 )
 
-// variablesPane shows, at a stop, the watches, the results of the provider
+// Pane shows, at a stop, the watches, the results of the provider
 // that returned (or is selected in Phases), and the arguments and locals of
 // the selected frame, as value trees. Values that changed since the
 // previous stop are marked: the watches always, the variables while the
 // program stays in the same function.
-type variablesPane struct {
+type Pane struct {
 	st   *pane.Styles
 	tree valuetree.Tree
 	tx   *pane.Text
@@ -53,18 +57,20 @@ type variablesPane struct {
 	diffFrame bool
 }
 
-func newVariablesPane(st *pane.Styles, tx *pane.Text) variablesPane {
-	return variablesPane{st: st, tree: valuetree.New(st, tx), tx: tx, keys: newVariablesKeys(tx)}
+// New returns the pane, in the colours of st and the words of tx.
+func New(st *pane.Styles, tx *pane.Text) Pane {
+	return Pane{st: st, tree: valuetree.New(st, tx), tx: tx, keys: newVariablesKeys(tx)}
 }
 
-func (p *variablesPane) SetSize(w, h int) {
+// SetSize implements pane.Pane.
+func (p *Pane) SetSize(w, h int) {
 	p.W, p.H = w, h
 	p.sizeTree()
 }
 
 // sizeTree gives the tree the pane's lines but the one that names the
 // frame, when it is not the stop's own.
-func (p *variablesPane) sizeTree() {
+func (p *Pane) sizeTree() {
 	h := p.H
 	if p.title() != "" {
 		h = max(0, h-1)
@@ -72,19 +78,20 @@ func (p *variablesPane) sizeTree() {
 	p.tree.SetSize(p.W, h)
 }
 
-func (p *variablesPane) Reset() {
+// Reset implements pane.Pane.
+func (p *Pane) Reset() {
 	p.tree.Reset()
 	p.watches, p.watchNodes, p.results, p.args, p.locals = nil, nil, nil, nil, nil
 	p.frame, p.index, p.goroutine, p.hasStop = tracer.Frame{}, 0, 0, false
 	p.prev, p.diffFrame = nil, false
 }
 
-// setStop shows the variables a stop or a step carries, marking
+// SetStop shows the variables a stop or a step carries, marking
 // what changed since the previous one.
-func (p *variablesPane) setStop(ev tracer.Event) {
+func (p *Pane) SetStop(ev tracer.Event) {
 	prev := map[string]string{}
 	for _, s := range p.sections() {
-		if s.ID == sectionWatches || p.index == 0 && p.goroutine == 0 && (s.ID == sectionArgs || s.ID == sectionLocals) {
+		if s.ID == SectionWatches || p.index == 0 && p.goroutine == 0 && (s.ID == sectionArgs || s.ID == sectionLocals) {
 			valuetree.SectionLeaves(s, prev)
 		}
 	}
@@ -101,8 +108,8 @@ func (p *variablesPane) setStop(ev tracer.Event) {
 	p.build()
 }
 
-// setFrame shows the variables of another frame (Inspector.Frame).
-func (p *variablesPane) setFrame(goroutine int64, d tracer.FrameDetail) {
+// SetFrame shows the variables of another frame (Inspector.Frame).
+func (p *Pane) SetFrame(goroutine int64, d tracer.FrameDetail) {
 	p.hasStop = true
 	p.tree.Forget()
 	p.args, p.locals = d.Args, d.Locals
@@ -111,9 +118,9 @@ func (p *variablesPane) setFrame(goroutine int64, d tracer.FrameDetail) {
 	p.build()
 }
 
-// setHalt empties the variables for a halt: the goroutine chosen fills
+// SetHalt empties the variables for a halt: the goroutine chosen fills
 // them.
-func (p *variablesPane) setHalt(watches []tracer.WatchValue) {
+func (p *Pane) SetHalt(watches []tracer.WatchValue) {
 	p.hasStop = true
 	p.tree.Forget()
 	p.setWatches(watches)
@@ -122,9 +129,9 @@ func (p *variablesPane) setHalt(watches []tracer.WatchValue) {
 	p.build()
 }
 
-// showResults shows a provider's results, or none with nil. It reports
+// ShowResults shows a provider's results, or none with nil. It reports
 // whether that changed what the pane shows.
-func (p *variablesPane) showResults(r *pane.ProviderResults) bool {
+func (p *Pane) ShowResults(r *pane.ProviderResults) bool {
 	if p.results == r || p.results != nil && r != nil && p.results.Label == r.Label && len(p.results.Results) == len(r.Results) {
 		return false
 	}
@@ -134,7 +141,7 @@ func (p *variablesPane) showResults(r *pane.ProviderResults) bool {
 }
 
 // setWatches takes the watches of a stop.
-func (p *variablesPane) setWatches(watches []tracer.WatchValue) {
+func (p *Pane) setWatches(watches []tracer.WatchValue) {
 	p.watches = watches
 	p.watchNodes = make([]*tracer.Node, len(watches))
 	for i, w := range watches {
@@ -145,7 +152,7 @@ func (p *variablesPane) setWatches(watches []tracer.WatchValue) {
 // watchNode is a watch's value named by its expression, whatever the
 // value's own name; a watch kept to a function says, beside its type, the
 // frame its value comes from.
-func (p *variablesPane) watchNode(w tracer.WatchValue) *tracer.Node {
+func (p *Pane) watchNode(w tracer.WatchValue) *tracer.Node {
 	n := tracer.Node{}
 	if w.Value != nil {
 		n = *w.Value
@@ -158,8 +165,8 @@ func (p *variablesPane) watchNode(w tracer.WatchValue) *tracer.Node {
 	return &n
 }
 
-// addWatch shows a watch just added, or its new value.
-func (p *variablesPane) addWatch(w tracer.WatchValue) {
+// AddWatch shows a watch just added, or its new value.
+func (p *Pane) AddWatch(w tracer.WatchValue) {
 	watches := append(p.watches[:0:0], p.watches...)
 	nodes := append(p.watchNodes[:0:0], p.watchNodes...)
 	i := 0
@@ -174,8 +181,8 @@ func (p *variablesPane) addWatch(w tracer.WatchValue) {
 	p.build()
 }
 
-// removeWatch drops a watch.
-func (p *variablesPane) removeWatch(expr string) {
+// RemoveWatch drops a watch.
+func (p *Pane) RemoveWatch(expr string) {
 	var watches []tracer.WatchValue
 	var nodes []*tracer.Node
 	for i, w := range p.watches {
@@ -188,9 +195,9 @@ func (p *variablesPane) removeWatch(expr string) {
 }
 
 // selectedWatch returns the expression of the watch the selection is in.
-func (p *variablesPane) selectedWatch() (string, bool) {
+func (p *Pane) selectedWatch() (string, bool) {
 	r, ok := p.tree.SelectedRow()
-	if !ok || r.Kind == valuetree.RowSection || p.tree.Sections[r.Section].ID != sectionWatches {
+	if !ok || r.Kind == valuetree.RowSection || p.tree.Sections[r.Section].ID != SectionWatches {
 		return "", false
 	}
 	// The watch is the value at the top of the section that holds the row.
@@ -203,7 +210,7 @@ func (p *variablesPane) selectedWatch() (string, bool) {
 }
 
 // selectedExpr returns the Go expression of the selected value, to watch it.
-func (p *variablesPane) selectedExpr() (string, bool) {
+func (p *Pane) selectedExpr() (string, bool) {
 	r, ok := p.tree.SelectedRow()
 	if !ok || r.Kind != valuetree.RowValue || r.Node == nil || r.Node.Expr == "" {
 		return "", false
@@ -212,11 +219,11 @@ func (p *variablesPane) selectedExpr() (string, bool) {
 }
 
 // sections returns what the pane shows, in order.
-func (p *variablesPane) sections() []valuetree.Section {
+func (p *Pane) sections() []valuetree.Section {
 	tx := p.tx
 	var out []valuetree.Section
 	if len(p.watches) > 0 {
-		s := valuetree.Section{ID: sectionWatches, Title: tx.SectionWatches, Nodes: p.watchNodes, Errs: map[int]string{}}
+		s := valuetree.Section{ID: SectionWatches, Title: tx.SectionWatches, Nodes: p.watchNodes, Errs: map[int]string{}}
 		for i, w := range p.watches {
 			if w.Error != "" {
 				s.Errs[i] = w.Error
@@ -242,13 +249,13 @@ func (p *variablesPane) sections() []valuetree.Section {
 
 // build lays the sections out, marking what changed since the previous
 // stop.
-func (p *variablesPane) build() {
+func (p *Pane) build() {
 	sections := p.sections()
 	var changes map[string]pane.Change
 	if p.prev != nil {
 		cur := map[string]string{}
 		for _, s := range sections {
-			if s.ID == sectionWatches || p.diffFrame && (s.ID == sectionArgs || s.ID == sectionLocals) {
+			if s.ID == SectionWatches || p.diffFrame && (s.ID == sectionArgs || s.ID == sectionLocals) {
 				valuetree.SectionLeaves(s, cur)
 			}
 		}
@@ -258,8 +265,8 @@ func (p *variablesPane) build() {
 	p.sizeTree()
 }
 
-// loaded puts a level read by Expand in place and marks what changed in it.
-func (p *variablesPane) loaded(path string, n *tracer.Node) {
+// Loaded puts a level read by Expand in place and marks what changed in it.
+func (p *Pane) Loaded(path string, n *tracer.Node) {
 	if p.tree.Loaded(path, n) {
 		p.build()
 	}
@@ -267,16 +274,16 @@ func (p *variablesPane) loaded(path string, n *tracer.Node) {
 
 // title names the frame the values belong to, when it is not the stop's
 // own; it heads the pane.
-func (p *variablesPane) title() string {
+func (p *Pane) title() string {
 	if p.goroutine == 0 && p.index == 0 {
 		return ""
 	}
 	return p.frameText()
 }
 
-// frameName names the frame the values belong to, always: the prompt
+// FrameName names the frame the values belong to, always: the prompt
 // evaluates there.
-func (p *variablesPane) frameName() string {
+func (p *Pane) FrameName() string {
 	if p.frame.Function == "" {
 		return ""
 	}
@@ -285,7 +292,7 @@ func (p *variablesPane) frameName() string {
 
 // frameText is "frame N · function", with the goroutine's ID before it
 // when the frame is one of a goroutine chosen at a halt.
-func (p *variablesPane) frameText() string {
+func (p *Pane) frameText() string {
 	fn := pane.Sanitize(pane.ShortFunction(p.frame.Function))
 	if p.goroutine != 0 {
 		return pane.Format(p.tx.GoroutineFrame, p.goroutine, p.index, fn)
@@ -293,7 +300,8 @@ func (p *variablesPane) frameText() string {
 	return pane.Format(p.tx.FrameTitle, p.index, fn)
 }
 
-func (p *variablesPane) Footer() string {
+// Footer implements pane.Pane.
+func (p *Pane) Footer() string {
 	scroll := ""
 	if len(p.tree.Rows) > p.tree.H && p.tree.H > 0 {
 		scroll = pane.Format("%d/%d", p.tree.Selected+1, len(p.tree.Rows))
@@ -301,16 +309,19 @@ func (p *variablesPane) Footer() string {
 	return pane.ChangesFooter(p.tx, p.tree.Changes, scroll)
 }
 
-func (p *variablesPane) move(delta int)   { p.tree.Move(delta) }
-func (p *variablesPane) Scroll(delta int) { p.tree.Scroll(delta) }
-func (p *variablesPane) clickRow(y int) {
+func (p *Pane) move(delta int) { p.tree.Move(delta) }
+
+// Scroll implements pane.Pane.
+func (p *Pane) Scroll(delta int) { p.tree.Scroll(delta) }
+func (p *Pane) clickRow(y int) {
 	if p.title() != "" {
 		y--
 	}
 	p.tree.ClickRow(y)
 }
 
-func (p *variablesPane) View() []string {
+// View implements pane.Pane.
+func (p *Pane) View() []string {
 	t := &p.tree
 	t.Focused = p.Focused
 	if p.W <= 0 || p.H <= 0 {
@@ -330,9 +341,11 @@ func (p *variablesPane) View() []string {
 	return append(out, t.Lines(t.H)...)
 }
 
-// Move and Click: the pane interface (panes.go).
-func (p *variablesPane) Move(delta int) pane.Request { p.move(delta); return nil }
-func (p *variablesPane) Click(y int) pane.Request    { p.clickRow(y); return nil }
+// Move implements pane.Pane: it moves the cursor.
+func (p *Pane) Move(delta int) pane.Request { p.move(delta); return nil }
+
+// Click implements pane.Pane.
+func (p *Pane) Click(y int) pane.Request { p.clickRow(y); return nil }
 
 // variablesKeys are the keys of the Variables pane.
 type variablesKeys struct {
@@ -352,14 +365,16 @@ func newVariablesKeys(tx *pane.Text) variablesKeys {
 	}
 }
 
-func (p *variablesPane) Keys() []key.Binding {
+// Keys implements pane.Pane.
+func (p *Pane) Keys() []key.Binding {
 	return []key.Binding{p.keys.Toggle, p.keys.Watch, p.keys.Unwatch}
 }
 
 // ShortHelp offers the keys while the program can answer.
-func (p *variablesPane) ShortHelp(c pane.Hints) []key.Binding { return pane.LiveHelp(c, p.Keys()...) }
+func (p *Pane) ShortHelp(c pane.Hints) []key.Binding { return pane.LiveHelp(c, p.Keys()...) }
 
-func (p *variablesPane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
+// HandleKey implements pane.Pane.
+func (p *Pane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
 	switch {
 	case key.Matches(msg, p.keys.Toggle):
 		p.tree.Toggle()
@@ -379,3 +394,13 @@ func (p *variablesPane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
 	}
 	return nil, false
 }
+
+// HasStop reports whether the pane shows a stop's values (else it waits
+// for the first).
+func (p *Pane) HasStop() bool { return p.hasStop }
+
+// Tree is the pane's value tree, for the levels it wants read.
+func (p *Pane) Tree() *valuetree.Tree { return &p.tree }
+
+// Watches are the watches shown, with their values at the stop.
+func (p *Pane) Watches() []tracer.WatchValue { return p.watches }

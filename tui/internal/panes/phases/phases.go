@@ -1,4 +1,9 @@
-package tui
+// Package phases is the Phases pane: the lifecycle timeline, every phase
+// of the boot and the shutdown grouped, with a marker for its state and
+// the time it took; the rows of the user's breakpoint stops, the halts and
+// the providers' results (inspect.go); the rows of the requests sent
+// (requests.go).
+package phases
 
 import (
 	"charm.land/bubbles/v2/key"
@@ -15,39 +20,42 @@ import (
 // Kratos apps get (tracer.PhaseMain).
 const phaseMain tracer.PhaseID = "main"
 
-// rowState is where a phase of the timeline is.
-type rowState int
+// State is where a phase of the timeline is.
+type State int
 
 const (
-	statePending     rowState = iota // not reached yet
-	stateCurrent                     // the program is paused here
-	stateDone                        // stopped here, then went on
-	statePassed                      // went through without pausing: its break is off
-	stateSkipped                     // did not happen, e.g. app.register without a registrar
-	stateUnavailable                 // cannot be traced in this program
-	stateFailed                      // the program failed here, e.g. panicked
+	StatePending     State = iota // not reached yet
+	StateCurrent                  // the program is paused here
+	StateDone                     // stopped here, then went on
+	StatePassed                   // went through without pausing: its break is off
+	StateSkipped                  // did not happen, e.g. app.register without a registrar
+	StateUnavailable              // cannot be traced in this program
+	StateFailed                   // the program failed here, e.g. panicked
 )
 
-// rowKey identifies a timeline row: a phase, and for per-instance phases the
+// RowKey identifies a timeline row: a phase, and for per-instance phases the
 // instance (the provider, the server).
-type rowKey struct {
-	phase  tracer.PhaseID
-	detail string
+type RowKey struct {
+	Phase  tracer.PhaseID
+	Detail string
 	// req and at tell a request's rows apart: its ID, and the row's
 	// position among them (requests.go).
 	req, at int
 }
 
-func keyOf(phase tracer.PhaseID, detail string) rowKey {
+// KeyOf is the key of phase's row; detail tells the instances of a
+// per-instance phase apart (the provider, the server) and is dropped for
+// the others.
+func KeyOf(phase tracer.PhaseID, detail string) RowKey {
 	if info, ok := tracer.Info(phase); !ok || !info.PerInstance {
 		detail = ""
 	}
-	return rowKey{phase: phase, detail: detail}
+	return RowKey{Phase: phase, Detail: detail}
 }
 
 // phaseRecord is what the trace has said about one row.
 type phaseRecord struct {
-	state  rowState
+	state  State
 	since  tracer.Duration
 	timed  bool
 	detail string // the event's detail, for phases that are not per instance
@@ -58,7 +66,7 @@ type phaseRecord struct {
 type timelineRow struct {
 	header bool
 	group  tracer.Group
-	key    rowKey
+	key    RowKey
 	label  string
 	nested bool
 	rec    phaseRecord
@@ -71,18 +79,18 @@ type timelineRow struct {
 	depth int
 }
 
-// phasesPane is the lifecycle timeline: every phase of the boot and the
+// Pane is the lifecycle timeline: every phase of the boot and the
 // shutdown, grouped, with a marker for its state and the time it took.
-type phasesPane struct {
+type Pane struct {
 	st *pane.Styles
 	tx *pane.Text
 	pane.Base
 	keys phasesKeys
 
 	plan      []tracer.PlannedPhase
-	records   map[rowKey]*phaseRecord
+	records   map[RowKey]*phaseRecord
 	instances map[tracer.PhaseID][]string // details in the order they were seen
-	current   rowKey
+	current   RowKey
 	hasCur    bool
 	// breakOff holds the phases whose break the user turned off.
 	breakOff map[tracer.PhaseID]bool
@@ -93,66 +101,69 @@ type phasesPane struct {
 	selected int
 	offset   int
 
-	// The rows of inspection (phasesinspect.go): the stops at the user's
+	// The rows of inspection (inspect.go): the stops at the user's
 	// breakpoints and the halts, in time order after the phase row before
 	// them; the providers' results.
 	extras  []*extraRow
-	lastKey rowKey
+	lastKey RowKey
 	hasLast bool
-	returns map[rowKey]*pane.ProviderResults
+	returns map[RowKey]*pane.ProviderResults
 	// breakpointSet holds the locations of the breakpoints set now; the
 	// model sets it.
 	breakpointSet map[string]bool
 	// baseline notes, by row, how the rows differ from a baseline, and
 	// baselineFooter counts the differences (baseline.go).
-	baseline       map[rowKey]pane.BaselineMark
+	baseline       map[RowKey]pane.BaselineMark
 	baselineFooter string
 	baselineLegend string
 }
 
-func newPhasesPane(st *pane.Styles, tx *pane.Text) phasesPane {
-	p := phasesPane{st: st, tx: tx, keys: newPhasesKeys(tx), breakOff: map[tracer.PhaseID]bool{}}
+// New returns the pane, in the colours of st and the words of tx.
+func New(st *pane.Styles, tx *pane.Text) Pane {
+	p := Pane{st: st, tx: tx, keys: newPhasesKeys(tx), breakOff: map[tracer.PhaseID]bool{}}
 	p.Reset()
 	return p
 }
 
-// reset forgets the trace (for a restart) but keeps the breaks.
-func (p *phasesPane) Reset() {
+// Reset forgets the trace (for a restart) but keeps the breaks.
+func (p *Pane) Reset() {
 	p.plan = nil
-	p.records = map[rowKey]*phaseRecord{}
+	p.records = map[RowKey]*phaseRecord{}
 	p.instances = map[tracer.PhaseID][]string{}
 	p.requests = requestRows{}
 	p.hasCur = false
 	p.extras, p.hasLast = nil, false
-	p.returns = map[rowKey]*pane.ProviderResults{}
+	p.returns = map[RowKey]*pane.ProviderResults{}
 	p.rebuild()
 	p.selected = p.firstPhaseRow()
 	p.offset = 0
 }
 
-func (p *phasesPane) SetSize(w, h int) {
+// SetSize implements pane.Pane.
+func (p *Pane) SetSize(w, h int) {
 	p.W, p.H = w, h
 	p.scrollToSelected()
 }
 
-func (p *phasesPane) setPlan(plan []tracer.PlannedPhase) {
+// SetPlan lays out the timeline from the phases the trace planned.
+func (p *Pane) SetPlan(plan []tracer.PlannedPhase) {
 	p.plan = plan
 	p.rebuild()
 }
 
-// apply records a phase event (stop, pass, step or exit) and selects its row.
-func (p *phasesPane) apply(ev tracer.Event) {
+// Apply records a phase event (stop, pass, step or exit) and selects its row.
+func (p *Pane) Apply(ev tracer.Event) {
 	ev.Detail, ev.Reason = pane.Sanitize(ev.Detail), pane.Sanitize(ev.Reason)
-	var k rowKey
+	var k RowKey
 	if ev.Phase == tracer.PhaseBreak {
 		k = p.extraKey(ev)
 	} else {
-		k = keyOf(ev.Phase, ev.Detail)
+		k = KeyOf(ev.Phase, ev.Detail)
 		if ev.Request != nil {
 			k = p.requests.add(ev)
 		}
-		if k.detail != "" && !p.seen(k) {
-			p.instances[k.phase] = append(p.instances[k.phase], k.detail)
+		if k.Detail != "" && !p.seen(k) {
+			p.instances[k.Phase] = append(p.instances[k.Phase], k.Detail)
 		}
 		p.lastKey, p.hasLast = k, true
 	}
@@ -164,7 +175,7 @@ func (p *phasesPane) apply(ev tracer.Event) {
 	if ev.Kind != tracer.KindStep {
 		rec.since, rec.timed = ev.SincePrev, true
 	}
-	if k.detail == "" && ev.Phase != tracer.PhaseBreak {
+	if k.Detail == "" && ev.Phase != tracer.PhaseBreak {
 		rec.detail = ev.Detail
 	}
 	if p.current != k {
@@ -172,48 +183,48 @@ func (p *phasesPane) apply(ev tracer.Event) {
 	}
 	switch ev.Kind {
 	case tracer.KindStop, tracer.KindStep:
-		rec.state = stateCurrent
+		rec.state = StateCurrent
 		p.current, p.hasCur = k, true
 	case tracer.KindPass:
-		rec.state = statePassed
+		rec.state = StatePassed
 		if ev.Skipped {
-			rec.state = stateSkipped
+			rec.state = StateSkipped
 			rec.note = ev.Reason
 		}
 	case tracer.KindExit:
-		rec.state = stateDone
+		rec.state = StateDone
 		if ev.ExitCode != nil {
 			rec.note = pane.Format(p.tx.RowExitCode, *ev.ExitCode)
 		}
 		p.hasCur = false
 	}
 	p.rebuild()
-	p.selectKey(k)
+	p.SelectKey(k)
 }
 
-// fail marks the phase where the program failed (a KindError event).
-func (p *phasesPane) fail(ev tracer.Event) {
+// Fail marks the phase where the program failed (a KindError event).
+func (p *Pane) Fail(ev tracer.Event) {
 	if ev.Phase == "" {
 		return
 	}
 	ev.Detail = pane.Sanitize(ev.Detail)
-	k := keyOf(ev.Phase, ev.Detail)
+	k := KeyOf(ev.Phase, ev.Detail)
 	rec := p.records[k]
 	if rec == nil {
 		rec = &phaseRecord{}
 		p.records[k] = rec
 	}
-	rec.state = stateFailed
+	rec.state = StateFailed
 	rec.note = p.tx.RowFailed
 	if p.current == k {
 		p.hasCur = false
 	}
 	p.rebuild()
-	p.selectKey(k)
+	p.SelectKey(k)
 }
 
-// finish marks the paused phase done once the trace has ended.
-func (p *phasesPane) finish() {
+// Finish marks the paused phase done once the trace has ended.
+func (p *Pane) Finish() {
 	if p.hasCur {
 		p.doneCurrent()
 		p.hasCur = false
@@ -222,18 +233,18 @@ func (p *phasesPane) finish() {
 }
 
 // doneCurrent marks the paused row done, as the trace has left it.
-func (p *phasesPane) doneCurrent() {
+func (p *Pane) doneCurrent() {
 	if !p.hasCur {
 		return
 	}
-	if cur := p.records[p.current]; cur != nil && cur.state == stateCurrent {
-		cur.state = stateDone
+	if cur := p.records[p.current]; cur != nil && cur.state == StateCurrent {
+		cur.state = StateDone
 	}
 }
 
-func (p *phasesPane) seen(k rowKey) bool {
-	for _, d := range p.instances[k.phase] {
-		if d == k.detail {
+func (p *Pane) seen(k RowKey) bool {
+	for _, d := range p.instances[k.Phase] {
+		if d == k.Detail {
 			return true
 		}
 	}
@@ -242,27 +253,27 @@ func (p *phasesPane) seen(k rowKey) bool {
 
 // rebuild derives the rows from the catalog, the plan and the events, keeping
 // the selection on the same phase.
-func (p *phasesPane) rebuild() {
-	var selKey rowKey
+func (p *Pane) rebuild() {
+	var selKey RowKey
 	hadSel := p.selected >= 0 && p.selected < len(p.rows) && !p.rows[p.selected].header
 	if hadSel {
 		selKey = p.rows[p.selected].key
 	}
 
-	planned := map[rowKey]tracer.PlannedPhase{}
+	planned := map[RowKey]tracer.PlannedPhase{}
 	plannedDetails := map[tracer.PhaseID][]string{}
 	inPlan := map[tracer.PhaseID]bool{}
 	for _, pl := range p.plan {
-		k := keyOf(pl.Phase, pl.Detail)
+		k := KeyOf(pl.Phase, pl.Detail)
 		planned[k] = pl
 		inPlan[pl.Phase] = true
-		if k.detail != "" {
+		if k.Detail != "" {
 			plannedDetails[pl.Phase] = append(plannedDetails[pl.Phase], pl.Detail)
 		}
 	}
 	seen := map[tracer.PhaseID]bool{}
 	for k := range p.records {
-		seen[k.phase] = true
+		seen[k.Phase] = true
 	}
 	// The timeline shows the phases the plan names, those that happened,
 	// and the exit, which every trace ends with. Before the plan is known it
@@ -275,7 +286,9 @@ func (p *phasesPane) rebuild() {
 		case len(p.plan) > 0:
 			return inPlan[id]
 		}
-		return id != phaseMain
+		// The client side's phases come only in programs that build a
+		// client: the plan says whether this one does.
+		return id != phaseMain && !tracer.IsClientSide(id)
 	}
 
 	rows := p.rows[:0]
@@ -287,7 +300,7 @@ func (p *phasesPane) rebuild() {
 		head := len(rows)
 		rows = append(rows, timelineRow{header: true, group: g})
 		if g == groups[0] {
-			rows = p.appendExtras(rows, rowKey{}, false)
+			rows = p.appendExtras(rows, RowKey{}, false)
 		}
 		for _, info := range tracer.Phases {
 			if info.Group != g || !shown(info.ID) || info.ID == tracer.PhaseBreak {
@@ -298,12 +311,12 @@ func (p *phasesPane) rebuild() {
 				details = p.instanceDetails(info.ID, plannedDetails)
 			}
 			for _, d := range details {
-				k := rowKey{phase: info.ID, detail: d}
+				k := RowKey{Phase: info.ID, Detail: d}
 				row := timelineRow{key: k, nested: info.ID == tracer.PhaseWireProvider && d != ""}
 				if rec := p.records[k]; rec != nil {
 					row.rec = *rec
 				} else if pl, ok := planned[k]; ok && pl.Unavailable != "" {
-					row.rec = phaseRecord{state: stateUnavailable, note: pl.Unavailable}
+					row.rec = phaseRecord{state: StateUnavailable, note: pl.Unavailable}
 				}
 				if row.rec.detail == "" && d == "" {
 					row.rec.detail = planned[k].Detail
@@ -328,7 +341,7 @@ func (p *phasesPane) rebuild() {
 	p.rows = kept
 
 	if hadSel {
-		p.selectKey(selKey)
+		p.SelectKey(selKey)
 	}
 	if p.selected >= len(p.rows) || p.selected < 0 || p.rows[p.selected].header {
 		p.selected = p.firstPhaseRow()
@@ -338,7 +351,7 @@ func (p *phasesPane) rebuild() {
 // instanceDetails lists the rows of a per-instance phase: the instances seen,
 // then those planned but not seen yet. Before any is known the phase has one
 // row without detail; server.stop expects the servers that were started.
-func (p *phasesPane) instanceDetails(id tracer.PhaseID, planned map[tracer.PhaseID][]string) []string {
+func (p *Pane) instanceDetails(id tracer.PhaseID, planned map[tracer.PhaseID][]string) []string {
 	out := append([]string(nil), p.instances[id]...)
 	for _, d := range planned[id] {
 		if !contains(out, d) {
@@ -373,7 +386,7 @@ func rowLabel(info tracer.PhaseInfo, detail string, nested bool) string {
 	return string(info.ID)
 }
 
-func (p *phasesPane) firstPhaseRow() int {
+func (p *Pane) firstPhaseRow() int {
 	for i, r := range p.rows {
 		if !r.header {
 			return i
@@ -382,7 +395,8 @@ func (p *phasesPane) firstPhaseRow() int {
 	return 0
 }
 
-func (p *phasesPane) selectKey(k rowKey) {
+// SelectKey selects row k, if the timeline has it.
+func (p *Pane) SelectKey(k RowKey) {
 	for i, r := range p.rows {
 		if !r.header && r.key == k {
 			p.selected = i
@@ -393,18 +407,18 @@ func (p *phasesPane) selectKey(k rowKey) {
 }
 
 // selectedPhase returns the phase of the selected row.
-func (p *phasesPane) selectedPhase() (tracer.PhaseID, bool) {
+func (p *Pane) selectedPhase() (tracer.PhaseID, bool) {
 	if p.selected < 0 || p.selected >= len(p.rows) || p.rows[p.selected].header {
 		return "", false
 	}
 	if x := p.rows[p.selected].extra; x != nil && x.halt {
 		return "", false // a halt is no phase: it has no break
 	}
-	return p.rows[p.selected].key.phase, true
+	return p.rows[p.selected].key.Phase, true
 }
 
 // move moves the selection by delta phase rows, skipping group headers.
-func (p *phasesPane) move(delta int) {
+func (p *Pane) move(delta int) {
 	i := p.selected
 	step := 1
 	if delta < 0 {
@@ -425,32 +439,32 @@ func (p *phasesPane) move(delta int) {
 	p.scrollToSelected()
 }
 
-func (p *phasesPane) home() {
+func (p *Pane) home() {
 	p.selected = p.firstPhaseRow()
 	p.offset = 0
 }
 
-func (p *phasesPane) end() {
+func (p *Pane) end() {
 	p.selected = len(p.rows) - 1
 	p.scrollToSelected()
 }
 
 // clickRow selects the row at line y of the pane's content.
-func (p *phasesPane) clickRow(y int) {
+func (p *Pane) clickRow(y int) {
 	i := p.offset + y
 	if i >= 0 && i < len(p.rows) && !p.rows[i].header {
 		p.selected = i
 	}
 }
 
-// scroll moves the view without moving the selection (mouse wheel).
-func (p *phasesPane) Scroll(delta int) {
+// Scroll moves the view without moving the selection (mouse wheel).
+func (p *Pane) Scroll(delta int) {
 	p.offset = pane.Clamp(p.offset+delta, 0, max(0, len(p.rows)-p.H))
 }
 
 // scrollToSelected keeps the selection in view with a line of context, and
 // its group header when there is room.
-func (p *phasesPane) scrollToSelected() {
+func (p *Pane) scrollToSelected() {
 	if p.H <= 0 {
 		return
 	}
@@ -464,7 +478,8 @@ func (p *phasesPane) scrollToSelected() {
 	p.offset = pane.Clamp(p.offset, 0, max(0, len(p.rows)-p.H))
 }
 
-func (p *phasesPane) Footer() string {
+// Footer implements pane.Pane.
+func (p *Pane) Footer() string {
 	if p.baselineFooter != "" {
 		if s := p.scrollFooter(); s != "" {
 			return p.baselineFooter + " · " + s
@@ -474,7 +489,7 @@ func (p *phasesPane) Footer() string {
 	return p.scrollFooter()
 }
 
-func (p *phasesPane) scrollFooter() string {
+func (p *Pane) scrollFooter() string {
 	if len(p.rows) <= p.H {
 		return ""
 	}
@@ -491,7 +506,8 @@ func (p *phasesPane) scrollFooter() string {
 // timeWidth is the width of the time column; formatDuration fits in it.
 const timeWidth = 6
 
-func (p *phasesPane) View() []string {
+// View implements pane.Pane.
+func (p *Pane) View() []string {
 	if p.W <= 0 || p.H <= 0 {
 		return nil
 	}
@@ -511,7 +527,7 @@ func (p *phasesPane) View() []string {
 	return out
 }
 
-func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
+func (p *Pane) renderRow(r timelineRow, selected bool) string {
 	st := p.st
 	w := p.W
 	if r.header {
@@ -539,7 +555,7 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 		indent = strings.Repeat(" ", r.depth)
 	}
 	var detail string
-	if !r.nested && r.rec.detail != "" && r.key.detail == "" {
+	if !r.nested && r.rec.detail != "" && r.key.Detail == "" {
 		detail = r.rec.detail
 	}
 	timeText := ""
@@ -562,11 +578,11 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 	used := pane.TextWidth(text)
 	labelInk := st.Text
 	switch r.rec.state {
-	case statePending, stateSkipped, stateUnavailable:
+	case StatePending, StateSkipped, StateUnavailable:
 		labelInk = st.Dim
-	case stateCurrent:
+	case StateCurrent:
 		labelInk = st.Current
-	case stateFailed:
+	case StateFailed:
 		labelInk = st.Err
 	}
 	extra := ""
@@ -613,7 +629,7 @@ func (p *phasesPane) renderRow(r timelineRow, selected bool) string {
 	if timeText != "" {
 		b.WriteString(pane.Spaces(pad))
 		ti := st.Dim
-		if r.rec.state == stateCurrent {
+		if r.rec.state == StateCurrent {
 			ti = st.Current
 		}
 		b.WriteString(ti.Paint(pane.PadLeft(timeText, timeWidth)))
@@ -636,42 +652,42 @@ func compactAddresses(s string) string {
 
 // The markers of the timeline, also listed in the legend.
 const (
-	markDone        = "✓"
-	markCurrent     = "▶"
-	markPending     = "·"
-	markPassed      = "↷"
-	markSkipped     = "⊘"
-	markUnavailable = "–"
-	markFailed      = "✗"
+	MarkDone        = "✓"
+	MarkCurrent     = "▶"
+	MarkPending     = "·"
+	MarkPassed      = "↷"
+	MarkSkipped     = "⊘"
+	MarkUnavailable = "–"
+	MarkFailed      = "✗"
 )
 
-func (p *phasesPane) marker(r timelineRow) (string, pane.Ink) {
+func (p *Pane) marker(r timelineRow) (string, pane.Ink) {
 	st := p.st
 	switch r.rec.state {
-	case stateCurrent:
-		return markCurrent, st.Current
-	case stateDone:
-		return markDone, st.OK
-	case statePassed:
-		return markPassed, st.Passed
-	case stateSkipped:
-		return markSkipped, st.Dim
-	case stateUnavailable:
-		return markUnavailable, st.Dim
-	case stateFailed:
-		return markFailed, st.ErrBold
+	case StateCurrent:
+		return MarkCurrent, st.Current
+	case StateDone:
+		return MarkDone, st.OK
+	case StatePassed:
+		return MarkPassed, st.Passed
+	case StateSkipped:
+		return MarkSkipped, st.Dim
+	case StateUnavailable:
+		return MarkUnavailable, st.Dim
+	case StateFailed:
+		return MarkFailed, st.ErrBold
 	}
-	if p.breakOff[r.key.phase] {
-		return markPassed, st.Dim
+	if p.breakOff[r.key.Phase] {
+		return MarkPassed, st.Dim
 	}
-	return markPending, st.Dim
+	return MarkPending, st.Dim
 }
 
-func (p *phasesPane) legend() []string {
+func (p *Pane) legend() []string {
 	tx := p.tx
 	items := []string{
-		markDone + " " + tx.LegendStopped, markCurrent + " " + tx.LegendPaused, markPassed + " " + tx.LegendNoBreak,
-		markSkipped + " " + tx.LegendSkipped, markPending + " " + tx.LegendPending,
+		MarkDone + " " + tx.LegendStopped, MarkCurrent + " " + tx.LegendPaused, MarkPassed + " " + tx.LegendNoBreak,
+		MarkSkipped + " " + tx.LegendSkipped, MarkPending + " " + tx.LegendPending,
 	}
 	if p.baselineLegend != "" {
 		items = append(items, pane.MarkBaseline+" "+p.baselineLegend)
@@ -697,7 +713,7 @@ func (p *phasesPane) legend() []string {
 
 // Move moves the selection by delta phases, or to the first or last row
 // with ±moveAll; Variables follows it (a provider's results).
-func (p *phasesPane) Move(delta int) pane.Request {
+func (p *Pane) Move(delta int) pane.Request {
 	switch {
 	case delta <= -pane.MoveAll:
 		p.home()
@@ -710,7 +726,7 @@ func (p *phasesPane) Move(delta int) pane.Request {
 }
 
 // Click selects the phase at row y.
-func (p *phasesPane) Click(y int) pane.Request {
+func (p *Pane) Click(y int) pane.Request {
 	p.clickRow(y)
 	return pane.PhaseSelected{}
 }
@@ -732,19 +748,22 @@ func newPhasesKeys(tx *pane.Text) phasesKeys {
 	}
 }
 
-// setRewind enables the jump, for a Source that can go back.
-func (p *phasesPane) setRewind(on bool) { p.keys.Jump.SetEnabled(on) }
+// SetRewind enables the jump, for a Source that can go back.
+func (p *Pane) SetRewind(on bool) { p.keys.Jump.SetEnabled(on) }
 
-func (p *phasesPane) Keys() []key.Binding { return []key.Binding{p.keys.Break, p.keys.Jump} }
+// Keys implements pane.Pane.
+func (p *Pane) Keys() []key.Binding { return []key.Binding{p.keys.Break, p.keys.Jump} }
 
-func (p *phasesPane) ShortHelp(c pane.Hints) []key.Binding {
+// ShortHelp implements pane.Pane.
+func (p *Pane) ShortHelp(c pane.Hints) []key.Binding {
 	if c.Launching {
 		return []key.Binding{p.keys.Break}
 	}
 	return []key.Binding{p.keys.Break, p.keys.Jump}
 }
 
-func (p *phasesPane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
+// HandleKey implements pane.Pane.
+func (p *Pane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
 	switch {
 	case key.Matches(msg, p.keys.Break):
 		if loc, ok := p.selectedBreak(); ok {
@@ -761,4 +780,69 @@ func (p *phasesPane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
 		return nil, true
 	}
 	return nil, false
+}
+
+// SetBaseline marks the rows that differ from a baseline, with footer (how
+// many differences) and legend (what the mark means); nil forgets them.
+func (p *Pane) SetBaseline(marks map[RowKey]pane.BaselineMark, footer, legend string) {
+	p.baseline, p.baselineFooter, p.baselineLegend = marks, footer, legend
+}
+
+// SelectedBaseline is the selected row's difference from the baseline.
+func (p *Pane) SelectedBaseline() pane.BaselineMark {
+	if i := p.selected; i >= 0 && i < len(p.rows) {
+		return p.baseline[p.rows[i].key]
+	}
+	return pane.BaselineMark{}
+}
+
+// BreakOff reports whether the user turned phase's break off.
+func (p *Pane) BreakOff(phase tracer.PhaseID) bool { return p.breakOff[phase] }
+
+// ToggleBreak turns phase's break off, or on again, and reports whether it
+// is off now. The choice outlives a restart (Reset keeps it).
+func (p *Pane) ToggleBreak(phase tracer.PhaseID) (off bool) {
+	off = !p.breakOff[phase]
+	p.breakOff[phase] = off
+	return off
+}
+
+// SetBreakpoints marks the rows of the user's breakpoints set now, by
+// location.
+func (p *Pane) SetBreakpoints(locs map[string]bool) {
+	p.breakpointSet = locs
+	p.rebuild()
+}
+
+// SelectedKey is the key of the selected row.
+func (p *Pane) SelectedKey() RowKey {
+	if i := p.selected; i >= 0 && i < len(p.rows) {
+		return p.rows[i].key
+	}
+	return RowKey{}
+}
+
+// Row is what the timeline shows of a phase's row: its key, its state and
+// its label.
+type Row struct {
+	Key   RowKey
+	State State
+	Label string
+}
+
+// Rows returns the rows of the timeline, the group headers left out.
+func (p *Pane) Rows() []Row {
+	out := make([]Row, 0, len(p.rows))
+	for _, r := range p.rows {
+		if !r.header {
+			out = append(out, Row{Key: r.key, State: r.rec.state, Label: r.label})
+		}
+	}
+	return out
+}
+
+// Returned returns what the provider of row k returned, if it did.
+func (p *Pane) Returned(k RowKey) (*pane.ProviderResults, bool) {
+	r, ok := p.returns[k]
+	return r, ok
 }

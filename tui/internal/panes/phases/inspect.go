@@ -1,4 +1,4 @@
-package tui
+package phases
 
 import (
 	"path/filepath"
@@ -17,8 +17,8 @@ const phaseHaltRow tracer.PhaseID = "halt"
 // row of the phase event that came before it, so the timeline stays in
 // time order; hits of the same breakpoint in a row share one row.
 type extraRow struct {
-	key      rowKey
-	after    rowKey
+	key      RowKey
+	after    RowKey
 	hasAfter bool
 	halt     bool
 	detail   string // the breakpoint's location as given
@@ -27,7 +27,7 @@ type extraRow struct {
 
 // extraKey returns the row of a breakpoint's stop, a new one unless the
 // same breakpoint was the last row added after the same phase.
-func (p *phasesPane) extraKey(ev tracer.Event) rowKey {
+func (p *Pane) extraKey(ev tracer.Event) RowKey {
 	if n := len(p.extras); n > 0 {
 		last := p.extras[n-1]
 		if !last.halt && last.detail == ev.Detail && last.after == p.lastKey && last.hasAfter == p.hasLast {
@@ -40,9 +40,9 @@ func (p *phasesPane) extraKey(ev tracer.Event) rowKey {
 	return p.addExtra(tracer.PhaseBreak, ev.Detail, false)
 }
 
-func (p *phasesPane) addExtra(phase tracer.PhaseID, detail string, halt bool) rowKey {
+func (p *Pane) addExtra(phase tracer.PhaseID, detail string, halt bool) RowKey {
 	x := &extraRow{
-		key:   rowKey{phase: phase, detail: "#" + strconv.Itoa(len(p.extras)+1)},
+		key:   RowKey{Phase: phase, Detail: "#" + strconv.Itoa(len(p.extras)+1)},
 		after: p.lastKey, hasAfter: p.hasLast,
 		halt: halt, detail: detail, hits: 1,
 	}
@@ -52,7 +52,7 @@ func (p *phasesPane) addExtra(phase tracer.PhaseID, detail string, halt bool) ro
 
 // appendExtras adds after rows the extra rows that follow the phase row k
 // (with anchored false: those before any phase).
-func (p *phasesPane) appendExtras(rows []timelineRow, k rowKey, anchored bool) []timelineRow {
+func (p *Pane) appendExtras(rows []timelineRow, k RowKey, anchored bool) []timelineRow {
 	for _, x := range p.extras {
 		if x.hasAfter != anchored || anchored && x.after != k {
 			continue
@@ -70,7 +70,7 @@ func (p *phasesPane) appendExtras(rows []timelineRow, k rowKey, anchored bool) [
 }
 
 // extraLabel is "break main.newApp ×3", or the halt's word.
-func (p *phasesPane) extraLabel(x *extraRow) string {
+func (p *Pane) extraLabel(x *extraRow) string {
 	if x.halt {
 		return p.tx.RowHalt
 	}
@@ -84,32 +84,32 @@ func (p *phasesPane) extraLabel(x *extraRow) string {
 // baseLoc shortens a FILE:LINE location to the file's name and the line,
 // for the narrow timeline; a function stays as it is.
 func baseLoc(loc string) string {
-	if file, line, ok := splitFileLoc(loc); ok {
+	if file, line, ok := pane.SplitFileLoc(loc); ok {
 		return filepath.Base(file) + line
 	}
 	return loc
 }
 
-// applyHalt adds the row of a halt (or a stall) and makes it current.
-func (p *phasesPane) applyHalt(ev tracer.Event) {
+// ApplyHalt adds the row of a halt (or a stall) and makes it current.
+func (p *Pane) ApplyHalt(ev tracer.Event) {
 	k := p.addExtra(phaseHaltRow, "", true)
 	p.doneCurrent() // k is a new row: it cannot be the current one
-	rec := &phaseRecord{state: stateCurrent}
+	rec := &phaseRecord{state: StateCurrent}
 	if ev.Kind == tracer.KindStall {
-		rec.state = stateFailed
+		rec.state = StateFailed
 		rec.note = p.tx.RowStalled
 	} else {
 		p.current, p.hasCur = k, true
 	}
 	p.records[k] = rec
 	p.rebuild()
-	p.selectKey(k)
+	p.SelectKey(k)
 }
 
-// applyProviderReturn records what a provider returned on its row.
-func (p *phasesPane) applyProviderReturn(ev tracer.Event) {
+// ApplyProviderReturn records what a provider returned on its row.
+func (p *Pane) ApplyProviderReturn(ev tracer.Event) {
 	ev.Detail = pane.Sanitize(ev.Detail)
-	k := keyOf(ev.Phase, ev.Detail)
+	k := KeyOf(ev.Phase, ev.Detail)
 	label := ev.Detail // sanitized above
 	if label == "" {
 		label = pane.Sanitize(ev.Label())
@@ -151,7 +151,7 @@ func isErrorValue(n *tracer.Node) bool {
 
 // selectedBreak returns the location of the breakpoint whose stop is the
 // selected row.
-func (p *phasesPane) selectedBreak() (string, bool) {
+func (p *Pane) selectedBreak() (string, bool) {
 	if p.selected < 0 || p.selected >= len(p.rows) {
 		return "", false
 	}
@@ -162,8 +162,8 @@ func (p *phasesPane) selectedBreak() (string, bool) {
 	return x.detail, true
 }
 
-// selectedReturn returns the results of the provider selected.
-func (p *phasesPane) selectedReturn() (*pane.ProviderResults, bool) {
+// SelectedReturn returns the results of the provider selected.
+func (p *Pane) SelectedReturn() (*pane.ProviderResults, bool) {
 	if p.selected < 0 || p.selected >= len(p.rows) || p.rows[p.selected].header {
 		return nil, false
 	}

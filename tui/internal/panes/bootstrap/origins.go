@@ -1,4 +1,4 @@
-package tui
+package bootstrap
 
 import (
 	"strings"
@@ -23,7 +23,7 @@ const minOriginWidth = 8
 const maxChainLines = 6
 
 // originOf is the short origin shown beside a row, or "".
-func (p *bootstrapPane) originOf(r treeRow) string {
+func (p *Pane) originOf(r treeRow) string {
 	if !p.showOrigins || r.branch || r.node.Origin == nil {
 		return ""
 	}
@@ -31,7 +31,7 @@ func (p *bootstrapPane) originOf(r treeRow) string {
 }
 
 // toggleOrigins shows or hides the origins and the chain.
-func (p *bootstrapPane) toggleOrigins() {
+func (p *Pane) toggleOrigins() {
 	p.showOrigins = !p.showOrigins
 	p.scrollToSelected()
 }
@@ -50,7 +50,7 @@ func leafWidth(r treeRow) int {
 // pane) it is -1 and the tree shows no origins: the values matter more,
 // and the selected leaf's chain under the tree still says where it came
 // from.
-func (p *bootstrapPane) originColumn(first, end int) int {
+func (p *Pane) originColumn(first, end int) int {
 	col := 0
 	for i := first; i < end; i++ {
 		if r := p.rows[i]; p.originOf(r) != "" {
@@ -71,7 +71,7 @@ func (p *bootstrapPane) originColumn(first, end int) int {
 // withOrigin appends a row's origin to its rendered text (plain is the same
 // text without colours) at col, cut to the pane's width; nothing when col
 // is -1.
-func (p *bootstrapPane) withOrigin(text, plain string, r treeRow, col int) (string, string) {
+func (p *Pane) withOrigin(text, plain string, r treeRow, col int) (string, string) {
 	o := p.originOf(r)
 	if o == "" || col < 0 {
 		return text, plain
@@ -89,7 +89,7 @@ func (p *bootstrapPane) withOrigin(text, plain string, r treeRow, col int) (stri
 
 // chain returns the lines under the tree for the selected leaf: a rule
 // naming it, its value and origin, and each value it overrode.
-func (p *bootstrapPane) chain() []string {
+func (p *Pane) chain() []string {
 	if !p.showOrigins || !p.Focused || p.selected >= len(p.rows) || p.H < 8 {
 		return nil
 	}

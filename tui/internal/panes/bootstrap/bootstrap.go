@@ -1,4 +1,7 @@
-package tui
+// Package bootstrap is the Bootstrap pane: the decoded config as a tree
+// that folds, the values new or changed since the previous stop marked, and
+// where each value came from (origins.go).
+package bootstrap
 
 import (
 	"charm.land/bubbles/v2/key"
@@ -21,9 +24,9 @@ type treeRow struct {
 	change   pane.Change
 }
 
-// bootstrapPane shows the decoded config (Event.Bootstrap) as a collapsible
+// Pane shows the decoded config (Event.Bootstrap) as a collapsible
 // tree, with the values that changed since the previous stop highlighted.
-type bootstrapPane struct {
+type Pane struct {
 	st *pane.Styles
 	tx *pane.Text
 	pane.Base
@@ -46,24 +49,26 @@ type bootstrapPane struct {
 	sources []tracer.ConfigSource
 }
 
-func newBootstrapPane(st *pane.Styles, tx *pane.Text) bootstrapPane {
-	return bootstrapPane{st: st, tx: tx, keys: newBootstrapKeys(tx), collapsed: map[string]bool{}, changes: map[string]pane.Change{}, showOrigins: true}
+// New returns the pane, in the colours of st and the words of tx.
+func New(st *pane.Styles, tx *pane.Text) Pane {
+	return Pane{st: st, tx: tx, keys: newBootstrapKeys(tx), collapsed: map[string]bool{}, changes: map[string]pane.Change{}, showOrigins: true}
 }
 
-func (p *bootstrapPane) SetSize(w, h int) {
+// SetSize implements pane.Pane.
+func (p *Pane) SetSize(w, h int) {
 	p.W, p.H = w, h
 	p.scrollToSelected()
 }
 
-// reset forgets the tree (for a restart) but keeps what the user collapsed.
-func (p *bootstrapPane) Reset() {
+// Reset forgets the tree (for a restart) but keeps what the user collapsed.
+func (p *Pane) Reset() {
 	p.root, p.rows, p.selected, p.offset, p.sources = nil, nil, 0, 0, nil
 	p.changes = map[string]pane.Change{}
 }
 
-// set shows root; prev holds the leaves at the previous stop (nil when the
+// Set shows root; prev holds the leaves at the previous stop (nil when the
 // config was not known yet), to mark what changed.
-func (p *bootstrapPane) set(root *tracer.Node, prev map[string]string) {
+func (p *Pane) Set(root *tracer.Node, prev map[string]string) {
 	p.root = root
 	p.changes = map[string]pane.Change{}
 	for path, v := range root.Leaves() {
@@ -78,7 +83,7 @@ func (p *bootstrapPane) set(root *tracer.Node, prev map[string]string) {
 	p.rebuild()
 }
 
-func (p *bootstrapPane) rebuild() {
+func (p *Pane) rebuild() {
 	var selPath string
 	if p.selected < len(p.rows) {
 		selPath = p.rows[p.selected].path
@@ -96,7 +101,7 @@ func (p *bootstrapPane) rebuild() {
 	p.scrollToSelected()
 }
 
-func (p *bootstrapPane) addChildren(n *tracer.Node, prefix string, depth int) {
+func (p *Pane) addChildren(n *tracer.Node, prefix string, depth int) {
 	keyWidth := 0
 	for _, c := range n.Children {
 		if len(c.Children) == 0 {
@@ -123,7 +128,7 @@ func (p *bootstrapPane) addChildren(n *tracer.Node, prefix string, depth int) {
 
 // subtreeChange reports the strongest change below a branch, so that a
 // collapsed branch still shows that something inside it changed.
-func (p *bootstrapPane) subtreeChange(path string) pane.Change {
+func (p *Pane) subtreeChange(path string) pane.Change {
 	c := pane.Unchanged
 	for leaf, ch := range p.changes {
 		if strings.HasPrefix(leaf, path+".") && ch > c {
@@ -135,7 +140,7 @@ func (p *bootstrapPane) subtreeChange(path string) pane.Change {
 
 // toggle expands or collapses the selected branch; on a leaf it collapses
 // the leaf's parent.
-func (p *bootstrapPane) toggle() {
+func (p *Pane) toggle() {
 	if p.selected >= len(p.rows) {
 		return
 	}
@@ -157,7 +162,7 @@ func (p *bootstrapPane) toggle() {
 	p.scrollToSelected()
 }
 
-func (p *bootstrapPane) move(delta int) {
+func (p *Pane) move(delta int) {
 	if len(p.rows) == 0 {
 		return
 	}
@@ -165,23 +170,24 @@ func (p *bootstrapPane) move(delta int) {
 	p.scrollToSelected()
 }
 
-func (p *bootstrapPane) clickRow(y int) {
+func (p *Pane) clickRow(y int) {
 	if i := p.offset + y - len(p.sourcesLine()); i >= 0 && i < len(p.rows) {
 		p.selected = i
 	}
 }
 
-func (p *bootstrapPane) Scroll(delta int) {
+// Scroll implements pane.Pane.
+func (p *Pane) Scroll(delta int) {
 	p.offset = pane.Clamp(p.offset+delta, 0, max(0, len(p.rows)-p.treeHeight()))
 }
 
 // treeHeight is the pane's height less the selected leaf's chain.
-func (p *bootstrapPane) treeHeight() int {
+func (p *Pane) treeHeight() int {
 	return p.H - len(p.chain()) - len(p.sourcesLine())
 }
 
-// setSources takes the config sources of a stop.
-func (p *bootstrapPane) setSources(sources []tracer.ConfigSource) {
+// SetSources takes the config sources of a stop.
+func (p *Pane) SetSources(sources []tracer.ConfigSource) {
 	p.sources = sources
 	p.scrollToSelected()
 }
@@ -189,7 +195,7 @@ func (p *bootstrapPane) setSources(sources []tracer.ConfigSource) {
 // sourcesLine is the pane's first line, the config sources in merge order,
 // as config.load read them; none when they are not known or the pane is
 // too low to spare a line.
-func (p *bootstrapPane) sourcesLine() []string {
+func (p *Pane) sourcesLine() []string {
 	if len(p.sources) == 0 || p.H < 4 {
 		return nil
 	}
@@ -197,11 +203,12 @@ func (p *bootstrapPane) sourcesLine() []string {
 	return []string{" " + p.st.Dim.Paint(pane.Truncate(pane.Sanitize(text), p.W-2))}
 }
 
-func (p *bootstrapPane) scrollToSelected() {
+func (p *Pane) scrollToSelected() {
 	p.offset = pane.KeepInView(p.offset, p.selected, p.treeHeight(), len(p.rows))
 }
 
-func (p *bootstrapPane) Footer() string {
+// Footer implements pane.Pane.
+func (p *Pane) Footer() string {
 	scroll := ""
 	if len(p.rows) > p.treeHeight() && p.H > 0 {
 		scroll = fmt.Sprintf("%d/%d", p.selected+1, len(p.rows))
@@ -209,7 +216,8 @@ func (p *bootstrapPane) Footer() string {
 	return pane.ChangesFooter(p.tx, p.changes, scroll)
 }
 
-func (p *bootstrapPane) View() []string {
+// View implements pane.Pane.
+func (p *Pane) View() []string {
 	if p.W <= 0 || p.H <= 0 {
 		return nil
 	}
@@ -291,7 +299,7 @@ func (p *bootstrapPane) View() []string {
 
 // baselineBelow reports whether a leaf below the branch at path differs
 // from the baseline, so that a folded branch still shows it.
-func (p *bootstrapPane) baselineBelow(path string) bool {
+func (p *Pane) baselineBelow(path string) bool {
 	for leaf := range p.baseline {
 		if strings.HasPrefix(leaf, path+".") {
 			return true
@@ -300,9 +308,11 @@ func (p *bootstrapPane) baselineBelow(path string) bool {
 	return false
 }
 
-// Move and Click: the pane interface (panes.go).
-func (p *bootstrapPane) Move(delta int) pane.Request { p.move(delta); return nil }
-func (p *bootstrapPane) Click(y int) pane.Request    { p.clickRow(y); return nil }
+// Move implements pane.Pane: it moves the cursor.
+func (p *Pane) Move(delta int) pane.Request { p.move(delta); return nil }
+
+// Click implements pane.Pane.
+func (p *Pane) Click(y int) pane.Request { p.clickRow(y); return nil }
 
 // bootstrapKeys are the keys of the Bootstrap pane.
 type bootstrapKeys struct {
@@ -319,11 +329,14 @@ func newBootstrapKeys(tx *pane.Text) bootstrapKeys {
 	}
 }
 
-func (p *bootstrapPane) Keys() []key.Binding { return []key.Binding{p.keys.Toggle, p.keys.Origins} }
+// Keys implements pane.Pane.
+func (p *Pane) Keys() []key.Binding { return []key.Binding{p.keys.Toggle, p.keys.Origins} }
 
-func (p *bootstrapPane) ShortHelp(pane.Hints) []key.Binding { return p.Keys() }
+// ShortHelp implements pane.Pane.
+func (p *Pane) ShortHelp(pane.Hints) []key.Binding { return p.Keys() }
 
-func (p *bootstrapPane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
+// HandleKey implements pane.Pane.
+func (p *Pane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
 	switch {
 	case key.Matches(msg, p.keys.Toggle):
 		p.toggle()
@@ -333,4 +346,33 @@ func (p *bootstrapPane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
 		return nil, true
 	}
 	return nil, false
+}
+
+// SetBaseline marks the values that differ from a baseline, by path; nil
+// forgets them.
+func (p *Pane) SetBaseline(marks map[string]pane.BaselineMark) { p.baseline = marks }
+
+// SelectedBaseline is the selected value's difference from the baseline.
+func (p *Pane) SelectedBaseline() pane.BaselineMark {
+	if i := p.selected; i < len(p.rows) {
+		return p.baseline[p.rows[i].path]
+	}
+	return pane.BaselineMark{}
+}
+
+// HasConfig reports whether the pane shows a config (from config.scan on).
+func (p *Pane) HasConfig() bool { return p.root != nil }
+
+// SelectedPath is the path of the selected value, "" with none.
+func (p *Pane) SelectedPath() string {
+	if i := p.selected; i >= 0 && i < len(p.rows) {
+		return p.rows[i].path
+	}
+	return ""
+}
+
+// UnfoldAll unfolds every branch.
+func (p *Pane) UnfoldAll() {
+	p.collapsed = map[string]bool{}
+	p.rebuild()
 }

@@ -1,0 +1,530 @@
+// Package system traces several Kratos services together: it reads a
+// system file (which services, in which order, and the helper processes they
+// need, such as etcd), starts the processes, starts each service when the
+// services it comes after are serving, and merges their traces into one
+// tracer.Source whose events carry the service's name. How one service is
+// traced (a debug build under Delve, a remote Delve server) is not its
+// business: the caller hands it a function that starts one service's Source.
+package system
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// DefaultFile is the system file `run --system` reads when given no name.
+const DefaultFile = "kratos-trace.yaml"
+
+// File is a system: the services to trace and the processes they need.
+type File struct {
+	// Path is where the file was read from; "" for a system built from
+	// the command line.
+	Path string
+	// Dir is the directory the services' packages and working directories
+	// are relative to: the file's own.
+	Dir       string
+	Services  []Service
+	Processes []Process
+}
+
+// Service is one program of the system to trace.
+type Service struct {
+	// Name is the service's name in every event and line of the trace.
+	Name string
+	// Package is the main package to build, relative to File.Dir or
+	// absolute; empty when Connect is set.
+	Package string
+	// Connect is the address of a Delve server (dlv --headless) that runs
+	// the service elsewhere, instead of a Package built here.
+	Connect string
+	// Args are the program's arguments; Env are KEY=VALUE variables added
+	// to its environment; WorkingDir is where it runs ("" for the default,
+	// its package directory).
+	Args       []string
+	Env        []string
+	WorkingDir string
+	// After names the services that must be at app.running before this
+	// one starts.
+	After []string
+	// Line is the line of the service's entry in the file.
+	Line int
+}
+
+// Process is a helper the services need (etcd, a database): started before
+// every service and stopped after them, not traced.
+type Process struct {
+	Name string
+	// Command is the program and its arguments. When its program is not
+	// found on PATH, Fallback (if given) runs instead.
+	Command  []string
+	Fallback []string
+	// Env are KEY=VALUE variables added to its environment.
+	Env []string
+	// Ready is the TCP address that answers once the process serves;
+	// empty: the process counts as ready once it started.
+	Ready string
+	// ReadyTimeout bounds the wait for Ready.
+	ReadyTimeout time.Duration
+	Line         int
+}
+
+// DefaultReadyTimeout is how long a process may take to answer at its
+// ready address: etcd answers in about a second, a `go run` of an embedded
+// etcd that has to be built first in well under a minute.
+const DefaultReadyTimeout = 90 * time.Second
+
+// FileError is a mistake in a system file, at a line.
+type FileError struct {
+	File string
+	Line int
+	Msg  string
+	Hint string
+}
+
+func (e *FileError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// ReadFile reads and checks the system file at path.
+func ReadFile(path string) (*File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, &FileError{File: path, Msg: "no such system file", Hint: "write one (see docs/SYSTEMS.md) or pass its path: --system=FILE"}
+		}
+		return nil, fmt.Errorf("read the system file: %w", err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("read the system file: %w", err)
+	}
+	f, err := parse(path, data, filepath.Dir(abs))
+	if err != nil {
+		return nil, err
+	}
+	f.Path = path
+	return f, nil
+}
+
+// Parse reads a system file's text; name is how errors call the file.
+// Package paths are left as written: ReadFile resolves them against the
+// file's directory.
+func Parse(name string, data []byte) (*File, error) {
+	return parse(name, data, "")
+}
+
+// parse reads a system file whose relative paths start at dir.
+func parse(name string, data []byte, dir string) (*File, error) {
+	p := &parser{name: name}
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	err := dec.Decode(&doc)
+	if errors.Is(err, io.EOF) || (err == nil && len(doc.Content) == 0) {
+		return nil, p.fail(0, "the file is empty", "list the services under `services:` (see docs/SYSTEMS.md)")
+	}
+	if err != nil {
+		return nil, p.yamlError(err)
+	}
+	f := &File{Dir: dir}
+	root := doc.Content[0]
+	err = p.mapping(root, "the file", map[string]func(*yaml.Node) error{
+		"services": func(n *yaml.Node) error {
+			return p.sequence(n, "services", func(item *yaml.Node) error {
+				s, err := p.service(item)
+				f.Services = append(f.Services, s)
+				return err
+			})
+		},
+		"processes": func(n *yaml.Node) error {
+			return p.sequence(n, "processes", func(item *yaml.Node) error {
+				pr, err := p.process(item)
+				f.Processes = append(f.Processes, pr)
+				return err
+			})
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(f.Services) == 0 {
+		return nil, p.fail(root.Line, "no services: the file lists none under `services:`", "add one, e.g. `services: [{name: api, package: ./cmd/server}]`")
+	}
+	if err := Check(f, name); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Check completes and checks a system however it was made: it names the
+// services without a name, gives each without `after` the one listed
+// before it, and refuses duplicate names, unknown or cyclic `after`s and
+// services with neither a package nor an address.
+func Check(f *File, name string) error {
+	p := &parser{name: name}
+	seen := map[string]int{}
+	for i := range f.Services {
+		s := &f.Services[i]
+		switch {
+		case s.Package == "" && s.Connect == "":
+			return p.fail(s.Line, fmt.Sprintf("service %s has neither a package nor connect", orIndex(s.Name, i)), "give `package: ./cmd/server` to build it here, or `connect: HOST:PORT` for a dlv --headless elsewhere")
+		case s.Package != "" && s.Connect != "":
+			return p.fail(s.Line, fmt.Sprintf("service %s has both a package and connect", orIndex(s.Name, i)), "keep one: package builds it here, connect reads it from a Delve server elsewhere")
+		}
+		if s.Name == "" {
+			s.Name = DefaultName(s.Package, f.Dir)
+		}
+		if prev, dup := seen[s.Name]; dup {
+			return p.fail(s.Line, fmt.Sprintf("two services are named %s (the first on line %d)", s.Name, prev), "give each service its own `name:`")
+		}
+		seen[s.Name] = max(s.Line, 1)
+	}
+	for _, pr := range f.Processes {
+		if line, dup := seen[pr.Name]; dup {
+			return p.fail(pr.Line, fmt.Sprintf("the process %s has the name of a service or process already listed (line %d)", pr.Name, line), "give each its own name")
+		}
+		seen[pr.Name] = max(pr.Line, 1)
+	}
+	for i := range f.Services {
+		s := &f.Services[i]
+		if s.After == nil && i > 0 {
+			s.After = []string{f.Services[i-1].Name}
+		}
+		for _, a := range s.After {
+			if _, ok := seen[a]; !ok || slices.ContainsFunc(f.Processes, func(pr Process) bool { return pr.Name == a }) {
+				return p.fail(s.Line, fmt.Sprintf("service %s comes after %s, which is no service of this file", s.Name, a), "name a service listed under `services:`; processes start before every service anyway")
+			}
+			if a == s.Name {
+				return p.fail(s.Line, fmt.Sprintf("service %s comes after itself", s.Name), "remove its own name from `after:`")
+			}
+		}
+	}
+	if cycle := findCycle(f.Services); cycle != nil {
+		return p.fail(serviceLine(f.Services, cycle[0]), fmt.Sprintf("the services come after each other in a cycle: %s", strings.Join(cycle, " → ")), "remove one of them from the other's `after:`")
+	}
+	return nil
+}
+
+// DefaultName is a service's name when the file gives none: the last
+// element of its package directory that is not one of kratos-layout's
+// generic ones (cmd, server, service), so ./app/inventory/service/cmd/server
+// is "inventory" and a module's ./cmd/server is the module directory's name.
+func DefaultName(pkg, dir string) string {
+	path := pkg
+	if !filepath.IsAbs(path) && dir != "" {
+		path = filepath.Join(dir, path)
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	elems := strings.Split(filepath.ToSlash(filepath.Clean(path)), "/")
+	for i := len(elems) - 1; i >= 0; i-- {
+		switch elems[i] {
+		case "", ".", "cmd", "server", "service", "main":
+			continue
+		}
+		return elems[i]
+	}
+	return "service"
+}
+
+func orIndex(name string, i int) string {
+	if name != "" {
+		return name
+	}
+	return fmt.Sprintf("#%d", i+1)
+}
+
+func serviceLine(services []Service, name string) int {
+	for _, s := range services {
+		if s.Name == name {
+			return s.Line
+		}
+	}
+	return 0
+}
+
+// findCycle returns the names of a cycle of `after`s, the first name
+// repeated at the end, or nil.
+func findCycle(services []Service) []string {
+	after := map[string][]string{}
+	for _, s := range services {
+		after[s.Name] = s.After
+	}
+	const (
+		unseen = iota
+		open
+		done
+	)
+	state := map[string]int{}
+	var path []string
+	var visit func(string) []string
+	visit = func(n string) []string {
+		switch state[n] {
+		case open:
+			i := slices.Index(path, n)
+			return append(slices.Clone(path[i:]), n)
+		case done:
+			return nil
+		}
+		state[n] = open
+		path = append(path, n)
+		for _, a := range after[n] {
+			if c := visit(a); c != nil {
+				return c
+			}
+		}
+		path = path[:len(path)-1]
+		state[n] = done
+		return nil
+	}
+	for _, s := range services {
+		if c := visit(s.Name); c != nil {
+			return c
+		}
+	}
+	return nil
+}
+
+// StartOrder is the order the services start in: each after those it
+// comes after, and otherwise in the order the file lists them.
+func StartOrder(services []Service) []Service {
+	placed := map[string]bool{}
+	var out []Service
+	for len(out) < len(services) {
+		progress := false
+		for _, s := range services {
+			if placed[s.Name] {
+				continue
+			}
+			ready := true
+			for _, a := range s.After {
+				ready = ready && placed[a]
+			}
+			if ready {
+				placed[s.Name] = true
+				out = append(out, s)
+				progress = true
+				break
+			}
+		}
+		if !progress {
+			// A cycle, which Check refuses; keep the rest as listed.
+			for _, s := range services {
+				if !placed[s.Name] {
+					out = append(out, s)
+				}
+			}
+			break
+		}
+	}
+	return out
+}
+
+// parser turns yaml.v3 nodes into a File, with the line of every mistake.
+type parser struct{ name string }
+
+func (p *parser) fail(line int, msg, hint string) error {
+	return &FileError{File: p.name, Line: line, Msg: msg, Hint: hint}
+}
+
+// yamlError turns a YAML syntax error ("yaml: line 3: ...") into a
+// FileError at its line.
+func (p *parser) yamlError(err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if n, after, ok := strings.Cut(rest, ": "); ok {
+			if _, err := fmt.Sscanf(n, "%d", &line); err == nil {
+				msg = after
+			}
+		}
+	}
+	return p.fail(line, "not YAML: "+msg, "")
+}
+
+// mapping walks the keys of a mapping node, refusing keys it does not know.
+func (p *parser) mapping(n *yaml.Node, what string, keys map[string]func(*yaml.Node) error) error {
+	if n.Kind != yaml.MappingNode {
+		return p.fail(n.Line, fmt.Sprintf("%s should be a mapping of keys, not %s", what, kindName(n)), "")
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		handle, ok := keys[k.Value]
+		if !ok {
+			known := make([]string, 0, len(keys))
+			for name := range keys {
+				known = append(known, name)
+			}
+			slices.Sort(known)
+			return p.fail(k.Line, fmt.Sprintf("unknown key %q in %s", k.Value, what), "the keys are "+strings.Join(known, ", "))
+		}
+		if seen[k.Value] {
+			return p.fail(k.Line, fmt.Sprintf("the key %q is given twice in %s", k.Value, what), "")
+		}
+		seen[k.Value] = true
+		if err := handle(v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *parser) sequence(n *yaml.Node, what string, item func(*yaml.Node) error) error {
+	if n.Kind != yaml.SequenceNode {
+		return p.fail(n.Line, fmt.Sprintf("%s should be a list, not %s", what, kindName(n)), "write each entry on a line of its own starting with `- `")
+	}
+	for _, c := range n.Content {
+		if err := item(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *parser) scalar(n *yaml.Node, key string, out *string) error {
+	if n.Kind != yaml.ScalarNode {
+		return p.fail(n.Line, fmt.Sprintf("%s should be a single value, not %s", key, kindName(n)), "")
+	}
+	*out = n.Value
+	return nil
+}
+
+func (p *parser) strings(n *yaml.Node, key string, out *[]string) error {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		*out = []string{}
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		return p.fail(n.Line, fmt.Sprintf("%s should be a list, not %s", key, kindName(n)), fmt.Sprintf("e.g. %s: [a, b]", key))
+	}
+	list := []string{}
+	for _, c := range n.Content {
+		if c.Kind != yaml.ScalarNode {
+			return p.fail(c.Line, fmt.Sprintf("each of %s should be a single value, not %s", key, kindName(c)), "")
+		}
+		list = append(list, c.Value)
+	}
+	*out = list
+	return nil
+}
+
+// env reads a mapping of variables into sorted KEY=VALUE texts.
+func (p *parser) env(n *yaml.Node, out *[]string) error {
+	if n.Kind != yaml.MappingNode {
+		return p.fail(n.Line, fmt.Sprintf("env should be a mapping of variables, not %s", kindName(n)), "e.g. env: {KRATOS_GRPC_TIMEOUT: 3s}")
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if v.Kind != yaml.ScalarNode {
+			return p.fail(v.Line, fmt.Sprintf("env %s should be a single value, not %s", k.Value, kindName(v)), "")
+		}
+		if k.Value == "" || strings.ContainsAny(k.Value, "= ") {
+			return p.fail(k.Line, fmt.Sprintf("env %q is not a variable name", k.Value), "")
+		}
+		*out = append(*out, k.Value+"="+v.Value)
+	}
+	slices.Sort(*out)
+	return nil
+}
+
+func (p *parser) service(n *yaml.Node) (Service, error) {
+	s := Service{Line: n.Line}
+	var after []string
+	afterGiven := false
+	err := p.mapping(n, "a service", map[string]func(*yaml.Node) error{
+		"name":    func(v *yaml.Node) error { return p.scalar(v, "name", &s.Name) },
+		"package": func(v *yaml.Node) error { return p.scalar(v, "package", &s.Package) },
+		"connect": func(v *yaml.Node) error { return p.scalar(v, "connect", &s.Connect) },
+		"args":    func(v *yaml.Node) error { return p.strings(v, "args", &s.Args) },
+		"env":     func(v *yaml.Node) error { return p.env(v, &s.Env) },
+		"wd":      func(v *yaml.Node) error { return p.scalar(v, "wd", &s.WorkingDir) },
+		"after": func(v *yaml.Node) error {
+			afterGiven = true
+			if v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
+				after = []string{v.Value}
+				return nil
+			}
+			return p.strings(v, "after", &after)
+		},
+	})
+	if err != nil {
+		return s, err
+	}
+	if afterGiven {
+		s.After = after
+		if s.After == nil {
+			s.After = []string{}
+		}
+	}
+	return s, nil
+}
+
+func (p *parser) process(n *yaml.Node) (Process, error) {
+	pr := Process{Line: n.Line, ReadyTimeout: DefaultReadyTimeout}
+	err := p.mapping(n, "a process", map[string]func(*yaml.Node) error{
+		"name":     func(v *yaml.Node) error { return p.scalar(v, "name", &pr.Name) },
+		"command":  func(v *yaml.Node) error { return p.strings(v, "command", &pr.Command) },
+		"fallback": func(v *yaml.Node) error { return p.strings(v, "fallback", &pr.Fallback) },
+		"env":      func(v *yaml.Node) error { return p.env(v, &pr.Env) },
+		"ready": func(v *yaml.Node) error {
+			var text string
+			if err := p.scalar(v, "ready", &text); err != nil {
+				return err
+			}
+			network, addr, ok := strings.Cut(strings.TrimSpace(text), " ")
+			if !ok || network != "tcp" || strings.TrimSpace(addr) == "" {
+				return p.fail(v.Line, fmt.Sprintf("ready %q is not `tcp HOST:PORT`", text), "e.g. ready: tcp 127.0.0.1:2379, the address that answers once the process serves")
+			}
+			pr.Ready = strings.TrimSpace(addr)
+			return nil
+		},
+		"ready_timeout": func(v *yaml.Node) error {
+			var text string
+			if err := p.scalar(v, "ready_timeout", &text); err != nil {
+				return err
+			}
+			d, err := time.ParseDuration(text)
+			if err != nil || d <= 0 {
+				return p.fail(v.Line, fmt.Sprintf("ready_timeout %q is not a duration", text), "e.g. ready_timeout: 30s")
+			}
+			pr.ReadyTimeout = d
+			return nil
+		},
+	})
+	switch {
+	case err != nil:
+		return pr, err
+	case pr.Name == "":
+		return pr, p.fail(n.Line, "a process has no name", "give it one, e.g. `name: etcd`")
+	case len(pr.Command) == 0:
+		return pr, p.fail(n.Line, fmt.Sprintf("the process %s has no command", pr.Name), "e.g. command: [etcd, --data-dir, \"{tmp}/etcd\"]")
+	}
+	return pr, nil
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return fmt.Sprintf("the value %q", n.Value)
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return "nothing"
+}

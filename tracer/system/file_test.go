@@ -1,0 +1,149 @@
+package system
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParse(t *testing.T) {
+	f, err := Parse("sys.yaml", []byte(`services:
+  - name: inventory
+    package: ./app/inventory/service/cmd/server
+    args: ["-conf", "../../configs"]
+    env: {B: two, A: "1"}
+    wd: ./app/inventory/service/cmd/server
+  - package: ./app/storefront/service/cmd/server
+  - name: late
+    package: ./cmd/late
+    after: [inventory, storefront]
+  - name: free
+    package: ./cmd/free
+    after: []
+processes:
+  - name: etcd
+    command: ["etcd", "--data-dir", "{tmp}/etcd"]
+    fallback: [go, run, ./cmd/etcd]
+    ready: tcp 127.0.0.1:2379
+    ready_timeout: 5s
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Service{
+		{Name: "inventory", Package: "./app/inventory/service/cmd/server", Args: []string{"-conf", "../../configs"}, Env: []string{"A=1", "B=two"}, WorkingDir: "./app/inventory/service/cmd/server", Line: 2},
+		// The name comes from the package directory; `after` defaults to
+		// the service listed before.
+		{Name: "storefront", Package: "./app/storefront/service/cmd/server", After: []string{"inventory"}, Line: 7},
+		{Name: "late", Package: "./cmd/late", After: []string{"inventory", "storefront"}, Line: 8},
+		// An empty `after` starts it with the first.
+		{Name: "free", Package: "./cmd/free", After: []string{}, Line: 11},
+	}
+	if !reflect.DeepEqual(f.Services, want) {
+		t.Errorf("services:\n got %+v\nwant %+v", f.Services, want)
+	}
+	wantProc := []Process{{Name: "etcd", Command: []string{"etcd", "--data-dir", "{tmp}/etcd"}, Fallback: []string{"go", "run", "./cmd/etcd"}, Ready: "127.0.0.1:2379", ReadyTimeout: 5 * time.Second, Line: 15}}
+	if !reflect.DeepEqual(f.Processes, wantProc) {
+		t.Errorf("processes:\n got %+v\nwant %+v", f.Processes, wantProc)
+	}
+	var order []string
+	for _, s := range StartOrder(f.Services) {
+		order = append(order, s.Name)
+	}
+	if want := []string{"inventory", "storefront", "late", "free"}; !reflect.DeepEqual(order, want) {
+		t.Errorf("start order %v, want %v", order, want)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		line       int
+		want       string
+	}{
+		{"unknown service key", "services:\n  - name: a\n    pakage: ./cmd/a\n", 3, `unknown key "pakage" in a service`},
+		{"unknown top key", "servics:\n  - name: a\n", 1, `unknown key "servics" in the file`},
+		{"unknown process key", "services:\n  - package: ./a\nprocesses:\n  - name: etcd\n    command: [etcd]\n    redy: tcp :2379\n", 6, `unknown key "redy" in a process`},
+		{"duplicate names", "services:\n  - name: a\n    package: ./a\n  - name: a\n    package: ./b\n", 4, "two services are named a (the first on line 2)"},
+		{"duplicate default names", "services:\n  - package: ./x/cmd/server\n  - package: ./x/service/cmd/server\n", 3, "two services are named x"},
+		{"cycle", "services:\n  - name: a\n    package: ./a\n    after: [b]\n  - name: b\n    package: ./b\n    after: [a]\n", 2, "in a cycle: a → b → a"},
+		{"after itself", "services:\n  - name: a\n    package: ./a\n    after: [a]\n", 2, "service a comes after itself"},
+		{"after unknown", "services:\n  - name: a\n    package: ./a\n    after: [nope]\n", 2, "comes after nope, which is no service"},
+		{"after a process", "services:\n  - name: a\n    package: ./a\n    after: [etcd]\nprocesses:\n  - name: etcd\n    command: [etcd]\n", 2, "comes after etcd, which is no service"},
+		{"no package", "services:\n  - name: a\n", 2, "service a has neither a package nor connect"},
+		{"package and connect", "services:\n  - name: a\n    package: ./a\n    connect: 127.0.0.1:2345\n", 2, "has both a package and connect"},
+		{"no services", "processes:\n  - name: etcd\n    command: [etcd]\n", 1, "no services"},
+		{"services not a list", "services:\n  name: a\n", 2, "services should be a list, not a mapping"},
+		{"args not a list", "services:\n  - name: a\n    package: ./a\n    args: -conf x\n", 4, "args should be a list"},
+		{"bad ready", "services:\n  - package: ./a\nprocesses:\n  - name: etcd\n    command: [etcd]\n    ready: http://x\n", 6, "is not `tcp HOST:PORT`"},
+		{"bad ready timeout", "services:\n  - package: ./a\nprocesses:\n  - name: etcd\n    command: [etcd]\n    ready_timeout: soon\n", 6, `ready_timeout "soon" is not a duration`},
+		{"process without command", "services:\n  - package: ./a\nprocesses:\n  - name: etcd\n", 4, "the process etcd has no command"},
+		{"process named as a service", "services:\n  - name: etcd\n    package: ./a\nprocesses:\n  - name: etcd\n    command: [etcd]\n", 5, "has the name of a service or process already listed (line 2)"},
+		{"key twice", "services:\n  - name: a\n    name: b\n    package: ./a\n", 3, `the key "name" is given twice`},
+		{"not yaml", "services: [\n", 1, "not YAML"},
+		{"empty", "", 0, "the file is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("sys.yaml", []byte(tt.yaml))
+			var fe *FileError
+			if !errors.As(err, &fe) {
+				t.Fatalf("error %v, want a FileError", err)
+			}
+			if fe.Line != tt.line {
+				t.Errorf("line %d, want %d (%v)", fe.Line, tt.line, err)
+			}
+			if !strings.Contains(fe.Msg, tt.want) {
+				t.Errorf("message %q lacks %q", fe.Msg, tt.want)
+			}
+			if strings.Contains(fe.Msg, "\n") {
+				t.Errorf("message is more than one line: %q", fe.Msg)
+			}
+			if tt.line > 0 && !strings.HasPrefix(err.Error(), fmt.Sprintf("sys.yaml:%d: ", tt.line)) {
+				t.Errorf("error %q does not start with the file and line", err)
+			}
+		})
+	}
+}
+
+func TestReadFileMissing(t *testing.T) {
+	_, err := ReadFile(filepath.Join(t.TempDir(), DefaultFile))
+	var fe *FileError
+	if !errors.As(err, &fe) || !strings.Contains(fe.Msg, "no such system file") || fe.Hint == "" {
+		t.Fatalf("error %v, want no such system file with a hint", err)
+	}
+}
+
+func TestReadFileResolvesDir(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, DefaultFile)
+	if err := os.WriteFile(path, []byte("services:\n  - package: ./cmd/server\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A module's ./cmd/server is named after the directory the file is in.
+	if f.Dir != dir || f.Services[0].Name != filepath.Base(dir) {
+		t.Errorf("dir %q, name %q; want %q, %q", f.Dir, f.Services[0].Name, dir, filepath.Base(dir))
+	}
+}
+
+func TestDefaultName(t *testing.T) {
+	for pkg, want := range map[string]string{
+		"./app/inventory/service/cmd/server": "inventory",
+		"./gateway/cmd/server":               "gateway",
+		"/src/shop/cmd/server":               "shop",
+		"./demo":                             "demo",
+	} {
+		if got := DefaultName(pkg, "/src/root"); got != want {
+			t.Errorf("DefaultName(%q) = %q, want %q", pkg, got, want)
+		}
+	}
+}
