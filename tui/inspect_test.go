@@ -423,32 +423,31 @@ var inspectScenarios = []struct {
 	}},
 	{"halt", func(tb testing.TB, w, h int) Model {
 		// h at app.running (its break off): the goroutines.
-		m, fake := inspectModel(tb, w, h, atStop(tracer.PhaseAfterStart))
-		fake.BlockAt(tracer.PhaseRunning)
-		m.setFocus(panePhases)
-		for m.phases.SelectedKey().Phase != tracer.PhaseRunning {
-			m = keys(tb, m, "j")
-		}
-		m = keys(tb, m, "b", "n")
-		m = pump(tb, m, fake)
-		m = keys(tb, m, "h")
-		return pump(tb, m, fake)
+		return haltModel(tb, w, h, nil)
 	}},
 	{"halt-many", func(tb testing.TB, w, h int) Model {
 		// A halt that finds a dozen goroutines: the pane shows as many as
 		// its height holds, one a line from 80 columns (issue 26).
-		m, fake := inspectModel(tb, w, h, atStop(tracer.PhaseAfterStart))
-		fake.Inspect(tracertest.Inspection{Eval: evalDemo, Frame: frameDemo, Resolve: resolveDemo, Goroutines: manyGoroutines(12)})
-		fake.BlockAt(tracer.PhaseRunning)
-		m.setFocus(panePhases)
-		for m.phases.SelectedKey().Phase != tracer.PhaseRunning {
-			m = keys(tb, m, "j")
-		}
-		m = keys(tb, m, "b", "n")
-		m = pump(tb, m, fake)
-		m = keys(tb, m, "h")
-		return pump(tb, m, fake)
+		return haltModel(tb, w, h, manyGoroutines(12))
 	}},
+}
+
+// haltModel is the inspected trace halted at app.running, its break off,
+// finding gs (demoGoroutines when nil).
+func haltModel(tb testing.TB, w, h int, gs []tracer.Goroutine) Model {
+	m, fake := inspectModel(tb, w, h, atStop(tracer.PhaseAfterStart))
+	if gs != nil {
+		fake.Inspect(tracertest.Inspection{Eval: evalDemo, Frame: frameDemo, Resolve: resolveDemo, Goroutines: gs})
+	}
+	fake.BlockAt(tracer.PhaseRunning)
+	m.setFocus(panePhases)
+	for m.phases.SelectedKey().Phase != tracer.PhaseRunning {
+		m = keys(tb, m, "j")
+	}
+	m = keys(tb, m, "b", "n")
+	m = pump(tb, m, fake)
+	m = keys(tb, m, "h")
+	return pump(tb, m, fake)
 }
 
 // manyGoroutines is demoGoroutines and more of the runtime's and the

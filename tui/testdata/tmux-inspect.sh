@@ -18,14 +18,13 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 out=${OUT:-$(mktemp -d -t tmux-inspect.XXXXXX)}
-mkdir -p "$out/conf"
+mkdir -p "$out"
 session=kt-inspect-$$
 kt=$out/kratos-trace
 
 name=tmux-inspect
 # shellcheck source=tmux-lib.sh
 source "$repo/tui/testdata/tmux-lib.sh"
-press() { tmux send-keys -t "$session" "$@"; sleep 0.4; }
 
 # focus NAME: press tab until the help offers what pane NAME offers.
 focus() {
@@ -39,38 +38,8 @@ focus() {
 	fail "no pane offers \"$hint\""
 }
 
-cat >"$out/conf/config.yaml" <<'EOF'
-server:
-  http:
-    addr: 127.0.0.1:0
-    timeout: 1s
-  grpc:
-    addr: 127.0.0.1:0
-    timeout: 1s
-data:
-  database:
-    driver: sqlite
-    source: ":memory:"
-  redis:
-    network: tcp
-    addr: 127.0.0.1:1
-    read_timeout: 0.2s
-    write_timeout: 0.2s
-EOF
-
-echo "tmux-inspect: building kratos-trace"
-(cd "$repo" && go build -o "$kt" ./cmd/kratos-trace)
-
-tmux new-session -d -s "$session" -x 120 -y 40 -c "$repo" \
-	"$kt run ./demo -- -conf $out/conf; echo EXITED rc=\$?; sleep 600"
-wait_for "paused at flag.parse" 120
-pane=$(tmux display -p -t "$session" '#{pane_pid}')
-kt_pid=$(pgrep -P "$pane" | head -1)
-target_pids=$(pgrep -P "$kt_pid" || true)
-target_dir=
-for pid in $target_pids; do
-	target_dir=$(dirname "$(readlink "/proc/$pid/exe" 2>/dev/null || echo .)")
-done
+write_demo_config 1s
+start_demo
 press_until n "paused at app.run " 20
 
 # Frame 1 of App.Run: main.main, its source and its locals.
@@ -135,19 +104,5 @@ wait_for "running, waiting for a signal" 10
 press t
 wait_for "paused at app.stop" 20
 
-press q
-wait_for "EXITED rc=" 20
-flags=$(tmux display -p -t "$session" '#{alternate_on} #{mouse_any_flag} #{cursor_flag}')
-[[ $flags == "0 0 1" ]] || fail "terminal not restored (alternate mouse cursor: $flags)"
-for pid in $target_pids; do
-	for ((i = 0; i < 20; i++)); do
-		stat=$(ps -o stat= -p "$pid" 2>/dev/null || true)
-		[[ -z $stat || $stat == Z* ]] && break
-		sleep 0.1
-	done
-	[[ -z $stat || $stat == Z* ]] || fail "the traced program (pid $pid) is still running"
-done
-if [[ -n $target_dir && -e $target_dir ]]; then
-	fail "temp dir $target_dir left behind"
-fi
+quit_and_check
 echo "tmux-inspect: ok (captures in $out)"

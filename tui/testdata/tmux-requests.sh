@@ -13,14 +13,13 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 out=${OUT:-$(mktemp -d -t tmux-requests.XXXXXX)}
-mkdir -p "$out/conf"
+mkdir -p "$out"
 session=kt-requests-$$
 kt=$out/kratos-trace
 
 name=tmux-requests
 # shellcheck source=tmux-lib.sh
 source "$repo/tui/testdata/tmux-lib.sh"
-press() { tmux send-keys -t "$session" "$@"; sleep 0.4; }
 # hints_offer: the hint bar, the last line, offers t and R.
 hints_offer() {
 	local when=$1 hints
@@ -31,38 +30,8 @@ hints_offer() {
 
 # Long server timeouts: the request sits at its stops while the script
 # reads them.
-cat >"$out/conf/config.yaml" <<'YAML'
-server:
-  http:
-    addr: 127.0.0.1:0
-    timeout: 60s
-  grpc:
-    addr: 127.0.0.1:0
-    timeout: 60s
-data:
-  database:
-    driver: sqlite
-    source: ":memory:"
-  redis:
-    network: tcp
-    addr: 127.0.0.1:1
-    read_timeout: 0.2s
-    write_timeout: 0.2s
-YAML
-
-echo "tmux-requests: building kratos-trace"
-(cd "$repo" && go build -o "$kt" ./cmd/kratos-trace)
-
-tmux new-session -d -s "$session" -x 120 -y 40 -c "$repo" \
-	"$kt run ./demo -- -conf $out/conf; echo EXITED rc=\$?; sleep 600"
-wait_for "paused at flag.parse" 120
-pane=$(tmux display -p -t "$session" '#{pane_pid}')
-kt_pid=$(pgrep -P "$pane" | head -1)
-target_pids=$(pgrep -P "$kt_pid" || true)
-target_dir=
-for pid in $target_pids; do
-	target_dir=$(dirname "$(readlink "/proc/$pid/exe" 2>/dev/null || echo .)")
-done
+write_demo_config 60s
+start_demo
 press_until n "paused at app.running" 30
 # The port the HTTP server took, from its endpoint in Servers.
 addr=$(capture | grep -oE 'http://127\.0\.0\.1:[1-9][0-9]*' | head -1)
@@ -115,19 +84,5 @@ press_until n "paused at request.reply" 30
 press t
 press_until n "paused at app.stop" 30
 
-press q
-wait_for "EXITED rc=" 20
-flags=$(tmux display -p -t "$session" '#{alternate_on} #{mouse_any_flag} #{cursor_flag}')
-[[ $flags == "0 0 1" ]] || fail "terminal not restored (alternate mouse cursor: $flags)"
-for pid in $target_pids; do
-	for ((i = 0; i < 20; i++)); do
-		stat=$(ps -o stat= -p "$pid" 2>/dev/null || true)
-		[[ -z $stat || $stat == Z* ]] && break
-		sleep 0.1
-	done
-	[[ -z $stat || $stat == Z* ]] || fail "the traced program (pid $pid) is still running"
-done
-if [[ -n $target_dir && -e $target_dir ]]; then
-	fail "temp dir $target_dir left behind"
-fi
+quit_and_check
 echo "tmux-requests: ok (captures in $out)"
