@@ -56,7 +56,7 @@ type routesMsg struct {
 }
 
 // atRequestPoint reports whether the trace is where a request can be sent:
-// at app.running or a request's reply, or running on from there.
+// anywhere the App serves (canRequest).
 func (m *Model) atRequestPoint() bool {
 	// Paused anywhere past app.running, or running on: the Source sends
 	// either way.
@@ -64,7 +64,7 @@ func (m *Model) atRequestPoint() bool {
 }
 
 // canRequest reports whether the App serves and the trace goes on: from
-// app.running, through the user's breakpoints, steps, halts and replies,
+// app.running (or an attach to a serving program), through the user's breakpoints, steps, halts and replies,
 // until a signal or app.stop.
 func (t *traceState) canRequest() bool {
 	return !t.ended && !t.signalled && t.serving
@@ -74,7 +74,7 @@ func (t *traceState) canRequest() bool {
 func (t *traceState) noteServing(id tracer.PhaseID) {
 	// A user's breakpoint (break) and a step (no phase) say nothing of it.
 	switch o := tracer.Order(id); {
-	case id == tracer.PhaseRunning:
+	case tracer.IsServing(id):
 		t.serving = true
 	case o >= tracer.Order(tracer.PhaseStop) && o <= tracer.Order(tracer.PhaseExit):
 		t.serving = false
@@ -225,7 +225,7 @@ func (m Model) pickerLines(w, h int) []string {
 		}
 		line := " " + pane.PadRight(r.Transport, 5) + " " + what
 		if r.Note != "" {
-			line += "  " + pane.FirstLine(r.Note)
+			line += "  " + tracer.FirstLine(r.Note)
 		}
 		line = pane.Truncate(pane.Sanitize(line), w)
 		switch {

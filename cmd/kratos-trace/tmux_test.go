@@ -14,8 +14,10 @@ import (
 // sets a breakpoint on a Source line, halts the serving program and looks
 // at a goroutine; tmux-requests.sh stops a request sent with curl at a
 // breakpoint set from the prompt, then sends requests with R and steps at a
-// reply. Each checks that the terminal is restored and nothing is
-// left behind. Goldens and teatest flows cover the views and keys; this
+// reply; cmd/kratos-trace/testdata's tmux-attach.sh attaches to the running
+// kratos-layout fixture, follows a request, detaches, and walks its
+// shutdown on a second attach. Each checks that the terminal is restored
+// and nothing is left behind. Goldens and teatest flows cover the views and keys; this
 // covers the terminal itself.
 func TestRealTerminal(t *testing.T) {
 	if testing.Short() {
@@ -27,10 +29,11 @@ func TestRealTerminal(t *testing.T) {
 		}
 		t.Skip("tmux is not installed")
 	}
-	for _, script := range []string{"tmux-check.sh", "tmux-inspect.sh", "tmux-requests.sh"} {
-		t.Run(script, func(t *testing.T) {
-			cmd := exec.Command("bash", filepath.Join("..", "..", "tui", "testdata", script))
-			cmd.Env = append(os.Environ(), "OUT="+t.TempDir())
+	for _, script := range []string{"../../tui/testdata/tmux-check.sh", "../../tui/testdata/tmux-inspect.sh", "../../tui/testdata/tmux-requests.sh", "testdata/tmux-attach.sh"} {
+		t.Run(filepath.Base(script), func(t *testing.T) {
+			cmd := exec.Command("bash", filepath.FromSlash(script))
+			// tmux-attach.sh runs the layout fixture on these.
+			cmd.Env = append(os.Environ(), "OUT="+t.TempDir(), "HTTP_ADDR="+freeAddr(t), "GRPC_ADDR="+freeAddr(t))
 			out, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Fatalf("%s: %v\n%s", script, err, out)

@@ -20,14 +20,6 @@ name=tmux-check
 # shellcheck source=tmux-lib.sh
 source "$repo/tui/testdata/tmux-lib.sh"
 
-expect() { # expect FILE TEXT...
-	local file=$1
-	shift
-	for text in "$@"; do
-		grep -qF -- "$text" "$file" || fail "$(basename "$file") lacks \"$text\""
-	done
-}
-
 start() { # start NAME: run the TUI on the demo in a fresh 120x40 pane
 	cleanup
 	tmux new-session -d -s "$session" -x 120 -y 40 -c "$repo" \

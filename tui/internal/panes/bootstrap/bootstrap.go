@@ -47,6 +47,9 @@ type Pane struct {
 	// sources are the config sources config.Load merged, in order; the
 	// pane's first line lists them.
 	sources []tracer.ConfigSource
+	// missing says why there is no Bootstrap to show, for a program
+	// attached to (tracer.AppInfo.BootstrapFrom).
+	missing string
 }
 
 // New returns the pane, in the colours of st and the words of tx.
@@ -64,7 +67,13 @@ func (p *Pane) SetSize(w, h int) {
 func (p *Pane) Reset() {
 	p.root, p.rows, p.selected, p.offset, p.sources = nil, nil, 0, 0, nil
 	p.changes = map[string]pane.Change{}
+	p.missing = ""
 }
+
+// SetMissing says why there is no Bootstrap to show, in place of the
+// pane's usual empty text: for a program attached to, where it could not be
+// found (tracer.AppInfo.BootstrapFrom).
+func (p *Pane) SetMissing(why string) { p.missing = pane.Sanitize(why) }
 
 // Set shows root; prev holds the leaves at the previous stop (nil when the
 // config was not known yet), to mark what changed.
@@ -223,7 +232,11 @@ func (p *Pane) View() []string {
 	}
 	head := p.sourcesLine()
 	if p.root == nil {
-		return append(head, pane.IndentLines(pane.WrapText(p.tx.EmptyBootstrap, p.W-2), " ")...)
+		text := p.tx.EmptyBootstrap
+		if p.missing != "" {
+			text = p.missing
+		}
+		return append(head, pane.IndentLines(pane.WrapText(text, p.W-2), " ")...)
 	}
 	st := p.st
 	chain := p.chain()
