@@ -203,3 +203,98 @@ func firstDiff(a, b string) string {
 	}
 	return ""
 }
+
+// TestSystemBadInput checks that each mistake in a system is one sentence
+// naming what is wrong, a non-zero exit, and nothing left behind.
+func TestSystemBadInput(t *testing.T) {
+	demo, err := filepath.Abs("../../demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf, _, _ := demoConfigDir(t)
+	silent := freeAddr(t)
+	tests := []struct {
+		name     string
+		file     string
+		args     []string
+		wantCode int
+		want     []string
+	}{
+		{"unknown key", "services:\n  - name: a\n    pakage: ./a\n", nil, exitFailed, []string{"kratos-trace.yaml:3: unknown key \"pakage\" in a service", "hint: the keys are"}},
+		{"duplicate names", "services:\n  - name: a\n    package: ./a\n  - name: a\n    package: ./b\n", nil, exitFailed, []string{"kratos-trace.yaml:4: two services are named a"}},
+		{"cycle", "services:\n  - name: a\n    package: ./a\n    after: [b]\n  - name: b\n    package: ./b\n", nil, exitFailed, []string{"kratos-trace.yaml:2: the services come after each other in a cycle: a → b → a"}},
+		{"missing package", fmt.Sprintf("services:\n  - name: greeter\n    package: %s/cmd/server\n  - name: ghost\n    package: ./no-such-dir\n", demo), nil, exitFailed, []string{"service ghost: ", "no-such-dir does not exist"}},
+		{"no file", "", []string{"--system=" + filepath.Join(t.TempDir(), "none.yaml")}, exitFailed, []string{"none.yaml: no such system file", "hint: "}},
+		{"packages beside --system", "services:\n  - package: ./a\n", []string{"../../demo"}, exitUsage, []string{"name no PACKAGE beside it"}},
+		{"--together alone", "", []string{"--together", "../../demo"}, exitUsage, []string{"--together is for a system"}},
+		{"ready never comes", fmt.Sprintf("services:\n  - name: greeter\n    package: %s/cmd/server\n    args: [-conf, %s]\nprocesses:\n  - name: sleeper\n    command: [sleep, \"60\"]\n    ready: tcp %s\n    ready_timeout: 1s\n", demo, conf, silent), nil, exitFailed, []string{"process sleeper: timed out: nothing answered at " + silent + " within 1s (ready_timeout)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []string{"run", "--headless"}
+			if tt.file != "" {
+				path := filepath.Join(t.TempDir(), "kratos-trace.yaml")
+				if err := os.WriteFile(path, []byte(tt.file), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				args = append(args, "--system="+path)
+			}
+			code, _, stderr := runCLI(t, append(args, tt.args...)...)
+			if code != tt.wantCode {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.wantCode, stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+			if strings.Contains(stderr, "panic:") || strings.Contains(stderr, "goroutine ") {
+				t.Errorf("stderr looks like a crash:\n%s", stderr)
+			}
+			if pids := processesWithArg("60"); len(pids) > 0 && tt.name == "ready never comes" {
+				for _, pid := range pids {
+					if strings.HasPrefix(cmdline(pid), "sleep 60") {
+						t.Errorf("the process is left: pid %d", pid)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestSystemPortTaken traces two services on the same ports: the second
+// fails where kratos opens its listeners (buildInstance in v2.9, which asks
+// each server for its endpoint), the first is shut down, and the trace
+// exits 1 naming the service and the phase.
+func TestSystemPortTaken(t *testing.T) {
+	demo, err := filepath.Abs("../../demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf, httpAddr, grpcAddr := demoConfigDir(t)
+	file := filepath.Join(t.TempDir(), "kratos-trace.yaml")
+	sys := fmt.Sprintf("services:\n  - name: first\n    package: %[1]s/cmd/server\n    args: [-conf, %[2]s]\n  - name: second\n    package: %[1]s/cmd/server\n    args: [-conf, %[2]s]\n", demo, conf)
+	if err := os.WriteFile(file, []byte(sys), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runCLI(t, "run", "--headless", "--system="+file)
+	skipWithoutPtrace(t, stderr)
+	if code != exitFailed {
+		t.Fatalf("exit %d, want %d\nstderr:\n%s", code, exitFailed, stderr)
+	}
+	if !strings.Contains(stderr, "kratos-trace: service second failed at app.build-instance") || !strings.Contains(stderr, "address already in use") {
+		t.Errorf("stderr does not name the service and phase that failed:\n%s", stderr)
+	}
+	for _, want := range []string{"first  │ ● exit", "Summary — first", "Summary — second"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the text lacks %q:\n%s", want, out)
+		}
+	}
+	for _, addr := range []string{httpAddr, grpcAddr} {
+		if l, err := net.Listen("tcp", addr); err != nil {
+			t.Errorf("%s is still taken after the trace: %v", addr, err)
+		} else {
+			l.Close()
+		}
+	}
+}
