@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -297,4 +298,59 @@ func TestSystemPortTaken(t *testing.T) {
 			l.Close()
 		}
 	}
+}
+
+// TestSIGKILLSystemLeavesNothing kills kratos-trace with SIGKILL while the
+// demo system serves: within 3 s neither service, nor their Delve servers,
+// nor etcd, nor the watchdog is left, every port is free and the temporary
+// directories are gone.
+func TestSIGKILLSystemLeavesNothing(t *testing.T) {
+	bin := buildKratosTrace(t)
+	s := writeDemoSystem(t)
+	tmp := t.TempDir()
+	cmd := exec.Command(bin, "run", "--headless", "--hold", "5m", "--system="+s.file)
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	holding := waitForStderr(t, cmd, "runs on from app.running")
+	select {
+	case <-holding:
+	case <-time.After(4 * time.Minute):
+		t.Fatal("kratos-trace never held the system at app.running")
+	}
+	if err := getWithin(10*time.Second, "http://"+s.gatewayHTTP+"/gateway/kill"); err != nil {
+		t.Fatalf("the gateway does not serve during the hold: %v", err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	killed := time.Now()
+	_ = cmd.Wait()
+	leftProcesses := func() []int {
+		pids := processesRunning(bin)
+		for _, arg := range []string{s.file, s.etcdDir, filepath.Dir(s.file) + "/gateway"} {
+			pids = append(pids, processesWithArg(arg)...)
+		}
+		return pids
+	}
+	left := waitUntilGone(3*time.Second, func() []string {
+		var left []string
+		for _, pid := range leftProcesses() {
+			left = append(left, fmt.Sprintf("pid %d (%s)", pid, cmdline(pid)))
+		}
+		for _, addr := range []string{s.etcd, s.greeterHTTP, s.greeterGRPC, s.gatewayHTTP} {
+			if l, err := net.Listen("tcp", addr); err != nil {
+				left = append(left, "port "+addr)
+			} else {
+				l.Close()
+			}
+		}
+		dirs, _ := filepath.Glob(filepath.Join(tmp, "kratos-trace-*"))
+		return append(left, dirs...)
+	})
+	if len(left) > 0 {
+		for _, pid := range leftProcesses() {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+		t.Fatalf("3s after SIGKILL these are left: %v", left)
+	}
+	t.Logf("nothing left %s after SIGKILL", time.Since(killed).Round(time.Millisecond))
 }
