@@ -354,3 +354,28 @@ func TestSIGKILLSystemLeavesNothing(t *testing.T) {
 	}
 	t.Logf("nothing left %s after SIGKILL", time.Since(killed).Round(time.Millisecond))
 }
+
+// systemLessons run on the demo system, not on ./demo: live and on the
+// replay of their run.
+var systemLessons = []string{
+	"../../demo/lessons/07-discovery.kts",
+	"../../demo/lessons/07-discovery.zh.kts",
+}
+
+// TestDiscoveryLesson runs the lesson on registration and discovery on the
+// demo system, then each language of it on the recording of that run.
+func TestDiscoveryLesson(t *testing.T) {
+	s := writeDemoSystem(t)
+	rec := filepath.Join(t.TempDir(), "system.jsonl")
+	code, out, stderr := runCLI(t, "run", "--script", systemLessons[0], "--record", rec, "--system="+s.file)
+	skipWithoutPtrace(t, stderr)
+	if code != 0 {
+		t.Fatalf("live: exit %d\n%s\n%s", code, out, stderr)
+	}
+	for _, lesson := range systemLessons {
+		code, out, stderr := runCLI(t, "replay", "--script", lesson, rec)
+		if code != 0 {
+			t.Errorf("%s on the replay: exit %d\n%s\n%s", lesson, code, out, stderr)
+		}
+	}
+}
