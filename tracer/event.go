@@ -107,6 +107,14 @@ type Event struct {
 	// app.deregister.
 	Instance  *ServiceInstance `json:"instance,omitempty"`
 	Registrar string           `json:"registrar,omitempty"`
+	// Discovery is the client and, on discovery.update, the instance list
+	// its resolver received, on discovery.dial and discovery.update.
+	Discovery *Discovery `json:"discovery,omitempty"`
+	// Clients are the clients the program has built so far, with the
+	// endpoints each one sees now, as Servers are its servers.
+	Clients []Client `json:"clients,omitempty"`
+	// Call is the outgoing call of a request.client stop and its return.
+	Call *ClientCall `json:"call,omitempty"`
 	// Source is the text around File:Line, so a replay needs no source tree.
 	Source *Snippet `json:"source,omitempty"`
 	// SourceMissing says why Source is empty although File is set: the
@@ -205,12 +213,16 @@ type Snippet struct {
 // Server is one of the App's transport servers, as read from the running program.
 type Server struct {
 	// Kind is "http", "grpc" or, for other transports, the Go type's name.
-	Kind     string `json:"kind"`
-	Type     string `json:"type"`
-	Network  string `json:"network,omitempty"`
-	Address  string `json:"address,omitempty"`
-	Timeout  string `json:"timeout,omitempty"`
-	Endpoint string `json:"endpoint,omitempty"`
+	Kind    string `json:"kind"`
+	Type    string `json:"type"`
+	Network string `json:"network,omitempty"`
+	Address string `json:"address,omitempty"`
+	// AddressFrom is "listener" when Address is the address of the
+	// listener the server was built on (http.Listener, grpc.Listener, a
+	// cmux listener) or opened on port 0, not the configured one (":0").
+	AddressFrom string `json:"addressFrom,omitempty"`
+	Timeout     string `json:"timeout,omitempty"`
+	Endpoint    string `json:"endpoint,omitempty"`
 	// State is one of the ServerState values.
 	State ServerState `json:"state,omitempty"`
 	// Services are the registered gRPC services or HTTP routes, where readable.
@@ -227,6 +239,19 @@ const (
 	ServerListening ServerState = "listening"
 	ServerStopped   ServerState = "stopped"
 )
+
+// AddressFromListener is a Server's AddressFrom when its address was read
+// from the listener it serves on.
+const AddressFromListener = "listener"
+
+// ShownAddress is the server's address as the views show it: with
+// "(listener)" when it was read from the server's listener.
+func (s Server) ShownAddress() string {
+	if s.AddressFrom == AddressFromListener && s.Address != "" {
+		return s.Address + " (listener)"
+	}
+	return s.Address
+}
 
 // Duration is a time.Duration that reads and writes JSON as a Go duration
 // string such as "1.5ms", so traces stay readable.

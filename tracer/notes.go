@@ -104,7 +104,10 @@ func TitleOf(id PhaseID, detail string, lang Lang) string {
 }
 
 // summaries translates PhaseInfo.Summary; English is the catalog itself.
-var summaries = map[Lang]map[PhaseID]string{
+// The client side's are kept beside its notes (notes_client.go).
+var summaries = withClientSummaries(lifecycleSummaries)
+
+var lifecycleSummaries = map[Lang]map[PhaseID]string{
 	Chinese: {
 		PhaseMain:          "程序的 main 函数开始执行；只有不是 Kratos 应用的程序，kratos-trace 才会停在这里。",
 		PhaseFlagParse:     "main 解析命令行参数，其中包括配置目录 -conf。",
@@ -139,8 +142,11 @@ var summaries = map[Lang]map[PhaseID]string{
 }
 
 // phaseNotes is the catalog of notes, written by hand against the source of
-// kratos v2.9.2 (app.go, config/config.go, transport/http and grpc).
-var phaseNotes = map[PhaseID]map[Lang]Note{
+// kratos v2.9.2 (app.go, config/config.go, transport/http and grpc); the
+// client side's are in notes_client.go.
+var phaseNotes = withClientNotes(lifecycleNotes)
+
+var lifecycleNotes = map[PhaseID]map[Lang]Note{
 	PhaseMain: {
 		English: {
 			Title:   "main starts",

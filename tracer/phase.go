@@ -50,6 +50,17 @@ const (
 	PhaseRequestBiz        PhaseID = "request.biz"
 	PhaseRequestData       PhaseID = "request.data"
 	PhaseRequestReply      PhaseID = "request.reply"
+
+	// The client side of a request: an outgoing call the program makes
+	// while a request is followed, and the middleware of that call's
+	// client (never the server's request.middleware).
+	PhaseRequestClient           PhaseID = "request.client"
+	PhaseRequestClientMiddleware PhaseID = "request.client-middleware"
+
+	// The client side of service discovery: a client built for a
+	// discovery:/// target, and each instance list its resolver receives.
+	PhaseDiscoveryDial   PhaseID = "discovery.dial"
+	PhaseDiscoveryUpdate PhaseID = "discovery.update"
 )
 
 // Group names the part of the program a phase belongs to; the TUI timeline is
@@ -91,6 +102,7 @@ var Phases = []PhaseInfo{
 	{PhaseConfigScan, GroupConfig, "config.Scan into Bootstrap", "The merged config is decoded into the Bootstrap struct generated from conf.proto.", false},
 	{PhaseWire, GroupWire, "wireApp", "main calls the injector that google/wire generated in wire_gen.go to build the App.", false},
 	{PhaseWireProvider, GroupWire, "provider", "wireApp calls one provider: data, repo, usecase, service, then the servers and newApp.", true},
+	{PhaseDiscoveryDial, GroupWire, "client dial", "A provider builds a Kratos client for another service; a discovery:///NAME target gets a resolver that watches NAME in the registry.", true},
 	{PhaseAppNew, GroupWire, "kratos.New returns", "kratos.New has applied its options: the App knows its id, name, servers, hooks and registrar; nothing runs yet.", false},
 	{PhaseWireDone, GroupWire, "wireApp returns", "The App is built: it holds the servers and the cleanup function, nothing listens yet.", false},
 	{PhaseAppRun, GroupRun, "App.Run", "main calls app.Run, which starts everything and blocks until a signal arrives.", false},
@@ -98,6 +110,7 @@ var Phases = []PhaseInfo{
 	{PhaseBeforeStart, GroupRun, "BeforeStart hooks", "The BeforeStart hooks run in order; an error here aborts Run.", false},
 	{PhaseServerStart, GroupRun, "server Start", "Each server's Start runs in its own goroutine, while a twin goroutine waits on ctx.Done to stop it.", true},
 	{PhaseRegister, GroupRun, "registrar.Register", "With a registrar, the instance is registered with service discovery.", false},
+	{PhaseDiscoveryUpdate, GroupRun, "resolver update", "A client's resolver receives the service's instance list from the registry; Kratos refuses an empty one and keeps the endpoints it had.", true},
 	{PhaseAfterStart, GroupRun, "AfterStart hooks", "The AfterStart hooks run once every server's Start has begun.", false},
 	{PhaseRunning, GroupRun, "running", "All servers are serving; Run waits for SIGTERM, SIGQUIT or SIGINT.", false},
 	// A request's phases come while the App runs, after app.running and
@@ -107,6 +120,8 @@ var Phases = []PhaseInfo{
 	{PhaseRequestService, GroupRequest, "service method", "The service method, in the program's service layer, is called with the decoded request message.", true},
 	{PhaseRequestBiz, GroupRequest, "biz call", "The service calls into the biz layer: the use case, pure business logic.", true},
 	{PhaseRequestData, GroupRequest, "data call", "The biz layer calls into the data layer: a repo that talks to the database or a cache.", true},
+	{PhaseRequestClient, GroupRequest, "outgoing call", "The request's code calls another service through a Kratos client: the selector picks an endpoint, the client's middleware runs, the reply comes back.", true},
+	{PhaseRequestClientMiddleware, GroupRequest, "client middleware", "One middleware of the outgoing call's client runs (recovery, logging, tracing, metadata…), around the call; it is the client's chain, not the server's.", true},
 	{PhaseRequestReply, GroupRequest, "reply", "The reply is back at the client: the HTTP status, headers and body, or the gRPC status and message.", true},
 	{PhaseStop, GroupShutdown, "App.Stop", "A signal arrived: Stop runs the BeforeStop hooks, deregisters and cancels the App's context.", false},
 	{PhaseBeforeStop, GroupShutdown, "BeforeStop hooks", "Stop runs the BeforeStop hooks in order, while the servers still serve and the instance is still registered.", false},

@@ -10,8 +10,8 @@ import (
 type ServiceInstance struct {
 	ID        string            `json:"id"`
 	Name      string            `json:"name"`
-	Version   string            `json:"version,omitempty"`
-	Metadata  map[string]string `json:"metadata,omitempty"`
+	Version   string            `json:"version"`
+	Metadata  map[string]string `json:"metadata"`
 	Endpoints []string          `json:"endpoints,omitempty"`
 }
 

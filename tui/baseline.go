@@ -10,11 +10,8 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/diff"
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/phases"
 )
-
-// markBaseline marks a phase or a config value that differs from the
-// baseline (Options.Baseline).
-const markBaseline = "≠"
 
 // baselineState compares the trace with a baseline as it goes: the events
 // so far are handed to Options.Baseline off the UI goroutine, and the
@@ -63,13 +60,6 @@ func (b *baselineState) compareCmd(gen int) tea.Cmd {
 	}
 }
 
-// baselineMark is how one row differs from the baseline: a few words for
-// the row, and the whole of it for the status line when the row is
-// selected.
-type baselineMark struct {
-	short, full string
-}
-
 // applyBaseline hands the panes the marks of a comparison.
 func (m *Model) applyBaseline(msg baselineMsg) {
 	if msg.gen != m.trace.gen || msg.n != len(m.base.events) || msg.result == nil {
@@ -77,12 +67,12 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 	}
 	m.base.result = msg.result
 	tx := m.tx
-	phases := map[rowKey]baselineMark{}
-	add := func(k rowKey, short, full string) {
-		if old, ok := phases[k]; ok {
-			short, full = old.short+"; "+short, old.full+"; "+full
+	rows := map[phases.RowKey]pane.BaselineMark{}
+	add := func(k phases.RowKey, short, full string) {
+		if old, ok := rows[k]; ok {
+			short, full = old.Short+"; "+short, old.Full+"; "+full
 		}
-		phases[k] = baselineMark{short, full}
+		rows[k] = pane.BaselineMark{Short: short, Full: full}
 	}
 	for _, id := range []diff.SectionID{diff.SectionPhases, diff.SectionTimes} {
 		s := msg.result.Section(id)
@@ -90,7 +80,7 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 			continue
 		}
 		for _, c := range s.Changes {
-			k := keyOf(c.Phase, pane.Sanitize(c.Detail))
+			k := phases.KeyOf(c.Phase, pane.Sanitize(c.Detail))
 			full := pane.Sanitize(c.Path) + " " + changeText(c)
 			switch {
 			case c.Op == diff.Added:
@@ -103,7 +93,7 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 				d, err := time.ParseDuration(c.Before)
 				before := c.Before
 				if err == nil {
-					before = formatDuration(d)
+					before = pane.FormatDuration(d)
 				}
 				add(k, fmt.Sprintf(tx.BaselineWas, before), full)
 			default:
@@ -111,31 +101,31 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 			}
 		}
 	}
-	leaves := map[string]baselineMark{}
+	leaves := map[string]pane.BaselineMark{}
 	if s := msg.result.Section(diff.SectionBootstrap); s != nil {
 		for _, c := range s.Changes {
 			full := pane.Sanitize(c.Path) + " " + changeText(c)
 			switch {
 			case c.Op == diff.Added:
-				leaves[c.Path] = baselineMark{tx.BaselineNew, full}
+				leaves[c.Path] = pane.BaselineMark{Short: tx.BaselineNew, Full: full}
 			case c.Op == diff.Removed:
 				// No row shows it: the diff printed at the end does.
 			case c.Masked && c.Before == c.After:
-				leaves[c.Path] = baselineMark{tx.BaselineSecret, full}
+				leaves[c.Path] = pane.BaselineMark{Short: tx.BaselineSecret, Full: full}
 			case c.Before == c.After:
 				// The same value, from another place.
-				leaves[c.Path] = baselineMark{fmt.Sprintf(tx.BaselineWas, diff.FormatOrigin(c.BeforeOrigin)), full}
+				leaves[c.Path] = pane.BaselineMark{Short: fmt.Sprintf(tx.BaselineWas, diff.FormatOrigin(c.BeforeOrigin)), Full: full}
 			default:
-				leaves[c.Path] = baselineMark{fmt.Sprintf(tx.BaselineWas, pane.Sanitize(c.Before)), full}
+				leaves[c.Path] = pane.BaselineMark{Short: fmt.Sprintf(tx.BaselineWas, pane.Sanitize(c.Before)), Full: full}
 			}
 		}
 	}
-	m.phases.baseline, m.bootstrap.baseline = phases, leaves
-	m.phases.baselineLegend = tx.BaselineLegend
-	m.phases.baselineFooter = ""
+	footer := ""
 	if n := msg.result.Count(); n > 0 {
-		m.phases.baselineFooter = markBaseline + " " + fmt.Sprintf(tx.BaselineCount, n)
+		footer = pane.MarkBaseline + " " + fmt.Sprintf(tx.BaselineCount, n)
 	}
+	m.phases.SetBaseline(rows, footer, tx.BaselineLegend)
+	m.bootstrap.SetBaseline(leaves)
 }
 
 // changeText writes a change as "before → after", each with its origin
@@ -157,25 +147,25 @@ func changeText(c diff.Change) string {
 // baseline, for the status line, when the focused pane's selected row has
 // one.
 func (m Model) baselineSummary() string {
-	var mark baselineMark
-	switch m.focus {
-	case panePhases:
-		if i := m.phases.selected; i >= 0 && i < len(m.phases.rows) {
-			mark = m.phases.baseline[m.phases.rows[i].key]
-		}
-	case paneBootstrap:
-		if i := m.bootstrap.selected; i < len(m.bootstrap.rows) {
-			mark = m.bootstrap.baseline[m.bootstrap.rows[i].path]
-		}
+	var mark pane.BaselineMark
+	if p, ok := m.pane(m.focus).(baselineMarked); ok {
+		mark = p.SelectedBaseline()
 	}
-	if mark.full == "" {
+	if mark.Full == "" {
 		return ""
 	}
-	return markBaseline + " " + fmt.Sprintf(m.tx.BaselineFull, mark.full)
+	return pane.MarkBaseline + " " + fmt.Sprintf(m.tx.BaselineFull, mark.Full)
 }
 
 // resetBaseline forgets the comparison, for a new trace or a move back.
 func (m *Model) resetBaseline() {
 	m.base.reset()
-	m.phases.baseline, m.phases.baselineFooter, m.phases.baselineLegend, m.bootstrap.baseline = nil, "", "", nil
+	m.phases.SetBaseline(nil, "", "")
+	m.bootstrap.SetBaseline(nil)
+}
+
+// baselineMarked is a pane whose rows a comparison with a baseline marks.
+type baselineMarked interface {
+	// SelectedBaseline is the mark of the selected row, if it has one.
+	SelectedBaseline() pane.BaselineMark
 }

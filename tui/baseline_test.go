@@ -16,6 +16,8 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/diff"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
+	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/phases"
 )
 
 // baselineEvents is the demo trace as a baseline that differs from it:
@@ -103,31 +105,31 @@ func TestBaselineMarks(t *testing.T) {
 	s := screen(t, m, 200, 60)
 	for _, want := range []string{
 		// The provider that moved.
-		markBaseline + "✓   data.NewGreeterRepo  moved",
+		pane.MarkBaseline + "✓   data.NewGreeterRepo  moved",
 		// The phase now 20ms quicker, with the baseline's time.
-		markBaseline + "✓   service.NewGreeterService",
+		pane.MarkBaseline + "✓   service.NewGreeterService",
 		// The config value, with the baseline's value.
-		markBaseline + "      read_timeout   0.2s  was 500ms",
+		pane.MarkBaseline + "      read_timeout   0.2s  was 500ms",
 		// The count, in the Phases pane's border.
-		markBaseline + " 3 vs baseline",
+		pane.MarkBaseline + " 3 vs baseline",
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the screen lacks %q:\n%s", want, s)
 		}
 	}
-	if n := strings.Count(s, markBaseline); n != 7 { // 2 phases, the leaf, its two branches, the count, the legend
+	if n := strings.Count(s, pane.MarkBaseline); n != 7 { // 2 phases, the leaf, its two branches, the count, the legend
 		t.Errorf("%d marks, want 7:\n%s", n, s)
 	}
 	// Selected, a row's whole difference is in the status line.
-	for m.phases.rows[m.phases.selected].key != (rowKey{phase: tracer.PhaseWireProvider, detail: "data.NewGreeterRepo"}) {
-		m.phases.move(-1)
+	for m.phases.SelectedKey() != (phases.RowKey{Phase: tracer.PhaseWireProvider, Detail: "data.NewGreeterRepo"}) {
+		m.phases.Move(-1)
 	}
-	if s := screen(t, m, 200, 60); !strings.Contains(s, markBaseline+" vs baseline: wire.provider data.NewGreeterRepo after wire wireApp → after wire.provider data.NewData") {
+	if s := screen(t, m, 200, 60); !strings.Contains(s, pane.MarkBaseline+" vs baseline: wire.provider data.NewGreeterRepo after wire wireApp → after wire.provider data.NewData") {
 		t.Errorf("the status line lacks the selected row's difference:\n%s", s)
 	}
 	// A restart forgets the marks until the new trace compares.
 	m.resetPanes()
-	if s := screen(t, m, 200, 60); strings.Contains(s, markBaseline) {
+	if s := screen(t, m, 200, 60); strings.Contains(s, pane.MarkBaseline) {
 		t.Errorf("marks after a reset:\n%s", s)
 	}
 }
@@ -147,7 +149,7 @@ func TestFlowBaseline(t *testing.T) {
 	tm := teatest.NewTestModel(t, probe{Model: m, rec: rec}, teatest.WithInitialTermSize(200, 60))
 	t.Cleanup(func() { _ = tm.Quit() })
 	s := rec.waitFor(t, "the first stop", pausedAt(tracer.PhaseFlagParse))
-	if strings.Contains(s.screen, markBaseline) {
+	if strings.Contains(s.screen, pane.MarkBaseline) {
 		t.Errorf("marks at flag.parse, which is as in the baseline:\n%s", s.screen)
 	}
 	for s.phase != tracer.PhaseConfigScan {
@@ -160,7 +162,7 @@ func TestFlowBaseline(t *testing.T) {
 		s = next(t, tm, rec, "n")
 	}
 	rec.waitFor(t, "the moved provider marked", func(s snapshot) bool {
-		return strings.Contains(s.screen, markBaseline+"▶   data.NewGreeterRepo  moved")
+		return strings.Contains(s.screen, pane.MarkBaseline+"▶   data.NewGreeterRepo  moved")
 	})
 	quit(t, tm, fake)
 }

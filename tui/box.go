@@ -8,16 +8,6 @@ import (
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
 )
 
-// Box drawing characters of the pane borders.
-const (
-	borderH  = "─"
-	borderV  = "│"
-	cornerTL = "╭"
-	cornerTR = "╮"
-	cornerBL = "╰"
-	cornerBR = "╯"
-)
-
 // boxSpec is what a pane's box shows besides its content.
 type boxSpec struct {
 	// title is already painted; titleWidth is its width in cells.
@@ -49,15 +39,15 @@ func drawBox(st *pane.Styles, r rect, spec boxSpec, lines []string) []string {
 		title, tw = "", 0
 	}
 	if tw > 0 {
-		top.WriteString(border.Paint(cornerTL + borderH + " "))
+		top.WriteString(border.Paint(pane.CornerTL + pane.BorderH + " "))
 		top.WriteString(title)
-		top.WriteString(border.Paint(" " + strings.Repeat(borderH, inner-tw-3) + cornerTR))
+		top.WriteString(border.Paint(" " + strings.Repeat(pane.BorderH, inner-tw-3) + pane.CornerTR))
 	} else {
-		top.WriteString(border.Paint(cornerTL + strings.Repeat(borderH, inner) + cornerTR))
+		top.WriteString(border.Paint(pane.CornerTL + strings.Repeat(pane.BorderH, inner) + pane.CornerTR))
 	}
 	out = append(out, top.String())
 
-	side := border.Paint(borderV)
+	side := border.Paint(pane.BorderV)
 	for i := range r.h - 2 {
 		line := ""
 		if i < len(lines) {
@@ -70,10 +60,10 @@ func drawBox(st *pane.Styles, r rect, spec boxSpec, lines []string) []string {
 	footer := spec.footer
 	fw := lipgloss.Width(footer)
 	if footer != "" && fw+4 <= inner {
-		out = append(out, border.Paint(cornerBL+strings.Repeat(borderH, inner-fw-3)+" ")+
-			st.Footer.Paint(footer)+border.Paint(" "+borderH+cornerBR))
+		out = append(out, border.Paint(pane.CornerBL+strings.Repeat(pane.BorderH, inner-fw-3)+" ")+
+			st.Footer.Paint(footer)+border.Paint(" "+pane.BorderH+pane.CornerBR))
 	} else {
-		out = append(out, border.Paint(cornerBL+strings.Repeat(borderH, inner)+cornerBR))
+		out = append(out, border.Paint(pane.CornerBL+strings.Repeat(pane.BorderH, inner)+pane.CornerBR))
 	}
 	return out
 }

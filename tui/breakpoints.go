@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -42,13 +41,12 @@ func (m *Model) toggleBreakpointAt(loc string) tea.Cmd {
 // syncBreakMarks marks the breakpoints in the Source gutter and the
 // timeline.
 func (m *Model) syncBreakMarks() {
-	m.source.setBreakpoints(m.insp.breakpoints)
+	m.source.SetBreakpoints(m.insp.breakpoints)
 	set := map[string]bool{}
 	for _, bp := range m.insp.breakpoints {
 		set[bp.Loc] = true
 	}
-	m.phases.breakpointSet = set
-	m.phases.rebuild()
+	m.phases.SetBreakpoints(set)
 }
 
 // breakpointPlace says where a breakpoint is, as a person reads it:
@@ -60,7 +58,7 @@ func (m *Model) breakpointPlace(bp tracer.Breakpoint) string {
 	}
 	switch {
 	case bp.Function != "" && place != "":
-		return shortFunction(bp.Function) + " (" + place + ")"
+		return pane.ShortFunction(bp.Function) + " (" + place + ")"
 	case place != "":
 		return place
 	}
@@ -71,20 +69,10 @@ func (m *Model) breakpointPlace(bp tracer.Breakpoint) string {
 // short as elsewhere on the screen: FILE:LINE relative to where
 // kratos-trace runs, a function as it is.
 func (m *Model) shortLoc(loc string) string {
-	if file, line, ok := splitFileLoc(loc); ok {
+	if file, line, ok := pane.SplitFileLoc(loc); ok {
 		return m.shortPath(file) + line
 	}
 	return loc
-}
-
-// splitFileLoc splits a FILE:LINE location into the file and ":LINE"; ok
-// is false for any other location, such as a function.
-func splitFileLoc(loc string) (file, line string, ok bool) {
-	i := strings.LastIndexByte(loc, ':')
-	if i <= 0 || !isDigits(loc[i+1:]) || !strings.ContainsAny(loc[:i], `/\`) {
-		return "", "", false
-	}
-	return loc[:i], loc[i:], true
 }
 
 // addBreakpoint sets a breakpoint of the user's own at loc.

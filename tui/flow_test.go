@@ -14,6 +14,7 @@ import (
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/phases"
 )
 
 // snapshot is what a flow test may look at, copied in the program's
@@ -25,7 +26,7 @@ type snapshot struct {
 	ended    bool
 	stops    int
 	exitCode *int
-	rows     map[rowKey]rowState
+	rows     map[phases.RowKey]phases.State
 	screen   string
 	done     []string // the Source commands that completed, in order
 	seq      int      // the Seq of the last stop or step
@@ -61,11 +62,9 @@ func (p probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (r *recorder) record(m Model, msg tea.Msg) {
-	rows := map[rowKey]rowState{}
-	for _, row := range m.phases.rows {
-		if !row.header {
-			rows[row.key] = row.rec.state
-		}
+	rows := map[phases.RowKey]phases.State{}
+	for _, row := range m.phases.Rows() {
+		rows[row.Key] = row.State
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -81,12 +80,12 @@ func (r *recorder) record(m Model, msg tea.Msg) {
 	if m.trace.last != nil {
 		seq = m.trace.last.Seq
 	}
-	_, read := m.files[m.source.file]
+	_, read := m.files[m.source.File()]
 	r.last = snapshot{
 		phase: m.trace.phase, label: m.trace.phaseLabel, paused: m.trace.paused, ended: m.trace.ended,
 		stops: m.trace.stops, exitCode: code, rows: rows,
 		screen: ansi.Strip(m.render()), done: slices.Clone(r.done),
-		seq: seq, settled: m.source.file == "" || read, focus: m.focus.String(),
+		seq: seq, settled: m.source.File() == "" || read, focus: m.focus.String(),
 	}
 	close(r.cond)
 	r.cond = make(chan struct{})
@@ -185,18 +184,18 @@ func TestFlowContinueToExit(t *testing.T) {
 		t.Fatalf("exit code %v, want 0", s.exitCode)
 	}
 	for k, st := range s.rows {
-		want := stateDone
-		if k.phase == tracer.PhaseRegister || k.phase == tracer.PhaseDeregister {
-			want = stateSkipped
+		want := phases.StateDone
+		if k.Phase == tracer.PhaseRegister || k.Phase == tracer.PhaseDeregister {
+			want = phases.StateSkipped
 		}
 		if st != want {
-			t.Errorf("row %s %q is %d, want %d", k.phase, k.detail, st, want)
+			t.Errorf("row %s %q is %d, want %d", k.Phase, k.Detail, st, want)
 		}
 	}
 	if !strings.Contains(s.screen, "exited with code 0") {
 		t.Errorf("the screen does not say the program exited:\n%s", s.screen)
 	}
-	if !strings.Contains(s.screen, markSkipped+" app.register  no registrar") {
+	if !strings.Contains(s.screen, phases.MarkSkipped+" app.register  no registrar") {
 		t.Errorf("app.register is not shown skipped:\n%s", s.screen)
 	}
 	quit(t, tm, fake)
@@ -208,17 +207,17 @@ func TestFlowBreakOff(t *testing.T) {
 	press(tm, "j")
 	press(tm, "b")
 	s := rec.waitFor(t, "the break to be off", func(s snapshot) bool { return slices.Contains(s.done, "break") })
-	if !strings.Contains(s.screen, markPassed+" config.load") {
-		t.Errorf("config.load with its break off is not marked %s:\n%s", markPassed, s.screen)
+	if !strings.Contains(s.screen, phases.MarkPassed+" config.load") {
+		t.Errorf("config.load with its break off is not marked %s:\n%s", phases.MarkPassed, s.screen)
 	}
 	s = next(t, tm, rec, "n")
 	if s.phase != tracer.PhaseConfigScan {
 		t.Fatalf("stopped at %s, want config.scan: config.load should pass", s.label)
 	}
-	if got := s.rows[rowKey{phase: tracer.PhaseConfigLoad}]; got != statePassed {
-		t.Errorf("config.load is %d, want passed (%d)", got, statePassed)
+	if got := s.rows[phases.RowKey{Phase: tracer.PhaseConfigLoad}]; got != phases.StatePassed {
+		t.Errorf("config.load is %d, want passed (%d)", got, phases.StatePassed)
 	}
-	if !strings.Contains(s.screen, markPassed+" config.load") {
+	if !strings.Contains(s.screen, phases.MarkPassed+" config.load") {
 		t.Errorf("config.load is not shown passed:\n%s", s.screen)
 	}
 	quit(t, tm, fake)

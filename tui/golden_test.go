@@ -14,6 +14,7 @@ import (
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/phases"
 )
 
 // The golden files live in testdata/TestGolden/; `go test ./tui -update`
@@ -138,7 +139,7 @@ func TestFatalErrorIsProminent(t *testing.T) {
 	s := screen(t, m, 120, 40)
 	for _, want := range []string{
 		"✗ the program panicked at config.scan: panic: proto", // the banner and the status bar
-		markFailed + " config.scan  failed",
+		phases.MarkFailed + " config.scan  failed",
 		fmt.Sprintf("%d │", last.Line), // the failed stop's source stays
 	} {
 		if !strings.Contains(s, want) {
@@ -156,7 +157,7 @@ func TestStepKeepsThePhase(t *testing.T) {
 	step.Line++
 	m = update(t, m, eventMsg{gen: m.trace.gen, ev: step})
 	s := screen(t, m, 120, 40)
-	for _, want := range []string{"▶ stepped in config.scan", markCurrent + " config.scan"} {
+	for _, want := range []string{"▶ stepped in config.scan", phases.MarkCurrent + " config.scan"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the screen lacks %q:\n%s", want, s)
 		}

@@ -42,14 +42,13 @@ type haltFailedMsg struct{ err error }
 // showGoroutine shows goroutine i of the halt: its stack and source at
 // once from the halt's event, then, from a live program, its variables.
 func (m *Model) showGoroutine(i int, live bool) tea.Cmd {
-	g, ok := m.goroutines.at(i)
+	g, ok := m.goroutines.Show(i)
 	if !ok {
 		return nil
 	}
-	m.goroutines.active = i
-	m.stack.set(g.ID, g.Stack, m.shortPath)
+	m.stack.Set(g.ID, g.Stack, m.shortPath)
 	user := userFrameIndex(g)
-	m.stack.showFrame(user)
+	m.stack.ShowFrame(user)
 	var source tea.Cmd // reads the frame's file when it is not read yet
 	if fr, ok := frameOf(g, user); ok {
 		source = m.showFrameSource(fr, nil)

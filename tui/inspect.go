@@ -10,6 +10,7 @@ import (
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/valuetree"
 )
 
 // inspectState is what the model knows about the user's own questions to
@@ -217,18 +218,18 @@ func (m *Model) inspectStop(ev tracer.Event) tea.Cmd {
 	if ev.Phase == tracer.PhaseBreak {
 		m.trace.phaseLabel = string(tracer.PhaseBreak) + " " + pane.Sanitize(m.shortLoc(ev.Detail))
 	}
-	m.variables.setStop(ev)
+	m.variables.SetStop(ev)
 	m.noteWatches(ev.Watches)
 	m.syncResults()
 	m.syncBreakMarks()
-	if m.variables.hasStop && (len(ev.Args) > 0 || len(ev.Locals) > 0 || len(ev.Watches) > 0) {
+	if m.variables.HasStop() && (len(ev.Args) > 0 || len(ev.Locals) > 0 || len(ev.Watches) > 0) {
 		// Where the user's own code is stopped (a breakpoint, a step, a
 		// request's layer), its variables are what to look at.
-		if ev.Phase == tracer.PhaseBreak || ev.Kind == tracer.KindStep || ev.Request != nil || m.bootstrap.root == nil {
+		if ev.Phase == tracer.PhaseBreak || ev.Kind == tracer.KindStep || ev.Request != nil || !m.bootstrap.HasConfig() {
 			m.suggest(paneVariables)
 		}
 	}
-	return tea.Batch(m.expandCmds(targetVariables, &m.variables.tree), m.carryOver())
+	return tea.Batch(m.expandCmds(targetVariables, m.variables.Tree()), m.carryOver())
 }
 
 // applyInspectEvent applies the events of inspection: a provider's
@@ -242,10 +243,10 @@ func (m *Model) applyInspectEvent(ev tracer.Event) tea.Cmd {
 		// results stay on the provider's row, for Variables to show while
 		// the row is selected.
 		if ev.Request != nil {
-			m.phases.applyReturn(ev) // a request layer's (requests.go)
+			m.phases.ApplyReturn(ev) // a request layer's (requests.go)
 			return nil
 		}
-		m.phases.applyProviderReturn(ev)
+		m.phases.ApplyProviderReturn(ev)
 		m.syncResults()
 		return nil
 	case tracer.KindHalt, tracer.KindStall:
@@ -255,18 +256,18 @@ func (m *Model) applyInspectEvent(ev tracer.Event) tea.Cmd {
 		m.insp.at++
 		m.insp.halt = &evCopy
 		m.insp.frame, m.insp.goroutine = 0, 0
-		m.phases.applyHalt(ev)
+		m.phases.ApplyHalt(ev)
 		if ev.Kind == tracer.KindHalt {
 			t.paused = true
 			t.stops++
 		} else {
 			t.paused = false
 		}
-		m.variables.setHalt(ev.Watches)
-		m.goroutines.set(ev.Goroutines, m.shortPath)
+		m.variables.SetHalt(ev.Watches)
+		m.goroutines.Set(ev.Goroutines, m.shortPath)
 		m.relayout()
 		m.setFocus(paneGoroutines)
-		return m.showGoroutine(m.goroutines.cursor, ev.Kind == tracer.KindHalt)
+		return m.showGoroutine(m.goroutines.Cursor(), ev.Kind == tracer.KindHalt)
 	}
 	return nil
 }
@@ -288,14 +289,14 @@ func (m *Model) resetInspect() {
 // optionalPanes says which optional panes have a place now.
 func (m *Model) optionalPanes() optional {
 	h := m.height - m.statusHeight()
-	return optional{notes: m.notesOn, goroutines: m.goroutines.has(), prompt: m.prompt.height(h)}
+	return optional{notes: m.notesOn, goroutines: m.goroutines.Has(), prompt: m.prompt.height(h)}
 }
 
 // syncResults shows in Variables the results of the provider selected in
 // Phases, if it returned.
 func (m *Model) syncResults() {
-	r, _ := m.phases.selectedReturn()
-	m.variables.showResults(r)
+	r, _ := m.phases.SelectedReturn()
+	m.variables.ShowResults(r)
 }
 
 // openPrompt opens the expression prompt.
@@ -321,8 +322,8 @@ func (m *Model) eval(expr string) tea.Cmd {
 
 // expandCmds asks the Inspector for the levels a tree needs, unfolded
 // values that were left unloaded.
-func (m *Model) expandCmds(target expandTarget, t *valueTree) tea.Cmd {
-	reqs := t.takeRequests()
+func (m *Model) expandCmds(target expandTarget, t *valuetree.Tree) tea.Cmd {
+	reqs := t.TakeRequests()
 	if len(reqs) == 0 {
 		return nil
 	}
@@ -330,8 +331,8 @@ func (m *Model) expandCmds(target expandTarget, t *valueTree) tea.Cmd {
 	var cmds []tea.Cmd
 	for _, r := range reqs {
 		cmds = append(cmds, m.call(m.tx.CmdExpand, func(ctx context.Context, in tracer.Inspector) tea.Msg {
-			n, err := in.Expand(ctx, frame, r.expr)
-			return expandMsg{at: at, target: target, path: r.path, node: n, err: err}
+			n, err := in.Expand(ctx, frame, r.Expr)
+			return expandMsg{at: at, target: target, path: r.Path, node: n, err: err}
 		}))
 	}
 	return tea.Batch(cmds...)
@@ -350,10 +351,10 @@ func (m *Model) selectFrame(i int, fromPrompt bool) tea.Cmd {
 // Stack, Variables and Source show.
 func (m *Model) showFrameDetail(g int64, d tracer.FrameDetail) tea.Cmd {
 	m.insp.frame = d.Index
-	m.stack.showFrame(d.Index)
-	m.variables.setFrame(g, d)
+	m.stack.ShowFrame(d.Index)
+	m.variables.SetFrame(g, d)
 	m.suggest(paneVariables)
-	return tea.Batch(m.showFrameSource(d.Frame, d.Source), m.expandCmds(targetVariables, &m.variables.tree))
+	return tea.Batch(m.showFrameSource(d.Frame, d.Source), m.expandCmds(targetVariables, m.variables.Tree()))
 }
 
 // showFrameSource shows the code of a frame other than the stop's.
@@ -371,7 +372,7 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 		m.insp.breakpoints = msg.breakpoints
 		m.syncBreakMarks()
 		for _, w := range msg.watches {
-			m.variables.addWatch(w)
+			m.variables.AddWatch(w)
 		}
 		m.noteWatches(msg.watches)
 	case evalMsg:
@@ -388,18 +389,18 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 		if msg.at != m.insp.at {
 			return nil
 		}
-		tree := &m.variables.tree
+		tree := m.variables.Tree()
 		if msg.target == targetPrompt {
 			tree = &m.prompt.result
 		}
 		if msg.err != nil {
-			tree.loadFailed(msg.path, m.inspectError(m.tx.CmdExpand, msg.err))
+			tree.LoadFailed(msg.path, m.inspectError(m.tx.CmdExpand, msg.err))
 			return nil
 		}
 		if msg.target == targetPrompt {
-			tree.loaded(msg.path, msg.node)
+			tree.Loaded(msg.path, msg.node)
 		} else {
-			m.variables.loaded(msg.path, msg.node)
+			m.variables.Loaded(msg.path, msg.node)
 		}
 		return m.expandCmds(msg.target, tree)
 	case frameMsg:
@@ -412,7 +413,7 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 		}
 		cmd := m.showFrameDetail(msg.goroutine, msg.detail)
 		if msg.prompt {
-			m.prompt.showNote(m.variables.frameName())
+			m.prompt.showNote(m.variables.FrameName())
 		}
 		return cmd
 	case goroutineMsg:
@@ -424,7 +425,7 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.insp.goroutine = msg.id
-		m.stack.set(msg.id, msg.frames, m.shortPath)
+		m.stack.Set(msg.id, msg.frames, m.shortPath)
 		return m.showFrameDetail(msg.id, msg.detail)
 	case watchMsg:
 		return m.applyWatch(msg)

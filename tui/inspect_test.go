@@ -24,6 +24,9 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/phases"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/source"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/variables"
 )
 
 // The demo trace with what a live Inspector adds: arguments and locals at
@@ -338,9 +341,9 @@ func atStop(phase tracer.PhaseID) func(tracer.Event) bool {
 // selectRow moves the Variables selection to the row whose name is name.
 func selectRow(tb testing.TB, m Model, name string) Model {
 	tb.Helper()
-	for i, r := range m.variables.tree.rows {
-		if r.node != nil && r.node.Name == name {
-			m.variables.tree.selected = i
+	for i, r := range m.variables.Tree().Rows {
+		if r.Node != nil && r.Node.Name == name {
+			m.variables.Tree().Selected = i
 			return m
 		}
 	}
@@ -423,7 +426,7 @@ var inspectScenarios = []struct {
 		m, fake := inspectModel(tb, w, h, atStop(tracer.PhaseAfterStart))
 		fake.BlockAt(tracer.PhaseRunning)
 		m.setFocus(panePhases)
-		for m.phases.rows[m.phases.selected].key.phase != tracer.PhaseRunning {
+		for m.phases.SelectedKey().Phase != tracer.PhaseRunning {
 			m = keys(tb, m, "j")
 		}
 		m = keys(tb, m, "b", "n")
@@ -540,15 +543,15 @@ func TestVariablesWatchAndUnwatch(t *testing.T) {
 	if !slices.Contains(fake.CommandLog(), "watch a.opts.servers") {
 		t.Fatalf("w did not watch the value's expression: %v", fake.CommandLog())
 	}
-	if got := m.variables.tree.sections[0].id; got != sectionWatches {
+	if got := m.variables.Tree().Sections[0].ID; got != variables.SectionWatches {
 		t.Fatalf("the first section is %q, want the watches", got)
 	}
-	m.variables.tree.selected = 1 // the watch
+	m.variables.Tree().Selected = 1 // the watch
 	m = keys(t, m, "x")
 	if !slices.Contains(fake.CommandLog(), "unwatch a.opts.servers") {
 		t.Errorf("x did not unwatch: %v", fake.CommandLog())
 	}
-	if m.variables.tree.sections[0].id == sectionWatches {
+	if m.variables.Tree().Sections[0].ID == variables.SectionWatches {
 		t.Errorf("the watch is still shown")
 	}
 	// x on a value that is no watch says so.
@@ -564,14 +567,8 @@ func TestVariablesWatchAndUnwatch(t *testing.T) {
 func TestProviderResultsFollowPhases(t *testing.T) {
 	m, _ := inspectModel(t, 120, 40, atStop(tracer.PhaseRunning))
 	m.setFocus(panePhases)
-	row := -1
-	for i, r := range m.phases.rows {
-		if r.key.detail == "data.NewData" {
-			row = i
-		}
-	}
 	m = keys(t, m, "k")
-	for m.phases.selected != row {
+	for m.phases.SelectedKey().Detail != "data.NewData" {
 		m = keys(t, m, "k")
 	}
 	if !strings.Contains(screen(t, m, 120, 40), "data.NewData  → *data.Da") {
@@ -600,7 +597,7 @@ func TestReturnIsAPass(t *testing.T) {
 	if m.trace.phaseLabel != "wire.provider data.NewGreeterRepo" || !m.trace.paused {
 		t.Fatalf("n from data.NewData stopped at %s (paused %v), want the next provider", m.trace.phaseLabel, m.trace.paused)
 	}
-	if r, ok := m.phases.returns[rowKey{phase: tracer.PhaseWireProvider, detail: "data.NewData"}]; !ok || len(r.results) != 3 {
+	if r, ok := m.phases.Returned(phases.RowKey{Phase: tracer.PhaseWireProvider, Detail: "data.NewData"}); !ok || len(r.Results) != 3 {
 		t.Errorf("data.NewData's return was not recorded: %v", r)
 	}
 }
@@ -611,7 +608,7 @@ func TestStaleAnswersAreDropped(t *testing.T) {
 	m, _ := inspectModel(t, 120, 40, atStop(tracer.PhaseAppRun))
 	old := m.insp.at - 1
 	m = drive(t, m, commandDoneMsg{gen: m.trace.gen, result: frameMsg{at: old, detail: tracer.FrameDetail{Index: 3, Frame: tracer.Frame{Function: "x.y", File: "/nowhere.go", Line: 1}}}})
-	if m.insp.frame != 0 || m.stack.active != 0 {
+	if m.insp.frame != 0 || m.stack.Active() != 0 {
 		t.Errorf("a stale frame answer moved the frame to %d", m.insp.frame)
 	}
 	m = drive(t, m, commandDoneMsg{gen: m.trace.gen, result: evalMsg{at: old, expr: "x", node: &tracer.Node{Value: "1"}}})
@@ -661,8 +658,8 @@ func TestRestartCarriesBreakpointsAndWatches(t *testing.T) {
 			t.Errorf("the restarted trace did not get %q: %v", want, log)
 		}
 	}
-	if len(m.insp.breakpoints) != 1 || m.variables.watches[0].Expr != "main.flagconf" {
-		t.Errorf("after the restart: breakpoints %v, watches %v", m.insp.breakpoints, m.variables.watches)
+	if len(m.insp.breakpoints) != 1 || m.variables.Watches()[0].Expr != "main.flagconf" {
+		t.Errorf("after the restart: breakpoints %v, watches %v", m.insp.breakpoints, m.variables.Watches())
 	}
 }
 
@@ -792,10 +789,8 @@ func TestBreakpointInARequestSitsUnderItsCall(t *testing.T) {
 	}
 	m := modelAt(t, scenario{until: func(tracer.Event) bool { return false }}, 120, 40, events)
 	var labels []string
-	for _, r := range m.phases.rows {
-		if !r.header {
-			labels = append(labels, r.label)
-		}
+	for _, r := range m.phases.Rows() {
+		labels = append(labels, r.Label)
 	}
 	biz, brk := -1, -1
 	for i, l := range labels {
@@ -921,7 +916,7 @@ func TestFlowInspect(t *testing.T) {
 	focusPane(t, tm, rec, "Source")
 	sendKeys(tm, "j", "j", "j", "j", "b")
 	rec.waitFor(t, "the breakpoint", screenHas("breakpoint at app.go:87"))
-	s = rec.waitFor(t, "the gutter mark", screenHas(markBreakpoint+" 87 │"))
+	s = rec.waitFor(t, "the gutter mark", screenHas(source.MarkBreakpoint+" 87 │"))
 
 	// n runs to it: a stop of phase break, after app.run in the timeline.
 	s = next(t, tm, rec, "n")

@@ -83,14 +83,14 @@ func checkBorders(tb testing.TB, m Model, plain string) {
 		for _, c := range []struct {
 			x, y int
 			want string
-		}{{l, top, cornerTL}, {rt, top, cornerTR}, {l, bot, cornerBL}, {rt, bot, cornerBR}} {
+		}{{l, top, pane.CornerTL}, {rt, top, pane.CornerTR}, {l, bot, pane.CornerBL}, {rt, bot, pane.CornerBR}} {
 			if got := at(c.x, c.y); got != c.want {
 				tb.Errorf("%s: the cell at %d,%d is %q, want %q\n%s", p, c.x, c.y, got, c.want, plain)
 				return
 			}
 		}
 		for y := top + 1; y < bot; y++ {
-			if at(l, y) != borderV || at(rt, y) != borderV {
+			if at(l, y) != pane.BorderV || at(rt, y) != pane.BorderV {
 				tb.Errorf("%s: row %d has %q and %q for its sides\n%s", p, y, at(l, y), at(rt, y), plain)
 				return
 			}

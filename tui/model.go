@@ -17,6 +17,7 @@ import (
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/source"
 )
 
 // Model is the root model of the TUI. It owns the focus, the size and the
@@ -208,12 +209,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		_, m.trace.rewind = msg.src.(tracer.Rewinder)
 		m.keys.Previous.SetEnabled(m.trace.rewind)
-		m.phases.setRewind(m.trace.rewind)
+		m.phases.SetRewind(m.trace.rewind)
 		_, requester := msg.src.(tracer.Requester)
 		m.keys.Request.SetEnabled(requester)
 		// Breaks the user turned off before a restart stay off.
 		for _, info := range tracer.Phases {
-			if m.phases.breakOff[info.ID] {
+			if m.phases.BreakOff(info.ID) {
 				src, phase := msg.src, info.ID
 				m.enqueue(m.tx.CmdBreak, func() error { return src.SetBreak(phase, false) })
 			}
@@ -234,7 +235,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.trace.rewind {
 			m.trace.history = append(m.trace.history, delivery{note: msg.text, isNote: true})
 		}
-		m.notes.addLessonNote(msg.text)
+		m.notes.AddLessonNote(msg.text)
 		return m, m.waitForEvent()
 
 	case notesClosedMsg:
@@ -252,7 +253,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.trace.closed = true
 		m.trace.paused = false
 		m.trace.launching = false
-		m.phases.finish()
+		m.phases.Finish()
 		// Notes may still come, e.g. a lesson's last words after the exit.
 		return m, m.waitForEvent()
 
@@ -284,14 +285,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case fileLoadedMsg:
 		m.files[msg.path] = msg.lines // nil when it could not be read
-		if m.source.file != msg.path {
+		if m.source.File() != msg.path {
 			return m, nil
 		}
 		switch {
-		case msg.err != nil && len(m.source.lines) == 0:
-			m.source.showNote(msg.path, m.source.line, pane.Format(m.tx.SourceUnavailable, msg.err.Error()))
+		case msg.err != nil && !m.source.HasCode():
+			m.source.ShowNote(msg.path, m.source.Line(), pane.Format(m.tx.SourceUnavailable, msg.err.Error()))
 		case msg.err == nil:
-			m.source.showFile(msg.lines)
+			m.source.ShowFile(msg.lines)
 		}
 		return m, nil
 
@@ -372,20 +373,20 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 	case tracer.KindSession:
 		t.session = ev.Session
 		if ev.Session != nil {
-			m.phases.setPlan(ev.Session.Plan)
+			m.phases.SetPlan(ev.Session.Plan)
 		}
 	case tracer.KindOutput:
 		if ev.Output != nil {
-			m.output.add(*ev.Output)
+			m.output.Add(*ev.Output)
 		}
 	case tracer.KindError:
-		m.servers.noteRegistry(ev)
+		m.servers.NoteRegistry(ev)
 		t.fatal = pane.SanitizeLines(ev.Error)
 		t.launching = false
 		t.paused = false
-		m.phases.fail(ev)
+		m.phases.Fail(ev)
 		if len(ev.Stack) > 0 {
-			m.stack.set(ev.Goroutine, ev.Stack, m.shortPath)
+			m.stack.Set(ev.Goroutine, ev.Stack, m.shortPath)
 		}
 		if ev.File != "" {
 			return m.showSource(ev)
@@ -396,8 +397,8 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 		m.leaveHalt()
 		t.launching = false
 		t.flash = ""
-		m.phases.apply(ev)
-		m.notes.setPhase(ev)
+		m.phases.Apply(ev)
+		m.notes.SetPhase(ev)
 		t.phase, t.phaseLabel, t.elapsed = ev.Phase, pane.Sanitize(ev.Label()), ev.Elapsed
 		m.takeSnapshot(ev)
 		switch ev.Kind {
@@ -406,7 +407,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 			t.stops++
 			evCopy := ev
 			t.last = &evCopy
-			m.stack.set(ev.Goroutine, ev.Stack, m.shortPath)
+			m.stack.Set(ev.Goroutine, ev.Stack, m.shortPath)
 			inspect := m.inspectStop(ev)
 			m.suggestTab(ev.Phase)
 			return tea.Batch(inspect, m.showSource(ev))
@@ -433,13 +434,16 @@ func (m *Model) takeSnapshot(ev tracer.Event) {
 				prev = map[string]string{}
 			}
 		}
-		m.bootstrap.set(ev.Bootstrap, prev)
+		m.bootstrap.Set(ev.Bootstrap, prev)
 		m.trace.bootLeaves = ev.Bootstrap.Leaves()
 	}
 	if ev.Servers != nil {
-		m.servers.set(ev.Servers)
+		m.servers.Set(ev.Servers)
 	}
-	m.servers.noteRegistry(ev)
+	if ev.Clients != nil {
+		m.servers.SetClients(ev.Clients)
+	}
+	m.servers.NoteRegistry(ev)
 	m.trace.hasSnapshot = true
 }
 
@@ -450,7 +454,8 @@ func (m *Model) suggestTab(phase tracer.PhaseID) {
 	case tracer.PhaseConfigScan:
 		m.suggest(paneBootstrap)
 	case tracer.PhaseWireDone, tracer.PhaseServerStart, tracer.PhaseAfterStart, tracer.PhaseRunning,
-		tracer.PhaseServerStop, tracer.PhaseAfterStop, tracer.PhaseAppNew, tracer.PhaseRegister, tracer.PhaseDeregister:
+		tracer.PhaseServerStop, tracer.PhaseAfterStop, tracer.PhaseAppNew, tracer.PhaseRegister, tracer.PhaseDeregister,
+		tracer.PhaseDiscoveryDial, tracer.PhaseDiscoveryUpdate:
 		m.suggest(paneServers)
 	}
 }
@@ -494,7 +499,7 @@ func loadFile(path string) tea.Cmd {
 		if err != nil {
 			return fileLoadedMsg{path: path, err: err}
 		}
-		return fileLoadedMsg{path: path, lines: prepareSource(strings.Split(strings.TrimRight(string(b), "\n"), "\n"))}
+		return fileLoadedMsg{path: path, lines: source.Prepare(strings.Split(strings.TrimRight(string(b), "\n"), "\n"))}
 	}
 }
 
@@ -504,19 +509,19 @@ func loadFile(path string) tea.Cmd {
 // can scroll past the snippet.
 func (m *Model) showSource(ev tracer.Event) tea.Cmd {
 	if ev.File == "" {
-		m.source.showNote("", 0, m.tx.NoLocation)
+		m.source.ShowNote("", 0, m.tx.NoLocation)
 		return nil
 	}
 	lines, cached := m.files[ev.File]
 	if ev.Source != nil && len(ev.Source.Lines) > 0 {
-		m.source.show(ev.File, ev.Line, ev.Source.First, prepareSource(ev.Source.Lines))
+		m.source.Show(ev.File, ev.Line, ev.Source.First, source.Prepare(ev.Source.Lines))
 		if cached {
-			m.source.showFile(lines)
+			m.source.ShowFile(lines)
 		}
 	} else {
-		m.source.show(ev.File, ev.Line, 1, lines)
+		m.source.Show(ev.File, ev.Line, 1, lines)
 		if cached && lines == nil {
-			m.source.showNote(ev.File, ev.Line, m.tx.NoSnippet)
+			m.source.ShowNote(ev.File, ev.Line, m.tx.NoSnippet)
 		}
 	}
 	if cached {
@@ -583,7 +588,7 @@ func (m *Model) goBack(n int) {
 	m.resetPanes()
 	for _, d := range m.trace.history {
 		if d.isNote {
-			m.notes.addLessonNote(d.note)
+			m.notes.AddLessonNote(d.note)
 			continue
 		}
 		// Its command would only read a file for the Source pane, which the
@@ -774,8 +779,7 @@ func (m *Model) nextCommand() tea.Cmd {
 
 // toggleBreak turns the break of phase on or off.
 func (m *Model) toggleBreak(phase tracer.PhaseID) tea.Cmd {
-	off := !m.phases.breakOff[phase]
-	m.phases.breakOff[phase] = off
+	off := m.phases.ToggleBreak(phase)
 	m.trace.notice = pane.Format(m.tx.BreakOn, phase)
 	if off {
 		m.trace.notice = pane.Format(m.tx.BreakOff, phase)

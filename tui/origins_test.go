@@ -34,7 +34,7 @@ func atHTTPAddr(tb testing.TB, w, h int) Model {
 		}
 		m = typeKey(tb, m, "tab")
 	}
-	for m.bootstrap.rows[m.bootstrap.selected].path != "server.http.addr" {
+	for m.bootstrap.SelectedPath() != "server.http.addr" {
 		m = typeKey(tb, m, "j")
 	}
 	return m

@@ -4,6 +4,15 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/bootstrap"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/goroutines"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/notes"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/output"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/phases"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/servers"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/source"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/stack"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/variables"
 )
 
 // paneSet is one program's panes: by name for the model to feed them
@@ -11,15 +20,15 @@ import (
 // scrolling, clicks, resets and drawing. A system trace holds one set per
 // service (Model.services).
 type paneSet struct {
-	phases     phasesPane
-	source     sourcePane
-	bootstrap  bootstrapPane
-	variables  variablesPane
-	servers    serversPane
-	stack      stackPane
-	goroutines goroutinesPane
-	output     outputPane
-	notes      notesPane
+	phases     phases.Pane
+	source     source.Pane
+	bootstrap  bootstrap.Pane
+	variables  variables.Pane
+	servers    servers.Pane
+	stack      stack.Pane
+	goroutines goroutines.Pane
+	output     output.Pane
+	notes      notes.Pane
 
 	all [paneCount]pane.Pane
 }
@@ -27,15 +36,15 @@ type paneSet struct {
 // newPaneSet makes the panes, in the words and colours of st and tx.
 func newPaneSet(st *pane.Styles, tx *pane.Text, opts Options) *paneSet {
 	s := &paneSet{
-		phases:     newPhasesPane(st, tx),
-		source:     newSourcePane(st, tx),
-		bootstrap:  newBootstrapPane(st, tx),
-		variables:  newVariablesPane(st, tx),
-		servers:    newServersPane(st, tx),
-		stack:      newStackPane(st, tx),
-		goroutines: newGoroutinesPane(st, tx),
-		output:     newOutputPane(st, tx, opts.OutputLines),
-		notes:      newNotesPane(st, tx, opts.Lang),
+		phases:     phases.New(st, tx),
+		source:     source.New(st, tx),
+		bootstrap:  bootstrap.New(st, tx),
+		variables:  variables.New(st, tx),
+		servers:    servers.New(st, tx),
+		stack:      stack.New(st, tx),
+		goroutines: goroutines.New(st, tx),
+		output:     output.New(st, tx, opts.OutputLines),
+		notes:      notes.New(st, tx, opts.Lang),
 	}
 	// The list: one line per pane, in the order of paneID.
 	s.all = [paneCount]pane.Pane{
@@ -69,7 +78,7 @@ func (m *Model) apply(r pane.Request) tea.Cmd {
 	case pane.LineBreak:
 		return m.toggleLineBreakpoint(r.File, r.Line)
 	case pane.ExpandVariables:
-		return m.expandCmds(targetVariables, &m.variables.tree)
+		return m.expandCmds(targetVariables, m.variables.Tree())
 	case pane.Watch:
 		return m.addWatch(r.Expr, false)
 	case pane.Unwatch:

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/valuetree"
 )
 
 // prompt is the expression prompt that `:` opens above the status bar. A
@@ -35,7 +36,7 @@ type prompt struct {
 
 	// The answer to the last line: a value, an error, or a note (what a
 	// command did); busy while it is awaited.
-	result valueTree
+	result valuetree.Tree
 	hasVal bool
 	err    string
 	note   string
@@ -91,7 +92,7 @@ func newPrompt(st *pane.Styles, tx *pane.Text) prompt {
 	in.KeyMap.NextSuggestion.SetEnabled(false)
 	in.KeyMap.PrevSuggestion.SetEnabled(false)
 	in.Focus()
-	return prompt{st: st, tx: tx, keys: newPromptKeys(tx), input: in, result: newValueTree(st, tx)}
+	return prompt{st: st, tx: tx, keys: newPromptKeys(tx), input: in, result: valuetree.New(st, tx)}
 }
 
 func (p *prompt) SetSize(w, h int) {
@@ -113,11 +114,11 @@ func (p *prompt) height(h int) int {
 func (p *prompt) show() {
 	p.open = true
 	p.resultFocus = false
-	p.result.focused = false
+	p.result.Focused = false
 	p.setLine("")
 	p.hist, p.draft = len(p.history), ""
 	p.busy, p.err, p.note, p.hasVal = false, "", "", false
-	p.result.reset()
+	p.result.Reset()
 }
 
 func (p *prompt) close() {
@@ -188,7 +189,7 @@ func (p *prompt) ShortHelp() []key.Binding {
 // answer clears the last answer and waits for a new one.
 func (p *prompt) await() {
 	p.busy, p.err, p.note, p.hasVal = true, "", "", false
-	p.result.reset()
+	p.result.Reset()
 	p.resultFocus = false
 }
 
@@ -201,7 +202,7 @@ func (p *prompt) showValue(expr string, n *tracer.Node) {
 	}
 	named.Name = expr
 	// The value's first level is shown unfolded: it is what was asked.
-	p.result.set([]valueSection{{id: "eval", nodes: []*tracer.Node{&named}, openDepth: 1}}, nil)
+	p.result.Set([]valuetree.Section{{ID: "eval", Nodes: []*tracer.Node{&named}, OpenDepth: 1}}, nil)
 	p.hasVal = true
 }
 
@@ -259,7 +260,7 @@ func (m Model) promptBox() []string {
 	title := m.tx.PromptTitle
 	tw := pane.TextWidth(title)
 	painted := st.TitleFocused.Paint(title)
-	if where := m.variables.frameName(); where != "" && tw+2+pane.TextWidth(where) <= r.w-6 {
+	if where := m.variables.FrameName(); where != "" && tw+2+pane.TextWidth(where) <= r.w-6 {
 		painted += "  " + st.Dim.Paint(where)
 		tw += 2 + pane.TextWidth(where)
 	}
@@ -267,8 +268,8 @@ func (m Model) promptBox() []string {
 	switch {
 	case p.hist < len(p.history):
 		footer = strconv.Itoa(p.hist+1) + "/" + strconv.Itoa(len(p.history))
-	case p.hasVal && len(p.result.rows) > p.result.h && p.result.h > 0:
-		footer = strconv.Itoa(p.result.selected+1) + "/" + strconv.Itoa(len(p.result.rows))
+	case p.hasVal && len(p.result.Rows) > p.result.H && p.result.H > 0:
+		footer = strconv.Itoa(p.result.Selected+1) + "/" + strconv.Itoa(len(p.result.Rows))
 	}
 	return drawBox(st, r, boxSpec{title: painted, titleWidth: tw, footer: footer, focused: true}, p.View())
 }
@@ -288,8 +289,8 @@ func (p *prompt) View() []string {
 	case p.note != "":
 		out = append(out, " "+st.OK.Paint(pane.Truncate("✓ "+pane.Sanitize(p.note), p.w-2)))
 	case p.hasVal:
-		p.result.focused = p.resultFocus
-		out = append(out, p.result.lines(p.h-1)...)
+		p.result.Focused = p.resultFocus
+		out = append(out, p.result.Lines(p.h-1)...)
 	case p.line() == "":
 		for _, l := range pane.WrapText(p.tx.PromptHint, p.w-2) {
 			out = append(out, " "+st.Dim.Paint(l))
@@ -346,13 +347,13 @@ func (m Model) promptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case p.resultFocus && key.Matches(msg, k.Run):
-		p.result.toggle()
+		p.result.Toggle()
 		return m, m.expandCmds(targetPrompt, &p.result)
 	case p.resultFocus && key.Matches(msg, k.ResultUp):
-		p.result.move(-1)
+		p.result.Move(-1)
 		return m, nil
 	case p.resultFocus && key.Matches(msg, k.ResultDown):
-		p.result.move(1)
+		p.result.Move(1)
 		return m, nil
 	case key.Matches(msg, k.Run):
 		line := strings.TrimSpace(p.line())
@@ -375,10 +376,10 @@ func (m Model) promptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		p.recall(1)
 		return m, nil
 	case key.Matches(msg, k.PageUp):
-		p.result.scroll(-max(1, p.result.h-1))
+		p.result.Scroll(-max(1, p.result.H-1))
 		return m, nil
 	case key.Matches(msg, k.PageDown):
-		p.result.scroll(max(1, p.result.h-1))
+		p.result.Scroll(max(1, p.result.H-1))
 		return m, nil
 	}
 	p.resultFocus = false

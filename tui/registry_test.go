@@ -91,6 +91,23 @@ func TestRegistrySectionFollowsTheTrace(t *testing.T) {
 		t.Errorf("without a registrar the Servers pane has a registry section:\n%s", view)
 	}
 
+	// An App built without kratos.Version or kratos.Metadata: both are
+	// shown empty, not left out.
+	bare := registeredDemo(t)
+	for i := range bare {
+		if bare[i].Instance != nil {
+			bare[i].Instance = &tracer.ServiceInstance{ID: "devbox", Name: "bare", Endpoints: bare[i].Instance.Endpoints}
+		}
+	}
+	m = modelAt(t, scenario{until: stopAt(tracer.PhaseRunning)}, 200, 60, bare)
+	m.servers.SetSize(120, 20)
+	view := ansi.Strip(strings.Join(m.servers.View(), "\n"))
+	for _, w := range []string{`devbox · bare ""`, "METADATA   {}"} {
+		if !strings.Contains(view, w) {
+			t.Errorf("an instance without version and metadata: the Servers pane lacks %q:\n%s", w, view)
+		}
+	}
+
 	// A failed Register.
 	m = modelAt(t, scenario{until: stopAt(tracer.PhaseRegister)}, 200, 60, events)
 	m = update(t, m, eventMsg{gen: m.trace.gen, ev: tracer.Event{Kind: tracer.KindError, Phase: tracer.PhaseRegister, Error: "app.register failed: context deadline exceeded"}})

@@ -166,8 +166,7 @@ func TestKeysMoveInPanes(t *testing.T) {
 	}
 	// Fold "server" in the Bootstrap pane, starting from a fully unfolded tree.
 	m.setFocus(paneBootstrap)
-	m.bootstrap.collapsed = map[string]bool{}
-	m.bootstrap.rebuild()
+	m.bootstrap.UnfoldAll()
 	m = update(t, m, tea.KeyPressMsg{Code: 'g', Text: "g"})
 	m = update(t, m, tea.KeyPressMsg{Code: tea.KeyEnter})
 	s := screen(t, m, 120, 40)

@@ -14,6 +14,7 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/replay"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/phases"
 )
 
 // demoReplay returns a replay of the demo trace that stays open at its end,
@@ -169,8 +170,8 @@ func TestFlowReplayJump(t *testing.T) {
 	if !strings.Contains(s.screen, "exited with code 0") {
 		t.Errorf("the screen does not show the exit:\n%s", s.screen)
 	}
-	if got := s.rows[rowKey{phase: tracer.PhaseRunning}]; got != statePassed {
-		t.Errorf("app.running, jumped over, is %d, want passed (%d)", got, statePassed)
+	if got := s.rows[phases.RowKey{Phase: tracer.PhaseRunning}]; got != phases.StatePassed {
+		t.Errorf("app.running, jumped over, is %d, want passed (%d)", got, phases.StatePassed)
 	}
 	quitReplay(t, tm, src)
 }
@@ -383,7 +384,7 @@ func TestRewindKeepsTheNotesOfTheStop(t *testing.T) {
 func TestJumpToAPhaseNotInTheTrace(t *testing.T) {
 	const w, h = 120, 40
 	d := newReplayDriver(t, w, h)
-	d.m.phases.selectKey(rowKey{phase: tracer.PhaseRegister})
+	d.m.phases.SelectKey(phases.RowKey{Phase: tracer.PhaseRegister})
 	next, cmd := d.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
 	d.m = next.(Model)
 	if cmd == nil {

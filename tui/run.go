@@ -12,7 +12,12 @@ import (
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/diff"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/output"
 )
+
+// DefaultOutputLines is how many lines of the program's output the Output
+// pane keeps when Options.OutputLines is zero.
+const DefaultOutputLines = output.DefaultLines
 
 // Options configure the TUI.
 type Options struct {

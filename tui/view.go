@@ -80,7 +80,7 @@ func (m Model) cover(p paneID) (string, []string, bool) {
 		return "", lines, true
 	}
 	switch {
-	case !m.source.hasContent():
+	case !m.source.HasContent():
 		return "", m.launchLines(), true
 	case m.trace.fatal != "":
 		return "", append(m.errorBanner(), m.source.View()...), true
@@ -264,7 +264,7 @@ func (m Model) errorBanner() []string {
 		}
 		out = append(out, m.st.ErrBold.Paint(prefix+l))
 	}
-	return append(out, m.st.Border.Paint(" "+strings.Repeat(borderH, max(0, w-2))))
+	return append(out, m.st.Border.Paint(" "+strings.Repeat(pane.BorderH, max(0, w-2))))
 }
 
 func firstOr(lines []string, def string) string {
@@ -337,7 +337,7 @@ func (m Model) statusLines() []string {
 	line := head + st.Border.Paint(" │ ") + state
 	lineW := headW + 3 + stateW
 	if t := m.trace; t.phase != "" && t.elapsed > 0 && t.fatal == "" {
-		at := pane.Format(m.tx.AfterLaunch, formatDuration(time.Duration(t.elapsed)))
+		at := pane.Format(m.tx.AfterLaunch, pane.FormatDuration(time.Duration(t.elapsed)))
 		line += st.Dim.Paint(at)
 		lineW += pane.TextWidth(at)
 	}

@@ -48,14 +48,14 @@ func (m *Model) applyWatch(msg watchMsg) tea.Cmd {
 	}
 	if msg.removed {
 		m.insp.watches = slices.DeleteFunc(m.insp.watches, func(e string) bool { return e == msg.expr })
-		m.variables.removeWatch(msg.expr)
+		m.variables.RemoveWatch(msg.expr)
 		m.trace.notice = pane.Format(m.tx.Unwatched, msg.expr)
 		if msg.prompt {
 			m.prompt.showNote(m.trace.notice)
 		}
 		return nil
 	}
-	m.variables.addWatch(msg.value)
+	m.variables.AddWatch(msg.value)
 	m.noteWatches([]tracer.WatchValue{msg.value})
 	m.trace.notice = pane.Format(m.tx.Watching, msg.expr)
 	if msg.prompt {

@@ -47,18 +47,18 @@ func loadBaseline(io streams, f baselineFlags) (*baseline, error) {
 			flag = "--time-threshold"
 		}
 		if flag != "" {
-			return nil, refuseUsage(io, flag+" goes with --baseline: it says how this boot is compared with the recording", "")
+			return nil, usage(flag+" goes with --baseline: it says how this boot is compared with the recording", "")
 		}
 		return nil, nil
 	}
 	opts, err := f.options()
-	if err == nil && f.path == "-" {
-		err = errors.New("--baseline - : the baseline must be a file")
+	if err != nil {
+		return nil, err
 	}
-	var rec *replay.Recording
-	if err == nil {
-		rec, err = replay.Read(f.path)
+	if f.path == "-" {
+		return nil, usage("--baseline -: the baseline must be a file", "--baseline takes a recording made with kratos-trace run --record FILE.jsonl")
 	}
+	rec, err := replay.Read(f.path)
 	if err != nil {
 		fmt.Fprintf(io.err, "kratos-trace: the baseline: %v\n", err)
 		fmt.Fprintln(io.err, "hint: --baseline takes a recording made with kratos-trace run --record FILE.jsonl")

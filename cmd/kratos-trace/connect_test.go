@@ -538,7 +538,7 @@ func TestConnectRefused(t *testing.T) {
 		t.Errorf("connect without an address: exit %d\n%s", code, stderr)
 	}
 	code, _, stderr = runCLI(t, "connect", "--substitute-path", "/app", addr)
-	if code != exitFailed || !strings.Contains(stderr, "is not FROM=TO") {
+	if code != exitUsage || !strings.Contains(stderr, "is not FROM=TO") {
 		t.Errorf("a bad --substitute-path: exit %d\n%s", code, stderr)
 	}
 }

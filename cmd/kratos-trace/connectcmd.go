@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -52,15 +51,7 @@ from here: stop it where it runs to trace its shutdown. See docs/REMOTE.md.`,
   kubectl port-forward pod/greeter-0 2345 & kratos-trace connect --substitute-path /app=$PWD 127.0.0.1:2345
   kratos-trace connect --headless --json --kill-on-exit 127.0.0.1:2345
   kratos-trace connect --restart 127.0.0.1:2345   # trace the boot again`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			switch {
-			case len(args) == 0:
-				return errors.New("requires the HOST:PORT of a Delve headless server, e.g. kratos-trace connect 127.0.0.1:2345")
-			case len(args) > 1:
-				return fmt.Errorf("accepts one HOST:PORT, got %v", args)
-			}
-			return nil
-		},
+		Args: exactArgs(1, "the HOST:PORT of a Delve headless server", "kratos-trace connect 127.0.0.1:2345", "one HOST:PORT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.inspect.check(); err != nil {
 				return err
@@ -70,7 +61,7 @@ from here: stop it where it runs to trace its shutdown. See docs/REMOTE.md.`,
 			for _, v := range copts.substitutePath {
 				rule, err := delve.ParseSubstitutePath(v)
 				if err != nil {
-					return err
+					return usageOf(err)
 				}
 				cfg.SubstitutePath = append(cfg.SubstitutePath, rule)
 			}

@@ -35,7 +35,7 @@ func addDiffFlags(f *pflag.FlagSet, o *diffFlags, prefix string) {
 func (o diffFlags) options() (diff.Options, error) {
 	th, err := diff.ParseThreshold(o.threshold)
 	if err != nil {
-		return diff.Options{}, fmt.Errorf("--time-threshold: %w", err)
+		return diff.Options{}, usage(fmt.Sprintf("--time-threshold %q: %v", o.threshold, err), "")
 	}
 	return diff.Options{NoTimes: o.noTimes, Threshold: th}, nil
 }
@@ -78,16 +78,12 @@ could not be compared.`,
 		Example: `  kratos-trace diff main.jsonl branch.jsonl
   kratos-trace diff --json main.jsonl branch.jsonl | jq '.sections[] | select(.changes | length > 0)'
   kratos-trace diff --no-times main.jsonl - < branch.jsonl`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 2 {
-				return fmt.Errorf("requires two recordings, A and B, got %d: e.g. kratos-trace diff main.jsonl branch.jsonl", len(args))
-			}
-			return nil
-		},
+		Args: exactArgs(2, "two recordings, A and B", "kratos-trace diff main.jsonl branch.jsonl", "two recordings, A and B"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			err := runDiff(io, args[0], args[1], opts)
 			var ee *exitError
-			if err != nil && !errors.As(err, &ee) {
+			var ue *usageError
+			if err != nil && !errors.As(err, &ee) && !errors.As(err, &ue) {
 				fmt.Fprintf(io.err, "kratos-trace: %v\n", err)
 				return &exitError{code: exitTrouble}
 			}
@@ -117,7 +113,7 @@ func runDiff(io streams, pathA, pathB string, opts diffOptions) error {
 		return err
 	}
 	if pathA == "-" && pathB == "-" {
-		return errors.New("only one of the recordings can be - (standard input)")
+		return usage("only one of the recordings can be - (standard input)", "")
 	}
 	a, err := readForDiff(io, pathA)
 	if err != nil {
@@ -185,5 +181,5 @@ func useColor(flag string, w io.Writer) (bool, error) {
 		f, ok := w.(*os.File)
 		return ok && term.IsTerminal(f.Fd()), nil
 	}
-	return false, fmt.Errorf("--color %q: say auto, always or never", flag)
+	return false, usage(fmt.Sprintf("--color %q is not auto, always or never", flag), "")
 }

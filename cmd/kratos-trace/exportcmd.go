@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -29,15 +28,7 @@ its own, and the program's output as marks.
 A live run writes the same file with kratos-trace run --trace-out FILE.json.`,
 		Example: `  kratos-trace export boot.jsonl -o boot.trace.json
   kratos-trace export boot.jsonl > boot.trace.json`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			switch {
-			case len(args) == 0:
-				return errors.New("requires the recording to export, e.g. kratos-trace export boot.jsonl -o trace.json")
-			case len(args) > 1:
-				return fmt.Errorf("accepts one recording, got %d: %v", len(args), args)
-			}
-			return nil
-		},
+		Args: exactArgs(1, "the recording to export", "kratos-trace export boot.jsonl -o trace.json", "one recording"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rec, err := readRecording(io, args[0])
 			if err != nil {

@@ -162,26 +162,27 @@ func TestInspectTextOnDemo(t *testing.T) {
 	}
 }
 
-// TestBreakBadLocations: a location that cannot be one is said before the
-// build, one that resolves nowhere before the program runs, each in one
-// sentence with a hint.
+// TestBreakBadLocations: a location that cannot be one is a usage error,
+// said before the build; one that resolves nowhere is said before the
+// program runs; each in one sentence with a hint.
 func TestBreakBadLocations(t *testing.T) {
 	conf, _, _ := demoConfigDir(t)
 	for _, tt := range []struct {
 		loc  string
+		code int
 		want string
 	}{
-		{"", "a breakpoint needs a location"},
-		{"greeter.go", "greeter.go names no line"},
-		{"main.newAp", "no function main.newAp; did you mean main.newApp?"},
-		{"internal/biz/greter.go:42", "no file internal/biz/greter.go in this program; did you mean internal/biz/greeter.go:42?"},
-		{"internal/biz/greeter.go:3", "no code at internal/biz/greeter.go:3: the line holds no statement"},
+		{"", exitUsage, "a breakpoint needs a location"},
+		{"greeter.go", exitUsage, "greeter.go names no line"},
+		{"main.newAp", exitFailed, "no function main.newAp; did you mean main.newApp?"},
+		{"internal/biz/greter.go:42", exitFailed, "no file internal/biz/greter.go in this program; did you mean internal/biz/greeter.go:42?"},
+		{"internal/biz/greeter.go:3", exitFailed, "no code at internal/biz/greeter.go:3: the line holds no statement"},
 	} {
 		t.Run(tt.loc, func(t *testing.T) {
 			code, out, stderr := runCLI(t, "run", "--headless", "--break", tt.loc, "../../demo", "--", "-conf", conf)
 			skipWithoutPtrace(t, stderr)
-			if code != exitFailed || !strings.Contains(stderr, "kratos-trace: "+tt.want) || !strings.Contains(stderr, "hint: ") {
-				t.Errorf("exit %d\nstderr:\n%s", code, stderr)
+			if code != tt.code || !strings.Contains(stderr, "kratos-trace: "+tt.want) || !strings.Contains(stderr, "hint: ") {
+				t.Errorf("exit %d, want %d\nstderr:\n%s", code, tt.code, stderr)
 			}
 			if strings.Contains(out, "●") || strings.Contains(stderr, "panic") {
 				t.Errorf("the program ran, or kratos-trace crashed:\n%s\n%s", out, stderr)
@@ -199,7 +200,7 @@ func TestWatchNotGo(t *testing.T) {
 	} {
 		code, out, stderr := runCLI(t, args...)
 		want := "kratos-trace: len(a.opts.servers is not a Go expression: at column 19, missing ','"
-		if code != exitFailed || !strings.Contains(stderr, want) || !strings.Contains(stderr, "hint: ") {
+		if code != exitUsage || !strings.Contains(stderr, want) || !strings.Contains(stderr, "hint: ") {
 			t.Errorf("%s: exit %d\nstderr:\n%s", args[0], code, stderr)
 		}
 		if out != "" || strings.Contains(stderr, "building") || strings.Contains(stderr, "connecting") {

@@ -24,7 +24,7 @@ func addInspectFlags(f *pflag.FlagSet, o *inspectOptions) {
 // anything in the program is known once it is loaded.
 func (o inspectOptions) check() error {
 	if err := delve.CheckWatchExprs(o.watches); err != nil {
-		return err
+		return usageOf(err)
 	}
-	return delve.CheckBreakLocations(o.breaks)
+	return usageOf(delve.CheckBreakLocations(o.breaks))
 }

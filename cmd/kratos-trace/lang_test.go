@@ -24,7 +24,7 @@ func TestLangFlag(t *testing.T) {
 		t.Errorf("--lang en does not override LANG: exit %d\n%s", code, out)
 	}
 	for _, args := range [][]string{{"replay", "--lang", "fr", rec}, {"run", "--lang", "fr", "../../demo"}} {
-		if code, _, stderr := runCLI(t, args...); code != exitFailed || !strings.Contains(stderr, `--lang "fr"`) {
+		if code, _, stderr := runCLI(t, args...); code != exitUsage || !strings.Contains(stderr, `--lang "fr"`) {
 			t.Errorf("%v: exit %d\n%s", args, code, stderr)
 		}
 	}

@@ -23,7 +23,12 @@ line each resolved to, and the phases that are unavailable in this program and
 why. Use it to check a project before a class.`,
 		Example: `  kratos-trace phases ./demo
   kratos-trace phases --json ./cmd/server`,
-		Args: cobra.MaximumNArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usage(fmt.Sprintf("accepts at most one PACKAGE, got %d: %q", len(args), args), helpHint(cmd))
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if explain {
 				lang, err := pickLang(langFlag)
@@ -95,7 +100,7 @@ func pickLang(flag string) (tracer.Lang, error) {
 	}
 	lang, ok := tracer.ParseLang(flag)
 	if !ok {
-		return lang, fmt.Errorf("--lang %q: the notes exist in en and zh", flag)
+		return lang, usage(fmt.Sprintf("--lang %q: the notes exist in en and zh", flag), "say --lang en or --lang zh")
 	}
 	return lang, nil
 }

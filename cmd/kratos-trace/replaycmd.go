@@ -45,21 +45,13 @@ its last whole line and says so. A damaged line is reported as FILE:LINE.`,
   kratos-trace replay boot.jsonl
   kratos-trace replay --headless boot.jsonl
   kratos-trace replay --script demo/lessons/01-boot.kts boot.jsonl`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			switch {
-			case len(args) == 0:
-				return errors.New("requires the recording to replay, e.g. kratos-trace replay boot.jsonl")
-			case len(args) > 1:
-				return fmt.Errorf("accepts one recording, got %d: %v", len(args), args)
-			}
-			return nil
-		},
+		Args: exactArgs(1, "the recording to replay", "kratos-trace replay boot.jsonl", "one recording"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.json {
 				opts.headless = true
 			}
 			if opts.script != "" && opts.json {
-				return errors.New("--script prints its own report and accepts no --json")
+				return usage("--script prints its own report and does not go with --json", "")
 			}
 			lang, err := pickLang(opts.lang)
 			if err != nil {

@@ -140,7 +140,7 @@ func TestRequestBadInput(t *testing.T) {
 		{[]string{"run", "--headless", "--layer", "ui=internal/x", "../../demo"}, []string{`--layer "ui=internal/x" is not LAYER=DIR`, "hint: LAYER is one of biz, data, service"}},
 	} {
 		code, _, stderr := runCLI(t, tc.args...)
-		if code != exitFailed {
+		if code != exitUsage {
 			t.Errorf("%v: exit %d; stderr:\n%s", tc.args, code, stderr)
 		}
 		for _, w := range tc.want {

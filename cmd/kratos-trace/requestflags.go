@@ -31,14 +31,14 @@ func addRequestFlags(f *pflag.FlagSet, rf *requestFlags) {
 
 // addLayerFlag adds --layer, for run: the program's source is here.
 func addLayerFlag(f *pflag.FlagSet, rf *requestFlags) {
-	f.StringArrayVar(&rf.layers, "layer", nil, "another package of a layer a request is followed through, as `LAYER=DIR` relative to the module (service, biz or data; beside internal/service, internal/biz, internal/data), e.g. biz=internal/usecase")
+	f.StringArrayVar(&rf.layers, "layer", nil, "another package of a layer a request is followed through, as `LAYER=DIR` relative to the module (service, biz or data; beside internal/service, internal/biz, internal/data of the main's service root), e.g. biz=internal/usecase")
 }
 
 // specs parses the --request flags, so that a mistake is reported before
 // anything is built.
 func (rf requestFlags) specs() ([]tracer.RequestSpec, error) {
 	if len(rf.requests) == 0 && len(rf.headers) > 0 {
-		return nil, errors.New("--header goes with --request: it is sent with each request")
+		return nil, usage("--header goes with --request: it is sent with each request", "")
 	}
 	var out []tracer.RequestSpec
 	for _, r := range rf.requests {
@@ -48,7 +48,7 @@ func (rf requestFlags) specs() ([]tracer.RequestSpec, error) {
 		if err != nil {
 			var se *request.SpecError
 			if errors.As(err, &se) {
-				return nil, &delve.UserError{Msg: fmt.Sprintf("--request %q: %s", r, se.Msg), Hint: se.Hint}
+				return nil, usage(fmt.Sprintf("--request %q: %s", r, se.Msg), se.Hint)
 			}
 			return nil, err
 		}
@@ -72,7 +72,7 @@ func (rf requestFlags) layerDirs() (map[tracer.PhaseID][]string, error) {
 				names = append(names, n)
 			}
 			sort.Strings(names)
-			return nil, &delve.UserError{Msg: fmt.Sprintf("--layer %q is not LAYER=DIR", l), Hint: fmt.Sprintf("LAYER is one of %s and DIR a package directory relative to the module, e.g. --layer biz=internal/usecase", strings.Join(names, ", "))}
+			return nil, usage(fmt.Sprintf("--layer %q is not LAYER=DIR", l), fmt.Sprintf("LAYER is one of %s and DIR a package directory relative to the module, e.g. --layer biz=internal/usecase", strings.Join(names, ", ")))
 		}
 		out[phase] = append(out[phase], strings.Trim(strings.TrimSpace(dir), "/"))
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kratos-trace/kratos-trace/tracer/delve"
+	"github.com/kratos-trace/kratos-trace/tracer"
 )
 
 // Exit codes of kratos-trace.
@@ -26,16 +26,6 @@ const (
 type exitError struct{ code int }
 
 func (e *exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
-
-// refuseUsage reports a command line the trace cannot honour, in one
-// sentence and, unless hint is empty, a hint, and makes it exit status 2.
-func refuseUsage(io streams, msg, hint string) error {
-	fmt.Fprintf(io.err, "kratos-trace: %s\n", msg)
-	if hint != "" {
-		fmt.Fprintf(io.err, "hint: %s\n", hint)
-	}
-	return &exitError{code: exitUsage}
-}
 
 // streams are the process's standard files, passed down so tests can
 // capture them.
@@ -60,7 +50,12 @@ func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer
 	if errors.As(err, &ee) {
 		return ee.code
 	}
-	var ue *delve.UserError
+	var usageErr *usageError
+	if errors.As(err, &usageErr) {
+		printUsageError(errOut, usageErr)
+		return exitUsage
+	}
+	var ue *tracer.UserError
 	if errors.As(err, &ue) {
 		printUserError(errOut, ue)
 		return exitFailed
@@ -70,21 +65,17 @@ func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer
 		return exitInterrupted
 	}
 	fmt.Fprintf(errOut, "kratos-trace: %v\n", err)
-	if strings.Contains(err.Error(), "unknown flag") || strings.Contains(err.Error(), "accepts") || strings.Contains(err.Error(), "unknown command") || strings.Contains(err.Error(), "requires") {
-		fmt.Fprintln(errOut, "Run 'kratos-trace --help' for usage.")
-		return exitUsage
-	}
 	return exitFailed
 }
 
 // printUserError shows a UserError as one sentence, its detail and a hint.
-func printUserError(w io.Writer, ue *delve.UserError) {
+func printUserError(w io.Writer, ue *tracer.UserError) {
 	fmt.Fprintf(w, "kratos-trace: %s", userErrorText(ue))
 }
 
 // userErrorText is a UserError's sentence, its detail lines indented, and
 // its hint, each line ending in a newline.
-func userErrorText(ue *delve.UserError) string {
+func userErrorText(ue *tracer.UserError) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n", ue.Msg)
 	if ue.Detail != "" {
@@ -119,6 +110,15 @@ boots with diff and --baseline.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	// Every command inherits it: a flag cobra cannot parse is a usage
+	// error.
+	root.SetFlagErrorFunc(flagUsage)
+	// With Args and RunE of its own, a first word that names no command is
+	// the root's usage error, rather than cobra's own error text.
+	root.Args = unknownCommand
+	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	root.DisableFlagsInUseLine = true
+	root.SuggestionsMinimumDistance = 2
 	root.AddCommand(newRunCommand(io))
 	root.AddCommand(newPhasesCommand(io))
 	root.AddCommand(newConnectCommand(io))

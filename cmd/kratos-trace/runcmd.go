@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -96,7 +97,7 @@ read from a system file. See docs/SYSTEMS.md.`,
   kratos-trace run --headless --system demo/kratos-trace.yaml`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if opts.sys.file == "" && (cmd.ArgsLenAtDash() == 0 || len(args) == 0) {
-				return errors.New("requires the PACKAGE to trace, e.g. kratos-trace run ./demo")
+				return usage("requires the PACKAGE to trace, e.g. kratos-trace run ./demo", helpHint(cmd))
 			}
 			return nil
 		},
@@ -162,10 +163,10 @@ func addOutputFlags(f *pflag.FlagSet, opts *runOptions) {
 func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions) error {
 	ctx := cmd.Context()
 	if opts.script != "" && opts.json {
-		return errors.New("--script prints its own report and accepts no --json")
+		return usage("--script prints its own report and does not go with --json", "")
 	}
 	if opts.outputLines < 0 {
-		return fmt.Errorf("--output-lines %d: give a number of lines, or 0 for the default of %d", opts.outputLines, tui.DefaultOutputLines)
+		return usage(fmt.Sprintf("--output-lines %d is negative", opts.outputLines), fmt.Sprintf("give a number of lines, or 0 for the default of %d", tui.DefaultOutputLines))
 	}
 	lang, err := pickLang(opts.langFlag)
 	if err != nil {
@@ -176,9 +177,9 @@ func runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions)
 	}
 	switch {
 	case len(opts.requests) > 0 && opts.script != "":
-		return &delve.UserError{Msg: "--request does not go with --script: the script sends its own requests", Hint: "write `request METHOD PATH` in the script where the request is to be sent"}
+		return usage("--request does not go with --script: the script sends its own requests", "write `request METHOD PATH` in the script where the request is to be sent")
 	case len(opts.requests) > 0 && !opts.headless:
-		return &delve.UserError{Msg: "--request goes with --headless", Hint: "in the terminal UI press R at app.running to pick a route and send it; in a script write `request METHOD PATH`"}
+		return usage("--request goes with --headless", "in the terminal UI press R at app.running to pick a route and send it; in a script write `request METHOD PATH`")
 	}
 	if err := checkRequestServices(opts); err != nil {
 		return err
@@ -223,16 +224,16 @@ func checkIgnoredFlags(io streams, opts runOptions, stopTimeoutGiven bool) error
 	} {
 		switch {
 		case f.given && opts.script != "":
-			return refuseUsage(io, f.name+" does not go with --script: "+f.script, "")
+			return usage(f.name+" does not go with --script: "+f.script, "")
 		case f.given && opensTUI(io, opts):
-			return refuseUsage(io, f.name+" is for a trace that runs by itself: add --headless (or --json)", f.tuiHint)
+			return usage(f.name+" is for a trace that runs by itself: add --headless (or --json)", f.tuiHint)
 		}
 	}
 	switch {
 	case opts.outputLines > 0 && opts.headless:
-		return refuseUsage(io, "--output-lines is for the terminal UI: --headless prints every line of the program's output", "")
+		return usage("--output-lines is for the terminal UI: --headless prints every line of the program's output", "")
 	case opts.noRedact && opts.record == "" && opts.traceOut == "" && opts.baselineFlags.path == "":
-		return refuseUsage(io, "--no-redact goes with --record or --trace-out: it writes the values that look secret into their files as they are", "")
+		return usage("--no-redact goes with --record or --trace-out: it writes the values that look secret into their files as they are", "")
 	}
 	return checkStall(io, opts)
 }
@@ -250,6 +251,11 @@ func diffOut(io streams, json bool) io.Writer {
 func runHeadless(ctx context.Context, io streams, cfg delve.Config, opts runOptions) error {
 	src, err := opts.startSource(ctx, cfg)
 	if err != nil {
+		if opts.json {
+			// A failure before the trace began (go list could not read
+			// the package) is an error event like every other one.
+			writeJSONEvent(io.out, delve.ErrorEvent(err))
+		}
 		return err
 	}
 	stopTimeout := opts.stopTimeout
@@ -329,4 +335,11 @@ func reached(res *headless.Result, id tracer.PhaseID) bool {
 		}
 	}
 	return false
+}
+
+// writeJSONEvent writes ev as one line of --json output.
+func writeJSONEvent(w io.Writer, ev tracer.Event) {
+	if b, err := json.Marshal(ev); err == nil {
+		fmt.Fprintf(w, "%s\n", b)
+	}
 }

@@ -20,9 +20,9 @@ func addStallFlag(f *pflag.FlagSet, opts *runOptions) {
 func checkStall(io streams, opts runOptions) error {
 	switch {
 	case opts.stall < 0:
-		return refuseUsage(io, fmt.Sprintf("--stall %s is negative; give how long the boot may go without reaching a phase, e.g. --stall 30s", opts.stall), "")
+		return usage(fmt.Sprintf("--stall %s is negative", opts.stall), "give how long the boot may go without reaching a phase, e.g. --stall 30s")
 	case opts.stall > 0 && opensTUI(io, opts):
-		return refuseUsage(io, "--stall is for a trace that runs by itself: add --headless (or --json)", "in the terminal UI, halt the program yourself to see where it waits")
+		return usage("--stall is for a trace that runs by itself: add --headless (or --json)", "in the terminal UI, halt the program yourself to see where it waits")
 	}
 	return nil
 }

@@ -36,18 +36,18 @@ func systemOf(io streams, cmd *cobra.Command, sf systemFlags, args []string, das
 	}
 	switch {
 	case sf.file != "" && len(packages) > 0:
-		return nil, refuseUsage(io, fmt.Sprintf("--system reads the services from %s: name no PACKAGE beside it", sf.file), "put each service's package in the system file, or drop --system and name the packages")
+		return nil, usage(fmt.Sprintf("--system reads the services from %s: name no PACKAGE beside it", sf.file), "put each service's package in the system file, or drop --system and name the packages")
 	case sf.file == "" && len(packages) < 2:
 		if sf.together {
-			return nil, refuseUsage(io, "--together is for a system: name several PACKAGEs or give --system", "")
+			return nil, usage("--together is for a system: name several PACKAGEs or give --system", "")
 		}
 		return nil, nil
 	case cmd.Flags().Changed("wd"):
-		return nil, refuseUsage(io, "--wd is for one service: in a system each service runs in its own package directory", "give a service its own `wd:` in a system file")
+		return nil, usage("--wd is for one service: in a system each service runs in its own package directory", "give a service its own `wd:` in a system file")
 	}
 	if sf.file != "" {
 		if dash >= 0 {
-			return nil, refuseUsage(io, "--system gives each service its own args: put no program arguments after --", "write them as `args:` in "+sf.file)
+			return nil, usage("--system gives each service its own args: put no program arguments after --", "write them as `args:` in "+sf.file)
 		}
 		f, err := system.ReadFile(sf.file)
 		if err != nil {
@@ -67,7 +67,7 @@ func systemOf(io streams, cmd *cobra.Command, sf systemFlags, args []string, das
 	if err := system.Check(f, "the command line"); err != nil {
 		var fe *system.FileError
 		if errors.As(err, &fe) {
-			return nil, refuseUsage(io, fe.Msg, "")
+			return nil, usage(fe.Msg, "")
 		}
 		return nil, err
 	}

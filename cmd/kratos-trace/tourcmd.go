@@ -39,7 +39,7 @@ With --headless the whole tour is printed, each phase with its note.`,
 		Example: `  kratos-trace tour
   kratos-trace tour --lang zh
   kratos-trace tour --headless | less`,
-		Args: cobra.NoArgs,
+		Args: exactArgs(0, "", "", "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			lang, err := pickLang(opts.lang)
 			if err != nil {

@@ -45,7 +45,7 @@ func runTUI(ctx context.Context, io streams, cfg delve.Config, opts runOptions) 
 				return src, nil
 			}
 			src, err := opts.startSource(ctx, cfg)
-			var ue *delve.UserError
+			var ue *tracer.UserError
 			if errors.As(err, &ue) {
 				// The TUI shows an error's text: give it the detail and hint too.
 				return nil, errors.New(userErrorText(ue))
@@ -65,7 +65,7 @@ func runTUI(ctx context.Context, io streams, cfg delve.Config, opts runOptions) 
 	if err != nil && ctx.Err() != nil {
 		return &exitError{code: exitInterrupted}
 	}
-	var ue *delve.UserError
+	var ue *tracer.UserError
 	if errors.As(err, &ue) {
 		return err
 	}

@@ -222,7 +222,7 @@ func (r *nodeReader) fill(n *tracer.Node, expr string, v *api.Variable, depth, l
 		}
 		inner := &v.Children[0]
 		if r.style == goStyle && v.Type == "error" {
-			n.Value = errorText(inner)
+			n.Value = r.errorValue(v)
 		}
 		r.fill(n, expr, inner, depth+1, level, seen)
 	default:
@@ -444,35 +444,16 @@ func orZero(s string) string {
 	return s
 }
 
-// errorText is the message of an error whose dynamic value is v, where it
-// can be read without running code in the program: the errors and fmt
-// packages keep it in a field. It returns "" for other error types.
-func errorText(v *api.Variable) string {
-	target := v
-	if v.Kind == reflect.Ptr && len(v.Children) > 0 {
-		target = &v.Children[0]
+// errorValue is the text of the error interface v as Go prints it (see
+// errorFormatter), reading wrapped errors the first load left out; no
+// code of the program runs, so a type it does not know is partial.
+func (r *nodeReader) errorValue(v *api.Variable) string {
+	var load func(string) (*api.Variable, error)
+	if r.c != nil {
+		load = func(e string) (*api.Variable, error) { return r.c.EvalVariable(r.scope, e, errorTextLoad) }
 	}
-	if target.Kind != reflect.Struct {
-		return ""
-	}
-	field := ""
-	switch t := strings.TrimPrefix(v.Type, "*"); {
-	case strings.HasSuffix(t, "/kratos/v2/errors.Error"):
-		// A kratos error: its Status says code, reason and message.
-		return kratosErrorText(target)
-	case t == "errors.errorString":
-		field = "s"
-	case t == "fmt.wrapError" || t == "fmt.wrapErrors":
-		field = "msg"
-	default:
-		return ""
-	}
-	for _, f := range target.Children {
-		if f.Name == field && f.Kind == reflect.String && int(f.Len) == len(f.Value) {
-			return f.Value
-		}
-	}
-	return ""
+	text, _ := readErrorValue(load, nil, v)
+	return text
 }
 
 // with returns seen with key added; the map of the caller is left as it
@@ -634,23 +615,4 @@ func funcPackage(fn string) string {
 // oneLine joins the lines of a message into one.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
-}
-
-// kratosErrorText reads a kratos *errors.Error's Status as "400 EMPTY_NAME:
-// name is empty", or "" when its fields were not loaded.
-func kratosErrorText(e *api.Variable) string {
-	for _, f := range e.Children {
-		if f.Name != "Status" {
-			continue
-		}
-		fields := map[string]string{}
-		for _, c := range f.Children {
-			fields[c.Name] = c.Value
-		}
-		if fields["Code"] == "" {
-			return ""
-		}
-		return fmt.Sprintf("%s %s: %s", fields["Code"], fields["Reason"], fields["Message"])
-	}
-	return ""
 }

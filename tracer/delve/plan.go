@@ -47,11 +47,22 @@ type planEntry struct {
 	// out of the session's plan.
 	failure bool
 	errVar  string
+	// cond, when set, is the breakpoint's condition: a failure's
+	// `return err` that also runs when nothing failed stops only when
+	// the error is set.
+	cond string
 	// configSource marks the breakpoint inside config.Load where each
 	// source's key-values are read (srcVar, kvsVar); its hits are not
 	// phases and are never reported.
 	configSource   bool
 	srcVar, kvsVar string
+	// client marks a discovery phase's breakpoint in kratos' client code,
+	// with what to read there (clientplan.go).
+	client *clientSite
+	// optional marks an entry whose code a program may not link (a client
+	// it never builds): when its breakpoint cannot be set it is left out
+	// of the plan rather than shown unavailable.
+	optional bool
 }
 
 // opts returns the expression of the App's options struct at this stop, or
@@ -215,16 +226,35 @@ func planFrom(src planSources) ([]planEntry, []string) {
 	plan = append(plan,
 		at(runFn, tracer.PhaseAfterStart, run.afterStart, "(*App).Run has no AfterStart hooks (no loop over opts.afterStart)"),
 		at(runFn, tracer.PhaseRunning, run.running, "(*App).Run does not wait on its errgroup"))
+	if run.waitFailed > 0 {
+		failed := at(runFn, tracer.PhaseRunning, run.waitFailed, "")
+		failed.failure, failed.errVar = true, run.waitErr
+		plan = append(plan, failed)
+	}
 	add(tracer.PhaseStop, "", kratosFunc(stopFn))
 	plan[len(plan)-1].appExpr = "a"
 	plan = append(plan, at(stopFn, tracer.PhaseBeforeStop, run.beforeStop, "(*App).Stop has no BeforeStop hooks (no loop over opts.beforeStop)"))
+	if run.stopReturn > 0 {
+		failed := at(stopFn, tracer.PhaseBeforeStop, run.stopReturn, "")
+		failed.failure, failed.errVar, failed.cond = true, run.stopErr, run.stopErr+" != nil"
+		plan = append(plan, failed)
+	}
 	deregister := at(stopFn, tracer.PhaseDeregister, run.deregister, "(*App).Stop has no registrar check")
 	deregister.instanceVar = run.stopInstanceVar
 	plan = append(plan, deregister)
+	if run.deregisterFailed > 0 {
+		failed := at(stopFn, tracer.PhaseDeregister, run.deregisterFailed, "")
+		failed.failure, failed.errVar, failed.instanceVar = true, run.deregisterErr, run.stopInstanceVar
+		plan = append(plan, failed)
+	}
 	stop := at(runFn, tracer.PhaseServerStop, run.serverStop, "(*App).Run stops no server")
 	stop.serverVar = run.serverVar
 	plan = append(plan, stop,
 		at(runFn, tracer.PhaseAfterStop, run.afterStop, "(*App).Run has no AfterStop hooks (no loop over opts.afterStop)"))
+	if kratosDir != "" {
+		clients, clientNotes := clientEntries(kratosDir)
+		plan, notes = append(plan, clients...), append(notes, clientNotes...)
+	}
 	return plan, notes
 }
 
@@ -492,8 +522,20 @@ type appRun struct {
 	// error (Run's `return err`); registerErr names that error variable.
 	registerFailed int
 	registerErr    string
-	// beforeStop and deregister are in Stop.
+	// waitFailed is the first statement run when the errgroup's Wait
+	// returned an error (Run's `return err` after `if err = eg.Wait(); …`);
+	// waitErr names that error variable.
+	waitFailed int
+	waitErr    string
+	// beforeStop and deregister are in Stop; deregisterFailed is Stop's
+	// `return err` when Deregister failed, deregisterErr that variable.
 	beforeStop, deregister int
+	deregisterFailed       int
+	deregisterErr          string
+	// stopReturn is Stop's last statement, `return err`, where err holds a
+	// BeforeStop hook's error; stopErr names it.
+	stopReturn int
+	stopErr    string
 	// instanceVar is the local holding the *registry.ServiceInstance in Run
 	// and in Stop ("instance" in every version so far).
 	runInstanceVar, stopInstanceVar string
@@ -560,6 +602,7 @@ func parseAppRun(path string) (appRun, error) {
 			}
 			if run.running == 0 && callsMethod(s.Init, "Wait") {
 				run.running = line(s)
+				run.waitFailed, run.waitErr = waitFailure(s, line)
 			}
 		default:
 			if run.running == 0 && run.afterStart > 0 && callsMethod(s, "Wait") {
@@ -578,6 +621,16 @@ func parseAppRun(path string) (appRun, error) {
 				if run.deregister == 0 && mentions(s.Cond, "registrar") {
 					run.deregister = line(s)
 					run.stopInstanceVar = registrarCallArg(s.Body, "Deregister")
+					run.deregisterFailed, run.deregisterErr = failureReturn(s.Body, "Deregister", line)
+				}
+			}
+		}
+		if n := len(stop.List); n > 0 && run.beforeStop > 0 {
+			// Stop ends with `return err`, err being the last BeforeStop
+			// hook's error when the registrar did not overwrite it.
+			if r, ok := stop.List[n-1].(*ast.ReturnStmt); ok && len(r.Results) == 1 {
+				if id, ok := r.Results[0].(*ast.Ident); ok {
+					run.stopReturn, run.stopErr = line(r), id.Name
 				}
 			}
 		}
@@ -624,6 +677,20 @@ func failureReturn(n ast.Node, method string, line func(ast.Node) int) (int, str
 		return false
 	})
 	return at, name
+}
+
+// waitFailure returns, for Run's `if err = eg.Wait(); err != nil … {`,
+// the line of the first statement of its body and the error variable.
+func waitFailure(ifs *ast.IfStmt, line func(ast.Node) int) (int, string) {
+	as, ok := ifs.Init.(*ast.AssignStmt)
+	if !ok || len(as.Lhs) != 1 || len(ifs.Body.List) == 0 {
+		return 0, ""
+	}
+	id, ok := as.Lhs[0].(*ast.Ident)
+	if !ok || !mentions(ifs.Cond, id.Name) {
+		return 0, ""
+	}
+	return line(ifs.Body.List[0]), id.Name
 }
 
 // findServerGoroutines finds, in the loop over the servers, the goroutine

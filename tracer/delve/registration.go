@@ -2,7 +2,6 @@ package delve
 
 import (
 	"fmt"
-	"path/filepath"
 	"reflect"
 	"strings"
 
@@ -15,10 +14,6 @@ import (
 // instanceLoad loads a registry.ServiceInstance whole: its strings, the
 // metadata map and the endpoints slice.
 var instanceLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 2, MaxStringLen: 1024, MaxArrayValues: 64, MaxStructFields: -1}
-
-// errorLoad reaches the text of the usual error types: errors.New's
-// *errorString, fmt.Errorf's *wrapError, a gRPC status three pointers deep.
-var errorLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 4, MaxStringLen: 1024, MaxArrayValues: 8, MaxStructFields: -1}
 
 // knownRegistries are the service registries Kratos' contrib modules
 // implement, named by the element of their package path.
@@ -83,10 +78,9 @@ func readInstance(c *rpc2.RPCClient, scope api.EvalScope, expr string) (*tracer.
 		case "Version":
 			inst.Version = f.Value
 		case "Metadata":
+			// Empty rather than nil, so that JSON says "metadata": {}.
+			inst.Metadata = map[string]string{}
 			for j := 0; j+1 < len(f.Children); j += 2 {
-				if inst.Metadata == nil {
-					inst.Metadata = map[string]string{}
-				}
 				inst.Metadata[f.Children[j].Value] = f.Children[j+1].Value
 			}
 		case "Endpoints":
@@ -130,7 +124,8 @@ func (s *Session) addRegistration(ev *tracer.Event, scope api.EvalScope, e planE
 
 // reportFailure reports a phase that failed without killing the program:
 // the hit is at the statement a failed call leads to (Run's `return err`
-// after Register). The error event names the phase and the error's text,
+// after Register or after its errgroup's Wait, Stop's after Deregister).
+// The error event names the phase and the error's text,
 // and the program runs on: what it does with the error comes next.
 func (s *Session) reportFailure(h hit) {
 	th := h.thread
@@ -139,15 +134,24 @@ func (s *Session) reportFailure(h hit) {
 	ev.Phase = h.entry.Phase
 	text := "an error"
 	if h.entry.errVar != "" {
-		if t, err := readErrorText(s.client, scope, h.entry.errVar); err == nil {
+		if t, _, err := s.readErrorText(th.GoroutineID, h.entry.errVar, true); err == nil {
 			text = t
 		} else {
 			debugf("%s failed: %v", h.entry.Phase, err)
 		}
 	}
 	ev.Error = fmt.Sprintf("%s failed: %s", h.entry.Phase, text)
-	if h.entry.Phase == tracer.PhaseRegister {
+	switch h.entry.Phase {
+	case tracer.PhaseRunning:
+		s.waitFailure(&ev, text)
+	case tracer.PhaseRegister:
 		ev.Reason = "Run returns this error at once: no AfterStart hook runs, the servers keep running and nothing is deregistered"
+	case tracer.PhaseDeregister:
+		ev.Reason = "App.Stop returns this error at once, before it cancels the App's context: Run's errgroup then stops the servers and Run returns the error"
+	case tracer.PhaseBeforeStop:
+		ev.Reason = "the last BeforeStop hook returned this error (an earlier hook's is lost); App.Stop stops the App anyway and returns it, and Run returns it"
+	}
+	if h.entry.Phase == tracer.PhaseRegister || h.entry.Phase == tracer.PhaseDeregister {
 		if kind, err := readRegistrar(s.client, scope, h.entry.opts()+".registrar"); err == nil {
 			ev.Registrar = kind
 		}
@@ -161,38 +165,63 @@ func (s *Session) reportFailure(h hit) {
 	s.deliver(ev, false)
 }
 
-// readErrorText returns the message of the error held by the interface at
-// expr without calling its Error method (a call would run the program):
-// the first string field of the value, looked for breadth first, which is
-// where errors.New, fmt.Errorf, gRPC statuses and etcd's errors keep it.
-func readErrorText(c *rpc2.RPCClient, scope api.EvalScope, expr string) (string, error) {
-	v, err := c.EvalVariable(scope, expr, errorLoad)
+// waitFailure fills ev, the error Run's wait on its errgroup returned, with
+// the phase it came from. Only App.Stop (app.stop) cancels the servers'
+// context by itself; before it, the first error can only be a server
+// Start's, since each Stop goroutine waits for that context. After it, the
+// error is App.Stop's (a failed Deregister or a BeforeStop hook's, each
+// reported already when it failed) or else a server's Stop or Start.
+func (s *Session) waitFailure(ev *tracer.Event, text string) {
+	const after = "Run returns it at once, so no AfterStop hook runs"
+	switch {
+	case !s.stopping:
+		ev.Phase = tracer.PhaseServerStart
+		ev.Error = fmt.Sprintf("%s failed: %s", ev.Phase, text)
+		ev.Reason = "a server's Start returned this error while the App ran, before any SIGTERM: Run's errgroup stopped the other servers and " + after
+	case s.failed != nil && (s.failed.Phase == tracer.PhaseDeregister || s.failed.Phase == tracer.PhaseBeforeStop):
+		// App.Stop's own error, reported when it failed.
+		ev.Phase = s.failed.Phase
+		ev.Error = fmt.Sprintf("%s failed at shutdown: %s", ev.Phase, text)
+		ev.Reason = "App.Stop returned this error to Run's errgroup: " + after
+	default:
+		ev.Phase = tracer.PhaseServerStop
+		ev.Error = fmt.Sprintf("%s failed at shutdown: %s", ev.Phase, text)
+		ev.Reason = "after SIGTERM a server's Stop, or its Start returning as it stopped, returned this error: " + after
+	}
+}
+
+// ownExit is the error event for a program that exits with a failing
+// status after Run returned an error (main's log.Fatal or os.Exit): the
+// exit is the program's choice, not the tracer's doing. It is nil for any
+// other exit.
+func (s *Session) ownExit(code int, panicLine string) *tracer.Event {
+	if s.failed == nil || code <= 0 || panicLine != "" {
+		return nil
+	}
+	ev := *s.failed
+	ev.Error = fmt.Sprintf("%s; then the program chose to exit %d", s.failed.Error, code)
+	ev.Reason = fmt.Sprintf("App.Run returned the error and main exited with status %d itself (log.Fatal or os.Exit): the phases before it ran to their end", code)
+	return &ev
+}
+
+// readErrorText returns the text of the error held by the interface at
+// expr on goroutine gid, as Go prints it (see errorFormatter), and whether
+// it is whole; with calls, an error of a type it does not know is asked
+// through its Error method.
+func (s *Session) readErrorText(gid int64, expr string, calls bool) (text string, whole bool, err error) {
+	scope := api.EvalScope{GoroutineID: gid}
+	v, err := s.client.EvalVariable(scope, expr, errorTextLoad)
 	if err != nil {
-		return "", fmt.Errorf("read %s: %w", expr, err)
+		return "", false, fmt.Errorf("read %s: %w", expr, err)
 	}
 	if isNil(v) {
-		return "", fmt.Errorf("%s is nil", expr)
+		return "", false, fmt.Errorf("%s is nil", expr)
 	}
-	concrete := v
-	if v.Kind == reflect.Interface && len(v.Children) > 0 {
-		concrete = &v.Children[0]
+	load := func(e string) (*api.Variable, error) { return s.client.EvalVariable(scope, e, errorTextLoad) }
+	var call func(string) (string, bool)
+	if calls {
+		call = func(e string) (string, bool) { return s.callError(gid, e) }
 	}
-	// Errors with no fields, whose text only their method knows.
-	switch t := strings.TrimLeft(concrete.Type, "*"); {
-	case t == "context.deadlineExceededError":
-		return "context deadline exceeded", nil
-	}
-	queue := []*api.Variable{concrete}
-	for len(queue) > 0 {
-		cur := queue[0]
-		queue = queue[1:]
-		for i := range cur.Children {
-			ch := &cur.Children[i]
-			if ch.Kind == reflect.String && ch.Value != "" {
-				return ch.Value, nil
-			}
-			queue = append(queue, ch)
-		}
-	}
-	return "", fmt.Errorf("no message in %s (%s)", expr, filepath.Base(concrete.Type))
+	text, whole = readErrorValue(load, call, v)
+	return text, whole, nil
 }

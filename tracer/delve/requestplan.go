@@ -51,7 +51,7 @@ var (
 // functions classifyRequestFuncs looks at, so that not every function of
 // the program crosses the wire.
 func requestFuncsFilter(module string, layers map[tracer.PhaseID][]string) string {
-	alts := []string{`/transport/(http|grpc)\.\(\*Server\)\.`, `/middleware`}
+	alts := []string{`/transport/(http|grpc)\.\(\*Server\)\.`, `/middleware`, clientFuncsFilter}
 	for _, dirs := range layers {
 		for _, d := range dirs {
 			alts = append(alts, regexp.QuoteMeta(strings.Trim(d, "/"))+`\.`)
@@ -74,6 +74,10 @@ func classifyRequestFuncs(names []string, module string, layers map[tracer.Phase
 			continue
 		}
 		seen[fn] = true
+		if f, ok := clientRequestFunc(fn); ok {
+			out = append(out, f)
+			continue
+		}
 		switch {
 		case httpTransportFunc.MatchString(fn):
 			out = append(out, requestFunc{tracer.PhaseRequestTransport, "http", fn})
@@ -83,11 +87,17 @@ func classifyRequestFuncs(names []string, module string, layers map[tracer.Phase
 			continue
 		}
 		if m := middlewareFunc.FindStringSubmatch(fn); m != nil {
-			if m[2] == "Client" || strings.HasPrefix(m[1], "github.com/go-kratos/kratos/v2/transport") {
-				// Client middleware runs in a client's call, not the server's chain.
+			if strings.HasPrefix(m[1], KratosModule+"/transport") {
 				continue
 			}
-			out = append(out, requestFunc{tracer.PhaseRequestMiddleware, middlewareName(m[1], m[2]), fn})
+			phase := tracer.PhaseRequestMiddleware
+			if m[2] == "Client" {
+				// logging.Client, tracing.Client…: a client's chain, around
+				// an outgoing call. A middleware both sides use (recovery)
+				// is told apart where it runs (reportRequestHit).
+				phase = tracer.PhaseRequestClientMiddleware
+			}
+			out = append(out, requestFunc{phase, middlewareName(m[1], m[2]), fn})
 			continue
 		}
 		pkg, rest := splitFuncName(fn)

@@ -8,7 +8,8 @@ import (
 )
 
 // demoFuncs are function names as the demo's binary has them (go tool nm),
-// around the layers a request crosses.
+// around the layers a request crosses, with the clients' as a program that
+// calls another service has them (testdata/beershop's storefront).
 var demoFuncs = strings.Fields(`
 github.com/go-kratos/kratos/v2/middleware/logging.Client.func1.1
 github.com/go-kratos/kratos/v2/middleware/logging.Server
@@ -27,6 +28,12 @@ github.com/go-kratos/kratos/v2/transport/http.(*Router).Handle.func1
 github.com/go-kratos/kratos/v2/transport/http.(*Server).filter
 github.com/go-kratos/kratos/v2/transport/http.(*Server).filter.func1
 github.com/go-kratos/kratos/v2/transport/http.(*Server).filter.func1.1
+github.com/go-kratos/kratos/v2/transport/grpc.unaryClientInterceptor
+github.com/go-kratos/kratos/v2/transport/grpc.unaryClientInterceptor.func1
+github.com/go-kratos/kratos/v2/transport/grpc.unaryClientInterceptor.func1.1
+github.com/go-kratos/kratos/v2/transport/http.(*Client).Invoke
+github.com/go-kratos/kratos/v2/transport/http.(*Client).invoke
+github.com/go-kratos/kratos/v2/transport/http.(*Client).invoke.func1
 github.com/kratos-trace/kratos-trace/demo/internal/biz.(*GreeterUsecase).CreateGreeter
 github.com/kratos-trace/kratos-trace/demo/internal/biz.NewGreeterUsecase
 github.com/kratos-trace/kratos-trace/demo/internal/biz.init
@@ -58,6 +65,11 @@ func TestClassifyRequestFuncs(t *testing.T) {
 		"request.biz biz.GreeterUsecase.CreateGreeter",
 		"request.data data.greeterRepo.CountByHello",
 		"request.data data.greeterRepo.Save",
+		"request.client grpc",
+		"request.client http",
+		// A Client constructor's middleware is the client's; recovery,
+		// which both sides use, is told apart where it runs.
+		"request.client-middleware logging",
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Errorf("classified:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))

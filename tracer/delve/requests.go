@@ -37,12 +37,18 @@ type requestState struct {
 	// lifted is what liftTimeouts set to zero, to be put back
 	// (requesttimeouts.go).
 	lifted []liftedTimeout
+	// liftLines: the gRPC client's timeout check has its breakpoint
+	// (clientcalls.go).
+	liftLines bool
 }
 
 // requestBP is a breakpoint on a request function's entry or returns.
 type requestBP struct {
 	requestFunc
 	ret bool
+	// lift: the breakpoint is where an outgoing call checks its client's
+	// timeout, held in the variable lift (clientcalls.go).
+	lift string
 }
 
 // inflight is one request between Send and its request.reply.
@@ -69,6 +75,23 @@ type inflight struct {
 type openCall struct {
 	function string
 	ranAt    time.Duration
+	// phase and detail are how its entry was shown, for its return: a
+	// middleware running in a client's call is the client's.
+	phase  tracer.PhaseID
+	detail string
+	// client is an outgoing call's state (request.client).
+	client *clientCallState
+}
+
+// inClientCall reports whether an outgoing call (request.client) is open
+// on goroutine gid: a middleware entered there runs in the client's chain.
+func (in *inflight) inClientCall(gid int64) bool {
+	for _, c := range in.open[gid] {
+		if c.phase == tracer.PhaseRequestClient {
+			return true
+		}
+	}
+	return false
 }
 
 // sendCmd asks the run goroutine to send a request; routesCmd to list the
@@ -281,6 +304,9 @@ func (s *Session) armRequests() {
 		}
 		delete(missing, f.phase)
 		s.req.bps[bp.ID] = requestBP{requestFunc: f}
+		if f.phase == tracer.PhaseRequestClient {
+			s.armClientLift(f, bp, named)
+		}
 		addrs, err := s.client.FunctionReturnLocations(f.function)
 		if err != nil || len(addrs) == 0 {
 			debugf("request returns of %s: %v", f.function, err)
@@ -299,13 +325,15 @@ func (s *Session) armRequests() {
 	}
 }
 
-// layers are the packages of each layer: kratos-layout's and those the
-// user named.
+// layers are the packages of each layer: kratos-layout's, in the internal/
+// of the main's own service root (servicelayers.go), and those the user
+// named.
 func (s *Session) layers() map[tracer.PhaseID][]string {
-	out := map[tracer.PhaseID][]string{}
-	for p, dirs := range DefaultLayers {
-		out[p] = append(out[p], dirs...)
+	root := "."
+	if s.target != nil {
+		root = serviceRoot(s.target.ModuleDir, s.target.Dir)
 	}
+	out := serviceLayers(root)
 	for p, dirs := range s.cfg.Layers {
 		out[p] = append(out[p], dirs...)
 	}
@@ -431,7 +459,7 @@ func (s *Session) requestHit(th *api.Thread) (hit, bool) {
 		return hit{}, false
 	}
 	e := planEntry{PlannedPhase: tracer.PlannedPhase{Phase: bp.phase, Detail: bp.detail, Function: bp.function}}
-	return hit{entry: e, thread: th, ret: bp.ret}, true
+	return hit{entry: e, thread: th, ret: bp.ret, lift: bp.lift}, true
 }
 
 // reportRequestHit emits the stop or return event of a request function;
@@ -446,6 +474,10 @@ func (s *Session) reportRequestHit(h hit) bool {
 	}
 	th := h.thread
 	gid := th.GoroutineID
+	if h.lift != "" {
+		s.liftCallTimeout(in, h)
+		return false
+	}
 	ran := s.runClock.elapsed()
 	info := in.info
 	if h.ret {
@@ -462,9 +494,13 @@ func (s *Session) reportRequestHit(h hit) bool {
 		in.open[gid] = append(calls[:i], calls[i+1:]...)
 		s.mu.Unlock()
 		ev := requestEvent(tracer.KindReturn, h, &info)
+		ev.Phase, ev.Detail = call.phase, call.detail
 		ev.Took = tracer.Duration(ran - call.ranAt)
 		t0 := time.Now()
 		ev.Results = s.readResults(th)
+		if call.client != nil {
+			s.returnClientCall(&ev, th, call.client)
+		}
 		debugf("request results of %s read in %s", h.entry.Function, time.Since(t0))
 		if h.entry.Phase == tracer.PhaseRequestTransport {
 			in.served += ran - in.transportAt
@@ -475,19 +511,28 @@ func (s *Session) reportRequestHit(h hit) bool {
 		s.deliver(ev, false)
 		return false
 	}
-	s.mu.Lock()
-	in.open[gid] = append(in.open[gid], openCall{function: h.entry.Function, ranAt: ran})
-	s.mu.Unlock()
 	if h.entry.Phase == tracer.PhaseRequestTransport {
 		in.transportAt = ran
 	}
 	ev := requestEvent(tracer.KindPass, h, &info)
+	if ev.Phase == tracer.PhaseRequestMiddleware && in.inClientCall(gid) {
+		ev.Phase = tracer.PhaseRequestClientMiddleware
+	}
+	call := openCall{function: h.entry.Function, ranAt: ran}
 	t0 := time.Now()
-	ev.Args = s.readArgs(th)
+	if ev.Phase == tracer.PhaseRequestClient {
+		call.client = s.enterClientCall(&ev, th, h.entry.Detail)
+	} else {
+		ev.Args = s.readArgs(th)
+	}
+	call.phase, call.detail = ev.Phase, ev.Detail
+	s.mu.Lock()
+	in.open[gid] = append(in.open[gid], call)
+	s.mu.Unlock()
 	debugf("request args of %s read in %s", h.entry.Function, time.Since(t0))
 	s.addState(&ev)
 	s.mu.Lock()
-	pause := !s.noBreak[h.entry.Phase]
+	pause := !s.noBreak[ev.Phase]
 	s.mu.Unlock()
 	if pause {
 		ev.Kind = tracer.KindStop
@@ -542,6 +587,13 @@ func (s *Session) reportReply() bool {
 	ev := tracer.Event{Kind: tracer.KindPass, Phase: tracer.PhaseRequestReply, Detail: request.StatusLine(&r), Request: &info, Stack: []tracer.Frame{}}
 	if open := in.openCount(); open > 0 {
 		debugf("reply of %s reported with %d calls open", info.Label(), open)
+		// An outgoing call that never returned gives its client's
+		// timeout back now.
+		for _, calls := range in.open {
+			for _, c := range calls {
+				s.restoreClientTimeout(c.client)
+			}
+		}
 	}
 	s.addState(&ev)
 	s.mu.Lock()

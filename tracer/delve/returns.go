@@ -18,7 +18,7 @@ type returnState struct {
 	started map[string]time.Duration
 	// failure is the error event of the first provider that returned an
 	// error; it is the trace's failure when the program then dies of it.
-	// known says whether its message could be read.
+	// known says whether its message could be read whole.
 	failure *tracer.Event
 	known   bool
 }
@@ -55,14 +55,11 @@ func (s *Session) reportReturn(h hit) bool {
 		}
 		n := r.variable(name, name, v)
 		if v.Type == "error" && !isNil(v) && s.returns.failure == nil {
-			msg, known := n.Value, n.Value != ""
-			if !known {
-				msg, known = s.callError(th.GoroutineID, name)
-				if known {
-					n.Value = msg
-				}
+			msg, whole, err := s.readErrorText(th.GoroutineID, name, true)
+			if err == nil {
+				n.Value = msg
 			}
-			s.providerFailed(ev, msg, known, errorType(v))
+			s.providerFailed(ev, msg, whole, errorType(v))
 		}
 		ev.Results = append(ev.Results, n)
 	}
@@ -74,7 +71,7 @@ func (s *Session) reportReturn(h hit) bool {
 // providerFailed remembers the error a provider returned as the trace's
 // failure, located where the injector got it.
 func (s *Session) providerFailed(ret tracer.Event, msg string, known bool, typ string) {
-	if !known {
+	if msg == "" {
 		msg = fmt.Sprintf("(an error of type %s, whose message could not be read)", typ)
 	}
 	ev := tracer.Event{
@@ -108,17 +105,18 @@ func (s *Session) failureAtExit(code int, panicLine string) *tracer.Event {
 	return &ev
 }
 
-// callError reads the message of the error in variable name by calling its
-// Error method in the program, for error types that keep no message in a
-// field (a *net.OpError composes it). The call runs program code, so it is
-// made only when a provider has failed.
-func (s *Session) callError(gid int64, name string) (string, bool) {
+// callError reads the text of the error interface at expr by calling its
+// Error method in the program, for error types whose text no field keeps.
+// The call runs program code (and, in Delve, lets the other goroutines
+// run meanwhile), so it is made only for a failure, and only for a type
+// errorFormatter cannot print from its fields.
+func (s *Session) callError(gid int64, expr string) (string, bool) {
 	cfg := api.LoadConfig{MaxStringLen: 4096}
 	s.client.SetReturnValuesLoadConfig(&cfg)
 	defer s.client.SetReturnValuesLoadConfig(nil)
-	state, err := s.client.Call(gid, name+".Error()", false)
-	if err != nil || state == nil || state.CurrentThread == nil {
-		debugf("call %s.Error(): %v", name, err)
+	state, err := s.client.Call(gid, expr+".Error()", false)
+	if err != nil || state == nil || state.CurrentThread == nil || state.CurrentThread.GoroutineID != gid {
+		debugf("call %s.Error(): %v", expr, err)
 		return "", false
 	}
 	for _, rv := range state.CurrentThread.ReturnValues {

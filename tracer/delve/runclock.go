@@ -13,15 +13,24 @@ type runClock struct {
 	mu      sync.Mutex
 	ran     time.Duration
 	running time.Time // when the current run began; zero while paused
+	// pausedAt is when the current pause began; zero while running.
+	pausedAt time.Time
 }
 
-// resume marks the program running from now.
-func (c *runClock) resume() {
+// resume marks the program running from now, and returns how long it sat
+// paused (0 when it was running, or this is its first run).
+func (c *runClock) resume() time.Duration {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	var paused time.Duration
 	if c.running.IsZero() {
 		c.running = time.Now()
+		if !c.pausedAt.IsZero() {
+			paused = c.running.Sub(c.pausedAt)
+		}
+		c.pausedAt = time.Time{}
 	}
+	return paused
 }
 
 // pause marks the program paused from now.
@@ -31,6 +40,7 @@ func (c *runClock) pause() {
 	if !c.running.IsZero() {
 		c.ran += time.Since(c.running)
 		c.running = time.Time{}
+		c.pausedAt = time.Now()
 	}
 }
 

@@ -2,6 +2,7 @@ package delve
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"reflect"
@@ -113,10 +114,73 @@ func readServerVar(c *rpc2.RPCClient, scope api.EvalScope, expr string) (tracer.
 			}
 		}
 	}
+	if srv.State == tracer.ServerListening && unboundAddress(srv.Address) {
+		// Built on a listener, or on port 0: the configured address is
+		// not where the server listens; its listener knows.
+		if a, ok := listenerAddr(c, scope, sexpr+".lis"); ok {
+			srv.Address, srv.AddressFrom = a, tracer.AddressFromListener
+		}
+	}
 	if srv.Kind == "grpc" {
 		srv.Services = readGRPCServices(c, scope, sexpr+".Server.services")
 	}
 	return srv, key, nil
+}
+
+// unboundAddress reports whether a server's configured address cannot be
+// the one it listens on: empty, or port 0 (Kratos' default, ":0", when the
+// server is given a listener instead).
+func unboundAddress(addr string) bool {
+	_, port, err := net.SplitHostPort(addr)
+	return addr == "" || err == nil && port == "0"
+}
+
+// listenerLoad loads a listener's own fields, one level deep.
+var listenerLoad = api.LoadConfig{FollowPointers: true, MaxVariableRecurse: 1, MaxStringLen: 256, MaxStructFields: -1}
+
+// listenerAddr reads the local address of the net.Listener interface at
+// expr from its fields, without calling its Addr method: a *net.TCPListener
+// or *net.UnixListener keeps it in fd.laddr; a wrapper (cmux's muxListener,
+// a TLS or rate-limiting listener) is followed to the net.Listener it
+// holds.
+func listenerAddr(c *rpc2.RPCClient, scope api.EvalScope, expr string) (string, bool) {
+	for depth := 0; depth < 4; depth++ {
+		iv, err := c.EvalVariable(scope, expr, listenerLoad)
+		if err != nil || iv.Kind != reflect.Interface || isNil(iv) {
+			return "", false
+		}
+		conc := &iv.Children[0]
+		target := conc
+		if conc.Kind == reflect.Ptr && len(conc.Children) > 0 {
+			target = &conc.Children[0]
+		}
+		typeName := strings.TrimPrefix(conc.Type, "*")
+		sexpr := fmt.Sprintf("(*(*%q)(%#x))", typeName, target.Addr)
+		switch typeName {
+		case "net.TCPListener", "net.UnixListener":
+			av, err := c.EvalVariable(scope, sexpr+".fd.laddr", errorTextLoad)
+			if err != nil || isNil(av) {
+				return "", false
+			}
+			a := &av.Children[0]
+			if a.Kind == reflect.Ptr && len(a.Children) > 0 {
+				return netAddrText(strings.TrimPrefix(a.Type, "*"), fieldsOf(&a.Children[0]))
+			}
+			return "", false
+		}
+		next := ""
+		for i := range target.Children {
+			if f := &target.Children[i]; f.Type == "net.Listener" {
+				next = sexpr + "." + f.Name
+				break
+			}
+		}
+		if next == "" {
+			return "", false
+		}
+		expr = next
+	}
+	return "", false
 }
 
 // readURL formats the *url.URL at expr as scheme://host/path.

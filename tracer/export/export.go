@@ -270,7 +270,7 @@ func serverKey(s tracer.Server) string {
 	if s.Address == "" {
 		return s.Kind
 	}
-	return s.Kind + " " + s.Address
+	return s.Kind + " " + s.ShownAddress()
 }
 
 // output writes each line of the program's output as an instant, at the

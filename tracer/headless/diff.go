@@ -31,41 +31,6 @@ type diffWords struct {
 	moved    string
 }
 
-var allDiffWords = map[tracer.Lang]*diffWords{
-	tracer.English: {
-		sections: map[diff.SectionID]string{
-			diff.SectionPhases:    "Phases",
-			diff.SectionBootstrap: "Bootstrap",
-			diff.SectionServers:   "Servers",
-			diff.SectionExit:      "Exit",
-		},
-		times:   "Times (changed by ×%g and %s or more)",
-		same:    "No differences.",
-		differ:  "%d difference(s): %s.",
-		partial: "(B is still under way or ended before the exit: what A has beyond it is not compared)",
-		masked:  "masked; the hashes differ",
-		moved:   "moved",
-	},
-	tracer.Chinese: {
-		sections: map[diff.SectionID]string{
-			diff.SectionPhases:    "阶段",
-			diff.SectionBootstrap: "Bootstrap",
-			diff.SectionServers:   "服务器",
-			diff.SectionExit:      "退出",
-		},
-		times:   "耗时（变化达到 ×%g 且 %s 以上）",
-		same:    "没有差异。",
-		differ:  "%d 处差异：%s。",
-		partial: "（B 尚未结束，或在退出前就结束了：A 在那之后的部分不做比较）",
-		masked:  "已遮盖；哈希不同",
-		moved:   "位置变了",
-	},
-}
-
-func diffWordsFor(lang tracer.Lang) *diffWords {
-	return inLang(allDiffWords, lang)
-}
-
 const (
 	ansiRed   = "\x1b[31m"
 	ansiGreen = "\x1b[32m"
@@ -78,7 +43,7 @@ const (
 // Sections without a change or a note are left out.
 func WriteDiff(w io.Writer, r *diff.Result, o DiffOptions) error {
 	bw := bufio.NewWriter(w)
-	wd := diffWordsFor(o.Lang)
+	wd := &wordsFor(o.Lang).diff
 	paint := func(code, s string) string {
 		if !o.Color {
 			return s

@@ -18,29 +18,6 @@ type goroutineWords struct {
 	stalled     string // the summary's last line: stall sentence
 }
 
-var allGoroutineWords = map[tracer.Lang]*goroutineWords{
-	tracer.English: {
-		halt:       "halt after %s",
-		stall:      "stall after %s",
-		before:     "launch",
-		goroutines: "Goroutines (%d), the main one first:",
-		waited:     "%s",
-		stalled:    "The trace stalled: %s. The program was killed.",
-	},
-	tracer.Chinese: {
-		halt:       "在 %s 之后暂停",
-		stall:      "在 %s 之后卡住",
-		before:     "启动",
-		goroutines: "goroutine（%d 个，main 在前）：",
-		waited:     "已等 %s",
-		stalled:    "跟踪卡住了：%s。程序已被结束。",
-	},
-}
-
-func goroutineWordsFor(lang tracer.Lang) *goroutineWords {
-	return inLang(allGoroutineWords, lang)
-}
-
 // printGoroutines prints a halt or stall event.
 func (p *printer) printGoroutines(ev tracer.Event) {
 	writeGoroutines(p.opts.Out, ev, p.opts.Lang)
@@ -59,7 +36,7 @@ func FormatGoroutines(ev tracer.Event) string {
 // the main goroutine is, with its source line and whole stack, and one line
 // for every other goroutine (JSON has every stack).
 func writeGoroutines(w io.Writer, ev tracer.Event, lang tracer.Lang) {
-	gw := goroutineWordsFor(lang)
+	gw := &wordsFor(lang).goroutines
 	after := ev.Label()
 	if after == "" {
 		after = gw.before
@@ -128,5 +105,5 @@ func (p *printer) stallSummary() string {
 	if reason == "" {
 		reason = "no phase was reached in time"
 	}
-	return fmt.Sprintf(goroutineWordsFor(p.opts.Lang).stalled, reason)
+	return fmt.Sprintf(wordsFor(p.opts.Lang).goroutines.stalled, reason)
 }

@@ -181,6 +181,7 @@ type printer struct {
 	phase         tracer.PhaseID
 	lastBootstrap *tracer.Node
 	lastServers   string
+	lastClients   string
 	// noted holds the phases whose note was printed (Options.Notes).
 	noted map[tracer.PhaseID]bool
 	// holdAt is the phase where the run holds, then signals or leaves.
@@ -382,6 +383,7 @@ func (p *printer) printPhase(ev tracer.Event) {
 		}
 	}
 	printRegistration(w, ev, wd)
+	printDiscovery(w, ev, p.opts.Lang)
 	if len(ev.Servers) > 0 {
 		table := formatServers(ev.Servers, wd)
 		if table != p.lastServers {
@@ -392,6 +394,7 @@ func (p *printer) printPhase(ev tracer.Event) {
 			}
 		}
 	}
+	p.printClients(ev)
 	p.printNote(ev)
 }
 

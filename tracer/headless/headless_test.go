@@ -231,6 +231,15 @@ func TestTextShowsTheRegistration(t *testing.T) {
 			}
 		}
 	}
+	// An App built without kratos.Version or kratos.Metadata shows both
+	// empty rather than leaving them out.
+	var bare strings.Builder
+	printRegistration(&bare, tracer.Event{Phase: tracer.PhaseRegister, Registrar: "etcd", Instance: &tracer.ServiceInstance{ID: "devbox", Name: "bare"}}, wordsFor(tracer.English))
+	for _, w := range []string{`    version    ""`, "    metadata   {}"} {
+		if !strings.Contains(bare.String(), w) {
+			t.Errorf("an instance without version and metadata: the text lacks %q:\n%s", w, bare.String())
+		}
+	}
 	var none strings.Builder
 	printRegistration(&none, tracer.Event{Phase: tracer.PhaseRegister, Skipped: true}, wordsFor(tracer.English))
 	if none.Len() != 0 {

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/diff"
 )
 
 // words are the headings and sentences of the text output in one language
@@ -39,10 +40,25 @@ type words struct {
 	// instance's id, name, version, metadata and endpoints.
 	registry     string
 	registryRows [5]string
-	// The labels of a phase's note.
-	lookAt, read string
+	// The labels of a phase's note, and what separates a label from its
+	// text.
+	lookAt, read, labelSep string
+	// sourcesHead introduces the config sources at config.load; the
+	// sources themselves are printed as they are.
+	sourcesHead string
+	// The words of the parts that have their own files: a stop's values
+	// (values.go), a diff (diff.go), a halt or stall (goroutines.go) and
+	// requests (request.go).
+	values     valueWords
+	diff       diffWords
+	goroutines goroutineWords
+	requests   requestWords
+	// clients: discovery and outgoing calls (clients.go).
+	clients clientWords
 }
 
+// allWords are the words of every language the text output speaks, in one
+// table: TestWordsAreComplete fails when a language lacks one of them.
 var allWords = map[tracer.Lang]*words{
 	tracer.English: {
 		phaseHead:       " +%-9s at %s",
@@ -66,6 +82,49 @@ var allWords = map[tracer.Lang]*words{
 		registryRows:    [5]string{"id", "name", "version", "metadata", "endpoints"},
 		lookAt:          "Look at",
 		read:            "Read",
+		labelSep:        ": ",
+		sourcesHead:     "%d config sources, in merge order: %s",
+		values:          valueWords{args: "args", locals: "locals", watch: "watch", returned: "↩ %s returned after %s"},
+		diff: diffWords{
+			sections: map[diff.SectionID]string{
+				diff.SectionPhases:    "Phases",
+				diff.SectionBootstrap: "Bootstrap",
+				diff.SectionServers:   "Servers",
+				diff.SectionExit:      "Exit",
+			},
+			times:   "Times (changed by ×%g and %s or more)",
+			same:    "No differences.",
+			differ:  "%d difference(s): %s.",
+			partial: "(B is still under way or ended before the exit: what A has beyond it is not compared)",
+			masked:  "masked; the hashes differ",
+			moved:   "moved",
+		},
+		goroutines: goroutineWords{
+			halt:       "halt after %s",
+			stall:      "stall after %s",
+			before:     "launch",
+			goroutines: "Goroutines (%d), the main one first:",
+			waited:     "%s",
+			stalled:    "The trace stalled: %s. The program was killed.",
+		},
+		requests: requestWords{
+			request: "request", reply: "reply", failedAt: "failed at", args: "args", results: "returned",
+			took: "took", latency: "latency", serverTime: "in the program",
+			summary: "Requests", cols: [3]string{"LAYER", "TOOK", "ERROR"},
+		},
+		clients: clientWords{
+			clients:  "Clients:",
+			cols:     [5]string{"KIND", "TARGET", "REGISTRY", "TIMEOUT", "ENDPOINTS"},
+			dial:     "client %s via %s, timeout %s",
+			received: "received %d instance(s)",
+			refused:  "refused: %s",
+			keeps:    "the client keeps %s",
+			call:     "call %s → %s",
+			metadata: "metadata",
+			picked:   "picked %s",
+			lifted:   "the client's timeout (%s) was lifted for this call",
+			failed:   "error: %s",
+		},
 	},
 	tracer.Chinese: {
 		phaseHead:       " +%-9s 启动后 %s",
@@ -89,21 +148,58 @@ var allWords = map[tracer.Lang]*words{
 		registryRows:    [5]string{"id", "名称", "版本", "元数据", "端点"},
 		lookAt:          "看哪里",
 		read:            "读源码",
+		labelSep:        "：",
+		sourcesHead:     "%d 个配置源（按合并顺序）：%s",
+		values:          valueWords{args: "参数", locals: "局部变量", watch: "监视", returned: "↩ %s 返回，耗时 %s"},
+		diff: diffWords{
+			sections: map[diff.SectionID]string{
+				diff.SectionPhases:    "阶段",
+				diff.SectionBootstrap: "Bootstrap",
+				diff.SectionServers:   "服务器",
+				diff.SectionExit:      "退出",
+			},
+			times:   "耗时（变化达到 ×%g 且 %s 以上）",
+			same:    "没有差异。",
+			differ:  "%d 处差异：%s。",
+			partial: "（B 尚未结束，或在退出前就结束了：A 在那之后的部分不做比较）",
+			masked:  "已遮盖；哈希不同",
+			moved:   "位置变了",
+		},
+		goroutines: goroutineWords{
+			halt:       "在 %s 之后暂停",
+			stall:      "在 %s 之后卡住",
+			before:     "启动",
+			goroutines: "goroutine（%d 个，main 在前）：",
+			waited:     "已等 %s",
+			stalled:    "跟踪卡住了：%s。程序已被结束。",
+		},
+		requests: requestWords{
+			request: "请求", reply: "回复", failedAt: "失败于", args: "参数", results: "返回",
+			took: "耗时", latency: "总耗时", serverTime: "程序内",
+			summary: "请求", cols: [3]string{"层", "耗时", "错误"},
+		},
+		clients: clientWords{
+			clients:  "客户端：",
+			cols:     [5]string{"类型", "目标", "注册中心", "超时", "端点"},
+			dial:     "客户端 %s，经由 %s，超时 %s",
+			received: "收到 %d 个实例",
+			refused:  "被拒绝：%s",
+			keeps:    "客户端保留 %s",
+			call:     "调用 %s → %s",
+			metadata: "元数据",
+			picked:   "选中 %s",
+			lifted:   "本次调用解除了客户端超时（%s）",
+			failed:   "错误：%s",
+		},
 	},
-}
-
-// inLang is the entry of a table of words for lang, or the English one
-// when the table does not have lang.
-func inLang[T any](table map[tracer.Lang]T, lang tracer.Lang) T {
-	if w, ok := table[lang]; ok {
-		return w
-	}
-	return table[tracer.English]
 }
 
 // wordsFor returns the words of lang, English for a language without them.
 func wordsFor(lang tracer.Lang) *words {
-	return inLang(allWords, lang)
+	if w, ok := allWords[lang]; ok {
+		return w
+	}
+	return allWords[tracer.English]
 }
 
 // printNote prints the note of ev's phase under its block, the first time
@@ -121,14 +217,10 @@ func (p *printer) printNote(ev tracer.Event) {
 	}
 	p.noted[ev.Phase] = true
 	wd := wordsFor(p.opts.Lang)
-	sep := ": "
-	if p.opts.Lang == tracer.Chinese {
-		sep = "："
-	}
 	w := p.opts.Out
 	fmt.Fprintf(w, "  ✎ %s\n", note.Explain)
-	fmt.Fprintf(w, "    %s%s%s\n", wd.lookAt, sep, note.LookAt)
-	fmt.Fprintf(w, "    %s%s%s\n", wd.read, sep, note.Source)
+	fmt.Fprintf(w, "    %s%s%s\n", wd.lookAt, wd.labelSep, note.LookAt)
+	fmt.Fprintf(w, "    %s%s%s\n", wd.read, wd.labelSep, note.Source)
 }
 
 // padCells pads s with spaces to n cells as a terminal draws them, so that
@@ -171,7 +263,7 @@ func writeTable(w io.Writer, rows [][]string) {
 func formatServers(servers []tracer.Server, wd *words) string {
 	rows := [][]string{wd.serverCols[:]}
 	for _, s := range servers {
-		rows = append(rows, []string{s.Kind, dash(s.Network), dash(s.Address), dash(s.Timeout), dash(s.Endpoint), string(s.State)})
+		rows = append(rows, []string{s.Kind, dash(s.Network), dash(s.ShownAddress()), dash(s.Timeout), dash(s.Endpoint), string(s.State)})
 	}
 	var b strings.Builder
 	writeTable(&b, rows)

@@ -9,7 +9,14 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
+
+// TestWordsAreComplete: every language has every word of the text output,
+// with the English word's fmt verbs; a missing one would print "".
+func TestWordsAreComplete(t *testing.T) {
+	tracertest.CheckWords(t, allWords, tracer.English, tracer.Langs)
+}
 
 func TestChineseHeadingsAndNotes(t *testing.T) {
 	_, _, out, _ := runFake(t, Options{Lang: tracer.Chinese, Notes: true})

@@ -9,16 +9,9 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer"
 )
 
-// sourcesHead introduces the config sources at config.load, by language;
-// the sources themselves are printed as they are.
-var sourcesHead = map[tracer.Lang]string{
-	tracer.English: "%d config sources, in merge order: %s",
-	tracer.Chinese: "%d 个配置源（按合并顺序）：%s",
-}
-
 // formatSources is the config.load stop's line of sources.
 func formatSources(sources []tracer.ConfigSource, lang tracer.Lang) string {
-	head := inLang(sourcesHead, lang)
+	head := wordsFor(lang).sourcesHead
 	return fmt.Sprintf(head, len(sources), strings.Join(tracer.SourceSummaries(sources), ", "))
 }
 

@@ -22,7 +22,9 @@ func printRegistration(w io.Writer, ev tracer.Event, wd *words) {
 	if in == nil {
 		return
 	}
-	values := [5]string{in.ID, in.Name, in.Version, strings.Join(in.MetadataPairs(), " "), strings.Join(in.Endpoints, " ")}
+	// An empty version and metadata are shown as such, so that an App
+	// built without kratos.Version or kratos.Metadata is visible.
+	values := [5]string{in.ID, in.Name, emptyAs(in.Version, `""`), emptyAs(strings.Join(in.MetadataPairs(), " "), "{}"), strings.Join(in.Endpoints, " ")}
 	width := 0
 	for _, l := range wd.registryRows {
 		width = max(width, ansi.StringWidth(l))
@@ -33,4 +35,12 @@ func printRegistration(w io.Writer, ev tracer.Event, wd *words) {
 		}
 		fmt.Fprintf(w, "    %s  %s\n", padCells(label, width), values[i])
 	}
+}
+
+// emptyAs returns s, or shown when s is empty.
+func emptyAs(s, shown string) string {
+	if s == "" {
+		return shown
+	}
+	return s
 }

@@ -17,23 +17,6 @@ type requestWords struct {
 	cols                                                               [3]string
 }
 
-var allRequestWords = map[tracer.Lang]*requestWords{
-	tracer.English: {
-		request: "request", reply: "reply", failedAt: "failed at", args: "args", results: "returned",
-		took: "took", latency: "latency", serverTime: "in the program",
-		summary: "Requests", cols: [3]string{"LAYER", "TOOK", "ERROR"},
-	},
-	tracer.Chinese: {
-		request: "请求", reply: "回复", failedAt: "失败于", args: "参数", results: "返回",
-		took: "耗时", latency: "总耗时", serverTime: "程序内",
-		summary: "请求", cols: [3]string{"层", "耗时", "错误"},
-	},
-}
-
-func requestWordsFor(lang tracer.Lang) *requestWords {
-	return inLang(allRequestWords, lang)
-}
-
 // requestDriver sends Options.Requests one after the other: the first at
 // the hold phase, each next one at the previous one's reply. It returns
 // false when there is nothing (more) to send, so the run holds and signals
@@ -86,7 +69,7 @@ func (p *printer) printRequest(ev tracer.Event) {
 		return
 	}
 	w := p.opts.Out
-	rw := requestWordsFor(p.opts.Lang)
+	rw := &wordsFor(p.opts.Lang).requests
 	if ev.Phase == tracer.PhaseRequestReply && ev.Request.Reply != nil {
 		r := ev.Request.Reply
 		fmt.Fprintf(w, "  %s %s: %s\n", rw.reply, ev.Request.Label(), request.StatusLine(r))
@@ -112,6 +95,7 @@ func (p *printer) printRequest(ev tracer.Event) {
 	if ev.Phase == tracer.PhaseRequestTransport {
 		fmt.Fprintf(w, "  %s %s\n", rw.request, ev.Request.Label())
 	}
+	printClientCall(w, ev, p.opts.Lang)
 	if ev.Kind == tracer.KindPass && len(ev.Args) > 0 {
 		// A stop's arguments are printed with its other values.
 		fmt.Fprintf(w, "  %s: %s\n", rw.args, compactNodes(ev.Args))
@@ -121,11 +105,12 @@ func (p *printer) printRequest(ev tracer.Event) {
 // printRequestReturn prints a request layer's return: what it returned and
 // how long it ran.
 func (p *printer) printRequestReturn(ev tracer.Event) {
-	rw := requestWordsFor(p.opts.Lang)
+	rw := &wordsFor(p.opts.Lang).requests
 	fmt.Fprintf(p.opts.Out, "\n↩ %s  %s %s\n", ev.Label(), rw.took, ev.Took)
 	if len(ev.Results) > 0 {
 		fmt.Fprintf(p.opts.Out, "  %s: %s\n", rw.results, compactNodes(ev.Results))
 	}
+	printClientCall(p.opts.Out, ev, p.opts.Lang)
 }
 
 // compactNodes renders values on one line, name = value, each as a stop's
@@ -163,7 +148,7 @@ func (p *printer) requestSummary() {
 		return
 	}
 	w := p.opts.Out
-	rw := requestWordsFor(p.opts.Lang)
+	rw := &wordsFor(p.opts.Lang).requests
 	fmt.Fprintln(w, "\n"+rw.summary)
 	for _, rev := range replies {
 		r := rev.Request.Reply

@@ -19,15 +19,6 @@ type valueWords struct {
 	returned string
 }
 
-var allValueWords = map[tracer.Lang]valueWords{
-	tracer.English: {args: "args", locals: "locals", watch: "watch", returned: "↩ %s returned after %s"},
-	tracer.Chinese: {args: "参数", locals: "局部变量", watch: "监视", returned: "↩ %s 返回，耗时 %s"},
-}
-
-func valueWordsFor(lang tracer.Lang) valueWords {
-	return inLang(allValueWords, lang)
-}
-
 // printValues prints what the user reads at a stop or a step: the
 // arguments of the stopped function, its locals where the user chose to
 // stop (a breakpoint of their own, a step), and the watches, one line each.
@@ -37,7 +28,7 @@ func (p *printer) printValues(ev tracer.Event) {
 	if ev.Kind != tracer.KindStop && ev.Kind != tracer.KindStep {
 		return
 	}
-	wd := valueWordsFor(p.opts.Lang)
+	wd := wordsFor(p.opts.Lang).values
 	p.printNodes(wd.args, ev.Args)
 	if ev.Kind == tracer.KindStep || ev.Phase == tracer.PhaseBreak {
 		p.printNodes(wd.locals, ev.Locals)
@@ -58,7 +49,7 @@ func (p *printer) printValues(ev tracer.Event) {
 // printReturn prints a provider's return: how long it ran and what it
 // returned.
 func (p *printer) printReturn(ev tracer.Event) {
-	wd := valueWordsFor(p.opts.Lang)
+	wd := wordsFor(p.opts.Lang).values
 	fmt.Fprintf(p.opts.Out, "  "+wd.returned+"\n", ev.Detail, ev.Took)
 	for _, n := range ev.Results {
 		fmt.Fprintf(p.opts.Out, "      %s\n", nodeLine(n))
@@ -67,7 +58,7 @@ func (p *printer) printReturn(ev tracer.Event) {
 
 // printNodes prints variables under a label, one a line.
 func (p *printer) printNodes(label string, nodes []*tracer.Node) {
-	wd := valueWordsFor(p.opts.Lang)
+	wd := wordsFor(p.opts.Lang).values
 	for _, n := range nodes {
 		p.printLabelled(label, nodeLine(n), wd)
 		label = ""

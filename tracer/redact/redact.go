@@ -223,7 +223,65 @@ func Event(ev tracer.Event) tracer.Event {
 	}
 	ev.Request = Request(ev.Request)
 	ev.Instance = Instance(ev.Instance)
+	ev.Discovery = Discovery(ev.Discovery)
+	ev.Clients = Clients(ev.Clients)
+	ev.Call = Call(ev.Call)
 	return ev
+}
+
+// Call returns a copy of an outgoing call with its metadata masked as a
+// request's headers are, and URL passwords in its target, endpoint and
+// error.
+func Call(c *tracer.ClientCall) *tracer.ClientCall {
+	if c == nil {
+		return nil
+	}
+	out := *c
+	out.Target, out.Endpoint, out.Error = String(c.Target), String(c.Endpoint), String(c.Error)
+	out.Metadata = Headers(c.Metadata)
+	return &out
+}
+
+// Discovery returns a copy of what a discovery phase saw with the secrets
+// of its client and instances masked, as Instance masks one.
+func Discovery(d *tracer.Discovery) *tracer.Discovery {
+	if d == nil {
+		return nil
+	}
+	out := *d
+	out.Client = client(d.Client)
+	if d.Instances != nil {
+		out.Instances = make([]tracer.ServiceInstance, len(d.Instances))
+		for i := range d.Instances {
+			out.Instances[i] = *Instance(&d.Instances[i])
+		}
+	}
+	return &out
+}
+
+// Clients returns copies of the clients with URL and DSN passwords in
+// their targets and endpoints masked.
+func Clients(clients []tracer.Client) []tracer.Client {
+	if clients == nil {
+		return nil
+	}
+	out := make([]tracer.Client, len(clients))
+	for i, c := range clients {
+		out[i] = client(c)
+	}
+	return out
+}
+
+func client(c tracer.Client) tracer.Client {
+	c.Target = String(c.Target)
+	if c.Endpoints != nil {
+		eps := make([]string, len(c.Endpoints))
+		for i, e := range c.Endpoints {
+			eps[i] = String(e)
+		}
+		c.Endpoints = eps
+	}
+	return c
 }
 
 // Instance returns a copy of a registered ServiceInstance with its secrets

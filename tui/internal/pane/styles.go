@@ -130,3 +130,13 @@ func HelpStyles() help.Styles {
 func StyleCurrent() lipgloss.Style {
 	return lipgloss.NewStyle().Foreground(colorCurrent)
 }
+
+// Box drawing characters of the pane borders.
+const (
+	BorderH  = "─"
+	BorderV  = "│"
+	CornerTL = "╭"
+	CornerTR = "╮"
+	CornerBL = "╰"
+	CornerBR = "╯"
+)

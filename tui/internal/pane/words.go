@@ -32,7 +32,10 @@ type Text struct {
 	// instance, metadata, endpoints) and how far registration got, by
 	// registryState.
 	RegistryLabels [4]string
-	RegistryStates [8]string
+	RegistryStates [8]string // by the Servers pane's registryState
+	// The Clients section of the Servers pane: its title, a client with no
+	// endpoint yet, and a refused list (with Kratos' reason).
+	ClientsTitle, ClientNoEndpoint, ClientRefused string
 
 	// Footers and titles of the panes.
 	Changed, Frames, Lines, OneLine, Scrolled, Goroutine string
@@ -126,6 +129,7 @@ var Texts = map[tracer.Lang]*Text{
 		ServerColumns:  [6]string{"KIND", "NETWORK", "ADDRESS", "TIMEOUT", "ENDPOINT", "STATE"},
 		RegistryLabels: [4]string{"REGISTRY", "INSTANCE", "METADATA", "ENDPOINTS"},
 		RegistryStates: [8]string{"unknown", "not registered yet", "registering", "registered", "register failed", "deregistering", "deregistered", "none"},
+		ClientsTitle:   "CLIENTS", ClientNoEndpoint: "no endpoint yet", ClientRefused: "refused: %s",
 
 		Changed: "%d changed", Frames: "%d frames", Lines: "%d lines", OneLine: "1 line",
 		Scrolled: "scrolled", Goroutine: "goroutine %d",
@@ -230,6 +234,7 @@ var Texts = map[tracer.Lang]*Text{
 		ServerColumns:  [6]string{"类型", "网络", "地址", "超时", "端点", "状态"},
 		RegistryLabels: [4]string{"注册中心", "实例", "元数据", "端点"},
 		RegistryStates: [8]string{"未知", "尚未注册", "注册中", "已注册", "注册失败", "注销中", "已注销", "无"},
+		ClientsTitle:   "客户端", ClientNoEndpoint: "还没有端点", ClientRefused: "被拒绝：%s",
 
 		Changed: "%d 处变化", Frames: "%d 帧", Lines: "%d 行", OneLine: "1 行",
 		Scrolled: "已滚动", Goroutine: "goroutine %d",

@@ -340,8 +340,8 @@ func (b *runningBuild) stop() {
 	}
 }
 
-// waitBuild waits for b; a failed compile becomes a *tracer.UserError carrying the
-// compiler's lines.
+// waitBuild waits for b; a failed build becomes a *tracer.UserError carrying
+// the compiler's or go's lines (buildfailure.go).
 func waitBuild(b *runningBuild, t *Target) error {
 	<-b.done
 	switch {
@@ -354,12 +354,7 @@ func waitBuild(b *runningBuild, t *Target) error {
 	if !errors.As(b.err, &exitErr) {
 		return b.err
 	}
-	return &tracer.UserError{
-		Msg:    fmt.Sprintf("%s does not compile", t.Pattern),
-		Hint:   "fix the errors above; `go build " + t.Pattern + "` shows the same",
-		Detail: trimCompilerOutput(b.follow.failureText() + b.stderr.String()),
-		Err:    b.err,
-	}
+	return buildFailure(t, b.follow.failureText()+b.stderr.String(), b.follow.failedPackages(), b.err)
 }
 
 // usableBinary reports whether the file at path is a Go program built by

@@ -43,7 +43,12 @@ type buildFollower struct {
 	// failedOut holds, per package, its output from its "# path" header
 	// on: the compiler's or linker's messages.
 	failedOut map[string]*strings.Builder
-	failed    []string
+	// loose holds, per package, what go said about it outside a "# path"
+	// block and that is not the -x echo of a command: why it could not be
+	// loaded (a module go could not download, a go.sum without its entry),
+	// which go prints without a header.
+	loose  map[string]*strings.Builder
+	failed []string
 	// other is what was not a JSON event.
 	other strings.Builder
 	// linkStarted is closed when the link begins, which is reported at
@@ -52,7 +57,7 @@ type buildFollower struct {
 }
 
 func newBuildFollower() *buildFollower {
-	return &buildFollower{started: time.Now(), compiled: map[string]bool{}, failedOut: map[string]*strings.Builder{}, linkStarted: make(chan struct{})}
+	return &buildFollower{started: time.Now(), compiled: map[string]bool{}, failedOut: map[string]*strings.Builder{}, loose: map[string]*strings.Builder{}, linkStarted: make(chan struct{})}
 }
 
 // Write takes the go command's stdout, a JSON event a line.
@@ -109,7 +114,37 @@ func (f *buildFollower) take(line []byte) {
 			f.linking = true
 			close(f.linkStarted)
 		}
+	case !isCommandEcho(out):
+		b := f.loose[ev.ImportPath]
+		if b == nil {
+			b = &strings.Builder{}
+			f.loose[ev.ImportPath] = b
+		}
+		b.WriteString(out)
 	}
+}
+
+// commandWords are the first words of the commands go build -x echoes.
+var commandWords = map[string]bool{"mkdir": true, "cp": true, "cd": true, "cat": true, "echo": true, "rm": true, "mv": true, "touch": true, "ln": true, "go": true, "EOF": true}
+
+// isCommandEcho reports whether out is go build -x's echo of a command it
+// runs (mkdir, cat >…, a tool by its path, VAR=value …) rather than a
+// message: go's messages start with a file position, "go:", a package path
+// followed by a colon, or a tab that continues the line before.
+func isCommandEcho(out string) bool {
+	if strings.HasPrefix(out, "\t") {
+		return false
+	}
+	first, _, _ := strings.Cut(strings.TrimSpace(out), " ")
+	eq, colon := strings.IndexByte(first, '='), strings.IndexByte(first, ':')
+	switch {
+	case commandWords[first], strings.HasPrefix(first, "/"), strings.HasPrefix(first, "$WORK"):
+		return true
+	case eq > 0 && (colon < 0 || eq < colon):
+		// An environment assignment: WORK=…, GOROOT='…' …
+		return true
+	}
+	return false
 }
 
 // isToolCommand reports whether the -x echo out runs the go tool name
@@ -160,10 +195,22 @@ func (f *buildFollower) failureText() string {
 	for _, path := range f.failed {
 		if out, ok := f.failedOut[path]; ok {
 			b.WriteString(out.String())
+		} else if out, ok := f.loose[path]; ok {
+			b.WriteString(out.String())
 		}
+	}
+	if out, ok := f.loose[""]; ok {
+		b.WriteString(out.String())
 	}
 	b.WriteString(f.other.String())
 	return b.String()
+}
+
+// failedPackages are the packages the build marked failed.
+func (f *buildFollower) failedPackages() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.failed...)
 }
 
 // countPackages counts the packages a build of the main package in dir is

@@ -57,7 +57,7 @@ func ResolveTarget(ctx context.Context, pattern string) (*Target, error) {
 		if strings.Contains(msg, "go.mod file not found") || strings.Contains(msg, "cannot find main module") {
 			return nil, &tracer.UserError{Msg: fmt.Sprintf("%s is not inside a Go module", pattern), Hint: "run kratos-trace on a package of a module with a go.mod", Detail: msg, Err: err}
 		}
-		return nil, &tracer.UserError{Msg: fmt.Sprintf("go list %s failed", pattern), Detail: msg, Err: err}
+		return nil, listFailure(pattern, abs, msg, err)
 	}
 	var mains []Target
 	var all int
@@ -91,6 +91,14 @@ func ResolveTarget(ctx context.Context, pattern string) (*Target, error) {
 	}
 	if len(mains) == 1 {
 		return &mains[0], nil
+	}
+	// kratos-layout's main is cmd/server: the directory's own comes
+	// first, before the cmd/server of a service further down (a
+	// monorepo's app/<svc>/cmd/server).
+	for _, m := range mains {
+		if m.Dir == filepath.Join(abs, "cmd", "server") {
+			return &m, nil
+		}
 	}
 	var servers []Target
 	for _, m := range mains {

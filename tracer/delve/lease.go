@@ -1,0 +1,57 @@
+package delve
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/go-delve/delve/service/api"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// registryLease is the lease the App's instance is registered under, from
+// app.register to app.deregister: a pause longer than it lets the registry
+// drop the instance, which the service's peers see as the instance
+// leaving. The run goroutine owns it.
+type registryLease struct {
+	// ttl is the registrar's lease (etcd's 15s by default); 0 when the App
+	// is not registered, or its registrar keeps no lease kratos-trace can
+	// read.
+	ttl       time.Duration
+	registrar string
+	instance  string
+}
+
+// noteRegistration starts or ends the lease watch at app.register and
+// app.deregister, from the event as filled by addRegistration.
+func (s *Session) noteRegistration(ev *tracer.Event, scope api.EvalScope, e planEntry) {
+	switch {
+	case ev.Phase == tracer.PhaseDeregister:
+		s.registry = registryLease{}
+	case ev.Phase == tracer.PhaseRegister && !ev.Skipped && ev.Registrar == "etcd":
+		s.registry = registryLease{ttl: s.leaseOf(scope, e.opts()+".registrar"), registrar: ev.Registrar}
+		if ev.Instance != nil {
+			s.registry.instance = ev.Instance.ID
+		}
+	}
+}
+
+// notePause says, when the program resumes after a pause longer than its
+// registry lease, that the registry has dropped the instance meanwhile.
+func (s *Session) notePause(paused time.Duration) {
+	l := s.registry
+	if l.ttl <= 0 || paused <= l.ttl {
+		return
+	}
+	instance := "the instance"
+	if l.instance != "" {
+		instance = "the instance " + l.instance
+	}
+	s.status("%s", leaseLapsed(paused, l, instance))
+}
+
+// leaseLapsed is the sentence notePause says.
+func leaseLapsed(paused time.Duration, l registryLease, instance string) string {
+	return fmt.Sprintf("the program was paused %s, longer than its %s lease (%s): %s dropped %s meanwhile, so its peers' resolvers saw it leave (discovery.update); the registrar's keep-alive finds the lease gone now and registers it again under a new one",
+		paused.Round(100*time.Millisecond), l.registrar, l.ttl, l.registrar, instance)
+}
