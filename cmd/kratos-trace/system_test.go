@@ -140,12 +140,8 @@ func TestDemoSystem(t *testing.T) {
 		}
 	}
 	// Nothing left: every port is free again.
-	for _, addr := range []string{s.etcd, s.greeterHTTP, s.greeterGRPC, s.gatewayHTTP} {
-		if l, err := net.Listen("tcp", addr); err != nil {
-			t.Errorf("%s is still taken after the trace: %v", addr, err)
-		} else {
-			l.Close()
-		}
+	if taken := takenPorts(s.etcd, s.greeterHTTP, s.greeterGRPC, s.gatewayHTTP); len(taken) > 0 {
+		t.Errorf("still taken after the trace: %v", taken)
 	}
 	if keys := etcdKeysAfter(t, s, "/microservices/"); keys != "" {
 		t.Errorf("instances left in etcd after the shutdown:\n%s", keys)
@@ -291,13 +287,22 @@ func TestSystemPortTaken(t *testing.T) {
 			t.Errorf("the text lacks %q:\n%s", want, out)
 		}
 	}
-	for _, addr := range []string{httpAddr, grpcAddr} {
+	if taken := takenPorts(httpAddr, grpcAddr); len(taken) > 0 {
+		t.Errorf("still taken after the trace: %v", taken)
+	}
+}
+
+// takenPorts lists, as "port ADDR", the addresses something listens on.
+func takenPorts(addrs ...string) []string {
+	var taken []string
+	for _, addr := range addrs {
 		if l, err := net.Listen("tcp", addr); err != nil {
-			t.Errorf("%s is still taken after the trace: %v", addr, err)
+			taken = append(taken, "port "+addr)
 		} else {
 			l.Close()
 		}
 	}
+	return taken
 }
 
 // TestSIGKILLSystemLeavesNothing kills kratos-trace with SIGKILL while the
@@ -336,13 +341,7 @@ func TestSIGKILLSystemLeavesNothing(t *testing.T) {
 		for _, pid := range leftProcesses() {
 			left = append(left, fmt.Sprintf("pid %d (%s)", pid, cmdline(pid)))
 		}
-		for _, addr := range []string{s.etcd, s.greeterHTTP, s.greeterGRPC, s.gatewayHTTP} {
-			if l, err := net.Listen("tcp", addr); err != nil {
-				left = append(left, "port "+addr)
-			} else {
-				l.Close()
-			}
-		}
+		left = append(left, takenPorts(s.etcd, s.greeterHTTP, s.greeterGRPC, s.gatewayHTTP)...)
 		dirs, _ := filepath.Glob(filepath.Join(tmp, "kratos-trace-*"))
 		return append(left, dirs...)
 	})
