@@ -237,17 +237,7 @@ func TestSystemBadInput(t *testing.T) {
 				args = append(args, "--system="+path)
 			}
 			code, _, stderr := runCLI(t, append(args, tt.args...)...)
-			if code != tt.wantCode {
-				t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.wantCode, stderr)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(stderr, w) {
-					t.Errorf("stderr lacks %q:\n%s", w, stderr)
-				}
-			}
-			if strings.Contains(stderr, "panic:") || strings.Contains(stderr, "goroutine ") {
-				t.Errorf("stderr looks like a crash:\n%s", stderr)
-			}
+			checkRefusal(t, code, stderr, tt.wantCode, tt.want)
 			// The process of "ready never comes" sleeps an hour and a
 			// quarter second: no other process has that argument.
 			for _, pid := range processesWithArg("3599.25") {
@@ -374,5 +364,22 @@ func TestDiscoveryLesson(t *testing.T) {
 		if code != 0 {
 			t.Errorf("%s on the replay: exit %d\n%s\n%s", lesson, code, out, stderr)
 		}
+	}
+}
+
+// checkRefusal checks that a command line was refused with exit status
+// wantCode and a stderr holding each of want, not with a Go panic.
+func checkRefusal(t *testing.T, code int, stderr string, wantCode int, want []string) {
+	t.Helper()
+	if code != wantCode {
+		t.Errorf("exit %d, want %d; stderr:\n%s", code, wantCode, stderr)
+	}
+	for _, w := range want {
+		if !strings.Contains(stderr, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, stderr)
+		}
+	}
+	if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine ") {
+		t.Errorf("stderr looks like a crash:\n%s", stderr)
 	}
 }
