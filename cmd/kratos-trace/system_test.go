@@ -83,7 +83,8 @@ processes:
 func TestDemoSystem(t *testing.T) {
 	s := writeDemoSystem(t)
 	rec := filepath.Join(t.TempDir(), "system.jsonl")
-	code, out, stderr := runCLI(t, "run", "--headless", "--system="+s.file, "--record", rec, "--request", "gateway: GET /gateway/kratos")
+	// The break is the gateway's alone: the greeter says so and runs on.
+	code, out, stderr := runCLI(t, "run", "--headless", "--system="+s.file, "--record", rec, "--request", "gateway: GET /gateway/kratos", "--break", "data.NewGreeterClient")
 	skipWithoutPtrace(t, stderr)
 	if code != 0 {
 		t.Fatalf("exit %d\nstderr:\n%s\nstdout:\n%s", code, stderr, out)
@@ -123,6 +124,9 @@ func TestDemoSystem(t *testing.T) {
 	}
 	if g, w := seqOf("gateway", tracer.PhaseExit), seqOf("greeter", tracer.PhaseStop); g > w {
 		t.Errorf("the greeter began its shutdown (event %d) before the gateway exited (event %d)", w, g)
+	}
+	if seqOf("gateway", tracer.PhaseBreak) < 0 || !strings.Contains(stderr, "greeter: --break data.NewGreeterClient: not in this program") {
+		t.Errorf("the --break did not stop the gateway alone; stderr:\n%s", stderr)
 	}
 	// The gateway's reply carries the greeter's answer.
 	reply := false
