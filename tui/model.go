@@ -71,6 +71,8 @@ type traceState struct {
 	gen     int
 	src     tracer.Source
 	session *tracer.Session
+	// services is the state of each service of a system (services.go).
+	services serviceStrip
 	// notes are the Source's notes (a Noter), nil when it has none or
 	// they have all been read.
 	notes <-chan string
@@ -363,6 +365,7 @@ func (m *Model) waitForEvent() tea.Cmd {
 func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 	t := &m.trace
 	m.base.add(ev)
+	t.services.note(ev)
 	switch ev.Kind {
 	case tracer.KindStatus:
 		if ev.Progress != nil {

@@ -330,7 +330,11 @@ func (m Model) statusLines() []string {
 	state, stateW := m.stateText()
 	head := " " + st.Accent.Paint(m.target())
 	headW := 1 + pane.TextWidth(m.target())
-	if s := m.trace.session; s != nil && s.KratosVersion != "" {
+	if m.trace.services.active() {
+		// A system: each service's state instead of the last one's target.
+		strip, stripW := m.trace.services.view(st)
+		head, headW = " "+strip, 1+stripW
+	} else if s := m.trace.session; s != nil && s.KratosVersion != "" {
 		v := pane.Format(m.tx.KratosVersion, s.KratosVersion)
 		head += st.Dim.Paint(v)
 		headW += pane.TextWidth(v)

@@ -59,6 +59,10 @@ type Config struct {
 	// Launch, when set, holds the built program back until it is closed
 	// (launchgate.go).
 	Launch <-chan struct{}
+	// BreaksWhereFound sets each of Breaks where the program has it and
+	// only says so where it has not, instead of failing: in a system a
+	// location is usually one service's.
+	BreaksWhereFound bool
 	// Isolated runs the session's Delve server in a process of its own,
 	// so that several sessions can trace programs side by side
 	// (serverproc.go).
