@@ -70,13 +70,18 @@ func (s *System) Watches() []string {
 }
 
 // AddWatch watches expr in every service; the value returned is the
-// paused service's, or the first's.
-func (s *System) AddWatch(ctx context.Context, expr string) (tracer.WatchValue, error) {
+// paused service's, or the first's. Frame i is the paused service's frame;
+// the others watch from their frame 0.
+func (s *System) AddWatch(ctx context.Context, i int, expr string) (tracer.WatchValue, error) {
 	paused, _ := s.pausedMember(false)
 	var value tracer.WatchValue
 	var errs []error
 	for _, m := range s.members {
-		v, err := inspector(m).AddWatch(ctx, expr)
+		frame := 0
+		if m == paused {
+			frame = i
+		}
+		v, err := inspector(m).AddWatch(ctx, frame, expr)
 		switch {
 		case err != nil && !errors.Is(err, tracer.ErrNotPaused) && !errors.Is(err, tracer.ErrEnded):
 			errs = append(errs, fmt.Errorf("%s: %w", m.svc.Name, err))
