@@ -386,9 +386,8 @@ func (m Model) statusLines() []string {
 
 func (m Model) hints() pane.Hints {
 	t := m.trace
-	order := tracer.Order(t.phase)
 	return pane.Hints{
-		Running:   !t.ended && !t.signalled && order >= tracer.Order(tracer.PhaseRunning) && order < tracer.Order(tracer.PhaseStop),
+		Running:   t.canRequest(),
 		Ended:     t.ended || t.fatal != "",
 		Launching: t.launching,
 		Rewind:    t.rewind,
