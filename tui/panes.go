@@ -89,8 +89,14 @@ func (m *Model) apply(r pane.Request) tea.Cmd {
 	case pane.Notice:
 		m.trace.notice = r.Text
 	case pane.GoToFrame:
+		if m.showsOtherService() {
+			return nil // its frames can be read at its next stop only
+		}
 		return m.selectFrame(r.Index, false)
 	case pane.GoToGoroutine:
+		if m.showsOtherService() {
+			return nil
+		}
 		return m.showGoroutine(r.Index, true)
 	}
 	return nil

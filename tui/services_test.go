@@ -122,6 +122,14 @@ func TestSystemPanesFollowTheService(t *testing.T) {
 			t.Errorf("with the greeter selected, the screen lacks %q:\n%s", want, s)
 		}
 	}
+	// The greeter's frames are not the paused program's: enter in its
+	// Stack says so instead of asking the gateway for them.
+	m.setFocus(paneStack)
+	m = update(t, m, tea.KeyPressMsg{Code: tea.KeyEnter})
+	if !strings.Contains(m.trace.notice, "greeter is not the paused service") || m.insp.frame != 0 {
+		t.Errorf("enter in the greeter's Stack: notice %q, frame %d", m.trace.notice, m.insp.frame)
+	}
+
 	// b turns a phase's break off in every service's Phases.
 	m.setFocus(panePhases)
 	m = update(t, m, tea.KeyPressMsg{Code: 'b', Text: "b"})
