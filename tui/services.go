@@ -146,6 +146,8 @@ func (m *Model) applySystemEvent(ev tracer.Event) tea.Cmd {
 		// One service failed; the others go on. The strip and its
 		// Phases say so; the flash names it.
 		t.fatal, t.launching = fatal, false
+		// The phase it failed at is its own, not where the system is.
+		t.phase, t.phaseLabel = "", ""
 		t.flash = ev.Service + ": " + firstOr(strings.Split(pane.SanitizeLines(ev.Error), "\n"), "")
 	}
 	t.session = m.sys.svcs[m.service].session

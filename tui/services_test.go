@@ -296,7 +296,7 @@ func TestSystemServiceFails(t *testing.T) {
 		t.Errorf("one service's error ended the system's trace: fatal %q, ended %v", m.trace.fatal, m.trace.ended)
 	}
 	s := screen(t, m, 120, 40)
-	for _, want := range []string{"greeter ● running │ [gateway] ✗ failed", "gateway: the program panicked", "✗ config.scan"} {
+	for _, want := range []string{"greeter ● running │ [gateway] ✗ failed", "kratos v2.9.2 │ ● running │ gateway: the program panicked", "✗ config.scan"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the screen lacks %q:\n%s", want, s)
 		}
