@@ -226,6 +226,8 @@ func TestSystemBadInput(t *testing.T) {
 		{"cycle", "services:\n  - name: a\n    package: ./a\n    after: [b]\n  - name: b\n    package: ./b\n", nil, exitFailed, []string{"kratos-trace.yaml:2: the services come after each other in a cycle: a → b → a"}},
 		{"missing package", fmt.Sprintf("services:\n  - name: greeter\n    package: %s/cmd/server\n  - name: ghost\n    package: ./no-such-dir\n", demo), nil, exitFailed, []string{"service ghost: ", "no-such-dir does not exist"}},
 		{"no file", "", []string{"--system=" + filepath.Join(t.TempDir(), "none.yaml")}, exitFailed, []string{"none.yaml: no such system file", "hint: "}},
+		// --system takes its value with a space too: a .yaml argument is the file.
+		{"no file, with a space", "", []string{"--system", filepath.Join(t.TempDir(), "none.yaml")}, exitFailed, []string{"none.yaml: no such system file", "hint: "}},
 		{"packages beside --system", "services:\n  - package: ./a\n", []string{"../../demo"}, exitUsage, []string{"name no PACKAGE beside it"}},
 		{"--together alone", "", []string{"--together", "../../demo"}, exitUsage, []string{"--together is for a system"}},
 		{"ready never comes", fmt.Sprintf("services:\n  - name: greeter\n    package: %s/cmd/server\n    args: [-conf, %s]\nprocesses:\n  - name: sleeper\n    command: [sleep, \"3599.25\"]\n    ready: tcp %s\n    ready_timeout: 1s\n", demo, conf, silent), nil, exitFailed, []string{"process sleeper: timed out: nothing answered at " + silent + " within 1s (ready_timeout)"}},
