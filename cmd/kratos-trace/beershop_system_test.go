@@ -1,0 +1,218 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/replay"
+)
+
+// writeBeershopSystem writes a system file for tracer/delve/testdata/
+// beershop: the inventory, then the storefront, which calls it through
+// discovery:///inventory, with an etcd process; every address free.
+func writeBeershopSystem(t *testing.T) demoSystem {
+	t.Helper()
+	if _, err := exec.LookPath("etcd"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("etcd is not installed and CI is set")
+		}
+		t.Skip("etcd is not installed (Debian: apt-get install etcd-server)")
+	}
+	dir := t.TempDir()
+	s := demoSystem{etcd: freeAddr(t), etcdPeer: freeAddr(t), etcdDir: filepath.Join(dir, "etcd"),
+		greeterGRPC: freeAddr(t), greeterHTTP: freeAddr(t), gatewayHTTP: freeAddr(t)}
+	shop, err := filepath.Abs("../../tracer/delve/testdata/beershop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := fmt.Sprintf(`services:
+  - name: inventory
+    package: %[1]s/app/inventory/service/cmd/server
+    args: [-grpc, %[2]s, -http, %[3]s, -etcd, %[5]s]
+  - name: storefront
+    package: %[1]s/app/storefront/service/cmd/server
+    args: [-http, %[4]s, -etcd, %[5]s]
+processes:
+  - name: etcd
+    command: [etcd, --name, sys, --data-dir, %[6]s, --listen-client-urls, "http://%[5]s", --advertise-client-urls, "http://%[5]s",
+      --listen-peer-urls, "http://%[7]s", --initial-advertise-peer-urls, "http://%[7]s", --initial-cluster, "sys=http://%[7]s", --log-level, error]
+    ready: tcp %[5]s
+`, shop, s.greeterGRPC, s.greeterHTTP, s.gatewayHTTP, s.etcd, s.etcdDir, s.etcdPeer)
+	s.file = filepath.Join(dir, "kratos-trace.yaml")
+	if err := os.WriteFile(s.file, []byte(sys), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestBeershopSystemRequest is issue 23's first acceptance point: the
+// beershop traced as a system with a real etcd, headless, with a request
+// to the storefront that crosses into the inventory over gRPC, and one
+// without a service that the storefront alone serves, crossing over HTTP.
+// Each service's lifecycle is in order, the storefront starts once the
+// inventory runs and its resolver receives the inventory's instance; one
+// request id runs over the storefront's transport, service, biz, data and
+// client and the inventory's transport, service and biz, nested inside
+// the client's call; the storefront's reply carries the inventory's
+// answer; both instances are gone from etcd after the shutdown; the replay
+// prints what the run printed. The run records with --no-redact: the
+// live text shows the values as they are, a redacted recording masks
+// those named like secrets (the resolver's selectorKey), and replay
+// prints the recording.
+func TestBeershopSystemRequest(t *testing.T) {
+	s := writeBeershopSystem(t)
+	rec := filepath.Join(t.TempDir(), "system.jsonl")
+	code, out, stderr := runCLI(t, "run", "--headless", "--system="+s.file, "--record", rec, "--no-redact",
+		"--request", "storefront: GET /stock/ipa", "--request", "GET /http/stock/stout")
+	skipWithoutPtrace(t, stderr)
+	if code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s\nstdout:\n%s", code, stderr, out)
+	}
+	recording, err := replay.Read(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := recording.Events
+	if events[0].System == nil || !slices.Equal(events[0].System.ServiceNames(), []string{"inventory", "storefront"}) {
+		t.Fatalf("the first event does not carry the system: %+v", events[0])
+	}
+	seqOf := func(service string, phase tracer.PhaseID) int {
+		for i, ev := range events {
+			if ev.Service == service && ev.Phase == phase && ev.IsPhase() {
+				return i
+			}
+		}
+		t.Fatalf("%s never reached %s", service, phase)
+		return -1
+	}
+	lifecycle := []tracer.PhaseID{tracer.PhaseFlagParse, tracer.PhaseAppRun, tracer.PhaseServerStart, tracer.PhaseRegister,
+		tracer.PhaseRunning, tracer.PhaseStop, tracer.PhaseDeregister, tracer.PhaseServerStop, tracer.PhaseAfterStop, tracer.PhaseExit}
+	for _, svc := range []string{"inventory", "storefront"} {
+		last := -1
+		for _, ph := range lifecycle {
+			at := seqOf(svc, ph)
+			if at < last {
+				t.Errorf("%s: %s (event %d) came before the phase listed before it (event %d)", svc, ph, at, last)
+			}
+			last = at
+		}
+	}
+	if sf, inv := seqOf("storefront", tracer.PhaseFlagParse), seqOf("inventory", tracer.PhaseRunning); sf < inv {
+		t.Errorf("the storefront started (event %d) before the inventory was at app.running (event %d)", sf, inv)
+	}
+	if sf, inv := seqOf("storefront", tracer.PhaseExit), seqOf("inventory", tracer.PhaseStop); sf > inv {
+		t.Errorf("the inventory began its shutdown (event %d) before the storefront exited (event %d)", inv, sf)
+	}
+
+	// The storefront's resolver receives the inventory's instance.
+	received := false
+	for _, ev := range events {
+		if ev.Service == "storefront" && ev.Phase == tracer.PhaseDiscoveryUpdate && ev.Discovery != nil {
+			for _, in := range ev.Discovery.Instances {
+				received = received || (in.ID == "inventory-1" && slices.Contains(in.Endpoints, "grpc://"+s.greeterGRPC))
+			}
+		}
+	}
+	if !received {
+		t.Error("no discovery.update of the storefront carries the inventory's instance inventory-1 at its gRPC address")
+	}
+
+	for _, c := range []struct {
+		id       int
+		call     string
+		answer   string
+		callee   []tracer.PhaseID
+		calleeAt string
+	}{
+		{1, "grpc /inventory.v1.Inventory/GetStock", "42", []tracer.PhaseID{tracer.PhaseRequestTransport, tracer.PhaseRequestService, tracer.PhaseRequestBiz}, "grpc /inventory.v1.Inventory/GetStock"},
+		{2, "http GET /v1/stock/stout", "7", []tracer.PhaseID{tracer.PhaseRequestTransport, tracer.PhaseRequestService, tracer.PhaseRequestBiz}, "http GET /v1/stock/stout"},
+	} {
+		checkCrossing(t, events, c.id, c.call, c.answer, c.callee, c.calleeAt)
+	}
+
+	for _, want := range []string{"inventory  │ ● app.running", "storefront │ ● app.running", "Summary — inventory", "Summary — storefront",
+		"followed from storefront"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the text lacks %q", want)
+		}
+	}
+	if keys := etcdKeysAfter(t, s, "/microservices/"); keys != "" {
+		t.Errorf("instances left in etcd after the shutdown:\n%s", keys)
+	}
+	code, replayed, rerr := runCLI(t, "replay", "--headless", rec)
+	if code != 0 {
+		t.Fatalf("replay: exit %d\n%s", code, rerr)
+	}
+	if replayed != out {
+		t.Errorf("the replay printed otherwise than the run:\n%s", firstDiff(out, replayed))
+	}
+	if t.Failed() || testing.Verbose() {
+		t.Logf("output:\n%s", out)
+	}
+}
+
+// checkCrossing checks request id of the beershop system: the
+// storefront's layers down to its outgoing call, the inventory's layers
+// (callee) under the same id inside that call, correlated by the call,
+// and the storefront's reply carrying answer.
+func checkCrossing(t *testing.T, events []tracer.Event, id int, call, answer string, callee []tracer.PhaseID, calleeAt string) {
+	t.Helper()
+	first := map[string]int{} // "service phase" → position of its first event of the request
+	clientEntry, clientReturn := -1, -1
+	var reply *tracer.Reply
+	for i, ev := range events {
+		if ev.Request == nil || ev.Request.ID != id {
+			continue
+		}
+		key := ev.Service + " " + string(ev.Phase)
+		if _, ok := first[key]; !ok && ev.Kind != tracer.KindReturn {
+			first[key] = i
+		}
+		switch {
+		case ev.Service == "storefront" && ev.Phase == tracer.PhaseRequestClient && ev.Kind != tracer.KindReturn:
+			clientEntry = i
+			if ev.Call == nil || ev.Call.Hop == nil || ev.Call.Hop.To != "inventory" || ev.Call.Hop.By != tracer.CorrelateCall {
+				t.Errorf("#%d: the storefront's request.client does not say it was followed into the inventory by the call: %+v", id, ev.Call)
+			}
+		case ev.Service == "storefront" && ev.Phase == tracer.PhaseRequestClient && ev.Kind == tracer.KindReturn:
+			clientReturn = i
+		case ev.Service == "storefront" && ev.Phase == tracer.PhaseRequestReply:
+			reply = ev.Request.Reply
+		case ev.Service == "inventory":
+			if h := ev.Request.Hop; h == nil || h.From != "storefront" || h.By != tracer.CorrelateCall || h.Call != call {
+				t.Errorf("#%d: the inventory's %s does not carry the hop from the storefront's call %s: %+v", id, ev.Label(), call, h)
+			}
+			if ev.Phase == tracer.PhaseRequestTransport && ev.Kind != tracer.KindReturn && ev.Detail != calleeAt {
+				t.Errorf("#%d: the inventory's transport is %q, want %q", id, ev.Detail, calleeAt)
+			}
+		}
+	}
+	order := []string{"storefront request.transport", "storefront request.service", "storefront request.biz", "storefront request.data", "storefront request.client"}
+	for _, p := range callee {
+		order = append(order, "inventory "+string(p))
+	}
+	last := -1
+	for _, k := range order {
+		at, ok := first[k]
+		if !ok {
+			t.Errorf("#%d never reached %s", id, k)
+			continue
+		}
+		if at < last {
+			t.Errorf("#%d: %s (event %d) came before the layer listed before it (event %d)", id, k, at, last)
+		}
+		last = at
+	}
+	if at, ok := first["inventory request.transport"]; ok && (at < clientEntry || clientReturn < at) {
+		t.Errorf("#%d: the inventory's transport (event %d) is not inside the storefront's call (events %d–%d)", id, at, clientEntry, clientReturn)
+	}
+	if reply == nil || !reply.OK || !strings.Contains(reply.Body, answer) {
+		t.Errorf("#%d: the storefront's reply does not carry the inventory's answer %s: %+v", id, answer, reply)
+	}
+}
