@@ -26,6 +26,9 @@ type requestPicker struct {
 	input   textinput.Model
 	err     string
 	note    string
+	// service is the service of the route picked, in a system (whose
+	// routes are every service's): the request edited goes there.
+	service string
 }
 
 // pickerKeys are the keys of the open picker; while a request is edited,
@@ -151,6 +154,7 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			p.sel = min(len(p.routes)-1, p.sel+1)
 		case key.Matches(msg, k.Pick):
 			r := p.routes[p.sel]
+			p.service = r.Example.Service
 			return *m, p.edit(r.Example.String())
 		}
 		return *m, nil
@@ -166,6 +170,7 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			}
 			return *m, nil
 		}
+		spec.Service = p.service
 		m.picker = requestPicker{}
 		m.trace.notice = pane.Format(m.tx.RequestSent, spec.String())
 		return *m, m.command(m.tx.CmdRequest, func(ctx context.Context, s tracer.Source) error {
@@ -198,6 +203,11 @@ func (m Model) pickerLines(w, h int) []string {
 	if len(p.routes) == 0 {
 		add(" " + st.Dim.Paint(pane.Truncate(tx.PickerEmpty, w-1)))
 	}
+	// In a system the routes are every service's: each names its own.
+	serviceWidth := 0
+	for _, r := range p.routes {
+		serviceWidth = max(serviceWidth, len(r.Example.Service))
+	}
 	listRoom := max(1, h-5)
 	first := max(0, min(p.sel-listRoom/2, len(p.routes)-listRoom))
 	for i := first; i < len(p.routes) && i < first+listRoom; i++ {
@@ -207,6 +217,9 @@ func (m Model) pickerLines(w, h int) []string {
 			what = "grpc " + r.Path
 		}
 		line := " " + pane.PadRight(r.Transport, 5) + " " + what
+		if serviceWidth > 0 {
+			line = " " + pane.PadRight(r.Example.Service, serviceWidth) + line
+		}
 		if r.Note != "" {
 			line += "  " + pane.FirstLine(r.Note)
 		}

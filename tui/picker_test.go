@@ -132,3 +132,27 @@ func TestPickerTakesAPaste(t *testing.T) {
 		t.Errorf("after a paste the request is %q, want %q", v, want)
 	}
 }
+
+// TestPickerListsEveryServiceRoutes: in a system the picker lists every
+// service's routes, each with its service's name, and the route picked
+// keeps its service for the request sent.
+func TestPickerListsEveryServiceRoutes(t *testing.T) {
+	m := NewModel(Options{Target: "system kratos-trace.yaml", NoAnimation: true})
+	m = update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	routes := []tracer.Route{
+		{Transport: "http", Method: "GET", Path: "/stock/{name}", Example: tracer.RequestSpec{Transport: "http", Method: "GET", Path: "/stock/kratos", Service: "storefront"}},
+		{Transport: "grpc", Path: "inventory.v1.Inventory/GetStock", Example: tracer.RequestSpec{Transport: "grpc", Path: "inventory.v1.Inventory/GetStock", Body: `{"value":""}`, Service: "inventory"}},
+	}
+	m.picker = requestPicker{keys: newPickerKeys(), open: true, input: textinput.New(), routes: routes}
+	lines := strings.Join(m.pickerLines(100, 20), "\n")
+	for _, want := range []string{"storefront http  GET /stock/{name}", "inventory  grpc  grpc inventory.v1.Inventory/GetStock"} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("the picker lacks %q:\n%s", want, lines)
+		}
+	}
+	m = update(t, m, tea.KeyPressMsg{Code: 'j', Text: "j"})
+	m = update(t, m, tea.KeyPressMsg{Code: tea.KeyEnter})
+	if !m.picker.editing || m.picker.service != "inventory" {
+		t.Errorf("picking the inventory's route edits it for %q (editing %v)", m.picker.service, m.picker.editing)
+	}
+}
