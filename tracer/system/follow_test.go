@@ -1,0 +1,92 @@
+package system
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
+)
+
+// followingFake is a service's Source that can follow requests; refuse
+// makes Follow fail.
+type followingFake struct {
+	*tracertest.Fake
+	followed   []tracer.RequestInfo
+	unfollowed []int
+	refuse     error
+}
+
+func (f *followingFake) Follow(info tracer.RequestInfo) error {
+	if f.refuse != nil {
+		return f.refuse
+	}
+	f.followed = append(f.followed, info)
+	return nil
+}
+
+func (f *followingFake) Unfollow(id int) { f.unfollowed = append(f.unfollowed, id) }
+
+func testSystem(callee *followingFake) (*System, *member) {
+	s := &System{}
+	caller := &member{svc: Service{Name: "storefront"}, src: tracertest.NewFake(nil)}
+	inv := &member{svc: Service{Name: "inventory"}, src: callee}
+	s.members = []*member{inv, caller}
+	s.noteServers(inv, tracer.Event{Servers: []tracer.Server{{Kind: "grpc", Address: "127.0.0.1:9000", Endpoint: "grpc://127.0.0.1:9000"}}})
+	return s, caller
+}
+
+// TestCallOutFollowsIntoTheCallee: a call to discovery:///inventory, or to
+// an address the inventory listens at, is followed there under the
+// caller's request id, correlated by the call or by the trace id it
+// carries; a call elsewhere leaves the system; the call's return gives up
+// the callee's request.
+func TestCallOutFollowsIntoTheCallee(t *testing.T) {
+	info := tracer.RequestInfo{ID: 3, Transport: "http", Method: "GET", Path: "/stock/ipa"}
+	grpcCall := tracer.ClientCall{Transport: "grpc", Operation: "/inventory.v1.Inventory/GetStock", Target: "discovery:///inventory"}
+	for _, c := range []struct {
+		name    string
+		call    tracer.ClientCall
+		by      string
+		traceID string
+	}{
+		{"discovery", grpcCall, tracer.CorrelateCall, ""},
+		{"address", tracer.ClientCall{Transport: "grpc", Operation: "/inventory.v1.Inventory/GetStock", Target: "127.0.0.1:9000"}, tracer.CorrelateCall, ""},
+		{"trace id", tracer.ClientCall{Transport: "grpc", Operation: "/inventory.v1.Inventory/GetStock", Target: "discovery:///inventory",
+			Metadata: []string{"traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "x-caller: storefront"}}, tracer.CorrelateTrace, "4bf92f3577b34da6a3ce929d0e0e4736"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			callee := &followingFake{Fake: tracertest.NewFake(nil)}
+			s, caller := testSystem(callee)
+			hop := s.callOut(caller, info, c.call, false)
+			if hop == nil || hop.From != "storefront" || hop.To != "inventory" || hop.By != c.by || hop.TraceID != c.traceID || hop.Call != "grpc /inventory.v1.Inventory/GetStock" {
+				t.Fatalf("hop %+v", hop)
+			}
+			if len(callee.followed) != 1 || callee.followed[0].ID != 3 || callee.followed[0].Hop == nil || *callee.followed[0].Hop != *hop {
+				t.Fatalf("the inventory follows %+v", callee.followed)
+			}
+			if s.callOut(caller, info, c.call, true) != nil || len(callee.unfollowed) != 1 || callee.unfollowed[0] != 3 {
+				t.Errorf("the call's return: unfollowed %v", callee.unfollowed)
+			}
+		})
+	}
+	t.Run("elsewhere", func(t *testing.T) {
+		callee := &followingFake{Fake: tracertest.NewFake(nil)}
+		s, caller := testSystem(callee)
+		for _, target := range []string{"discovery:///payments", "127.0.0.1:9999", "discovery:///storefront"} {
+			call := grpcCall
+			call.Target = target
+			if hop := s.callOut(caller, info, call, false); hop != nil || len(callee.followed) > 0 {
+				t.Errorf("a call to %s was followed: %+v", target, hop)
+			}
+		}
+	})
+	t.Run("refused", func(t *testing.T) {
+		callee := &followingFake{Fake: tracertest.NewFake(nil), refuse: errors.New("request #1 GET /v1/stock/x is in flight there")}
+		s, caller := testSystem(callee)
+		hop := s.callOut(caller, info, grpcCall, false)
+		if hop == nil || hop.By != "" || hop.Note != "not followed: request #1 GET /v1/stock/x is in flight there" {
+			t.Errorf("hop %+v", hop)
+		}
+	})
+}
