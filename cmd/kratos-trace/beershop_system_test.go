@@ -216,3 +216,30 @@ func checkCrossing(t *testing.T, events []tracer.Event, id int, call, answer str
 		t.Errorf("#%d: the storefront's reply does not carry the inventory's answer %s: %+v", id, answer, reply)
 	}
 }
+
+// TestRequestForAnUnknownService: a --request naming a service the system
+// lacks, or naming one in a single-service trace, is a usage error before
+// anything is built.
+func TestRequestForAnUnknownService(t *testing.T) {
+	shop, err := filepath.Abs("../../tracer/delve/testdata/beershop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "kratos-trace.yaml")
+	sys := fmt.Sprintf("services:\n  - name: inventory\n    package: %[1]s/app/inventory/service/cmd/server\n  - name: storefront\n    package: %[1]s/app/storefront/service/cmd/server\n", shop)
+	if err := os.WriteFile(file, []byte(sys), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "--headless", "--system=" + file, "--request", "payments: GET /x"}, "kratos-trace: --request names the service payments, which the system does not have\nhint: the services are inventory, storefront\n"},
+		{[]string{"run", "--headless", "--request", "payments: GET /x", shop + "/app/storefront/service/cmd/server"}, "kratos-trace: --request \"payments: GET /x\" names the service payments, and one service is traced\nhint: drop `payments:`; a service is named in the requests of a system\n"},
+	} {
+		code, out, stderr := runCLI(t, c.args...)
+		if code != 2 || stderr != c.want || out != "" {
+			t.Errorf("%v: exit %d, stderr %q, want exit 2 and %q (stdout %q)", c.args, code, stderr, c.want, out)
+		}
+	}
+}
