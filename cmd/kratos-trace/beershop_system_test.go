@@ -55,7 +55,8 @@ processes:
 // beershop traced as a system with a real etcd, headless, with a request
 // to the storefront that crosses into the inventory over gRPC, and one
 // without a service that the storefront alone serves, crossing over HTTP.
-// Each service's lifecycle is in order, the storefront starts once the
+// A request sent to the inventory first takes id 1, so that the ids are
+// the system's, not each service's. Each service's lifecycle is in order, the storefront starts once the
 // inventory runs and its resolver receives the inventory's instance; one
 // request id runs over the storefront's transport, service, biz, data and
 // client and the inventory's transport, service and biz, nested inside
@@ -69,7 +70,7 @@ func TestBeershopSystemRequest(t *testing.T) {
 	s := writeBeershopSystem(t)
 	rec := filepath.Join(t.TempDir(), "system.jsonl")
 	code, out, stderr := runCLI(t, "run", "--headless", "--system="+s.file, "--record", rec, "--no-redact",
-		"--request", "storefront: GET /stock/ipa", "--request", "GET /http/stock/stout")
+		"--request", "inventory: GET /v1/stock/lager", "--request", "storefront: GET /stock/ipa", "--request", "GET /http/stock/stout")
 	skipWithoutPtrace(t, stderr)
 	if code != 0 {
 		t.Fatalf("exit %d\nstderr:\n%s\nstdout:\n%s", code, stderr, out)
@@ -130,12 +131,18 @@ func TestBeershopSystemRequest(t *testing.T) {
 		callee   []tracer.PhaseID
 		calleeAt string
 	}{
-		{1, "grpc /inventory.v1.Inventory/GetStock", "42", []tracer.PhaseID{tracer.PhaseRequestTransport, tracer.PhaseRequestService, tracer.PhaseRequestBiz}, "grpc /inventory.v1.Inventory/GetStock"},
-		{2, "http GET /v1/stock/stout", "7", []tracer.PhaseID{tracer.PhaseRequestTransport, tracer.PhaseRequestService, tracer.PhaseRequestBiz}, "http GET /v1/stock/stout"},
+		{2, "grpc /inventory.v1.Inventory/GetStock", "42", []tracer.PhaseID{tracer.PhaseRequestTransport, tracer.PhaseRequestService, tracer.PhaseRequestBiz}, "grpc /inventory.v1.Inventory/GetStock"},
+		{3, "http GET /v1/stock/stout", "7", []tracer.PhaseID{tracer.PhaseRequestTransport, tracer.PhaseRequestService, tracer.PhaseRequestBiz}, "http GET /v1/stock/stout"},
 	} {
 		checkCrossing(t, events, c.id, c.call, c.answer, c.callee, c.calleeAt)
 	}
 
+	// The inventory's own request is #1: the services share one numbering.
+	for _, ev := range events {
+		if ev.Request != nil && ev.Request.ID == 1 && (ev.Service != "inventory" || ev.Request.Hop != nil) {
+			t.Errorf("request #1, sent to the inventory, has an event of %s (hop %+v)", ev.Service, ev.Request.Hop)
+		}
+	}
 	for _, want := range []string{"inventory  │ ● app.running", "storefront │ ● app.running", "Summary — inventory", "Summary — storefront",
 		"followed from storefront"} {
 		if !strings.Contains(out, want) {

@@ -24,6 +24,15 @@ func (s *Session) OnCall(hook tracer.CallHook) {
 	s.mu.Unlock()
 }
 
+// NumberRequests has next number the requests sent to this program, so
+// that the services of a system share one numbering: a request id names
+// one request across them.
+func (s *Session) NumberRequests(next func() int) {
+	s.mu.Lock()
+	s.req.nextID = next
+	s.mu.Unlock()
+}
+
 // Follow makes info, a request of another service whose call comes here,
 // the request in flight: the request phases this program reaches from now
 // on carry info. It needs the program at app.running or later, with the

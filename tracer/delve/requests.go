@@ -43,6 +43,9 @@ type requestState struct {
 	// onCall is told of the outgoing calls of the requests followed
 	// (follow.go).
 	onCall tracer.CallHook
+	// nextID numbers the requests instead of seq: in a system, one
+	// numbering for every service (follow.go).
+	nextID func() int
 }
 
 // requestBP is a breakpoint on a request function's entry or returns.
@@ -143,7 +146,11 @@ func (s *Session) Send(ctx context.Context, spec tracer.RequestSpec) (tracer.Req
 		return tracer.RequestInfo{}, fmt.Errorf("request %s is still in flight: continue to its reply first", s.req.active.info.Label())
 	}
 	s.req.seq++
-	info := request.Info(s.req.seq, spec)
+	id := s.req.seq
+	if s.req.nextID != nil {
+		id = s.req.nextID()
+	}
+	info := request.Info(id, spec)
 	if !s.paused {
 		// The program runs on past app.running, and the request
 		// breakpoints were set there: the client alone starts the request,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 )
@@ -28,9 +29,27 @@ type follower interface {
 	Unfollow(id int)
 }
 
-// hookCalls has every service that makes calls tell the system of them.
+// numberer is a service's Source whose requests can be numbered by the
+// system, so that an id names one request in every service.
+type numberer interface {
+	NumberRequests(next func() int)
+}
+
+// hookCalls has every service that makes calls tell the system of them,
+// and numbers the requests of every service in one sequence.
 func (s *System) hookCalls() {
+	var mu sync.Mutex
+	seq := 0
+	next := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		seq++
+		return seq
+	}
 	for _, m := range s.members {
+		if n, ok := m.src.(numberer); ok {
+			n.NumberRequests(next)
+		}
 		if c, ok := m.src.(caller); ok {
 			c.OnCall(func(info tracer.RequestInfo, call tracer.ClientCall, returned bool) *tracer.Hop {
 				return s.callOut(m, info, call, returned)
