@@ -134,7 +134,7 @@ func TestBeershopSystemRequest(t *testing.T) {
 		{2, "grpc /inventory.v1.Inventory/GetStock", "42", []tracer.PhaseID{tracer.PhaseRequestTransport, tracer.PhaseRequestService, tracer.PhaseRequestBiz}, "grpc /inventory.v1.Inventory/GetStock"},
 		{3, "http GET /v1/stock/stout", "7", []tracer.PhaseID{tracer.PhaseRequestTransport, tracer.PhaseRequestService, tracer.PhaseRequestBiz}, "http GET /v1/stock/stout"},
 	} {
-		checkCrossing(t, events, c.id, c.call, c.answer, c.callee, c.calleeAt)
+		checkCrossing(t, events, c.id, c.call, c.answer, c.callee, c.calleeAt, tracer.CorrelateCall)
 	}
 
 	// The inventory's own request is #1: the services share one numbering.
@@ -167,8 +167,10 @@ func TestBeershopSystemRequest(t *testing.T) {
 // checkCrossing checks request id of the beershop system: the
 // storefront's layers down to its outgoing call, the inventory's layers
 // (callee) under the same id inside that call, correlated by the call,
-// and the storefront's reply carrying answer.
-func checkCrossing(t *testing.T, events []tracer.Event, id int, call, answer string, callee []tracer.PhaseID, calleeAt string) {
+// and the storefront's reply carrying answer. by is how the inventory's
+// request is to be tied to the storefront's: said on the inventory's
+// events and the return of the storefront's call.
+func checkCrossing(t *testing.T, events []tracer.Event, id int, call, answer string, callee []tracer.PhaseID, calleeAt, by string) {
 	t.Helper()
 	first := map[string]int{} // "service phase" → position of its first event of the request
 	clientEntry, clientReturn := -1, -1
@@ -184,16 +186,21 @@ func checkCrossing(t *testing.T, events []tracer.Event, id int, call, answer str
 		switch {
 		case ev.Service == "storefront" && ev.Phase == tracer.PhaseRequestClient && ev.Kind != tracer.KindReturn:
 			clientEntry = i
-			if ev.Call == nil || ev.Call.Hop == nil || ev.Call.Hop.To != "inventory" || ev.Call.Hop.By != tracer.CorrelateCall {
-				t.Errorf("#%d: the storefront's request.client does not say it was followed into the inventory by the call: %+v", id, ev.Call)
+			if ev.Call == nil || ev.Call.Hop == nil || ev.Call.Hop.To != "inventory" || ev.Call.Hop.Note != "" {
+				t.Errorf("#%d: the storefront's request.client does not say it is followed into the inventory: %+v", id, ev.Call)
 			}
 		case ev.Service == "storefront" && ev.Phase == tracer.PhaseRequestClient && ev.Kind == tracer.KindReturn:
 			clientReturn = i
+			if ev.Call == nil || ev.Call.Hop == nil || ev.Call.Hop.To != "inventory" || ev.Call.Hop.By != by {
+				t.Errorf("#%d: the return of the storefront's request.client does not say it was followed into the inventory by %s: %+v", id, by, ev.Call)
+			}
 		case ev.Service == "storefront" && ev.Phase == tracer.PhaseRequestReply:
 			reply = ev.Request.Reply
 		case ev.Service == "inventory":
-			if h := ev.Request.Hop; h == nil || h.From != "storefront" || h.By != tracer.CorrelateCall || h.Call != call {
-				t.Errorf("#%d: the inventory's %s does not carry the hop from the storefront's call %s: %+v", id, ev.Label(), call, h)
+			if h := ev.Request.Hop; h == nil || h.From != "storefront" || h.By != by || h.Call != call {
+				t.Errorf("#%d: the inventory's %s does not carry the hop from the storefront's call %s by %s: %+v", id, ev.Label(), call, by, h)
+			} else if by == tracer.CorrelateTrace && !strings.Contains(strings.Join(ev.Request.Header, "\n"), "traceparent: 00-"+h.TraceID+"-") {
+				t.Errorf("#%d: the inventory's request came with the trace id %s, which is not the one sent with the request: %q", id, h.TraceID, ev.Request.Header)
 			}
 			if ev.Phase == tracer.PhaseRequestTransport && ev.Kind != tracer.KindReturn && ev.Detail != calleeAt {
 				t.Errorf("#%d: the inventory's transport is %q, want %q", id, ev.Detail, calleeAt)
@@ -248,5 +255,43 @@ func TestRequestForAnUnknownService(t *testing.T) {
 		if code != 2 || stderr != c.want || out != "" {
 			t.Errorf("%v: exit %d, stderr %q, want exit 2 and %q (stdout %q)", c.args, code, stderr, c.want, out)
 		}
+	}
+}
+
+// TestBeershopSystemTraceID: with Kratos' tracing middleware in the
+// storefront (BEERSHOP_TRACING), the traceparent kratos-trace sends with
+// the request goes on in the storefront's gRPC call, and the inventory's
+// request is tied to the storefront's by that trace id. The HTTP route
+// makes its call outside the server's middleware, so its call starts a
+// trace of its own: that one is tied by the call.
+func TestBeershopSystemTraceID(t *testing.T) {
+	s := writeBeershopSystem(t)
+	b, err := os.ReadFile(s.file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	traced := strings.Replace(string(b), "    package: ", "    env: {BEERSHOP_TRACING: \"1\"}\n    package: ", 2)
+	if err := os.WriteFile(s.file, []byte(traced), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rec := filepath.Join(t.TempDir(), "system.jsonl")
+	code, out, stderr := runCLI(t, "run", "--headless", "--system="+s.file, "--record", rec, "--no-redact",
+		"--request", "GET /stock/ipa", "--request", "GET /http/stock/stout")
+	skipWithoutPtrace(t, stderr)
+	if code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s\nstdout:\n%s", code, stderr, out)
+	}
+	recording, err := replay.Read(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	callee := []tracer.PhaseID{tracer.PhaseRequestTransport, tracer.PhaseRequestService, tracer.PhaseRequestBiz}
+	checkCrossing(t, recording.Events, 1, "grpc /inventory.v1.Inventory/GetStock", "42", callee, "grpc /inventory.v1.Inventory/GetStock", tracer.CorrelateTrace)
+	checkCrossing(t, recording.Events, 2, "http GET /v1/stock/stout", "7", callee, "http GET /v1/stock/stout", tracer.CorrelateCall)
+	if !strings.Contains(out, "correlated by trace id ") {
+		t.Errorf("the text does not say the trace id tied the requests")
+	}
+	if t.Failed() {
+		t.Logf("output:\n%s", out)
 	}
 }

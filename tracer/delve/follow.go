@@ -2,6 +2,9 @@ package delve
 
 import (
 	"errors"
+	"strings"
+
+	"github.com/go-delve/delve/service/api"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 )
@@ -55,19 +58,27 @@ func (s *Session) Follow(info tracer.RequestInfo) error {
 }
 
 // Unfollow tells the session that the caller's call of request id
-// returned: a followed request that never reached this program (the call
-// failed before it got here) is given up.
-func (s *Session) Unfollow(id int) {
+// returned, and returns the request's Hop as settled here: a followed
+// request that never reached this program (the call failed before it got
+// here) is given up, its Hop saying so.
+func (s *Session) Unfollow(id int) *tracer.Hop {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	in := s.req.active
 	if in == nil || !in.followed || in.info.ID != id {
-		return
+		// Its transport may have returned before the caller's call did.
+		in = s.req.ended
+	}
+	if in == nil || in.info.ID != id || in.info.Hop == nil {
+		return nil
 	}
 	in.callerDone = true
+	hop := *in.info.Hop
 	if !in.entered {
 		s.req.active = nil
+		hop.Note = "the call never reached its transport"
 	}
+	return &hop
 }
 
 // followedStale reports whether a followed request may be replaced: its
@@ -88,15 +99,89 @@ func (s *Session) callOut(info tracer.RequestInfo, call *tracer.ClientCall, retu
 	return hook(info, *call, returned)
 }
 
-// enterFollowed marks a followed request as reached here. In the run
-// goroutine.
-func (s *Session) enterFollowed(in *inflight) {
+// enterFollowed marks a followed request as reached here at h and, at
+// its transport, settles how it is tied to the caller's: by the trace id
+// of the caller's request when it arrived with it, else by the call. In
+// the run goroutine.
+func (s *Session) enterFollowed(in *inflight, h hit) {
 	if !in.followed {
 		return
 	}
 	s.mu.Lock()
+	first := !in.entered
 	in.entered = true
+	hop := in.info.Hop
 	s.mu.Unlock()
+	if !first || hop == nil || h.entry.Phase != tracer.PhaseRequestTransport {
+		return
+	}
+	settled := *hop
+	settled.By = tracer.CorrelateCall
+	if got := s.incomingTraceID(h); got != "" && got == hop.TraceID {
+		settled.By = tracer.CorrelateTrace
+	} else {
+		settled.TraceID = ""
+	}
+	s.mu.Lock()
+	in.info.Hop = &settled
+	s.mu.Unlock()
+}
+
+// incomingTraceID is the trace id of the W3C traceparent a request arrived
+// with at kratos' transport entry h: the HTTP request's header, or the
+// gRPC call's incoming metadata. "" when it has none.
+func (s *Session) incomingTraceID(h hit) string {
+	scope := api.EvalScope{GoroutineID: h.thread.GoroutineID}
+	var lines []string
+	if h.entry.Detail == "grpc" {
+		lines = s.incomingMetadata(scope, "ctx")
+	} else {
+		v, err := s.client.EvalVariable(scope, "req.Header", metadataLoad)
+		if err == nil {
+			lines = mapLines(v, nil)
+		}
+	}
+	for _, l := range lines {
+		k, v, ok := strings.Cut(l, ":")
+		if !ok || strings.TrimSpace(k) != "traceparent" {
+			continue
+		}
+		if parts := strings.Split(strings.TrimSpace(v), "-"); len(parts) == 4 {
+			return parts[1]
+		}
+	}
+	return ""
+}
+
+// incomingMetadata walks the context at expr up its parents to grpc-go's
+// incoming metadata (mdIncomingKey) and returns it as "key: value" lines,
+// unmasked: only kratos-trace reads them.
+func (s *Session) incomingMetadata(scope api.EvalScope, expr string) []string {
+	cur := expr
+	for range maxContextDepth {
+		ctx, typ, err := concreteValue(s.client, scope, cur)
+		if err != nil {
+			return nil
+		}
+		switch typ {
+		case "context.valueCtx":
+			if strings.HasSuffix(s.typeOfValue(scope, ctx+".key"), "grpc/metadata.mdIncomingKey") {
+				v, err := s.client.EvalVariable(scope, ctx+".val", metadataLoad)
+				if err != nil {
+					return nil
+				}
+				return mapLines(v, nil)
+			}
+			cur = ctx + ".Context"
+		case "context.cancelCtx":
+			cur = ctx + ".Context"
+		case "context.timerCtx":
+			cur = ctx + ".cancelCtx.Context"
+		default:
+			return nil
+		}
+	}
+	return nil
 }
 
 // endFollowed ends a followed request once every call of it here has
@@ -110,5 +195,6 @@ func (s *Session) endFollowed(in *inflight) {
 	defer s.mu.Unlock()
 	if in.openCount() == 0 && s.req.active == in {
 		s.req.active = nil
+		s.req.ended = in
 	}
 }

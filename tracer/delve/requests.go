@@ -46,6 +46,9 @@ type requestState struct {
 	// nextID numbers the requests instead of seq: in a system, one
 	// numbering for every service (follow.go).
 	nextID func() int
+	// ended is the followed request that ended last, for its caller's
+	// Unfollow (follow.go).
+	ended *inflight
 }
 
 // requestBP is a breakpoint on a request function's entry or returns.
@@ -517,7 +520,9 @@ func (s *Session) reportRequestHit(h hit) bool {
 		ev.Results = s.readResults(th)
 		if call.client != nil {
 			s.returnClientCall(&ev, th, call.client)
-			s.callOut(info, ev.Call, true)
+			if hop := s.callOut(info, ev.Call, true); hop != nil {
+				call.hop = hop
+			}
 			ev.Call.Hop = call.hop
 		}
 		debugf("request results of %s read in %s", h.entry.Function, time.Since(t0))
@@ -531,7 +536,10 @@ func (s *Session) reportRequestHit(h hit) bool {
 		s.endFollowed(in)
 		return false
 	}
-	s.enterFollowed(in)
+	s.enterFollowed(in, h)
+	s.mu.Lock()
+	info = in.info
+	s.mu.Unlock()
 	if h.entry.Phase == tracer.PhaseRequestTransport {
 		in.transportAt = ran
 	}

@@ -17,7 +17,7 @@ type requestWords struct {
 	cols                                                               [3]string
 	// A request crossing services (tracer.Hop): where it came from, where
 	// its call went, and how the two were tied.
-	followedFrom, followedInto, notFollowed, byTrace, byCall string
+	followedFrom, followedInto, followingInto, notFollowed, byTrace, byCall string
 }
 
 // requestDriver sends Options.Requests one after the other: the first at
@@ -118,8 +118,12 @@ func hopFrom(rw *requestWords, h *tracer.Hop) string {
 
 // hopInto says where an outgoing call was followed to.
 func hopInto(rw *requestWords, h *tracer.Hop) string {
-	if h.By == "" {
+	switch {
+	case h.Note != "":
 		return fmt.Sprintf(rw.notFollowed, h.To, h.Note)
+	case h.By == "":
+		// The call's entry: the callee decides how when it arrives.
+		return fmt.Sprintf(rw.followingInto, h.To)
 	}
 	return fmt.Sprintf(rw.followedInto, h.To, correlation(rw, h))
 }
@@ -141,6 +145,9 @@ func (p *printer) printRequestReturn(ev tracer.Event) {
 		fmt.Fprintf(p.opts.Out, "  %s: %s\n", rw.results, compactNodes(ev.Results))
 	}
 	printClientCall(p.opts.Out, ev, p.opts.Lang)
+	if ev.Call != nil && ev.Call.Hop != nil {
+		fmt.Fprintf(p.opts.Out, "  %s\n", hopInto(rw, ev.Call.Hop))
+	}
 }
 
 // compactNodes renders values on one line, name = value, each as a stop's

@@ -1,8 +1,10 @@
 package system
 
 import (
+	"crypto/rand"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 
@@ -26,7 +28,7 @@ type caller interface {
 // request.
 type follower interface {
 	Follow(info tracer.RequestInfo) error
-	Unfollow(id int)
+	Unfollow(id int) *tracer.Hop
 }
 
 // numberer is a service's Source whose requests can be numbered by the
@@ -69,14 +71,13 @@ func (s *System) callOut(m *member, info tracer.RequestInfo, call tracer.ClientC
 	f, ok := callee.src.(follower)
 	if returned {
 		if ok {
-			f.Unfollow(info.ID)
+			return f.Unfollow(info.ID)
 		}
 		return nil
 	}
-	hop := &tracer.Hop{From: m.svc.Name, To: callee.svc.Name, Call: call.Transport + " " + call.Operation, By: tracer.CorrelateCall}
-	if id := traceIDOf(call.Metadata); id != "" {
-		hop.By, hop.TraceID = tracer.CorrelateTrace, id
-	}
+	// The callee decides By when the call reaches its transport: by the
+	// trace id of the caller's request, if it arrives with it.
+	hop := &tracer.Hop{From: m.svc.Name, To: callee.svc.Name, Call: call.Transport + " " + call.Operation, TraceID: traceIDOf(info.Header)}
 	if !ok {
 		hop.By, hop.Note = "", "its trace cannot follow a request"
 		return hop
@@ -86,7 +87,7 @@ func (s *System) callOut(m *member, info tracer.RequestInfo, call tracer.ClientC
 	h := *hop
 	followed.Hop = &h
 	if err := f.Follow(followed); err != nil {
-		hop.By, hop.Note = "", fmt.Sprintf("not followed: %v", err)
+		hop.Note = fmt.Sprintf("not followed: %v", err)
 	}
 	return hop
 }
@@ -144,8 +145,24 @@ func (s *System) noteServers(m *member, ev tracer.Event) {
 	}
 }
 
-// traceIDOf is the trace id of a W3C traceparent among a call's metadata
-// ("traceparent: 00-<trace id>-<span id>-01"), or "".
+// withTraceparent adds a W3C traceparent with a new trace id to a request
+// the system sends, unless it has one: a service that uses Kratos' tracing
+// middleware carries it on in its calls, and the callee that receives it
+// is tied to the request by it (tracer.CorrelateTrace).
+func withTraceparent(spec tracer.RequestSpec) tracer.RequestSpec {
+	if traceIDOf(spec.Header) != "" {
+		return spec
+	}
+	var id [24]byte
+	if _, err := rand.Read(id[:]); err != nil {
+		return spec
+	}
+	spec.Header = append(slices.Clone(spec.Header), fmt.Sprintf("traceparent: 00-%x-%x-01", id[:16], id[16:]))
+	return spec
+}
+
+// traceIDOf is the trace id of a W3C traceparent among headers or
+// metadata ("traceparent: 00-<trace id>-<span id>-01"), or "".
 func traceIDOf(metadata []string) string {
 	for _, kv := range metadata {
 		k, v, ok := strings.Cut(kv, ":")

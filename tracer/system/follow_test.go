@@ -25,7 +25,12 @@ func (f *followingFake) Follow(info tracer.RequestInfo) error {
 	return nil
 }
 
-func (f *followingFake) Unfollow(id int) { f.unfollowed = append(f.unfollowed, id) }
+func (f *followingFake) Unfollow(id int) *tracer.Hop {
+	f.unfollowed = append(f.unfollowed, id)
+	settled := *f.followed[len(f.followed)-1].Hop
+	settled.By = tracer.CorrelateCall
+	return &settled
+}
 
 func testSystem(callee *followingFake) (*System, *member) {
 	s := &System{}
@@ -38,35 +43,37 @@ func testSystem(callee *followingFake) (*System, *member) {
 
 // TestCallOutFollowsIntoTheCallee: a call to discovery:///inventory, or to
 // an address the inventory listens at, is followed there under the
-// caller's request id, correlated by the call or by the trace id it
-// carries; a call elsewhere leaves the system; the call's return gives up
-// the callee's request.
+// caller's request id, with the trace id of the caller's request to
+// expect; the call's return hands back the hop as the callee settled it;
+// a call elsewhere leaves the system.
 func TestCallOutFollowsIntoTheCallee(t *testing.T) {
-	info := tracer.RequestInfo{ID: 3, Transport: "http", Method: "GET", Path: "/stock/ipa"}
 	grpcCall := tracer.ClientCall{Transport: "grpc", Operation: "/inventory.v1.Inventory/GetStock", Target: "discovery:///inventory"}
+	info := tracer.RequestInfo{ID: 3, Transport: "http", Method: "GET", Path: "/stock/ipa"}
 	for _, c := range []struct {
 		name    string
 		call    tracer.ClientCall
-		by      string
+		header  []string
 		traceID string
 	}{
-		{"discovery", grpcCall, tracer.CorrelateCall, ""},
-		{"address", tracer.ClientCall{Transport: "grpc", Operation: "/inventory.v1.Inventory/GetStock", Target: "127.0.0.1:9000"}, tracer.CorrelateCall, ""},
-		{"trace id", tracer.ClientCall{Transport: "grpc", Operation: "/inventory.v1.Inventory/GetStock", Target: "discovery:///inventory",
-			Metadata: []string{"traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "x-caller: storefront"}}, tracer.CorrelateTrace, "4bf92f3577b34da6a3ce929d0e0e4736"},
+		{"discovery", grpcCall, nil, ""},
+		{"address", tracer.ClientCall{Transport: "grpc", Operation: "/inventory.v1.Inventory/GetStock", Target: "127.0.0.1:9000"}, nil, ""},
+		{"trace id", grpcCall, []string{"traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "x-caller: storefront"}, "4bf92f3577b34da6a3ce929d0e0e4736"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			info := info
+			info.Header = c.header
 			callee := &followingFake{Fake: tracertest.NewFake(nil)}
 			s, caller := testSystem(callee)
 			hop := s.callOut(caller, info, c.call, false)
-			if hop == nil || hop.From != "storefront" || hop.To != "inventory" || hop.By != c.by || hop.TraceID != c.traceID || hop.Call != "grpc /inventory.v1.Inventory/GetStock" {
+			if hop == nil || hop.From != "storefront" || hop.To != "inventory" || hop.By != "" || hop.TraceID != c.traceID || hop.Call != "grpc /inventory.v1.Inventory/GetStock" {
 				t.Fatalf("hop %+v", hop)
 			}
 			if len(callee.followed) != 1 || callee.followed[0].ID != 3 || callee.followed[0].Hop == nil || *callee.followed[0].Hop != *hop {
 				t.Fatalf("the inventory follows %+v", callee.followed)
 			}
-			if s.callOut(caller, info, c.call, true) != nil || len(callee.unfollowed) != 1 || callee.unfollowed[0] != 3 {
-				t.Errorf("the call's return: unfollowed %v", callee.unfollowed)
+			settled := s.callOut(caller, info, c.call, true)
+			if settled == nil || settled.By != tracer.CorrelateCall || len(callee.unfollowed) != 1 || callee.unfollowed[0] != 3 {
+				t.Errorf("the call's return: hop %+v, unfollowed %v", settled, callee.unfollowed)
 			}
 		})
 	}
@@ -85,8 +92,22 @@ func TestCallOutFollowsIntoTheCallee(t *testing.T) {
 		callee := &followingFake{Fake: tracertest.NewFake(nil), refuse: errors.New("request #1 GET /v1/stock/x is in flight there")}
 		s, caller := testSystem(callee)
 		hop := s.callOut(caller, info, grpcCall, false)
-		if hop == nil || hop.By != "" || hop.Note != "not followed: request #1 GET /v1/stock/x is in flight there" {
+		if hop == nil || hop.Note != "not followed: request #1 GET /v1/stock/x is in flight there" {
 			t.Errorf("hop %+v", hop)
 		}
 	})
+}
+
+// TestWithTraceparent: a request the system sends gets a traceparent with
+// a new trace id, unless it has one.
+func TestWithTraceparent(t *testing.T) {
+	a := withTraceparent(tracer.RequestSpec{Transport: "http", Method: "GET", Path: "/x", Header: []string{"x-a: 1"}})
+	b := withTraceparent(tracer.RequestSpec{Transport: "http", Method: "GET", Path: "/x"})
+	ida, idb := traceIDOf(a.Header), traceIDOf(b.Header)
+	if len(ida) != 32 || len(idb) != 32 || ida == idb || a.Header[0] != "x-a: 1" {
+		t.Errorf("traceparents %q and %q", a.Header, b.Header)
+	}
+	if again := withTraceparent(a); len(again.Header) != 2 || traceIDOf(again.Header) != ida {
+		t.Errorf("a request with a traceparent got another: %q", again.Header)
+	}
 }

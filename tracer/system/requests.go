@@ -50,7 +50,8 @@ func (s *System) Routes(ctx context.Context) ([]tracer.Route, error) {
 	return out, nil
 }
 
-// Send sends spec (tracer.Requester): to the paused service, which runs to
+// Send sends spec (tracer.Requester), with a traceparent of its own
+// (withTraceparent): to the paused service, which runs to
 // the request's first stop, or to the service spec names, which must be
 // running on past its app.running; its stops come once the paused one is
 // let go.
@@ -59,6 +60,7 @@ func (s *System) Send(ctx context.Context, spec tracer.RequestSpec) (tracer.Requ
 	if err != nil {
 		return tracer.RequestInfo{}, err
 	}
+	spec = withTraceparent(spec)
 	if spec.Service != "" && spec.Service != m.svc.Name {
 		other := s.member(spec.Service)
 		if other == nil {
