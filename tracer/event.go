@@ -107,6 +107,8 @@ type Event struct {
 	// app.deregister.
 	Instance  *ServiceInstance `json:"instance,omitempty"`
 	Registrar string           `json:"registrar,omitempty"`
+	// App is what a running App holds, on the attach stop.
+	App *AppInfo `json:"app,omitempty"`
 	// Discovery is the client and, on discovery.update, the instance list
 	// its resolver received, on discovery.dial and discovery.update.
 	Discovery *Discovery `json:"discovery,omitempty"`

@@ -124,6 +124,7 @@ var lifecycleSummaries = map[Lang]map[PhaseID]string{
 		PhaseRegister:      "如果设置了注册中心，实例会被注册到服务发现。",
 		PhaseAfterStart:    "每个服务器的 Start 都开始运行后，执行 AfterStart 钩子。",
 		PhaseRunning:       "所有服务器都在提供服务；Run 等待 SIGTERM、SIGQUIT 或 SIGINT。",
+		PhaseAttach:        "kratos-trace 附加到了一个已经在运行的程序：就地读取它的 App、服务器、实例和路由，然后让它继续运行。",
 		PhaseStop:          "收到信号：Stop 执行 BeforeStop 钩子、注销实例并取消 App 的 context。",
 		PhaseBeforeStop:    "Stop 按顺序执行 BeforeStop 钩子，此时服务器仍在服务，实例仍处于注册状态。",
 		PhaseDeregister:    "如果设置了注册中心，Stop 会在任何服务器停止之前把实例从服务发现中注销。",
@@ -355,6 +356,20 @@ var lifecycleNotes = map[PhaseID]map[Lang]Note{
 			Explain: "signal.Notify 订阅了 App 的信号（默认 SIGTERM、SIGQUIT、SIGINT），一个 goroutine 等待信号；Run 阻塞在 eg.Wait()。服务可以处理请求了。发送 SIGTERM 即可走完关闭流程。",
 			LookAt:  "服务器面板：全部处于 listening。可在另一个终端执行 curl 127.0.0.1:8000/helloworld/you。",
 			Source:  "kratos app.go：Run 中的 signal.Notify 和 eg.Wait()",
+		},
+	},
+	PhaseAttach: {
+		English: {
+			Title:   "attached",
+			Explain: "kratos-trace attached to a program that was already running (kratos-trace attach PID|NAME) and paused it once, to read what its App holds: the id, name, version, metadata and endpoints, the servers and where they listen, the registered instance and registrar, the routes and gRPC methods, the Bootstrap if main.main still holds it, and the goroutines. The boot happened before the attach and is not traced; from here on it is as at app.running: follow a request, set breakpoints, halt, or send SIGTERM to walk the shutdown. Quitting detaches and leaves the program running as it was.",
+			LookAt:  "Servers: their states and addresses; the phase's block: the App, its instance and routes; Goroutines: where each one waits (the main goroutine in App.Run's eg.Wait()).",
+			Source:  "kratos app.go: (*App).Run blocked in eg.Wait(); the App's opts and instance",
+		},
+		Chinese: {
+			Title:   "已附加",
+			Explain: "kratos-trace 附加到了一个已经在运行的程序（kratos-trace attach PID|NAME），并让它暂停一次，读取 App 持有的内容：id、name、version、metadata 和 endpoint，各服务器及其监听地址，已注册的实例和注册中心，路由和 gRPC 方法，main.main 中仍能找到的 Bootstrap，以及所有 goroutine。启动发生在附加之前，不会被追踪；从这里开始与 app.running 相同：可以跟踪请求、设置断点、暂停，或发送 SIGTERM 走完关闭流程。退出时会分离，程序照常运行。",
+			LookAt:  "服务器面板：状态和地址；本阶段的信息块：App、实例和路由；goroutine 面板：每个 goroutine 在哪里等待（主 goroutine 在 App.Run 的 eg.Wait() 中）。",
+			Source:  "kratos app.go：阻塞在 eg.Wait() 的 (*App).Run；App 的 opts 和 instance",
 		},
 	},
 	PhaseStop: {

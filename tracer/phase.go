@@ -26,10 +26,14 @@ const (
 	PhaseRegister      PhaseID = "app.register"
 	PhaseAfterStart    PhaseID = "app.after-start"
 	PhaseRunning       PhaseID = "app.running"
-	PhaseStop          PhaseID = "app.stop"
-	PhaseServerStop    PhaseID = "server.stop"
-	PhaseAfterStop     PhaseID = "app.after-stop"
-	PhaseExit          PhaseID = "exit"
+	// PhaseAttach is the one stop of a trace that attached to a program
+	// already running (kratos-trace attach): what its App holds, read in
+	// place, in lieu of the boot it did not see.
+	PhaseAttach     PhaseID = "attach"
+	PhaseStop       PhaseID = "app.stop"
+	PhaseServerStop PhaseID = "server.stop"
+	PhaseAfterStop  PhaseID = "app.after-stop"
+	PhaseExit       PhaseID = "exit"
 
 	// PhaseAppNew is where kratos.New returns; PhaseBeforeStop and
 	// PhaseDeregister are the BeforeStop hooks and registrar.Deregister in
@@ -113,6 +117,7 @@ var Phases = []PhaseInfo{
 	{PhaseDiscoveryUpdate, GroupRun, "resolver update", "A client's resolver receives the service's instance list from the registry; Kratos refuses an empty one and keeps the endpoints it had.", true},
 	{PhaseAfterStart, GroupRun, "AfterStart hooks", "The AfterStart hooks run once every server's Start has begun.", false},
 	{PhaseRunning, GroupRun, "running", "All servers are serving; Run waits for SIGTERM, SIGQUIT or SIGINT.", false},
+	{PhaseAttach, GroupRun, "attached", "kratos-trace attached to the program while it was already running: its App, servers, instance and routes are read in place, then it runs on.", false},
 	// A request's phases come while the App runs, after app.running and
 	// before a signal; several requests each have their own.
 	{PhaseRequestTransport, GroupRequest, "transport entry", "A request kratos-trace sent reaches kratos' transport: the HTTP server's filter or the gRPC unary interceptor builds its Transport.", true},
@@ -134,6 +139,11 @@ var Phases = []PhaseInfo{
 	// at one place it comes after the phase that stops there too.
 	{PhaseBreak, GroupBreak, "your breakpoint", "The program reached a breakpoint you set (--break, or in the Source pane).", true},
 }
+
+// IsServing reports whether a stop at id is one where the App serves and
+// waits for a signal: app.running, or the stop of a trace that attached to
+// a running program. Requests are sent from there.
+func IsServing(id PhaseID) bool { return id == PhaseRunning || id == PhaseAttach }
 
 // Info returns the catalog entry for id and whether it exists.
 func Info(id PhaseID) (PhaseInfo, bool) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -184,7 +183,7 @@ func (m *Model) inspectError(name string, err error) string {
 	case errors.Is(err, tracer.ErrEnded):
 		return m.endedText()
 	}
-	return pane.FirstLine(strings.TrimSpace(err.Error()))
+	return tracer.FirstLine(err.Error())
 }
 
 // inspectStarted looks at what the new Source can answer: the breakpoints

@@ -428,7 +428,12 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 func (m *Model) takeSnapshot(ev tracer.Event) {
 	if ev.Bootstrap != nil {
 		var prev map[string]string
-		if m.trace.hasSnapshot {
+		switch {
+		case ev.Phase == tracer.PhaseAttach:
+			// Read in a program that was running already: nothing changed
+			// here, it was so before the attach.
+			prev = ev.Bootstrap.Leaves()
+		case m.trace.hasSnapshot:
 			prev = m.trace.bootLeaves
 			if prev == nil {
 				prev = map[string]string{}
@@ -436,6 +441,9 @@ func (m *Model) takeSnapshot(ev tracer.Event) {
 		}
 		m.bootstrap.Set(ev.Bootstrap, prev)
 		m.trace.bootLeaves = ev.Bootstrap.Leaves()
+	}
+	if ev.App != nil && ev.Bootstrap == nil {
+		m.bootstrap.SetMissing(ev.App.BootstrapFrom)
 	}
 	if ev.Servers != nil {
 		m.servers.Set(ev.Servers)
@@ -453,7 +461,7 @@ func (m *Model) suggestTab(phase tracer.PhaseID) {
 	switch phase {
 	case tracer.PhaseConfigScan:
 		m.suggest(paneBootstrap)
-	case tracer.PhaseWireDone, tracer.PhaseServerStart, tracer.PhaseAfterStart, tracer.PhaseRunning,
+	case tracer.PhaseWireDone, tracer.PhaseServerStart, tracer.PhaseAfterStart, tracer.PhaseRunning, tracer.PhaseAttach,
 		tracer.PhaseServerStop, tracer.PhaseAfterStop, tracer.PhaseAppNew, tracer.PhaseRegister, tracer.PhaseDeregister,
 		tracer.PhaseDiscoveryDial, tracer.PhaseDiscoveryUpdate:
 		m.suggest(paneServers)
@@ -907,35 +915,25 @@ func (m *Model) relayout() {
 	}
 }
 
-// shortPath shows a file as a person would name it: from the module path
-// for the module cache, from the package path for the standard library,
-// relative to where kratos-trace runs (or the project) for the user's code.
+// shortPath shows a file as tracer.ShortPath does, the user's code
+// relative to where kratos-trace runs, or else to the project.
 func (m *Model) shortPath(path string) string {
-	if i := strings.Index(path, "/pkg/mod/"); i >= 0 {
-		rest := path[i+len("/pkg/mod/"):]
-		for _, host := range []string{"github.com/", "golang.org/x/", "google.golang.org/"} {
-			rest = strings.TrimPrefix(rest, host)
-		}
-		return rest
+	return m.pathNamer().short(path)
+}
+
+// pathNamer names files as shortPath does, apart from the Model: the view
+// hands its short to the panes without a copy of the Model escaping.
+type pathNamer struct {
+	cwd     string
+	session *tracer.Session
+}
+
+func (m *Model) pathNamer() pathNamer { return pathNamer{cwd: m.cwd, session: m.trace.session} }
+
+func (n pathNamer) short(path string) string {
+	project := ""
+	if s := n.session; s != nil && s.WorkingDir != "" {
+		project = filepath.Dir(filepath.Clean(s.WorkingDir))
 	}
-	if i := strings.Index(path, "/go/src/"); i >= 0 {
-		return path[i+len("/go/src/"):]
-	}
-	if !filepath.IsAbs(path) {
-		// Already relative, as in the tour's recording: to its project.
-		return path
-	}
-	bases := []string{m.cwd}
-	if s := m.trace.session; s != nil && s.WorkingDir != "" {
-		bases = append(bases, filepath.Dir(filepath.Clean(s.WorkingDir)))
-	}
-	for _, base := range bases {
-		if base == "" {
-			continue
-		}
-		if rel, err := filepath.Rel(base, path); err == nil && !strings.HasPrefix(rel, "..") {
-			return rel
-		}
-	}
-	return path
+	return tracer.ShortPath(path, n.cwd, project)
 }

@@ -64,7 +64,7 @@ func (m *Model) atRequestPoint() bool {
 	t := &m.trace
 	// Paused there, or running on from there: the Source sends either way.
 	return !t.ended && !t.signalled && t.last != nil &&
-		(t.last.Phase == tracer.PhaseRunning || t.last.Phase == tracer.PhaseRequestReply)
+		(tracer.IsServing(t.last.Phase) || t.last.Phase == tracer.PhaseRequestReply)
 }
 
 // openPicker opens the picker and asks the Source for the routes.
@@ -221,7 +221,7 @@ func (m Model) pickerLines(w, h int) []string {
 			line = " " + pane.PadRight(r.Example.Service, serviceWidth) + line
 		}
 		if r.Note != "" {
-			line += "  " + pane.FirstLine(r.Note)
+			line += "  " + tracer.FirstLine(r.Note)
 		}
 		line = pane.Truncate(pane.Sanitize(line), w)
 		switch {

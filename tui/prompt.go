@@ -25,8 +25,10 @@ type prompt struct {
 	keys promptKeys
 	w, h int
 
-	open  bool
-	input textinput.Model
+	open bool
+	// input is held by pointer: the Model, with the prompt in it, is
+	// copied on every message and every view.
+	input *textinput.Model
 	// history holds the lines run, oldest first; hist is the line being
 	// recalled (len(history) while editing a new one) and draft the new
 	// line put aside while recalling.
@@ -92,7 +94,7 @@ func newPrompt(st *pane.Styles, tx *pane.Text) prompt {
 	in.KeyMap.NextSuggestion.SetEnabled(false)
 	in.KeyMap.PrevSuggestion.SetEnabled(false)
 	in.Focus()
-	return prompt{st: st, tx: tx, keys: newPromptKeys(tx), input: in, result: valuetree.New(st, tx)}
+	return prompt{st: st, tx: tx, keys: newPromptKeys(tx), input: &in, result: valuetree.New(st, tx)}
 }
 
 func (p *prompt) SetSize(w, h int) {
@@ -138,7 +140,7 @@ func (p *prompt) setLine(s string) {
 // cursor or changes the line leaves the history.
 func (p *prompt) edit(msg tea.Msg) {
 	before, at := p.input.Value(), p.input.Position()
-	p.input, _ = p.input.Update(msg) // without a virtual cursor, no blink to run
+	*p.input, _ = p.input.Update(msg) // without a virtual cursor, no blink to run
 	if p.input.Value() != before || p.input.Position() != at {
 		p.hist = len(p.history)
 	}
@@ -209,7 +211,7 @@ func (p *prompt) showValue(expr string, n *tracer.Node) {
 // showError shows why the line failed, on one line.
 func (p *prompt) showError(msg string) {
 	p.busy, p.note, p.hasVal = false, "", false
-	p.err = pane.FirstLine(strings.TrimSpace(msg))
+	p.err = tracer.FirstLine(msg)
 }
 
 // showNote shows what a command did.

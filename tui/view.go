@@ -30,13 +30,14 @@ func (m Model) render() string {
 		return m.renderTooSmall()
 	}
 	blocks := make([]block, 0, len(m.lay.boxes)+2)
+	short := m.pathNamer().short
 	for _, b := range m.lay.boxes {
 		p := b.shown(m.front)
 		name, lines, covered := m.cover(p)
 		if !covered {
 			lines = m.pane(p).View()
 		}
-		blocks = append(blocks, block{r: b.r, lines: drawBox(m.st, b.r, m.boxSpec(p, name), lines)})
+		blocks = append(blocks, block{r: b.r, lines: drawBox(m.st, b.r, m.boxSpec(p, name, short), lines)})
 	}
 	if !m.lay.prompt.empty() {
 		blocks = append(blocks, block{r: m.lay.prompt, lines: m.promptBox()})
@@ -89,8 +90,8 @@ func (m Model) cover(p paneID) (string, []string, bool) {
 }
 
 // boxSpec returns the title and footer of pane p's box; name, when not
-// "", replaces the pane's (cover).
-func (m Model) boxSpec(p paneID, name string) boxSpec {
+// "", replaces the pane's (cover); short names a file in the title.
+func (m Model) boxSpec(p paneID, name string, short func(string) string) boxSpec {
 	st := m.st
 	focused := m.focus == p
 	r := m.lay.panes[p]
@@ -104,7 +105,7 @@ func (m Model) boxSpec(p paneID, name string) boxSpec {
 	}
 	title, tw := titleInk.Paint(name), pane.TextWidth(name)
 	pn := m.pane(p)
-	extra := pn.TitleExtra(room-tw-2, m.shortPath)
+	extra := pn.TitleExtra(room-tw-2, short)
 	spec := boxSpec{focused: focused, footer: pn.Footer()}
 	if b, ok := m.lay.boxOf(p); ok && b.tabbed() {
 		title, tw = m.tabTitle(b, focused)
@@ -431,7 +432,7 @@ func (m Model) stateText() (string, int) {
 		text, k = pane.Format(tx.SteppedIn, t.phaseLabel), st.Current
 	case t.paused:
 		text, k = pane.Format(tx.PausedAt, t.phaseLabel), st.Current
-	case t.phase == tracer.PhaseRunning && !t.signalled:
+	case tracer.IsServing(t.phase) && !t.signalled:
 		text, k = tx.RunningWaiting, st.OK
 	case t.phase != "":
 		text, k = pane.Format(tx.RunningAfter, t.phaseLabel), st.OK

@@ -58,23 +58,16 @@ from here: stop it where it runs to trace its shutdown. See docs/REMOTE.md.`,
 			}
 			cfg := delve.ConnectConfig{Addr: args[0], KillOnExit: copts.killOnExit, Restart: copts.restart, Timeout: copts.timeout,
 				Watches: opts.inspect.watches, Breaks: opts.inspect.breaks, Stall: opts.stall, KeepTimeouts: opts.req.keepTimeouts}
-			for _, v := range copts.substitutePath {
-				rule, err := delve.ParseSubstitutePath(v)
-				if err != nil {
-					return usageOf(err)
-				}
-				cfg.SubstitutePath = append(cfg.SubstitutePath, rule)
+			var err error
+			if cfg.SubstitutePath, err = parseSubstitutePaths(copts.substitutePath); err != nil {
+				return err
 			}
 			if opts.json {
 				opts.headless = true
 			}
 			target := &remoteTarget{cfg: cfg}
 			opts.remote = target
-			err := runTrace(cmd, io, delve.Config{Target: args[0]}, opts)
-			if note := target.detachNote(); note != "" {
-				fmt.Fprintf(io.err, "kratos-trace: %s\n", note)
-			}
-			return err
+			return target.runTrace(cmd, io, delve.Config{Target: args[0]}, opts)
 		},
 	}
 	f := cmd.Flags()
@@ -94,10 +87,10 @@ from here: stop it where it runs to trace its shutdown. See docs/REMOTE.md.`,
 // later connections restart it under Delve to trace its boot again.
 type remoteTarget struct {
 	cfg delve.ConnectConfig
+	lastSession
 
 	mu     sync.Mutex
 	starts int
-	last   *delve.Session
 }
 
 // connect starts a trace through the Delve server.
@@ -109,22 +102,56 @@ func (t *remoteTarget) connect(ctx context.Context) (tracer.Source, error) {
 	}
 	t.starts++
 	t.mu.Unlock()
-	s, err := delve.Connect(ctx, cfg)
+	return t.remember(delve.Connect(ctx, cfg))
+}
+
+// lastSession keeps the last session a command that leaves its program
+// running (connect, attach) started, to say what became of the program.
+type lastSession struct {
+	mu   sync.Mutex
+	last *delve.Session
+}
+
+// remember keeps s, the session a start returned with err, and passes
+// them on.
+func (l *lastSession) remember(s *delve.Session, err error) (tracer.Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.mu.Lock()
-	t.last = s
-	t.mu.Unlock()
+	l.mu.Lock()
+	l.last = s
+	l.mu.Unlock()
 	return s, nil
 }
 
+// runTrace runs the trace, then says what became of the program.
+func (l *lastSession) runTrace(cmd *cobra.Command, io streams, cfg delve.Config, opts runOptions) error {
+	err := runTrace(cmd, io, cfg, opts)
+	if note := l.detachNote(); note != "" {
+		fmt.Fprintf(io.err, "kratos-trace: %s\n", note)
+	}
+	return err
+}
+
 // detachNote says what became of the program when the last trace ended.
-func (t *remoteTarget) detachNote() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.last == nil {
+func (l *lastSession) detachNote() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.last == nil {
 		return ""
 	}
-	return t.last.DetachNote()
+	return l.last.DetachNote()
+}
+
+// parseSubstitutePaths reads the --substitute-path FROM=TO flags.
+func parseSubstitutePaths(values []string) ([][2]string, error) {
+	var rules [][2]string
+	for _, v := range values {
+		rule, err := delve.ParseSubstitutePath(v)
+		if err != nil {
+			return nil, usageOf(err)
+		}
+		rules = append(rules, rule)
+	}
+	return rules, nil
 }

@@ -15,6 +15,9 @@ func main() {
 	// Started as the watchdog of another kratos-trace, this process is
 	// only that (tracer/delve/internal/watchdog).
 	delve.RunWatchdogIfAsked()
+	// Started as the attach helper of another kratos-trace, this process
+	// is only that (tracer/delve/attachhelper.go).
+	delve.RunAttachHelperIfAsked()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()

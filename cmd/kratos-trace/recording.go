@@ -209,6 +209,8 @@ func (o runOptions) startSource(ctx context.Context, cfg delve.Config) (tracer.S
 	switch {
 	case o.remote != nil:
 		src, err = o.remote.connect(ctx)
+	case o.attach != nil:
+		src, err = o.attach.start(ctx)
 	case o.system != nil:
 		src, err = o.startSystem(ctx, cfg)
 	default:
@@ -289,6 +291,10 @@ func runScriptedTrace(ctx context.Context, io streams, cfg delve.Config, opts ru
 	if opts.remote != nil {
 		opts.remote.cfg.Breaks = appendNew(opts.remote.cfg.Breaks, s.Locations()...)
 		opts.remote.cfg.Watches = appendNew(opts.remote.cfg.Watches, s.Watches()...)
+	}
+	if opts.attach != nil {
+		opts.attach.cfg.Breaks = appendNew(opts.attach.cfg.Breaks, s.Locations()...)
+		opts.attach.cfg.Watches = appendNew(opts.attach.cfg.Watches, s.Watches()...)
 	}
 	start := func(ctx context.Context) (tracer.Source, error) { return opts.startSource(ctx, cfg) }
 	view := lessonView{headless: opts.headless, target: cfg.Target, lang: opts.lang, outputLines: opts.outputLines, baseline: opts.recording.compareLive(opts.base)}

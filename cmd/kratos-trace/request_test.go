@@ -51,14 +51,7 @@ func TestRequestsAcceptance(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d; stderr:\n%s", code, stderr)
 			}
-			var events []tracer.Event
-			for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
-				var ev tracer.Event
-				if err := json.Unmarshal([]byte(line), &ev); err != nil {
-					t.Fatalf("not JSON: %q: %v", line, err)
-				}
-				events = append(events, ev)
-			}
+			events := jsonEvents(t, stdout)
 			var stops [3][]string
 			var replies [3]*tracer.Reply
 			stopAt, exitAt, lastReply := -1, -1, -1
@@ -79,24 +72,7 @@ func TestRequestsAcceptance(t *testing.T) {
 					}
 				}
 			}
-			for id := 1; id <= 2; id++ {
-				want := []string{"request.transport", "request.middleware recovery", "request.service service.GreeterService.SayHello", "request.biz biz.GreeterUsecase.CreateGreeter", "request.data data.greeterRepo.Save", "request.reply"}
-				last := -1
-				for _, w := range want {
-					i := indexWithPrefix(stops[id], w, last+1)
-					if i < 0 {
-						t.Errorf("request %d: no stop %q after %d in %v", id, w, last, stops[id])
-						break
-					}
-					last = i
-				}
-			}
-			if r := replies[1]; r == nil || r.Code != 200 || !strings.Contains(r.Body, "Hello kratos") {
-				t.Errorf("HTTP reply: %+v", r)
-			}
-			if r := replies[2]; r == nil || !r.OK || r.Body != `{"message":"Hello x"}` {
-				t.Errorf("gRPC reply: %+v", r)
-			}
+			checkAcceptanceRequests(t, stops, replies)
 			if !(lastReply >= 0 && stopAt > lastReply && exitAt > stopAt) {
 				t.Errorf("the shutdown was not walked after the requests: last reply at %d, app.stop at %d, exit at %d", lastReply, stopAt, exitAt)
 			}
@@ -115,6 +91,46 @@ func TestRequestsAcceptance(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// jsonEvents parses a --json trace.
+func jsonEvents(t *testing.T, stdout string) []tracer.Event {
+	t.Helper()
+	var events []tracer.Event
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		var ev tracer.Event
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatalf("not JSON: %q: %v", line, err)
+		}
+		events = append(events, ev)
+	}
+	return events
+}
+
+// checkAcceptanceRequests checks what acceptanceRequests were followed
+// through, by request ID: each stopped in order at transport, the
+// middleware (recovery at least), the service's SayHello, biz, data and the
+// reply; HTTP answered 200 "Hello kratos", gRPC the message for "x".
+func checkAcceptanceRequests(t *testing.T, stops [3][]string, replies [3]*tracer.Reply) {
+	t.Helper()
+	for id := 1; id <= 2; id++ {
+		want := []string{"request.transport", "request.middleware recovery", "request.service service.GreeterService.SayHello", "request.biz biz.GreeterUsecase.CreateGreeter", "request.data data.greeterRepo.Save", "request.reply"}
+		last := -1
+		for _, w := range want {
+			i := indexWithPrefix(stops[id], w, last+1)
+			if i < 0 {
+				t.Errorf("request %d: no stop %q after %d in %v", id, w, last, stops[id])
+				break
+			}
+			last = i
+		}
+	}
+	if r := replies[1]; r == nil || r.Code != 200 || !strings.Contains(r.Body, "Hello kratos") {
+		t.Errorf("HTTP reply: %+v", r)
+	}
+	if r := replies[2]; r == nil || !r.OK || r.Body != `{"message":"Hello x"}` {
+		t.Errorf("gRPC reply: %+v", r)
 	}
 }
 

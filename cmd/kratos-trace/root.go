@@ -122,6 +122,7 @@ boots with diff and --baseline.`,
 	root.AddCommand(newRunCommand(io))
 	root.AddCommand(newPhasesCommand(io))
 	root.AddCommand(newConnectCommand(io))
+	root.AddCommand(newAttachCommand(io))
 	root.AddCommand(newReplayCommand(io))
 	root.AddCommand(newExportCommand(io))
 	root.AddCommand(newDiffCommand(io))

@@ -51,6 +51,9 @@ type runOptions struct {
 	// remote is set by `connect` (connectcmd.go): the trace goes through a
 	// Delve server instead of a program built here.
 	remote *remoteTarget
+	// attach is set by `attach` (attachcmd.go): the trace attaches to a
+	// program that already runs.
+	attach *attachedTarget
 
 	// Requests sent to the running App (requestflags.go).
 	req      requestFlags
@@ -271,12 +274,13 @@ func runHeadless(ctx context.Context, io streams, cfg delve.Config, opts runOpti
 		Lang:        opts.lang,
 		Hold:        opts.hold,
 		StopTimeout: stopTimeout,
-		// A remote program is left serving, never signalled.
-		LeaveRunning: opts.remote != nil,
+		// A remote program is left serving, never signalled; an attached
+		// one is detached from unless --sigterm asks for its shutdown.
+		LeaveRunning: opts.remote != nil || opts.attach != nil && !opts.attach.sigterm,
 		Requests:     opts.requests,
 	})
 	if errors.Is(err, headless.ErrInterrupted) {
-		if opts.remote != nil {
+		if opts.remote != nil || opts.attach != nil {
 			fmt.Fprintln(io.err, "kratos-trace: interrupted")
 		} else {
 			fmt.Fprintln(io.err, "kratos-trace: interrupted; the program was stopped")

@@ -13,5 +13,6 @@ import (
 func TestMain(m *testing.M) {
 	// The in-process traces get a watchdog, as kratos-trace's own do.
 	delve.RunWatchdogIfAsked()
+	delve.RunAttachHelperIfAsked()
 	os.Exit(tracertest.MainWithOwnCache(m))
 }

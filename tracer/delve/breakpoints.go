@@ -154,7 +154,7 @@ func (s *Session) addUserBreak(loc string) (tracer.Breakpoint, error) {
 		}
 		got, err := s.client.CreateBreakpoint(req)
 		if err != nil {
-			return tracer.Breakpoint{}, &UserError{Msg: fmt.Sprintf("could not set a breakpoint at %s: %s", loc, oneLine(err.Error()))}
+			return tracer.Breakpoint{}, &UserError{Msg: fmt.Sprintf("could not set a breakpoint at %s: %s", loc, tracer.OneLine(err.Error(), 0))}
 		}
 		debugf("user breakpoint %d %s at %s:%d (%d addrs)", got.ID, loc, got.File, got.Line, len(got.Addrs))
 		s.bps.record(got.ID, got.Addrs)

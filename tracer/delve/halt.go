@@ -176,7 +176,7 @@ func (s *Session) takeHalt() bool {
 func (s *Session) noteEmitLocked(ev tracer.Event) {
 	if ev.IsPhase() {
 		s.halt.lastPhase, s.halt.lastDetail = ev.Phase, ev.Detail
-		s.halt.serving = s.halt.serving || ev.Phase == tracer.PhaseRunning
+		s.halt.serving = s.halt.serving || tracer.IsServing(ev.Phase)
 		if req := s.halt.req; req != nil && req.reason == haltStalled {
 			// The program reached a phase after all: it is not stuck.
 			close(req.taken)
@@ -210,7 +210,7 @@ func (s *Session) Goroutine(ctx context.Context, id int64) ([]tracer.Frame, erro
 	}
 	frames, err := s.client.Stacktrace(gid, goroutineDepth, 0, 0, nil)
 	if err != nil {
-		return nil, fmt.Errorf("goroutine %d: %s", gid, oneLine(err.Error()))
+		return nil, fmt.Errorf("goroutine %d: %s", gid, tracer.OneLine(err.Error(), 0))
 	}
 	s.insp.mu.Lock()
 	s.insp.goroutine = id
@@ -290,7 +290,7 @@ func (s *Session) readGoroutines() []tracer.Goroutine {
 	facts := s.facts()
 	// The program runs on this machine, so its monotonic clock is ours; a
 	// program under a Delve server elsewhere may not share it.
-	now, sameClock := nanotime(), s.remote == nil
+	now, sameClock := nanotime(), s.remote == nil || s.attaching()
 	out := make([]tracer.Goroutine, 0, len(gs))
 	for _, g := range gs {
 		if g == nil || !liveGoroutine(g.Status) || g.Unreadable != "" && g.CurrentLoc.PC == 0 {

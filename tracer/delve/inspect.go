@@ -111,7 +111,7 @@ func (s *Session) frameAt(gid int64, i int) (tracer.Frame, error) {
 	}
 	frames, err := s.client.Stacktrace(gid, i+1, 0, 0, nil)
 	if err != nil {
-		return tracer.Frame{}, fmt.Errorf("read the stack of goroutine %d: %s", gid, oneLine(err.Error()))
+		return tracer.Frame{}, fmt.Errorf("read the stack of goroutine %d: %s", gid, tracer.OneLine(err.Error(), 0))
 	}
 	if i >= len(frames) {
 		return tracer.Frame{}, fmt.Errorf("no frame %d: goroutine %d has %d", i, gid, len(frames))
@@ -207,7 +207,7 @@ var unknownSymbol = regexp.MustCompile(`could not find symbol (?:value for )?(\S
 // function it was evaluated in when a name was not found:
 // could not find symbol "bc" in kratos.(*App).Run.
 func evalErrorText(err error, function string) string {
-	msg := oneLine(err.Error())
+	msg := tracer.OneLine(err.Error(), 0)
 	if m := unknownSymbol.FindStringSubmatch(msg); m != nil {
 		return symbolNotFound(m[1], function)
 	}

@@ -131,7 +131,7 @@ func (s *Session) arm(entries []planEntry, notes []string, info tracer.Session) 
 		if e.configSource && s.cfg.NoProvenance {
 			continue
 		}
-		if e.Unavailable == "" {
+		if e.Unavailable == "" && !e.marker {
 			bp := &api.Breakpoint{FunctionName: e.Function, File: s.sources.paths.toRemote(e.File), Line: e.Line, Cond: e.cond}
 			if e.Function != "" {
 				bp.File, bp.Line = "", 0
@@ -177,7 +177,7 @@ func (s *Session) arm(entries []planEntry, notes []string, info tracer.Session) 
 
 // unavailableReason says in one line why a phase's breakpoint could not be set.
 func unavailableReason(e planEntry, err error) string {
-	msg := strings.Join(strings.Fields(err.Error()), " ")
+	msg := tracer.OneLine(err.Error(), 0)
 	if strings.Contains(msg, "could not find function") || strings.Contains(msg, "location not found") {
 		if e.Function != "" {
 			return e.Function + " is not linked into this program"

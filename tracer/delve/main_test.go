@@ -11,5 +11,6 @@ import (
 // lets the test binary serve as the watchdog of the traces it starts.
 func TestMain(m *testing.M) {
 	RunWatchdogIfAsked()
+	RunAttachHelperIfAsked()
 	os.Exit(tracertest.MainWithOwnCache(m))
 }

@@ -324,7 +324,7 @@ func (r *nodeReader) fetch(n *tracer.Node, ask string, v *api.Variable, level in
 	}
 	loaded, err := r.c.EvalVariable(r.scope, ask, r.load)
 	if err != nil {
-		n.Value = "<unreadable: " + oneLine(err.Error()) + ">"
+		n.Value = unreadableText(err.Error())
 		return nil, false
 	}
 	r.fetches--
@@ -389,7 +389,22 @@ func (r *nodeReader) unreadable(v *api.Variable) string {
 	if r.style == configStyle {
 		return "<unreadable>"
 	}
-	return "<unreadable: " + oneLine(v.Unreadable) + ">"
+	return unreadableText(v.Unreadable)
+}
+
+// optimisedAwayPattern matches Delve's words for a variable an optimised
+// build keeps in no register and no memory at the current pc.
+// A register of size 0 is one the frame's unwound registers lack: the value
+// lived in it in the callee and was never saved.
+var optimisedAwayPattern = regexp.MustCompile(`could not find symbol value for|could not find loclist entry|empty OP stack|no location list|optimized out|from register \d+ \(size: 0\)`)
+
+// unreadableText shows why a value could not be read: tracer.OptimisedAway
+// when the optimiser left it nowhere, Delve's reason otherwise.
+func unreadableText(msg string) string {
+	if optimisedAwayPattern.MatchString(msg) {
+		return tracer.OptimisedAway
+	}
+	return "<unreadable: " + tracer.OneLine(msg, 0) + ">"
 }
 
 // leaf formats a scalar: as in a config (configStyle), or in Go syntax.
@@ -610,9 +625,4 @@ func funcPackage(fn string) string {
 		return ""
 	}
 	return fn[:slash+1+dot]
-}
-
-// oneLine joins the lines of a message into one.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }

@@ -63,6 +63,9 @@ type planEntry struct {
 	// it never builds): when its breakpoint cannot be set it is left out
 	// of the plan rather than shown unavailable.
 	optional bool
+	// marker is a phase with no breakpoint of its own: the attach stop,
+	// which the session reports itself.
+	marker bool
 }
 
 // opts returns the expression of the App's options struct at this stop, or

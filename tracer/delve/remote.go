@@ -90,6 +90,10 @@ type remoteState struct {
 	// names its files, for breakpoints at FILE:LINE relative to it.
 	moduleDir string
 
+	// attach is set when the Delve server is kratos-trace's own attach
+	// helper, attached to a program running on this machine (attach.go).
+	attach *attachState
+
 	mu   sync.Mutex // guards the fields below
 	lost bool       // the connection broke during the trace
 	note string     // what became of the program; see DetachNote
@@ -420,25 +424,7 @@ func (s *Session) teardownRemote() {
 		return
 	}
 	if !exited {
-		if st.Running {
-			if _, err := c.Halt(); err != nil {
-				debugf("teardown: halt: %v", err)
-			}
-		}
-		if st.NextInProgress {
-			_ = c.CancelNext()
-		}
-		for id := range s.plan {
-			if _, err := c.ClearBreakpoint(id); err != nil {
-				debugf("teardown: clear breakpoint %d: %v", id, err)
-			}
-		}
-		s.clearRequestBreakpoints()
-		for id := range s.bps.own {
-			if _, err := c.ClearBreakpoint(id); err != nil {
-				debugf("teardown: clear breakpoint %d: %v", id, err)
-			}
-		}
+		s.clearOwnBreakpoints(st)
 	}
 	switch {
 	case r.cfg.KillOnExit:
@@ -460,6 +446,32 @@ func (s *Session) teardownRemote() {
 		// A server for one client that started the program ends it when
 		// its client goes; Disconnect(false) in the defer does that.
 		r.setNote("the Delve server at %s was started without --accept-multiclient, so it ended the program when kratos-trace disconnected; start dlv with --accept-multiclient to keep the program running", addr)
+	}
+}
+
+// clearOwnBreakpoints halts the program if it runs and clears every
+// breakpoint this session set (its phases', its requests', the user's),
+// putting the servers' timeouts back on the way.
+func (s *Session) clearOwnBreakpoints(st *api.DebuggerState) {
+	c := s.client
+	if st.Running {
+		if _, err := c.Halt(); err != nil {
+			debugf("teardown: halt: %v", err)
+		}
+	}
+	if st.NextInProgress {
+		_ = c.CancelNext()
+	}
+	for id := range s.plan {
+		if _, err := c.ClearBreakpoint(id); err != nil {
+			debugf("teardown: clear breakpoint %d: %v", id, err)
+		}
+	}
+	s.clearRequestBreakpoints()
+	for id := range s.bps.own {
+		if _, err := c.ClearBreakpoint(id); err != nil {
+			debugf("teardown: clear breakpoint %d: %v", id, err)
+		}
 	}
 }
 

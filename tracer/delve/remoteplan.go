@@ -37,7 +37,10 @@ type remoteProgram struct {
 // source the plan needs here (fetching the Kratos version it links into the
 // module cache), and arms the phases. It runs on the session's goroutine.
 func (s *Session) attachRemote() error {
-	r, c := s.remote, s.client
+	if s.attaching() {
+		return s.attachLocal()
+	}
+	r := s.remote
 	addr := r.cfg.Addr
 	s.status("connected to Delve %s at %s", r.delveVersion, addr)
 	if !r.multiclient && !r.attached {
@@ -45,7 +48,14 @@ func (s *Session) attachRemote() error {
 	}
 	s.status("the program's own output stays with the Delve server (its terminal, docker logs, kubectl logs)")
 	s.clearStaleBreakpoints()
+	return s.armFromProgram(nil)
+}
 
+// armFromProgram resolves the phase plan from the program under the
+// session's Delve server (remotePlan), keeps the entries keep lets through
+// (all of them when keep is nil) and arms them, with the user's
+// breakpoints. Close ends a source fetch under way.
+func (s *Session) armFromProgram(keep func([]planEntry) []planEntry) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
@@ -55,7 +65,24 @@ func (s *Session) attachRemote() error {
 		case <-ctx.Done():
 		}
 	}()
+	entries, notes, info := s.remotePlan(ctx)
+	if keep != nil {
+		entries = keep(entries)
+	}
+	s.mu.Lock()
+	s.launched = time.Now()
+	s.mu.Unlock()
+	s.arm(entries, notes, info)
+	return s.armUserBreaks(s.cfg.Breaks)
+}
 
+// remotePlan reads what the program under the session's Delve server is
+// and resolves the phase plan from it, finding the source the plan needs
+// here (fetching the Kratos version it links into the module cache). ctx
+// ends the fetch.
+func (s *Session) remotePlan(ctx context.Context) ([]planEntry, []string, tracer.Session) {
+	r, c := s.remote, s.client
+	addr := r.cfg.Addr
 	prog := readRemoteProgram(c)
 	src := planSources{kratosLinked: prog.kratos != nil || prog.kratosAppFile != ""}
 	shownDir := ""
@@ -101,18 +128,14 @@ func (s *Session) attachRemote() error {
 	}
 	s.mapGoroot(ctx, prog)
 
-	s.mu.Lock()
-	s.launched = time.Now()
-	s.mu.Unlock()
 	entries, notes := planFrom(src)
-	s.arm(entries, notes, tracer.Session{
+	return entries, notes, tracer.Session{
 		Target:        addr,
 		Package:       prog.mainPath,
 		Dir:           shownDir,
 		KratosVersion: version,
 		GoVersion:     prog.goVersion,
-	})
-	return s.armUserBreaks(s.cfg.Breaks)
+	}
 }
 
 // clearStaleBreakpoints removes breakpoints an earlier session left behind

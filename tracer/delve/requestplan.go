@@ -39,8 +39,10 @@ var LayerNames = map[string]tracer.PhaseID{
 // the HTTP server's filter returns, which every routed request runs
 // through, and the gRPC server's unary interceptor.
 var (
-	httpTransportFunc = regexp.MustCompile(`^` + regexp.QuoteMeta(KratosModule) + `/transport/http\.\(\*Server\)\.filter\.func\d+\.\d+$`)
-	grpcTransportFunc = regexp.MustCompile(`^` + regexp.QuoteMeta(KratosModule) + `/transport/grpc\.\(\*Server\)\.unaryServerInterceptor\.func\d+$`)
+	// An optimised build inlines filter and unaryServerInterceptor into
+	// NewServer, which then prefixes their closures' names: NewServer.(*Server).filter.func1.1.
+	httpTransportFunc = regexp.MustCompile(`^` + regexp.QuoteMeta(KratosModule) + `/transport/http\.(?:NewServer\.)?\(\*Server\)\.filter\.func\d+\.\d+$`)
+	grpcTransportFunc = regexp.MustCompile(`^` + regexp.QuoteMeta(KratosModule) + `/transport/grpc\.(?:NewServer\.)?\(\*Server\)\.unaryServerInterceptor\.func\d+$`)
 	// middlewareFunc is the handler a middleware constructor returns: the
 	// closure two levels inside an exported function of a middleware
 	// package, e.g. recovery.Recovery.func2.1, logging.Server.func1.1.
@@ -51,7 +53,7 @@ var (
 // functions classifyRequestFuncs looks at, so that not every function of
 // the program crosses the wire.
 func requestFuncsFilter(module string, layers map[tracer.PhaseID][]string) string {
-	alts := []string{`/transport/(http|grpc)\.\(\*Server\)\.`, `/middleware`, clientFuncsFilter}
+	alts := []string{`/transport/(http|grpc)\.(NewServer\.)?\(\*Server\)\.`, `/middleware`, clientFuncsFilter}
 	for _, dirs := range layers {
 		for _, d := range dirs {
 			alts = append(alts, regexp.QuoteMeta(strings.Trim(d, "/"))+`\.`)

@@ -88,3 +88,33 @@ func TestClassifyRequestFuncs(t *testing.T) {
 		}
 	}
 }
+
+// TestClassifyOptimisedTransports: a plain go build inlines filter and
+// unaryServerInterceptor into NewServer, whose name then prefixes their
+// closures' (go tool nm on the kratos-layout fixture built so).
+func TestClassifyOptimisedTransports(t *testing.T) {
+	names := strings.Fields(`
+github.com/go-kratos/kratos/v2/transport/grpc.NewServer.(*Server).streamServerInterceptor.func2
+github.com/go-kratos/kratos/v2/transport/grpc.NewServer.(*Server).unaryServerInterceptor.func1
+github.com/go-kratos/kratos/v2/transport/grpc.NewServer.(*Server).unaryServerInterceptor.func1.1
+github.com/go-kratos/kratos/v2/transport/http.NewServer.(*Server).filter.func1
+github.com/go-kratos/kratos/v2/transport/http.NewServer.(*Server).filter.func1.1
+`)
+	var got []string
+	for _, f := range classifyRequestFuncs(names, "", DefaultLayers) {
+		got = append(got, string(f.phase)+" "+f.detail+" "+f.function)
+	}
+	want := []string{
+		"request.transport grpc github.com/go-kratos/kratos/v2/transport/grpc.NewServer.(*Server).unaryServerInterceptor.func1",
+		"request.transport http github.com/go-kratos/kratos/v2/transport/http.NewServer.(*Server).filter.func1.1",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("classified:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	re := regexp.MustCompile(requestFuncsFilter("", DefaultLayers))
+	for _, n := range names[1:3] {
+		if !re.MatchString(n) {
+			t.Errorf("the filter drops %s", n)
+		}
+	}
+}

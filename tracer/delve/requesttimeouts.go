@@ -54,6 +54,10 @@ func (s *Session) liftTimeouts() {
 			continue
 		}
 		s.req.lifted = append(s.req.lifted, liftedTimeout{expr: expr, value: value})
+		if s.attaching() {
+			// Should kratos-trace die, the attach helper puts it back.
+			s.remote.attach.helper.tell("restore %s %d", expr, value)
+		}
 		lifted = append(lifted, srv.Kind+" "+srv.Timeout)
 	}
 	if len(lifted) > 0 {
@@ -69,6 +73,9 @@ func (s *Session) restoreTimeouts() {
 		if err := s.client.SetVariable(scope, l.expr, strconv.FormatInt(l.value, 10)); err != nil {
 			debugf("restore %s: %v", l.expr, err)
 		}
+	}
+	if s.attaching() && len(s.req.lifted) > 0 {
+		s.remote.attach.helper.tell("restored")
 	}
 	s.req.lifted = nil
 }

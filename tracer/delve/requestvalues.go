@@ -65,7 +65,7 @@ func (s *Session) readArgs(th *api.Thread) []*tracer.Node {
 		default:
 			full, err := s.client.EvalVariable(scope, v.Name, argsLoad)
 			if err != nil {
-				n.Value = "<unreadable: " + oneLine(err.Error()) + ">"
+				n.Value = unreadableText(err.Error())
 				break
 			}
 			if strings.TrimPrefix(full.Type, "*") == "net/http.Request" && full.Kind == reflect.Ptr && !isNil(full) {
@@ -119,7 +119,7 @@ func (s *Session) readResults(th *api.Thread) []*tracer.Node {
 		}
 		full, err := s.client.EvalVariable(scope, expr, resultsLoad)
 		if err != nil {
-			n.Value = "<unreadable: " + oneLine(err.Error()) + ">"
+			n.Value = unreadableText(err.Error())
 		} else {
 			n = variableReader(s.client, scope, argLevels, argFetches).variable(v.Name, expr, full)
 		}

@@ -50,7 +50,7 @@ func (s *Session) reportReturn(h hit) bool {
 	for _, name := range h.entry.ret.vars {
 		v, err := s.client.EvalVariable(scope, name, stopLoad)
 		if err != nil {
-			ev.Results = append(ev.Results, &tracer.Node{Name: name, Value: "<unreadable: " + oneLine(err.Error()) + ">"})
+			ev.Results = append(ev.Results, &tracer.Node{Name: name, Value: unreadableText(err.Error())})
 			continue
 		}
 		n := r.variable(name, name, v)

@@ -62,18 +62,18 @@ func withGRPCExamples(routes []tracer.Route, methods []string, specs []tracer.Re
 // readRouteList reads the HTTP routes, with their examples, and the gRPC
 // methods from the program's memory.
 func (s *Session) readRouteList() ([]tracer.Route, []string, error) {
-	scope, err := s.appScope()
+	scope, app, err := s.appScope()
 	if err != nil {
 		return nil, nil, err
 	}
-	list, err := s.client.EvalVariable(scope, "a.opts.servers", api.LoadConfig{MaxArrayValues: 64})
+	list, err := s.client.EvalVariable(scope, app+".opts.servers", api.LoadConfig{MaxArrayValues: 64})
 	if err != nil {
 		return nil, nil, fmt.Errorf("read the App's servers: %w", err)
 	}
 	var routes []tracer.Route
 	var grpcMethods []string
 	for i := int64(0); i < list.Len; i++ {
-		expr := fmt.Sprintf("a.opts.servers[%d]", i)
+		expr := fmt.Sprintf("%s.opts.servers[%d]", app, i)
 		typeName, sexpr, _, err := serverExpr(s.client, scope, expr)
 		if err != nil {
 			continue
@@ -89,11 +89,15 @@ func (s *Session) readRouteList() ([]tracer.Route, []string, error) {
 }
 
 // appScope finds the frame of (*App).Run on the program's goroutines: the
-// App is its receiver a.
-func (s *Session) appScope() (api.EvalScope, error) {
+// App is its receiver a. It returns the scope and the App's expression
+// there; an attached program's App was found at the attach stop already.
+func (s *Session) appScope() (api.EvalScope, string, error) {
+	if s.app != nil {
+		return s.app.scope, s.app.expr, nil
+	}
 	gs, _, err := s.client.ListGoroutines(0, 64)
 	if err != nil {
-		return api.EvalScope{}, fmt.Errorf("list goroutines: %w", err)
+		return api.EvalScope{}, "", fmt.Errorf("list goroutines: %w", err)
 	}
 	run := kratosFunc(".(*App).Run")
 	for _, g := range gs {
@@ -103,11 +107,11 @@ func (s *Session) appScope() (api.EvalScope, error) {
 		}
 		for i, f := range frames {
 			if f.Function != nil && f.Function.Name() == run {
-				return api.EvalScope{GoroutineID: g.ID, Frame: i}, nil
+				return api.EvalScope{GoroutineID: g.ID, Frame: i}, "a", nil
 			}
 		}
 	}
-	return api.EvalScope{}, fmt.Errorf("no goroutine is in %s: the App is not running", run)
+	return api.EvalScope{}, "", fmt.Errorf("no goroutine is in %s: the App is not running", run)
 }
 
 // readHTTPRoutes lists the routes of a kratos HTTP server's router: each

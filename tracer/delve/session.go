@@ -163,6 +163,8 @@ type Session struct {
 	// halt holds halts and the stall watchdog's view (halt.go); guarded
 	// by mu.
 	halt haltState
+	// app is where an attached program's App was found (attachstop.go).
+	app *appRef
 }
 
 type command struct {
@@ -283,7 +285,7 @@ func (s *Session) handOver(ctx context.Context, c command) error {
 // Signal sends sig to the program and, if it is paused, lets it run so that
 // it can handle the signal.
 func (s *Session) Signal(ctx context.Context, sig os.Signal) error {
-	if s.remote != nil {
+	if s.remote != nil && !s.attaching() {
 		return errRemoteSignal
 	}
 	if err := ctx.Err(); err != nil {
@@ -448,7 +450,11 @@ func (s *Session) run() {
 	if s.cfg.Stall > 0 {
 		go s.watchStall()
 	}
-	s.resume("continue")
+	if s.attaching() {
+		s.reportAttach()
+	} else {
+		s.resume("continue")
+	}
 	for {
 		s.mu.Lock()
 		ended := s.ended
@@ -498,7 +504,11 @@ func (s *Session) end() {
 func (s *Session) teardown() {
 	s.end()
 	if s.remote != nil {
-		s.teardownRemote()
+		if s.attaching() {
+			s.teardownAttached()
+		} else {
+			s.teardownRemote()
+		}
 		s.lease.Release()
 		return
 	}

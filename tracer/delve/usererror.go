@@ -6,7 +6,8 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer"
 )
 
-// UserError is tracer.UserError, by the name the command line has known it.
+// UserError is tracer.UserError, the failure a person can act on, by the
+// short name this package's many of them use.
 type UserError = tracer.UserError
 
 // ErrorEvent turns err into a KindError event, keeping a UserError's hint

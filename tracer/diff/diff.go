@@ -16,7 +16,6 @@ package diff
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
@@ -134,13 +133,6 @@ func (r *Result) Section(id SectionID) *Section {
 		}
 	}
 	return nil
-}
-
-// PhaseChange returns the change of the phases section for the phase with
-// detail, or nil when that phase is the same in both boots. A view that
-// marks its timeline asks it row by row.
-func (r *Result) PhaseChange(phase tracer.PhaseID, detail string) *Change {
-	return r.findPhase(SectionPhases, phase, detail)
 }
 
 // TimeChange returns the change of the times section for the phase with
@@ -271,7 +263,7 @@ func (s *stream) outcome() string {
 			}
 			return "exited"
 		case tracer.KindError:
-			msg, _, _ := strings.Cut(ev.Error, "\n")
+			msg := tracer.FirstLine(ev.Error)
 			if ev.Phase != "" {
 				return fmt.Sprintf("error at %s: %s", ev.Label(), msg)
 			}

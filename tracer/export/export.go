@@ -313,14 +313,30 @@ func (b *builder) output(events []tracer.Event) {
 	}
 }
 
-// outputInstant writes one line of output, named by its beginning.
+// outputInstant writes one line of output, named by its beginning; the
+// whole line is in its args.
 func (b *builder) outputInstant(stream string, at float64, text string) {
-	name := text
-	if len(name) > 320 {
-		name = name[:320]
+	b.instant(outputName(text), stream, tidOutput, at, map[string]any{"stream": stream, "text": text})
+}
+
+// maxOutputName bounds the name of an output instant, in runes.
+const maxOutputName = 80
+
+// outputName is the beginning of an output line as an instant's name: the
+// line itself when it has at most maxOutputName runes, else its first
+// runes and "..." in maxOutputName. It reads no further into the line than
+// that, however long the line.
+func outputName(text string) string {
+	const keep = maxOutputName - len("...")
+	cut, n := 0, 0
+	for i := range text {
+		if n == keep {
+			cut = i
+		}
+		if n == maxOutputName {
+			return text[:cut] + "..."
+		}
+		n++
 	}
-	if r := []rune(name); len(r) > 80 {
-		name = string(r[:77]) + "..."
-	}
-	b.instant(name, stream, tidOutput, at, map[string]any{"stream": stream, "text": text})
+	return text
 }

@@ -212,3 +212,46 @@ func TestExportBreakStaysInItsGroup(t *testing.T) {
 		t.Errorf("phases %v", phases)
 	}
 }
+
+// TestOutputName: an output line longer than 80 runes is named by its first
+// 77 and "...", counted in runes whatever their bytes, so that a line whose
+// first 320 bytes are 80 four-byte runes is cut as any other.
+func TestOutputName(t *testing.T) {
+	emoji := strings.Repeat("😀", 80) // 320 bytes
+	for _, tt := range []struct {
+		name, text, want string
+	}{
+		{"short", "listening on :8000", "listening on :8000"},
+		{"80 ASCII runes", strings.Repeat("a", 80), strings.Repeat("a", 80)},
+		{"81 ASCII runes", strings.Repeat("a", 81), strings.Repeat("a", 77) + "..."},
+		{"80 four-byte runes", emoji, emoji},
+		{"80 four-byte runes and more", emoji + "!", strings.Repeat("😀", 77) + "..."},
+		{"three-byte runes across 320 bytes", strings.Repeat("汉", 200), strings.Repeat("汉", 77) + "..."},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := outputName(tt.text); got != tt.want {
+				t.Errorf("outputName = %q (%d runes), want %q", got, len([]rune(got)), tt.want)
+			}
+		})
+	}
+	// Through Write: the instant is named so, its args keep the line.
+	long := emoji + " and the rest of the line"
+	var buf bytes.Buffer
+	err := Write(&buf, []tracer.Event{{Kind: tracer.KindOutput, Output: &tracer.OutputLine{Stream: "stdout", Text: long}}}, Options{NoRedact: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f File
+	if err := json.Unmarshal(buf.Bytes(), &f); err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range f.TraceEvents {
+		if ev.Tid == tidOutput && ev.Ph == "i" {
+			if !strings.HasSuffix(ev.Name, "...") || ev.Args["text"] != long {
+				t.Errorf("output instant %q, args %v", ev.Name, ev.Args)
+			}
+			return
+		}
+	}
+	t.Errorf("no output instant in %s", buf.String())
+}

@@ -113,6 +113,6 @@ func printClientCall(w io.Writer, ev tracer.Event, lang tracer.Lang) {
 		fmt.Fprintf(w, "  "+cw.lifted+"\n", c.TimeoutLifted)
 	}
 	if c.Error != "" {
-		fmt.Fprintf(w, "  "+cw.failed+"\n", oneLine(c.Error, 300))
+		fmt.Fprintf(w, "  "+cw.failed+"\n", tracer.OneLine(c.Error, 300))
 	}
 }

@@ -50,18 +50,24 @@ func writeGoroutines(w io.Writer, ev tracer.Event, lang tracer.Lang) {
 		fmt.Fprintf(w, "  %s\n", ev.Reason)
 	}
 	writeLocation(w, ev)
-	if len(ev.Goroutines) == 0 {
+	writeGoroutineTable(w, ev.Goroutines, gw)
+}
+
+// writeGoroutineTable writes one line for every goroutine and the main
+// one's whole stack, under a heading that counts them.
+func writeGoroutineTable(w io.Writer, gs []tracer.Goroutine, gw *goroutineWords) {
+	if len(gs) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "  "+gw.goroutines+"\n", len(ev.Goroutines))
-	rows := make([][]string, 0, len(ev.Goroutines))
-	for _, g := range ev.Goroutines {
+	fmt.Fprintf(w, "  "+gw.goroutines+"\n", len(gs))
+	rows := make([][]string, 0, len(gs))
+	for _, g := range gs {
 		rows = append(rows, []string{"    " + fmt.Sprint(g.ID), g.User.Function, frameFile(g.User), waitText(g, gw)})
 	}
 	var b strings.Builder
 	writeTable(&b, rows)
 	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
-	for i, g := range ev.Goroutines {
+	for i, g := range gs {
 		fmt.Fprintln(w, strings.TrimRight(lines[i], " "))
 		if !g.Main {
 			continue

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -206,6 +205,12 @@ func lastBootPhase(plan []tracer.PlannedPhase) tracer.PhaseID {
 	return last
 }
 
+// attached reports whether the plan is that of a program kratos-trace
+// attached to while it ran: it begins at the attach stop.
+func attached(plan []tracer.PlannedPhase) bool {
+	return len(plan) > 0 && plan[0].Phase == tracer.PhaseAttach
+}
+
 func (p *printer) logf(format string, args ...any) {
 	if p.opts.Log == nil {
 		return
@@ -217,7 +222,12 @@ func (p *printer) logf(format string, args ...any) {
 }
 
 func (p *printer) print(ev tracer.Event) {
-	if ev.Kind == tracer.KindSession && ev.Session != nil && p.opts.LeaveRunning {
+	switch {
+	case ev.Kind != tracer.KindSession || ev.Session == nil:
+	case attached(ev.Session.Plan):
+		// A program attached to while it runs holds at the attach stop.
+		p.holdAt = tracer.PhaseAttach
+	case p.opts.LeaveRunning:
 		p.holdAt = lastBootPhase(ev.Session.Plan)
 	}
 	if ev.IsPhase() {
@@ -379,6 +389,9 @@ func (p *printer) printPhase(ev tracer.Event) {
 		}
 	}
 	printRegistration(w, ev, wd)
+	if ev.App != nil {
+		p.printApp(ev)
+	}
 	printDiscovery(w, ev, p.opts.Lang)
 	if len(ev.Servers) > 0 {
 		table := formatServers(ev.Servers, wd)
@@ -391,6 +404,9 @@ func (p *printer) printPhase(ev tracer.Event) {
 		}
 	}
 	p.printClients(ev)
+	if ev.App != nil {
+		writeGoroutineTable(w, ev.Goroutines, &wordsFor(p.opts.Lang).goroutines)
+	}
 	p.printNote(ev)
 }
 
@@ -398,7 +414,7 @@ func (p *printer) printPhase(ev tracer.Event) {
 // (goroutine N)", and the source line there when the event carries it.
 func writeLocation(w io.Writer, ev tracer.Event) {
 	if ev.Location() != "" {
-		fmt.Fprintf(w, "  %s:%d  %s", ShortPath(ev.File), ev.Line, ev.Function)
+		fmt.Fprintf(w, "  %s:%d  %s", tracer.ShortPath(ev.File), ev.Line, ev.Function)
 		if ev.Goroutine != 0 {
 			fmt.Fprintf(w, "  (goroutine %d)", ev.Goroutine)
 		}
@@ -424,7 +440,7 @@ func FormatPlan(s *tracer.Session) string {
 	for _, p := range s.Plan {
 		loc := "-"
 		if p.File != "" {
-			loc = fmt.Sprintf("%s:%d", ShortPath(p.File), p.Line)
+			loc = fmt.Sprintf("%s:%d", tracer.ShortPath(p.File), p.Line)
 		}
 		if p.Unavailable != "" {
 			unavailable++
@@ -442,20 +458,6 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// ShortPath shows module-cache paths from the module on, paths below the
-// working directory relative to it, and other paths as they are.
-func ShortPath(path string) string {
-	if i := strings.Index(path, "/pkg/mod/"); i >= 0 {
-		return path[i+len("/pkg/mod/"):]
-	}
-	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
-			return "./" + rel
-		}
-	}
-	return path
 }
 
 // summary prints the table of phases with their times.

@@ -55,6 +55,8 @@ type words struct {
 	requests   requestWords
 	// clients: discovery and outgoing calls (clients.go).
 	clients clientWords
+	// app: what the attach stop read of a running App (app.go).
+	app appWords
 }
 
 // allWords are the words of every language the text output speaks, in one
@@ -128,6 +130,14 @@ var allWords = map[tracer.Lang]*words{
 			lifted:   "the client's timeout (%s) was lifted for this call",
 			failed:   "error: %s",
 		},
+		app: appWords{
+			app:       "App:",
+			rows:      [5]string{"id", "name", "version", "metadata", "endpoints"},
+			instance:  "Instance (no registrar): %s",
+			routes:    "Routes (%d):",
+			bootstrap: "Bootstrap: %s",
+			optimized: "Built with optimisations: values the compiler kept nowhere read as optimised away.",
+		},
 	},
 	tracer.Chinese: {
 		phaseHead:       " +%-9s 启动后 %s",
@@ -196,6 +206,14 @@ var allWords = map[tracer.Lang]*words{
 			picked:   "选中 %s",
 			lifted:   "本次调用解除了客户端超时（%s）",
 			failed:   "错误：%s",
+		},
+		app: appWords{
+			app:       "App：",
+			rows:      [5]string{"id", "名称", "版本", "元数据", "端点"},
+			instance:  "实例（无注册中心）：%s",
+			routes:    "路由（%d 条）：",
+			bootstrap: "Bootstrap：%s",
+			optimized: "程序带优化编译：编译器没有保留的值显示为 optimised away。",
 		},
 	},
 }

@@ -85,7 +85,7 @@ func (p *printer) printRequest(ev tracer.Event) {
 			fmt.Fprintf(w, "    %s\n", h)
 		}
 		if r.Body != "" {
-			fmt.Fprintf(w, "    %s\n", oneLine(r.Body, 300))
+			fmt.Fprintf(w, "    %s\n", tracer.OneLine(r.Body, 300))
 		}
 		if r.Error != "" && r.Status != "" {
 			fmt.Fprintf(w, "    %s\n", r.Error)
@@ -157,20 +157,11 @@ func compactNodes(nodes []*tracer.Node) string {
 	for _, n := range nodes {
 		parts = append(parts, n.Name+" = "+n.Inline(compactWidth))
 	}
-	return oneLine(strings.Join(parts, ", "), compactWidth)
+	return tracer.OneLine(strings.Join(parts, ", "), compactWidth)
 }
 
 // compactWidth is how long compactNodes' line may be.
 const compactWidth = 400
-
-// oneLine keeps s on one line of at most max runes.
-func oneLine(s string, max int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > max {
-		return string(r[:max-1]) + "…"
-	}
-	return s
-}
 
 // requestSummary prints, for each request, its reply and the time each
 // layer took, nested as the calls were.
@@ -208,7 +199,7 @@ func (p *printer) requestSummary() {
 			if l.Returned {
 				took = l.Took.String()
 			}
-			rows = append(rows, []string{"  " + strings.Repeat("  ", l.Depth) + string(l.Phase) + " " + l.Detail, took, oneLine(l.Err, 60)})
+			rows = append(rows, []string{"  " + strings.Repeat("  ", l.Depth) + string(l.Phase) + " " + l.Detail, took, tracer.OneLine(l.Err, 60)})
 		}
 		if len(rows) > 1 {
 			writeTable(w, rows)

@@ -66,7 +66,8 @@ func ErrorOf(results []*tracer.Node) string {
 			continue
 		}
 		switch r.Value {
-		case "nil", "<nil>":
+		case "nil", "<nil>", tracer.OptimisedAway:
+			// An error the optimiser kept nowhere is not known to be one.
 			continue
 		case "":
 			if r.Type == "error" {
@@ -100,7 +101,7 @@ func Attribute(r *tracer.Reply, info *tracer.RequestInfo, events []tracer.Event)
 	}
 	switch {
 	case failed != nil:
-		r.FailedAt, r.FailedDetail, r.FailedWhy = failed.Phase, failed.Detail, "returned "+oneLine(failed.Err)
+		r.FailedAt, r.FailedDetail, r.FailedWhy = failed.Phase, failed.Detail, "returned "+tracer.FirstLine(failed.Err)
 		if strings.Contains(failed.Err, "context deadline exceeded") {
 			r.FailedWhy += " (the server's timeout counts wall time, which ran on while the program sat paused at the stops: raise the timeout in the service's config to follow a request at leisure)"
 		}
@@ -119,10 +120,4 @@ func Attribute(r *tracer.Reply, info *tracer.RequestInfo, events []tracer.Event)
 			r.FailedWhy = "no route matched " + info.Method + " " + info.Path + ": the router answered before kratos' transport ran"
 		}
 	}
-}
-
-// oneLine keeps the first line of s.
-func oneLine(s string) string {
-	first, _, _ := strings.Cut(s, "\n")
-	return first
 }

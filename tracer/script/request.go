@@ -66,7 +66,7 @@ func (r *runner) sendRequest(ctx context.Context, cmd Command) error {
 		return err
 	}
 	at := r.st.current.Phase
-	if !r.st.atStop || r.ended || !r.paused || (at != tracer.PhaseRunning && at != tracer.PhaseRequestReply) {
+	if !r.st.atStop || r.ended || !r.paused || (!tracer.IsServing(at) && at != tracer.PhaseRequestReply) {
 		r.fail("a request is sent from app.running or a request's reply; here the App is not waiting for one")
 		return errAbort
 	}

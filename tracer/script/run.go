@@ -231,7 +231,7 @@ func (r *runner) exec(ctx context.Context, cmd Command) error {
 		if err := r.gate(ctx); err != nil {
 			return err
 		}
-		if r.st.atStop && r.st.current.Phase == tracer.PhaseRunning && r.st.current.Kind == tracer.KindStop && r.paused {
+		if r.st.atStop && tracer.IsServing(r.st.current.Phase) && r.st.current.Kind == tracer.KindStop && r.paused {
 			r.fail("at app.running the program only waits for a signal; use sigterm to go on")
 			return errAbort
 		}

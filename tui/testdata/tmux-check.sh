@@ -20,14 +20,6 @@ name=tmux-check
 # shellcheck source=tmux-lib.sh
 source "$repo/tui/testdata/tmux-lib.sh"
 
-expect() { # expect FILE TEXT...
-	local file=$1
-	shift
-	for text in "$@"; do
-		grep -qF -- "$text" "$file" || fail "$(basename "$file") lacks \"$text\""
-	done
-}
-
 # check_restored: the program exited, the terminal left the alternate
 # screen with mouse reporting off and the cursor shown, and nothing the
 # trace started is left.

@@ -16,6 +16,15 @@ trap cleanup EXIT
 
 capture() { tmux capture-pane -t "$session" -p; }
 
+# expect FILE TEXT...: each TEXT is in the capture FILE.
+expect() {
+	local file=$1
+	shift
+	for text in "$@"; do
+		grep -qF -- "$text" "$file" || fail "$(basename "$file") lacks \"$text\""
+	done
+}
+
 # wait_for TEXT SECONDS: wait until the pane shows TEXT.
 wait_for() {
 	local text=$1 secs=$2 i

@@ -325,9 +325,3 @@ func IndentLines(lines []string, prefix string) []string {
 	}
 	return lines
 }
-
-// FirstLine keeps the first line of s.
-func FirstLine(s string) string {
-	first, _, _ := strings.Cut(s, "\n")
-	return first
-}

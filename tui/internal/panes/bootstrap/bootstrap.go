@@ -44,6 +44,9 @@ type Pane struct {
 	// baseline holds, by path, how a leaf differs from a baseline
 	// (baseline.go).
 	baseline map[string]pane.BaselineMark
+	// missing says why there is no Bootstrap to show, for a program
+	// attached to (tracer.AppInfo.BootstrapFrom).
+	missing string
 }
 
 // New returns the pane, in the colours of st and the words of tx.
@@ -61,7 +64,13 @@ func (p *Pane) SetSize(w, h int) {
 func (p *Pane) Reset() {
 	p.root, p.rows, p.selected, p.offset = nil, nil, 0, 0
 	p.changes = map[string]pane.Change{}
+	p.missing = ""
 }
+
+// SetMissing says why there is no Bootstrap to show, in place of the
+// pane's usual empty text: for a program attached to, where it could not be
+// found (tracer.AppInfo.BootstrapFrom).
+func (p *Pane) SetMissing(why string) { p.missing = pane.Sanitize(why) }
 
 // Set shows root; prev holds the leaves at the previous stop (nil when the
 // config was not known yet), to mark what changed.
@@ -202,7 +211,11 @@ func (p *Pane) View() []string {
 		return nil
 	}
 	if p.root == nil {
-		return pane.IndentLines(pane.WrapText(p.tx.EmptyBootstrap, p.W-2), " ")
+		text := p.tx.EmptyBootstrap
+		if p.missing != "" {
+			text = p.missing
+		}
+		return pane.IndentLines(pane.WrapText(text, p.W-2), " ")
 	}
 	st := p.st
 	chain := p.chain()

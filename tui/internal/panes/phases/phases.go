@@ -278,7 +278,7 @@ func (p *Pane) rebuild() {
 	// The timeline shows the phases the plan names, those that happened,
 	// and the exit, which every trace ends with. Before the plan is known it
 	// shows the Kratos lifecycle: main is a stop only for programs that are
-	// not Kratos apps.
+	// not Kratos apps, attach only for programs attached to.
 	shown := func(id tracer.PhaseID) bool {
 		switch {
 		case id == tracer.PhaseExit || seen[id]:
@@ -287,8 +287,9 @@ func (p *Pane) rebuild() {
 			return inPlan[id]
 		}
 		// The client side's phases come only in programs that build a
-		// client: the plan says whether this one does.
-		return id != phaseMain && !tracer.IsClientSide(id)
+		// client: the plan says whether this one does; attach only in a
+		// program attached to.
+		return id != phaseMain && id != tracer.PhaseAttach && !tracer.IsClientSide(id)
 	}
 
 	rows := p.rows[:0]

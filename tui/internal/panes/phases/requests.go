@@ -99,7 +99,7 @@ func (p *Pane) ApplyReturn(ev tracer.Event) {
 	if rec := p.records[k]; rec != nil && k.at >= 0 {
 		rec.since, rec.timed = ev.Took, true
 		if e := request.ErrorOf(ev.Results); e != "" {
-			rec.note = "✗ " + pane.Sanitize(pane.FirstLine(e))
+			rec.note = "✗ " + pane.Sanitize(tracer.FirstLine(e))
 		}
 		p.rebuild()
 	}

@@ -59,6 +59,13 @@ func (r *registrySection) note(ev tracer.Event) {
 	case ev.Phase == tracer.PhaseDeregister:
 		r.state = regDeregistering
 		return
+	case ev.Phase == tracer.PhaseAttach && ev.Registrar != "":
+		// Attached to a running App: its instance is registered already.
+		r.state = regRegistered
+		return
+	case ev.Phase == tracer.PhaseAttach:
+		r.state = regNone
+		return
 	case ev.Phase == tracer.PhaseAppNew && r.registrar != "" && r.state == regUnknown:
 		r.state = regNotYet
 		return

@@ -85,7 +85,7 @@ func record(repo, out string, requests []tracer.RequestSpec) error {
 
 	src, err := delve.Start(ctx, delve.Config{Target: "./demo"})
 	if err != nil {
-		var ue *delve.UserError
+		var ue *tracer.UserError
 		if errors.As(err, &ue) {
 			return fmt.Errorf("%s (%s)", ue.Msg, ue.Hint)
 		}
