@@ -68,42 +68,11 @@ processes:
 // prints the recording.
 func TestBeershopSystemRequest(t *testing.T) {
 	s := writeBeershopSystem(t)
-	rec := filepath.Join(t.TempDir(), "system.jsonl")
-	code, out, stderr := runCLI(t, "run", "--headless", "--system="+s.file, "--record", rec, "--no-redact",
+	rec, out, events := runSystem(t, []string{"inventory", "storefront"}, "--system="+s.file, "--no-redact",
 		"--request", "inventory: GET /v1/stock/lager", "--request", "storefront: GET /stock/ipa", "--request", "GET /http/stock/stout")
-	skipWithoutPtrace(t, stderr)
-	if code != 0 {
-		t.Fatalf("exit %d\nstderr:\n%s\nstdout:\n%s", code, stderr, out)
-	}
-	recording, err := replay.Read(rec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	events := recording.Events
-	if events[0].System == nil || !slices.Equal(events[0].System.ServiceNames(), []string{"inventory", "storefront"}) {
-		t.Fatalf("the first event does not carry the system: %+v", events[0])
-	}
-	seqOf := func(service string, phase tracer.PhaseID) int {
-		for i, ev := range events {
-			if ev.Service == service && ev.Phase == phase && ev.IsPhase() {
-				return i
-			}
-		}
-		t.Fatalf("%s never reached %s", service, phase)
-		return -1
-	}
-	lifecycle := []tracer.PhaseID{tracer.PhaseFlagParse, tracer.PhaseAppRun, tracer.PhaseServerStart, tracer.PhaseRegister,
-		tracer.PhaseRunning, tracer.PhaseStop, tracer.PhaseDeregister, tracer.PhaseServerStop, tracer.PhaseAfterStop, tracer.PhaseExit}
-	for _, svc := range []string{"inventory", "storefront"} {
-		last := -1
-		for _, ph := range lifecycle {
-			at := seqOf(svc, ph)
-			if at < last {
-				t.Errorf("%s: %s (event %d) came before the phase listed before it (event %d)", svc, ph, at, last)
-			}
-			last = at
-		}
-	}
+	seqOf := func(service string, phase tracer.PhaseID) int { return phaseAt(t, events, service, phase) }
+	checkLifecycle(t, events, []tracer.PhaseID{tracer.PhaseFlagParse, tracer.PhaseAppRun, tracer.PhaseServerStart, tracer.PhaseRegister,
+		tracer.PhaseRunning, tracer.PhaseStop, tracer.PhaseDeregister, tracer.PhaseServerStop, tracer.PhaseAfterStop, tracer.PhaseExit})
 	if sf, inv := seqOf("storefront", tracer.PhaseFlagParse), seqOf("inventory", tracer.PhaseRunning); sf < inv {
 		t.Errorf("the storefront started (event %d) before the inventory was at app.running (event %d)", sf, inv)
 	}
@@ -152,13 +121,7 @@ func TestBeershopSystemRequest(t *testing.T) {
 	if keys := etcdKeysAfter(t, s, "/microservices/"); keys != "" {
 		t.Errorf("instances left in etcd after the shutdown:\n%s", keys)
 	}
-	code, replayed, rerr := runCLI(t, "replay", "--headless", rec)
-	if code != 0 {
-		t.Fatalf("replay: exit %d\n%s", code, rerr)
-	}
-	if replayed != out {
-		t.Errorf("the replay printed otherwise than the run:\n%s", firstDiff(out, replayed))
-	}
+	checkReplay(t, rec, out)
 	if t.Failed() || testing.Verbose() {
 		t.Logf("output:\n%s", out)
 	}
@@ -274,9 +237,26 @@ func TestBeershopSystemTraceID(t *testing.T) {
 	if err := os.WriteFile(s.file, []byte(traced), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	rec := filepath.Join(t.TempDir(), "system.jsonl")
-	code, out, stderr := runCLI(t, "run", "--headless", "--system="+s.file, "--record", rec, "--no-redact",
+	_, out, events := runSystem(t, []string{"inventory", "storefront"}, "--system="+s.file, "--no-redact",
 		"--request", "GET /stock/ipa", "--request", "GET /http/stock/stout")
+	callee := []tracer.PhaseID{tracer.PhaseRequestTransport, tracer.PhaseRequestService, tracer.PhaseRequestBiz}
+	checkCrossing(t, events, 1, "grpc /inventory.v1.Inventory/GetStock", "42", callee, "grpc /inventory.v1.Inventory/GetStock", tracer.CorrelateTrace)
+	checkCrossing(t, events, 2, "http GET /v1/stock/stout", "7", callee, "http GET /v1/stock/stout", tracer.CorrelateCall)
+	if !strings.Contains(out, "correlated by trace id ") {
+		t.Errorf("the text does not say the trace id tied the requests")
+	}
+	if t.Failed() {
+		t.Logf("output:\n%s", out)
+	}
+}
+
+// runSystem runs a system trace headless with args and a recording; it
+// returns the recording's path, the text printed, and the recorded events,
+// the first of which carries the system of services.
+func runSystem(t *testing.T, services []string, args ...string) (string, string, []tracer.Event) {
+	t.Helper()
+	rec := filepath.Join(t.TempDir(), "system.jsonl")
+	code, out, stderr := runCLI(t, append([]string{"run", "--headless", "--record", rec}, args...)...)
 	skipWithoutPtrace(t, stderr)
 	if code != 0 {
 		t.Fatalf("exit %d\nstderr:\n%s\nstdout:\n%s", code, stderr, out)
@@ -285,13 +265,50 @@ func TestBeershopSystemTraceID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	callee := []tracer.PhaseID{tracer.PhaseRequestTransport, tracer.PhaseRequestService, tracer.PhaseRequestBiz}
-	checkCrossing(t, recording.Events, 1, "grpc /inventory.v1.Inventory/GetStock", "42", callee, "grpc /inventory.v1.Inventory/GetStock", tracer.CorrelateTrace)
-	checkCrossing(t, recording.Events, 2, "http GET /v1/stock/stout", "7", callee, "http GET /v1/stock/stout", tracer.CorrelateCall)
-	if !strings.Contains(out, "correlated by trace id ") {
-		t.Errorf("the text does not say the trace id tied the requests")
+	events := recording.Events
+	if events[0].System == nil || !slices.Equal(events[0].System.ServiceNames(), services) {
+		t.Fatalf("the first event does not carry the system of %v: %+v", services, events[0])
 	}
-	if t.Failed() {
-		t.Logf("output:\n%s", out)
+	return rec, out, events
+}
+
+// phaseAt is the position of service's first event at phase.
+func phaseAt(t *testing.T, events []tracer.Event, service string, phase tracer.PhaseID) int {
+	t.Helper()
+	for i, ev := range events {
+		if ev.Service == service && ev.Phase == phase && ev.IsPhase() {
+			return i
+		}
+	}
+	t.Fatalf("%s never reached %s", service, phase)
+	return -1
+}
+
+// checkLifecycle checks that every service of the system (the first
+// event's) reaches the phases of lifecycle in that order.
+func checkLifecycle(t *testing.T, events []tracer.Event, lifecycle []tracer.PhaseID) {
+	t.Helper()
+	for _, svc := range events[0].System.ServiceNames() {
+		last := -1
+		for _, ph := range lifecycle {
+			at := phaseAt(t, events, svc, ph)
+			if at < last {
+				t.Errorf("%s: %s (event %d) came before the phase listed before it (event %d)", svc, ph, at, last)
+			}
+			last = at
+		}
+	}
+}
+
+// checkReplay checks that replaying the recording rec prints out, as the
+// run did.
+func checkReplay(t *testing.T, rec, out string) {
+	t.Helper()
+	code, replayed, rerr := runCLI(t, "replay", "--headless", rec)
+	if code != 0 {
+		t.Fatalf("replay: exit %d\n%s", code, rerr)
+	}
+	if replayed != out {
+		t.Errorf("the replay printed otherwise than the run:\n%s", firstDiff(out, replayed))
 	}
 }

@@ -6,13 +6,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
-	"github.com/kratos-trace/kratos-trace/tracer/replay"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
@@ -81,42 +79,10 @@ processes:
 // gone from etcd, and the replay printing what the run printed.
 func TestDemoSystem(t *testing.T) {
 	s := writeDemoSystem(t)
-	rec := filepath.Join(t.TempDir(), "system.jsonl")
-	code, out, stderr := runCLI(t, "run", "--headless", "--system="+s.file, "--record", rec, "--request", "gateway: GET /gateway/kratos")
-	skipWithoutPtrace(t, stderr)
-	if code != 0 {
-		t.Fatalf("exit %d\nstderr:\n%s\nstdout:\n%s", code, stderr, out)
-	}
-	recording, err := replay.Read(rec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	events := recording.Events
-	if events[0].System == nil || !slices.Equal(events[0].System.ServiceNames(), []string{"greeter", "gateway"}) {
-		t.Fatalf("the first event does not carry the system: %+v", events[0])
-	}
-	// seqOf is the position of the first event of service at phase.
-	seqOf := func(service string, phase tracer.PhaseID) int {
-		for i, ev := range events {
-			if ev.Service == service && ev.Phase == phase && ev.IsPhase() {
-				return i
-			}
-		}
-		t.Fatalf("%s never reached %s", service, phase)
-		return -1
-	}
-	lifecycle := []tracer.PhaseID{tracer.PhaseFlagParse, tracer.PhaseConfigLoad, tracer.PhaseConfigScan, tracer.PhaseAppRun,
-		tracer.PhaseRegister, tracer.PhaseRunning, tracer.PhaseStop, tracer.PhaseDeregister, tracer.PhaseAfterStop, tracer.PhaseExit}
-	for _, svc := range []string{"greeter", "gateway"} {
-		last := -1
-		for _, ph := range lifecycle {
-			at := seqOf(svc, ph)
-			if at < last {
-				t.Errorf("%s: %s came before the phase listed before it", svc, ph)
-			}
-			last = at
-		}
-	}
+	rec, out, events := runSystem(t, []string{"greeter", "gateway"}, "--system="+s.file, "--request", "gateway: GET /gateway/kratos")
+	seqOf := func(service string, phase tracer.PhaseID) int { return phaseAt(t, events, service, phase) }
+	checkLifecycle(t, events, []tracer.PhaseID{tracer.PhaseFlagParse, tracer.PhaseConfigLoad, tracer.PhaseConfigScan, tracer.PhaseAppRun,
+		tracer.PhaseRegister, tracer.PhaseRunning, tracer.PhaseStop, tracer.PhaseDeregister, tracer.PhaseAfterStop, tracer.PhaseExit})
 	if g, w := seqOf("gateway", tracer.PhaseFlagParse), seqOf("greeter", tracer.PhaseRunning); g < w {
 		t.Errorf("the gateway started (event %d) before the greeter was at app.running (event %d)", g, w)
 	}
@@ -151,13 +117,7 @@ func TestDemoSystem(t *testing.T) {
 	}
 
 	// The replay prints the system as the run did.
-	code, replayed, rerr := runCLI(t, "replay", "--headless", rec)
-	if code != 0 {
-		t.Fatalf("replay: exit %d\n%s", code, rerr)
-	}
-	if replayed != out {
-		t.Errorf("the replay printed otherwise than the run:\n%s", firstDiff(out, replayed))
-	}
+	checkReplay(t, rec, out)
 }
 
 // etcdKeysAfter starts etcd again on the data the trace's etcd left and
