@@ -13,10 +13,10 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer/replay"
 )
 
-// writeBeershopSystem writes a system file for tracer/delve/testdata/
-// beershop: the inventory, then the storefront, which calls it through
-// discovery:///inventory, with an etcd process; every address free.
-func writeBeershopSystem(t *testing.T) demoSystem {
+// newEtcdSystem starts a system file's description in a temp dir (also
+// returned) with free addresses for an etcd process. It needs the etcd
+// binary.
+func newEtcdSystem(t *testing.T) (demoSystem, string) {
 	t.Helper()
 	if _, err := exec.LookPath("etcd"); err != nil {
 		if os.Getenv("CI") != "" {
@@ -25,8 +25,32 @@ func writeBeershopSystem(t *testing.T) demoSystem {
 		t.Skip("etcd is not installed (Debian: apt-get install etcd-server)")
 	}
 	dir := t.TempDir()
-	s := demoSystem{etcd: freeAddr(t), etcdPeer: freeAddr(t), etcdDir: filepath.Join(dir, "etcd"),
-		greeterGRPC: freeAddr(t), greeterHTTP: freeAddr(t), gatewayHTTP: freeAddr(t)}
+	return demoSystem{etcd: freeAddr(t), etcdPeer: freeAddr(t), etcdDir: filepath.Join(dir, "etcd")}, dir
+}
+
+// write writes the system file in dir: the services, then the etcd
+// process.
+func (s *demoSystem) write(t *testing.T, dir, services string) {
+	t.Helper()
+	sys := services + fmt.Sprintf(`processes:
+  - name: etcd
+    command: [etcd, --name, sys, --data-dir, %[1]s, --listen-client-urls, "http://%[2]s", --advertise-client-urls, "http://%[2]s",
+      --listen-peer-urls, "http://%[3]s", --initial-advertise-peer-urls, "http://%[3]s", --initial-cluster, "sys=http://%[3]s", --log-level, error]
+    ready: tcp %[2]s
+`, s.etcdDir, s.etcd, s.etcdPeer)
+	s.file = filepath.Join(dir, "kratos-trace.yaml")
+	if err := os.WriteFile(s.file, []byte(sys), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeBeershopSystem writes a system file for tracer/delve/testdata/
+// beershop: the inventory, then the storefront, which calls it through
+// discovery:///inventory, with an etcd process; every address free.
+func writeBeershopSystem(t *testing.T) demoSystem {
+	t.Helper()
+	s, dir := newEtcdSystem(t)
+	s.greeterGRPC, s.greeterHTTP, s.gatewayHTTP = freeAddr(t), freeAddr(t), freeAddr(t)
 	shop, err := filepath.Abs("../../tracer/delve/testdata/beershop")
 	if err != nil {
 		t.Fatal(err)
@@ -38,16 +62,8 @@ func writeBeershopSystem(t *testing.T) demoSystem {
   - name: storefront
     package: %[1]s/app/storefront/service/cmd/server
     args: [-http, %[4]s, -etcd, %[5]s]
-processes:
-  - name: etcd
-    command: [etcd, --name, sys, --data-dir, %[6]s, --listen-client-urls, "http://%[5]s", --advertise-client-urls, "http://%[5]s",
-      --listen-peer-urls, "http://%[7]s", --initial-advertise-peer-urls, "http://%[7]s", --initial-cluster, "sys=http://%[7]s", --log-level, error]
-    ready: tcp %[5]s
-`, shop, s.greeterGRPC, s.greeterHTTP, s.gatewayHTTP, s.etcd, s.etcdDir, s.etcdPeer)
-	s.file = filepath.Join(dir, "kratos-trace.yaml")
-	if err := os.WriteFile(s.file, []byte(sys), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`, shop, s.greeterGRPC, s.greeterHTTP, s.gatewayHTTP, s.etcd)
+	s.write(t, dir, sys)
 	return s
 }
 

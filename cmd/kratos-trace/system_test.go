@@ -30,14 +30,8 @@ type demoSystem struct {
 // writeDemoSystem writes the demo system's file. It needs the etcd binary.
 func writeDemoSystem(t *testing.T) demoSystem {
 	t.Helper()
-	if _, err := exec.LookPath("etcd"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("etcd is not installed and CI is set")
-		}
-		t.Skip("etcd is not installed (Debian: apt-get install etcd-server)")
-	}
-	dir := t.TempDir()
-	s := demoSystem{etcd: freeAddr(t), etcdPeer: freeAddr(t), etcdDir: filepath.Join(dir, "etcd"), gatewayHTTP: freeAddr(t)}
+	s, dir := newEtcdSystem(t)
+	s.gatewayHTTP = freeAddr(t)
 	greeter := tracertest.WriteDemoConfig(t, tracertest.DemoConfigOptions{EtcdEndpoint: s.etcd})
 	s.greeterHTTP, s.greeterGRPC = greeter.HTTPAddr, greeter.GRPCAddr
 	gatewayConf := filepath.Join(dir, "gateway")
@@ -59,16 +53,8 @@ func writeDemoSystem(t *testing.T) demoSystem {
   - name: gateway
     package: %[1]s/gateway/cmd/server
     args: [-conf, %[3]s]
-processes:
-  - name: etcd
-    command: [etcd, --name, sys, --data-dir, %[4]s, --listen-client-urls, "http://%[5]s", --advertise-client-urls, "http://%[5]s",
-      --listen-peer-urls, "http://%[6]s", --initial-advertise-peer-urls, "http://%[6]s", --initial-cluster, "sys=http://%[6]s", --log-level, error]
-    ready: tcp %[5]s
-`, demo, greeter.Dir, gatewayConf, s.etcdDir, s.etcd, s.etcdPeer)
-	s.file = filepath.Join(dir, "kratos-trace.yaml")
-	if err := os.WriteFile(s.file, []byte(sys), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`, demo, greeter.Dir, gatewayConf)
+	s.write(t, dir, sys)
 	return s
 }
 
