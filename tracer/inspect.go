@@ -33,8 +33,13 @@ type Inspector interface {
 	// Watches lists the watched expressions in the order they were added.
 	Watches() []string
 	// AddWatch watches expr from now on: it is evaluated at every stop and
-	// carried in Event.Watches. Its value at the current stop is returned.
-	AddWatch(ctx context.Context, expr string) (WatchValue, error)
+	// carried in Event.Watches. Its value in frame i at the current stop is
+	// returned. A watch of the frame's own variables remembers the frame's
+	// function, and is evaluated in that function's frame wherever it is
+	// on the stack of later stops (WatchValue.Function, WatchValue.Frame),
+	// and marked not in scope where it is not; any other watch (of package
+	// variables) is evaluated in frame 0 of every stop.
+	AddWatch(ctx context.Context, i int, expr string) (WatchValue, error)
 	// RemoveWatch stops watching expr.
 	RemoveWatch(expr string) error
 
@@ -76,7 +81,16 @@ type WatchValue struct {
 	// Error says why the expression has no value at this stop, e.g. that
 	// a variable is not in scope.
 	Error string `json:"error,omitempty"`
+	// Function is the function the watch was added in, when it watches
+	// that function's variables; Frame is the frame of the stop's
+	// goroutine it was evaluated in (0 when Function is not on the stack).
+	Function string `json:"function,omitempty"`
+	Frame    int    `json:"frame,omitempty"`
 }
+
+// NotInScope is the start of a WatchValue's Error when the function the
+// watch was added in is not on the stopped goroutine's stack.
+const NotInScope = "not in scope"
 
 // Watched answers expr from the watches recorded at e, as a recording
 // answers Eval: the value, or the error, of the watch with the same text.
@@ -143,7 +157,7 @@ func (n noInspector) Expand(context.Context, int, string) (*Node, error) {
 	return nil, n.err
 }
 func (n noInspector) Watches() []string { return nil }
-func (n noInspector) AddWatch(context.Context, string) (WatchValue, error) {
+func (n noInspector) AddWatch(context.Context, int, string) (WatchValue, error) {
 	return WatchValue{}, n.err
 }
 func (n noInspector) RemoveWatch(string) error  { return n.err }

@@ -37,6 +37,10 @@ type Source interface {
 var (
 	// ErrNotPaused: the command needs a paused program, and it is running.
 	ErrNotPaused = errors.New("the program is not paused")
+	// ErrNothingToStep: StepOver or StepOut where no goroutine of the
+	// program's own code is stopped (a request's reply, a goroutine parked
+	// in the runtime); the program stays paused where it was.
+	ErrNothingToStep = errors.New("nothing to step here")
 	// ErrEnded: the trace has ended; the program is gone.
 	ErrEnded = errors.New("the trace has ended")
 	// ErrUnsupported: this Source cannot do that, e.g. stepping in a replay.

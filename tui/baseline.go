@@ -110,18 +110,19 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 				leaves[c.Path] = pane.BaselineMark{Short: tx.BaselineNew, Full: full}
 			case c.Op == diff.Removed:
 				// No row shows it: the diff printed at the end does.
+			case c.Op == diff.Moved:
+				// The same value (the same hash, for a secret), from
+				// another place.
+				leaves[c.Path] = pane.BaselineMark{Short: fmt.Sprintf(tx.BaselineWas, diff.FormatOrigin(c.BeforeOrigin)), Full: full}
 			case c.Masked && c.Before == c.After:
 				leaves[c.Path] = pane.BaselineMark{Short: tx.BaselineSecret, Full: full}
-			case c.Before == c.After:
-				// The same value, from another place.
-				leaves[c.Path] = pane.BaselineMark{Short: fmt.Sprintf(tx.BaselineWas, diff.FormatOrigin(c.BeforeOrigin)), Full: full}
 			default:
 				leaves[c.Path] = pane.BaselineMark{Short: fmt.Sprintf(tx.BaselineWas, pane.Sanitize(c.Before)), Full: full}
 			}
 		}
 	}
 	footer := ""
-	if n := msg.result.Count(); n > 0 {
+	if n := msg.result.Shown(); n > 0 {
 		footer = pane.MarkBaseline + " " + fmt.Sprintf(tx.BaselineCount, n)
 	}
 	m.phases.SetBaseline(rows, footer, tx.BaselineLegend)

@@ -35,6 +35,12 @@ func drawBox(st *pane.Styles, r rect, spec boxSpec, lines []string) []string {
 	var top strings.Builder
 	top.Grow(r.w * 4)
 	title, tw := spec.title, spec.titleWidth
+	if spec.focused && tw > 0 {
+		// The focused pane is told by its title as well as its border's
+		// colour, for a terminal without colours or a reader who cannot
+		// tell them apart.
+		title, tw = st.TitleFocused.Paint(pane.FocusMark)+" "+title, tw+pane.TextWidth(pane.FocusMark)+1
+	}
 	if tw > inner-4 {
 		title, tw = "", 0
 	}

@@ -31,6 +31,10 @@ type snapshot struct {
 	done     []string // the Source commands that completed, in order
 	seq      int      // the Seq of the last stop or step
 	focus    string   // the focused pane's English name
+	// kind, goroutine and function are the last stop's or step's.
+	kind      tracer.Kind
+	goroutine int64
+	function  string
 	// settled: the Source pane shows what it will show at this stop; the
 	// file it reads, if any, has been read.
 	settled bool
@@ -76,9 +80,9 @@ func (r *recorder) record(m Model, msg tea.Msg) {
 		c := *m.trace.exitCode
 		code = &c
 	}
-	seq := 0
-	if m.trace.last != nil {
-		seq = m.trace.last.Seq
+	seq, kind, goroutine, function := 0, tracer.Kind(""), int64(0), ""
+	if l := m.trace.last; l != nil {
+		seq, kind, goroutine, function = l.Seq, l.Kind, l.Goroutine, l.Function
 	}
 	_, read := m.files[m.source.File()]
 	r.last = snapshot{
@@ -86,6 +90,7 @@ func (r *recorder) record(m Model, msg tea.Msg) {
 		stops: m.trace.stops, exitCode: code, rows: rows,
 		screen: ansi.Strip(m.render()), done: slices.Clone(r.done),
 		seq: seq, settled: m.source.File() == "" || read, focus: m.focus.String(),
+		kind: kind, goroutine: goroutine, function: function,
 	}
 	close(r.cond)
 	r.cond = make(chan struct{})
@@ -94,7 +99,13 @@ func (r *recorder) record(m Model, msg tea.Msg) {
 // waitFor waits until cond holds for the latest snapshot.
 func (r *recorder) waitFor(tb testing.TB, what string, cond func(snapshot) bool) snapshot {
 	tb.Helper()
-	deadline := time.After(5 * time.Second)
+	return r.waitWithin(tb, 5*time.Second, what, cond)
+}
+
+// waitWithin waits up to d until cond holds for the latest snapshot.
+func (r *recorder) waitWithin(tb testing.TB, d time.Duration, what string, cond func(snapshot) bool) snapshot {
+	tb.Helper()
+	deadline := time.After(d)
 	for {
 		r.mu.Lock()
 		s, ch := r.last, r.cond

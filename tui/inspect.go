@@ -68,7 +68,7 @@ func (m *Model) carryOver() tea.Cmd {
 		var added []tracer.WatchValue
 		for _, expr := range exprs {
 			if !slices.Contains(watched, expr) {
-				if v, err := in.AddWatch(ctx, expr); err == nil {
+				if v, err := in.AddWatch(ctx, 0, expr); err == nil {
 					added = append(added, v)
 				}
 			}

@@ -423,17 +423,43 @@ var inspectScenarios = []struct {
 	}},
 	{"halt", func(tb testing.TB, w, h int) Model {
 		// h at app.running (its break off): the goroutines.
-		m, fake := inspectModel(tb, w, h, atStop(tracer.PhaseAfterStart))
-		fake.BlockAt(tracer.PhaseRunning)
-		m.setFocus(panePhases)
-		for m.phases.SelectedKey().Phase != tracer.PhaseRunning {
-			m = keys(tb, m, "j")
-		}
-		m = keys(tb, m, "b", "n")
-		m = pump(tb, m, fake)
-		m = keys(tb, m, "h")
-		return pump(tb, m, fake)
+		return haltModel(tb, w, h, nil)
 	}},
+	{"halt-many", func(tb testing.TB, w, h int) Model {
+		// A halt that finds a dozen goroutines: the pane shows as many as
+		// its height holds, one a line from 80 columns (issue 26).
+		return haltModel(tb, w, h, manyGoroutines(12))
+	}},
+}
+
+// haltModel is the inspected trace halted at app.running, its break off,
+// finding gs (demoGoroutines when nil).
+func haltModel(tb testing.TB, w, h int, gs []tracer.Goroutine) Model {
+	m, fake := inspectModel(tb, w, h, atStop(tracer.PhaseAfterStart))
+	if gs != nil {
+		fake.Inspect(tracertest.Inspection{Eval: evalDemo, Frame: frameDemo, Resolve: resolveDemo, Goroutines: gs})
+	}
+	fake.BlockAt(tracer.PhaseRunning)
+	m.setFocus(panePhases)
+	for m.phases.SelectedKey().Phase != tracer.PhaseRunning {
+		m = keys(tb, m, "j")
+	}
+	m = keys(tb, m, "b", "n")
+	m = pump(tb, m, fake)
+	m = keys(tb, m, "h")
+	return pump(tb, m, fake)
+}
+
+// manyGoroutines is demoGoroutines and more of the runtime's and the
+// servers', n in all.
+func manyGoroutines(n int) []tracer.Goroutine {
+	gs := demoGoroutines()
+	for id := int64(20); len(gs) < n; id++ {
+		gs = append(gs, tracer.Goroutine{ID: id, Current: tracer.Frame{Function: "runtime.gopark", File: "/usr/local/go/src/runtime/proc.go", Line: 435},
+			User:       tracer.Frame{Function: "google.golang.org/grpc.(*Server).serveStreams.func1", File: "/root/go/pkg/mod/google.golang.org/grpc@v1.65.0/server.go", Line: 1029},
+			WaitReason: "select", Waiting: tracer.Duration(time.Duration(id) * 100 * time.Millisecond)})
+	}
+	return gs
 }
 
 var inspectGoldenSizes = [][2]int{{80, 24}, {120, 40}}
@@ -740,7 +766,7 @@ func TestReplayOfAStall(t *testing.T) {
 	m = keys(t, m, "n")
 	m = replayPump(t, m, m.trace.src)
 	s := screen(t, m, 120, 40)
-	for _, want := range []string{"■ stalled: 3 goroutines", "✗ halt  stalled", "[Goroutines]", "▶ 1 kratos.(*App).Run", "▶2 kratos.(*App).Run"} {
+	for _, want := range []string{"■ stalled: 3 goroutines", "✗ halt  stalled", "[Goroutines]", "▶  1  kratos.(*App).Run", "▶2 kratos.(*App).Run"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the stall's screen lacks %q:\n%s", want, s)
 		}
@@ -907,7 +933,7 @@ func TestFlowInspect(t *testing.T) {
 		t.Errorf("commands %v, want frame 1, the eval and the watch", log)
 	}
 	sendKeys(tm, "esc")
-	rec.waitFor(t, "the prompt to close", func(s snapshot) bool { return !strings.Contains(s.screen, "╭─ Evaluate") })
+	rec.waitFor(t, "the prompt to close", func(s snapshot) bool { return !strings.Contains(s.screen, "╭─ » Evaluate") })
 
 	// Back to frame 0, then a breakpoint on the fourth line below the stop.
 	focusPane(t, tm, rec, "Stack")
@@ -961,7 +987,7 @@ func TestFlowHalt(t *testing.T) {
 	rec.waitFor(t, "the program to run", func(s snapshot) bool { return !s.paused && s.phase == tracer.PhaseRunning })
 	press(tm, "h")
 	s = rec.waitFor(t, "the halt", screenHas("halted: 3 goroutines"))
-	for _, want := range []string{"[Goroutines]", "▶ 1 kratos.(*App).Run", "semacquire", "IO wait", "▶ halt", "▶2 kratos.(*App).Run"} {
+	for _, want := range []string{"[Goroutines]", "▶  1  kratos.(*App).Run", "semacquire", "IO wait", "▶ halt", "▶2 kratos.(*App).Run"} {
 		if !strings.Contains(s.screen, want) {
 			t.Errorf("at the halt the screen lacks %q:\n%s", want, s.screen)
 		}
@@ -1089,15 +1115,15 @@ func TestFlowPromptOpensEmpty(t *testing.T) {
 		s = next(t, tm, rec, "n")
 	}
 	sendKeys(tm, ":")
-	rec.waitFor(t, "the prompt", screenHas("╭─ Evaluate"))
+	rec.waitFor(t, "the prompt", screenHas("╭─ » Evaluate"))
 	tm.Type("a.opts")
 	sendKeys(tm, "enter")
 	rec.waitFor(t, "the value", screenHas(`"kratos-trace-demo"`))
 	sendKeys(tm, "esc")
-	rec.waitFor(t, "the prompt to close", func(s snapshot) bool { return !strings.Contains(s.screen, "╭─ Evaluate") })
+	rec.waitFor(t, "the prompt to close", func(s snapshot) bool { return !strings.Contains(s.screen, "╭─ » Evaluate") })
 
 	sendKeys(tm, ":")
-	s := rec.waitFor(t, "the prompt again", screenHas("╭─ Evaluate"))
+	s := rec.waitFor(t, "the prompt again", screenHas("╭─ » Evaluate"))
 	if strings.Contains(s.screen, "› a.opts") || strings.Contains(s.screen, `"kratos-trace-demo"`) {
 		t.Errorf("the prompt reopened with the last line or its answer:\n%s", s.screen)
 	}

@@ -71,6 +71,8 @@ type traceState struct {
 	gen     int
 	src     tracer.Source
 	session *tracer.Session
+	// services is the state of each service of a system (services.go).
+	services serviceStrip
 	// notes are the Source's notes (a Noter), nil when it has none or
 	// they have all been read.
 	notes <-chan string
@@ -79,22 +81,26 @@ type traceState struct {
 	startedAt time.Time
 	statuses  []string
 	// progress is the build's, while the last status is one of its.
-	progress    *tracer.BuildProgress
-	paused      bool // the program waits for a command
-	ended       bool // the program exited, or the events channel was closed
-	closed      bool // the events channel was closed
-	quitting    bool
-	exitCode    *int
-	exitSignal  string // the signal that killed the program, if one did
-	fatal       string // a KindError, or a failed Start
-	flash       string // the last command's error
-	notice      string // what the last key did, when the screen does not show it
-	stops       int
-	last        *tracer.Event // the last stop or step
-	phase       tracer.PhaseID
-	phaseLabel  string
-	elapsed     tracer.Duration // since the program's launch, at the last phase event
-	signalled   bool
+	progress   *tracer.BuildProgress
+	paused     bool // the program waits for a command
+	ended      bool // the program exited, or the events channel was closed
+	closed     bool // the events channel was closed
+	quitting   bool
+	exitCode   *int
+	exitSignal string // the signal that killed the program, if one did
+	fatal      string // a KindError, or a failed Start
+	flash      string // the last command's error
+	notice     string // what the last key did, when the screen does not show it
+	stops      int
+	last       *tracer.Event // the last stop or step
+	phase      tracer.PhaseID
+	phaseLabel string
+	elapsed    tracer.Duration // since the program's launch, at the last phase event
+	signalled  bool
+	// serving is set from app.running until the App stops: requests can
+	// be sent and SIGTERM stops the App, whatever the trace stopped at
+	// since (a breakpoint of the user's, a step, a halt, a reply).
+	serving     bool
 	bootLeaves  map[string]string // the config at the previous stop
 	hasSnapshot bool
 	// Commands go to the Source one at a time, in the order of the keys, so
@@ -267,6 +273,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil && !m.trace.quitting {
 			m.trace.flash = m.commandError(msg.name, msg.err)
 		}
+		if errors.Is(msg.err, tracer.ErrNothingToStep) && !m.trace.ended {
+			m.trace.paused = true // refused: the program did not move
+		}
 		m.trace.busy = false
 		if msg.result != nil {
 			return m, tea.Batch(m.applyResult(msg.result), m.nextCommand())
@@ -356,6 +365,7 @@ func (m *Model) waitForEvent() tea.Cmd {
 func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 	t := &m.trace
 	m.base.add(ev)
+	t.services.note(ev)
 	switch ev.Kind {
 	case tracer.KindStatus:
 		if ev.Progress != nil {
@@ -400,6 +410,7 @@ func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
 		m.phases.Apply(ev)
 		m.notes.SetPhase(ev)
 		t.phase, t.phaseLabel, t.elapsed = ev.Phase, pane.Sanitize(ev.Label()), ev.Elapsed
+		t.noteServing(ev.Phase)
 		m.takeSnapshot(ev)
 		switch ev.Kind {
 		case tracer.KindStop, tracer.KindStep:
@@ -441,6 +452,9 @@ func (m *Model) takeSnapshot(ev tracer.Event) {
 		}
 		m.bootstrap.Set(ev.Bootstrap, prev)
 		m.trace.bootLeaves = ev.Bootstrap.Leaves()
+	}
+	if ev.ConfigSources != nil {
+		m.bootstrap.SetSources(ev.ConfigSources)
 	}
 	if ev.App != nil && ev.Bootstrap == nil {
 		m.bootstrap.SetMissing(ev.App.BootstrapFrom)

@@ -59,12 +59,29 @@ type routesMsg struct {
 }
 
 // atRequestPoint reports whether the trace is where a request can be sent:
-// at app.running or a request's reply, or running on from there.
+// anywhere the App serves (canRequest).
 func (m *Model) atRequestPoint() bool {
-	t := &m.trace
-	// Paused there, or running on from there: the Source sends either way.
-	return !t.ended && !t.signalled && t.last != nil &&
-		(tracer.IsServing(t.last.Phase) || t.last.Phase == tracer.PhaseRequestReply)
+	// Paused anywhere past app.running, or running on: the Source sends
+	// either way.
+	return m.trace.canRequest()
+}
+
+// canRequest reports whether the App serves and the trace goes on: from
+// app.running (or an attach to a serving program), through the user's breakpoints, steps, halts and replies,
+// until a signal or app.stop.
+func (t *traceState) canRequest() bool {
+	return !t.ended && !t.signalled && t.serving
+}
+
+// noteServing follows whether the App serves, from the phase of each event.
+func (t *traceState) noteServing(id tracer.PhaseID) {
+	// A user's breakpoint (break) and a step (no phase) say nothing of it.
+	switch o := tracer.Order(id); {
+	case tracer.IsServing(id):
+		t.serving = true
+	case o >= tracer.Order(tracer.PhaseStop) && o <= tracer.Order(tracer.PhaseExit):
+		t.serving = false
+	}
 }
 
 // openPicker opens the picker and asks the Source for the routes.

@@ -52,7 +52,7 @@ func TestFlowRequestPicker(t *testing.T) {
 
 	// Before app.running, R says where requests can be sent.
 	press(tm, "R")
-	rec.waitFor(t, "the flash", func(s snapshot) bool { return strings.Contains(s.screen, "requests are sent at app.running") })
+	rec.waitFor(t, "the flash", func(s snapshot) bool { return strings.Contains(s.screen, "requests are sent once the App serves") })
 	for i := 0; i < 40; i++ {
 		if s := next(t, tm, rec, "n"); s.phase == tracer.PhaseRunning {
 			break

@@ -228,6 +228,7 @@ const (
 	verbWatch   = "watch"
 	verbUnwatch = "unwatch"
 	verbFrame   = "frame"
+	verbOpen    = "open"
 )
 
 // parsePrompt splits a line into a command and its argument: "break LOC",
@@ -246,6 +247,7 @@ func parsePrompt(line string) (verb, arg string) {
 		"watch": verbWatch, "w": verbWatch,
 		"unwatch": verbUnwatch,
 		"frame":   verbFrame, "f": verbFrame,
+		"open": verbOpen, "o": verbOpen,
 	}
 	v, ok := verbs[word]
 	if !ok || rest == "" || strings.ContainsRune(".[(+-*/%&|^<>=!:,)]}", rune(rest[0])) {
@@ -408,6 +410,8 @@ func (m *Model) runPrompt(line string) tea.Cmd {
 			return nil
 		}
 		return m.selectFrame(n, true)
+	case verbOpen:
+		return m.openFile(arg)
 	}
 	return m.eval(arg)
 }

@@ -330,7 +330,11 @@ func (m Model) statusLines() []string {
 	state, stateW := m.stateText()
 	head := " " + st.Accent.Paint(m.target())
 	headW := 1 + pane.TextWidth(m.target())
-	if s := m.trace.session; s != nil && s.KratosVersion != "" {
+	if m.trace.services.active() {
+		// A system: each service's state instead of the last one's target.
+		strip, stripW := m.trace.services.view(st)
+		head, headW = " "+strip, 1+stripW
+	} else if s := m.trace.session; s != nil && s.KratosVersion != "" {
 		v := pane.Format(m.tx.KratosVersion, s.KratosVersion)
 		head += st.Dim.Paint(v)
 		headW += pane.TextWidth(v)
@@ -383,9 +387,8 @@ func (m Model) statusLines() []string {
 
 func (m Model) hints() pane.Hints {
 	t := m.trace
-	order := tracer.Order(t.phase)
 	return pane.Hints{
-		Running:   !t.ended && !t.signalled && order >= tracer.Order(tracer.PhaseRunning) && order < tracer.Order(tracer.PhaseStop),
+		Running:   t.canRequest(),
 		Ended:     t.ended || t.fatal != "",
 		Launching: t.launching,
 		Rewind:    t.rewind,

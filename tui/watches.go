@@ -20,8 +20,9 @@ func (m *Model) addWatch(expr string, fromPrompt bool) tea.Cmd {
 	if fromPrompt {
 		m.prompt.await()
 	}
+	frame := m.insp.frame
 	return m.call(m.tx.CmdWatch, func(ctx context.Context, in tracer.Inspector) tea.Msg {
-		v, err := in.AddWatch(ctx, expr)
+		v, err := in.AddWatch(ctx, frame, expr)
 		return watchMsg{expr: expr, value: v, prompt: fromPrompt, err: err}
 	})
 }
@@ -58,6 +59,9 @@ func (m *Model) applyWatch(msg watchMsg) tea.Cmd {
 	m.variables.AddWatch(msg.value)
 	m.noteWatches([]tracer.WatchValue{msg.value})
 	m.trace.notice = pane.Format(m.tx.Watching, msg.expr)
+	if msg.value.Function != "" {
+		m.trace.notice = pane.Format(m.tx.WatchingIn, msg.expr, pane.ShortFunction(msg.value.Function))
+	}
 	if msg.prompt {
 		if msg.value.Error != "" {
 			m.prompt.showError(msg.value.Error)

@@ -90,17 +90,7 @@ func TestAttachBadInput(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := runCLI(t, tc.args...)
-			if code != tc.wantCode {
-				t.Errorf("exit %d, want %d; stderr:\n%s", code, tc.wantCode, stderr)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(stderr, w) {
-					t.Errorf("stderr lacks %q:\n%s", w, stderr)
-				}
-			}
-			if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic") {
-				t.Errorf("a Go panic:\n%s", stderr)
-			}
+			checkRefusal(t, code, stderr, tc.wantCode, tc.want)
 		})
 	}
 	for _, c := range append(twins, stripped, notGo) {

@@ -24,7 +24,7 @@ type baselineFlags struct {
 }
 
 func addBaselineFlags(f *pflag.FlagSet, o *baselineFlags) {
-	f.StringVar(&o.path, "baseline", "", "at the end, print what is different in this boot from the recording `A.jsonl` (as kratos-trace diff does), and exit with status 1 when anything is; in the terminal UI, mark the phases and Bootstrap values that differ")
+	f.StringVar(&o.path, "baseline", "", "at the end, print what is different in this boot from the recording `A.jsonl` (as kratos-trace diff does), and exit with status 1 when anything is (the times count only with --times); in the terminal UI, mark the phases and Bootstrap values that differ")
 	addDiffFlags(f, &o.diffFlags, "with --baseline: ")
 }
 
@@ -45,6 +45,8 @@ func loadBaseline(io streams, f baselineFlags) (*baseline, error) {
 			flag = "--no-times"
 		case f.threshold != diff.DefaultThreshold().String():
 			flag = "--time-threshold"
+		case f.times != "":
+			flag = "--times"
 		}
 		if flag != "" {
 			return nil, usage(flag+" goes with --baseline: it says how this boot is compared with the recording", "")

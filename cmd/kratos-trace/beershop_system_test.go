@@ -84,7 +84,7 @@ func writeBeershopSystem(t *testing.T) demoSystem {
 // prints the recording.
 func TestBeershopSystemRequest(t *testing.T) {
 	s := writeBeershopSystem(t)
-	rec, out, events := runSystem(t, []string{"inventory", "storefront"}, "--system="+s.file, "--no-redact",
+	rec, out, _, events := runSystem(t, []string{"inventory", "storefront"}, "--system="+s.file, "--no-redact",
 		"--request", "inventory: GET /v1/stock/lager", "--request", "storefront: GET /stock/ipa", "--request", "GET /http/stock/stout")
 	seqOf := func(service string, phase tracer.PhaseID) int { return phaseAt(t, events, service, phase) }
 	checkLifecycle(t, events, []tracer.PhaseID{tracer.PhaseFlagParse, tracer.PhaseAppRun, tracer.PhaseServerStart, tracer.PhaseRegister,
@@ -253,7 +253,7 @@ func TestBeershopSystemTraceID(t *testing.T) {
 	if err := os.WriteFile(s.file, []byte(traced), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, out, events := runSystem(t, []string{"inventory", "storefront"}, "--system="+s.file, "--no-redact",
+	_, out, _, events := runSystem(t, []string{"inventory", "storefront"}, "--system="+s.file, "--no-redact",
 		"--request", "GET /stock/ipa", "--request", "GET /http/stock/stout")
 	callee := []tracer.PhaseID{tracer.PhaseRequestTransport, tracer.PhaseRequestService, tracer.PhaseRequestBiz}
 	checkCrossing(t, events, 1, "grpc /inventory.v1.Inventory/GetStock", "42", callee, "grpc /inventory.v1.Inventory/GetStock", tracer.CorrelateTrace)
@@ -267,11 +267,12 @@ func TestBeershopSystemTraceID(t *testing.T) {
 }
 
 // runSystem runs a system trace headless with args and a recording; it
-// returns the recording's path, the text printed, and the recorded events,
-// the first of which carries the system of services.
-func runSystem(t *testing.T, services []string, args ...string) (string, string, []tracer.Event) {
+// returns the recording's path, the text printed on stdout and stderr,
+// and the recorded events, the first of which carries the system of
+// services.
+func runSystem(t *testing.T, services []string, args ...string) (rec, out, stderr string, events []tracer.Event) {
 	t.Helper()
-	rec := filepath.Join(t.TempDir(), "system.jsonl")
+	rec = filepath.Join(t.TempDir(), "system.jsonl")
 	code, out, stderr := runCLI(t, append([]string{"run", "--headless", "--record", rec}, args...)...)
 	skipWithoutPtrace(t, stderr)
 	if code != 0 {
@@ -281,11 +282,11 @@ func runSystem(t *testing.T, services []string, args ...string) (string, string,
 	if err != nil {
 		t.Fatal(err)
 	}
-	events := recording.Events
+	events = recording.Events
 	if events[0].System == nil || !slices.Equal(events[0].System.ServiceNames(), services) {
 		t.Fatalf("the first event does not carry the system of %v: %+v", services, events[0])
 	}
-	return rec, out, events
+	return rec, out, stderr, events
 }
 
 // phaseAt is the position of service's first event at phase.

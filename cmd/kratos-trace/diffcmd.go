@@ -24,20 +24,36 @@ const exitTrouble = 2
 type diffFlags struct {
 	noTimes   bool
 	threshold string
+	// times is --times: "" when not given, timesOn when given without a
+	// threshold, else the threshold.
+	times string
 }
+
+// timesOn is --times given alone: the times count, with --time-threshold's
+// threshold.
+const timesOn = "on"
 
 func addDiffFlags(f *pflag.FlagSet, o *diffFlags, prefix string) {
 	f.BoolVar(&o.noTimes, "no-times", false, prefix+"leave the program time per phase out of the comparison")
-	f.StringVar(&o.threshold, "time-threshold", diff.DefaultThreshold().String(), prefix+"report a phase's program time only when it changed by this factor and this amount, e.g. 2x+10ms (a part left out keeps its default)")
+	f.StringVar(&o.threshold, "time-threshold", diff.DefaultThreshold().String(), prefix+"show a phase's program time only when it changed by this factor and this amount, e.g. 2x+10ms (a part left out keeps its default)")
+	f.StringVar(&o.times, "times", "", prefix+"make the times count: exit 1 when a phase's program time changed beyond the threshold (--times=`THRESHOLD`, e.g. --times=2x+10ms, or --time-threshold's); without it the times are shown but never make the exit status 1")
+	f.Lookup("times").NoOptDefVal = timesOn
 }
 
 // options turns the flags into diff.Options.
 func (o diffFlags) options() (diff.Options, error) {
-	th, err := diff.ParseThreshold(o.threshold)
-	if err != nil {
-		return diff.Options{}, usage(fmt.Sprintf("--time-threshold %q: %v", o.threshold, err), "")
+	threshold, flag := o.threshold, "--time-threshold"
+	if o.times != "" && o.times != timesOn {
+		threshold, flag = o.times, "--times"
 	}
-	return diff.Options{NoTimes: o.noTimes, Threshold: th}, nil
+	th, err := diff.ParseThreshold(threshold)
+	if err != nil {
+		return diff.Options{}, usage(fmt.Sprintf("%s %q: %v", flag, threshold, err), "")
+	}
+	if o.noTimes && o.times != "" {
+		return diff.Options{}, usage("--times and --no-times say opposite things", "give one of them")
+	}
+	return diff.Options{NoTimes: o.noTimes, CountTimes: o.times != "", Threshold: th}, nil
 }
 
 // diffOptions are the flags of `kratos-trace diff`.
@@ -65,19 +81,24 @@ in B from A, section by section:
   Servers    each server's network, address, timeout, endpoint and services,
              and the instance registered with service discovery
   Exit       how the program ended
-  Times      the program time of each phase, reported only when it changed by
+  Times      the program time of each phase, shown only when it changed by
              both a factor and an amount (--time-threshold, default 1.5x+5ms)
 
 Lines starting with - are A's, with + B's. Secrets stay masked: a masked
 value is compared by the keyed hash its recording holds, never by the
 secret (see docs/RECORDING.md).
 
+Times are noise unless asked for: two boots of the same program differ in
+them, more so on a busy machine. They are shown, but count as differences
+only with --times (or --times=THRESHOLD).
+
 Either recording may be - for standard input. The exit status is that of
 diff(1): 0 when the boots are the same, 1 when they differ, 2 when they
 could not be compared.`,
 		Example: `  kratos-trace diff main.jsonl branch.jsonl
   kratos-trace diff --json main.jsonl branch.jsonl | jq '.sections[] | select(.changes | length > 0)'
-  kratos-trace diff --no-times main.jsonl - < branch.jsonl`,
+  kratos-trace diff --no-times main.jsonl - < branch.jsonl
+  kratos-trace diff --times=2x+20ms main.jsonl branch.jsonl`,
 		Args: exactArgs(2, "two recordings, A and B", "kratos-trace diff main.jsonl branch.jsonl", "two recordings, A and B"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			err := runDiff(io, args[0], args[1], opts)

@@ -175,13 +175,7 @@ func TestSIGKILLLeavesNothing(t *testing.T) {
 			for _, pid := range append(processesWithArg(conf), processesRunning(bin)...) {
 				left = append(left, fmt.Sprintf("pid %d (%s)", pid, cmdline(pid)))
 			}
-			for _, addr := range []string{httpAddr, grpcAddr} {
-				if l, err := net.Listen("tcp", addr); err != nil {
-					left = append(left, "port "+addr)
-				} else {
-					l.Close()
-				}
-			}
+			left = append(left, takenPorts(httpAddr, grpcAddr)...)
 			dirs, _ := filepath.Glob(filepath.Join(tmp, "kratos-trace-*"))
 			return append(left, dirs...)
 		})

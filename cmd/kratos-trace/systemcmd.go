@@ -105,6 +105,7 @@ func (o runOptions) startSystem(ctx context.Context, base delve.Config) (tracer.
 			// Two Delve servers in one process would reap each other's
 			// program events (tracer/delve/serverproc.go).
 			cfg.Isolated = true
+			cfg.BreaksWhereFound = true
 			return delve.Start(ctx, cfg)
 		},
 		Together:    o.sys.together,

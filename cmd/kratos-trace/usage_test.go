@@ -52,6 +52,9 @@ func TestEveryUsageErrorExits2(t *testing.T) {
 		{"run: --no-times without --baseline", []string{"run", "--headless", "--no-times", pkg}, "--no-times goes with --baseline"},
 		{"run: --time-threshold without --baseline", []string{"run", "--headless", "--time-threshold", "2x", pkg}, "--time-threshold goes with --baseline"},
 		{"run: --time-threshold unreadable", []string{"run", "--headless", "--baseline", rec, "--time-threshold", "soon", pkg}, `--time-threshold "soon"`},
+		{"run: --times without --baseline", []string{"run", "--headless", "--times", pkg}, "--times goes with --baseline"},
+		{"run: --times unreadable", []string{"run", "--headless", "--baseline", rec, "--times=soon", pkg}, `--times "soon"`},
+		{"run: --times with --no-times", []string{"run", "--headless", "--baseline", rec, "--times", "--no-times", pkg}, "--times and --no-times say opposite things"},
 		{"run: --baseline -", []string{"run", "--headless", "--baseline", "-", pkg}, "the baseline must be a file"},
 
 		{"connect: no address", []string{"connect"}, "requires the HOST:PORT"},

@@ -117,10 +117,21 @@ func (s *Session) armShared(e *planEntry) bool {
 func (s *Session) armUserBreaks(locs []string) error {
 	for _, loc := range locs {
 		if _, err := s.addUserBreak(loc); err != nil {
+			if s.cfg.BreaksWhereFound {
+				// One service of a system: the location may be another's.
+				s.status("--break %s: not in this program, no break here (%v)", loc, oneLine(err))
+				continue
+			}
 			return err
 		}
 	}
 	return nil
+}
+
+// oneLine is the first line of err's text.
+func oneLine(err error) string {
+	line, _, _ := strings.Cut(err.Error(), "\n")
+	return line
 }
 
 // addUserBreak resolves loc and sets a breakpoint there, or joins the one

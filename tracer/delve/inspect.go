@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -27,8 +28,11 @@ type inspection struct {
 	op sync.Mutex
 
 	mu sync.Mutex // guards the fields below
-	// watches are the watched expressions, in the order they were added.
-	watches []string
+	// watches are the watched expressions, in the order they were added;
+	// watchFuncs the function each watch of a frame's own variables was
+	// added in (watchframe.go).
+	watches    []string
+	watchFuncs map[string]string
 	// breaks are the user's breakpoints, in the order they were added.
 	breaks []*userBreak
 	// stopGoroutine is the goroutine of the current stop. goroutine is the
@@ -258,8 +262,10 @@ func checkExpr(expr string) error {
 	return nil
 }
 
-// AddWatch watches expr from now on and returns its value at this stop.
-func (s *Session) AddWatch(ctx context.Context, expr string) (tracer.WatchValue, error) {
+// AddWatch watches expr from now on and returns its value in frame i at
+// this stop. A watch of frame i's own variables keeps to its function
+// (watchframe.go).
+func (s *Session) AddWatch(ctx context.Context, i int, expr string) (tracer.WatchValue, error) {
 	expr = strings.TrimSpace(expr)
 	if err := checkExpr(expr); err != nil {
 		return tracer.WatchValue{}, err
@@ -269,13 +275,22 @@ func (s *Session) AddWatch(ctx context.Context, expr string) (tracer.WatchValue,
 		return tracer.WatchValue{}, err
 	}
 	defer release()
-	s.insp.setWatches([]string{expr})
 	gid := s.inspectGoroutine()
-	fn := ""
-	if f, err := s.frameAt(gid, 0); err == nil {
-		fn = f.Function
+	f, err := s.frameAt(gid, i)
+	if err != nil {
+		return tracer.WatchValue{}, err
 	}
-	return s.watchValue(gid, 0, fn, expr, expr), nil
+	bound := ""
+	if s.readsFrameVars(gid, i, expr) {
+		bound = f.Function
+	}
+	s.insp.setWatches([]string{expr})
+	s.insp.bindWatch(expr, bound)
+	v := s.watchValue(gid, i, f.Function, expr, expr)
+	if bound != "" {
+		v.Function, v.Frame = bound, i
+	}
+	return v, nil
 }
 
 // RemoveWatch stops watching expr.
@@ -286,6 +301,7 @@ func (s *Session) RemoveWatch(expr string) error {
 	for i, w := range s.insp.watches {
 		if w == expr {
 			s.insp.watches = append(s.insp.watches[:i:i], s.insp.watches[i+1:]...)
+			delete(s.insp.watchFuncs, expr)
 			return nil
 		}
 	}
@@ -338,6 +354,7 @@ func (s *Session) addFrameValues(ev *tracer.Event, frame int) {
 	s.insp.mu.Lock()
 	s.insp.stopGoroutine, s.insp.goroutine = ev.Goroutine, 0
 	watches := append([]string(nil), s.insp.watches...)
+	funcs := maps.Clone(s.insp.watchFuncs)
 	s.insp.mu.Unlock()
 	if ev.Goroutine == 0 || frame < 0 {
 		return
@@ -351,6 +368,10 @@ func (s *Session) addFrameValues(ev *tracer.Event, frame int) {
 		vars[n.Name] = true
 	}
 	for _, w := range watches {
+		if fn := funcs[w]; fn != "" {
+			ev.Watches = append(ev.Watches, s.boundWatchValue(ev, fn, w))
+			continue
+		}
 		ask, errText := s.watchExpr(ev.Goroutine, frame, ev.Function, vars, w)
 		if errText != "" {
 			ev.Watches = append(ev.Watches, tracer.WatchValue{Expr: w, Error: errText})

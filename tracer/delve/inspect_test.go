@@ -253,7 +253,7 @@ func askAtNewApp(t *testing.T, s *Session, httpAddr string) {
 	}
 
 	// Watches come and go.
-	wv, err := s.AddWatch(ctx, "hs.network")
+	wv, err := s.AddWatch(ctx, 0, "hs.network")
 	if err != nil || wv.Value == nil || wv.Value.Value != `"tcp"` {
 		t.Errorf("AddWatch(hs.network) = %+v, %v", wv, err)
 	}
@@ -427,6 +427,10 @@ func TestLayoutBreaksAndWatches(t *testing.T) {
 	for _, ev := range tr.events {
 		if ev.Kind == tracer.KindReturn && ev.Detail == "data.NewData" {
 			found = slices.Equal(nodeNames(ev.Results), []string{"dataData", "cleanup", "err"})
+			// The layout's Data is an empty struct: {} as Go writes it.
+			if found && ev.Results[0].Value != "{}" {
+				t.Errorf("the empty struct dataData = %+v, want {}", ev.Results[0])
+			}
 		}
 	}
 	if !found {

@@ -170,7 +170,12 @@ func (r *nodeReader) fill(n *tracer.Node, expr string, v *api.Variable, depth, l
 			return
 		}
 		if v.Len == 0 {
-			return // struct{}: nothing to read later
+			// struct{}: nothing to read later. A variable shows it as
+			// Go writes it, as Node.Inline does, not as an empty value.
+			if r.style == goStyle {
+				n.Value = "{}"
+			}
+			return
 		}
 		if r.atBudget(level) {
 			n.Unloaded = true

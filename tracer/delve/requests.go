@@ -632,6 +632,9 @@ func (s *Session) reportReply() bool {
 		}
 	}
 	s.addState(&ev)
+	// The reply is no goroutine's stop: nothing of the program's is there
+	// to read or to step (StepOver says so).
+	s.addFrameValues(&ev, -1)
 	s.mu.Lock()
 	pause := !s.noBreak[tracer.PhaseRequestReply]
 	s.mu.Unlock()

@@ -59,6 +59,10 @@ type Config struct {
 	// Launch, when set, holds the built program back until it is closed
 	// (launchgate.go).
 	Launch <-chan struct{}
+	// BreaksWhereFound sets each of Breaks where the program has it and
+	// only says so where it has not, instead of failing: in a system a
+	// location is usually one service's.
+	BreaksWhereFound bool
 	// Isolated runs the session's Delve server in a process of its own,
 	// so that several sessions can trace programs side by side
 	// (serverproc.go).
@@ -235,10 +239,10 @@ func (s *Session) Events() <-chan tracer.Event { return s.events }
 func (s *Session) Continue(ctx context.Context) error { return s.send(ctx, "continue") }
 
 // StepOver runs one source line.
-func (s *Session) StepOver(ctx context.Context) error { return s.send(ctx, "next") }
+func (s *Session) StepOver(ctx context.Context) error { return s.sendStep(ctx, "next") }
 
 // StepOut runs until the current function returns.
-func (s *Session) StepOut(ctx context.Context) error { return s.send(ctx, "stepout") }
+func (s *Session) StepOut(ctx context.Context) error { return s.sendStep(ctx, "stepout") }
 
 // send hands op to the run goroutine. A ctx that ends first leaves the
 // program paused, as it was, and returns ctx's error.

@@ -19,16 +19,29 @@ import (
 // hits whose break is off become pass events and the program runs on.
 func (s *Session) resume(op string) {
 	s.clock.halt()
+	// A step (stepover.go) goes on through the plan's breakpoints that do
+	// not pause; interrupted is the state such a breakpoint stopped it in.
+	step := s.beginStep(op)
+	var interrupted *api.DebuggerState
 	for {
-		if op == "continue" && len(s.pending) > 0 {
+		if (op == "continue" || interrupted != nil) && len(s.pending) > 0 {
 			h := s.pending[0]
 			s.pending = s.pending[1:]
 			if s.report(h) {
+				s.cancelStep(interrupted)
 				return
 			}
 			continue
 		}
 		s.pending = nil
+		if interrupted != nil {
+			op = s.carryOn(step, interrupted.NextInProgress)
+			interrupted = nil
+			if op == "" {
+				s.stepDone(step)
+				return
+			}
+		}
 		if op == "continue" && s.replyDue() {
 			if s.reportReply() {
 				return
@@ -67,7 +80,7 @@ func (s *Session) resume(op string) {
 		hits, fatal := s.hitsOf(state)
 		if fatal != nil {
 			s.reportFatal(fatal)
-			op = "continue"
+			op, step = "continue", nil
 			continue
 		}
 		if len(hits) == 0 {
@@ -82,6 +95,9 @@ func (s *Session) resume(op string) {
 			continue
 		}
 		s.pending = hits
+		if step != nil {
+			interrupted = state
+		}
 		op = "continue"
 	}
 }
@@ -138,7 +154,7 @@ func (s *Session) step(op string) (*api.DebuggerState, error) {
 	if last == nil {
 		return nil, errors.New("no state after continue")
 	}
-	if last.NextInProgress {
+	if last.NextInProgress && op != opFinishStep {
 		_ = s.client.CancelNext()
 	}
 	return last, nil

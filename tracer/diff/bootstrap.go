@@ -114,8 +114,12 @@ func newSecretComparer(a, b *stream) *secretComparer {
 }
 
 // leaf compares two leaves at path and returns the change, if they differ.
+// A masked value is compared by its keyed hashes when both leaves have one,
+// never by its text; a value that is the same but comes from another place
+// is a Moved change, not a Changed one.
 func (c *secretComparer) leaf(path string, a, b *tracer.Node) (Change, bool) {
 	ch := Change{Op: Changed, Path: path, Before: a.Value, After: b.Value, BeforeOrigin: a.Origin, AfterOrigin: b.Origin}
+	var differ bool
 	if ma, mb := isMasked(a), isMasked(b); ma || mb {
 		ch.Masked = true
 		switch {
@@ -125,21 +129,24 @@ func (c *secretComparer) leaf(path string, a, b *tracer.Node) (Change, bool) {
 			// difference.
 			c.uncompared = append(c.uncompared, path)
 			return ch, false
-		case a.Value != b.Value:
-			// What the mask leaves visible differs (a DSN's host, say).
-			return ch, true
 		case c.hashes && a.Hash != "" && b.Hash != "":
-			if a.Hash != b.Hash {
-				return ch, true
-			}
+			differ = a.Hash != b.Hash
+		case a.Value != b.Value:
+			// No hashes to compare, but what the mask leaves visible
+			// differs (a DSN's host, say).
+			differ = true
 		default:
 			c.uncompared = append(c.uncompared, path)
 			return ch, false
 		}
-	} else if a.Value != b.Value {
+	} else {
+		differ = a.Value != b.Value
+	}
+	if differ {
 		return ch, true
 	}
 	if a.Origin != nil && b.Origin != nil && !sameOrigin(a.Origin, b.Origin) {
+		ch.Op = Moved
 		return ch, true
 	}
 	return ch, false

@@ -11,7 +11,11 @@
 //
 // Secrets stay masked: a value that the recordings hold masked is compared
 // by its keyed hash (tracer.Node.Hash, see redact.HashKey), never by the
-// secret, and only when both recordings were hashed with the same key.
+// secret nor by its masked text, and only when both recordings were hashed
+// with the same key.
+//
+// Times are noise unless asked for: the times section is shown, but its
+// changes count as differences only with Options.CountTimes.
 package diff
 
 import (
@@ -53,8 +57,11 @@ const (
 	Removed Op = "removed"
 	// Changed: both have it, with Before in A and After in B.
 	Changed Op = "changed"
-	// Moved: both have the phase, at another place in the sequence;
-	// Before and After say what it followed in each.
+	// Moved: both have the phase, at another place in the sequence, and
+	// Before and After say what it followed in each; or, in the Bootstrap
+	// section, both have the leaf with the same value (the same hash, for
+	// a masked one), taken from another place: BeforeOrigin and
+	// AfterOrigin say where.
 	Moved Op = "moved"
 )
 
@@ -106,23 +113,46 @@ type Result struct {
 	Sections []Section `json:"sections"`
 	// Threshold is the noise threshold the times were compared with.
 	Threshold *Threshold `json:"time_threshold,omitempty"`
+	// TimesCount is set when the times section's changes count as
+	// differences (Options.CountTimes); without it they are shown, and are
+	// noise.
+	TimesCount bool `json:"times_count"`
 	// Partial is set when B was compared as a boot still under way
 	// (Options.Partial).
 	Partial bool `json:"partial,omitempty"`
-	// Same is true when no section holds a change.
+	// Same is true when no section holds a change that counts.
 	Same bool `json:"same"`
 }
 
-// Differs reports whether any section holds a change.
+// Differs reports whether any section holds a change that counts: the
+// times section's count only with TimesCount.
 func (r *Result) Differs() bool { return r.Count() > 0 }
 
-// Count is the number of changes in all sections.
+// Count is the number of changes that count, in all sections.
 func (r *Result) Count() int {
+	n := 0
+	for _, s := range r.Sections {
+		if r.Counts(s.ID) {
+			n += len(s.Changes)
+		}
+	}
+	return n
+}
+
+// Shown is the number of changes in all sections, the times' too whether
+// they count or not: what a view that marks each change marks.
+func (r *Result) Shown() int {
 	n := 0
 	for _, s := range r.Sections {
 		n += len(s.Changes)
 	}
 	return n
+}
+
+// Counts reports whether the changes of section id count as differences:
+// those of every section but the times, and the times' with TimesCount.
+func (r *Result) Counts(id SectionID) bool {
+	return id != SectionTimes || r.TimesCount
 }
 
 // Section returns the section id, or nil when the Result leaves it out.
@@ -175,6 +205,11 @@ func (r *Result) LeafChange(path string) *Change {
 type Options struct {
 	// NoTimes leaves the times section out.
 	NoTimes bool
+	// CountTimes makes the times section's changes count as differences
+	// (Result.Differs). Without it they are shown but do not count: a
+	// program's time moves with the machine's load, and two boots of the
+	// same program differ in it.
+	CountTimes bool
 	// Threshold is how much a phase's program time must change to be
 	// reported; the zero value means DefaultThreshold.
 	Threshold Threshold
@@ -205,7 +240,7 @@ func Compare(a, b Boot, opts Options) *Result {
 		th = DefaultThreshold()
 	}
 	sa, sb := newStream(a), newStream(b)
-	res := &Result{A: a.Name, B: b.Name, Partial: opts.Partial}
+	res := &Result{A: a.Name, B: b.Name, Partial: opts.Partial, TimesCount: opts.CountTimes && !opts.NoTimes}
 	al := alignPhases(sa.phases, sb.phases, opts.Partial)
 	res.Sections = append(res.Sections,
 		phaseSection(al),

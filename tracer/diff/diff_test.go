@@ -200,6 +200,13 @@ func TestSlowerPhaseOnce(t *testing.T) {
 	if c := r.TimeChange(tracer.PhaseWireProvider, "data.NewGreeterRepo"); c == nil || c.Ratio < 3.2 || c.Ratio > 3.3 {
 		t.Errorf("TimeChange = %+v, want the change with a ratio of 3.24", c)
 	}
+	// Shown, yet noise unless asked for.
+	if r.Differs() || !r.Same || r.Count() != 0 {
+		t.Errorf("a slower phase counts without CountTimes: differs %v, count %d", r.Differs(), r.Count())
+	}
+	if r := Compare(demoBoot(t, "a", nil), b, Options{CountTimes: true}); !r.Differs() || r.Same || r.Count() != 1 || !r.TimesCount {
+		t.Errorf("with CountTimes the slower phase does not count: differs %v, count %d", r.Differs(), r.Count())
+	}
 	notes := strings.Join(r.Section(SectionTimes).Notes, "\n")
 	if !strings.Contains(notes, "boot (launch → app.running): 25.552ms → 32.552ms") {
 		t.Errorf("times notes lack the boot's total:\n%s", notes)
@@ -215,7 +222,7 @@ func TestSlowerPhaseOnce(t *testing.T) {
 		{"app.stop", 300 * time.Millisecond},
 	} {
 		b := demoBoot(t, "b", func(evs []tracer.Event) []tracer.Event { return slowDown(t, evs, tt.label, tt.d) })
-		if r := Compare(demoBoot(t, "a", nil), b, Options{}); r.Differs() {
+		if r := Compare(demoBoot(t, "a", nil), b, Options{CountTimes: true}); r.Differs() {
 			t.Errorf("%s %s slower is reported: %+v", tt.label, tt.d, r.Section(SectionTimes).Changes)
 		}
 	}
@@ -229,7 +236,7 @@ func TestSlowerPhaseOnce(t *testing.T) {
 		t.Errorf("threshold %s misses 3.127ms → 6.127ms", th)
 	}
 	b = demoBoot(t, "b", func(evs []tracer.Event) []tracer.Event { return slowDown(t, evs, label, time.Second) })
-	if r := Compare(demoBoot(t, "a", nil), b, Options{NoTimes: true}); r.Differs() {
+	if r := Compare(demoBoot(t, "a", nil), b, Options{NoTimes: true, CountTimes: true}); r.Differs() {
 		t.Errorf("NoTimes reports %+v", r.Sections)
 	}
 }
@@ -359,7 +366,7 @@ func TestOrigins(t *testing.T) {
 			t.Errorf("%s: %d changes, want %d: %+v", tt.name, len(changes), tt.want, changes)
 			continue
 		}
-		if tt.want == 1 && (changes[0].BeforeOrigin != tt.a || changes[0].AfterOrigin != tt.b) {
+		if tt.want == 1 && (changes[0].Op != Moved || changes[0].BeforeOrigin != tt.a || changes[0].AfterOrigin != tt.b) {
 			t.Errorf("%s: the change lacks the origins: %+v", tt.name, changes[0])
 		}
 	}
@@ -402,6 +409,26 @@ func TestMaskedValuesByHash(t *testing.T) {
 		if strings.Contains(string(out), secret) {
 			t.Errorf("the result holds the secret %q: %s", secret, out)
 		}
+	}
+	// The same secret from another file: the same hash, so no value
+	// changed; the leaf moved.
+	elsewhere := func(b Boot) Boot {
+		b.Events = setLeaf(t, b.Events, "data.database.source", func(n *tracer.Node) {
+			n.Origin = &tracer.Origin{Kind: tracer.OriginFile, Source: "configs/db.yaml", Line: 2, Key: "data.database.source"}
+		})
+		return b
+	}
+	r = Compare(masked("s3cret", key), elsewhere(masked("s3cret", key)), Options{})
+	if changes := only(t, r, SectionBootstrap); len(changes) != 1 || changes[0].Op != Moved || changes[0].AfterOrigin == nil || changes[0].AfterOrigin.Source != "configs/db.yaml" {
+		t.Errorf("the same secret from another file: %+v, want one move", changes)
+	}
+	// The masked text alone is never compared when both have hashes: the
+	// same visible part with other hashes differs, and another visible
+	// part with the same hash does not.
+	sameText := masked("n3wS3cret", key)
+	sameText.Events = setLeaf(t, sameText.Events, "data.database.source", func(n *tracer.Node) { n.Value = "app:****@tcp(10.0.0.1:3306)/shop" })
+	if r := Compare(masked("n3wS3cret", key), sameText, Options{}); r.Differs() {
+		t.Errorf("masked text compared beside equal hashes: %+v", r.Section(SectionBootstrap).Changes)
 	}
 	// Under other keys the hashes mean nothing to each other.
 	r = Compare(masked("s3cret", key), masked("n3wS3cret", other), Options{})

@@ -23,12 +23,20 @@ type DiffOptions struct {
 // diffWords are the words of the diff text in one language.
 type diffWords struct {
 	sections map[diff.SectionID]string
-	times    string // the times heading, with the threshold
+	times    string // the times heading, with the threshold and timesNoise
 	same     string
 	differ   string // count, then the sections
 	partial  string
 	masked   string
 	moved    string
+	// movedFrom is a Bootstrap value taken from another place: from, to.
+	movedFrom string
+	// movedCount names the moved values in the summary's counts.
+	movedCount string
+	// timesNoise closes the times heading when they do not count, and
+	// timesNotCounted says in the summary how many were left uncounted.
+	timesNoise      string
+	timesNotCounted string
 }
 
 const (
@@ -56,13 +64,18 @@ func WriteDiff(w io.Writer, r *diff.Result, o DiffOptions) error {
 		fmt.Fprintln(bw, wd.partial)
 	}
 	var counts []string
+	uncounted := 0
 	for _, s := range r.Sections {
 		if len(s.Changes) == 0 && len(s.Notes) == 0 {
 			continue
 		}
 		heading := wd.sections[s.ID]
 		if s.ID == diff.SectionTimes && r.Threshold != nil {
-			heading = fmt.Sprintf(wd.times, r.Threshold.Ratio, r.Threshold.Min)
+			noise := ""
+			if !r.Counts(s.ID) && len(s.Changes) > 0 {
+				noise = wd.timesNoise
+			}
+			heading = fmt.Sprintf(wd.times, r.Threshold.Ratio, r.Threshold.Min, noise)
 		}
 		fmt.Fprintln(bw)
 		fmt.Fprintln(bw, paint(ansiBold, heading))
@@ -78,8 +91,12 @@ func WriteDiff(w io.Writer, r *diff.Result, o DiffOptions) error {
 		for _, n := range s.Notes {
 			fmt.Fprintf(bw, "  %s\n", n)
 		}
-		if len(s.Changes) > 0 {
-			counts = append(counts, fmt.Sprintf("%s %d", s.ID, len(s.Changes)))
+		switch {
+		case len(s.Changes) == 0:
+		case !r.Counts(s.ID):
+			uncounted += len(s.Changes)
+		default:
+			counts = append(counts, sectionCounts(s, wd)...)
 		}
 	}
 	fmt.Fprintln(bw)
@@ -88,7 +105,31 @@ func WriteDiff(w io.Writer, r *diff.Result, o DiffOptions) error {
 	} else {
 		fmt.Fprintf(bw, wd.differ+"\n", r.Count(), strings.Join(counts, ", "))
 	}
+	if uncounted > 0 {
+		fmt.Fprintf(bw, wd.timesNotCounted+"\n", uncounted)
+	}
 	return bw.Flush()
+}
+
+// sectionCounts counts a section's changes for the summary; the Bootstrap
+// values that only moved are counted apart from those that changed.
+func sectionCounts(s diff.Section, wd *diffWords) []string {
+	moved := 0
+	if s.ID == diff.SectionBootstrap {
+		for _, c := range s.Changes {
+			if c.Op == diff.Moved {
+				moved++
+			}
+		}
+	}
+	var out []string
+	if n := len(s.Changes) - moved; n > 0 {
+		out = append(out, fmt.Sprintf("%s %d", s.ID, n))
+	}
+	if moved > 0 {
+		out = append(out, fmt.Sprintf("%s %d", wd.movedCount, moved))
+	}
+	return out
 }
 
 // diffLines renders one change as its "-" line and its "+" line; a change
@@ -138,6 +179,14 @@ func diffLines(id diff.SectionID, c diff.Change, wd *diffWords) (before, after s
 			s += "  (" + strings.Join(notes, "; ") + ")"
 		}
 		return s
+	}
+	if c.Op == diff.Moved {
+		// The value is the same: one line says where it comes from now.
+		value := c.After
+		if value == "" {
+			value = `""`
+		}
+		return "", "~ " + c.Path + ": " + value + "  (" + fmt.Sprintf(wd.movedFrom, diff.FormatOrigin(c.BeforeOrigin), diff.FormatOrigin(c.AfterOrigin)) + ")"
 	}
 	if c.Op != diff.Added {
 		before = line("-", c.Before, c.BeforeOrigin)

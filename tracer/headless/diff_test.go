@@ -10,7 +10,7 @@ import (
 
 func TestWriteDiff(t *testing.T) {
 	th := diff.DefaultThreshold()
-	res := &diff.Result{A: "a.jsonl", B: "b.jsonl", Threshold: &th, Sections: []diff.Section{
+	res := &diff.Result{A: "a.jsonl", B: "b.jsonl", Threshold: &th, TimesCount: true, Sections: []diff.Section{
 		{ID: diff.SectionPhases, Changes: []diff.Change{{Op: diff.Added, Path: "wire.provider data.NewCache", After: "after wire.provider data.NewData"}}},
 		{ID: diff.SectionBootstrap, Changes: []diff.Change{
 			{Op: diff.Changed, Path: "data.redis.addr", Before: "127.0.0.1:6379", After: "127.0.0.1:6380",
@@ -44,6 +44,26 @@ Times (changed by ×1.5 and 5ms or more)
 `
 	if b.String() != want {
 		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
+	}
+	// Without --times the times are shown, and are not counted; a value
+	// that only moved is one line of its own, counted apart.
+	res.TimesCount = false
+	res.Sections[1].Changes = append(res.Sections[1].Changes, diff.Change{Op: diff.Moved, Path: "data.database.source", Before: "root:****@tcp(db)/x", After: "root:****@tcp(db)/x", Masked: true,
+		BeforeOrigin: &tracer.Origin{Kind: tracer.OriginFile, Source: "configs/config.yaml", Line: 11},
+		AfterOrigin:  &tracer.Origin{Kind: tracer.OriginFile, Source: "configs/db.yaml", Line: 2}})
+	b.Reset()
+	WriteDiff(&b, res, DiffOptions{})
+	for _, w := range []string{
+		"~ data.database.source: root:****@tcp(db)/x  (same value; moved from configs/config.yaml:11 to configs/db.yaml:2)\n",
+		"Times (changed by ×1.5 and 5ms or more; not counted, --times counts them)\n",
+		"4 difference(s): phases 1, bootstrap 2, moved 1.\n1 time(s) changed beyond the threshold, not counted (--times counts them).\n",
+	} {
+		if !strings.Contains(b.String(), w) {
+			t.Errorf("without --times the text lacks %q:\n%s", w, b.String())
+		}
+	}
+	if strings.Contains(b.String(), "hashes differ") {
+		t.Errorf("a moved secret is said to differ:\n%s", b.String())
 	}
 	b.Reset()
 	WriteDiff(&b, &diff.Result{A: "a", B: "b"}, DiffOptions{Lang: tracer.Chinese, Color: true})

@@ -127,7 +127,11 @@ func Run(ctx context.Context, src tracer.Source, opts Options) (*Result, error) 
 				p.collect(ev)
 			}
 			p.noteShutdown(ev)
-			p.noteServiceEnd(ev)
+			if p.noteServiceEnd(ev) && !p.waitsForOthers(ev) && !p.hold.over && p.hold.timer == nil {
+				// The last service to get to app.running ended instead:
+				// the others serve, and the system is shut down.
+				p.beginSystemHold()
+			}
 			switch ev.Kind {
 			case tracer.KindStop, tracer.KindStep:
 				// Requests are sent from the hold phase, each next one at

@@ -89,7 +89,11 @@ func (p *printer) endHold(ctx context.Context, src tracer.Source) (<-chan time.T
 		src.Close()
 		return nil, nil
 	}
-	p.logf("sending SIGTERM to the program")
+	if p.sys != nil {
+		p.logf("sending SIGTERM to the services, the last started first")
+	} else {
+		p.logf("sending SIGTERM to the program")
+	}
 	if err := src.Signal(ctx, syscall.SIGTERM); err != nil && !errors.Is(err, tracer.ErrEnded) {
 		return nil, fmt.Errorf("send SIGTERM: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tracer/request"
@@ -70,9 +71,9 @@ func (p *printer) of(ev tracer.Event) *printer {
 
 // noteServiceEnd marks a service that can no longer reach its hold phase:
 // it failed, stalled, exited, or was never started.
-func (p *printer) noteServiceEnd(ev tracer.Event) {
+func (p *printer) noteServiceEnd(ev tracer.Event) bool {
 	if p.sys == nil || ev.Service == "" {
-		return
+		return false
 	}
 	switch {
 	case ev.Kind == tracer.KindStatus && ev.Skipped:
@@ -84,7 +85,20 @@ func (p *printer) noteServiceEnd(ev tracer.Event) {
 		}
 	case ev.Kind == tracer.KindExit, ev.Kind == tracer.KindError, ev.Kind == tracer.KindStall:
 		p.sys.atHold[ev.Service] = true
+	default:
+		return false
 	}
+	return true
+}
+
+// beginSystemHold starts the hold with no service paused, once the last
+// service that could get to app.running ended instead.
+func (p *printer) beginSystemHold() {
+	hold := p.opts.Hold
+	if hold > 0 {
+		p.logf("the services run on for %s (--hold), serving; then they get SIGTERM", hold)
+	}
+	p.hold.timer = time.After(hold)
 }
 
 // waitsForOthers reports, at a service's stop at its hold phase, whether

@@ -80,7 +80,7 @@ func (s *Source) Watches() []string {
 }
 
 // AddWatch is not supported: a recording holds only what was watched.
-func (s *Source) AddWatch(context.Context, string) (tracer.WatchValue, error) {
+func (s *Source) AddWatch(context.Context, int, string) (tracer.WatchValue, error) {
 	return tracer.WatchValue{}, fmt.Errorf("add a watch: %w (a recording holds only what was watched when it was made)", tracer.ErrUnsupported)
 }
 

@@ -55,7 +55,7 @@ func TestReplayAnswersFromTheRecording(t *testing.T) {
 	if w := insp.Watches(); len(w) != 2 || w[0] != "main.flagconf" {
 		t.Errorf("Watches() = %v", w)
 	}
-	if _, err := insp.AddWatch(ctx, "x"); !errors.Is(err, tracer.ErrUnsupported) {
+	if _, err := insp.AddWatch(ctx, 0, "x"); !errors.Is(err, tracer.ErrUnsupported) {
 		t.Errorf("AddWatch = %v", err)
 	}
 	if _, err := insp.AddBreakpoint(ctx, "main.main"); !errors.Is(err, tracer.ErrUnsupported) {

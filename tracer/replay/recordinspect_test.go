@@ -34,7 +34,7 @@ func (a *askedSource) Expand(_ context.Context, _ int, expr string) (*tracer.Nod
 	a.note("expand " + expr)
 	return &tracer.Node{}, nil
 }
-func (a *askedSource) AddWatch(_ context.Context, expr string) (tracer.WatchValue, error) {
+func (a *askedSource) AddWatch(_ context.Context, _ int, expr string) (tracer.WatchValue, error) {
 	a.note("watch " + expr)
 	return tracer.WatchValue{Expr: expr}, nil
 }
@@ -65,7 +65,7 @@ func TestRecorderPassesQuestionsOn(t *testing.T) {
 	_, _ = in.Frame(ctx, 1)
 	_, _ = in.Expand(ctx, 0, "x")
 	_ = in.Watches()
-	_, _ = in.AddWatch(ctx, "main.flagconf")
+	_, _ = in.AddWatch(ctx, 0, "main.flagconf")
 	_ = in.RemoveWatch("main.flagconf")
 	_ = in.Breakpoints()
 	_, _ = in.AddBreakpoint(ctx, "main.newApp")

@@ -31,7 +31,7 @@ type evaluator interface {
 // watcher keeps watched expressions (tracer.Inspector).
 type watcher interface {
 	Watches() []string
-	AddWatch(ctx context.Context, expr string) (tracer.WatchValue, error)
+	AddWatch(ctx context.Context, i int, expr string) (tracer.WatchValue, error)
 }
 
 // inspectState is what the runner keeps of the script's own questions.
@@ -118,7 +118,7 @@ func (r *runner) setWatch(ctx context.Context, expr string) {
 	if slices.Contains(w.Watches(), expr) {
 		return
 	}
-	_, err := w.AddWatch(ctx, expr)
+	_, err := w.AddWatch(ctx, 0, expr)
 	switch {
 	case err == nil:
 	case errors.Is(err, tracer.ErrNotPaused):

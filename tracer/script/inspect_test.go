@@ -145,7 +145,7 @@ func (f *inspectingFake) Watches() []string {
 	return slices.Clone(f.watches)
 }
 
-func (f *inspectingFake) AddWatch(_ context.Context, expr string) (tracer.WatchValue, error) {
+func (f *inspectingFake) AddWatch(_ context.Context, _ int, expr string) (tracer.WatchValue, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.added = append(f.added, "watch "+expr)

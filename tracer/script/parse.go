@@ -45,7 +45,8 @@
 //
 // At the start no break is on: the first `continue` runs to the first phase
 // named by a `break` before it. app.running always pauses, as past it the
-// program only waits for a signal: go on from there with `sigterm`; a
+// program only waits for a signal: go on from there with `sigterm` (in a
+// system, `continue` goes on while services are still to start); a
 // `continue` there is an error. When the program exits, the exit is the
 // current stop. The script ends with its last line or `quit`; the trace is
 // then closed.

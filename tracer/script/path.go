@@ -34,7 +34,7 @@ type PathError struct {
 func (e *PathError) Error() string { return e.Msg }
 
 // stopRoots are the paths that name a field of the current stop itself.
-var stopRoots = []string{"phase", "detail", "kind", "file", "line", "function", "goroutine", "output", "exit_code", "skipped", "reason", "registrar"}
+var stopRoots = []string{"phase", "detail", "kind", "file", "line", "function", "goroutine", "output", "exit_code", "skipped", "reason", "registrar", "service"}
 
 // serverFields are the fields of one server.
 var serverFields = []string{"kind", "type", "network", "address", "timeout", "endpoint", "state", "services"}
@@ -213,7 +213,7 @@ func (st *state) value(p Path) (string, error) {
 		return nil
 	}
 	switch p.Root {
-	case "phase", "detail", "kind", "file", "line", "function", "goroutine", "skipped", "reason", "registrar":
+	case "phase", "detail", "kind", "file", "line", "function", "goroutine", "skipped", "reason", "registrar", "service":
 		if err := needStop(); err != nil {
 			return "", err
 		}
@@ -221,6 +221,8 @@ func (st *state) value(p Path) (string, error) {
 			"phase": string(ev.Phase), "detail": ev.Detail, "kind": string(ev.Kind), "file": ev.File,
 			"line": strconv.Itoa(ev.Line), "function": ev.Function, "goroutine": strconv.FormatInt(ev.Goroutine, 10),
 			"skipped": strconv.FormatBool(ev.Skipped), "reason": ev.Reason, "registrar": ev.Registrar,
+			// The service of a system trace the stop is in.
+			"service": ev.Service,
 		}[p.Root], nil
 	case "instance":
 		return st.instanceValue(p)

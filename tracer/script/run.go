@@ -147,6 +147,9 @@ type runner struct {
 	// sentRequest: a request command ran; from then on its replies pause,
 	// as past one the App waits for another request or a signal.
 	sentRequest bool
+	// starting are the services of a system trace not yet at app.running:
+	// at another's app.running, continue lets them start.
+	starting map[string]bool
 }
 
 // tell shows a line of the script's report in the UI's notes, if there is a
@@ -231,7 +234,7 @@ func (r *runner) exec(ctx context.Context, cmd Command) error {
 		if err := r.gate(ctx); err != nil {
 			return err
 		}
-		if r.st.atStop && tracer.IsServing(r.st.current.Phase) && r.st.current.Kind == tracer.KindStop && r.paused {
+		if r.st.atStop && tracer.IsServing(r.st.current.Phase) && r.st.current.Kind == tracer.KindStop && r.paused && len(r.starting) == 0 {
 			r.fail("at app.running the program only waits for a signal; use sigterm to go on")
 			return errAbort
 		}
@@ -378,6 +381,15 @@ func (r *runner) resume(ctx context.Context, signalled bool) error {
 // show prints an event and reports whether the script pauses at it. A stop
 // the script does not pause at is continued at once.
 func (r *runner) show(ctx context.Context, ev tracer.Event) bool {
+	if ev.System != nil {
+		r.starting = map[string]bool{}
+		for _, name := range ev.System.ServiceNames() {
+			r.starting[name] = true
+		}
+	}
+	if ev.Phase == tracer.PhaseRunning || (ev.Kind == tracer.KindStatus && ev.Skipped) || ev.Kind == tracer.KindExit {
+		delete(r.starting, ev.Service)
+	}
 	switch ev.Kind {
 	case tracer.KindStatus:
 		r.logf("%s", ev.Status)

@@ -237,7 +237,7 @@ func (s *System) run() {
 	}
 	if err := s.startProcesses(); err != nil {
 		s.emit(nil, tracer.Event{Kind: tracer.KindError, Error: err.Error(), Reason: processHint(err)})
-		s.dropWaiting("the processes did not start")
+		s.dropWaiting("the processes did not start", true)
 	} else {
 		s.launchReady()
 	}
@@ -333,7 +333,7 @@ func (s *System) forward(m *member) {
 	wasRunning := m.running
 	s.mu.Unlock()
 	if !wasRunning {
-		s.dropWaiting(fmt.Sprintf("%s ended before app.running", m.svc.Name))
+		s.dropWaiting(fmt.Sprintf("%s ended before app.running", m.svc.Name), false)
 	}
 }
 
@@ -377,13 +377,14 @@ func (s *System) launchReady() {
 }
 
 // dropWaiting gives up the services that wait to launch and cannot any
-// more, because a service they come after ended (why) or the system shuts
-// down: each is told so in one status event, and its trace is closed.
-func (s *System) dropWaiting(why string) {
+// more (why): all of them, or those that come after a service that ended
+// before app.running. Each is told so in one status event, and its trace
+// is closed.
+func (s *System) dropWaiting(why string, all bool) {
 	var drop []*member
 	s.mu.Lock()
 	for _, m := range s.members {
-		if !m.launched && !m.dropped && (s.shutdown || s.closed || s.waitsOnEnded(m)) {
+		if !m.launched && !m.dropped && (all || s.closed || s.waitsOnEnded(m)) {
 			m.dropped = true
 			drop = append(drop, m)
 		}
@@ -391,7 +392,7 @@ func (s *System) dropWaiting(why string) {
 	s.cond.Broadcast()
 	s.mu.Unlock()
 	for _, m := range drop {
-		s.emit(m, tracer.Event{Kind: tracer.KindStatus, Status: "not started: " + why})
+		s.emit(m, tracer.Event{Kind: tracer.KindStatus, Status: "not started: " + why, Skipped: true, Reason: why})
 		m.src.Close()
 	}
 }
@@ -498,7 +499,7 @@ func (s *System) Signal(ctx context.Context, sig os.Signal) error {
 	s.shutdown = true
 	order := slices.Clone(s.launched)
 	s.mu.Unlock()
-	s.dropWaiting("the system shuts down")
+	s.dropWaiting("the system shuts down", true)
 	go s.shutDown(sig, order)
 	return nil
 }

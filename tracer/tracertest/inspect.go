@@ -243,7 +243,7 @@ func (f *Fake) Watches() []string {
 }
 
 // AddWatch watches expr from the next stop on and returns its value now.
-func (f *Fake) AddWatch(_ context.Context, expr string) (tracer.WatchValue, error) {
+func (f *Fake) AddWatch(_ context.Context, _ int, expr string) (tracer.WatchValue, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.log("watch " + expr)

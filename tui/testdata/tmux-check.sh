@@ -20,54 +20,6 @@ name=tmux-check
 # shellcheck source=tmux-lib.sh
 source "$repo/tui/testdata/tmux-lib.sh"
 
-# check_restored: the program exited, the terminal left the alternate
-# screen with mouse reporting off and the cursor shown, and nothing the
-# trace started is left.
-check_restored() {
-	local name=$1
-	wait_for "EXITED rc=" 20
-	capture >"$out/$name-after.txt"
-	local flags
-	flags=$(tmux display -p -t "$session" '#{alternate_on} #{mouse_any_flag} #{mouse_button_flag} #{mouse_standard_flag} #{cursor_flag}')
-	[[ $flags == "0 0 0 0 1" ]] || fail "$name: terminal not restored (alternate mouse… cursor: $flags)"
-	if capture | grep -qF "╭─ Phases"; then
-		fail "$name: the TUI is still drawn after exit"
-	fi
-	local pid i stat
-	for pid in $target_pids; do
-		# A killed program may stay a zombie for a moment until init reaps it:
-		# dead, but give it two seconds to go.
-		for ((i = 0; i < 20; i++)); do
-			stat=$(ps -o stat= -p "$pid" 2>/dev/null || true)
-			[[ -z $stat || $stat == Z* ]] && break
-			sleep 0.1
-		done
-		if [[ -n $stat && $stat != Z* ]]; then
-			ps -o pid,stat,args -p "$pid" >&2 || true
-			fail "$name: the traced program (pid $pid) is still running"
-		fi
-	done
-	if [[ -n $target_dir && -e $target_dir ]]; then
-		fail "$name: temp dir $target_dir left behind"
-	fi
-}
-
-# note_target remembers the program the trace runs (the child of
-# kratos-trace) and its temp dir, for check_restored. Other kratos-trace
-# runs on the machine (tests) are not ours to check.
-note_target() {
-	local pane kt_pid pid
-	pane=$(tmux display -p -t "$session" '#{pane_pid}')
-	kt_pid=$(pgrep -P "$pane" | head -1)
-	target_pids=$(pgrep -P "$kt_pid" || true)
-	target_dir=
-	for pid in $target_pids; do
-		target_dir=$(dirname "$(readlink "/proc/$pid/exe" 2>/dev/null || echo .)")
-	done
-	[[ -n $target_pids ]] || fail "no traced program found under kratos-trace (pid $kt_pid)"
-	echo "tmux-check: traced program pid $target_pids in $target_dir"
-}
-
 start() { # start NAME: run the TUI on the demo in a fresh 120x40 pane
 	cleanup
 	tmux new-session -d -s "$session" -x 120 -y 40 -c "$repo" \

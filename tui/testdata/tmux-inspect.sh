@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tmux-inspect.sh drives the real TUI on the demo in a 120x40 tmux pane and
 # inspects it as a person would at app.run: frame 1 selected in Stack, an
-# expression evaluated there and watched, frame 0 again, a breakpoint set on
+# expression evaluated there and watched (it keeps main.main's value at
+# the later stops of the main goroutine), frame 0 again, a breakpoint set on
 # a line of Source with b, n to it; then, with app.running's break off, h
 # halts the serving program, a goroutine is looked at, n resumes and
 # SIGTERM walks the shutdown; q. It checks that the terminal was restored
@@ -17,14 +18,13 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 out=${OUT:-$(mktemp -d -t tmux-inspect.XXXXXX)}
-mkdir -p "$out/conf"
+mkdir -p "$out"
 session=kt-inspect-$$
 kt=$out/kratos-trace
 
 name=tmux-inspect
 # shellcheck source=tmux-lib.sh
 source "$repo/tui/testdata/tmux-lib.sh"
-press() { tmux send-keys -t "$session" "$@"; sleep 0.4; }
 
 # focus NAME: press tab until the help offers what pane NAME offers.
 focus() {
@@ -38,38 +38,8 @@ focus() {
 	fail "no pane offers \"$hint\""
 }
 
-cat >"$out/conf/config.yaml" <<'EOF'
-server:
-  http:
-    addr: 127.0.0.1:0
-    timeout: 1s
-  grpc:
-    addr: 127.0.0.1:0
-    timeout: 1s
-data:
-  database:
-    driver: sqlite
-    source: ":memory:"
-  redis:
-    network: tcp
-    addr: 127.0.0.1:1
-    read_timeout: 0.2s
-    write_timeout: 0.2s
-EOF
-
-echo "tmux-inspect: building kratos-trace"
-(cd "$repo" && go build -o "$kt" ./cmd/kratos-trace)
-
-tmux new-session -d -s "$session" -x 120 -y 40 -c "$repo" \
-	"$kt run ./demo -- -conf $out/conf; echo EXITED rc=\$?; sleep 600"
-wait_for "paused at flag.parse" 120
-pane=$(tmux display -p -t "$session" '#{pane_pid}')
-kt_pid=$(pgrep -P "$pane" | head -1)
-target_pids=$(pgrep -P "$kt_pid" || true)
-target_dir=
-for pid in $target_pids; do
-	target_dir=$(dirname "$(readlink "/proc/$pid/exe" 2>/dev/null || echo .)")
-done
+write_demo_config 1s
+start_demo
 press_until n "paused at app.run " 20
 
 # Frame 1 of App.Run: main.main, its source and its locals.
@@ -87,7 +57,7 @@ press Enter
 wait_for '"127.0.0.1:0"' 10
 capture >"$out/eval.txt"
 press C-w
-wait_for "watching bc.Server.Http.Addr" 10
+wait_for "watching bc.Server.Http.Addr in main.main" 10
 press Escape
 
 # Frame 0 again, and a breakpoint five lines below the stop.
@@ -106,11 +76,16 @@ wait_for "▶ break app.go:88" 5
 capture >"$out/break-stop.txt"
 grep -qF "✓ app.build-instance" "$out/break-stop.txt" || fail "app.build-instance is not done before the breakpoint"
 grep -qF "bc.Server.Http.Addr" "$out/break-stop.txt" || fail "the watch is not shown at the breakpoint"
+# The watch was added at frame 1, main.main: it keeps main.main's value at
+# the later stops of the main goroutine, whatever frame main.main is there.
+grep -qF 'bc.Server.Http.Addr  "127.0.0.1:' "$out/break-stop.txt" || fail "the watch of frame 1 has no value at the breakpoint"
 
 # A halt of the running program: app.running's break off, n runs on to
 # it, h halts the program wherever it is; a goroutine of the program is
 # shown with its variables; n resumes; SIGTERM walks the shutdown.
 press_until n "paused at app.after-start" 20
+capture >"$out/after-start.txt"
+grep -qF 'bc.Server.Http.Addr  "127.0.0.1:' "$out/after-start.txt" || fail "the watch of frame 1 has no value at app.after-start"
 focus "b break on/off"
 press j b
 wait_for "break off at app.running" 5
@@ -129,19 +104,5 @@ wait_for "running, waiting for a signal" 10
 press t
 wait_for "paused at app.stop" 20
 
-press q
-wait_for "EXITED rc=" 20
-flags=$(tmux display -p -t "$session" '#{alternate_on} #{mouse_any_flag} #{cursor_flag}')
-[[ $flags == "0 0 1" ]] || fail "terminal not restored (alternate mouse cursor: $flags)"
-for pid in $target_pids; do
-	for ((i = 0; i < 20; i++)); do
-		stat=$(ps -o stat= -p "$pid" 2>/dev/null || true)
-		[[ -z $stat || $stat == Z* ]] && break
-		sleep 0.1
-	done
-	[[ -z $stat || $stat == Z* ]] || fail "the traced program (pid $pid) is still running"
-done
-if [[ -n $target_dir && -e $target_dir ]]; then
-	fail "temp dir $target_dir left behind"
-fi
+quit_and_check
 echo "tmux-inspect: ok (captures in $out)"

@@ -52,3 +52,6 @@ type ProviderResults struct {
 	Took    tracer.Duration
 	Results []*tracer.Node
 }
+
+// FocusMark starts the title of the focused pane.
+const FocusMark = "»"

@@ -84,9 +84,17 @@ type Text struct {
 	// What the keys of inspection did, or why they could not.
 	NeedsLive, NotPausedInspect, AlreadyPaused, Halting, NoExprHere, NoWatchHere string
 	Watching, Unwatched, BreakpointSet, BreakpointCleared                        string
-	HaltedAt, StalledAt                                                          string
-	CmdEval, CmdExpand, CmdFrame, CmdWatch, CmdUnwatch                           string
-	CmdBreakpoint, CmdClear, CmdHalt, CmdGoroutine                               string
+	// WatchingIn: a watch of a frame's own variables, kept to its function;
+	// WatchFrame: the frame a kept watch's value comes from, beside its type.
+	WatchingIn, WatchFrame string
+	// ConfigSources heads Bootstrap with config.load's sources.
+	ConfigSources string
+	// OpenNoModule, OpenNone, OpenMany: open FILE found no module, no
+	// file, several files; Opened: the file shown in Source.
+	OpenNoModule, OpenNone, OpenMany, Opened           string
+	HaltedAt, StalledAt                                string
+	CmdEval, CmdExpand, CmdFrame, CmdWatch, CmdUnwatch string
+	CmdBreakpoint, CmdClear, CmdHalt, CmdGoroutine     string
 	// The keys' help.
 	KeyPrompt, KeyHalt, KeyWatch, KeyUnwatch, KeyLineBreak, KeyGoTo                               string
 	KeyPromptRun, KeyPromptWatch, KeyPromptOlder, KeyPromptNewer, KeyPromptResult, KeyPromptClose string
@@ -178,7 +186,7 @@ var Texts = map[tracer.Lang]*Text{
 		GoroutineColumns: [5]string{"ID", "WHERE", "AT", "WAITING", "RUNTIME"},
 		PromptTitle:      "Evaluate",
 		PromptBusy:       "…",
-		PromptHint:       "a Go expression, or: break LOC · clear LOC · watch EXPR · unwatch EXPR · frame N",
+		PromptHint:       "a Go expression, or: break LOC · clear LOC · watch EXPR · unwatch EXPR · frame N · open FILE",
 		BadFrame:         "frame %s: give the frame's number, as in Stack",
 		NeedsLive:        "%s needs a live program: this trace cannot do it",
 		NotPausedInspect: "the program is running: h halts it",
@@ -187,6 +195,10 @@ var Texts = map[tracer.Lang]*Text{
 		NoExprHere:       "this value has no expression to watch",
 		NoWatchHere:      "select a watch to remove it",
 		Watching:         "watching %s", Unwatched: "no longer watching %s",
+		WatchingIn: "watching %s in %s's frame, wherever it is on the stack", WatchFrame: "frame %d · %s",
+		ConfigSources: "config %s",
+		OpenNoModule:  "open: the program's module is not known yet", OpenNone: "open %s: no file of the module %s has that name",
+		OpenMany: "open %s: %d files match (%s): give more of the path", Opened: "%s in Source: b sets a breakpoint on the cursor's line",
 		BreakpointSet: "breakpoint at %s", BreakpointCleared: "breakpoint at %s cleared",
 		HaltedAt: "▶ halted: %d goroutines", StalledAt: "■ stalled: %d goroutines",
 		CmdEval: "evaluate", CmdExpand: "expand", CmdFrame: "frame %d", CmdWatch: "watch", CmdUnwatch: "unwatch",
@@ -202,7 +214,7 @@ var Texts = map[tracer.Lang]*Text{
 		PickerEmpty:    "The App serves no HTTP route and no gRPC method kratos-trace can read; type a request below.",
 		PickerHelp:     "↑/↓ pick · enter edit · esc close",
 		PickerEditHelp: "enter send · esc back to the list · METHOD PATH [BODY] or grpc SERVICE/METHOD JSON",
-		RequestNotHere: "requests are sent at app.running or at a request's reply",
+		RequestNotHere: "requests are sent once the App serves: from app.running until it stops",
 		CmdRequest:     "request",
 		RequestSent:    "sent %s",
 		ReplyLatency:   "latency %s", ReplyInProgram: " · in the program %s", ReplyFailedAt: "failed at %s %s: %s",
@@ -283,7 +295,7 @@ var Texts = map[tracer.Lang]*Text{
 		GoroutineColumns: [5]string{"ID", "位置", "文件", "等待", "运行时"},
 		PromptTitle:      "求值",
 		PromptBusy:       "…",
-		PromptHint:       "输入 Go 表达式，或：break 位置 · clear 位置 · watch 表达式 · unwatch 表达式 · frame 帧号",
+		PromptHint:       "输入 Go 表达式，或：break 位置 · clear 位置 · watch 表达式 · unwatch 表达式 · frame 帧号 · open 文件",
 		BadFrame:         "frame %s：请给出调用栈里的帧号",
 		NeedsLive:        "“%s”需要正在运行的程序：这次跟踪做不到",
 		NotPausedInspect: "程序正在运行：按 h 暂停",
@@ -292,6 +304,10 @@ var Texts = map[tracer.Lang]*Text{
 		NoExprHere:       "这个值没有可监视的表达式",
 		NoWatchHere:      "先选中一个监视表达式再删除",
 		Watching:         "开始监视 %s", Unwatched: "不再监视 %s",
+		WatchingIn: "开始监视 %s，在 %s 的帧中求值（无论它在栈的哪一层）", WatchFrame: "第 %d 帧 · %s",
+		ConfigSources: "配置 %s",
+		OpenNoModule:  "open：还不知道程序的模块", OpenNone: "open %s：模块 %s 里没有这个文件",
+		OpenMany: "open %s：有 %d 个文件匹配（%s）：请多给出一些路径", Opened: "%s 已在 Source 中打开：b 在光标所在行设断点",
 		BreakpointSet: "已在 %s 设置断点", BreakpointCleared: "已清除 %s 的断点",
 		HaltedAt: "▶ 已暂停：%d 个协程", StalledAt: "■ 卡住了：%d 个协程",
 		CmdEval: "求值", CmdExpand: "展开", CmdFrame: "第 %d 帧", CmdWatch: "监视", CmdUnwatch: "取消监视",
@@ -307,7 +323,7 @@ var Texts = map[tracer.Lang]*Text{
 		PickerEmpty:    "App 没有 kratos-trace 能读取的 HTTP 路由或 gRPC 方法；请在下方输入请求。",
 		PickerHelp:     "↑/↓ 选择 · enter 编辑 · esc 关闭",
 		PickerEditHelp: "enter 发送 · esc 返回列表 · METHOD PATH [BODY] 或 grpc SERVICE/METHOD JSON",
-		RequestNotHere: "请求在 app.running 或某个请求的回复处发送",
+		RequestNotHere: "请求在 App 开始服务后发送：从 app.running 直到它停止",
 		CmdRequest:     "请求",
 		RequestSent:    "已发送 %s",
 		ReplyLatency:   "延迟 %s", ReplyInProgram: " · 程序内耗时 %s", ReplyFailedAt: "失败于 %s %s：%s",

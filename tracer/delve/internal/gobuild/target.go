@@ -109,6 +109,13 @@ func ResolveTarget(ctx context.Context, pattern string) (*Target, error) {
 	if len(servers) == 1 {
 		return &servers[0], nil
 	}
+	for _, m := range servers {
+		// The directory's own cmd/server, beside the services of a
+		// monorepo below it (the demo's gateway/cmd/server).
+		if m.Dir == filepath.Join(abs, "cmd", "server") {
+			return &m, nil
+		}
+	}
 	var names []string
 	for _, m := range mains {
 		rel, err := filepath.Rel(abs, m.Dir)

@@ -44,6 +44,9 @@ type Pane struct {
 	// baseline holds, by path, how a leaf differs from a baseline
 	// (baseline.go).
 	baseline map[string]pane.BaselineMark
+	// sources are the config sources config.Load merged, in order; the
+	// pane's first line lists them.
+	sources []tracer.ConfigSource
 	// missing says why there is no Bootstrap to show, for a program
 	// attached to (tracer.AppInfo.BootstrapFrom).
 	missing string
@@ -62,7 +65,7 @@ func (p *Pane) SetSize(w, h int) {
 
 // Reset forgets the tree (for a restart) but keeps what the user collapsed.
 func (p *Pane) Reset() {
-	p.root, p.rows, p.selected, p.offset = nil, nil, 0, 0
+	p.root, p.rows, p.selected, p.offset, p.sources = nil, nil, 0, 0, nil
 	p.changes = map[string]pane.Change{}
 	p.missing = ""
 }
@@ -177,7 +180,7 @@ func (p *Pane) move(delta int) {
 }
 
 func (p *Pane) clickRow(y int) {
-	if i := p.offset + y; i >= 0 && i < len(p.rows) {
+	if i := p.offset + y - len(p.sourcesLine()); i >= 0 && i < len(p.rows) {
 		p.selected = i
 	}
 }
@@ -189,7 +192,24 @@ func (p *Pane) Scroll(delta int) {
 
 // treeHeight is the pane's height less the selected leaf's chain.
 func (p *Pane) treeHeight() int {
-	return p.H - len(p.chain())
+	return p.H - len(p.chain()) - len(p.sourcesLine())
+}
+
+// SetSources takes the config sources of a stop.
+func (p *Pane) SetSources(sources []tracer.ConfigSource) {
+	p.sources = sources
+	p.scrollToSelected()
+}
+
+// sourcesLine is the pane's first line, the config sources in merge order,
+// as config.load read them; none when they are not known or the pane is
+// too low to spare a line.
+func (p *Pane) sourcesLine() []string {
+	if len(p.sources) == 0 || p.H < 4 {
+		return nil
+	}
+	text := pane.Format(p.tx.ConfigSources, tracer.SourcesSummary(p.sources))
+	return []string{" " + p.st.Dim.Paint(pane.Truncate(pane.Sanitize(text), p.W-2))}
 }
 
 func (p *Pane) scrollToSelected() {
@@ -210,17 +230,19 @@ func (p *Pane) View() []string {
 	if p.W <= 0 || p.H <= 0 {
 		return nil
 	}
+	head := p.sourcesLine()
 	if p.root == nil {
 		text := p.tx.EmptyBootstrap
 		if p.missing != "" {
 			text = p.missing
 		}
-		return pane.IndentLines(pane.WrapText(text, p.W-2), " ")
+		return append(head, pane.IndentLines(pane.WrapText(text, p.W-2), " ")...)
 	}
 	st := p.st
 	chain := p.chain()
 	out := make([]string, 0, p.H)
-	end := min(len(p.rows), p.offset+p.H-len(chain))
+	out = append(out, head...)
+	end := min(len(p.rows), p.offset+p.treeHeight())
 	col := p.originColumn(p.offset, end)
 	for i := p.offset; i < end; i++ {
 		r := p.rows[i]

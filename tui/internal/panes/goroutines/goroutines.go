@@ -118,8 +118,10 @@ func (p *Pane) move(delta int) {
 	p.scrollToCursor()
 }
 
-// wide reports whether a goroutine fits on one line, as a table.
-func (p *Pane) wide() bool { return p.W >= 90 }
+// wide reports whether a goroutine fits on one line, as a table: from the
+// 80 columns the pane has at 120x40, where two lines a goroutine would
+// show three of them in its height.
+func (p *Pane) wide() bool { return p.W >= 72 }
 
 // rowLines is the number of lines a goroutine takes, and the header's.
 func (p *Pane) rowLines() (int, int) {

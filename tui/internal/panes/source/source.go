@@ -68,6 +68,15 @@ func (p *Pane) ShowFile(file []string) {
 	p.center()
 }
 
+// Open shows file, which need not be the stop's, with the cursor on line so
+// that b sets a breakpoint there; no line is the stopped one. lines may be
+// nil until the file is read (ShowFile).
+func (p *Pane) Open(file string, line int, lines []string) {
+	p.file, p.line, p.first, p.lines, p.note = file, 0, 1, lines, ""
+	p.cursor = max(line, 1)
+	p.center()
+}
+
 // ShowNote replaces the code by a message about file:line.
 func (p *Pane) ShowNote(file string, current int, note string) {
 	p.file, p.line, p.lines, p.note = file, current, nil, note
@@ -87,7 +96,11 @@ func (p *Pane) center() {
 		p.offset = 0
 		return
 	}
-	p.offset = p.clampOffset(p.line - p.first - (p.H-1)/2)
+	at := p.line
+	if at == 0 {
+		at = p.cursor // a file opened, with no stopped line
+	}
+	p.offset = p.clampOffset(at - p.first - (p.H-1)/2)
 }
 
 // Scroll implements pane.Pane.

@@ -7,6 +7,7 @@ package variables
 import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"strings"
 	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
@@ -144,18 +145,23 @@ func (p *Pane) setWatches(watches []tracer.WatchValue) {
 	p.watches = watches
 	p.watchNodes = make([]*tracer.Node, len(watches))
 	for i, w := range watches {
-		p.watchNodes[i] = watchNode(w)
+		p.watchNodes[i] = p.watchNode(w)
 	}
 }
 
 // watchNode is a watch's value named by its expression, whatever the
-// value's own name.
-func watchNode(w tracer.WatchValue) *tracer.Node {
+// value's own name; a watch kept to a function says, beside its type, the
+// frame its value comes from.
+func (p *Pane) watchNode(w tracer.WatchValue) *tracer.Node {
 	n := tracer.Node{}
 	if w.Value != nil {
 		n = *w.Value
 	}
 	n.Name = w.Expr
+	if w.Function != "" && w.Value != nil {
+		where := pane.Format(p.tx.WatchFrame, w.Frame, pane.ShortFunction(w.Function))
+		n.Type = strings.TrimSpace(n.Type + "  " + where)
+	}
 	return &n
 }
 
@@ -170,7 +176,7 @@ func (p *Pane) AddWatch(w tracer.WatchValue) {
 	if i == len(watches) {
 		watches, nodes = append(watches, w), append(nodes, nil)
 	}
-	watches[i], nodes[i] = w, watchNode(w)
+	watches[i], nodes[i] = w, p.watchNode(w)
 	p.watches, p.watchNodes = watches, nodes
 	p.build()
 }
