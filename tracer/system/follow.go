@@ -92,9 +92,10 @@ func (s *System) callOut(m *member, info tracer.RequestInfo, call tracer.ClientC
 	return hop
 }
 
-// calleeOf is the service of the system a call to target goes to: the
-// service named by a discovery target (discovery:///inventory), or the one
-// whose servers listen at the target's address. Never m itself.
+// calleeOf is the service of the system a call to target goes to: for a
+// discovery target (discovery:///inventory) the service registered under
+// that name, or else named so in the system; otherwise the one whose
+// servers listen at the target's address. Never m itself.
 func (s *System) calleeOf(m *member, target string) *member {
 	name := ""
 	if u, err := url.Parse(target); err == nil && u.Scheme == "discovery" {
@@ -102,11 +103,18 @@ func (s *System) calleeOf(m *member, target string) *member {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if name != "" {
+		for _, o := range s.members {
+			if o != m && o.registered == name {
+				return o
+			}
+		}
+	}
 	for _, o := range s.members {
 		if o == m {
 			continue
 		}
-		if name != "" && o.svc.Name == name {
+		if name != "" && o.svc.Name == name && o.registered == "" {
 			return o
 		}
 		if name == "" && o.listens[hostPort(target)] {
@@ -125,8 +133,14 @@ func hostPort(target string) string {
 	return target
 }
 
-// noteServers remembers where m's servers listen, for calleeOf.
+// noteServers remembers where m's servers listen and the name it
+// registers under, for calleeOf.
 func (s *System) noteServers(m *member, ev tracer.Event) {
+	if ev.Phase == tracer.PhaseRegister && ev.Instance != nil && ev.Instance.Name != "" {
+		s.mu.Lock()
+		m.registered = ev.Instance.Name
+		s.mu.Unlock()
+	}
 	if len(ev.Servers) == 0 {
 		return
 	}

@@ -88,6 +88,16 @@ func TestCallOutFollowsIntoTheCallee(t *testing.T) {
 			}
 		}
 	})
+	t.Run("registered name", func(t *testing.T) {
+		// The system calls it "stock"; it registers as "inventory".
+		callee := &followingFake{Fake: tracertest.NewFake(nil)}
+		s, caller := testSystem(callee)
+		s.members[0].svc.Name = "stock"
+		s.noteServers(s.members[0], tracer.Event{Phase: tracer.PhaseRegister, Instance: &tracer.ServiceInstance{ID: "inventory-1", Name: "inventory"}})
+		if hop := s.callOut(caller, info, grpcCall, false); hop == nil || hop.To != "stock" || len(callee.followed) != 1 {
+			t.Errorf("a call to discovery:///inventory was not followed into the service registered so: %+v", hop)
+		}
+	})
 	t.Run("refused", func(t *testing.T) {
 		callee := &followingFake{Fake: tracertest.NewFake(nil), refuse: errors.New("request #1 GET /v1/stock/x is in flight there")}
 		s, caller := testSystem(callee)

@@ -68,8 +68,10 @@ type member struct {
 	running  bool // reached app.running
 	ended    bool // its trace ended
 	dropped  bool // never to start: its events are dropped
-	// listens are where its servers listen (follow.go).
-	listens map[string]bool
+	// listens are where its servers listen, registered the name it
+	// registers under (follow.go).
+	listens    map[string]bool
+	registered string
 }
 
 // System is the trace of several services as one tracer.Source. Its events
