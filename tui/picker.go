@@ -26,9 +26,6 @@ type requestPicker struct {
 	input   textinput.Model
 	err     string
 	note    string
-	// service is the service of the route picked, in a system (whose
-	// routes are every service's): the request edited goes there.
-	service string
 }
 
 // pickerKeys are the keys of the open picker; while a request is edited,
@@ -171,13 +168,19 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			p.sel = min(len(p.routes)-1, p.sel+1)
 		case key.Matches(msg, k.Pick):
 			r := p.routes[p.sel]
-			p.service = r.Example.Service
-			return *m, p.edit(r.Example.String())
+			text := r.Example.String()
+			if r.Example.Service != "" {
+				// A system's: the request goes to that service, as
+				// --request 'SERVICE: GET /path' does.
+				text = r.Example.Service + ": " + text
+			}
+			return *m, p.edit(text)
 		}
 		return *m, nil
 	}
 	if key.Matches(msg, k.Send) {
-		spec, err := request.Parse(p.input.Value(), nil)
+		service, text := request.SplitService(p.input.Value())
+		spec, err := request.Parse(text, nil)
 		if err != nil {
 			var se *request.SpecError
 			if errors.As(err, &se) {
@@ -187,7 +190,7 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			}
 			return *m, nil
 		}
-		spec.Service = p.service
+		spec.Service = service
 		m.picker = requestPicker{}
 		m.trace.notice = pane.Format(m.tx.RequestSent, spec.String())
 		return *m, m.command(m.tx.CmdRequest, func(ctx context.Context, s tracer.Source) error {

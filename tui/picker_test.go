@@ -134,8 +134,8 @@ func TestPickerTakesAPaste(t *testing.T) {
 }
 
 // TestPickerListsEveryServiceRoutes: in a system the picker lists every
-// service's routes, each with its service's name, and the route picked
-// keeps its service for the request sent.
+// service's routes, each with its service's name, and the route picked is
+// edited with its service, as --request 'SERVICE: …' names it.
 func TestPickerListsEveryServiceRoutes(t *testing.T) {
 	m := NewModel(Options{Target: "system kratos-trace.yaml", NoAnimation: true})
 	m = update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
@@ -152,7 +152,7 @@ func TestPickerListsEveryServiceRoutes(t *testing.T) {
 	}
 	m = update(t, m, tea.KeyPressMsg{Code: 'j', Text: "j"})
 	m = update(t, m, tea.KeyPressMsg{Code: tea.KeyEnter})
-	if !m.picker.editing || m.picker.service != "inventory" {
-		t.Errorf("picking the inventory's route edits it for %q (editing %v)", m.picker.service, m.picker.editing)
+	if v, want := m.picker.input.Value(), `inventory: grpc inventory.v1.Inventory/GetStock {"value":""}`; !m.picker.editing || v != want {
+		t.Errorf("picking the inventory's route edits %q (editing %v), want %q", v, m.picker.editing, want)
 	}
 }
