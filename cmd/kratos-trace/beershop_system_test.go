@@ -86,15 +86,9 @@ func TestBeershopSystemRequest(t *testing.T) {
 	s := writeBeershopSystem(t)
 	rec, out, _, events := runSystem(t, []string{"inventory", "storefront"}, "--system="+s.file, "--no-redact",
 		"--request", "inventory: GET /v1/stock/lager", "--request", "storefront: GET /stock/ipa", "--request", "GET /http/stock/stout")
-	seqOf := func(service string, phase tracer.PhaseID) int { return phaseAt(t, events, service, phase) }
 	checkLifecycle(t, events, []tracer.PhaseID{tracer.PhaseFlagParse, tracer.PhaseAppRun, tracer.PhaseServerStart, tracer.PhaseRegister,
 		tracer.PhaseRunning, tracer.PhaseStop, tracer.PhaseDeregister, tracer.PhaseServerStop, tracer.PhaseAfterStop, tracer.PhaseExit})
-	if sf, inv := seqOf("storefront", tracer.PhaseFlagParse), seqOf("inventory", tracer.PhaseRunning); sf < inv {
-		t.Errorf("the storefront started (event %d) before the inventory was at app.running (event %d)", sf, inv)
-	}
-	if sf, inv := seqOf("storefront", tracer.PhaseExit), seqOf("inventory", tracer.PhaseStop); sf > inv {
-		t.Errorf("the inventory began its shutdown (event %d) before the storefront exited (event %d)", inv, sf)
-	}
+	checkStartOrder(t, events, "inventory", "storefront")
 
 	// The storefront's resolver receives the inventory's instance.
 	received := false
@@ -314,6 +308,19 @@ func checkLifecycle(t *testing.T, events []tracer.Event, lifecycle []tracer.Phas
 			}
 			last = at
 		}
+	}
+}
+
+// checkStartOrder checks that the service after started once the service
+// first was at app.running, and that first began its shutdown once after
+// had exited.
+func checkStartOrder(t *testing.T, events []tracer.Event, first, after string) {
+	t.Helper()
+	if a, f := phaseAt(t, events, after, tracer.PhaseFlagParse), phaseAt(t, events, first, tracer.PhaseRunning); a < f {
+		t.Errorf("%s started (event %d) before %s was at app.running (event %d)", after, a, first, f)
+	}
+	if a, f := phaseAt(t, events, after, tracer.PhaseExit), phaseAt(t, events, first, tracer.PhaseStop); a > f {
+		t.Errorf("%s began its shutdown (event %d) before %s exited (event %d)", first, f, after, a)
 	}
 }
 

@@ -68,16 +68,10 @@ func TestDemoSystem(t *testing.T) {
 	s := writeDemoSystem(t)
 	// The break is the gateway's alone: the greeter says so and runs on.
 	rec, out, stderr, events := runSystem(t, []string{"greeter", "gateway"}, "--system="+s.file, "--request", "gateway: GET /gateway/kratos", "--break", "data.NewGreeterClient")
-	seqOf := func(service string, phase tracer.PhaseID) int { return phaseAt(t, events, service, phase) }
 	checkLifecycle(t, events, []tracer.PhaseID{tracer.PhaseFlagParse, tracer.PhaseConfigLoad, tracer.PhaseConfigScan, tracer.PhaseAppRun,
 		tracer.PhaseRegister, tracer.PhaseRunning, tracer.PhaseStop, tracer.PhaseDeregister, tracer.PhaseAfterStop, tracer.PhaseExit})
-	if g, w := seqOf("gateway", tracer.PhaseFlagParse), seqOf("greeter", tracer.PhaseRunning); g < w {
-		t.Errorf("the gateway started (event %d) before the greeter was at app.running (event %d)", g, w)
-	}
-	if g, w := seqOf("gateway", tracer.PhaseExit), seqOf("greeter", tracer.PhaseStop); g > w {
-		t.Errorf("the greeter began its shutdown (event %d) before the gateway exited (event %d)", w, g)
-	}
-	if seqOf("gateway", tracer.PhaseBreak) < 0 || !strings.Contains(stderr, "greeter: --break data.NewGreeterClient: not in this program") {
+	checkStartOrder(t, events, "greeter", "gateway")
+	if phaseAt(t, events, "gateway", tracer.PhaseBreak) < 0 || !strings.Contains(stderr, "greeter: --break data.NewGreeterClient: not in this program") {
 		t.Errorf("the --break did not stop the gateway alone; stderr:\n%s", stderr)
 	}
 	// The gateway's reply carries the greeter's answer.
