@@ -140,7 +140,7 @@ func checkRequestServices(opts runOptions) error {
 			continue
 		}
 		if opts.system == nil {
-			return &delve.UserError{Msg: fmt.Sprintf("--request %q names the service %s, and one service is traced", spec.Service+": "+spec.String(), spec.Service), Hint: "drop `" + spec.Service + ":`; a service is named in the requests of a system"}
+			return usage(fmt.Sprintf("--request %q names the service %s, and one service is traced", spec.Service+": "+spec.String(), spec.Service), "drop `"+spec.Service+":`; a service is named in the requests of a system")
 		}
 		known := false
 		var names []string
@@ -149,7 +149,7 @@ func checkRequestServices(opts runOptions) error {
 			names = append(names, s.Name)
 		}
 		if !known {
-			return &delve.UserError{Msg: fmt.Sprintf("--request names the service %s, which the system does not have", spec.Service), Hint: "the services are " + strings.Join(names, ", ")}
+			return usage(fmt.Sprintf("--request names the service %s, which the system does not have", spec.Service), "the services are "+strings.Join(names, ", "))
 		}
 	}
 	return nil
