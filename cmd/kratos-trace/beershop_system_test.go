@@ -78,13 +78,10 @@ func writeBeershopSystem(t *testing.T) demoSystem {
 // client and the inventory's transport, service and biz, nested inside
 // the client's call; the storefront's reply carries the inventory's
 // answer; both instances are gone from etcd after the shutdown; the replay
-// prints what the run printed. The run records with --no-redact: the
-// live text shows the values as they are, a redacted recording masks
-// those named like secrets (the resolver's selectorKey), and replay
-// prints the recording.
+// prints what the run printed, from the recording as redacted by default.
 func TestBeershopSystemRequest(t *testing.T) {
 	s := writeBeershopSystem(t)
-	rec, out, _, events := runSystem(t, []string{"inventory", "storefront"}, "--system="+s.file, "--no-redact",
+	rec, out, _, events := runSystem(t, []string{"inventory", "storefront"}, "--system="+s.file,
 		"--request", "inventory: GET /v1/stock/lager", "--request", "storefront: GET /stock/ipa", "--request", "GET /http/stock/stout")
 	checkLifecycle(t, events, []tracer.PhaseID{tracer.PhaseFlagParse, tracer.PhaseAppRun, tracer.PhaseServerStart, tracer.PhaseRegister,
 		tracer.PhaseRunning, tracer.PhaseStop, tracer.PhaseDeregister, tracer.PhaseServerStop, tracer.PhaseAfterStop, tracer.PhaseExit})
