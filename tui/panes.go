@@ -93,6 +93,10 @@ func (m *Model) apply(r pane.Request) tea.Cmd {
 			return nil // its frames can be read at its next stop only
 		}
 		return m.selectFrame(r.Index, false)
+	case pane.ToggleSystem:
+		m.toggleSystemView()
+	case pane.SelectService:
+		m.selectFromTimeline(r.Index)
 	case pane.GoToGoroutine:
 		if m.showsOtherService() {
 			return nil

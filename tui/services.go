@@ -8,6 +8,7 @@ import (
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tui/internal/panes/system"
 )
 
 // A system trace (tracer/system) delivers the events of several services
@@ -58,6 +59,10 @@ type systemState struct {
 	// paused is the index of the service whose stop the trace shows
 	// while the program waits, or -1.
 	paused int
+	// timeline is the whole system's timeline, which Phases shows
+	// instead of the service's while view is on (m in Phases).
+	timeline *system.Pane
+	view     bool
 }
 
 // multi reports whether the trace is a system of several services.
@@ -77,6 +82,7 @@ func (s *systemState) index(name string) int {
 type sysWords struct {
 	waiting, building, booting, running, stopped, failed, notStarted, paused, exited string
 	keyService, otherService                                                         string
+	systemTitle                                                                      string
 }
 
 var sysWordsEN = sysWords{
@@ -84,6 +90,7 @@ var sysWordsEN = sysWords{
 	stopped: "stopped", failed: "failed", notStarted: "not started", paused: "paused at %s",
 	exited: "exit %d", keyService: "service",
 	otherService: "%s is not the paused service: its values are read at its next stop",
+	systemTitle:  "system",
 }
 
 var sysWordsZH = sysWords{
@@ -91,6 +98,7 @@ var sysWordsZH = sysWords{
 	stopped: "已停止", failed: "失败", notStarted: "未启动", paused: "暂停于 %s",
 	exited: "退出码 %d", keyService: "切换服务",
 	otherService: "%s 不是暂停的服务：它的值在它下次停下时读取",
+	systemTitle:  "整个系统",
 }
 
 func (m *Model) sysWords() *sysWords {
@@ -114,7 +122,11 @@ func (m *Model) planSystem(plan *tracer.SystemPlan) {
 		if i >= len(m.services) {
 			m.services = append(m.services, newPaneSet(m.st, m.tx, m.opts))
 		}
+		m.services[i].phases.SetSystem(true)
 	}
+	tl := system.New(m.st, m.tx, names)
+	tl.SetTitle(m.sysWords().systemTitle)
+	m.sys.timeline = &tl
 	m.keys.ServiceNext.SetHelp("[/]", m.sysWords().keyService)
 	m.keys.ServiceNext.SetEnabled(true)
 	m.keys.ServicePrev.SetEnabled(true)
@@ -138,6 +150,7 @@ func (m *Model) applySystemEvent(ev tracer.Event) tea.Cmd {
 		m.sys.paused = i
 		m.selectService(i)
 	}
+	m.sys.timeline.Apply(i, ev)
 	shown := m.service
 	m.paneSet = m.services[i]
 	cmd := m.applyProgramEvent(ev)
@@ -151,6 +164,11 @@ func (m *Model) applySystemEvent(ev tracer.Event) tea.Cmd {
 		t.flash = ev.Service + ": " + firstOr(strings.Split(pane.SanitizeLines(ev.Error), "\n"), "")
 	}
 	t.session = m.sys.svcs[m.service].session
+	if t.paused {
+		m.sys.timeline.SetPaused(m.sys.paused)
+	} else {
+		m.sys.timeline.SetPaused(-1)
+	}
 	if ev.Kind == tracer.KindExit && !m.sys.allEnded() {
 		t.ended, t.exitCode, t.exitSignal = ended, exitCode, exitSignal
 	}
@@ -330,6 +348,9 @@ func (m *Model) resetServices() {
 		m.sys.svcs[i] = service{name: m.sys.svcs[i].name}
 	}
 	m.sys.paused = -1
+	if m.sys.timeline != nil {
+		m.sys.timeline.Reset()
+	}
 }
 
 // applyEvent updates the panes with one event of the current trace: a
@@ -374,4 +395,33 @@ func (m *Model) mirrorBreak(phase tracer.PhaseID, off bool) {
 			s.phases.ToggleBreak(phase)
 		}
 	}
+}
+
+// toggleSystemView switches Phases between the selected service's
+// timeline and the whole system's (m in Phases): every service's Phases
+// slot holds the one system timeline while the view is on.
+func (m *Model) toggleSystemView() {
+	if !m.sys.multi() {
+		return
+	}
+	m.sys.view = !m.sys.view
+	for _, s := range m.services {
+		s.all[panePhases] = &s.phases
+		if m.sys.view {
+			s.all[panePhases] = m.sys.timeline
+		}
+	}
+	m.relayout()
+	m.setFocus(m.focus)
+}
+
+// selectFromTimeline shows the panes of the service whose row is
+// selected in the system's timeline, and says when that service is not
+// the paused one (its values wait for its next stop).
+func (m *Model) selectFromTimeline(i int) {
+	if i == m.service {
+		return
+	}
+	m.selectService(i)
+	m.showsOtherService()
 }

@@ -138,4 +138,10 @@ type (
 	// (enter in Goroutines).
 	GoToFrame     struct{ Index int }
 	GoToGoroutine struct{ Index int }
+	// SelectService shows service Index's panes (a row of another
+	// service selected in the system's timeline).
+	SelectService struct{ Index int }
+	// ToggleSystem switches Phases between the service's timeline and
+	// the whole system's (m in Phases).
+	ToggleSystem struct{}
 )

@@ -64,7 +64,10 @@ type Text struct {
 	NotesLookAt, NotesSource, NotesLesson string
 
 	// The keys' help, by binding.
-	KeyNext, KeyStep, KeyStepOut, KeyTerm, KeyPrevious, KeyJump          string
+	KeyNext, KeyStep, KeyStepOut, KeyTerm, KeyPrevious, KeyJump string
+	// KeySystemView and KeyServiceView: m in Phases, to the system's
+	// timeline and back.
+	KeySystemView, KeyServiceView                                        string
 	KeyUp, KeyDown, KeyPageUp, KeyPageDown, KeyTop, KeyBottom, KeyToggle string
 	// Config provenance in the Bootstrap pane (origins.go).
 	KeyOrigins, NoOverrides, MoreOverrides                                       string
@@ -170,6 +173,7 @@ var Texts = map[tracer.Lang]*Text{
 
 		KeyNext: "next phase", KeyStep: "step over", KeyStepOut: "step out", KeyTerm: "SIGTERM",
 		KeyPrevious: "previous stop", KeyJump: "jump to phase",
+		KeySystemView: "system timeline", KeyServiceView: "this service",
 		KeyUp: "up", KeyDown: "down", KeyPageUp: "page up", KeyPageDown: "page down",
 		KeyTop: "top", KeyBottom: "bottom", KeyToggle: "fold",
 		KeyOrigins: "origins", NoOverrides: "set once: it overrode nothing", MoreOverrides: "… and %d more it overrode",
@@ -279,6 +283,7 @@ var Texts = map[tracer.Lang]*Text{
 
 		KeyNext: "下一阶段", KeyStep: "单步跳过", KeyStepOut: "单步跳出", KeyTerm: "SIGTERM",
 		KeyPrevious: "上一停点", KeyJump: "跳到该阶段",
+		KeySystemView: "系统时间线", KeyServiceView: "本服务",
 		KeyUp: "上", KeyDown: "下", KeyPageUp: "上一页", KeyPageDown: "下一页",
 		KeyTop: "顶部", KeyBottom: "底部", KeyToggle: "折叠",
 		KeyOrigins: "来源", NoOverrides: "只设置过一次：没有覆盖任何值", MoreOverrides: "……还覆盖了另外 %d 个值",

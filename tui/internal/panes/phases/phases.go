@@ -740,20 +740,30 @@ type phasesKeys struct {
 	// Jump moves a trace that can go back to the selected phase; it is
 	// enabled with the model's Previous (setRewind).
 	Jump key.Binding
+	// System shows the whole system's timeline instead (panes/system);
+	// enabled in a system of several services (SetSystem).
+	System key.Binding
 }
 
 func newPhasesKeys(tx *pane.Text) phasesKeys {
 	return phasesKeys{
-		Break: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", tx.KeyBreak)),
-		Jump:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tx.KeyJump), key.WithDisabled()),
+		Break:  key.NewBinding(key.WithKeys("b"), key.WithHelp("b", tx.KeyBreak)),
+		Jump:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tx.KeyJump), key.WithDisabled()),
+		System: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", tx.KeySystemView), key.WithDisabled()),
 	}
 }
 
 // SetRewind enables the jump, for a Source that can go back.
 func (p *Pane) SetRewind(on bool) { p.keys.Jump.SetEnabled(on) }
 
+// SetSystem enables the key to the system's timeline, in a system of
+// several services.
+func (p *Pane) SetSystem(on bool) { p.keys.System.SetEnabled(on) }
+
 // Keys implements pane.Pane.
-func (p *Pane) Keys() []key.Binding { return []key.Binding{p.keys.Break, p.keys.Jump} }
+func (p *Pane) Keys() []key.Binding {
+	return []key.Binding{p.keys.Break, p.keys.Jump, p.keys.System}
+}
 
 // ShortHelp implements pane.Pane.
 func (p *Pane) ShortHelp(c pane.Hints) []key.Binding {
@@ -774,6 +784,8 @@ func (p *Pane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
 			return pane.BreakToggle{Phase: phase}, true
 		}
 		return nil, true
+	case key.Matches(msg, p.keys.System):
+		return pane.ToggleSystem{}, true
 	case key.Matches(msg, p.keys.Jump):
 		if phase, ok := p.selectedPhase(); ok {
 			return pane.Jump{Phase: phase}, true

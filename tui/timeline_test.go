@@ -1,0 +1,181 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
+)
+
+// crossingEvents is a two-service system where a request crosses: both
+// services up to app.running (the gateway after the greeter), then
+// request #1 GET /gateway/x in the gateway, whose call to the greeter
+// (request.client) is followed into the greeter's layers under the same
+// request id, the replies, and both shutdowns.
+func crossingEvents() []tracer.Event {
+	plan := tracer.Event{Kind: tracer.KindStatus, Status: "tracing the system of greeter, gateway", System: &tracer.SystemPlan{
+		Services: []tracer.PlannedService{{Name: "greeter", Target: "./greeter"}, {Name: "gateway", Target: "./gateway", After: []string{"greeter"}}},
+	}}
+	greeter, gateway := serviceEvents("greeter"), serviceEvents("gateway")
+	cut := func(events []tracer.Event) int {
+		return slices.IndexFunc(events, func(ev tracer.Event) bool { return ev.Kind == tracer.KindStop && ev.Phase == tracer.PhaseRunning }) + 1
+	}
+	g, w := cut(greeter), cut(gateway)
+	req := &tracer.RequestInfo{ID: 1, Transport: "http", Method: "GET", Path: "/gateway/x"}
+	hop := &tracer.Hop{From: "gateway", To: "greeter", Call: "grpc /helloworld.v1.Greeter/SayHello", By: tracer.CorrelateCall}
+	callee := &tracer.RequestInfo{ID: 1, Transport: "grpc", Path: "helloworld.v1.Greeter/SayHello", Hop: hop}
+	reply := *req
+	reply.Reply = &tracer.Reply{Code: 200, Status: "200 OK", OK: true}
+	calleeReply := *callee
+	calleeReply.Reply = &tracer.Reply{Code: 0, Status: "OK", OK: true}
+	at := func(svc string, kind tracer.Kind, phase tracer.PhaseID, detail string, r *tracer.RequestInfo, took tracer.Duration) tracer.Event {
+		return tracer.Event{Kind: kind, Service: svc, Phase: phase, Detail: detail, Request: r, Took: took}
+	}
+	stop, ret := tracer.KindStop, tracer.KindReturn
+	request := []tracer.Event{
+		at("gateway", stop, tracer.PhaseRequestTransport, "http GET /gateway/x", req, 0),
+		at("gateway", stop, tracer.PhaseRequestService, "service.GatewayService.X", req, 0),
+		at("gateway", stop, tracer.PhaseRequestClient, "grpc discovery:///greeter", req, 0),
+		at("greeter", stop, tracer.PhaseRequestTransport, "grpc helloworld.v1.Greeter/SayHello", callee, 0),
+		at("greeter", stop, tracer.PhaseRequestService, "service.GreeterService.SayHello", callee, 0),
+		at("greeter", stop, tracer.PhaseRequestBiz, "biz.GreeterUsecase.CreateGreeter", callee, 0),
+		at("greeter", ret, tracer.PhaseRequestBiz, "biz.GreeterUsecase.CreateGreeter", callee, tracer.Duration(1200e3)),
+		at("greeter", ret, tracer.PhaseRequestService, "service.GreeterService.SayHello", callee, tracer.Duration(1900e3)),
+		at("greeter", stop, tracer.PhaseRequestReply, "", &calleeReply, 0),
+		at("gateway", ret, tracer.PhaseRequestClient, "grpc discovery:///greeter", req, tracer.Duration(4100e3)),
+		at("gateway", ret, tracer.PhaseRequestService, "service.GatewayService.X", req, tracer.Duration(5e6)),
+		at("gateway", stop, tracer.PhaseRequestReply, "", &reply, 0),
+	}
+	out := []tracer.Event{plan}
+	out = append(out, greeter[:g]...)
+	out = append(out, gateway[:w]...)
+	out = append(out, request...)
+	out = append(out, gateway[w:]...)
+	out = append(out, greeter[g:]...)
+	for i := range out {
+		out[i].Seq = i + 1
+	}
+	return out
+}
+
+// greeterAtBiz stops at the greeter's request.biz, inside the gateway's
+// call.
+func greeterAtBiz(ev tracer.Event) bool {
+	return ev.Service == "greeter" && ev.Kind == tracer.KindStop && ev.Phase == tracer.PhaseRequestBiz
+}
+
+// pressKeys sends each key of keys.
+func pressKeys(t *testing.T, m Model, keys string) Model {
+	t.Helper()
+	for _, k := range keys {
+		m = update(t, m, tea.KeyPressMsg{Code: k, Text: string(k)})
+	}
+	return m
+}
+
+// TestGoldenSystemTimeline draws the system's timeline in Phases (m):
+// the greeter paused at request.biz inside the gateway's call, and the
+// whole trace after both shutdowns.
+func TestGoldenSystemTimeline(t *testing.T) {
+	events := crossingEvents()
+	for _, c := range []struct {
+		name string
+		sc   scenario
+	}{
+		{"greeter.biz", scenario{until: greeterAtBiz}},
+		{"exited", scenario{until: func(tracer.Event) bool { return false }, closed: true}},
+	} {
+		for _, size := range goldenSizes {
+			w, h := size[0], size[1]
+			t.Run(fmt.Sprintf("%s/%dx%d", c.name, w, h), func(t *testing.T) {
+				m := modelAt(t, c.sc, w, h, events)
+				m = pressKeys(t, m, "m")
+				golden.RequireEqual(t, screen(t, m, w, h)+"\n")
+			})
+		}
+	}
+}
+
+// TestSystemTimelineTree checks the merged timeline's rows: every stop of
+// both services in the order they came, with the service on each, and
+// the request as one tree, the greeter's layers nested under the
+// gateway's request.client.
+func TestSystemTimelineTree(t *testing.T) {
+	m := modelAt(t, scenario{until: func(tracer.Event) bool { return false }, closed: true}, 120, 40, crossingEvents())
+	lines := m.sys.timeline.Lines()
+	idx := func(s string) int {
+		return slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, s) })
+	}
+	order := []string{
+		"greeter app.running",
+		"gateway flag.parse",
+		"gateway app.running",
+		"#1 GET /gateway/x",
+		"gateway  transport",
+		"gateway   service",
+		"gateway    client",
+		"greeter     transport",
+		"greeter      service",
+		"greeter       biz",
+		"greeter     reply",
+		"gateway  reply",
+		"gateway app.stop",
+	}
+	last := -1
+	for _, want := range order {
+		i := idx(want)
+		if i < 0 {
+			t.Fatalf("no row %q in the timeline:\n%s", want, strings.Join(lines, "\n"))
+		}
+		if i <= last {
+			t.Errorf("row %q is out of order:\n%s", want, strings.Join(lines, "\n"))
+		}
+		last = i
+	}
+	if n := strings.Count(strings.Join(lines, "\n"), "#1 GET /gateway/x"); n != 1 {
+		t.Errorf("the request has %d headings, want one tree", n)
+	}
+}
+
+// TestSystemTimelineFlow toggles Phases between the service and the
+// system with m, and selects a row of the other service, which shows its
+// panes and says it is not the paused one.
+func TestSystemTimelineFlow(t *testing.T) {
+	m := modelAt(t, scenario{until: greeterAtBiz}, 120, 40, crossingEvents())
+	s := screen(t, m, 120, 40)
+	if strings.Contains(s, "gateway ●    client") {
+		t.Fatalf("Phases is not the service's:\n%s", s)
+	}
+	if !strings.Contains(screen(t, pressKeys(t, m, "?"), 120, 40), "m system timeline") {
+		t.Errorf("the full help lacks m")
+	}
+	m = pressKeys(t, m, "m")
+	s = screen(t, m, 120, 40)
+	for _, want := range []string{"Phases  system", "#1 GET /gateway/x", "gateway ●    client grpc", "greeter ⏸", "m this service"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the system view lacks %q:\n%s", want, s)
+		}
+	}
+	// Up to the gateway's request.client: the gateway's panes come.
+	m = pressKeys(t, m, "kkk")
+	if got := m.sys.svcs[m.service].name; got != "gateway" {
+		t.Fatalf("selecting a gateway row shows %s", got)
+	}
+	if !strings.Contains(m.trace.notice, "gateway is not the paused service") {
+		t.Errorf("no word that the gateway is not paused: %q", m.trace.notice)
+	}
+	// Back down to the greeter's row: its panes again.
+	m = pressKeys(t, m, "jjj")
+	if got := m.sys.svcs[m.service].name; got != "greeter" {
+		t.Fatalf("selecting the greeter's row shows %s", got)
+	}
+	m = pressKeys(t, m, "m")
+	if s := screen(t, m, 120, 40); strings.Contains(s, "Phases  system") {
+		t.Errorf("m did not bring the service's Phases back:\n%s", s)
+	}
+}
