@@ -151,7 +151,7 @@ func TestSystemTimelineFlow(t *testing.T) {
 	if strings.Contains(s, "gateway ●    client") {
 		t.Fatalf("Phases is not the service's:\n%s", s)
 	}
-	if !strings.Contains(screen(t, pressKeys(t, m, "?"), 120, 40), "m system timeline") {
+	if !strings.Contains(screen(t, pressKeys(t, m, "?"), 120, 40), "system timeline") {
 		t.Errorf("the full help lacks m")
 	}
 	m = pressKeys(t, m, "m")
