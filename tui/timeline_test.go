@@ -1,15 +1,20 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/system"
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
 // crossingEvents is a two-service system where a request crosses: both
@@ -178,4 +183,61 @@ func TestSystemTimelineFlow(t *testing.T) {
 	if s := screen(t, m, 120, 40); strings.Contains(s, "Phases  system") {
 		t.Errorf("m did not bring the service's Phases back:\n%s", s)
 	}
+}
+
+// TestFlowSystemTimeline runs the TUI on a real tracer/system of two
+// fakes and toggles Phases to the system's timeline with m: both
+// services' rows in the order they came, the paused gateway's marked, the
+// mark moving with n, and m back to the service's own Phases.
+func TestFlowSystemTimeline(t *testing.T) {
+	fakes := map[string]*tracertest.Fake{
+		"greeter": tracertest.NewFake(serviceEvents("greeter")).WaitForSignal(),
+		"gateway": tracertest.NewFake(serviceEvents("gateway")).WaitForSignal(),
+	}
+	file := &system.File{Services: []system.Service{
+		{Name: "greeter", Package: "./greeter"},
+		{Name: "gateway", Package: "./gateway", After: []string{"greeter"}},
+	}}
+	sys, err := system.Start(context.Background(), file, system.Options{
+		Start: func(_ context.Context, svc system.Service, launch <-chan struct{}) (tracer.Source, error) {
+			return startAfterLaunch(fakes[svc.Name], launch), nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sys.Close() })
+	tm, rec := startFlowOn(t, sys)
+	see := func(what string, want ...string) snapshot {
+		t.Helper()
+		return rec.waitFor(t, what, func(s snapshot) bool {
+			for _, w := range want {
+				if !strings.Contains(s.screen, w) {
+					return false
+				}
+			}
+			return true
+		})
+	}
+	see("the greeter paused first", "[greeter] ⏸ paused at flag.parse")
+	for s := rec.waitFor(t, "a pause", func(s snapshot) bool { return s.paused }); s.phase != tracer.PhaseRunning; {
+		s = next(t, tm, rec, "n")
+	}
+	press(tm, "n")
+	see("the gateway paused", "[gateway] ⏸ paused at flag.parse")
+
+	press(tm, "m")
+	see("the system's timeline", "Phases  system", "greeter ● app.running", "gateway ⏸ flag.parse", "m this service")
+	press(tm, "n")
+	s := see("the gateway's next stop in the timeline", "gateway ● flag.parse", "gateway ⏸ config.load")
+	if strings.Index(s.screen, "greeter ● app.running") > strings.Index(s.screen, "gateway ● flag.parse") {
+		t.Errorf("the rows are not in the order they came:\n%s", s.screen)
+	}
+	press(tm, "m")
+	s = rec.waitFor(t, "the gateway's own Phases", func(s snapshot) bool { return !strings.Contains(s.screen, "Phases  system") })
+	if strings.Contains(s.screen, "greeter ● app.running") {
+		t.Errorf("the service's Phases shows the greeter's rows:\n%s", s.screen)
+	}
+	press(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }
