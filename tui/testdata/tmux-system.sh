@@ -4,7 +4,9 @@
 # tmux pane: both services in the strip, n to the gateway's first stop (the
 # selection follows the paused service), ] and [ to switch every pane between
 # the services while the gateway stays paused, n to the gateway's
-# app.running, t through both shutdowns, q. Then it checks that the terminal
+# app.running, a request from R that crosses to the greeter, m for the
+# system's timeline (the request as one tree) and back, t through both
+# shutdowns, q. Then it checks that the terminal
 # was restored and that no service or process is left.
 #
 # It needs tmux, Go and ptrace (see the README); etcd from PATH or the
@@ -61,6 +63,28 @@ wait_for "[gateway] ⏸ paused at config.load" 20
 press_until n "[gateway] ⏸ paused at app.running" 40
 capture >"$out/gateway.app.running.txt"
 expect "$out/gateway.app.running.txt" "greeter ● running" "t SIGTERM" "discovery.update"
+
+# R sends the gateway's GET /gateway/{name} (the picker's first row); its
+# call crosses to the greeter, whose first stop brings it forward. m shows
+# the system's timeline: the request as one tree, the greeter's layers
+# under the gateway's client row. m again: the greeter's own Phases.
+tmux send-keys -t "$session" R
+wait_for "gateway http  GET /gateway/{name}" 10
+tmux send-keys -t "$session" Enter
+sleep 0.5
+tmux send-keys -t "$session" Enter
+wait_for "#1 GET /gateway/" 20
+press_until n "[greeter] ⏸ paused at request.transport" 40
+tmux send-keys -t "$session" m
+wait_for "Phases  system" 5
+capture >"$out/system.timeline.txt"
+expect "$out/system.timeline.txt" "#1 GET /gateway/" "gateway ●  transport http GET" \
+	"client grpc /hellow" "greeter ⏸ " "gateway ● running" "m this service"
+tmux send-keys -t "$session" m
+sleep 0.5
+capture >"$out/greeter.phases.txt"
+grep -qF "Phases  system" "$out/greeter.phases.txt" && fail "m did not bring the greeter's Phases back"
+press_until n "[gateway] ⏸ paused at request.reply" 60
 
 # t: the gateway shuts down first, then the greeter; both exit.
 tmux send-keys -t "$session" t
