@@ -199,11 +199,11 @@ func (a *afterLaunch) Close() error {
 	return a.Fake.Close()
 }
 
-// TestFlowSystemSwitchesServices runs the TUI on a real tracer/system of
-// two fakes: the gateway starts after the greeter's app.running, the
-// selection follows the paused service, ] and [ switch the panes, n goes
-// to the paused service whichever is shown, and t shuts both down.
-func TestFlowSystemSwitchesServices(t *testing.T) {
+// startSystemFlow runs the TUI on a real tracer/system of two fakes that
+// wait for a signal at app.running: the greeter, and the gateway started
+// after the greeter's app.running.
+func startSystemFlow(t *testing.T) (*teatest.TestModel, *recorder, map[string]*tracertest.Fake) {
+	t.Helper()
 	fakes := map[string]*tracertest.Fake{
 		"greeter": tracertest.NewFake(serviceEvents("greeter")).WaitForSignal(),
 		"gateway": tracertest.NewFake(serviceEvents("gateway")).WaitForSignal(),
@@ -222,16 +222,31 @@ func TestFlowSystemSwitchesServices(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = sys.Close() })
 	tm, rec := startFlowOn(t, sys)
+	return tm, rec, fakes
+}
+
+// waitForAll waits for a screen that shows every one of want.
+func (r *recorder) waitForAll(tb testing.TB, what string, want ...string) snapshot {
+	tb.Helper()
+	return r.waitFor(tb, what, func(s snapshot) bool {
+		for _, w := range want {
+			if !strings.Contains(s.screen, w) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// TestFlowSystemSwitchesServices runs the TUI on a real tracer/system of
+// two fakes: the gateway starts after the greeter's app.running, the
+// selection follows the paused service, ] and [ switch the panes, n goes
+// to the paused service whichever is shown, and t shuts both down.
+func TestFlowSystemSwitchesServices(t *testing.T) {
+	tm, rec, fakes := startSystemFlow(t)
 	strip := func(what string, want ...string) snapshot {
 		t.Helper()
-		return rec.waitFor(t, what, func(s snapshot) bool {
-			for _, w := range want {
-				if !strings.Contains(s.screen, w) {
-					return false
-				}
-			}
-			return true
-		})
+		return rec.waitForAll(t, what, want...)
 	}
 	strip("the greeter paused first, the gateway waiting", "[greeter] ⏸ paused at flag.parse", "gateway waiting")
 	for s := rec.waitFor(t, "a pause", func(s snapshot) bool { return s.paused }); s.phase != tracer.PhaseRunning; {

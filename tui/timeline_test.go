@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,8 +12,6 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
-	"github.com/kratos-trace/kratos-trace/tracer/system"
-	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
 // crossingEvents is a two-service system where a request crosses: both
@@ -190,34 +187,10 @@ func TestSystemTimelineFlow(t *testing.T) {
 // services' rows in the order they came, the paused gateway's marked, the
 // mark moving with n, and m back to the service's own Phases.
 func TestFlowSystemTimeline(t *testing.T) {
-	fakes := map[string]*tracertest.Fake{
-		"greeter": tracertest.NewFake(serviceEvents("greeter")).WaitForSignal(),
-		"gateway": tracertest.NewFake(serviceEvents("gateway")).WaitForSignal(),
-	}
-	file := &system.File{Services: []system.Service{
-		{Name: "greeter", Package: "./greeter"},
-		{Name: "gateway", Package: "./gateway", After: []string{"greeter"}},
-	}}
-	sys, err := system.Start(context.Background(), file, system.Options{
-		Start: func(_ context.Context, svc system.Service, launch <-chan struct{}) (tracer.Source, error) {
-			return startAfterLaunch(fakes[svc.Name], launch), nil
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sys.Close() })
-	tm, rec := startFlowOn(t, sys)
+	tm, rec, _ := startSystemFlow(t)
 	see := func(what string, want ...string) snapshot {
 		t.Helper()
-		return rec.waitFor(t, what, func(s snapshot) bool {
-			for _, w := range want {
-				if !strings.Contains(s.screen, w) {
-					return false
-				}
-			}
-			return true
-		})
+		return rec.waitForAll(t, what, want...)
 	}
 	see("the greeter paused first", "[greeter] ⏸ paused at flag.parse")
 	for s := rec.waitFor(t, "a pause", func(s snapshot) bool { return s.paused }); s.phase != tracer.PhaseRunning; {
