@@ -45,24 +45,31 @@ func serviceEvents(name string) []tracer.Event {
 // started then, up to its stop at config.scan (the greeter serving); the
 // greeter's and the gateway's shutdowns.
 func systemEvents() []tracer.Event {
-	plan := tracer.Event{Kind: tracer.KindStatus, Status: "tracing the system of greeter, gateway", System: &tracer.SystemPlan{
-		Services: []tracer.PlannedService{{Name: "greeter", Target: "./greeter"}, {Name: "gateway", Target: "./gateway", After: []string{"greeter"}}},
-	}}
 	greeter, gateway := serviceEvents("greeter"), serviceEvents("gateway")
-	cut := func(events []tracer.Event, phase tracer.PhaseID) int {
-		return slices.IndexFunc(events, func(ev tracer.Event) bool { return ev.Kind == tracer.KindStop && ev.Phase == phase }) + 1
+	g := cutAfterStop(greeter, tracer.PhaseRunning)
+	return systemOf(greeter[:g],
+		[]tracer.Event{{Kind: tracer.KindStatus, Service: "gateway", Status: "starting: greeter at app.running"}},
+		gateway, greeter[g:])
+}
+
+// systemOf is the plan of the greeter and the gateway (after it), then
+// the parts, numbered.
+func systemOf(parts ...[]tracer.Event) []tracer.Event {
+	out := []tracer.Event{{Kind: tracer.KindStatus, Status: "tracing the system of greeter, gateway", System: &tracer.SystemPlan{
+		Services: []tracer.PlannedService{{Name: "greeter", Target: "./greeter"}, {Name: "gateway", Target: "./gateway", After: []string{"greeter"}}},
+	}}}
+	for _, p := range parts {
+		out = append(out, p...)
 	}
-	g, w := cut(greeter, tracer.PhaseRunning), cut(gateway, tracer.PhaseConfigScan)
-	out := []tracer.Event{plan}
-	out = append(out, greeter[:g]...)
-	out = append(out, tracer.Event{Kind: tracer.KindStatus, Service: "gateway", Status: "starting: greeter at app.running"})
-	out = append(out, gateway[:w]...)
-	out = append(out, gateway[w:]...)
-	out = append(out, greeter[g:]...)
 	for i := range out {
 		out[i].Seq = i + 1
 	}
 	return out
+}
+
+// cutAfterStop is the index after the stop at phase in events.
+func cutAfterStop(events []tracer.Event, phase tracer.PhaseID) int {
+	return slices.IndexFunc(events, func(ev tracer.Event) bool { return ev.Kind == tracer.KindStop && ev.Phase == phase }) + 1
 }
 
 // gatewayAtConfigScan stops at the gateway's stop at config.scan.

@@ -20,14 +20,8 @@ import (
 // (request.client) is followed into the greeter's layers under the same
 // request id, the replies, and both shutdowns.
 func crossingEvents() []tracer.Event {
-	plan := tracer.Event{Kind: tracer.KindStatus, Status: "tracing the system of greeter, gateway", System: &tracer.SystemPlan{
-		Services: []tracer.PlannedService{{Name: "greeter", Target: "./greeter"}, {Name: "gateway", Target: "./gateway", After: []string{"greeter"}}},
-	}}
 	greeter, gateway := serviceEvents("greeter"), serviceEvents("gateway")
-	cut := func(events []tracer.Event) int {
-		return slices.IndexFunc(events, func(ev tracer.Event) bool { return ev.Kind == tracer.KindStop && ev.Phase == tracer.PhaseRunning }) + 1
-	}
-	g, w := cut(greeter), cut(gateway)
+	g, w := cutAfterStop(greeter, tracer.PhaseRunning), cutAfterStop(gateway, tracer.PhaseRunning)
 	req := &tracer.RequestInfo{ID: 1, Transport: "http", Method: "GET", Path: "/gateway/x"}
 	hop := &tracer.Hop{From: "gateway", To: "greeter", Call: "grpc /helloworld.v1.Greeter/SayHello", By: tracer.CorrelateCall}
 	callee := &tracer.RequestInfo{ID: 1, Transport: "grpc", Path: "helloworld.v1.Greeter/SayHello", Hop: hop}
@@ -53,16 +47,7 @@ func crossingEvents() []tracer.Event {
 		at("gateway", ret, tracer.PhaseRequestService, "service.GatewayService.X", req, tracer.Duration(5e6)),
 		at("gateway", stop, tracer.PhaseRequestReply, "", &reply, 0),
 	}
-	out := []tracer.Event{plan}
-	out = append(out, greeter[:g]...)
-	out = append(out, gateway[:w]...)
-	out = append(out, request...)
-	out = append(out, gateway[w:]...)
-	out = append(out, greeter[g:]...)
-	for i := range out {
-		out[i].Seq = i + 1
-	}
-	return out
+	return systemOf(greeter[:g], gateway[:w], request, gateway[w:], greeter[g:])
 }
 
 // greeterAtBiz stops at the greeter's request.biz, inside the gateway's
