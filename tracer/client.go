@@ -63,6 +63,9 @@ type ClientCall struct {
 	// this call, as the servers' are while it follows a request; "" when
 	// none was.
 	TimeoutLifted string `json:"timeout_lifted,omitempty"`
+	// Hop is where the call went in a system: the service it was followed
+	// into, and how.
+	Hop *Hop `json:"hop,omitempty"`
 }
 
 // IsClientSide reports whether id is a phase of the program's clients:

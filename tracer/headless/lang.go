@@ -118,6 +118,9 @@ var allWords = map[tracer.Lang]*words{
 			request: "request", reply: "reply", failedAt: "failed at", args: "args", results: "returned",
 			took: "took", latency: "latency", serverTime: "in the program",
 			summary: "Requests", cols: [3]string{"LAYER", "TOOK", "ERROR"},
+			followedFrom: "followed from %s (%s), correlated %s", followedInto: "followed into %s, correlated %s",
+			notFollowed: "not followed into %s: %s", byTrace: "by trace id %s", byCall: "by the call itself (the one in flight to it)",
+			followingInto: "followed into %s",
 		},
 		clients: clientWords{
 			clients:  "Clients:",
@@ -197,6 +200,9 @@ var allWords = map[tracer.Lang]*words{
 			request: "请求", reply: "回复", failedAt: "失败于", args: "参数", results: "返回",
 			took: "耗时", latency: "总耗时", serverTime: "程序内",
 			summary: "请求", cols: [3]string{"层", "耗时", "错误"},
+			followedFrom: "跟随自 %s（%s），关联方式：%s", followedInto: "跟随进入 %s，关联方式：%s",
+			notFollowed: "未跟随进入 %s：%s", byTrace: "trace id %s", byCall: "调用本身（唯一发往它的在途调用）",
+			followingInto: "跟随进入 %s",
 		},
 		clients: clientWords{
 			clients:  "客户端：",
