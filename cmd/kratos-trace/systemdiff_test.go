@@ -99,3 +99,56 @@ func TestDiffAndExportSystems(t *testing.T) {
 		t.Errorf("processes %v, want greeter and gateway", procs)
 	}
 }
+
+// checkSystemExportAndDiff exports a real recording of the demo system
+// with a request to the gateway: a process per service in start order and
+// one flow arrow, from the gateway's request.client slice to the greeter's
+// request; and `diff` of the recording with itself exits 0.
+func checkSystemExportAndDiff(t *testing.T, rec string) {
+	t.Helper()
+	if code, out, stderr := runCLI(t, "diff", rec, rec); code != 0 || !strings.Contains(out, "No differences.") {
+		t.Errorf("diff of the system's recording with itself: exit %d, want 0\n%s%s", code, out, stderr)
+	}
+	trace := filepath.Join(t.TempDir(), "system.trace.json")
+	if code, out, stderr := runCLI(t, "export", "-o", trace, rec); code != 0 {
+		t.Fatalf("export: exit %d\n%s%s", code, out, stderr)
+	}
+	data, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := export.Validate(data); err != nil {
+		t.Fatalf("invalid trace: %v", err)
+	}
+	var f export.File
+	if err := json.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	procs := map[int]string{}
+	var flows []export.TraceEvent
+	for _, te := range f.TraceEvents {
+		if te.Ph == "M" && te.Name == "process_name" {
+			procs[te.Pid] = te.Args["name"].(string)
+		}
+		if te.Ph == "s" || te.Ph == "f" {
+			flows = append(flows, te)
+		}
+	}
+	if procs[2] != "greeter" || procs[3] != "gateway" {
+		t.Errorf("processes %v, want greeter on 2 and gateway on 3", procs)
+	}
+	if len(flows) != 2 || flows[0].Ph != "s" || flows[1].Ph != "f" || flows[0].ID != flows[1].ID || flows[0].Pid != 3 || flows[1].Pid != 2 {
+		t.Fatalf("flows %+v, want one arrow from the gateway to the greeter", flows)
+	}
+	in := func(te export.TraceEvent, prefix string) bool {
+		for _, s := range f.TraceEvents {
+			if s.Ph == "X" && s.Pid == te.Pid && s.Tid == te.Tid && strings.HasPrefix(s.Name, prefix) && s.Ts == te.Ts {
+				return true
+			}
+		}
+		return false
+	}
+	if !in(flows[0], "request.client ") || !in(flows[1], "request.transport ") {
+		t.Errorf("the arrow does not go from the gateway's request.client slice to the greeter's request.transport: %+v", flows)
+	}
+}

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -19,7 +20,8 @@ func isSystem(events []tracer.Event) bool {
 }
 
 // buildSystem writes a system's trace: a process per service, named by the
-// service (pid 2, 3… in the order the services first appear), each with the
+// service (pid 2, 3… in the system's start order, then any other in the
+// order they first appear), each with the
 // tracks of a single service's export, on one clock: a service's times are
 // moved by how long after the first service it was launched. The events of
 // the system itself, if any show, are in process 1, named name. A
@@ -29,7 +31,12 @@ func buildSystem(events []tracer.Event, name string, opts Options) *File {
 	var order []string
 	byService := map[string][]tracer.Event{}
 	for _, ev := range events {
-		if _, ok := byService[ev.Service]; !ok && ev.Service != "" {
+		if ev.System != nil && order == nil {
+			order = ev.System.ServiceNames()
+		}
+	}
+	for _, ev := range events {
+		if ev.Service != "" && !slices.Contains(order, ev.Service) {
 			order = append(order, ev.Service)
 		}
 		byService[ev.Service] = append(byService[ev.Service], ev)
@@ -45,6 +52,9 @@ func buildSystem(events []tracer.Event, name string, opts Options) *File {
 	}
 	pids := map[string]int{}
 	for i, svc := range order {
+		if len(byService[svc]) == 0 {
+			continue // planned, never started
+		}
 		b := &builder{pid: pid + 1 + i, shift: shifts[svc]}
 		pids[svc] = b.pid
 		b.process(byService[svc], svc)
