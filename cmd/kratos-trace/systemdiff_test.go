@@ -43,6 +43,14 @@ func systemRecording(t *testing.T, name, readTimeout string) string {
 		events[i].Seq = i + 1
 	}
 	path := filepath.Join(t.TempDir(), name)
+	recordEvents(t, path, events)
+	return path
+}
+
+// recordEvents records events to path as a run would, going on at each
+// stop.
+func recordEvents(t *testing.T, path string, events []tracer.Event) {
+	t.Helper()
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +65,28 @@ func systemRecording(t *testing.T, name, readTimeout string) string {
 	if err := rec.Close(); err != nil {
 		t.Fatal(err)
 	}
-	return path
+}
+
+// exportRecording exports the recording rec with `kratos-trace export`,
+// checks that the file is a valid trace, and reads it.
+func exportRecording(t *testing.T, rec string) *export.File {
+	t.Helper()
+	trace := filepath.Join(t.TempDir(), "system.trace.json")
+	if code, out, stderr := runCLI(t, "export", "-o", trace, rec); code != 0 {
+		t.Fatalf("export: exit %d\n%s%s", code, out, stderr)
+	}
+	data, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := export.Validate(data); err != nil {
+		t.Fatalf("invalid trace: %v", err)
+	}
+	var f export.File
+	if err := json.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	return &f
 }
 
 // TestDiffAndExportSystems: `diff` of two system recordings compares them
@@ -74,21 +103,7 @@ func TestDiffAndExportSystems(t *testing.T) {
 		t.Errorf("diff --no-times A B: exit %d, want 1\n got:\n%s\nwant:\n%s\n%s", code, out, want, stderr)
 	}
 
-	trace := filepath.Join(t.TempDir(), "system.trace.json")
-	if code, out, stderr := runCLI(t, "export", "-o", trace, a); code != 0 {
-		t.Fatalf("export: exit %d\n%s%s", code, out, stderr)
-	}
-	data, err := os.ReadFile(trace)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := export.Validate(data); err != nil {
-		t.Fatalf("invalid trace: %v", err)
-	}
-	var f export.File
-	if err := json.Unmarshal(data, &f); err != nil {
-		t.Fatal(err)
-	}
+	f := exportRecording(t, a)
 	procs := map[int]string{}
 	for _, te := range f.TraceEvents {
 		if te.Ph == "M" && te.Name == "process_name" {
@@ -109,21 +124,7 @@ func checkSystemExportAndDiff(t *testing.T, rec string) {
 	if code, out, stderr := runCLI(t, "diff", rec, rec); code != 0 || !strings.Contains(out, "No differences.") {
 		t.Errorf("diff of the system's recording with itself: exit %d, want 0\n%s%s", code, out, stderr)
 	}
-	trace := filepath.Join(t.TempDir(), "system.trace.json")
-	if code, out, stderr := runCLI(t, "export", "-o", trace, rec); code != 0 {
-		t.Fatalf("export: exit %d\n%s%s", code, out, stderr)
-	}
-	data, err := os.ReadFile(trace)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := export.Validate(data); err != nil {
-		t.Fatalf("invalid trace: %v", err)
-	}
-	var f export.File
-	if err := json.Unmarshal(data, &f); err != nil {
-		t.Fatal(err)
-	}
+	f := exportRecording(t, rec)
 	procs := map[int]string{}
 	var flows []export.TraceEvent
 	for _, te := range f.TraceEvents {

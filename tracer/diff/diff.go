@@ -254,7 +254,7 @@ type Boot struct {
 
 // Compare returns what is different in boot b from boot a.
 func Compare(a, b Boot, opts Options) *Result {
-	if isSystem(a.Events) || isSystem(b.Events) {
+	if tracer.IsSystemTrace(a.Events) || tracer.IsSystemTrace(b.Events) {
 		return compareSystems(a, b, opts)
 	}
 	return compareOne(a, b, opts)

@@ -1,20 +1,5 @@
 package diff
 
-import (
-	"github.com/kratos-trace/kratos-trace/tracer"
-)
-
-// isSystem reports whether events are a system's (tracer/system): some
-// carry the service they belong to.
-func isSystem(events []tracer.Event) bool {
-	for _, ev := range events {
-		if ev.Service != "" {
-			return true
-		}
-	}
-	return false
-}
-
 // byService splits a boot's events by service, in the order the services
 // first appear. The events without a service are a service of their own
 // ("") only when they hold a phase: the system's own events do not, a

@@ -98,7 +98,7 @@ func Build(events []tracer.Event, opts Options) *File {
 	if name == "" {
 		name = "kratos-trace"
 	}
-	if isSystem(events) {
+	if tracer.IsSystemTrace(events) {
 		return buildSystem(events, name, opts)
 	}
 	b := &builder{pid: pid}

@@ -8,17 +8,6 @@ import (
 	"github.com/kratos-trace/kratos-trace/tracer"
 )
 
-// isSystem reports whether events are a system's (tracer/system): some
-// carry the service they belong to.
-func isSystem(events []tracer.Event) bool {
-	for _, ev := range events {
-		if ev.Service != "" {
-			return true
-		}
-	}
-	return false
-}
-
 // buildSystem writes a system's trace: a process per service, named by the
 // service (pid 2, 3… in the system's start order, then any other in the
 // order they first appear), each with the
