@@ -55,8 +55,15 @@ func systemEvents(tied bool) []tracer.Event {
 
 func exportSystem(t *testing.T, events []tracer.Event) *File {
 	t.Helper()
+	return exportEvents(t, events, Options{Name: "kratos-trace --system"})
+}
+
+// exportEvents writes events with opts, checks that the output is a valid
+// trace, and reads it.
+func exportEvents(t *testing.T, events []tracer.Event, opts Options) *File {
+	t.Helper()
 	var buf bytes.Buffer
-	if err := Write(&buf, events, Options{Name: "kratos-trace --system"}); err != nil {
+	if err := Write(&buf, events, opts); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Validate(buf.Bytes()); err != nil {
