@@ -119,3 +119,25 @@ func TestSingleServiceDiffHasNoServices(t *testing.T) {
 		}
 	}
 }
+
+// TestDiscoveryUpdateElsewhereIsNoDifference: a resolver's
+// discovery.update comes when its goroutine gets to it, after one phase of
+// the boot or another; that is not a difference, and a discovery.update
+// one boot has not is.
+func TestDiscoveryUpdateElsewhereIsNoDifference(t *testing.T) {
+	at := func(after string) func([]tracer.Event) []tracer.Event {
+		return func(evs []tracer.Event) []tracer.Event {
+			i := indexOf(t, evs, after) + 1
+			up := tracer.Event{Kind: tracer.KindPass, Phase: tracer.PhaseDiscoveryUpdate, Detail: "grpc discovery:///greeter", Elapsed: evs[i-1].Elapsed}
+			return append(evs[:i:i], append([]tracer.Event{up}, evs[i:]...)...)
+		}
+	}
+	a := demoBoot(t, "a", at("app.build-instance"))
+	if r := Compare(a, demoBoot(t, "b", at("wire.provider data.NewGreeterRepo")), Options{NoTimes: true}); r.Differs() {
+		t.Errorf("a discovery.update elsewhere differs: %+v", r.Sections)
+	}
+	changes := only(t, Compare(a, demoBoot(t, "b", nil), Options{NoTimes: true}), SectionPhases)
+	if len(changes) != 1 || changes[0].Op != Removed || changes[0].Phase != tracer.PhaseDiscoveryUpdate {
+		t.Errorf("a discovery.update B has not: %+v, want it removed", changes)
+	}
+}
