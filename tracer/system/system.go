@@ -313,7 +313,8 @@ func (s *System) forward(m *member) {
 			continue
 		}
 		s.emit(m, ev)
-		if ev.Phase == tracer.PhaseRunning && (ev.Kind == tracer.KindStop || ev.Kind == tracer.KindPass) {
+		// An attached service is serving at its attach stop.
+		if tracer.IsServing(ev.Phase) && (ev.Kind == tracer.KindStop || ev.Kind == tracer.KindPass) {
 			s.mu.Lock()
 			m.running = true
 			s.mu.Unlock()
@@ -519,6 +520,15 @@ func (s *System) shutDown(sig os.Signal, order []*member) {
 			_ = s.resume(context.Background(), tracer.Source.Continue)
 		}
 		if ended {
+			continue
+		}
+		if how := m.svc.Running(); how != "" {
+			// A program the system did not start is left as its own
+			// command leaves it: detached (attach), or running on under
+			// its Delve server (connect).
+			s.emit(m, tracer.Event{Kind: tracer.KindStatus, Status: fmt.Sprintf("not signalled: it was running before the system (%s); leaving it running", how)})
+			m.src.Close()
+			<-m.done
 			continue
 		}
 		if err := m.src.Signal(context.Background(), sig); err != nil {
