@@ -63,6 +63,9 @@ type ClientCall struct {
 	// this call, as the servers' are while it follows a request; "" when
 	// none was.
 	TimeoutLifted string `json:"timeout_lifted,omitempty"`
+	// Hop is where the call went in a system: the service it was followed
+	// into, and how.
+	Hop *Hop `json:"hop,omitempty"`
 }
 
 // IsClientSide reports whether id is a phase of the program's clients:
@@ -75,4 +78,14 @@ func IsClientSide(id PhaseID) bool {
 		return true
 	}
 	return false
+}
+
+// NotInEveryBoot reports whether a boot of a Kratos service that
+// kratos-trace launched may lack phase id: main (for programs that are not
+// Kratos apps), break (the user's own breakpoints), the client side's
+// (IsClientSide) and attach (only a trace that attached to a running
+// program has it). A recording of the demo's boot, the tour's, has every
+// other phase.
+func NotInEveryBoot(id PhaseID) bool {
+	return id == PhaseMain || id == PhaseBreak || id == PhaseAttach || IsClientSide(id)
 }

@@ -25,6 +25,9 @@ type RequestInfo struct {
 	Body   string   `json:"body,omitempty"`
 	// Reply is set on the request.reply event: what came back.
 	Reply *Reply `json:"reply,omitempty"`
+	// Hop is set in the service a request was followed into from another
+	// service's call: the caller's request id, and how it got here.
+	Hop *Hop `json:"hop,omitempty"`
 }
 
 // Label names the request for people: "#1 GET /helloworld/kratos" or

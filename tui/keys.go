@@ -49,6 +49,11 @@ type keyMap struct {
 	// Inspection (inspect.go): the prompt and halt.
 	Prompt key.Binding
 	Halt   key.Binding
+
+	// ServiceNext and ServicePrev select the next and the previous service
+	// of a system (services.go); enabled in a system of several services.
+	ServiceNext key.Binding
+	ServicePrev key.Binding
 }
 
 // newKeyMap returns the bindings with their help in the words of tx.
@@ -78,6 +83,9 @@ func newKeyMap(tx *pane.Text) keyMap {
 
 		Prompt: key.NewBinding(key.WithKeys(":"), key.WithHelp(":", tx.KeyPrompt)),
 		Halt:   key.NewBinding(key.WithKeys("h"), key.WithHelp("h", tx.KeyHalt)),
+
+		ServiceNext: key.NewBinding(key.WithKeys("]"), key.WithHelp("[/]", sysWordsEN.keyService), key.WithDisabled()),
+		ServicePrev: key.NewBinding(key.WithKeys("["), key.WithDisabled()),
 	}
 }
 
@@ -100,7 +108,7 @@ func (m Model) fullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		panes[:cut],
 		rest,
-		{k.Restart, k.Notes, k.Help, k.Quit},
+		{k.ServiceNext, k.Restart, k.Notes, k.Help, k.Quit},
 	}
 }
 
@@ -150,7 +158,7 @@ func (m Model) shortHelp() []key.Binding {
 		}
 		b = append(b, k.Prompt)
 	}
-	b = append(b, k.FocusNext)
+	b = append(b, k.ServiceNext, k.FocusNext)
 	if !c.Ended && !c.Launching {
 		b = append(b, k.Restart, k.Quit)
 	}

@@ -46,6 +46,8 @@ type Model struct {
 	services []*paneSet
 	service  int
 	*paneSet
+	// sys is the system of several services a trace may be (services.go).
+	sys systemState
 	// picker sends a request to the App (picker.go).
 	picker requestPicker
 	// notesOn: the Notes pane is shown (Options.Notes, then the N key).
@@ -71,8 +73,6 @@ type traceState struct {
 	gen     int
 	src     tracer.Source
 	session *tracer.Session
-	// services is the state of each service of a system (services.go).
-	services serviceStrip
 	// notes are the Source's notes (a Noter), nil when it has none or
 	// they have all been read.
 	notes <-chan string
@@ -361,11 +361,11 @@ func (m *Model) waitForEvent() tea.Cmd {
 	return waitForEvent(t.gen, events, t.notes)
 }
 
-// applyEvent updates the panes with one event of the current trace.
-func (m *Model) applyEvent(ev tracer.Event) tea.Cmd {
+// applyProgramEvent updates the panes with one event of the current
+// trace, or of one service of a system (applyEvent, in services.go).
+func (m *Model) applyProgramEvent(ev tracer.Event) tea.Cmd {
 	t := &m.trace
 	m.base.add(ev)
-	t.services.note(ev)
 	switch ev.Kind {
 	case tracer.KindStatus:
 		if ev.Progress != nil {
@@ -688,6 +688,12 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 
 	case key.Matches(msg, k.Halt):
 		return m, m.halt()
+
+	case key.Matches(msg, k.ServiceNext):
+		return m, m.switchService(1)
+
+	case key.Matches(msg, k.ServicePrev):
+		return m, m.switchService(-1)
 	}
 	if req, ok := m.pane(m.focus).HandleKey(msg); ok {
 		return m, m.apply(req)
@@ -802,6 +808,7 @@ func (m *Model) nextCommand() tea.Cmd {
 // toggleBreak turns the break of phase on or off.
 func (m *Model) toggleBreak(phase tracer.PhaseID) tea.Cmd {
 	off := m.phases.ToggleBreak(phase)
+	m.mirrorBreak(phase, off)
 	m.trace.notice = pane.Format(m.tx.BreakOn, phase)
 	if off {
 		m.trace.notice = pane.Format(m.tx.BreakOff, phase)
@@ -844,9 +851,7 @@ func (m *Model) restart() tea.Cmd {
 // resetPanes empties the panes of what the trace delivered, keeping what
 // the user chose: the breaks, the folds, the sizes and the focus.
 func (m *Model) resetPanes() {
-	for _, p := range m.all {
-		p.Reset()
-	}
+	m.resetServices()
 	m.resetInspect()
 	m.resetBaseline()
 }
@@ -920,8 +925,10 @@ func (m *Model) relayout() {
 		r := m.lay.panes[p]
 		return max(0, r.w-2), max(0, r.h-2)
 	}
-	for id, p := range m.all {
-		p.SetSize(inner(paneID(id)))
+	for _, s := range m.services {
+		for id, p := range s.all {
+			p.SetSize(inner(paneID(id)))
+		}
 	}
 	m.prompt.SetSize(max(0, m.lay.prompt.w-2), max(0, m.lay.prompt.h-2))
 	if !m.lay.placed[m.focus] && !m.lay.tooSmall {

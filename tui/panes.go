@@ -78,6 +78,9 @@ func (m *Model) apply(r pane.Request) tea.Cmd {
 	case pane.LineBreak:
 		return m.toggleLineBreakpoint(r.File, r.Line)
 	case pane.ExpandVariables:
+		if m.showsOtherService() {
+			return nil // its values can be read at its next stop only
+		}
 		return m.expandCmds(targetVariables, m.variables.Tree())
 	case pane.Watch:
 		return m.addWatch(r.Expr, false)
@@ -86,8 +89,14 @@ func (m *Model) apply(r pane.Request) tea.Cmd {
 	case pane.Notice:
 		m.trace.notice = r.Text
 	case pane.GoToFrame:
+		if m.showsOtherService() {
+			return nil // its frames can be read at its next stop only
+		}
 		return m.selectFrame(r.Index, false)
 	case pane.GoToGoroutine:
+		if m.showsOtherService() {
+			return nil
+		}
 		return m.showGoroutine(r.Index, true)
 	}
 	return nil

@@ -168,12 +168,19 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			p.sel = min(len(p.routes)-1, p.sel+1)
 		case key.Matches(msg, k.Pick):
 			r := p.routes[p.sel]
-			return *m, p.edit(r.Example.String())
+			text := r.Example.String()
+			if r.Example.Service != "" {
+				// A system's: the request goes to that service, as
+				// --request 'SERVICE: GET /path' does.
+				text = r.Example.Service + ": " + text
+			}
+			return *m, p.edit(text)
 		}
 		return *m, nil
 	}
 	if key.Matches(msg, k.Send) {
-		spec, err := request.Parse(p.input.Value(), nil)
+		service, text := request.SplitService(p.input.Value())
+		spec, err := request.Parse(text, nil)
 		if err != nil {
 			var se *request.SpecError
 			if errors.As(err, &se) {
@@ -183,6 +190,7 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			}
 			return *m, nil
 		}
+		spec.Service = service
 		m.picker = requestPicker{}
 		m.trace.notice = pane.Format(m.tx.RequestSent, spec.String())
 		return *m, m.command(m.tx.CmdRequest, func(ctx context.Context, s tracer.Source) error {
@@ -215,6 +223,11 @@ func (m Model) pickerLines(w, h int) []string {
 	if len(p.routes) == 0 {
 		add(" " + st.Dim.Paint(pane.Truncate(tx.PickerEmpty, w-1)))
 	}
+	// In a system the routes are every service's: each names its own.
+	serviceWidth := 0
+	for _, r := range p.routes {
+		serviceWidth = max(serviceWidth, len(r.Example.Service))
+	}
 	listRoom := max(1, h-5)
 	first := max(0, min(p.sel-listRoom/2, len(p.routes)-listRoom))
 	for i := first; i < len(p.routes) && i < first+listRoom; i++ {
@@ -224,6 +237,9 @@ func (m Model) pickerLines(w, h int) []string {
 			what = "grpc " + r.Path
 		}
 		line := " " + pane.PadRight(r.Transport, 5) + " " + what
+		if serviceWidth > 0 {
+			line = " " + pane.PadRight(r.Example.Service, serviceWidth) + line
+		}
 		if r.Note != "" {
 			line += "  " + tracer.FirstLine(r.Note)
 		}

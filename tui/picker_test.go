@@ -132,3 +132,27 @@ func TestPickerTakesAPaste(t *testing.T) {
 		t.Errorf("after a paste the request is %q, want %q", v, want)
 	}
 }
+
+// TestPickerListsEveryServiceRoutes: in a system the picker lists every
+// service's routes, each with its service's name, and the route picked is
+// edited with its service, as --request 'SERVICE: …' names it.
+func TestPickerListsEveryServiceRoutes(t *testing.T) {
+	m := NewModel(Options{Target: "system kratos-trace.yaml", NoAnimation: true})
+	m = update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	routes := []tracer.Route{
+		{Transport: "http", Method: "GET", Path: "/stock/{name}", Example: tracer.RequestSpec{Transport: "http", Method: "GET", Path: "/stock/kratos", Service: "storefront"}},
+		{Transport: "grpc", Path: "inventory.v1.Inventory/GetStock", Example: tracer.RequestSpec{Transport: "grpc", Path: "inventory.v1.Inventory/GetStock", Body: `{"value":""}`, Service: "inventory"}},
+	}
+	m.picker = requestPicker{keys: newPickerKeys(), open: true, input: textinput.New(), routes: routes}
+	lines := strings.Join(m.pickerLines(100, 20), "\n")
+	for _, want := range []string{"storefront http  GET /stock/{name}", "inventory  grpc  grpc inventory.v1.Inventory/GetStock"} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("the picker lacks %q:\n%s", want, lines)
+		}
+	}
+	m = update(t, m, tea.KeyPressMsg{Code: 'j', Text: "j"})
+	m = update(t, m, tea.KeyPressMsg{Code: tea.KeyEnter})
+	if v, want := m.picker.input.Value(), `inventory: grpc inventory.v1.Inventory/GetStock {"value":""}`; !m.picker.editing || v != want {
+		t.Errorf("picking the inventory's route edits %q (editing %v), want %q", v, m.picker.editing, want)
+	}
+}

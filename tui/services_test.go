@@ -1,48 +1,308 @@
 package tui
 
 import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
-	"github.com/charmbracelet/x/ansi"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
-	"github.com/kratos-trace/kratos-trace/tui/internal/pane"
+	"github.com/kratos-trace/kratos-trace/tracer/system"
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
-// TestServiceStrip follows a system's events: each service's state, the
-// service of the last stop marked, and nothing for a single service.
-func TestServiceStrip(t *testing.T) {
-	exit := 0
-	plan := &tracer.SystemPlan{Services: []tracer.PlannedService{{Name: "greeter"}, {Name: "gateway"}}}
-	steps := []struct {
-		ev   tracer.Event
-		want string
+// serviceEvents are the demo's events as the service name of a system
+// delivers them, with a line of output that names it just before its stop
+// at app.running.
+func serviceEvents(name string) []tracer.Event {
+	var events []tracer.Event
+	for _, ev := range tracertest.DemoEvents() {
+		if ev.Session != nil {
+			s := *ev.Session
+			s.Target = "./" + name
+			ev.Session = &s
+		}
+		if ev.Kind == tracer.KindStop && ev.Phase == tracer.PhaseRunning {
+			events = append(events, tracer.Event{Kind: tracer.KindOutput, Output: &tracer.OutputLine{Stream: "stdout", Text: "hello from " + name}})
+		}
+		events = append(events, ev)
+	}
+	for i := range events {
+		events[i].Service = name
+	}
+	return events
+}
+
+// systemEvents is a two-service system's trace as tracer/system merges
+// it: the plan; the greeter up to its stop at app.running; the gateway,
+// started then, up to its stop at config.scan (the greeter serving); the
+// greeter's and the gateway's shutdowns.
+func systemEvents() []tracer.Event {
+	plan := tracer.Event{Kind: tracer.KindStatus, Status: "tracing the system of greeter, gateway", System: &tracer.SystemPlan{
+		Services: []tracer.PlannedService{{Name: "greeter", Target: "./greeter"}, {Name: "gateway", Target: "./gateway", After: []string{"greeter"}}},
+	}}
+	greeter, gateway := serviceEvents("greeter"), serviceEvents("gateway")
+	cut := func(events []tracer.Event, phase tracer.PhaseID) int {
+		return slices.IndexFunc(events, func(ev tracer.Event) bool { return ev.Kind == tracer.KindStop && ev.Phase == phase }) + 1
+	}
+	g, w := cut(greeter, tracer.PhaseRunning), cut(gateway, tracer.PhaseConfigScan)
+	out := []tracer.Event{plan}
+	out = append(out, greeter[:g]...)
+	out = append(out, tracer.Event{Kind: tracer.KindStatus, Service: "gateway", Status: "starting: greeter at app.running"})
+	out = append(out, gateway[:w]...)
+	out = append(out, gateway[w:]...)
+	out = append(out, greeter[g:]...)
+	for i := range out {
+		out[i].Seq = i + 1
+	}
+	return out
+}
+
+// gatewayAtConfigScan stops at the gateway's stop at config.scan.
+func gatewayAtConfigScan(ev tracer.Event) bool {
+	return ev.Service == "gateway" && ev.Kind == tracer.KindStop && ev.Phase == tracer.PhaseConfigScan
+}
+
+// TestGoldenSystem draws a two-service system: the gateway paused at
+// config.scan beside the greeter serving, the same with the greeter
+// selected ([), and both exited.
+func TestGoldenSystem(t *testing.T) {
+	events := systemEvents()
+	for _, c := range []struct {
+		name string
+		sc   scenario
+		keys string
 	}{
-		{tracer.Event{Kind: tracer.KindStatus, System: plan}, "greeter waiting · gateway waiting"},
-		{tracer.Event{Service: "greeter", Kind: tracer.KindStatus, Progress: &tracer.BuildProgress{}}, "greeter building · gateway waiting"},
-		{tracer.Event{Service: "greeter", Kind: tracer.KindSession}, "greeter booting · gateway waiting"},
-		{tracer.Event{Service: "greeter", Kind: tracer.KindStop, Phase: tracer.PhaseFlagParse}, "▶greeter flag.parse · gateway waiting"},
-		{tracer.Event{Service: "greeter", Kind: tracer.KindStop, Phase: tracer.PhaseRunning}, "▶greeter running · gateway waiting"},
-		{tracer.Event{Service: "gateway", Kind: tracer.KindStop, Phase: tracer.PhaseRegister}, "greeter running · ▶gateway app.register"},
-		{tracer.Event{Service: "gateway", Kind: tracer.KindError, Error: "boom"}, "greeter running · ▶gateway failed"},
-		{tracer.Event{Service: "gateway", Kind: tracer.KindExit, Phase: tracer.PhaseExit, ExitCode: &exit}, "greeter running · ▶gateway failed"},
-		{tracer.Event{Service: "greeter", Kind: tracer.KindExit, Phase: tracer.PhaseExit, ExitCode: &exit}, "greeter stopped · ▶gateway failed"},
-	}
-	var s serviceStrip
-	st := pane.NewStyles()
-	if s.active() {
-		t.Fatal("an empty strip is active")
-	}
-	for i, step := range steps {
-		s.note(step.ev)
-		got, w := s.view(st)
-		if plain := ansi.Strip(got); plain != step.want || w != ansi.StringWidth(plain) {
-			t.Errorf("step %d: %q (width %d), want %q", i, plain, w, step.want)
+		{"gateway.config.scan", scenario{until: gatewayAtConfigScan}, ""},
+		{"greeter.selected", scenario{until: gatewayAtConfigScan}, "["},
+		{"exited", scenario{until: func(tracer.Event) bool { return false }, closed: true}, ""},
+	} {
+		for _, size := range goldenSizes {
+			w, h := size[0], size[1]
+			t.Run(fmt.Sprintf("%s/%dx%d", c.name, w, h), func(t *testing.T) {
+				m := modelAt(t, c.sc, w, h, events)
+				for _, k := range c.keys {
+					m = update(t, m, tea.KeyPressMsg{Code: k, Text: string(k)})
+				}
+				golden.RequireEqual(t, screen(t, m, w, h)+"\n")
+			})
 		}
 	}
-	var single serviceStrip
-	single.note(tracer.Event{Kind: tracer.KindStop, Phase: tracer.PhaseFlagParse})
-	if single.active() {
-		t.Error("a single service's trace shows a strip")
+}
+
+// TestSystemPanesFollowTheService checks that each service's events land
+// in its own panes, that the selection follows the service that pauses,
+// and that one service's exit does not end the trace.
+func TestSystemPanesFollowTheService(t *testing.T) {
+	events := systemEvents()
+	m := modelAt(t, scenario{until: gatewayAtConfigScan}, 120, 40, events)
+	if got := m.sys.svcs[m.service].name; got != "gateway" {
+		t.Fatalf("the selected service is %q, want the paused gateway", got)
+	}
+	s := screen(t, m, 120, 40)
+	for _, want := range []string{"[gateway] ⏸ paused at config.scan", "greeter ● running", "./gateway · kratos"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the screen lacks %q:\n%s", want, s)
+		}
+	}
+	if o := m.services[0].output.View(); !strings.Contains(strings.Join(o, "\n"), "hello from greeter") || strings.Contains(strings.Join(o, "\n"), "hello from gateway") {
+		t.Errorf("the greeter's Output does not show its own output alone:\n%s", strings.Join(o, "\n"))
+	}
+	m = update(t, m, tea.KeyPressMsg{Code: ']', Text: "]"})
+	s = screen(t, m, 120, 40)
+	for _, want := range []string{"[greeter] ● running", "gateway ⏸ paused at config.scan", "./greeter · kratos", "▶ app.running"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("with the greeter selected, the screen lacks %q:\n%s", want, s)
+		}
+	}
+	// The greeter's frames are not the paused program's: enter in its
+	// Stack says so instead of asking the gateway for them.
+	m.setFocus(paneStack)
+	m = update(t, m, tea.KeyPressMsg{Code: tea.KeyEnter})
+	if !strings.Contains(m.trace.notice, "greeter is not the paused service") || m.insp.frame != 0 {
+		t.Errorf("enter in the greeter's Stack: notice %q, frame %d", m.trace.notice, m.insp.frame)
+	}
+
+	// b turns a phase's break off in every service's Phases.
+	m.setFocus(panePhases)
+	m = update(t, m, tea.KeyPressMsg{Code: 'b', Text: "b"})
+	phase := m.phases.SelectedKey().Phase
+	for i, set := range m.services {
+		if !set.phases.BreakOff(phase) {
+			t.Errorf("b at %s left the break on in service %d", phase, i)
+		}
+	}
+
+	// The gateway's exit leaves the greeter running: the trace goes on.
+	exit := slices.IndexFunc(events, func(ev tracer.Event) bool { return ev.Service == "gateway" && ev.Kind == tracer.KindExit })
+	m = modelAt(t, scenario{until: func(ev tracer.Event) bool { return ev.Seq == events[exit].Seq }}, 120, 40, events)
+	if m.trace.ended {
+		t.Errorf("the gateway's exit ended the trace of the system")
+	}
+	if s := screen(t, m, 120, 40); !strings.Contains(s, "[gateway] stopped") {
+		t.Errorf("the strip does not say the gateway stopped:\n%s", s)
+	}
+}
+
+// TestSingleServiceHasNoStrip checks that a trace of one service, even
+// one whose events are marked with its name (a system file of one
+// service), draws no strip and takes no service keys.
+func TestSingleServiceHasNoStrip(t *testing.T) {
+	events := append([]tracer.Event{{Kind: tracer.KindStatus, Status: "tracing the system of greeter", System: &tracer.SystemPlan{
+		Services: []tracer.PlannedService{{Name: "greeter"}},
+	}}}, serviceEvents("greeter")...)
+	m := modelAt(t, scenarios[1], 120, 40, events)
+	if m.sys.multi() || m.keys.ServiceNext.Enabled() {
+		t.Fatalf("a single service is shown as a system")
+	}
+	if s := screen(t, m, 120, 40); strings.Contains(s, "[greeter]") {
+		t.Errorf("a single service draws a strip:\n%s", s)
+	}
+}
+
+// afterLaunch is a service's Fake that delivers nothing before the system
+// lets it launch, as a real service's Source.
+type afterLaunch struct {
+	*tracertest.Fake
+	ch     chan tracer.Event
+	closed chan struct{}
+	once   sync.Once
+}
+
+func startAfterLaunch(f *tracertest.Fake, launch <-chan struct{}) *afterLaunch {
+	a := &afterLaunch{Fake: f, ch: make(chan tracer.Event), closed: make(chan struct{})}
+	go func() {
+		defer close(a.ch)
+		select {
+		case <-launch:
+		case <-a.closed:
+			return
+		}
+		for ev := range f.Events() {
+			a.ch <- ev
+		}
+	}()
+	return a
+}
+
+func (a *afterLaunch) Events() <-chan tracer.Event { return a.ch }
+
+func (a *afterLaunch) Close() error {
+	a.once.Do(func() { close(a.closed) })
+	return a.Fake.Close()
+}
+
+// TestFlowSystemSwitchesServices runs the TUI on a real tracer/system of
+// two fakes: the gateway starts after the greeter's app.running, the
+// selection follows the paused service, ] and [ switch the panes, n goes
+// to the paused service whichever is shown, and t shuts both down.
+func TestFlowSystemSwitchesServices(t *testing.T) {
+	fakes := map[string]*tracertest.Fake{
+		"greeter": tracertest.NewFake(serviceEvents("greeter")).WaitForSignal(),
+		"gateway": tracertest.NewFake(serviceEvents("gateway")).WaitForSignal(),
+	}
+	file := &system.File{Services: []system.Service{
+		{Name: "greeter", Package: "./greeter"},
+		{Name: "gateway", Package: "./gateway", After: []string{"greeter"}},
+	}}
+	sys, err := system.Start(context.Background(), file, system.Options{
+		Start: func(_ context.Context, svc system.Service, launch <-chan struct{}) (tracer.Source, error) {
+			return startAfterLaunch(fakes[svc.Name], launch), nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sys.Close() })
+	tm, rec := startFlowOn(t, sys)
+	strip := func(what string, want ...string) snapshot {
+		t.Helper()
+		return rec.waitFor(t, what, func(s snapshot) bool {
+			for _, w := range want {
+				if !strings.Contains(s.screen, w) {
+					return false
+				}
+			}
+			return true
+		})
+	}
+	strip("the greeter paused first, the gateway waiting", "[greeter] ⏸ paused at flag.parse", "gateway waiting")
+	for s := rec.waitFor(t, "a pause", func(s snapshot) bool { return s.paused }); s.phase != tracer.PhaseRunning; {
+		s = next(t, tm, rec, "n")
+	}
+	strip("the greeter at app.running", "[greeter] ⏸ paused at app.running")
+	// The greeter runs on: the gateway starts and pauses, and is shown.
+	press(tm, "n")
+	strip("the gateway paused", "greeter ● running", "[gateway] ⏸ paused at flag.parse", "./gateway · kratos")
+
+	press(tm, "]")
+	s := strip("the greeter selected", "[greeter] ● running", "gateway ⏸ paused at flag.parse", "./greeter · kratos")
+	if strings.Contains(s.screen, "./gateway") {
+		t.Errorf("with the greeter selected, the screen names the gateway:\n%s", s.screen)
+	}
+	// n continues the paused gateway, though the greeter is shown; its
+	// next stop brings it back.
+	press(tm, "n")
+	strip("the gateway's next stop", "[gateway] ⏸ paused at config.load")
+	if c := fakes["greeter"].CommandLog(); slices.Contains(c, "signal terminated") {
+		t.Errorf("the greeter got %v", c)
+	}
+	press(tm, "[")
+	strip("the greeter selected again", "[greeter] ● running")
+	press(tm, "[")
+	strip("the gateway selected again", "[gateway] ⏸ paused at config.load")
+
+	// At app.running, t shuts the system down, the gateway first; each
+	// pauses at its shutdown's stops on the way.
+	for s.phase != tracer.PhaseRunning {
+		s = next(t, tm, rec, "n")
+	}
+	strip("the gateway at app.running", "[gateway] ⏸ paused at app.running", "greeter ● running")
+	press(tm, "t")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s = rec.waitFor(t, "a stop or the end", func(s snapshot) bool { return s.paused || s.ended })
+		if s.ended || time.Now().After(deadline) {
+			break
+		}
+		next(t, tm, rec, "n")
+	}
+	strip("both stopped", "[greeter] stopped │ gateway stopped", "exited with code 0")
+	gw, gr := fakes["gateway"].CommandLog(), fakes["greeter"].CommandLog()
+	if !slices.Contains(gw, "signal terminated") || !slices.Contains(gr, "signal terminated") {
+		t.Errorf("the shutdown did not signal both: gateway %v, greeter %v", gw, gr)
+	}
+	press(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
+
+// TestSystemServiceFails checks that a service's error is that service's:
+// the strip and the flash name it, its Phases marks the failure, and the
+// trace of the others goes on.
+func TestSystemServiceFails(t *testing.T) {
+	m := modelAt(t, scenario{until: gatewayAtConfigScan}, 120, 40, systemEvents())
+	last := *m.trace.last
+	last.Kind, last.Seq = tracer.KindError, last.Seq+1
+	last.Error = "the program panicked at config.scan: panic: boom"
+	m = update(t, m, eventMsg{gen: m.trace.gen, ev: last})
+	if m.trace.fatal != "" || m.trace.ended {
+		t.Errorf("one service's error ended the system's trace: fatal %q, ended %v", m.trace.fatal, m.trace.ended)
+	}
+	s := screen(t, m, 120, 40)
+	for _, want := range []string{"greeter ● running │ [gateway] ✗ failed", "kratos v2.9.2 │ ● running │ gateway: the program panicked", "✗ config.scan"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the screen lacks %q:\n%s", want, s)
+		}
+	}
+	m = update(t, m, tea.KeyPressMsg{Code: ']', Text: "]"})
+	if s := screen(t, m, 120, 40); !strings.Contains(s, "[greeter] ● running │ gateway ✗ failed") {
+		t.Errorf("the greeter cannot be shown after the gateway failed:\n%s", s)
 	}
 }

@@ -299,7 +299,7 @@ func (m Model) target() string {
 func (m Model) wideStatus() bool { return m.width >= 150 }
 
 func (m Model) statusHeight() int {
-	h := 2 // state and help
+	h := 2 + m.stripHeight() // state and help, under the services strip
 	if !m.wideStatus() {
 		h++ // the summary gets a line of its own
 	}
@@ -326,15 +326,14 @@ func (m Model) statusLines() []string {
 	w := m.width
 	r := m.lay.status
 	lines := make([]string, 0, r.h)
+	if m.sys.multi() {
+		lines = append(lines, m.stripLine())
+	}
 
 	state, stateW := m.stateText()
 	head := " " + st.Accent.Paint(m.target())
 	headW := 1 + pane.TextWidth(m.target())
-	if m.trace.services.active() {
-		// A system: each service's state instead of the last one's target.
-		strip, stripW := m.trace.services.view(st)
-		head, headW = " "+strip, 1+stripW
-	} else if s := m.trace.session; s != nil && s.KratosVersion != "" {
+	if s := m.trace.session; s != nil && s.KratosVersion != "" {
 		v := pane.Format(m.tx.KratosVersion, s.KratosVersion)
 		head += st.Dim.Paint(v)
 		headW += pane.TextWidth(v)
@@ -442,6 +441,7 @@ func (m Model) stateText() (string, int) {
 	default:
 		text, k = tx.Running, st.OK
 	}
+	text = m.pausedService() + text
 	return k.Paint(text), pane.TextWidth(text)
 }
 

@@ -42,7 +42,7 @@ func (rf requestFlags) specs() ([]tracer.RequestSpec, error) {
 	}
 	var out []tracer.RequestSpec
 	for _, r := range rf.requests {
-		service, text := splitService(r)
+		service, text := request.SplitService(r)
 		spec, err := request.Parse(text, rf.headers)
 		spec.Service = service
 		if err != nil {
@@ -77,14 +77,4 @@ func (rf requestFlags) layerDirs() (map[tracer.PhaseID][]string, error) {
 		out[phase] = append(out[phase], strings.Trim(strings.TrimSpace(dir), "/"))
 	}
 	return out, nil
-}
-
-// splitService cuts the service off a request of a system, as in
-// 'gateway: GET /hello/kratos'; a request without one is returned whole.
-func splitService(r string) (service, rest string) {
-	name, text, ok := strings.Cut(r, ":")
-	if !ok || name == "" || strings.ContainsAny(name, " /{\"") || !strings.HasPrefix(text, " ") {
-		return "", r
-	}
-	return name, strings.TrimSpace(text)
 }

@@ -6,14 +6,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
-	"github.com/kratos-trace/kratos-trace/tracer/replay"
 	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
@@ -33,14 +31,8 @@ type demoSystem struct {
 // writeDemoSystem writes the demo system's file. It needs the etcd binary.
 func writeDemoSystem(t *testing.T) demoSystem {
 	t.Helper()
-	if _, err := exec.LookPath("etcd"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("etcd is not installed and CI is set")
-		}
-		t.Skip("etcd is not installed (Debian: apt-get install etcd-server)")
-	}
-	dir := t.TempDir()
-	s := demoSystem{etcd: freeAddr(t), etcdPeer: freeAddr(t), etcdDir: filepath.Join(dir, "etcd"), gatewayHTTP: freeAddr(t)}
+	s, dir := newEtcdSystem(t)
+	s.gatewayHTTP = freeAddr(t)
 	greeter := tracertest.WriteDemoConfig(t, tracertest.DemoConfigOptions{EtcdEndpoint: s.etcd})
 	s.greeterHTTP, s.greeterGRPC = greeter.HTTPAddr, greeter.GRPCAddr
 	gatewayConf := filepath.Join(dir, "gateway")
@@ -62,16 +54,8 @@ func writeDemoSystem(t *testing.T) demoSystem {
   - name: gateway
     package: %[1]s/gateway/cmd/server
     args: [-conf, %[3]s]
-processes:
-  - name: etcd
-    command: [etcd, --name, sys, --data-dir, %[4]s, --listen-client-urls, "http://%[5]s", --advertise-client-urls, "http://%[5]s",
-      --listen-peer-urls, "http://%[6]s", --initial-advertise-peer-urls, "http://%[6]s", --initial-cluster, "sys=http://%[6]s", --log-level, error]
-    ready: tcp %[5]s
-`, demo, greeter.Dir, gatewayConf, s.etcdDir, s.etcd, s.etcdPeer)
-	s.file = filepath.Join(dir, "kratos-trace.yaml")
-	if err := os.WriteFile(s.file, []byte(sys), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`, demo, greeter.Dir, gatewayConf)
+	s.write(t, dir, sys)
 	return s
 }
 
@@ -82,50 +66,12 @@ processes:
 // gone from etcd, and the replay printing what the run printed.
 func TestDemoSystem(t *testing.T) {
 	s := writeDemoSystem(t)
-	rec := filepath.Join(t.TempDir(), "system.jsonl")
 	// The break is the gateway's alone: the greeter says so and runs on.
-	code, out, stderr := runCLI(t, "run", "--headless", "--system="+s.file, "--record", rec, "--request", "gateway: GET /gateway/kratos", "--break", "data.NewGreeterClient")
-	skipWithoutPtrace(t, stderr)
-	if code != 0 {
-		t.Fatalf("exit %d\nstderr:\n%s\nstdout:\n%s", code, stderr, out)
-	}
-	recording, err := replay.Read(rec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	events := recording.Events
-	if events[0].System == nil || !slices.Equal(events[0].System.ServiceNames(), []string{"greeter", "gateway"}) {
-		t.Fatalf("the first event does not carry the system: %+v", events[0])
-	}
-	// seqOf is the position of the first event of service at phase.
-	seqOf := func(service string, phase tracer.PhaseID) int {
-		for i, ev := range events {
-			if ev.Service == service && ev.Phase == phase && ev.IsPhase() {
-				return i
-			}
-		}
-		t.Fatalf("%s never reached %s", service, phase)
-		return -1
-	}
-	lifecycle := []tracer.PhaseID{tracer.PhaseFlagParse, tracer.PhaseConfigLoad, tracer.PhaseConfigScan, tracer.PhaseAppRun,
-		tracer.PhaseRegister, tracer.PhaseRunning, tracer.PhaseStop, tracer.PhaseDeregister, tracer.PhaseAfterStop, tracer.PhaseExit}
-	for _, svc := range []string{"greeter", "gateway"} {
-		last := -1
-		for _, ph := range lifecycle {
-			at := seqOf(svc, ph)
-			if at < last {
-				t.Errorf("%s: %s came before the phase listed before it", svc, ph)
-			}
-			last = at
-		}
-	}
-	if g, w := seqOf("gateway", tracer.PhaseFlagParse), seqOf("greeter", tracer.PhaseRunning); g < w {
-		t.Errorf("the gateway started (event %d) before the greeter was at app.running (event %d)", g, w)
-	}
-	if g, w := seqOf("gateway", tracer.PhaseExit), seqOf("greeter", tracer.PhaseStop); g > w {
-		t.Errorf("the greeter began its shutdown (event %d) before the gateway exited (event %d)", w, g)
-	}
-	if seqOf("gateway", tracer.PhaseBreak) < 0 || !strings.Contains(stderr, "greeter: --break data.NewGreeterClient: not in this program") {
+	rec, out, stderr, events := runSystem(t, []string{"greeter", "gateway"}, "--system="+s.file, "--request", "gateway: GET /gateway/kratos", "--break", "data.NewGreeterClient")
+	checkLifecycle(t, events, []tracer.PhaseID{tracer.PhaseFlagParse, tracer.PhaseConfigLoad, tracer.PhaseConfigScan, tracer.PhaseAppRun,
+		tracer.PhaseRegister, tracer.PhaseRunning, tracer.PhaseStop, tracer.PhaseDeregister, tracer.PhaseAfterStop, tracer.PhaseExit})
+	checkStartOrder(t, events, "greeter", "gateway")
+	if phaseAt(t, events, "gateway", tracer.PhaseBreak) < 0 || !strings.Contains(stderr, "greeter: --break data.NewGreeterClient: not in this program") {
 		t.Errorf("the --break did not stop the gateway alone; stderr:\n%s", stderr)
 	}
 	// The gateway's reply carries the greeter's answer.
@@ -152,13 +98,8 @@ func TestDemoSystem(t *testing.T) {
 	}
 
 	// The replay prints the system as the run did.
-	code, replayed, rerr := runCLI(t, "replay", "--headless", rec)
-	if code != 0 {
-		t.Fatalf("replay: exit %d\n%s", code, rerr)
-	}
-	if replayed != out {
-		t.Errorf("the replay printed otherwise than the run:\n%s", firstDiff(out, replayed))
-	}
+	checkReplay(t, rec, out)
+	checkSystemExportAndDiff(t, rec)
 }
 
 // etcdKeysAfter starts etcd again on the data the trace's etcd left and
@@ -226,6 +167,8 @@ func TestSystemBadInput(t *testing.T) {
 		{"cycle", "services:\n  - name: a\n    package: ./a\n    after: [b]\n  - name: b\n    package: ./b\n", nil, exitFailed, []string{"kratos-trace.yaml:2: the services come after each other in a cycle: a → b → a"}},
 		{"missing package", fmt.Sprintf("services:\n  - name: greeter\n    package: %s/cmd/server\n  - name: ghost\n    package: ./no-such-dir\n", demo), nil, exitFailed, []string{"service ghost: ", "no-such-dir does not exist"}},
 		{"no file", "", []string{"--system=" + filepath.Join(t.TempDir(), "none.yaml")}, exitFailed, []string{"none.yaml: no such system file", "hint: "}},
+		// --system takes its value with a space too: a .yaml argument is the file.
+		{"no file, with a space", "", []string{"--system", filepath.Join(t.TempDir(), "none.yaml")}, exitFailed, []string{"none.yaml: no such system file", "hint: "}},
 		{"packages beside --system", "services:\n  - package: ./a\n", []string{"../../demo"}, exitUsage, []string{"name no PACKAGE beside it"}},
 		{"--together alone", "", []string{"--together", "../../demo"}, exitUsage, []string{"--together is for a system"}},
 		{"ready never comes", fmt.Sprintf("services:\n  - name: greeter\n    package: %s/cmd/server\n    args: [-conf, %s]\nprocesses:\n  - name: sleeper\n    command: [sleep, \"3599.25\"]\n    ready: tcp %s\n    ready_timeout: 1s\n", demo, conf, silent), nil, exitFailed, []string{"process sleeper: timed out: nothing answered at " + silent + " within 1s (ready_timeout)"}},

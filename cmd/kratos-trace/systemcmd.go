@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -35,6 +36,11 @@ func systemOf(io streams, cmd *cobra.Command, sf systemFlags, args []string, das
 	packages, programArgs := args, []string(nil)
 	if dash >= 0 {
 		packages, programArgs = args[:dash], args[dash:]
+	}
+	if sf.file == system.DefaultFile && len(packages) == 1 && isSystemFileName(packages[0]) {
+		// `--system FILE` with a space: the flag's value is optional, so
+		// pflag leaves FILE among the arguments. No package ends in .yaml.
+		sf.file, packages = packages[0], nil
 	}
 	switch {
 	case sf.file != "" && len(packages) > 0:
@@ -164,7 +170,7 @@ func checkRequestServices(opts runOptions) error {
 			continue
 		}
 		if opts.system == nil {
-			return &delve.UserError{Msg: fmt.Sprintf("--request %q names the service %s, and one service is traced", spec.Service+": "+spec.String(), spec.Service), Hint: "drop `" + spec.Service + ":`; a service is named in the requests of a system"}
+			return usage(fmt.Sprintf("--request %q names the service %s, and one service is traced", spec.Service+": "+spec.String(), spec.Service), "drop `"+spec.Service+":`; a service is named in the requests of a system")
 		}
 		known := false
 		var names []string
@@ -173,7 +179,7 @@ func checkRequestServices(opts runOptions) error {
 			names = append(names, s.Name)
 		}
 		if !known {
-			return &delve.UserError{Msg: fmt.Sprintf("--request names the service %s, which the system does not have", spec.Service), Hint: "the services are " + strings.Join(names, ", ")}
+			return usage(fmt.Sprintf("--request names the service %s, which the system does not have", spec.Service), "the services are "+strings.Join(names, ", "))
 		}
 	}
 	return nil
@@ -244,4 +250,10 @@ func failedWhere(res *headless.Result, e *tracer.Event) string {
 		return "before its first phase"
 	}
 	return "to start"
+}
+
+// isSystemFileName tells a system file from a PACKAGE by its extension.
+func isSystemFileName(arg string) bool {
+	ext := strings.ToLower(filepath.Ext(arg))
+	return ext == ".yaml" || ext == ".yml"
 }

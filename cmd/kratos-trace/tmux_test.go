@@ -14,11 +14,12 @@ import (
 // sets a breakpoint on a Source line, halts the serving program and looks
 // at a goroutine; tmux-requests.sh stops a request sent with curl at a
 // breakpoint set from the prompt, then sends requests with R and steps at a
-// reply; cmd/kratos-trace/testdata's tmux-attach.sh attaches to the running
-// kratos-layout fixture, follows a request, detaches, and walks its
-// shutdown on a second attach. Each checks that the terminal is restored
-// and nothing is left behind. Goldens and teatest flows cover the views and keys; this
-// covers the terminal itself.
+// reply; tmux-system.sh traces the demo system and switches the panes
+// between its services; cmd/kratos-trace/testdata's tmux-attach.sh
+// attaches to the running kratos-layout fixture, follows a request,
+// detaches, and walks its shutdown on a second attach. Each checks that the
+// terminal is restored and nothing is left behind. Goldens and teatest
+// flows cover the views and keys; this covers the terminal itself.
 func TestRealTerminal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("drives the real TUI in tmux for a minute")
@@ -29,7 +30,7 @@ func TestRealTerminal(t *testing.T) {
 		}
 		t.Skip("tmux is not installed")
 	}
-	for _, script := range []string{"../../tui/testdata/tmux-check.sh", "../../tui/testdata/tmux-inspect.sh", "../../tui/testdata/tmux-requests.sh", "testdata/tmux-attach.sh"} {
+	for _, script := range []string{"../../tui/testdata/tmux-check.sh", "../../tui/testdata/tmux-inspect.sh", "../../tui/testdata/tmux-requests.sh", "../../tui/testdata/tmux-system.sh", "testdata/tmux-attach.sh"} {
 		t.Run(filepath.Base(script), func(t *testing.T) {
 			cmd := exec.Command("bash", filepath.FromSlash(script))
 			// tmux-attach.sh runs the layout fixture on these.

@@ -40,6 +40,15 @@ type requestState struct {
 	// liftLines: the gRPC client's timeout check has its breakpoint
 	// (clientcalls.go).
 	liftLines bool
+	// onCall is told of the outgoing calls of the requests followed
+	// (follow.go).
+	onCall tracer.CallHook
+	// nextID numbers the requests instead of seq: in a system, one
+	// numbering for every service (follow.go).
+	nextID func() int
+	// ended is the followed request that ended last, for its caller's
+	// Unfollow (follow.go).
+	ended *inflight
 }
 
 // requestBP is a breakpoint on a request function's entry or returns.
@@ -69,6 +78,11 @@ type inflight struct {
 	replyAt  time.Time
 	forced   bool
 	reported bool
+
+	// followed: the request is another service's, followed here from
+	// its call (follow.go); entered once a layer of it was reached here,
+	// callerDone once the caller's call returned. Under s.mu.
+	followed, entered, callerDone bool
 }
 
 // openCall is a request function that was entered and has not returned.
@@ -79,8 +93,10 @@ type openCall struct {
 	// middleware running in a client's call is the client's.
 	phase  tracer.PhaseID
 	detail string
-	// client is an outgoing call's state (request.client).
+	// client is an outgoing call's state (request.client), hop where it
+	// was followed to in a system.
 	client *clientCallState
+	hop    *tracer.Hop
 }
 
 // inClientCall reports whether an outgoing call (request.client) is open
@@ -128,12 +144,16 @@ func (s *Session) Send(ctx context.Context, spec tracer.RequestSpec) (tracer.Req
 		s.mu.Unlock()
 		return tracer.RequestInfo{}, err
 	}
-	if s.req.active != nil {
+	if s.req.active != nil && !s.req.active.followedStale() {
 		s.mu.Unlock()
 		return tracer.RequestInfo{}, fmt.Errorf("request %s is still in flight: continue to its reply first", s.req.active.info.Label())
 	}
 	s.req.seq++
-	info := request.Info(s.req.seq, spec)
+	id := s.req.seq
+	if s.req.nextID != nil {
+		id = s.req.nextID()
+	}
+	info := request.Info(id, spec)
 	if !s.paused {
 		// The program runs on past app.running, and the request
 		// breakpoints were set there: the client alone starts the request,
@@ -500,6 +520,10 @@ func (s *Session) reportRequestHit(h hit) bool {
 		ev.Results = s.readResults(th)
 		if call.client != nil {
 			s.returnClientCall(&ev, th, call.client)
+			if hop := s.callOut(info, ev.Call, true); hop != nil {
+				call.hop = hop
+			}
+			ev.Call.Hop = call.hop
 		}
 		debugf("request results of %s read in %s", h.entry.Function, time.Since(t0))
 		if h.entry.Phase == tracer.PhaseRequestTransport {
@@ -509,8 +533,13 @@ func (s *Session) reportRequestHit(h hit) bool {
 		s.attachSource(&ev)
 		in.events = append(in.events, ev)
 		s.deliver(ev, false)
+		s.endFollowed(in)
 		return false
 	}
+	s.enterFollowed(in, h)
+	s.mu.Lock()
+	info = in.info
+	s.mu.Unlock()
 	if h.entry.Phase == tracer.PhaseRequestTransport {
 		in.transportAt = ran
 	}
@@ -522,6 +551,8 @@ func (s *Session) reportRequestHit(h hit) bool {
 	t0 := time.Now()
 	if ev.Phase == tracer.PhaseRequestClient {
 		call.client = s.enterClientCall(&ev, th, h.entry.Detail)
+		call.hop = s.callOut(info, ev.Call, false)
+		ev.Call.Hop = call.hop
 	} else {
 		ev.Args = s.readArgs(th)
 	}
@@ -554,6 +585,11 @@ func requestEvent(kind tracer.Kind, h hit, info *tracer.RequestInfo) tracer.Even
 	ev.Phase, ev.Detail, ev.Request = h.entry.Phase, h.entry.Detail, info
 	if h.entry.Phase == tracer.PhaseRequestTransport {
 		ev.Detail = transportDetail(h.entry.Detail, *info)
+		if info.Hop != nil {
+			// Followed from another service: what arrived here is
+			// its call, not the request the caller was sent.
+			ev.Detail = info.Hop.Call
+		}
 	}
 	return ev
 }

@@ -15,6 +15,9 @@ type requestWords struct {
 	request, reply, failedAt, args, results, took, latency, serverTime string
 	summary                                                            string
 	cols                                                               [3]string
+	// A request crossing services (tracer.Hop): where it came from, where
+	// its call went, and how the two were tied.
+	followedFrom, followedInto, followingInto, notFollowed, byTrace, byCall string
 }
 
 // requestDriver sends Options.Requests one after the other: the first at
@@ -94,12 +97,43 @@ func (p *printer) printRequest(ev tracer.Event) {
 	}
 	if ev.Phase == tracer.PhaseRequestTransport {
 		fmt.Fprintf(w, "  %s %s\n", rw.request, ev.Request.Label())
+		if h := ev.Request.Hop; h != nil {
+			fmt.Fprintf(w, "  %s\n", hopFrom(rw, h))
+		}
 	}
 	printClientCall(w, ev, p.opts.Lang)
+	if ev.Phase == tracer.PhaseRequestClient && ev.Call != nil && ev.Call.Hop != nil {
+		fmt.Fprintf(w, "  %s\n", hopInto(rw, ev.Call.Hop))
+	}
 	if ev.Kind == tracer.KindPass && len(ev.Args) > 0 {
 		// A stop's arguments are printed with its other values.
 		fmt.Fprintf(w, "  %s: %s\n", rw.args, compactNodes(ev.Args))
 	}
+}
+
+// hopFrom says where a request followed from another service came from.
+func hopFrom(rw *requestWords, h *tracer.Hop) string {
+	return fmt.Sprintf(rw.followedFrom, h.From, h.Call, correlation(rw, h))
+}
+
+// hopInto says where an outgoing call was followed to.
+func hopInto(rw *requestWords, h *tracer.Hop) string {
+	switch {
+	case h.Note != "":
+		return fmt.Sprintf(rw.notFollowed, h.To, h.Note)
+	case h.By == "":
+		// The call's entry: the callee decides how when it arrives.
+		return fmt.Sprintf(rw.followingInto, h.To)
+	}
+	return fmt.Sprintf(rw.followedInto, h.To, correlation(rw, h))
+}
+
+// correlation says how a hop was tied to its request.
+func correlation(rw *requestWords, h *tracer.Hop) string {
+	if h.By == tracer.CorrelateTrace {
+		return fmt.Sprintf(rw.byTrace, h.TraceID)
+	}
+	return rw.byCall
 }
 
 // printRequestReturn prints a request layer's return: what it returned and
@@ -111,6 +145,9 @@ func (p *printer) printRequestReturn(ev tracer.Event) {
 		fmt.Fprintf(p.opts.Out, "  %s: %s\n", rw.results, compactNodes(ev.Results))
 	}
 	printClientCall(p.opts.Out, ev, p.opts.Lang)
+	if ev.Call != nil && ev.Call.Hop != nil {
+		fmt.Fprintf(p.opts.Out, "  %s\n", hopInto(rw, ev.Call.Hop))
+	}
 }
 
 // compactNodes renders values on one line, name = value, each as a stop's
@@ -129,9 +166,14 @@ const compactWidth = 400
 // requestSummary prints, for each request, its reply and the time each
 // layer took, nested as the calls were.
 func (p *printer) requestSummary() {
+	// The requests sent here end at their reply; those followed here
+	// from another service's call (a system) at their transport's entry,
+	// the caller's reply being the caller's.
 	var replies []tracer.Event
 	for _, ev := range p.res.Phases {
-		if ev.Phase == tracer.PhaseRequestReply && ev.Request != nil && ev.Request.Reply != nil {
+		reply := ev.Phase == tracer.PhaseRequestReply && ev.Request != nil && ev.Request.Reply != nil
+		followed := ev.Phase == tracer.PhaseRequestTransport && ev.Kind != tracer.KindReturn && ev.Request != nil && ev.Request.Hop != nil
+		if reply || followed {
 			replies = append(replies, ev)
 		}
 	}
@@ -142,12 +184,15 @@ func (p *printer) requestSummary() {
 	rw := &wordsFor(p.opts.Lang).requests
 	fmt.Fprintln(w, "\n"+rw.summary)
 	for _, rev := range replies {
-		r := rev.Request.Reply
-		line := fmt.Sprintf("%s  %s  %s %s", rev.Request.Label(), request.StatusLine(r), rw.latency, r.Latency)
-		if r.FailedAt != "" {
-			line += fmt.Sprintf("  %s %s %s", rw.failedAt, r.FailedAt, r.FailedDetail)
+		if r := rev.Request.Reply; r != nil {
+			line := fmt.Sprintf("%s  %s  %s %s", rev.Request.Label(), request.StatusLine(r), rw.latency, r.Latency)
+			if r.FailedAt != "" {
+				line += fmt.Sprintf("  %s %s %s", rw.failedAt, r.FailedAt, r.FailedDetail)
+			}
+			fmt.Fprintln(w, line)
+		} else {
+			fmt.Fprintf(w, "%s  %s\n", rev.Request.Label(), hopFrom(rw, rev.Request.Hop))
 		}
-		fmt.Fprintln(w, line)
 		rows := [][]string{{"  " + rw.cols[0], rw.cols[1], rw.cols[2]}}
 		for _, l := range request.Layers(p.events, rev.Request.ID) {
 			took := "-"

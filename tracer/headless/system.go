@@ -193,6 +193,10 @@ func (d *requestDriver) forService(ctx context.Context, p *printer, rq tracer.Re
 		return false
 	}
 	for _, r := range routes {
+		// A system lists every service's routes, each naming its own.
+		if r.Example.Service != "" && r.Example.Service != service {
+			continue
+		}
 		if request.Serves(r, spec) {
 			return true
 		}

@@ -18,6 +18,7 @@ package redact
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -68,6 +69,11 @@ func Credentials(s string) string {
 // secretWords are the last words of a name that mark it as holding a secret.
 var secretWords = []string{"password", "passwd", "passphrase", "pwd", "pass", "secret", "secrets", "token", "key", "apikey", "credential", "credentials"}
 
+// lookupKeys are the words before "key" that make it a key to look
+// something up by, not a key that opens something: kratos' HTTP resolver's
+// selectorKey, a cache key, a table's primary key.
+var lookupKeys = []string{"selector", "cache", "primary", "foreign", "sort", "partition", "routing", "shard", "index", "lookup", "map"}
+
 // SensitiveName reports whether a field or map key named name probably
 // holds a secret: its last word (split at '_', '-', '.', and at camelCase)
 // is a secret word, or ends in password, secret, token or key
@@ -80,6 +86,9 @@ func SensitiveName(name string) bool {
 		return false
 	}
 	last := words[len(words)-1]
+	if last == "key" && len(words) > 1 && slices.Contains(lookupKeys, words[len(words)-2]) {
+		return false
+	}
 	for _, w := range secretWords {
 		if last == w {
 			return true

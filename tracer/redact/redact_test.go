@@ -67,7 +67,8 @@ func TestSensitiveName(t *testing.T) {
 		"token": true, "accessToken": true, "access_token": true, "key": true,
 		"api_key": true, "APIKey": true, "private-key": true, "credentials": true,
 		"addr": false, "source": false, "read_timeout": false, "token_ttl": false,
-		"key_prefix": false, "network": false, "driver": false, "timeout": false,
+		"key_prefix": false, "selectorKey": false, "cache_key": false, "primaryKey": false,
+		"secretKey": true, "accessKey": true, "network": false, "driver": false, "timeout": false,
 		"": false, "[0]": false,
 	} {
 		if got := SensitiveName(name); got != want {

@@ -231,3 +231,20 @@ func TestAttribute(t *testing.T) {
 		t.Errorf("an OK reply failed at %s", ok.FailedAt)
 	}
 }
+
+// TestSplitService: a request of a system may start with its service's
+// name; anything else that has a colon is a request of its own.
+func TestSplitService(t *testing.T) {
+	for _, c := range []struct{ in, service, rest string }{
+		{"gateway: GET /hello/kratos", "gateway", "GET /hello/kratos"},
+		{"inventory: grpc inventory.v1.Inventory/GetStock {\"value\":\"ipa\"}", "inventory", "grpc inventory.v1.Inventory/GetStock {\"value\":\"ipa\"}"},
+		{"GET /hello/kratos", "", "GET /hello/kratos"},
+		{"POST /x {\"a\": 1}", "", "POST /x {\"a\": 1}"},
+		{"GET /a:b", "", "GET /a:b"},
+		{"gateway:GET /x", "", "gateway:GET /x"},
+	} {
+		if service, rest := SplitService(c.in); service != c.service || rest != c.rest {
+			t.Errorf("SplitService(%q) = %q, %q; want %q, %q", c.in, service, rest, c.service, c.rest)
+		}
+	}
+}

@@ -109,3 +109,13 @@ func Info(id int, spec tracer.RequestSpec) tracer.RequestInfo {
 		Body:      spec.Body,
 	}
 }
+
+// SplitService cuts the service off a request of a system, as in
+// 'gateway: GET /hello/kratos'; a request without one is returned whole.
+func SplitService(r string) (service, rest string) {
+	name, text, ok := strings.Cut(r, ":")
+	if !ok || name == "" || strings.ContainsAny(name, " /{\"") || !strings.HasPrefix(text, " ") {
+		return "", r
+	}
+	return name, strings.TrimSpace(text)
+}

@@ -2,34 +2,75 @@ package system
 
 import (
 	"context"
-	"fmt"
+	"errors"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
 )
 
-// Routes lists what the paused service serves (tracer.Requester).
+// Routes lists what every service of the system serves (tracer.Requester),
+// the paused service's first; each route's example names its service, so
+// that sending it goes there. A service that does not serve yet, or no
+// more, is left out.
 func (s *System) Routes(ctx context.Context) ([]tracer.Route, error) {
-	m, err := s.pausedMember(false)
+	paused, err := s.pausedMember(false)
 	if err != nil {
 		return nil, err
 	}
-	rq, ok := m.src.(tracer.Requester)
-	if !ok {
+	order := []*member{paused}
+	for _, m := range s.members {
+		if m != paused {
+			order = append(order, m)
+		}
+	}
+	var out []tracer.Route
+	var first error
+	for _, m := range order {
+		rq, ok := m.src.(tracer.Requester)
+		if !ok {
+			continue
+		}
+		routes, err := rq.Routes(ctx)
+		if err != nil {
+			if m == paused {
+				first = err
+			}
+			continue
+		}
+		for _, r := range routes {
+			r.Example.Service = m.svc.Name
+			out = append(out, r)
+		}
+	}
+	if len(out) == 0 && first != nil {
+		return nil, first
+	}
+	if len(out) == 0 && first == nil {
 		return nil, tracer.ErrUnsupported
 	}
-	return rq.Routes(ctx)
+	return out, nil
 }
 
-// Send sends spec to the paused service and lets it run to the request's
-// first stop (tracer.Requester). A spec for another service is refused:
-// a request is sent from its service's stop.
+// Send sends spec (tracer.Requester), with a traceparent of its own
+// (withTraceparent): to the paused service, which runs to
+// the request's first stop, or to the service spec names, which must be
+// running on past its app.running; its stops come once the paused one is
+// let go.
 func (s *System) Send(ctx context.Context, spec tracer.RequestSpec) (tracer.RequestInfo, error) {
 	m, err := s.pausedMember(false)
 	if err != nil {
 		return tracer.RequestInfo{}, err
 	}
+	spec = withTraceparent(spec)
 	if spec.Service != "" && spec.Service != m.svc.Name {
-		return tracer.RequestInfo{}, fmt.Errorf("%s is for %s, and %s is the service paused: send it from a stop of %s", spec, spec.Service, m.svc.Name, spec.Service)
+		other := s.member(spec.Service)
+		if other == nil {
+			return tracer.RequestInfo{}, errors.New("the system has no service " + spec.Service)
+		}
+		rq, ok := other.src.(tracer.Requester)
+		if !ok {
+			return tracer.RequestInfo{}, tracer.ErrUnsupported
+		}
+		return rq.Send(ctx, spec)
 	}
 	rq, ok := m.src.(tracer.Requester)
 	if !ok {
@@ -42,4 +83,14 @@ func (s *System) Send(ctx context.Context, spec tracer.RequestSpec) (tracer.Requ
 		return err
 	})
 	return info, err
+}
+
+// member is the service named name, or nil.
+func (s *System) member(name string) *member {
+	for _, m := range s.members {
+		if m.svc.Name == name {
+			return m
+		}
+	}
+	return nil
 }

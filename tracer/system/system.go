@@ -68,6 +68,10 @@ type member struct {
 	running  bool // reached app.running
 	ended    bool // its trace ended
 	dropped  bool // never to start: its events are dropped
+	// listens are where its servers listen, registered the name it
+	// registers under (follow.go).
+	listens    map[string]bool
+	registered string
 }
 
 // System is the trace of several services as one tracer.Source. Its events
@@ -148,6 +152,7 @@ func Start(ctx context.Context, f *File, opts Options) (*System, error) {
 	for _, p := range f.Processes {
 		s.procs = append(s.procs, &process{spec: s.expandProcess(p), dir: f.Dir, logDir: tmp})
 	}
+	s.hookCalls()
 	go s.run()
 	return s, nil
 }
@@ -312,6 +317,7 @@ func (s *System) forward(m *member) {
 		if drop {
 			continue
 		}
+		s.noteServers(m, ev)
 		s.emit(m, ev)
 		// An attached service is serving at its attach stop.
 		if tracer.IsServing(ev.Phase) && (ev.Kind == tracer.KindStop || ev.Kind == tracer.KindPass) {

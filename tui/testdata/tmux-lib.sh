@@ -26,6 +26,25 @@ expect() {
 	done
 }
 
+# check_gone WHAT PID...: each PID has exited. A killed program may stay a
+# zombie for a moment until init reaps it: dead, but give it two seconds
+# to go.
+check_gone() {
+	local what=$1 pid i stat
+	shift
+	for pid in "$@"; do
+		for ((i = 0; i < 20; i++)); do
+			stat=$(ps -o stat= -p "$pid" 2>/dev/null || true)
+			[[ -z $stat || $stat == Z* ]] && break
+			sleep 0.1
+		done
+		if [[ -n $stat && $stat != Z* ]]; then
+			ps -o pid,stat,args -p "$pid" >&2 || true
+			fail "$what (pid $pid) is still running"
+		fi
+	done
+}
+
 # wait_for TEXT SECONDS: wait until the pane shows TEXT.
 wait_for() {
 	local text=$1 secs=$2 i
@@ -91,20 +110,8 @@ check_restored() {
 	if capture | grep -qE "╭─ (» )?Phases"; then
 		fail "$name: the TUI is still drawn after exit"
 	fi
-	local pid i stat
-	for pid in $target_pids; do
-		# A killed program may stay a zombie for a moment until init reaps it:
-		# dead, but give it two seconds to go.
-		for ((i = 0; i < 20; i++)); do
-			stat=$(ps -o stat= -p "$pid" 2>/dev/null || true)
-			[[ -z $stat || $stat == Z* ]] && break
-			sleep 0.1
-		done
-		if [[ -n $stat && $stat != Z* ]]; then
-			ps -o pid,stat,args -p "$pid" >&2 || true
-			fail "$name: the traced program (pid $pid) is still running"
-		fi
-	done
+	# shellcheck disable=SC2086 # one word per pid
+	check_gone "$name: the traced program" $target_pids
 	if [[ -n $target_dir && -e $target_dir ]]; then
 		fail "$name: temp dir $target_dir left behind"
 	fi

@@ -5,6 +5,7 @@ package data
 import (
 	"context"
 
+	"github.com/go-kratos/kratos/v2/middleware"
 	"github.com/go-kratos/kratos/v2/middleware/recovery"
 	"github.com/go-kratos/kratos/v2/registry"
 	"github.com/go-kratos/kratos/v2/transport/grpc"
@@ -31,7 +32,7 @@ func NewData(d registry.Discovery) (*Data, func(), error) {
 	conn, err := grpc.DialInsecure(context.Background(),
 		grpc.WithEndpoint(InventoryTarget),
 		grpc.WithDiscovery(d),
-		grpc.WithMiddleware(recovery.Recovery()),
+		grpc.WithMiddleware(append([]middleware.Middleware{recovery.Recovery()}, tracingClient()...)...),
 	)
 	if err != nil {
 		return nil, nil, err
@@ -39,6 +40,7 @@ func NewData(d registry.Discovery) (*Data, func(), error) {
 	hc, err := http.NewClient(context.Background(),
 		http.WithEndpoint(InventoryTarget),
 		http.WithDiscovery(d),
+		http.WithMiddleware(tracingClient()...),
 	)
 	if err != nil {
 		conn.Close()

@@ -11,9 +11,10 @@ import (
 
 // NewHTTPServer returns the HTTP server at addr with the routes GET
 // /stock/{name} (the inventory asked over gRPC) and GET /http/stock/{name}
-// (over HTTP), and no server middleware.
+// (over HTTP), and no server middleware but Kratos' tracing when
+// BEERSHOP_TRACING is set.
 func NewHTTPServer(addr string, shop *service.StorefrontService) *http.Server {
-	srv := http.NewServer(http.Address(addr))
+	srv := http.NewServer(http.Address(addr), http.Middleware(tracingServer()...))
 	srv.Route("/").GET("/stock/{name}", func(ctx http.Context) error {
 		name := ctx.Vars().Get("name")
 		h := ctx.Middleware(func(ctx context.Context, _ any) (any, error) {
