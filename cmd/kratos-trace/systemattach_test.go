@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -80,4 +81,73 @@ func TestSystemAttachMember(t *testing.T) {
 	}
 	checkUntraced(t, l.pid())
 	l.answers(t, true)
+}
+
+// TestSystemConnectMember traces a system of the demo under a real
+// `dlv exec --headless`, reached by connect:, and the kratos-layout
+// fixture built here after it: the demo's boot is traced through its Delve
+// server up to app.running, the layout starts then, and the shutdown walks
+// the layout's and leaves the demo serving under its Delve server.
+func TestSystemConnectMember(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the demo and runs a real Delve server")
+	}
+	dlv := installDlv(t)
+	bin := filepath.Join(t.TempDir(), "server")
+	build := exec.Command("go", "build", "-gcflags=all=-N -l", "-o", bin, "./cmd/server")
+	build.Dir = filepath.Join(repoRoot, "demo")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build the demo: %v\n%s", err, out)
+	}
+	conf, httpAddr, _ := demoConfigDir(t)
+	d := startHeadlessDelve(t, dlv, bin, conf)
+	layout, err := filepath.Abs("../../tracer/delve/testdata/layout/cmd/server")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "kratos-trace.yaml")
+	sys := fmt.Sprintf("services:\n  - name: greeter\n    connect: %s\n  - name: layout\n    package: %s\n    args: [-conf, %s]\n", d.addr, layout, layoutConfigDir(t))
+	if err := os.WriteFile(file, []byte(sys), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rec := filepath.Join(dir, "system.jsonl")
+	code, out, stderr := runCLI(t, "run", "--headless", "--system="+file, "--record", rec)
+	skipWithoutPtrace(t, stderr)
+	if code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s\nstdout:\n%s\ndlv:\n%s", code, stderr, out, d.log.String())
+	}
+	recording, err := replay.Read(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := recording.Events
+	seqOf := func(service string, phase tracer.PhaseID) int {
+		for i, ev := range events {
+			if ev.Service == service && ev.Phase == phase && ev.IsPhase() {
+				return i
+			}
+		}
+		t.Fatalf("%s never reached %s\nstdout:\n%s", service, phase, out)
+		return -1
+	}
+	if seqOf("greeter", tracer.PhaseFlagParse) > seqOf("greeter", tracer.PhaseRunning) {
+		t.Errorf("the greeter's boot is out of order")
+	}
+	if l, g := seqOf("layout", tracer.PhaseFlagParse), seqOf("greeter", tracer.PhaseRunning); l < g {
+		t.Errorf("the layout started (event %d) before the greeter was at app.running (event %d)", l, g)
+	}
+	seqOf("layout", tracer.PhaseExit)
+	for _, ev := range events {
+		if ev.Service == "greeter" && (ev.Phase == tracer.PhaseStop || ev.Kind == tracer.KindExit) {
+			t.Errorf("the connected greeter was shut down: %+v", ev)
+		}
+	}
+	if !strings.Contains(out+stderr, "not signalled: it was running before the system (connect)") {
+		t.Errorf("the trace does not say the greeter is left running\nstderr:\n%s", stderr)
+	}
+	serving(t, httpAddr)
+	if d.cmd.ProcessState != nil {
+		t.Errorf("dlv ended: %v", d.cmd.ProcessState)
+	}
 }
