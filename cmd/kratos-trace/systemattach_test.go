@@ -32,26 +32,8 @@ func TestSystemAttachMember(t *testing.T) {
 	if err := os.WriteFile(file, []byte(sys), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	rec := filepath.Join(dir, "system.jsonl")
-	code, out, stderr := runCLI(t, "run", "--headless", "--system="+file, "--record", rec)
-	skipWithoutPtrace(t, stderr)
-	if code != 0 {
-		t.Fatalf("exit %d\nstderr:\n%s\nstdout:\n%s", code, stderr, out)
-	}
-	recording, err := replay.Read(rec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	events := recording.Events
-	seqOf := func(service string, phase tracer.PhaseID) int {
-		for i, ev := range events {
-			if ev.Service == service && ev.Phase == phase && ev.IsPhase() {
-				return i
-			}
-		}
-		t.Fatalf("%s never reached %s\nstdout:\n%s", service, phase, out)
-		return -1
-	}
+	events, out, stderr := traceSystemFile(t, file, "")
+	seqOf := func(service string, phase tracer.PhaseID) int { return firstPhase(t, events, service, phase, out) }
 	attachAt := seqOf("layout", tracer.PhaseAttach)
 	checkAttachStop(t, events[attachAt], l)
 	last := -1
@@ -111,26 +93,8 @@ func TestSystemConnectMember(t *testing.T) {
 	if err := os.WriteFile(file, []byte(sys), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	rec := filepath.Join(dir, "system.jsonl")
-	code, out, stderr := runCLI(t, "run", "--headless", "--system="+file, "--record", rec)
-	skipWithoutPtrace(t, stderr)
-	if code != 0 {
-		t.Fatalf("exit %d\nstderr:\n%s\nstdout:\n%s\ndlv:\n%s", code, stderr, out, d.log.String())
-	}
-	recording, err := replay.Read(rec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	events := recording.Events
-	seqOf := func(service string, phase tracer.PhaseID) int {
-		for i, ev := range events {
-			if ev.Service == service && ev.Phase == phase && ev.IsPhase() {
-				return i
-			}
-		}
-		t.Fatalf("%s never reached %s\nstdout:\n%s", service, phase, out)
-		return -1
-	}
+	events, out, stderr := traceSystemFile(t, file, d.log.String())
+	seqOf := func(service string, phase tracer.PhaseID) int { return firstPhase(t, events, service, phase, out) }
 	if seqOf("greeter", tracer.PhaseFlagParse) > seqOf("greeter", tracer.PhaseRunning) {
 		t.Errorf("the greeter's boot is out of order")
 	}
@@ -150,4 +114,34 @@ func TestSystemConnectMember(t *testing.T) {
 	if d.cmd.ProcessState != nil {
 		t.Errorf("dlv ended: %v", d.cmd.ProcessState)
 	}
+}
+
+// traceSystemFile traces the system of file headless, recorded, and
+// returns the recorded events and what the trace printed; a trace that
+// fails fails the test, with more (e.g. dlv's log) in the message.
+func traceSystemFile(t *testing.T, file, more string) (events []tracer.Event, out, stderr string) {
+	t.Helper()
+	rec := filepath.Join(t.TempDir(), "system.jsonl")
+	code, out, stderr := runCLI(t, "run", "--headless", "--system="+file, "--record", rec)
+	skipWithoutPtrace(t, stderr)
+	if code != 0 {
+		t.Fatalf("exit %d\nstderr:\n%s\nstdout:\n%s\n%s", code, stderr, out, more)
+	}
+	recording, err := replay.Read(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recording.Events, out, stderr
+}
+
+// firstPhase is the position of service's first event at phase.
+func firstPhase(t *testing.T, events []tracer.Event, service string, phase tracer.PhaseID, out string) int {
+	t.Helper()
+	for i, ev := range events {
+		if ev.Service == service && ev.Phase == phase && ev.IsPhase() {
+			return i
+		}
+	}
+	t.Fatalf("%s never reached %s\nstdout:\n%s", service, phase, out)
+	return -1
 }
