@@ -58,6 +58,9 @@ func TestSystemAttachMember(t *testing.T) {
 			t.Errorf("stdout names no %s:\n%s", want, out)
 		}
 	}
+	if !strings.Contains(stderr, "greeter: starting: layout attached") {
+		t.Errorf("the greeter does not say it starts once the layout is attached\nstderr:\n%s", stderr)
+	}
 	if !strings.Contains(out+stderr, "leaving it running") {
 		t.Errorf("the trace does not say the layout is left running\nstdout:\n%s\nstderr:\n%s", out, stderr)
 	}
