@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -59,11 +61,6 @@ func systemOf(io streams, cmd *cobra.Command, sf systemFlags, args []string, das
 		if err != nil {
 			return nil, fileError(err)
 		}
-		for _, s := range f.Services {
-			if s.Connect != "" {
-				return nil, &delve.UserError{Msg: fmt.Sprintf("%s:%d: service %s: connect is not supported in a system yet", sf.file, s.Line, s.Name), Hint: "trace that service on its own with `kratos-trace connect " + s.Connect + "`"}
-			}
-		}
 		return f, nil
 	}
 	f := &system.File{}
@@ -96,7 +93,7 @@ func systemTarget(f *system.File) string {
 	}
 	var pkgs []string
 	for _, s := range f.Services {
-		pkgs = append(pkgs, s.Package)
+		pkgs = append(pkgs, cmp.Or(s.Package, s.Connect, s.Attach))
 	}
 	return "system " + strings.Join(pkgs, " ")
 }
@@ -106,6 +103,9 @@ func systemTarget(f *system.File) string {
 func (o runOptions) startSystem(ctx context.Context, base delve.Config) (tracer.Source, error) {
 	src, err := system.Start(ctx, o.system, system.Options{
 		Start: func(ctx context.Context, svc system.Service, launch <-chan struct{}) (tracer.Source, error) {
+			if svc.Running() != "" {
+				return startRunningService(ctx, svc, base)
+			}
 			cfg := base
 			cfg.Target, cfg.Args, cfg.Env, cfg.WorkingDir, cfg.Launch = svc.Package, svc.Args, svc.Env, svc.WorkingDir, launch
 			// Two Delve servers in one process would reap each other's
@@ -130,6 +130,36 @@ func (o runOptions) startSystem(ctx context.Context, base delve.Config) (tracer.
 		return nil, err
 	}
 	return src, nil
+}
+
+// startRunningService traces a service of the system that was running
+// before it: through its Delve server (connect: HOST:PORT) as `kratos-trace
+// connect` does, or attached to (attach: NAME|PID) as `kratos-trace attach`
+// does. Either waits for no other service, and is left running when the
+// trace ends (System.shutDown).
+func startRunningService(ctx context.Context, svc system.Service, base delve.Config) (tracer.Source, error) {
+	if svc.Connect != "" {
+		return delve.Connect(ctx, delve.ConnectConfig{Addr: svc.Connect, Timeout: 15 * time.Second,
+			Watches: base.Watches, Breaks: base.Breaks, Stall: base.Stall, KeepTimeouts: base.KeepTimeouts})
+	}
+	pid, err := delve.ResolvePid(svc.Attach)
+	if err != nil {
+		return nil, err
+	}
+	return delve.Attach(ctx, delve.AttachConfig{Pid: pid, Watches: base.Watches, Breaks: base.Breaks,
+		Stall: base.Stall, KeepTimeouts: base.KeepTimeouts, Layers: base.Layers})
+}
+
+// leftRunning names the services of f that the trace leaves running
+// when it ends: the connected and the attached ones.
+func leftRunning(f *system.File) map[string]bool {
+	left := map[string]bool{}
+	if f != nil {
+		for _, s := range f.Services {
+			left[s.Name] = s.Running() != ""
+		}
+	}
+	return left
 }
 
 // checkRequestServices refuses a --request for a service the trace does
@@ -157,7 +187,7 @@ func checkRequestServices(opts runOptions) error {
 
 // systemOutcome turns how a system's trace ended into the exit code: the
 // first service that failed is named, with the phase it failed at.
-func systemOutcome(io streams, res *headless.Result) error {
+func systemOutcome(io streams, res *headless.Result, left map[string]bool) error {
 	if res.Stalled != nil {
 		fmt.Fprintf(io.err, "kratos-trace: the trace of %s stalled: %s\n", res.Stalled.Service, res.Stalled.Reason)
 		fmt.Fprintln(io.err, "hint: the stall event lists every goroutine with its stack; see \"A service that hangs at start\" in docs/TROUBLESHOOTING.md")
@@ -181,6 +211,9 @@ func systemOutcome(io streams, res *headless.Result) error {
 	failed := false
 	for _, s := range res.Services {
 		switch {
+		case left[s.Name], reached(s.Result, tracer.PhaseAttach):
+			// Attached or connected: detached and left running.
+			continue
 		case s.NotStarted != "":
 			fmt.Fprintf(io.err, "kratos-trace: service %s was not started: %s\n", s.Name, s.NotStarted)
 		case s.Killed:

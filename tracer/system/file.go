@@ -46,6 +46,11 @@ type Service struct {
 	// Connect is the address of a Delve server (dlv --headless) that runs
 	// the service elsewhere, instead of a Package built here.
 	Connect string
+	// Attach names a program already running on this machine (a pid, or
+	// a name as `kratos-trace attach` takes it), instead of a Package
+	// built here. It is attached to when the system starts and counts as
+	// at app.running once its attach stop is reported.
+	Attach string
 	// Args are the program's arguments; Env are KEY=VALUE variables added
 	// to its environment; WorkingDir is where it runs ("" for the default,
 	// its package directory).
@@ -176,14 +181,14 @@ func Check(f *File, name string) error {
 	seen := map[string]int{}
 	for i := range f.Services {
 		s := &f.Services[i]
-		switch {
-		case s.Package == "" && s.Connect == "":
-			return p.fail(s.Line, fmt.Sprintf("service %s has neither a package nor connect", orIndex(s.Name, i)), "give `package: ./cmd/server` to build it here, or `connect: HOST:PORT` for a dlv --headless elsewhere")
-		case s.Package != "" && s.Connect != "":
-			return p.fail(s.Line, fmt.Sprintf("service %s has both a package and connect", orIndex(s.Name, i)), "keep one: package builds it here, connect reads it from a Delve server elsewhere")
+		if err := p.checkKind(s, i); err != nil {
+			return err
 		}
 		if s.Name == "" {
-			s.Name = DefaultName(s.Package, f.Dir)
+			s.Name = remoteName(*s)
+			if s.Package != "" {
+				s.Name = DefaultName(s.Package, f.Dir)
+			}
 		}
 		if prev, dup := seen[s.Name]; dup {
 			return p.fail(s.Line, fmt.Sprintf("two services are named %s (the first on line %d)", s.Name, prev), "give each service its own `name:`")
@@ -198,7 +203,7 @@ func Check(f *File, name string) error {
 	}
 	for i := range f.Services {
 		s := &f.Services[i]
-		if s.After == nil && i > 0 {
+		if s.After == nil && i > 0 && s.Running() == "" {
 			s.After = []string{f.Services[i-1].Name}
 		}
 		for _, a := range s.After {
@@ -214,6 +219,53 @@ func Check(f *File, name string) error {
 		return p.fail(serviceLine(f.Services, cycle[0]), fmt.Sprintf("the services come after each other in a cycle: %s", strings.Join(cycle, " → ")), "remove one of them from the other's `after:`")
 	}
 	return nil
+}
+
+// Running says how a service that is not built here is reached: "connect"
+// or "attach", or "" for a package.
+func (s Service) Running() string {
+	switch {
+	case s.Connect != "":
+		return "connect"
+	case s.Attach != "":
+		return "attach"
+	}
+	return ""
+}
+
+// checkKind refuses a service that does not say in exactly one way what
+// to trace (package, connect or attach), and an `after:` for one that is
+// already running: it is traced from the start and waits for nobody.
+func (p *parser) checkKind(s *Service, i int) error {
+	var given []string
+	for _, k := range []struct{ key, v string }{{"package", s.Package}, {"connect", s.Connect}, {"attach", s.Attach}} {
+		if k.v != "" {
+			given = append(given, k.key)
+		}
+	}
+	switch {
+	case len(given) == 0:
+		return p.fail(s.Line, fmt.Sprintf("service %s has none of package, connect or attach", orIndex(s.Name, i)), "give `package: ./cmd/server` to build it here, `connect: HOST:PORT` for a dlv --headless elsewhere, or `attach: NAME|PID` for a program running here")
+	case len(given) > 1:
+		return p.fail(s.Line, fmt.Sprintf("service %s has both %s and %s", orIndex(s.Name, i), given[0], given[1]), "keep one: package builds it here, connect reads it from a Delve server elsewhere, attach attaches to a program running here")
+	case s.Running() != "" && len(s.After) > 0:
+		return p.fail(s.Line, fmt.Sprintf("service %s is already running (%s) and cannot come after %s", orIndex(s.Name, i), given[0], strings.Join(s.After, ", ")), "drop its `after:`; it is traced from the start, and the services after it start once it is reached")
+	}
+	return nil
+}
+
+// remoteName is the name a connected or attached service gets when the
+// file gives none: the attached program's name, or the Delve server's
+// host.
+func remoteName(s Service) string {
+	if s.Attach != "" {
+		return s.Attach
+	}
+	host := s.Connect
+	if i := strings.LastIndex(host, ":"); i >= 0 {
+		host = host[:i]
+	}
+	return host
 }
 
 // DefaultName is a service's name when the file gives none: the last
@@ -448,6 +500,7 @@ func (p *parser) service(n *yaml.Node) (Service, error) {
 		"name":    func(v *yaml.Node) error { return p.scalar(v, "name", &s.Name) },
 		"package": func(v *yaml.Node) error { return p.scalar(v, "package", &s.Package) },
 		"connect": func(v *yaml.Node) error { return p.scalar(v, "connect", &s.Connect) },
+		"attach":  func(v *yaml.Node) error { return p.scalar(v, "attach", &s.Attach) },
 		"args":    func(v *yaml.Node) error { return p.strings(v, "args", &s.Args) },
 		"env":     func(v *yaml.Node) error { return p.env(v, &s.Env) },
 		"wd":      func(v *yaml.Node) error { return p.scalar(v, "wd", &s.WorkingDir) },

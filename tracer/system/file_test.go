@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -75,8 +76,11 @@ func TestParseErrors(t *testing.T) {
 		{"after itself", "services:\n  - name: a\n    package: ./a\n    after: [a]\n", 2, "service a comes after itself"},
 		{"after unknown", "services:\n  - name: a\n    package: ./a\n    after: [nope]\n", 2, "comes after nope, which is no service"},
 		{"after a process", "services:\n  - name: a\n    package: ./a\n    after: [etcd]\nprocesses:\n  - name: etcd\n    command: [etcd]\n", 2, "comes after etcd, which is no service"},
-		{"no package", "services:\n  - name: a\n", 2, "service a has neither a package nor connect"},
-		{"package and connect", "services:\n  - name: a\n    package: ./a\n    connect: 127.0.0.1:2345\n", 2, "has both a package and connect"},
+		{"no package", "services:\n  - name: a\n", 2, "service a has none of package, connect or attach"},
+		{"package and connect", "services:\n  - name: a\n    package: ./a\n    connect: 127.0.0.1:2345\n", 2, "has both package and connect"},
+		{"connect and attach", "services:\n  - name: x\n    package: ./x\n  - name: a\n    connect: 127.0.0.1:2345\n    attach: server\n", 4, "service a has both connect and attach"},
+		{"attach after", "services:\n  - name: x\n    package: ./x\n  - name: a\n    attach: \"4242\"\n    after: [x]\n", 4, "service a is already running (attach) and cannot come after x"},
+		{"connect after", "services:\n  - name: x\n    package: ./x\n\n  - connect: 10.0.0.1:2345\n    after: [x]\n", 5, "service #2 is already running (connect)"},
 		{"no services", "processes:\n  - name: etcd\n    command: [etcd]\n", 1, "no services"},
 		{"services not a list", "services:\n  name: a\n", 2, "services should be a list, not a mapping"},
 		{"args not a list", "services:\n  - name: a\n    package: ./a\n    args: -conf x\n", 4, "args should be a list"},
@@ -145,5 +149,23 @@ func TestDefaultName(t *testing.T) {
 		if got := DefaultName(pkg, "/src/root"); got != want {
 			t.Errorf("DefaultName(%q) = %q, want %q", pkg, got, want)
 		}
+	}
+}
+
+// TestParseRunningServices: a connected or attached service waits for
+// nobody, is named after what it reaches, and the service listed after it
+// starts once it is reached.
+func TestParseRunningServices(t *testing.T) {
+	f, err := Parse("sys.yaml", []byte("services:\n  - package: ./greeter/cmd/server\n  - attach: layout\n  - connect: 10.0.0.7:2345\n  - name: gw\n    package: ./gw\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range f.Services {
+		got = append(got, fmt.Sprintf("%s[%s] after %v", s.Name, s.Running(), s.After))
+	}
+	want := []string{"greeter[] after []", "layout[attach] after []", "10.0.0.7[connect] after []", "gw[] after [10.0.0.7]"}
+	if !slices.Equal(got, want) {
+		t.Errorf("services\n got %q\nwant %q", got, want)
 	}
 }

@@ -319,7 +319,8 @@ func (s *System) forward(m *member) {
 		}
 		s.noteServers(m, ev)
 		s.emit(m, ev)
-		if ev.Phase == tracer.PhaseRunning && (ev.Kind == tracer.KindStop || ev.Kind == tracer.KindPass) {
+		// An attached service is serving at its attach stop.
+		if tracer.IsServing(ev.Phase) && (ev.Kind == tracer.KindStop || ev.Kind == tracer.KindPass) {
 			s.mu.Lock()
 			m.running = true
 			s.mu.Unlock()
@@ -372,10 +373,31 @@ func (s *System) launchReady() {
 	s.mu.Unlock()
 	for _, m := range now {
 		if len(m.svc.After) > 0 && !s.opts.Together {
-			s.emit(m, tracer.Event{Kind: tracer.KindStatus, Status: fmt.Sprintf("starting: %s at app.running", strings.Join(m.svc.After, ", "))})
+			s.emit(m, tracer.Event{Kind: tracer.KindStatus, Status: "starting: " + s.reachedNames(m.svc.After)})
 		}
 		close(m.launch)
 	}
+}
+
+// reachedNames says where the services named were reached: "a, b at
+// app.running", an attached one at its attach stop.
+func (s *System) reachedNames(names []string) string {
+	var running, attached []string
+	for _, name := range names {
+		if slices.ContainsFunc(s.members, func(m *member) bool { return m.svc.Name == name && m.svc.Attach != "" }) {
+			attached = append(attached, name)
+		} else {
+			running = append(running, name)
+		}
+	}
+	var parts []string
+	if len(running) > 0 {
+		parts = append(parts, strings.Join(running, ", ")+" at app.running")
+	}
+	if len(attached) > 0 {
+		parts = append(parts, strings.Join(attached, ", ")+" attached")
+	}
+	return strings.Join(parts, "; ")
 }
 
 // dropWaiting gives up the services that wait to launch and cannot any
@@ -525,6 +547,15 @@ func (s *System) shutDown(sig os.Signal, order []*member) {
 			_ = s.resume(context.Background(), tracer.Source.Continue)
 		}
 		if ended {
+			continue
+		}
+		if how := m.svc.Running(); how != "" {
+			// A program the system did not start is left as its own
+			// command leaves it: detached (attach), or running on under
+			// its Delve server (connect).
+			s.emit(m, tracer.Event{Kind: tracer.KindStatus, Status: fmt.Sprintf("not signalled: it was running before the system (%s); leaving it running", how)})
+			m.src.Close()
+			<-m.done
 			continue
 		}
 		if err := m.src.Signal(context.Background(), sig); err != nil {
