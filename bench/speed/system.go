@@ -70,27 +70,11 @@ func (b *bench) setUpSystem(ctx context.Context) (*systemSetup, error) {
 	ss := &systemSetup{etcdPort: ports[0], etcdPeer: ports[1], gatewayHTTP: ports[2], requestPath: "/gateway/bench",
 		cache: filepath.Join(b.work, "cache-system")}
 	etcdAddr := fmt.Sprintf("127.0.0.1:%d", ss.etcdPort)
-	greeterConf := fmt.Sprintf(`server:
-  http:
-    addr: 127.0.0.1:%d
-    timeout: 1s
-  grpc:
-    addr: 127.0.0.1:%d
-    timeout: 1s
-data:
-  database:
-    driver: sqlite
-    source: ":memory:"
-  redis:
-    network: tcp
-    addr: 127.0.0.1:1
-    read_timeout: 0.2s
-    write_timeout: 0.2s
-registry:
+	greeterConf := demoConfigYAML(ports[3], ports[4]) + fmt.Sprintf(`registry:
   etcd:
     endpoints: [%s]
     dial_timeout: 1s
-`, ports[3], ports[4], etcdAddr)
+`, etcdAddr)
 	gatewayConf := fmt.Sprintf(`server:
   http:
     addr: 127.0.0.1:%d
@@ -105,7 +89,9 @@ registry:
 		{"greeter", filepath.Join(demo, "cmd", "server"), greeterConf},
 		{"gateway", filepath.Join(demo, "gateway", "cmd", "server"), gatewayConf},
 	} {
-		dir := filepath.Join(b.work, "system-"+svc.name)
+		// A directory of its own: kratos reads every file of a config
+		// directory, and the debug build and init script sit beside it.
+		dir := filepath.Join(b.work, "system-"+svc.name, "conf")
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
 		}
@@ -189,7 +175,7 @@ func (b *bench) runSystemKratosTrace(ctx context.Context, ss *systemSetup, name 
 	replied := false
 	res, err := runCommand(cmd, func(at time.Duration, stream, line string) {
 		logBuf.WriteString(line + "\n")
-		if stream == "stdout" && strings.Contains(line, `"request.reply"`) && strings.Contains(line, `"status":200`) {
+		if stream == "stdout" && strings.Contains(line, `"request.reply"`) && strings.Contains(line, `"code":200,`) {
 			replied = true
 		}
 	})
