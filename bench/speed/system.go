@@ -51,8 +51,10 @@ type systemService struct {
 
 // systemMeasurement is one system run.
 type systemMeasurement struct {
-	wall  time.Duration
-	hwmKB int64 // kratos-trace's peak RSS; dlv's summed over both sessions
+	wall time.Duration
+	// hwmKB is the peak RSS of kratos-trace's processes (its own and each
+	// service's Delve server), summed; dlv's summed over both sessions.
+	hwmKB int64
 }
 
 // setUpSystem writes the configs and the system file, builds both services
@@ -173,12 +175,17 @@ func (b *bench) runSystemKratosTrace(ctx context.Context, ss *systemSetup, name 
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	var logBuf strings.Builder
 	replied := false
+	// Each service's Delve server is a process of its own, kratos-trace's
+	// binary started again: the peak RSS is that of all of them.
+	stopSampling := make(chan struct{})
+	peak := sampleExeHWM(b.kt, stopSampling)
 	res, err := runCommand(cmd, func(at time.Duration, stream, line string) {
 		logBuf.WriteString(line + "\n")
 		if stream == "stdout" && strings.Contains(line, `"request.reply"`) && strings.Contains(line, `"code":200,`) {
 			replied = true
 		}
 	})
+	close(stopSampling)
 	_ = os.WriteFile(filepath.Join(b.work, name+".log"), []byte(logBuf.String()), 0o644)
 	if err != nil {
 		return systemMeasurement{}, err
@@ -186,7 +193,42 @@ func (b *bench) runSystemKratosTrace(ctx context.Context, ss *systemSetup, name 
 	if res.exitErr != nil || !replied {
 		return systemMeasurement{}, fmt.Errorf("kratos-trace's system run failed (%v, reply 200: %v); the end of its output:\n%s", res.exitErr, replied, tail(logBuf.String(), 15))
 	}
-	return systemMeasurement{wall: res.wall, hwmKB: res.hwmKB}, nil
+	return systemMeasurement{wall: res.wall, hwmKB: max(res.hwmKB, peak())}, nil
+}
+
+// sampleExeHWM sums the peak resident sets (VmHWM) of every process that
+// runs the executable exe, polled every 10 ms until stop is closed; the
+// returned function gives the sum once sampling has stopped.
+func sampleExeHWM(exe string, stop <-chan struct{}) func() int64 {
+	peaks := map[int]int64{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			for _, pid := range allPids() {
+				if runsExe(pid, exe) {
+					if kb := readStatusKB(fmt.Sprintf("/proc/%d/status", pid), "VmHWM:"); kb > peaks[pid] {
+						peaks[pid] = kb
+					}
+				}
+			}
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() int64 {
+		<-done
+		var sum int64
+		for _, kb := range peaks {
+			sum += kb
+		}
+		return sum
+	}
 }
 
 // runSystemDlv does what the system run does with etcd and two raw dlv
@@ -421,7 +463,7 @@ func (r *results) systemMarkdown() string {
 	w("| two raw `dlv exec --init` sessions | %s | %s – %s | 1.00 | | |\n", seconds(median(dlv)), seconds(slices.Min(dlv)), seconds(slices.Max(dlv)))
 	w("| kratos-trace `run --system --headless --request` | %s | %s – %s | **%.2f** | %s | %s |\n\n", seconds(median(kt)), seconds(slices.Min(kt)), seconds(slices.Max(kt)), ratio, wallC.text, wallC.mark())
 	w("| system memory | value | target | |\n|---|---|---|---|\n")
-	w("| peak RSS of kratos-trace with two services, largest over all runs | %s (%.2f× one service's %s) | %s | %s |\n",
+	w("| peak RSS of kratos-trace with two services (its process and each service's Delve server process, summed), largest over all runs | %s (%.2f× one service's %s) | %s | %s |\n",
 		formatKB(peak), rssRatio, formatKB(r.peakRSSKB(kindWarm)), rssC.text, rssC.mark())
 	w("| peak RSS of the two raw dlv, summed, for comparison | %s | | |\n\n", formatKB(dlvPeak))
 	return b.String()
