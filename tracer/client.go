@@ -79,3 +79,13 @@ func IsClientSide(id PhaseID) bool {
 	}
 	return false
 }
+
+// NotInEveryBoot reports whether a boot of a Kratos service that
+// kratos-trace launched may lack phase id: main (for programs that are not
+// Kratos apps), break (the user's own breakpoints), the client side's
+// (IsClientSide) and attach (only a trace that attached to a running
+// program has it). A recording of the demo's boot, the tour's, has every
+// other phase.
+func NotInEveryBoot(id PhaseID) bool {
+	return id == PhaseMain || id == PhaseBreak || id == PhaseAttach || IsClientSide(id)
+}

@@ -66,6 +66,40 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 		return // a newer comparison is on its way
 	}
 	m.base.result = msg.result
+	if !m.sys.multi() || !isSystemDiff(msg.result) {
+		m.markBaseline(msg.result, "")
+		return
+	}
+	// Two systems compared: each service's panes get its own sections.
+	shown := m.service
+	for i, v := range m.sys.svcs {
+		if i < len(m.services) {
+			m.paneSet = m.services[i]
+			m.markBaseline(msg.result, v.name)
+		}
+	}
+	m.paneSet = m.services[shown]
+}
+
+// isSystemDiff reports whether r compares two systems service by service.
+func isSystemDiff(r *diff.Result) bool {
+	for _, s := range r.Sections {
+		if s.Service != "" || s.ID == diff.SectionServices {
+			return true
+		}
+	}
+	return false
+}
+
+// markBaseline hands the panes shown the marks of result's sections of
+// service svc ("" for a single service's diff).
+func (m *Model) markBaseline(result *diff.Result, svc string) {
+	section := func(id diff.SectionID) *diff.Section {
+		if svc == "" {
+			return result.Section(id)
+		}
+		return result.ServiceSection(svc, id)
+	}
 	tx := m.tx
 	rows := map[phases.RowKey]pane.BaselineMark{}
 	add := func(k phases.RowKey, short, full string) {
@@ -75,7 +109,7 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 		rows[k] = pane.BaselineMark{Short: short, Full: full}
 	}
 	for _, id := range []diff.SectionID{diff.SectionPhases, diff.SectionTimes} {
-		s := msg.result.Section(id)
+		s := section(id)
 		if s == nil {
 			continue
 		}
@@ -102,7 +136,7 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 		}
 	}
 	leaves := map[string]pane.BaselineMark{}
-	if s := msg.result.Section(diff.SectionBootstrap); s != nil {
+	if s := section(diff.SectionBootstrap); s != nil {
 		for _, c := range s.Changes {
 			full := pane.Sanitize(c.Path) + " " + changeText(c)
 			switch {
@@ -122,7 +156,7 @@ func (m *Model) applyBaseline(msg baselineMsg) {
 		}
 	}
 	footer := ""
-	if n := msg.result.Shown(); n > 0 {
+	if n := result.Shown(); n > 0 {
 		footer = pane.MarkBaseline + " " + fmt.Sprintf(tx.BaselineCount, n)
 	}
 	m.phases.SetBaseline(rows, footer, tx.BaselineLegend)

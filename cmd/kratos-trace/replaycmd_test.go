@@ -80,20 +80,7 @@ func skipWithoutPtrace(t *testing.T, stderr string) {
 func demoRecording(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "demo.jsonl")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rec := replay.Record(tracertest.NewFake(tracertest.DemoEvents()), f, replay.RecordOptions{})
-	for ev := range rec.Events() {
-		if ev.Kind == tracer.KindStop {
-			rec.Continue(t.Context())
-		}
-	}
-	if err := rec.Close(); err != nil {
-		t.Fatal(err)
-	}
+	recordEvents(t, path, tracertest.DemoEvents())
 	return path
 }
 

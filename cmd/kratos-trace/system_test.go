@@ -99,6 +99,7 @@ func TestDemoSystem(t *testing.T) {
 
 	// The replay prints the system as the run did.
 	checkReplay(t, rec, out)
+	checkSystemExportAndDiff(t, rec)
 }
 
 // etcdKeysAfter starts etcd again on the data the trace's etcd left and

@@ -44,11 +44,9 @@ func TestTourHeadlessNeedsNoGo(t *testing.T) {
 			}
 			text := out.String()
 			for _, p := range tracer.Phases {
-				if p.ID == tracer.PhaseMain || p.ID == tracer.PhaseBreak || tracer.IsClientSide(p.ID) {
-					// Not in a boot of the demo: main is for programs
-					// that are not Kratos apps, break for the user's own
-					// breakpoints, the client side's for programs that
-					// call another service.
+				if tracer.NotInEveryBoot(p.ID) {
+					// Not in a launched boot of the demo (see
+					// tracer.NotInEveryBoot).
 					continue
 				}
 				n, _ := tracer.NoteFor(p.ID, tt.lang)

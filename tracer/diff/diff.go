@@ -44,6 +44,10 @@ const (
 	// SectionTimes: the phases whose program time changed beyond the
 	// threshold.
 	SectionTimes SectionID = "times"
+	// SectionServices: in a diff of two systems, the services one system
+	// has and the other has not, first, each reported once; the other
+	// sections follow service by service (Section.Service).
+	SectionServices SectionID = "services"
 )
 
 // Op says what happened to the thing at a Change's path.
@@ -95,8 +99,11 @@ type Change struct {
 
 // Section is one part of a Result.
 type Section struct {
-	ID      SectionID `json:"section"`
-	Changes []Change  `json:"changes"`
+	ID SectionID `json:"section"`
+	// Service is the service of a system the section compares; "" in a
+	// diff of single services, and on the services section.
+	Service string   `json:"service,omitempty"`
+	Changes []Change `json:"changes"`
 	// Notes say what the section could not compare, or sum it up (the
 	// times section gives the boot's and the shutdown's totals); they are
 	// not differences.
@@ -155,7 +162,19 @@ func (r *Result) Counts(id SectionID) bool {
 	return id != SectionTimes || r.TimesCount
 }
 
-// Section returns the section id, or nil when the Result leaves it out.
+// ServiceSection returns the section id of service svc in a diff of two
+// systems, or nil.
+func (r *Result) ServiceSection(svc string, id SectionID) *Section {
+	for i := range r.Sections {
+		if r.Sections[i].ID == id && r.Sections[i].Service == svc {
+			return &r.Sections[i]
+		}
+	}
+	return nil
+}
+
+// Section returns the section id, or nil when the Result leaves it out; in
+// a diff of two systems, the first service's.
 func (r *Result) Section(id SectionID) *Section {
 	for i := range r.Sections {
 		if r.Sections[i].ID == id {
@@ -235,6 +254,14 @@ type Boot struct {
 
 // Compare returns what is different in boot b from boot a.
 func Compare(a, b Boot, opts Options) *Result {
+	if tracer.IsSystemTrace(a.Events) || tracer.IsSystemTrace(b.Events) {
+		return compareSystems(a, b, opts)
+	}
+	return compareOne(a, b, opts)
+}
+
+// compareOne compares two boots of one service.
+func compareOne(a, b Boot, opts Options) *Result {
 	th := opts.Threshold
 	if th == (Threshold{}) {
 		th = DefaultThreshold()

@@ -40,6 +40,13 @@ func concurrent(phase tracer.PhaseID) bool {
 	return phase == tracer.PhaseServerStart || phase == tracer.PhaseServerStop
 }
 
+// asynchronous reports whether phase comes whenever another goroutine
+// gets to it rather than at a point of the boot: a resolver's
+// discovery.update lands between whichever phases the boot is at.
+func asynchronous(phase tracer.PhaseID) bool {
+	return phase == tracer.PhaseDiscoveryUpdate
+}
+
 // canonical returns the entries with every run of a concurrent phase sorted
 // by key, so that the order the goroutines happened to run in is not a
 // difference.
@@ -207,6 +214,8 @@ func phaseSection(rows []pair) Section {
 			s.Changes = append(s.Changes, phaseChange(Removed, r.a.ev, where(r.a), ""))
 		case r.a == nil:
 			s.Changes = append(s.Changes, phaseChange(Added, r.b.ev, "", where(r.b)))
+		case r.moved && asynchronous(r.b.ev.Phase):
+			// Where it came is chance, not a difference.
 		case r.moved:
 			s.Changes = append(s.Changes, phaseChange(Moved, r.b.ev, where(r.a), where(r.b)))
 		case r.a.ev.Skipped != r.b.ev.Skipped:

@@ -52,14 +52,18 @@ type File struct {
 // complete (duration) slice, "i" for an instant and "M" for metadata; Ts and
 // Dur are in microseconds.
 type TraceEvent struct {
-	Name string         `json:"name"`
-	Cat  string         `json:"cat,omitempty"`
-	Ph   string         `json:"ph"`
-	Ts   float64        `json:"ts"`
-	Dur  *float64       `json:"dur,omitempty"`
-	Pid  int            `json:"pid"`
-	Tid  int            `json:"tid"`
-	S    string         `json:"s,omitempty"`
+	Name string   `json:"name"`
+	Cat  string   `json:"cat,omitempty"`
+	Ph   string   `json:"ph"`
+	Ts   float64  `json:"ts"`
+	Dur  *float64 `json:"dur,omitempty"`
+	Pid  int      `json:"pid"`
+	Tid  int      `json:"tid"`
+	S    string   `json:"s,omitempty"`
+	// ID ties a flow's start ("s") to its end ("f"); Bp "e" binds the end
+	// to the slice enclosing it.
+	ID   int            `json:"id,omitempty"`
+	Bp   string         `json:"bp,omitempty"`
 	Args map[string]any `json:"args,omitempty"`
 }
 
@@ -94,7 +98,17 @@ func Build(events []tracer.Event, opts Options) *File {
 	if name == "" {
 		name = "kratos-trace"
 	}
-	b := &builder{}
+	if tracer.IsSystemTrace(events) {
+		return buildSystem(events, name, opts)
+	}
+	b := &builder{pid: pid}
+	b.process(events, name)
+	return &File{TraceEvents: b.out, DisplayTimeUnit: "ms", OtherData: opts.Metadata}
+}
+
+// process writes the tracks of one program's events, in the process named
+// name.
+func (b *builder) process(events []tracer.Event, name string) {
 	b.meta("process_name", tidLifecycle, map[string]any{"name": name})
 	b.meta("thread_name", tidLifecycle, map[string]any{"name": "lifecycle"})
 	b.meta("thread_sort_index", tidLifecycle, map[string]any{"sort_index": 0})
@@ -111,7 +125,6 @@ func Build(events []tracer.Event, opts Options) *File {
 	b.servers(phases, end)
 	b.requests(events, end)
 	b.output(events)
-	return &File{TraceEvents: b.out, DisplayTimeUnit: "ms", OtherData: opts.Metadata}
 }
 
 // endOf is the time of the trace's last event.
@@ -129,21 +142,25 @@ func micros(d tracer.Duration) float64 {
 	return math.Round(float64(d) / 1e3)
 }
 
+// builder writes the tracks of one process: pid, with its timestamps
+// moved by shift (a system's service launched shift µs after the first).
 type builder struct {
-	out []TraceEvent
+	out   []TraceEvent
+	pid   int
+	shift float64
 }
 
 func (b *builder) meta(name string, tid int, args map[string]any) {
-	b.out = append(b.out, TraceEvent{Name: name, Ph: "M", Pid: pid, Tid: tid, Args: args})
+	b.out = append(b.out, TraceEvent{Name: name, Ph: "M", Pid: b.pid, Tid: tid, Args: args})
 }
 
 func (b *builder) slice(name, cat string, tid int, from, to float64, args map[string]any) {
 	dur := max(to-from, 0)
-	b.out = append(b.out, TraceEvent{Name: name, Cat: cat, Ph: "X", Ts: from, Dur: &dur, Pid: pid, Tid: tid, Args: args})
+	b.out = append(b.out, TraceEvent{Name: name, Cat: cat, Ph: "X", Ts: from + b.shift, Dur: &dur, Pid: b.pid, Tid: tid, Args: args})
 }
 
 func (b *builder) instant(name, cat string, tid int, ts float64, args map[string]any) {
-	b.out = append(b.out, TraceEvent{Name: name, Cat: cat, Ph: "i", S: "t", Ts: ts, Pid: pid, Tid: tid, Args: args})
+	b.out = append(b.out, TraceEvent{Name: name, Cat: cat, Ph: "i", S: "t", Ts: ts + b.shift, Pid: b.pid, Tid: tid, Args: args})
 }
 
 // lifecycle writes the group slices and, inside them, a slice per phase from

@@ -1,8 +1,6 @@
 package export
 
 import (
-	"bytes"
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -10,17 +8,7 @@ import (
 )
 
 func TestExportRequestTracks(t *testing.T) {
-	var buf bytes.Buffer
-	if err := Write(&buf, tracertest.RequestEvents(), Options{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Validate(buf.Bytes()); err != nil {
-		t.Fatalf("invalid trace: %v", err)
-	}
-	var f File
-	if err := json.Unmarshal(buf.Bytes(), &f); err != nil {
-		t.Fatal(err)
-	}
+	f := exportEvents(t, tracertest.RequestEvents(), Options{})
 	threads := map[int]string{}
 	layers := map[int][]TraceEvent{}
 	for _, ev := range f.TraceEvents {

@@ -77,6 +77,9 @@ func WriteDiff(w io.Writer, r *diff.Result, o DiffOptions) error {
 			}
 			heading = fmt.Sprintf(wd.times, r.Threshold.Ratio, r.Threshold.Min, noise)
 		}
+		if s.Service != "" {
+			heading = s.Service + ": " + heading
+		}
 		fmt.Fprintln(bw)
 		fmt.Fprintln(bw, paint(ansiBold, heading))
 		for _, c := range s.Changes {
@@ -123,11 +126,15 @@ func sectionCounts(s diff.Section, wd *diffWords) []string {
 		}
 	}
 	var out []string
+	prefix := ""
+	if s.Service != "" {
+		prefix = s.Service + " "
+	}
 	if n := len(s.Changes) - moved; n > 0 {
-		out = append(out, fmt.Sprintf("%s %d", s.ID, n))
+		out = append(out, fmt.Sprintf("%s%s %d", prefix, s.ID, n))
 	}
 	if moved > 0 {
-		out = append(out, fmt.Sprintf("%s %d", wd.movedCount, moved))
+		out = append(out, fmt.Sprintf("%s%s %d", prefix, wd.movedCount, moved))
 	}
 	return out
 }

@@ -71,3 +71,30 @@ Times (changed by ×1.5 and 5ms or more)
 		t.Errorf("zh with colour:\n%q", b.String())
 	}
 }
+
+func TestWriteSystemDiff(t *testing.T) {
+	res := &diff.Result{A: "a.jsonl", B: "b.jsonl", Sections: []diff.Section{
+		{ID: diff.SectionServices, Changes: []diff.Change{{Op: diff.Added, Path: "inventory", After: "exit status 0"}}},
+		{ID: diff.SectionPhases, Service: "greeter", Changes: []diff.Change{}},
+		{ID: diff.SectionBootstrap, Service: "gateway", Changes: []diff.Change{{Op: diff.Changed, Path: "data.redis.read_timeout", Before: "200ms", After: "500ms"}}},
+	}}
+	var b strings.Builder
+	if err := WriteDiff(&b, res, DiffOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	want := `--- a.jsonl
++++ b.jsonl
+
+Services
++ inventory: exit status 0
+
+gateway: Bootstrap
+- data.redis.read_timeout: 200ms
++ data.redis.read_timeout: 500ms
+
+2 difference(s): services 1, gateway bootstrap 1.
+`
+	if b.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
