@@ -32,6 +32,7 @@ type options struct {
 	runTimeout time.Duration
 	keep       bool
 	microBench bool
+	system     bool
 }
 
 func main() {
@@ -51,6 +52,7 @@ func run(ctx context.Context, args []string, out, log io.Writer) int {
 	fs.DurationVar(&opts.runTimeout, "run-timeout", 3*time.Minute, "the longest one traced run may take")
 	fs.BoolVar(&opts.keep, "keep", false, "keep the work directory (logs, init script, binaries)")
 	fs.BoolVar(&opts.microBench, "micro", true, "also run the Go benchmarks of the build cache")
+	fs.BoolVar(&opts.system, "system", true, "also time the demo system (etcd, greeter, gateway) against two raw dlv exec sessions")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -138,6 +140,11 @@ func (b *bench) run(ctx context.Context) (*results, error) {
 			b.logf("round %d/%d %-5s %7.2fs  first stop %6.2fs  %2d stops  peak RSS %s", r+1, b.opts.rounds, kind,
 				m.wall.Seconds(), m.firstStop.Seconds(), m.stops, formatKB(m.hwmKB))
 			res.add(kind, m)
+		}
+	}
+	if b.opts.system {
+		if err := b.systemRounds(ctx, res); err != nil {
+			return nil, err
 		}
 	}
 	if b.opts.microBench {

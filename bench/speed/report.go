@@ -36,8 +36,11 @@ type results struct {
 	pkg        string
 	runs       map[runKind][]measurement
 	micro      []microResult
-	loadAfter  string
-	took       time.Duration
+	// system and systemDlv are the system row's runs (system.go).
+	system    []systemMeasurement
+	systemDlv []systemMeasurement
+	loadAfter string
+	took      time.Duration
 }
 
 func (r *results) add(kind runKind, m measurement) {
@@ -124,7 +127,8 @@ func (r *results) checks() (cold, warm, firstStop, latency, rss targetCheck) {
 
 func (r *results) targetsMet() bool {
 	a, b, c, d, e := r.checks()
-	return a.ok && b.ok && c.ok && d.ok && e.ok
+	f, g, _, _ := r.systemChecks()
+	return a.ok && b.ok && c.ok && d.ok && e.ok && f.ok && g.ok
 }
 
 func (c targetCheck) mark() string {
@@ -200,6 +204,7 @@ func (r *results) markdown() string {
 	w("| peak RSS of kratos-trace (VmHWM of its process), largest over all runs | %s | %s | %s |\n", formatKB(r.peakRSSKB(kindCold, kindWarm)), rssC.text, rssC.mark())
 	w("| peak RSS of raw dlv, for comparison | %s | | |\n\n", formatKB(r.peakRSSKB(kindDlv, kindDlvExec)))
 
+	w("%s", r.systemMarkdown())
 	w("Where the time goes (medians):\n\n")
 	w("| | dlv debug | dlv exec | cold | warm |\n|---|---|---|---|---|\n")
 	for _, step := range []struct {

@@ -438,7 +438,13 @@ func writeDemoConfig(work string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	yaml := fmt.Sprintf(`server:
+	return dir, os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(demoConfigYAML(httpPort, grpcPort)), 0o644)
+}
+
+// demoConfigYAML is the demo's config with its servers at the ports, an
+// in-memory database and no Redis.
+func demoConfigYAML(httpPort, grpcPort int) string {
+	return fmt.Sprintf(`server:
   http:
     addr: 127.0.0.1:%d
     timeout: 1s
@@ -455,7 +461,6 @@ data:
     read_timeout: 0.2s
     write_timeout: 0.2s
 `, httpPort, grpcPort)
-	return dir, os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(yaml), 0o644)
 }
 
 func freePort() (int, error) {

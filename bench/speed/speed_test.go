@@ -126,3 +126,23 @@ func TestLineWriter(t *testing.T) {
 		t.Errorf("lines %q", lines)
 	}
 }
+
+func TestSystemChecks(t *testing.T) {
+	r := &results{}
+	if wall, rss, _, _ := r.systemChecks(); !wall.ok || !rss.ok || r.systemMarkdown() != "" {
+		t.Fatal("a run without the system row must neither miss its targets nor print it")
+	}
+	r.add(kindWarm, measurement{hwmKB: 100_000})
+	r.system = []systemMeasurement{{wall: 4 * time.Second, hwmKB: 150_000}, {wall: 6 * time.Second, hwmKB: 210_000}}
+	r.systemDlv = []systemMeasurement{{wall: 10 * time.Second}, {wall: 12 * time.Second}}
+	wall, rss, ratio, rssRatio := r.systemChecks()
+	if ratio != 5.0/11 || !wall.ok {
+		t.Errorf("wall ratio %v (ok %v), want 5/11 met", ratio, wall.ok)
+	}
+	if rssRatio != 2.1 || rss.ok {
+		t.Errorf("RSS ratio %v (ok %v), want 2.1 missed", rssRatio, rss.ok)
+	}
+	if md := r.systemMarkdown(); !strings.Contains(md, "**0.45**") || !strings.Contains(md, "**missed**") {
+		t.Errorf("the system table lacks its ratio or its missed target:\n%s", md)
+	}
+}

@@ -1,6 +1,7 @@
 package delve
 
 import (
+	"context"
 	"errors"
 	"strings"
 
@@ -41,6 +42,10 @@ func (s *Session) NumberRequests(next func() int) {
 // on carry info. It needs the program at app.running or later, with the
 // request breakpoints set, and no request of its own in flight.
 func (s *Session) Follow(info tracer.RequestInfo) error {
+	// Its breakpoints wait for the first request: this may be it.
+	if err := s.armRunning(context.Background()); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {

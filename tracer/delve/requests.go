@@ -25,6 +25,12 @@ type requestState struct {
 	// means.
 	armed bool
 	bps   map[int]requestBP
+	// prepared: the target was read and the servers' timeouts lifted, at
+	// app.running; the breakpoints wait for the first request (armLater).
+	prepared bool
+	// armWait, once made, is closed when the breakpoints are set: a
+	// request asked for while the program runs on halts it to arm them.
+	armWait chan struct{}
 	// seq numbers the requests.
 	seq int
 	// target is where the App's servers listen; routes and grpcMethods
@@ -137,6 +143,9 @@ const replyGrace = 2 * time.Second
 func (s *Session) Send(ctx context.Context, spec tracer.RequestSpec) (tracer.RequestInfo, error) {
 	// As for a Continue: an inspector request under way finishes before
 	// the program runs.
+	if err := s.armRunning(ctx); err != nil {
+		return tracer.RequestInfo{}, err
+	}
 	s.insp.op.Lock()
 	defer s.insp.op.Unlock()
 	s.mu.Lock()
@@ -187,6 +196,9 @@ func (s *Session) requestableLocked() error {
 
 // Routes lists what the App serves; see tracer.Requester.
 func (s *Session) Routes(ctx context.Context) ([]tracer.Route, error) {
+	if err := s.armRunning(ctx); err != nil {
+		return nil, err
+	}
 	s.insp.op.Lock()
 	s.mu.Lock()
 	err, paused := s.requestableLocked(), s.paused
@@ -277,17 +289,18 @@ func (s *Session) stopServing() {
 // armRequests sets the breakpoints a request is followed through, once:
 // on the entry and on every return of each request function.
 func (s *Session) armRequests() {
+	s.prepareRequests()
 	s.mu.Lock()
 	armed := s.req.armed
 	s.req.armed = true
-	// Where to send: read here, in the run goroutine, which owns the
-	// servers; the App's servers do not move while it serves.
-	s.req.target = request.TargetOf(s.servers.snapshot())
+	wait := s.req.armWait
 	s.mu.Unlock()
 	if armed {
 		return
 	}
-	s.liftTimeouts()
+	if wait != nil {
+		defer close(wait)
+	}
 	if routes, methods, err := s.readRouteList(); err == nil {
 		s.mu.Lock()
 		s.req.routes, s.req.grpcMethods = routes, methods
@@ -342,6 +355,71 @@ func (s *Session) armRequests() {
 	}
 	if missing[tracer.PhaseRequestService] {
 		s.status("no service layer found in %s: requests are followed through the transport and middleware only (name the layers' packages with --layer service=DIR)", strings.Join(layers[tracer.PhaseRequestService], ", "))
+	}
+}
+
+// prepareRequests does at app.running what sending a request needs at
+// once: where to send, and the servers' timeouts lifted. Reading the
+// routes and finding the layers (a listing of the program's functions, a
+// tenth of a second or more) wait for the first request: armRequests.
+func (s *Session) prepareRequests() {
+	s.mu.Lock()
+	prepared := s.req.prepared
+	s.req.prepared = true
+	// Where to send: read here, in the run goroutine, which owns the
+	// servers; the App's servers do not move while it serves.
+	s.req.target = request.TargetOf(s.servers.snapshot())
+	s.mu.Unlock()
+	if !prepared {
+		s.liftTimeouts()
+	}
+}
+
+// armRunning sets the request breakpoints of a program that runs on past
+// app.running: the run goroutine halts it, arms them (takeArm) and lets it
+// run again. It returns once they are set, or with why they cannot be.
+func (s *Session) armRunning(ctx context.Context) error {
+	s.mu.Lock()
+	switch {
+	case s.ended:
+		s.mu.Unlock()
+		return tracer.ErrEnded
+	case s.req.armed:
+		s.mu.Unlock()
+		return nil
+	case !s.req.serving:
+		s.mu.Unlock()
+		return tracer.ErrNotServing
+	case s.paused:
+		// At a stop the command that sends arms them (startRequest).
+		s.mu.Unlock()
+		return nil
+	}
+	wait := s.req.armWait
+	if wait == nil {
+		wait = make(chan struct{})
+		s.req.armWait = wait
+		go s.haltUntil(wait)
+	}
+	s.mu.Unlock()
+	select {
+	case <-wait:
+		return nil
+	case <-s.done:
+		return tracer.ErrEnded
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// takeArm sets the request breakpoints armRunning asked for; it runs on
+// the run goroutine, where the program is still.
+func (s *Session) takeArm() {
+	s.mu.Lock()
+	due := s.req.armWait != nil && !s.req.armed
+	s.mu.Unlock()
+	if due {
+		s.armRequests()
 	}
 }
 

@@ -47,6 +47,7 @@ func (s *Session) resume(op string) {
 				return
 			}
 		}
+		s.takeArm()
 		if s.takeHalt() {
 			return
 		}
@@ -209,9 +210,8 @@ func (s *Session) report(h hit) bool {
 	}
 	s.noteRequestPhase(h.entry.Phase)
 	if h.entry.Phase == tracer.PhaseRunning {
-		// Armed while the program is stopped here, so that a request can
-		// also be sent once it runs on (requests.go).
-		s.armRequests()
+		// The request breakpoints wait for the first request (armRunning).
+		s.prepareRequests()
 	}
 	s.providerEntered(h.entry)
 	th := h.thread
