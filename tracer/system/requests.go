@@ -12,11 +12,16 @@ import (
 // that sending it goes there. A service that does not serve yet, or no
 // more, is left out.
 func (s *System) Routes(ctx context.Context) ([]tracer.Route, error) {
+	// With every service running on, each reads its own routes (a live
+	// session halts its program a moment for that).
 	paused, err := s.pausedMember(false)
-	if err != nil {
+	if err != nil && !errors.Is(err, tracer.ErrNotPaused) {
 		return nil, err
 	}
-	order := []*member{paused}
+	var order []*member
+	if paused != nil {
+		order = append(order, paused)
+	}
 	for _, m := range s.members {
 		if m != paused {
 			order = append(order, m)
@@ -31,7 +36,7 @@ func (s *System) Routes(ctx context.Context) ([]tracer.Route, error) {
 		}
 		routes, err := rq.Routes(ctx)
 		if err != nil {
-			if m == paused {
+			if m == paused || (paused == nil && first == nil) {
 				first = err
 			}
 			continue
@@ -57,20 +62,17 @@ func (s *System) Routes(ctx context.Context) ([]tracer.Route, error) {
 // let go.
 func (s *System) Send(ctx context.Context, spec tracer.RequestSpec) (tracer.RequestInfo, error) {
 	m, err := s.pausedMember(false)
+	if errors.Is(err, tracer.ErrNotPaused) && spec.Service != "" {
+		// Every service runs on: the one spec names takes it as a
+		// program that runs on does.
+		return s.sendTo(ctx, spec.Service, withTraceparent(spec))
+	}
 	if err != nil {
 		return tracer.RequestInfo{}, err
 	}
 	spec = withTraceparent(spec)
 	if spec.Service != "" && spec.Service != m.svc.Name {
-		other := s.member(spec.Service)
-		if other == nil {
-			return tracer.RequestInfo{}, errors.New("the system has no service " + spec.Service)
-		}
-		rq, ok := other.src.(tracer.Requester)
-		if !ok {
-			return tracer.RequestInfo{}, tracer.ErrUnsupported
-		}
-		return rq.Send(ctx, spec)
+		return s.sendTo(ctx, spec.Service, spec)
 	}
 	rq, ok := m.src.(tracer.Requester)
 	if !ok {
@@ -83,6 +85,20 @@ func (s *System) Send(ctx context.Context, spec tracer.RequestSpec) (tracer.Requ
 		return err
 	})
 	return info, err
+}
+
+// sendTo sends spec to the service named name, which runs on past its
+// app.running; its stops come once no other service is paused.
+func (s *System) sendTo(ctx context.Context, name string, spec tracer.RequestSpec) (tracer.RequestInfo, error) {
+	other := s.member(name)
+	if other == nil {
+		return tracer.RequestInfo{}, errors.New("the system has no service " + name)
+	}
+	rq, ok := other.src.(tracer.Requester)
+	if !ok {
+		return tracer.RequestInfo{}, tracer.ErrUnsupported
+	}
+	return rq.Send(ctx, spec)
 }
 
 // member is the service named name, or nil.
