@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
 // nestedModule writes a repository whose root is one module and whose
@@ -25,7 +26,7 @@ func nestedModule(t *testing.T, chatMod, chatSum, main string) (root string) {
 	if chatSum != "" {
 		files["chat/go.sum"] = chatSum
 	}
-	return writeModule(t, files)
+	return tracertest.WriteModule(t, files)
 }
 
 // buildError starts a trace of target and returns its error: the one Start

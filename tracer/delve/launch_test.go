@@ -4,33 +4,17 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
-
-// writeModule creates a throwaway module from path → content.
-func writeModule(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
 
 // TestCompileErrorShowsCompilerLines: a program that does not compile ends
 // the trace with one error event, the compiler's lines and no temp dir.
 func TestCompileErrorShowsCompilerLines(t *testing.T) {
-	dir := writeModule(t, map[string]string{
+	dir := tracertest.WriteModule(t, map[string]string{
 		"go.mod":  "module broken\n\ngo 1.26\n",
 		"main.go": "package main\n\nfunc main() {\n\tundefinedThing()\n}\n",
 	})

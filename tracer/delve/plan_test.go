@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
 // kratosSource returns the module cache directory of a kratos version, or
@@ -93,7 +94,7 @@ func TestFindInjectorDemo(t *testing.T) {
 }
 
 func TestFindInjectorRenamed(t *testing.T) {
-	dir := writeModule(t, map[string]string{
+	dir := tracertest.WriteModule(t, map[string]string{
 		"go.mod": "module renamed\n\ngo 1.26\n",
 		"main.go": `package main
 
@@ -135,7 +136,7 @@ func TestPlanWithoutKratos(t *testing.T) {
 }
 
 func TestScanTarget(t *testing.T) {
-	dir := writeModule(t, map[string]string{"main.go": `package main
+	dir := tracertest.WriteModule(t, map[string]string{"main.go": `package main
 
 func main() {
 	var bc Bootstrap
@@ -304,7 +305,7 @@ func TestPlanOrdersAppNewBeforeWireDone(t *testing.T) {
 }
 
 func TestFindInjectorHandBuiltMain(t *testing.T) {
-	dir := writeModule(t, map[string]string{
+	dir := tracertest.WriteModule(t, map[string]string{
 		"go.mod": "module handbuilt\n\ngo 1.26\n",
 		"main.go": `package main
 

@@ -9,31 +9,16 @@ import (
 	"testing"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
-// writeModule creates a throwaway module from path → content.
-func writeModule(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 func TestResolveTarget(t *testing.T) {
-	twoMains := writeModule(t, map[string]string{
+	twoMains := tracertest.WriteModule(t, map[string]string{
 		"go.mod":        "module two\n\ngo 1.26\n",
 		"cmd/a/main.go": "package main\n\nfunc main() {}\n",
 		"cmd/b/main.go": "package main\n\nfunc main() {}\n",
 	})
-	layoutish := writeModule(t, map[string]string{
+	layoutish := tracertest.WriteModule(t, map[string]string{
 		"go.mod":                 "module lay\n\ngo 1.26\n",
 		"cmd/server/main.go":     "package main\n\nfunc main() {}\n",
 		"cmd/migrate/main.go":    "package main\n\nfunc main() {}\n",
@@ -41,7 +26,7 @@ func TestResolveTarget(t *testing.T) {
 		"internal/data/data.go":  "package data\n",
 		"internal/conf/empty.go": "package conf\n",
 	})
-	library := writeModule(t, map[string]string{
+	library := tracertest.WriteModule(t, map[string]string{
 		"go.mod": "module lib\n\ngo 1.26\n",
 		"lib.go": "package lib\n",
 	})
@@ -49,7 +34,7 @@ func TestResolveTarget(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(noModule, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	empty := writeModule(t, map[string]string{"go.mod": "module empty\n\ngo 1.26\n"})
+	empty := tracertest.WriteModule(t, map[string]string{"go.mod": "module empty\n\ngo 1.26\n"})
 
 	tests := []struct {
 		name     string
