@@ -96,6 +96,18 @@ func (r *results) latencies() []time.Duration {
 	return d
 }
 
+// peakAllRSSKB is the largest summed VmHWM of every kratos-trace process
+// (its own and its watchdog) of kind's runs.
+func (r *results) peakAllRSSKB(kinds ...runKind) int64 {
+	var peak int64
+	for _, k := range kinds {
+		for _, m := range r.runs[k] {
+			peak = max(peak, m.allHWMKB)
+		}
+	}
+	return peak
+}
+
 // peakRSSKB is the largest VmHWM of kind's runs.
 func (r *results) peakRSSKB(kinds ...runKind) int64 {
 	var peak int64
@@ -202,6 +214,7 @@ func (r *results) markdown() string {
 	w("| stop latency, halt → event with its values: median / p95 / max (%d stops) | %s / %s / %s | %s | %s |\n",
 		len(lat), millis(median(lat)), millis(percentile(lat, 95)), millis(slices.Max(append(lat, 0))), latC.text, latC.mark())
 	w("| peak RSS of kratos-trace (VmHWM of its process), largest over all runs | %s | %s | %s |\n", formatKB(r.peakRSSKB(kindCold, kindWarm)), rssC.text, rssC.mark())
+	w("| peak RSS of kratos-trace's processes (its own and the watchdog, summed), largest over all runs | %s | | |\n", formatKB(r.peakAllRSSKB(kindCold, kindWarm)))
 	w("| peak RSS of raw dlv, for comparison | %s | | |\n\n", formatKB(r.peakRSSKB(kindDlv, kindDlvExec)))
 
 	w("%s", r.systemMarkdown())

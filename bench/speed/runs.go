@@ -52,6 +52,11 @@ type measurement struct {
 	// hwmKB is the peak resident set of the command's own process
 	// (VmHWM), without the go command, the linker or the traced program.
 	hwmKB int64
+	// allHWMKB sums the peaks of every process of kratos-trace's binary:
+	// its own and its watchdog's (kratos-trace runs, not dlv's). It is what
+	// the system row's RSS, which has a Delve server process per service
+	// besides, is compared with.
+	allHWMKB int64
 	// latencies are kratos-trace's per-stop times from the halt to the event.
 	latencies []time.Duration
 	// phaseLatency names each latency's stop, e.g. "stop app.run".
@@ -177,6 +182,8 @@ func (b *bench) runKratosTrace(ctx context.Context, cacheDir, name string) (meas
 	var m measurement
 	exitCode := -1
 	var logBuf bytes.Buffer
+	stopSampling := make(chan struct{})
+	allPeak := sampleExeHWM(b.kt, stopSampling)
 	res, err := runCommand(cmd, func(at time.Duration, stream, line string) {
 		if stream == "stdout" {
 			var ev struct {
@@ -207,6 +214,8 @@ func (b *bench) runKratosTrace(ctx context.Context, cacheDir, name string) (meas
 			}
 		}
 	})
+	close(stopSampling)
+	m.allHWMKB = max(res.hwmKB, allPeak())
 	_ = os.WriteFile(filepath.Join(b.work, "kratos-trace-"+name+".log"), logBuf.Bytes(), 0o644)
 	if err != nil {
 		return m, err
