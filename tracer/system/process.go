@@ -61,11 +61,9 @@ func processHint(err error) string {
 func (s *System) startProcesses() error {
 	for _, p := range s.procs {
 		s.emit(nil, tracer.Event{Kind: tracer.KindStatus, Status: fmt.Sprintf("starting the process %s: %s", p.spec.Name, strings.Join(p.spec.Command, " "))})
-		if err := p.start(s.opts.Guard.Group); err != nil {
+		status := func(msg string) { s.emit(nil, tracer.Event{Kind: tracer.KindStatus, Status: msg}) }
+		if err := p.start(s.opts.Guard.Group, s.quit, status); err != nil {
 			return err
-		}
-		if fallback := p.usedFallback(); fallback {
-			s.emit(nil, tracer.Event{Kind: tracer.KindStatus, Status: fmt.Sprintf("%s is not on PATH: the process %s runs %s instead", p.spec.Command[0], p.spec.Name, strings.Join(p.spec.Fallback, " "))})
 		}
 		if err := p.waitReady(s.quit); err != nil {
 			return err
@@ -84,13 +82,9 @@ func (s *System) stopProcesses() {
 	}
 }
 
-func (p *process) usedFallback() bool {
-	return p.cmd != nil && len(p.spec.Fallback) > 0 && p.cmd.Args[0] == p.spec.Fallback[0] && p.spec.Fallback[0] != p.spec.Command[0]
-}
-
 // start starts the process in a process group of its own, so that it and
-// whatever it starts (`go run` starts the program it built) stop together.
-func (p *process) start(guard func(int) func()) error {
+// whatever it starts stop together.
+func (p *process) start(guard func(int) func(), quit <-chan struct{}, status func(string)) error {
 	if p.spec.Ready != "" && answers(p.spec.Ready) {
 		return &ProcessError{Process: p.spec.Name, Msg: fmt.Sprintf("something already answers at %s before it started", p.spec.Ready)}
 	}
@@ -100,6 +94,14 @@ func (p *process) start(guard func(int) func()) error {
 			return &ProcessError{Process: p.spec.Name, Msg: fmt.Sprintf("%s is not on PATH", argv[0])}
 		}
 		argv = p.spec.Fallback
+		status(fmt.Sprintf("%s is not on PATH: the process %s runs %s instead", p.spec.Command[0], p.spec.Name, strings.Join(argv, " ")))
+	}
+	if pkg, args, ok := goRun(argv); ok {
+		bin, err := p.build(pkg, guard, quit, status)
+		if err != nil {
+			return err
+		}
+		argv = append([]string{bin}, args...)
 	}
 	log := filepath.Join(p.logDir, p.spec.Name+".log")
 	out, err := os.Create(log)
@@ -121,6 +123,49 @@ func (p *process) start(guard func(int) func()) error {
 	}
 	go func() { _ = cmd.Wait(); close(p.exited) }()
 	return nil
+}
+
+// goRun splits a `go run PKG ARGS…` command into its package and the
+// program's arguments; a command with build flags or .go files is left
+// to the go command.
+func goRun(argv []string) (pkg string, args []string, ok bool) {
+	if len(argv) < 3 || filepath.Base(argv[0]) != "go" || argv[1] != "run" || strings.HasPrefix(argv[2], "-") || strings.HasSuffix(argv[2], ".go") {
+		return "", nil, false
+	}
+	return argv[2], argv[3:], true
+}
+
+// build builds the program of a `go run PKG` process before it starts, so
+// that its ready_timeout counts from the program's start: with a cold
+// cache the build alone can take minutes (the demo's embedded etcd).
+func (p *process) build(pkg string, guard func(int) func(), quit <-chan struct{}, status func(string)) (string, error) {
+	bin := filepath.Join(p.logDir, p.spec.Name+"-bin")
+	status(fmt.Sprintf("the process %s: building %s (the first time can take minutes; its ready_timeout counts from its start)", p.spec.Name, pkg))
+	cmd := exec.Command("go", "build", "-o", bin, pkg)
+	cmd.Dir = p.dir
+	cmd.Env = append(os.Environ(), p.spec.Env...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	newProcessGroup(cmd)
+	if err := cmd.Start(); err != nil {
+		return "", &ProcessError{Process: p.spec.Name, Msg: fmt.Sprintf("cannot run go build %s: %v", pkg, err)}
+	}
+	if guard != nil {
+		defer guard(cmd.Process.Pid)()
+	}
+	built := make(chan error, 1)
+	go func() { built <- cmd.Wait() }()
+	select {
+	case err := <-built:
+		if err != nil {
+			return "", &ProcessError{Process: p.spec.Name, Msg: fmt.Sprintf("go build %s failed (%v)", pkg, err), Output: strings.TrimSpace(out.String())}
+		}
+		return bin, nil
+	case <-quit:
+		killGroup(cmd, syscall.SIGKILL)
+		<-built
+		return "", &ProcessError{Process: p.spec.Name, Msg: "stopped while it was being built"}
+	}
 }
 
 // waitReady waits until the process answers at its ready address.
