@@ -172,6 +172,9 @@ func TestSystemConnectMemberKeys(t *testing.T) {
 	d := startHeadlessDelve(t, dlv, bin, conf)
 	// Past main and serving: without restart: it could not be traced.
 	dialDelveWire(t, d.addr).continueAndLeave(t)
+	for deadline := time.Now().Add(30 * time.Second); len(takenPorts(httpAddr)) == 0 && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+	}
 	serving(t, httpAddr)
 
 	dir := t.TempDir()
