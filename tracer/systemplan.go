@@ -45,15 +45,9 @@ const (
 	ShutdownKill = "kill_on_exit"
 )
 
-// LeftRunning reports whether the trace leaves the service running when
-// it ends: one that was running before it and is neither signalled nor
-// ended. Such a service never exits in the trace.
-func (s PlannedService) LeftRunning() bool {
-	return s.Running != "" && s.Shutdown == ""
-}
-
 // Signalled reports whether the system's shutdown sends the service
-// SIGTERM and traces its exit.
+// SIGTERM and traces its exit; any other service (left running, or ended
+// with kill_on_exit) never exits in the trace.
 func (s PlannedService) Signalled() bool {
 	return s.Running == "" || s.Shutdown == ShutdownSigterm
 }
