@@ -244,7 +244,7 @@ func TestAttachAcceptance(t *testing.T) {
 	if exit != 0 {
 		t.Errorf("exit status %d", exit)
 	}
-	if err := l.waitEnd(t); err != nil {
+	if err := waitEnd(t, l.cmd); err != nil {
 		t.Errorf("the program ended with %v", err)
 	}
 }

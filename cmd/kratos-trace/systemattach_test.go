@@ -213,13 +213,8 @@ func TestSystemConnectMemberKeys(t *testing.T) {
 	if strings.Contains(stderr, "leaving it running") {
 		t.Errorf("a kill_on_exit service is said to be left running:\n%s", stderr)
 	}
-	ended := make(chan error, 1)
-	go func() { ended <- d.cmd.Wait() }()
-	select {
-	case <-ended:
-	case <-time.After(10 * time.Second):
-		t.Errorf("dlv still runs after the trace of a kill_on_exit service")
-	}
+	// kill_on_exit ends the Delve server with its program.
+	_ = waitEnd(t, d.cmd)
 	if pids := processesWithArg(conf); len(pids) > 0 {
 		t.Errorf("the demo still runs after the trace: pids %v", pids)
 	}
@@ -255,25 +250,25 @@ func TestSystemAttachMemberEnds(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
 	}
-	if err := walked.waitEnd(t); err != nil {
+	if err := waitEnd(t, walked.cmd); err != nil {
 		t.Errorf("walked ended with %v, want status 0", err)
 	}
 	// Ended, however Delve's kill reports it: waitEnd fails the test
 	// should it still run.
-	_ = killed.waitEnd(t)
+	_ = waitEnd(t, killed.cmd)
 }
 
-// waitEnd waits for the program to end, and returns how it ended; a
-// program that still runs after 10 s fails the test.
-func (l *runningLayout) waitEnd(t *testing.T) error {
+// waitEnd waits for the program the test started to end, and returns how
+// it ended; one that still runs after 10 s fails the test.
+func waitEnd(t *testing.T, cmd *exec.Cmd) error {
 	t.Helper()
 	done := make(chan error, 1)
-	go func() { done <- l.cmd.Wait() }()
+	go func() { done <- cmd.Wait() }()
 	select {
 	case err := <-done:
 		return err
 	case <-time.After(10 * time.Second):
-		t.Fatalf("the program (pid %d) still runs", l.pid())
+		t.Fatalf("%s (pid %d) still runs", filepath.Base(cmd.Path), cmd.Process.Pid)
 		return nil
 	}
 }
