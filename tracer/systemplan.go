@@ -20,10 +20,36 @@ type SystemPlan struct {
 // PlannedService is one service of a system.
 type PlannedService struct {
 	Name string `json:"name"`
-	// Target is the package or the Delve server's address.
+	// Target is the package, the Delve server's address or the attached
+	// program's name or pid.
 	Target string `json:"target"`
 	// After names the services that were at app.running before it started.
 	After []string `json:"after,omitempty"`
+	// Running says how a service that was running before the trace is
+	// reached: "connect" (a Delve server elsewhere) or "attach"; "" for
+	// one built and started by the trace.
+	Running string `json:"running,omitempty"`
+	// Shutdown says what the system's shutdown does to a running service:
+	// ShutdownSigterm, ShutdownKill, or "" (it is left running). A service
+	// the trace started always gets SIGTERM.
+	Shutdown string `json:"shutdown,omitempty"`
+}
+
+// What the system's shutdown does to a service that was running before
+// the trace (PlannedService.Shutdown).
+const (
+	// ShutdownSigterm: SIGTERM, and its shutdown is traced (attach's
+	// --sigterm).
+	ShutdownSigterm = "sigterm"
+	// ShutdownKill: it is ended (--kill-on-exit).
+	ShutdownKill = "kill_on_exit"
+)
+
+// Signalled reports whether the system's shutdown sends the service
+// SIGTERM and traces its exit; any other service (left running, or ended
+// with kill_on_exit) never exits in the trace.
+func (s PlannedService) Signalled() bool {
+	return s.Running == "" || s.Shutdown == ShutdownSigterm
 }
 
 // ServiceNames are the names of the plan's services, in start order.

@@ -244,15 +244,8 @@ func TestAttachAcceptance(t *testing.T) {
 	if exit != 0 {
 		t.Errorf("exit status %d", exit)
 	}
-	done := make(chan error, 1)
-	go func() { done <- l.cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("the program ended with %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Errorf("the program still runs after its shutdown was walked")
+	if err := waitEnd(t, l.cmd); err != nil {
+		t.Errorf("the program ended with %v", err)
 	}
 }
 

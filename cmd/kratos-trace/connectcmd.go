@@ -77,10 +77,14 @@ from here: stop it where it runs to trace its shutdown. See docs/REMOTE.md.`,
 	f.StringArrayVar(&copts.substitutePath, "substitute-path", nil, "map source directory `FROM=TO`: FROM as the program reports it (e.g. /app), TO the local checkout; repeatable")
 	f.BoolVar(&copts.killOnExit, "kill-on-exit", false, "end the program when the trace ends (default: clear the breakpoints and leave it running)")
 	f.BoolVar(&copts.restart, "restart", false, "restart the program under Delve first, when it has already run past main")
-	f.DurationVar(&copts.timeout, "timeout", 15*time.Second, "how long to wait for the Delve server to accept the connection and answer")
+	f.DurationVar(&copts.timeout, "timeout", defaultConnectTimeout, "how long to wait for the Delve server to accept the connection and answer")
 	addStallFlag(f, &opts)
 	return cmd
 }
+
+// defaultConnectTimeout is how long connect, and a system's connect:
+// service without timeout:, wait for a Delve server to accept and answer.
+const defaultConnectTimeout = 15 * time.Second
 
 // remoteTarget is what connect traces: the program of a Delve server. The
 // TUI's restart (r) reconnects; the program has run past main by then, so

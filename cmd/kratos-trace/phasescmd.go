@@ -61,7 +61,7 @@ why. Use it to check a project before a class.`,
 				}
 			}
 			if failure != nil {
-				return traceOutcome(io, &headless.Result{Err: failure, ExitCode: -1}, nil)
+				return traceOutcome(io, &headless.Result{Err: failure, ExitCode: -1})
 			}
 			if session == nil {
 				return fmt.Errorf("the program could not be launched")

@@ -126,7 +126,7 @@ func replayHeadless(ctx context.Context, io streams, rec *replay.Recording, lang
 		// has been replayed.
 		return nil
 	}
-	return traceOutcome(io, res, nil)
+	return traceOutcome(io, res)
 }
 
 // replayTUI opens the terminal UI on the recording.

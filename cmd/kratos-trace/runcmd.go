@@ -290,13 +290,13 @@ func runHeadless(ctx context.Context, io streams, cfg delve.Config, opts runOpti
 	if err != nil {
 		return err
 	}
-	return traceOutcome(io, res, leftRunning(opts.system))
+	return traceOutcome(io, res)
 }
 
 // traceOutcome turns how the trace ended into the exit code.
-func traceOutcome(io streams, res *headless.Result, left map[string]bool) error {
+func traceOutcome(io streams, res *headless.Result) error {
 	if len(res.Services) > 0 {
-		return systemOutcome(io, res, left)
+		return systemOutcome(io, res)
 	}
 	switch {
 	case res.Stalled != nil:

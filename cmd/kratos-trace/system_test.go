@@ -155,6 +155,13 @@ func TestSystemBadInput(t *testing.T) {
 	}
 	conf, _, _ := demoConfigDir(t)
 	silent := freeAddr(t)
+	// A port that takes connections (the kernel's backlog) and never
+	// answers: a connect: service there times out.
+	mute, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mute.Close()
 	tests := []struct {
 		name     string
 		file     string
@@ -172,6 +179,9 @@ func TestSystemBadInput(t *testing.T) {
 		{"packages beside --system", "services:\n  - package: ./a\n", []string{"../../demo"}, exitUsage, []string{"name no PACKAGE beside it"}},
 		{"--together alone", "", []string{"--together", "../../demo"}, exitUsage, []string{"--together is for a system"}},
 		{"ready never comes", fmt.Sprintf("services:\n  - name: greeter\n    package: %s/cmd/server\n    args: [-conf, %s]\nprocesses:\n  - name: sleeper\n    command: [sleep, \"3599.25\"]\n    ready: tcp %s\n    ready_timeout: 1s\n", demo, conf, silent), nil, exitFailed, []string{"process sleeper: timed out: nothing answered at " + silent + " within 1s (ready_timeout)"}},
+		{"a key of another kind", "services:\n  - name: gw\n    connect: 127.0.0.1:2345\n    args: [-conf, x]\n", nil, exitFailed, []string{"kratos-trace.yaml:4: args does not apply to gw (connect): it is for package services", "hint: a running program keeps the arguments"}},
+		{"sigterm with kill_on_exit", "services:\n  - name: a\n    attach: server\n    kill_on_exit: true\n    sigterm: true\n", nil, exitFailed, []string{"kratos-trace.yaml:5: sigterm and kill_on_exit each end a: give one", "hint: sigterm walks the shutdown"}},
+		{"connect timeout", fmt.Sprintf("services:\n  - name: slow\n    connect: %s\n    timeout: 300ms\n", mute.Addr()), nil, exitFailed, []string{"kratos-trace: service slow: ", "within 300ms"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

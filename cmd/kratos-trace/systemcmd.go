@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -135,31 +134,21 @@ func (o runOptions) startSystem(ctx context.Context, base delve.Config) (tracer.
 // startRunningService traces a service of the system that was running
 // before it: through its Delve server (connect: HOST:PORT) as `kratos-trace
 // connect` does, or attached to (attach: NAME|PID) as `kratos-trace attach`
-// does. Either waits for no other service, and is left running when the
-// trace ends (System.shutDown).
+// does, with the member keys that mirror those commands' flags. Either
+// waits for no other service, and is left running when the trace ends
+// unless it asks for kill_on_exit or sigterm (System.shutDown).
 func startRunningService(ctx context.Context, svc system.Service, base delve.Config) (tracer.Source, error) {
 	if svc.Connect != "" {
-		return delve.Connect(ctx, delve.ConnectConfig{Addr: svc.Connect, Timeout: 15 * time.Second,
+		return delve.Connect(ctx, delve.ConnectConfig{Addr: svc.Connect, SubstitutePath: svc.SubstitutePath,
+			KillOnExit: svc.KillOnExit, Restart: svc.Restart, Timeout: cmp.Or(svc.Timeout, defaultConnectTimeout),
 			Watches: base.Watches, Breaks: base.Breaks, Stall: base.Stall, KeepTimeouts: base.KeepTimeouts})
 	}
 	pid, err := delve.ResolvePid(svc.Attach)
 	if err != nil {
 		return nil, err
 	}
-	return delve.Attach(ctx, delve.AttachConfig{Pid: pid, Watches: base.Watches, Breaks: base.Breaks,
-		Stall: base.Stall, KeepTimeouts: base.KeepTimeouts, Layers: base.Layers})
-}
-
-// leftRunning names the services of f that the trace leaves running
-// when it ends: the connected and the attached ones.
-func leftRunning(f *system.File) map[string]bool {
-	left := map[string]bool{}
-	if f != nil {
-		for _, s := range f.Services {
-			left[s.Name] = s.Running() != ""
-		}
-	}
-	return left
+	return delve.Attach(ctx, delve.AttachConfig{Pid: pid, SubstitutePath: svc.SubstitutePath, KillOnExit: svc.KillOnExit,
+		Watches: base.Watches, Breaks: base.Breaks, Stall: base.Stall, KeepTimeouts: base.KeepTimeouts, Layers: base.Layers})
 }
 
 // checkRequestServices refuses a --request for a service the trace does
@@ -186,8 +175,10 @@ func checkRequestServices(opts runOptions) error {
 }
 
 // systemOutcome turns how a system's trace ended into the exit code: the
-// first service that failed is named, with the phase it failed at.
-func systemOutcome(io streams, res *headless.Result, left map[string]bool) error {
+// first service that failed is named, with the phase it failed at. What
+// is expected of each service comes from the system's plan, so that a
+// replay judges a recording as the run did.
+func systemOutcome(io streams, res *headless.Result) error {
 	if res.Stalled != nil {
 		fmt.Fprintf(io.err, "kratos-trace: the trace of %s stalled: %s\n", res.Stalled.Service, res.Stalled.Reason)
 		fmt.Fprintln(io.err, "hint: the stall event lists every goroutine with its stack; see \"A service that hangs at start\" in docs/TROUBLESHOOTING.md")
@@ -211,8 +202,9 @@ func systemOutcome(io streams, res *headless.Result, left map[string]bool) error
 	failed := false
 	for _, s := range res.Services {
 		switch {
-		case left[s.Name], reached(s.Result, tracer.PhaseAttach):
-			// Attached or connected: detached and left running.
+		case !s.Planned.Signalled():
+			// Connected or attached, and left running or ended as
+			// kill_on_exit asks: it never exits in the trace.
 			continue
 		case s.NotStarted != "":
 			fmt.Fprintf(io.err, "kratos-trace: service %s was not started: %s\n", s.Name, s.NotStarted)

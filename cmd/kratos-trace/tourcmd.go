@@ -77,7 +77,7 @@ func runTour(ctx context.Context, io streams, lang tracer.Lang, opts tourOptions
 	if err != nil {
 		return err
 	}
-	return traceOutcome(io, res, nil)
+	return traceOutcome(io, res)
 }
 
 // tourTUI opens the terminal UI on the tour with the notes on; restart

@@ -21,6 +21,9 @@ import (
 // ServiceResult is how one service of a system trace went.
 type ServiceResult struct {
 	Name string
+	// Planned is the service as the system's plan describes it: how it
+	// is reached, and what the shutdown does to it.
+	Planned tracer.PlannedService
 	*Result
 	// NotStarted says why the service never ran, e.g. that a service it
 	// comes after exited first.
@@ -53,7 +56,7 @@ func (p *printer) startSystem(plan *tracer.SystemPlan) {
 		q.service, q.root = s.Name, p
 		sys.printers[s.Name] = q
 		sys.order = append(sys.order, s.Name)
-		p.res.Services = append(p.res.Services, &ServiceResult{Name: s.Name, Result: q.res})
+		p.res.Services = append(p.res.Services, &ServiceResult{Name: s.Name, Planned: s, Result: q.res})
 	}
 	p.sys = sys
 }

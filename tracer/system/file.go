@@ -9,6 +9,7 @@ package system
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -60,6 +61,23 @@ type Service struct {
 	// After names the services that must be at app.running before this
 	// one starts.
 	After []string
+	// SubstitutePath maps source directories as a connected or attached
+	// program names them (FROM) to directories here (TO), as connect's
+	// and attach's --substitute-path do. A relative TO in a file is
+	// resolved against the file's directory.
+	SubstitutePath [][2]string
+	// KillOnExit ends a connected or attached program at the system's
+	// shutdown, instead of leaving it running (--kill-on-exit).
+	KillOnExit bool
+	// Restart restarts a connected program under its Delve server first,
+	// when it has already run past main (connect --restart).
+	Restart bool
+	// Timeout bounds the wait for a connected service's Delve server to
+	// accept and answer; zero is connect's default (connect --timeout).
+	Timeout time.Duration
+	// Sigterm sends an attached program SIGTERM at the system's shutdown
+	// and traces its shutdown, instead of detaching (attach --sigterm).
+	Sigterm bool
 	// Line is the line of the service's entry in the file.
 	Line int
 }
@@ -132,7 +150,7 @@ func Parse(name string, data []byte) (*File, error) {
 
 // parse reads a system file whose relative paths start at dir.
 func parse(name string, data []byte, dir string) (*File, error) {
-	p := &parser{name: name}
+	p := &parser{name: name, dir: dir}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	err := dec.Decode(&doc)
@@ -385,7 +403,12 @@ func StartOrder(services []Service) []Service {
 }
 
 // parser turns yaml.v3 nodes into a File, with the line of every mistake.
-type parser struct{ name string }
+type parser struct {
+	name string
+	// dir is what relative paths on this machine start at; "" leaves
+	// them as written.
+	dir string
+}
 
 func (p *parser) fail(line int, msg, hint string) error {
 	return &FileError{File: p.name, Line: line, Msg: msg, Hint: hint}
@@ -473,6 +496,55 @@ func (p *parser) strings(n *yaml.Node, key string, out *[]string) error {
 	return nil
 }
 
+// duration reads a positive Go duration.
+func (p *parser) duration(n *yaml.Node, key string, out *time.Duration) error {
+	var text string
+	if err := p.scalar(n, key, &text); err != nil {
+		return err
+	}
+	d, err := time.ParseDuration(text)
+	if err != nil || d <= 0 {
+		return p.fail(n.Line, fmt.Sprintf("%s %q is not a duration", key, text), fmt.Sprintf("e.g. %s: 30s", key))
+	}
+	*out = d
+	return nil
+}
+
+// boolean reads true or false.
+func (p *parser) boolean(n *yaml.Node, key string, out *bool) error {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!bool" && n.Decode(out) == nil {
+		return nil
+	}
+	return p.fail(n.Line, fmt.Sprintf("%s should be true or false, not %s", key, kindName(n)), fmt.Sprintf("e.g. %s: true", key))
+}
+
+// substitutePath reads a mapping of source directories FROM: TO, in the
+// file's order; a relative TO starts at the file's directory and must be
+// a directory here, as connect's --substitute-path checks.
+func (p *parser) substitutePath(n *yaml.Node, out *[][2]string) error {
+	const hint = "map the directory the program was built in to its source here, e.g. substitute_path: {/app: .}"
+	if n.Kind != yaml.MappingNode {
+		return p.fail(n.Line, fmt.Sprintf("substitute_path should be a mapping FROM: TO, not %s", kindName(n)), hint)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode || v.Kind != yaml.ScalarNode || k.Value == "" || v.Value == "" || v.Tag == "!!null" {
+			return p.fail(k.Line, fmt.Sprintf("substitute_path %s should map a directory to a directory", k.Value), hint)
+		}
+		to := v.Value
+		if p.dir != "" {
+			if !filepath.IsAbs(to) {
+				to = filepath.Join(p.dir, to)
+			}
+			if fi, err := os.Stat(to); err != nil || !fi.IsDir() {
+				return p.fail(v.Line, fmt.Sprintf("substitute_path %s: %s is not a directory here", k.Value, to), "TO is the local checkout of the program's source; a relative one starts at the system file's directory")
+			}
+		}
+		*out = append(*out, [2]string{k.Value, to})
+	}
+	return nil
+}
+
 // env reads a mapping of variables into sorted KEY=VALUE texts.
 func (p *parser) env(n *yaml.Node, out *[]string) error {
 	if n.Kind != yaml.MappingNode {
@@ -497,13 +569,18 @@ func (p *parser) service(n *yaml.Node) (Service, error) {
 	var after []string
 	afterGiven := false
 	err := p.mapping(n, "a service", map[string]func(*yaml.Node) error{
-		"name":    func(v *yaml.Node) error { return p.scalar(v, "name", &s.Name) },
-		"package": func(v *yaml.Node) error { return p.scalar(v, "package", &s.Package) },
-		"connect": func(v *yaml.Node) error { return p.scalar(v, "connect", &s.Connect) },
-		"attach":  func(v *yaml.Node) error { return p.scalar(v, "attach", &s.Attach) },
-		"args":    func(v *yaml.Node) error { return p.strings(v, "args", &s.Args) },
-		"env":     func(v *yaml.Node) error { return p.env(v, &s.Env) },
-		"wd":      func(v *yaml.Node) error { return p.scalar(v, "wd", &s.WorkingDir) },
+		"name":            func(v *yaml.Node) error { return p.scalar(v, "name", &s.Name) },
+		"package":         func(v *yaml.Node) error { return p.scalar(v, "package", &s.Package) },
+		"connect":         func(v *yaml.Node) error { return p.scalar(v, "connect", &s.Connect) },
+		"attach":          func(v *yaml.Node) error { return p.scalar(v, "attach", &s.Attach) },
+		"args":            func(v *yaml.Node) error { return p.strings(v, "args", &s.Args) },
+		"env":             func(v *yaml.Node) error { return p.env(v, &s.Env) },
+		"wd":              func(v *yaml.Node) error { return p.scalar(v, "wd", &s.WorkingDir) },
+		"substitute_path": func(v *yaml.Node) error { return p.substitutePath(v, &s.SubstitutePath) },
+		"kill_on_exit":    func(v *yaml.Node) error { return p.boolean(v, "kill_on_exit", &s.KillOnExit) },
+		"restart":         func(v *yaml.Node) error { return p.boolean(v, "restart", &s.Restart) },
+		"timeout":         func(v *yaml.Node) error { return p.duration(v, "timeout", &s.Timeout) },
+		"sigterm":         func(v *yaml.Node) error { return p.boolean(v, "sigterm", &s.Sigterm) },
 		"after": func(v *yaml.Node) error {
 			afterGiven = true
 			if v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
@@ -516,6 +593,9 @@ func (p *parser) service(n *yaml.Node) (Service, error) {
 	if err != nil {
 		return s, err
 	}
+	if err := p.checkMemberKeys(n, s); err != nil {
+		return s, err
+	}
 	if afterGiven {
 		s.After = after
 		if s.After == nil {
@@ -523,6 +603,55 @@ func (p *parser) service(n *yaml.Node) (Service, error) {
 		}
 	}
 	return s, nil
+}
+
+// memberKey is a key of a service that applies to some kinds of service
+// only: those that are built here (package), reached through a Delve
+// server (connect) or attached to (attach).
+type memberKey struct {
+	kinds []string
+	// elsewhere says what to do instead for a service of another kind.
+	elsewhere string
+}
+
+// memberKeys are the service keys that not every kind takes; the others
+// (name, after, and the kind's own key) apply to all.
+var memberKeys = map[string]memberKey{
+	"args":            {[]string{"package"}, "a running program keeps the arguments, environment and directory it was started with: give them where it is started, e.g. dlv exec ./server -- ARGS"},
+	"env":             {[]string{"package"}, "a running program keeps the arguments, environment and directory it was started with: give them where it is started, e.g. VAR=value dlv exec ./server"},
+	"wd":              {[]string{"package"}, "a running program keeps the arguments, environment and directory it was started with: start it in that directory"},
+	"substitute_path": {[]string{"connect", "attach"}, "a service built here is read from its own source: drop substitute_path"},
+	"kill_on_exit":    {[]string{"connect", "attach"}, "a service built here is always ended at the system's shutdown: drop kill_on_exit"},
+	"restart":         {[]string{"connect"}, "only a Delve server restarts its program: an attached one is traced from where it runs, and a service built here is traced from its start anyway"},
+	"timeout":         {[]string{"connect"}, "timeout bounds the wait for a Delve server (connect:); drop it"},
+	"sigterm":         {[]string{"attach"}, "a service built here always gets SIGTERM at the shutdown, and a program under a Delve server elsewhere cannot be signalled from here: stop it where it runs"},
+}
+
+// checkMemberKeys refuses, at its line, a key of the service at n that
+// does not apply to its kind, and sigterm with kill_on_exit. A service
+// that is of no kind or of two is left to checkKind.
+func (p *parser) checkMemberKeys(n *yaml.Node, s Service) error {
+	if len(slices.DeleteFunc([]string{s.Package, s.Connect, s.Attach}, func(v string) bool { return v == "" })) != 1 {
+		return nil
+	}
+	kind := cmp.Or(s.Running(), "package")
+	who := s.Name
+	if who == "" {
+		who = "this " + kind + " service"
+	}
+	lines := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		lines[k.Value] = k.Line
+		mk, limited := memberKeys[k.Value]
+		if limited && !slices.Contains(mk.kinds, kind) {
+			return p.fail(k.Line, fmt.Sprintf("%s does not apply to %s (%s): it is for %s services", k.Value, who, kind, strings.Join(mk.kinds, " and ")), mk.elsewhere)
+		}
+	}
+	if s.Sigterm && s.KillOnExit {
+		return p.fail(max(lines["sigterm"], lines["kill_on_exit"]), fmt.Sprintf("sigterm and kill_on_exit each end %s: give one", who), "sigterm walks the shutdown, kill_on_exit kills the program when the trace ends")
+	}
+	return nil
 }
 
 func (p *parser) process(n *yaml.Node) (Process, error) {
@@ -544,18 +673,7 @@ func (p *parser) process(n *yaml.Node) (Process, error) {
 			pr.Ready = strings.TrimSpace(addr)
 			return nil
 		},
-		"ready_timeout": func(v *yaml.Node) error {
-			var text string
-			if err := p.scalar(v, "ready_timeout", &text); err != nil {
-				return err
-			}
-			d, err := time.ParseDuration(text)
-			if err != nil || d <= 0 {
-				return p.fail(v.Line, fmt.Sprintf("ready_timeout %q is not a duration", text), "e.g. ready_timeout: 30s")
-			}
-			pr.ReadyTimeout = d
-			return nil
-		},
+		"ready_timeout": func(v *yaml.Node) error { return p.duration(v, "ready_timeout", &pr.ReadyTimeout) },
 	})
 	switch {
 	case err != nil:

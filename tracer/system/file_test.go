@@ -169,3 +169,101 @@ func TestParseRunningServices(t *testing.T) {
 		t.Errorf("services\n got %q\nwant %q", got, want)
 	}
 }
+
+// TestParseMemberKeys: the keys that mirror connect's and attach's flags
+// are read into the service, and a key of another kind of service is
+// refused at its line with what to do instead.
+func TestParseMemberKeys(t *testing.T) {
+	f, err := Parse("sys.yaml", []byte(`services:
+  - name: remote
+    connect: 127.0.0.1:2345
+    substitute_path: {/app: /src/app, /go/pkg: /home/me/go/pkg}
+    kill_on_exit: true
+    restart: true
+    timeout: 2s
+  - name: local
+    attach: server
+    sigterm: true
+    substitute_path: {/build: /src/build}
+  - name: left
+    attach: "4242"
+    kill_on_exit: false
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Service{
+		{Name: "remote", Connect: "127.0.0.1:2345", SubstitutePath: [][2]string{{"/app", "/src/app"}, {"/go/pkg", "/home/me/go/pkg"}}, KillOnExit: true, Restart: true, Timeout: 2 * time.Second, Line: 2},
+		{Name: "local", Attach: "server", Sigterm: true, SubstitutePath: [][2]string{{"/build", "/src/build"}}, Line: 8},
+		{Name: "left", Attach: "4242", Line: 12},
+	}
+	if !reflect.DeepEqual(f.Services, want) {
+		t.Errorf("services:\n got %+v\nwant %+v", f.Services, want)
+	}
+
+	tests := []struct {
+		name, yaml string
+		line       int
+		want, hint string
+	}{
+		{"args on connect", "services:\n  - name: gw\n    connect: 127.0.0.1:2345\n    args: [-conf, x]\n", 4, "args does not apply to gw (connect): it is for package services", "dlv exec"},
+		{"env on attach", "services:\n  - attach: server\n    env: {A: b}\n", 3, "env does not apply to this attach service (attach): it is for package services", "where it is started"},
+		{"wd on attach", "services:\n  - name: a\n    attach: server\n    wd: /tmp\n", 4, "wd does not apply to a (attach): it is for package services", "start it in that directory"},
+		{"restart on attach", "services:\n  - name: a\n    attach: server\n    restart: true\n", 4, "restart does not apply to a (attach): it is for connect services", "only a Delve server restarts"},
+		{"restart on package", "services:\n  - name: a\n    package: ./a\n    restart: true\n", 4, "restart does not apply to a (package): it is for connect services", "traced from its start"},
+		{"timeout on attach", "services:\n  - name: a\n    timeout: 1s\n    attach: server\n", 3, "timeout does not apply to a (attach): it is for connect services", "Delve server"},
+		{"sigterm on connect", "services:\n  - name: a\n    connect: h:1\n    sigterm: true\n", 4, "sigterm does not apply to a (connect): it is for attach services", "stop it where it runs"},
+		{"sigterm on package", "services:\n  - name: a\n    package: ./a\n    sigterm: true\n", 4, "sigterm does not apply to a (package): it is for attach services", "always gets SIGTERM"},
+		{"kill_on_exit on package", "services:\n  - name: a\n    package: ./a\n    kill_on_exit: true\n", 4, "kill_on_exit does not apply to a (package): it is for connect and attach services", "always ended"},
+		{"substitute_path on package", "services:\n  - name: a\n    package: ./a\n    substitute_path: {/app: .}\n", 4, "substitute_path does not apply to a (package)", "own source"},
+		{"sigterm and kill_on_exit", "services:\n  - name: a\n    attach: server\n    sigterm: true\n    kill_on_exit: true\n", 5, "sigterm and kill_on_exit each end a: give one", "sigterm walks the shutdown"},
+		{"timeout not a duration", "services:\n  - name: a\n    connect: h:1\n    timeout: 15\n", 4, `timeout "15" is not a duration`, "timeout: 30s"},
+		{"kill_on_exit not a bool", "services:\n  - name: a\n    connect: h:1\n    kill_on_exit: please\n", 4, `kill_on_exit should be true or false, not the value "please"`, "kill_on_exit: true"},
+		{"substitute_path a list", "services:\n  - name: a\n    connect: h:1\n    substitute_path: [/app=.]\n", 4, "substitute_path should be a mapping FROM: TO, not a list", "{/app: .}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("sys.yaml", []byte(tt.yaml))
+			var fe *FileError
+			if !errors.As(err, &fe) {
+				t.Fatalf("error %v, want a FileError", err)
+			}
+			if fe.Line != tt.line || !strings.Contains(fe.Msg, tt.want) || strings.Contains(fe.Msg, "\n") {
+				t.Errorf("got line %d %q, want line %d and one sentence with %q", fe.Line, fe.Msg, tt.line, tt.want)
+			}
+			if !strings.Contains(fe.Hint, tt.hint) {
+				t.Errorf("hint %q lacks %q", fe.Hint, tt.hint)
+			}
+		})
+	}
+}
+
+// TestReadFileSubstitutePath: a relative TO of substitute_path starts at
+// the system file's directory, and one that is no directory there is
+// refused at its line.
+func TestReadFileSubstitutePath(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "src"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, DefaultFile)
+	write := func(text string) {
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("services:\n  - connect: 127.0.0.1:2345\n    substitute_path:\n      /app: ./src\n      /abs: " + dir + "\n")
+	f, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := f.Services[0].SubstitutePath, [][2]string{{"/app", filepath.Join(dir, "src")}, {"/abs", dir}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("substitute_path %q, want %q", got, want)
+	}
+	write("services:\n  - connect: 127.0.0.1:2345\n    substitute_path:\n      /app: ./nope\n")
+	_, err = ReadFile(path)
+	var fe *FileError
+	if !errors.As(err, &fe) || fe.Line != 4 || !strings.Contains(fe.Msg, filepath.Join(dir, "nope")+" is not a directory here") || fe.Hint == "" {
+		t.Errorf("error %v, want line 4: not a directory here, with a hint", err)
+	}
+}

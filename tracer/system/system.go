@@ -1,6 +1,7 @@
 package system
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -214,16 +215,26 @@ func (s *System) expandOne(v string) string {
 func (s *System) Plan() *tracer.SystemPlan {
 	plan := &tracer.SystemPlan{File: s.file.Path, Together: s.opts.Together}
 	for _, m := range s.members {
-		target := m.svc.Package
-		if target == "" {
-			target = m.svc.Connect
-		}
-		plan.Services = append(plan.Services, tracer.PlannedService{Name: m.svc.Name, Target: target, After: m.svc.After})
+		plan.Services = append(plan.Services, m.svc.planned())
 	}
 	for _, p := range s.procs {
 		plan.Processes = append(plan.Processes, p.spec.Name)
 	}
 	return plan
+}
+
+// planned is how the plan shows the service: what it traces, after
+// whom, how it is reached and what the shutdown does to it.
+func (svc Service) planned() tracer.PlannedService {
+	p := tracer.PlannedService{Name: svc.Name, Target: cmp.Or(svc.Package, svc.Connect, svc.Attach), After: svc.After, Running: svc.Running()}
+	switch {
+	case p.Running == "":
+	case svc.Sigterm:
+		p.Shutdown = tracer.ShutdownSigterm
+	case svc.KillOnExit:
+		p.Shutdown = tracer.ShutdownKill
+	}
+	return p
 }
 
 // run is the system's goroutine: it announces the system, starts the
@@ -327,6 +338,9 @@ func (s *System) forward(m *member) {
 			s.launchReady()
 		}
 	}
+	if m.svc.Running() != "" {
+		s.noteDetach(m)
+	}
 	s.mu.Lock()
 	m.ended = true
 	if s.paused == m {
@@ -337,6 +351,23 @@ func (s *System) forward(m *member) {
 	s.mu.Unlock()
 	if !wasRunning {
 		s.dropWaiting(fmt.Sprintf("%s ended before app.running", m.svc.Name), false)
+	}
+}
+
+// detacher is a service's Source that says what became of a program it
+// did not start once its trace ended (delve.Session).
+type detacher interface{ DetachNote() string }
+
+// noteDetach says, in the service's own words, what became of a program
+// that was running before the system once its trace ended: left running,
+// detached from, or ended.
+func (s *System) noteDetach(m *member) {
+	d, ok := m.src.(detacher)
+	if !ok {
+		return
+	}
+	if note := d.DetachNote(); note != "" {
+		s.emit(m, tracer.Event{Kind: tracer.KindStatus, Status: note})
 	}
 }
 
@@ -549,11 +580,15 @@ func (s *System) shutDown(sig os.Signal, order []*member) {
 		if ended {
 			continue
 		}
-		if how := m.svc.Running(); how != "" {
+		if how := m.svc.Running(); how != "" && !m.svc.Sigterm {
 			// A program the system did not start is left as its own
 			// command leaves it: detached (attach), or running on under
-			// its Delve server (connect).
-			s.emit(m, tracer.Event{Kind: tracer.KindStatus, Status: fmt.Sprintf("not signalled: it was running before the system (%s); leaving it running", how)})
+			// its Delve server (connect); or, with kill_on_exit, ended.
+			status := fmt.Sprintf("not signalled: it was running before the system (%s); leaving it running", how)
+			if m.svc.KillOnExit {
+				status = "ending it (kill_on_exit)"
+			}
+			s.emit(m, tracer.Event{Kind: tracer.KindStatus, Status: status})
 			m.src.Close()
 			<-m.done
 			continue

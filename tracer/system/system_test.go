@@ -147,3 +147,27 @@ func TestSystemHoldsTheSecondStop(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanSaysHowEachServiceIsReached: the plan (recorded with the trace)
+// says how each service is reached and what the shutdown does to it, so
+// that a replay judges a service's end as the run did.
+func TestPlanSaysHowEachServiceIsReached(t *testing.T) {
+	for _, tt := range []struct {
+		svc             Service
+		target, running string
+		shutdown        string
+		signalled       bool
+	}{
+		{Service{Name: "built", Package: "./cmd/server", KillOnExit: true}, "./cmd/server", "", "", true},
+		{Service{Name: "remote", Connect: "h:2345"}, "h:2345", "connect", "", false},
+		{Service{Name: "remote", Connect: "h:2345", KillOnExit: true}, "h:2345", "connect", tracer.ShutdownKill, false},
+		{Service{Name: "here", Attach: "server"}, "server", "attach", "", false},
+		{Service{Name: "here", Attach: "server", Sigterm: true}, "server", "attach", tracer.ShutdownSigterm, true},
+	} {
+		p := tt.svc.planned()
+		if p.Target != tt.target || p.Running != tt.running || p.Shutdown != tt.shutdown || p.Signalled() != tt.signalled {
+			t.Errorf("%+v planned as %+v (signalled %v); want target %q running %q shutdown %q, signalled %v",
+				tt.svc, p, p.Signalled(), tt.target, tt.running, tt.shutdown, tt.signalled)
+		}
+	}
+}
