@@ -208,10 +208,20 @@ func sampleExeHWM(exe string, stop <-chan struct{}) func() int64 {
 		defer tick.Stop()
 		for {
 			for _, pid := range allPids() {
-				if runsExe(pid, exe) {
-					if kb := readStatusKB(fmt.Sprintf("/proc/%d/status", pid), "VmHWM:"); kb > peaks[pid] {
-						peaks[pid] = kb
-					}
+				if !runsExe(pid, exe) {
+					continue
+				}
+				// A child that kratos-trace starts (the go command, the
+				// program under a Delve server) shares its parent's memory
+				// between clone and exec, with the exe and VmHWM of the
+				// parent: such a one has a single thread, as no Go process
+				// of kratos-trace has once it holds any memory.
+				status := fmt.Sprintf("/proc/%d/status", pid)
+				if readStatusKB(status, "Threads:") <= 1 {
+					continue
+				}
+				if kb := readStatusKB(status, "VmHWM:"); kb > peaks[pid] {
+					peaks[pid] = kb
 				}
 			}
 			select {
