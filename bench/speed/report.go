@@ -96,24 +96,23 @@ func (r *results) latencies() []time.Duration {
 	return d
 }
 
+// peakRSSKB is the largest VmHWM of kind's runs.
+func (r *results) peakRSSKB(kinds ...runKind) int64 {
+	return r.peak(func(m measurement) int64 { return m.hwmKB }, kinds)
+}
+
 // peakAllRSSKB is the largest summed VmHWM of every kratos-trace process
 // (its own and its watchdog) of kind's runs.
 func (r *results) peakAllRSSKB(kinds ...runKind) int64 {
-	var peak int64
-	for _, k := range kinds {
-		for _, m := range r.runs[k] {
-			peak = max(peak, m.allHWMKB)
-		}
-	}
-	return peak
+	return r.peak(func(m measurement) int64 { return m.allHWMKB }, kinds)
 }
 
-// peakRSSKB is the largest VmHWM of kind's runs.
-func (r *results) peakRSSKB(kinds ...runKind) int64 {
+// peak is the largest of what of kinds' runs.
+func (r *results) peak(what func(measurement) int64, kinds []runKind) int64 {
 	var peak int64
 	for _, k := range kinds {
 		for _, m := range r.runs[k] {
-			peak = max(peak, m.hwmKB)
+			peak = max(peak, what(m))
 		}
 	}
 	return peak

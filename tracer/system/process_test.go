@@ -2,7 +2,6 @@ package system
 
 import (
 	"errors"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,7 +20,6 @@ var serverModule = map[string]string{
 import (
 	"flag"
 	"fmt"
-	"net"
 	"os"
 )
 
@@ -44,22 +42,12 @@ func main() {
 	"broken/main.go": "package main\n\nfunc main() { undefinedName() }\n",
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 // TestGoRunFallbackIsBuiltFirst: a `go run PKG` fallback is built before it
 // starts, so that its ready_timeout (1s here, shorter than a cold build)
 // counts from the program's start, and it runs with its arguments.
 func TestGoRunFallbackIsBuiltFirst(t *testing.T) {
 	dir := tracertest.WriteModule(t, serverModule)
-	addr := freeAddr(t)
+	addr := tracertest.FreeAddr(t)
 	p := &process{
 		spec: Process{Name: "srv", Command: []string{"kratos-trace-no-such-command"}, Fallback: []string{"go", "run", "./srv", "-listen", addr},
 			Ready: addr, ReadyTimeout: time.Second},
