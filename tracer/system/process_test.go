@@ -20,6 +20,7 @@ var serverModule = map[string]string{
 import (
 	"flag"
 	"fmt"
+	"net"
 	"os"
 )
 
