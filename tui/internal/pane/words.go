@@ -105,7 +105,10 @@ type Text struct {
 	// The request picker (picker.go): its key, title, what it says while
 	// it reads the routes or finds none, its keys, and what sending did.
 	KeyRequest, PickerTitle, PickerLoading, PickerEmpty, PickerHelp, PickerEditHelp string
-	RequestNotHere, CmdRequest, RequestSent                                         string
+	// PickerAbove and PickerBelow count the routes of a long list out of
+	// sight; PickerNoRoutes says why a service's routes are missing.
+	PickerAbove, PickerBelow, PickerNoRoutes string
+	RequestNotHere, CmdRequest, RequestSent  string
 	// A request's reply in Source (requests.go).
 	ReplyLatency, ReplyInProgram, ReplyFailedAt string
 
@@ -218,6 +221,9 @@ var Texts = map[tracer.Lang]*Text{
 		PickerEmpty:    "The App serves no HTTP route and no gRPC method kratos-trace can read; type a request below.",
 		PickerHelp:     "↑/↓ pick · enter edit · esc close",
 		PickerEditHelp: "enter send · esc back to the list · METHOD PATH [BODY] or grpc SERVICE/METHOD JSON",
+		PickerAbove:    "%d more above",
+		PickerBelow:    "%d more below",
+		PickerNoRoutes: "✗ %s: no routes: %s",
 		RequestNotHere: "requests are sent once the App serves: from app.running until it stops",
 		CmdRequest:     "request",
 		RequestSent:    "sent %s",
@@ -328,6 +334,9 @@ var Texts = map[tracer.Lang]*Text{
 		PickerEmpty:    "App 没有 kratos-trace 能读取的 HTTP 路由或 gRPC 方法；请在下方输入请求。",
 		PickerHelp:     "↑/↓ 选择 · enter 编辑 · esc 关闭",
 		PickerEditHelp: "enter 发送 · esc 返回列表 · METHOD PATH [BODY] 或 grpc SERVICE/METHOD JSON",
+		PickerAbove:    "上方还有 %d 条",
+		PickerBelow:    "下方还有 %d 条",
+		PickerNoRoutes: "✗ %s：没有路由：%s",
 		RequestNotHere: "请求在 App 开始服务后发送：从 app.running 直到它停止",
 		CmdRequest:     "请求",
 		RequestSent:    "已发送 %s",
