@@ -181,10 +181,22 @@ type afterLaunch struct {
 	ch     chan tracer.Event
 	closed chan struct{}
 	once   sync.Once
+	// running is closed once it has delivered its stop at app.running.
+	running chan struct{}
+}
+
+// serving reports whether it has been at app.running.
+func (a *afterLaunch) serving() bool {
+	select {
+	case <-a.running:
+		return true
+	default:
+		return false
+	}
 }
 
 func startAfterLaunch(f *tracertest.Fake, launch <-chan struct{}) *afterLaunch {
-	a := &afterLaunch{Fake: f, ch: make(chan tracer.Event), closed: make(chan struct{})}
+	a := &afterLaunch{Fake: f, ch: make(chan tracer.Event), closed: make(chan struct{}), running: make(chan struct{})}
 	go func() {
 		defer close(a.ch)
 		select {
@@ -193,6 +205,9 @@ func startAfterLaunch(f *tracertest.Fake, launch <-chan struct{}) *afterLaunch {
 			return
 		}
 		for ev := range f.Events() {
+			if ev.Phase == tracer.PhaseRunning && !a.serving() {
+				close(a.running)
+			}
 			a.ch <- ev
 		}
 	}()
@@ -215,13 +230,28 @@ func startSystemFlow(t *testing.T) (*teatest.TestModel, *recorder, map[string]*t
 		"greeter": tracertest.NewFake(serviceEvents("greeter")).WaitForSignal(),
 		"gateway": tracertest.NewFake(serviceEvents("gateway")).WaitForSignal(),
 	}
+	tm, rec, _ := startSystemFlowOf(t, fakes, nil)
+	return tm, rec, fakes
+}
+
+// startSystemFlowOf runs the TUI on a real tracer/system of the greeter
+// and the gateway (after it), played by fakes; a service with routes
+// serves them once at app.running (servingService).
+func startSystemFlowOf(t *testing.T, fakes map[string]*tracertest.Fake, routes map[string][]tracer.Route) (*teatest.TestModel, *recorder, map[string]*servingService) {
+	t.Helper()
 	file := &system.File{Services: []system.Service{
 		{Name: "greeter", Package: "./greeter"},
 		{Name: "gateway", Package: "./gateway", After: []string{"greeter"}},
 	}}
+	serving := map[string]*servingService{}
 	sys, err := system.Start(context.Background(), file, system.Options{
 		Start: func(_ context.Context, svc system.Service, launch <-chan struct{}) (tracer.Source, error) {
-			return startAfterLaunch(fakes[svc.Name], launch), nil
+			a := startAfterLaunch(fakes[svc.Name], launch)
+			if r, ok := routes[svc.Name]; ok {
+				serving[svc.Name] = &servingService{afterLaunch: a, routes: r}
+				return serving[svc.Name], nil
+			}
+			return a, nil
 		},
 	})
 	if err != nil {
@@ -229,7 +259,37 @@ func startSystemFlow(t *testing.T) (*teatest.TestModel, *recorder, map[string]*t
 	}
 	t.Cleanup(func() { _ = sys.Close() })
 	tm, rec := startFlowOn(t, sys)
-	return tm, rec, fakes
+	return tm, rec, serving
+}
+
+// servingService is a service's Source that sends requests: it lists its
+// routes once it has been at app.running, as a live session, and records
+// what it is asked to send.
+type servingService struct {
+	*afterLaunch
+	routes []tracer.Route
+	mu     sync.Mutex
+	sent   []tracer.RequestSpec
+}
+
+func (s *servingService) Routes(context.Context) ([]tracer.Route, error) {
+	if !s.serving() {
+		return nil, tracer.ErrNotServing
+	}
+	return s.routes, nil
+}
+
+func (s *servingService) Send(_ context.Context, spec tracer.RequestSpec) (tracer.RequestInfo, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sent = append(s.sent, spec)
+	return tracer.RequestInfo{ID: len(s.sent), Method: spec.Method, Path: spec.Path}, nil
+}
+
+func (s *servingService) sentSpecs() []tracer.RequestSpec {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.sent)
 }
 
 // waitForAll waits for a screen that shows every one of want.

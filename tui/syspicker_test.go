@@ -5,11 +5,15 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
 // systemRoutes are the routes of a system whose greeter serves many: more
@@ -105,4 +109,78 @@ func TestPickerFillsItsBox(t *testing.T) {
 	if s := strings.Join(m.pickerLines(100, 9), "\n"); !strings.Contains(s, "more above") || strings.Contains(s, "more below") {
 		t.Errorf("at the end of the list:\n%s", s)
 	}
+}
+
+// TestFlowSystemPickerEveryService runs the TUI on a real tracer/system of
+// two fakes that serve routes from app.running: while the gateway boots,
+// R lists the greeter's routes and says the gateway has none yet, in red;
+// once both run on, R lists both services' routes, and each route picked
+// and sent goes to its own service.
+func TestFlowSystemPickerEveryService(t *testing.T) {
+	route := func(method, path string) tracer.Route {
+		return tracer.Route{Transport: "http", Method: method, Path: path,
+			Example: tracer.RequestSpec{Transport: "http", Method: method, Path: strings.ReplaceAll(path, "{name}", "kratos")}}
+	}
+	fakes := map[string]*tracertest.Fake{
+		"greeter": tracertest.NewFake(serviceEvents("greeter")).WaitForSignal(),
+		"gateway": tracertest.NewFake(serviceEvents("gateway")).WaitForSignal(),
+	}
+	routes := map[string][]tracer.Route{
+		"greeter": {route("GET", "/helloworld/{name}"), route("DELETE", "/helloworld/{name}")},
+		"gateway": {route("GET", "/gateway/{name}")},
+	}
+	tm, rec, services := startSystemFlowOf(t, fakes, routes)
+	untilStrip := func(want string) snapshot {
+		t.Helper()
+		s := rec.waitFor(t, "a pause", func(s snapshot) bool { return s.paused })
+		for !strings.Contains(s.screen, want) {
+			s = next(t, tm, rec, "n")
+		}
+		return s
+	}
+	untilStrip("[greeter] ⏸ paused at app.running")
+	press(tm, "n")
+	rec.waitForAll(t, "the gateway booting", "[gateway] ⏸ paused at flag.parse")
+
+	press(tm, "R")
+	rec.waitForAll(t, "the greeter's routes, the gateway's missing",
+		"greeter http  GET /helloworld/{name}", "greeter http  DELETE /helloworld/{name}",
+		"✗ gateway: no routes: the App is not serving", "1/2")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	rec.waitFor(t, "the picker closed", func(s snapshot) bool { return !strings.Contains(s.screen, "enter edit") })
+
+	// Both run on past app.running: every service's routes, each sent to
+	// its own service.
+	done := len(untilStrip("[gateway] ⏸ paused at app.running").done)
+	press(tm, "n")
+	rec.waitFor(t, "both running on", func(s snapshot) bool {
+		// The system has let the gateway go: the picker lists in the order
+		// of the services, none paused to come first.
+		return len(s.done) > done && strings.Contains(s.screen, "greeter ● running │ [gateway] ● running")
+	})
+	want := []struct{ service, text string }{
+		{"greeter", "GET /helloworld/kratos"},
+		{"greeter", "DELETE /helloworld/kratos"},
+		{"gateway", "GET /gateway/kratos"},
+	}
+	for i, w := range want {
+		press(tm, "R")
+		rec.waitForAll(t, "every service's routes", "greeter http  GET /helloworld/{name}", "gateway http  GET /gateway/{name}", "1/3")
+		press(tm, strings.Repeat("j", i))
+		press(tm, "enter")
+		rec.waitForAll(t, "the route picked, to edit", "› "+w.service+": "+w.text)
+		svc := services[w.service]
+		before := len(svc.sentSpecs())
+		press(tm, "enter")
+		rec.waitFor(t, "the request sent to "+w.service, func(snapshot) bool { return len(svc.sentSpecs()) > before })
+		got := svc.sentSpecs()
+		if last := got[len(got)-1]; last.Service != w.service || last.String() != w.text {
+			t.Errorf("route %d sent %+v to %s, want %q to %s", i, last, w.service, w.text, w.service)
+		}
+	}
+	if n, m := len(services["greeter"].sentSpecs()), len(services["gateway"].sentSpecs()); n != 2 || m != 1 {
+		t.Errorf("the greeter got %d requests and the gateway %d, want 2 and 1", n, m)
+	}
+	press(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }
