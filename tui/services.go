@@ -425,3 +425,28 @@ func (m *Model) selectFromTimeline(i int) {
 	m.selectService(i)
 	m.showsOtherService()
 }
+
+// breakAtStop does what b does on the row of the stop numbered seq in
+// service i's own Phases (b on a row of the system's timeline): the row's
+// service is shown, whichever was, and its break, or its breakpoint, goes
+// off or on.
+func (m *Model) breakAtStop(i, seq int) tea.Cmd {
+	m.selectService(i)
+	if !m.phases.SelectStop(seq) {
+		return nil
+	}
+	return m.apply(m.phases.BreakRequest())
+}
+
+// openStop shows the row of the stop numbered seq in service i's own
+// Phases (enter on a row of the system's timeline), focused there.
+func (m *Model) openStop(i, seq int) tea.Cmd {
+	m.selectService(i)
+	m.phases.SelectStop(seq)
+	if m.sys.view {
+		m.toggleSystemView()
+	}
+	m.setFocus(panePhases)
+	m.showsOtherService()
+	return m.apply(pane.PhaseSelected{})
+}
