@@ -59,8 +59,8 @@ type Pane struct {
 	// heading says why b and enter do nothing on a request's heading.
 	heading string
 	title   string
-	rows  []row
-	reqs  map[int]*reqTree
+	rows    []row
+	reqs    map[int]*reqTree
 
 	selected, offset int
 	// paused is the service paused, or -1; last[i] is service i's last
