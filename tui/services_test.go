@@ -388,3 +388,94 @@ func TestSystemServiceFails(t *testing.T) {
 		t.Errorf("the greeter cannot be shown after the gateway failed:\n%s", s)
 	}
 }
+
+// TestFlowSystemKilledByTermIsStopped runs the TUI on a real tracer/system
+// where t comes while the gateway is paused at flag.parse, before its
+// signal handlers are installed: SIGTERM kills it. That is the stop asked
+// for, not a failure: the strip says stopped, as for the greeter, which
+// walks its shutdown.
+func TestFlowSystemKilledByTermIsStopped(t *testing.T) {
+	gateway := serviceEvents("gateway")
+	code := -15
+	gateway = append(gateway[:cutAfterStop(gateway, tracer.PhaseFlagParse)],
+		tracer.Event{Kind: tracer.KindExit, Service: "gateway", Phase: tracer.PhaseExit, ExitCode: &code, Signal: "SIGTERM"})
+	fakes := map[string]*tracertest.Fake{
+		"greeter": tracertest.NewFake(serviceEvents("greeter")).WaitForSignal(),
+		"gateway": tracertest.NewFake(gateway),
+	}
+	tm, rec, _ := startSystemFlowOf(t, fakes, nil)
+	for s := rec.waitFor(t, "a pause", func(s snapshot) bool { return s.paused }); s.phase != tracer.PhaseRunning; {
+		s = next(t, tm, rec, "n")
+	}
+	press(tm, "n")
+	rec.waitForAll(t, "the gateway at flag.parse", "[gateway] ⏸ paused at flag.parse")
+	press(tm, "t")
+	s := rec.waitForAll(t, "the gateway killed", "gateway stopped")
+	for !s.ended {
+		s = next(t, tm, rec, "n")
+	}
+	s = rec.waitForAll(t, "both stopped", "stopped │ gateway stopped")
+	if strings.Contains(s.screen, "failed") {
+		t.Errorf("the gateway killed by the shutdown's SIGTERM is shown failed:\n%s", s.screen)
+	}
+	press(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
+
+// TestFlowSystemHaltShowsEveryService runs the TUI on a real tracer/system
+// of two fakes that run on past app.running: h halts both, and the strip
+// says so of both at once, though the system shows one halt at a time;
+// n lets the first go on and shows the second's.
+func TestFlowSystemHaltShowsEveryService(t *testing.T) {
+	fakes := map[string]*tracertest.Fake{
+		"greeter": tracertest.NewFake(serviceEvents("greeter")).WaitForSignal(),
+		"gateway": tracertest.NewFake(serviceEvents("gateway")).WaitForSignal(),
+	}
+	for _, f := range fakes {
+		f.Inspect(tracertest.Inspection{Goroutines: demoGoroutines()})
+	}
+	tm, rec, _ := startSystemFlowOf(t, fakes, nil)
+	halted := "halted (after app.running)"
+	strip := func(s snapshot) string { return stripOf(s.screen) }
+	for s := rec.waitFor(t, "a pause", func(s snapshot) bool { return s.paused }); !strings.Contains(s.screen, "[gateway] ⏸ paused at app.running"); {
+		s = next(t, tm, rec, "n")
+	}
+	done := len(rec.waitForAll(t, "the gateway at app.running", "[gateway] ⏸ paused at app.running").done)
+	press(tm, "n")
+	rec.waitFor(t, "both running on", func(s snapshot) bool {
+		return len(s.done) > done && strings.Contains(s.screen, "greeter ● running │ [gateway] ● running")
+	})
+	press(tm, "h")
+	s := rec.waitFor(t, "both halted", func(s snapshot) bool { return strings.Count(strip(s), halted) == 2 && s.paused })
+	if strings.Count(strip(s), "⏸") != 1 {
+		t.Errorf("the strip marks %d services as the one shown paused, want one: %q", strings.Count(strip(s), "⏸"), strip(s))
+	}
+	first := "greeter"
+	if strings.Contains(strip(s), "gateway ⏸") || strings.Contains(strip(s), "[gateway] ⏸") {
+		first = "gateway"
+	}
+	// n lets the first go on: the second's halt comes, and is shown.
+	press(tm, "n")
+	s = rec.waitFor(t, "the second halt", func(s snapshot) bool {
+		return s.paused && strings.Count(strip(s), halted) == 1 && strings.Count(strip(s), "● running") == 1
+	})
+	if !strings.Contains(strip(s), first+"] ● running") && !strings.Contains(strip(s), first+" ● running") {
+		t.Errorf("after n, %s, halted first, does not run on: %q", first, strip(s))
+	}
+	press(tm, "n")
+	rec.waitFor(t, "both running on again", func(s snapshot) bool { return strings.Count(strip(s), "● running") == 2 })
+	press(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
+
+// stripOf is the services strip of a system's screen: the last line of
+// the status bar (not a box's) that names both services.
+func stripOf(screen string) string {
+	lines := strings.Split(screen, "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := lines[i]; strings.HasPrefix(l, " ") && strings.Contains(l, "greeter") && strings.Contains(l, "gateway") {
+			return l
+		}
+	}
+	return ""
+}
