@@ -479,3 +479,28 @@ func stripOf(screen string) string {
 	}
 	return ""
 }
+
+// TestGoldenSystemHalted draws a system that h halted while both services
+// ran on past app.running: the greeter's halt shown, with its goroutines,
+// and the gateway's, which the system delivers next, said in the strip
+// at once.
+func TestGoldenSystemHalted(t *testing.T) {
+	greeter, gateway := serviceEvents("greeter"), serviceEvents("gateway")
+	events := systemOf(greeter[:cutAfterStop(greeter, tracer.PhaseRunning)], gateway[:cutAfterStop(gateway, tracer.PhaseRunning)])
+	last := events[len(events)-1]
+	for _, size := range goldenSizes {
+		w, h := size[0], size[1]
+		t.Run(fmt.Sprintf("%dx%d", w, h), func(t *testing.T) {
+			m := modelAt(t, scenario{until: func(tracer.Event) bool { return false }}, w, h, events)
+			m.trace.paused = false // n at the gateway's app.running: both run on
+			halt := tracer.Event{Kind: tracer.KindHalt, Service: "greeter", Seq: last.Seq + 1, Elapsed: last.Elapsed, Goroutines: demoGoroutines()}
+			m = update(t, m, eventMsg{gen: m.trace.gen, ev: halt})
+			m = update(t, m, commandDoneMsg{gen: m.trace.gen, name: m.tx.CmdHalt, result: haltedMsg{}})
+			s := screen(t, m, w, h)
+			if !strings.Contains(s, "[greeter] ⏸ halted (after app.running) │ gateway halted (after app.running)") {
+				t.Errorf("the strip does not say both are halted:\n%s", s)
+			}
+			golden.RequireEqual(t, s+"\n")
+		})
+	}
+}
