@@ -3,9 +3,11 @@
 # the gateway calling it through discovery) in a 120x40 tmux pane: both
 # services in the strip, n to the gateway's first stop (the selection
 # follows the paused service), ] and [ to switch every pane between the
-# services while the gateway stays paused, n to the gateway's app.running,
-# a request from R that crosses to the greeter, m for the system's timeline
-# (the request as one tree) and back, t through both shutdowns, q. Then it
+# services while the gateway stays paused, R listing the greeter's routes
+# and saying the gateway has none yet, n to the gateway's app.running, a
+# request from R that crosses to the greeter, m for the system's timeline
+# (the request as one tree) and back, h halting both services at once, t
+# through both shutdowns, q. Then it
 # checks that the terminal was restored and that no service or process is
 # left.
 #
@@ -146,6 +148,20 @@ wait_gone() {
 	fail "\"$text\" still on screen after ${secs}s (see $out/failed.txt)"
 }
 
+# strip is the services strip: the status bar's line naming the greeter
+# first.
+strip() { capture | grep -m1 -E '^ \[?greeter' || true; }
+
+# wait_halted N: wait until the strip says N services are halted.
+wait_halted() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[[ $(strip | grep -o "halted (after" | wc -l) -eq $1 ]] && return 0
+		sleep 0.1
+	done
+	fail "the strip does not say $1 services are halted"
+}
+
 echo "tmux-system: building kratos-trace"
 (cd "$repo" && go build -o "$kt" ./cmd/kratos-trace)
 write_system
@@ -165,6 +181,15 @@ children=$(pgrep -P "$kt_pid" | tr '\n' ' ')
 capture >"$out/gateway.flag.parse.txt"
 expect "$out/gateway.flag.parse.txt" "greeter ● running" "./demo/gateway/cmd/server" \
 	"gateway: ▶ paused at flag.parse" "server.NewRegistry" "discovery.dial"
+
+# R while the gateway boots: the greeter's routes, read from the running
+# greeter, and one red line saying the gateway serves nothing yet.
+tmux send-keys -t "$session" R
+wait_for "greeter http  GET /helloworld/{name}" 20
+capture >"$out/picker.booting.txt"
+expect "$out/picker.booting.txt" "✗ gateway: no routes: the App is not serving" "greeter grpc  grpc helloworld.v1.Greeter/SayHello"
+tmux send-keys -t "$session" Escape
+wait_gone "enter edit" 5
 
 # ] shows the greeter's panes (its servers listening), the gateway paused.
 tmux send-keys -t "$session" ']'
@@ -205,6 +230,29 @@ tmux send-keys -t "$session" m
 wait_gone "Phases  system" 5
 capture >"$out/greeter.phases.txt"
 next_until "[gateway] ⏸ paused at request.reply" 60
+
+# h with both services running on: the strip says both are halted at
+# once (each after its last request phase), the first one's halt shown;
+# n lets it go, and the second's halt is shown.
+tmux send-keys -t "$session" n
+wait_for "greeter ● running │ [gateway] ● running" 20
+tmux send-keys -t "$session" h
+wait_for "⏸ halted (after request." 20
+wait_halted 2
+capture >"$out/halted.txt"
+expect "$out/halted.txt" "▶ halted: "
+tmux send-keys -t "$session" n
+wait_for "⏸ halted (after request." 20
+wait_halted 1
+capture >"$out/halted.next.txt"
+expect "$out/halted.next.txt" "● running"
+tmux send-keys -t "$session" n
+wait_halted 0
+for ((i = 0; i < 200; i++)); do
+	[[ $(strip | grep -o "● running" | wc -l) -eq 2 ]] && break
+	sleep 0.1
+done
+[[ $(strip | grep -o "● running" | wc -l) -eq 2 ]] || fail "n twice after h did not let both services run on"
 
 # t: the gateway shuts down first, then the greeter; both exit.
 tmux send-keys -t "$session" t
