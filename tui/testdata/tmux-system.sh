@@ -51,29 +51,15 @@ write_system() {
 	client=$(free_port)
 	peer=$(free_port)
 	[[ $peer != "$client" ]] || peer=$((client + 1))
-	mkdir -p "$out/greeter" "$out/gateway"
-	cat >"$out/greeter/config.yaml" <<YAML
-server:
-  http:
-    addr: 127.0.0.1:0
-    timeout: 1s
-  grpc:
-    addr: 127.0.0.1:0
-    timeout: 1s
-data:
-  database:
-    driver: sqlite
-    source: ":memory:"
-  redis:
-    network: tcp
-    addr: 127.0.0.1:1
-    read_timeout: 0.2s
-    write_timeout: 0.2s
+	# The greeter's: the demo's config of tmux-lib.sh, with the registry.
+	write_demo_config 1s
+	cat >>"$out/conf/config.yaml" <<YAML
 registry:
   etcd:
     endpoints: [127.0.0.1:$client]
     dial_timeout: 1s
 YAML
+	mkdir -p "$out/gateway"
 	cat >"$out/gateway/config.yaml" <<YAML
 server:
   http:
@@ -91,7 +77,7 @@ YAML
 services:
   - name: greeter
     package: $rel/cmd/server
-    args: [-conf, $out/greeter]
+    args: [-conf, $out/conf]
   - name: gateway
     package: $rel/gateway/cmd/server
     args: [-conf, $out/gateway]
