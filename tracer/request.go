@@ -143,12 +143,45 @@ type Route struct {
 type Requester interface {
 	// Routes lists the HTTP routes and gRPC methods the App serves, read
 	// from the program, each with an example request. It needs a paused
-	// program that has reached app.running.
+	// program that has reached app.running. What could not be read is an
+	// error returned with the routes that could: a system's joins a
+	// *ServiceRoutesError for each service whose routes it could not read.
 	Routes(ctx context.Context) ([]Route, error)
 	// Send sends spec to the App and lets the program run to the request's
 	// first stop. It needs a paused program that has reached app.running;
 	// the returned RequestInfo is the one its events carry.
 	Send(ctx context.Context, spec RequestSpec) (RequestInfo, error)
+}
+
+// ServiceRoutesError says why the routes of one service of a system could
+// not be read.
+type ServiceRoutesError struct {
+	Service string
+	Err     error
+}
+
+func (e *ServiceRoutesError) Error() string { return e.Service + ": " + e.Err.Error() }
+
+// Unwrap returns why.
+func (e *ServiceRoutesError) Unwrap() error { return e.Err }
+
+// ServiceRoutesErrors returns the *ServiceRoutesError of each service that
+// err, a system's Routes error, names, in order.
+func ServiceRoutesErrors(err error) []*ServiceRoutesError {
+	var out []*ServiceRoutesError
+	var walk func(error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case *ServiceRoutesError:
+			out = append(out, e)
+		case interface{ Unwrap() []error }:
+			for _, x := range e.Unwrap() {
+				walk(x)
+			}
+		}
+	}
+	walk(err)
+	return out
 }
 
 // ErrNotServing is returned by a Requester before the App has reached

@@ -32,12 +32,16 @@ func (m *Model) halt() tea.Cmd {
 		if err := in.Halt(ctx); err != nil {
 			return haltFailedMsg{err: err}
 		}
-		return nil
+		return haltedMsg{}
 	})
 }
 
-// haltFailedMsg: Halt returned an error.
-type haltFailedMsg struct{ err error }
+// haltFailedMsg: Halt returned an error; haltedMsg: it halted the program
+// (every service that ran, in a system).
+type (
+	haltFailedMsg struct{ err error }
+	haltedMsg     struct{}
+)
 
 // showGoroutine shows goroutine i of the halt: its stack and source at
 // once from the halt's event, then, from a live program, its variables.

@@ -433,6 +433,8 @@ func (m *Model) applyResult(msg tea.Msg) tea.Cmd {
 	case haltFailedMsg:
 		m.trace.notice = ""
 		m.trace.flash = m.inspectError(m.tx.CmdHalt, msg.err)
+	case haltedMsg:
+		m.noteSystemHalt()
 	}
 	return nil
 }

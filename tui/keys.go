@@ -112,19 +112,34 @@ func (m Model) fullHelp() [][]key.Binding {
 	}
 }
 
-// paneBindings returns the keys of every pane, each binding once (Stack
-// and Goroutines share enter, Bootstrap and Variables too), in the order
-// of the panes.
+// paneBindings returns the keys of every pane, each key once, in the
+// order of the panes: a key that several panes bind to the same action is
+// one binding (Stack and Goroutines share enter, Bootstrap and Variables
+// too), and one they bind to different actions (b in Phases and in
+// Source, enter in the system's timeline and in Stack) is one binding
+// whose help names each action. Disabled bindings stay apart, so that the
+// help, which leaves them out, does not name what they would do.
 func (m Model) paneBindings() []key.Binding {
 	var out []key.Binding
 	seen := map[string]bool{}
+	at := map[string]int{} // an enabled key's binding in out
 	for _, p := range m.all {
 		for _, b := range p.Keys() {
-			id := strings.Join(b.Keys(), ",") + " " + b.Help().Desc
-			if !seen[id] {
-				seen[id] = true
-				out = append(out, b)
+			keys := strings.Join(b.Keys(), ",")
+			id := keys + " " + b.Help().Desc
+			if seen[id] {
+				continue
 			}
+			seen[id] = true
+			if i, ok := at[keys]; ok && b.Enabled() {
+				h := out[i].Help()
+				out[i].SetHelp(h.Key, h.Desc+" · "+b.Help().Desc)
+				continue
+			}
+			if b.Enabled() {
+				at[keys] = len(out)
+			}
+			out = append(out, b)
 		}
 	}
 	return out

@@ -752,6 +752,7 @@ func (m *Model) command(name string, fn func(context.Context, tracer.Source) err
 	t.flash = ""
 	t.paused = false
 	m.leaveHalt()
+	m.letGo()
 	src, ctx := t.src, m.run.ctx
 	m.enqueue(name, func() error { return fn(ctx, src) })
 	return m.nextCommand()

@@ -97,6 +97,10 @@ func (m *Model) apply(r pane.Request) tea.Cmd {
 		m.toggleSystemView()
 	case pane.SelectService:
 		m.selectFromTimeline(r.Index)
+	case pane.BreakAtStop:
+		return m.breakAtStop(r.Service, r.Seq)
+	case pane.OpenStop:
+		return m.openStop(r.Service, r.Seq)
 	case pane.GoToGoroutine:
 		if m.showsOtherService() {
 			return nil

@@ -3,6 +3,8 @@ package tui
 import (
 	"context"
 	"errors"
+	"strconv"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -22,10 +24,13 @@ type requestPicker struct {
 	loading bool
 	editing bool
 	routes  []tracer.Route
-	sel     int
-	input   textinput.Model
-	err     string
-	note    string
+	// failed says, a line for each, the services of a system whose
+	// routes could not be read, and why.
+	failed []string
+	sel    int
+	input  textinput.Model
+	err    string
+	note   string
 }
 
 // pickerKeys are the keys of the open picker; while a request is edited,
@@ -109,7 +114,11 @@ func (m *Model) takeRoutes(msg routesMsg) tea.Cmd {
 	p := &m.picker
 	p.loading = false
 	p.routes = msg.routes
-	if msg.err != nil {
+	if failed := tracer.ServiceRoutesErrors(msg.err); len(failed) > 0 {
+		for _, f := range failed {
+			p.failed = append(p.failed, pane.Sanitize(pane.Format(m.tx.PickerNoRoutes, f.Service, tracer.FirstLine(f.Err.Error()))))
+		}
+	} else if msg.err != nil {
 		p.err = pane.Sanitize(msg.err.Error())
 	}
 	if len(p.routes) == 0 {
@@ -208,7 +217,9 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return *m, cmd
 }
 
-// pickerLines draws the picker in w x h cells: the routes, the request
+// pickerLines draws the picker in w x h cells: the routes, as many as the
+// rows left by the other lines hold, with how many more are out of sight;
+// a red line for each service whose routes could not be read; the request
 // being edited, what went wrong, and the keys.
 func (m Model) pickerLines(w, h int) []string {
 	p := m.picker
@@ -220,38 +231,44 @@ func (m Model) pickerLines(w, h int) []string {
 		add(" " + st.Dim.Paint(pane.Truncate(tx.PickerLoading, w-1)))
 		return out
 	}
-	if len(p.routes) == 0 {
+	if len(p.routes) == 0 && len(p.failed) == 0 {
 		add(" " + st.Dim.Paint(pane.Truncate(tx.PickerEmpty, w-1)))
 	}
 	// In a system the routes are every service's: each names its own.
 	serviceWidth := 0
 	for _, r := range p.routes {
-		serviceWidth = max(serviceWidth, len(r.Example.Service))
+		serviceWidth = max(serviceWidth, pane.TextWidth(r.Example.Service))
 	}
-	listRoom := max(1, h-5)
+	// The list takes the rows the other lines leave: the failures, a
+	// blank, the request edited, the error and the keys.
+	fixed := len(out) + len(p.failed) + 2
+	if p.editing {
+		fixed++
+	}
+	if p.err != "" {
+		fixed++
+	}
+	listRoom := max(1, h-fixed)
+	if len(p.routes) > listRoom {
+		listRoom = max(1, listRoom-1) // a line says how many more
+	}
 	first := max(0, min(p.sel-listRoom/2, len(p.routes)-listRoom))
-	for i := first; i < len(p.routes) && i < first+listRoom; i++ {
-		r := p.routes[i]
-		what := r.Method + " " + r.Path
-		if r.Transport == "grpc" {
-			what = "grpc " + r.Path
+	last := min(len(p.routes), first+listRoom)
+	for i := first; i < last; i++ {
+		add(m.routeLine(p.routes[i], i, serviceWidth, w))
+	}
+	if first > 0 || last < len(p.routes) {
+		var more []string
+		if first > 0 {
+			more = append(more, pane.Format(tx.PickerAbove, first))
 		}
-		line := " " + pane.PadRight(r.Transport, 5) + " " + what
-		if serviceWidth > 0 {
-			line = " " + pane.PadRight(r.Example.Service, serviceWidth) + line
+		if last < len(p.routes) {
+			more = append(more, pane.Format(tx.PickerBelow, len(p.routes)-last))
 		}
-		if r.Note != "" {
-			line += "  " + tracer.FirstLine(r.Note)
-		}
-		line = pane.Truncate(pane.Sanitize(line), w)
-		switch {
-		case i == p.sel && !p.editing:
-			add(st.Selected.Paint(pane.Fit(line, w)))
-		case i == p.sel:
-			add(st.SelectedDim.Paint(pane.Fit(line, w)))
-		default:
-			add(line)
-		}
+		add(" " + st.Dim.Paint(pane.Truncate(strings.Join(more, " · "), w-1)))
+	}
+	for _, f := range p.failed {
+		add(" " + st.Err.Paint(pane.Truncate(f, w-1)))
 	}
 	add("")
 	if p.editing {
@@ -267,4 +284,39 @@ func (m Model) pickerLines(w, h int) []string {
 	}
 	add(" " + st.Dim.Paint(pane.Truncate(help, w-1)))
 	return out
+}
+
+// routeLine draws route r, the i-th of the picker, in w cells; in a
+// system its service's name comes first, in a column serviceWidth wide.
+func (m Model) routeLine(r tracer.Route, i, serviceWidth, w int) string {
+	p, st := m.picker, m.st
+	what := r.Method + " " + r.Path
+	if r.Transport == "grpc" {
+		what = "grpc " + r.Path
+	}
+	line := " " + pane.PadRight(r.Transport, 5) + " " + what
+	if serviceWidth > 0 {
+		line = " " + pane.PadRight(r.Example.Service, serviceWidth) + line
+	}
+	if r.Note != "" {
+		line += "  " + tracer.FirstLine(r.Note)
+	}
+	line = pane.Truncate(pane.Sanitize(line), w)
+	switch {
+	case i == p.sel && !p.editing:
+		return st.Selected.Paint(pane.Fit(line, w))
+	case i == p.sel:
+		return st.SelectedDim.Paint(pane.Fit(line, w))
+	}
+	return line
+}
+
+// pickerFooter is the footer of the picker's box: the route selected, of
+// how many.
+func (m Model) pickerFooter() string {
+	p := m.picker
+	if p.loading || len(p.routes) == 0 {
+		return ""
+	}
+	return strconv.Itoa(p.sel+1) + "/" + strconv.Itoa(len(p.routes))
 }

@@ -50,6 +50,9 @@ type service struct {
 	// session is its trace's first event's: the status bar names the
 	// selected service's target.
 	session *tracer.Session
+	// halted: h halted it, after its phase; it stays so until it is let
+	// go or its next event comes.
+	halted bool
 }
 
 // systemState is the model's view of a system trace: empty for a trace of
@@ -81,6 +84,7 @@ func (s *systemState) index(name string) int {
 // sysWords are the strip's words, in each language.
 type sysWords struct {
 	waiting, building, booting, running, stopped, failed, notStarted, paused, exited string
+	halted, haltedAfter                                                              string
 	keyService, otherService                                                         string
 	systemTitle                                                                      string
 }
@@ -88,7 +92,7 @@ type sysWords struct {
 var sysWordsEN = sysWords{
 	waiting: "waiting", building: "building", booting: "booting", running: "running",
 	stopped: "stopped", failed: "failed", notStarted: "not started", paused: "paused at %s",
-	exited: "exit %d", keyService: "service",
+	exited: "exit %d", halted: "halted", haltedAfter: "halted (after %s)", keyService: "service",
 	otherService: "%s is not the paused service: its values are read at its next stop",
 	systemTitle:  "system",
 }
@@ -96,7 +100,7 @@ var sysWordsEN = sysWords{
 var sysWordsZH = sysWords{
 	waiting: "等待中", building: "构建中", booting: "启动中", running: "运行中",
 	stopped: "已停止", failed: "失败", notStarted: "未启动", paused: "暂停于 %s",
-	exited: "退出码 %d", keyService: "切换服务",
+	exited: "退出码 %d", halted: "已中断", haltedAfter: "已中断（%s 之后）", keyService: "切换服务",
 	otherService: "%s 不是暂停的服务：它的值在它下次停下时读取",
 	systemTitle:  "整个系统",
 }
@@ -205,6 +209,12 @@ func (s *systemState) allEnded() bool {
 func (m *Model) noteService(i int, ev tracer.Event) {
 	v := &m.sys.svcs[i]
 	switch ev.Kind {
+	case tracer.KindHalt:
+		v.halted = true
+	case tracer.KindStop, tracer.KindStep, tracer.KindPass, tracer.KindExit, tracer.KindError:
+		v.halted = false
+	}
+	switch ev.Kind {
 	case tracer.KindStatus:
 		switch {
 		case ev.Skipped || strings.HasPrefix(ev.Status, "not started"):
@@ -231,7 +241,10 @@ func (m *Model) noteService(i int, ev tracer.Event) {
 		}
 		v.state = svcStopped
 		switch {
-		case ev.Signal != "" && ev.Signal != "SIGTERM" && ev.Signal != "SIGINT":
+		case ev.Signal == "SIGTERM" || ev.Signal == "SIGINT":
+			// The shutdown's signal killed it before its handlers were
+			// installed: it stopped as it was told to.
+		case ev.Signal != "":
 			v.state, v.exit = svcFailed, ev.Signal
 		case ev.ExitCode != nil && *ev.ExitCode != 0:
 			v.state, v.exit = svcFailed, fmt.Sprintf(m.sysWords().exited, *ev.ExitCode)
@@ -311,8 +324,19 @@ func (m Model) stripLine() string {
 func (m Model) serviceState(i int) (string, pane.Ink) {
 	st, wd := m.st, m.sysWords()
 	v := m.sys.svcs[i]
-	if m.trace.paused && m.sys.paused == i {
+	halted := wd.halted
+	if v.phase != "" {
+		halted = fmt.Sprintf(wd.haltedAfter, v.phase)
+	}
+	switch {
+	case m.trace.paused && m.sys.paused == i && v.halted:
+		return "⏸ " + halted, st.Current
+	case m.trace.paused && m.sys.paused == i:
 		return "⏸ " + fmt.Sprintf(wd.paused, v.phase), st.Current
+	case v.halted && (v.state == svcPhase || v.state == svcRunning):
+		// Its halt waits behind the paused service's, as every stop of a
+		// system does; it is halted all the same.
+		return halted, st.Current
 	}
 	switch v.state {
 	case svcBuilding:
@@ -424,4 +448,49 @@ func (m *Model) selectFromTimeline(i int) {
 	}
 	m.selectService(i)
 	m.showsOtherService()
+}
+
+// breakAtStop does what b does on the row of the stop numbered seq in
+// service i's own Phases (b on a row of the system's timeline): the row's
+// service is shown, whichever was, and its break, or its breakpoint, goes
+// off or on.
+func (m *Model) breakAtStop(i, seq int) tea.Cmd {
+	m.selectService(i)
+	if !m.phases.SelectStop(seq) {
+		return nil
+	}
+	return m.apply(m.phases.BreakRequest())
+}
+
+// openStop shows the row of the stop numbered seq in service i's own
+// Phases (enter on a row of the system's timeline), focused there.
+func (m *Model) openStop(i, seq int) tea.Cmd {
+	m.selectService(i)
+	m.phases.SelectStop(seq)
+	if m.sys.view {
+		m.toggleSystemView()
+	}
+	m.setFocus(panePhases)
+	m.showsOtherService()
+	return m.apply(pane.PhaseSelected{})
+}
+
+// noteSystemHalt marks every service that ran as halted, once h has
+// halted the system (Inspector.Halt halts every service that runs): the
+// system delivers their halts one after the other, as it does every
+// pause, but each has stopped now.
+func (m *Model) noteSystemHalt() {
+	for i := range m.sys.svcs {
+		if v := &m.sys.svcs[i]; v.state == svcPhase || v.state == svcRunning {
+			v.halted = true
+		}
+	}
+}
+
+// letGo notes that the paused service of a system runs again: a command
+// that lets it run was sent.
+func (m *Model) letGo() {
+	if m.sys.multi() && m.sys.paused >= 0 {
+		m.sys.svcs[m.sys.paused].halted = false
+	}
 }

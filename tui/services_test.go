@@ -181,10 +181,22 @@ type afterLaunch struct {
 	ch     chan tracer.Event
 	closed chan struct{}
 	once   sync.Once
+	// running is closed once it has delivered its stop at app.running.
+	running chan struct{}
+}
+
+// serving reports whether it has been at app.running.
+func (a *afterLaunch) serving() bool {
+	select {
+	case <-a.running:
+		return true
+	default:
+		return false
+	}
 }
 
 func startAfterLaunch(f *tracertest.Fake, launch <-chan struct{}) *afterLaunch {
-	a := &afterLaunch{Fake: f, ch: make(chan tracer.Event), closed: make(chan struct{})}
+	a := &afterLaunch{Fake: f, ch: make(chan tracer.Event), closed: make(chan struct{}), running: make(chan struct{})}
 	go func() {
 		defer close(a.ch)
 		select {
@@ -193,6 +205,9 @@ func startAfterLaunch(f *tracertest.Fake, launch <-chan struct{}) *afterLaunch {
 			return
 		}
 		for ev := range f.Events() {
+			if ev.Phase == tracer.PhaseRunning && !a.serving() {
+				close(a.running)
+			}
 			a.ch <- ev
 		}
 	}()
@@ -215,13 +230,28 @@ func startSystemFlow(t *testing.T) (*teatest.TestModel, *recorder, map[string]*t
 		"greeter": tracertest.NewFake(serviceEvents("greeter")).WaitForSignal(),
 		"gateway": tracertest.NewFake(serviceEvents("gateway")).WaitForSignal(),
 	}
+	tm, rec, _ := startSystemFlowOf(t, fakes, nil)
+	return tm, rec, fakes
+}
+
+// startSystemFlowOf runs the TUI on a real tracer/system of the greeter
+// and the gateway (after it), played by fakes; a service with routes
+// serves them once at app.running (servingService).
+func startSystemFlowOf(t *testing.T, fakes map[string]*tracertest.Fake, routes map[string][]tracer.Route) (*teatest.TestModel, *recorder, map[string]*servingService) {
+	t.Helper()
 	file := &system.File{Services: []system.Service{
 		{Name: "greeter", Package: "./greeter"},
 		{Name: "gateway", Package: "./gateway", After: []string{"greeter"}},
 	}}
+	serving := map[string]*servingService{}
 	sys, err := system.Start(context.Background(), file, system.Options{
 		Start: func(_ context.Context, svc system.Service, launch <-chan struct{}) (tracer.Source, error) {
-			return startAfterLaunch(fakes[svc.Name], launch), nil
+			a := startAfterLaunch(fakes[svc.Name], launch)
+			if r, ok := routes[svc.Name]; ok {
+				serving[svc.Name] = &servingService{afterLaunch: a, routes: r}
+				return serving[svc.Name], nil
+			}
+			return a, nil
 		},
 	})
 	if err != nil {
@@ -229,7 +259,37 @@ func startSystemFlow(t *testing.T) (*teatest.TestModel, *recorder, map[string]*t
 	}
 	t.Cleanup(func() { _ = sys.Close() })
 	tm, rec := startFlowOn(t, sys)
-	return tm, rec, fakes
+	return tm, rec, serving
+}
+
+// servingService is a service's Source that sends requests: it lists its
+// routes once it has been at app.running, as a live session, and records
+// what it is asked to send.
+type servingService struct {
+	*afterLaunch
+	routes []tracer.Route
+	mu     sync.Mutex
+	sent   []tracer.RequestSpec
+}
+
+func (s *servingService) Routes(context.Context) ([]tracer.Route, error) {
+	if !s.serving() {
+		return nil, tracer.ErrNotServing
+	}
+	return s.routes, nil
+}
+
+func (s *servingService) Send(_ context.Context, spec tracer.RequestSpec) (tracer.RequestInfo, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sent = append(s.sent, spec)
+	return tracer.RequestInfo{ID: len(s.sent), Method: spec.Method, Path: spec.Path}, nil
+}
+
+func (s *servingService) sentSpecs() []tracer.RequestSpec {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.sent)
 }
 
 // waitForAll waits for a screen that shows every one of want.
@@ -326,5 +386,121 @@ func TestSystemServiceFails(t *testing.T) {
 	m = update(t, m, tea.KeyPressMsg{Code: ']', Text: "]"})
 	if s := screen(t, m, 120, 40); !strings.Contains(s, "[greeter] ● running │ gateway ✗ failed") {
 		t.Errorf("the greeter cannot be shown after the gateway failed:\n%s", s)
+	}
+}
+
+// TestFlowSystemKilledByTermIsStopped runs the TUI on a real tracer/system
+// where t comes while the gateway is paused at flag.parse, before its
+// signal handlers are installed: SIGTERM kills it. That is the stop asked
+// for, not a failure: the strip says stopped, as for the greeter, which
+// walks its shutdown.
+func TestFlowSystemKilledByTermIsStopped(t *testing.T) {
+	gateway := serviceEvents("gateway")
+	code := -15
+	gateway = append(gateway[:cutAfterStop(gateway, tracer.PhaseFlagParse)],
+		tracer.Event{Kind: tracer.KindExit, Service: "gateway", Phase: tracer.PhaseExit, ExitCode: &code, Signal: "SIGTERM"})
+	fakes := map[string]*tracertest.Fake{
+		"greeter": tracertest.NewFake(serviceEvents("greeter")).WaitForSignal(),
+		"gateway": tracertest.NewFake(gateway),
+	}
+	tm, rec, _ := startSystemFlowOf(t, fakes, nil)
+	for s := rec.waitFor(t, "a pause", func(s snapshot) bool { return s.paused }); s.phase != tracer.PhaseRunning; {
+		s = next(t, tm, rec, "n")
+	}
+	press(tm, "n")
+	rec.waitForAll(t, "the gateway at flag.parse", "[gateway] ⏸ paused at flag.parse")
+	press(tm, "t")
+	s := rec.waitForAll(t, "the gateway killed", "gateway stopped")
+	for !s.ended {
+		s = next(t, tm, rec, "n")
+	}
+	s = rec.waitForAll(t, "both stopped", "stopped │ gateway stopped")
+	if strings.Contains(s.screen, "failed") {
+		t.Errorf("the gateway killed by the shutdown's SIGTERM is shown failed:\n%s", s.screen)
+	}
+	press(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
+
+// TestFlowSystemHaltShowsEveryService runs the TUI on a real tracer/system
+// of two fakes that run on past app.running: h halts both, and the strip
+// says so of both at once, though the system shows one halt at a time;
+// n lets the first go on and shows the second's.
+func TestFlowSystemHaltShowsEveryService(t *testing.T) {
+	fakes := map[string]*tracertest.Fake{
+		"greeter": tracertest.NewFake(serviceEvents("greeter")).WaitForSignal(),
+		"gateway": tracertest.NewFake(serviceEvents("gateway")).WaitForSignal(),
+	}
+	for _, f := range fakes {
+		f.Inspect(tracertest.Inspection{Goroutines: demoGoroutines()})
+	}
+	tm, rec, _ := startSystemFlowOf(t, fakes, nil)
+	halted := "halted (after app.running)"
+	strip := func(s snapshot) string { return stripOf(s.screen) }
+	for s := rec.waitFor(t, "a pause", func(s snapshot) bool { return s.paused }); !strings.Contains(s.screen, "[gateway] ⏸ paused at app.running"); {
+		s = next(t, tm, rec, "n")
+	}
+	done := len(rec.waitForAll(t, "the gateway at app.running", "[gateway] ⏸ paused at app.running").done)
+	press(tm, "n")
+	rec.waitFor(t, "both running on", func(s snapshot) bool {
+		return len(s.done) > done && strings.Contains(s.screen, "greeter ● running │ [gateway] ● running")
+	})
+	press(tm, "h")
+	s := rec.waitFor(t, "both halted", func(s snapshot) bool { return strings.Count(strip(s), halted) == 2 && s.paused })
+	if strings.Count(strip(s), "⏸") != 1 {
+		t.Errorf("the strip marks %d services as the one shown paused, want one: %q", strings.Count(strip(s), "⏸"), strip(s))
+	}
+	first := "greeter"
+	if strings.Contains(strip(s), "gateway ⏸") || strings.Contains(strip(s), "[gateway] ⏸") {
+		first = "gateway"
+	}
+	// n lets the first go on: the second's halt comes, and is shown.
+	press(tm, "n")
+	s = rec.waitFor(t, "the second halt", func(s snapshot) bool {
+		return s.paused && strings.Count(strip(s), halted) == 1 && strings.Count(strip(s), "● running") == 1
+	})
+	if !strings.Contains(strip(s), first+"] ● running") && !strings.Contains(strip(s), first+" ● running") {
+		t.Errorf("after n, %s, halted first, does not run on: %q", first, strip(s))
+	}
+	press(tm, "n")
+	rec.waitFor(t, "both running on again", func(s snapshot) bool { return strings.Count(strip(s), "● running") == 2 })
+	press(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
+
+// stripOf is the services strip of a system's screen: the last line of
+// the status bar (not a box's) that names both services.
+func stripOf(screen string) string {
+	lines := strings.Split(screen, "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := lines[i]; strings.HasPrefix(l, " ") && strings.Contains(l, "greeter") && strings.Contains(l, "gateway") {
+			return l
+		}
+	}
+	return ""
+}
+
+// TestGoldenSystemHalted draws a system that h halted while both services
+// ran on past app.running: the greeter's halt shown, with its goroutines,
+// and the gateway's, which the system delivers next, said in the strip
+// at once.
+func TestGoldenSystemHalted(t *testing.T) {
+	greeter, gateway := serviceEvents("greeter"), serviceEvents("gateway")
+	events := systemOf(greeter[:cutAfterStop(greeter, tracer.PhaseRunning)], gateway[:cutAfterStop(gateway, tracer.PhaseRunning)])
+	last := events[len(events)-1]
+	for _, size := range goldenSizes {
+		w, h := size[0], size[1]
+		t.Run(fmt.Sprintf("%dx%d", w, h), func(t *testing.T) {
+			m := modelAt(t, scenario{until: func(tracer.Event) bool { return false }}, w, h, events)
+			m.trace.paused = false // n at the gateway's app.running: both run on
+			halt := tracer.Event{Kind: tracer.KindHalt, Service: "greeter", Seq: last.Seq + 1, Elapsed: last.Elapsed, Goroutines: demoGoroutines()}
+			m = update(t, m, eventMsg{gen: m.trace.gen, ev: halt})
+			m = update(t, m, commandDoneMsg{gen: m.trace.gen, name: m.tx.CmdHalt, result: haltedMsg{}})
+			s := screen(t, m, w, h)
+			if !strings.Contains(s, "[greeter] ⏸ halted (after app.running) │ gateway halted (after app.running)") {
+				t.Errorf("the strip does not say both are halted:\n%s", s)
+			}
+			golden.RequireEqual(t, s+"\n")
+		})
 	}
 }

@@ -199,3 +199,114 @@ func TestFlowSystemTimeline(t *testing.T) {
 	press(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }
+
+// TestTimelineKeysActOnTheRowsService checks b and enter in the system's
+// timeline: each acts on the selected row in its own service's Phases,
+// though another service is shown, and on a request's heading says so
+// instead of acting on anything.
+func TestTimelineKeysActOnTheRowsService(t *testing.T) {
+	m := modelAt(t, scenario{until: greeterAtBiz}, 120, 40, crossingEvents())
+	m = pressKeys(t, m, "mkkk") // the gateway's request.client
+	m = pressKeys(t, m, "]")    // the greeter shown
+	if got := m.sys.svcs[m.service].name; got != "greeter" {
+		t.Fatalf("] shows %s", got)
+	}
+	m = pressKeys(t, m, "b")
+	gateway := m.services[m.sys.index("gateway")]
+	if got := m.sys.svcs[m.service].name; got != "gateway" || gateway.phases.SelectedKey().Phase != tracer.PhaseRequestClient {
+		t.Errorf("b on the gateway's client row: %s shown, its Phases at %s", got, gateway.phases.SelectedKey().Phase)
+	}
+	for i, set := range m.services {
+		if !set.phases.BreakOff(tracer.PhaseRequestClient) {
+			t.Errorf("b on the client row left request.client's break on in service %d", i)
+		}
+	}
+	if !strings.Contains(m.trace.notice, "break off at request.client") || !m.sys.view {
+		t.Errorf("after b: notice %q, system view %v", m.trace.notice, m.sys.view)
+	}
+
+	// enter on the greeter's service row, the gateway shown: the greeter's
+	// own Phases, at that row.
+	m = pressKeys(t, m, "jj[")
+	if got := m.sys.svcs[m.service].name; got != "gateway" {
+		t.Fatalf("[ shows %s", got)
+	}
+	m = update(t, m, tea.KeyPressMsg{Code: tea.KeyEnter})
+	greeter := m.services[m.sys.index("greeter")]
+	s := screen(t, m, 120, 40)
+	if got := m.sys.svcs[m.service].name; got != "greeter" || m.sys.view || m.focus != panePhases ||
+		greeter.phases.SelectedKey().Phase != tracer.PhaseRequestService {
+		t.Errorf("enter on the greeter's service row: %s shown, system view %v, focus %s, its Phases at %s:\n%s",
+			got, m.sys.view, m.focus, greeter.phases.SelectedKey().Phase, s)
+	}
+	if strings.Contains(s, "Phases  system") || !strings.Contains(s, "[greeter] ⏸ paused at request.biz") {
+		t.Errorf("enter did not bring the greeter's own Phases:\n%s", s)
+	}
+
+	// The request's heading: a word, and nothing done.
+	m = pressKeys(t, m, "m")
+	for !strings.HasPrefix(m.sys.timeline.Lines()[m.sys.timeline.Selected()], "#1 GET") {
+		m = pressKeys(t, m, "k")
+	}
+	m = pressKeys(t, m, "b")
+	if !strings.Contains(m.trace.notice, "a request's heading") || !m.sys.view {
+		t.Errorf("b on the heading: notice %q, system view %v", m.trace.notice, m.sys.view)
+	}
+	m = update(t, m, tea.KeyPressMsg{Code: tea.KeyEnter})
+	if !strings.Contains(m.trace.notice, "a request's heading") || !m.sys.view {
+		t.Errorf("enter on the heading: notice %q, system view %v", m.trace.notice, m.sys.view)
+	}
+	if n := strings.Count(screen(t, pressKeys(t, m, "?"), 120, 40), "enter "); n != 1 {
+		t.Errorf("the full help lists enter %d times, want once", n)
+	}
+}
+
+// TestFlowSystemTimelineKeys runs the TUI on a real tracer/system of two
+// fakes: in the system's timeline, b on a row of the greeter while the
+// gateway is shown turns that phase's break off in the system, and enter
+// on a row of the gateway while the greeter is shown brings the gateway's
+// own Phases at that row.
+func TestFlowSystemTimelineKeys(t *testing.T) {
+	tm, rec, _ := startSystemFlow(t)
+	for s := rec.waitFor(t, "a pause", func(s snapshot) bool { return s.paused }); s.phase != tracer.PhaseRunning; {
+		s = next(t, tm, rec, "n")
+	}
+	press(tm, "n")
+	rec.waitForAll(t, "the gateway paused", "[gateway] ⏸ paused at flag.parse")
+	press(tm, "m")
+	rec.waitForAll(t, "the system's timeline", "Phases  system", "gateway ⏸ flag.parse")
+	// Up to the greeter's app.running (its panes come), ] to the gateway's.
+	press(tm, "k")
+	press(tm, "]")
+	done := len(rec.waitForAll(t, "the gateway shown", "[gateway] ⏸ paused at flag.parse").done)
+	press(tm, "b")
+	s := rec.waitFor(t, "the break set off", func(s snapshot) bool { return len(s.done) > done })
+	for _, want := range []string{"[greeter] ● running", "break off at app.running"} {
+		if !strings.Contains(s.screen, want) {
+			t.Errorf("after b on the greeter's app.running row, the screen lacks %q:\n%s", want, s.screen)
+		}
+	}
+	if got := s.done[len(s.done)-1]; got != "break" {
+		t.Errorf("b sent %q, want break", got)
+	}
+	// Down to the gateway's flag.parse, [ to the greeter, enter: the
+	// gateway's own Phases.
+	press(tm, "j")
+	press(tm, "[")
+	rec.waitForAll(t, "the greeter shown", "[greeter] ● running")
+	press(tm, "enter")
+	s = rec.waitFor(t, "the gateway's own Phases", func(s snapshot) bool {
+		return !strings.Contains(s.screen, "Phases  system") && strings.Contains(s.screen, "[gateway] ⏸ paused at flag.parse")
+	})
+	if s.focus != "Phases" || strings.Contains(s.screen, "greeter ● app.running") {
+		t.Errorf("enter did not show the gateway's own Phases, focused (%s):\n%s", s.focus, s.screen)
+	}
+	// The break is the system's: the gateway passes its app.running.
+	for s.phase != tracer.PhaseAfterStart {
+		s = next(t, tm, rec, "n")
+	}
+	press(tm, "n")
+	rec.waitForAll(t, "the gateway past app.running", "↷ app.running")
+	press(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}

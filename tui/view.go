@@ -90,7 +90,8 @@ func (m Model) cover(p paneID) (string, []string, bool) {
 }
 
 // boxSpec returns the title and footer of pane p's box; name, when not
-// "", replaces the pane's (cover); short names a file in the title.
+// "", replaces the pane's (cover: the picker, whose footer replaces the
+// pane's too); short names a file in the title.
 func (m Model) boxSpec(p paneID, name string, short func(string) string) boxSpec {
 	st := m.st
 	focused := m.focus == p
@@ -100,13 +101,18 @@ func (m Model) boxSpec(p paneID, name string, short func(string) string) boxSpec
 	if focused {
 		titleInk = st.TitleFocused
 	}
-	if name == "" {
+	covered := name != ""
+	if !covered {
 		name = m.tx.PaneNames[p]
 	}
 	title, tw := titleInk.Paint(name), pane.TextWidth(name)
 	pn := m.pane(p)
 	extra := pn.TitleExtra(room-tw-2, short)
 	spec := boxSpec{focused: focused, footer: pn.Footer()}
+	if covered {
+		// The pane's file and lines are not what the box shows.
+		extra, spec.footer = "", m.pickerFooter()
+	}
 	if b, ok := m.lay.boxOf(p); ok && b.tabbed() {
 		title, tw = m.tabTitle(b, focused)
 		if m.lay.mode == modeCompact {

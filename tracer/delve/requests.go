@@ -38,6 +38,8 @@ type requestState struct {
 	target      request.Target
 	routes      []tracer.Route
 	grpcMethods []string
+	// routesErr is why some of them could not be read, for Routes to say.
+	routesErr error
 	// active is the request in flight, from Send to its request.reply.
 	active *inflight
 	// lifted is what liftTimeouts set to zero, to be put back
@@ -202,7 +204,7 @@ func (s *Session) Routes(ctx context.Context) ([]tracer.Route, error) {
 	s.insp.op.Lock()
 	s.mu.Lock()
 	err, paused := s.requestableLocked(), s.paused
-	routes, methods, target := s.req.routes, s.req.grpcMethods, s.req.target
+	routes, methods, target, routesErr := s.req.routes, s.req.grpcMethods, s.req.target, s.req.routesErr
 	s.mu.Unlock()
 	if err == nil && paused {
 		// The run goroutine reads them, and lets the program run while the
@@ -222,7 +224,7 @@ func (s *Session) Routes(ctx context.Context) ([]tracer.Route, error) {
 		specs, notes := grpcExamples(ctx, target, methods)
 		routes = withGRPCExamples(routes, methods, specs, notes)
 	}
-	return routes, nil
+	return routes, routesErr
 }
 
 // routesWhilePaused has the run goroutine read the routes of the paused
@@ -301,13 +303,10 @@ func (s *Session) armRequests() {
 	if wait != nil {
 		defer close(wait)
 	}
-	if routes, methods, err := s.readRouteList(); err == nil {
-		s.mu.Lock()
-		s.req.routes, s.req.grpcMethods = routes, methods
-		s.mu.Unlock()
-	} else {
-		debugf("routes: %v", err)
-	}
+	routes, methods, err := s.readRouteList()
+	s.mu.Lock()
+	s.req.routes, s.req.grpcMethods, s.req.routesErr = routes, methods, err
+	s.mu.Unlock()
 	s.req.bps = map[int]requestBP{}
 	layers, module := s.layers(), s.modulePath()
 	names, err := s.client.ListFunctions(requestFuncsFilter(module, layers), 0)

@@ -2,6 +2,7 @@ package delve
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
@@ -26,12 +27,10 @@ const examplesTimeout = 5 * time.Second
 // gRPC methods (the services registered on its gRPC servers) from the
 // program, and makes an example request for each. The gRPC examples come
 // from the server's reflection service, so the program runs while they are
-// asked for, and is halted again before readRoutes returns.
+// asked for, and is halted again before readRoutes returns. What could not
+// be read is an error returned with the routes that could.
 func (s *Session) readRoutes(ctx context.Context) ([]tracer.Route, error) {
 	routes, grpcMethods, err := s.readRouteList()
-	if err != nil {
-		return nil, err
-	}
 	if len(grpcMethods) > 0 {
 		var specs []tracer.RequestSpec
 		var notes []string
@@ -40,7 +39,7 @@ func (s *Session) readRoutes(ctx context.Context) ([]tracer.Route, error) {
 		})
 		routes = withGRPCExamples(routes, grpcMethods, specs, notes)
 	}
-	return routes, nil
+	return routes, err
 }
 
 // grpcExamples asks the running program's reflection service for the
@@ -60,7 +59,9 @@ func withGRPCExamples(routes []tracer.Route, methods []string, specs []tracer.Re
 }
 
 // readRouteList reads the HTTP routes, with their examples, and the gRPC
-// methods from the program's memory.
+// methods from the program's memory. A server whose routes cannot be read
+// makes it return an error along with the other servers' routes: an empty
+// list would say the App serves nothing.
 func (s *Session) readRouteList() ([]tracer.Route, []string, error) {
 	scope, app, err := s.appScope()
 	if err != nil {
@@ -72,20 +73,26 @@ func (s *Session) readRouteList() ([]tracer.Route, []string, error) {
 	}
 	var routes []tracer.Route
 	var grpcMethods []string
+	var errs []error
 	for i := int64(0); i < list.Len; i++ {
 		expr := fmt.Sprintf("%s.opts.servers[%d]", app, i)
 		typeName, sexpr, _, err := serverExpr(s.client, scope, expr)
 		if err != nil {
+			errs = append(errs, err)
 			continue
 		}
 		switch serverKind(typeName) {
 		case "http":
-			routes = append(routes, s.readHTTPRoutes(scope, sexpr)...)
+			r, err := s.readHTTPRoutes(scope, sexpr)
+			routes = append(routes, r...)
+			errs = append(errs, err)
 		case "grpc":
-			grpcMethods = append(grpcMethods, s.readGRPCMethods(scope, sexpr)...)
+			m, err := s.readGRPCMethods(scope, sexpr)
+			grpcMethods = append(grpcMethods, m...)
+			errs = append(errs, err)
 		}
 	}
-	return routes, grpcMethods, nil
+	return routes, grpcMethods, errors.Join(errs...)
 }
 
 // appScope finds the frame of (*App).Run on the program's goroutines: the
@@ -116,11 +123,10 @@ func (s *Session) appScope() (api.EvalScope, string, error) {
 
 // readHTTPRoutes lists the routes of a kratos HTTP server's router: each
 // route's path template and methods.
-func (s *Session) readHTTPRoutes(scope api.EvalScope, sexpr string) []tracer.Route {
+func (s *Session) readHTTPRoutes(scope api.EvalScope, sexpr string) ([]tracer.Route, error) {
 	list, err := s.client.EvalVariable(scope, sexpr+".router.routes", api.LoadConfig{MaxArrayValues: 256})
 	if err != nil {
-		debugf("routes: %v", err)
-		return nil
+		return nil, fmt.Errorf("read the HTTP server's routes: %w", err)
 	}
 	var out []tracer.Route
 	for j := int64(0); j < list.Len; j++ {
@@ -139,7 +145,7 @@ func (s *Session) readHTTPRoutes(scope api.EvalScope, sexpr string) []tracer.Rou
 			out = append(out, tracer.Route{Transport: "http", Method: m, Path: tmpl, Example: request.HTTPExample(m, tmpl)})
 		}
 	}
-	return out
+	return out, nil
 }
 
 // routeOf reads a gorilla/mux routeConf: the path template and the methods
@@ -172,11 +178,13 @@ func routeOf(rc *api.Variable) (string, []string) {
 // readGRPCMethods lists the unary methods of the services registered on a
 // kratos gRPC server, as "package.Service/Method"; grpc-go's own services
 // (reflection, health) are left out.
-func (s *Session) readGRPCMethods(scope api.EvalScope, sexpr string) []string {
+func (s *Session) readGRPCMethods(scope api.EvalScope, sexpr string) ([]string, error) {
 	v, err := s.client.EvalVariable(scope, sexpr+".Server.services", routesLoad)
-	if err != nil || v.Kind != reflect.Map {
-		debugf("grpc services: %v", err)
-		return nil
+	if err != nil {
+		return nil, fmt.Errorf("read the gRPC server's services: %w", err)
+	}
+	if v.Kind != reflect.Map {
+		return nil, fmt.Errorf("read the gRPC server's services: a %s, not a map", v.Type)
 	}
 	var out []string
 	for i := 0; i+1 < len(v.Children); i += 2 {
@@ -195,7 +203,7 @@ func (s *Session) readGRPCMethods(scope api.EvalScope, sexpr string) []string {
 		}
 	}
 	sort.Strings(out)
-	return out
+	return out, nil
 }
 
 // runWhile lets the program run while fn talks to it, then halts it again.

@@ -9,8 +9,10 @@ import (
 
 // Routes lists what every service of the system serves (tracer.Requester),
 // the paused service's first; each route's example names its service, so
-// that sending it goes there. A service that does not serve yet, or no
-// more, is left out.
+// that sending it goes there. A service whose routes cannot be read (it
+// does not serve yet, or no more, or reading them failed) is named with why
+// in a *tracer.ServiceRoutesError, joined into the error returned with the
+// others' routes.
 func (s *System) Routes(ctx context.Context) ([]tracer.Route, error) {
 	// With every service running on, each reads its own routes (a live
 	// session halts its program a moment for that).
@@ -28,31 +30,27 @@ func (s *System) Routes(ctx context.Context) ([]tracer.Route, error) {
 		}
 	}
 	var out []tracer.Route
-	var first error
+	var errs []error
+	asked := false
 	for _, m := range order {
 		rq, ok := m.src.(tracer.Requester)
 		if !ok {
 			continue
 		}
+		asked = true
 		routes, err := rq.Routes(ctx)
-		if err != nil {
-			if m == paused || (paused == nil && first == nil) {
-				first = err
-			}
-			continue
-		}
 		for _, r := range routes {
 			r.Example.Service = m.svc.Name
 			out = append(out, r)
 		}
+		if err != nil {
+			errs = append(errs, &tracer.ServiceRoutesError{Service: m.svc.Name, Err: err})
+		}
 	}
-	if len(out) == 0 && first != nil {
-		return nil, first
-	}
-	if len(out) == 0 && first == nil {
+	if !asked {
 		return nil, tracer.ErrUnsupported
 	}
-	return out, nil
+	return out, errors.Join(errs...)
 }
 
 // Send sends spec (tracer.Requester), with a traceparent of its own

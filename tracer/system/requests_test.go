@@ -3,6 +3,7 @@ package system
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
@@ -15,9 +16,14 @@ type requestingFake struct {
 	*tracertest.Fake
 	route tracer.Route
 	sent  []tracer.RequestSpec
+	// err is why its routes cannot be read, if they cannot.
+	err error
 }
 
 func (f *requestingFake) Routes(context.Context) ([]tracer.Route, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
 	return []tracer.Route{f.route}, nil
 }
 
@@ -55,5 +61,34 @@ func TestRequestsWhileEveryServiceRuns(t *testing.T) {
 	}
 	if _, err := s.Send(context.Background(), tracer.RequestSpec{Method: "GET", Path: "/gateway/x"}); !errors.Is(err, tracer.ErrNotPaused) {
 		t.Errorf("a request naming no service while none is paused: %v, want ErrNotPaused", err)
+	}
+}
+
+// TestRoutesNameTheServicesThatFail: a service whose routes cannot be read
+// is named with why, beside the routes of the others, instead of being
+// left out without a word.
+func TestRoutesNameTheServicesThatFail(t *testing.T) {
+	greeter := &requestingFake{Fake: tracertest.NewFake(nil), err: tracer.ErrNotServing}
+	gateway := &requestingFake{Fake: tracertest.NewFake(nil), route: tracer.Route{Transport: "http", Method: "GET", Path: "/gateway/{name}"}}
+	s := &System{members: []*member{
+		{svc: Service{Name: "greeter"}, src: greeter},
+		{svc: Service{Name: "gateway"}, src: gateway},
+	}}
+	routes, err := s.Routes(context.Background())
+	if len(routes) != 1 || routes[0].Example.Service != "gateway" {
+		t.Errorf("routes %+v, want the gateway's", routes)
+	}
+	failed := tracer.ServiceRoutesErrors(err)
+	if len(failed) != 1 || failed[0].Service != "greeter" || !errors.Is(failed[0], tracer.ErrNotServing) {
+		t.Fatalf("Routes error %v, want the greeter's ErrNotServing", err)
+	}
+	if !strings.HasPrefix(err.Error(), "greeter: the App is not serving") {
+		t.Errorf("the error reads %q, want it to name the greeter first", err)
+	}
+
+	gateway.err = errors.New("read the HTTP server's routes: could not find symbol")
+	routes, err = s.Routes(context.Background())
+	if failed := tracer.ServiceRoutesErrors(err); len(routes) != 0 || len(failed) != 2 || failed[1].Service != "gateway" {
+		t.Errorf("with no service's routes read: routes %+v, error %v", routes, err)
 	}
 }

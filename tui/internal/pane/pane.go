@@ -144,4 +144,9 @@ type (
 	// ToggleSystem switches Phases between the service's timeline and
 	// the whole system's (m in Phases).
 	ToggleSystem struct{}
+	// BreakAtStop does what b does on the row of the stop numbered Seq
+	// (its Event.Seq) in service Service's Phases (b on a row of the
+	// system's timeline); OpenStop shows that row there (enter).
+	BreakAtStop struct{ Service, Seq int }
+	OpenStop    struct{ Service, Seq int }
 )

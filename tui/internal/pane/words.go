@@ -66,8 +66,10 @@ type Text struct {
 	// The keys' help, by binding.
 	KeyNext, KeyStep, KeyStepOut, KeyTerm, KeyPrevious, KeyJump string
 	// KeySystemView and KeyServiceView: m in Phases, to the system's
-	// timeline and back.
-	KeySystemView, KeyServiceView                                        string
+	// timeline and back; KeyOpenRow is enter on a row of the system's
+	// timeline, and TimelineHeading why b and enter do nothing on a
+	// request's heading there.
+	KeySystemView, KeyServiceView, KeyOpenRow, TimelineHeading           string
 	KeyUp, KeyDown, KeyPageUp, KeyPageDown, KeyTop, KeyBottom, KeyToggle string
 	// Config provenance in the Bootstrap pane (origins.go).
 	KeyOrigins, NoOverrides, MoreOverrides                                       string
@@ -105,7 +107,10 @@ type Text struct {
 	// The request picker (picker.go): its key, title, what it says while
 	// it reads the routes or finds none, its keys, and what sending did.
 	KeyRequest, PickerTitle, PickerLoading, PickerEmpty, PickerHelp, PickerEditHelp string
-	RequestNotHere, CmdRequest, RequestSent                                         string
+	// PickerAbove and PickerBelow count the routes of a long list out of
+	// sight; PickerNoRoutes says why a service's routes are missing.
+	PickerAbove, PickerBelow, PickerNoRoutes string
+	RequestNotHere, CmdRequest, RequestSent  string
 	// A request's reply in Source (requests.go).
 	ReplyLatency, ReplyInProgram, ReplyFailedAt string
 
@@ -173,8 +178,9 @@ var Texts = map[tracer.Lang]*Text{
 
 		KeyNext: "next phase", KeyStep: "step over", KeyStepOut: "step out", KeyTerm: "SIGTERM",
 		KeyPrevious: "previous stop", KeyJump: "jump to phase",
-		KeySystemView: "system timeline", KeyServiceView: "this service",
-		KeyUp: "up", KeyDown: "down", KeyPageUp: "page up", KeyPageDown: "page down",
+		KeySystemView: "system timeline", KeyServiceView: "this service", KeyOpenRow: "in its service",
+		TimelineHeading: "a request's heading: b and enter act on its rows, each in its own service",
+		KeyUp:           "up", KeyDown: "down", KeyPageUp: "page up", KeyPageDown: "page down",
 		KeyTop: "top", KeyBottom: "bottom", KeyToggle: "fold",
 		KeyOrigins: "origins", NoOverrides: "set once: it overrode nothing", MoreOverrides: "… and %d more it overrode",
 		KeyBreak: "break on/off", KeyFocusNext: "focus", KeyFocusPrev: "focus back",
@@ -218,6 +224,9 @@ var Texts = map[tracer.Lang]*Text{
 		PickerEmpty:    "The App serves no HTTP route and no gRPC method kratos-trace can read; type a request below.",
 		PickerHelp:     "↑/↓ pick · enter edit · esc close",
 		PickerEditHelp: "enter send · esc back to the list · METHOD PATH [BODY] or grpc SERVICE/METHOD JSON",
+		PickerAbove:    "%d more above",
+		PickerBelow:    "%d more below",
+		PickerNoRoutes: "✗ %s: no routes: %s",
 		RequestNotHere: "requests are sent once the App serves: from app.running until it stops",
 		CmdRequest:     "request",
 		RequestSent:    "sent %s",
@@ -283,8 +292,9 @@ var Texts = map[tracer.Lang]*Text{
 
 		KeyNext: "下一阶段", KeyStep: "单步跳过", KeyStepOut: "单步跳出", KeyTerm: "SIGTERM",
 		KeyPrevious: "上一停点", KeyJump: "跳到该阶段",
-		KeySystemView: "系统时间线", KeyServiceView: "本服务",
-		KeyUp: "上", KeyDown: "下", KeyPageUp: "上一页", KeyPageDown: "下一页",
+		KeySystemView: "系统时间线", KeyServiceView: "本服务", KeyOpenRow: "在其服务中查看",
+		TimelineHeading: "这是请求的标题行：b 和 enter 作用于它下面的行，各在其所属服务中",
+		KeyUp:           "上", KeyDown: "下", KeyPageUp: "上一页", KeyPageDown: "下一页",
 		KeyTop: "顶部", KeyBottom: "底部", KeyToggle: "折叠",
 		KeyOrigins: "来源", NoOverrides: "只设置过一次：没有覆盖任何值", MoreOverrides: "……还覆盖了另外 %d 个值",
 		KeyBreak: "断点开关", KeyFocusNext: "切换面板", KeyFocusPrev: "上一面板",
@@ -328,6 +338,9 @@ var Texts = map[tracer.Lang]*Text{
 		PickerEmpty:    "App 没有 kratos-trace 能读取的 HTTP 路由或 gRPC 方法；请在下方输入请求。",
 		PickerHelp:     "↑/↓ 选择 · enter 编辑 · esc 关闭",
 		PickerEditHelp: "enter 发送 · esc 返回列表 · METHOD PATH [BODY] 或 grpc SERVICE/METHOD JSON",
+		PickerAbove:    "上方还有 %d 条",
+		PickerBelow:    "下方还有 %d 条",
+		PickerNoRoutes: "✗ %s：没有路由：%s",
 		RequestNotHere: "请求在 App 开始服务后发送：从 app.running 直到它停止",
 		CmdRequest:     "请求",
 		RequestSent:    "已发送 %s",

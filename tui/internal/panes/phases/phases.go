@@ -100,6 +100,8 @@ type Pane struct {
 	rows     []timelineRow
 	selected int
 	offset   int
+	// stops is the row of each event applied, by its Seq (SelectStop).
+	stops map[int]RowKey
 
 	// The rows of inspection (inspect.go): the stops at the user's
 	// breakpoints and the halts, in time order after the phase row before
@@ -134,6 +136,7 @@ func (p *Pane) Reset() {
 	p.hasCur = false
 	p.extras, p.hasLast = nil, false
 	p.returns = map[RowKey]*pane.ProviderResults{}
+	p.stops = map[int]RowKey{}
 	p.rebuild()
 	p.selected = p.firstPhaseRow()
 	p.offset = 0
@@ -166,6 +169,9 @@ func (p *Pane) Apply(ev tracer.Event) {
 			p.instances[k.Phase] = append(p.instances[k.Phase], k.Detail)
 		}
 		p.lastKey, p.hasLast = k, true
+	}
+	if ev.Seq > 0 {
+		p.stops[ev.Seq] = k
 	}
 	rec := p.records[k]
 	if rec == nil {
@@ -777,13 +783,7 @@ func (p *Pane) ShortHelp(c pane.Hints) []key.Binding {
 func (p *Pane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
 	switch {
 	case key.Matches(msg, p.keys.Break):
-		if loc, ok := p.selectedBreak(); ok {
-			return pane.BreakpointToggle{Loc: loc}, true
-		}
-		if phase, ok := p.selectedPhase(); ok {
-			return pane.BreakToggle{Phase: phase}, true
-		}
-		return nil, true
+		return p.BreakRequest(), true
 	case key.Matches(msg, p.keys.System):
 		return pane.ToggleSystem{}, true
 	case key.Matches(msg, p.keys.Jump):
@@ -793,6 +793,30 @@ func (p *Pane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
 		return nil, true
 	}
 	return nil, false
+}
+
+// BreakRequest is what b asks for on the selected row: to clear or set
+// again the user's breakpoint of its stop, or to turn its phase's break off
+// or on; nil on a row without a break (a header, a halt).
+func (p *Pane) BreakRequest() pane.Request {
+	if loc, ok := p.selectedBreak(); ok {
+		return pane.BreakpointToggle{Loc: loc}
+	}
+	if phase, ok := p.selectedPhase(); ok {
+		return pane.BreakToggle{Phase: phase}
+	}
+	return nil
+}
+
+// SelectStop selects the row of the event numbered seq (its Seq), and
+// reports whether the timeline has it.
+func (p *Pane) SelectStop(seq int) bool {
+	k, ok := p.stops[seq]
+	if !ok {
+		return false
+	}
+	p.SelectKey(k)
+	return p.SelectedKey() == k
 }
 
 // SetBaseline marks the rows that differ from a baseline, with footer (how

@@ -31,6 +31,8 @@ type row struct {
 	// took is how long the call ran, once it returned.
 	took  string
 	stops bool // a stop where the service waited (not a pass)
+	// seq is the event's Seq: its row in the service's own Phases.
+	seq int
 }
 
 // reqTree is a request's rows, across services.
@@ -51,11 +53,14 @@ type Pane struct {
 	pane.Base
 	st    *pane.Styles
 	names []string
-	// back is m, to the service's own Phases.
-	back  key.Binding
-	title string
-	rows  []row
-	reqs  map[int]*reqTree
+	// back is m, to the service's own Phases; brk (b) and open (enter)
+	// act on the selected row in its service's Phases.
+	back, brk, open key.Binding
+	// heading says why b and enter do nothing on a request's heading.
+	heading string
+	title   string
+	rows    []row
+	reqs    map[int]*reqTree
 
 	selected, offset int
 	// paused is the service paused, or -1; last[i] is service i's last
@@ -68,7 +73,10 @@ type Pane struct {
 func New(st *pane.Styles, tx *pane.Text, names []string) Pane {
 	return Pane{
 		st: st, names: names, paused: -1, reqs: map[int]*reqTree{}, last: map[int]int{},
-		back: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", tx.KeyServiceView)),
+		back:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", tx.KeyServiceView)),
+		brk:     key.NewBinding(key.WithKeys("b"), key.WithHelp("b", tx.KeyBreak)),
+		open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", tx.KeyOpenRow)),
+		heading: tx.TimelineHeading,
 	}
 }
 
@@ -99,7 +107,7 @@ func (p *Pane) Apply(svc int, ev tracer.Event) {
 		return
 	}
 	follow := p.selected >= len(p.rows)-1
-	r := row{svc: svc, label: label(ev), stops: ev.Kind != tracer.KindPass}
+	r := row{svc: svc, label: label(ev), stops: ev.Kind != tracer.KindPass, seq: ev.Seq}
 	if ev.Request == nil {
 		p.insert(len(p.rows), r)
 	} else {
@@ -230,6 +238,9 @@ func (p *Pane) Service() int {
 	return p.rows[p.selected].svc
 }
 
+// Selected is the index of the selected row, in Lines.
+func (p *Pane) Selected() int { return p.selected }
+
 // Lines are the rows as text, for tests: each service's name, the row,
 // nested by spaces.
 func (p *Pane) Lines() []string {
@@ -343,19 +354,35 @@ func (p *Pane) keepInView() {
 	}
 }
 
-// HandleKey implements pane.Pane: m brings the service's Phases back.
+// HandleKey implements pane.Pane: m brings the service's Phases back; b
+// and enter act on the selected row in its own service's Phases, whatever
+// service is shown (on a request's heading they say so instead).
 func (p *Pane) HandleKey(msg tea.KeyPressMsg) (pane.Request, bool) {
-	if key.Matches(msg, p.back) {
+	switch {
+	case key.Matches(msg, p.back):
 		return pane.ToggleSystem{}, true
+	case key.Matches(msg, p.brk), key.Matches(msg, p.open):
+		if p.selected < 0 || p.selected >= len(p.rows) {
+			return nil, true
+		}
+		r := p.rows[p.selected]
+		if r.svc < 0 {
+			return pane.Notice{Text: p.heading}, true
+		}
+		if key.Matches(msg, p.brk) {
+			return pane.BreakAtStop{Service: r.svc, Seq: r.seq}, true
+		}
+		return pane.OpenStop{Service: r.svc, Seq: r.seq}, true
 	}
 	return nil, false
 }
 
 // Keys implements pane.Pane.
-func (p *Pane) Keys() []key.Binding { return []key.Binding{p.back} }
+func (p *Pane) Keys() []key.Binding { return []key.Binding{p.back, p.brk, p.open} }
 
-// ShortHelp implements pane.Pane.
-func (p *Pane) ShortHelp(pane.Hints) []key.Binding { return []key.Binding{p.back} }
+// ShortHelp implements pane.Pane: b is in the full help, as the hints
+// have room for few keys beside the service's.
+func (p *Pane) ShortHelp(pane.Hints) []key.Binding { return []key.Binding{p.back, p.open} }
 
 // TitleExtra implements pane.Pane: the view is the system's.
 func (p *Pane) TitleExtra(room int, _ func(string) string) string {
