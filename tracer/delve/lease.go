@@ -51,7 +51,10 @@ func (s *Session) notePause(paused time.Duration) {
 
 // leaseLapsed is the sentence notePause says. It names the service, so
 // that in a system, where every service's sentences come together, it is
-// clear whose instance the peers saw leave.
+// clear whose instance the peers saw leave. It warns of the next pause:
+// contrib/registry/etcd's heartBeat registers the instance again under a
+// new lease, then waits for that lease's first keep-alive answer, and
+// returns for good when the lease expired first.
 func leaseLapsed(paused time.Duration, l registryLease) string {
 	who := "the program"
 	if l.service != "" {
@@ -61,6 +64,6 @@ func leaseLapsed(paused time.Duration, l registryLease) string {
 	if l.instance != "" {
 		instance = "the instance " + l.instance
 	}
-	return fmt.Sprintf("%s was paused %s, longer than its %s lease (%s): %s dropped %s meanwhile, so its peers' resolvers saw it leave (discovery.update); the registrar's keep-alive finds the lease gone now and registers it again under a new one",
+	return fmt.Sprintf("%s was paused %s, longer than its %s lease (%s): %s dropped %s meanwhile, so its peers' resolvers saw it leave (discovery.update); the registrar's keep-alive finds the lease gone now and registers it again under a new one, unless the program is paused again for longer than that lease before its first keep-alive: Kratos' etcd registrar then gives up, and the instance stays out of the registry until a restart",
 		who, paused.Round(100*time.Millisecond), l.registrar, l.ttl, l.registrar, instance)
 }
