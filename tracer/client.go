@@ -1,5 +1,10 @@
 package tracer
 
+import (
+	"slices"
+	"strings"
+)
+
 // Client is a client Kratos built in the program to call another service
 // (transport/grpc's Dial or transport/http's NewClient), as read from the
 // program: its target, the registry it resolves the target through, and
@@ -88,4 +93,38 @@ func IsClientSide(id PhaseID) bool {
 // other phase.
 func NotInEveryBoot(id PhaseID) bool {
 	return id == PhaseMain || id == PhaseBreak || id == PhaseAttach || IsClientSide(id)
+}
+
+// InstanceChanges compares the instance list a client's resolver received
+// with the list it received before: the instances that left the registry
+// meanwhile and those that joined it, each by id, sorted. An instance
+// without an id is known by its endpoints.
+func InstanceChanges(prev, cur []ServiceInstance) (left, joined []string) {
+	before, now := instanceKeys(prev), instanceKeys(cur)
+	for k := range before {
+		if !now[k] {
+			left = append(left, k)
+		}
+	}
+	for k := range now {
+		if !before[k] {
+			joined = append(joined, k)
+		}
+	}
+	slices.Sort(left)
+	slices.Sort(joined)
+	return left, joined
+}
+
+// instanceKeys is the set of the instances' ids.
+func instanceKeys(list []ServiceInstance) map[string]bool {
+	keys := make(map[string]bool, len(list))
+	for _, in := range list {
+		k := in.ID
+		if k == "" {
+			k = strings.Join(in.Endpoints, " ")
+		}
+		keys[k] = true
+	}
+	return keys
 }

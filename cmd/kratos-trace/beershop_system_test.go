@@ -44,10 +44,21 @@ func (s *demoSystem) write(t *testing.T, dir, services string) {
 	}
 }
 
+// beershopLayout says how writeBeershopSystem lays the beershop out.
+type beershopLayout struct {
+	// storefrontFirst lists the storefront first, so that it starts first
+	// and the inventory, started last, is the first to stop.
+	storefrontFirst bool
+	// inventoryLease is the inventory's -lease, the TTL of its etcd
+	// registration; "" keeps the registrar's 15s.
+	inventoryLease string
+}
+
 // writeBeershopSystem writes a system file for tracer/delve/testdata/
 // beershop: the inventory, then the storefront, which calls it through
-// discovery:///inventory, with an etcd process; every address free.
-func writeBeershopSystem(t *testing.T) demoSystem {
+// discovery:///inventory (or the other way round, as layout says), with an
+// etcd process; every address free.
+func writeBeershopSystem(t *testing.T, layout beershopLayout) demoSystem {
 	t.Helper()
 	s, dir := newEtcdSystem(t)
 	s.greeterGRPC, s.greeterHTTP, s.gatewayHTTP = freeAddr(t), freeAddr(t), freeAddr(t)
@@ -55,15 +66,23 @@ func writeBeershopSystem(t *testing.T) demoSystem {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sys := fmt.Sprintf(`services:
-  - name: inventory
+	lease := ""
+	if layout.inventoryLease != "" {
+		lease = ", -lease, " + layout.inventoryLease
+	}
+	inventory := fmt.Sprintf(`  - name: inventory
     package: %[1]s/app/inventory/service/cmd/server
-    args: [-grpc, %[2]s, -http, %[3]s, -etcd, %[5]s]
-  - name: storefront
+    args: [-grpc, %[2]s, -http, %[3]s, -etcd, %[4]s%[5]s]
+`, shop, s.greeterGRPC, s.greeterHTTP, s.etcd, lease)
+	storefront := fmt.Sprintf(`  - name: storefront
     package: %[1]s/app/storefront/service/cmd/server
-    args: [-http, %[4]s, -etcd, %[5]s]
-`, shop, s.greeterGRPC, s.greeterHTTP, s.gatewayHTTP, s.etcd)
-	s.write(t, dir, sys)
+    args: [-http, %[2]s, -etcd, %[3]s]
+`, shop, s.gatewayHTTP, s.etcd)
+	if layout.storefrontFirst {
+		s.write(t, dir, "services:\n"+storefront+inventory)
+	} else {
+		s.write(t, dir, "services:\n"+inventory+storefront)
+	}
 	return s
 }
 
@@ -80,7 +99,7 @@ func writeBeershopSystem(t *testing.T) demoSystem {
 // answer; both instances are gone from etcd after the shutdown; the replay
 // prints what the run printed, from the recording as redacted by default.
 func TestBeershopSystemRequest(t *testing.T) {
-	s := writeBeershopSystem(t)
+	s := writeBeershopSystem(t, beershopLayout{})
 	rec, out, _, events := runSystem(t, []string{"inventory", "storefront"}, "--system="+s.file,
 		"--request", "inventory: GET /v1/stock/lager", "--request", "storefront: GET /stock/ipa", "--request", "GET /http/stock/stout")
 	checkLifecycle(t, events, []tracer.PhaseID{tracer.PhaseFlagParse, tracer.PhaseAppRun, tracer.PhaseServerStart, tracer.PhaseRegister,
@@ -235,7 +254,7 @@ func TestRequestForAnUnknownService(t *testing.T) {
 // makes its call outside the server's middleware, so its call starts a
 // trace of its own: that one is tied by the call.
 func TestBeershopSystemTraceID(t *testing.T) {
-	s := writeBeershopSystem(t)
+	s := writeBeershopSystem(t, beershopLayout{})
 	b, err := os.ReadFile(s.file)
 	if err != nil {
 		t.Fatal(err)

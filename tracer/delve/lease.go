@@ -20,6 +20,9 @@ type registryLease struct {
 	ttl       time.Duration
 	registrar string
 	instance  string
+	// service is the App's name (kratos.Name), which the sentence names:
+	// in a system, the service whose pause its peers saw.
+	service string
 }
 
 // noteRegistration starts or ends the lease watch at app.register and
@@ -31,7 +34,7 @@ func (s *Session) noteRegistration(ev *tracer.Event, scope api.EvalScope, e plan
 	case ev.Phase == tracer.PhaseRegister && !ev.Skipped && ev.Registrar == "etcd":
 		s.registry = registryLease{ttl: s.leaseOf(scope, e.opts()+".registrar"), registrar: ev.Registrar}
 		if ev.Instance != nil {
-			s.registry.instance = ev.Instance.ID
+			s.registry.instance, s.registry.service = ev.Instance.ID, ev.Instance.Name
 		}
 	}
 }
@@ -43,15 +46,24 @@ func (s *Session) notePause(paused time.Duration) {
 	if l.ttl <= 0 || paused <= l.ttl {
 		return
 	}
+	s.status("%s", leaseLapsed(paused, l))
+}
+
+// leaseLapsed is the sentence notePause says. It names the service, so
+// that in a system, where every service's sentences come together, it is
+// clear whose instance the peers saw leave. It warns of the next pause:
+// contrib/registry/etcd's heartBeat registers the instance again under a
+// new lease, then waits for that lease's first keep-alive answer, and
+// returns for good when the lease expired first.
+func leaseLapsed(paused time.Duration, l registryLease) string {
+	who := "the program"
+	if l.service != "" {
+		who = "the service " + l.service
+	}
 	instance := "the instance"
 	if l.instance != "" {
 		instance = "the instance " + l.instance
 	}
-	s.status("%s", leaseLapsed(paused, l, instance))
-}
-
-// leaseLapsed is the sentence notePause says.
-func leaseLapsed(paused time.Duration, l registryLease, instance string) string {
-	return fmt.Sprintf("the program was paused %s, longer than its %s lease (%s): %s dropped %s meanwhile, so its peers' resolvers saw it leave (discovery.update); the registrar's keep-alive finds the lease gone now and registers it again under a new one",
-		paused.Round(100*time.Millisecond), l.registrar, l.ttl, l.registrar, instance)
+	return fmt.Sprintf("%s was paused %s, longer than its %s lease (%s): %s dropped %s meanwhile, so its peers' resolvers saw it leave (discovery.update); the registrar's keep-alive finds the lease gone now and registers it again under a new one, unless the program is paused again for longer than that lease before its first keep-alive: Kratos' etcd registrar then gives up, and the instance stays out of the registry until a restart",
+		who, paused.Round(100*time.Millisecond), l.registrar, l.ttl, l.registrar, instance)
 }

@@ -16,9 +16,10 @@ type clientWords struct {
 	// dial describes a client built: transport and target, registry,
 	// timeout.
 	dial string
-	// received heads an instance list; refused says Kratos refused it and
-	// what the client keeps.
-	received, refused, keeps string
+	// received heads an instance list; left and joined say which
+	// instances changed against the client's previous list; refused says
+	// Kratos refused it and what the client keeps.
+	received, left, joined, refused, keeps string
 	// call, metadata, picked and lifted describe an outgoing call.
 	call, metadata, picked, lifted, failed string
 }
@@ -28,13 +29,15 @@ func clientWordsFor(lang tracer.Lang) *clientWords {
 }
 
 // printDiscovery prints what a discovery phase saw: the client built, or
-// the instance list its resolver received and whether it was refused.
-func printDiscovery(w io.Writer, ev tracer.Event, lang tracer.Lang) {
+// the instance list its resolver received, which instances left or joined
+// the registry since the client's previous list, and whether it was
+// refused.
+func (p *printer) printDiscovery(w io.Writer, ev tracer.Event) {
 	d := ev.Discovery
 	if d == nil {
 		return
 	}
-	cw := clientWordsFor(lang)
+	cw := clientWordsFor(p.opts.Lang)
 	c := d.Client
 	if ev.Phase == tracer.PhaseDiscoveryDial {
 		fmt.Fprintf(w, "  "+cw.dial+"\n", c.Label(), dash(c.Registry), dash(c.Timeout))
@@ -44,6 +47,19 @@ func printDiscovery(w io.Writer, ev tracer.Event, lang tracer.Lang) {
 	for _, in := range d.Instances {
 		fmt.Fprintf(w, "    %s  %s  %s\n", in.ID, dash(in.Version), strings.Join(in.Endpoints, " "))
 	}
+	if prev, ok := p.lastInstances[c.Label()]; ok {
+		left, joined := tracer.InstanceChanges(prev, d.Instances)
+		if len(left) > 0 {
+			fmt.Fprintf(w, "  "+cw.left+"\n", strings.Join(left, ", "))
+		}
+		if len(joined) > 0 {
+			fmt.Fprintf(w, "  "+cw.joined+"\n", strings.Join(joined, ", "))
+		}
+	}
+	if p.lastInstances == nil {
+		p.lastInstances = map[string][]tracer.ServiceInstance{}
+	}
+	p.lastInstances[c.Label()] = d.Instances
 	if d.Refused != "" {
 		fmt.Fprintf(w, "  "+cw.refused+"\n", d.Refused)
 		if len(c.Endpoints) > 0 {

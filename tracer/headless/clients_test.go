@@ -51,7 +51,7 @@ func TestTextShowsTheClientSide(t *testing.T) {
 		"metadata: authorization: ****, x-caller: storefront",
 		"picked grpc://127.0.0.1:9001",
 		"the client's timeout (2s) was lifted for this call",
-		"received 0 instance(s)\n  refused: Zero endpoint found, refused to write\n  the client keeps grpc://127.0.0.1:9001",
+		"received 0 instance(s)\n  left the registry: inventory-1\n  refused: Zero endpoint found, refused to write\n  the client keeps grpc://127.0.0.1:9001",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the output lacks %q:\n%s", want, text)
@@ -71,6 +71,55 @@ func TestClientWordsInChinese(t *testing.T) {
 	for _, want := range []string{"客户端：", "收到 1 个实例", "被拒绝：Zero endpoint found", "选中 grpc://127.0.0.1:9001"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+// TestTextSaysWhatTheRegistryChanged: an instance list is compared with the
+// client's previous one, each client's apart: the first list says nothing
+// of a change, the empty one (refused) that the instance left, the next
+// one that it is back with another.
+func TestTextSaysWhatTheRegistryChanged(t *testing.T) {
+	grpcClient := tracer.Client{Transport: "grpc", Target: "discovery:///inventory", Registry: "etcd"}
+	httpClient := tracer.Client{Transport: "http", Target: "discovery:///inventory", Registry: "etcd"}
+	one := tracer.ServiceInstance{ID: "inventory-1", Endpoints: []string{"grpc://127.0.0.1:9001"}}
+	two := tracer.ServiceInstance{ID: "inventory-2", Endpoints: []string{"grpc://127.0.0.1:9002"}}
+	update := func(c tracer.Client, refused string, list ...tracer.ServiceInstance) tracer.Event {
+		return tracer.Event{Kind: tracer.KindStop, Phase: tracer.PhaseDiscoveryUpdate, Detail: c.Label(),
+			Discovery: &tracer.Discovery{Client: c, Instances: list, Refused: refused}}
+	}
+	const zero = "Zero endpoint found, refused to write"
+	events := []tracer.Event{
+		{Kind: tracer.KindSession, Session: &tracer.Session{Target: "./app/storefront/service/cmd/server"}},
+		update(grpcClient, "", one),
+		update(httpClient, "", one),
+		update(grpcClient, zero),
+		update(grpcClient, "", one, two),
+		update(httpClient, "", one),
+		{Kind: tracer.KindExit, Phase: tracer.PhaseExit, ExitCode: new(int)},
+	}
+	for _, c := range []struct {
+		lang         tracer.Lang
+		left, joined string
+	}{
+		{tracer.English, "left the registry: ", "joined the registry: "},
+		{tracer.Chinese, "离开了注册中心：", "加入了注册中心："},
+	} {
+		var out bytes.Buffer
+		if _, err := Run(context.Background(), tracertest.NewFake(events), Options{Out: &out, Lang: c.lang}); err != nil {
+			t.Fatal(err)
+		}
+		text := out.String()
+		// Only the gRPC client's second and third lists changed anything.
+		if got := strings.Count(text, c.left) + strings.Count(text, c.joined); got != 2 {
+			t.Errorf("%s: %d lines of change, want 2:\n%s", c.lang, got, text)
+		}
+		if !strings.Contains(text, c.left+"inventory-1\n") || !strings.Contains(text, c.joined+"inventory-1, inventory-2\n") {
+			t.Errorf("%s: the text does not say inventory-1 left and inventory-1, inventory-2 joined:\n%s", c.lang, text)
+		}
+		// Said after the list received, before the refusal.
+		if i, j := strings.Index(text, c.left), strings.LastIndex(text, zero); i < 0 || j < i {
+			t.Errorf("%s: the change is not said between the list and the refusal:\n%s", c.lang, text)
 		}
 	}
 }

@@ -181,6 +181,9 @@ type printer struct {
 	lastBootstrap *tracer.Node
 	lastServers   string
 	lastClients   string
+	// lastInstances is the instance list each client's resolver received
+	// last, by the client's label, to say what the next one changed.
+	lastInstances map[string][]tracer.ServiceInstance
 	// noted holds the phases whose note was printed (Options.Notes).
 	noted map[tracer.PhaseID]bool
 	// holdAt is the phase where the run holds, then signals or leaves.
@@ -396,7 +399,7 @@ func (p *printer) printPhase(ev tracer.Event) {
 	if ev.App != nil {
 		p.printApp(ev)
 	}
-	printDiscovery(w, ev, p.opts.Lang)
+	p.printDiscovery(w, ev)
 	if len(ev.Servers) > 0 {
 		table := formatServers(ev.Servers, wd)
 		if table != p.lastServers {

@@ -184,6 +184,16 @@ func (r *runner) output() *headless.OutputWriter {
 	return r.out
 }
 
+// serviceOf is "NAME: " for an event of a system's service, so that a line
+// on stderr says which service it is about, as the headless printer's do;
+// "" for a trace of one service.
+func serviceOf(ev tracer.Event) string {
+	if ev.Service == "" {
+		return ""
+	}
+	return ev.Service + ": "
+}
+
 func (r *runner) logf(format string, args ...any) {
 	if r.opts.Log != nil {
 		fmt.Fprintf(r.opts.Log, "kratos-trace: "+format+"\n", args...)
@@ -392,10 +402,10 @@ func (r *runner) show(ctx context.Context, ev tracer.Event) bool {
 	}
 	switch ev.Kind {
 	case tracer.KindStatus:
-		r.logf("%s", ev.Status)
+		r.logf("%s%s", serviceOf(ev), ev.Status)
 	case tracer.KindSession:
 		if s := ev.Session; s != nil {
-			r.logf("tracing %s (%s), kratos %s, %s", s.Target, s.Package, s.KratosVersion, s.GoVersion)
+			r.logf("%stracing %s (%s), kratos %s, %s", serviceOf(ev), s.Target, s.Package, s.KratosVersion, s.GoVersion)
 		}
 	case tracer.KindOutput:
 		if ev.Output != nil {

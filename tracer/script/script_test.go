@@ -296,3 +296,30 @@ func TestRecordedHaltIsPassed(t *testing.T) {
 		t.Fatalf("failures %v, exit code %d:\n%s", res.Failures, res.ExitCode, out)
 	}
 }
+
+// TestStatusNamesTheService: in a system, the progress lines a script
+// writes name the service they are about, as the headless printer's do; a
+// single service's stay as they were.
+func TestStatusNamesTheService(t *testing.T) {
+	var events []tracer.Event
+	for _, ev := range tracertest.DemoEvents() {
+		events = append(events, ev)
+		if ev.Phase == tracer.PhaseRunning {
+			events = append(events,
+				tracer.Event{Kind: tracer.KindStatus, Service: "inventory", Status: "the service inventory was paused 7s, longer than its etcd lease (3s)"},
+				tracer.Event{Kind: tracer.KindStatus, Status: "one service's line"})
+		}
+	}
+	var log bytes.Buffer
+	if _, err := Run(t.Context(), tracertest.NewFake(events), mustParse(t, "continue\nsigterm\n"), Options{Log: &log}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"kratos-trace: inventory: the service inventory was paused 7s, longer than its etcd lease (3s)\n",
+		"kratos-trace: one service's line\n",
+	} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("the log lacks %q:\n%s", want, log.String())
+		}
+	}
+}

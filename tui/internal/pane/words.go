@@ -34,8 +34,10 @@ type Text struct {
 	RegistryLabels [4]string
 	RegistryStates [8]string // by the Servers pane's registryState
 	// The Clients section of the Servers pane: its title, a client with no
-	// endpoint yet, and a refused list (with Kratos' reason).
+	// endpoint yet, and a refused list (with Kratos' reason); the instances
+	// that left and joined the registry at the client's last update.
 	ClientsTitle, ClientNoEndpoint, ClientRefused string
+	ClientLeft, ClientJoined                      string
 
 	// Footers and titles of the panes.
 	Changed, Frames, Lines, OneLine, Scrolled, Goroutine string
@@ -146,6 +148,7 @@ var Texts = map[tracer.Lang]*Text{
 		RegistryLabels: [4]string{"REGISTRY", "INSTANCE", "METADATA", "ENDPOINTS"},
 		RegistryStates: [8]string{"unknown", "not registered yet", "registering", "registered", "register failed", "deregistering", "deregistered", "none"},
 		ClientsTitle:   "CLIENTS", ClientNoEndpoint: "no endpoint yet", ClientRefused: "refused: %s",
+		ClientLeft: "left the registry: %s", ClientJoined: "joined the registry: %s",
 
 		Changed: "%d changed", Frames: "%d frames", Lines: "%d lines", OneLine: "1 line",
 		Scrolled: "scrolled", Goroutine: "goroutine %d",
@@ -260,6 +263,7 @@ var Texts = map[tracer.Lang]*Text{
 		RegistryLabels: [4]string{"注册中心", "实例", "元数据", "端点"},
 		RegistryStates: [8]string{"未知", "尚未注册", "注册中", "已注册", "注册失败", "注销中", "已注销", "无"},
 		ClientsTitle:   "客户端", ClientNoEndpoint: "还没有端点", ClientRefused: "被拒绝：%s",
+		ClientLeft: "离开了注册中心：%s", ClientJoined: "加入了注册中心：%s",
 
 		Changed: "%d 处变化", Frames: "%d 帧", Lines: "%d 行", OneLine: "1 行",
 		Scrolled: "已滚动", Goroutine: "goroutine %d",

@@ -16,6 +16,34 @@ func (p *Pane) SetClients(clients []tracer.Client) { p.clients.set(clients) }
 // registry and the endpoints it sees now.
 type clientsSection struct {
 	clients []tracer.Client
+	// received is, by client label, the instance list its resolver
+	// received last; changes, what that list changed against the one
+	// before it.
+	received map[string][]tracer.ServiceInstance
+	changes  map[string]instanceChange
+}
+
+// instanceChange is what a client's last instance list changed: the ids of
+// the instances that left the registry and of those that joined it.
+type instanceChange struct{ left, joined []string }
+
+// note keeps the instance list of a discovery.update and what it changed
+// against the client's previous one. The first list of a client changes
+// nothing: there is nothing to compare it with.
+func (c *clientsSection) note(ev tracer.Event) {
+	d := ev.Discovery
+	if ev.Phase != tracer.PhaseDiscoveryUpdate || !ev.IsPhase() || d == nil {
+		return
+	}
+	if c.received == nil {
+		c.received, c.changes = map[string][]tracer.ServiceInstance{}, map[string]instanceChange{}
+	}
+	label := pane.Sanitize(d.Client.Transport) + " " + pane.Sanitize(d.Client.Target)
+	var ch instanceChange
+	if prev, ok := c.received[label]; ok {
+		ch.left, ch.joined = tracer.InstanceChanges(prev, d.Instances)
+	}
+	c.received[label], c.changes[label] = d.Instances, ch
 }
 
 // set shows clients, made safe to draw.
@@ -54,6 +82,19 @@ func (c *clientsSection) lines(st *pane.Styles, tx *pane.Text, w int) []string {
 		}
 		for _, l := range pane.WrapText("→ "+eps, max(8, w-7)) {
 			out = append(out, "      "+ink.Paint(l))
+		}
+		ch := c.changes[cl.Label()]
+		for _, mark := range []struct {
+			ids    []string
+			format string
+			ink    pane.Ink
+		}{{ch.left, tx.ClientLeft, st.StateStopped}, {ch.joined, tx.ClientJoined, st.StateListening}} {
+			if len(mark.ids) == 0 {
+				continue
+			}
+			for _, l := range pane.WrapText(fmt.Sprintf(mark.format, pane.Sanitize(strings.Join(mark.ids, ", "))), max(8, w-7)) {
+				out = append(out, "      "+mark.ink.Paint(l))
+			}
 		}
 		if cl.Refused != "" {
 			for _, l := range pane.WrapText(fmt.Sprintf(tx.ClientRefused, cl.Refused), max(8, w-7)) {

@@ -31,6 +31,7 @@ type Pane struct {
 // phases, brings it into view: in a short pane it is below the servers.
 func (p *Pane) NoteRegistry(ev tracer.Event) {
 	p.registry.note(ev)
+	p.clients.note(ev)
 	switch {
 	case ev.Phase == tracer.PhaseRegister || ev.Phase == tracer.PhaseDeregister,
 		ev.Phase == tracer.PhaseDiscoveryDial || ev.Phase == tracer.PhaseDiscoveryUpdate:

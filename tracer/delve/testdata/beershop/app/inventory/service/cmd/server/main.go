@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	etcd "github.com/go-kratos/kratos/contrib/registry/etcd/v2"
 	"github.com/go-kratos/kratos/v2"
@@ -24,6 +25,7 @@ func main() {
 	httpAddr := flag.String("http", "127.0.0.1:0", "address of the HTTP server")
 	endpoints := flag.String("etcd", "127.0.0.1:2379", "etcd endpoints, comma-separated")
 	id := flag.String("id", "inventory-1", "the instance's id in the registry")
+	lease := flag.Duration("lease", 15*time.Second, "the lease the instance is registered under in etcd")
 	flag.Parse()
 
 	client, err := clientv3.New(clientv3.Config{Endpoints: strings.Split(*endpoints, ",")})
@@ -31,7 +33,7 @@ func main() {
 		panic(fmt.Errorf("etcd client: %w", err))
 	}
 	defer client.Close()
-	app := wireApp(*id, *grpcAddr, *httpAddr, etcd.New(client), log.NewStdLogger(os.Stdout))
+	app := wireApp(*id, *grpcAddr, *httpAddr, etcd.New(client, etcd.RegisterTTL(*lease)), log.NewStdLogger(os.Stdout))
 	if err := app.Run(); err != nil {
 		panic(err)
 	}
