@@ -76,7 +76,7 @@ func TestBeershopSystemPauseOutlivesLease(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the run: %v\n%s", err, log.String())
 	}
-	if err := traceOutcome(streams{out: &out, err: &log}, res, nil); err != nil {
+	if err := traceOutcome(streams{out: &out, err: &log}, res); err != nil {
 		t.Errorf("the outcome: %v\n%s", err, log.String())
 	}
 	events := p.seen()
