@@ -47,9 +47,7 @@ func (s *Session) launch() error {
 		return errors.New("cancelled")
 	default:
 	}
-	if err := s.waitLaunch(); err != nil {
-		return err
-	}
+	s.holdUntilLaunch()
 	kratosVersion, kratosDir, goVersion := kratosOf(bin)
 
 	s.status("launching %s under Delve", s.target.ImportPath)

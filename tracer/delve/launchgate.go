@@ -11,17 +11,55 @@ import (
 // the program never ran, and there is nothing to report.
 var errNotLaunched = errors.New("closed before the program was launched")
 
-// waitLaunch waits, once the program is built, until Config.Launch lets
-// it run (a system starts each service after the ones it comes after).
+// A session with Config.Launch (a system's service that starts after
+// others) loads its program under Delve and sets the breakpoints as soon as
+// it is built, while the services before it boot: Delve holds the program
+// at its entry, and loading the debug information (the longest part of a
+// launch, half a second for the demo) is done by the time the gate opens.
+// What the launch says is held back meanwhile, so that the trace reads as
+// before: the service is launched, then runs, once the ones it comes after
+// are running.
+
+// holdUntilLaunch starts holding the events, when there is a gate.
+func (s *Session) holdUntilLaunch() {
+	if s.cfg.Launch == nil {
+		return
+	}
+	s.sendMu.Lock()
+	s.holding = true
+	s.sendMu.Unlock()
+}
+
+// waitLaunch waits, once the program is loaded, until Config.Launch lets
+// it run, then hands on the events held meanwhile.
 func (s *Session) waitLaunch() error {
 	if s.cfg.Launch == nil {
 		return nil
 	}
 	select {
 	case <-s.cfg.Launch:
+		s.releaseHeld()
 		return nil
 	case <-s.quit:
 		return errNotLaunched
+	}
+}
+
+// releaseHeld sends the events held, in their order, and stops holding.
+func (s *Session) releaseHeld() {
+	s.sendMu.Lock()
+	defer s.sendMu.Unlock()
+	held := s.held
+	s.held, s.holding = nil, false
+	for _, ev := range held {
+		if s.eventsClosed {
+			return
+		}
+		select {
+		case s.events <- ev:
+		case <-s.quit:
+			return
+		}
 	}
 }
 

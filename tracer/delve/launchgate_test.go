@@ -2,10 +2,13 @@ package delve
 
 import (
 	"os"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/kratos-trace/kratos-trace/tracer"
+	"github.com/kratos-trace/kratos-trace/tracer/tracertest"
 )
 
 // TestLaunchGateEnvAndIsolation traces the demo as a system's service is
@@ -38,5 +41,57 @@ func TestLaunchGateEnvAndIsolation(t *testing.T) {
 				t.Errorf("kratos-trace's own environment keeps KRATOS_GRPC_TIMEOUT=%s", v)
 			}
 		})
+	}
+}
+
+// TestLaunchGateLoadsAhead: a service waiting for its launch has its
+// program loaded under Delve already (its pid is known before the gate
+// opens), yet says nothing of it until the gate opens, and then runs from
+// its first phase.
+func TestLaunchGateLoadsAhead(t *testing.T) {
+	conf := writeDemoConfig(t)
+	launch := make(chan struct{})
+	s, err := Start(t.Context(), Config{Target: demoDir, Args: []string{"-conf", conf.Dir}, Launch: launch, Isolated: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var before []tracer.Event
+	deadline := time.After(traceTimeout)
+	for loaded := false; !loaded; {
+		select {
+		case ev := <-s.Events():
+			if ev.Kind == tracer.KindError && strings.Contains(ev.Error, "ptrace is not permitted") {
+				tracertest.SkipWithoutPtrace(t, "the real debugger cannot run: "+ev.Error)
+			}
+			before = append(before, ev)
+		case <-deadline:
+			t.Fatalf("the program was not loaded before its launch was let go; events: %v", before)
+		case <-time.After(20 * time.Millisecond):
+			s.mu.Lock()
+			loaded = s.pid != 0
+			s.mu.Unlock()
+		}
+	}
+	for _, ev := range before {
+		if ev.Kind != tracer.KindStatus || strings.HasPrefix(ev.Status, "launching") || strings.HasPrefix(ev.Status, "tracing") {
+			t.Errorf("before the launch was let go: %s %q", ev.Kind, ev.Status)
+		}
+	}
+	close(launch)
+	var seen []tracer.Kind
+	for {
+		select {
+		case ev := <-s.Events():
+			seen = append(seen, ev.Kind)
+			if ev.Kind == tracer.KindStop {
+				if ev.Phase != tracer.PhaseFlagParse || !slices.Contains(seen, tracer.KindSession) {
+					t.Errorf("after the launch: %q, then the stop at %s", seen, ev.Label())
+				}
+				return
+			}
+		case <-deadline:
+			t.Fatalf("no stop after the launch; events: %q", seen)
+		}
 	}
 }

@@ -87,6 +87,11 @@ type Session struct {
 	// guards eventsClosed.
 	sendMu       sync.Mutex
 	eventsClosed bool
+	// held keeps the events of a program launched ahead of its
+	// Config.Launch, while holding, until the launch is let go
+	// (launchgate.go); guarded by sendMu.
+	held    []tracer.Event
+	holding bool
 
 	mu       sync.Mutex // guards the fields below it
 	seq      int
@@ -422,6 +427,10 @@ func (s *Session) emit(ev tracer.Event) {
 	}
 	s.noteEmitLocked(ev)
 	s.mu.Unlock()
+	if s.holding {
+		s.held = append(s.held, ev)
+		return
+	}
 	select {
 	case s.events <- ev:
 	case <-s.quit:
@@ -443,9 +452,13 @@ func (s *Session) run() {
 	defer s.closeEvents()
 	defer s.teardown()
 	if err := s.launch(); err != nil {
+		s.releaseHeld()
 		if !errors.Is(err, errNotLaunched) {
 			s.emit(ErrorEvent(err))
 		}
+		return
+	}
+	if err := s.waitLaunch(); err != nil {
 		return
 	}
 	if s.cfg.PlanOnly {
