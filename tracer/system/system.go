@@ -164,12 +164,23 @@ func (s *System) expand(svc Service) Service {
 	svc.Env = s.expandAll(svc.Env)
 	svc.WorkingDir = s.expandOne(svc.WorkingDir)
 	if svc.Package != "" && !filepath.IsAbs(svc.Package) && s.file.Dir != "" {
-		svc.Package = "./" + filepath.ToSlash(mustRel(filepath.Join(s.file.Dir, svc.Package)))
+		svc.Package = packagePath(filepath.Join(s.file.Dir, svc.Package))
 	}
 	if svc.WorkingDir != "" && !filepath.IsAbs(svc.WorkingDir) && s.file.Dir != "" {
 		svc.WorkingDir = filepath.Join(s.file.Dir, svc.WorkingDir)
 	}
 	return svc
+}
+
+// packagePath names the package directory path as the go command takes
+// it: ./rel when it lies below the working directory, else the absolute
+// path.
+func packagePath(path string) string {
+	rel := mustRel(path)
+	if filepath.IsAbs(rel) {
+		return rel
+	}
+	return "./" + filepath.ToSlash(rel)
 }
 
 // mustRel is path relative to the working directory when it lies below

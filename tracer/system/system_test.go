@@ -2,6 +2,8 @@ package system
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -168,6 +170,26 @@ func TestPlanSaysHowEachServiceIsReached(t *testing.T) {
 		if p.Target != tt.target || p.Running != tt.running || p.Shutdown != tt.shutdown || p.Signalled() != tt.signalled {
 			t.Errorf("%+v planned as %+v (signalled %v); want target %q running %q shutdown %q, signalled %v",
 				tt.svc, p, p.Signalled(), tt.target, tt.running, tt.shutdown, tt.signalled)
+		}
+	}
+}
+
+// TestPackagePath: a service's package is ./rel below the working
+// directory, else absolute (a system file in /tmp naming a package in a
+// checkout was traced as .//work/…, which does not exist).
+func TestPackagePath(t *testing.T) {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	outside := t.TempDir()
+	for path, want := range map[string]string{
+		filepath.Join(wd, "cmd", "server"): "./cmd/server",
+		wd:                                 "./.",
+		outside:                            outside,
+	} {
+		if got := packagePath(path); got != want {
+			t.Errorf("packagePath(%s) = %q, want %q", path, got, want)
 		}
 	}
 }
