@@ -60,3 +60,8 @@ func (p *SystemPlan) ServiceNames() []string {
 	}
 	return names
 }
+
+// StatusLoadedAhead is the status of a system's service that is built and
+// loaded under Delve while it waits for the services it comes after: no
+// longer building, not yet running.
+const StatusLoadedAhead = "loaded ahead under Delve: it runs once the services it comes after are running"

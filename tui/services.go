@@ -219,6 +219,10 @@ func (m *Model) noteService(i int, ev tracer.Event) {
 		switch {
 		case ev.Skipped || strings.HasPrefix(ev.Status, "not started"):
 			v.state = svcNotStarted
+		case ev.Status == tracer.StatusLoadedAhead:
+			if v.state <= svcBuilding {
+				v.state = svcWaiting
+			}
 		case ev.Progress != nil || strings.HasPrefix(ev.Status, "build"):
 			if v.state <= svcBuilding {
 				v.state = svcBuilding

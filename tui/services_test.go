@@ -504,3 +504,24 @@ func TestGoldenSystemHalted(t *testing.T) {
 		})
 	}
 }
+
+// TestSystemServiceLoadedAheadWaits: a service built and loaded under
+// Delve while the one before it boots says waiting in the strip, not
+// building; once let run it boots.
+func TestSystemServiceLoadedAheadWaits(t *testing.T) {
+	greeter := serviceEvents("greeter")
+	events := systemOf(
+		[]tracer.Event{
+			{Kind: tracer.KindStatus, Service: "gateway", Status: "building ./gateway: unchanged since the last build, reusing it from the cache"},
+			{Kind: tracer.KindStatus, Service: "gateway", Status: tracer.StatusLoadedAhead},
+		},
+		greeter[:cutAfterStop(greeter, tracer.PhaseFlagParse)])
+	m := modelAt(t, scenario{until: stopAt(tracer.PhaseFlagParse)}, 120, 40, events)
+	if strip := stripOf(screen(t, m, 120, 40)); !strings.Contains(strip, "gateway waiting") {
+		t.Errorf("the gateway loaded ahead is not waiting in the strip: %q", strip)
+	}
+	m = update(t, m, eventMsg{gen: m.trace.gen, ev: tracer.Event{Kind: tracer.KindStatus, Service: "gateway", Seq: len(events) + 1, Status: "launching ./gateway under Delve"}})
+	if strip := stripOf(screen(t, m, 120, 40)); !strings.Contains(strip, "gateway booting") {
+		t.Errorf("the gateway let run is not booting in the strip: %q", strip)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"sync"
+
+	"github.com/kratos-trace/kratos-trace/tracer"
 )
 
 // errNotLaunched ends a session closed while it waited for Config.Launch:
@@ -25,6 +27,7 @@ func (s *Session) holdUntilLaunch() {
 	if s.cfg.Launch == nil {
 		return
 	}
+	s.status("%s", tracer.StatusLoadedAhead)
 	s.sendMu.Lock()
 	s.holding = true
 	s.sendMu.Unlock()
