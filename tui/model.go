@@ -373,13 +373,13 @@ func (m *Model) applyProgramEvent(ev tracer.Event) tea.Cmd {
 			if t.progress != nil && len(t.statuses) > 0 {
 				t.statuses = t.statuses[:len(t.statuses)-1]
 			}
-			t.statuses = append(t.statuses, ev.Progress.Text())
+			t.statuses = append(t.statuses, serviceSaid(ev, ev.Progress.Text()))
 			p := *ev.Progress
 			t.progress = &p
 			break
 		}
 		t.progress = nil
-		t.statuses = append(t.statuses, pane.Sanitize(ev.Status))
+		t.statuses = append(t.statuses, serviceSaid(ev, pane.Sanitize(ev.Status)))
 	case tracer.KindSession:
 		t.session = ev.Session
 		if ev.Session != nil {

@@ -44,6 +44,7 @@ const (
 // service is one service of a system trace as the strip shows it.
 type service struct {
 	name  string
+	after []string // the services it starts after, from the plan
 	state svcState
 	phase string // the label of its last phase
 	exit  string // how it ended, for the stopped and failed states
@@ -85,6 +86,7 @@ func (s *systemState) index(name string) int {
 type sysWords struct {
 	waiting, building, booting, running, stopped, failed, notStarted, paused, exited string
 	halted, haltedAfter                                                              string
+	waitsFor, waitsToStart                                                           string
 	keyService, otherService                                                         string
 	systemTitle                                                                      string
 }
@@ -95,6 +97,8 @@ var sysWordsEN = sysWords{
 	exited: "exit %d", halted: "halted", haltedAfter: "halted (after %s)", keyService: "service",
 	otherService: "%s is not the paused service: its values are read at its next stop",
 	systemTitle:  "system",
+	waitsFor:     "%s waits for %s to be running",
+	waitsToStart: "%s waits to start",
 }
 
 var sysWordsZH = sysWords{
@@ -103,6 +107,8 @@ var sysWordsZH = sysWords{
 	exited: "退出码 %d", halted: "已中断", haltedAfter: "已中断（%s 之后）", keyService: "切换服务",
 	otherService: "%s 不是暂停的服务：它的值在它下次停下时读取",
 	systemTitle:  "整个系统",
+	waitsFor:     "%s 等待 %s 运行",
+	waitsToStart: "%s 等待启动",
 }
 
 func (m *Model) sysWords() *sysWords {
@@ -122,7 +128,7 @@ func (m *Model) planSystem(plan *tracer.SystemPlan) {
 	}
 	m.sys = systemState{paused: -1}
 	for i, name := range names {
-		m.sys.svcs = append(m.sys.svcs, service{name: name})
+		m.sys.svcs = append(m.sys.svcs, service{name: name, after: plan.Services[i].After})
 		if i >= len(m.services) {
 			m.services = append(m.services, newPaneSet(m.st, m.tx, m.opts))
 		}
@@ -182,6 +188,28 @@ func (m *Model) applySystemEvent(ev tracer.Event) tea.Cmd {
 		return nil
 	}
 	return cmd
+}
+
+// serviceSaid is a status as the launch's steps list it: named after its
+// service in a system, whose services' steps are listed together.
+func serviceSaid(ev tracer.Event, text string) string {
+	if ev.Service == "" {
+		return text
+	}
+	return ev.Service + ": " + text
+}
+
+// waitingStep is the last step of the launch while the selected service
+// of a system waits for the ones it comes after, or "".
+func (m *Model) waitingStep() string {
+	if !m.sys.multi() || m.service >= len(m.sys.svcs) || m.sys.svcs[m.service].state != svcWaiting {
+		return ""
+	}
+	v := m.sys.svcs[m.service]
+	if len(v.after) == 0 {
+		return pane.Format(m.sysWords().waitsToStart, v.name)
+	}
+	return pane.Format(m.sysWords().waitsFor, v.name, strings.Join(v.after, ", "))
 }
 
 // pauses reports whether the program waits for a command after ev.

@@ -520,8 +520,15 @@ func TestSystemServiceLoadedAheadWaits(t *testing.T) {
 	if strip := stripOf(screen(t, m, 120, 40)); !strings.Contains(strip, "gateway waiting") {
 		t.Errorf("the gateway loaded ahead is not waiting in the strip: %q", strip)
 	}
+	m = update(t, m, tea.KeyPressMsg{Code: ']', Text: "]"})
+	s := screen(t, m, 120, 40)
+	for _, want := range []string{"✓ gateway: loaded ahead under Delve", "gateway waits for greeter to be running"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the gateway's launch steps lack %q:\n%s", want, s)
+		}
+	}
 	m = update(t, m, eventMsg{gen: m.trace.gen, ev: tracer.Event{Kind: tracer.KindStatus, Service: "gateway", Seq: len(events) + 1, Status: "launching ./gateway under Delve"}})
-	if strip := stripOf(screen(t, m, 120, 40)); !strings.Contains(strip, "gateway booting") {
+	if strip := stripOf(screen(t, m, 120, 40)); !strings.Contains(strip, "[gateway] booting") {
 		t.Errorf("the gateway let run is not booting in the strip: %q", strip)
 	}
 }

@@ -221,6 +221,8 @@ func (m Model) launchLines() []string {
 	steps := t.statuses
 	if t.session != nil {
 		steps = append(steps[:len(steps):len(steps)], tx.RunningToFirst)
+	} else if w := m.waitingStep(); w != "" {
+		steps = append(steps[:len(steps):len(steps)], w)
 	}
 	if len(steps) == 0 {
 		steps = []string{pane.Format(tx.StartingTarget, m.target())}
