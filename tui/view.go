@@ -82,7 +82,12 @@ func (m Model) cover(p paneID) (string, []string, bool) {
 	}
 	switch {
 	case !m.source.HasContent():
-		return "", m.launchLines(), true
+		lines := m.launchLines()
+		if len(lines) > h && h > 0 && m.trace.fatal == "" {
+			// The last steps are the ones under way: keep them in sight.
+			lines = lines[len(lines)-h:]
+		}
+		return "", lines, true
 	case m.trace.fatal != "":
 		return "", append(m.errorBanner(), m.source.View()...), true
 	}
