@@ -94,13 +94,9 @@ func TestParseErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("sys.yaml", []byte(tt.yaml))
-			var fe *FileError
-			if !errors.As(err, &fe) {
-				t.Fatalf("error %v, want a FileError", err)
-			}
+			fe := parseError(t, tt.yaml)
 			if fe.Line != tt.line {
-				t.Errorf("line %d, want %d (%v)", fe.Line, tt.line, err)
+				t.Errorf("line %d, want %d (%v)", fe.Line, tt.line, fe)
 			}
 			if !strings.Contains(fe.Msg, tt.want) {
 				t.Errorf("message %q lacks %q", fe.Msg, tt.want)
@@ -108,8 +104,8 @@ func TestParseErrors(t *testing.T) {
 			if strings.Contains(fe.Msg, "\n") {
 				t.Errorf("message is more than one line: %q", fe.Msg)
 			}
-			if tt.line > 0 && !strings.HasPrefix(err.Error(), fmt.Sprintf("sys.yaml:%d: ", tt.line)) {
-				t.Errorf("error %q does not start with the file and line", err)
+			if tt.line > 0 && !strings.HasPrefix(fe.Error(), fmt.Sprintf("sys.yaml:%d: ", tt.line)) {
+				t.Errorf("error %q does not start with the file and line", fe)
 			}
 		})
 	}
@@ -223,11 +219,7 @@ func TestParseMemberKeys(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("sys.yaml", []byte(tt.yaml))
-			var fe *FileError
-			if !errors.As(err, &fe) {
-				t.Fatalf("error %v, want a FileError", err)
-			}
+			fe := parseError(t, tt.yaml)
 			if fe.Line != tt.line || !strings.Contains(fe.Msg, tt.want) || strings.Contains(fe.Msg, "\n") {
 				t.Errorf("got line %d %q, want line %d and one sentence with %q", fe.Line, fe.Msg, tt.line, tt.want)
 			}
@@ -266,4 +258,16 @@ func TestReadFileSubstitutePath(t *testing.T) {
 	if !errors.As(err, &fe) || fe.Line != 4 || !strings.Contains(fe.Msg, filepath.Join(dir, "nope")+" is not a directory here") || fe.Hint == "" {
 		t.Errorf("error %v, want line 4: not a directory here, with a hint", err)
 	}
+}
+
+// parseError parses text as a system file and returns the FileError it
+// must give.
+func parseError(t *testing.T, text string) *FileError {
+	t.Helper()
+	_, err := Parse("sys.yaml", []byte(text))
+	var fe *FileError
+	if !errors.As(err, &fe) {
+		t.Fatalf("error %v, want a FileError", err)
+	}
+	return fe
 }
