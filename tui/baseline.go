@@ -159,7 +159,13 @@ func (m *Model) markBaseline(result *diff.Result, svc string) {
 	if n := result.Shown(); n > 0 {
 		footer = pane.MarkBaseline + " " + fmt.Sprintf(tx.BaselineCount, n)
 	}
-	m.phases.SetBaseline(rows, footer, tx.BaselineLegend)
+	// The legend explains a mark on screen: none before the first
+	// difference (at flag.parse, the trace is as in the baseline).
+	legend := ""
+	if len(rows) > 0 || len(leaves) > 0 || footer != "" {
+		legend = tx.BaselineLegend
+	}
+	m.phases.SetBaseline(rows, footer, legend)
 	m.bootstrap.SetBaseline(leaves)
 }
 
