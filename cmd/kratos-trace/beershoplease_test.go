@@ -44,7 +44,7 @@ func TestBeershopSystemPauseOutlivesLease(t *testing.T) {
 	// within that lease's TTL, or Kratos' etcd registrar gives up for good
 	// (heartBeat returns at "retry failed") and the instance never comes
 	// back.
-	s := writeBeershopSystem(t, beershopLayout{inventoryLease: "5s"})
+	s := writeBeershopSystem(t, beershopLayout{inventoryLease: inventoryLease.String()})
 	f, err := system.ReadFile(s.file)
 	if err != nil {
 		t.Fatal(err)
@@ -255,12 +255,22 @@ func (p *leasePause) Continue(ctx context.Context) error {
 		// The storefront's watchers read the deletion and ask etcd for the
 		// list, which must still be empty then.
 		time.Sleep(time.Second)
+		// etcd may drop the key up to a keep-alive interval (a third of
+		// the lease) before the lease has run from the pause's start: the
+		// trace says the lease was outlived once the pause is longer than
+		// the lease itself, which this pause must be.
+		if rest := inventoryLease + 500*time.Millisecond - time.Since(start); rest > 0 {
+			time.Sleep(rest)
+		}
 		p.mu.Lock()
 		p.paused = time.Since(start)
 		p.mu.Unlock()
 	}
 	return p.System.Continue(ctx)
 }
+
+// inventoryLease is the inventory's registry lease in the lease tests.
+const inventoryLease = 5 * time.Second
 
 // Signal notes whether the inventory was registered again, then shuts the
 // system down.
